@@ -1,0 +1,22 @@
+//! Pure domain logic of pocnet (概念验证中心与中试平台管理平台).
+//!
+//! No IO, no async, no SQL, no HTTP: the types here are parsed once at the edge
+//! ("parse, don't validate") and trusted everywhere after. Every module is one
+//! concept of the mission; later capabilities (policy profiles, panels,
+//! verification, evaluation) add their own modules beside these.
+
+#[macro_use]
+mod string_enum;
+
+pub mod center;
+pub mod credentials;
+pub mod expert;
+pub mod industry;
+pub mod org;
+pub mod region;
+pub mod research_result;
+pub mod role;
+pub mod validation;
+
+pub use string_enum::UnknownValue;
+pub use validation::FieldError;
