@@ -1,1 +1,86 @@
-fn main(){}
+//! `pocnet`: one binary for the web UI + API and for admin and batch work.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// pocnet — 概念验证中心与中试平台管理平台
+///
+/// Runs the network of proof-of-concept centers and pilot-scale platforms of a
+/// science-and-technology bureau: web UI and JSON API (`serve`), accounts
+/// (`user`, `org`), the database (`migrate`), the demo dataset (`demo`) and
+/// load measurements (`bench`).
+#[derive(Debug, Parser)]
+#[command(name = "pocnet", version, propagate_version = true)]
+pub struct Cli {
+    /// Directory holding pocnet's data (the embedded SQLite database, uploads).
+    #[arg(long, global = true, env = "POCNET_DATA_DIR", default_value = "./pocnet-data")]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `sqlite://FILE` or `postgres://USER@HOST/DB`. Default: SQLite in the data directory.
+    #[arg(long, global = true, env = "POCNET_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web UI and the JSON API.
+    Serve(commands::serve::ServeArgs),
+    /// Apply database migrations and report the schema version.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
+    /// Manage organisations.
+    #[command(subcommand)]
+    Org(commands::org::OrgCommand),
+    /// The demo dataset.
+    #[command(subcommand)]
+    Demo(commands::demo::DemoCommand),
+    /// Measure performance.
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
+}
+
+impl Cli {
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("pocnet.db").display()),
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("POCNET_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr).init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

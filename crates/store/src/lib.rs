@@ -1,1 +1,111 @@
+//! Persistence for pocnet: one schema, migrations for SQLite and PostgreSQL.
+//!
+//! Queries are written once in portable SQL (`$1` placeholders, `RETURNING`,
+//! text timestamps) and run through `sqlx::Any`, so the same code and the same
+//! integration suite serve the embedded SQLite of a city and the PostgreSQL of a
+//! province. Each backend keeps its own `migrations/` folder with the same
+//! versions. Mutations take an [`Actor`] and write their [`audit`] record in the
+//! same transaction, so no change escapes the trail.
 
+pub mod audit;
+pub mod centers;
+mod db;
+pub mod demo;
+pub mod experts;
+pub mod login_throttle;
+pub mod orgs;
+mod paging;
+pub mod results;
+pub mod sessions;
+pub mod settings;
+pub mod stats;
+mod time;
+pub mod users;
+
+pub use db::{Backend, Store, Write};
+pub use paging::{Page, Paged, SortDir};
+pub use time::{format_ts, parse_ts};
+
+/// Who performs a change: a signed-in user, or the system itself (CLI, demo loader).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The acting user's id, if a user acts.
+    pub user_id: Option<i64>,
+    /// Who, as shown in the audit trail (username or `system:…`).
+    pub label: String,
+    /// The client address, when the change came over HTTP.
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    /// A signed-in user acting from `ip`.
+    pub fn user(user_id: i64, username: &str, ip: Option<String>) -> Self {
+        Self { user_id: Some(user_id), label: username.to_owned(), ip }
+    }
+
+    /// The platform itself (a CLI command, the demo loader).
+    pub fn system(what: &str) -> Self {
+        Self { user_id: None, label: format!("system:{what}"), ip: None }
+    }
+}
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist (or is not visible to the caller).
+    #[error("not found")]
+    NotFound,
+    /// Someone else changed the record since the caller read it (optimistic lock).
+    #[error("the record was changed by someone else (expected version {expected})")]
+    VersionConflict {
+        /// The version the caller edited.
+        expected: i64,
+    },
+    /// A unique value is already taken.
+    #[error("{field} already exists")]
+    Duplicate {
+        /// The input field whose value is taken.
+        field: &'static str,
+    },
+    /// The database was written by a newer pocnet.
+    #[error(
+        "the database schema is at version {found}, newer than this pocnet knows ({known}); \
+         refusing to start so nothing is corrupted — run a newer pocnet"
+    )]
+    SchemaTooNew {
+        /// The newest migration applied to the database.
+        found: i64,
+        /// The newest migration this binary carries.
+        known: i64,
+    },
+    /// A stored value does not parse (a bug or a hand-edited database).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// The database URL is not one pocnet supports.
+    #[error("unsupported database URL (use sqlite://… or postgres://…): {0}")]
+    UnsupportedUrl(String),
+    /// A migration failed.
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to [`StoreError::Duplicate`] on `field`.
+    pub(crate) fn on_unique(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+        move |e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { field },
+            _ => StoreError::Db(e),
+        }
+    }
+}
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Parses a stored enum code, reporting corruption instead of panicking.
+pub(crate) fn parse_code<T>(value: &str, parse: impl Fn(&str) -> Result<T, pocnet_domain::UnknownValue>) -> StoreResult<T> {
+    parse(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

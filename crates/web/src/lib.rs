@@ -1,1 +1,94 @@
+//! The pocnet web UI (server-rendered, zh-CN, works without JavaScript) and the
+//! JSON API under `/api/v1`, on axum.
+//!
+//! A request flows: tracing → body limit → [`auth::session`] (who is calling)
+//! → [`auth::csrf`] (is a form or cookie request genuine) → a feature's
+//! handler in [`routes`] (thin: parse, check role and record rights, call the
+//! store, render) → [`error::html_error_pages`] turns an error of a page into
+//! a Chinese error page or a login redirect; API errors stay JSON.
 
+pub mod auth;
+pub mod charts;
+pub mod clock;
+pub mod config;
+pub mod error;
+mod extract;
+mod openapi;
+pub mod routes;
+mod views;
+
+use crate::clock::Clock;
+use crate::config::WebConfig;
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use pocnet_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::trace::TraceLayer;
+
+pub use openapi::openapi_document;
+
+/// What every handler shares. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: WebConfig,
+    clock: Arc<dyn Clock>,
+    /// A real argon2 hash to verify against when the username is unknown, so
+    /// the response time does not reveal which usernames exist.
+    fallback_hash: String,
+}
+
+impl AppState {
+    /// Builds the state. Hashes a throwaway password once (a few ms).
+    pub fn new(store: Store, config: WebConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let fallback_hash = auth::password::hash_blocking("pocnet-fallback-not-a-password")?;
+        Ok(Self { inner: Arc::new(Inner { store, config, clock, fallback_hash }) })
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+
+    /// The current time (a manual clock in tests).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.clock.now()
+    }
+
+    pub(crate) fn fallback_hash(&self) -> &str {
+        &self.inner.fallback_hash
+    }
+}
+
+/// The whole application: pages, API, static files, with every layer.
+pub fn app(state: AppState) -> Router {
+    let max_body = state.config().max_body_bytes;
+    routes::router()
+        .layer(axum::middleware::from_fn(error::html_error_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::resolve))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the application on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,62 @@
+//! `pocnet demo load`: loads the demo dataset once.
+
+use super::{open_store, progress_bar};
+use crate::Cli;
+use clap::Subcommand;
+use pocnet_store::{demo, Store};
+
+/// Demo dataset commands.
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Load the demo dataset (a fictional Wenzhou-like network) unless already loaded.
+    Load,
+}
+
+/// Loads the demo once, with a progress bar; says whether it did.
+pub async fn load(store: &Store) -> anyhow::Result<bool> {
+    let hash = tokio::task::spawn_blocking(|| pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD)).await??;
+    let bar = progress_bar(0, "载入演示数据");
+    let bar_ref = bar.clone();
+    let progress = move |done: u64, total: u64| {
+        bar_ref.set_length(total);
+        bar_ref.set_position(done);
+    };
+    let loaded = demo::load_once(store, chrono::Utc::now(), &hash, &progress).await?;
+    match loaded {
+        Some(l) => {
+            bar.finish_with_message("完成");
+            println!(
+                "demo dataset loaded: {} organisations, {} centers, {} experts, {} research results, {} accounts",
+                l.organisations, l.centers, l.experts, l.results, l.accounts
+            );
+            Ok(true)
+        }
+        None => {
+            bar.finish_and_clear();
+            Ok(false)
+        }
+    }
+}
+
+/// Prints the demo logins.
+pub fn print_logins() {
+    println!("demo logins (password: {}):", demo::DEMO_PASSWORD);
+    for (role, _, name) in demo::DEMO_ACCOUNTS {
+        println!("  {:<11} {}（{}）", role.as_str(), name, role.label_zh());
+    }
+}
+
+/// Runs a demo subcommand.
+pub async fn run(cli: &Cli, cmd: &DemoCommand) -> anyhow::Result<()> {
+    match cmd {
+        DemoCommand::Load => {
+            let store = open_store(cli, 2).await?;
+            if !load(&store).await? {
+                println!("demo dataset was already loaded; nothing changed");
+            }
+            print_logins();
+            store.close().await;
+            Ok(())
+        }
+    }
+}

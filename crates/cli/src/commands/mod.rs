@@ -1,0 +1,53 @@
+//! One module per subcommand.
+
+pub mod bench;
+pub mod demo;
+pub mod org;
+pub mod serve;
+pub mod user;
+
+use crate::{Cli, Command};
+use anyhow::Context;
+use pocnet_store::Store;
+
+/// Opens the database (creating the data directory for SQLite) and migrates it.
+pub async fn open_store(cli: &Cli, max_connections: u32) -> anyhow::Result<Store> {
+    let url = cli.database_url();
+    if url.starts_with("sqlite:") && cli.database_url.is_none() {
+        std::fs::create_dir_all(&cli.data_dir)
+            .with_context(|| format!("cannot create data directory {}", cli.data_dir.display()))?;
+    }
+    let store = Store::connect(&url, max_connections).await.context("cannot open the database")?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Runs the chosen subcommand.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Serve(args) => serve::run(&cli, args).await,
+        Command::Migrate => {
+            let store = open_store(&cli, 2).await?;
+            let v = store.applied_schema_version().await?.unwrap_or(0);
+            println!("database is at schema version {v} ({:?})", store.backend());
+            store.close().await;
+            Ok(())
+        }
+        Command::User(cmd) => user::run(&cli, cmd).await,
+        Command::Org(cmd) => org::run(&cli, cmd).await,
+        Command::Demo(cmd) => demo::run(&cli, cmd).await,
+        Command::Bench(cmd) => bench::run(cmd).await,
+    }
+}
+
+/// A progress bar in the house style.
+pub fn progress_bar(total: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{what} [{{bar:40.cyan/blue}}] {{pos}}/{{len}} {{elapsed_precise}} {{msg}}"
+    ))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar
+}

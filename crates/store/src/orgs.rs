@@ -1,0 +1,190 @@
+//! Organisations (单位).
+
+use crate::audit::{self, Change};
+use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use pocnet_domain::org::{OrgDraft, OrgKind};
+use pocnet_domain::region::Region;
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+/// A stored organisation.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Organisation {
+    /// Id.
+    pub id: i64,
+    /// Full name.
+    pub name: String,
+    /// Kind of unit.
+    pub kind: OrgKind,
+    /// County-level region.
+    pub region: Region,
+    /// Optimistic-lock version; send it back when editing.
+    pub version: i64,
+    /// Number of user accounts in it.
+    pub user_count: i64,
+    /// Created at (UTC).
+    pub created_at: String,
+    /// Last changed at (UTC).
+    pub updated_at: String,
+}
+
+#[derive(FromRow)]
+struct Row {
+    id: i64,
+    name: String,
+    kind: String,
+    region: String,
+    version: i64,
+    user_count: i64,
+    created_at: String,
+    updated_at: String,
+}
+
+impl TryFrom<Row> for Organisation {
+    type Error = StoreError;
+    fn try_from(r: Row) -> StoreResult<Self> {
+        Ok(Self {
+            id: r.id,
+            name: r.name,
+            kind: parse_code(&r.kind, OrgKind::parse)?,
+            region: parse_code(&r.region, Region::parse)?,
+            version: r.version,
+            user_count: r.user_count,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT o.id, o.name, o.kind, o.region, o.version, \
+    (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS user_count, o.created_at, o.updated_at \
+    FROM organisations o";
+
+/// Columns a list may be sorted by.
+pub const SORT_COLUMNS: &[&str] = &["name", "kind", "region", "created_at"];
+
+/// Which organisations to list.
+#[derive(Debug, Clone, Default)]
+pub struct OrgFilter {
+    /// Only this kind.
+    pub kind: Option<OrgKind>,
+    /// Only this region.
+    pub region: Option<Region>,
+    /// Name contains.
+    pub q: Option<String>,
+}
+
+/// Lists organisations.
+pub async fn list(pool: &AnyPool, filter: &OrgFilter, sort: &str, dir: SortDir, page: Page) -> StoreResult<Paged<Organisation>> {
+    let column = SORT_COLUMNS.iter().find(|c| **c == sort).copied().unwrap_or("name");
+    const WHERE: &str = "WHERE ($1 IS NULL OR o.kind = $1) AND ($2 IS NULL OR o.region = $2) \
+                         AND ($3 IS NULL OR o.name LIKE $3)";
+    let like = filter.q.as_ref().map(|q| format!("%{}%", q.replace(['%', '_'], "")));
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM organisations o {WHERE}"))
+        .bind(filter.kind.map(|k| k.as_str()))
+        .bind(filter.region.map(|r| r.as_str()))
+        .bind(&like)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query_as::<_, Row>(&format!(
+        "{SELECT} {WHERE} ORDER BY o.{column} {}, o.id LIMIT $4 OFFSET $5",
+        dir.sql()
+    ))
+    .bind(filter.kind.map(|k| k.as_str()))
+    .bind(filter.region.map(|r| r.as_str()))
+    .bind(&like)
+    .bind(page.limit())
+    .bind(page.offset())
+    .fetch_all(pool)
+    .await?;
+    let items = rows.into_iter().map(Organisation::try_from).collect::<StoreResult<_>>()?;
+    Ok(Paged { items, total, page: page.number, per_page: page.size })
+}
+
+/// Every organisation's id and name, by name (for pickers).
+pub async fn all_names(pool: &AnyPool) -> StoreResult<Vec<(i64, String)>> {
+    Ok(sqlx::query_as("SELECT id, name FROM organisations ORDER BY name").fetch_all(pool).await?)
+}
+
+/// Reads one organisation.
+pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Organisation>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    row.try_into()
+}
+
+fn snapshot(o: &Organisation) -> serde_json::Value {
+    serde_json::json!({"name": o.name, "kind": o.kind, "region": o.region, "version": o.version})
+}
+
+/// Creates an organisation.
+pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, draft: &OrgDraft) -> StoreResult<Organisation> {
+    let ts = format_ts(now);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO organisations (name, kind, region, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+    )
+    .bind(&draft.name)
+    .bind(draft.kind.as_str())
+    .bind(draft.region.as_str())
+    .bind(&ts)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(StoreError::on_unique("name"))?;
+    let org = get(&mut *conn, id).await?;
+    let change = Change {
+        action: "organisation.create",
+        entity_type: "organisation",
+        entity_id: id.to_string(),
+        before: None,
+        after: Some(snapshot(&org)),
+        reason: None,
+    };
+    audit::record(conn, actor, now, change).await?;
+    Ok(org)
+}
+
+/// Updates an organisation if nobody changed it since `expected_version`.
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    expected_version: i64,
+    draft: &OrgDraft,
+) -> StoreResult<Organisation> {
+    let before = get(&mut *conn, id).await?;
+    let done = sqlx::query(
+        "UPDATE organisations SET name = $1, kind = $2, region = $3, version = version + 1, updated_at = $4 \
+         WHERE id = $5 AND version = $6",
+    )
+    .bind(&draft.name)
+    .bind(draft.kind.as_str())
+    .bind(draft.region.as_str())
+    .bind(format_ts(now))
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::on_unique("name"))?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: expected_version });
+    }
+    let after = get(&mut *conn, id).await?;
+    let change = Change {
+        action: "organisation.update",
+        entity_type: "organisation",
+        entity_id: id.to_string(),
+        before: Some(snapshot(&before)),
+        after: Some(snapshot(&after)),
+        reason: None,
+    };
+    audit::record(conn, actor, now, change).await?;
+    Ok(after)
+}

@@ -1,0 +1,309 @@
+//! User accounts (账号). Passwords arrive already hashed: hashing is the web
+//! layer's job (it runs argon2 off the async executor).
+
+use crate::audit::{self, Change};
+use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use pocnet_domain::credentials::Username;
+use pocnet_domain::region::Region;
+use pocnet_domain::role::Role;
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+/// A stored account (never carries the password hash).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown in the UI.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Organisation id.
+    pub org_id: i64,
+    /// Organisation name.
+    pub org_name: String,
+    /// Organisation's region (a county user sees this region).
+    pub org_region: Region,
+    /// Whether the account may sign in.
+    pub is_active: bool,
+    /// Whether this is a demo account (exists only in demo mode).
+    pub is_demo: bool,
+    /// Optimistic-lock version.
+    pub version: i64,
+    /// Created at (UTC).
+    pub created_at: String,
+    /// Password last changed at (UTC).
+    pub password_changed_at: String,
+}
+
+#[derive(FromRow)]
+pub(crate) struct Row {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    org_id: i64,
+    org_name: String,
+    org_region: String,
+    is_active: bool,
+    is_demo: bool,
+    version: i64,
+    created_at: String,
+    password_changed_at: String,
+}
+
+impl TryFrom<Row> for User {
+    type Error = StoreError;
+    fn try_from(r: Row) -> StoreResult<Self> {
+        Ok(Self {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role: parse_code(&r.role, Role::parse)?,
+            org_id: r.org_id,
+            org_name: r.org_name,
+            org_region: parse_code(&r.org_region, Region::parse)?,
+            is_active: r.is_active,
+            is_demo: r.is_demo,
+            version: r.version,
+            created_at: r.created_at,
+            password_changed_at: r.password_changed_at,
+        })
+    }
+}
+
+pub(crate) const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, \
+    o.name AS org_name, o.region AS org_region, u.is_active, u.is_demo, u.version, u.created_at, \
+    u.password_changed_at FROM users u JOIN organisations o ON o.id = u.org_id";
+
+/// A validated new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name.
+    pub username: Username,
+    /// Name shown in the UI.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Organisation.
+    pub org_id: i64,
+    /// argon2 PHC string.
+    pub password_hash: String,
+    /// Demo account?
+    pub is_demo: bool,
+}
+
+fn snapshot(u: &User) -> serde_json::Value {
+    serde_json::json!({
+        "username": u.username, "display_name": u.display_name, "role": u.role,
+        "org_id": u.org_id, "is_active": u.is_active, "version": u.version,
+    })
+}
+
+/// Creates an account.
+pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, new: &NewUser) -> StoreResult<User> {
+    let ts = format_ts(now);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, role, org_id, password_hash, is_active, is_demo, \
+         created_at, updated_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $7, $7) RETURNING id",
+    )
+    .bind(new.username.as_str())
+    .bind(&new.display_name)
+    .bind(new.role.as_str())
+    .bind(new.org_id)
+    .bind(&new.password_hash)
+    .bind(new.is_demo)
+    .bind(&ts)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+        _ => StoreError::on_unique("username")(e),
+    })?;
+    let user = get(&mut *conn, id).await?;
+    let change = Change {
+        action: "user.create",
+        entity_type: "user",
+        entity_id: id.to_string(),
+        before: None,
+        after: Some(snapshot(&user)),
+        reason: None,
+    };
+    audit::record(conn, actor, now, change).await?;
+    Ok(user)
+}
+
+/// Reads one account.
+pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<User>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.id = $1"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_into()
+}
+
+/// Reads an account with its password hash, for login.
+pub async fn find_for_login(pool: &AnyPool, username: &Username) -> StoreResult<Option<(User, String)>> {
+    #[derive(FromRow)]
+    struct WithHash {
+        #[sqlx(flatten)]
+        user: Row,
+        password_hash: String,
+    }
+    let row = sqlx::query_as::<_, WithHash>(&format!(
+        "{} WHERE u.username = $1",
+        SELECT.replace(" FROM users u", ", u.password_hash FROM users u")
+    ))
+    .bind(username.as_str())
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| Ok((User::try_from(r.user)?, r.password_hash))).transpose()
+}
+
+/// The stored password hash of an account.
+pub async fn password_hash(pool: &AnyPool, id: i64) -> StoreResult<String> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Replaces an account's password and ends all its sessions but `keep_session`.
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    password_hash: &str,
+    keep_session: Option<&str>,
+) -> StoreResult<()> {
+    let ts = format_ts(now);
+    let done = sqlx::query(
+        "UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2, version = version + 1 WHERE id = $3",
+    )
+    .bind(password_hash)
+    .bind(&ts)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(id)
+        .bind(keep_session.unwrap_or(""))
+        .execute(&mut *conn)
+        .await?;
+    let change = Change {
+        action: "user.password_change",
+        entity_type: "user",
+        entity_id: id.to_string(),
+        before: None,
+        after: Some(serde_json::json!({"password_changed_at": ts})),
+        reason: None,
+    };
+    audit::record(conn, actor, now, change).await
+}
+
+/// What an administrator may change on an account.
+#[derive(Debug, Clone)]
+pub struct UserEdit {
+    /// Name shown in the UI.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Organisation.
+    pub org_id: i64,
+    /// Whether the account may sign in.
+    pub is_active: bool,
+}
+
+/// Updates an account if nobody changed it since `expected_version`.
+/// Deactivating an account ends its sessions at once.
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    expected_version: i64,
+    edit: &UserEdit,
+) -> StoreResult<User> {
+    let before = get(&mut *conn, id).await?;
+    let done = sqlx::query(
+        "UPDATE users SET display_name = $1, role = $2, org_id = $3, is_active = $4, version = version + 1, \
+         updated_at = $5 WHERE id = $6 AND version = $7",
+    )
+    .bind(&edit.display_name)
+    .bind(edit.role.as_str())
+    .bind(edit.org_id)
+    .bind(edit.is_active)
+    .bind(format_ts(now))
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+        _ => StoreError::Db(e),
+    })?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: expected_version });
+    }
+    if !edit.is_active || edit.role != before.role {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
+    }
+    let after = get(&mut *conn, id).await?;
+    let change = Change {
+        action: "user.update",
+        entity_type: "user",
+        entity_id: id.to_string(),
+        before: Some(snapshot(&before)),
+        after: Some(snapshot(&after)),
+        reason: None,
+    };
+    audit::record(conn, actor, now, change).await?;
+    Ok(after)
+}
+
+/// Which accounts to list.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Only this role.
+    pub role: Option<Role>,
+    /// Only this organisation.
+    pub org_id: Option<i64>,
+}
+
+/// Columns a list may be sorted by.
+pub const SORT_COLUMNS: &[&str] = &["username", "display_name", "role", "created_at"];
+
+/// Lists accounts.
+pub async fn list(pool: &AnyPool, filter: &UserFilter, sort: &str, dir: SortDir, page: Page) -> StoreResult<Paged<User>> {
+    let column = SORT_COLUMNS.iter().find(|c| **c == sort).copied().unwrap_or("username");
+    const WHERE: &str = "WHERE ($1 IS NULL OR u.role = $1) AND ($2 IS NULL OR u.org_id = $2)";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u {WHERE}"))
+        .bind(filter.role.map(|r| r.as_str()))
+        .bind(filter.org_id)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query_as::<_, Row>(&format!(
+        "{SELECT} {WHERE} ORDER BY u.{column} {}, u.id LIMIT $3 OFFSET $4",
+        dir.sql()
+    ))
+    .bind(filter.role.map(|r| r.as_str()))
+    .bind(filter.org_id)
+    .bind(page.limit())
+    .bind(page.offset())
+    .fetch_all(pool)
+    .await?;
+    let items = rows.into_iter().map(User::try_from).collect::<StoreResult<_>>()?;
+    Ok(Paged { items, total, page: page.number, per_page: page.size })
+}

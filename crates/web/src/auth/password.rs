@@ -1,0 +1,44 @@
+//! argon2id password hashing (OWASP parameters: m=19 MiB, t=2, p=1), run off
+//! the async executor because one hash takes tens of milliseconds.
+
+use anyhow::Context;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+
+/// Hashes a password on the current thread (CLI, start-up).
+pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+}
+
+/// Hashes a password on the blocking pool.
+pub async fn hash(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.context("hash task")?
+}
+
+/// Checks a password against a stored hash on the blocking pool.
+pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .context("verify task")?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hash_then_verify() -> anyhow::Result<()> {
+        let h = hash("pocnet-demo".into()).await?;
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify("pocnet-demo".into(), h.clone()).await?);
+        assert!(!verify("pocnet-demo ".into(), h).await?);
+        Ok(())
+    }
+}

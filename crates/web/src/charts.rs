@@ -1,0 +1,58 @@
+//! Charts drawn on the server as SVG (no JavaScript, no third-party files).
+
+use std::fmt::Write as _;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A horizontal bar chart: one bar per `(label, value)`, labelled with the value.
+pub fn bar_chart(title: &str, bars: &[(String, i64)]) -> String {
+    let row = 28;
+    let label_w = 150;
+    let bar_w = 300;
+    let height = 34 + row * bars.len().max(1);
+    let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" role="img" aria-label="{t}" viewBox="0 0 {w} {height}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = escape(title),
+        w = label_w + bar_w + 60,
+    );
+    let _ = write!(svg, r#"<text x="0" y="18" class="chart-title">{}</text>"#, escape(title));
+    for (i, (label, value)) in bars.iter().enumerate() {
+        let y = 30 + i * row;
+        let len = (*value as f64 / max as f64 * bar_w as f64).round() as i64;
+        let _ = write!(
+            svg,
+            r#"<text x="{lx}" y="{ty}" text-anchor="end" class="chart-label">{label}</text><rect x="{label_w}" y="{y}" width="{len}" height="18" rx="2" class="chart-bar"/><text x="{vx}" y="{ty}" class="chart-value">{value}</text>"#,
+            lx = label_w - 8,
+            ty = y + 14,
+            label = escape(label),
+            vx = label_w as i64 + len + 6,
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_and_escape_labels() {
+        let svg = bar_chart("按阶段", &[("已认定".into(), 10), ("<b>".into(), 5)]);
+        assert!(svg.contains(r#"width="300""#), "largest bar spans the full width");
+        assert!(svg.contains(r#"width="150""#), "half value, half width");
+        assert!(svg.contains("&lt;b&gt;"));
+        assert!(!svg.contains("<b>"));
+    }
+
+    #[test]
+    fn empty_chart_is_valid_svg() {
+        let svg = bar_chart("空", &[]);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    }
+}

@@ -1,0 +1,225 @@
+//! One error type for every handler. It answers the API with
+//! `{"error": {"code", "message", "field"}}` and, through
+//! [`html_error_pages`], answers a page with a Chinese error page (or a
+//! redirect to the login page). A 500 logs its cause and tells the client
+//! nothing more.
+
+use crate::auth::session::Auth;
+use crate::views;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use pocnet_domain::FieldError;
+use pocnet_store::StoreError;
+use serde::Serialize;
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// An input field broke a rule (422).
+    #[error(transparent)]
+    Validation(#[from] FieldError),
+    /// The request is malformed (400).
+    #[error("{message}")]
+    BadRequest {
+        /// Stable code.
+        code: &'static str,
+        /// Chinese message.
+        message: String,
+        /// The offending field, when known.
+        field: Option<String>,
+    },
+    /// Not signed in, or the session ended (401).
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// Wrong username or password (401).
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Signed in, but the role or the record is not the caller's (403).
+    #[error("forbidden")]
+    Forbidden,
+    /// The form or cookie request failed the CSRF check (403).
+    #[error("csrf check failed")]
+    CsrfFailed,
+    /// No such record, or not visible to the caller (404).
+    #[error("not found")]
+    NotFound,
+    /// Method not allowed on this path (405).
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The record changed since the caller read it, or a unique value is taken (409).
+    #[error("{message}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// Chinese message.
+        message: String,
+        /// The offending field, when one.
+        field: Option<String>,
+    },
+    /// Body too large (413).
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// Body not JSON (415).
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// Too many failed logins (429).
+    #[error("rate limited")]
+    RateLimited {
+        /// When a login may be tried again.
+        until: DateTime<Utc>,
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+    /// The database does not answer (503).
+    #[error("unavailable")]
+    Unavailable,
+    /// Anything else (500): logged, not shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// What an error told the client; kept on the response so the page layer can
+/// render it as HTML.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable code clients branch on, e.g. `too_short`, `forbidden`.
+    pub code: String,
+    /// Chinese message for users.
+    pub message: String,
+    /// The input field concerned, if one.
+    pub field: Option<String>,
+}
+
+/// The JSON envelope of every API error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorEnvelope {
+    /// The error.
+    pub error: ErrorBody,
+}
+
+fn field_label(field: &str) -> &str {
+    match field {
+        "name" => "名称",
+        "username" => "用户名",
+        _ => field,
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::VersionConflict { .. } => AppError::Conflict {
+                code: "version_conflict",
+                message: "该记录已被他人修改，请刷新后在最新内容上重新修改".into(),
+                field: Some("version".into()),
+            },
+            StoreError::Duplicate { field } => AppError::Conflict {
+                code: "duplicate",
+                message: format!("{}已存在，请换一个", field_label(field)),
+                field: Some(field.into()),
+            },
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl AppError {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CsrfFailed => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The body the client sees.
+    pub fn body(&self) -> ErrorBody {
+        let (code, message, field): (&str, String, Option<String>) = match self {
+            AppError::Validation(e) => (e.code, e.message.clone(), Some(e.field.clone())),
+            AppError::BadRequest { code, message, field } => (code, message.clone(), field.clone()),
+            AppError::Unauthenticated => ("unauthenticated", "请先登录，或登录已过期，请重新登录".into(), None),
+            AppError::InvalidCredentials => ("invalid_credentials", "用户名或密码错误".into(), None),
+            AppError::Forbidden => ("forbidden", "您没有权限访问此页面或执行此操作".into(), None),
+            AppError::CsrfFailed => ("csrf_failed", "表单已过期或来源不可信，请刷新页面后重试".into(), None),
+            AppError::NotFound => ("not_found", "您访问的页面或记录不存在".into(), None),
+            AppError::MethodNotAllowed => ("method_not_allowed", "不支持此请求方法".into(), None),
+            AppError::Conflict { code, message, field } => (code, message.clone(), field.clone()),
+            AppError::PayloadTooLarge => ("payload_too_large", "提交的内容过大".into(), None),
+            AppError::UnsupportedMediaType => {
+                ("unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）".into(), None)
+            }
+            AppError::RateLimited { until, .. } => (
+                "rate_limited",
+                format!(
+                    "登录失败次数过多，请于北京时间 {} 之后再试",
+                    (*until + chrono::Duration::hours(8)).format("%H:%M")
+                ),
+                None,
+            ),
+            AppError::Unavailable => ("unavailable", "数据库暂时无法访问".into(), None),
+            AppError::Internal(_) => ("internal", "服务器内部错误，请稍后再试".into(), None),
+        };
+        ErrorBody { code: code.to_owned(), message, field }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self {
+            tracing::error!(error = ?e, "request failed");
+        }
+        let status = self.status();
+        let body = self.body();
+        let mut resp = (status, axum::Json(ErrorEnvelope { error: body.clone() })).into_response();
+        if let AppError::RateLimited { retry_after, .. } = &self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after.max(&1).to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        resp.extensions_mut().insert(body);
+        resp
+    }
+}
+
+/// Turns an error of a page (not `/api/…`) into a Chinese error page, and an
+/// expired or missing login into a redirect to the login page.
+pub async fn html_error_pages(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let is_page = !path.starts_with("/api/") && path != "/healthz";
+    let target = req.uri().path_and_query().map_or_else(|| path.clone(), |p| p.as_str().to_owned());
+    let auth = req.extensions().get::<Auth>().cloned();
+    let resp = next.run(req).await;
+    if !is_page {
+        return resp;
+    }
+    let Some(body) = resp.extensions().get::<ErrorBody>().cloned() else { return resp };
+    if resp.status() == StatusCode::UNAUTHORIZED && body.code == "unauthenticated" {
+        let next = serde_urlencoded::to_string([("next", target.as_str())]).unwrap_or_default();
+        return Redirect::to(&format!("/login?{next}")).into_response();
+    }
+    let status = resp.status();
+    let retry = resp.headers().get(header::RETRY_AFTER).cloned();
+    let mut page = views::error_page(auth.as_ref(), status, &body).into_response();
+    *page.status_mut() = status;
+    if let Some(v) = retry {
+        page.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    page
+}
+
+/// Result of a handler.
+pub type AppResult<T> = Result<T, AppError>;

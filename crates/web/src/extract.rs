@@ -1,0 +1,121 @@
+//! Request extractors whose failures answer in the error shape.
+
+use crate::error::AppError;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use pocnet_store::{Page, SortDir};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+/// A JSON body. Malformed JSON, a wrong type or a missing field answer 400
+/// with the path of the offending field; a non-JSON body 415; an oversized one 413.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim();
+                v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
+            BytesRejection::FailedToBufferBody(_) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                AppError::PayloadTooLarge
+            }
+            _ => AppError::BadRequest { code: "unreadable_body", message: "无法读取请求体".into(), field: None },
+        })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize(de) {
+            Ok(v) => Ok(ApiJson(v)),
+            Err(e) => {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let (code, message) = if inner.is_syntax() || inner.is_eof() {
+                    ("malformed_json", format!("请求体不是合法的 JSON（第{}行第{}列）", inner.line(), inner.column()))
+                } else {
+                    ("invalid_body", format!("请求体字段类型或取值不正确：{inner}"))
+                };
+                let field = (path != "." && path != "?" && !path.is_empty()).then_some(path).or_else(|| missing_field(&inner));
+                Err(AppError::BadRequest { code, message, field })
+            }
+        }
+    }
+}
+
+fn missing_field(e: &serde_json::Error) -> Option<String> {
+    let msg = e.to_string();
+    let rest = msg.strip_prefix("missing field `")?;
+    rest.split('`').next().map(str::to_owned)
+}
+
+/// Query-string parameters; a bad value answers 400 naming the parameter.
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let q = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(q));
+        serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| AppError::BadRequest {
+            code: "invalid_query",
+            message: format!("查询参数不正确：{}", e.inner()),
+            field: Some(e.path().to_string()),
+        })
+    }
+}
+
+fn form_urlencoded_parse(q: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(q.as_bytes())
+}
+
+/// Paging and sorting of a table, from the query string.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Rows per page (1–200, default 20).
+    pub per_page: Option<u32>,
+    /// Column to sort by.
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    pub dir: Option<String>,
+}
+
+impl ListParams {
+    /// The page asked for.
+    pub fn page(&self) -> Page {
+        Page::new(self.page, self.per_page)
+    }
+
+    /// The sort direction asked for.
+    pub fn dir(&self) -> SortDir {
+        if self.dir.as_deref() == Some("desc") {
+            SortDir::Desc
+        } else {
+            SortDir::Asc
+        }
+    }
+
+    /// The sort column asked for, or `default`.
+    pub fn sort_or<'a>(&'a self, default: &'a str) -> &'a str {
+        self.sort.as_deref().unwrap_or(default)
+    }
+}
+
+/// Treats an empty form/query value as absent.
+pub fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}

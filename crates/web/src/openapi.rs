@@ -1,0 +1,64 @@
+//! The OpenAPI 3 document of every endpoint, served at `/api/v1/openapi.json`.
+
+use crate::routes::{account, audit, auth, centers, dashboard, experts, health, orgs, results, users};
+use crate::AppState;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "pocnet API", description = "概念验证中心与中试平台管理平台 JSON API。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。"),
+    paths(
+        health::healthz,
+        auth::api_login, auth::api_logout,
+        account::me, account::api_password,
+        dashboard::api,
+        centers::api_list,
+        orgs::api_list, orgs::api_create, orgs::api_get, orgs::api_update,
+        users::api_list, users::api_create, users::api_get, users::api_update,
+        audit::api_list,
+        experts::api_list,
+        results::api_list,
+    ),
+    components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),
+    modifiers(&Security),
+    tags(
+        (name = "auth", description = "登录、会话与本人账号"),
+        (name = "dashboard", description = "工作台"),
+        (name = "registry", description = "中心名录"),
+        (name = "organisations", description = "单位管理（市科技局）"),
+        (name = "users", description = "账号管理（市科技局）"),
+        (name = "audit", description = "审计日志（市科技局）"),
+        (name = "experts", description = "专家库"),
+        (name = "results", description = "科技成果与项目库"),
+        (name = "system", description = "运行状态"),
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::session::SESSION_COOKIE,
+                "会话 Cookie；以 Cookie 调用修改类接口时须带 X-CSRF-Token 头",
+            ))),
+        );
+    }
+}
+
+/// The OpenAPI document.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/openapi.json", get(|| async { Json(openapi_document()) }))
+}

@@ -1,0 +1,247 @@
+//! Login and logout, for the browser (form + cookie) and the API (token).
+
+use crate::auth::session::{clear_session_cookie, login_csrf_cookie, session_cookie, Auth};
+use crate::auth::{password, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::extract::ApiJson;
+use crate::views::{render, Chrome};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use pocnet_domain::credentials::{Password, Username};
+use pocnet_store::audit::{self, Change};
+use pocnet_store::users::User;
+use pocnet_store::{format_ts, login_throttle, sessions};
+use serde::{Deserialize, Serialize};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login_form))
+        .route("/logout", post(logout_form))
+        .route("/api/v1/auth/login", post(api_login))
+        .route("/api/v1/auth/logout", post(api_logout))
+}
+
+/// Credentials.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A new session.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>` (the session cookie is set too).
+    pub token: String,
+    /// Send as `X-CSRF-Token` on state-changing calls made with the cookie.
+    pub csrf_token: String,
+    /// When the session ends at the latest (UTC).
+    pub expires_at: String,
+    /// The account.
+    pub user: User,
+}
+
+struct Opened {
+    token: String,
+    csrf_token: String,
+    user: User,
+}
+
+/// Checks credentials under the rate limit and opens a session.
+async fn authenticate(state: &AppState, ip: &str, username: &str, password_raw: String) -> AppResult<Opened> {
+    let now = state.now();
+    // A name that cannot exist is still throttled and still costs a hash.
+    let parsed = Username::parse(username);
+    let key = parsed.as_ref().map_or_else(|_| username.trim().to_lowercase(), |u| u.as_str().to_owned());
+    let key: String = key.chars().take(64).collect();
+    let limits = state.config().login_limits;
+    if let Some(until) = login_throttle::locked_until(state.store().pool(), limits, &key, ip, now).await? {
+        return Err(AppError::RateLimited { until, retry_after: (until - now).num_seconds() });
+    }
+    let found = match &parsed {
+        Ok(u) => pocnet_store::users::find_for_login(state.store().pool(), u).await?,
+        Err(_) => None,
+    };
+    let offered = Password::offered(password_raw);
+    let (user, ok) = match found {
+        Some((user, hash)) => {
+            let ok = password::verify(offered.expose().to_owned(), hash).await?;
+            (Some(user), ok)
+        }
+        None => {
+            password::verify(offered.expose().to_owned(), state.fallback_hash().to_owned()).await?;
+            (None, false)
+        }
+    };
+    let mut tx = state.store().write().await?;
+    let user = match user {
+        // Demo accounts sign in only while the server runs in demo mode.
+        Some(u) if ok && u.is_active && (!u.is_demo || state.config().demo) => u,
+        _ => {
+            login_throttle::record_failure(&mut tx, &key, ip, now).await?;
+            tx.commit().await?;
+            return Err(AppError::InvalidCredentials);
+        }
+    };
+    login_throttle::clear(&mut tx, &key).await?;
+    let (token, csrf_token) = sessions::create(&mut tx, user.id, now, state.config().session_absolute).await?;
+    let actor = pocnet_store::Actor::user(user.id, &user.username, Some(ip.to_owned()));
+    let change = Change {
+        action: "session.login",
+        entity_type: "user",
+        entity_id: user.id.to_string(),
+        before: None,
+        after: Some(serde_json::json!({"session": "opened"})),
+        reason: None,
+    };
+    audit::record(&mut tx, &actor, now, change).await?;
+    tx.commit().await?;
+    Ok(Opened { token, csrf_token, user })
+}
+
+async fn end_session(state: &AppState, current: &CurrentUser) -> AppResult<()> {
+    let mut tx = state.store().write().await?;
+    sessions::delete(&mut tx, &current.session_id).await?;
+    let change = Change {
+        action: "session.logout",
+        entity_type: "user",
+        entity_id: current.user.id.to_string(),
+        before: Some(serde_json::json!({"session": "open"})),
+        after: None,
+        reason: None,
+    };
+    audit::record(&mut tx, &current.actor(), state.now(), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Signs in; returns a bearer token and sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 401, description = "用户名或密码错误", body = crate::error::ErrorEnvelope),
+        (status = 429, description = "登录失败次数过多", body = crate::error::ErrorEnvelope)))]
+pub async fn api_login(State(state): State<AppState>, auth: Auth, ApiJson(body): ApiJson<LoginRequest>) -> AppResult<Response> {
+    let opened = authenticate(&state, &auth.ip, &body.username, body.password).await?;
+    let expires_at = format_ts(state.now() + state.config().session_absolute);
+    let cookie = session_cookie(&state, &opened.token);
+    let body = LoginResponse { token: opened.token, csrf_token: opened.csrf_token, expires_at, user: opened.user };
+    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+/// Signs out: ends the session of the token or cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_logout(State(state): State<AppState>, current: CurrentUser) -> AppResult<Response> {
+    end_session(&state, &current).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_session_cookie())]).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    next: String,
+    username: String,
+    error: Option<String>,
+    demo: bool,
+    demo_accounts: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+}
+
+/// Only same-site paths may be a post-login target (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n != "/login" => n.to_owned(),
+        _ => "/dashboard".to_owned(),
+    }
+}
+
+fn login_page_response(state: &AppState, auth: &Auth, next: String, username: String, error: Option<(StatusCode, String)>) -> Response {
+    // Reuse the pre-login token if the browser has one, so two open tabs both work.
+    let token = auth.login_csrf.clone().filter(|t| t.len() == 64).unwrap_or_else(sessions::new_token);
+    let mut chrome = Chrome::public(None, "登录", "");
+    chrome.csrf = token.clone();
+    let demo_accounts = if state.config().demo {
+        pocnet_domain::role::Role::ALL.iter().map(|r| (r.as_str(), r.label_zh())).collect()
+    } else {
+        Vec::new()
+    };
+    let status = error.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
+    let page = LoginPage { chrome, next, username, error: error.map(|(_, m)| m), demo: state.config().demo, demo_accounts };
+    let mut resp = render(&page);
+    *resp.status_mut() = status;
+    if let Ok(v) = header::HeaderValue::from_str(&login_csrf_cookie(state, &token)) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+async fn login_page(State(state): State<AppState>, auth: Auth, Query(q): Query<LoginQuery>) -> Response {
+    if auth.current.is_some() {
+        return Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    }
+    login_page_response(&state, &auth, safe_next(q.next.as_deref()), String::new(), None)
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginFormData {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login_form(State(state): State<AppState>, auth: Auth, Form(form): Form<LoginFormData>) -> Response {
+    let next = safe_next(form.next.as_deref());
+    match authenticate(&state, &auth.ip, &form.username, form.password).await {
+        Ok(opened) => {
+            let mut resp = Redirect::to(&next).into_response();
+            if let Ok(v) = header::HeaderValue::from_str(&session_cookie(&state, &opened.token)) {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            resp
+        }
+        Err(e @ (AppError::InvalidCredentials | AppError::RateLimited { .. })) => {
+            let status = e.status();
+            login_page_response(&state, &auth, next, form.username, Some((status, e.body().message)))
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn logout_form(State(state): State<AppState>, current: CurrentUser) -> AppResult<Response> {
+    end_session(&state, &current).await?;
+    Ok(([(header::SET_COOKIE, clear_session_cookie())], Redirect::to("/")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn post_login_target_stays_on_site() {
+        let cases = [
+            (None, "/dashboard"),
+            (Some("/admin/orgs?page=2"), "/admin/orgs?page=2"),
+            (Some("//evil.example"), "/dashboard"),
+            (Some("https://evil.example"), "/dashboard"),
+            (Some("/\\evil.example"), "/dashboard"),
+            (Some("/login"), "/dashboard"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(safe_next(input), want, "input {input:?}");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The public home page and the registry of centers (中心名录): the list of
+//! recognized centers is public; signed-in roles see more of it.
+
+use crate::auth::session::Auth;
+use crate::error::AppResult;
+use crate::extract::{ListParams, QueryParams};
+use crate::views::{self, render, Chrome, Pager, SortHeader};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use pocnet_domain::center::CenterKind;
+use pocnet_domain::role::Role;
+use pocnet_store::centers::{self, Center, CenterScope};
+use pocnet_store::{Page, Paged, SortDir};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/", get(home)).route("/centers", get(list_page)).route("/api/v1/centers", get(api_list))
+}
+
+/// Which centers a caller may list: the public sees recognized ones; a county
+/// department also its region's; an operator also its own; the bureau all.
+pub fn scope_for(auth: &Auth) -> CenterScope {
+    match auth.current.as_ref().map(|c| &c.user) {
+        Some(u) if u.role == Role::Bureau => CenterScope::All,
+        Some(u) if u.role == Role::County => CenterScope::PublicAndRegion(u.org_region),
+        Some(u) if u.role == Role::Center => CenterScope::PublicAndHost(u.org_id),
+        _ => CenterScope::Public,
+    }
+}
+
+/// Lists centers and pilot platforms visible to the caller (public without login).
+#[utoipa::path(get, path = "/api/v1/centers", tag = "registry", params(ListParams),
+    responses((status = 200, description = "中心名录（分页）", body = Vec<Center>)))]
+pub async fn api_list(State(state): State<AppState>, auth: Auth, QueryParams(p): QueryParams<ListParams>) -> AppResult<Json<Paged<Center>>> {
+    Ok(Json(centers::list(state.store().pool(), scope_for(&auth), p.sort_or("name"), p.dir(), p.page()).await?))
+}
+
+struct CenterRow {
+    name: String,
+    kind: &'static str,
+    host: String,
+    region: &'static str,
+    level: &'static str,
+    stage: &'static str,
+    stage_public: bool,
+    fields: String,
+    recognized_on: String,
+    directors: String,
+}
+
+fn rows(list: &[Center]) -> Vec<CenterRow> {
+    list.iter()
+        .map(|c| CenterRow {
+            name: c.name.clone(),
+            kind: c.kind.label_zh(),
+            host: c.host_org_name.clone(),
+            region: c.region.label_zh(),
+            level: c.level.label_zh(),
+            stage: c.stage.label_zh(),
+            stage_public: c.stage.is_public(),
+            fields: views::field_labels(&c.fields),
+            recognized_on: c.recognized_on.clone().unwrap_or_else(|| "—".into()),
+            directors: format!("{} / {}", c.admin_director, c.tech_director),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    recognized: i64,
+    pilot_platforms: usize,
+    fields_covered: usize,
+    fields_total: usize,
+    centers: Vec<CenterRow>,
+}
+
+async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    let list = centers::list(state.store().pool(), CenterScope::Public, "recognized_on", SortDir::Desc, Page::new(Some(1), Some(12))).await?;
+    let all_public: Vec<Center> = centers::all(state.store().pool()).await?.into_iter().filter(|c| c.stage.is_public()).collect();
+    let fields_total = pocnet_domain::industry::WENZHOU.len();
+    let fields_covered = pocnet_domain::industry::WENZHOU
+        .iter()
+        .filter(|f| all_public.iter().any(|c| c.fields.iter().any(|x| x == f.code)))
+        .count();
+    let page = HomePage {
+        chrome: Chrome::public(Some(&auth), "首页", "home"),
+        recognized: list.total,
+        pilot_platforms: all_public.iter().filter(|c| c.kind == CenterKind::PilotPlatform).count(),
+        fields_covered,
+        fields_total,
+        centers: rows(&list.items),
+    };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "centers.html")]
+struct CentersPage {
+    chrome: Chrome,
+    heading: &'static str,
+    headers: Vec<SortHeader>,
+    centers: Vec<CenterRow>,
+    pager: Pager,
+}
+
+async fn list_page(State(state): State<AppState>, auth: Auth, QueryParams(p): QueryParams<ListParams>) -> AppResult<Response> {
+    let scope = scope_for(&auth);
+    let sort = p.sort_or("name").to_owned();
+    let list = centers::list(state.store().pool(), scope, &sort, p.dir(), p.page()).await?;
+    let keep = vec![("sort", sort.clone()), ("dir", p.dir.clone().unwrap_or_default())];
+    let columns = [("name", "名称"), ("level", "级别"), ("stage", "阶段"), ("region", "地区"), ("recognized_on", "认定日期")];
+    let page = CentersPage {
+        chrome: Chrome::public(Some(&auth), "中心名录", "centers"),
+        heading: if scope == CenterScope::Public { "已认定的概念验证中心与中试平台" } else { "概念验证中心与中试平台名录" },
+        headers: views::sort_headers("/centers", &columns, &sort, p.dir() == SortDir::Desc, &[]),
+        centers: rows(&list.items),
+        pager: Pager::new("/centers", &list, &keep),
+    };
+    Ok(render(&page))
+}

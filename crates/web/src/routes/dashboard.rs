@@ -1,0 +1,261 @@
+//! The dashboard (工作台) of each role: headline figures and charts, the same
+//! data on the page and in the API.
+
+use crate::auth::CurrentUser;
+use crate::charts::bar_chart;
+use crate::error::AppResult;
+use crate::views::{render, Chrome};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use pocnet_domain::center::{CenterKind, CenterLevel};
+use pocnet_domain::expert::ExpertKind;
+use pocnet_domain::industry;
+use pocnet_domain::role::Role;
+use pocnet_store::centers::{self, Center};
+use pocnet_store::results::{self, ResultScope};
+use pocnet_store::{experts, stats};
+use serde::Serialize;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/dashboard", get(page)).route("/api/v1/dashboard", get(api))
+}
+
+/// A headline figure.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Card {
+    /// What it counts.
+    pub label: String,
+    /// The figure.
+    pub value: i64,
+    /// The target, if the plans set one (e.g. 30 municipal centers by 2027).
+    pub target: Option<i64>,
+    /// Explanation.
+    pub hint: String,
+}
+
+/// A chart's data.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Chart {
+    /// Title.
+    pub title: String,
+    /// Bars: label and value.
+    pub bars: Vec<(String, i64)>,
+}
+
+/// A role's dashboard.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Dashboard {
+    /// The role it was built for.
+    pub role: Role,
+    /// Heading.
+    pub heading: String,
+    /// Headline figures.
+    pub cards: Vec<Card>,
+    /// Charts.
+    pub charts: Vec<Chart>,
+    /// Notes for the user (what needs attention).
+    pub notes: Vec<String>,
+}
+
+fn card(label: &str, value: i64, target: Option<i64>, hint: &str) -> Card {
+    Card { label: label.into(), value, target, hint: hint.into() }
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn field_coverage(list: &[&Center]) -> Chart {
+    Chart {
+        title: "按产业领域的中心数".into(),
+        bars: industry::WENZHOU
+            .iter()
+            .map(|f| (f.label.to_owned(), count(list.iter().filter(|c| c.fields.iter().any(|x| x == f.code)).count())))
+            .collect(),
+    }
+}
+
+async fn results_chart(state: &AppState, scope: ResultScope, title: &str) -> AppResult<(Chart, i64, i64)> {
+    let counts = results::count_by_state(state.store().pool(), scope).await?;
+    let total = counts.iter().map(|(_, n)| n).sum();
+    let in_library = counts.iter().filter(|(s, _)| s.in_library()).map(|(_, n)| n).sum();
+    let chart = Chart { title: title.into(), bars: counts.iter().map(|(s, n)| (s.label_zh().to_owned(), *n)).collect() };
+    Ok((chart, total, in_library))
+}
+
+/// Builds the dashboard of the caller's role from the records.
+pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
+    let pool = state.store().pool();
+    let user = &me.user;
+    let mut d = Dashboard { role: user.role, heading: String::new(), cards: vec![], charts: vec![], notes: vec![] };
+    match user.role {
+        Role::Bureau => {
+            d.heading = "全市概念验证中心建设总览".into();
+            let all = centers::all(pool).await?;
+            let public: Vec<&Center> = all.iter().filter(|c| c.stage.is_public()).collect();
+            let poc = |level: CenterLevel| {
+                count(public.iter().filter(|c| c.kind == CenterKind::PocCenter && c.level >= level).count())
+            };
+            let net = stats::network(pool).await?;
+            d.cards = vec![
+                card("市级及以上概念验证中心", poc(CenterLevel::Municipal), Some(30), "行动方案目标：2027年建成市级30家（000 一）"),
+                card("省级及以上概念验证中心", poc(CenterLevel::Provincial), Some(10), "力争建成省级10家（000 一）"),
+                card("中试平台", count(public.iter().filter(|c| c.kind == CenterKind::PilotPlatform).count()), None, "已认定"),
+                card("创建中", count(all.iter().filter(|c| !c.stage.is_public()).count()), None, "尚未认定的中心"),
+                card("专家库专家", net.experts, None, "学术、产业、投资三类"),
+                card("科技成果", net.results, None, "全部来源"),
+                card("单位", net.organisations, None, "已登记单位"),
+                card("有效账号", net.active_users, None, "可登录账号"),
+            ];
+            d.charts.push(field_coverage(&public));
+            d.charts.push(results_chart(state, ResultScope::All, "成果按状态").await?.0);
+            let by_kind = stats::experts_by_kind(pool).await?;
+            d.charts.push(Chart {
+                title: "专家按类型".into(),
+                bars: ExpertKind::ALL
+                    .iter()
+                    .map(|k| (k.label_zh().to_owned(), by_kind.iter().find(|(c, _)| c == k.as_str()).map_or(0, |(_, n)| *n)))
+                    .collect(),
+            });
+            let uncovered: Vec<&str> = industry::WENZHOU
+                .iter()
+                .filter(|f| !public.iter().any(|c| c.fields.iter().any(|x| x == f.code)))
+                .map(|f| f.label)
+                .collect();
+            if !uncovered.is_empty() {
+                d.notes.push(format!("尚无已认定中心覆盖的产业领域：{}", uncovered.join("、")));
+            }
+        }
+        Role::County => {
+            d.heading = format!("{}概念验证工作概况", user.org_region.label_zh());
+            let all = centers::all(pool).await?;
+            let mine: Vec<&Center> = all.iter().filter(|c| c.region == user.org_region).collect();
+            let (chart, total, in_library) =
+                results_chart(state, ResultScope::Region(user.org_region), "本地区成果按状态").await?;
+            d.cards = vec![
+                card("本地区中心与平台", count(mine.len()), None, "含创建中"),
+                card("其中已认定", count(mine.iter().filter(|c| c.stage.is_public()).count()), None, ""),
+                card("本地区科技成果", total, None, "本地区单位所有或本地区中心承接"),
+                card("在库项目", in_library, None, "已入库及验证中、已验证、已移交中试"),
+            ];
+            d.charts.push(chart);
+            d.charts.push(field_coverage(&mine));
+        }
+        Role::Center => {
+            let mine = centers::hosted_by(pool, user.org_id).await?;
+            d.heading = mine.first().map_or_else(|| user.org_name.clone(), |c| c.name.clone());
+            let (chart, total, in_library) =
+                results_chart(state, ResultScope::HostOrg(user.org_id), "本中心项目按状态").await?;
+            d.cards = vec![
+                card("本单位运营的中心与平台", count(mine.len()), None, ""),
+                card("本中心承接成果", total, None, ""),
+                card("在库项目", in_library, None, "温州认定条件：项目库不少于40项（000 三）"),
+            ];
+            for c in &mine {
+                d.notes.push(format!("{}：{}，{}，{}", c.name, c.level.label_zh(), c.stage.label_zh(), c.kind.label_zh()));
+            }
+            d.charts.push(chart);
+        }
+        Role::Expert => {
+            d.heading = "评审专家工作台".into();
+            match experts::of_user(pool, user.id).await? {
+                Some(e) => {
+                    d.notes.push(format!(
+                        "专家档案：{}，{}，{}，{}；擅长领域：{}",
+                        e.name,
+                        e.kind.label_zh(),
+                        e.org_name,
+                        e.title,
+                        crate::views::field_labels(&e.fields)
+                    ));
+                    d.cards.push(card("擅长领域", count(e.fields.len()), None, "可在专家库维护"));
+                    d.cards.push(card("关键词", count(e.keywords.len()), None, ""));
+                }
+                None => d.notes.push("您的账号尚未关联专家档案，请联系市科技局。".into()),
+            }
+            d.notes.push("当前没有分配给您的评审任务。".into());
+        }
+        Role::Researcher => {
+            d.heading = format!("{}的科技成果", user.org_name);
+            let (chart, total, in_library) =
+                results_chart(state, ResultScope::OwnerOrg(user.org_id), "本单位成果按状态").await?;
+            d.cards = vec![card("本单位科技成果", total, None, ""), card("已入库验证", in_library, None, "")];
+            d.charts.push(chart);
+        }
+        Role::Investor => {
+            d.heading = "已验证项目概览".into();
+            let list = results::list(
+                pool,
+                ResultScope::Verified,
+                None,
+                "submitted_on",
+                pocnet_store::SortDir::Desc,
+                pocnet_store::Page::new(Some(1), Some(200)),
+            )
+            .await?;
+            d.cards = vec![card("已完成验证的项目", list.total, None, "仅显示公开摘要")];
+            d.charts.push(Chart {
+                title: "已验证项目按产业领域".into(),
+                bars: industry::WENZHOU
+                    .iter()
+                    .map(|f| (f.label.to_owned(), count(list.items.iter().filter(|r| r.field == f.code).count())))
+                    .collect(),
+            });
+        }
+    }
+    Ok(d)
+}
+
+/// The caller's dashboard figures.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard",
+    responses((status = 200, body = Dashboard), (status = 401, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api(State(state): State<AppState>, me: CurrentUser) -> AppResult<Json<Dashboard>> {
+    Ok(Json(build(&state, &me).await?))
+}
+
+struct CardView {
+    label: String,
+    value: i64,
+    hint: String,
+    target: Option<i64>,
+    percent: i64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    role_code: &'static str,
+    heading: String,
+    cards: Vec<CardView>,
+    charts: Vec<String>,
+    notes: Vec<String>,
+}
+
+async fn page(State(state): State<AppState>, me: CurrentUser) -> AppResult<Response> {
+    let d = build(&state, &me).await?;
+    let page = DashboardPage {
+        chrome: Chrome::signed_in(&me, "工作台", "dashboard"),
+        role_code: d.role.as_str(),
+        heading: d.heading,
+        cards: d
+            .cards
+            .into_iter()
+            .map(|c| CardView {
+                percent: c.target.filter(|t| *t > 0).map_or(0, |t| (c.value * 100 / t).min(100)),
+                label: c.label,
+                value: c.value,
+                hint: c.hint,
+                target: c.target,
+            })
+            .collect(),
+        charts: d.charts.iter().map(|c| bar_chart(&c.title, &c.bars)).collect(),
+        notes: d.notes,
+    };
+    Ok(render(&page))
+}

@@ -1,0 +1,34 @@
+//! Features, one module each, each with its pages and its API endpoints.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod centers;
+pub mod dashboard;
+pub mod experts;
+pub mod health;
+pub mod orgs;
+pub mod results;
+pub mod users;
+
+use crate::error::AppError;
+use crate::AppState;
+use axum::Router;
+
+/// Every route of the application.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(centers::router())
+        .merge(dashboard::router())
+        .merge(account::router())
+        .merge(orgs::router())
+        .merge(users::router())
+        .merge(audit::router())
+        .merge(experts::router())
+        .merge(results::router())
+        .merge(crate::openapi::router())
+        .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+}

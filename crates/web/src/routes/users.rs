@@ -1,0 +1,387 @@
+//! Accounts (账号管理), administered by the bureau.
+
+use crate::auth::{password, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::extract::{non_empty, ApiJson, ListParams, QueryParams};
+use crate::views::{self, render, Chrome, Pager, SortHeader};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Json, Router};
+use pocnet_domain::credentials::{Password, Username};
+use pocnet_domain::role::Role;
+use pocnet_domain::validation;
+use pocnet_domain::FieldError;
+use pocnet_store::users::{self, NewUser, User, UserEdit, UserFilter};
+use pocnet_store::{orgs, Paged, SortDir};
+use serde::Deserialize;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(list_page).post(create_form))
+        .route("/admin/users/new", get(new_page))
+        .route("/admin/users/{id}", get(edit_page).post(update_form))
+        .route("/api/v1/users", get(api_list).post(api_create))
+        .route("/api/v1/users/{id}", get(api_get).put(api_update))
+}
+
+/// Filters of the account list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct UserQuery {
+    /// Role code.
+    pub role: Option<String>,
+    /// Organisation id.
+    pub org_id: Option<String>,
+}
+
+fn parse_role(raw: &str) -> Result<Role, FieldError> {
+    Role::parse(raw.trim()).map_err(|_| FieldError::unknown_value("role", "角色"))
+}
+
+fn parse_org(raw: &str) -> Result<i64, FieldError> {
+    raw.trim().parse().map_err(|_| FieldError::new("org_id", "invalid_number", "请选择所属单位"))
+}
+
+impl UserQuery {
+    fn filter(&self) -> AppResult<UserFilter> {
+        Ok(UserFilter {
+            role: non_empty(&self.role).map(parse_role).transpose()?,
+            org_id: non_empty(&self.org_id).map(parse_org).transpose()?,
+        })
+    }
+}
+
+/// A new account.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewUserInput {
+    /// Login name (3–32 of a-z 0-9 . _ -, starting with a letter).
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role code.
+    pub role: String,
+    /// Organisation id.
+    #[serde(deserialize_with = "id_from_any")]
+    #[schema(value_type = i64)]
+    pub org_id: String,
+    /// Initial password (10–128 characters); the user should change it.
+    pub password: String,
+}
+
+/// An account edit.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct UserEditInput {
+    /// Name shown.
+    pub display_name: String,
+    /// Role code.
+    pub role: String,
+    /// Organisation id.
+    #[serde(deserialize_with = "id_from_any")]
+    #[schema(value_type = i64)]
+    pub org_id: String,
+    /// Whether the account may sign in (forms send `on` or nothing).
+    #[serde(default, deserialize_with = "flag_from_any")]
+    #[schema(value_type = bool)]
+    pub is_active: bool,
+    /// The version read (optimistic lock).
+    pub version: Option<i64>,
+}
+
+/// Accepts a number (JSON) or a string (forms) for an id.
+fn id_from_any<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        N(i64),
+        S(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::N(n) => n.to_string(),
+        Either::S(s) => s,
+    })
+}
+
+/// Accepts `true`/`false` (JSON) or `on`/`true` (forms) for a checkbox.
+fn flag_from_any<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        B(bool),
+        S(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::B(b) => b,
+        Either::S(s) => matches!(s.as_str(), "on" | "true" | "1"),
+    })
+}
+
+async fn create(state: &AppState, me: &CurrentUser, input: &NewUserInput) -> AppResult<User> {
+    me.require(&[Role::Bureau])?;
+    let username = Username::parse(&input.username)?;
+    let display_name = validation::text("display_name", "姓名", &input.display_name, 1, 50)?;
+    let role = parse_role(&input.role)?;
+    let org_id = parse_org(&input.org_id)?;
+    let password = Password::new_for(input.password.clone(), &username, "password")?;
+    orgs::get(state.store().pool(), org_id)
+        .await
+        .map_err(|_| FieldError::new("org_id", "unknown_value", "所属单位不存在"))?;
+    let password_hash = password::hash(password.expose().to_owned()).await?;
+    let new = NewUser { username, display_name, role, org_id, password_hash, is_demo: false };
+    let mut tx = state.store().write().await?;
+    let user = users::create(&mut tx, &me.actor(), state.now(), &new).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+async fn update(state: &AppState, me: &CurrentUser, id: i64, input: &UserEditInput) -> AppResult<User> {
+    me.require(&[Role::Bureau])?;
+    let edit = UserEdit {
+        display_name: validation::text("display_name", "姓名", &input.display_name, 1, 50)?,
+        role: parse_role(&input.role)?,
+        org_id: parse_org(&input.org_id)?,
+        is_active: input.is_active,
+    };
+    if id == me.user.id && (!edit.is_active || edit.role != Role::Bureau) {
+        return Err(FieldError::new("is_active", "self_lockout", "不能停用自己的账号或取消自己的管理角色").into());
+    }
+    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let mut tx = state.store().write().await?;
+    let user = users::update(&mut tx, &me.actor(), state.now(), id, version, &edit).await.map_err(|e| match e {
+        pocnet_store::StoreError::NotFound => AppError::from(FieldError::new("org_id", "unknown_value", "账号或所属单位不存在")),
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Lists accounts (bureau).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListParams, UserQuery),
+    responses((status = 200, body = Vec<User>), (status = 403, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    QueryParams(p): QueryParams<ListParams>,
+    QueryParams(q): QueryParams<UserQuery>,
+) -> AppResult<Json<Paged<User>>> {
+    me.require(&[Role::Bureau])?;
+    Ok(Json(users::list(state.store().pool(), &q.filter()?, p.sort_or("username"), p.dir(), p.page()).await?))
+}
+
+/// Creates an account (bureau).
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserInput,
+    responses((status = 201, body = User), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(input): ApiJson<NewUserInput>) -> AppResult<Response> {
+    let user = create(&state, &me, &input).await?;
+    Ok((StatusCode::CREATED, Json(user)).into_response())
+}
+
+/// Reads an account (bureau).
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
+    responses((status = 200, body = User), (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<User>> {
+    me.require(&[Role::Bureau])?;
+    Ok(Json(users::get(state.store().pool(), id).await?))
+}
+
+/// Updates an account (bureau); deactivating or changing the role ends its sessions.
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", request_body = UserEditInput,
+    responses((status = 200, body = User), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_update(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<UserEditInput>,
+) -> AppResult<Json<User>> {
+    Ok(Json(update(&state, &me, id, &input).await?))
+}
+
+struct Choice {
+    code: String,
+    label: String,
+}
+
+fn roles() -> Vec<Choice> {
+    Role::ALL.iter().map(|r| Choice { code: r.as_str().into(), label: r.label_zh().into() }).collect()
+}
+
+async fn org_choices(state: &AppState) -> AppResult<Vec<Choice>> {
+    Ok(orgs::all_names(state.store().pool())
+        .await?
+        .into_iter()
+        .map(|(id, name)| Choice { code: id.to_string(), label: name })
+        .collect())
+}
+
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: &'static str,
+    org_name: String,
+    active: bool,
+    demo: bool,
+    created_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct ListPage {
+    chrome: Chrome,
+    headers: Vec<SortHeader>,
+    rows: Vec<UserRow>,
+    pager: Pager,
+    roles: Vec<Choice>,
+    role: String,
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    QueryParams(p): QueryParams<ListParams>,
+    QueryParams(q): QueryParams<UserQuery>,
+) -> AppResult<Response> {
+    me.require(&[Role::Bureau])?;
+    let sort = p.sort_or("username").to_owned();
+    let list = users::list(state.store().pool(), &q.filter()?, &sort, p.dir(), p.page()).await?;
+    let filters = vec![("role", q.role.clone().unwrap_or_default()), ("org_id", q.org_id.clone().unwrap_or_default())];
+    let mut keep = filters.clone();
+    keep.push(("sort", sort.clone()));
+    keep.push(("dir", p.dir.clone().unwrap_or_default()));
+    let columns = [("username", "用户名"), ("display_name", "姓名"), ("role", "角色"), ("created_at", "创建时间")];
+    let page = ListPage {
+        chrome: Chrome::signed_in(&me, "账号管理", "users"),
+        headers: views::sort_headers("/admin/users", &columns, &sort, p.dir() == SortDir::Desc, &filters),
+        rows: list
+            .items
+            .iter()
+            .map(|u| UserRow {
+                id: u.id,
+                username: u.username.clone(),
+                display_name: u.display_name.clone(),
+                role: u.role.label_zh(),
+                org_name: u.org_name.clone(),
+                active: u.is_active,
+                demo: u.is_demo,
+                created_at: u.created_at.chars().take(10).collect(),
+            })
+            .collect(),
+        pager: Pager::new("/admin/users", &list, &keep),
+        roles: roles(),
+        role: q.role.unwrap_or_default(),
+    };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "user_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    id: Option<i64>,
+    username: String,
+    display_name: String,
+    role: String,
+    org_id: String,
+    is_active: bool,
+    version: i64,
+    roles: Vec<Choice>,
+    orgs: Vec<Choice>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NewQuery {
+    org_id: Option<String>,
+}
+
+async fn new_page(State(state): State<AppState>, me: CurrentUser, QueryParams(q): QueryParams<NewQuery>) -> AppResult<Response> {
+    me.require(&[Role::Bureau])?;
+    Ok(render(&FormPage {
+        chrome: Chrome::signed_in(&me, "新增账号", "users"),
+        id: None,
+        username: String::new(),
+        display_name: String::new(),
+        role: String::new(),
+        org_id: q.org_id.unwrap_or_default(),
+        is_active: true,
+        version: 0,
+        roles: roles(),
+        orgs: org_choices(&state).await?,
+        error: None,
+    }))
+}
+
+async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    me.require(&[Role::Bureau])?;
+    let u = users::get(state.store().pool(), id).await?;
+    Ok(render(&FormPage {
+        chrome: Chrome::signed_in(&me, "编辑账号", "users"),
+        id: Some(id),
+        username: u.username,
+        display_name: u.display_name,
+        role: u.role.as_str().into(),
+        org_id: u.org_id.to_string(),
+        is_active: u.is_active,
+        version: u.version,
+        roles: roles(),
+        orgs: org_choices(&state).await?,
+        error: None,
+    }))
+}
+
+fn is_form_error(e: &AppError) -> bool {
+    matches!(e, AppError::Validation(_) | AppError::Conflict { .. })
+}
+
+async fn create_form(State(state): State<AppState>, me: CurrentUser, Form(input): Form<NewUserInput>) -> AppResult<Response> {
+    match create(&state, &me, &input).await {
+        Ok(u) => Ok(Redirect::to(&format!("/admin/users/{}", u.id)).into_response()),
+        Err(e) if is_form_error(&e) => {
+            let page = FormPage {
+                chrome: Chrome::signed_in(&me, "新增账号", "users"),
+                id: None,
+                username: input.username,
+                display_name: input.display_name,
+                role: input.role,
+                org_id: input.org_id,
+                is_active: true,
+                version: 0,
+                roles: roles(),
+                orgs: org_choices(&state).await?,
+                error: Some(e.body().message),
+            };
+            Ok((e.status(), render(&page)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<UserEditInput>) -> AppResult<Response> {
+    match update(&state, &me, id, &input).await {
+        Ok(u) => Ok(Redirect::to(&format!("/admin/users/{}", u.id)).into_response()),
+        Err(e) if is_form_error(&e) => {
+            let current = users::get(state.store().pool(), id).await?;
+            let page = FormPage {
+                chrome: Chrome::signed_in(&me, "编辑账号", "users"),
+                id: Some(id),
+                username: current.username,
+                display_name: input.display_name,
+                role: input.role,
+                org_id: input.org_id,
+                is_active: input.is_active,
+                version: input.version.unwrap_or(0),
+                roles: roles(),
+                orgs: org_choices(&state).await?,
+                error: Some(e.body().message),
+            };
+            Ok((e.status(), render(&page)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

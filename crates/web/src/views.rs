@@ -1,0 +1,244 @@
+//! What every page shares: the layout's chrome (title, navigation by role,
+//! the signed-in user), pagers and sortable table headers, the error page.
+
+use crate::auth::session::Auth;
+use crate::auth::CurrentUser;
+use crate::error::ErrorBody;
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use pocnet_domain::role::Role;
+
+/// Renders a template as an HTML response (500 if rendering fails).
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "页面渲染失败").into_response()
+        }
+    }
+}
+
+/// A link in the side navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Target.
+    pub href: &'static str,
+    /// Chinese label.
+    pub label: &'static str,
+    /// Key matched against the page's `active`.
+    pub key: &'static str,
+}
+
+const fn nav(href: &'static str, label: &'static str, key: &'static str) -> NavItem {
+    NavItem { href, label, key }
+}
+
+/// The navigation a role sees.
+pub fn nav_for(role: Role) -> Vec<NavItem> {
+    let mut items = vec![nav("/dashboard", "工作台", "dashboard")];
+    match role {
+        Role::Bureau => items.extend([
+            nav("/centers", "中心名录", "centers"),
+            nav("/results", "成果项目库", "results"),
+            nav("/experts", "专家库", "experts"),
+            nav("/admin/orgs", "单位管理", "orgs"),
+            nav("/admin/users", "账号管理", "users"),
+            nav("/audit", "审计日志", "audit"),
+        ]),
+        Role::County => items.extend([
+            nav("/centers", "中心名录", "centers"),
+            nav("/results", "本地区成果", "results"),
+            nav("/experts", "专家库", "experts"),
+        ]),
+        Role::Center => items.extend([
+            nav("/results", "本中心项目库", "results"),
+            nav("/experts", "专家库", "experts"),
+            nav("/centers", "中心名录", "centers"),
+        ]),
+        Role::Expert => items.extend([nav("/centers", "中心名录", "centers")]),
+        Role::Researcher => items.extend([
+            nav("/results", "我单位的成果", "results"),
+            nav("/centers", "中心名录", "centers"),
+        ]),
+        Role::Investor => items.extend([
+            nav("/results", "已验证项目", "results"),
+            nav("/centers", "中心名录", "centers"),
+        ]),
+    }
+    items.push(nav("/account", "账号设置", "account"));
+    items
+}
+
+/// The signed-in user as the header shows them.
+#[derive(Debug, Clone)]
+pub struct UserChrome {
+    /// Name shown.
+    pub display_name: String,
+    /// Role label.
+    pub role_label: &'static str,
+    /// Organisation.
+    pub org_name: String,
+}
+
+/// What the layout needs.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// Page title.
+    pub title: String,
+    /// Signed-in user, if any.
+    pub user: Option<UserChrome>,
+    /// CSRF token for the forms of this page (session or pre-login).
+    pub csrf: String,
+    /// Side navigation.
+    pub nav: Vec<NavItem>,
+    /// Key of the active navigation item.
+    pub active: &'static str,
+}
+
+impl Chrome {
+    /// Chrome for a signed-in page.
+    pub fn signed_in(user: &CurrentUser, title: impl Into<String>, active: &'static str) -> Self {
+        Self {
+            title: title.into(),
+            user: Some(UserChrome {
+                display_name: user.user.display_name.clone(),
+                role_label: user.user.role.label_zh(),
+                org_name: user.user.org_name.clone(),
+            }),
+            csrf: user.csrf_token.clone(),
+            nav: nav_for(user.user.role),
+            active,
+        }
+    }
+
+    /// Chrome for a page anyone may see; shows the user if signed in.
+    pub fn public(auth: Option<&Auth>, title: impl Into<String>, active: &'static str) -> Self {
+        match auth.and_then(|a| a.current.as_ref()) {
+            Some(u) => Self::signed_in(u, title, active),
+            None => Self { title: title.into(), user: None, csrf: String::new(), nav: Vec::new(), active },
+        }
+    }
+}
+
+/// Builds a URL with query parameters, leaving out empty ones.
+pub fn url(path: &str, params: &[(&str, String)]) -> String {
+    let kept: Vec<(&str, &str)> = params.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (*k, v.as_str())).collect();
+    if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", serde_urlencoded::to_string(kept).unwrap_or_default())
+    }
+}
+
+/// A sortable column header.
+#[derive(Debug, Clone)]
+pub struct SortHeader {
+    /// Chinese label.
+    pub label: &'static str,
+    /// Link that sorts by this column (toggling direction if already sorted).
+    pub href: String,
+    /// ▲ / ▼ / empty.
+    pub arrow: &'static str,
+}
+
+/// Builds the sortable headers of a table. `params` are the filters to keep.
+pub fn sort_headers(
+    path: &str,
+    columns: &[(&'static str, &'static str)],
+    sort: &str,
+    desc: bool,
+    params: &[(&str, String)],
+) -> Vec<SortHeader> {
+    columns
+        .iter()
+        .map(|(key, label)| {
+            let active = *key == sort;
+            let next_dir = if active && !desc { "desc" } else { "asc" };
+            let mut p = params.to_vec();
+            p.push(("sort", (*key).to_owned()));
+            p.push(("dir", next_dir.to_owned()));
+            SortHeader {
+                label,
+                href: url(path, &p),
+                arrow: match (active, desc) {
+                    (true, false) => "▲",
+                    (true, true) => "▼",
+                    _ => "",
+                },
+            }
+        })
+        .collect()
+}
+
+/// A pager under a table.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    /// Rows in the whole list.
+    pub total: i64,
+    /// This page.
+    pub page: u32,
+    /// Number of pages.
+    pub pages: u32,
+    /// Link to the previous page.
+    pub prev: Option<String>,
+    /// Link to the next page.
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// Builds a pager; `params` are the filters and sort to keep.
+    pub fn new<T>(path: &str, list: &pocnet_store::Paged<T>, params: &[(&str, String)]) -> Self {
+        let pages = list.pages();
+        let link = |n: u32| {
+            let mut p = params.to_vec();
+            p.push(("page", n.to_string()));
+            url(path, &p)
+        };
+        Self {
+            total: list.total,
+            page: list.page,
+            pages,
+            prev: (list.page > 1).then(|| link(list.page - 1)),
+            next: (list.page < pages).then(|| link(list.page + 1)),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    status: u16,
+    heading: &'static str,
+    message: String,
+}
+
+/// The Chinese error page for an error of a page.
+pub fn error_page(auth: Option<&Auth>, status: StatusCode, body: &ErrorBody) -> Response {
+    let heading = match status.as_u16() {
+        403 => "无权访问",
+        404 => "页面不存在",
+        409 => "数据冲突",
+        413 => "内容过大",
+        422 | 400 => "填写有误",
+        429 => "操作过于频繁",
+        500..=599 => "系统繁忙",
+        _ => "请求未能完成",
+    };
+    let page = ErrorPage {
+        chrome: Chrome::public(auth, heading, ""),
+        status: status.as_u16(),
+        heading,
+        message: body.message.clone(),
+    };
+    let mut resp = render(&page);
+    resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// Field and sub-field labels for display.
+pub fn field_labels(codes: &[String]) -> String {
+    codes.iter().map(|c| pocnet_domain::industry::label(c)).collect::<Vec<_>>().join("、")
+}
