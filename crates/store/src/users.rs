@@ -48,8 +48,8 @@ pub(crate) struct Row {
     org_id: i64,
     org_name: String,
     org_region: String,
-    is_active: bool,
-    is_demo: bool,
+    is_active: i64,
+    is_demo: i64,
     version: i64,
     created_at: String,
     password_changed_at: String,
@@ -66,8 +66,8 @@ impl TryFrom<Row> for User {
             org_id: r.org_id,
             org_name: r.org_name,
             org_region: parse_code(&r.org_region, Region::parse)?,
-            is_active: r.is_active,
-            is_demo: r.is_demo,
+            is_active: r.is_active != 0,
+            is_demo: r.is_demo != 0,
             version: r.version,
             created_at: r.created_at,
             password_changed_at: r.password_changed_at,
@@ -76,7 +76,8 @@ impl TryFrom<Row> for User {
 }
 
 pub(crate) const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, \
-    o.name AS org_name, o.region AS org_region, u.is_active, u.is_demo, u.version, u.created_at, \
+    o.name AS org_name, o.region AS org_region, CASE WHEN u.is_active THEN 1 ELSE 0 END AS is_active, \
+    CASE WHEN u.is_demo THEN 1 ELSE 0 END AS is_demo, u.version, u.created_at, \
     u.password_changed_at FROM users u JOIN organisations o ON o.id = u.org_id";
 
 /// A validated new account.

@@ -1,6 +1,8 @@
 -- pocnet foundation schema (SQLite twin of postgres/0001_foundation.sql).
 -- Timestamps are UTC RFC 3339 text with microseconds ("2026-11-22T08:00:00.000000Z"):
 -- they sort as text and read the same in both databases.
+-- Booleans are INTEGER 0/1 here (BOOLEAN in PostgreSQL); queries read them through
+-- CASE WHEN … THEN 1 ELSE 0 END so both answer the same integer.
 
 CREATE TABLE organisations (
     id          INTEGER PRIMARY KEY,
@@ -20,8 +22,8 @@ CREATE TABLE users (
     role                TEXT    NOT NULL,
     org_id              BIGINT  NOT NULL REFERENCES organisations (id),
     password_hash       TEXT    NOT NULL,
-    is_active           BOOLEAN NOT NULL DEFAULT TRUE,
-    is_demo             BOOLEAN NOT NULL DEFAULT FALSE,
+    is_active           INTEGER NOT NULL DEFAULT 1,
+    is_demo             INTEGER NOT NULL DEFAULT 0,
     version             BIGINT  NOT NULL DEFAULT 1,
     created_at          TEXT    NOT NULL,
     updated_at          TEXT    NOT NULL,

@@ -1,0 +1,15 @@
+//! Integration tests over HTTP. One binary; every test gets its own server and
+//! database (SQLite by default, PostgreSQL when `POCNET_TEST_DATABASE_URL` is set).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod access;
+mod admin;
+mod audit;
+mod auth;
+mod bad_input;
+mod csrf;
+mod demo;
+mod helpers;
+mod pages;
+mod sessions;
+mod storage;
