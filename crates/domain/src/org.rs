@@ -55,7 +55,8 @@ mod tests {
 
     #[test]
     fn draft_rules() {
-        let cases: &[(&str, &str, &str, Result<(), (&str, &str)>)] = &[
+        type Case<'a> = (&'a str, &'a str, &'a str, Result<(), (&'a str, &'a str)>);
+        let cases: &[Case] = &[
             ("瓯江理工大学", "university", "鹿城区", Ok(())),
             ("", "university", "鹿城区", Err(("name", "required"))),
             ("瓯江理工大学", "school", "鹿城区", Err(("kind", "unknown_value"))),

@@ -156,7 +156,7 @@ pub async fn load_once(
     let mut done = 0u64;
     let tick = |n: &mut u64| {
         *n += 1;
-        if *n % 16 == 0 || *n == total {
+        if (*n).is_multiple_of(16) || *n == total {
             progress(*n, total);
         }
     };

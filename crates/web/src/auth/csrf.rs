@@ -6,6 +6,7 @@
 //!   session's token, or, before login, to the `pocnet_csrf` cookie;
 //! - an API call authenticated by the session cookie carries an
 //!   `X-CSRF-Token` header equal to the session's token.
+//!
 //! API calls with a bearer token need neither: browsers never send one by
 //! themselves. Anonymous API calls (login) must be JSON, which a cross-site
 //! form cannot send.

@@ -1,0 +1,92 @@
+//! The `pocnet` binary as an administrator uses it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn pocnet(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pocnet"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("POCNET_DATABASE_URL")
+        .env("POCNET_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pocnet");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn a_password_on_the_command_line_is_refused_and_nothing_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pocnet(dir.path(), &["user", "add", "--username", "chief", "--role", "bureau", "--password", "secret-secret"], "");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not accepted on the command line"), "{}", text(&out));
+    let list = pocnet(dir.path(), &["user", "list"], "");
+    assert!(text(&list).contains("0 account(s)"), "{}", text(&list));
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_and_checks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let weak = pocnet(dir.path(), &["user", "add", "--username", "chief", "--role", "bureau"], "short\n");
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("密码至少需要10个字符"), "{}", text(&weak));
+
+    let ok = pocnet(dir.path(), &["user", "add", "--username", "chief", "--role", "bureau"], "a-long-enough-secret\n");
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("added chief"));
+
+    let county = pocnet(dir.path(), &["user", "add", "--username", "lihua", "--role", "county"], "another-long-secret\n");
+    assert!(!county.status.success(), "a county account needs its organisation");
+    assert!(text(&county).contains("--org is required"));
+
+    let org = pocnet(dir.path(), &["org", "add", "--name", "瑞安市科学技术局", "--kind", "county_department", "--region", "瑞安市"], "");
+    assert!(org.status.success(), "{}", text(&org));
+    let county = pocnet(dir.path(), &["user", "add", "--username", "lihua", "--role", "county", "--org", "瑞安市科学技术局"], "another-long-secret\n");
+    assert!(county.status.success(), "{}", text(&county));
+    let list = text(&pocnet(dir.path(), &["user", "list"], ""));
+    assert!(list.contains("chief") && list.contains("lihua") && list.contains("2 account(s)"), "{list}");
+}
+
+#[test]
+fn a_database_of_a_newer_schema_makes_the_binary_refuse_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(pocnet(dir.path(), &["migrate"], "").status.success());
+    // A later pocnet applied a migration this one does not know.
+    let db = dir.path().join("pocnet.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = pocnet_store::Store::connect(&format!("sqlite://{}", db.display()), 1).await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (99990101000000, 'future', TRUE, x'00', 0)",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        store.close().await;
+    });
+    let out = pocnet(dir.path(), &["serve", "--listen", "127.0.0.1:0"], "");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("newer than this pocnet"), "{}", text(&out));
+}
+
+#[test]
+fn help_describes_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = text(&pocnet(dir.path(), &["--help"], ""));
+    for cmd in ["serve", "migrate", "user", "org", "demo", "bench"] {
+        assert!(out.contains(cmd), "{cmd} in help: {out}");
+    }
+    let serve = text(&pocnet(dir.path(), &["serve", "--help"], ""));
+    assert!(serve.contains("--listen") && serve.contains("--demo"));
+}
