@@ -29,7 +29,7 @@ pub struct ServeArgs {
     #[arg(long, env = "POCNET_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
     pub session_absolute_hours: i64,
     /// Database connections in the pool.
-    #[arg(long, env = "POCNET_DB_CONNECTIONS", default_value_t = 16)]
+    #[arg(long, env = "POCNET_DB_CONNECTIONS", default_value_t = 8)]
     pub db_connections: u32,
 }
 

@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use pocnet_domain::center::{CenterKind, CenterLevel};
 use pocnet_domain::expert::ExpertKind;
 use pocnet_domain::industry;
+use pocnet_domain::research_result::ResultState;
 use pocnet_domain::role::Role;
 use pocnet_store::centers::{self, Center};
 use pocnet_store::results::{self, ResultScope};
@@ -69,6 +70,10 @@ fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+fn count_of(counts: &[(String, i64)], code: &str) -> i64 {
+    counts.iter().find(|(c, _)| c == code).map_or(0, |(_, n)| *n)
+}
+
 fn field_coverage(list: &[&Center]) -> Chart {
     Chart {
         title: "按产业领域的中心数".into(),
@@ -106,20 +111,19 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
                 card("省级及以上概念验证中心", poc(CenterLevel::Provincial), Some(10), "力争建成省级10家（000 一）"),
                 card("中试平台", count(public.iter().filter(|c| c.kind == CenterKind::PilotPlatform).count()), None, "已认定"),
                 card("创建中", count(all.iter().filter(|c| !c.stage.is_public()).count()), None, "尚未认定的中心"),
-                card("专家库专家", net.experts, None, "学术、产业、投资三类"),
-                card("科技成果", net.results, None, "全部来源"),
+                card("专家库专家", net.experts(), None, "学术、产业、投资三类"),
+                card("科技成果", net.results(), None, "全部来源"),
                 card("单位", net.organisations, None, "已登记单位"),
                 card("有效账号", net.active_users, None, "可登录账号"),
             ];
             d.charts.push(field_coverage(&public));
-            d.charts.push(results_chart(state, ResultScope::All, "成果按状态").await?.0);
-            let by_kind = stats::experts_by_kind(pool).await?;
+            d.charts.push(Chart {
+                title: "成果按状态".into(),
+                bars: ResultState::ALL.iter().map(|s| (s.label_zh().to_owned(), count_of(&net.results_by_state, s.as_str()))).collect(),
+            });
             d.charts.push(Chart {
                 title: "专家按类型".into(),
-                bars: ExpertKind::ALL
-                    .iter()
-                    .map(|k| (k.label_zh().to_owned(), by_kind.iter().find(|(c, _)| c == k.as_str()).map_or(0, |(_, n)| *n)))
-                    .collect(),
+                bars: ExpertKind::ALL.iter().map(|k| (k.label_zh().to_owned(), count_of(&net.experts_by_kind, k.as_str()))).collect(),
             });
             let uncovered: Vec<&str> = industry::WENZHOU
                 .iter()
