@@ -73,7 +73,7 @@ org_by_key = {o["key"]: o for o in orgs}
 centers = []
 for key, host, kind, label, fields, stage, level, rec, summary in CENTERS_SPEC:
     h = org_by_key[host]
-    short = h["name"].replace("有限公司", "").replace("股份", "").replace("（演示）", "")
+    short = h["name"].replace("有限公司", "").replace("股份", "").replace("（演示）", "").replace("温州", "")
     suffix = "概念验证中心" if kind == "poc_center" else "中试平台"
     centers.append({"key": key, "name": f"温州市{short}{label}{suffix}", "kind": kind, "host": host, "region": h["region"], "level": level, "stage": stage,
                     "fields": fields, "admin_director": person(), "tech_director": person(), "recognized_on": rec, "summary": summary})

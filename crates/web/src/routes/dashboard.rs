@@ -107,8 +107,8 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
             };
             let net = stats::network(pool).await?;
             d.cards = vec![
-                card("市级及以上概念验证中心", poc(CenterLevel::Municipal), Some(30), "行动方案目标：2027年建成市级30家（000 一）"),
-                card("省级及以上概念验证中心", poc(CenterLevel::Provincial), Some(10), "力争建成省级10家（000 一）"),
+                card("市级及以上概念验证中心", poc(CenterLevel::Municipal), Some(30), "《温州市深化和扩大概念验证中心建设行动方案（2025-2027年）》目标：到2027年建成市级30家"),
+                card("省级及以上概念验证中心", poc(CenterLevel::Provincial), Some(10), "同一行动方案：力争建成省级10家"),
                 card("中试平台", count(public.iter().filter(|c| c.kind == CenterKind::PilotPlatform).count()), None, "已认定"),
                 card("创建中", count(all.iter().filter(|c| !c.stage.is_public()).count()), None, "尚未认定的中心"),
                 card("专家库专家", net.experts(), None, "学术、产业、投资三类"),
@@ -157,7 +157,7 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
             d.cards = vec![
                 card("本单位运营的中心与平台", count(mine.len()), None, ""),
                 card("本中心承接成果", total, None, ""),
-                card("在库项目", in_library, None, "温州认定条件：项目库不少于40项（000 三）"),
+                card("在库项目", in_library, None, "《温州市概念验证中心建设指引（试行）》认定条件：项目库不少于40项"),
             ];
             for c in &mine {
                 d.notes.push(format!("{}：{}，{}，{}", c.name, c.level.label_zh(), c.stage.label_zh(), c.kind.label_zh()));
