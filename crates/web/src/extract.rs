@@ -109,6 +109,14 @@ impl ListParams {
         }
     }
 
+    /// The query parameters a pager link keeps: the filters, the sort and its direction.
+    pub fn keep<'a>(&self, filters: &[(&'a str, String)], sort: &str) -> Vec<(&'a str, String)> {
+        let mut keep = filters.to_vec();
+        keep.push(("sort", sort.to_owned()));
+        keep.push(("dir", self.dir.clone().unwrap_or_default()));
+        keep
+    }
+
     /// The sort column asked for, or `default`.
     pub fn sort_or<'a>(&'a self, default: &'a str) -> &'a str {
         self.sort.as_deref().unwrap_or(default)

@@ -238,6 +238,22 @@ pub fn error_page(auth: Option<&Auth>, status: StatusCode, body: &ErrorBody) -> 
     resp
 }
 
+/// One option of a `<select>`: the stable code sent back, the Chinese label shown.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// Value sent with the form.
+    pub code: String,
+    /// Label shown.
+    pub label: String,
+}
+
+impl Choice {
+    /// An option.
+    pub fn new(code: impl Into<String>, label: impl Into<String>) -> Self {
+        Self { code: code.into(), label: label.into() }
+    }
+}
+
 /// Field and sub-field labels for display.
 pub fn field_labels(codes: &[String]) -> String {
     codes.iter().map(|c| pocnet_domain::industry::label(c)).collect::<Vec<_>>().join("、")

@@ -4,7 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::extract::{non_empty, ListParams, QueryParams};
-use crate::views::{self, render, Chrome, Pager};
+use crate::views::{Choice, self, render, Chrome, Pager};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -75,11 +75,6 @@ struct Row {
     region: &'static str,
 }
 
-struct Choice {
-    code: &'static str,
-    label: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "experts.html")]
 struct ExpertsPage {
@@ -118,8 +113,8 @@ async fn page(
             })
             .collect(),
         pager: Pager::new("/experts", &list, &keep),
-        kinds: ExpertKind::ALL.iter().map(|k| Choice { code: k.as_str(), label: k.label_zh() }).collect(),
-        fields: industry::WENZHOU.iter().map(|f| Choice { code: f.code, label: f.label }).collect(),
+        kinds: ExpertKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),
+        fields: industry::WENZHOU.iter().map(|f| Choice::new(f.code, f.label)).collect(),
         kind: q.kind.unwrap_or_default(),
         field: q.field.unwrap_or_default(),
     }))

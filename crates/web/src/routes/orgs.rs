@@ -3,7 +3,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{non_empty, ApiJson, ListParams, QueryParams};
-use crate::views::{self, render, Chrome, Pager, SortHeader};
+use crate::views::{Choice, self, render, Chrome, Pager, SortHeader};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -136,17 +136,12 @@ async fn update(state: &AppState, me: &CurrentUser, id: i64, input: &OrgInput) -
     Ok(org)
 }
 
-struct Choice {
-    code: &'static str,
-    label: &'static str,
-}
-
 fn kinds() -> Vec<Choice> {
-    OrgKind::ALL.iter().map(|k| Choice { code: k.as_str(), label: k.label_zh() }).collect()
+    OrgKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect()
 }
 
 fn regions() -> Vec<Choice> {
-    Region::ALL.iter().map(|r| Choice { code: r.as_str(), label: r.label_zh() }).collect()
+    Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect()
 }
 
 struct OrgRow {
@@ -187,9 +182,7 @@ async fn list_page(
         ("region", q.region.clone().unwrap_or_default()),
         ("q", q.q.clone().unwrap_or_default()),
     ];
-    let mut keep = filters.clone();
-    keep.push(("sort", sort.clone()));
-    keep.push(("dir", p.dir.clone().unwrap_or_default()));
+    let keep = p.keep(&filters, &sort);
     let columns = [("name", "单位名称"), ("kind", "类型"), ("region", "地区"), ("created_at", "登记时间")];
     let page = ListPage {
         chrome: Chrome::signed_in(&me, "单位管理", "orgs"),

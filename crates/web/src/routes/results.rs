@@ -4,7 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{non_empty, ListParams, QueryParams};
-use crate::views::{self, render, Chrome, Pager, SortHeader};
+use crate::views::{Choice, self, render, Chrome, Pager, SortHeader};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -79,11 +79,6 @@ struct Row {
     submitted_on: String,
 }
 
-struct Choice {
-    code: &'static str,
-    label: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "results.html")]
 struct ResultsPage {
@@ -106,9 +101,7 @@ async fn page(
     let sort = p.sort_or("submitted_on").to_owned();
     let list = results::list(state.store().pool(), scope, state_filter(&q)?, &sort, p.dir(), p.page()).await?;
     let filters = vec![("state", q.state.clone().unwrap_or_default())];
-    let mut keep = filters.clone();
-    keep.push(("sort", sort.clone()));
-    keep.push(("dir", p.dir.clone().unwrap_or_default()));
+    let keep = p.keep(&filters, &sort);
     let columns = [("title", "成果名称"), ("field", "领域"), ("state", "状态"), ("trl", "技术就绪度"), ("submitted_on", "提交日期")];
     let heading = match me.user.role {
         Role::County => "本地区科技成果",
@@ -137,7 +130,7 @@ async fn page(
             })
             .collect(),
         pager: Pager::new("/results", &list, &keep),
-        states: ResultState::ALL.iter().map(|s| Choice { code: s.as_str(), label: s.label_zh() }).collect(),
+        states: ResultState::ALL.iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect(),
         state: q.state.unwrap_or_default(),
     }))
 }

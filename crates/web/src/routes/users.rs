@@ -3,7 +3,7 @@
 use crate::auth::{password, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::extract::{non_empty, ApiJson, ListParams, QueryParams};
-use crate::views::{self, render, Chrome, Pager, SortHeader};
+use crate::views::{Choice, self, render, Chrome, Pager, SortHeader};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -202,20 +202,15 @@ pub async fn api_update(
     Ok(Json(update(&state, &me, id, &input).await?))
 }
 
-struct Choice {
-    code: String,
-    label: String,
-}
-
 fn roles() -> Vec<Choice> {
-    Role::ALL.iter().map(|r| Choice { code: r.as_str().into(), label: r.label_zh().into() }).collect()
+    Role::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect()
 }
 
 async fn org_choices(state: &AppState) -> AppResult<Vec<Choice>> {
     Ok(orgs::all_names(state.store().pool())
         .await?
         .into_iter()
-        .map(|(id, name)| Choice { code: id.to_string(), label: name })
+        .map(|(id, name)| Choice::new(id.to_string(), name))
         .collect())
 }
 
@@ -251,9 +246,7 @@ async fn list_page(
     let sort = p.sort_or("username").to_owned();
     let list = users::list(state.store().pool(), &q.filter()?, &sort, p.dir(), p.page()).await?;
     let filters = vec![("role", q.role.clone().unwrap_or_default()), ("org_id", q.org_id.clone().unwrap_or_default())];
-    let mut keep = filters.clone();
-    keep.push(("sort", sort.clone()));
-    keep.push(("dir", p.dir.clone().unwrap_or_default()));
+    let keep = p.keep(&filters, &sort);
     let columns = [("username", "用户名"), ("display_name", "姓名"), ("role", "角色"), ("created_at", "创建时间")];
     let page = ListPage {
         chrome: Chrome::signed_in(&me, "账号管理", "users"),
