@@ -67,3 +67,12 @@ pub async fn clear(conn: &mut AnyConnection, username: &str) -> StoreResult<()> 
     sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(conn).await?;
     Ok(())
 }
+
+/// Deletes failures older than the window (they no longer count).
+pub async fn purge(conn: &mut AnyConnection, limits: Limits, now: DateTime<Utc>) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+        .bind(format_ts(now - limits.window))
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -69,6 +69,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), config, Arc::new(SystemClock))?;
+    let housekeeping = pocnet_web::spawn_housekeeping(state.clone());
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     println!("pocnet is serving on http://{addr}/ (database: {:?})", store.backend());
@@ -76,6 +77,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         demo::print_logins();
     }
     pocnet_web::serve(listener, state, shutdown_signal()).await?;
+    housekeeping.abort();
     store.close().await;
     Ok(())
 }

@@ -26,6 +26,7 @@ pub struct TestApp {
     pub bureau_org: i64,
     pub ruian_org: i64,
     pub lucheng_univ: i64,
+    pub state: AppState,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -94,8 +95,8 @@ pub async fn spawn_app_with(config: WebConfig) -> TestApp {
     let state = AppState::new(store.clone(), config, clock.clone()).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
-    tokio::spawn(pocnet_web::serve(listener, state, std::future::pending()));
-    TestApp { base: format!("http://{addr}"), store, clock, bureau_org, ruian_org, lucheng_univ, _tmp: tmp }
+    tokio::spawn(pocnet_web::serve(listener, state.clone(), std::future::pending()));
+    TestApp { base: format!("http://{addr}"), store, clock, bureau_org, ruian_org, lucheng_univ, state, _tmp: tmp }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects.
