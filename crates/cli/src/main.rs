@@ -10,8 +10,8 @@ use std::process::ExitCode;
 ///
 /// Runs the network of proof-of-concept centers and pilot-scale platforms of a
 /// science-and-technology bureau: web UI and JSON API (`serve`), accounts
-/// (`user`, `org`), the database (`migrate`), the demo dataset (`demo`) and
-/// load measurements (`bench`).
+/// (`user`, `org`), the database (`migrate`), the demo dataset (`demo`), the
+/// working-day calendar (`calendar`) and load measurements (`bench`).
 #[derive(Debug, Parser)]
 #[command(name = "pocnet", version, propagate_version = true)]
 pub struct Cli {
@@ -43,6 +43,9 @@ pub enum Command {
     /// The demo dataset.
     #[command(subcommand)]
     Demo(commands::demo::DemoCommand),
+    /// The working-day calendar (State Council holidays and make-up working days).
+    #[command(subcommand)]
+    Calendar(commands::calendar::CalendarCommand),
     /// Measure performance.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),

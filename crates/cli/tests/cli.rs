@@ -90,3 +90,36 @@ fn help_describes_every_subcommand() {
     let serve = text(&pocnet(dir.path(), &["serve", "--help"], ""));
     assert!(serve.contains("--listen") && serve.contains("--demo"));
 }
+
+#[test]
+fn the_calendar_answers_from_the_shipped_schedule_and_refuses_uncovered_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pocnet(dir.path(), &["calendar", "is-working-day", "2026-10-10"], "");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "true", "make-up Saturday");
+    let out = pocnet(dir.path(), &["calendar", "is-working-day", "2026-10-05"], "");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "false", "National Day");
+    let out = pocnet(dir.path(), &["calendar", "add-working-days", "--from", "2025-09-26", "--days", "5"], "");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2025-10-10");
+    let out = pocnet(dir.path(), &["calendar", "is-working-day", "2027-01-04"], "");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("2027"), "{}", text(&out));
+}
+
+#[test]
+fn a_bureaus_calendar_in_the_data_directory_is_used_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = include_str!("../../../data/calendar/cn-state-council.toml");
+    let extended = format!(
+        "{shipped}\n[[year]]\nyear = 2027\nnotice = \"测试通知\"\nholidays = [\"2027-01-01\"]\nmakeup_working_days = []\n"
+    );
+    std::fs::write(dir.path().join("calendar.toml"), extended).unwrap();
+    let out = pocnet(dir.path(), &["calendar", "is-working-day", "2027-01-01"], "");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "false", "{}", text(&out));
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[year]]\nyear = 2027\nnotice = \"x\"\nholidays = [\"2027-13-01\"]\nmakeup_working_days = [\"2027-03-03\"]\n").unwrap();
+    let out = pocnet(dir.path(), &["calendar", "check", bad.to_str().unwrap()], "");
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(msg.contains("line 4") && msg.contains("line 5"), "{msg}");
+}

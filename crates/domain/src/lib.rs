@@ -8,6 +8,7 @@
 #[macro_use]
 mod string_enum;
 
+pub mod calendar;
 pub mod center;
 pub mod credentials;
 pub mod expert;

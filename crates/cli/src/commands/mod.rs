@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod bench;
+pub mod calendar;
 pub mod demo;
 pub mod org;
 pub mod serve;
@@ -36,6 +37,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user::run(&cli, cmd).await,
         Command::Org(cmd) => org::run(&cli, cmd).await,
         Command::Demo(cmd) => demo::run(&cli, cmd).await,
+        Command::Calendar(cmd) => calendar::run(&cli, cmd),
         Command::Bench(cmd) => bench::run(cmd).await,
     }
 }
