@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod expert;
 pub mod industry;
 pub mod org;
+pub mod policy;
 pub mod region;
 pub mod research_result;
 pub mod role;

@@ -1,0 +1,496 @@
+//! The policy profile file: parsing and checking (`pocnet policy check`).
+
+use super::criteria::{Comparison, Condition, Criterion, Fact};
+use crate::calendar::{CalendarError, HolidayCalendar};
+use crate::center::{CenterKind, CenterLevel};
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+use toml::Spanned;
+
+/// A problem in a profile file, with its line (1-based) when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Line in the file.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "line {l}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+string_enum! {
+    /// Which application a stage's criteria govern.
+    pub enum StageKind {
+        /// 创建
+        Creation => ("creation", "创建"),
+        /// 认定
+        Recognition => ("recognition", "认定"),
+    }
+}
+
+/// The naming pattern (命名规则): prefix + the applicant's part + suffix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Naming {
+    /// E.g. `温州市`.
+    pub prefix: String,
+    /// E.g. `概念验证中心`.
+    pub suffix: String,
+    /// The rule as the policy words it.
+    pub rule: String,
+    /// Article.
+    pub article: String,
+}
+
+/// The public-notice period (公示期).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    /// Length.
+    pub days: u32,
+    /// `working_days` or `calendar_days`.
+    pub counting: String,
+    /// Whether the length is a minimum ("不少于") rather than exact.
+    pub at_least: bool,
+    /// Article.
+    pub article: String,
+    /// How the wording is read.
+    pub reading: String,
+}
+
+/// A grade band (等次): `min <= score < below`, either bound optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    /// Stable code.
+    pub code: String,
+    /// Chinese label.
+    pub label: String,
+    /// Lowest score in the band (included).
+    pub min: Option<i64>,
+    /// Scores below this are in the band (excluded).
+    pub below: Option<i64>,
+}
+
+/// Annual evaluation rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    /// Article.
+    pub article: String,
+    /// How the bands are read.
+    pub reading: String,
+    /// Revoke after this many consecutive unqualified years.
+    pub revoke_after_consecutive_unqualified: u32,
+    /// Years of rectification granted after an unqualified result.
+    pub rectification_years: u32,
+    /// Whether refusing to be evaluated revokes.
+    pub revoke_if_refused: bool,
+    /// The bands.
+    pub grades: Vec<Grade>,
+}
+
+/// Major-change rules (重大变化报告).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Changes {
+    /// Months after the change within which it must be reported, if the policy sets a limit.
+    pub report_within_months: Option<u32>,
+    /// Article.
+    pub article: String,
+    /// Whether deregistration of the host ends recognition at once.
+    pub deregistration_ends_recognition: bool,
+}
+
+/// A reason for revocation (取消资格).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revocation {
+    /// Stable code.
+    pub code: String,
+    /// The reason as worded.
+    pub label: String,
+    /// Years the host may not apply again.
+    pub bar_years: u32,
+    /// Article.
+    pub article: String,
+}
+
+/// An industry field of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CatalogueField {
+    /// Stable code.
+    pub code: String,
+    /// Chinese label.
+    pub label: String,
+    /// Future industry?
+    pub future: bool,
+    /// Sub-fields: code and label.
+    pub sub_fields: Vec<(String, String)>,
+}
+
+/// A stage (创建 or 认定) and its criteria.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stage {
+    /// Creation or recognition.
+    pub kind: StageKind,
+    /// Chinese label.
+    pub label: String,
+    /// Criteria.
+    pub criteria: Vec<Criterion>,
+}
+
+/// A parsed and checked policy profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Profile {
+    /// Identifier, equal to the file name without `.toml`.
+    pub id: String,
+    /// Version of this file.
+    pub version: u32,
+    /// Jurisdiction (e.g. 温州市).
+    pub jurisdiction: String,
+    /// Title of the policy document.
+    pub title: String,
+    /// Issuing authority.
+    pub issuer: String,
+    /// In force from.
+    pub effective_from: NaiveDate,
+    /// In force until (included).
+    pub expires_on: NaiveDate,
+    /// PoC center or pilot platform.
+    pub center_kind: CenterKind,
+    /// Level it recognizes.
+    pub level: CenterLevel,
+    /// Naming pattern.
+    pub naming: Naming,
+    /// Public notice.
+    pub notice: Notice,
+    /// Annual evaluation.
+    pub evaluation: Evaluation,
+    /// Major changes.
+    pub changes: Changes,
+    /// Revocation reasons.
+    pub revocations: Vec<Revocation>,
+    /// Industry catalogue.
+    pub catalogue: Vec<CatalogueField>,
+    /// Stages.
+    pub stages: Vec<Stage>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    id: Spanned<String>,
+    version: u32,
+    jurisdiction: String,
+    title: String,
+    issuer: String,
+    effective_from: Spanned<String>,
+    expires_on: Spanned<String>,
+    center_kind: Spanned<String>,
+    level: Spanned<String>,
+    naming: Naming,
+    notice: Spanned<Notice>,
+    evaluation: Spanned<Evaluation>,
+    changes: Changes,
+    #[serde(default)]
+    revocation: Vec<Spanned<Revocation>>,
+    #[serde(default)]
+    catalogue: Vec<Spanned<RawField>>,
+    stage: Vec<Spanned<RawStage>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    code: String,
+    label: String,
+    #[serde(default)]
+    future: bool,
+    #[serde(default)]
+    sub_fields: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    kind: Spanned<String>,
+    label: String,
+    criterion: Vec<Spanned<RawCriterion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCriterion {
+    code: String,
+    label: String,
+    fact: Option<String>,
+    op: Option<String>,
+    threshold: Option<i64>,
+    #[serde(default)]
+    any_of: Vec<RawCondition>,
+    reading: String,
+    article: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCondition {
+    fact: String,
+    op: String,
+    threshold: i64,
+}
+
+struct Checker<'a> {
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn line(&self, span: std::ops::Range<usize>) -> Option<usize> {
+        Some(self.text[..span.start.min(self.text.len())].matches('\n').count() + 1)
+    }
+
+    fn at(&mut self, span: std::ops::Range<usize>, message: impl Into<String>) {
+        let line = self.line(span);
+        self.problems.push(Problem { line, message: message.into() });
+    }
+
+    fn date(&mut self, s: &Spanned<String>, what: &str) -> NaiveDate {
+        match NaiveDate::parse_from_str(s.get_ref(), "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => {
+                self.at(s.span(), format!("{what} `{}` is not a date (YYYY-MM-DD)", s.get_ref()));
+                NaiveDate::MIN
+            }
+        }
+    }
+
+    fn condition(&mut self, span: std::ops::Range<usize>, code: &str, fact: &str, op: &str, threshold: i64) -> Option<Condition> {
+        let f = Fact::parse(fact);
+        let o = Comparison::parse(op);
+        if f.is_err() {
+            let known: Vec<&str> = Fact::ALL.iter().map(|f| f.as_str()).collect();
+            self.at(span.clone(), format!("criterion {code}: unknown fact `{fact}` (known: {})", known.join(", ")));
+        }
+        if o.is_err() {
+            self.at(span.clone(), format!("criterion {code}: unknown op `{op}` (use >=, >, <= or <)"));
+        }
+        if threshold < 0 {
+            self.at(span, format!("criterion {code}: threshold {threshold} is negative"));
+        }
+        Some(Condition { fact: f.ok()?, op: o.ok()?, threshold })
+    }
+}
+
+fn unique<'a>(items: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut seen = BTreeSet::new();
+    items.into_iter().find(|c| !seen.insert(*c))
+}
+
+impl Profile {
+    /// Parses and checks a profile; `expected_id` (the file name) must match its `id`.
+    /// Reports every problem found, each with its line.
+    pub fn parse(text: &str, expected_id: Option<&str>) -> Result<Self, Vec<Problem>> {
+        let raw: RawProfile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            vec![Problem { line, message: e.message().to_owned() }]
+        })?;
+        let mut c = Checker { text, problems: Vec::new() };
+        if let Some(expected) = expected_id {
+            if raw.id.get_ref() != expected {
+                c.at(raw.id.span(), format!("id `{}` differs from the file name `{expected}`", raw.id.get_ref()));
+            }
+        }
+        let effective_from = c.date(&raw.effective_from, "effective_from");
+        let expires_on = c.date(&raw.expires_on, "expires_on");
+        if effective_from != NaiveDate::MIN && expires_on != NaiveDate::MIN && expires_on < effective_from {
+            c.at(raw.expires_on.span(), "expires_on is before effective_from");
+        }
+        let center_kind = CenterKind::parse(raw.center_kind.get_ref()).unwrap_or_else(|_| {
+            c.at(raw.center_kind.span(), "center_kind must be poc_center or pilot_platform");
+            CenterKind::PocCenter
+        });
+        let level = CenterLevel::parse(raw.level.get_ref()).unwrap_or_else(|_| {
+            c.at(raw.level.span(), "level must be municipal, provincial or national");
+            CenterLevel::Municipal
+        });
+        if raw.naming.prefix.trim().is_empty() || raw.naming.suffix.trim().is_empty() {
+            c.problems.push(Problem { line: None, message: "naming: prefix and suffix must not be empty".into() });
+        }
+        let notice_span = raw.notice.span();
+        let notice = raw.notice.into_inner();
+        if notice.days == 0 {
+            c.at(notice_span.clone(), "notice.days must be at least 1");
+        }
+        if !matches!(notice.counting.as_str(), "working_days" | "calendar_days") {
+            c.at(notice_span, format!("notice.counting `{}` must be working_days or calendar_days", notice.counting));
+        }
+        let eval_span = raw.evaluation.span();
+        let evaluation = raw.evaluation.into_inner();
+        let bounded = evaluation.grades.iter().filter(|g| g.min.is_some() || g.below.is_some()).count();
+        if bounded != 0 && bounded != evaluation.grades.len() {
+            c.at(eval_span.clone(), "evaluation.grades: give score bounds for every grade or for none");
+        }
+        for g in &evaluation.grades {
+            if let (Some(min), Some(below)) = (g.min, g.below) {
+                if min >= below {
+                    c.at(eval_span.clone(), format!("grade {}: min {min} is not below {below}", g.code));
+                }
+            }
+        }
+        if bounded == evaluation.grades.len() && bounded > 0 {
+            // Bands must not overlap: sort by lower bound and compare neighbours.
+            let mut bands: Vec<(i64, i64, &str)> =
+                evaluation.grades.iter().map(|g| (g.min.unwrap_or(i64::MIN), g.below.unwrap_or(i64::MAX), g.code.as_str())).collect();
+            bands.sort();
+            for w in bands.windows(2) {
+                if w[0].1 != w[1].0 {
+                    c.at(eval_span.clone(), format!("grades {} and {} leave a gap or overlap at {}", w[0].2, w[1].2, w[0].1.min(w[1].0)));
+                }
+            }
+        }
+        if let Some(dup) = unique(evaluation.grades.iter().map(|g| g.code.as_str())) {
+            c.at(eval_span, format!("grade code {dup} appears twice"));
+        }
+        let mut revocations = Vec::new();
+        for r in &raw.revocation {
+            if revocations.iter().any(|x: &Revocation| x.code == r.get_ref().code) {
+                c.at(r.span(), format!("revocation code {} appears twice", r.get_ref().code));
+            }
+            revocations.push(r.get_ref().clone());
+        }
+        let mut catalogue = Vec::new();
+        for f in &raw.catalogue {
+            let rf = f.get_ref();
+            if catalogue.iter().any(|x: &CatalogueField| x.code == rf.code) {
+                c.at(f.span(), format!("catalogue field {} appears twice", rf.code));
+            }
+            let mut subs = Vec::new();
+            for s in &rf.sub_fields {
+                match s.split_once(':') {
+                    Some((code, label)) if !code.trim().is_empty() && !label.trim().is_empty() => {
+                        subs.push((code.trim().to_owned(), label.trim().to_owned()))
+                    }
+                    _ => c.at(f.span(), format!("catalogue {}: sub-field `{s}` must be `code:名称`", rf.code)),
+                }
+            }
+            catalogue.push(CatalogueField { code: rf.code.clone(), label: rf.label.clone(), future: rf.future, sub_fields: subs });
+        }
+        if catalogue.is_empty() {
+            c.problems.push(Problem { line: None, message: "the industry catalogue is empty".into() });
+        }
+        let mut stages = Vec::new();
+        for s in raw.stage {
+            let kind_span = s.get_ref().kind.span();
+            let rs = s.into_inner();
+            let kind = match StageKind::parse(rs.kind.get_ref()) {
+                Ok(k) => k,
+                Err(_) => {
+                    c.at(kind_span, format!("stage kind `{}` must be creation or recognition", rs.kind.get_ref()));
+                    continue;
+                }
+            };
+            if stages.iter().any(|x: &Stage| x.kind == kind) {
+                c.at(kind_span.clone(), format!("stage {kind} appears twice"));
+            }
+            let mut criteria: Vec<Criterion> = Vec::new();
+            for cr in rs.criterion {
+                let span = cr.span();
+                let r = cr.into_inner();
+                if criteria.iter().any(|x| x.code == r.code) {
+                    c.at(span.clone(), format!("criterion {} appears twice in stage {kind}", r.code));
+                }
+                if r.article.trim().is_empty() {
+                    c.at(span.clone(), format!("criterion {}: article is empty (every rule cites its article)", r.code));
+                }
+                if r.reading.trim().is_empty() {
+                    c.at(span.clone(), format!("criterion {}: reading is empty (say how the wording is read)", r.code));
+                }
+                let mut any_of = Vec::new();
+                match (&r.fact, &r.op, r.threshold, r.any_of.is_empty()) {
+                    (Some(f), Some(o), Some(t), true) => any_of.extend(c.condition(span.clone(), &r.code, f, o, t)),
+                    (None, None, None, false) => {
+                        for cond in &r.any_of {
+                            any_of.extend(c.condition(span.clone(), &r.code, &cond.fact, &cond.op, cond.threshold));
+                        }
+                    }
+                    _ => c.at(span.clone(), format!("criterion {}: give either fact, op and threshold, or any_of", r.code)),
+                }
+                criteria.push(Criterion { code: r.code, label: r.label, any_of, reading: r.reading, article: r.article });
+            }
+            stages.push(Stage { kind, label: rs.label, criteria });
+        }
+        if c.problems.is_empty() {
+            Ok(Profile {
+                id: raw.id.into_inner(),
+                version: raw.version,
+                jurisdiction: raw.jurisdiction,
+                title: raw.title,
+                issuer: raw.issuer,
+                effective_from,
+                expires_on,
+                center_kind,
+                level,
+                naming: raw.naming,
+                notice,
+                evaluation,
+                changes: raw.changes,
+                revocations,
+                catalogue,
+                stages,
+            })
+        } else {
+            c.problems.sort_by_key(|p| p.line);
+            Err(c.problems)
+        }
+    }
+
+    /// The criteria of a stage, if the profile has it.
+    pub fn stage(&self, kind: StageKind) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.kind == kind)
+    }
+
+    /// Checks a proposed name against the naming pattern; the error says why in Chinese.
+    pub fn check_name(&self, name: &str) -> Result<(), String> {
+        let n = &self.naming;
+        let name = name.trim();
+        let middle = name.strip_prefix(n.prefix.as_str()).and_then(|m| m.strip_suffix(n.suffix.as_str()));
+        match middle {
+            Some(m) if m.chars().count() >= 2 => Ok(()),
+            _ => Err(format!("名称须为“{}××{}”的形式（{}，{}）", n.prefix, n.suffix, n.rule, n.article)),
+        }
+    }
+
+    /// The last day of a public notice that starts on `start`.
+    pub fn notice_end(&self, start: NaiveDate, calendar: &HolidayCalendar) -> Result<NaiveDate, CalendarError> {
+        if self.notice.counting == "working_days" {
+            calendar.period_end(start, self.notice.days)
+        } else {
+            Ok(start + Days::new(u64::from(self.notice.days.saturating_sub(1))))
+        }
+    }
+
+    /// The grade band of a score, if the profile sets score bounds.
+    pub fn grade_for(&self, score: f64) -> Option<&Grade> {
+        self.evaluation.grades.iter().find(|g| {
+            (g.min.is_some() || g.below.is_some())
+                && g.min.is_none_or(|m| score >= m as f64)
+                && g.below.is_none_or(|b| score < b as f64)
+        })
+    }
+
+    /// Whether the profile is in force on `day`.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        self.effective_from <= day && day <= self.expires_on
+    }
+}
