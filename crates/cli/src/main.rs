@@ -10,8 +10,9 @@ use std::process::ExitCode;
 ///
 /// Runs the network of proof-of-concept centers and pilot-scale platforms of a
 /// science-and-technology bureau: web UI and JSON API (`serve`), accounts
-/// (`user`, `org`), the database (`migrate`), the demo dataset (`demo`), the
-/// working-day calendar (`calendar`) and load measurements (`bench`).
+/// (`user`, `org`), the database (`migrate`), the demo dataset (`demo`), policy
+/// profiles (`policy`), the working-day calendar (`calendar`) and load
+/// measurements (`bench`).
 #[derive(Debug, Parser)]
 #[command(name = "pocnet", version, propagate_version = true)]
 pub struct Cli {
@@ -43,6 +44,9 @@ pub enum Command {
     /// The demo dataset.
     #[command(subcommand)]
     Demo(commands::demo::DemoCommand),
+    /// Policy profiles (criteria, naming, notice periods, grades) as data.
+    #[command(subcommand)]
+    Policy(commands::policy::PolicyCommand),
     /// The working-day calendar (State Council holidays and make-up working days).
     #[command(subcommand)]
     Calendar(commands::calendar::CalendarCommand),

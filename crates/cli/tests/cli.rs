@@ -123,3 +123,29 @@ fn a_bureaus_calendar_in_the_data_directory_is_used_and_checked() {
     let msg = text(&out);
     assert!(msg.contains("line 4") && msg.contains("line 5"), "{msg}");
 }
+
+#[test]
+fn policy_list_shows_shipped_and_local_profiles_and_check_reports_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = text(&pocnet(dir.path(), &["policy", "list"], ""));
+    assert!(out.contains("wenzhou-municipal-2025") && out.contains("urumqi-2026"), "{out}");
+
+    let shipped = include_str!("../../../policies/wenzhou-municipal-2025.toml");
+    std::fs::create_dir_all(dir.path().join("policies")).unwrap();
+    let amended = shipped.replace("version = 1", "version = 2");
+    std::fs::write(dir.path().join("policies/wenzhou-municipal-2025.toml"), amended).unwrap();
+    let out = text(&pocnet(dir.path(), &["policy", "list"], ""));
+    assert!(out.contains("v2") && out.contains("policies/wenzhou-municipal-2025.toml"), "{out}");
+
+    let good = dir.path().join("policies/wenzhou-municipal-2025.toml");
+    let ok = pocnet(dir.path(), &["policy", "check", good.to_str().unwrap()], "");
+    assert!(ok.status.success(), "{}", text(&ok));
+
+    let bad = dir.path().join("wenzhou-municipal-2025.toml");
+    std::fs::write(&bad, shipped.replace("threshold = 40", "threshold = -40").replace("counting = \"working_days\"", "counting = \"weeks\"")).unwrap();
+    let out = pocnet(dir.path(), &["policy", "check", bad.to_str().unwrap()], "");
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(msg.contains("2 problem(s)") && msg.contains("negative") && msg.contains("notice.counting"), "{msg}");
+    assert!(msg.contains(": line "), "{msg}");
+}

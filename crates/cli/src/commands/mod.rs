@@ -4,6 +4,7 @@ pub mod bench;
 pub mod calendar;
 pub mod demo;
 pub mod org;
+pub mod policy;
 pub mod serve;
 pub mod user;
 
@@ -38,6 +39,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Org(cmd) => org::run(&cli, cmd).await,
         Command::Demo(cmd) => demo::run(&cli, cmd).await,
         Command::Calendar(cmd) => calendar::run(&cli, cmd),
+        Command::Policy(cmd) => policy::run(&cli, cmd),
         Command::Bench(cmd) => bench::run(cmd).await,
     }
 }
