@@ -103,15 +103,19 @@ pub struct Condition {
     pub threshold: i64,
 }
 
-/// A criterion of a stage: met when any of its conditions holds.
+/// A criterion of a stage: met when any of its conditions holds, or, for a
+/// declaration (a qualitative requirement such as "independent legal entity"),
+/// when the applicant declares it with evidence.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Criterion {
     /// Stable code.
     pub code: String,
     /// Chinese label.
     pub label: String,
-    /// Conditions, any of which meets the criterion (usually one).
+    /// Conditions, any of which meets the criterion (usually one; none for a declaration).
     pub any_of: Vec<Condition>,
+    /// Whether this is a yes/no declaration backed by evidence.
+    pub declaration: bool,
     /// How the policy's wording is read.
     pub reading: String,
     /// The article it comes from.
@@ -129,6 +133,10 @@ pub struct Observed {
 
 /// The figures known about one center.
 pub type FactSet = BTreeMap<Fact, Observed>;
+
+/// What an applicant declared for the declaration criteria, by criterion code
+/// (`value` 1 = yes, 0 = no).
+pub type Declarations = BTreeMap<String, Observed>;
 
 /// How a criterion came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -176,10 +184,27 @@ pub struct CriterionResult {
 /// records or backed by evidence. The criterion is met when a usable condition
 /// holds; not met when every condition is usable and none holds; otherwise
 /// evidence is missing.
-pub fn evaluate(criteria: &[Criterion], facts: &FactSet) -> Vec<CriterionResult> {
+/// A declaration is met when declared yes with evidence, not met when declared
+/// no, and missing evidence otherwise.
+pub fn evaluate(criteria: &[Criterion], facts: &FactSet, declarations: &Declarations) -> Vec<CriterionResult> {
     criteria
         .iter()
         .map(|c| {
+            if c.declaration {
+                let outcome = match declarations.get(&c.code) {
+                    Some(o) if o.value == 0 => Outcome::NotMet,
+                    Some(o) if o.evidenced => Outcome::Met,
+                    _ => Outcome::MissingEvidence,
+                };
+                return CriterionResult {
+                    code: c.code.clone(),
+                    label: c.label.clone(),
+                    outcome,
+                    figures: Vec::new(),
+                    reading: c.reading.clone(),
+                    article: c.article.clone(),
+                };
+            }
             let mut any_met = false;
             let mut all_usable = true;
             let figures = c
@@ -220,11 +245,40 @@ mod tests {
     use super::*;
 
     fn crit(any_of: Vec<Condition>) -> Criterion {
-        Criterion { code: "c".into(), label: "c".into(), any_of, reading: String::new(), article: "x".into() }
+        Criterion { code: "c".into(), label: "c".into(), any_of, declaration: false, reading: String::new(), article: "x".into() }
     }
 
     fn cond(fact: Fact, op: Comparison, threshold: i64) -> Condition {
         Condition { fact, op, threshold }
+    }
+
+    fn no_decl() -> Declarations {
+        Declarations::new()
+    }
+
+    #[test]
+    fn a_declaration_is_met_only_when_declared_yes_with_evidence() {
+        let c = [Criterion {
+            code: "legal_entity".into(),
+            label: "独立法人".into(),
+            any_of: vec![],
+            declaration: true,
+            reading: "r".into(),
+            article: "a".into(),
+        }];
+        let cases = [
+            (None, Outcome::MissingEvidence),
+            (Some((1, false)), Outcome::MissingEvidence),
+            (Some((1, true)), Outcome::Met),
+            (Some((0, true)), Outcome::NotMet),
+        ];
+        for (answer, want) in cases {
+            let mut d = Declarations::new();
+            if let Some((value, evidenced)) = answer {
+                d.insert("legal_entity".into(), Observed { value, evidenced });
+            }
+            assert_eq!(evaluate(&c, &FactSet::new(), &d)[0].outcome, want, "{answer:?}");
+        }
     }
 
     fn facts(list: &[(Fact, i64, bool)]) -> FactSet {
@@ -248,18 +302,18 @@ mod tests {
     #[test]
     fn declared_figures_need_evidence_and_records_do_not() {
         let c = [crit(vec![cond(Fact::FundSizeYuan, Comparison::AtLeast, 10_000_000)])];
-        let r = evaluate(&c, &facts(&[(Fact::FundSizeYuan, 20_000_000, false)]));
+        let r = evaluate(&c, &facts(&[(Fact::FundSizeYuan, 20_000_000, false)]), &no_decl());
         assert_eq!(r[0].outcome, Outcome::MissingEvidence);
-        let r = evaluate(&c, &facts(&[(Fact::FundSizeYuan, 20_000_000, true)]));
+        let r = evaluate(&c, &facts(&[(Fact::FundSizeYuan, 20_000_000, true)]), &no_decl());
         assert_eq!(r[0].outcome, Outcome::Met);
-        let r = evaluate(&c, &facts(&[(Fact::FundSizeYuan, 9_999_999, true)]));
+        let r = evaluate(&c, &facts(&[(Fact::FundSizeYuan, 9_999_999, true)]), &no_decl());
         assert_eq!(r[0].outcome, Outcome::NotMet);
         assert_eq!(r[0].figures, vec![(Fact::FundSizeYuan, Some(9_999_999), Comparison::AtLeast, 10_000_000)]);
-        let r = evaluate(&c, &FactSet::new());
+        let r = evaluate(&c, &FactSet::new(), &Declarations::new());
         assert_eq!(r[0].outcome, Outcome::MissingEvidence);
 
         let lib = [crit(vec![cond(Fact::LibraryProjects, Comparison::AtLeast, 40)])];
-        assert_eq!(evaluate(&lib, &facts(&[(Fact::LibraryProjects, 40, false)]))[0].outcome, Outcome::Met);
+        assert_eq!(evaluate(&lib, &facts(&[(Fact::LibraryProjects, 40, false)]), &no_decl())[0].outcome, Outcome::Met);
     }
 
     #[test]
@@ -276,10 +330,10 @@ mod tests {
         ];
         for (n, income, want) in cases {
             let f = facts(&[(Fact::QualifyingCompletedVerifications, n, false), (Fact::VerificationServiceIncomeYuan, income, false)]);
-            assert_eq!(evaluate(&c, &f)[0].outcome, want, "{n} projects, {income} yuan");
+            assert_eq!(evaluate(&c, &f, &Declarations::new())[0].outcome, want, "{n} projects, {income} yuan");
         }
         // One known and failing, the other unknown: cannot say "not met".
         let f = facts(&[(Fact::QualifyingCompletedVerifications, 2, false)]);
-        assert_eq!(evaluate(&c, &f)[0].outcome, Outcome::MissingEvidence);
+        assert_eq!(evaluate(&c, &f, &Declarations::new())[0].outcome, Outcome::MissingEvidence);
     }
 }

@@ -238,6 +238,8 @@ struct RawCriterion {
     threshold: Option<i64>,
     #[serde(default)]
     any_of: Vec<RawCondition>,
+    #[serde(default)]
+    declaration: bool,
     reading: String,
     article: String,
 }
@@ -418,15 +420,28 @@ impl Profile {
                 }
                 let mut any_of = Vec::new();
                 match (&r.fact, &r.op, r.threshold, r.any_of.is_empty()) {
-                    (Some(f), Some(o), Some(t), true) => any_of.extend(c.condition(span.clone(), &r.code, f, o, t)),
-                    (None, None, None, false) => {
+                    (None, None, None, true) if r.declaration => {}
+                    (Some(f), Some(o), Some(t), true) if !r.declaration => {
+                        any_of.extend(c.condition(span.clone(), &r.code, f, o, t))
+                    }
+                    (None, None, None, false) if !r.declaration => {
                         for cond in &r.any_of {
                             any_of.extend(c.condition(span.clone(), &r.code, &cond.fact, &cond.op, cond.threshold));
                         }
                     }
-                    _ => c.at(span.clone(), format!("criterion {}: give either fact, op and threshold, or any_of", r.code)),
+                    _ => c.at(
+                        span.clone(),
+                        format!("criterion {}: give either fact, op and threshold, or any_of, or declaration = true alone", r.code),
+                    ),
                 }
-                criteria.push(Criterion { code: r.code, label: r.label, any_of, reading: r.reading, article: r.article });
+                criteria.push(Criterion {
+                    code: r.code,
+                    label: r.label,
+                    any_of,
+                    declaration: r.declaration,
+                    reading: r.reading,
+                    article: r.article,
+                });
             }
             stages.push(Stage { kind, label: rs.label, criteria });
         }
