@@ -1,10 +1,27 @@
 #!/usr/bin/env python3
-"""Generates the pocnet demo dataset (data/demo/wenzhou.json): a fictional
-Wenzhou-like network. Deterministic: the same run writes the same bytes.
-Every organisation, person and result here is invented."""
-import json, random, os
+"""Generates the pocnet demo dataset, data/demo/wenzhou.json.
 
-rng = random.Random(20251017)
+A Wenzhou-like network of proof-of-concept centers (概念验证中心) and pilot-scale
+platforms (中试平台). Regions are the real county-level regions of Wenzhou;
+every organisation, person, result, patent number and customer is INVENTED
+(演示数据). Any resemblance to a real unit or person is coincidental.
+
+Deterministic: standard library only, one fixed seed, no iteration over sets
+or hashes, so `python3 data/demo/generate.py` rewrites the file byte-identically.
+The dataset is validated before it is written; a broken rule aborts the run.
+"""
+import datetime as dt
+import json
+import os
+import random
+import sys
+
+SEED = 20251017  # the day the Wenzhou action plan was issued
+rng = random.Random(SEED)
+
+# ---------------------------------------------------------------------------
+# Vocabulary (contract with crates/domain)
+# ---------------------------------------------------------------------------
 REGIONS = ["市本级", "鹿城区", "龙湾区", "瓯海区", "洞头区", "永嘉县", "平阳县", "苍南县", "文成县", "泰顺县", "瑞安市", "乐清市", "龙港市"]
 FIELDS = {
     "digital_economy": ["cloud_big_data", "integrated_circuits"],
@@ -14,181 +31,1110 @@ FIELDS = {
     "new_materials": ["advanced_polymers", "functional_materials"],
     "future_industries": ["artificial_intelligence", "humanoid_robots", "synthetic_biology", "cell_gene_therapy", "low_altitude_economy"],
 }
-FIELD_OF = {s: f for f, subs in FIELDS.items() for s in subs}
-FIELD_LABEL = {"digital_economy": "数字经济", "new_energy": "新能源", "life_health": "生命健康", "smart_equipment": "智能装备", "new_materials": "新材料", "future_industries": "未来产业"}
+FIELD_ORDER = list(FIELDS)
+SUB_ORDER = [s for f in FIELD_ORDER for s in FIELDS[f]]
+FIELD_OF = {s: f for f in FIELD_ORDER for s in FIELDS[f]}
+FIELD_LABEL = {"digital_economy": "数字经济", "new_energy": "新能源", "life_health": "生命健康",
+               "smart_equipment": "智能装备", "new_materials": "新材料", "future_industries": "未来产业"}
+ORG_KINDS = ["bureau", "county_department", "university", "research_institute", "hospital", "enterprise", "incubator", "investment_fund", "bank"]
+SOURCES = ["university", "research_institute", "hospital", "enterprise", "pushed_list", "county_scouting"]
+STATE_COUNTS = {"submitted": 20, "screening": 20, "admitted": 35, "rejected": 12,
+                "verifying": 30, "verified": 18, "handed_off": 8, "stopped": 7}
+TRL_RANGE = {"submitted": (2, 4), "screening": (2, 4), "rejected": (2, 4), "admitted": (3, 5),
+             "stopped": (3, 5), "verifying": (4, 6), "verified": (5, 7), "handed_off": (5, 7)}
+# When results in each state were submitted (later states were submitted earlier).
+DATE_WINDOW = {
+    "handed_off": ("2025-06-01", "2025-12-20"), "verified": ("2025-06-01", "2026-04-30"),
+    "stopped": ("2025-06-10", "2026-05-31"), "verifying": ("2025-09-01", "2026-08-20"),
+    "rejected": ("2025-08-01", "2026-10-15"), "admitted": ("2025-11-20", "2026-10-10"),
+    "screening": ("2026-08-10", "2026-11-08"), "submitted": ("2026-09-15", "2026-11-15"),
+}
+FIRST_DAY, LAST_DAY = "2025-06-01", "2026-11-15"
 
-orgs = []
-def org(key, name, kind, region):
-    orgs.append({"key": key, "name": name, "kind": kind, "region": region})
-    return key
+# ---------------------------------------------------------------------------
+# Organisations (all invented; bureau and county departments marked 演示)
+# ---------------------------------------------------------------------------
+# key, name, kind, region, sub-field affinity (generator only, not exported)
+ORGS = [
+    ("bureau", "温州市科学技术局（演示）", "bureau", "市本级", []),
+    ("county_ruian", "瑞安市科学技术局（演示）", "county_department", "瑞安市", []),
+    ("county_yueqing", "乐清市科学技术局（演示）", "county_department", "乐清市", []),
+    ("county_lucheng", "鹿城区科学技术局（演示）", "county_department", "鹿城区", []),
+    ("county_longwan", "龙湾区科学技术局（演示）", "county_department", "龙湾区", []),
+    ("county_ouhai", "瓯海区科学技术局（演示）", "county_department", "瓯海区", []),
+    ("county_longgang", "龙港市科学技术局（演示）", "county_department", "龙港市", []),
 
-org("bureau", "温州市科学技术局（演示）", "bureau", "市本级")
-for key, region in [("county_ruian", "瑞安市"), ("county_yueqing", "乐清市"), ("county_lucheng", "鹿城区"), ("county_longwan", "龙湾区"), ("county_ouhai", "瓯海区"), ("county_pingyang", "平阳县")]:
-    org(key, f"{region}科学技术局（演示）", "county_department", region)
-UNIVS = [("univ_demo", "瓯江理工大学", "鹿城区"), ("univ_med", "东瓯医科大学", "瓯海区"), ("univ_tech", "雁荡科技学院", "乐清市"), ("univ_normal", "南麂师范大学", "瓯海区"), ("univ_ocean", "洞头海洋职业技术学院", "洞头区")]
-for k, n, r in UNIVS: org(k, n, "university", r)
-INSTS = [("inst_materials", "温州东海新材料研究院", "龙湾区"), ("inst_laser", "瓯越激光与光电研究院", "龙湾区"), ("inst_bio", "江心屿合成生物研究所", "鹿城区"), ("inst_energy", "飞云江新能源研究院", "瑞安市")]
-for k, n, r in INSTS: org(k, n, "research_institute", r)
-HOSPS = [("hosp_eye", "瓯江眼视光医院", "鹿城区"), ("hosp_brain", "东瓯脑科医院", "瓯海区")]
-for k, n, r in HOSPS: org(k, n, "hospital", r)
-ENTS = [("ent_electric", "鹿湾智能电气有限公司", "乐清市"), ("ent_battery", "瓯能电池科技有限公司", "瑞安市"), ("ent_robot", "江滨工业机器人有限公司", "龙湾区"), ("ent_pump", "永嘉流体装备股份有限公司", "永嘉县"),
-        ("ent_polymer", "龙港新材包装科技有限公司", "龙港市"), ("ent_chip", "瓯芯微电子有限公司", "龙湾区"), ("ent_drone", "雁南低空飞行器有限公司", "平阳县"), ("ent_pharma", "塘河生物医药有限公司", "瓯海区"),
-        ("ent_wind", "东海风电装备有限公司", "洞头区"), ("ent_hydrogen", "苍南氢源科技有限公司", "苍南县"), ("ent_data", "瓯云数据科技有限公司", "鹿城区"), ("ent_device", "瓯康医疗器械有限公司", "瑞安市")]
-for k, n, r in ENTS: org(k, n, "enterprise", r)
-INCS = [("inc_valley", "温州科创谷孵化器（演示）", "瓯海区"), ("inc_port", "瓯江科创港孵化器（演示）", "龙湾区"), ("inc_yueqing", "乐清智造孵化园（演示）", "乐清市")]
-for k, n, r in INCS: org(k, n, "incubator", r)
-FUNDS = [("fund_demo", "瓯越科创投资基金管理有限公司", "市本级"), ("fund_angel", "江心天使投资合伙企业", "鹿城区"), ("fund_industry", "雁荡产业投资基金管理有限公司", "乐清市")]
-for k, n, r in FUNDS: org(k, n, "investment_fund", r)
-BANKS = [("bank_tech", "瓯江农商银行科技支行（演示）", "鹿城区"), ("bank_east", "东海商业银行温州科创支行（演示）", "龙湾区")]
-for k, n, r in BANKS: org(k, n, "bank", r)
+    ("univ_demo", "瓯江理工大学", "university", "瓯海区",
+     ["smart_electrical", "industrial_robots", "humanoid_robots", "artificial_intelligence", "cloud_big_data", "advanced_batteries", "functional_materials", "smart_laser"]),
+    ("univ_med", "东瓯医科大学", "university", "瓯海区",
+     ["eye_brain_health", "new_drugs", "medical_devices", "cell_gene_therapy", "synthetic_biology"]),
+    ("univ_yandang", "雁荡科技学院", "university", "乐清市",
+     ["smart_electrical", "industrial_robots", "energy_storage", "smart_laser", "low_altitude_economy"]),
+    ("univ_feiyun", "飞云江职业技术大学", "university", "瑞安市",
+     ["advanced_batteries", "hydrogen", "industrial_robots", "low_altitude_economy"]),
+    ("univ_normal", "南塘师范学院", "university", "鹿城区",
+     ["artificial_intelligence", "cloud_big_data", "synthetic_biology", "functional_materials"]),
 
-SURNAMES = "陈林黄张王李周吴郑徐胡叶潘金朱章谢蔡池钱孙方施应余戴卢"
-GIVEN = ["明远", "晓峰", "思琪", "文博", "雅婷", "志强", "海燕", "建华", "子涵", "俊杰", "丽娟", "振宇", "一鸣", "慧敏", "家豪", "佳怡", "国栋", "雨桐", "立新", "若溪", "宏亮", "静怡", "浩然", "梦洁", "天宇", "秀英", "卫东", "欣然", "鹏飞", "书瑶"]
-used_names = set()
+    ("inst_materials", "温州东海新材料研究院", "research_institute", "龙港市",
+     ["advanced_polymers", "functional_materials", "advanced_batteries", "hydrogen"]),
+    ("inst_laser", "瓯越激光与光电研究院", "research_institute", "龙湾区",
+     ["smart_laser", "integrated_circuits", "industrial_robots", "functional_materials"]),
+    ("inst_bio", "江心屿生物制造研究院", "research_institute", "鹿城区",
+     ["synthetic_biology", "cell_gene_therapy", "new_drugs", "advanced_polymers"]),
+    ("inst_energy", "飞云江能源技术研究院", "research_institute", "瑞安市",
+     ["advanced_batteries", "hydrogen", "energy_storage", "wind_power"]),
+
+    ("hosp_eye", "瓯江眼视光医院", "hospital", "鹿城区", ["eye_brain_health", "new_drugs", "cell_gene_therapy"]),
+    ("hosp_brain", "东瓯脑科医院", "hospital", "龙湾区", ["eye_brain_health", "medical_devices"]),
+
+    ("ent_electric", "鹿湾智能电气有限公司", "enterprise", "乐清市", ["smart_electrical", "integrated_circuits", "energy_storage"]),
+    ("ent_battery", "瓯能电池科技有限公司", "enterprise", "瑞安市", ["advanced_batteries", "energy_storage"]),
+    ("ent_robot", "瓯博智能机器人有限公司", "enterprise", "龙湾区", ["industrial_robots", "humanoid_robots", "artificial_intelligence"]),
+    ("ent_valve", "楠溪流体装备股份有限公司", "enterprise", "永嘉县", ["industrial_robots", "smart_laser", "hydrogen"]),
+    ("ent_pack", "港湾新材包装科技有限公司", "enterprise", "龙港市", ["advanced_polymers", "functional_materials"]),
+    ("ent_chip", "瓯芯微电子有限公司", "enterprise", "龙湾区", ["integrated_circuits", "cloud_big_data"]),
+    ("ent_drone", "南雁低空飞行器有限公司", "enterprise", "平阳县", ["low_altitude_economy", "artificial_intelligence"]),
+    ("ent_pharma", "塘河生物医药有限公司", "enterprise", "瓯海区", ["new_drugs", "cell_gene_therapy", "synthetic_biology"]),
+    ("ent_wind", "霓屿海上风电装备有限公司", "enterprise", "洞头区", ["wind_power", "energy_storage", "hydrogen"]),
+    ("ent_hydrogen", "玉苍氢能科技有限公司", "enterprise", "苍南县", ["hydrogen", "energy_storage"]),
+    ("ent_data", "松台数智科技有限公司", "enterprise", "鹿城区", ["cloud_big_data", "artificial_intelligence"]),
+    ("ent_device", "鳌湾医疗器械有限公司", "enterprise", "平阳县", ["medical_devices", "eye_brain_health"]),
+    ("ent_bio", "百丈漈生物科技有限公司", "enterprise", "文成县", ["synthetic_biology", "new_drugs"]),
+
+    ("inc_port", "瓯江口科创孵化器", "incubator", "洞头区", []),
+    ("inc_oubei", "瓯北数智科创孵化园", "incubator", "永嘉县", []),
+    ("inc_yandang", "雁荡山电气科创孵化器", "incubator", "乐清市", []),
+
+    ("fund_demo", "瓯湾科创投资基金管理有限公司", "investment_fund", "市本级", SUB_ORDER),
+    ("fund_angel", "江心屿天使投资合伙企业（有限合伙）", "investment_fund", "鹿城区",
+     ["artificial_intelligence", "cloud_big_data", "new_drugs", "medical_devices", "cell_gene_therapy", "low_altitude_economy"]),
+    ("fund_industry", "雁荡产业投资基金管理有限公司", "investment_fund", "乐清市",
+     ["smart_electrical", "industrial_robots", "advanced_batteries", "energy_storage", "advanced_polymers", "humanoid_robots"]),
+    ("bank_tech", "东瓯商业银行科技支行", "bank", "鹿城区", SUB_ORDER),
+    ("bank_rural", "永瑞农村商业银行科技支行", "bank", "瑞安市", SUB_ORDER),
+]
+organisations = [{"key": k, "name": n, "kind": kind, "region": r} for k, n, kind, r, _ in ORGS]
+ORG = {o["key"]: o for o in organisations}
+AFFINITY = {k: aff for k, _, _, _, aff in ORGS}
+
+
+# ---------------------------------------------------------------------------
+# People: invented names, unique across the whole dataset
+# ---------------------------------------------------------------------------
+SURNAMES = ("陈" * 6 + "林" * 4 + "黄" * 3 + "张" * 3 + "王" * 3 + "李" * 2 + "周" * 2 + "吴" * 2 + "郑" * 2 + "徐" * 2
+            + "胡叶潘金朱章谢蔡池孙杨刘钱应戴卢余施项董薛季姜缪苏麻虞夏包")
+GIVEN_M = (["志", "建", "海", "振", "俊", "浩", "文", "明", "立", "伟", "家", "天", "鹏", "承", "宏", "世", "锦", "哲", "嘉", "博", "启", "子", "泽", "景", "国", "永"],
+           ["远", "峰", "强", "华", "杰", "宇", "然", "飞", "涛", "斌", "鸣", "辉", "东", "亮", "军", "超", "洋", "凯", "恒", "川", "航", "诚", "源", "平"])
+GIVEN_F = (["晓", "雅", "慧", "佳", "雨", "梦", "静", "欣", "书", "若", "婉", "诗", "秀", "亚", "思", "丽", "文", "嘉"],
+           ["婷", "怡", "琪", "瑶", "敏", "娟", "燕", "萍", "洁", "蓉", "雯", "璐", "颖", "琳", "桐", "涵", "溪", "倩"])
+NOT_NAMES = {"张志强", "王建华", "李建华", "陈建华", "刘伟", "王海峰", "李晓明", "张海峰", "王宏伟", "李明远"}
+used_names = {"陈明远"}  # reserved for the demo expert
+
+
 def person():
     while True:
-        n = rng.choice(SURNAMES) + rng.choice(GIVEN)
-        if n not in used_names:
-            used_names.add(n)
-            return n
+        first, second = GIVEN_M if rng.random() < 0.6 else GIVEN_F
+        a, b = rng.choice(first), rng.choice(second)
+        name = rng.choice(SURNAMES) + a + b
+        if a != b and name not in used_names and name not in NOT_NAMES:
+            used_names.add(name)
+            return name
 
-CENTERS_SPEC = [
-    ("center_demo", "univ_demo", "poc_center", "智能装备", ["smart_equipment", "future_industries"], "recognized", "municipal", "2025-12-18", "面向智能电气、工业机器人和人形机器人成果，开展原理样机验证、可靠性测试与应用场景验证。"),
-    ("center_med", "univ_med", "poc_center", "生命健康", ["life_health"], "key_cultivation", "provincial", "2025-06-30", "聚焦眼脑健康与高端医疗器械，提供临床前评价、医工融合验证与注册路径咨询。"),
-    ("center_materials", "inst_materials", "poc_center", "新材料", ["new_materials"], "recognized", "municipal", "2025-12-18", "围绕先进高分子与功能材料，开展配方放大、性能检测与下游应用验证。"),
-    ("center_laser", "inst_laser", "poc_center", "智能激光", ["smart_equipment", "digital_economy"], "recognized", "municipal", "2025-12-18", "提供激光器件、精密加工与光电检测的技术可行性与工艺验证。"),
-    ("center_energy", "inst_energy", "poc_center", "新能源", ["new_energy"], "key_cultivation", "provincial", "2025-06-30", "覆盖前沿电池、氢能与新型储能，开展电化学性能、安全与成本验证。"),
-    ("center_bio", "inst_bio", "poc_center", "合成生物", ["future_industries", "life_health"], "recognized", "municipal", "2026-01-20", "面向合成生物与细胞基因治疗，提供菌株构建、发酵放大与工艺验证服务。"),
-    ("center_eye", "hosp_eye", "poc_center", "眼视光", ["life_health"], "recognized", "municipal", "2026-01-20", "以临床需求驱动眼健康器械与数字诊疗成果的概念验证。"),
-    ("center_valley", "inc_valley", "poc_center", "数字经济", ["digital_economy", "future_industries"], "recognized", "municipal", "2026-01-20", "为入孵项目提供创意验证、可行性验证与商业性验证，优选人工智能与数据类项目。"),
-    ("center_port", "inc_port", "poc_center", "低空经济", ["future_industries", "smart_equipment"], "recognized", "municipal", "2026-06-12", "面向低空飞行器与人形机器人，提供场景验证与适航、安全测试对接。"),
-    ("center_tech", "univ_tech", "poc_center", "智能电气", ["smart_equipment", "new_energy"], "creating", "municipal", None, "依托电气学科，筹建面向乐清电气产业集群的概念验证中心。"),
-    ("center_normal", "univ_normal", "poc_center", "人工智能", ["future_industries", "digital_economy"], "creating", "municipal", None, "筹建面向教育与行业大模型应用的概念验证中心。"),
-    ("center_brain", "hosp_brain", "poc_center", "脑健康", ["life_health", "future_industries"], "creating", "municipal", None, "筹建面向脑疾病诊疗器械与数字疗法的概念验证中心。"),
-    ("pilot_electric", "ent_electric", "pilot_platform", "智能电气", ["smart_equipment"], "recognized", "municipal", "2025-09-26", "提供低压电器与智能配电产品的小批量试制、型式试验与产线验证。"),
-    ("pilot_battery", "ent_battery", "pilot_platform", "新型储能", ["new_energy"], "recognized", "provincial", "2025-06-30", "提供电芯与储能系统的中试线、工艺优化与量产前测试。"),
-    ("pilot_materials", "inst_materials", "pilot_platform", "高分子材料", ["new_materials"], "creating", "municipal", None, "建设改性高分子材料中试线，承接概念验证后的工程化开发。"),
+
+# ---------------------------------------------------------------------------
+# Centers: 12 PoC centers + 3 pilot platforms. `focus` lists the sub-fields a
+# center takes results in (generator only); exported `fields` derive from it.
+# ---------------------------------------------------------------------------
+CENTER_SPECS = [
+    dict(key="center_demo", name="温州市瓯江理工大学智能装备概念验证中心", kind="poc_center", host="univ_demo",
+         level="municipal", stage="recognized", recognized_on="2024-11-08",
+         focus=["smart_electrical", "industrial_robots", "humanoid_robots", "artificial_intelligence"],
+         summary="依托学校电气与机器人学科，面向智能电气、工业机器人和人形机器人成果开展原理样机验证、可靠性测试与应用场景验证。实行“行政主任+技术主任”双主任制，为校内待转化成果提供从样品到产品的验证服务。"),
+    dict(key="center_med", name="温州市东瓯医科大学生命健康概念验证中心", kind="poc_center", host="univ_med",
+         level="provincial", stage="recognized", recognized_on="2025-07-15",
+         focus=["eye_brain_health", "new_drugs", "medical_devices", "cell_gene_therapy"],
+         summary="聚焦眼脑健康、新药创制和高端医疗器械，提供临床前药效与安全性评价、医工融合样机验证和注册路径咨询。"),
+    dict(key="center_materials", name="温州市东海新材料研究院新材料概念验证中心", kind="poc_center", host="inst_materials",
+         level="municipal", stage="recognized", recognized_on="2024-11-08",
+         focus=["advanced_polymers", "functional_materials", "advanced_batteries"],
+         summary="围绕先进高分子材料、功能材料和电池关键材料，开展配方小试放大、性能检测与下游应用评价，推动建立材料企业标准。"),
+    dict(key="center_laser", name="温州市瓯越激光与光电研究院智能激光概念验证中心", kind="poc_center", host="inst_laser",
+         level="municipal", stage="recognized", recognized_on="2025-05-20",
+         focus=["smart_laser", "integrated_circuits", "industrial_robots"],
+         summary="提供激光器件、精密加工工艺和光电检测的技术可行性与工艺验证，服务泵阀、电气、汽车零部件等本地产业的激光应用需求。"),
+    dict(key="center_energy", name="温州市飞云江能源技术研究院新能源概念验证中心", kind="poc_center", host="inst_energy",
+         level="provincial", stage="key_cultivation", recognized_on="2025-05-20",
+         focus=["advanced_batteries", "hydrogen", "energy_storage", "wind_power"],
+         summary="覆盖前沿电池、氢能、新型储能和新一代风电，开展电化学性能、安全性和成本验证，并与中试平台衔接工程化放大。"),
+    dict(key="center_bio", name="温州市江心屿生物制造研究院合成生物概念验证中心", kind="poc_center", host="inst_bio",
+         level="municipal", stage="key_cultivation", recognized_on="2025-05-20",
+         focus=["synthetic_biology", "cell_gene_therapy", "new_drugs", "advanced_polymers"],
+         summary="面向合成生物与细胞基因治疗，提供菌株构建、发酵放大、工艺验证和生物基材料应用评价服务，探索“平台+验证+基金”运营模式。"),
+    dict(key="center_eye", name="温州市瓯江眼视光医院眼健康概念验证中心", kind="poc_center", host="hosp_eye",
+         level="municipal", stage="recognized", recognized_on="2025-12-26",
+         focus=["eye_brain_health", "new_drugs", "cell_gene_therapy"],
+         summary="以临床需求驱动眼健康器械、药物和数字诊疗成果的概念验证，依托医院临床资源开展场景验证和临床前评价。"),
+    dict(key="center_valley", name="温州市瓯北数智科创孵化园数字经济概念验证中心", kind="poc_center", host="inc_oubei",
+         level="municipal", stage="recognized", recognized_on="2025-12-26",
+         focus=["cloud_big_data", "artificial_intelligence", "integrated_circuits"],
+         summary="通过创意验证、可行性验证和商业性验证优选入孵项目，重点服务云计算与大数据、人工智能和芯片设计类成果。"),
+    dict(key="center_port", name="温州市瓯江口科创孵化器低空经济概念验证中心", kind="poc_center", host="inc_port",
+         level="municipal", stage="recognized", recognized_on="2025-12-26",
+         focus=["low_altitude_economy", "humanoid_robots", "industrial_robots"],
+         summary="面向低空飞行器和人形机器人，依托海岛与港区场景提供飞行测试、场景验证和适航安全测试对接服务。"),
+    dict(key="center_yandang", name="温州市雁荡科技学院智能电气概念验证中心", kind="poc_center", host="univ_yandang",
+         level="municipal", stage="creating", recognized_on=None,
+         focus=["smart_electrical", "energy_storage", "industrial_robots"],
+         summary="依托电气工程学科，正在创建面向乐清电气产业集群的概念验证中心，拟提供智能电器样机验证与型式试验摸底服务。"),
+    dict(key="center_device", name="温州市鳌湾医疗高端医疗器械概念验证中心", kind="poc_center", host="ent_device",
+         level="municipal", stage="creating", recognized_on=None,
+         focus=["medical_devices"],
+         summary="由医疗器械企业牵头创建，拟为有源器械和体外诊断成果提供设计验证、可用性测试和注册检验预评估。"),
+    dict(key="center_brain", name="温州市东瓯脑科医院脑健康概念验证中心", kind="poc_center", host="hosp_brain",
+         level="municipal", stage="creating", recognized_on=None,
+         focus=["eye_brain_health", "medical_devices"],
+         summary="正在创建面向脑疾病诊疗器械、神经调控和数字疗法的概念验证中心，依托医院临床科室开展需求挖掘与场景验证。"),
+    dict(key="pilot_electric", name="温州市鹿湾电气智能电气中试平台", kind="pilot_platform", host="ent_electric",
+         level="municipal", stage="recognized", recognized_on="2024-11-08",
+         focus=["smart_electrical"],
+         summary="提供低压电器和智能配电产品的小批量试制、型式试验预测试和自动化产线验证，承接概念验证后的工程化开发。"),
+    dict(key="pilot_battery", name="温州市瓯能电池新型储能中试平台", kind="pilot_platform", host="ent_battery",
+         level="municipal", stage="recognized", recognized_on="2025-05-20",
+         focus=["advanced_batteries", "energy_storage"],
+         summary="拥有电芯与储能模组中试线，提供材料导入评价、工艺优化和量产前安全测试服务。"),
+    dict(key="pilot_materials", name="温州市东海新材料研究院先进高分子材料中试平台", kind="pilot_platform", host="inst_materials",
+         level="municipal", stage="creating", recognized_on=None,
+         focus=["advanced_polymers", "functional_materials"],
+         summary="正在建设改性高分子材料与薄膜中试线，承接概念验证后的配方放大、工艺定型和批次稳定性验证。"),
 ]
-org_by_key = {o["key"]: o for o in orgs}
 centers = []
-for key, host, kind, label, fields, stage, level, rec, summary in CENTERS_SPEC:
-    h = org_by_key[host]
-    short = h["name"].replace("有限公司", "").replace("股份", "").replace("（演示）", "").replace("温州", "")
-    suffix = "概念验证中心" if kind == "poc_center" else "中试平台"
-    centers.append({"key": key, "name": f"温州市{short}{label}{suffix}", "kind": kind, "host": host, "region": h["region"], "level": level, "stage": stage,
-                    "fields": fields, "admin_director": person(), "tech_director": person(), "recognized_on": rec, "summary": summary})
+for spec in CENTER_SPECS:
+    fields = [f for f in FIELD_ORDER if any(FIELD_OF[s] == f for s in spec["focus"])]
+    centers.append({"key": spec["key"], "name": spec["name"], "kind": spec["kind"], "host": spec["host"],
+                    "region": ORG[spec["host"]]["region"], "level": spec["level"], "stage": spec["stage"],
+                    "fields": fields, "admin_director": person(), "tech_director": person(),
+                    "recognized_on": spec["recognized_on"], "summary": spec["summary"]})
+CENTER = {c["key"]: c for c in centers}
+FOCUS = {s["key"]: s["focus"] for s in CENTER_SPECS}
+
+# ---------------------------------------------------------------------------
+# Per sub-field material: title stems (object + alternative tails), the problem
+# addressed, a public result, an application scene; keywords; secret templates.
+# ---------------------------------------------------------------------------
+# stem: (object, (tail, tail), problem, public result, scene)
+STEMS = {
+    "cloud_big_data": [
+        ("鞋服产业链", ("需求预测大数据平台", "订单协同云服务系统"), "中小鞋服企业订单波动大、库存积压严重", "试点企业订单预测准确率达到87%，成品库存周转天数下降约18%", "在鹿城鞋服产业集群企业开展试点应用"),
+        ("工业设备", ("多源数据实时采集与边缘治理系统", "数据中台轻量化部署技术"), "中小制造企业设备协议繁杂、数据难以汇聚", "已适配Modbus、OPC UA等23类工业协议，单节点可稳定接入300台设备", "在泵阀和电气企业车间开展部署验证"),
+        ("基于隐私计算的医疗数据", ("可信流通平台", "联合建模系统"), "医疗机构之间数据难以安全共享", "三家医院模拟环境下联合建模效果与明文集中训练差距小于2%", "在区域医疗联合体开展数据流通试点"),
+        ("公共数据", ("智能分类分级系统", "自动分类分级与脱敏工具"), "政务数据分类分级依赖人工、效率低", "对10万张数据表的自动分级准确率达到92%，人工复核工作量减少约70%", "在县级公共数据平台开展接入测试"),
+        ("港口集装箱物流", ("云边协同调度系统", "数字孪生调度平台"), "港口堆场作业调度依赖经验、翻箱率高", "仿真测试中堆场翻箱率降低15%，单箱平均作业时长缩短约9%", "在瓯江口港区开展场景验证"),
+        ("低代码工业APP", ("快速开发平台", "可视化编排引擎"), "中小企业数字化改造开发成本高、周期长", "典型报工、质检类应用开发周期由4周缩短至5天", "在块状产业数字化改造项目中开展推广验证"),
+        ("企业能耗数据", ("能效诊断云服务", "节能潜力评估系统"), "中小企业能耗底数不清、节能改造缺少依据", "在12家试点企业识别出平均8.6%的可节能空间", "在工业园区开展能效诊断试点"),
+    ],
+    "integrated_circuits": [
+        ("车规级碳化硅功率模块", ("低热阻封装技术", "银烧结互连工艺"), "国产碳化硅模块散热与可靠性不足", "样品结壳热阻较传统焊接封装降低约25%，功率循环寿命提升2倍以上", "在新能源汽车电驱企业开展装车前验证"),
+        ("低功耗物联网", ("主控SoC芯片设计", "无线收发芯片设计"), "物联网终端续航短、核心芯片依赖进口", "流片样品待机电流低于1.2微安，典型场景续航提升约40%", "在智能表计和传感终端中开展导入验证"),
+        ("智能断路器专用", ("高精度计量芯片", "计量与通信一体化芯片"), "断路器计量与故障检测模块成本高", "样片计量误差满足0.5级要求，单颗成本较进口方案降低约35%", "在乐清电气企业开展整机适配验证"),
+        ("氮化镓快充", ("驱动集成电路", "合封功率芯片"), "快充电源体积大、转换效率受限", "65W样机整机效率达到94.5%，体积较硅基方案缩小约30%", "在消费电子电源企业开展量产适配验证"),
+        ("晶圆级先进封装", ("热应力仿真与翘曲控制方法", "低翘曲塑封工艺"), "先进封装翘曲导致良率损失", "仿真预测翘曲量与实测偏差小于8%，试样翘曲降低约40%", "在封测企业开展工艺导入验证"),
+        ("芯片测试探针卡", ("国产化设计制造技术", "MEMS探针制备工艺"), "高端探针卡长期依赖进口、交期长", "探针接触电阻稳定在50毫欧以内，寿命达到50万次触压", "在晶圆测试产线开展替代验证"),
+        ("高精度电流传感", ("专用信号调理芯片", "隧道磁阻传感芯片"), "电流检测精度与温漂难以兼顾", "全温区测量误差控制在±0.3%以内", "在储能变流器和电动汽车企业开展应用验证"),
+    ],
+    "advanced_batteries": [
+        ("高镍三元正极材料", ("低成本共沉淀制备技术", "表面包覆改性技术"), "高镍正极循环稳定性差、制备成本高", "扣电首次放电比容量达到205mAh/g，1C循环500次容量保持率约91%", "在动力电池企业开展电芯导入验证"),
+        ("硫化物固态电解质", ("薄膜连续制备工艺", "空气稳定化改性技术"), "固态电解质难以规模化成膜", "室温离子电导率达到8.2mS/cm，膜厚可控制在30微米以内", "在固态电池中试线开展成膜放大验证"),
+        ("钠离子电池层状氧化物正极", ("材料制备技术", "低成本合成工艺"), "锂资源价格波动大、低速车用电池成本高", "软包电芯能量密度达到145Wh/kg，-20℃容量保持率约88%", "在电动两轮车和低速车企业开展装车验证"),
+        ("锂金属负极", ("界面保护涂层技术", "三维集流体构筑技术"), "锂枝晶生长带来电池安全风险", "对称电池在1mA/cm²电流密度下稳定循环超过1200小时", "在高比能电池样品线开展验证"),
+        ("硅碳复合负极材料", ("规模化制备技术", "预锂化工艺"), "硅基负极体积膨胀大、首次效率低", "首次库伦效率提升至89%，极片膨胀率下降约30%", "在负极材料企业开展百公斤级放大验证"),
+        ("电池热失控", ("早期预警传感技术", "特征气体识别方法"), "热失控预警滞后、误报率高", "针刺和过充试验中提前约8分钟发出预警，误报率低于0.5%", "在储能电站和换电柜开展现场验证"),
+        ("退役动力电池", ("梯次利用快速分选技术", "健康状态无损评估方法"), "退役电池一致性差、检测耗时长", "单包检测时间由2小时缩短至15分钟，容量估计误差小于3%", "在电池回收企业开展分选线验证"),
+    ],
+    "wind_power": [
+        ("海上风电叶片", ("前缘防腐蚀涂层", "前缘保护层快速修复技术"), "海上高盐雾环境下叶片前缘侵蚀严重", "雨蚀试验寿命较常规涂层提升约2.5倍", "在洞头海上风电场开展挂片和整机验证"),
+        ("大兆瓦风机主轴承", ("状态监测与寿命预测系统", "润滑失效预警技术"), "主轴承故障停机损失大、难以提前预判", "基于振动与油液数据的故障提前识别时间超过30天", "在海上风电场开展在线监测试点"),
+        ("漂浮式风电系泊系统", ("健康评估技术", "张力在线监测装置"), "深远海系泊缆状态难以实时掌握", "水池模型试验中张力监测误差小于3%", "在漂浮式样机平台开展海试验证"),
+        ("风电变流器", ("碳化硅功率器件应用方案", "宽频振荡抑制技术"), "变流器损耗高、弱电网下并网振荡风险大", "样机变流效率提升0.6个百分点，满足弱电网条件下稳定并网要求", "在风机整机企业开展挂网测试"),
+        ("风机叶片", ("无人机智能巡检系统", "缺陷图像识别算法"), "人工登塔巡检风险高、效率低", "单台风机巡检时间缩短至20分钟，缺陷识别准确率约93%", "在陆上和海上风电场开展巡检验证"),
+        ("海上升压站", ("腐蚀防护一体化技术", "阴极保护智能监测系统"), "海上平台腐蚀防护运维成本高", "加速试验中防护寿命满足25年设计要求", "在海上升压站开展示范应用"),
+    ],
+    "hydrogen": [
+        ("碱性电解水制氢", ("高活性镍基电极", "大电流密度复合隔膜"), "碱性电解槽能耗偏高", "在400mA/cm²下小室电压降至1.78V，直流电耗降低约6%", "在兆瓦级电解槽上开展替换验证"),
+        ("质子交换膜燃料电池", ("低铂催化剂", "膜电极批量制备工艺"), "燃料电池贵金属用量大、成本高", "铂载量降至0.25mg/cm²，单电池峰值功率密度达到1.1W/cm²", "在燃料电池物流车上开展装车验证"),
+        ("固态储氢合金", ("材料及储氢装置", "低温快速吸放氢技术"), "高压气态储氢安全性与体积储氢密度不足", "储氢质量密度达到1.9wt%，常温下30分钟内完成吸氢", "在分布式供能和备用电源场景开展验证"),
+        ("加氢站氢气泄漏", ("智能监测装置", "多点协同定位技术"), "氢气泄漏难以快速发现和定位", "检测下限达到10ppm，泄漏源定位误差小于1米", "在示范加氢站开展现场验证"),
+        ("光伏耦合离网制氢", ("功率协调控制系统", "宽功率波动电解适配技术"), "可再生能源波动导致电解槽频繁启停", "在10%–110%功率波动范围内稳定运行，系统制氢效率提升约5%", "在苍南沿海光伏基地开展示范验证"),
+        ("燃料电池金属双极板", ("精密冲压成形工艺", "导电防腐涂层技术"), "金属双极板成形精度与耐蚀性不足", "流道深度公差控制在±0.02mm，接触电阻低于5mΩ·cm²", "在电堆企业开展批量装堆验证"),
+    ],
+    "energy_storage": [
+        ("全钒液流电池", ("高选择性离子传导膜", "非氟离子传导膜制备技术"), "液流电池隔膜依赖进口、能量效率偏低", "单电池能量效率达到86%，膜成本较进口产品降低约50%", "在百千瓦级示范电站开展验证"),
+        ("工商业储能柜", ("智能液冷热管理系统", "浸没式冷却技术"), "储能柜内电芯温差大、寿命衰减快", "电芯最大温差控制在3℃以内，辅助能耗降低约20%", "在工业园区用户侧储能项目开展验证"),
+        ("储能电站电池簇", ("主动均衡管理技术", "一致性在线评估方法"), "电池簇不一致导致可用容量下降", "簇间可用容量提升约4%，均衡效率达到92%", "在电网侧储能电站开展挂网验证"),
+        ("户用光储一体机", ("能量管理优化算法", "负荷预测与调度技术"), "户用光储系统自发自用率不高", "在典型负荷曲线下自发自用率提升至82%", "在农村屋顶光伏用户开展试点"),
+        ("储能系统", ("消防抑爆一体化装置", "全氟己酮精准喷放灭火技术"), "储能舱火灾扑救难、复燃风险高", "模组级试验中可在90秒内完成抑制，72小时无复燃", "在储能集成企业开展型式试验前验证"),
+        ("压缩空气储能", ("高效蓄热换热器", "紧凑式板翅换热器"), "压缩热回收效率低", "换热器效能达到0.93，系统循环效率提升约3个百分点", "在示范项目开展部件级验证"),
+    ],
+    "eye_brain_health": [
+        ("基于深度学习的眼底病变", ("早筛系统", "分级诊断软件"), "基层医疗机构缺乏眼底阅片能力", "对糖尿病视网膜病变的筛查灵敏度达到94%，特异度约91%", "在社区卫生服务中心开展筛查试用"),
+        ("儿童近视", ("离焦防控镜片设计", "多点离焦镜片制备技术"), "青少年近视发病率高、防控手段依从性差", "一年期预试验中眼轴增长较单光镜组减少约0.15mm", "在中小学校开展近视防控试点"),
+        ("便携式眼压", ("连续监测装置", "居家自测设备"), "青光眼患者眼压波动难以全天候掌握", "与Goldmann眼压计比对平均偏差小于1.5mmHg", "在眼科门诊开展临床比对验证"),
+        ("阿尔茨海默病", ("血液标志物检测方法", "早期风险评估模型"), "认知障碍早期诊断依赖昂贵的影像检查", "回顾性队列中早期识别曲线下面积达到0.88", "在记忆门诊开展前瞻性验证"),
+        ("非侵入式脑机接口", ("康复训练系统", "运动意图解码算法"), "卒中后上肢功能康复效率低", "离线运动意图解码准确率达到85%，训练效率提升约30%", "在康复医学科开展临床试用"),
+        ("经颅磁刺激", ("精准定位导航系统", "个体化刺激方案规划软件"), "刺激靶点定位依赖经验、重复性差", "靶点定位误差控制在3mm以内", "在精神心理科开展临床验证"),
+        ("干眼", ("智能诊断分析仪", "多模态检查一体机"), "干眼诊断指标多、检查流程繁琐", "单眼检查时间缩短至3分钟，关键指标与人工判读一致性达0.9以上", "在眼视光门诊开展试用"),
+    ],
+    "new_drugs": [
+        ("口服小分子GLP-1受体激动剂", ("候选药物", "先导化合物结构优化"), "注射类降糖药患者依从性差", "动物模型中降糖效果与阳性对照相当，口服生物利用度约23%", "完成候选化合物确定后开展临床前研究"),
+        ("抗体偶联药物", ("新型可裂解连接子技术", "定点偶联工艺"), "抗体偶联药物均一性差、脱靶毒性高", "偶联物药抗比集中于3.8–4.2，血浆稳定性显著提高", "与创新药企业开展联合开发验证"),
+        ("眼科缓释微球", ("注射制剂", "玻璃体给药系统"), "眼底疾病需要频繁玻璃体腔注射", "体外释放周期超过90天，突释量控制在10%以内", "在眼科医院开展动物药效验证"),
+        ("中药活性成分", ("纳米递送系统", "脂质体制剂"), "活性成分水溶性差、生物利用度低", "大鼠药代实验中生物利用度提高约4倍", "与本地中药企业开展制剂放大验证"),
+        ("抗耐药菌", ("新型抗菌肽", "噬菌体裂解酶制剂"), "多重耐药菌感染临床用药选择少", "对耐甲氧西林金黄色葡萄球菌的最低抑菌浓度低至2μg/mL", "在感染科临床分离株中开展药效验证"),
+        ("干眼症治疗", ("滴眼液新配方", "环孢素纳米乳制剂"), "现有滴眼液刺激性强、作用时间短", "兔眼模型中泪液分泌量改善约35%，刺激性评分显著降低", "开展制剂稳定性与放大工艺验证"),
+        ("靶向KRAS突变", ("小分子抑制剂", "蛋白降解剂"), "KRAS突变肿瘤缺乏有效靶向药", "细胞水平半数抑制浓度达到纳摩尔级，小鼠移植瘤抑瘤率约68%", "开展药效学和早期成药性评价"),
+    ],
+    "medical_devices": [
+        ("腹腔镜手术机器人", ("力反馈器械", "主从控制系统"), "微创手术器械缺乏力觉反馈", "力感知分辨率达到0.05N，动物实验中组织损伤明显减少", "在三甲医院开展动物实验和可用性测试"),
+        ("一次性电子", ("输尿管软镜", "支气管内窥镜"), "重复使用内镜交叉感染风险高、消毒成本高", "图像分辨率达到40万像素，单根成本控制在800元以内", "在泌尿外科和呼吸科开展临床试用"),
+        ("多联检化学发光", ("即时检测仪", "微流控检测芯片"), "基层医院急诊检测周期长", "15分钟内完成心肌标志物三联检，与大型仪器相关系数达0.97", "在县级医院急诊科开展比对验证"),
+        ("可降解镁合金骨科", ("内固定器械", "接骨螺钉及接骨板"), "金属内固定物需要二次手术取出", "动物实验中12个月降解率约70%，骨愈合良好", "开展注册检验预评估和动物实验验证"),
+        ("智能输液泵", ("闭环控制系统", "防自由流安全模块"), "输液速率精度不足、阻塞报警滞后", "流速精度优于±3%，阻塞报警响应时间缩短至15秒", "在病区开展可用性测试"),
+        ("穿戴式心电", ("连续监测贴片", "房颤智能识别算法"), "阵发性心律失常难以捕捉", "连续佩戴14天，房颤识别灵敏度约96%", "在心内科门诊开展临床比对验证"),
+        ("超声引导穿刺", ("定位辅助装置", "针尖增强显像技术"), "穿刺一次成功率依赖医生经验", "模体实验中一次穿刺成功率由72%提高到94%", "在麻醉科和介入科开展试用"),
+    ],
+    "smart_electrical": [
+        ("物联网微型断路器", ("多参量感知技术", "智能脱扣模块"), "传统断路器不具备状态感知和远程运维能力", "集成电流、电压、温度和漏电四类感知，计量精度达到1级", "在乐清电气企业开展批量试制验证"),
+        ("低压配电柜", ("数字孪生运维系统", "触头温升在线监测技术"), "配电柜隐患排查依赖人工巡检", "温升预警准确率约95%，运维工时减少约40%", "在工业园区配电房开展运行验证"),
+        ("直流固态断路器", ("快速分断技术", "混合式拓扑设计"), "直流故障电流上升快、分断困难", "分断时间小于10微秒，样机通过750V/2kA分断试验", "在直流微电网示范项目开展验证"),
+        ("电弧故障", ("检测算法及模块", "特征库构建方法"), "串联电弧故障易漏检、误动作多", "在28类负载工况下检测准确率达到98%", "在住宅和商业配电场景开展验证"),
+        ("光伏直流侧", ("智能快速关断器", "组件级关断控制器"), "屋顶光伏直流侧高压带来消防隐患", "接到关断指令后30秒内将阵列电压降至30V以下", "在工商业屋顶光伏电站开展验证"),
+        ("配电变压器", ("在线监测终端", "绕组热点温度反演方法"), "配变过载和老化状态不透明", "热点温度估计误差小于3℃", "在城区配电网开展挂网试运行"),
+        ("智能电表", ("非侵入式负荷辨识技术", "家电用能分项计量模块"), "用户侧用能明细难以获取", "对12类常见家电的辨识准确率达到90%", "在居民小区开展抄表试点"),
+        ("塑壳断路器", ("双断点灭弧技术", "小型化结构设计"), "高分断能力与小体积难以兼顾", "同等体积下额定极限短路分断能力提升至50kA", "在电气成套企业开展型式试验摸底"),
+    ],
+    "smart_laser": [
+        ("飞秒激光", ("玻璃精密切割工艺", "微孔加工技术"), "超薄玻璃机械切割崩边严重", "切割崩边小于5微米，加工效率提升约3倍", "在显示面板配套企业开展工艺验证"),
+        ("动力电池极耳激光焊接", ("质量在线检测系统", "缺陷智能判别技术"), "焊接虚焊、炸点难以在线发现", "缺陷检出率达到99.2%，单点检测时间小于50毫秒", "在电池模组产线开展在线验证"),
+        ("高功率光纤激光器", ("泵浦合束器", "泵浦信号合束器"), "核心无源器件依赖进口", "合束器耐受功率达到6kW，传输效率超过97%", "在激光器整机企业开展替代验证"),
+        ("船舶激光清洗", ("除锈装备", "工艺参数自适应控制技术"), "喷砂除锈污染大、效率低", "清洗效率达到每小时12平方米，表面清洁度达到Sa2.5级", "在船舶修造企业开展现场验证"),
+        ("激光熔覆", ("耐磨涂层修复技术", "高速熔覆工艺"), "阀门密封面磨损后报废率高", "涂层硬度达到HRC58，修复件寿命为新件的1.5倍", "在永嘉泵阀企业开展修复验证"),
+        ("紫外激光打标", ("智能控制系统", "视觉定位模块"), "小批量多品种产品打标换型慢", "换型时间由30分钟缩短至3分钟，定位精度±0.02mm", "在电气和五金企业开展产线验证"),
+        ("激光雷达", ("收发光学模组", "一维扫描振镜"), "激光雷达光学模组装调复杂、成本高", "装调时间缩短约60%，测距能力达到200米", "在智能网联汽车零部件企业开展验证"),
+    ],
+    "industrial_robots": [
+        ("协作机器人", ("一体化关节模组", "中空关节模组低成本设计"), "关节模组成本高、集成度低", "关节重复定位精度±0.02mm，成本较同类进口产品降低约40%", "在电子装配产线开展应用验证"),
+        ("基于视觉的无序抓取", ("机器人系统", "位姿估计算法"), "散乱零件上料依赖人工", "抓取成功率达到98.5%，节拍小于6秒", "在汽摩配企业机加工车间开展验证"),
+        ("鞋面自动喷胶", ("机器人工作站", "轨迹自动生成技术"), "制鞋喷胶工序依赖人工、有机溶剂暴露风险高", "轨迹自动生成时间小于10秒，胶水用量节约约15%", "在鞋企成型车间开展产线验证"),
+        ("阀门装配", ("柔性机器人工作站", "力控拧紧技术"), "泵阀产品多品种小批量、装配自动化难", "换型时间缩短至15分钟，装配一次合格率达到99.6%", "在永嘉泵阀企业开展产线验证"),
+        ("精密RV减速器", ("国产化设计技术", "齿形修形与精密加工工艺"), "高精度减速器长期依赖进口", "回差小于1弧分，额定寿命达到6000小时", "在机器人整机企业开展装机验证"),
+        ("焊接机器人", ("焊缝自动跟踪技术", "离线编程系统"), "中厚板焊接示教编程耗时长", "焊缝跟踪精度±0.3mm，编程时间减少约70%", "在钢结构和压力容器企业开展验证"),
+        ("移动复合机器人", ("柔性上下料系统", "多机调度技术"), "机加工车间物料转运和上下料人力成本高", "定位精度±1mm，单台可替代2至3名上下料工人", "在数控加工车间开展连续运行验证"),
+    ],
+    "advanced_polymers": [
+        ("全生物降解地膜", ("专用改性材料", "吹膜加工技术"), "传统聚乙烯地膜残留污染严重", "薄膜拉伸强度达到22MPa，田间降解周期可控在90至150天", "在平阳和苍南农业基地开展田间验证"),
+        ("单一材质聚乙烯软包装", ("高阻隔薄膜", "可回收设计技术"), "复合软包装难以回收再生", "氧气透过率低于2cc/(m²·d)，满足回收再生要求", "在龙港包装印刷企业开展制袋验证"),
+        ("低VOC水性聚氨酯", ("合成革树脂", "鞋用胶黏剂"), "溶剂型合成革和胶黏剂VOC排放高", "VOC排放较溶剂型降低90%以上，剥离强度达到3.5N/mm", "在合成革和鞋企开展上线验证"),
+        ("耐高温尼龙", ("电气绝缘改性材料", "无卤阻燃改性技术"), "电气外壳材料阻燃与耐热性能不足", "阻燃等级达到UL94 V-0（0.8mm），灼热丝起燃温度775℃以上", "在低压电器企业开展注塑和型式试验验证"),
+        ("生物基聚酰胺", ("合成工艺", "纤维纺丝技术"), "聚酰胺原料高度依赖石油", "生物基含量达到45%，关键力学性能与PA66相当", "在纺织和工程塑料企业开展应用验证"),
+        ("高阻隔聚酯瓶", ("内涂层技术", "多层共注成型工艺"), "聚酯瓶阻氧性能不足影响货架期", "阻氧性能提升约8倍，货架期延长至12个月", "在食品饮料包装企业开展灌装验证"),
+        ("废旧纺织品", ("化学法再生聚酯技术", "解聚单体提纯工艺"), "废旧涤纶纺织品回收率低", "解聚单体纯度达到99.5%，再生切片色值达到纤维级", "在再生纤维企业开展吨级验证"),
+    ],
+    "functional_materials": [
+        ("石墨烯导热", ("界面材料", "垫片制备技术"), "大功率电子器件散热存在瓶颈", "导热系数达到12W/(m·K)，热阻较同类产品降低约30%", "在储能变流器和通信设备企业开展验证"),
+        ("超疏水自清洁", ("纳米涂层", "玻璃表面处理技术"), "户外设备表面积污影响性能", "水接触角大于155°，耐候试验1000小时后性能保持稳定", "在光伏组件和户外电气设备上开展挂片验证"),
+        ("高性能钕铁硼磁体", ("晶界扩散技术", "低重稀土配方设计"), "高矫顽力磁体重稀土用量大", "重稀土用量减少约50%，矫顽力提升6kOe", "在电机企业开展装机验证"),
+        ("柔性透明导电", ("薄膜制备技术", "银纳米线墨水配方"), "ITO脆性大、难以用于柔性器件", "方阻15Ω/sq时透光率达到90%，弯折10万次后性能稳定", "在触控与柔性显示企业开展验证"),
+        ("电磁屏蔽吸波", ("复合材料", "柔性涂层"), "5G设备电磁干扰问题突出", "2–18GHz频段屏蔽效能超过60dB", "在通信设备和新能源汽车企业开展验证"),
+        ("光学级聚酰亚胺", ("薄膜制备技术", "无色透明化改性技术"), "柔性显示盖板薄膜依赖进口", "透光率达到89%，黄度指数低于2.5", "在薄膜企业开展涂布放大验证"),
+        ("相变储热", ("复合材料", "定形封装技术"), "建筑与冷链储热材料易泄漏", "相变潜热达到180J/g，循环1000次后潜热衰减小于5%", "在冷链物流和建筑节能项目开展验证"),
+    ],
+    "artificial_intelligence": [
+        ("面向电气制造的工业质检", ("视觉大模型", "小样本缺陷识别技术"), "电气零部件缺陷种类多、样本少", "在9类典型缺陷上检出率达到99%，新品类仅需50张样本即可适配", "在乐清电气企业开展产线验证"),
+        ("基层医疗", ("智能问诊辅助系统", "辅助诊断大模型"), "基层医生诊疗经验不足、文书负担重", "常见病初步诊断建议与专家一致率约89%", "在乡镇卫生院开展试用"),
+        ("多模态法律文书", ("智能审查平台", "要素抽取技术"), "合同与诉讼文书审查依赖人工", "要素抽取F1值达到0.93，审查效率提升约5倍", "在律师事务所和企业法务部门开展试用"),
+        ("中小学作业", ("智能批改系统", "手写作答识别与批改技术"), "教师批改负担重、学情反馈滞后", "手写数学作业批改准确率达到97%", "在中小学开展教学试点"),
+        ("城市交通信号", ("自适应优化算法", "强化学习控制系统"), "路口配时固定导致高峰拥堵", "仿真中主干道平均延误降低约18%", "在城区主干道路口开展试运行"),
+        ("纺织面料瑕疵", ("智能检测系统", "高速线阵视觉检测技术"), "验布工序人工漏检率高", "在60米/分钟车速下瑕疵检出率达到95%", "在纺织印染企业开展在线验证"),
+        ("边缘端轻量化", ("大模型推理框架", "大模型部署工具链"), "边缘设备算力有限、难以部署大模型", "70亿参数模型在国产边缘芯片上推理速度达到每秒18个词元", "在智能终端企业开展适配验证"),
+        ("鞋类设计", ("生成式人工智能辅助设计平台", "三维楦型智能生成技术"), "鞋类新品打样周期长、成本高", "设计稿生成时间由2天缩短至2小时，打样次数减少约40%", "在鞋企研发中心开展试用"),
+    ],
+    "humanoid_robots": [
+        ("仿人灵巧手", ("腱绳驱动技术", "高集成度设计"), "灵巧手自由度与可靠性难以兼顾", "实现20个自由度，指尖力达到15N", "在精密装配和分拣场景开展验证"),
+        ("双足机器人", ("动态平衡控制算法", "复杂地形行走技术"), "双足行走抗扰动能力弱", "侧向冲击下恢复平衡成功率达到92%", "在户外巡检场景开展验证"),
+        ("服务型人形机器人", ("具身智能系统", "任务规划大模型"), "机器人难以理解开放指令并完成长序列任务", "在家庭场景20类任务中成功率约76%", "在养老机构和商业服务场景开展试用"),
+        ("高扭矩密度", ("伺服关节模组", "无框力矩电机"), "关节扭矩密度不足限制整机运动性能", "关节峰值扭矩密度达到120N·m/kg", "在人形机器人整机企业开展装机验证"),
+        ("行星滚柱丝杠", ("精密加工技术", "国产化设计"), "线性执行器核心部件依赖进口", "导程精度达到G5级，额定动载荷提升约20%", "在执行器企业开展寿命验证"),
+        ("人形机器人全身", ("遥操作示教系统", "动作数据采集平台"), "高质量训练数据采集成本高", "遥操作延迟低于40毫秒，数据采集效率提升约3倍", "在训练场开展数据采集验证"),
+        ("人形机器人", ("触觉感知电子皮肤", "视觉-力觉融合抓取技术"), "机器人缺乏接触感知、难以安全交互", "触觉阵列空间分辨率达到2mm，抓取易碎物品成功率约95%", "在电子制造产线开展人机协作验证"),
+    ],
+    "synthetic_biology": [
+        ("高产麦角硫因", ("工程菌株构建", "发酵工艺优化"), "麦角硫因提取成本高", "摇瓶产量达到1.8g/L，较出发菌株提高约12倍", "在生物发酵企业开展50L罐放大验证"),
+        ("生物法合成", ("高值化妆品原料", "稀有人参皂苷"), "植物提取法产率低、资源消耗大", "目标产物得率提升约5倍，纯度达到98%", "在化妆品原料企业开展应用验证"),
+        ("酶法合成", ("手性药物中间体", "非天然氨基酸"), "化学合成步骤长、手性纯度不足", "对映体过量值大于99%，反应步骤由6步缩短为2步", "在原料药企业开展公斤级验证"),
+        ("微生物合成可降解PHA", ("材料", "发酵与提取工艺"), "PHA生产成本高制约推广", "细胞干重中PHA含量达到80%，单位成本下降约30%", "在生物材料企业开展中试衔接验证"),
+        ("秸秆纤维素", ("高效糖化酶制剂", "生物炼制技术"), "农业秸秆高值化利用率低", "糖化率达到85%，酶用量降低约40%", "在农业废弃物处理企业开展验证"),
+        ("天然香料", ("合成生物发酵生产工艺", "底盘细胞构建技术"), "天然香料依赖植物提取、供应不稳定", "香兰素发酵产量达到5g/L", "在食品香精企业开展应用验证"),
+        ("食品级血红素蛋白", ("毕赤酵母高效表达技术", "分离纯化工艺"), "植物基肉制品风味成分依赖动物来源", "表达量达到3.2g/L，纯度达到95%", "在食品企业开展应用验证"),
+    ],
+    "cell_gene_therapy": [
+        ("通用型CAR-T细胞", ("制备工艺", "基因敲除优化技术"), "自体CAR-T制备周期长、费用高", "基因敲除效率超过95%，制备周期缩短至10天", "在合作医院血液科开展研究者发起的临床研究准备"),
+        ("间充质干细胞", ("治疗膝骨关节炎技术", "关节腔注射制剂"), "骨关节炎缺乏修复软骨的有效疗法", "动物模型中软骨修复评分改善约40%", "在骨科开展临床前验证"),
+        ("腺相关病毒载体", ("高效纯化技术", "悬浮培养生产工艺"), "AAV载体产量低、空壳率高", "空壳率降至10%以下，收率提升约2倍", "在细胞基因治疗CDMO企业开展工艺验证"),
+        ("遗传性眼病", ("碱基编辑治疗方案", "基因替代疗法"), "遗传性视网膜疾病缺乏有效治疗手段", "小鼠模型中视网膜电图振幅恢复至正常水平的60%", "在眼科医院开展大动物药效验证"),
+        ("肿瘤类器官", ("药物敏感性筛选平台", "高通量培养芯片"), "肿瘤患者化疗方案选择缺乏个体化依据", "类器官构建成功率约82%，药敏结果与临床响应符合率约85%", "在肿瘤科开展前瞻性验证"),
+        ("NK细胞", ("规模化扩增培养体系", "饲养层细胞扩增技术"), "NK细胞体外扩增倍数低", "21天扩增倍数超过2000倍，细胞活率大于90%", "在细胞制备中心开展工艺验证"),
+        ("mRNA", ("脂质纳米颗粒递送系统", "肝外靶向递送载体"), "mRNA递送效率与靶向性不足", "包封率超过93%，肝外组织表达提高约3倍", "与生物医药企业开展联合验证"),
+    ],
+    "low_altitude_economy": [
+        ("城市物流无人机", ("自动起降柜", "智能换电起降场站"), "末端配送无人机交接依赖人工", "单柜可服务4架无人机，自动换电时间小于90秒", "在城区社区开展物流配送试点"),
+        ("电动垂直起降飞行器", ("分布式电推进系统", "倾转旋翼控制技术"), "电动垂直起降飞行器推进效率与冗余不足", "单推进单元推重比达到8，任一单元失效后仍可安全降落", "在低空试飞基地开展验证"),
+        ("低空飞行器", ("5G-A通感一体监视系统", "多源融合探测系统"), "低空小目标难以探测、监管手段不足", "对小型无人机的探测距离达到1.5公里", "在低空试点航线开展监视验证"),
+        ("农林植保无人机", ("精准变量喷洒系统", "仿地飞行控制技术"), "丘陵山区植保作业农药利用率低", "农药用量减少约25%，雾滴分布均匀性明显提升", "在文成和泰顺茶园开展作业验证"),
+        ("无人机集群", ("协同巡检调度平台", "自主避障技术"), "电力和河道巡检任务规划依赖人工", "10架无人机协同巡检效率提升约5倍", "在电力线路和河道开展巡检验证"),
+        ("海岛应急物资", ("无人机配送系统", "抗风飞行控制技术"), "海岛急救物资运输受天气和航班制约", "6级风条件下稳定飞行，30公里航程内送达时间小于25分钟", "在洞头海岛开展配送验证"),
+        ("无人机氢燃料电池", ("动力系统", "轻量化储氢瓶"), "锂电池无人机续航时间短", "续航时间达到3小时，较锂电方案提升约4倍", "在长航时巡检场景开展验证"),
+    ],
+}
 
 KEYWORDS = {
-    "cloud_big_data": ["数据治理", "隐私计算", "云原生", "数据要素"], "integrated_circuits": ["功率器件", "芯片设计", "封装测试", "碳化硅"],
-    "advanced_batteries": ["固态电池", "钠离子电池", "正极材料", "电池安全"], "wind_power": ["海上风电", "叶片材料", "变流器", "运维监测"],
-    "hydrogen": ["电解水制氢", "燃料电池", "储氢材料", "加氢装备"], "energy_storage": ["储能系统", "液流电池", "电池管理", "热管理"],
-    "eye_brain_health": ["近视防控", "眼底影像", "脑机接口", "神经调控"], "new_drugs": ["小分子药物", "抗体药物", "药物递送", "临床前评价"],
-    "medical_devices": ["有源器械", "手术机器人", "体外诊断", "医用材料"], "smart_electrical": ["低压电器", "智能断路器", "配电物联网", "电能质量"],
-    "smart_laser": ["超快激光", "激光焊接", "光纤激光器", "精密加工"], "industrial_robots": ["协作机器人", "机器视觉", "运动控制", "减速器"],
-    "advanced_polymers": ["生物降解材料", "改性塑料", "高分子合成", "可回收包装"], "functional_materials": ["纳米涂层", "磁性材料", "导热材料", "光学薄膜"],
-    "artificial_intelligence": ["大模型", "计算机视觉", "知识图谱", "边缘智能"], "humanoid_robots": ["灵巧手", "双足行走", "具身智能", "伺服关节"],
-    "synthetic_biology": ["菌株构建", "生物制造", "酶工程", "发酵工艺"], "cell_gene_therapy": ["CAR-T", "基因编辑", "干细胞", "病毒载体"],
-    "low_altitude_economy": ["无人机", "电动垂直起降", "低空通信", "飞控系统"],
+    "cloud_big_data": ["数据治理", "隐私计算", "云原生", "数据要素", "工业互联网", "数字孪生"],
+    "integrated_circuits": ["功率器件", "芯片设计", "先进封装", "碳化硅", "模拟芯片", "传感器芯片"],
+    "advanced_batteries": ["固态电池", "钠离子电池", "正极材料", "硅碳负极", "电池安全", "梯次利用"],
+    "wind_power": ["海上风电", "叶片材料", "变流器", "状态监测", "漂浮式风电", "海洋防腐"],
+    "hydrogen": ["电解水制氢", "燃料电池", "储氢材料", "膜电极", "加氢站", "绿氢"],
+    "energy_storage": ["储能系统", "液流电池", "电池管理", "热管理", "能量管理", "储能安全"],
+    "eye_brain_health": ["近视防控", "眼底影像", "青光眼", "脑机接口", "神经调控", "认知障碍"],
+    "new_drugs": ["小分子药物", "抗体偶联药物", "缓释制剂", "药物递送", "临床前评价", "抗感染药物"],
+    "medical_devices": ["手术机器人", "内窥镜", "体外诊断", "可降解植入物", "可穿戴设备", "医疗器械注册"],
+    "smart_electrical": ["低压电器", "智能断路器", "配电物联网", "电弧故障检测", "直流开断", "电能质量"],
+    "smart_laser": ["超快激光", "激光焊接", "光纤激光器", "激光清洗", "激光熔覆", "精密加工"],
+    "industrial_robots": ["协作机器人", "机器视觉", "运动控制", "精密减速器", "柔性装配", "焊接机器人"],
+    "advanced_polymers": ["生物降解材料", "改性塑料", "水性聚氨酯", "可回收包装", "阻燃材料", "生物基材料"],
+    "functional_materials": ["导热材料", "纳米涂层", "稀土永磁", "透明导电薄膜", "电磁屏蔽", "聚酰亚胺"],
+    "artificial_intelligence": ["大模型", "计算机视觉", "自然语言处理", "边缘智能", "工业质检", "智能决策"],
+    "humanoid_robots": ["灵巧手", "双足行走", "具身智能", "伺服关节", "触觉传感", "遥操作"],
+    "synthetic_biology": ["菌株构建", "生物制造", "酶工程", "发酵工艺", "代谢工程", "天然产物"],
+    "cell_gene_therapy": ["CAR-T", "基因编辑", "干细胞", "病毒载体", "类器官", "细胞制备"],
+    "low_altitude_economy": ["无人机", "电动垂直起降", "低空监视", "飞控系统", "物流配送", "氢动力无人机"],
 }
-ACADEMIC_ORGS = [k for k, _, _ in UNIVS] + [k for k, _, _ in INSTS] + [k for k, _, _ in HOSPS]
-INDUSTRY_ORGS = [k for k, _, _ in ENTS]
-INVEST_ORGS = [k for k, _, _ in FUNDS] + [k for k, _, _ in BANKS]
-TITLES = {"academic": ["教授", "研究员", "副教授", "副研究员", "主任医师"], "industry": ["高级工程师", "总工程师", "技术总监", "研发中心主任", "正高级工程师"], "investment": ["投资总监", "合伙人", "投资经理", "风控总监", "科技金融部总经理"]}
-experts = []
-kinds = ["academic"] * 35 + ["industry"] * 28 + ["investment"] * 17
-for i, kind in enumerate(kinds):
-    pool = {"academic": ACADEMIC_ORGS, "industry": INDUSTRY_ORGS, "investment": INVEST_ORGS}[kind]
-    o = "univ_demo" if i == 0 else rng.choice(pool)
-    fields = rng.sample(sorted(FIELDS), rng.randint(2, 3)) if i else ["smart_equipment", "future_industries"]
-    subs = sorted({rng.choice(FIELDS[f]) for f in fields})
-    kws = sorted({k for s in subs for k in rng.sample(KEYWORDS[s], 2)})[:6]
-    if len(kws) < 3:
-        kws = (kws + KEYWORDS[subs[0]])[:3]
-    bio = {"academic": "长期从事{}方向研究，主持多项国家和省级科技项目。", "industry": "在{}领域有十余年产品研发与产业化经验。", "investment": "专注{}方向早期科技项目投资，参与多个项目的验证后融资。"}[kind].format("、".join(FIELD_LABEL[f] for f in fields))
-    experts.append({"key": "expert_demo" if i == 0 else f"expert_{i:03d}", "name": person(), "kind": kind, "org": o, "title": rng.choice(TITLES[kind]),
-                    "fields": fields, "sub_fields": subs, "keywords": kws, "region": org_by_key[o]["region"], "bio": bio})
+INVEST_KEYWORDS = ["早期投资", "概念验证基金", "投后管理", "项目估值", "股权投资", "路演评审"]
+BANK_KEYWORDS = ["科技信贷", "知识产权质押融资", "投贷联动", "风险评估"]
 
-STEMS = {
-    "cloud_big_data": ["面向中小制造企业的工业数据中台", "基于隐私计算的医疗数据可信流通平台", "多源异构政务数据智能治理系统", "鞋服产业链需求预测大数据平台", "港口物流云边协同调度系统", "低代码工业APP快速开发平台", "电力负荷数据驱动的能效诊断服务"],
-    "integrated_circuits": ["车规级碳化硅功率模块封装技术", "低功耗物联网主控芯片设计", "高精度电流传感器专用芯片", "晶圆级先进封装热应力仿真方法", "智能断路器专用计量芯片", "氮化镓快充驱动集成电路", "芯片测试探针卡国产化技术"],
-    "advanced_batteries": ["高镍三元正极材料低成本共沉淀制备技术", "硫化物固态电解质薄膜制备工艺", "钠离子电池层状氧化物正极材料", "锂金属负极界面保护涂层技术", "电池热失控早期预警传感技术", "硅碳复合负极材料规模化制备", "废旧动力电池梯次利用快速分选技术"],
-    "wind_power": ["海上风电叶片前缘防腐蚀涂层", "大兆瓦风机主轴承状态监测系统", "漂浮式风电系泊缆健康评估技术", "风电变流器宽禁带器件应用方案", "风机叶片无人机智能巡检系统", "海上升压站腐蚀防护一体化技术"],
-    "hydrogen": ["碱性电解水制氢高活性镍基电极", "质子交换膜燃料电池低铂催化剂", "固态储氢合金材料及储氢罐", "加氢站氢气泄漏智能监测装置", "光伏耦合离网制氢控制系统", "燃料电池双极板精密冲压工艺"],
-    "energy_storage": ["全钒液流电池高性能离子膜", "工商业储能柜智能热管理系统", "储能电站电池簇均衡管理技术", "压缩空气储能高效换热器", "户用光储一体机能量管理算法", "储能系统消防抑爆一体化装置"],
-    "eye_brain_health": ["基于深度学习的眼底病变早筛系统", "儿童近视离焦防控镜片设计", "便携式眼压连续监测装置", "阿尔茨海默病血液标志物检测方法", "非侵入式脑机接口康复训练系统", "青光眼视野智能评估软件", "经颅磁刺激精准定位导航系统"],
-    "new_drugs": ["新型口服降糖小分子候选药物", "靶向肿瘤的抗体偶联药物连接子技术", "眼科缓释微球注射制剂", "中药活性成分纳米递送系统", "抗耐药菌新型抗菌肽", "治疗干眼症的滴眼液新配方"],
-    "medical_devices": ["腹腔镜手术机器人力反馈器械", "一次性电子内窥镜", "多联检化学发光即时检测仪", "可降解镁合金骨科内固定器械", "智能输液泵闭环控制系统", "穿戴式心电连续监测贴片", "超声引导穿刺定位辅助装置"],
-    "smart_electrical": ["物联网智能微型断路器", "低压配电柜数字孪生运维系统", "直流固态断路器快速分断技术", "电弧故障检测算法及模块", "光伏直流侧智能关断器", "配电变压器在线监测终端", "智能电表非侵入式负荷辨识"],
-    "smart_laser": ["飞秒激光玻璃精密切割工艺", "动力电池极耳激光焊接质量在线检测", "高功率光纤激光器泵浦合束器", "激光清洗船舶除锈装备", "激光熔覆耐磨涂层修复技术", "紫外激光打标智能控制系统"],
-    "industrial_robots": ["协作机器人一体化关节模组", "基于视觉的无序抓取机器人系统", "鞋面自动涂胶机器人", "阀门装配柔性机器人工作站", "精密RV减速器国产化设计", "焊接机器人焊缝自动跟踪技术", "移动复合机器人柔性上下料系统"],
-    "advanced_polymers": ["全生物降解地膜专用改性材料", "可回收单一材质软包装薄膜", "高阻隔聚酯瓶涂层技术", "低VOC水性聚氨酯合成革树脂", "耐高温尼龙改性电气绝缘材料", "生物基聚酰胺合成工艺"],
-    "functional_materials": ["石墨烯导热界面材料", "超疏水自清洁纳米涂层", "高性能钕铁硼磁体晶界扩散技术", "柔性透明导电薄膜", "电磁屏蔽吸波复合材料", "光学级聚酰亚胺薄膜制备"],
-    "artificial_intelligence": ["面向电气制造的工业质检视觉大模型", "基层医疗智能问诊辅助系统", "多模态法律文书智能审查平台", "中小学作业智能批改与学情分析系统", "城市交通信号自适应优化算法", "纺织面料瑕疵智能检测系统", "边缘端轻量化语音识别模块"],
-    "humanoid_robots": ["人形机器人高自由度灵巧手", "双足机器人动态平衡控制算法", "服务型人形机器人具身智能系统", "高扭矩密度伺服关节模组", "人形机器人触觉感知电子皮肤", "人形机器人远程遥操作示教系统"],
-    "synthetic_biology": ["高产麦角硫因工程菌株构建", "生物法合成高值化妆品原料", "酶法合成手性药物中间体", "秸秆纤维素高效糖化酶制剂", "微生物合成可降解PHA材料", "合成生物学香料发酵工艺"],
-    "cell_gene_therapy": ["通用型CAR-T细胞制备工艺", "间充质干细胞治疗膝骨关节炎", "腺相关病毒载体高效纯化技术", "碱基编辑治疗遗传性眼病方案", "类器官药物筛选平台", "NK细胞规模化扩增培养体系"],
-    "low_altitude_economy": ["城市物流无人机自动起降柜", "电动垂直起降飞行器分布式电推进系统", "低空飞行器5G-A通感一体监视系统", "农林植保无人机精准变量喷洒", "无人机集群协同巡检调度平台", "海岛应急医疗物资无人机配送系统"],
+# Trade-secret templates: (template, slot specs, stems it fits or None for any
+# stem of the sub-field). A slot spec is (lo, hi) integer, (lo, hi, decimals)
+# float, or a list to choose from; {customer} is a fictional customer.
+SECRETS = {
+    "cloud_big_data": [
+        ("需求预测模型采用{a}层时序融合网络，训练数据来自{b}家企业近{c}年的订单明细，特征权重文件未对外公开。", dict(a=(3, 6), b=(8, 30), c=(2, 5)), ["鞋服产业链"]),
+        ("边缘网关单机部署成本控制在{a}元以内，协议解析库中{b}类私有协议为逆向适配成果，属核心技术秘密。", dict(a=(1800, 4200), b=(5, 12)), ["工业设备"]),
+        ("隐私求交协议安全参数取{a}位、分桶数{b}，试点单位数据接口字段映射表属商业秘密。", dict(a=[128, 192, 256], b=(64, 512)), ["基于隐私计算的医疗数据"]),
+        ("核心算法模型参数与{a}万条训练样本的来源清单未公开，已在{customer}开展封闭测试。", dict(a=(5, 80)), None),
+        ("系统私有化部署报价约{a}万元/套，已与{customer}签订保密协议开展试运行。", dict(a=(18, 90)), None),
+    ],
+    "integrated_circuits": [
+        ("银烧结工艺为{a}℃、{b}MPa加压烧结{c}分钟，焊膏为自研纳米银配方（银含量{d}%）。", dict(a=(230, 280), b=(10, 30), c=(3, 10), d=(82, 90)), ["车规级碳化硅功率模块"]),
+        ("样片采用{a}工艺流片，关键模拟模块版图及修调算法未公开，当前样片良率约{b}%。", dict(a=["55nm", "40nm", "0.18μm", "0.13μm"], b=(72, 93)),
+         ["低功耗物联网", "智能断路器专用", "氮化镓快充", "高精度电流传感"]),
+        ("探针材料为钯合金（钯{a}%、银{b}%、铜余量），电镀液配方与热处理曲线为核心诀窍。", dict(a=(35, 45), b=(28, 38)), ["芯片测试探针卡"]),
+        ("关键工艺窗口与{a}组可靠性试验原始数据未公开，已向{customer}送样评估。", dict(a=(6, 30)), None),
+    ],
+    "advanced_batteries": [
+        ("共沉淀反应pH控制在{a}，氨水浓度{b}g/L，陈化{c}小时后于{d}℃烧结，镍钴锰摩尔比为{e}。", dict(a=(11.2, 11.8, 2), b=(6, 12), c=(8, 16), d=(720, 790), e=["8:1:1", "9:0.5:0.5", "83:11:6"]), ["高镍三元正极材料"]),
+        ("前驱体球磨转速{a}rpm、时间{b}小时，掺杂元素种类及比例未公开，单位材料成本约{c}元/kg。", dict(a=(350, 600), b=(8, 24), c=(60, 180)),
+         ["硫化物固态电解质", "钠离子电池层状氧化物正极", "硅碳复合负极材料"]),
+        ("包覆层组成为{a}，包覆量{b}wt%，已向{customer}送样{c}批次。", dict(a=["Al2O3/Li3PO4", "ZrO2", "LiNbO3"], b=(0.3, 1.5, 1), c=(2, 6)), ["高镍三元正极材料", "硅碳复合负极材料"]),
+        ("保护层为{a}复合层，厚度约{b}nm，涂覆工艺参数未公开。", dict(a=["LiF/聚合物", "Li3N/Li-Al合金"], b=(20, 200)), ["锂金属负极"]),
+        ("预警阈值基于{a}组热失控试验数据标定，传感器选型与布置方案未公开，已在{customer}试装。", dict(a=(40, 160)), ["电池热失控"]),
+        ("分选模型基于{a}组退役电池包的充放电数据训练，健康状态评估参数未公开。", dict(a=(300, 2000)), ["退役动力电池"]),
+        ("小试工艺关键参数（烧结温度{a}℃、保温{b}小时）与原料配比属商业秘密，单位成本约{c}元/kg。", dict(a=(650, 900), b=(6, 18), c=(40, 220)),
+         ["高镍三元正极材料", "硫化物固态电解质", "钠离子电池层状氧化物正极", "硅碳复合负极材料"]),
+        ("关键工艺参数与{a}组电化学测试原始数据未公开，已与{customer}签订保密协议开展样品评估。", dict(a=(20, 120)), None),
+    ],
+    "wind_power": [
+        ("涂层体系为{a}，底漆与面漆膜厚分别控制在{b}μm和{c}μm，固化剂配比为1:{d}。", dict(a=["弹性聚氨酯/聚脲双层", "氟碳改性聚脲"], b=(60, 120), c=(300, 500), d=(2, 5)), ["海上风电叶片", "海上升压站"]),
+        ("故障诊断模型使用{a}台机组共{b}TB运行数据训练，特征阈值表为核心资产，已在{customer}部署试用。", dict(a=(40, 160), b=(3, 20)), ["大兆瓦风机主轴承"]),
+        ("阴极保护电位设定为{a}mV（相对Ag/AgCl），牺牲阳极铝合金中锌{b}%、铟{c}%。", dict(a=(-1050, -900), b=(3.0, 5.5, 1), c=(0.015, 0.030, 3)), ["海上升压站"]),
+        ("缺陷识别模型基于{a}张叶片缺陷图像训练，航线规划参数属核心资产。", dict(a=(20000, 90000)), ["风机叶片"]),
+        ("样机物料成本约{a}万元/套，关键器件供应商清单与{b}项测试原始数据未公开，已与{customer}签订保密协议。", dict(a=(3, 60), b=(8, 40)), None),
+    ],
+    "hydrogen": [
+        ("电极采用{a}工艺制备，镍铁原子比{b}，活化温度{c}℃、时间{d}小时。", dict(a=["电沉积-硫化", "水热-磷化", "等离子喷涂"], b=["3:1", "4:1", "5:1"], c=(300, 450), d=(1, 4)), ["碱性电解水制氢"]),
+        ("催化剂为PtCo合金（Pt:Co={a}），碳载体经{b}℃热处理，喷涂浆料固含量{c}%。", dict(a=["3:1", "2:1"], b=(900, 1300), c=(5, 12)), ["质子交换膜燃料电池"]),
+        ("储氢合金成分为{a}，熔炼后{b}℃均匀化退火{c}小时，已与{customer}签订样机试用协议。", dict(a=["TiFe0.9Mn0.1", "LaNi4.5Al0.5", "Ti-V-Cr-Fe系"], b=(900, 1150), c=(8, 24)), ["固态储氢合金"]),
+        ("涂层为{a}，沉积温度{b}℃，冲压回弹补偿参数为核心诀窍。", dict(a=["非晶碳/Cr多层", "TiN/C复合"], b=(150, 320)), ["燃料电池金属双极板"]),
+        ("样机物料成本约{a}万元/套，核心器件选型与{b}小时耐久测试数据未公开，已与{customer}签订保密协议。", dict(a=(2, 80), b=(500, 3000)), None),
+    ],
+    "energy_storage": [
+        ("离子膜由{a}与{b}%改性剂共混制备，流延厚度{c}μm。", dict(a=["磺化聚醚醚酮", "聚苯并咪唑"], b=(5, 20), c=(30, 60)), ["全钒液流电池"]),
+        ("液冷板采用{a}通道并联流道，冷却液流量{b}L/min，温控策略参数表未公开。", dict(a=(4, 12), b=(6, 20)), ["工商业储能柜"]),
+        ("均衡电流设定为{a}A，SOC估算采用自研{b}算法，已在{customer}的{c}MWh项目中试运行。", dict(a=(2, 10), b=["自适应扩展卡尔曼", "数据-机理融合"], c=(2, 20)), ["储能电站电池簇"]),
+        ("系统集成方案成本约{a}元/kWh，控制策略参数与{b}项测试原始数据未公开，已与{customer}签订保密协议。", dict(a=(380, 900), b=(10, 40)), None),
+    ],
+    "eye_brain_health": [
+        ("模型基于{a}张标注眼底图像训练，标注数据来自合作医院，判定阈值策略与数据集划分未公开。", dict(a=(30000, 120000)), ["基于深度学习的眼底病变"]),
+        ("离焦镜片微透镜直径{a}mm、附加光度+{b}D，环带排布参数为核心设计。", dict(a=(0.9, 1.3, 2), b=(3.0, 4.5, 1)), ["儿童近视"]),
+        ("脑电解码采用{a}导联干电极，特征频带为{b}，受试者数据仅限项目组使用，已与{customer}洽谈独家许可。", dict(a=[8, 16, 32], b=["8–30Hz", "μ/β双频带"]), ["非侵入式脑机接口"]),
+        ("标志物组合及判定阈值未公开，基于{a}例队列样本建立，已与{customer}签订合作意向。", dict(a=(300, 1500)), ["阿尔茨海默病"]),
+        ("样机物料成本约{a}元/台，关键传感器供应商及标定方法未公开。", dict(a=(800, 12000)), ["便携式眼压", "经颅磁刺激", "干眼"]),
+        ("核心设计参数与{a}例受试者原始数据仅限项目组使用，已与{customer}洽谈独家许可。", dict(a=(60, 600)), None),
+    ],
+    "new_drugs": [
+        ("先导化合物{a}的合成路线共{b}步，关键中间体收率{c}%，化合物结构尚未公开。", dict(a=["OJ-1027", "OJ-2113", "DO-305", "TH-0418"], b=(5, 9), c=(55, 82)),
+         ["口服小分子GLP-1受体激动剂", "靶向KRAS突变", "抗耐药菌"]),
+        ("微球处方中PLGA（{a}）与药物质量比为{b}:1，乳化转速{c}rpm。", dict(a=["50:50", "75:25"], b=(3, 8), c=(2000, 6000)), ["眼科缓释微球"]),
+        ("制剂辅料中{a}与{b}比例为{c}，已与{customer}商谈技术许可。", dict(a=["磷脂", "泊洛沙姆407"], b=["胆固醇", "羟丙甲纤维素"], c=["4:1", "3:2", "7:3"]), ["中药活性成分", "干眼症治疗"]),
+        ("连接子结构与偶联反应条件（pH {a}、{b}℃、{c}小时）未公开。", dict(a=(6.5, 8.0, 1), b=(4, 25), c=(1, 6)), ["抗体偶联药物"]),
+        ("候选物结构与{a}批次动物实验原始数据未公开，已与{customer}商谈技术许可。", dict(a=(3, 12)), None),
+    ],
+    "medical_devices": [
+        ("力传感器弹性体采用{a}，标定矩阵与温度补偿系数为核心数据。", dict(a=["17-4PH不锈钢", "TC4钛合金"]), ["腹腔镜手术机器人"]),
+        ("镁合金成分为Mg-{a}Zn-{b}Ca，挤压温度{c}℃，微弧氧化涂层厚度{d}μm。", dict(a=(1.0, 3.0, 1), b=(0.2, 0.5, 1), c=(300, 380), d=(8, 20)), ["可降解镁合金骨科"]),
+        ("抗体配对方案及磁珠包被浓度（{a}mg/mL）为商业秘密，已与{customer}签订保密试用协议。", dict(a=(0.5, 2.0, 1)), ["多联检化学发光"]),
+        ("样机单套物料成本约{a}元，关键器件供应商与{b}项设计验证原始数据未公开，已与{customer}签订保密试用协议。", dict(a=(200, 15000), b=(8, 30)), None),
+    ],
+    "smart_electrical": [
+        ("脱扣机构动作时间设定为{a}ms，双金属片与磁路参数经{b}轮迭代确定，图纸未对外提供。", dict(a=(6, 15), b=(4, 9)), ["物联网微型断路器", "塑壳断路器"]),
+        ("电弧检测算法采样频率{a}kHz，特征阈值表覆盖{b}类负载，已向{customer}提供{c}台样机试用。", dict(a=[100, 200, 250], b=(20, 40), c=(50, 300)), ["电弧故障"]),
+        ("固态开关采用{a}并联方案，缓冲电路参数及驱动时序为核心诀窍。", dict(a=["SiC MOSFET四管", "IGCT双管", "SiC MOSFET六管"]), ["直流固态断路器"]),
+        ("负荷特征库覆盖{a}类电器，辨识模型参数未公开，已在{customer}试装{b}户。", dict(a=(12, 40), b=(50, 500)), ["智能电表"]),
+        ("样机物料成本约{a}元/台，关键元器件供应商与{b}项型式试验摸底数据未公开，已向{customer}提供样机试用。", dict(a=(35, 2600), b=(8, 30)), None),
+    ],
+    "smart_laser": [
+        ("工艺窗口为脉宽{a}fs、重复频率{b}kHz、单脉冲能量{c}μJ。", dict(a=(250, 600), b=(200, 1000), c=(20, 80)), ["飞秒激光"]),
+        ("缺陷判定模型基于{a}万组焊接过程信号训练，判定阈值为内部数据，已在{customer}产线试用。", dict(a=(5, 40)), ["动力电池极耳激光焊接"]),
+        ("熔覆粉末为镍基合金加{a}%碳化钨，激光功率{b}W、扫描速度{c}mm/s。", dict(a=(15, 35), b=(2000, 4000), c=(8, 25)), ["激光熔覆"]),
+        ("核心光学器件选型、装调工艺与{a}组工艺试验数据未公开，已在{customer}开展试用。", dict(a=(10, 60)), None),
+    ],
+    "industrial_robots": [
+        ("关节模组减速比{a}，编码器分辨率{b}位，摩擦补偿参数表为核心数据。", dict(a=[51, 81, 101, 121], b=[19, 20, 23]), ["协作机器人"]),
+        ("位姿估计模型基于{a}万张合成图像训练，已在{customer}完成{b}小时连续运行测试。", dict(a=(20, 80), b=(200, 1200)), ["基于视觉的无序抓取"]),
+        ("摆线轮齿形修形量{a}μm，装配间隙控制在{b}μm以内，热处理工艺为核心诀窍。", dict(a=(8, 20), b=(3, 8)), ["精密RV减速器"]),
+        ("工作站单套成本约{a}万元，运动控制参数与{b}小时连续运行数据未公开，已在{customer}完成试运行。", dict(a=(8, 60), b=(200, 1500)), None),
+    ],
+    "advanced_polymers": [
+        ("配方为PBAT {a}%、PLA {b}%、淀粉及增容剂余量，双螺杆挤出温度{c}℃。", dict(a=(55, 70), b=(10, 25), c=(160, 185)), ["全生物降解地膜"]),
+        ("水性树脂固含量{a}%，异氰酸酯指数{b}，扩链剂比例未公开，已在{customer}试产。", dict(a=(35, 50), b=(1.05, 1.25, 2)), ["低VOC水性聚氨酯"]),
+        ("阻燃体系为{a}复配，添加量{b}%，玻纤含量{c}%。", dict(a=["次磷酸铝/MCA", "二乙基次膦酸铝/硼酸锌"], b=(12, 20), c=(15, 35)), ["耐高温尼龙"]),
+        ("小试配方中主料与助剂配比、加工温度（{a}℃）属商业秘密，单位成本约{b}元/kg，已向{customer}送样。", dict(a=(160, 290), b=(12, 60)), None),
+    ],
+    "functional_materials": [
+        ("石墨烯片径{a}μm，与有机硅基体质量比{b}:100，分散工艺参数为核心诀窍。", dict(a=(5, 20), b=(8, 25)), ["石墨烯导热"]),
+        ("晶界扩散采用{a}涂覆，扩散温度{b}℃、时间{c}小时，回火温度{d}℃。", dict(a=["Tb粉", "DyHx", "TbCu合金"], b=(880, 950), c=(6, 15), d=(480, 520)), ["高性能钕铁硼磁体"]),
+        ("银纳米线直径{a}nm、长径比大于{b}，墨水配方及涂布速度为商业秘密，已向{customer}送样。", dict(a=(18, 30), b=(800, 1500)), ["柔性透明导电"]),
+        ("材料配方与制备工艺参数（处理温度{a}℃、时间{b}小时）属商业秘密，已向{customer}送样{c}批次。", dict(a=(80, 450), b=(1, 12), c=(2, 6)), None),
+    ],
+    "artificial_intelligence": [
+        ("模型基于{a}0亿参数基座微调，训练样本{b}万条，含{customer}等单位提供的脱敏数据。", dict(a=[7, 13, 14, 32], b=(5, 60)),
+         ["面向电气制造的工业质检", "基层医疗", "多模态法律文书", "中小学作业", "鞋类设计"]),
+        ("推理框架采用{a}位量化与自研算子融合，核心算子源码不对外提供。", dict(a=[4, 8]), ["边缘端轻量化"]),
+        ("知识库包含{a}万条专业标注数据，标注规范与提示词模板属商业秘密。", dict(a=(3, 30)), ["基层医疗", "多模态法律文书"]),
+        ("核心模型参数、训练数据来源及{a}项现场测试记录未公开。", dict(a=(5, 40)), None),
+    ],
+    "humanoid_robots": [
+        ("腱绳预紧力{a}N，指尖传感器阵列{b}点，驱动电机选型及供应商信息未公开。", dict(a=(20, 60), b=[16, 32, 64]), ["仿人灵巧手"]),
+        ("平衡控制采用{a}，控制频率{b}Hz，关键增益参数表为核心资产。", dict(a=["模型预测控制加全身力控", "强化学习策略蒸馏"], b=[500, 1000]), ["双足机器人"]),
+        ("关节采用{a}极对数无框电机与{b}减速器，已与{customer}签订联合开发意向。", dict(a=[14, 21, 28], b=["行星", "谐波", "摆线"]), ["高扭矩密度"]),
+        ("样机物料成本约{a}万元，核心部件供应商与{b}小时可靠性测试数据未公开，已与{customer}签订联合开发意向。", dict(a=(2, 60), b=(100, 1200)), None),
+    ],
+    "synthetic_biology": [
+        ("工程菌为{a}底盘，敲除{b}个竞争途径基因，葡萄糖流加速率{c}g/(L·h)。", dict(a=["大肠杆菌", "酿酒酵母", "谷氨酸棒杆菌", "解脂耶氏酵母"], b=(3, 9), c=(2, 8)),
+         ["高产麦角硫因", "生物法合成", "微生物合成可降解PHA", "天然香料", "食品级血红素蛋白"]),
+        ("发酵温度{a}℃、溶氧控制在{b}%，提取采用{c}工艺，收率约{d}%。", dict(a=(28, 37), b=(20, 40), c=["大孔树脂吸附", "膜分离-结晶"], d=(65, 88)),
+         ["高产麦角硫因", "生物法合成", "天然香料", "食品级血红素蛋白", "微生物合成可降解PHA"]),
+        ("酶突变体（{a}个位点突变）序列未公开，已向{customer}提供公斤级样品。", dict(a=(3, 8)), ["酶法合成", "秸秆纤维素"]),
+        ("菌种（酶）序列信息与{a}L规模发酵工艺记录未公开，已向{customer}提供样品。", dict(a=[5, 50, 500]), None),
+    ],
+    "cell_gene_therapy": [
+        ("基因编辑采用{a}，sgRNA序列与电转参数（{b}V/{c}ms）为核心诀窍。", dict(a=["CRISPR/Cas9", "碱基编辑器"], b=(300, 500), c=(5, 20)), ["通用型CAR-T细胞", "遗传性眼病"]),
+        ("无血清培养基由{a}种组分复配，细胞因子组合与添加时序未公开。", dict(a=(18, 36)), ["间充质干细胞", "NK细胞", "肿瘤类器官"]),
+        ("纯化采用{a}，关键缓冲液配方和洗脱梯度属商业秘密，已与{customer}洽谈合作开发。", dict(a=["亲和层析加离子交换", "超离心加层析"]), ["腺相关病毒载体"]),
+        ("脂质组分摩尔比为{a}，微流控混合流速比{b}:1，可电离脂质结构未公开。", dict(a=["50:10:38.5:1.5", "45:15:38:2"], b=[3, 4]), ["mRNA"]),
+        ("关键工艺参数与{a}批次质量研究数据未公开，已与{customer}洽谈合作开发。", dict(a=(3, 15)), None),
+    ],
+    "low_altitude_economy": [
+        ("飞控系统采用{a}架构，抗风控制参数经{b}架次试飞整定。", dict(a=["双余度", "三余度"], b=(200, 800)),
+         ["城市物流无人机", "电动垂直起降飞行器", "农林植保无人机", "无人机集群", "海岛应急物资", "无人机氢燃料电池"]),
+        ("电机KV值{a}、桨径{b}英寸，电池包能量密度{c}Wh/kg，已与{customer}签订场景试点协议。", dict(a=(90, 180), b=(22, 40), c=(240, 300)),
+         ["电动垂直起降飞行器", "城市物流无人机", "海岛应急物资"]),
+        ("换电机构定位精度±{a}mm，调度算法与航线库属核心资产。", dict(a=(1, 5)), ["城市物流无人机"]),
+        ("样机物料成本约{a}万元/套，核心部件供应商与{b}架次试验数据未公开，已与{customer}签订场景试点协议。", dict(a=(1, 120), b=(100, 900)), None),
+    ],
 }
-SOURCE_OF_KIND = {"university": "university", "research_institute": "research_institute", "hospital": "hospital", "enterprise": "enterprise", "incubator": "enterprise"}
-OWNERS = {"university": [k for k, _, _ in UNIVS], "research_institute": [k for k, _, _ in INSTS], "hospital": [k for k, _, _ in HOSPS], "enterprise": [k for k, _, _ in ENTS]}
-STATES = ["submitted"] * 20 + ["screening"] * 20 + ["admitted"] * 35 + ["rejected"] * 12 + ["verifying"] * 30 + ["verified"] * 18 + ["handed_off"] * 8 + ["stopped"] * 7
-TRL = {"submitted": (2, 4), "screening": (2, 4), "rejected": (2, 4), "admitted": (3, 5), "stopped": (3, 5), "verifying": (4, 6), "verified": (5, 7), "handed_off": (5, 7)}
-SECRETS = ["关键工艺参数窗口与良率数据仅限项目团队掌握", "核心配方配比与原料供应商信息", "已与意向客户签订保密协议的试用数据", "未公开的对比实验结果与失效分析报告", "产线改造方案及设备选型清单", "拟申请专利的技术细节与权利要求草案"]
-poc_centers = [c for c in centers if c["kind"] == "poc_center"]
-all_stems = [(s, t) for s, ts in STEMS.items() for t in ts]
-rng.shuffle(all_stems)
-results = []
-seen = set()
-for i, state in enumerate(STATES):
-    sub, stem = all_stems[i % len(all_stems)]
-    title = stem if stem not in seen else stem + "（二期）"
-    seen.add(title)
+# Fictional customers named in trade secrets, per sub-field.
+CUSTOMERS = {
+    "cloud_big_data": ["瓯履鞋业有限公司", "江岸港务物流有限公司", "汇瓯电气成套设备有限公司"],
+    "integrated_circuits": ["汇瓯电气成套设备有限公司", "瓯驰电动车辆有限公司", "鹿湾智能电气有限公司"],
+    "advanced_batteries": ["瓯驰电动车辆有限公司", "沧澜储能系统集成有限公司", "瓯能电池科技有限公司"],
+    "wind_power": ["海屿新能源开发有限公司", "霓屿海上风电装备有限公司"],
+    "hydrogen": ["海屿新能源开发有限公司", "瓯驰电动车辆有限公司", "玉苍氢能科技有限公司"],
+    "energy_storage": ["沧澜储能系统集成有限公司", "海屿新能源开发有限公司"],
+    "eye_brain_health": ["瓯宁医疗科技有限公司", "东瓯医科大学附属第二医院"],
+    "new_drugs": ["康澜医药集团有限公司", "塘河生物医药有限公司"],
+    "medical_devices": ["瓯宁医疗科技有限公司", "康澜医药集团有限公司", "东瓯医科大学附属第二医院"],
+    "smart_electrical": ["汇瓯电气成套设备有限公司", "鹿湾智能电气有限公司", "海屿新能源开发有限公司"],
+    "smart_laser": ["楠溪流体装备股份有限公司", "瓯驰电动车辆有限公司", "瓯能电池科技有限公司"],
+    "industrial_robots": ["楠溪流体装备股份有限公司", "瓯履鞋业有限公司", "汇瓯电气成套设备有限公司"],
+    "advanced_polymers": ["瓯澜合成革有限公司", "港湾新材包装科技有限公司", "汇瓯电气成套设备有限公司"],
+    "functional_materials": ["沧澜储能系统集成有限公司", "瓯驰电动车辆有限公司", "瓯宸智能家居有限公司"],
+    "artificial_intelligence": ["汇瓯电气成套设备有限公司", "瓯履鞋业有限公司", "瓯宸智能家居有限公司"],
+    "humanoid_robots": ["瓯博智能机器人有限公司", "瓯宸智能家居有限公司", "汇瓯电气成套设备有限公司"],
+    "synthetic_biology": ["康澜医药集团有限公司", "百丈漈生物科技有限公司", "瓯澜日化有限公司"],
+    "cell_gene_therapy": ["康澜医药集团有限公司", "塘河生物医药有限公司"],
+    "low_altitude_economy": ["江岸港务物流有限公司", "南雁低空飞行器有限公司", "海屿新能源开发有限公司"],
+}
+# Related sub-fields: an expert's secondary fields come from these.
+NEIGHBOURS = {
+    "cloud_big_data": ["artificial_intelligence", "integrated_circuits", "smart_electrical"],
+    "integrated_circuits": ["smart_electrical", "cloud_big_data", "artificial_intelligence", "energy_storage"],
+    "advanced_batteries": ["energy_storage", "functional_materials", "hydrogen", "low_altitude_economy"],
+    "wind_power": ["energy_storage", "functional_materials", "hydrogen", "smart_electrical"],
+    "hydrogen": ["energy_storage", "functional_materials", "advanced_batteries", "low_altitude_economy"],
+    "energy_storage": ["advanced_batteries", "smart_electrical", "wind_power", "cloud_big_data"],
+    "eye_brain_health": ["medical_devices", "artificial_intelligence", "cell_gene_therapy", "new_drugs"],
+    "new_drugs": ["synthetic_biology", "cell_gene_therapy", "eye_brain_health"],
+    "medical_devices": ["eye_brain_health", "artificial_intelligence", "functional_materials", "industrial_robots"],
+    "smart_electrical": ["integrated_circuits", "energy_storage", "industrial_robots", "artificial_intelligence"],
+    "smart_laser": ["industrial_robots", "functional_materials", "integrated_circuits"],
+    "industrial_robots": ["humanoid_robots", "artificial_intelligence", "smart_laser", "smart_electrical"],
+    "advanced_polymers": ["functional_materials", "synthetic_biology", "advanced_batteries"],
+    "functional_materials": ["advanced_polymers", "advanced_batteries", "integrated_circuits", "smart_laser"],
+    "artificial_intelligence": ["cloud_big_data", "humanoid_robots", "eye_brain_health", "industrial_robots"],
+    "humanoid_robots": ["industrial_robots", "artificial_intelligence", "smart_electrical"],
+    "synthetic_biology": ["new_drugs", "advanced_polymers", "cell_gene_therapy"],
+    "cell_gene_therapy": ["new_drugs", "eye_brain_health", "synthetic_biology"],
+    "low_altitude_economy": ["artificial_intelligence", "hydrogen", "advanced_batteries", "industrial_robots"],
+}
+# Eye and brain units only take eye or brain topics (stems they fit, per sub-field).
+EYE_STEMS = ["基于深度学习的眼底病变", "儿童近视", "便携式眼压", "干眼"]
+BRAIN_STEMS = ["阿尔茨海默病", "非侵入式脑机接口", "经颅磁刺激"]
+EYE_ONLY = {"eye_brain_health": EYE_STEMS, "new_drugs": ["眼科缓释微球", "干眼症治疗"], "cell_gene_therapy": ["遗传性眼病"]}
+STEM_FILTER = {"hosp_eye": EYE_ONLY, "center_eye": EYE_ONLY,
+               "hosp_brain": {"eye_brain_health": BRAIN_STEMS}, "center_brain": {"eye_brain_health": BRAIN_STEMS}}
+KEYWORD_EXCLUDE = {"hosp_eye": ["脑机接口", "神经调控", "认知障碍", "CAR-T", "干细胞", "抗体偶联药物", "抗感染药物"], "hosp_brain": ["近视防控", "眼底影像", "青光眼"]}
+
+
+def stem_ok(key, sub, obj):
+    allowed = STEM_FILTER.get(key, {}).get(sub)
+    return allowed is None or obj in allowed
+
+
+VFOCUS = {
+    "digital_economy": ["完成系统稳定性与数据安全测试并验证商业模式", "明确技术可行性与部署成本，形成标准化产品方案"],
+    "new_energy": ["完成工艺放大可行性验证与成本测算", "开展安全性与可靠性测试，明确产业化技术路线"],
+    "life_health": ["完成临床前有效性与安全性评价", "明确注册路径与临床需求匹配度"],
+    "smart_equipment": ["完成工程样机可靠性测试与成本评估", "开展型式试验摸底与批量制造工艺验证"],
+    "new_materials": ["完成配方放大与批次稳定性验证", "开展下游客户应用评价与成本测算"],
+    "future_industries": ["验证关键技术路线可行性与应用场景价值", "完成原型系统测试，评估商业化前景"],
+}
+TRL_PHRASE = {2: "完成技术方案论证与初步实验", 3: "完成关键原理的实验室验证", 4: "完成实验室环境下的关键性能验证",
+              5: "完成模拟使用环境下的样机（样品）验证", 6: "完成相关环境中的工程样机（中试样品）验证", 7: "完成实际使用环境中的原型示范"}
+
+
+def fill(template, spec, sub, exclude):
+    values = {}
+    for slot, s in spec.items():
+        if isinstance(s, list):
+            values[slot] = rng.choice(s)
+        elif len(s) == 3:
+            values[slot] = f"{rng.uniform(s[0], s[1]):.{s[2]}f}"
+        else:
+            values[slot] = rng.randint(s[0], s[1])
+    if "{customer}" in template:
+        values["customer"] = rng.choice([c for c in CUSTOMERS[sub] if c != exclude])
+    return template.format(**values)
+
+
+# ---------------------------------------------------------------------------
+# Experts: 35 academic, 28 industry, 17 investment
+# ---------------------------------------------------------------------------
+EXPERT_ORGS = {
+    "academic": [("univ_demo", 5), ("univ_med", 4), ("univ_yandang", 3), ("univ_feiyun", 3), ("univ_normal", 3),
+                 ("inst_materials", 3), ("inst_laser", 3), ("inst_bio", 3), ("inst_energy", 3), ("hosp_eye", 2), ("hosp_brain", 2)],
+    "industry": [("ent_electric", 3), ("ent_battery", 3), ("ent_robot", 3), ("ent_valve", 2), ("ent_pack", 2), ("ent_chip", 2),
+                 ("ent_drone", 2), ("ent_pharma", 2), ("ent_wind", 2), ("ent_hydrogen", 2), ("ent_data", 2), ("ent_device", 2), ("ent_bio", 1)],
+    "investment": [("fund_demo", 5), ("fund_angel", 4), ("fund_industry", 4), ("bank_tech", 2), ("bank_rural", 2)],
+}
+TITLES = {
+    "university": ["教授", "教授", "副教授", "研究员"],
+    "research_institute": ["研究员", "副研究员", "正高级工程师", "高级工程师"],
+    "hospital": ["主任医师", "主任医师", "副主任医师"],
+    "enterprise": ["总工程师", "技术总监", "研发总监", "高级工程师", "正高级工程师", "副总经理"],
+    "investment_fund": ["合伙人", "投资总监", "董事总经理", "高级投资经理"],
+    "bank": ["行长", "副行长", "高级客户经理"],
+}
+
+experts = [{
+    "key": "expert_demo", "name": "陈明远", "kind": "academic", "org": "univ_yandang", "title": "教授",
+    "fields": ["new_energy", "smart_equipment", "future_industries"],
+    "sub_fields": ["energy_storage", "smart_electrical", "industrial_robots", "humanoid_robots"],
+    "keywords": ["低压电器", "智能断路器", "协作机器人", "伺服关节", "储能系统"],
+    "region": ORG["univ_yandang"]["region"],
+    "bio": "雁荡科技学院教授，长期从事智能电器与机器人控制研究，多次担任市级概念验证项目评审专家。",
+}]
+
+
+def make_expert(kind, org_key):
+    org = ORG[org_key]
+    aff = AFFINITY[org_key]
+    primary = rng.sample(aff, rng.choice([1, 2, 2]) if kind != "investment" else rng.choice([2, 3]))
+    target = rng.choice([2, 2, 2, 3, 3, 4])
+    subs = list(primary)
+    fields = []
+    for s in primary:
+        if FIELD_OF[s] not in fields:
+            fields.append(FIELD_OF[s])
+    related = []
+    for s in primary:
+        related += [n for n in NEIGHBOURS[s] if n not in subs and n not in related]
+    rng.shuffle(related)
+    for s in related:
+        if len(fields) >= target:
+            break
+        if FIELD_OF[s] not in fields:
+            fields.append(FIELD_OF[s])
+            subs.append(s)
+    while len(fields) < 2:
+        s = rng.choice([x for x in SUB_ORDER if FIELD_OF[x] not in fields])
+        fields.append(FIELD_OF[s])
+        subs.append(s)
+    secondary = subs[len(primary):]
+    fields = [f for f in FIELD_ORDER if f in fields]
+    subs = [s for s in SUB_ORDER if s in subs]
+    excluded = KEYWORD_EXCLUDE.get(org_key, [])
+    main_pool = [k for s in primary for k in KEYWORDS[s] if k not in excluded]
+    side_pool = [k for s in secondary for k in KEYWORDS[s] if k not in excluded] if org["kind"] != "hospital" else []
+    if kind == "investment":
+        kws = rng.sample(main_pool, 2) + rng.sample(side_pool, min(len(side_pool), rng.randint(0, 1)))
+        extra = BANK_KEYWORDS if org["kind"] == "bank" else INVEST_KEYWORDS
+        kws += rng.sample(extra, rng.randint(1, 2))
+    else:
+        kws = rng.sample(main_pool, min(len(main_pool), rng.randint(2, 4)))
+        kws += rng.sample(side_pool, min(len(side_pool), rng.randint(1, 2)))
+    for k in main_pool + side_pool:
+        if len(kws) >= 3:
+            break
+        if k not in kws:
+            kws.append(k)
+    kws = kws[:6]
+    title = rng.choice(TITLES[org["kind"]])
+    k1, k2 = kws[0], kws[1]
+    named = []  # fields in the order the keywords name them, so the bio matches the keywords
+    for k in kws:
+        for x in subs:
+            if k in KEYWORDS[x] and FIELD_OF[x] not in named:
+                named.append(FIELD_OF[x])
+    labels = "、".join(FIELD_LABEL[f] for f in (named + [f for f in fields if f not in named])[:2])
+    if org["kind"] == "hospital":
+        bio = f"{org['name']}{title}，从事临床诊疗工作{rng.randint(12, 30)}年，主要研究{k1}、{k2}，牵头多项医工交叉项目。"
+    elif kind == "academic":
+        bio = rng.choice([
+            f"{org['name']}{title}，长期从事{k1}与{k2}研究，主持国家及省部级科研项目{rng.randint(3, 15)}项。",
+            f"{org['name']}{title}，研究方向为{k1}、{k2}，授权发明专利{rng.randint(6, 40)}件，多项成果实现转化。",
+        ])
+    elif kind == "industry":
+        bio = rng.choice([
+            f"现任{org['name']}{title}，从事{k1}相关产品研发与产业化{rng.randint(8, 25)}年，主导多款产品实现量产。",
+            f"现任{org['name']}{title}，负责{k1}、{k2}方向技术攻关，具有丰富的工程化与中试经验。",
+        ])
+    elif org["kind"] == "bank":
+        bio = f"现任{org['name']}{title}，负责科技型企业信贷与知识产权质押融资，熟悉{labels}等领域。"
+    else:
+        bio = rng.choice([
+            f"现任{org['name']}{title}，专注{labels}领域早期项目投资，累计参与投资项目{rng.randint(12, 60)}个。",
+            f"现任{org['name']}{title}，长期关注{k1}、{k2}赛道，参与多个验证后项目的融资对接。",
+        ])
+    return {"name": person(), "kind": kind, "org": org_key, "title": title, "fields": fields,
+            "sub_fields": subs, "keywords": kws, "region": org["region"], "bio": bio}
+
+
+n = 1
+for kind in ["academic", "industry", "investment"]:
+    for org_key, count in EXPERT_ORGS[kind]:
+        for _ in range(count):
+            e = make_expert(kind, org_key)
+            experts.append({"key": f"expert_{n:03d}", **e})
+            n += 1
+
+# ---------------------------------------------------------------------------
+# Research teams: each owner organisation has a pool of researchers (its own
+# academic/industry experts among them), so people recur across its results.
+# ---------------------------------------------------------------------------
+POOL_SIZE = {"university": 8, "research_institute": 6, "hospital": 5, "enterprise": 4}
+pools = {}
+for o in organisations:
+    if o["kind"] in POOL_SIZE:
+        own = [e["name"] for e in experts if e["org"] == o["key"] and e["kind"] != "investment" and e["key"] != "expert_demo"]
+        fresh = [person() for _ in range(POOL_SIZE[o["kind"]])]
+        pools[o["key"]] = fresh[:2] + own + fresh[2:]
+
+
+def team_for(owner):
+    pool = pools[owner]
+    size = rng.randint(2, 5)
+    lead = rng.choice(pool[: max(3, len(pool) // 2)])
+    members = [lead]
+    while len(members) < size:
+        cand = rng.choice(pool) if rng.random() < 0.6 else person()
+        if cand not in members:
+            members.append(cand)
+    return members
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+SOURCE_WEIGHT = {"university": 30, "research_institute": 20, "hospital": 45, "enterprise": 22, "pushed_list": 8, "county_scouting": 8}
+SOURCE_OWNER_KINDS = {"university": ["university"], "research_institute": ["research_institute"], "hospital": ["hospital"],
+                      "enterprise": ["enterprise"], "pushed_list": ["university", "research_institute"], "county_scouting": ["enterprise"]}
+
+
+def owners_for(source, sub, obj):
+    return [o["key"] for o in organisations if o["kind"] in SOURCE_OWNER_KINDS[source] and sub in AFFINITY[o["key"]]
+            and stem_ok(o["key"], sub, obj)]
+
+
+def weighted(pairs):
+    total = sum(w for _, w in pairs)
+    x = rng.uniform(0, total)
+    for item, w in pairs:
+        x -= w
+        if x <= 0:
+            return item
+    return pairs[-1][0]
+
+
+def center_allows(c, state):
+    if c["stage"] == "creating" and state not in ("submitted", "screening", "admitted", "rejected"):
+        return False
+    if c["kind"] == "pilot_platform" and state in ("handed_off", "rejected"):
+        return False
+    return True
+
+
+def choose_center(sub, obj, state, owner):
+    pairs = []
+    for c in centers:
+        if sub not in FOCUS[c["key"]] or not stem_ok(c["key"], sub, obj) or not center_allows(c, state):
+            continue
+        w = 4.0 if c["key"] == "center_demo" else 2.0 if c["stage"] != "creating" else 1.0
+        if c["kind"] == "pilot_platform":
+            w = 1.5
+        if c["host"] == owner:
+            w *= 3
+        pairs.append((c["key"], w))
+    return weighted(pairs)
+
+
+def check_digit(digits):
+    s = sum(int(d) * w for d, w in zip(digits, [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]))
+    r = s % 11
+    return "X" if r == 10 else str(r)
+
+
+used_patents = []
+
+
+def patents_for(state, submitted):
+    hi = 3 if state in ("verifying", "verified", "handed_off") else 2
+    count = weighted([(0, 3), (1, 4), (2, 3), (3, 1)]) if hi == 3 else weighted([(0, 4), (1, 4), (2, 2)])
+    out = []
+    while len(out) < count:
+        year = rng.randint(submitted.year - 3, submitted.year - (1 if submitted.month < 4 else 0))
+        kind = "1" if rng.random() < 0.7 else "2"
+        digits = f"{year}{kind}{rng.randint(200000, 1399999):07d}"
+        number = f"CN{digits}.{check_digit(digits)}"
+        if number in used_patents:
+            continue
+        used_patents.append(number)
+        age = submitted.year - year
+        granted = (kind == "2" and age >= 1) or (kind == "1" and age >= 2)
+        out.append({"number": number, "status": "granted" if granted and rng.random() < 0.8 else "filed"})
+    return out
+
+
+def random_day(lo, hi):
+    a, b = dt.date.fromisoformat(lo), dt.date.fromisoformat(hi)
+    return a + dt.timedelta(days=rng.randint(0, (b - a).days))
+
+
+states = [s for s, k in STATE_COUNTS.items() for _ in range(k)]
+rng.shuffle(states)
+# 150 results over 19 sub-fields: 17 sub-fields get 8, two get 7.
+per_sub = {s: 8 for s in SUB_ORDER}
+per_sub["wind_power"] = per_sub["integrated_circuits"] = 7
+subs_list = [s for s in SUB_ORDER for _ in range(per_sub[s])]
+rng.shuffle(subs_list)
+# Pilot-scale hand-off (移交中试) is for hardware, materials and processes, not pure software.
+SOFTWARE = ["cloud_big_data", "artificial_intelligence"]
+for i in range(len(states)):
+    if states[i] == "handed_off" and subs_list[i] in SOFTWARE:
+        j = next(j for j in range(len(states)) if states[j] != "handed_off" and subs_list[j] not in SOFTWARE)
+        states[i], states[j] = states[j], states[i]
+
+# Distinct titles per sub-field: every stem once (in random order), then second tails.
+title_queue = {}
+for s in SUB_ORDER:
+    stems = list(STEMS[s])
+    rng.shuffle(stems)
+    first = [(st, st[1][0] if rng.random() < 0.5 else st[1][1]) for st in stems]
+    second = [(st, st[1][1] if t == st[1][0] else st[1][0]) for st, t in first]
+    title_queue[s] = first + second
+
+# Pass 1: what each result is, who owns it and where it is verified.
+plan = []
+submitted_seen = 0
+for state, sub in zip(states, subs_list):
+    stem, tail = title_queue[sub].pop(0)
+    obj = stem[0]
+    sources = [(src, w) for src, w in SOURCE_WEIGHT.items() if owners_for(src, sub, obj)]
+    source = weighted(sources)
+    owner = weighted([(o, 4.0 if o == "univ_demo" else 1.0) for o in owners_for(source, sub, obj)])
+    center = choose_center(sub, obj, state, owner)
+    if state == "submitted":
+        submitted_seen += 1
+        if submitted_seen % 3 == 0:
+            center = None  # submitted to the city pool without choosing a center
+    plan.append({"state": state, "sub": sub, "stem": stem, "tail": tail, "source": source, "owner": owner, "center": center})
+
+# Pass 2: the demo accounts see every state: center_demo holds results in each
+# state, and the demo researcher's university owns results in each state. When
+# no result fits directly, two results swap states (the state counts stay exact).
+def swap_in(state, mine):
+    """Gives one of the results selected by `mine` the state `state`."""
+    own = [p for p in plan if mine(p)]
+    counts = {s: sum(p["state"] == s for p in own) for s in STATE_COUNTS}
+    donors = sorted([p for p in own if counts[p["state"]] > 1], key=lambda p: -counts[p["state"]])
+    for donor in donors:
+        for other in plan:
+            if (state == "handed_off" and donor["sub"] in SOFTWARE) or (donor["state"] == "handed_off" and other["sub"] in SOFTWARE):
+                continue
+            if other["state"] == state and not mine(other) and (other["center"] is not None or donor["state"] == "submitted") \
+                    and (other["center"] is None or center_allows(CENTER[other["center"]], donor["state"])) \
+                    and (donor["center"] is not None and center_allows(CENTER[donor["center"]], state)):
+                donor["state"], other["state"] = state, donor["state"]
+                return
+
+
+for state in STATE_COUNTS:
+    if not any(p["center"] == "center_demo" and p["state"] == state for p in plan):
+        cands = [p for p in plan if p["state"] == state and p["sub"] in FOCUS["center_demo"] and p["center"] != "center_demo"]
+        if cands:
+            cands[0]["center"] = "center_demo"
+        else:
+            swap_in(state, lambda p: p["center"] == "center_demo")
+for state in STATE_COUNTS:
+    if not any(p["owner"] == "univ_demo" and p["state"] == state for p in plan):
+        cands = [p for p in plan if p["state"] == state and p["sub"] in AFFINITY["univ_demo"] and p["owner"] != "univ_demo"
+                 and p["source"] in ("university", "pushed_list")]
+        if cands:
+            cands[0]["owner"] = "univ_demo"
+        else:
+            swap_in(state, lambda p: p["owner"] == "univ_demo" and p["center"] != "center_demo")
+
+# Every center has a small project library: top up the ones with fewer than
+# three results from the busiest centers that serve the same sub-field.
+for c in centers:
+    while sum(p["center"] == c["key"] for p in plan) < 3:
+        load = {k["key"]: sum(p["center"] == k["key"] for p in plan) for k in centers}
+        demo_states = [p["state"] for p in plan if p["center"] == "center_demo"]
+        cands = [p for p in plan if p["sub"] in FOCUS[c["key"]] and stem_ok(c["key"], p["sub"], p["stem"][0])
+                 and center_allows(c, p["state"]) and p["center"] and p["center"] != c["key"] and load[p["center"]] > 10
+                 and (p["center"] != "center_demo" or (load["center_demo"] > 18 and demo_states.count(p["state"]) > 1))]
+        if not cands:
+            break
+        max(cands, key=lambda p: load[p["center"]])["center"] = c["key"]
+
+# Pass 3: texts, team, patents, dates.
+raw = []
+for p in plan:
+    state, sub, owner = p["state"], p["sub"], p["owner"]
     field = FIELD_OF[sub]
-    if i < 12:
-        owner, source = "univ_demo", "university"
-    else:
-        source = rng.choice(["university", "university", "research_institute", "hospital", "enterprise", "pushed_list", "county_scouting"])
-        kind = source if source in OWNERS else rng.choice(["university", "research_institute", "enterprise"])
-        owner = rng.choice(OWNERS[kind])
-    if i % 8 == 0 or (i < 40 and field in ("smart_equipment", "future_industries")):
-        center = "center_demo"
-    else:
-        fitting = [c["key"] for c in poc_centers if field in c["fields"]] or [c["key"] for c in poc_centers]
-        center = rng.choice(fitting)
-    if state == "submitted" and i % 3 == 0:
-        center = None
-    lo, hi = TRL[state]
-    team = [person() for _ in range(rng.randint(2, 5))]
-    patents = [{"number": f"CN{rng.randint(2021, 2025)}{rng.randint(10000000, 99999999)}.{rng.randint(0, 9)}", "status": rng.choice(["filed", "granted"])} for _ in range(rng.randint(0, 3))]
-    month = rng.randint(0, 16)
-    y, m = 2025 + (5 + month) // 12, (5 + month) % 12 + 1
-    day = rng.randint(1, 28) if (y, m) != (2026, 11) else rng.randint(1, 15)
-    summary = f"本成果面向{FIELD_LABEL[field]}领域的实际需求，{stem}已完成实验室阶段研究。拟通过概念验证进一步明确技术可行性、应用场景与市场前景。"
-    results.append({"key": f"result_{i:03d}", "title": title, "summary": summary, "secret_summary": rng.choice(SECRETS) + "。",
-                    "field": field, "sub_field": sub, "source": source, "owner_org": owner, "center": center, "state": state,
-                    "trl": rng.randint(lo, hi), "team": team, "patents": patents, "submitted_on": f"{y:04d}-{m:02d}-{day:02d}"})
+    obj, _, problem, outcome, scene = p["stem"]
+    title = obj + p["tail"]
+    trl = rng.randint(*TRL_RANGE[state])
+    submitted = random_day(*DATE_WINDOW[state])
+    summary = (f"针对{problem}的问题，项目团队研发了{title}。"
+               f"目前已{TRL_PHRASE[trl]}，{outcome}。"
+               f"拟通过概念验证{rng.choice(VFOCUS[field])}，并{scene}。")
+    template, spec, _ = rng.choice([t for t in SECRETS[sub] if t[2] is None or obj in t[2]])
+    secret = fill(template, spec, sub, ORG[owner]["name"])
+    if "{customer}" not in template and rng.random() < 0.35:
+        cust = rng.choice([c for c in CUSTOMERS[sub] if c != ORG[owner]["name"]])
+        secret += f"意向客户为{cust}，报价区间与试用数据仅限项目组掌握。"
+    raw.append({"title": title, "summary": summary, "secret_summary": secret, "field": field, "sub_field": sub,
+                "source": p["source"], "owner_org": owner, "center": p["center"], "state": state, "trl": trl,
+                "team": team_for(owner), "patents": patents_for(state, submitted), "submitted_on": submitted.isoformat()})
 
-# --- checks ---
-def unique(items, attr):
-    vals = [x[attr] for x in items]
-    assert len(vals) == len(set(vals)), f"duplicate {attr}"
-for coll in (orgs, centers, experts, results):
-    unique(coll, "key")
-unique(orgs, "name"); unique(centers, "name"); unique(results, "title")
-okeys = {o["key"] for o in orgs}; ckeys = {c["key"] for c in centers}
-for c in centers: assert c["host"] in okeys and c["region"] in REGIONS
-for e in experts:
-    assert e["org"] in okeys and all(FIELD_OF[s] in e["fields"] for s in e["sub_fields"])
-for r in results:
-    assert r["owner_org"] in okeys and (r["center"] is None or r["center"] in ckeys) and FIELD_OF[r["sub_field"]] == r["field"]
-    assert r["state"] == "submitted" or r["center"]
-assert len(experts) == 80 and len(results) == 150 and len([c for c in centers if c["kind"] == "poc_center"]) == 12
-assert sum(r["owner_org"] == "univ_demo" for r in results) >= 10 and sum(r["center"] == "center_demo" for r in results) >= 15
-for k in ("center_demo", "expert_demo", "univ_demo", "fund_demo", "county_ruian"):
-    assert k in okeys | ckeys | {e["key"] for e in experts}, k
+raw.sort(key=lambda r: (r["submitted_on"], r["title"]))
+results = [{"key": f"result_{i:03d}", **r} for i, r in enumerate(raw, 1)]
+
+dataset = {"organisations": organisations, "centers": centers, "experts": experts, "results": results}
+
+
+# ---------------------------------------------------------------------------
+# Validation (runs before anything is written)
+# ---------------------------------------------------------------------------
+def validate(d):
+    errors = []
+
+    def check(ok, msg):
+        if not ok:
+            errors.append(msg)
+
+    # generator tables: >= 6 stems per sub-field, secret templates name real stems and cover every stem
+    for sub in SUB_ORDER:
+        objs = [st[0] for st in STEMS[sub]]
+        check(len(objs) >= 6 and len(set(objs)) == len(objs), f"{sub}: needs >= 6 distinct stems")
+        for _, _, fits in SECRETS[sub]:
+            check(fits is None or all(o in objs for o in fits), f"{sub}: secret template names unknown stem {fits}")
+        check(any(f is None for _, _, f in SECRETS[sub]), f"{sub}: no generic secret template")
+        check(len(CUSTOMERS[sub]) >= 2, f"{sub}: customers")
+
+    orgs_, centers_, experts_, results_ = d["organisations"], d["centers"], d["experts"], d["results"]
+    for table, items, attrs in [("organisations", orgs_, ["key", "name"]), ("centers", centers_, ["key", "name"]),
+                                ("experts", experts_, ["key"]), ("results", results_, ["key", "title"])]:
+        for a in attrs:
+            vals = [x[a] for x in items]
+            dup = sorted({v for v in vals if vals.count(v) > 1})
+            check(not dup, f"{table}: duplicate {a}: {dup}")
+    all_keys = [x["key"] for t in ("organisations", "centers", "experts", "results") for x in d[t]]
+    check(len(all_keys) == len(set(all_keys)), "keys are not unique across tables")
+    for k in all_keys:
+        check(k.isascii() and k.replace("_", "").isalnum(), f"key not ascii identifier: {k}")
+    org_by = {o["key"]: o for o in orgs_}
+    ctr_by = {c["key"]: c for c in centers_}
+
+    # organisations
+    for o in orgs_:
+        check(o["kind"] in ORG_KINDS, f"org {o['key']}: kind {o['kind']}")
+        check(o["region"] in REGIONS, f"org {o['key']}: region {o['region']}")
+    count = lambda kind: sum(o["kind"] == kind for o in orgs_)
+    check(count("bureau") == 1 and org_by.get("bureau", {}).get("kind") == "bureau", "exactly one bureau with key bureau")
+    check(org_by["bureau"]["region"] == "市本级" and "演示" in org_by["bureau"]["name"], "bureau region/name")
+    check(5 <= count("county_department") <= 6, "5-6 county departments")
+    counties = [o for o in orgs_ if o["kind"] == "county_department"]
+    check(len({o["region"] for o in counties}) == len(counties), "one county department per region")
+    check(all("演示" in o["name"] for o in counties), "county departments marked 演示")
+    check(org_by.get("county_ruian", {}).get("region") == "瑞安市" and org_by["county_ruian"]["kind"] == "county_department", "county_ruian")
+    check(4 <= count("university") <= 5, "4-5 universities")
+    check(3 <= count("research_institute") <= 4, "3-4 research institutes")
+    check(count("hospital") == 2, "2 hospitals")
+    check(11 <= count("enterprise") <= 14, "~12 enterprises")
+    check(2 <= count("incubator") <= 3, "2-3 incubators")
+    check(count("investment_fund") == 3, "3 funds")
+    check(1 <= count("bank") <= 2, "1-2 banks")
+    check(org_by.get("univ_demo", {}).get("kind") == "university", "univ_demo is a university")
+    check(org_by.get("fund_demo", {}).get("kind") == "investment_fund", "fund_demo is a fund")
+
+    # centers
+    check(sum(c["kind"] == "poc_center" for c in centers_) == 12, "12 PoC centers")
+    check(sum(c["kind"] == "pilot_platform" for c in centers_) == 3, "3 pilot platforms")
+    check(centers_[0]["key"] == "center_demo" and centers_[0]["stage"] == "recognized", "center_demo first and recognized")
+    hosts = {}
+    for c in centers_:
+        host = org_by.get(c["host"])
+        check(host is not None, f"center {c['key']}: host {c['host']}")
+        if host is None:
+            continue
+        check(host["kind"] in ("university", "research_institute", "hospital", "incubator", "enterprise"), f"center {c['key']}: host kind")
+        check(c["region"] == host["region"], f"center {c['key']}: region differs from host")
+        check(c["kind"] in ("poc_center", "pilot_platform"), f"center {c['key']}: kind")
+        check(c["level"] in ("municipal", "provincial", "national"), f"center {c['key']}: level")
+        check(c["stage"] in ("creating", "recognized", "key_cultivation"), f"center {c['key']}: stage")
+        check((c["recognized_on"] is None) == (c["stage"] == "creating"), f"center {c['key']}: recognized_on vs stage")
+        if c["recognized_on"]:
+            dt.date.fromisoformat(c["recognized_on"])
+        check(c["fields"] and all(f in FIELDS for f in c["fields"]), f"center {c['key']}: fields")
+        suffix = "概念验证中心" if c["kind"] == "poc_center" else "中试平台"
+        check(c["name"].startswith("温州市") and c["name"].endswith(suffix), f"center {c['key']}: name pattern")
+        check(c["admin_director"] != c["tech_director"], f"center {c['key']}: two directors")
+        hosts.setdefault(c["host"], []).append(c["kind"])
+    multi = {h: ks for h, ks in hosts.items() if len(ks) > 1}
+    check(len(multi) <= 1 and all(sorted(ks) == ["pilot_platform", "poc_center"] for ks in multi.values()),
+          f"host rule broken: {multi}")
+    for f in ["digital_economy", "new_energy", "life_health", "smart_equipment", "new_materials", "future_industries"]:
+        check(any(f in c["fields"] for c in centers_), f"no center serves {f}")
+    future_subs = {s for c in centers_ for s in FOCUS[c["key"]] if FIELD_OF[s] == "future_industries"}
+    check(len(future_subs) >= 3, "several future industries covered")
+
+    # experts
+    check(len(experts_) == 80, "80 experts")
+    check(experts_[0]["key"] == "expert_demo" and experts_[0]["kind"] == "academic", "expert_demo first and academic")
+    kinds = [e["kind"] for e in experts_]
+    check(kinds.count("academic") == 35 and kinds.count("industry") == 28 and kinds.count("investment") == 17, "expert kind mix")
+    org_kinds_for = {"academic": ("university", "research_institute", "hospital"), "industry": ("enterprise",),
+                     "investment": ("investment_fund", "bank")}
+    for e in experts_:
+        o = org_by.get(e["org"])
+        check(o is not None and o["kind"] in org_kinds_for[e["kind"]], f"expert {e['key']}: org {e['org']}")
+        check(o is None or e["region"] == o["region"], f"expert {e['key']}: region")
+        check(2 <= len(e["fields"]) <= 4 and len(set(e["fields"])) == len(e["fields"]), f"expert {e['key']}: 2-4 fields")
+        check(all(f in FIELDS for f in e["fields"]), f"expert {e['key']}: unknown field")
+        check(all(s in FIELD_OF and FIELD_OF[s] in e["fields"] for s in e["sub_fields"]), f"expert {e['key']}: sub-field outside fields")
+        check(all(any(FIELD_OF[s] == f for s in e["sub_fields"]) for f in e["fields"]), f"expert {e['key']}: field without sub-field")
+        check(3 <= len(e["keywords"]) <= 6 and len(set(e["keywords"])) == len(e["keywords"]), f"expert {e['key']}: 3-6 keywords")
+        check(e["name"] and e["title"] and e["bio"].endswith("。"), f"expert {e['key']}: text")
+
+    # results
+    check(len(results_) == 150, "150 results")
+    for s, k in STATE_COUNTS.items():
+        check(sum(r["state"] == s for r in results_) == k, f"{k} results in state {s}")
+    for r in results_:
+        key = r["key"]
+        check(r["field"] in FIELDS and FIELD_OF.get(r["sub_field"]) == r["field"], f"result {key}: sub-field outside field")
+        check(r["source"] in SOURCES, f"result {key}: source")
+        check(r["owner_org"] in org_by, f"result {key}: owner {r['owner_org']}")
+        check(r["center"] is None or r["center"] in ctr_by, f"result {key}: center {r['center']}")
+        check(r["state"] == "submitted" or r["center"] is not None, f"result {key}: needs a center")
+        obj = next(st[0] for st in STEMS[r["sub_field"]] if r["title"].startswith(st[0]) and r["title"][len(st[0]):] in st[1])
+        check(stem_ok(r["owner_org"], r["sub_field"], obj) and (r["center"] is None or stem_ok(r["center"], r["sub_field"], obj)),
+              f"result {key}: topic outside its owner's or center's remit")
+        if r["center"] in ctr_by:
+            c = ctr_by[r["center"]]
+            check(r["field"] in c["fields"], f"result {key}: center does not serve its field")
+            check(center_allows(c, r["state"]), f"result {key}: {c['stage']} {c['kind']} cannot hold {r['state']}")
+        lo, hi = TRL_RANGE[r["state"]]
+        check(isinstance(r["trl"], int) and lo <= r["trl"] <= hi, f"result {key}: trl {r['trl']}")
+        check(not (r["state"] == "handed_off" and r["sub_field"] in SOFTWARE), f"result {key}: software handed off to pilot scale")
+        check(2 <= len(r["team"]) <= 5 and len(set(r["team"])) == len(r["team"]), f"result {key}: team")
+        check(0 <= len(r["patents"]) <= 3, f"result {key}: patents")
+        for p in r["patents"]:
+            num = p["number"]
+            check(len(num) == 16 and num.startswith("CN") and num[14] == "." and num[2:14].isdigit()
+                  and check_digit(num[2:14]) == num[15], f"result {key}: patent {num}")
+            check(p["status"] in ("filed", "granted"), f"result {key}: patent status")
+        check(FIRST_DAY <= r["submitted_on"] <= LAST_DAY, f"result {key}: date {r['submitted_on']}")
+        dt.date.fromisoformat(r["submitted_on"])
+        check(r["summary"].count("。") >= 2 and 1 <= r["secret_summary"].count("。") <= 2, f"result {key}: summaries")
+    nums = [p["number"] for r in results_ for p in r["patents"]]
+    check(len(nums) == len(set(nums)), "patent numbers unique")
+    for s in SUB_ORDER:
+        check(any(r["sub_field"] == s for r in results_), f"no result in {s}")
+    for src in SOURCES:
+        check(any(r["source"] == src for r in results_), f"no result from source {src}")
+    demo_owned = [r for r in results_ if r["owner_org"] == "univ_demo"]
+    demo_center = [r for r in results_ if r["center"] == "center_demo"]
+    check(len(demo_owned) >= 10 and len({r["state"] for r in demo_owned}) >= 5, "univ_demo owns >= 10 results in a mix of states")
+    check(len(demo_center) >= 15 and len({r["state"] for r in demo_center}) == len(STATE_COUNTS), "center_demo holds >= 15 results in every state")
+    check(len({r["state"] for r in demo_owned}) == len(STATE_COUNTS), "univ_demo owns results in every state")
+    check(any(r["state"] in ("verified", "handed_off") for r in demo_center), "center_demo has verified results")
+    ruian = [r for r in results_ if org_by[r["owner_org"]]["region"] == "瑞安市"
+             or (r["center"] and ctr_by[r["center"]]["region"] == "瑞安市")]
+    check(0 < len(ruian) < len(results_), "county_ruian sees some but not all results")
+    for k in ("center_demo", "expert_demo", "univ_demo", "fund_demo", "county_ruian", "bureau"):
+        check(k in all_keys, f"missing {k}")
+    return errors
+
+
+errors = validate(dataset)
+if errors:
+    for e in errors:
+        print("invalid:", e, file=sys.stderr)
+    sys.exit(1)
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wenzhou.json")
-with open(out, "w", encoding="utf-8") as f:
-    json.dump({"organisations": orgs, "centers": centers, "experts": experts, "results": results}, f, ensure_ascii=False, indent=1)
-    f.write("\n")
-print(f"wrote {out}: {len(orgs)} organisations, {len(centers)} centers, {len(experts)} experts, {len(results)} results")
+text = json.dumps(dataset, ensure_ascii=False, indent=2) + "\n"
+with open(out, "w", encoding="utf-8", newline="\n") as f:
+    f.write(text)
+by_state = {s: sum(r["state"] == s for r in results) for s in STATE_COUNTS}
+print(f"wrote {out}: {len(organisations)} organisations, {len(centers)} centers, "
+      f"{len(experts)} experts, {len(results)} results; states {by_state}")
