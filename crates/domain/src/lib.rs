@@ -11,13 +11,18 @@ mod string_enum;
 pub mod calendar;
 pub mod center;
 pub mod credentials;
+pub mod eligibility;
 pub mod expert;
 pub mod industry;
+pub mod money;
 pub mod org;
+pub mod outcome;
 pub mod policy;
+pub mod recognition;
 pub mod region;
 pub mod research_result;
 pub mod role;
+pub mod supervision;
 pub mod validation;
 
 pub use string_enum::UnknownValue;
