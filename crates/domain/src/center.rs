@@ -24,8 +24,10 @@ string_enum! {
 }
 
 string_enum! {
-    /// Stage of a center (阶段): creating → recognized → key cultivation.
+    /// Stage of a center (阶段): applying → creating → recognized → key cultivation.
     pub enum CenterStage {
+        /// 申报中（已登记，尚未列入创建名单或认定）
+        Applying => ("applying", "申报中"),
         /// 创建中
         Creating => ("creating", "创建中"),
         /// 已认定

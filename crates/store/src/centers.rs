@@ -1,18 +1,23 @@
-//! The registry of centers and pilot platforms (概念验证中心与中试平台名录).
-//! Issue 3 adds applications and recognition; this is what the registry holds.
+//! The registry of centers and pilot platforms (概念验证中心与中试平台名录):
+//! what each is, who hosts it, its level, stage and status. Its team,
+//! equipment, funds and evidence live in [`crate::registry`]; applications in
+//! [`crate::applications`]; status changes in [`crate::supervision`].
 
-use crate::{parse_code, Page, Paged, SortDir, StoreError, StoreResult};
+use crate::audit::{self, Change};
+use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
 use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
 use pocnet_domain::region::Region;
+use pocnet_domain::supervision::CenterStatus;
 use serde::Serialize;
-use sqlx::{AnyPool, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// A registered center or pilot platform.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Center {
     /// Id.
     pub id: i64,
-    /// Official name.
+    /// Official name (or the proposed one before recognition).
     pub name: String,
     /// PoC center or pilot platform.
     pub kind: CenterKind,
@@ -26,6 +31,8 @@ pub struct Center {
     pub level: CenterLevel,
     /// Stage.
     pub stage: CenterStage,
+    /// Whether it still holds its title.
+    pub status: CenterStatus,
     /// Industry field codes it serves.
     pub fields: Vec<String>,
     /// Administrative director (行政主任).
@@ -36,6 +43,23 @@ pub struct Center {
     pub summary: String,
     /// Date of recognition (YYYY-MM-DD), if recognized.
     pub recognized_on: Option<String>,
+    /// Floor area in m², if declared.
+    pub floor_area_m2: Option<i64>,
+    /// The policy profile it was recognized under.
+    pub profile_id: Option<String>,
+    /// Certificate number, once recognized.
+    pub certificate_no: Option<String>,
+    /// Pilot platforms: when the next re-evaluation is due.
+    pub reevaluation_due: Option<String>,
+    /// Optimistic-lock version.
+    pub version: i64,
+}
+
+impl Center {
+    /// Whether the public sees it: recognized (or key cultivation) and active.
+    pub fn is_public(&self) -> bool {
+        self.stage.is_public() && self.status == CenterStatus::Active
+    }
 }
 
 #[derive(FromRow)]
@@ -48,11 +72,17 @@ struct Row {
     region: String,
     level: String,
     stage: String,
+    status: String,
     fields: String,
     admin_director: String,
     tech_director: String,
     summary: String,
     recognized_on: Option<String>,
+    floor_area_m2: Option<i64>,
+    profile_id: Option<String>,
+    certificate_no: Option<String>,
+    reevaluation_due: Option<String>,
+    version: i64,
 }
 
 impl TryFrom<Row> for Center {
@@ -67,34 +97,53 @@ impl TryFrom<Row> for Center {
             region: parse_code(&r.region, Region::parse)?,
             level: parse_code(&r.level, CenterLevel::parse)?,
             stage: parse_code(&r.stage, CenterStage::parse)?,
+            status: parse_code(&r.status, CenterStatus::parse)?,
             fields: serde_json::from_str(&r.fields).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             admin_director: r.admin_director,
             tech_director: r.tech_director,
             summary: r.summary,
             recognized_on: r.recognized_on,
+            floor_area_m2: r.floor_area_m2,
+            profile_id: r.profile_id,
+            certificate_no: r.certificate_no,
+            reevaluation_due: r.reevaluation_due,
+            version: r.version,
         })
     }
 }
 
 const SELECT: &str = "SELECT c.id, c.name, c.kind, c.host_org_id, o.name AS host_org_name, c.region, c.level, \
-    c.stage, c.fields, c.admin_director, c.tech_director, c.summary, c.recognized_on \
+    c.stage, c.status, c.fields, c.admin_director, c.tech_director, c.summary, c.recognized_on, c.floor_area_m2, \
+    c.profile_id, c.certificate_no, c.reevaluation_due, c.version \
     FROM centers c JOIN organisations o ON o.id = c.host_org_id";
 
 /// Which centers a caller may list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CenterScope {
-    /// Only recognized ones (the public list).
+    /// Only recognized, active ones (the public list).
     Public,
-    /// Recognized ones plus every center of a region (a county department).
+    /// Public ones plus every center of a region (a county department).
     PublicAndRegion(Region),
-    /// Recognized ones plus the centers hosted by an organisation (its operator).
+    /// Public ones plus the centers hosted by an organisation (its operator).
     PublicAndHost(i64),
     /// All (the bureau).
     All,
 }
 
+impl CenterScope {
+    /// Whether a center is inside this scope.
+    pub fn admits(self, c: &Center) -> bool {
+        match self {
+            CenterScope::All => true,
+            CenterScope::Public => c.is_public(),
+            CenterScope::PublicAndRegion(r) => c.is_public() || c.region == r,
+            CenterScope::PublicAndHost(h) => c.is_public() || c.host_org_id == h,
+        }
+    }
+}
+
 /// Columns a list may be sorted by.
-pub const SORT_COLUMNS: &[&str] = &["name", "level", "stage", "region", "recognized_on"];
+pub const SORT_COLUMNS: &[&str] = &["name", "level", "stage", "region", "recognized_on", "status"];
 
 /// Lists centers.
 pub async fn list(pool: &AnyPool, scope: CenterScope, sort: &str, dir: SortDir, page: Page) -> StoreResult<Paged<Center>> {
@@ -105,7 +154,7 @@ pub async fn list(pool: &AnyPool, scope: CenterScope, sort: &str, dir: SortDir, 
         CenterScope::PublicAndHost(h) => (None, Some(h), false),
         CenterScope::All => (None, None, true),
     };
-    const WHERE: &str = "WHERE ($1 = TRUE OR c.stage IN ('recognized', 'key_cultivation') \
+    const WHERE: &str = "WHERE ($1 = TRUE OR (c.stage IN ('recognized', 'key_cultivation') AND c.status = 'active') \
                          OR c.region = $2 OR c.host_org_id = $3)";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM centers c {WHERE}"))
         .bind(all)
@@ -128,6 +177,19 @@ pub async fn list(pool: &AnyPool, scope: CenterScope, sort: &str, dir: SortDir, 
     Ok(Paged { items, total, page: page.number, per_page: page.size })
 }
 
+/// Reads one center.
+pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Center>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_into()
+}
+
 /// The centers an organisation hosts.
 pub async fn hosted_by(pool: &AnyPool, org_id: i64) -> StoreResult<Vec<Center>> {
     let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE c.host_org_id = $1 ORDER BY c.name"))
@@ -141,4 +203,142 @@ pub async fn hosted_by(pool: &AnyPool, org_id: i64) -> StoreResult<Vec<Center>> 
 pub async fn all(pool: &AnyPool) -> StoreResult<Vec<Center>> {
     let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} ORDER BY c.name")).fetch_all(pool).await?;
     rows.into_iter().map(Center::try_from).collect()
+}
+
+/// What a host unit registers (登记) or edits about its center.
+#[derive(Debug, Clone)]
+pub struct CenterDraft {
+    /// Name (proposed until recognition).
+    pub name: String,
+    /// PoC center or pilot platform.
+    pub kind: CenterKind,
+    /// Industry field codes.
+    pub fields: Vec<String>,
+    /// Administrative director.
+    pub admin_director: String,
+    /// Technical director.
+    pub tech_director: String,
+    /// What it verifies.
+    pub summary: String,
+    /// Floor area, m².
+    pub floor_area_m2: Option<i64>,
+}
+
+pub(crate) fn snapshot(c: &Center) -> serde_json::Value {
+    serde_json::json!({
+        "name": c.name, "kind": c.kind, "host_org_id": c.host_org_id, "level": c.level, "stage": c.stage,
+        "status": c.status, "fields": c.fields, "admin_director": c.admin_director, "tech_director": c.tech_director,
+        "floor_area_m2": c.floor_area_m2, "recognized_on": c.recognized_on, "certificate_no": c.certificate_no,
+        "version": c.version,
+    })
+}
+
+/// Registers a new center of `host_org_id` (stage 申报中, municipal level).
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    host_org_id: i64,
+    draft: &CenterDraft,
+) -> StoreResult<Center> {
+    let ts = format_ts(now);
+    let region: String = sqlx::query_scalar("SELECT region FROM organisations WHERE id = $1")
+        .bind(host_org_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO centers (name, kind, host_org_id, region, level, stage, status, fields, admin_director, \
+         tech_director, summary, floor_area_m2, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'municipal', 'applying', 'active', $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(&draft.name)
+    .bind(draft.kind.as_str())
+    .bind(host_org_id)
+    .bind(region)
+    .bind(serde_json::to_string(&draft.fields).unwrap_or_else(|_| "[]".into()))
+    .bind(&draft.admin_director)
+    .bind(&draft.tech_director)
+    .bind(&draft.summary)
+    .bind(draft.floor_area_m2)
+    .bind(&ts)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(StoreError::on_unique("name"))?;
+    let c = get(&mut *conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change { action: "center.create", entity_type: "center", entity_id: id.to_string(), before: None, after: Some(snapshot(&c)), reason: None },
+    )
+    .await?;
+    Ok(c)
+}
+
+/// Edits a center's own details if nobody changed it since `expected_version`.
+/// The name of a recognized center is official and stays.
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    expected_version: i64,
+    draft: &CenterDraft,
+) -> StoreResult<Center> {
+    let before = get(&mut *conn, id).await?;
+    let name = if before.certificate_no.is_some() { before.name.clone() } else { draft.name.clone() };
+    let done = sqlx::query(
+        "UPDATE centers SET name = $1, fields = $2, admin_director = $3, tech_director = $4, summary = $5, \
+         floor_area_m2 = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9",
+    )
+    .bind(&name)
+    .bind(serde_json::to_string(&draft.fields).unwrap_or_else(|_| "[]".into()))
+    .bind(&draft.admin_director)
+    .bind(&draft.tech_director)
+    .bind(&draft.summary)
+    .bind(draft.floor_area_m2)
+    .bind(format_ts(now))
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::on_unique("name"))?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: expected_version });
+    }
+    let after = get(&mut *conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change {
+            action: "center.update",
+            entity_type: "center",
+            entity_id: id.to_string(),
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+            reason: None,
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Bumps the version of a center (an edit of its team, equipment, funds or
+/// documents counts as an edit of the center, so concurrent edits conflict).
+pub async fn touch(conn: &mut AnyConnection, id: i64, expected_version: Option<i64>, now: DateTime<Utc>) -> StoreResult<()> {
+    let done = sqlx::query("UPDATE centers SET version = version + 1, updated_at = $1 WHERE id = $2 AND ($3 IS NULL OR version = $3)")
+        .bind(format_ts(now))
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(match expected_version {
+            Some(v) => StoreError::VersionConflict { expected: v },
+            None => StoreError::NotFound,
+        });
+    }
+    Ok(())
 }

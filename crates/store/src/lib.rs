@@ -7,18 +7,22 @@
 //! versions. Mutations take an [`Actor`] and write their [`audit`] record in the
 //! same transaction, so no change escapes the trail.
 
+pub mod applications;
 pub mod audit;
+pub mod calls;
 pub mod centers;
 mod db;
 pub mod demo;
 pub mod experts;
 pub mod login_throttle;
 pub mod orgs;
+pub mod registry;
 mod paging;
 pub mod results;
 pub mod sessions;
 pub mod settings;
 pub mod stats;
+pub mod supervision;
 mod time;
 pub mod users;
 

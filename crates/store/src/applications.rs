@@ -1,0 +1,645 @@
+//! Applications (申报) and their review chain: each step with decision,
+//! comments, actor and time; the manual expert panel and its scores; site
+//! visits; the public notice and the objections filed during it.
+//!
+//! A state change is a compare-and-set on (state, version): of two reviewers
+//! acting at once on the same version, one wins and the other gets a conflict.
+
+use crate::audit::{self, Change};
+use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use pocnet_domain::policy::StageKind;
+use pocnet_domain::recognition::{ActorKind, ApplicationState, ReviewAction};
+use pocnet_domain::region::Region;
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+/// An application.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Application {
+    /// Id.
+    pub id: i64,
+    /// Call id.
+    pub call_id: i64,
+    /// Call title.
+    pub call_title: String,
+    /// Policy profile of the call.
+    pub profile_id: String,
+    /// Creation or recognition.
+    pub kind: StageKind,
+    /// Deadline of the call (UTC).
+    pub deadline_at: String,
+    /// The center applying.
+    pub center_id: i64,
+    /// Host unit id.
+    pub host_org_id: i64,
+    /// Host unit name.
+    pub host_org_name: String,
+    /// Region of the host unit (decides the county reviewer).
+    pub region: Region,
+    /// The name applied for.
+    pub proposed_name: String,
+    /// Where it stands.
+    pub state: ApplicationState,
+    /// The eligibility result frozen at submission (JSON), if submitted.
+    pub eligibility_json: Option<String>,
+    /// When submitted (UTC).
+    pub submitted_at: Option<String>,
+    /// First day of the public notice.
+    pub notice_start: Option<String>,
+    /// Last day of the public notice.
+    pub notice_end: Option<String>,
+    /// Day of the final decision.
+    pub decided_on: Option<String>,
+    /// Optimistic-lock version.
+    pub version: i64,
+    /// Created (UTC).
+    pub created_at: String,
+}
+
+#[derive(FromRow)]
+struct Row {
+    id: i64,
+    call_id: i64,
+    call_title: String,
+    profile_id: String,
+    kind: String,
+    deadline_at: String,
+    center_id: i64,
+    host_org_id: i64,
+    host_org_name: String,
+    region: String,
+    proposed_name: String,
+    state: String,
+    eligibility_json: Option<String>,
+    submitted_at: Option<String>,
+    notice_start: Option<String>,
+    notice_end: Option<String>,
+    decided_on: Option<String>,
+    version: i64,
+    created_at: String,
+}
+
+impl TryFrom<Row> for Application {
+    type Error = StoreError;
+    fn try_from(r: Row) -> StoreResult<Self> {
+        Ok(Application {
+            id: r.id,
+            call_id: r.call_id,
+            call_title: r.call_title,
+            profile_id: r.profile_id,
+            kind: parse_code(&r.kind, StageKind::parse)?,
+            deadline_at: r.deadline_at,
+            center_id: r.center_id,
+            host_org_id: r.host_org_id,
+            host_org_name: r.host_org_name,
+            region: parse_code(&r.region, Region::parse)?,
+            proposed_name: r.proposed_name,
+            state: parse_code(&r.state, ApplicationState::parse)?,
+            eligibility_json: r.eligibility_json,
+            submitted_at: r.submitted_at,
+            notice_start: r.notice_start,
+            notice_end: r.notice_end,
+            decided_on: r.decided_on,
+            version: r.version,
+            created_at: r.created_at,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT a.id, a.call_id, k.title AS call_title, k.profile_id, k.kind, k.deadline_at, a.center_id, \
+    a.host_org_id, o.name AS host_org_name, a.region, a.proposed_name, a.state, a.eligibility_json, a.submitted_at, \
+    a.notice_start, a.notice_end, a.decided_on, a.version, a.created_at \
+    FROM applications a JOIN calls k ON k.id = a.call_id JOIN organisations o ON o.id = a.host_org_id";
+
+/// Which applications a caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationScope {
+    /// Every one (the bureau).
+    All,
+    /// Submitted ones of a region (a county department; drafts stay private).
+    Region(Region),
+    /// The host unit's own.
+    Host(i64),
+    /// Those on which an expert sits on the panel.
+    Expert(i64),
+}
+
+/// Filters of the list.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    /// Only this state.
+    pub state: Option<ApplicationState>,
+    /// Only this call.
+    pub call_id: Option<i64>,
+}
+
+/// Lists applications in scope, newest first.
+pub async fn list(pool: &AnyPool, scope: ApplicationScope, filter: &ApplicationFilter, page: Page) -> StoreResult<Paged<Application>> {
+    let (all, region, host, expert) = match scope {
+        ApplicationScope::All => (true, None, None, None),
+        ApplicationScope::Region(r) => (false, Some(r.as_str()), None, None),
+        ApplicationScope::Host(h) => (false, None, Some(h), None),
+        ApplicationScope::Expert(e) => (false, None, None, Some(e)),
+    };
+    const WHERE: &str = "WHERE ($1 = TRUE OR (a.region = $2 AND a.state <> 'draft') OR a.host_org_id = $3 \
+        OR a.id IN (SELECT application_id FROM panel_reviews WHERE expert_id = $4)) \
+        AND ($5 IS NULL OR a.state = $5) AND ($6 IS NULL OR a.call_id = $6)";
+    let state = filter.state.map(|s| s.as_str());
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM applications a {WHERE}"))
+        .bind(all)
+        .bind(region)
+        .bind(host)
+        .bind(expert)
+        .bind(state)
+        .bind(filter.call_id)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} {WHERE} ORDER BY a.updated_at DESC, a.id DESC LIMIT $7 OFFSET $8"))
+        .bind(all)
+        .bind(region)
+        .bind(host)
+        .bind(expert)
+        .bind(state)
+        .bind(filter.call_id)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await?;
+    let items = rows.into_iter().map(Application::try_from).collect::<StoreResult<_>>()?;
+    Ok(Paged { items, total, page: page.number, per_page: page.size })
+}
+
+/// Reads one application.
+pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Application>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_into()
+}
+
+/// Applications on public notice now or approved, for the public pages.
+pub async fn public_notices(pool: &AnyPool) -> StoreResult<Vec<Application>> {
+    let rows = sqlx::query_as::<_, Row>(&format!(
+        "{SELECT} WHERE a.notice_start IS NOT NULL ORDER BY a.notice_start DESC, a.id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(Application::try_from).collect()
+}
+
+fn snapshot(a: &Application) -> serde_json::Value {
+    serde_json::json!({"state": a.state, "proposed_name": a.proposed_name, "version": a.version,
+        "notice_start": a.notice_start, "notice_end": a.notice_end})
+}
+
+/// Opens a draft application of a center under a call (one per center and call).
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    call_id: i64,
+    center_id: i64,
+    proposed_name: &str,
+) -> StoreResult<Application> {
+    let ts = format_ts(now);
+    let (host, region): (i64, String) = sqlx::query_as("SELECT host_org_id, region FROM centers WHERE id = $1")
+        .bind(center_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO applications (call_id, center_id, host_org_id, region, proposed_name, state, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6) RETURNING id",
+    )
+    .bind(call_id)
+    .bind(center_id)
+    .bind(host)
+    .bind(region)
+    .bind(proposed_name)
+    .bind(&ts)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(StoreError::on_unique("call_id"))?;
+    let a = get(&mut *conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change { action: "application.create", entity_type: "application", entity_id: id.to_string(), before: None, after: Some(snapshot(&a)), reason: None },
+    )
+    .await?;
+    Ok(a)
+}
+
+/// Renames a draft or returned application.
+pub async fn rename(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, version: i64, name: &str) -> StoreResult<Application> {
+    let before = get(&mut *conn, id).await?;
+    let done = sqlx::query(
+        "UPDATE applications SET proposed_name = $1, version = version + 1, updated_at = $2 \
+         WHERE id = $3 AND version = $4 AND state IN ('draft', 'returned')",
+    )
+    .bind(name)
+    .bind(format_ts(now))
+    .bind(id)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: version });
+    }
+    let after = get(&mut *conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change { action: "application.rename", entity_type: "application", entity_id: id.to_string(), before: Some(snapshot(&before)), after: Some(snapshot(&after)), reason: None },
+    )
+    .await?;
+    Ok(after)
+}
+
+/// What a state change also sets.
+#[derive(Debug, Clone, Default)]
+pub struct StepEffects {
+    /// The eligibility result to freeze (on submission).
+    pub eligibility_json: Option<String>,
+    /// Notice start and end days (on publishing the notice).
+    pub notice: Option<(String, String)>,
+    /// The day of a final decision.
+    pub decided_on: Option<String>,
+}
+
+/// One step of the review chain.
+pub struct Step<'a> {
+    /// The step.
+    pub action: ReviewAction,
+    /// Who took it.
+    pub actor_kind: ActorKind,
+    /// The state it was taken from (as read).
+    pub from: ApplicationState,
+    /// The state it leads to (as decided by the domain).
+    pub to: ApplicationState,
+    /// The version it was taken on.
+    pub version: i64,
+    /// Reasons and comments.
+    pub comments: &'a str,
+}
+
+/// Takes a step: compare-and-set on state and version, the step recorded in
+/// the chain and the audit trail. A stale version or state is a conflict.
+pub async fn take_step(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    step: &Step<'_>,
+    effects: &StepEffects,
+) -> StoreResult<Application> {
+    let ts = format_ts(now);
+    let submitted = matches!(step.action, ReviewAction::Submit).then(|| ts.clone());
+    let (notice_start, notice_end) = effects.notice.clone().unzip();
+    let done = sqlx::query(
+        "UPDATE applications SET state = $1, version = version + 1, updated_at = $2, \
+         eligibility_json = COALESCE($3, eligibility_json), submitted_at = COALESCE($4, submitted_at), \
+         notice_start = COALESCE($5, notice_start), notice_end = COALESCE($6, notice_end), \
+         decided_on = COALESCE($7, decided_on) WHERE id = $8 AND version = $9 AND state = $10",
+    )
+    .bind(step.to.as_str())
+    .bind(&ts)
+    .bind(&effects.eligibility_json)
+    .bind(submitted)
+    .bind(notice_start)
+    .bind(notice_end)
+    .bind(&effects.decided_on)
+    .bind(id)
+    .bind(step.version)
+    .bind(step.from.as_str())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: step.version });
+    }
+    sqlx::query(
+        "INSERT INTO application_steps (application_id, action, from_state, to_state, actor_id, actor_label, actor_kind, comments, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id)
+    .bind(step.action.as_str())
+    .bind(step.from.as_str())
+    .bind(step.to.as_str())
+    .bind(actor.user_id)
+    .bind(&actor.label)
+    .bind(step.actor_kind.as_str())
+    .bind(step.comments)
+    .bind(&ts)
+    .execute(&mut *conn)
+    .await?;
+    let after = get(&mut *conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change {
+            action: &format!("application.{}", step.action.as_str()),
+            entity_type: "application",
+            entity_id: id.to_string(),
+            before: Some(serde_json::json!({"state": step.from, "version": step.version})),
+            after: Some(snapshot(&after)),
+            reason: (!step.comments.is_empty()).then_some(step.comments),
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
+/// A recorded step.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct StepRecord {
+    /// Action code.
+    pub action: String,
+    /// From state.
+    pub from_state: String,
+    /// To state.
+    pub to_state: String,
+    /// Who (username).
+    pub actor_label: String,
+    /// As what (applicant / county / bureau).
+    pub actor_kind: String,
+    /// Comments.
+    pub comments: String,
+    /// When (UTC).
+    pub at: String,
+}
+
+/// The review chain of an application, oldest first.
+pub async fn steps(pool: &AnyPool, id: i64) -> StoreResult<Vec<StepRecord>> {
+    Ok(sqlx::query_as(
+        "SELECT action, from_state, to_state, actor_label, actor_kind, comments, at FROM application_steps \
+         WHERE application_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// An expert on an application's panel.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct PanelReview {
+    /// Expert id.
+    pub expert_id: i64,
+    /// Name.
+    pub name: String,
+    /// Kind code.
+    pub kind: String,
+    /// Organisation.
+    pub org_name: String,
+    /// Score 0–100, once scored.
+    pub score: Option<i64>,
+    /// Comments.
+    pub comments: String,
+    /// When scored.
+    pub scored_at: Option<String>,
+}
+
+/// The panel of an application.
+pub async fn panel(pool: &AnyPool, id: i64) -> StoreResult<Vec<PanelReview>> {
+    Ok(sqlx::query_as(
+        "SELECT p.expert_id, e.name, e.kind, o.name AS org_name, p.score, p.comments, p.scored_at FROM panel_reviews p \
+         JOIN experts e ON e.id = p.expert_id JOIN organisations o ON o.id = e.org_id WHERE p.application_id = $1 ORDER BY e.name",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Puts an expert on the panel (once).
+pub async fn assign_expert(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, expert_id: i64) -> StoreResult<()> {
+    sqlx::query("INSERT INTO panel_reviews (application_id, expert_id, assigned_at) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(expert_id)
+        .bind(format_ts(now))
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { field: "expert_id" },
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+            _ => StoreError::Db(e),
+        })?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change { action: "application.panel.assign", entity_type: "application", entity_id: id.to_string(), before: None, after: Some(serde_json::json!({"expert_id": expert_id})), reason: None },
+    )
+    .await
+}
+
+/// Records (or revises) an expert's score.
+pub async fn score(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    expert_id: i64,
+    score: i64,
+    comments: &str,
+) -> StoreResult<()> {
+    let done = sqlx::query("UPDATE panel_reviews SET score = $1, comments = $2, scored_at = $3 WHERE application_id = $4 AND expert_id = $5")
+        .bind(score)
+        .bind(comments)
+        .bind(format_ts(now))
+        .bind(id)
+        .bind(expert_id)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change { action: "application.panel.score", entity_type: "application", entity_id: id.to_string(), before: None, after: Some(serde_json::json!({"expert_id": expert_id, "score": score, "comments": comments})), reason: None },
+    )
+    .await
+}
+
+/// A site visit.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct SiteVisit {
+    /// Id.
+    pub id: i64,
+    /// Day of the visit.
+    pub visited_on: String,
+    /// Who visited.
+    pub visitors: String,
+    /// What they found.
+    pub findings: String,
+    /// Recorded (UTC).
+    pub recorded_at: String,
+}
+
+/// Records a site visit.
+pub async fn add_site_visit(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    visited_on: &str,
+    visitors: &str,
+    findings: &str,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO site_visits (application_id, visited_on, visitors, findings, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id)
+        .bind(visited_on)
+        .bind(visitors)
+        .bind(findings)
+        .bind(actor.user_id)
+        .bind(format_ts(now))
+        .execute(&mut *conn)
+        .await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change { action: "application.site_visit", entity_type: "application", entity_id: id.to_string(), before: None, after: Some(serde_json::json!({"visited_on": visited_on, "visitors": visitors, "findings": findings})), reason: None },
+    )
+    .await
+}
+
+/// The site visits of an application.
+pub async fn site_visits(pool: &AnyPool, id: i64) -> StoreResult<Vec<SiteVisit>> {
+    Ok(sqlx::query_as("SELECT id, visited_on, visitors, findings, recorded_at FROM site_visits WHERE application_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// An objection (异议).
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Objection {
+    /// Id.
+    pub id: i64,
+    /// Application.
+    pub application_id: i64,
+    /// Who objects (name or unit).
+    pub name: String,
+    /// How to reach them (only the bureau sees it).
+    pub contact: String,
+    /// The objection.
+    pub content: String,
+    /// Filed (UTC).
+    pub filed_at: String,
+    /// `open`, `upheld` or `dismissed`.
+    pub status: String,
+    /// How it was resolved.
+    pub resolution: String,
+    /// Resolved (UTC).
+    pub resolved_at: Option<String>,
+    /// Optimistic-lock version.
+    pub version: i64,
+}
+
+/// Files an objection (anyone, no login) while the notice runs.
+pub async fn file_objection(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    name: &str,
+    contact: &str,
+    content: &str,
+) -> StoreResult<Objection> {
+    let oid: i64 = sqlx::query_scalar(
+        "INSERT INTO objections (application_id, name, contact, content, filed_at, status) VALUES ($1, $2, $3, $4, $5, 'open') RETURNING id",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(contact)
+    .bind(content)
+    .bind(format_ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(
+        &mut *conn,
+        actor,
+        now,
+        Change { action: "objection.file", entity_type: "application", entity_id: id.to_string(), before: None, after: Some(serde_json::json!({"objection_id": oid, "name": name})), reason: None },
+    )
+    .await?;
+    objection(&mut *conn, oid).await
+}
+
+/// Reads one objection.
+pub async fn objection<'e, E>(executor: E, oid: i64) -> StoreResult<Objection>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as(
+        "SELECT id, application_id, name, contact, content, filed_at, status, resolution, resolved_at, version FROM objections WHERE id = $1",
+    )
+    .bind(oid)
+    .fetch_optional(executor)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+/// The objections of an application.
+pub async fn objections(pool: &AnyPool, id: i64) -> StoreResult<Vec<Objection>> {
+    Ok(sqlx::query_as(
+        "SELECT id, application_id, name, contact, content, filed_at, status, resolution, resolved_at, version FROM objections \
+         WHERE application_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Resolves an open objection as `upheld` or `dismissed`.
+pub async fn resolve_objection(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    oid: i64,
+    version: i64,
+    status: &str,
+    resolution: &str,
+) -> StoreResult<Objection> {
+    let done = sqlx::query(
+        "UPDATE objections SET status = $1, resolution = $2, resolved_by = $3, resolved_at = $4, version = version + 1 \
+         WHERE id = $5 AND version = $6 AND status = 'open'",
+    )
+    .bind(status)
+    .bind(resolution)
+    .bind(actor.user_id)
+    .bind(format_ts(now))
+    .bind(oid)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: version });
+    }
+    let o = objection(&mut *conn, oid).await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change {
+            action: "objection.resolve",
+            entity_type: "application",
+            entity_id: o.application_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"objection_id": oid, "status": status})),
+            reason: Some(resolution),
+        },
+    )
+    .await?;
+    Ok(o)
+}

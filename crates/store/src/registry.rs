@@ -1,0 +1,553 @@
+//! A center's registry records (中心档案): service team, equipment, funds,
+//! advisory experts, declarations and evidence documents — and the summary
+//! of everything the platform holds about a center that the eligibility
+//! criteria read ([`records`]).
+
+use crate::audit::{self, Change};
+use crate::{centers, format_ts, Actor, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use pocnet_domain::eligibility::CenterRecords;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, AnyPool, FromRow};
+use std::collections::BTreeMap;
+
+/// A member of the service team.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct StaffMember {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Position (岗位).
+    pub position: String,
+    /// 1 if full-time (专职).
+    pub fulltime: i64,
+    /// 1 if a technology manager (技术经理人).
+    pub tech_manager: i64,
+}
+
+/// An instrument, piece of equipment or software.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Equipment {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Original value, yuan.
+    pub value_yuan: i64,
+}
+
+/// Special funds of a year (kind `special_funds`) or an own/partner fund (kind `fund`).
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Finance {
+    /// Id.
+    pub id: i64,
+    /// `special_funds` or `fund`.
+    pub kind: String,
+    /// Year, for special funds.
+    pub year: Option<i64>,
+    /// Name of the fund (or a note).
+    pub name: String,
+    /// Amount, yuan.
+    pub amount_yuan: i64,
+}
+
+/// An advisory expert of the center.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Advisor {
+    /// Expert id.
+    pub expert_id: i64,
+    /// Name.
+    pub name: String,
+    /// Kind code.
+    pub kind: String,
+    /// Organisation name.
+    pub org_name: String,
+    /// 1 if from outside the host unit.
+    pub external: i64,
+}
+
+/// An evidence document.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Document {
+    /// Id.
+    pub id: i64,
+    /// Fact or criterion code it supports.
+    pub topic: String,
+    /// File name as uploaded.
+    pub filename: String,
+    /// SHA-256 of the content (content address).
+    pub sha256: String,
+    /// Media type.
+    pub mime: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// When (UTC).
+    pub uploaded_at: String,
+}
+
+/// Everything of a center's file, for its page and the API.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CenterFile {
+    /// Service team.
+    pub staff: Vec<StaffMember>,
+    /// Equipment.
+    pub equipment: Vec<Equipment>,
+    /// Funds.
+    pub finances: Vec<Finance>,
+    /// Advisory experts.
+    pub advisors: Vec<Advisor>,
+    /// Declarations: criterion code → 1 yes / 0 no.
+    pub declarations: BTreeMap<String, i64>,
+    /// Evidence documents.
+    pub documents: Vec<Document>,
+}
+
+/// Reads a center's file.
+pub async fn file(pool: &AnyPool, center_id: i64) -> StoreResult<CenterFile> {
+    let staff = sqlx::query_as("SELECT id, name, position, fulltime, tech_manager FROM center_staff WHERE center_id = $1 ORDER BY id")
+        .bind(center_id)
+        .fetch_all(pool)
+        .await?;
+    let equipment = sqlx::query_as("SELECT id, name, value_yuan FROM center_equipment WHERE center_id = $1 ORDER BY id")
+        .bind(center_id)
+        .fetch_all(pool)
+        .await?;
+    let finances = sqlx::query_as(
+        "SELECT id, kind, year, name, amount_yuan FROM center_finances WHERE center_id = $1 ORDER BY kind, year, id",
+    )
+    .bind(center_id)
+    .fetch_all(pool)
+    .await?;
+    let advisors = sqlx::query_as(
+        "SELECT e.id AS expert_id, e.name, e.kind, o.name AS org_name, \
+         CASE WHEN e.org_id <> c.host_org_id THEN 1 ELSE 0 END AS external \
+         FROM center_advisors a JOIN experts e ON e.id = a.expert_id JOIN organisations o ON o.id = e.org_id \
+         JOIN centers c ON c.id = a.center_id WHERE a.center_id = $1 ORDER BY e.name",
+    )
+    .bind(center_id)
+    .fetch_all(pool)
+    .await?;
+    let declarations: Vec<(String, i64)> =
+        sqlx::query_as("SELECT criterion_code, value FROM center_declarations WHERE center_id = $1")
+            .bind(center_id)
+            .fetch_all(pool)
+            .await?;
+    let documents = sqlx::query_as(
+        "SELECT d.id, d.topic, d.filename, d.sha256, b.mime, b.size, d.uploaded_at FROM center_documents d \
+         JOIN blobs b ON b.sha256 = d.sha256 WHERE d.center_id = $1 ORDER BY d.topic, d.id",
+    )
+    .bind(center_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(CenterFile { staff, equipment, finances, advisors, declarations: declarations.into_iter().collect(), documents })
+}
+
+/// One edit of a center's file.
+#[derive(Debug, Clone)]
+pub enum FileEdit {
+    /// Adds a team member.
+    AddStaff {
+        /// Name.
+        name: String,
+        /// Position.
+        position: String,
+        /// Full-time.
+        fulltime: bool,
+        /// Technology manager.
+        tech_manager: bool,
+    },
+    /// Adds equipment.
+    AddEquipment {
+        /// Name.
+        name: String,
+        /// Original value, yuan.
+        value_yuan: i64,
+    },
+    /// Adds a year's special funds or a fund.
+    AddFinance {
+        /// `special_funds` or `fund`.
+        kind: &'static str,
+        /// Year (special funds).
+        year: Option<i64>,
+        /// Name.
+        name: String,
+        /// Amount, yuan.
+        amount_yuan: i64,
+    },
+    /// Adds a library expert to the advisory team.
+    AddAdvisor {
+        /// Expert id.
+        expert_id: i64,
+    },
+    /// Answers a declaration criterion.
+    Declare {
+        /// Criterion code.
+        code: String,
+        /// Yes or no.
+        value: bool,
+    },
+    /// Removes a row (`staff`, `equipment`, `finance`, `advisor`, `document`) by id.
+    Remove {
+        /// Which list.
+        list: &'static str,
+        /// Row id (expert id for advisors).
+        id: i64,
+    },
+}
+
+impl FileEdit {
+    fn action(&self) -> &'static str {
+        match self {
+            FileEdit::AddStaff { .. } => "center.staff.add",
+            FileEdit::AddEquipment { .. } => "center.equipment.add",
+            FileEdit::AddFinance { .. } => "center.finance.add",
+            FileEdit::AddAdvisor { .. } => "center.advisor.add",
+            FileEdit::Declare { .. } => "center.declare",
+            FileEdit::Remove { .. } => "center.file.remove",
+        }
+    }
+
+    fn describe(&self) -> serde_json::Value {
+        match self {
+            FileEdit::AddStaff { name, position, fulltime, tech_manager } => {
+                serde_json::json!({"name": name, "position": position, "fulltime": fulltime, "tech_manager": tech_manager})
+            }
+            FileEdit::AddEquipment { name, value_yuan } => serde_json::json!({"name": name, "value_yuan": value_yuan}),
+            FileEdit::AddFinance { kind, year, name, amount_yuan } => {
+                serde_json::json!({"kind": kind, "year": year, "name": name, "amount_yuan": amount_yuan})
+            }
+            FileEdit::AddAdvisor { expert_id } => serde_json::json!({"expert_id": expert_id}),
+            FileEdit::Declare { code, value } => serde_json::json!({"code": code, "value": value}),
+            FileEdit::Remove { list, id } => serde_json::json!({"list": list, "id": id}),
+        }
+    }
+}
+
+/// Applies one edit to a center's file (with its audit record); `expected_version`
+/// (when given) must be the center's current version, else a conflict.
+pub async fn edit(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    center_id: i64,
+    expected_version: Option<i64>,
+    e: &FileEdit,
+) -> StoreResult<()> {
+    centers::touch(&mut *conn, center_id, expected_version, now).await?;
+    let ts = format_ts(now);
+    match e {
+        FileEdit::AddStaff { name, position, fulltime, tech_manager } => {
+            sqlx::query("INSERT INTO center_staff (center_id, name, position, fulltime, tech_manager, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(center_id)
+                .bind(name)
+                .bind(position)
+                .bind(i64::from(*fulltime))
+                .bind(i64::from(*tech_manager))
+                .bind(&ts)
+                .execute(&mut *conn)
+                .await?;
+        }
+        FileEdit::AddEquipment { name, value_yuan } => {
+            sqlx::query("INSERT INTO center_equipment (center_id, name, value_yuan, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(center_id)
+                .bind(name)
+                .bind(value_yuan)
+                .bind(&ts)
+                .execute(&mut *conn)
+                .await?;
+        }
+        FileEdit::AddFinance { kind, year, name, amount_yuan } => {
+            if *kind == "special_funds" {
+                let dup: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM center_finances WHERE center_id = $1 AND kind = 'special_funds' AND year = $2")
+                    .bind(center_id)
+                    .bind(year)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                if dup > 0 {
+                    return Err(StoreError::Duplicate { field: "year" });
+                }
+            }
+            sqlx::query("INSERT INTO center_finances (center_id, kind, year, name, amount_yuan, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(center_id)
+                .bind(*kind)
+                .bind(year)
+                .bind(name)
+                .bind(amount_yuan)
+                .bind(&ts)
+                .execute(&mut *conn)
+                .await?;
+        }
+        FileEdit::AddAdvisor { expert_id } => {
+            sqlx::query("INSERT INTO center_advisors (center_id, expert_id, added_at) VALUES ($1, $2, $3)")
+                .bind(center_id)
+                .bind(expert_id)
+                .bind(&ts)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { field: "expert_id" },
+                    sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+                    _ => StoreError::Db(e),
+                })?;
+        }
+        FileEdit::Declare { code, value } => {
+            sqlx::query("DELETE FROM center_declarations WHERE center_id = $1 AND criterion_code = $2")
+                .bind(center_id)
+                .bind(code)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("INSERT INTO center_declarations (center_id, criterion_code, value, updated_at) VALUES ($1, $2, $3, $4)")
+                .bind(center_id)
+                .bind(code)
+                .bind(i64::from(*value))
+                .bind(&ts)
+                .execute(&mut *conn)
+                .await?;
+        }
+        FileEdit::Remove { list, id } => {
+            let sql = match *list {
+                "staff" => "DELETE FROM center_staff WHERE center_id = $1 AND id = $2",
+                "equipment" => "DELETE FROM center_equipment WHERE center_id = $1 AND id = $2",
+                "finance" => "DELETE FROM center_finances WHERE center_id = $1 AND id = $2",
+                "advisor" => "DELETE FROM center_advisors WHERE center_id = $1 AND expert_id = $2",
+                "document" => "DELETE FROM center_documents WHERE center_id = $1 AND id = $2",
+                _ => return Err(StoreError::NotFound),
+            };
+            let done = sqlx::query(sql).bind(center_id).bind(id).execute(&mut *conn).await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+        }
+    }
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change { action: e.action(), entity_type: "center", entity_id: center_id.to_string(), before: None, after: Some(e.describe()), reason: None },
+    )
+    .await
+}
+
+/// Stores `content` content-addressed and attaches it to a center as evidence on `topic`.
+#[allow(clippy::too_many_arguments)]
+pub async fn attach_document(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    center_id: i64,
+    topic: &str,
+    filename: &str,
+    mime: &str,
+    content: &[u8],
+) -> StoreResult<Document> {
+    centers::touch(&mut *conn, center_id, None, now).await?;
+    let sha = hex::encode(Sha256::digest(content));
+    let ts = format_ts(now);
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM blobs WHERE sha256 = $1").bind(&sha).fetch_one(&mut *conn).await?;
+    if exists == 0 {
+        sqlx::query("INSERT INTO blobs (sha256, mime, size, content, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&sha)
+            .bind(mime)
+            .bind(content.len() as i64)
+            .bind(content.to_vec())
+            .bind(&ts)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO center_documents (center_id, topic, filename, sha256, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(center_id)
+    .bind(topic)
+    .bind(filename)
+    .bind(&sha)
+    .bind(actor.user_id)
+    .bind(&ts)
+    .fetch_one(&mut *conn)
+    .await?;
+    let doc = Document {
+        id,
+        topic: topic.to_owned(),
+        filename: filename.to_owned(),
+        sha256: sha.clone(),
+        mime: mime.to_owned(),
+        size: content.len() as i64,
+        uploaded_at: ts,
+    };
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change {
+            action: "center.document.attach",
+            entity_type: "center",
+            entity_id: center_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"document_id": id, "topic": topic, "filename": filename, "sha256": sha, "size": content.len()})),
+            reason: None,
+        },
+    )
+    .await?;
+    Ok(doc)
+}
+
+/// A document's content, if it belongs to the center.
+pub async fn document_content(pool: &AnyPool, center_id: i64, document_id: i64) -> StoreResult<(Document, Vec<u8>)> {
+    #[derive(FromRow)]
+    struct Full {
+        id: i64,
+        topic: String,
+        filename: String,
+        sha256: String,
+        mime: String,
+        size: i64,
+        uploaded_at: String,
+        content: Vec<u8>,
+    }
+    let f: Full = sqlx::query_as(
+        "SELECT d.id, d.topic, d.filename, d.sha256, b.mime, b.size, d.uploaded_at, b.content FROM center_documents d \
+         JOIN blobs b ON b.sha256 = d.sha256 WHERE d.center_id = $1 AND d.id = $2",
+    )
+    .bind(center_id)
+    .bind(document_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok((
+        Document { id: f.id, topic: f.topic, filename: f.filename, sha256: f.sha256, mime: f.mime, size: f.size, uploaded_at: f.uploaded_at },
+        f.content,
+    ))
+}
+
+/// The summary the eligibility criteria read, for one center or (with `None`)
+/// every center, in a fixed number of grouped queries whatever the count.
+pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMap<i64, CenterRecords>> {
+    let mut out: BTreeMap<i64, CenterRecords> = BTreeMap::new();
+    let base: Vec<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, fields, floor_area_m2 FROM centers WHERE ($1 IS NULL OR id = $1)")
+            .bind(center)
+            .fetch_all(pool)
+            .await?;
+    for (id, fields, area) in base {
+        let fields: Vec<String> = serde_json::from_str(&fields).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        out.insert(id, CenterRecords { fields, floor_area_m2: area, ..Default::default() });
+    }
+    let library: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT center_id, COUNT(*) FROM research_results WHERE center_id IS NOT NULL AND ($1 IS NULL OR center_id = $1) \
+         AND state IN ('admitted', 'verifying', 'verified', 'handed_off', 'stopped') GROUP BY center_id",
+    )
+    .bind(center)
+    .fetch_all(pool)
+    .await?;
+    for (id, n) in library {
+        if let Some(r) = out.get_mut(&id) {
+            r.library_projects = n;
+        }
+    }
+    let outcomes: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT r.center_id, \
+         COUNT(DISTINCT CASE WHEN o.kind IN ('prototype', 'product') THEN r.id END), \
+         COUNT(DISTINCT CASE WHEN o.kind = 'landed_transfer' THEN r.id END), \
+         COUNT(DISTINCT CASE WHEN r.state IN ('verified', 'handed_off') AND o.kind IN ('service_contract', \
+             'patent_after_prototype', 'equity_financing', 'licence_transfer', 'company_incubated') THEN r.id END), \
+         CAST(COALESCE(SUM(CASE WHEN o.kind = 'service_contract' THEN o.amount_yuan ELSE 0 END), 0) AS BIGINT) \
+         FROM result_outcomes o JOIN research_results r ON r.id = o.result_id \
+         WHERE r.center_id IS NOT NULL AND ($1 IS NULL OR r.center_id = $1) GROUP BY r.center_id",
+    )
+    .bind(center)
+    .fetch_all(pool)
+    .await?;
+    for (id, proto, landed, qualifying, income) in outcomes {
+        if let Some(r) = out.get_mut(&id) {
+            r.prototyped_or_productized = proto;
+            r.landed_projects = landed;
+            r.qualifying_completed_verifications = qualifying;
+            r.service_income_yuan = income;
+        }
+    }
+    let advisors: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT a.center_id, COUNT(*), CAST(SUM(CASE WHEN e.org_id <> c.host_org_id THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM center_advisors a JOIN experts e ON e.id = a.expert_id JOIN centers c ON c.id = a.center_id \
+         WHERE ($1 IS NULL OR a.center_id = $1) GROUP BY a.center_id",
+    )
+    .bind(center)
+    .fetch_all(pool)
+    .await?;
+    for (id, n, external) in advisors {
+        if let Some(r) = out.get_mut(&id) {
+            r.advisory_experts = n;
+            r.advisory_external = external;
+        }
+    }
+    let staff: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT center_id, COUNT(*), CAST(SUM(fulltime) AS BIGINT), CAST(SUM(tech_manager) AS BIGINT), \
+         CAST(SUM(fulltime * tech_manager) AS BIGINT) FROM center_staff WHERE ($1 IS NULL OR center_id = $1) GROUP BY center_id",
+    )
+    .bind(center)
+    .fetch_all(pool)
+    .await?;
+    for (id, n, fulltime, tm, ft_tm) in staff {
+        if let Some(r) = out.get_mut(&id) {
+            r.staff = n;
+            r.fulltime_staff = fulltime;
+            r.tech_managers = tm;
+            r.fulltime_tech_managers = ft_tm;
+        }
+    }
+    let equipment: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT center_id, CAST(SUM(value_yuan) AS BIGINT) FROM center_equipment WHERE ($1 IS NULL OR center_id = $1) GROUP BY center_id",
+    )
+    .bind(center)
+    .fetch_all(pool)
+    .await?;
+    for (id, v) in equipment {
+        if let Some(r) = out.get_mut(&id) {
+            r.equipment_value_yuan = v;
+        }
+    }
+    let finances: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT center_id, kind, year, amount_yuan FROM center_finances WHERE ($1 IS NULL OR center_id = $1)",
+    )
+    .bind(center)
+    .fetch_all(pool)
+    .await?;
+    for (id, kind, year, amount) in finances {
+        if let Some(r) = out.get_mut(&id) {
+            match (kind.as_str(), year) {
+                ("special_funds", Some(y)) => {
+                    *r.special_funds_by_year.entry(y as i32).or_default() += amount;
+                }
+                ("fund", _) => r.fund_size_yuan = Some(r.fund_size_yuan.unwrap_or(0) + amount),
+                _ => {}
+            }
+        }
+    }
+    let topics: Vec<(i64, String)> =
+        sqlx::query_as("SELECT DISTINCT center_id, topic FROM center_documents WHERE ($1 IS NULL OR center_id = $1)")
+            .bind(center)
+            .fetch_all(pool)
+            .await?;
+    for (id, topic) in topics {
+        if let Some(r) = out.get_mut(&id) {
+            r.evidence_topics.insert(topic);
+        }
+    }
+    let declared: Vec<(i64, String, i64)> =
+        sqlx::query_as("SELECT center_id, criterion_code, value FROM center_declarations WHERE ($1 IS NULL OR center_id = $1)")
+            .bind(center)
+            .fetch_all(pool)
+            .await?;
+    for (id, code, value) in declared {
+        if let Some(r) = out.get_mut(&id) {
+            r.declarations.insert(code, value != 0);
+        }
+    }
+    Ok(out)
+}
+
+/// The summary for one center.
+pub async fn records_of(pool: &AnyPool, center_id: i64) -> StoreResult<CenterRecords> {
+    records(pool, Some(center_id)).await?.remove(&center_id).ok_or(StoreError::NotFound)
+}

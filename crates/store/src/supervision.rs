@@ -1,0 +1,500 @@
+//! Supervision of the registry (动态管理): every status change of a center
+//! with actor, reason and article; recognition's effect on the center;
+//! major-change reports; revocation and its bar on re-applying; pilot
+//! platforms' re-evaluation.
+
+use crate::audit::{self, Change};
+use crate::centers::{self, snapshot, Center};
+use crate::{format_ts, Actor, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use pocnet_domain::center::{CenterLevel, CenterStage};
+use pocnet_domain::supervision::CenterStatus;
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+/// A status change of a center.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct CenterEvent {
+    /// When (UTC).
+    pub at: String,
+    /// Who (username or `system:…`).
+    pub actor_label: String,
+    /// What, e.g. `recognize`, `revoke`.
+    pub action: String,
+    /// Before.
+    pub from_value: String,
+    /// After.
+    pub to_value: String,
+    /// Why.
+    pub reason: String,
+    /// The article it rests on.
+    pub article: String,
+}
+
+/// The history of a center, oldest first.
+pub async fn events(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<CenterEvent>> {
+    Ok(sqlx::query_as(
+        "SELECT at, actor_label, action, from_value, to_value, reason, article FROM center_events WHERE center_id = $1 ORDER BY id",
+    )
+    .bind(center_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// What a status change is.
+pub struct Event<'a> {
+    /// Action code.
+    pub action: &'a str,
+    /// Before.
+    pub from: String,
+    /// After.
+    pub to: String,
+    /// Why.
+    pub reason: &'a str,
+    /// Article.
+    pub article: &'a str,
+}
+
+async fn record_event(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    center_id: i64,
+    before: &Center,
+    e: &Event<'_>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO center_events (center_id, at, actor_id, actor_label, action, from_value, to_value, reason, article) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(center_id)
+    .bind(format_ts(now))
+    .bind(actor.user_id)
+    .bind(&actor.label)
+    .bind(e.action)
+    .bind(&e.from)
+    .bind(&e.to)
+    .bind(e.reason)
+    .bind(e.article)
+    .execute(&mut *conn)
+    .await?;
+    let after = centers::get(&mut *conn, center_id).await?;
+    let reason = format!("{}（依据：{}）", e.reason, e.article);
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change {
+            action: &format!("center.{}", e.action),
+            entity_type: "center",
+            entity_id: center_id.to_string(),
+            before: Some(snapshot(before)),
+            after: Some(snapshot(&after)),
+            reason: Some(&reason),
+        },
+    )
+    .await
+}
+
+/// What approval of an application does to its center.
+pub struct Recognition<'a> {
+    /// The official name.
+    pub name: &'a str,
+    /// Stage granted (创建中 or 已认定).
+    pub stage: CenterStage,
+    /// Level of the profile.
+    pub level: CenterLevel,
+    /// Profile id.
+    pub profile_id: &'a str,
+    /// Day of the decision.
+    pub on: &'a str,
+    /// Certificate number prefix, e.g. `温州市概认〔2026〕`.
+    pub certificate_prefix: &'a str,
+    /// Pilot platforms: first re-evaluation due.
+    pub reevaluation_due: Option<String>,
+    /// Article of the procedure.
+    pub article: &'a str,
+}
+
+/// Applies an approval to the center: name, stage, level, certificate.
+pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, center_id: i64, r: &Recognition<'_>) -> StoreResult<Center> {
+    let before = centers::get(&mut *conn, center_id).await?;
+    let seq: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM centers WHERE certificate_no LIKE $1")
+        .bind(format!("{}%", r.certificate_prefix))
+        .fetch_one(&mut *conn)
+        .await?;
+    let certificate = format!("{}{:03}号", r.certificate_prefix, seq + 1);
+    let recognized_on = (r.stage != CenterStage::Creating).then_some(r.on);
+    sqlx::query(
+        "UPDATE centers SET name = $1, stage = $2, level = $3, profile_id = $4, certificate_no = $5, \
+         recognized_on = COALESCE($6, recognized_on), reevaluation_due = $7, status = 'active', version = version + 1, updated_at = $8 WHERE id = $9",
+    )
+    .bind(r.name)
+    .bind(r.stage.as_str())
+    .bind(r.level.as_str())
+    .bind(r.profile_id)
+    .bind(&certificate)
+    .bind(recognized_on)
+    .bind(&r.reevaluation_due)
+    .bind(format_ts(now))
+    .bind(center_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::on_unique("name"))?;
+    let e = Event {
+        action: "recognize",
+        from: format!("{}·{}", before.stage.label_zh(), before.level.label_zh()),
+        to: format!("{}·{}（{}）", r.stage.label_zh(), r.level.label_zh(), certificate),
+        reason: "公示期满无异议，予以通过",
+        article: r.article,
+    };
+    record_event(conn, actor, now, center_id, &before, &e).await?;
+    centers::get(&mut *conn, center_id).await
+}
+
+/// Sets a center's status (revoked, terminated) or stage, recording why.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    center_id: i64,
+    status: CenterStatus,
+    action: &str,
+    reason: &str,
+    article: &str,
+) -> StoreResult<Center> {
+    let before = centers::get(&mut *conn, center_id).await?;
+    if before.status != CenterStatus::Active {
+        return Err(StoreError::VersionConflict { expected: before.version });
+    }
+    sqlx::query("UPDATE centers SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND status = 'active'")
+        .bind(status.as_str())
+        .bind(format_ts(now))
+        .bind(center_id)
+        .execute(&mut *conn)
+        .await?;
+    let e = Event { action, from: before.status.label_zh().into(), to: status.label_zh().into(), reason, article };
+    record_event(conn, actor, now, center_id, &before, &e).await?;
+    centers::get(&mut *conn, center_id).await
+}
+
+/// Changes a center's stage (e.g. to key cultivation) or level, recording why.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_stage_level(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    center_id: i64,
+    version: i64,
+    stage: CenterStage,
+    level: CenterLevel,
+    reason: &str,
+    article: &str,
+) -> StoreResult<Center> {
+    let before = centers::get(&mut *conn, center_id).await?;
+    let done = sqlx::query("UPDATE centers SET stage = $1, level = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5")
+        .bind(stage.as_str())
+        .bind(level.as_str())
+        .bind(format_ts(now))
+        .bind(center_id)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: version });
+    }
+    let e = Event {
+        action: "regrade",
+        from: format!("{}·{}", before.stage.label_zh(), before.level.label_zh()),
+        to: format!("{}·{}", stage.label_zh(), level.label_zh()),
+        reason,
+        article,
+    };
+    record_event(conn, actor, now, center_id, &before, &e).await?;
+    centers::get(&mut *conn, center_id).await
+}
+
+/// A revocation and its bar.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct RevocationRecord {
+    /// Id.
+    pub id: i64,
+    /// Center.
+    pub center_id: i64,
+    /// Host unit barred.
+    pub host_org_id: i64,
+    /// Reason code from the profile.
+    pub reason_code: String,
+    /// Reason as worded.
+    pub reason_label: String,
+    /// Article.
+    pub article: String,
+    /// Details given.
+    pub details: String,
+    /// Day revoked.
+    pub revoked_on: String,
+    /// First day the host may apply again (equal to `revoked_on` without a bar).
+    pub may_apply_from: String,
+}
+
+/// Revokes a center and records the bar on its host.
+#[allow(clippy::too_many_arguments)]
+pub async fn revoke(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    center_id: i64,
+    reason_code: &str,
+    reason_label: &str,
+    article: &str,
+    details: &str,
+    revoked_on: &str,
+    may_apply_from: &str,
+) -> StoreResult<Center> {
+    let center = centers::get(&mut *conn, center_id).await?;
+    sqlx::query(
+        "INSERT INTO revocations (center_id, host_org_id, reason_code, reason_label, article, details, revoked_on, may_apply_from, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(center_id)
+    .bind(center.host_org_id)
+    .bind(reason_code)
+    .bind(reason_label)
+    .bind(article)
+    .bind(details)
+    .bind(revoked_on)
+    .bind(may_apply_from)
+    .bind(actor.user_id)
+    .bind(format_ts(now))
+    .execute(&mut *conn)
+    .await?;
+    let reason = format!("{reason_label}：{details}");
+    set_status(conn, actor, now, center_id, CenterStatus::Revoked, "revoke", &reason, article).await
+}
+
+/// The bar in force on a host unit on `today` (YYYY-MM-DD), if any: the latest one.
+pub async fn bar_on(pool: &AnyPool, host_org_id: i64, today: &str) -> StoreResult<Option<RevocationRecord>> {
+    Ok(sqlx::query_as(
+        "SELECT id, center_id, host_org_id, reason_code, reason_label, article, details, revoked_on, may_apply_from FROM revocations \
+         WHERE host_org_id = $1 AND may_apply_from > $2 ORDER BY may_apply_from DESC LIMIT 1",
+    )
+    .bind(host_org_id)
+    .bind(today)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The revocations of a center.
+pub async fn revocations(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<RevocationRecord>> {
+    Ok(sqlx::query_as(
+        "SELECT id, center_id, host_org_id, reason_code, reason_label, article, details, revoked_on, may_apply_from FROM revocations \
+         WHERE center_id = $1 ORDER BY id",
+    )
+    .bind(center_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A major-change report.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct ChangeReport {
+    /// Id.
+    pub id: i64,
+    /// Center.
+    pub center_id: i64,
+    /// Kind code.
+    pub kind: String,
+    /// Day of the change.
+    pub change_date: String,
+    /// Last day to report, when the policy sets one.
+    pub due_on: Option<String>,
+    /// Day reported.
+    pub reported_on: String,
+    /// 1 if reported after the deadline.
+    pub overdue: i64,
+    /// What changed.
+    pub description: String,
+    /// `keep` or `revoke`, once decided.
+    pub decision: Option<String>,
+    /// Why.
+    pub decision_reason: String,
+    /// When decided.
+    pub decided_at: Option<String>,
+    /// Optimistic-lock version.
+    pub version: i64,
+}
+
+const CHANGE_SELECT: &str = "SELECT id, center_id, kind, change_date, due_on, reported_on, overdue, description, decision, \
+    decision_reason, decided_at, version FROM change_reports";
+
+/// Files a change report.
+#[allow(clippy::too_many_arguments)]
+pub async fn file_change(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    center_id: i64,
+    kind: &str,
+    change_date: &str,
+    due_on: Option<&str>,
+    reported_on: &str,
+    overdue: bool,
+    description: &str,
+) -> StoreResult<ChangeReport> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO change_reports (center_id, kind, change_date, due_on, reported_on, overdue, description, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(center_id)
+    .bind(kind)
+    .bind(change_date)
+    .bind(due_on)
+    .bind(reported_on)
+    .bind(i64::from(overdue))
+    .bind(description)
+    .bind(actor.user_id)
+    .bind(format_ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(
+        &mut *conn,
+        actor,
+        now,
+        Change {
+            action: "center.change_report",
+            entity_type: "center",
+            entity_id: center_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"report_id": id, "kind": kind, "change_date": change_date, "overdue": overdue})),
+            reason: Some(description),
+        },
+    )
+    .await?;
+    change(&mut *conn, id).await
+}
+
+/// Reads one change report.
+pub async fn change<'e, E>(executor: E, id: i64) -> StoreResult<ChangeReport>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as(&format!("{CHANGE_SELECT} WHERE id = $1")).bind(id).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
+}
+
+/// Change reports of one center, or of all (with `None`), newest first.
+pub async fn changes(pool: &AnyPool, center_id: Option<i64>) -> StoreResult<Vec<ChangeReport>> {
+    Ok(sqlx::query_as(&format!("{CHANGE_SELECT} WHERE ($1 IS NULL OR center_id = $1) ORDER BY id DESC"))
+        .bind(center_id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Records the bureau's decision on a change report.
+pub async fn decide_change(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    version: i64,
+    decision: &str,
+    reason: &str,
+) -> StoreResult<ChangeReport> {
+    let done = sqlx::query(
+        "UPDATE change_reports SET decision = $1, decision_reason = $2, decided_by = $3, decided_at = $4, version = version + 1 \
+         WHERE id = $5 AND version = $6 AND decision IS NULL",
+    )
+    .bind(decision)
+    .bind(reason)
+    .bind(actor.user_id)
+    .bind(format_ts(now))
+    .bind(id)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: version });
+    }
+    let r = change(&mut *conn, id).await?;
+    audit::record(
+        &mut *conn,
+        actor,
+        now,
+        Change {
+            action: "center.change_decision",
+            entity_type: "center",
+            entity_id: r.center_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"report_id": id, "decision": decision})),
+            reason: Some(reason),
+        },
+    )
+    .await?;
+    Ok(r)
+}
+
+/// A re-evaluation of a pilot platform.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Reevaluation {
+    /// Day evaluated.
+    pub evaluated_on: String,
+    /// `pass` or `fail`.
+    pub result: String,
+    /// Comments.
+    pub comments: String,
+    /// The next one due (after a pass).
+    pub next_due: Option<String>,
+    /// Recorded (UTC).
+    pub recorded_at: String,
+}
+
+/// Records a re-evaluation and moves the due date.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_reevaluation(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    center_id: i64,
+    evaluated_on: &str,
+    result: &str,
+    comments: &str,
+    next_due: Option<&str>,
+    article: &str,
+) -> StoreResult<Center> {
+    let before = centers::get(&mut *conn, center_id).await?;
+    sqlx::query(
+        "INSERT INTO reevaluations (center_id, evaluated_on, result, comments, next_due, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(center_id)
+    .bind(evaluated_on)
+    .bind(result)
+    .bind(comments)
+    .bind(next_due)
+    .bind(actor.user_id)
+    .bind(format_ts(now))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE centers SET reevaluation_due = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+        .bind(next_due)
+        .bind(format_ts(now))
+        .bind(center_id)
+        .execute(&mut *conn)
+        .await?;
+    let e = Event {
+        action: "reevaluate",
+        from: before.reevaluation_due.clone().map(|d| format!("复评到期 {d}")).unwrap_or_default(),
+        to: format!("复评{}（{}）", if result == "pass" { "通过" } else { "不通过" }, evaluated_on),
+        reason: comments,
+        article,
+    };
+    record_event(conn, actor, now, center_id, &before, &e).await?;
+    centers::get(&mut *conn, center_id).await
+}
+
+/// The re-evaluations of a center.
+pub async fn reevaluations(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<Reevaluation>> {
+    Ok(sqlx::query_as("SELECT evaluated_on, result, comments, next_due, recorded_at FROM reevaluations WHERE center_id = $1 ORDER BY id")
+        .bind(center_id)
+        .fetch_all(pool)
+        .await?)
+}
