@@ -12,11 +12,14 @@ pub mod profile;
 mod tests;
 
 pub use criteria::{evaluate, Comparison, CriterionResult, Fact, FactSet, Observed, Outcome};
-pub use profile::{Profile, Problem, StageKind};
+pub use profile::{Profile, Problem, Reevaluation, SiteVisitRule, Stage, StageKind};
 
 /// The profiles shipped with pocnet: (id, file text). A bureau adds its own as
 /// files in the data directory's `policies/` folder.
 pub const SHIPPED: &[(&str, &str)] = &[
     ("wenzhou-municipal-2025", include_str!("../../../../policies/wenzhou-municipal-2025.toml")),
     ("urumqi-2026", include_str!("../../../../policies/urumqi-2026.toml")),
+    ("zhejiang-provincial-2025", include_str!("../../../../policies/zhejiang-provincial-2025.toml")),
+    ("zhejiang-pilot-platform-2025", include_str!("../../../../policies/zhejiang-pilot-platform-2025.toml")),
+    ("shanghai-platform-2025", include_str!("../../../../policies/shanghai-platform-2025.toml")),
 ];

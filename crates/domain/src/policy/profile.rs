@@ -2,7 +2,7 @@
 
 use super::criteria::{Comparison, Condition, Criterion, Fact};
 use crate::calendar::{CalendarError, HolidayCalendar};
-use crate::center::{CenterKind, CenterLevel};
+use crate::center::{CenterKind, CenterLevel, CenterStage};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -35,6 +35,58 @@ string_enum! {
         /// 认定
         Recognition => ("recognition", "认定"),
     }
+}
+
+/// Whether the examining authority visits the site (现场考察) before deciding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteVisitRule {
+    /// No site visit (无需).
+    None,
+    /// At the examiners' discretion, e.g. "必要时进行现场考察" (可选).
+    Optional,
+    /// Always, e.g. "实地考察及综合评审" (必须).
+    Required,
+}
+
+impl SiteVisitRule {
+    /// Every value, in order.
+    pub const ALL: &'static [SiteVisitRule] = &[SiteVisitRule::None, SiteVisitRule::Optional, SiteVisitRule::Required];
+
+    /// The code used in profile files: `none`, `optional` or `required`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SiteVisitRule::None => "none",
+            SiteVisitRule::Optional => "optional",
+            SiteVisitRule::Required => "required",
+        }
+    }
+
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            SiteVisitRule::None => "无需",
+            SiteVisitRule::Optional => "可选",
+            SiteVisitRule::Required => "必须",
+        }
+    }
+
+    /// Parses a profile-file code.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|r| r.as_str() == code)
+    }
+}
+
+/// Periodic re-evaluation of a recognized center (复评), e.g. "两年一复评".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reevaluation {
+    /// Re-evaluated every this many years (at least 1).
+    pub every_years: u32,
+    /// Article.
+    pub article: String,
+    /// How the wording is read.
+    pub reading: String,
 }
 
 /// The naming pattern (命名规则): prefix + the applicant's part + suffix.
@@ -89,9 +141,9 @@ pub struct Evaluation {
     pub article: String,
     /// How the bands are read.
     pub reading: String,
-    /// Revoke after this many consecutive unqualified years.
+    /// Revoke after this many consecutive unqualified years; 0 when the policy sets no such rule.
     pub revoke_after_consecutive_unqualified: u32,
-    /// Years of rectification granted after an unqualified result.
+    /// Years of rectification granted after an unqualified result (0: none set).
     pub rectification_years: u32,
     /// Whether refusing to be evaluated revokes.
     pub revoke_if_refused: bool,
@@ -145,6 +197,16 @@ pub struct Stage {
     pub kind: StageKind,
     /// Chinese label.
     pub label: String,
+    /// Whether the county/district S&T department (or the recommending local
+    /// authority) reviews and recommends before the deciding authority.
+    pub county_review: bool,
+    /// Whether the examiners visit the site.
+    pub site_visit: SiteVisitRule,
+    /// The stage a center reaches when the application is approved:
+    /// `Creating` (创建名单) or `Recognized` (认定), never `KeyCultivation`.
+    pub grants: CenterStage,
+    /// The article laying down the procedure.
+    pub procedure_article: String,
     /// Criteria.
     pub criteria: Vec<Criterion>,
 }
@@ -184,6 +246,8 @@ pub struct Profile {
     pub catalogue: Vec<CatalogueField>,
     /// Stages.
     pub stages: Vec<Stage>,
+    /// Periodic re-evaluation, if the policy sets one (required for pilot platforms).
+    pub reevaluation: Option<Reevaluation>,
 }
 
 #[derive(Deserialize)]
@@ -207,6 +271,15 @@ struct RawProfile {
     #[serde(default)]
     catalogue: Vec<Spanned<RawField>>,
     stage: Vec<Spanned<RawStage>>,
+    reevaluation: Option<Spanned<RawReevaluation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReevaluation {
+    every_years: Spanned<u32>,
+    article: Spanned<String>,
+    reading: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -225,6 +298,10 @@ struct RawField {
 struct RawStage {
     kind: Spanned<String>,
     label: String,
+    county_review: bool,
+    site_visit: Spanned<String>,
+    grants: Spanned<String>,
+    procedure_article: Spanned<String>,
     criterion: Vec<Spanned<RawCriterion>>,
 }
 
@@ -405,6 +482,41 @@ impl Profile {
             if stages.iter().any(|x: &Stage| x.kind == kind) {
                 c.at(kind_span.clone(), format!("stage {kind} appears twice"));
             }
+            let site_visit = SiteVisitRule::parse(rs.site_visit.get_ref()).unwrap_or_else(|| {
+                c.at(
+                    rs.site_visit.span(),
+                    format!("stage {kind}: site_visit `{}` must be none, optional or required", rs.site_visit.get_ref()),
+                );
+                SiteVisitRule::Optional
+            });
+            let expected_grant = match kind {
+                StageKind::Creation => CenterStage::Creating,
+                StageKind::Recognition => CenterStage::Recognized,
+            };
+            let grants = match CenterStage::parse(rs.grants.get_ref()) {
+                Ok(CenterStage::KeyCultivation) => {
+                    c.at(
+                        rs.grants.span(),
+                        format!("stage {kind}: grants `key_cultivation` is not reached by an application (重点培育 follows recognition); use creating or recognized"),
+                    );
+                    expected_grant
+                }
+                Ok(g) if g != expected_grant => {
+                    c.at(rs.grants.span(), format!("stage {kind}: grants `{g}`, but a {kind} stage grants `{expected_grant}`"));
+                    g
+                }
+                Ok(g) => g,
+                Err(_) => {
+                    c.at(rs.grants.span(), format!("stage {kind}: grants `{}` must be creating or recognized", rs.grants.get_ref()));
+                    expected_grant
+                }
+            };
+            if rs.procedure_article.get_ref().trim().is_empty() {
+                c.at(
+                    rs.procedure_article.span(),
+                    format!("stage {kind}: procedure_article is empty (cite the article laying down the procedure)"),
+                );
+            }
             let mut criteria: Vec<Criterion> = Vec::new();
             for cr in rs.criterion {
                 let span = cr.span();
@@ -443,7 +555,31 @@ impl Profile {
                     article: r.article,
                 });
             }
-            stages.push(Stage { kind, label: rs.label, criteria });
+            stages.push(Stage {
+                kind,
+                label: rs.label,
+                county_review: rs.county_review,
+                site_visit,
+                grants,
+                procedure_article: rs.procedure_article.into_inner(),
+                criteria,
+            });
+        }
+        let reevaluation = raw.reevaluation.map(|r| {
+            let r = r.into_inner();
+            if *r.every_years.get_ref() == 0 {
+                c.at(r.every_years.span(), "reevaluation.every_years must be at least 1");
+            }
+            if r.article.get_ref().trim().is_empty() {
+                c.at(r.article.span(), "reevaluation.article is empty (every rule cites its article)");
+            }
+            if r.reading.get_ref().trim().is_empty() {
+                c.at(r.reading.span(), "reevaluation.reading is empty (say how the wording is read)");
+            }
+            Reevaluation { every_years: r.every_years.into_inner(), article: r.article.into_inner(), reading: r.reading.into_inner() }
+        });
+        if center_kind == CenterKind::PilotPlatform && reevaluation.is_none() {
+            c.at(raw.center_kind.span(), "a pilot_platform profile needs a [reevaluation] table (复评周期)");
         }
         if c.problems.is_empty() {
             Ok(Profile {
@@ -463,6 +599,7 @@ impl Profile {
                 revocations,
                 catalogue,
                 stages,
+                reevaluation,
             })
         } else {
             c.problems.sort_by_key(|p| p.line);

@@ -2,9 +2,10 @@
 //! its threshold exactly as its comparison says.
 
 use super::criteria::{evaluate, Comparison, Declarations, Fact, FactSet, Observed, Outcome};
-use super::profile::{Profile, StageKind};
+use super::profile::{Problem, Profile, SiteVisitRule, StageKind};
 use super::SHIPPED;
 use crate::calendar::HolidayCalendar;
+use crate::center::{CenterKind, CenterStage};
 use chrono::NaiveDate;
 
 fn profile(id: &str) -> Profile {
@@ -32,23 +33,336 @@ fn every_shipped_profile_parses_and_cites_an_article_for_every_rule() {
     }
 }
 
+/// A figure that fails `op` against `threshold`.
+fn failing(op: Comparison, threshold: i64) -> i64 {
+    match op {
+        Comparison::AtLeast => threshold - 1,
+        Comparison::MoreThan => threshold,
+        Comparison::AtMost => threshold + 1,
+        Comparison::LessThan => threshold,
+    }
+}
+
 #[test]
-fn every_single_condition_criterion_flips_exactly_at_its_threshold() {
+fn every_numeric_condition_of_every_shipped_profile_flips_exactly_at_its_threshold() {
+    // Generic over SHIPPED: op and threshold come from the parsed file, so a new
+    // profile is covered without touching this test. For any_of criteria each
+    // condition is tried in turn while the others are held failing.
+    let mut checked = 0;
+    for (id, _) in SHIPPED {
+        let p = profile(id);
+        for stage in &p.stages {
+            for c in stage.criteria.iter().filter(|c| !c.declaration) {
+                assert!(!c.any_of.is_empty(), "{id} {} has no condition", c.code);
+                for (i, cond) in c.any_of.iter().enumerate() {
+                    let mut outcomes = Vec::new();
+                    for (delta, label) in [(-1, "below"), (0, "at"), (1, "above")] {
+                        let figure = cond.threshold + delta;
+                        let mut facts = FactSet::new();
+                        for (j, other) in c.any_of.iter().enumerate() {
+                            if j != i && other.fact != cond.fact {
+                                facts.insert(other.fact, Observed { value: failing(other.op, other.threshold), evidenced: true });
+                            }
+                        }
+                        facts.insert(cond.fact, Observed { value: figure, evidenced: true });
+                        let got = evaluate(std::slice::from_ref(c), &facts, &Declarations::new())[0].outcome;
+                        let holds = c.any_of.iter().any(|k| k.op.holds(facts[&k.fact].value, k.threshold));
+                        let want = if holds { Outcome::Met } else { Outcome::NotMet };
+                        assert_eq!(got, want, "{id} {} {} condition {i} {label} threshold", stage.kind, c.code);
+                        assert_eq!(
+                            got == Outcome::Met,
+                            cond.op.holds(figure, cond.threshold),
+                            "{id} {} {} condition {i} {label}: the outcome follows {}",
+                            stage.kind,
+                            c.code,
+                            cond.op.as_str()
+                        );
+                        outcomes.push(got);
+                    }
+                    assert!(outcomes.iter().any(|o| *o != outcomes[0]), "{id} {}: never flips", c.code);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no numeric condition checked");
+}
+
+#[test]
+fn every_declared_figure_needs_evidence_and_every_record_does_not() {
     for (id, _) in SHIPPED {
         let p = profile(id);
         for stage in &p.stages {
             for c in stage.criteria.iter().filter(|c| !c.declaration && c.any_of.len() == 1) {
                 let cond = &c.any_of[0];
-                for (delta, label) in [(-1, "below"), (0, "at"), (1, "above")] {
-                    let figure = cond.threshold + delta;
-                    let facts: FactSet = [(cond.fact, Observed { value: figure, evidenced: true })].into_iter().collect();
-                    let got = evaluate(std::slice::from_ref(c), &facts, &Declarations::new())[0].outcome;
-                    let want = if cond.op.holds(figure, cond.threshold) { Outcome::Met } else { Outcome::NotMet };
-                    assert_eq!(got, want, "{id} {} {} {label} threshold", stage.kind, c.code);
-                }
+                let Some(passing) =
+                    [cond.threshold, cond.threshold + 1, cond.threshold - 1].into_iter().find(|v| cond.op.holds(*v, cond.threshold))
+                else {
+                    panic!("{id} {}: nothing passes", c.code)
+                };
+                let facts: FactSet = [(cond.fact, Observed { value: passing, evidenced: false })].into_iter().collect();
+                let got = evaluate(std::slice::from_ref(c), &facts, &Declarations::new())[0].outcome;
+                let want = if cond.fact.from_records() { Outcome::Met } else { Outcome::MissingEvidence };
+                assert_eq!(got, want, "{id} {} {}", stage.kind, c.code);
+                let none = evaluate(std::slice::from_ref(c), &FactSet::new(), &Declarations::new())[0].outcome;
+                assert_eq!(none, Outcome::MissingEvidence, "{id} {} {} with no data", stage.kind, c.code);
             }
         }
     }
+}
+
+#[test]
+fn every_declaration_of_every_shipped_profile_needs_a_yes_with_evidence() {
+    let mut checked = 0;
+    for (id, _) in SHIPPED {
+        let p = profile(id);
+        for stage in &p.stages {
+            for c in stage.criteria.iter().filter(|c| c.declaration) {
+                assert!(c.any_of.is_empty(), "{id} {}", c.code);
+                let cases = [
+                    (None, Outcome::MissingEvidence, "nothing declared"),
+                    (Some((1, false)), Outcome::MissingEvidence, "yes without evidence"),
+                    (Some((1, true)), Outcome::Met, "yes with evidence"),
+                    (Some((0, true)), Outcome::NotMet, "no"),
+                    (Some((0, false)), Outcome::NotMet, "no, no evidence"),
+                ];
+                for (answer, want, label) in cases {
+                    let mut d = Declarations::new();
+                    if let Some((value, evidenced)) = answer {
+                        d.insert(c.code.clone(), Observed { value, evidenced });
+                    }
+                    let got = evaluate(std::slice::from_ref(c), &FactSet::new(), &d)[0].outcome;
+                    assert_eq!(got, want, "{id} {} {}: {label}", stage.kind, c.code);
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no declaration checked");
+}
+
+#[test]
+fn every_stage_grants_what_its_kind_reaches_and_cites_its_procedure() {
+    for (id, _) in SHIPPED {
+        let p = profile(id);
+        for s in &p.stages {
+            let want = match s.kind {
+                StageKind::Creation => CenterStage::Creating,
+                StageKind::Recognition => CenterStage::Recognized,
+            };
+            assert_eq!(s.grants, want, "{id} {}", s.kind);
+            assert!(!s.procedure_article.trim().is_empty(), "{id} {}", s.kind);
+        }
+        if p.center_kind == CenterKind::PilotPlatform {
+            assert!(p.reevaluation.as_ref().is_some_and(|r| r.every_years >= 1), "{id}");
+        }
+    }
+}
+
+#[test]
+fn the_shipped_profiles_are_the_five_seeds() {
+    let ids: Vec<&str> = SHIPPED.iter().map(|(id, _)| *id).collect();
+    for id in
+        ["wenzhou-municipal-2025", "urumqi-2026", "zhejiang-provincial-2025", "zhejiang-pilot-platform-2025", "shanghai-platform-2025"]
+    {
+        assert!(ids.contains(&id), "{id} not shipped");
+    }
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "duplicate id in SHIPPED");
+}
+
+#[test]
+fn urumqi_districts_review_creation_but_not_recognition() {
+    let p = profile("urumqi-2026");
+    let Some(creation) = p.stage(StageKind::Creation) else { panic!("creation stage") };
+    let Some(recognition) = p.stage(StageKind::Recognition) else { panic!("recognition stage") };
+    assert!(creation.county_review, "五(一)3 区(县)科技部门审核推荐");
+    assert!(!recognition.county_review, "五(二)1 依托单位直接申请认定");
+    assert_eq!(creation.site_visit, SiteVisitRule::Required, "五(一)4 实地考察");
+    assert_eq!(recognition.site_visit, SiteVisitRule::Optional);
+    assert_eq!((creation.grants, recognition.grants), (CenterStage::Creating, CenterStage::Recognized));
+    assert_eq!((creation.procedure_article.as_str(), recognition.procedure_article.as_str()), ("五(一)", "五(二)"));
+    assert!(p.reevaluation.is_none());
+
+    let wz = profile("wenzhou-municipal-2025");
+    let Some(rec) = wz.stage(StageKind::Recognition) else { panic!("recognition stage") };
+    assert!(rec.county_review, "三(三)");
+    assert_eq!(rec.site_visit, SiteVisitRule::Optional, "必要时进行现场考察");
+}
+
+#[test]
+fn zhejiang_pilot_platforms_are_reevaluated_every_two_years() {
+    let p = profile("zhejiang-pilot-platform-2025");
+    assert_eq!(p.center_kind, CenterKind::PilotPlatform);
+    let Some(r) = &p.reevaluation else { panic!("reevaluation") };
+    assert_eq!((r.every_years, r.article.as_str()), (2, "五"));
+    assert!(r.reading.contains("两年一复评"), "{}", r.reading);
+    assert_eq!(p.effective_from, d("2025-08-01"));
+    let fields: Vec<&str> = p.catalogue.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(fields.len(), 15, "{fields:?}");
+    for f in ["石化化工", "工业母机", "低空装备", "生物制造"] {
+        assert!(fields.contains(&f), "{f}");
+    }
+    assert!(p.evaluation.grades.iter().all(|g| g.min.is_none() && g.below.is_none()));
+    assert!(
+        p.evaluation.reading.contains("100万元") && p.evaluation.reading.contains("1000万元") && p.evaluation.reading.contains("3000万元")
+    );
+    let Some(rec) = p.stage(StageKind::Recognition) else { panic!("recognition stage") };
+    assert!(p.stage(StageKind::Creation).is_none());
+    for code in ["chief_expert", "expert_committee", "legal_entity", "dedicated_equipment", "project_management", "qualifications"] {
+        assert!(rec.criteria.iter().any(|c| c.code == code && c.declaration), "{code}");
+    }
+    // The plan sets no equipment value, so no numeric criterion on it.
+    assert!(rec.criteria.iter().all(|c| c.any_of.iter().all(|k| k.fact != Fact::EquipmentValueYuan)));
+}
+
+#[test]
+fn zhejiang_and_shanghai_name_and_notice_by_default_and_say_so() {
+    for (id, prefix, suffix, future) in [
+        ("zhejiang-provincial-2025", "浙江省", "概念验证中心", 3),
+        ("zhejiang-pilot-platform-2025", "浙江省", "中试平台", 3),
+        ("shanghai-platform-2025", "上海市", "概念验证平台", 11),
+    ] {
+        let p = profile(id);
+        assert_eq!((p.naming.prefix.as_str(), p.naming.suffix.as_str()), (prefix, suffix), "{id}");
+        assert!(p.naming.rule.contains("未规定") && p.naming.rule.contains("默认"), "{id}: {}", p.naming.rule);
+        assert_eq!((p.notice.days, p.notice.counting.as_str()), (5, "working_days"), "{id}");
+        assert!(p.notice.reading.contains("默认") && p.notice.reading.contains("并非"), "{id}: {}", p.notice.reading);
+        assert_eq!(p.catalogue.iter().filter(|f| f.future).count(), future, "{id}");
+        assert!(p.grade_for(90.0).is_none(), "{id} sets no score bands");
+        let Some(rec) = p.stage(StageKind::Recognition) else { panic!("{id} recognition") };
+        assert_eq!(rec.grants, CenterStage::Recognized, "{id}");
+        assert_eq!(rec.site_visit, SiteVisitRule::Optional, "{id}");
+    }
+    let zj = profile("zhejiang-provincial-2025");
+    assert!(zj.check_name("浙江省之江智能传感概念验证中心").is_ok());
+    let Some(rec) = zj.stage(StageKind::Recognition) else { panic!() };
+    assert!(rec.county_review);
+    let threshold =
+        |code: &str| rec.criteria.iter().find(|c| c.code == code).map(|c| (c.any_of[0].fact, c.any_of[0].op, c.any_of[0].threshold));
+    assert_eq!(threshold("advisory_experts"), Some((Fact::AdvisoryExperts, Comparison::AtLeast, 3)));
+    assert_eq!(threshold("library_projects"), Some((Fact::LibraryProjects, Comparison::AtLeast, 1)));
+    let sh = profile("shanghai-platform-2025");
+    let Some(rec) = sh.stage(StageKind::Recognition) else { panic!() };
+    assert!(!rec.county_review, "市级布局");
+    assert!(rec.criteria.iter().all(|c| c.declaration));
+    assert!(rec.criteria.iter().any(|c| c.code == "project_managers" && c.article == "三(五)"));
+    assert_eq!((sh.effective_from, sh.expires_on), (d("2025-07-10"), d("2027-12-31")));
+}
+
+#[test]
+fn site_visit_labels_and_codes() {
+    let cases = [
+        (SiteVisitRule::None, "none", "无需"),
+        (SiteVisitRule::Optional, "optional", "可选"),
+        (SiteVisitRule::Required, "required", "必须"),
+    ];
+    for (rule, code, zh) in cases {
+        assert_eq!((rule.as_str(), rule.label_zh()), (code, zh));
+        assert_eq!(SiteVisitRule::parse(code), Some(rule));
+        assert_eq!(serde_json::to_value(rule).ok(), Some(serde_json::Value::String(code.into())));
+    }
+    assert_eq!(SiteVisitRule::parse("sometimes"), None);
+}
+
+fn shipped_text(id: &str) -> &'static str {
+    let Some((_, text)) = SHIPPED.iter().find(|(i, _)| *i == id) else { panic!("no profile {id}") };
+    text
+}
+
+/// The 1-based line of the first occurrence of `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    let Some(at) = text.find(needle) else { panic!("`{needle}` not in the text") };
+    text[..at].matches('\n').count() + 1
+}
+
+fn problems_of(text: &str, id: &str) -> Vec<Problem> {
+    match Profile::parse(text, Some(id)) {
+        Ok(_) => panic!("{id}: must be refused"),
+        Err(p) => p,
+    }
+}
+
+#[test]
+fn each_bad_stage_or_reevaluation_value_is_one_problem_on_its_line() {
+    let wz = shipped_text("wenzhou-municipal-2025");
+    let uq = shipped_text("urumqi-2026");
+    let pilot = shipped_text("zhejiang-pilot-platform-2025");
+    let Some(start) = pilot.find("[reevaluation]") else { panic!() };
+    let Some(end) = pilot.find("[changes]") else { panic!() };
+    let without_reevaluation = format!("{}{}", &pilot[..start], &pilot[end..]);
+    // (profile id, amended text, the text on the problem's line, words of the message)
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "wenzhou-municipal-2025",
+            wz.replace("site_visit = \"optional\"", "site_visit = \"sometimes\""),
+            "site_visit = \"sometimes\"",
+            "site_visit `sometimes`",
+        ),
+        (
+            "wenzhou-municipal-2025",
+            wz.replace("grants = \"recognized\"", "grants = \"key_cultivation\""),
+            "grants = \"key_cultivation\"",
+            "key_cultivation",
+        ),
+        (
+            "wenzhou-municipal-2025",
+            wz.replace("grants = \"recognized\"", "grants = \"approved\""),
+            "grants = \"approved\"",
+            "grants `approved`",
+        ),
+        (
+            "urumqi-2026",
+            uq.replacen("grants = \"creating\"", "grants = \"recognized\"", 1),
+            "grants = \"recognized\"",
+            "a creation stage grants `creating`",
+        ),
+        (
+            "wenzhou-municipal-2025",
+            wz.replace("procedure_article = \"三(一)–(四)\"", "procedure_article = \" \""),
+            "procedure_article = \" \"",
+            "procedure_article is empty",
+        ),
+        ("zhejiang-pilot-platform-2025", without_reevaluation, "center_kind = \"pilot_platform\"", "[reevaluation]"),
+        (
+            "zhejiang-pilot-platform-2025",
+            pilot.replace("every_years = 2", "every_years = 0"),
+            "every_years = 0",
+            "every_years must be at least 1",
+        ),
+        (
+            "zhejiang-pilot-platform-2025",
+            pilot.replace("article = \"五\"\nreading", "article = \"\"\nreading"),
+            "article = \"\"\nreading",
+            "reevaluation.article is empty",
+        ),
+        // A missing key is reported by the TOML reader at its table's header.
+        ("urumqi-2026", uq.replacen("county_review = true\n", "", 1), "[[stage]]", "missing field `county_review`"),
+        ("urumqi-2026", uq.replacen("county_review = true", "county_review = \"yes\"", 1), "county_review = \"yes\"", "bool"),
+    ];
+    for (id, text, on_line, words) in cases {
+        let problems = problems_of(&text, id);
+        let want_line = line_of(&text, on_line);
+        assert_eq!(problems.len(), 1, "{id} `{on_line}`: {problems:?}");
+        assert!(problems[0].message.contains(words), "{id}: `{}` lacks `{words}`", problems[0].message);
+        assert_eq!(problems[0].line, Some(want_line), "{id} `{on_line}`: {problems:?}");
+    }
+}
+
+#[test]
+fn a_poc_center_profile_may_omit_reevaluation_and_may_set_one() {
+    let wz = shipped_text("wenzhou-municipal-2025");
+    assert!(profile("wenzhou-municipal-2025").reevaluation.is_none());
+    let with = format!("{wz}\n[reevaluation]\nevery_years = 3\narticle = \"四\"\nreading = \"三年一复评\"\n");
+    match Profile::parse(&with, Some("wenzhou-municipal-2025")) {
+        Ok(p) => assert_eq!(p.reevaluation.map(|r| r.every_years), Some(3)),
+        Err(e) => panic!("{e:?}"),
+    }
+    let unknown = format!("{wz}\n[reevaluation]\nevery_years = 3\narticle = \"四\"\nreading = \"r\"\nmonths = 1\n");
+    let problems = problems_of(&unknown, "wenzhou-municipal-2025");
+    assert!(problems.iter().all(|p| p.line.is_some()) && problems[0].message.contains("months"), "{problems:?}");
 }
 
 #[test]
