@@ -114,7 +114,7 @@ pub fn catalogue_codes(profile: &Profile) -> BTreeSet<String> {
 }
 
 /// The outcome of checking one center against one stage of one profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Eligibility {
     /// Profile id.
     pub profile_id: String,

@@ -1,7 +1,10 @@
 //! Settings of the web layer.
 
 use chrono::Duration;
+use pocnet_domain::calendar::HolidayCalendar;
+use pocnet_domain::policy::{Profile, SHIPPED};
 use pocnet_store::login_throttle::Limits;
+use std::sync::Arc;
 
 /// Settings of the web layer (the CLI fills them from flags and environment).
 #[derive(Debug, Clone)]
@@ -18,6 +21,22 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Whether demo mode is on (the login page then lists the demo accounts).
     pub demo: bool,
+    /// The policy profiles in effect (shipped, replaced or joined by the data directory's).
+    pub policies: Arc<Vec<Profile>>,
+    /// The working-day calendar (State Council schedule, or the data directory's).
+    pub calendar: Arc<HolidayCalendar>,
+    /// Largest evidence document accepted, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+/// The profiles shipped in the binary (each is tested to parse).
+pub fn shipped_policies() -> Vec<Profile> {
+    SHIPPED.iter().filter_map(|(id, text)| Profile::parse(text, Some(id)).ok()).collect()
+}
+
+/// The shipped State Council calendar (tested to parse); empty if it did not.
+pub fn shipped_calendar() -> HolidayCalendar {
+    HolidayCalendar::state_council().unwrap_or_else(|_| HolidayCalendar::empty())
 }
 
 impl Default for WebConfig {
@@ -29,6 +48,9 @@ impl Default for WebConfig {
             login_limits: Limits::default(),
             max_body_bytes: 1024 * 1024,
             demo: false,
+            policies: Arc::new(shipped_policies()),
+            calendar: Arc::new(shipped_calendar()),
+            max_upload_bytes: 10 * 1024 * 1024,
         }
     }
 }

@@ -59,6 +59,14 @@ pub enum AppError {
         /// The offending field, when one.
         field: Option<String>,
     },
+    /// A business rule refuses the request (422), e.g. a deadline passed.
+    #[error("{message}")]
+    Rule {
+        /// Stable code.
+        code: &'static str,
+        /// Chinese message.
+        message: String,
+    },
     /// Body too large (413).
     #[error("payload too large")]
     PayloadTooLarge,
@@ -127,11 +135,28 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<pocnet_domain::recognition::TransitionError> for AppError {
+    fn from(e: pocnet_domain::recognition::TransitionError) -> Self {
+        if e.code == "illegal_transition" {
+            AppError::Conflict { code: e.code, message: e.message, field: None }
+        } else if e.code == "action_not_allowed" {
+            AppError::Forbidden
+        } else {
+            AppError::Rule { code: e.code, message: e.message }
+        }
+    }
+}
+
 impl AppError {
+    /// A business-rule refusal.
+    pub fn rule(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Rule { code, message: message.into() }
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CsrfFailed => StatusCode::FORBIDDEN,
@@ -158,6 +183,7 @@ impl AppError {
             AppError::NotFound => ("not_found", "您访问的页面或记录不存在".into(), None),
             AppError::MethodNotAllowed => ("method_not_allowed", "不支持此请求方法".into(), None),
             AppError::Conflict { code, message, field } => (code, message.clone(), field.clone()),
+            AppError::Rule { code, message } => (code, message.clone(), None),
             AppError::PayloadTooLarge => ("payload_too_large", "提交的内容过大".into(), None),
             AppError::UnsupportedMediaType => {
                 ("unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）".into(), None)

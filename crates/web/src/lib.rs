@@ -65,6 +65,16 @@ impl AppState {
         self.inner.clock.now()
     }
 
+    /// Today in China (UTC+8): deadlines, notices and bars are counted in local days.
+    pub fn today(&self) -> chrono::NaiveDate {
+        (self.now() + chrono::Duration::hours(8)).date_naive()
+    }
+
+    /// The policy profile with this id, if loaded.
+    pub fn profile(&self, id: &str) -> Option<&pocnet_domain::policy::Profile> {
+        self.inner.config.policies.iter().find(|p| p.id == id)
+    }
+
     pub(crate) fn fallback_hash(&self) -> &str {
         &self.inner.fallback_hash
     }

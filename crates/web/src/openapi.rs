@@ -1,5 +1,8 @@
 //! The OpenAPI 3 document of every endpoint, served at `/api/v1/openapi.json`.
 
+use crate::routes::recognition::api as recognition;
+use crate::routes::registry::api as registry;
+use crate::routes::supervision::api as supervision;
 use crate::routes::{account, audit, auth, centers, dashboard, experts, health, orgs, results, users};
 use crate::AppState;
 use axum::routing::get;
@@ -21,13 +24,24 @@ use utoipa::{Modify, OpenApi};
         audit::api_list,
         experts::api_list,
         results::api_list,
+        registry::api_get, registry::api_create, registry::api_update, registry::api_file, registry::api_edit_file,
+        registry::api_upload, registry::api_document, registry::api_eligibility,
+        recognition::api_policies, recognition::api_policy, recognition::api_calls, recognition::api_call,
+        recognition::api_publish_call, recognition::api_applications, recognition::api_apply, recognition::api_application,
+        recognition::api_rename, recognition::api_step, recognition::api_assign, recognition::api_score,
+        recognition::api_site_visit, recognition::api_resolve, recognition::api_notices, recognition::api_object,
+        supervision::api_file_change, supervision::api_changes, supervision::api_decide, supervision::api_revoke,
+        supervision::api_reevaluate, supervision::api_regrade,
     ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),
     modifiers(&Security),
     tags(
         (name = "auth", description = "登录、会话与本人账号"),
         (name = "dashboard", description = "工作台"),
-        (name = "registry", description = "中心名录"),
+        (name = "registry", description = "中心名录与中心档案（团队、设备、资金、顾问专家、证明材料、条件核验）"),
+        (name = "policies", description = "政策配置（认定条件、命名规则、公示期、等次、撤销规则）"),
+        (name = "recognition", description = "申报通知、申报、审核推荐、专家评审、公示与异议、认定"),
+        (name = "supervision", description = "重大变化报告、撤销资格、中试平台复评、级别与阶段调整"),
         (name = "organisations", description = "单位管理（市科技局）"),
         (name = "users", description = "账号管理（市科技局）"),
         (name = "audit", description = "审计日志（市科技局）"),

@@ -139,7 +139,7 @@ pub type FactSet = BTreeMap<Fact, Observed>;
 pub type Declarations = BTreeMap<String, Observed>;
 
 /// How a criterion came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// 满足
@@ -162,7 +162,7 @@ impl Outcome {
 }
 
 /// The result of one criterion, with what it was judged on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CriterionResult {
     /// Criterion code.
     pub code: String,

@@ -8,7 +8,10 @@ pub mod dashboard;
 pub mod experts;
 pub mod health;
 pub mod orgs;
+pub mod recognition;
+pub mod registry;
 pub mod results;
+pub mod supervision;
 pub mod users;
 
 use crate::error::AppError;
@@ -28,6 +31,9 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(experts::router())
         .merge(results::router())
+        .merge(registry::router())
+        .merge(recognition::router())
+        .merge(supervision::router())
         .merge(crate::openapi::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

@@ -1,0 +1,249 @@
+//! JSON API of the recognition workflow.
+
+use super::*;
+use crate::auth::session::Auth;
+use crate::extract::{non_empty, ApiJson, ListParams, QueryParams};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Json;
+use pocnet_store::applications::ApplicationFilter;
+use pocnet_store::Paged;
+use std::net::SocketAddr;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/policies", get(api_policies))
+        .route("/api/v1/policies/{id}", get(api_policy))
+        .route("/api/v1/calls", get(api_calls).post(api_publish_call))
+        .route("/api/v1/calls/{id}", get(api_call))
+        .route("/api/v1/applications", get(api_applications).post(api_apply))
+        .route("/api/v1/applications/{id}", get(api_application).put(api_rename))
+        .route("/api/v1/applications/{id}/steps", post(api_step))
+        .route("/api/v1/applications/{id}/panel", post(api_assign))
+        .route("/api/v1/applications/{id}/scores", post(api_score))
+        .route("/api/v1/applications/{id}/site-visits", post(api_site_visit))
+        .route("/api/v1/objections/{id}/resolution", post(api_resolve))
+        .route("/api/v1/notices", get(api_notices))
+        .route("/api/v1/notices/{id}/objections", post(api_object))
+}
+
+/// The policy profiles in effect (public: the rules are public).
+#[utoipa::path(get, path = "/api/v1/policies", tag = "policies", responses((status = 200, body = Object)))]
+pub async fn api_policies(State(state): State<AppState>) -> Json<Vec<Profile>> {
+    Json(state.config().policies.as_ref().clone())
+}
+
+/// One policy profile with every criterion, reading and article.
+#[utoipa::path(get, path = "/api/v1/policies/{id}", tag = "policies",
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorEnvelope)))]
+pub async fn api_policy(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<Profile>> {
+    state.profile(&id).cloned().map(Json).ok_or(AppError::NotFound)
+}
+
+/// The calls for applications (public).
+#[utoipa::path(get, path = "/api/v1/calls", tag = "recognition", responses((status = 200, body = Vec<Call>)))]
+pub async fn api_calls(State(state): State<AppState>) -> AppResult<Json<Vec<Call>>> {
+    Ok(Json(calls::list(state.store().pool()).await?))
+}
+
+/// One call (public).
+#[utoipa::path(get, path = "/api/v1/calls/{id}", tag = "recognition",
+    responses((status = 200, body = Call), (status = 404, body = crate::error::ErrorEnvelope)))]
+pub async fn api_call(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Json<Call>> {
+    Ok(Json(calls::get(state.store().pool(), id).await?))
+}
+
+/// Publishes a call (bureau).
+#[utoipa::path(post, path = "/api/v1/calls", tag = "recognition", request_body = CallInput,
+    responses((status = 201, body = Call), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_publish_call(State(state): State<AppState>, me: CurrentUser, ApiJson(input): ApiJson<CallInput>) -> AppResult<Response> {
+    Ok((StatusCode::CREATED, Json(publish_call(&state, &me, &input).await?)).into_response())
+}
+
+/// Filters of the application list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ApplicationQuery {
+    /// State code.
+    pub state: Option<String>,
+    /// Call id.
+    pub call_id: Option<i64>,
+}
+
+impl ApplicationQuery {
+    pub(crate) fn filter(&self) -> AppResult<ApplicationFilter> {
+        Ok(ApplicationFilter {
+            state: non_empty(&self.state)
+                .map(|s| ApplicationState::parse(s).map_err(|_| FieldError::unknown_value("state", "申报状态")))
+                .transpose()?,
+            call_id: self.call_id,
+        })
+    }
+}
+
+/// Lists the applications the caller may see: the bureau all, a county its region's (submitted), an operator its own, an expert those it reviews.
+#[utoipa::path(get, path = "/api/v1/applications", tag = "recognition", params(ListParams, ApplicationQuery),
+    responses((status = 200, body = Vec<Application>), (status = 403, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_applications(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    QueryParams(p): QueryParams<ListParams>,
+    QueryParams(q): QueryParams<ApplicationQuery>,
+) -> AppResult<Json<Paged<Application>>> {
+    let scope = scope_for(&state, &me).await?;
+    Ok(Json(applications::list(state.store().pool(), scope, &q.filter()?, p.page()).await?))
+}
+
+/// Opens a draft application of one of the caller's centers under a call; the name must follow the profile's naming pattern.
+#[utoipa::path(post, path = "/api/v1/applications", tag = "recognition", request_body = ApplyInput,
+    responses((status = 201, body = Application), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_apply(State(state): State<AppState>, me: CurrentUser, ApiJson(input): ApiJson<ApplyInput>) -> AppResult<Response> {
+    Ok((StatusCode::CREATED, Json(apply(&state, &me, &input).await?)).into_response())
+}
+
+/// Reads an application with its eligibility, review chain, panel, site visits, objections and the steps the caller may take.
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "recognition",
+    responses((status = 200, body = ApplicationDetail), (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_application(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<ApplicationDetail>> {
+    Ok(Json(detail(&state, &me, id).await?))
+}
+
+/// Renaming, as sent.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RenameInput {
+    /// New name.
+    pub proposed_name: String,
+    /// Version read.
+    pub version: i64,
+}
+
+/// Renames a draft or returned application (its applicant).
+#[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "recognition", request_body = RenameInput,
+    responses((status = 200, body = Application), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_rename(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<RenameInput>) -> AppResult<Json<Application>> {
+    Ok(Json(rename(&state, &me, id, &input.proposed_name, input.version).await?))
+}
+
+/// Takes a step of the review chain (submit, withdraw, county_approve, county_return, county_reject, bureau_return, propose, publish_notice, approve, reject). Illegal steps answer 409, unmet preconditions 422, a stale version 409.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/steps", tag = "recognition", request_body = StepInput,
+    responses((status = 200, body = Application), (status = 403, body = crate::error::ErrorEnvelope), (status = 409, body = crate::error::ErrorEnvelope),
+        (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_step(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<StepInput>) -> AppResult<Json<Application>> {
+    Ok(Json(take_step(&state, &me, id, &input).await?))
+}
+
+/// Panel assignment, as sent.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AssignInput {
+    /// Library expert id.
+    pub expert_id: i64,
+}
+
+/// Puts an expert on the application's panel (bureau, during bureau review).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/panel", tag = "recognition", request_body = AssignInput,
+    responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AssignInput>) -> AppResult<StatusCode> {
+    assign_expert(&state, &me, id, input.expert_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records the calling expert's score (0–100) and comments.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/scores", tag = "recognition", request_body = ScoreInput,
+    responses((status = 204), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_score(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ScoreInput>) -> AppResult<StatusCode> {
+    score(&state, &me, id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records a site visit.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/site-visits", tag = "recognition", request_body = SiteVisitInput,
+    responses((status = 204), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_site_visit(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<SiteVisitInput>) -> AppResult<StatusCode> {
+    add_site_visit(&state, &me, id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Resolves an objection (bureau): `upheld` or `dismissed`.
+#[utoipa::path(post, path = "/api/v1/objections/{id}/resolution", tag = "recognition", request_body = ResolutionInput,
+    responses((status = 200, body = Objection), (status = 409, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_resolve(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ResolutionInput>) -> AppResult<Json<Objection>> {
+    Ok(Json(resolve_objection(&state, &me, id, &input).await?))
+}
+
+/// A public notice (公示) entry.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NoticeEntry {
+    /// Application id.
+    pub id: i64,
+    /// The name on the proposed list.
+    pub proposed_name: String,
+    /// Host unit.
+    pub host_org_name: String,
+    /// Call title.
+    pub call_title: String,
+    /// Creation or recognition.
+    pub kind: StageKind,
+    /// First day.
+    pub notice_start: String,
+    /// Last day.
+    pub notice_end: String,
+    /// Whether objections are accepted today.
+    pub open_for_objections: bool,
+    /// Outcome so far: in notice, approved or rejected.
+    pub state: ApplicationState,
+}
+
+/// The public notices (公示), newest first (public).
+pub async fn notices(state: &AppState) -> AppResult<Vec<NoticeEntry>> {
+    let today = state.today().to_string();
+    Ok(applications::public_notices(state.store().pool())
+        .await?
+        .into_iter()
+        .map(|a| {
+            let start = a.notice_start.clone().unwrap_or_default();
+            let end = a.notice_end.clone().unwrap_or_default();
+            NoticeEntry {
+                id: a.id,
+                open_for_objections: a.state == ApplicationState::InNotice && start <= today && today <= end,
+                proposed_name: a.proposed_name,
+                host_org_name: a.host_org_name,
+                call_title: a.call_title,
+                kind: a.kind,
+                notice_start: start,
+                notice_end: end,
+                state: a.state,
+            }
+        })
+        .collect())
+}
+
+/// The public notices (public).
+#[utoipa::path(get, path = "/api/v1/notices", tag = "recognition", responses((status = 200, body = Vec<NoticeEntry>)))]
+pub async fn api_notices(State(state): State<AppState>) -> AppResult<Json<Vec<NoticeEntry>>> {
+    Ok(Json(notices(&state).await?))
+}
+
+/// Files an objection against an entry of a running notice (anyone, no login).
+#[utoipa::path(post, path = "/api/v1/notices/{id}/objections", tag = "recognition", request_body = ObjectionInput,
+    responses((status = 201, description = "异议已受理"), (status = 422, body = crate::error::ErrorEnvelope)))]
+pub async fn api_object(
+    State(state): State<AppState>,
+    _auth: Auth,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<ObjectionInput>,
+) -> AppResult<Response> {
+    let o = file_objection(&state, Some(addr.ip().to_string()), id, &input).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": o.id, "filed_at": o.filed_at, "status": o.status}))).into_response())
+}

@@ -1,0 +1,548 @@
+//! The recognition workflow (创建/认定): calls (申报通知), applications and
+//! their review chain, the expert panel, site visits, the public notice with
+//! objections, and recognition with its certificate. The functions here are
+//! the workflow; [`api`] and [`html`] are thin shells over them.
+
+pub mod api;
+pub mod html;
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::routes::registry::{self, Access};
+use crate::AppState;
+use axum::Router;
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use pocnet_domain::center::CenterKind;
+use pocnet_domain::eligibility::Eligibility;
+use pocnet_domain::policy::{Profile, SiteVisitRule, StageKind};
+use pocnet_domain::recognition::{ActorKind, ApplicationState, Guards, ReviewAction};
+use pocnet_domain::role::Role;
+use pocnet_domain::supervision;
+use pocnet_domain::validation::text;
+use pocnet_domain::FieldError;
+use pocnet_store::applications::{self, Application, ApplicationScope, Objection, PanelReview, SiteVisit, Step, StepEffects, StepRecord};
+use pocnet_store::calls::{self, Call, CallDraft};
+use pocnet_store::{centers, experts, format_ts, parse_ts};
+use serde::{Deserialize, Serialize};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().merge(api::router()).merge(html::router())
+}
+
+/// Parses a day typed as YYYY-MM-DD.
+pub fn parse_day(field: &str, label: &str, raw: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, "invalid_date", format!("{label}须为“年-月-日”格式，例如2026-03-15")).into())
+}
+
+/// A deadline typed as a day means the end of that day in China (23:59:59 UTC+8).
+pub fn parse_deadline(raw: &str) -> AppResult<chrono::DateTime<Utc>> {
+    let raw = raw.trim();
+    if let Some(t) = parse_ts(raw) {
+        return Ok(t);
+    }
+    let day = parse_day("deadline", "截止日期", raw)?;
+    let local = day.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
+    Ok(Utc.from_utc_datetime(&(local - chrono::Duration::hours(8))))
+}
+
+/// A new call, as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CallInput {
+    /// Title.
+    pub title: String,
+    /// Policy profile id.
+    pub profile_id: String,
+    /// `creation` or `recognition`.
+    pub kind: String,
+    /// The call's text.
+    #[serde(default)]
+    pub body: String,
+    /// First day (YYYY-MM-DD); default today.
+    pub opens_on: Option<String>,
+    /// Deadline: a day (YYYY-MM-DD, end of day China time) or an RFC 3339 time.
+    pub deadline: String,
+}
+
+/// Publishes a call (bureau).
+pub async fn publish_call(state: &AppState, me: &CurrentUser, input: &CallInput) -> AppResult<Call> {
+    me.require(&[Role::Bureau])?;
+    let title = text("title", "通知标题", &input.title, 4, 120)?;
+    let profile = state.profile(&input.profile_id).ok_or_else(|| FieldError::unknown_value("profile_id", "政策配置"))?;
+    let kind = StageKind::parse(&input.kind).map_err(|_| FieldError::unknown_value("kind", "申报类型"))?;
+    if profile.stage(kind).is_none() {
+        return Err(FieldError::new("kind", "stage_missing", format!("“{}”没有{}阶段", profile.title, kind.label_zh())).into());
+    }
+    let opens_on = match input.opens_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(d) => parse_day("opens_on", "开始日期", d)?,
+        None => state.today(),
+    };
+    let deadline = parse_deadline(&input.deadline)?;
+    if deadline <= state.now() {
+        return Err(FieldError::new("deadline", "in_the_past", "截止时间须晚于当前时间").into());
+    }
+    if (deadline + chrono::Duration::hours(8)).date_naive() < opens_on {
+        return Err(FieldError::new("deadline", "before_opening", "截止日期不能早于开始日期").into());
+    }
+    let draft = CallDraft {
+        title,
+        profile_id: profile.id.clone(),
+        kind,
+        body: text("body", "通知正文", &input.body, 0, 20_000)?,
+        opens_on: opens_on.to_string(),
+        deadline_at: format_ts(deadline),
+    };
+    let mut tx = state.store().write().await?;
+    let call = calls::create(&mut tx, &me.actor(), state.now(), &draft).await?;
+    tx.commit().await?;
+    Ok(call)
+}
+
+/// The profile of a call (an error if a bureau removed the file since).
+pub fn profile_of<'a>(state: &'a AppState, profile_id: &str) -> AppResult<&'a Profile> {
+    state
+        .profile(profile_id)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("policy profile {profile_id} is not loaded")))
+}
+
+/// The expert-library id of an expert account, if linked.
+pub async fn expert_id(state: &AppState, me: &CurrentUser) -> AppResult<Option<i64>> {
+    if me.role() != Role::Expert {
+        return Ok(None);
+    }
+    Ok(experts::of_user(state.store().pool(), me.user.id).await?.map(|e| e.id))
+}
+
+/// Which applications a caller sees.
+pub async fn scope_for(state: &AppState, me: &CurrentUser) -> AppResult<ApplicationScope> {
+    Ok(match me.role() {
+        Role::Bureau => ApplicationScope::All,
+        Role::County => ApplicationScope::Region(me.user.org_region),
+        Role::Center => ApplicationScope::Host(me.user.org_id),
+        Role::Expert => ApplicationScope::Expert(expert_id(state, me).await?.ok_or(AppError::Forbidden)?),
+        _ => return Err(AppError::Forbidden),
+    })
+}
+
+/// What a caller's role makes it in the workflow of one application, if anything.
+pub fn actor_kind(me: &CurrentUser, a: &Application) -> Option<ActorKind> {
+    match me.role() {
+        Role::Bureau => Some(ActorKind::Bureau),
+        Role::County if me.user.org_region == a.region => Some(ActorKind::County),
+        Role::Center if me.user.org_id == a.host_org_id => Some(ActorKind::Applicant),
+        _ => None,
+    }
+}
+
+/// Reads an application the caller may see (404 otherwise).
+pub async fn load(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Application> {
+    let a = applications::get(state.store().pool(), id).await?;
+    let visible = match me.role() {
+        Role::Bureau => true,
+        Role::County => me.user.org_region == a.region && a.state != ApplicationState::Draft,
+        Role::Center => me.user.org_id == a.host_org_id,
+        Role::Expert => match expert_id(state, me).await? {
+            Some(e) => applications::panel(state.store().pool(), id).await?.iter().any(|p| p.expert_id == e),
+            None => false,
+        },
+        _ => false,
+    };
+    if visible {
+        Ok(a)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Refuses a host unit barred by a revocation (两年内不得重新申报).
+async fn check_bar(state: &AppState, host_org_id: i64) -> AppResult<()> {
+    let today = state.today().to_string();
+    if let Some(bar) = pocnet_store::supervision::bar_on(state.store().pool(), host_org_id, &today).await? {
+        return Err(AppError::rule(
+            "barred",
+            format!(
+                "申报单位于{}因“{}”被取消资格（依据：{}），{}起方可重新申报",
+                bar.revoked_on, bar.reason_label, bar.article, bar.may_apply_from
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a name against the profile's naming pattern (命名规则).
+fn check_name(profile: &Profile, raw: &str) -> AppResult<String> {
+    let name = text("proposed_name", "申报名称", raw, 4, 60)?;
+    profile.check_name(&name).map_err(|m| FieldError::new("proposed_name", "naming_rule", m))?;
+    Ok(name)
+}
+
+/// Opening an application.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ApplyInput {
+    /// The call.
+    pub call_id: i64,
+    /// The center applying (one of the caller's unit).
+    pub center_id: i64,
+    /// The name applied for, following the profile's naming pattern.
+    pub proposed_name: String,
+}
+
+/// Opens a draft application (the host unit's operator).
+pub async fn apply(state: &AppState, me: &CurrentUser, input: &ApplyInput) -> AppResult<Application> {
+    me.require(&[Role::Center])?;
+    let call = calls::get(state.store().pool(), input.call_id).await?;
+    let (center, _) = registry::load(state, Some(me), input.center_id, Access::Manage).await?;
+    if center.host_org_id != me.user.org_id {
+        return Err(AppError::NotFound);
+    }
+    let profile = profile_of(state, &call.profile_id)?;
+    if profile.center_kind != center.kind {
+        return Err(FieldError::new(
+            "center_id",
+            "wrong_kind",
+            format!("本通知面向{}，所选平台为{}", profile.center_kind.label_zh(), center.kind.label_zh()),
+        )
+        .into());
+    }
+    if state.now() > parse_ts(&call.deadline_at).unwrap_or_default() {
+        return Err(AppError::rule("deadline_passed", "申报截止时间已过"));
+    }
+    check_bar(state, center.host_org_id).await?;
+    let name = check_name(profile, &input.proposed_name)?;
+    let mut tx = state.store().write().await?;
+    let a = applications::create(&mut tx, &me.actor(), state.now(), call.id, center.id, &name).await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+/// Renames a draft or returned application.
+pub async fn rename(state: &AppState, me: &CurrentUser, id: i64, name: &str, version: i64) -> AppResult<Application> {
+    let a = load(state, me, id).await?;
+    if actor_kind(me, &a) != Some(ActorKind::Applicant) || !a.state.editable() {
+        return Err(AppError::Forbidden);
+    }
+    let name = check_name(profile_of(state, &a.profile_id)?, name)?;
+    let mut tx = state.store().write().await?;
+    let a = applications::rename(&mut tx, &me.actor(), state.now(), id, version, &name).await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+/// Everything about an application a caller may see.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ApplicationDetail {
+    /// The application.
+    pub application: Application,
+    /// Eligibility: live while the applicant edits, frozen at submission after.
+    #[schema(value_type = Object)]
+    pub eligibility: Option<Eligibility>,
+    /// The review chain.
+    pub steps: Vec<StepRecord>,
+    /// The expert panel and its scores.
+    pub panel: Vec<PanelReview>,
+    /// Mean of the scores given, if any.
+    pub mean_score: Option<f64>,
+    /// Site visits.
+    pub site_visits: Vec<SiteVisit>,
+    /// Objections (contacts only for the bureau).
+    pub objections: Vec<Objection>,
+    /// The steps the caller may take now.
+    pub actions: Vec<ReviewAction>,
+    /// Whether the profile's stage requires a site visit (`none`, `optional`, `required`).
+    #[schema(value_type = String)]
+    pub site_visit_rule: SiteVisitRule,
+}
+
+/// The eligibility an application shows: frozen once submitted, else live.
+pub async fn eligibility_of(state: &AppState, a: &Application) -> AppResult<Option<Eligibility>> {
+    if !a.state.editable() {
+        if let Some(json) = &a.eligibility_json {
+            return Ok(serde_json::from_str(json).ok());
+        }
+    }
+    if a.state.is_final() {
+        return Ok(None);
+    }
+    Ok(Some(registry::check(state, a.center_id, &a.profile_id, a.kind).await?))
+}
+
+/// The guards of an application now.
+pub async fn guards(state: &AppState, a: &Application, eligible: bool) -> AppResult<Guards> {
+    let pool = state.store().pool();
+    let profile = profile_of(state, &a.profile_id)?;
+    let stage = profile.stage(a.kind).ok_or_else(|| AppError::Internal(anyhow::anyhow!("stage missing")))?;
+    let panel = applications::panel(pool, a.id).await?;
+    let objections = applications::objections(pool, a.id).await?;
+    let notice_ended = a
+        .notice_end
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .is_some_and(|end| state.today() > end);
+    Ok(Guards {
+        county_review: stage.county_review,
+        before_deadline: state.now() <= parse_ts(&a.deadline_at).unwrap_or_default(),
+        eligible,
+        site_visit_required: stage.site_visit == SiteVisitRule::Required,
+        site_visit_recorded: !applications::site_visits(pool, a.id).await?.is_empty(),
+        panel_scores: panel.iter().filter(|p| p.score.is_some()).count(),
+        notice_ended,
+        open_objections: objections.iter().filter(|o| o.status == "open").count(),
+        upheld_objections: objections.iter().filter(|o| o.status == "upheld").count(),
+    })
+}
+
+/// Reads an application with all a caller may see.
+pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<ApplicationDetail> {
+    let a = load(state, me, id).await?;
+    let pool = state.store().pool();
+    let eligibility = eligibility_of(state, &a).await?;
+    let g = guards(state, &a, eligibility.as_ref().is_some_and(Eligibility::eligible)).await?;
+    let actions = match actor_kind(me, &a) {
+        Some(k) => ReviewAction::ALL.iter().copied().filter(|act| a.state.apply(*act, k, &g).is_ok()).collect(),
+        None => Vec::new(),
+    };
+    let panel = applications::panel(pool, id).await?;
+    let scores: Vec<i64> = panel.iter().filter_map(|p| p.score).collect();
+    let mean_score = (!scores.is_empty()).then(|| scores.iter().sum::<i64>() as f64 / scores.len() as f64);
+    let mut objections = applications::objections(pool, id).await?;
+    if me.role() != Role::Bureau {
+        for o in &mut objections {
+            o.contact.clear();
+        }
+    }
+    let profile = profile_of(state, &a.profile_id)?;
+    let site_visit_rule = profile.stage(a.kind).map_or(SiteVisitRule::Optional, |s| s.site_visit);
+    Ok(ApplicationDetail {
+        steps: applications::steps(pool, id).await?,
+        panel,
+        mean_score,
+        site_visits: applications::site_visits(pool, id).await?,
+        objections,
+        actions,
+        eligibility,
+        site_visit_rule,
+        application: a,
+    })
+}
+
+/// A step, as sent.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct StepInput {
+    /// The step, e.g. `submit`, `county_approve`, `publish_notice`, `approve`.
+    pub action: String,
+    /// Reasons and comments (required when returning or rejecting).
+    #[serde(default)]
+    pub comments: String,
+    /// The application's version as read.
+    pub version: i64,
+    /// For `publish_notice`: the notice's first day (default today).
+    pub notice_start: Option<String>,
+}
+
+/// Takes a step of the review chain.
+pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &StepInput) -> AppResult<Application> {
+    let action = ReviewAction::parse(input.action.trim()).map_err(|_| FieldError::unknown_value("action", "操作"))?;
+    let a = load(state, me, id).await?;
+    let kind = actor_kind(me, &a).ok_or(AppError::Forbidden)?;
+    let comments = text("comments", "意见", &input.comments, usize::from(action.needs_comment()), 2000)?;
+    let profile = profile_of(state, &a.profile_id)?;
+    let mut effects = StepEffects::default();
+    let mut eligible = false;
+    if action == ReviewAction::Submit {
+        check_bar(state, a.host_org_id).await?;
+        check_name(profile, &a.proposed_name)?;
+        let e = registry::check(state, a.center_id, &a.profile_id, a.kind).await?;
+        eligible = e.eligible();
+        effects.eligibility_json = Some(serde_json::to_string(&e).map_err(|e| AppError::Internal(e.into()))?);
+    }
+    let g = guards(state, &a, eligible).await?;
+    if a.version != input.version {
+        return Err(pocnet_store::StoreError::VersionConflict { expected: input.version }.into());
+    }
+    let to = a.state.apply(action, kind, &g)?;
+    if action == ReviewAction::PublishNotice {
+        let start = match input.notice_start.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(d) => parse_day("notice_start", "公示开始日期", d)?,
+            None => state.today(),
+        };
+        if start < state.today() {
+            return Err(FieldError::new("notice_start", "in_the_past", "公示开始日期不能早于今天").into());
+        }
+        let end = profile.notice_end(start, &state.config().calendar).map_err(|e| AppError::rule("calendar_not_covered", e.to_string()))?;
+        effects.notice = Some((start.to_string(), end.to_string()));
+    }
+    if to.is_final() {
+        effects.decided_on = Some(state.today().to_string());
+    }
+    let mut tx = state.store().write().await?;
+    let step = Step { action, actor_kind: kind, from: a.state, to, version: input.version, comments: &comments };
+    let after = applications::take_step(&mut tx, &me.actor(), state.now(), id, &step, &effects).await?;
+    if to == ApplicationState::Approved {
+        let stage = profile.stage(a.kind).ok_or_else(|| AppError::Internal(anyhow::anyhow!("stage missing")))?;
+        let today = state.today();
+        let reevaluation_due = match (profile.center_kind, &profile.reevaluation) {
+            (CenterKind::PilotPlatform, Some(r)) => Some(supervision::reevaluation_due(today, r.every_years).to_string()),
+            _ => None,
+        };
+        let word = if stage.grants == pocnet_domain::center::CenterStage::Creating { "创" } else { "认" };
+        let prefix = format!("{}{}{}〔{}〕", profile.jurisdiction, if profile.center_kind == CenterKind::PilotPlatform { "中试" } else { "概验" }, word, today.format("%Y"));
+        let r = pocnet_store::supervision::Recognition {
+            name: &after.proposed_name,
+            stage: stage.grants,
+            level: profile.level,
+            profile_id: &profile.id,
+            on: &today.to_string(),
+            certificate_prefix: &prefix,
+            reevaluation_due,
+            article: &stage.procedure_article,
+        };
+        pocnet_store::supervision::recognize(&mut tx, &me.actor(), state.now(), a.center_id, &r).await?;
+    }
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Puts a library expert on an application's panel (bureau, during bureau review).
+pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_id: i64) -> AppResult<()> {
+    me.require(&[Role::Bureau])?;
+    let a = load(state, me, id).await?;
+    if a.state != ApplicationState::BureauReview {
+        return Err(AppError::Conflict { code: "illegal_transition", message: "只有市级评审阶段可以组建专家组".into(), field: None });
+    }
+    let mut tx = state.store().write().await?;
+    applications::assign_expert(&mut tx, &me.actor(), state.now(), id, expert_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A score, as sent by an expert.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ScoreInput {
+    /// 0–100.
+    pub score: i64,
+    /// Comments.
+    #[serde(default)]
+    pub comments: String,
+}
+
+/// Records the calling expert's score (only experts on the panel, during bureau review).
+pub async fn score(state: &AppState, me: &CurrentUser, id: i64, input: &ScoreInput) -> AppResult<()> {
+    me.require(&[Role::Expert])?;
+    let expert = expert_id(state, me).await?.ok_or(AppError::Forbidden)?;
+    let a = load(state, me, id).await?;
+    if a.state != ApplicationState::BureauReview {
+        return Err(AppError::Conflict { code: "illegal_transition", message: "评审阶段已结束，不能再评分".into(), field: None });
+    }
+    if !(0..=100).contains(&input.score) {
+        return Err(FieldError::new("score", "out_of_range", "评分须在0至100之间").into());
+    }
+    let comments = text("comments", "评审意见", &input.comments, 0, 2000)?;
+    let mut tx = state.store().write().await?;
+    applications::score(&mut tx, &me.actor(), state.now(), id, expert, input.score, &comments).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A site visit, as sent.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct SiteVisitInput {
+    /// Day (YYYY-MM-DD).
+    pub visited_on: String,
+    /// Who visited.
+    pub visitors: String,
+    /// What they found.
+    pub findings: String,
+}
+
+/// Records a site visit (bureau, or the county during its review).
+pub async fn add_site_visit(state: &AppState, me: &CurrentUser, id: i64, input: &SiteVisitInput) -> AppResult<()> {
+    let a = load(state, me, id).await?;
+    let kind = actor_kind(me, &a).ok_or(AppError::Forbidden)?;
+    let allowed = matches!(
+        (kind, a.state),
+        (ActorKind::Bureau, ApplicationState::BureauReview | ApplicationState::Submitted) | (ActorKind::County, ApplicationState::Submitted)
+    );
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let day = parse_day("visited_on", "考察日期", &input.visited_on)?;
+    if day > state.today() {
+        return Err(FieldError::new("visited_on", "in_the_future", "考察日期不能晚于今天").into());
+    }
+    let visitors = text("visitors", "考察人员", &input.visitors, 2, 200)?;
+    let findings = text("findings", "考察意见", &input.findings, 2, 4000)?;
+    let mut tx = state.store().write().await?;
+    applications::add_site_visit(&mut tx, &me.actor(), state.now(), id, &day.to_string(), &visitors, &findings).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An objection, as filed on the public page.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ObjectionInput {
+    /// Name of the person or unit (实名).
+    pub name: String,
+    /// Telephone or e-mail.
+    pub contact: String,
+    /// The objection and its grounds.
+    pub content: String,
+}
+
+/// Files an objection while the notice runs (anyone).
+pub async fn file_objection(state: &AppState, ip: Option<String>, id: i64, input: &ObjectionInput) -> AppResult<Objection> {
+    let a = applications::get(state.store().pool(), id).await?;
+    let today = state.today().to_string();
+    let running = a.state == ApplicationState::InNotice
+        && a.notice_start.as_deref().is_some_and(|s| s <= today.as_str())
+        && a.notice_end.as_deref().is_some_and(|e| today.as_str() <= e);
+    if a.notice_start.is_none() {
+        return Err(AppError::NotFound);
+    }
+    if !running {
+        return Err(AppError::rule("notice_not_running", "不在公示期内，不能提出异议"));
+    }
+    let name = text("name", "异议人姓名或单位", &input.name, 2, 60)?;
+    let contact = text("contact", "联系方式", &input.contact, 5, 100)?;
+    let content = text("content", "异议内容", &input.content, 10, 4000)?;
+    let actor = pocnet_store::Actor { user_id: None, label: "public".into(), ip };
+    let mut tx = state.store().write().await?;
+    let o = applications::file_objection(&mut tx, &actor, state.now(), id, &name, &contact, &content).await?;
+    tx.commit().await?;
+    Ok(o)
+}
+
+/// A resolution, as sent.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ResolutionInput {
+    /// `upheld` (成立) or `dismissed` (不成立).
+    pub status: String,
+    /// How it was looked into and decided.
+    pub resolution: String,
+    /// The objection's version as read.
+    pub version: i64,
+}
+
+/// Resolves an objection (bureau).
+pub async fn resolve_objection(state: &AppState, me: &CurrentUser, oid: i64, input: &ResolutionInput) -> AppResult<Objection> {
+    me.require(&[Role::Bureau])?;
+    let status = match input.status.as_str() {
+        "upheld" => "upheld",
+        "dismissed" => "dismissed",
+        _ => return Err(FieldError::unknown_value("status", "处理结论").into()),
+    };
+    let resolution = text("resolution", "处理意见", &input.resolution, 2, 4000)?;
+    let mut tx = state.store().write().await?;
+    let o = applications::resolve_objection(&mut tx, &me.actor(), state.now(), oid, input.version, status, &resolution).await?;
+    tx.commit().await?;
+    Ok(o)
+}
+
+/// The experts the bureau may put on a panel.
+pub async fn expert_choices(state: &AppState) -> AppResult<Vec<experts::Expert>> {
+    Ok(experts::list(state.store().pool(), None, None, pocnet_store::Page::new(Some(1), Some(200))).await?.items)
+}
+
+/// The centers of the caller's unit that may apply to a call.
+pub async fn own_centers(state: &AppState, me: &CurrentUser, kind: CenterKind) -> AppResult<Vec<centers::Center>> {
+    Ok(centers::hosted_by(state.store().pool(), me.user.org_id).await?.into_iter().filter(|c| c.kind == kind).collect())
+}
