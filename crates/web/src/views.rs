@@ -41,6 +41,9 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
     match role {
         Role::Bureau => items.extend([
             nav("/centers", "中心名录", "centers"),
+            nav("/calls", "申报通知", "calls"),
+            nav("/applications", "申报与审核", "applications"),
+            nav("/notices", "公示公告", "notices"),
             nav("/results", "成果项目库", "results"),
             nav("/experts", "专家库", "experts"),
             nav("/admin/orgs", "单位管理", "orgs"),
@@ -48,16 +51,19 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/audit", "审计日志", "audit"),
         ]),
         Role::County => items.extend([
+            nav("/applications", "审核推荐", "applications"),
             nav("/centers", "中心名录", "centers"),
             nav("/results", "本地区成果", "results"),
             nav("/experts", "专家库", "experts"),
         ]),
         Role::Center => items.extend([
+            nav("/centers", "本中心档案", "centers"),
+            nav("/calls", "申报通知", "calls"),
+            nav("/applications", "我的申报", "applications"),
             nav("/results", "本中心项目库", "results"),
             nav("/experts", "专家库", "experts"),
-            nav("/centers", "中心名录", "centers"),
         ]),
-        Role::Expert => items.extend([nav("/centers", "中心名录", "centers")]),
+        Role::Expert => items.extend([nav("/applications", "评审任务", "applications"), nav("/centers", "中心名录", "centers")]),
         Role::Researcher => items.extend([
             nav("/results", "我单位的成果", "results"),
             nav("/centers", "中心名录", "centers"),

@@ -48,6 +48,26 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(expected) = session_token.or(auth.login_csrf) else {
         return AppError::CsrfFailed.into_response();
     };
+    // A file upload form (multipart) carries the token in its action's query
+    // string: the body may be megabytes and is parsed by the handler.
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let sent = req
+            .uri()
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v))
+            .unwrap_or_default();
+        return if constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+            next.run(req).await
+        } else {
+            AppError::CsrfFailed.into_response()
+        };
+    }
     // Forms are small; read the body, check the field, hand the body on.
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, state.config().max_body_bytes).await {

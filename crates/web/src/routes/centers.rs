@@ -39,6 +39,7 @@ pub async fn api_list(State(state): State<AppState>, auth: Auth, QueryParams(p):
 }
 
 struct CenterRow {
+    id: i64,
     name: String,
     kind: &'static str,
     host: String,
@@ -54,13 +55,14 @@ struct CenterRow {
 fn rows(list: &[Center]) -> Vec<CenterRow> {
     list.iter()
         .map(|c| CenterRow {
+            id: c.id,
             name: c.name.clone(),
             kind: c.kind.label_zh(),
             host: c.host_org_name.clone(),
             region: c.region.label_zh(),
             level: c.level.label_zh(),
             stage: c.stage.label_zh(),
-            stage_public: c.stage.is_public(),
+            stage_public: c.is_public(),
             fields: views::field_labels(&c.fields),
             recognized_on: c.recognized_on.clone().unwrap_or_else(|| "—".into()),
             directors: format!("{} / {}", c.admin_director, c.tech_director),
@@ -81,7 +83,7 @@ struct HomePage {
 
 async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
     let list = centers::list(state.store().pool(), CenterScope::Public, "recognized_on", SortDir::Desc, Page::new(Some(1), Some(12))).await?;
-    let all_public: Vec<Center> = centers::all(state.store().pool()).await?.into_iter().filter(|c| c.stage.is_public()).collect();
+    let all_public: Vec<Center> = centers::all(state.store().pool()).await?.into_iter().filter(|c| c.is_public()).collect();
     let fields_total = pocnet_domain::industry::WENZHOU.len();
     let fields_covered = pocnet_domain::industry::WENZHOU
         .iter()
@@ -106,6 +108,7 @@ struct CentersPage {
     headers: Vec<SortHeader>,
     centers: Vec<CenterRow>,
     pager: Pager,
+    can_register: bool,
 }
 
 async fn list_page(State(state): State<AppState>, auth: Auth, QueryParams(p): QueryParams<ListParams>) -> AppResult<Response> {
@@ -120,6 +123,7 @@ async fn list_page(State(state): State<AppState>, auth: Auth, QueryParams(p): Qu
         headers: views::sort_headers("/centers", &columns, &sort, p.dir() == SortDir::Desc, &[]),
         centers: rows(&list.items),
         pager: Pager::new("/centers", &list, &keep),
+        can_register: auth.current.as_ref().is_some_and(|u| matches!(u.user.role, Role::Center | Role::Bureau)),
     };
     Ok(render(&page))
 }

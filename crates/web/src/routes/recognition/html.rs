@@ -1,8 +1,423 @@
-//! Pages of the recognition workflow.
+//! Pages of the recognition workflow: calls, applications with their review
+//! chain and the forms of each role, the public notices with the objection form.
 
-use crate::AppState;
-use axum::Router;
+use super::api::{notices, ApplicationQuery, AssignInput, NoticeEntry, RenameInput};
+use super::*;
+use crate::auth::session::Auth;
+use crate::extract::{ListParams, QueryParams};
+use crate::routes::registry::html::{criterion_rows, CriterionRow};
+use crate::views::{render, Chrome, Choice, Pager};
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Form;
+use std::net::SocketAddr;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
+        .route("/calls", get(calls_page).post(publish_form))
+        .route("/calls/{id}", get(call_page))
+        .route("/applications", get(applications_page).post(apply_form))
+        .route("/applications/{id}", get(application_page).post(rename_form))
+        .route("/applications/{id}/steps", post(step_form))
+        .route("/applications/{id}/panel", post(assign_form))
+        .route("/applications/{id}/scores", post(score_form))
+        .route("/applications/{id}/site-visits", post(site_visit_form))
+        .route("/objections/{id}/resolution", post(resolve_form))
+        .route("/notices", get(notices_page))
+        .route("/notices/{id}", get(notice_page).post(object_form))
+}
+
+struct CallRow {
+    id: i64,
+    title: String,
+    profile: String,
+    kind: &'static str,
+    opens_on: String,
+    deadline: String,
+    open: bool,
+    applications: i64,
+}
+
+fn local(ts: &str) -> String {
+    parse_ts(ts).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+fn call_row(state: &AppState, c: &Call) -> CallRow {
+    CallRow {
+        id: c.id,
+        title: c.title.clone(),
+        profile: state.profile(&c.profile_id).map(|p| p.title.clone()).unwrap_or_else(|| c.profile_id.clone()),
+        kind: c.kind.label_zh(),
+        opens_on: c.opens_on.clone(),
+        deadline: local(&c.deadline_at),
+        open: state.now() <= parse_ts(&c.deadline_at).unwrap_or_default(),
+        applications: c.applications,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "calls.html")]
+struct CallsPage {
+    chrome: Chrome,
+    rows: Vec<CallRow>,
+    bureau: bool,
+    profiles: Vec<Choice>,
+    error: Option<String>,
+    input: CallInput,
+}
+
+async fn render_calls(state: &AppState, auth: &Auth, input: CallInput, error: Option<String>) -> AppResult<Response> {
+    let list = calls::list(state.store().pool()).await?;
+    let bureau = auth.current.as_ref().is_some_and(|m| m.role() == Role::Bureau);
+    Ok(render(&CallsPage {
+        chrome: Chrome::public(Some(auth), "申报通知", "calls"),
+        rows: list.iter().map(|c| call_row(state, c)).collect(),
+        bureau,
+        profiles: state.config().policies.iter().map(|p| Choice::new(p.id.clone(), format!("{}（{}）", p.title, p.jurisdiction))).collect(),
+        error,
+        input,
+    }))
+}
+
+async fn calls_page(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    render_calls(&state, &auth, CallInput { kind: "recognition".into(), ..Default::default() }, None).await
+}
+
+async fn publish_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Form(input): Form<CallInput>) -> AppResult<Response> {
+    match publish_call(&state, &me, &input).await {
+        Ok(c) => Ok(Redirect::to(&format!("/calls/{}", c.id)).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Rule { .. })) => {
+            let status = e.status();
+            Ok((status, render_calls(&state, &auth, input, Some(e.body().message)).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "call.html")]
+struct CallPage {
+    chrome: Chrome,
+    call: CallRow,
+    body: String,
+    stage_label: String,
+    criteria: Vec<(String, String, String)>,
+    naming: String,
+    notice: String,
+    centers: Vec<Choice>,
+    can_apply: bool,
+    error: Option<String>,
+    name: String,
+}
+
+async fn render_call(state: &AppState, auth: &Auth, id: i64, error: Option<String>, name: String) -> AppResult<Response> {
+    let call = calls::get(state.store().pool(), id).await?;
+    let profile = profile_of(state, &call.profile_id)?;
+    let stage = profile.stage(call.kind);
+    let centers = match auth.current.as_ref() {
+        Some(me) if me.role() == Role::Center => {
+            own_centers(state, me, profile.center_kind).await?.into_iter().map(|c| Choice::new(c.id.to_string(), c.name)).collect()
+        }
+        _ => Vec::new(),
+    };
+    let row = call_row(state, &call);
+    Ok(render(&CallPage {
+        chrome: Chrome::public(Some(auth), call.title.clone(), "calls"),
+        can_apply: row.open && auth.current.as_ref().is_some_and(|m| m.role() == Role::Center),
+        call: row,
+        body: call.body.clone(),
+        stage_label: stage.map(|s| s.label.clone()).unwrap_or_default(),
+        criteria: stage
+            .map(|s| s.criteria.iter().map(|c| (c.label.clone(), c.reading.clone(), c.article.clone())).collect())
+            .unwrap_or_default(),
+        naming: format!("{}（{}）", profile.naming.rule, profile.naming.article),
+        notice: profile.notice.reading.clone(),
+        centers,
+        error,
+        name: if name.is_empty() { format!("{}××{}", profile.naming.prefix, profile.naming.suffix) } else { name },
+    }))
+}
+
+async fn call_page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+    render_call(&state, &auth, id, None, String::new()).await
+}
+
+async fn apply_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Form(input): Form<ApplyInput>) -> AppResult<Response> {
+    match apply(&state, &me, &input).await {
+        Ok(a) => Ok(Redirect::to(&format!("/applications/{}", a.id)).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let status = e.status();
+            Ok((status, render_call(&state, &auth, input.call_id, Some(e.body().message), input.proposed_name.clone()).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+struct AppRow {
+    id: i64,
+    name: String,
+    host: String,
+    region: &'static str,
+    call: String,
+    kind: &'static str,
+    state: &'static str,
+    state_code: &'static str,
+    submitted: String,
+}
+
+#[derive(Template)]
+#[template(path = "applications.html")]
+struct ApplicationsPage {
+    chrome: Chrome,
+    rows: Vec<AppRow>,
+    pager: Pager,
+    states: Vec<Choice>,
+    state: String,
+}
+
+async fn applications_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    QueryParams(p): QueryParams<ListParams>,
+    QueryParams(q): QueryParams<ApplicationQuery>,
+) -> AppResult<Response> {
+    let scope = scope_for(&state, &me).await?;
+    let list = applications::list(state.store().pool(), scope, &q.filter()?, p.page()).await?;
+    let keep = vec![("state", q.state.clone().unwrap_or_default())];
+    Ok(render(&ApplicationsPage {
+        chrome: Chrome::signed_in(&me, if me.role() == Role::Expert { "评审任务" } else { "申报与审核" }, "applications"),
+        rows: list
+            .items
+            .iter()
+            .map(|a| AppRow {
+                id: a.id,
+                name: a.proposed_name.clone(),
+                host: a.host_org_name.clone(),
+                region: a.region.label_zh(),
+                call: a.call_title.clone(),
+                kind: a.kind.label_zh(),
+                state: a.state.label_zh(),
+                state_code: a.state.as_str(),
+                submitted: a.submitted_at.as_deref().map(local).unwrap_or_else(|| "—".into()),
+            })
+            .collect(),
+        pager: Pager::new("/applications", &list, &keep),
+        states: ApplicationState::ALL.iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect(),
+        state: q.state.unwrap_or_default(),
+    }))
+}
+
+struct ActionButton {
+    code: &'static str,
+    label: &'static str,
+    needs_comment: bool,
+    primary: bool,
+}
+
+#[derive(Template)]
+#[template(path = "application.html")]
+struct ApplicationPage {
+    chrome: Chrome,
+    a: Application,
+    state_label: &'static str,
+    kind_label: &'static str,
+    deadline: String,
+    eligibility: Option<(Vec<CriterionRow>, usize, usize, usize, bool)>,
+    steps: Vec<(String, String, String, String, String)>,
+    panel: Vec<PanelReview>,
+    mean: String,
+    site_visits: Vec<SiteVisit>,
+    site_visit_rule: &'static str,
+    objections: Vec<Objection>,
+    actions: Vec<ActionButton>,
+    bureau: bool,
+    is_expert_on_panel: bool,
+    my_score: String,
+    my_comments: String,
+    editable: bool,
+    experts: Vec<Choice>,
+    can_visit: bool,
+    error: Option<String>,
+    today: String,
+}
+
+async fn render_application(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>) -> AppResult<Response> {
+    let d = detail(state, me, id).await?;
+    let a = d.application;
+    let my_expert = expert_id(state, me).await?;
+    let mine = my_expert.and_then(|e| d.panel.iter().find(|p| p.expert_id == e));
+    let bureau = me.role() == Role::Bureau;
+    let kind = actor_kind(me, &a);
+    let experts = if bureau && a.state == ApplicationState::BureauReview {
+        expert_choices(state)
+            .await?
+            .into_iter()
+            .filter(|e| !d.panel.iter().any(|p| p.expert_id == e.id))
+            .map(|e| Choice::new(e.id.to_string(), format!("{}（{}，{}）", e.name, e.org_name, e.kind.label_zh())))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let can_visit = matches!(
+        (kind, a.state),
+        (Some(ActorKind::Bureau), ApplicationState::BureauReview | ApplicationState::Submitted) | (Some(ActorKind::County), ApplicationState::Submitted)
+    );
+    let page = ApplicationPage {
+        chrome: Chrome::signed_in(me, a.proposed_name.clone(), "applications"),
+        state_label: a.state.label_zh(),
+        kind_label: a.kind.label_zh(),
+        deadline: local(&a.deadline_at),
+        eligibility: d.eligibility.as_ref().map(|e| (criterion_rows(e), e.met, e.not_met, e.missing_evidence, e.eligible())),
+        steps: d
+            .steps
+            .iter()
+            .map(|s| {
+                let label = |c: &str| ReviewAction::parse(c).map(|x| x.label_zh()).unwrap_or("");
+                let st = |c: &str| ApplicationState::parse(c).map(|x| x.label_zh()).unwrap_or("");
+                (local(&s.at), format!("{}（{}）", s.actor_label, ActorKind::parse(&s.actor_kind).map(|k| k.label_zh()).unwrap_or("")), label(&s.action).to_owned(), format!("{} → {}", st(&s.from_state), st(&s.to_state)), s.comments.clone())
+            })
+            .collect(),
+        mean: d.mean_score.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into()),
+        site_visit_rule: d.site_visit_rule.label_zh(),
+        is_expert_on_panel: mine.is_some(),
+        my_score: mine.and_then(|p| p.score).map(|s| s.to_string()).unwrap_or_default(),
+        my_comments: mine.map(|p| p.comments.clone()).unwrap_or_default(),
+        panel: d.panel,
+        site_visits: d.site_visits,
+        objections: d.objections,
+        actions: d
+            .actions
+            .iter()
+            .map(|x| ActionButton {
+                code: x.as_str(),
+                label: x.label_zh(),
+                needs_comment: x.needs_comment(),
+                primary: !x.needs_comment() && *x != ReviewAction::Withdraw,
+            })
+            .collect(),
+        bureau,
+        editable: kind == Some(ActorKind::Applicant) && a.state.editable(),
+        experts,
+        can_visit,
+        error,
+        today: state.today().to_string(),
+        a,
+    };
+    Ok(render(&page))
+}
+
+async fn application_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    render_application(&state, &me, id, None).await
+}
+
+async fn back<T>(state: &AppState, me: &CurrentUser, id: i64, r: AppResult<T>) -> AppResult<Response> {
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let status = e.status();
+            Ok((status, render_application(state, me, id, Some(e.body().message)).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn rename_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<RenameInput>) -> AppResult<Response> {
+    let r = rename(&state, &me, id, &input.proposed_name, input.version).await;
+    back(&state, &me, id, r).await
+}
+
+async fn step_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<StepInput>) -> AppResult<Response> {
+    let r = take_step(&state, &me, id, &input).await;
+    back(&state, &me, id, r).await
+}
+
+async fn assign_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<AssignInput>) -> AppResult<Response> {
+    let r = assign_expert(&state, &me, id, input.expert_id).await;
+    back(&state, &me, id, r).await
+}
+
+async fn score_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<ScoreInput>) -> AppResult<Response> {
+    let r = score(&state, &me, id, &input).await;
+    back(&state, &me, id, r).await
+}
+
+async fn site_visit_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<SiteVisitInput>) -> AppResult<Response> {
+    let r = add_site_visit(&state, &me, id, &input).await;
+    back(&state, &me, id, r).await
+}
+
+async fn resolve_form(State(state): State<AppState>, me: CurrentUser, Path(oid): Path<i64>, Form(input): Form<ResolutionInput>) -> AppResult<Response> {
+    me.require(&[Role::Bureau])?;
+    let app = applications::objection(state.store().pool(), oid).await?.application_id;
+    let r = resolve_objection(&state, &me, oid, &input).await;
+    back(&state, &me, app, r).await
+}
+
+#[derive(Template)]
+#[template(path = "notices.html")]
+struct NoticesPage {
+    chrome: Chrome,
+    rows: Vec<NoticeEntry>,
+}
+
+async fn notices_page(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    Ok(render(&NoticesPage { chrome: Chrome::public(Some(&auth), "公示公告", "notices"), rows: notices(&state).await? }))
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct NoticePage {
+    chrome: Chrome,
+    n: NoticeEntry,
+    reading: String,
+    error: Option<String>,
+    filed: bool,
+    input: ObjectionInput,
+}
+
+async fn render_notice(state: &AppState, auth: &Auth, id: i64, error: Option<String>, filed: bool, input: ObjectionInput) -> AppResult<Response> {
+    let n = notices(state).await?.into_iter().find(|n| n.id == id).ok_or(AppError::NotFound)?;
+    let a = applications::get(state.store().pool(), id).await?;
+    let reading = state.profile(&a.profile_id).map(|p| format!("{}（{}）", p.notice.reading, p.notice.article)).unwrap_or_default();
+    let mut chrome = Chrome::public(Some(auth), format!("公示：{}", n.proposed_name), "notices");
+    // Without a login, the objection form carries the pre-login CSRF token (cookie + field).
+    let mut cookie = None;
+    if auth.current.is_none() {
+        let token = auth.login_csrf.clone().filter(|t| t.len() == 64).unwrap_or_else(pocnet_store::sessions::new_token);
+        cookie = Some(crate::auth::session::login_csrf_cookie(state, &token));
+        chrome.csrf = token;
+    }
+    let mut resp = render(&NoticePage { chrome, n, reading, error, filed, input });
+    if let Some(Ok(v)) = cookie.map(|c| axum::http::HeaderValue::from_str(&c)) {
+        resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    filed: Option<String>,
+}
+
+async fn notice_page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, QueryParams(q): QueryParams<NoticeQuery>) -> AppResult<Response> {
+    render_notice(&state, &auth, id, None, q.filed.is_some(), ObjectionInput::default()).await
+}
+
+async fn object_form(
+    State(state): State<AppState>,
+    auth: Auth,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+    Form(input): Form<ObjectionInput>,
+) -> AppResult<Response> {
+    match file_objection(&state, Some(addr.ip().to_string()), id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/notices/{id}?filed=1")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Rule { .. })) => {
+            let status = e.status();
+            Ok((status, render_notice(&state, &auth, id, Some(e.body().message), false, input).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -4,6 +4,7 @@
 //! stage or level, and pilot platforms' re-evaluation every two years (001 中试 五).
 
 pub mod api;
+pub mod html;
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -22,7 +23,7 @@ use pocnet_store::supervision::{self, ChangeReport};
 use serde::Deserialize;
 
 pub(crate) fn router() -> Router<AppState> {
-    api::router()
+    api::router().merge(html::router())
 }
 
 /// The profile whose rules govern a center: the one it was recognized under,
