@@ -225,3 +225,21 @@ fn policy_eligibility_checks_a_demo_center_and_explains_each_criterion() {
     let help = text(&pocnet(dir.path(), &["policy", "eligibility", "--help"], ""));
     assert!(help.contains("Exit status") && help.contains("--json"), "{help}");
 }
+
+#[test]
+fn bench_eligibility_runs_on_a_temporary_sqlite_file_and_refuses_a_real_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pocnet(dir.path(), &["bench", "eligibility", "--centers", "6", "--projects", "500", "--repeat", "2"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(shown.contains("6 centers") && shown.contains("500 research results"), "{shown}");
+    assert!(shown.contains("records query") && shown.contains("wenzhou-municipal-2025") && shown.contains("/6"), "{shown}");
+    assert!(!dir.path().join("pocnet.db").exists(), "the data directory is left alone");
+
+    let db = dir.path().join("real.db");
+    let url = format!("sqlite://{}", db.display());
+    let out = pocnet(dir.path(), &["--database-url", &url, "bench", "eligibility", "--centers", "2", "--projects", "10"], "");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("temporary SQLite file"), "{}", text(&out));
+    assert!(!db.exists());
+}

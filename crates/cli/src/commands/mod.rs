@@ -40,7 +40,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(cmd) => demo::run(&cli, cmd).await,
         Command::Calendar(cmd) => calendar::run(&cli, cmd),
         Command::Policy(cmd) => policy::run(&cli, cmd).await,
-        Command::Bench(cmd) => bench::run(cmd).await,
+        Command::Bench(cmd) => bench::run(&cli, cmd).await,
     }
 }
 
