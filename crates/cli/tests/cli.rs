@@ -149,3 +149,97 @@ fn policy_list_shows_shipped_and_local_profiles_and_check_reports_lines() {
     assert!(msg.contains("2 problem(s)") && msg.contains("negative") && msg.contains("notice.counting"), "{msg}");
     assert!(msg.contains(": line "), "{msg}");
 }
+
+#[test]
+fn policy_eligibility_checks_a_demo_center_and_explains_each_criterion() {
+    let dir = tempfile::tempdir().unwrap();
+    let load = pocnet(dir.path(), &["demo", "load"], "");
+    assert!(load.status.success(), "{}", text(&load));
+    // Center 1 declares 80万元 of special funds for 2025, without evidence.
+    let db = dir.path().join("pocnet.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = pocnet_store::Store::connect(&format!("sqlite://{}", db.display()), 1).await.unwrap();
+        let mut tx = store.write().await.unwrap();
+        let edit = pocnet_store::registry::FileEdit::AddFinance {
+            kind: "special_funds",
+            year: Some(2025),
+            name: "2025年度概念验证专项资金".into(),
+            amount_yuan: 800_000,
+        };
+        pocnet_store::registry::edit(&mut tx, &pocnet_store::Actor::system("test"), chrono::Utc::now(), 1, None, &edit).await.unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
+    });
+
+    let args = ["policy", "eligibility", "--center", "1", "--profile", "wenzhou-municipal-2025", "--kind", "recognition"];
+    let out = pocnet(dir.path(), &args, "");
+    assert!(out.status.success(), "a check that ran exits 0, eligible or not: {}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout).to_string();
+    for needle in [
+        "累计入库项目数量",
+        "概念验证服务顾问专家团队人数",
+        "建设主体为在温州市内注册登记且具有独立法人资格的单位",
+        "二(二)",
+        "二(三)",
+        "二(五)",
+        "缺少证明材料",
+        "年度专项资金：80万元，要求不少于100万元",
+        "未上传证明材料",
+        "结论：不符合",
+    ] {
+        assert!(shown.contains(needle), "{needle} in:\n{shown}");
+    }
+    assert!(shown.contains("满足 ") && shown.contains("项，不满足 ") && shown.contains("项，缺少证明材料 "), "{shown}");
+
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let out = pocnet(dir.path(), &json_args, "");
+    assert!(out.status.success(), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let criteria = v["criteria"].as_array().expect("criteria array");
+    assert_eq!(criteria.len(), 14);
+    assert_eq!(v["profile_id"], "wenzhou-municipal-2025");
+    assert_eq!(v["center_id"], 1);
+    assert_eq!(v["eligible"], false);
+    let funds = criteria.iter().find(|c| c["code"] == "special_funds").expect("special_funds");
+    assert_eq!(funds["outcome"], "missing_evidence");
+    assert_eq!(funds["article"], "二(二)");
+    assert_eq!(funds["figures"][0][1], 800_000);
+    let counted = v["met"].as_u64().unwrap() + v["not_met"].as_u64().unwrap() + v["missing_evidence"].as_u64().unwrap();
+    assert_eq!(counted, 14);
+
+    let out = pocnet(dir.path(), &["policy", "eligibility", "--center", "1", "--profile", "nowhere-2030", "--kind", "recognition"], "");
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(msg.contains("nowhere-2030") && msg.contains("wenzhou-municipal-2025") && msg.contains("urumqi-2026"), "{msg}");
+
+    let out = pocnet(dir.path(), &["policy", "eligibility", "--center", "9999", "--profile", "wenzhou-municipal-2025", "--kind", "recognition"], "");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("9999"), "{}", text(&out));
+
+    let out = pocnet(dir.path(), &["policy", "eligibility", "--center", "1", "--profile", "wenzhou-municipal-2025", "--kind", "creation"], "");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("recognition"), "names the stages it has: {}", text(&out));
+
+    let help = text(&pocnet(dir.path(), &["policy", "eligibility", "--help"], ""));
+    assert!(help.contains("Exit status") && help.contains("--json"), "{help}");
+}
+
+#[test]
+fn bench_eligibility_runs_on_a_temporary_sqlite_file_and_refuses_a_real_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pocnet(dir.path(), &["bench", "eligibility", "--centers", "6", "--projects", "500", "--repeat", "2"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(shown.contains("6 centers") && shown.contains("500 research results"), "{shown}");
+    assert!(shown.contains("records query") && shown.contains("wenzhou-municipal-2025") && shown.contains("/6"), "{shown}");
+    assert!(!dir.path().join("pocnet.db").exists(), "the data directory is left alone");
+
+    let db = dir.path().join("real.db");
+    let url = format!("sqlite://{}", db.display());
+    let out = pocnet(dir.path(), &["--database-url", &url, "bench", "eligibility", "--centers", "2", "--projects", "10"], "");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("temporary SQLite file"), "{}", text(&out));
+    assert!(!db.exists());
+}

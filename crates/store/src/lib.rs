@@ -23,6 +23,7 @@ pub mod sessions;
 pub mod settings;
 pub mod stats;
 pub mod supervision;
+pub mod synthetic;
 mod time;
 pub mod users;
 

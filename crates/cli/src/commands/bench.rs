@@ -1,9 +1,16 @@
 //! `pocnet bench http`: a small closed-loop load generator for pocnet's own
 //! pages and endpoints (sends traffic only to the URL given, meant for loopback).
+//! `pocnet bench eligibility`: the eligibility of every center of a synthetic
+//! province-size network, on a throw-away database.
 
 use super::progress_bar;
+use crate::Cli;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
+use pocnet_domain::eligibility;
+use pocnet_domain::policy::{Profile, StageKind, SHIPPED};
+use pocnet_store::{registry, synthetic, Backend, Store};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// Benchmarks.
@@ -11,6 +18,39 @@ use std::time::{Duration, Instant};
 pub enum BenchCommand {
     /// Load a running server with N concurrent clients and report req/s and latency percentiles.
     Http(HttpArgs),
+    /// Time the eligibility of every center of a synthetic network (target: 500 centers, 10^5 projects, < 1 s).
+    ///
+    /// Generates a seeded synthetic network (centers with host units, service
+    /// teams, equipment, funds, advisory experts, declarations, evidence;
+    /// research results with outcomes) in one transaction, then times (a) the
+    /// grouped queries computing every center's records and (b) checking every
+    /// center against the recognition stage of each shipped profile.
+    ///
+    /// Never touches existing data: by default it writes a temporary SQLite file
+    /// (removed afterwards); with `--database-url postgres://USER@HOST/DB` it
+    /// creates a fresh database `pocnet_bench_<random>` on that server, migrates
+    /// it and drops it afterwards (the user needs CREATEDB). SQLite URLs are refused.
+    Eligibility(EligibilityArgs),
+}
+
+/// Options of `bench eligibility`.
+#[derive(Debug, Args)]
+pub struct EligibilityArgs {
+    /// Centers to generate.
+    #[arg(long, default_value_t = 500)]
+    pub centers: usize,
+    /// Research results (projects) to generate, spread over the centers.
+    #[arg(long, default_value_t = 100_000)]
+    pub projects: usize,
+    /// Seed of the generator (same seed, same data).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// How many times to time the records query and the evaluation on the same data.
+    #[arg(long, default_value_t = 3)]
+    pub repeat: usize,
+    /// Keep the database afterwards (and print where it is), e.g. to EXPLAIN the queries.
+    #[arg(long)]
+    pub keep: bool,
 }
 
 /// Options of `bench http`.
@@ -99,8 +139,14 @@ async fn load(client: &reqwest::Client, url: String, token: &str, concurrency: u
 }
 
 /// Runs a bench subcommand.
-pub async fn run(cmd: &BenchCommand) -> anyhow::Result<()> {
-    let BenchCommand::Http(args) = cmd;
+pub async fn run(cli: &Cli, cmd: &BenchCommand) -> anyhow::Result<()> {
+    match cmd {
+        BenchCommand::Http(args) => http(args).await,
+        BenchCommand::Eligibility(args) => eligibility_bench(cli, args).await,
+    }
+}
+
+async fn http(args: &HttpArgs) -> anyhow::Result<()> {
     if args.concurrency == 0 || args.seconds == 0 {
         bail!("--concurrency and --seconds must be at least 1");
     }
@@ -132,6 +178,213 @@ pub async fn run(cmd: &BenchCommand) -> anyhow::Result<()> {
             percentile(&r.latencies_us, 99.0),
             percentile(&r.latencies_us, 100.0),
             r.errors
+        );
+    }
+    Ok(())
+}
+
+/// `postgres://user@host:port/db?opts` with the database replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (main, query) = match url.split_once('?') {
+        Some((m, q)) => (m, Some(q)),
+        None => (url, None),
+    };
+    let start = main.find("://").map_or(0, |i| i + 3);
+    let base = match main[start..].find('/') {
+        Some(i) => &main[..start + i],
+        None => main,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+async fn eligibility_bench(cli: &Cli, args: &EligibilityArgs) -> anyhow::Result<()> {
+    if args.centers == 0 || args.repeat == 0 {
+        bail!("--centers and --repeat must be at least 1");
+    }
+    match cli.database_url.as_deref() {
+        None => {
+            let dir = tempfile::Builder::new().prefix("pocnet-bench-").tempdir().context("cannot create a temporary directory")?;
+            let file = dir.path().join("bench.db");
+            let store = Store::connect(&format!("sqlite://{}", file.display()), 4).await.context("cannot create the SQLite file")?;
+            store.migrate().await?;
+            let outcome = interruptible(measure(&store, args, &format!("SQLite, temporary file {}", file.display()))).await;
+            store.close().await;
+            if args.keep {
+                let kept = dir.keep();
+                println!("kept: sqlite://{}", kept.join("bench.db").display());
+            }
+            outcome
+        }
+        Some(url) if Backend::of_url(url).ok() == Some(Backend::Postgres) => {
+            let name = format!("pocnet_bench_{}", &pocnet_store::sessions::new_token()[..12]);
+            let admin = Store::connect(url, 1).await.context("cannot connect to the PostgreSQL server")?;
+            synthetic::create_database(&admin, &name).await.context("cannot create the benchmark database (CREATEDB needed)")?;
+            let outcome = async {
+                let store = Store::connect(&with_database(url, &name), 4).await.context("cannot connect to the benchmark database")?;
+                let result = async {
+                    store.migrate().await?;
+                    interruptible(measure(&store, args, &format!("PostgreSQL, fresh database {name}"))).await
+                }
+                .await;
+                store.close().await;
+                result
+            }
+            .await;
+            if args.keep {
+                println!("kept: {}", with_database(url, &name));
+            } else if let Err(e) = synthetic::drop_database(&admin, &name).await {
+                eprintln!("warning: could not drop the benchmark database {name}: {e:#}");
+            }
+            admin.close().await;
+            outcome
+        }
+        Some(_) => bail!(
+            "bench eligibility writes a synthetic network: it uses a temporary SQLite file when no --database-url is given \
+             (unset POCNET_DATABASE_URL), or a fresh database on a PostgreSQL server (--database-url postgres://…)"
+        ),
+    }
+}
+
+/// Runs `work` unless Ctrl-C comes first (so the caller still cleans up).
+async fn interruptible(work: impl std::future::Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
+    tokio::select! {
+        r = work => r,
+        _ = tokio::signal::ctrl_c() => bail!("interrupted"),
+    }
+}
+
+struct Run {
+    records: Duration,
+    evaluation: Duration,
+    eligible: Vec<usize>,
+}
+
+async fn measure(store: &Store, args: &EligibilityArgs, target: &str) -> anyhow::Result<()> {
+    let profiles: Vec<Profile> = SHIPPED
+        .iter()
+        .map(|(id, text)| Profile::parse(text, Some(id)).map_err(|e| anyhow::anyhow!("shipped profile {id}: {e:?}")))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|p| p.stage(StageKind::Recognition).is_some())
+        .collect();
+    println!(
+        "synthetic network: {} centers, {} research results, seed {} — {target}",
+        thousands(args.centers),
+        thousands(args.projects),
+        args.seed
+    );
+
+    let bar = progress_bar(0, "生成合成数据");
+    let bar_ref = bar.clone();
+    let progress = move |done: u64, total: u64| {
+        bar_ref.set_length(total);
+        bar_ref.set_position(done);
+    };
+    let spec = synthetic::Spec { centers: args.centers, results: args.projects, seed: args.seed };
+    let t = Instant::now();
+    let generated = synthetic::generate(store, spec, chrono::Utc::now(), &progress).await?;
+    let generation = t.elapsed();
+    bar.finish_and_clear();
+    println!(
+        "generated {} rows in {:.2} s: {} organisations, {} experts, {} staff, {} equipment, {} finances, {} advisors, \
+         {} declarations, {} documents, {} results, {} outcomes",
+        thousands(generated.rows()),
+        generation.as_secs_f64(),
+        thousands(generated.organisations),
+        thousands(generated.experts),
+        thousands(generated.staff),
+        thousands(generated.equipment),
+        thousands(generated.finances),
+        thousands(generated.advisors),
+        thousands(generated.declarations),
+        thousands(generated.documents),
+        thousands(generated.results),
+        thousands(generated.outcomes),
+    );
+
+    let mut runs = Vec::with_capacity(args.repeat);
+    let mut last = BTreeMap::new();
+    for _ in 0..args.repeat {
+        let t = Instant::now();
+        let records = registry::records(store.pool(), None).await?;
+        let records_time = t.elapsed();
+        let t = Instant::now();
+        let mut eligible = vec![0usize; profiles.len()];
+        for r in records.values() {
+            for (i, p) in profiles.iter().enumerate() {
+                if eligibility::check(p, StageKind::Recognition, r).is_some_and(|e| e.eligible()) {
+                    eligible[i] += 1;
+                }
+            }
+        }
+        let evaluation = t.elapsed();
+        runs.push(Run { records: records_time, evaluation, eligible });
+        last = records;
+    }
+    if last.len() < args.centers {
+        bail!("the records query saw {} centers, {} were generated", last.len(), args.centers);
+    }
+
+    println!();
+    println!("{:<5} {:>14} {:>12} {:>12}", "run", "records query", "evaluation", "total");
+    for (i, r) in runs.iter().enumerate() {
+        println!("{:<5} {:>14} {:>12} {:>12}", i + 1, ms(r.records), ms(r.evaluation), ms(r.records + r.evaluation));
+    }
+    let best = runs.iter().map(|r| r.records + r.evaluation).min().unwrap_or_default();
+    let worst = runs.iter().map(|r| r.records + r.evaluation).max().unwrap_or_default();
+    println!(
+        "generation {:.2} s; eligibility of all {} centers × {} profiles: best {}, worst {} — target < 1 s: {}",
+        generation.as_secs_f64(),
+        last.len(),
+        profiles.len(),
+        ms(best),
+        ms(worst),
+        if worst < Duration::from_secs(1) { "met" } else { "NOT met" }
+    );
+
+    // Which criteria keep centers out (untimed).
+    println!();
+    println!("{:<30} {:>8} {:>9}  most often unmet", "profile (recognition)", "criteria", "eligible");
+    let eligible = runs.last().map(|r| r.eligible.clone()).unwrap_or_default();
+    for (i, p) in profiles.iter().enumerate() {
+        let mut unmet: BTreeMap<String, usize> = BTreeMap::new();
+        let mut criteria = 0;
+        for r in last.values() {
+            if let Some(e) = eligibility::check(p, StageKind::Recognition, r) {
+                criteria = e.criteria.len();
+                for c in e.unmet() {
+                    *unmet.entry(c.code.clone()).or_default() += 1;
+                }
+            }
+        }
+        let mut top: Vec<(String, usize)> = unmet.into_iter().collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let top: Vec<String> = top.iter().take(3).map(|(c, n)| format!("{c} ({n})")).collect();
+        println!(
+            "{:<30} {:>8} {:>9}  {}",
+            p.id,
+            criteria,
+            format!("{}/{}", eligible.get(i).copied().unwrap_or(0), last.len()),
+            top.join(", ")
         );
     }
     Ok(())

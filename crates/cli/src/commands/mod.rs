@@ -39,8 +39,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Org(cmd) => org::run(&cli, cmd).await,
         Command::Demo(cmd) => demo::run(&cli, cmd).await,
         Command::Calendar(cmd) => calendar::run(&cli, cmd),
-        Command::Policy(cmd) => policy::run(&cli, cmd),
-        Command::Bench(cmd) => bench::run(cmd).await,
+        Command::Policy(cmd) => policy::run(&cli, cmd).await,
+        Command::Bench(cmd) => bench::run(&cli, cmd).await,
     }
 }
 
