@@ -302,6 +302,7 @@ pub async fn load_once(
         results: data.results.len(),
         accounts: DEMO_ACCOUNTS.len(),
     };
+    crate::demo_records::fill(&mut tx, &ts).await?;
     settings::set(&mut tx, LOADED_FLAG, &ts).await?;
     let change = Change {
         action: "demo.load",

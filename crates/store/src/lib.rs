@@ -13,6 +13,7 @@ pub mod calls;
 pub mod centers;
 mod db;
 pub mod demo;
+mod demo_records;
 pub mod experts;
 pub mod login_throttle;
 pub mod orgs;

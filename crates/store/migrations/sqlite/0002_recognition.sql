@@ -94,7 +94,10 @@ CREATE TABLE result_outcomes (
     evidence     TEXT   NOT NULL,
     created_at   TEXT   NOT NULL
 );
-CREATE INDEX result_outcomes_result ON result_outcomes (result_id, kind);
+CREATE INDEX result_outcomes_result ON result_outcomes (result_id, kind, amount_yuan);
+-- Eligibility counts a center's library by state and joins outcomes by result id:
+-- with the id in the index both databases answer from the index alone.
+CREATE INDEX research_results_center_state_id ON research_results (center_id, state, id);
 
 -- Calls for applications (申报通知).
 CREATE TABLE calls (
