@@ -117,7 +117,7 @@ const SELECT: &str = "SELECT a.id, a.call_id, k.title AS call_title, k.profile_i
 pub enum ApplicationScope {
     /// Every one (the bureau).
     All,
-    /// Submitted ones of a region (a county department; drafts stay private).
+    /// Submitted ones of a region (a county department; drafts, even withdrawn unsent, stay private).
     Region(Region),
     /// The host unit's own.
     Host(i64),
@@ -142,7 +142,7 @@ pub async fn list(pool: &AnyPool, scope: ApplicationScope, filter: &ApplicationF
         ApplicationScope::Host(h) => (false, None, Some(h), None),
         ApplicationScope::Expert(e) => (false, None, None, Some(e)),
     };
-    const WHERE: &str = "WHERE ($1 = TRUE OR (a.region = $2 AND a.state <> 'draft') OR a.host_org_id = $3 \
+    const WHERE: &str = "WHERE ($1 = TRUE OR (a.region = $2 AND a.submitted_at IS NOT NULL) OR a.host_org_id = $3 \
         OR a.id IN (SELECT application_id FROM panel_reviews WHERE expert_id = $4)) \
         AND ($5 IS NULL OR a.state = $5) AND ($6 IS NULL OR a.call_id = $6)";
     let state = filter.state.map(|s| s.as_str());

@@ -25,7 +25,7 @@ pub struct Call {
     pub opens_on: String,
     /// Deadline (UTC, RFC 3339); submissions after it are refused.
     pub deadline_at: String,
-    /// Applications received (any state but draft).
+    /// Applications received (submitted at least once).
     pub applications: i64,
     /// When published.
     pub created_at: String,
@@ -62,7 +62,7 @@ impl TryFrom<Row> for Call {
 }
 
 const SELECT: &str = "SELECT c.id, c.title, c.profile_id, c.kind, c.body, c.opens_on, c.deadline_at, \
-    (SELECT COUNT(*) FROM applications a WHERE a.call_id = c.id AND a.state <> 'draft') AS applications, c.created_at FROM calls c";
+    (SELECT COUNT(*) FROM applications a WHERE a.call_id = c.id AND a.submitted_at IS NOT NULL) AS applications, c.created_at FROM calls c";
 
 /// A new call.
 #[derive(Debug, Clone)]

@@ -116,14 +116,33 @@ pub struct Recognition<'a> {
     pub article: &'a str,
 }
 
+/// The next number under a certificate prefix. Numbers once issued stay
+/// issued (a center's record keeps only its latest certificate, so counting
+/// the records would hand a number out twice), and two approvals at once
+/// must not both take the same one: the counter lives in one row per prefix,
+/// bumped by an upsert that locks it until the transaction ends. It starts
+/// after the certificates already recorded in the centers' history.
+async fn next_certificate_seq(conn: &mut AnyConnection, prefix: &str) -> StoreResult<i64> {
+    let issued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM center_events WHERE action = 'recognize' AND to_value LIKE $1")
+        .bind(format!("%（{prefix}%"))
+        .fetch_one(&mut *conn)
+        .await?;
+    let value: String = sqlx::query_scalar(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE \
+         SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT) RETURNING value",
+    )
+    .bind(format!("certificate_seq:{prefix}"))
+    .bind((issued + 1).to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    value.trim().parse().map_err(|_| StoreError::Corrupt(format!("certificate counter of {prefix}: {value}")))
+}
+
 /// Applies an approval to the center: name, stage, level, certificate.
 pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, center_id: i64, r: &Recognition<'_>) -> StoreResult<Center> {
     let before = centers::get(&mut *conn, center_id).await?;
-    let seq: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM centers WHERE certificate_no LIKE $1")
-        .bind(format!("{}%", r.certificate_prefix))
-        .fetch_one(&mut *conn)
-        .await?;
-    let certificate = format!("{}{:03}号", r.certificate_prefix, seq + 1);
+    let seq = next_certificate_seq(&mut *conn, r.certificate_prefix).await?;
+    let certificate = format!("{}{:03}号", r.certificate_prefix, seq);
     let recognized_on = (r.stage != CenterStage::Creating).then_some(r.on);
     sqlx::query(
         "UPDATE centers SET name = $1, stage = $2, level = $3, profile_id = $4, certificate_no = $5, \

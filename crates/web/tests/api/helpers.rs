@@ -27,6 +27,8 @@ pub struct TestApp {
     pub ruian_org: i64,
     pub lucheng_univ: i64,
     pub state: AppState,
+    /// A plain HTTP client (no cookies, no redirects) for bearer-token calls.
+    pub http: Client,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -96,7 +98,8 @@ pub async fn spawn_app_with(config: WebConfig) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
     tokio::spawn(pocnet_web::serve(listener, state.clone(), std::future::pending()));
-    TestApp { base: format!("http://{addr}"), store, clock, bureau_org, ruian_org, lucheng_univ, state, _tmp: tmp }
+    let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    TestApp { base: format!("http://{addr}"), store, clock, bureau_org, ruian_org, lucheng_univ, state, http, _tmp: tmp }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects.
@@ -146,4 +149,438 @@ pub async fn expect_error(resp: Response, status: StatusCode, code: &str) -> Val
     assert_eq!(body["error"]["code"], code, "error code in {body}");
     assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {body}");
     body
+}
+
+// ---------------------------------------------------------------------------
+// Workflow fixtures: registry, recognition and supervision over HTTP.
+// ---------------------------------------------------------------------------
+
+/// Wenzhou recognition profile id.
+pub const WENZHOU: &str = "wenzhou-municipal-2025";
+/// Urumqi profile id (creation and recognition).
+pub const URUMQI: &str = "urumqi-2026";
+
+/// A server whose sessions outlive the months the workflow tests move the
+/// clock through (notice periods, change deadlines, two-year bars).
+pub async fn spawn_workflow_app() -> TestApp {
+    let config = WebConfig {
+        session_idle: chrono::Duration::days(3650),
+        session_absolute: chrono::Duration::days(3650),
+        ..WebConfig::default()
+    };
+    spawn_app_with(config).await
+}
+
+/// A minimal PDF whose bytes differ by `tag`.
+pub fn pdf(tag: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% pocnet test evidence: {tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
+}
+
+/// Reads a response, asserting its status; the body as JSON (`Null` when empty).
+pub async fn expect_status(resp: Response, status: StatusCode) -> Value {
+    let got = resp.status();
+    let url = resp.url().to_string();
+    let text = resp.text().await.expect("body");
+    assert_eq!(got, status, "{url}: {text}");
+    if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    }
+}
+
+impl TestApp {
+    /// The clock's time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        pocnet_web::clock::Clock::now(self.clock.as_ref())
+    }
+
+    /// Today in China (UTC+8), as the server counts days.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.state.today()
+    }
+
+    /// Moves the clock forward to `rfc3339` (it never goes back).
+    pub fn set_time(&self, rfc3339: &str) {
+        let target = chrono::DateTime::parse_from_rfc3339(rfc3339).expect("time").with_timezone(&chrono::Utc);
+        let by = target - self.now();
+        assert!(by >= chrono::Duration::zero(), "the clock only moves forward: {rfc3339}");
+        self.clock.advance(by);
+    }
+
+    /// Moves the clock forward to 09:00 China time of `day` (YYYY-MM-DD).
+    pub fn set_today(&self, day: &str) {
+        self.set_time(&format!("{day}T09:00:00+08:00"));
+        assert_eq!(self.today().to_string(), day);
+    }
+
+    /// Adds an organisation.
+    pub async fn add_org(&self, name: &str, kind: &str, region: &str) -> i64 {
+        let mut tx = self.store.write().await.expect("tx");
+        let draft = OrgDraft::parse(name, kind, region).expect("org draft");
+        let id = orgs::create(&mut tx, &Actor::system("test"), self.now(), &draft).await.expect("org").id;
+        tx.commit().await.expect("commit");
+        id
+    }
+
+    /// Adds an account (password [`PASSWORD`]).
+    pub async fn add_user(&self, username: &str, role: Role, org_id: i64) -> i64 {
+        let mut tx = self.store.write().await.expect("tx");
+        let new = NewUser {
+            username: Username::parse(username).expect("username"),
+            display_name: format!("测试{username}"),
+            role,
+            org_id,
+            password_hash: fixture_hash().to_owned(),
+            is_demo: false,
+        };
+        let id = users::create(&mut tx, &Actor::system("test"), self.now(), &new).await.expect("user").id;
+        tx.commit().await.expect("commit");
+        id
+    }
+
+    /// A bearer token for an account, from a session opened directly in the
+    /// store (no argon2 round per login: the workflow tests sign in many roles).
+    pub async fn token(&self, username: &str) -> String {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_one(self.store.pool())
+            .await
+            .expect("user exists");
+        let mut tx = self.store.write().await.expect("tx");
+        let (token, _csrf) =
+            pocnet_store::sessions::create(&mut tx, id, self.now(), self.state.config().session_absolute).await.expect("session");
+        tx.commit().await.expect("commit");
+        token
+    }
+
+    /// Adds a library expert of `org_id`, linked to an expert account if given.
+    pub async fn add_expert(&self, name: &str, org_id: i64, user_id: Option<i64>) -> i64 {
+        let ts = pocnet_store::format_ts(self.now());
+        sqlx::query_scalar(
+            "INSERT INTO experts (user_id, name, kind, org_id, title, fields, sub_fields, keywords, region, bio, created_at, updated_at) \
+             VALUES ($1, $2, 'industry', $3, '高级工程师', '[\"smart_equipment\"]', '[]', '[]', '鹿城区', '测试专家', $4, $4) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(org_id)
+        .bind(&ts)
+        .fetch_one(self.store.pool())
+        .await
+        .expect("expert")
+    }
+
+    /// Adds `n` library results of a center in `state`; returns their ids.
+    pub async fn add_results(&self, center_id: i64, owner_org_id: i64, n: usize, state: &str) -> Vec<i64> {
+        let ts = pocnet_store::format_ts(self.now());
+        let mut ids = Vec::with_capacity(n);
+        for i in 0..n {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO research_results (title, summary, secret_summary, field, sub_field, source, owner_org_id, \
+                 center_id, state, trl, team, patents, submitted_on, created_at, updated_at) \
+                 VALUES ($1, '测试成果', '', 'smart_equipment', '', 'enterprise', $2, $3, $4, 4, '[]', '[]', '2026-01-05', $5, $5) RETURNING id",
+            )
+            .bind(format!("测试成果{center_id}-{state}-{i}"))
+            .bind(owner_org_id)
+            .bind(center_id)
+            .bind(state)
+            .bind(&ts)
+            .fetch_one(self.store.pool())
+            .await
+            .expect("result");
+            ids.push(id);
+        }
+        ids
+    }
+
+    /// Records an outcome (`prototype`, `landed_transfer`, `service_contract`, …) of a result.
+    pub async fn add_outcome(&self, result_id: i64, kind: &str, amount_yuan: i64) {
+        let ts = pocnet_store::format_ts(self.now());
+        sqlx::query(
+            "INSERT INTO result_outcomes (result_id, kind, achieved_on, amount_yuan, evidence, created_at) \
+             VALUES ($1, $2, '2026-01-20', $3, '测试证明', $4)",
+        )
+        .bind(result_id)
+        .bind(kind)
+        .bind(amount_yuan)
+        .bind(&ts)
+        .execute(self.store.pool())
+        .await
+        .expect("outcome");
+    }
+
+    /// A GET under the API with a bearer token.
+    pub async fn get(&self, token: &str, path: &str) -> Response {
+        self.http.get(self.url(path)).bearer_auth(token).send().await.expect("GET")
+    }
+
+    /// A GET under the API without signing in.
+    pub async fn get_anon(&self, path: &str) -> Response {
+        self.http.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// A JSON POST with a bearer token.
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("POST")
+    }
+
+    /// A JSON POST without signing in.
+    pub async fn post_anon(&self, path: &str, body: &Value) -> Response {
+        self.http.post(self.url(path)).json(body).send().await.expect("POST")
+    }
+
+    /// GET that must answer 200; its JSON.
+    pub async fn get_ok(&self, token: &str, path: &str) -> Value {
+        expect_status(self.get(token, path).await, StatusCode::OK).await
+    }
+
+    /// POST that must answer `status`; its JSON.
+    pub async fn post_expect(&self, token: &str, path: &str, body: &Value, status: StatusCode) -> Value {
+        expect_status(self.post(token, path, body).await, status).await
+    }
+
+    /// Uploads an evidence document (multipart `topic` + `file`), built by hand.
+    pub async fn upload(&self, token: &str, center_id: i64, topic: &str, filename: &str, content: &[u8]) -> Response {
+        let boundary = "pocnet-test-boundary-4f1c2a";
+        let mut body = Vec::with_capacity(content.len() + 512);
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"topic\"\r\n\r\n{topic}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.http
+            .post(self.url(&format!("/api/v1/centers/{center_id}/documents")))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .expect("upload")
+    }
+
+    /// One edit of a center's file that must succeed.
+    pub async fn file_op(&self, token: &str, center_id: i64, op: Value) -> Value {
+        self.post_expect(token, &format!("/api/v1/centers/{center_id}/file"), &op, StatusCode::OK).await
+    }
+
+    /// A center's eligibility against a profile's stage.
+    pub async fn eligibility(&self, token: &str, center_id: i64, profile: &str, kind: &str) -> Value {
+        self.get_ok(token, &format!("/api/v1/centers/{center_id}/eligibility?profile={profile}&kind={kind}")).await
+    }
+
+    /// Reads an application's detail as `token` sees it.
+    pub async fn application(&self, token: &str, id: i64) -> Value {
+        self.get_ok(token, &format!("/api/v1/applications/{id}")).await
+    }
+
+    /// Takes a step on the application's current version (read first as `token`).
+    pub async fn step(&self, token: &str, id: i64, action: &str, comments: &str) -> Response {
+        let version = self.application(token, id).await["application"]["version"].as_i64().expect("version");
+        self.step_on(token, id, action, comments, version, None).await
+    }
+
+    /// Takes a step on a given version, with an optional notice start.
+    pub async fn step_on(&self, token: &str, id: i64, action: &str, comments: &str, version: i64, notice_start: Option<&str>) -> Response {
+        let mut body = json!({"action": action, "comments": comments, "version": version});
+        if let Some(d) = notice_start {
+            body["notice_start"] = json!(d);
+        }
+        self.post(token, &format!("/api/v1/applications/{id}/steps"), &body).await
+    }
+
+    /// A step that must succeed; the application after it.
+    pub async fn step_ok(&self, token: &str, id: i64, action: &str, comments: &str) -> Value {
+        expect_status(self.step(token, id, action, comments).await, StatusCode::OK).await
+    }
+}
+
+/// The accounts of a workflow test, each with a bearer token.
+pub struct Crew {
+    /// The bureau (`chief`).
+    pub chief: String,
+    /// The 瑞安市 county department (`ruian`).
+    pub ruian: String,
+    /// A center operator (`operator`) of an enterprise in 瑞安市.
+    pub operator: String,
+    /// The operator's organisation.
+    pub operator_org: i64,
+    /// Three panel experts: (token, library expert id), accounts `panel1`–`panel3`.
+    pub panel: Vec<(String, i64)>,
+}
+
+/// Creates the operator's enterprise and account and three expert accounts
+/// linked to library experts, and opens sessions for every role.
+pub async fn crew(app: &TestApp) -> Crew {
+    let operator_org = app.add_org("瑞安测试智能装备有限公司", "enterprise", "瑞安市").await;
+    app.add_user("operator", Role::Center, operator_org).await;
+    let mut panel = Vec::new();
+    for i in 1..=3 {
+        let username = format!("panel{i}");
+        let user_id = app.add_user(&username, Role::Expert, app.lucheng_univ).await;
+        let expert_id = app.add_expert(&format!("评审专家{i}"), app.lucheng_univ, Some(user_id)).await;
+        panel.push((app.token(&username).await, expert_id));
+    }
+    Crew { chief: app.token("chief").await, ruian: app.token("ruian").await, operator: app.token("operator").await, operator_org, panel }
+}
+
+/// Publishes a call (bureau); returns its id.
+pub async fn publish_call(app: &TestApp, chief: &str, profile: &str, kind: &str, deadline: &str) -> i64 {
+    let body = json!({"title": format!("{profile} {kind} 申报通知（测试）"), "profile_id": profile, "kind": kind,
+        "body": "请符合条件的单位按要求申报。", "deadline": deadline});
+    app.post_expect(chief, "/api/v1/calls", &body, StatusCode::CREATED).await["id"].as_i64().expect("call id")
+}
+
+/// Registers a PoC center of the operator's unit; returns its id.
+pub async fn register_center(app: &TestApp, operator: &str, name: &str, fields: &[&str], floor_area_m2: Option<i64>) -> i64 {
+    let body = json!({"name": name, "kind": "poc_center", "fields": fields, "admin_director": "张行政", "tech_director": "李技术",
+        "summary": "面向产业的概念验证服务", "floor_area_m2": floor_area_m2});
+    let c = app.post_expect(operator, "/api/v1/registry/centers", &body, StatusCode::CREATED).await;
+    assert_eq!(c["stage"], "applying");
+    c["id"].as_i64().expect("center id")
+}
+
+/// Uploads one PDF per topic.
+pub async fn upload_evidence(app: &TestApp, operator: &str, center_id: i64, topics: &[&str]) {
+    for topic in topics {
+        let resp = app.upload(operator, center_id, topic, &format!("{topic}.pdf"), &pdf(&format!("{center_id}/{topic}"))).await;
+        expect_status(resp, StatusCode::CREATED).await;
+    }
+}
+
+async fn add_staff(app: &TestApp, operator: &str, center_id: i64, n: usize, fulltime: usize, tech_managers: usize) {
+    for i in 0..n {
+        let op = json!({"op": "add_staff", "name": format!("服务人员{i}"), "position": "技术经理人",
+            "fulltime": (i < fulltime).to_string(), "tech_manager": (i < tech_managers).to_string()});
+        app.file_op(operator, center_id, op).await;
+    }
+}
+
+async fn add_advisors(app: &TestApp, operator: &str, center_id: i64, external: usize, internal_org: i64, internal: usize) {
+    for i in 0..external + internal {
+        let org = if i < external { app.lucheng_univ } else { internal_org };
+        let e = app.add_expert(&format!("顾问专家{center_id}-{i}"), org, None).await;
+        app.file_op(operator, center_id, json!({"op": "add_advisor", "expert_id": e})).await;
+    }
+}
+
+async fn declare_all(app: &TestApp, operator: &str, center_id: i64, codes: &[&str]) {
+    for code in codes {
+        app.file_op(operator, center_id, json!({"op": "declare", "code": code, "value": "yes"})).await;
+    }
+}
+
+/// Wenzhou recognition: the declaration criteria.
+pub const WENZHOU_DECLARATIONS: &[&str] =
+    &["legal_entity_in_wenzhou", "verification_capability", "director_appointed", "management_system", "compliance_three_years"];
+/// Wenzhou recognition: the declared figures that need evidence.
+pub const WENZHOU_DECLARED_FACTS: &[&str] =
+    &["special_funds_per_year_yuan", "fund_size_yuan", "service_staff", "fulltime_service_staff", "fulltime_tech_managers"];
+
+/// Everything a Wenzhou center needs but its evidence: team, funds,
+/// advisors, declarations (API) and library results with outcomes (SQL),
+/// each exactly at its threshold.
+pub async fn wenzhou_records(app: &TestApp, operator: &str, center_id: i64, host_org: i64) {
+    add_staff(app, operator, center_id, 10, 5, 1).await;
+    app.file_op(operator, center_id, json!({"op": "add_equipment", "name": "激光验证平台", "amount_yuan": "3000000"})).await;
+    app.file_op(operator, center_id, json!({"op": "add_special_funds", "year": 2025, "amount_yuan": "1000000", "name": "2025年专项资金"})).await;
+    app.file_op(operator, center_id, json!({"op": "add_fund", "name": "瑞安概念验证合作基金", "amount_yuan": "10000000"})).await;
+    add_advisors(app, operator, center_id, 3, host_org, 2).await;
+    declare_all(app, operator, center_id, WENZHOU_DECLARATIONS).await;
+    let results = app.add_results(center_id, host_org, 40, "verified").await;
+    for (i, r) in results.iter().enumerate() {
+        if i < 20 {
+            app.add_outcome(*r, if i % 2 == 0 { "prototype" } else { "product" }, 0).await;
+        }
+        if i < 10 {
+            app.add_outcome(*r, "landed_transfer", 0).await;
+        }
+    }
+}
+
+/// The evidence documents of a Wenzhou center.
+pub async fn wenzhou_evidence(app: &TestApp, operator: &str, center_id: i64) {
+    upload_evidence(app, operator, center_id, WENZHOU_DECLARED_FACTS).await;
+    upload_evidence(app, operator, center_id, WENZHOU_DECLARATIONS).await;
+}
+
+/// Registers a center of the operator's unit that meets every Wenzhou
+/// recognition criterion (figures, evidence, declarations); returns its id.
+pub async fn make_wenzhou_ready_center(app: &TestApp, operator: &str, name: &str) -> i64 {
+    let id = register_center(app, operator, name, &["smart_equipment"], Some(500)).await;
+    let host = app.get_ok(operator, &format!("/api/v1/centers/{id}")).await["center"]["host_org_id"].as_i64().expect("host");
+    wenzhou_records(app, operator, id, host).await;
+    wenzhou_evidence(app, operator, id).await;
+    let e = app.eligibility(operator, id, WENZHOU, "recognition").await;
+    assert_eq!((e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(0), Some(0)), "ready: {e}");
+    id
+}
+
+/// Urumqi: the declaration criteria of both stages.
+pub const URUMQI_DECLARATIONS: &[&str] =
+    &["construction_plan", "director_with_transfer_experience", "own_or_partner_fund", "credit_three_years", "on_creation_list"];
+/// Urumqi: the declared figures that need evidence.
+pub const URUMQI_DECLARED_FACTS: &[&str] =
+    &["floor_area_m2", "equipment_value_yuan", "service_staff", "tech_managers", "special_funds_per_year_yuan"];
+
+/// Registers a center of the operator's unit that meets every Urumqi
+/// creation and recognition criterion. The "≥5 qualifying verifications or
+/// ≥100,000 yuan service income" criterion is met by income alone: no
+/// result is completed, one result still verifying earned 120,000 yuan.
+pub async fn make_urumqi_ready_center(app: &TestApp, operator: &str, name: &str) -> i64 {
+    let id = register_center(app, operator, name, &["new_energy"], Some(300)).await;
+    let host = app.get_ok(operator, &format!("/api/v1/centers/{id}")).await["center"]["host_org_id"].as_i64().expect("host");
+    add_staff(app, operator, id, 6, 6, 3).await;
+    app.file_op(operator, id, json!({"op": "add_equipment", "name": "储能验证平台", "amount_yuan": "5000001"})).await;
+    app.file_op(operator, id, json!({"op": "add_special_funds", "year": 2025, "amount_yuan": "500000"})).await;
+    add_advisors(app, operator, id, 5, host, 5).await;
+    declare_all(app, operator, id, URUMQI_DECLARATIONS).await;
+    app.add_results(id, host, 20, "admitted").await;
+    let verifying = app.add_results(id, host, 1, "verifying").await;
+    app.add_outcome(verifying[0], "service_contract", 120_000).await;
+    upload_evidence(app, operator, id, URUMQI_DECLARED_FACTS).await;
+    upload_evidence(app, operator, id, URUMQI_DECLARATIONS).await;
+    for kind in ["creation", "recognition"] {
+        let e = app.eligibility(operator, id, URUMQI, kind).await;
+        assert_eq!((e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(0), Some(0)), "{kind} ready: {e}");
+    }
+    id
+}
+
+/// Opens a draft application; returns its id.
+pub async fn apply(app: &TestApp, operator: &str, call_id: i64, center_id: i64, proposed_name: &str) -> i64 {
+    let body = json!({"call_id": call_id, "center_id": center_id, "proposed_name": proposed_name});
+    let a = app.post_expect(operator, "/api/v1/applications", &body, StatusCode::CREATED).await;
+    assert_eq!(a["state"], "draft");
+    a["id"].as_i64().expect("application id")
+}
+
+/// Puts the crew's three experts on the panel and has each score.
+pub async fn panel_scores(app: &TestApp, crew: &Crew, id: i64, scores: [i64; 3]) {
+    for ((token, expert_id), score) in crew.panel.iter().zip(scores) {
+        app.post_expect(&crew.chief, &format!("/api/v1/applications/{id}/panel"), &json!({"expert_id": expert_id}), StatusCode::NO_CONTENT).await;
+        let body = json!({"score": score, "comments": format!("评分{score}：验证能力较强")});
+        app.post_expect(token, &format!("/api/v1/applications/{id}/scores"), &body, StatusCode::NO_CONTENT).await;
+    }
+}
+
+/// Takes a ready Wenzhou center through the whole chain to recognition:
+/// apply, submit, county approval, panel, proposal, a notice starting today,
+/// and approval the day after it ends (the clock moves). Returns the application id.
+pub async fn recognize_wenzhou(app: &TestApp, crew: &Crew, call_id: i64, center_id: i64, proposed_name: &str) -> i64 {
+    let id = apply(app, &crew.operator, call_id, center_id, proposed_name).await;
+    app.step_ok(&crew.operator, id, "submit", "").await;
+    app.step_ok(&crew.ruian, id, "county_approve", "同意推荐").await;
+    panel_scores(app, crew, id, [80, 85, 90]).await;
+    app.step_ok(&crew.chief, id, "propose", "列入拟认定名单").await;
+    let a = app.step_ok(&crew.chief, id, "publish_notice", "").await;
+    let end = a["notice_end"].as_str().expect("notice end").to_owned();
+    let after = chrono::NaiveDate::parse_from_str(&end, "%Y-%m-%d").expect("day").succ_opt().expect("next day");
+    app.set_today(&after.to_string());
+    let a = app.step_ok(&crew.chief, id, "approve", "公示期满无异议").await;
+    assert_eq!(a["state"], "approved");
+    id
 }

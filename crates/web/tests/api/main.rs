@@ -11,5 +11,8 @@ mod csrf;
 mod demo;
 mod helpers;
 mod pages;
+mod recognition;
+mod registry;
 mod sessions;
 mod storage;
+mod supervision;

@@ -139,7 +139,8 @@ pub async fn load(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Appl
     let a = applications::get(state.store().pool(), id).await?;
     let visible = match me.role() {
         Role::Bureau => true,
-        Role::County => me.user.org_region == a.region && a.state != ApplicationState::Draft,
+        // Only what was submitted: a draft, even one withdrawn unsent, stays the applicant's.
+        Role::County => me.user.org_region == a.region && a.submitted_at.is_some(),
         Role::Center => me.user.org_id == a.host_org_id,
         Role::Expert => match expert_id(state, me).await? {
             Some(e) => applications::panel(state.store().pool(), id).await?.iter().any(|p| p.expert_id == e),
@@ -165,6 +166,15 @@ async fn check_bar(state: &AppState, host_org_id: i64) -> AppResult<()> {
                 bar.revoked_on, bar.reason_label, bar.article, bar.may_apply_from
             ),
         ));
+    }
+    Ok(())
+}
+
+/// Refuses a submission before the call's first day (开始日期; drafts may be prepared earlier).
+async fn check_opened(state: &AppState, call_id: i64) -> AppResult<()> {
+    let call = calls::get(state.store().pool(), call_id).await?;
+    if state.today().to_string() < call.opens_on {
+        return Err(AppError::rule("call_not_open", format!("本次申报自{}起受理，届时方可提交", call.opens_on)));
     }
     Ok(())
 }
@@ -350,6 +360,7 @@ pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &Step
     let mut eligible = false;
     if action == ReviewAction::Submit {
         check_bar(state, a.host_org_id).await?;
+        check_opened(state, a.call_id).await?;
         check_name(profile, &a.proposed_name)?;
         let e = registry::check(state, a.center_id, &a.profile_id, a.kind).await?;
         eligible = e.eligible();
