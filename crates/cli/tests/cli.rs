@@ -155,12 +155,18 @@ fn policy_eligibility_checks_a_demo_center_and_explains_each_criterion() {
     let dir = tempfile::tempdir().unwrap();
     let load = pocnet(dir.path(), &["demo", "load"], "");
     assert!(load.status.success(), "{}", text(&load));
-    // Center 1 declares 80万元 of special funds for 2025, without evidence.
+    // Center 1 declares 80万元 of special funds for 2025 (replacing the demo's), without evidence.
     let db = dir.path().join("pocnet.db");
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let store = pocnet_store::Store::connect(&format!("sqlite://{}", db.display()), 1).await.unwrap();
         let mut tx = store.write().await.unwrap();
+        for sql in [
+            "DELETE FROM center_finances WHERE center_id = 1 AND kind = 'special_funds'",
+            "DELETE FROM center_documents WHERE center_id = 1 AND topic = 'special_funds_per_year_yuan'",
+        ] {
+            sqlx::query(sql).execute(&mut *tx).await.unwrap();
+        }
         let edit = pocnet_store::registry::FileEdit::AddFinance {
             kind: "special_funds",
             year: Some(2025),

@@ -162,6 +162,7 @@ pub fn check(profile: &Profile, kind: StageKind, records: &CenterRecords) -> Opt
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::policy::SHIPPED;

@@ -217,6 +217,7 @@ impl ApplicationState {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
     use ActorKind::*;

@@ -109,3 +109,106 @@ async fn each_demo_role_signs_in_and_sees_its_dashboard() {
     assert_eq!(err.text().await.unwrap(), "用户名或密码错误");
     c.close().await.unwrap();
 }
+
+async fn sign_in(c: &fantoccini::Client, app: &TestApp, username: &str) {
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Id("username")).await.unwrap().send_keys(username).await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=current-user]")).await.unwrap();
+}
+
+async fn sign_out(c: &fantoccini::Client) {
+    c.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("a[href='/login']")).await.unwrap();
+}
+
+async fn click_action(c: &fantoccini::Client, action: &str) {
+    c.find(Locator::Css(&format!("button[data-action={action}]"))).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=application-state]")).await.unwrap();
+}
+
+async fn state_label(c: &fantoccini::Client) -> String {
+    c.find(Locator::Css("[data-testid=application-state]")).await.unwrap().text().await.unwrap()
+}
+
+/// A host unit applies to a call in the browser and submits; after the county
+/// and the panel have done their part, the bureau proposes, publishes the notice
+/// and, once it has ended, recognizes — all by clicking through the pages.
+#[tokio::test]
+async fn a_host_unit_applies_and_the_bureau_recognizes() {
+    let Ok(driver_bin) = std::env::var("POCNET_CHROMEDRIVER") else {
+        eprintln!("browser test skipped: set POCNET_CHROMEDRIVER=/usr/bin/chromedriver (as .ci/run does) to run it");
+        return;
+    };
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let call = publish_call(&app, &crew.chief, WENZHOU, "recognition", "2026-12-31").await;
+    let center = make_wenzhou_ready_center(&app, &crew.operator, "瑞安智能装备概念验证中心").await;
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+
+    // The operator sees its center's eligibility: every criterion met.
+    sign_in(&c, &app, "operator").await;
+    c.goto(&app.url(&format!("/centers/{center}"))).await.unwrap();
+    let verdict = c.find(Locator::Css("[data-testid=eligibility-verdict]")).await.unwrap().text().await.unwrap();
+    assert_eq!(verdict, "符合申报条件");
+
+    // It applies from the call page: a name outside the naming rule is refused on the page.
+    c.goto(&app.url(&format!("/calls/{call}"))).await.unwrap();
+    let name = c.find(Locator::Id("pname")).await.unwrap();
+    name.clear().await.unwrap();
+    name.send_keys("瑞安智能装备概念验证中心").await.unwrap();
+    c.find(Locator::Css("[data-testid=apply-form] button[type=submit]")).await.unwrap().click().await.unwrap();
+    let err = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=form-error]")).await.unwrap();
+    assert!(err.text().await.unwrap().contains("温州市"), "naming rule explained");
+    let name = c.find(Locator::Id("pname")).await.unwrap();
+    name.clear().await.unwrap();
+    name.send_keys("温州市瑞安智能装备概念验证中心").await.unwrap();
+    c.find(Locator::Css("[data-testid=apply-form] button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=application-state]")).await.unwrap();
+    assert_eq!(state_label(&c).await, "草稿");
+    let url = c.current_url().await.unwrap();
+    let id: i64 = url.path().rsplit('/').next().unwrap().parse().unwrap();
+    click_action(&c, "submit").await;
+    assert_eq!(state_label(&c).await, "待县级审核");
+    sign_out(&c).await;
+
+    // County approval and the panel's scores (their own pages are covered by the API tests).
+    app.step_ok(&crew.ruian, id, "county_approve", "同意推荐").await;
+    panel_scores(&app, &crew, id, [82, 88, 91]).await;
+
+    // The bureau proposes, publishes the notice and, after it ends, recognizes.
+    sign_in(&c, &app, "chief").await;
+    c.goto(&app.url(&format!("/applications/{id}"))).await.unwrap();
+    assert_eq!(state_label(&c).await, "市级评审中");
+    click_action(&c, "propose").await;
+    assert_eq!(state_label(&c).await, "拟入选名单");
+    click_action(&c, "publish_notice").await;
+    assert_eq!(state_label(&c).await, "公示中");
+    let notice = app.application(&crew.chief, id).await;
+    let end = notice["application"]["notice_end"].as_str().unwrap().to_owned();
+    // The public notice page lists it while it runs.
+    c.goto(&app.url(&format!("/notices/{id}"))).await.unwrap();
+    let period = c.find(Locator::Css("[data-testid=notice-period]")).await.unwrap().text().await.unwrap();
+    assert!(period.contains(&end), "notice period shown: {period}");
+    let after = chrono::NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap().succ_opt().unwrap();
+    app.set_today(&after.to_string());
+    c.goto(&app.url(&format!("/applications/{id}"))).await.unwrap();
+    c.find(Locator::Id("cm-approve")).await.unwrap().send_keys("公示期满无异议，予以认定").await.unwrap();
+    click_action(&c, "approve").await;
+    assert_eq!(state_label(&c).await, "已通过");
+
+    // The center is recognized under its official name, with a certificate page.
+    c.goto(&app.url(&format!("/centers/{center}"))).await.unwrap();
+    assert_eq!(c.find(Locator::Css("[data-testid=center-name]")).await.unwrap().text().await.unwrap(), "温州市瑞安智能装备概念验证中心");
+    assert_eq!(c.find(Locator::Css("[data-testid=center-stage]")).await.unwrap().text().await.unwrap(), "已认定");
+    c.goto(&app.url(&format!("/centers/{center}/certificate"))).await.unwrap();
+    let cert = c.find(Locator::Css("[data-testid=certificate]")).await.unwrap().text().await.unwrap();
+    assert!(cert.contains("认定证书") && cert.contains("温州市概验认〔"), "certificate: {cert}");
+    if let Ok(dir) = std::env::var("POCNET_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/certificate.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+    c.close().await.unwrap();
+}

@@ -314,6 +314,8 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Ap
     let panel = applications::panel(pool, id).await?;
     let scores: Vec<i64> = panel.iter().filter_map(|p| p.score).collect();
     let mean_score = (!scores.is_empty()).then(|| scores.iter().sum::<i64>() as f64 / scores.len() as f64);
+    // Reviewers stay anonymous to the applicant (评审专家信息保密): it sees the mean only.
+    let panel = if actor_kind(me, &a) == Some(ActorKind::Applicant) { Vec::new() } else { panel };
     let mut objections = applications::objections(pool, id).await?;
     if me.role() != Role::Bureau {
         for o in &mut objections {
