@@ -204,28 +204,27 @@ pub struct NoticeEntry {
     pub state: ApplicationState,
 }
 
+/// A notice entry of an application, if it was ever put on notice.
+pub fn notice_entry(state: &AppState, a: Application) -> Option<NoticeEntry> {
+    let today = state.today().to_string();
+    let start = a.notice_start.clone()?;
+    let end = a.notice_end.clone().unwrap_or_default();
+    Some(NoticeEntry {
+        id: a.id,
+        open_for_objections: a.state == ApplicationState::InNotice && start <= today && today <= end,
+        proposed_name: a.proposed_name,
+        host_org_name: a.host_org_name,
+        call_title: a.call_title,
+        kind: a.kind,
+        notice_start: start,
+        notice_end: end,
+        state: a.state,
+    })
+}
+
 /// The public notices (公示), newest first (public).
 pub async fn notices(state: &AppState) -> AppResult<Vec<NoticeEntry>> {
-    let today = state.today().to_string();
-    Ok(applications::public_notices(state.store().pool())
-        .await?
-        .into_iter()
-        .map(|a| {
-            let start = a.notice_start.clone().unwrap_or_default();
-            let end = a.notice_end.clone().unwrap_or_default();
-            NoticeEntry {
-                id: a.id,
-                open_for_objections: a.state == ApplicationState::InNotice && start <= today && today <= end,
-                proposed_name: a.proposed_name,
-                host_org_name: a.host_org_name,
-                call_title: a.call_title,
-                kind: a.kind,
-                notice_start: start,
-                notice_end: end,
-                state: a.state,
-            }
-        })
-        .collect())
+    Ok(applications::public_notices(state.store().pool()).await?.into_iter().filter_map(|a| notice_entry(state, a)).collect())
 }
 
 /// The public notices (public).

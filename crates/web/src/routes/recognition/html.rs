@@ -1,7 +1,7 @@
 //! Pages of the recognition workflow: calls, applications with their review
 //! chain and the forms of each role, the public notices with the objection form.
 
-use super::api::{notices, ApplicationQuery, AssignInput, NoticeEntry, RenameInput};
+use super::api::{notice_entry, notices, ApplicationQuery, AssignInput, NoticeEntry, RenameInput};
 use super::*;
 use crate::auth::session::Auth;
 use crate::extract::{ListParams, QueryParams};
@@ -378,9 +378,10 @@ struct NoticePage {
 }
 
 async fn render_notice(state: &AppState, auth: &Auth, id: i64, error: Option<String>, filed: bool, input: ObjectionInput) -> AppResult<Response> {
-    let n = notices(state).await?.into_iter().find(|n| n.id == id).ok_or(AppError::NotFound)?;
     let a = applications::get(state.store().pool(), id).await?;
-    let reading = state.profile(&a.profile_id).map(|p| format!("{}（{}）", p.notice.reading, p.notice.article)).unwrap_or_default();
+    let profile_id = a.profile_id.clone();
+    let n = notice_entry(state, a).ok_or(AppError::NotFound)?;
+    let reading = state.profile(&profile_id).map(|p| format!("{}（{}）", p.notice.reading, p.notice.article)).unwrap_or_default();
     let mut chrome = Chrome::public(Some(auth), format!("公示：{}", n.proposed_name), "notices");
     // Without a login, the objection form carries the pre-login CSRF token (cookie + field).
     let mut cookie = None;

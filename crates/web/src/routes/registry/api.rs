@@ -1,6 +1,6 @@
 //! JSON API of a center's record.
 
-use super::{access, check, create, default_profile, edit_file, load, update, upload, Access, CenterInput, FileInput};
+use super::{check, create, default_profile, edit_file, load, update, upload, Access, CenterInput, FileInput};
 use crate::auth::session::Auth;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -193,6 +193,5 @@ pub(crate) fn resolve_check(state: &AppState, c: &Center, q: &EligibilityQuery) 
         Some(k) => StageKind::parse(k).map_err(|_| FieldError::unknown_value("kind", "申报类型"))?,
         None => StageKind::Recognition,
     };
-    let _ = access;
     Ok((profile, kind))
 }
