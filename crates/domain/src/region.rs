@@ -30,5 +30,7 @@ string_enum! {
         Yueqing => ("乐清市", "乐清市"),
         /// 龙港市
         Longgang => ("龙港市", "龙港市"),
+        /// Outside the city (市外): experts and units of other cities.
+        Outside => ("市外", "市外"),
     }
 }

@@ -1,16 +1,20 @@
 //! The expert library (专家库). Issue 4 adds conflicts, curation and panels.
 
-use crate::{parse_code, Page, Paged, StoreError, StoreResult};
-use pocnet_domain::expert::ExpertKind;
+use crate::audit::{self, Change};
+use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use pocnet_domain::expert::{ExpertDraft, ExpertKind, Unavailable};
 use pocnet_domain::region::Region;
 use serde::Serialize;
-use sqlx::{AnyPool, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// An expert of the library.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Expert {
     /// Id.
     pub id: i64,
+    /// Linked account, if the expert signs in.
+    pub user_id: Option<i64>,
     /// Name.
     pub name: String,
     /// Academic, industry or investment.
@@ -31,11 +35,37 @@ pub struct Expert {
     pub region: Region,
     /// Short biography.
     pub bio: String,
+    /// Periods in which the expert cannot review.
+    pub unavailable: Vec<Unavailable>,
+    /// Declared conflicts: organisation ids.
+    pub conflict_orgs: Vec<i64>,
+    /// Declared conflicts: people.
+    pub conflict_people: Vec<String>,
+    /// Telephone (curators and the expert only).
+    pub phone: String,
+    /// E-mail (curators and the expert only).
+    pub email: String,
+    /// Whether the expert takes part in reviews.
+    pub active: bool,
+    /// The bureau's reason, if blacklisted (never drawn).
+    pub blacklisted: Option<String>,
+    /// Optimistic-lock version.
+    pub version: i64,
+}
+
+impl Expert {
+    /// Hides contact details from those who may not see them.
+    pub fn without_contact(mut self) -> Self {
+        self.phone.clear();
+        self.email.clear();
+        self
+    }
 }
 
 #[derive(FromRow)]
 struct Row {
     id: i64,
+    user_id: Option<i64>,
     name: String,
     kind: String,
     org_id: i64,
@@ -46,9 +76,17 @@ struct Row {
     keywords: String,
     region: String,
     bio: String,
+    unavailable: String,
+    conflict_orgs: String,
+    conflict_people: String,
+    phone: String,
+    email: String,
+    active: i64,
+    blacklisted: Option<String>,
+    version: i64,
 }
 
-fn json_list(s: &str) -> StoreResult<Vec<String>> {
+fn json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -57,36 +95,73 @@ impl TryFrom<Row> for Expert {
     fn try_from(r: Row) -> StoreResult<Self> {
         Ok(Self {
             id: r.id,
+            user_id: r.user_id,
             name: r.name,
             kind: parse_code(&r.kind, ExpertKind::parse)?,
             org_id: r.org_id,
             org_name: r.org_name,
             title: r.title,
-            fields: json_list(&r.fields)?,
-            sub_fields: json_list(&r.sub_fields)?,
-            keywords: json_list(&r.keywords)?,
+            fields: json(&r.fields)?,
+            sub_fields: json(&r.sub_fields)?,
+            keywords: json(&r.keywords)?,
             region: parse_code(&r.region, Region::parse)?,
             bio: r.bio,
+            unavailable: json(&r.unavailable)?,
+            conflict_orgs: json(&r.conflict_orgs)?,
+            conflict_people: json(&r.conflict_people)?,
+            phone: r.phone,
+            email: r.email,
+            active: r.active != 0,
+            blacklisted: r.blacklisted,
+            version: r.version,
         })
     }
 }
 
-const SELECT: &str = "SELECT e.id, e.name, e.kind, e.org_id, o.name AS org_name, e.title, e.fields, \
-    e.sub_fields, e.keywords, e.region, e.bio FROM experts e JOIN organisations o ON o.id = e.org_id";
+const SELECT: &str = "SELECT e.id, e.user_id, e.name, e.kind, e.org_id, o.name AS org_name, e.title, e.fields, \
+    e.sub_fields, e.keywords, e.region, e.bio, e.unavailable, e.conflict_orgs, e.conflict_people, e.phone, e.email, \
+    e.active, b.reason AS blacklisted, e.version \
+    FROM experts e JOIN organisations o ON o.id = e.org_id LEFT JOIN expert_blacklist b ON b.expert_id = e.id";
 
-/// Lists experts, optionally of one kind and/or serving one field.
-pub async fn list(pool: &AnyPool, kind: Option<ExpertKind>, field: Option<&str>, page: Page) -> StoreResult<Paged<Expert>> {
+/// Filters of the expert list.
+#[derive(Debug, Clone, Default)]
+pub struct ExpertFilter {
+    /// Only this kind.
+    pub kind: Option<ExpertKind>,
+    /// Only experts serving this field code.
+    pub field: Option<String>,
+    /// Only this region.
+    pub region: Option<Region>,
+    /// Name, organisation, title, keyword or profile text contains.
+    pub q: Option<String>,
+    /// Only active, not blacklisted experts.
+    pub available_only: bool,
+}
+
+/// Lists experts matching a filter, by name.
+pub async fn list(pool: &AnyPool, filter: &ExpertFilter, page: Page) -> StoreResult<Paged<Expert>> {
     // Fields are a JSON array of codes; codes are plain ASCII, so a quoted match is exact.
-    let field_like = field.map(|f| format!("%\"{}\"%", f.replace(['%', '_', '"'], "")));
-    const WHERE: &str = "WHERE ($1 IS NULL OR e.kind = $1) AND ($2 IS NULL OR e.fields LIKE $2)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM experts e {WHERE}"))
-        .bind(kind.map(|k| k.as_str()))
+    let field_like = filter.field.as_deref().map(|f| format!("%\"{}\"%", f.replace(['%', '_', '"'], "")));
+    let q_like = filter.q.as_deref().map(|q| format!("%{}%", q.trim().replace(['%', '_'], "")));
+    const WHERE: &str = "WHERE ($1 IS NULL OR e.kind = $1) AND ($2 IS NULL OR e.fields LIKE $2) \
+        AND ($3 IS NULL OR e.region = $3) \
+        AND ($4 IS NULL OR e.name LIKE $4 OR o.name LIKE $4 OR e.title LIKE $4 OR e.keywords LIKE $4 OR e.bio LIKE $4) \
+        AND ($5 = 0 OR (e.active = 1 AND b.expert_id IS NULL))";
+    let from = "FROM experts e JOIN organisations o ON o.id = e.org_id LEFT JOIN expert_blacklist b ON b.expert_id = e.id";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from} {WHERE}"))
+        .bind(filter.kind.map(|k| k.as_str()))
         .bind(&field_like)
+        .bind(filter.region.map(|r| r.as_str()))
+        .bind(&q_like)
+        .bind(i64::from(filter.available_only))
         .fetch_one(pool)
         .await?;
-    let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} {WHERE} ORDER BY e.name, e.id LIMIT $3 OFFSET $4"))
-        .bind(kind.map(|k| k.as_str()))
+    let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} {WHERE} ORDER BY e.name, e.id LIMIT $6 OFFSET $7"))
+        .bind(filter.kind.map(|k| k.as_str()))
         .bind(&field_like)
+        .bind(filter.region.map(|r| r.as_str()))
+        .bind(&q_like)
+        .bind(i64::from(filter.available_only))
         .bind(page.limit())
         .bind(page.offset())
         .fetch_all(pool)
@@ -102,4 +177,142 @@ pub async fn of_user(pool: &AnyPool, user_id: i64) -> StoreResult<Option<Expert>
         .fetch_optional(pool)
         .await?;
     row.map(Expert::try_from).transpose()
+}
+
+/// Every expert's (name, organisation id), to catch duplicates on import.
+pub async fn names_and_orgs(pool: &AnyPool) -> StoreResult<Vec<(String, i64)>> {
+    Ok(sqlx::query_as("SELECT name, org_id FROM experts").fetch_all(pool).await?)
+}
+
+/// Reads one expert.
+pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Expert>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE e.id = $1"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_into()
+}
+
+fn snapshot(e: &Expert) -> serde_json::Value {
+    serde_json::json!({"name": e.name, "kind": e.kind, "org_id": e.org_id, "title": e.title, "fields": e.fields,
+        "sub_fields": e.sub_fields, "keywords": e.keywords, "region": e.region, "unavailable": e.unavailable,
+        "conflict_orgs": e.conflict_orgs, "conflict_people": e.conflict_people, "active": e.active, "version": e.version})
+}
+
+fn list_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+fn map_fk(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+        _ => StoreError::Db(e),
+    }
+}
+
+/// Adds an expert to the library.
+pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, d: &ExpertDraft) -> StoreResult<Expert> {
+    let ts = format_ts(now);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO experts (name, kind, org_id, title, fields, sub_fields, keywords, region, bio, unavailable, \
+         conflict_orgs, conflict_people, phone, email, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+    )
+    .bind(&d.name)
+    .bind(d.kind.as_str())
+    .bind(d.org_id)
+    .bind(&d.title)
+    .bind(list_json(&d.fields))
+    .bind(list_json(&d.sub_fields))
+    .bind(list_json(&d.keywords))
+    .bind(d.region.as_str())
+    .bind(&d.bio)
+    .bind(list_json(&d.unavailable))
+    .bind(list_json(&d.conflict_orgs))
+    .bind(list_json(&d.conflict_people))
+    .bind(&d.phone)
+    .bind(&d.email)
+    .bind(&ts)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_fk)?;
+    let e = get(&mut *conn, id).await?;
+    audit::record(conn, actor, now, Change { action: "expert.create", entity_type: "expert", entity_id: id.to_string(), before: None, after: Some(snapshot(&e)), reason: None }).await?;
+    Ok(e)
+}
+
+/// Edits an expert if nobody changed it since `expected_version`.
+pub async fn update(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, expected_version: i64, d: &ExpertDraft) -> StoreResult<Expert> {
+    let before = get(&mut *conn, id).await?;
+    let done = sqlx::query(
+        "UPDATE experts SET name = $1, kind = $2, org_id = $3, title = $4, fields = $5, sub_fields = $6, keywords = $7, \
+         region = $8, bio = $9, unavailable = $10, conflict_orgs = $11, conflict_people = $12, phone = $13, email = $14, \
+         version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17",
+    )
+    .bind(&d.name)
+    .bind(d.kind.as_str())
+    .bind(d.org_id)
+    .bind(&d.title)
+    .bind(list_json(&d.fields))
+    .bind(list_json(&d.sub_fields))
+    .bind(list_json(&d.keywords))
+    .bind(d.region.as_str())
+    .bind(&d.bio)
+    .bind(list_json(&d.unavailable))
+    .bind(list_json(&d.conflict_orgs))
+    .bind(list_json(&d.conflict_people))
+    .bind(&d.phone)
+    .bind(&d.email)
+    .bind(format_ts(now))
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_fk)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: expected_version });
+    }
+    let after = get(&mut *conn, id).await?;
+    audit::record(conn, actor, now, Change { action: "expert.update", entity_type: "expert", entity_id: id.to_string(), before: Some(snapshot(&before)), after: Some(snapshot(&after)), reason: None }).await?;
+    Ok(after)
+}
+
+/// Takes an expert out of (or back into) reviews.
+pub async fn set_active(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, active: bool, reason: &str) -> StoreResult<Expert> {
+    let done = sqlx::query("UPDATE experts SET active = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(active))
+        .bind(format_ts(now))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let after = get(&mut *conn, id).await?;
+    let action = if active { "expert.activate" } else { "expert.deactivate" };
+    audit::record(conn, actor, now, Change { action, entity_type: "expert", entity_id: id.to_string(), before: None, after: Some(snapshot(&after)), reason: Some(reason) }).await?;
+    Ok(after)
+}
+
+/// Puts an expert on the bureau's blacklist (or, with `None`, takes it off).
+pub async fn set_blacklist(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, reason: Option<&str>) -> StoreResult<Expert> {
+    get(&mut *conn, id).await?;
+    sqlx::query("DELETE FROM expert_blacklist WHERE expert_id = $1").bind(id).execute(&mut *conn).await?;
+    if let Some(r) = reason {
+        sqlx::query("INSERT INTO expert_blacklist (expert_id, reason, added_by, added_at) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(r)
+            .bind(actor.user_id)
+            .bind(format_ts(now))
+            .execute(&mut *conn)
+            .await?;
+    }
+    let after = get(&mut *conn, id).await?;
+    let action = if reason.is_some() { "expert.blacklist" } else { "expert.unblacklist" };
+    audit::record(conn, actor, now, Change { action, entity_type: "expert", entity_id: id.to_string(), before: None, after: Some(snapshot(&after)), reason }).await?;
+    Ok(after)
 }

@@ -37,6 +37,11 @@ impl Page {
         Self { number: number.unwrap_or(1).max(1), size: size.unwrap_or(20).clamp(1, 200) }
     }
 
+    /// Everything in one page (exports): up to 100,000 rows.
+    pub fn all(self) -> Self {
+        Self { number: 1, size: 100_000 }
+    }
+
     /// SQL `LIMIT`.
     pub fn limit(self) -> i64 {
         i64::from(self.size)

@@ -1,9 +1,10 @@
 //! The OpenAPI 3 document of every endpoint, served at `/api/v1/openapi.json`.
 
 use crate::routes::recognition::api as recognition;
+use crate::routes::experts::api as experts;
 use crate::routes::registry::api as registry;
 use crate::routes::supervision::api as supervision;
-use crate::routes::{account, audit, auth, centers, dashboard, experts, health, orgs, results, users};
+use crate::routes::{account, audit, auth, centers, dashboard, health, orgs, results, users};
 use crate::AppState;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -22,7 +23,8 @@ use utoipa::{Modify, OpenApi};
         orgs::api_list, orgs::api_create, orgs::api_get, orgs::api_update,
         users::api_list, users::api_create, users::api_get, users::api_update,
         audit::api_list,
-        experts::api_list,
+        experts::api_list, experts::api_get, experts::api_own, experts::api_create, experts::api_update, experts::api_status,
+        experts::api_import, experts::api_export, experts::api_template,
         results::api_list,
         registry::api_get, registry::api_create, registry::api_update, registry::api_file, registry::api_edit_file,
         registry::api_upload, registry::api_document, registry::api_eligibility,

@@ -63,7 +63,11 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/results", "本中心项目库", "results"),
             nav("/experts", "专家库", "experts"),
         ]),
-        Role::Expert => items.extend([nav("/applications", "评审任务", "applications"), nav("/centers", "中心名录", "centers")]),
+        Role::Expert => items.extend([
+            nav("/applications", "评审任务", "applications"),
+            nav("/me/expert", "我的专家信息", "experts"),
+            nav("/centers", "中心名录", "centers"),
+        ]),
         Role::Researcher => items.extend([
             nav("/results", "我单位的成果", "results"),
             nav("/centers", "中心名录", "centers"),

@@ -552,7 +552,7 @@ pub async fn resolve_objection(state: &AppState, me: &CurrentUser, oid: i64, inp
 
 /// The experts the bureau may put on a panel.
 pub async fn expert_choices(state: &AppState) -> AppResult<Vec<experts::Expert>> {
-    Ok(experts::list(state.store().pool(), None, None, pocnet_store::Page::new(Some(1), Some(200))).await?.items)
+    Ok(experts::list(state.store().pool(), &experts::ExpertFilter { available_only: true, ..Default::default() }, pocnet_store::Page::new(Some(1), Some(200))).await?.items)
 }
 
 /// The centers of the caller's unit that may apply to a call.

@@ -168,7 +168,7 @@ async fn render_detail(state: &AppState, auth: &Auth, id: i64, q: &EligibilityQu
     };
     let bureau = me.is_some_and(|m| m.role() == Role::Bureau);
     let experts = if a == Access::Manage {
-        pocnet_store::experts::list(pool, None, None, pocnet_store::Page::new(Some(1), Some(200)))
+        pocnet_store::experts::list(pool, &pocnet_store::experts::ExpertFilter { available_only: true, ..Default::default() }, pocnet_store::Page::new(Some(1), Some(200)))
             .await?
             .items
             .into_iter()

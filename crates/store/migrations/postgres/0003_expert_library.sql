@@ -1,0 +1,17 @@
+-- Issue 4: the expert library (专家库) — contact, availability, declared
+-- conflicts, active flag — and the bureau's blacklist. Lists are JSON text.
+ALTER TABLE experts ADD COLUMN unavailable TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE experts ADD COLUMN conflict_orgs TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE experts ADD COLUMN conflict_people TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE experts ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE experts ADD COLUMN email TEXT NOT NULL DEFAULT '';
+ALTER TABLE experts ADD COLUMN active BIGINT NOT NULL DEFAULT 1;
+CREATE INDEX experts_kind_name ON experts (kind, name);
+
+-- Experts the bureau excludes from every panel (黑名单), with the reason.
+CREATE TABLE expert_blacklist (
+    expert_id  BIGINT NOT NULL PRIMARY KEY REFERENCES experts (id),
+    reason     TEXT   NOT NULL,
+    added_by   BIGINT REFERENCES users (id),
+    added_at   TEXT   NOT NULL
+);
