@@ -141,8 +141,8 @@ pub struct ExpertFilter {
 /// Lists experts matching a filter, by name.
 pub async fn list(pool: &AnyPool, filter: &ExpertFilter, page: Page) -> StoreResult<Paged<Expert>> {
     // Fields are a JSON array of codes; codes are plain ASCII, so a quoted match is exact.
-    let field_like = filter.field.as_deref().map(|f| format!("%\"{}\"%", f.replace(['%', '_', '"'], "")));
-    let q_like = filter.q.as_deref().map(|q| format!("%{}%", q.trim().replace(['%', '_'], "")));
+    let field_like = filter.field.as_deref().map(|f| format!("%\"{}\"%", f.replace(['%', '"'], "")));
+    let q_like = filter.q.as_deref().map(|q| format!("%{}%", q.trim().replace('%', "")));
     const WHERE: &str = "WHERE ($1 IS NULL OR e.kind = $1) AND ($2 IS NULL OR e.fields LIKE $2) \
         AND ($3 IS NULL OR e.region = $3) \
         AND ($4 IS NULL OR e.name LIKE $4 OR o.name LIKE $4 OR e.title LIKE $4 OR e.keywords LIKE $4 OR e.bio LIKE $4) \

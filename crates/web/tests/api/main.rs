@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod csrf;
 mod demo;
+mod experts;
 mod helpers;
 mod pages;
 mod recognition;
