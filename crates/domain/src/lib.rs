@@ -21,6 +21,7 @@ pub mod policy;
 pub mod recognition;
 pub mod region;
 pub mod research_result;
+pub mod review;
 pub mod role;
 pub mod supervision;
 pub mod validation;
