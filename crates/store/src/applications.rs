@@ -405,12 +405,23 @@ pub struct PanelReview {
     pub comments: String,
     /// When scored.
     pub scored_at: Option<String>,
+    /// `pending` (must declare before seeing materials), `no_conflict` or `recused`.
+    pub conflict_status: String,
+    /// Why the expert recused (kept for the record).
+    pub recusal_reason: String,
+    /// When the declaration was made.
+    pub declared_at: Option<String>,
+    /// Scores per dimension (JSON object).
+    pub scores_json: String,
+    /// Weighted total in hundredths of a point.
+    pub total_hundredths: Option<i64>,
 }
 
 /// The panel of an application.
 pub async fn panel(pool: &AnyPool, id: i64) -> StoreResult<Vec<PanelReview>> {
     Ok(sqlx::query_as(
-        "SELECT p.expert_id, e.name, e.kind, o.name AS org_name, p.score, p.comments, p.scored_at FROM panel_reviews p \
+        "SELECT p.expert_id, e.name, e.kind, o.name AS org_name, p.score, p.comments, p.scored_at, p.conflict_status, \
+         p.recusal_reason, p.declared_at, p.scores_json, p.total_hundredths FROM panel_reviews p \
          JOIN experts e ON e.id = p.expert_id JOIN organisations o ON o.id = e.org_id WHERE p.application_id = $1 ORDER BY e.name",
     )
     .bind(id)
@@ -440,24 +451,74 @@ pub async fn assign_expert(conn: &mut AnyConnection, actor: &Actor, now: DateTim
     .await
 }
 
-/// Records (or revises) an expert's score.
+/// Records an expert's declaration before it sees the materials: no conflict
+/// (with the confidentiality pledge) or recusal with its reason. Once made it stays.
+pub async fn declare(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    expert_id: i64,
+    recusal_reason: Option<&str>,
+) -> StoreResult<()> {
+    let status = if recusal_reason.is_some() { "recused" } else { "no_conflict" };
+    let done = sqlx::query(
+        "UPDATE panel_reviews SET conflict_status = $1, recusal_reason = $2, declared_at = $3 \
+         WHERE application_id = $4 AND expert_id = $5 AND conflict_status = 'pending'",
+    )
+    .bind(status)
+    .bind(recusal_reason.unwrap_or(""))
+    .bind(format_ts(now))
+    .bind(id)
+    .bind(expert_id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: 0 });
+    }
+    let action = if recusal_reason.is_some() { "application.panel.recuse" } else { "application.panel.no_conflict" };
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change {
+            action,
+            entity_type: "application",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"expert_id": expert_id, "status": status, "pledge": recusal_reason.is_none()})),
+            reason: recusal_reason,
+        },
+    )
+    .await
+}
+
+/// Records (or revises) an expert's score: per-dimension scores and their weighted total.
+#[allow(clippy::too_many_arguments)]
 pub async fn score(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
     id: i64,
     expert_id: i64,
-    score: i64,
+    scores_json: &str,
+    total_hundredths: i64,
     comments: &str,
 ) -> StoreResult<()> {
-    let done = sqlx::query("UPDATE panel_reviews SET score = $1, comments = $2, scored_at = $3 WHERE application_id = $4 AND expert_id = $5")
-        .bind(score)
-        .bind(comments)
-        .bind(format_ts(now))
-        .bind(id)
-        .bind(expert_id)
-        .execute(&mut *conn)
-        .await?;
+    let rounded = (total_hundredths + 50) / 100;
+    let done = sqlx::query(
+        "UPDATE panel_reviews SET score = $1, total_hundredths = $2, scores_json = $3, comments = $4, scored_at = $5 \
+         WHERE application_id = $6 AND expert_id = $7 AND conflict_status = 'no_conflict'",
+    )
+    .bind(rounded)
+    .bind(total_hundredths)
+    .bind(scores_json)
+    .bind(comments)
+    .bind(format_ts(now))
+    .bind(id)
+    .bind(expert_id)
+    .execute(&mut *conn)
+    .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
@@ -465,7 +526,14 @@ pub async fn score(
         conn,
         actor,
         now,
-        Change { action: "application.panel.score", entity_type: "application", entity_id: id.to_string(), before: None, after: Some(serde_json::json!({"expert_id": expert_id, "score": score, "comments": comments})), reason: None },
+        Change {
+            action: "application.panel.score",
+            entity_type: "application",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"expert_id": expert_id, "total": total_hundredths as f64 / 100.0, "scores": serde_json::from_str::<serde_json::Value>(scores_json).unwrap_or_default(), "comments": comments})),
+            reason: None,
+        },
     )
     .await
 }

@@ -15,3 +15,14 @@ CREATE TABLE expert_blacklist (
     added_by   BIGINT REFERENCES users (id),
     added_at   TEXT   NOT NULL
 );
+
+-- Conflicts are checked before an expert sees an application's materials:
+-- the expert first declares no conflict and accepts the confidentiality
+-- pledge (conflict_status no_conflict), or recuses with a reason that is kept.
+-- Structured scores per dimension (JSON) and their weighted total in
+-- hundredths of a point; `score` stays the rounded total.
+ALTER TABLE panel_reviews ADD COLUMN conflict_status TEXT NOT NULL DEFAULT 'pending';
+ALTER TABLE panel_reviews ADD COLUMN recusal_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE panel_reviews ADD COLUMN declared_at TEXT;
+ALTER TABLE panel_reviews ADD COLUMN scores_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE panel_reviews ADD COLUMN total_hundredths BIGINT;

@@ -562,6 +562,8 @@ pub async fn apply(app: &TestApp, operator: &str, call_id: i64, center_id: i64, 
 pub async fn panel_scores(app: &TestApp, crew: &Crew, id: i64, scores: [i64; 3]) {
     for ((token, expert_id), score) in crew.panel.iter().zip(scores) {
         app.post_expect(&crew.chief, &format!("/api/v1/applications/{id}/panel"), &json!({"expert_id": expert_id}), StatusCode::NO_CONTENT).await;
+        let pledge = json!({"decision": "no_conflict", "pledge": "true"});
+        app.post_expect(token, &format!("/api/v1/applications/{id}/declaration"), &pledge, StatusCode::NO_CONTENT).await;
         let body = json!({"score": score, "comments": format!("评分{score}：验证能力较强")});
         app.post_expect(token, &format!("/api/v1/applications/{id}/scores"), &body, StatusCode::NO_CONTENT).await;
     }

@@ -105,17 +105,45 @@ async fn wenzhou_center_goes_from_call_to_recognition_with_notice_over_national_
     }
     let again = app.post(&crew.chief, &format!("/api/v1/applications/{id}/panel"), &json!({"expert_id": crew.panel[0].1})).await;
     expect_error(again, StatusCode::CONFLICT, "duplicate").await;
-    let resp = app.post(&crew.panel[0].0, &format!("/api/v1/applications/{id}/scores"), &json!({"score": 101, "comments": ""})).await;
+    // Conflicts are checked before anyone is invited: an expert of the host unit cannot sit.
+    let same_unit = app.add_expert("同单位专家", crew.operator_org, None).await;
+    let resp = app.post(&crew.chief, &format!("/api/v1/applications/{id}/panel"), &json!({"expert_id": same_unit})).await;
+    let e = expect_error(resp, StatusCode::UNPROCESSABLE_ENTITY, "conflict_of_interest").await;
+    assert!(e["error"]["message"].as_str().unwrap().contains("同属"), "{e}");
+    // An invited expert first sees only the public summary and must declare before scoring.
+    let (first, _) = &crew.panel[0];
+    let seen = app.application(first, id).await;
+    assert_eq!((seen["my_declaration"].as_str(), seen["eligibility"].is_null()), (Some("pending"), true), "{seen}");
+    let resp = app.post(first, &format!("/api/v1/applications/{id}/scores"), &json!({"score": 90})).await;
+    expect_error(resp, StatusCode::UNPROCESSABLE_ENTITY, "declaration_required").await;
+    let resp = app.post(first, &format!("/api/v1/applications/{id}/declaration"), &json!({"decision": "no_conflict"})).await;
+    expect_error(resp, StatusCode::UNPROCESSABLE_ENTITY, "pledge_required").await;
+    for (token, _) in &crew.panel {
+        let pledge = json!({"decision": "no_conflict", "pledge": "true"});
+        app.post_expect(token, &format!("/api/v1/applications/{id}/declaration"), &pledge, StatusCode::NO_CONTENT).await;
+    }
+    let resp = app.post(first, &format!("/api/v1/applications/{id}/declaration"), &json!({"decision": "recuse", "reason": "改主意"})).await;
+    expect_error(resp, StatusCode::CONFLICT, "already_declared").await;
+    let seen = app.application(first, id).await;
+    assert!(seen["eligibility"].is_object(), "materials after the pledge");
+    let resp = app.post(first, &format!("/api/v1/applications/{id}/scores"), &json!({"score": 101, "comments": ""})).await;
     expect_error(resp, StatusCode::UNPROCESSABLE_ENTITY, "out_of_range").await;
+    // Structured scores: a missing dimension is refused; the weighted total is kept.
+    let partial = json!({"scores": {"conditions": 90}, "comments": ""});
+    expect_error(app.post(first, &format!("/api/v1/applications/{id}/scores"), &partial).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_scores").await;
     for ((token, _), score) in crew.panel.iter().zip([88, 90, 79]) {
         assert_eq!(ids(&app.get_ok(token, "/api/v1/applications").await), vec![id]);
-        let body = json!({"score": score, "comments": format!("验证能力突出，评分{score}")});
+        let body = json!({"scores": {"conditions": score, "team": score, "management": score, "plan": score}, "comments": format!("验证能力突出，评分{score}")});
         app.post_expect(token, &format!("/api/v1/applications/{id}/scores"), &body, StatusCode::NO_CONTENT).await;
     }
+    // Experts score independently: each sees only its own row.
+    assert_eq!(app.application(first, id).await["panel"].as_array().unwrap().len(), 1);
     let d = app.application(&crew.chief, id).await;
     let mean = d["mean_score"].as_f64().unwrap();
     assert!((mean - 257.0 / 3.0).abs() < 1e-9, "{mean}");
     assert_eq!(d["panel"].as_array().unwrap().len(), 3);
+    assert_eq!(d["aggregate"]["spread"].as_f64(), Some(11.0));
+    assert_eq!(d["aggregate"]["disagreement"], false);
 
     let a = app.step_ok(&crew.chief, id, "propose", "综合评审通过，列入拟认定名单").await;
     assert_eq!(a["state"], "proposed");

@@ -23,6 +23,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/applications/{id}/steps", post(api_step))
         .route("/api/v1/applications/{id}/panel", post(api_assign))
         .route("/api/v1/applications/{id}/scores", post(api_score))
+        .route("/api/v1/applications/{id}/declaration", post(api_declare))
         .route("/api/v1/applications/{id}/site-visits", post(api_site_visit))
         .route("/api/v1/objections/{id}/resolution", post(api_resolve))
         .route("/api/v1/notices", get(api_notices))
@@ -155,7 +156,16 @@ pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id)
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Records the calling expert's score (0–100) and comments.
+/// The calling expert declares no conflict with the confidentiality pledge (then sees the materials), or recuses with a reason that is kept.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/declaration", tag = "recognition", request_body = DeclarationInput,
+    responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_declare(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DeclarationInput>) -> AppResult<StatusCode> {
+    declare(&state, &me, id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records the calling expert's scores per dimension of the application-review sheet (or one overall score) and comments.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/scores", tag = "recognition", request_body = ScoreInput,
     responses((status = 204), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]

@@ -23,6 +23,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/applications/{id}/steps", post(step_form))
         .route("/applications/{id}/panel", post(assign_form))
         .route("/applications/{id}/scores", post(score_form))
+        .route("/applications/{id}/declaration", post(declaration_form))
         .route("/applications/{id}/site-visits", post(site_visit_form))
         .route("/objections/{id}/resolution", post(resolve_form))
         .route("/notices", get(notices_page))
@@ -228,13 +229,15 @@ struct ApplicationPage {
     steps: Vec<(String, String, String, String, String)>,
     panel: Vec<PanelReview>,
     mean: String,
+    aggregate: Option<pocnet_domain::review::Aggregate>,
+    my_declaration: String,
+    dimensions: Vec<(&'static str, &'static str, u32, String)>,
     site_visits: Vec<SiteVisit>,
     site_visit_rule: &'static str,
     objections: Vec<Objection>,
     actions: Vec<ActionButton>,
     bureau: bool,
     is_expert_on_panel: bool,
-    my_score: String,
     my_comments: String,
     editable: bool,
     experts: Vec<Choice>,
@@ -280,9 +283,19 @@ async fn render_application(state: &AppState, me: &CurrentUser, id: i64, error: 
             })
             .collect(),
         mean: d.mean_score.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into()),
+        aggregate: d.aggregate.clone(),
+        my_declaration: d.my_declaration.clone().unwrap_or_default(),
+        dimensions: {
+            let mine: std::collections::BTreeMap<String, i64> =
+                mine.map(|p| serde_json::from_str(&p.scores_json).unwrap_or_default()).unwrap_or_default();
+            pocnet_domain::review::sheet(pocnet_domain::review::ReviewPurpose::ApplicationReview)
+                .dimensions
+                .iter()
+                .map(|dm| (dm.code, dm.label, dm.weight, mine.get(dm.code).map(|v| v.to_string()).unwrap_or_default()))
+                .collect()
+        },
         site_visit_rule: d.site_visit_rule.label_zh(),
         is_expert_on_panel: mine.is_some(),
-        my_score: mine.and_then(|p| p.score).map(|s| s.to_string()).unwrap_or_default(),
         my_comments: mine.map(|p| p.comments.clone()).unwrap_or_default(),
         panel: d.panel,
         site_visits: d.site_visits,
@@ -338,8 +351,29 @@ async fn assign_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
     back(&state, &me, id, r).await
 }
 
-async fn score_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<ScoreInput>) -> AppResult<Response> {
+/// The score form: one `score.<dimension>` field per dimension of the sheet, and comments.
+async fn score_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Response> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let mut input = ScoreInput::default();
+    for (k, v) in pairs {
+        if let Some(dim) = k.strip_prefix("score.") {
+            let n = v.trim().parse::<i64>().map_err(|_| FieldError::new(format!("scores.{dim}"), "not_a_number", "评分须为0至100的整数"));
+            match n {
+                Ok(n) => {
+                    input.scores.insert(dim.to_owned(), n);
+                }
+                Err(e) => return back(&state, &me, id, Err::<(), AppError>(e.into())).await,
+            }
+        } else if k == "comments" {
+            input.comments = v;
+        }
+    }
     let r = score(&state, &me, id, &input).await;
+    back(&state, &me, id, r).await
+}
+
+async fn declaration_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<DeclarationInput>) -> AppResult<Response> {
+    let r = declare(&state, &me, id, &input).await;
     back(&state, &me, id, r).await
 }
 

@@ -252,6 +252,11 @@ pub struct ApplicationDetail {
     pub panel: Vec<PanelReview>,
     /// Mean of the scores given, if any.
     pub mean_score: Option<f64>,
+    /// Mean, trimmed mean, spread and disagreement flag of the weighted totals.
+    #[schema(value_type = Object)]
+    pub aggregate: Option<pocnet_domain::review::Aggregate>,
+    /// For an expert on the panel: `pending`, `no_conflict` or `recused`.
+    pub my_declaration: Option<String>,
     /// Site visits.
     pub site_visits: Vec<SiteVisit>,
     /// Objections (contacts only for the bureau).
@@ -314,6 +319,26 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Ap
     let panel = applications::panel(pool, id).await?;
     let scores: Vec<i64> = panel.iter().filter_map(|p| p.score).collect();
     let mean_score = (!scores.is_empty()).then(|| scores.iter().sum::<i64>() as f64 / scores.len() as f64);
+    let totals: Vec<u32> = panel
+        .iter()
+        .filter_map(|p| p.total_hundredths.or(p.score.map(|s| s * 100)))
+        .filter_map(|t| u32::try_from(t).ok())
+        .collect();
+    let aggregate = pocnet_domain::review::aggregate(
+        pocnet_domain::review::sheet(pocnet_domain::review::ReviewPurpose::ApplicationReview),
+        &totals,
+    );
+    // An expert scores independently and sees the materials only after declaring no conflict.
+    let me_expert = expert_id(state, me).await?;
+    let my_declaration = me_expert.and_then(|e| panel.iter().find(|p| p.expert_id == e)).map(|p| p.conflict_status.clone());
+    let (panel, eligibility, aggregate) = match me_expert {
+        Some(e) => (
+            panel.into_iter().filter(|p| p.expert_id == e).collect(),
+            if my_declaration.as_deref() == Some("no_conflict") { eligibility } else { None },
+            None,
+        ),
+        None => (panel, eligibility, aggregate),
+    };
     // Reviewers stay anonymous to the applicant (评审专家信息保密): it sees the mean only.
     let panel = if actor_kind(me, &a) == Some(ActorKind::Applicant) { Vec::new() } else { panel };
     let mut objections = applications::objections(pool, id).await?;
@@ -328,6 +353,8 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Ap
         steps: applications::steps(pool, id).await?,
         panel,
         mean_score,
+        aggregate,
+        my_declaration,
         site_visits: applications::site_visits(pool, id).await?,
         objections,
         actions,
@@ -415,12 +442,43 @@ pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &Step
     Ok(after)
 }
 
-/// Puts a library expert on an application's panel (bureau, during bureau review).
+/// Why an expert may not sit on an application's panel, if any (checked
+/// before anyone is invited): inactive, blacklisted, same unit as the host,
+/// a declared conflict with the host, on the center's advisory team, or
+/// unavailable today.
+pub async fn conflict_of(state: &AppState, a: &Application, expert_id: i64) -> AppResult<Option<String>> {
+    let pool = state.store().pool();
+    let e = experts::get(pool, expert_id).await.map_err(|e| match e {
+        pocnet_store::StoreError::NotFound => AppError::from(FieldError::unknown_value("expert_id", "专家")),
+        other => other.into(),
+    })?;
+    let today = state.today();
+    let reason = if let Some(r) = &e.blacklisted {
+        Some(format!("{}已被列入黑名单（{r}）", e.name))
+    } else if !e.active {
+        Some(format!("{}已暂停参评", e.name))
+    } else if e.org_id == a.host_org_id {
+        Some(format!("{}与申报单位同属{}", e.name, e.org_name))
+    } else if e.conflict_orgs.contains(&a.host_org_id) {
+        Some(format!("{}已申报与{}存在利益关系，须回避", e.name, a.host_org_name))
+    } else if pocnet_store::registry::file(pool, a.center_id).await?.advisors.iter().any(|x| x.expert_id == expert_id) {
+        Some(format!("{}是该中心顾问专家团队成员", e.name))
+    } else {
+        e.unavailable.iter().find(|w| w.covers(today)).map(|w| format!("{}在{}至{}期间不可参评（{}）", e.name, w.from, w.to, w.reason))
+    };
+    Ok(reason)
+}
+
+/// Puts a library expert on an application's panel (bureau, during bureau
+/// review), after the conflict checks.
 pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_id: i64) -> AppResult<()> {
     me.require(&[Role::Bureau])?;
     let a = load(state, me, id).await?;
     if a.state != ApplicationState::BureauReview {
         return Err(AppError::Conflict { code: "illegal_transition", message: "只有市级评审阶段可以组建专家组".into(), field: None });
+    }
+    if let Some(reason) = conflict_of(state, &a, expert_id).await? {
+        return Err(AppError::rule("conflict_of_interest", format!("不能邀请：{reason}")));
     }
     let mut tx = state.store().write().await?;
     applications::assign_expert(&mut tx, &me.actor(), state.now(), id, expert_id).await?;
@@ -428,17 +486,61 @@ pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_i
     Ok(())
 }
 
-/// A score, as sent by an expert.
+/// An expert's declaration before seeing the materials, as sent.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct DeclarationInput {
+    /// `no_conflict` (declares no conflict and accepts the confidentiality pledge) or `recuse`.
+    pub decision: String,
+    /// For `no_conflict`: must be `true` (保密承诺).
+    #[serde(default)]
+    pub pledge: Option<String>,
+    /// For `recuse`: why.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The calling expert declares no conflict (with the pledge) or recuses.
+pub async fn declare(state: &AppState, me: &CurrentUser, id: i64, input: &DeclarationInput) -> AppResult<()> {
+    me.require(&[Role::Expert])?;
+    let expert = expert_id(state, me).await?.ok_or(AppError::Forbidden)?;
+    let a = load(state, me, id).await?;
+    if a.state != ApplicationState::BureauReview {
+        return Err(AppError::Conflict { code: "illegal_transition", message: "评审阶段已结束".into(), field: None });
+    }
+    let recusal = match input.decision.as_str() {
+        "no_conflict" => {
+            if !matches!(input.pledge.as_deref(), Some("true" | "1" | "on" | "yes")) {
+                return Err(FieldError::new("pledge", "pledge_required", "须签署保密承诺后方可查看申报材料").into());
+            }
+            None
+        }
+        "recuse" => Some(text("reason", "回避理由", &input.reason, 2, 500)?),
+        _ => return Err(FieldError::unknown_value("decision", "声明").into()),
+    };
+    let mut tx = state.store().write().await?;
+    applications::declare(&mut tx, &me.actor(), state.now(), id, expert, recusal.as_deref()).await.map_err(|e| match e {
+        pocnet_store::StoreError::VersionConflict { .. } => AppError::Conflict { code: "already_declared", message: "已作出声明，不能更改".into(), field: None },
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A score, as sent by an expert: per dimension of the application-review
+/// sheet (`scores`), or one overall score 0–100 (`score`).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ScoreInput {
-    /// 0–100.
-    pub score: i64,
+    /// Overall score 0–100 (when no dimensions are given).
+    pub score: Option<i64>,
+    /// Scores per dimension code, 0–100 each.
+    #[serde(default)]
+    pub scores: std::collections::BTreeMap<String, i64>,
     /// Comments.
     #[serde(default)]
     pub comments: String,
 }
 
-/// Records the calling expert's score (only experts on the panel, during bureau review).
+/// Records the calling expert's score (only experts on the panel who declared no conflict, during bureau review).
 pub async fn score(state: &AppState, me: &CurrentUser, id: i64, input: &ScoreInput) -> AppResult<()> {
     me.require(&[Role::Expert])?;
     let expert = expert_id(state, me).await?.ok_or(AppError::Forbidden)?;
@@ -446,12 +548,29 @@ pub async fn score(state: &AppState, me: &CurrentUser, id: i64, input: &ScoreInp
     if a.state != ApplicationState::BureauReview {
         return Err(AppError::Conflict { code: "illegal_transition", message: "评审阶段已结束，不能再评分".into(), field: None });
     }
-    if !(0..=100).contains(&input.score) {
-        return Err(FieldError::new("score", "out_of_range", "评分须在0至100之间").into());
+    let mine = applications::panel(state.store().pool(), id).await?.into_iter().find(|p| p.expert_id == expert).ok_or(AppError::NotFound)?;
+    if mine.conflict_status != "no_conflict" {
+        return Err(AppError::rule("declaration_required", "须先声明无利益冲突并签署保密承诺"));
     }
+    let sheet = pocnet_domain::review::sheet(pocnet_domain::review::ReviewPurpose::ApplicationReview);
+    let (json, total) = if input.scores.is_empty() {
+        let s = input.score.ok_or_else(|| FieldError::required("scores", "评分"))?;
+        if !(0..=100).contains(&s) {
+            return Err(FieldError::new("score", "out_of_range", "评分须在0至100之间").into());
+        }
+        ("{}".to_owned(), s * 100)
+    } else {
+        let mut card = Vec::new();
+        for (k, v) in &input.scores {
+            let v = u32::try_from(*v).map_err(|_| FieldError::new(format!("scores.{k}"), "out_of_range", "评分须在0至100之间"))?;
+            card.push((k.clone(), v));
+        }
+        let total = sheet.total(&card).map_err(|e| FieldError::new("scores", "invalid_scores", e.to_string()))?;
+        (serde_json::to_string(&input.scores).unwrap_or_else(|_| "{}".into()), i64::from(total))
+    };
     let comments = text("comments", "评审意见", &input.comments, 0, 2000)?;
     let mut tx = state.store().write().await?;
-    applications::score(&mut tx, &me.actor(), state.now(), id, expert, input.score, &comments).await?;
+    applications::score(&mut tx, &me.actor(), state.now(), id, expert, &json, total, &comments).await?;
     tx.commit().await?;
     Ok(())
 }
