@@ -209,7 +209,8 @@ impl ExpertInput {
             return Err(FieldError::new("phone", "invalid_phone", "联系电话只能包含数字、空格和 + - ( )"));
         }
         let email = text("email", "电子邮箱", &self.email, 0, 100)?;
-        if !email.is_empty() && !(email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.'))) {
+        let plausible = email.contains('@') && email.rsplit('@').next().is_some_and(|d| d.contains('.'));
+        if !email.is_empty() && !plausible {
             return Err(FieldError::new("email", "invalid_email", "电子邮箱格式不正确"));
         }
         let mut conflict_orgs = self.conflict_orgs.clone();
