@@ -229,7 +229,6 @@ fn deterministic(prep: &Prepared, survey: &Survey, start: Instant) -> Result<Sol
     settle(&mut model, survey, &mut unstaffable, None);
     let flow_time = t.elapsed();
     let t = Instant::now();
-    let uses_lagrange = (0..prep.n).any(|i| model.lagrangian[i] && model.items[i].is_some());
     let deadline = start + Duration::from_millis(opts.time_limit_ms);
     let outcome = lagrange::improve(model, survey, deadline, opts.gap_target);
     for &i in &outcome.failed {
@@ -250,7 +249,8 @@ fn deterministic(prep: &Prepared, survey: &Survey, start: Instant) -> Result<Sol
     let (panels, loads, unmet) = extract(&primal, survey, None);
     let mut sol = finish(panels, loads, unmet, unstaffable, objective, bound);
     sol.proven_optimal = objective == bound && outcome.failed.is_empty();
-    sol.method = if uses_lagrange { Method::Lagrangian } else { Method::MinCostFlow };
+    // Without a violated cap the flow relaxation was feasible, hence optimal.
+    sol.method = if outcome.violations > 0 { Method::Lagrangian } else { Method::MinCostFlow };
     sol.stats.graph_pairs = primal.pairs.len() as u64;
     sol.stats.priced_pairs = primal.priced;
     sol.stats.pricing_rounds = primal.pricing_rounds;
