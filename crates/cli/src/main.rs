@@ -11,8 +11,8 @@ use std::process::ExitCode;
 /// Runs the network of proof-of-concept centers and pilot-scale platforms of a
 /// science-and-technology bureau: web UI and JSON API (`serve`), accounts
 /// (`user`, `org`), the database (`migrate`), the demo dataset (`demo`), policy
-/// profiles (`policy`), the working-day calendar (`calendar`) and load
-/// measurements (`bench`).
+/// profiles (`policy`), the working-day calendar (`calendar`), expert panel
+/// assignment (`panels`) and load measurements (`bench`).
 #[derive(Debug, Parser)]
 #[command(name = "pocnet", version, propagate_version = true)]
 pub struct Cli {
@@ -50,6 +50,9 @@ pub enum Command {
     /// The working-day calendar (State Council holidays and make-up working days).
     #[command(subcommand)]
     Calendar(commands::calendar::CalendarCommand),
+    /// Expert panels: assign (JSON in/out), replace a declined expert, explain a pair.
+    #[command(subcommand)]
+    Panels(commands::panels::PanelsCommand),
     /// Measure performance.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),

@@ -84,7 +84,7 @@ fn a_database_of_a_newer_schema_makes_the_binary_refuse_to_run() {
 fn help_describes_every_subcommand() {
     let dir = tempfile::tempdir().unwrap();
     let out = text(&pocnet(dir.path(), &["--help"], ""));
-    for cmd in ["serve", "migrate", "user", "org", "demo", "bench"] {
+    for cmd in ["serve", "migrate", "user", "org", "demo", "panels", "bench"] {
         assert!(out.contains(cmd), "{cmd} in help: {out}");
     }
     let serve = text(&pocnet(dir.path(), &["serve", "--help"], ""));
@@ -248,4 +248,122 @@ fn bench_eligibility_runs_on_a_temporary_sqlite_file_and_refuses_a_real_one() {
     assert!(!out.status.success());
     assert!(text(&out).contains("temporary SQLite file"), "{}", text(&out));
     assert!(!db.exists());
+}
+
+/// The full example of docs/PANELS.md (its first JSON block), so the documentation stays runnable.
+fn panels_example() -> String {
+    let doc = include_str!("../../../docs/PANELS.md");
+    let start = doc.find("```json\n").unwrap() + "```json\n".len();
+    let end = start + doc[start..].find("\n```").unwrap();
+    doc[start..end].to_owned()
+}
+
+#[test]
+fn panels_assign_solves_the_documented_example_and_explains_what_it_cannot_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("example.json");
+    let output = dir.path().join("solution.json");
+    std::fs::write(&input, panels_example()).unwrap();
+    let out = pocnet(dir.path(), &["panels", "assign", "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout).to_string();
+    for needle in ["staffed 2/3 items", "objective 3.312193", "bound 3.312193", "gap 0.0000 %", "proven optimal", "仅有1名符合条件的投资专家，需要2人"] {
+        assert!(shown.contains(needle), "{needle} in {shown}");
+    }
+    let sol: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+    assert_eq!(sol["panels"].as_array().unwrap().len(), 2);
+    assert_eq!(sol["unstaffable"][0]["code"], "too_few_of_kind");
+    assert_eq!(sol["unstaffable"][0]["available"], 1);
+    let first = &sol["panels"][0];
+    assert_eq!(first["item"], "WZ-2026-001");
+    let experts: Vec<&str> = first["experts"].as_array().unwrap().iter().map(|s| s["expert"].as_str().unwrap()).collect();
+    for conflicted in ["E03", "E04", "E09", "E12", "E01"] {
+        assert!(!experts.contains(&conflicted), "{conflicted} on WZ-2026-001: {experts:?}");
+    }
+    assert!(first["experts"][0]["reason"].as_str().unwrap().starts_with("无利益冲突：非同单位、未申报回避、非团队成员、未列入黑名单"));
+    assert!(first["experts"][0]["components"]["text"].as_f64().is_some());
+
+    let out = pocnet(
+        dir.path(),
+        &["panels", "replace", "--input", input.to_str().unwrap(), "--assignment", output.to_str().unwrap(), "--item", "WZ-2026-001", "--declined", "E05"],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = text(&out);
+    assert!(shown.contains("replace E05 on WZ-2026-001 by E06") && shown.contains("须为投资专家"), "{shown}");
+
+    let out = pocnet(dir.path(), &["panels", "explain", "--input", input.to_str().unwrap(), "--item", "WZ-2026-001", "--expert", "E04"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["eligible"], false);
+    assert_eq!(report["conflicts"][0]["kind"], "unavailable");
+}
+
+#[test]
+fn panels_assign_names_the_json_path_of_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bad.json");
+    let output = dir.path().join("out.json");
+    let mut v: serde_json::Value = serde_json::from_str(&panels_example()).unwrap();
+    v["items"][1]["panel_size"] = "three".into();
+    std::fs::write(&input, v.to_string()).unwrap();
+    let args = ["panels", "assign", "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()];
+    let out = pocnet(dir.path(), &args, "");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("items[1].panel_size"), "{}", text(&out));
+
+    let mut v: serde_json::Value = serde_json::from_str(&panels_example()).unwrap();
+    v["experts"][0]["min_load"] = 5.into();
+    v["conflicts"][0]["item"] = "WZ-1999-999".into();
+    std::fs::write(&input, v.to_string()).unwrap();
+    let out = pocnet(dir.path(), &args, "");
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(msg.contains("experts[0].min_load") && msg.contains("conflicts[0].item") && msg.contains("2 problem(s)"), "{msg}");
+    assert!(!output.exists(), "nothing written on error");
+}
+
+#[test]
+fn a_randomised_draw_records_its_seed_and_the_seed_replays_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("instance.json");
+    let gen = pocnet(dir.path(), &["panels", "generate", "--items", "20", "--experts", "60", "--panel", "3", "--output", input.to_str().unwrap()], "");
+    assert!(gen.status.success(), "{}", text(&gen));
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&input).unwrap()).unwrap();
+    v["options"]["randomize"] = serde_json::json!({"q": 0.5});
+    std::fs::write(&input, v.to_string()).unwrap();
+    let first = dir.path().join("first.json");
+    let out = pocnet(dir.path(), &["panels", "assign", "--input", input.to_str().unwrap(), "--output", first.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("drew seed") && text(&out).contains("randomised draw: q = 0.5"), "{}", text(&out));
+    let a: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    let seed = a["randomization"]["seed"].as_u64().expect("seed recorded");
+    assert!(seed < 1 << 53);
+    for panel in a["panels"].as_array().unwrap() {
+        for seat in panel["experts"].as_array().unwrap() {
+            assert!(seat["probability"].as_f64().unwrap() <= 0.5 + 1e-9);
+        }
+    }
+    v["options"]["randomize"] = serde_json::json!({"q": 0.5, "seed": seed});
+    std::fs::write(&input, v.to_string()).unwrap();
+    let second = dir.path().join("second.json");
+    let out = pocnet(dir.path(), &["panels", "assign", "--input", input.to_str().unwrap(), "--output", second.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let b: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&second).unwrap()).unwrap();
+    assert_eq!(a["panels"], b["panels"], "the recorded seed replays the draw");
+    assert_eq!(a["loads"], b["loads"]);
+}
+
+#[test]
+fn bench_panels_reports_objective_bound_gap_time_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pocnet(dir.path(), &["bench", "panels", "--items", "40", "--experts", "120", "--panel", "3", "--composition", "--repeat", "2"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout).to_string();
+    for needle in ["40 items × 120 experts × panel 3", "objective", "bound", "gap", "peak mem", "eligible pairs", "best"] {
+        assert!(shown.contains(needle), "{needle} in {shown}");
+    }
+    let out = pocnet(dir.path(), &["bench", "panels", "--items", "30", "--experts", "90", "--panel", "3", "--q", "0.5", "--repeat", "1"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("randomised: q = 0.5"), "{}", text(&out));
 }

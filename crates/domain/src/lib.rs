@@ -17,6 +17,7 @@ pub mod industry;
 pub mod money;
 pub mod org;
 pub mod outcome;
+pub mod panel;
 pub mod policy;
 pub mod recognition;
 pub mod region;

@@ -2,6 +2,7 @@
 //! pages and endpoints (sends traffic only to the URL given, meant for loopback).
 //! `pocnet bench eligibility`: the eligibility of every center of a synthetic
 //! province-size network, on a throw-away database.
+//! `pocnet bench panels`: the panel assigner on a seeded synthetic instance.
 
 use super::progress_bar;
 use crate::Cli;
@@ -31,6 +32,46 @@ pub enum BenchCommand {
     /// creates a fresh database `pocnet_bench_<random>` on that server, migrates
     /// it and drops it afterwards (the user needs CREATEDB). SQLite URLs are refused.
     Eligibility(EligibilityArgs),
+    /// Time the panel assigner on a seeded synthetic instance; report objective, bound, gap, time and peak memory.
+    ///
+    /// The instance (the same as `pocnet panels generate` writes) has fields,
+    /// sub-fields and Chinese keywords, organisations of Zipf-like sizes with
+    /// owner units that employ experts, declared conflicts, team members,
+    /// availability and a blacklist; kinds about 45 % academic, 35 % industry,
+    /// 20 % investment. `--composition` adds ≥ 1 industry and ≥ 1 investment
+    /// expert per panel and at most half of a panel from the host unit of the
+    /// center running the review. Peak memory is the process's VmHWM, reset
+    /// before each run (Linux).
+    Panels(PanelsArgs),
+}
+
+/// Options of `bench panels`.
+#[derive(Debug, Args)]
+pub struct PanelsArgs {
+    /// Items to review.
+    #[arg(long, default_value_t = 1000)]
+    pub items: usize,
+    /// Experts in the library.
+    #[arg(long, default_value_t = 1500)]
+    pub experts: usize,
+    /// Panel size.
+    #[arg(long, default_value_t = 5)]
+    pub panel: u32,
+    /// Composition rules (≥ 1 industry, ≥ 1 investment, ≤ half from the host unit).
+    #[arg(long)]
+    pub composition: bool,
+    /// Seed of the generator (and of the draw with --q).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Randomised draw with this cap on any pair's probability.
+    #[arg(long)]
+    pub q: Option<f64>,
+    /// Candidates per item in the sparse graph.
+    #[arg(long, default_value_t = 50)]
+    pub top_k: usize,
+    /// Runs on the same instance.
+    #[arg(long, default_value_t = 3)]
+    pub repeat: usize,
 }
 
 /// Options of `bench eligibility`.
@@ -143,6 +184,7 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Http(args) => http(args).await,
         BenchCommand::Eligibility(args) => eligibility_bench(cli, args).await,
+        BenchCommand::Panels(args) => panels_bench(args),
     }
 }
 
@@ -387,5 +429,130 @@ async fn measure(store: &Store, args: &EligibilityArgs, target: &str) -> anyhow:
             top.join(", ")
         );
     }
+    Ok(())
+}
+
+/// A field of /proc/self/status in KiB (Linux), e.g. `VmHWM`.
+fn proc_status_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Resets VmHWM to the current resident size (Linux ≥ 4.0), so the next
+/// reading is the peak of what follows.
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(|| "n/a".to_owned(), |k| format!("{:.0} MiB", k as f64 / 1024.0))
+}
+
+fn panels_bench(args: &PanelsArgs) -> anyhow::Result<()> {
+    use pocnet_domain::panel::{self, synthetic, Randomize};
+    if args.items == 0 || args.experts == 0 || args.panel == 0 || args.repeat == 0 {
+        bail!("--items, --experts, --panel and --repeat must be at least 1");
+    }
+    let t = Instant::now();
+    let mut instance = synthetic::generate(&synthetic::Spec {
+        items: args.items,
+        experts: args.experts,
+        panel: args.panel,
+        composition: args.composition,
+        seed: args.seed,
+        max_load: None,
+    });
+    instance.options.top_k = args.top_k;
+    instance.options.randomize = args.q.map(|q| Randomize { q, seed: args.seed });
+    let generation = t.elapsed();
+    let max_load = instance.experts.first().map_or(0, |e| e.max_load);
+    println!(
+        "synthetic instance: {} items × {} experts × panel {}, max load {max_load}, {}, seed {}{} — generated in {:.2} s",
+        thousands(args.items),
+        thousands(args.experts),
+        args.panel,
+        if args.composition {
+            "composition ≥1 industry, ≥1 investment, ≤ half from the host unit"
+        } else {
+            "no composition rules"
+        },
+        args.seed,
+        args.q.map_or(String::new(), |q| format!(", randomised q = {q}")),
+        generation.as_secs_f64()
+    );
+    println!(
+        "resident after generation: {} (binary and instance); peak memory below is the process peak during each run",
+        mib(proc_status_kib("VmRSS:"))
+    );
+    println!();
+    println!(
+        "{:<4} {:>9} {:>16} {:>16} {:>10} {:>7} {:>11} {:>11} {:>10} {:>11}",
+        "run", "time", "objective", "bound", "gap", "proven", "unstaffable", "graph pairs", "lagr. it.", "peak mem"
+    );
+    let mut last = None;
+    let mut times = Vec::new();
+    for run in 1..=args.repeat {
+        let reset = reset_peak();
+        let t = Instant::now();
+        let sol = panel::assign(&instance).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let elapsed = t.elapsed();
+        let peak = if reset { proc_status_kib("VmHWM:") } else { None };
+        times.push(elapsed);
+        println!(
+            "{:<4} {:>7.3} s {:>16.6} {:>16.6} {:>9.4}% {:>7} {:>11} {:>11} {:>10} {:>11}",
+            run,
+            elapsed.as_secs_f64(),
+            sol.objective,
+            sol.bound,
+            sol.gap * 100.0,
+            if sol.proven_optimal { "yes" } else { "no" },
+            sol.unstaffable.len(),
+            thousands(sol.stats.graph_pairs as usize),
+            sol.stats.lagrangian_iterations,
+            mib(peak)
+        );
+        last = Some(sol);
+    }
+    if let Some(sol) = last {
+        let s = &sol.stats;
+        let all = (s.items * s.experts) as f64;
+        println!();
+        println!(
+            "eligible pairs {} of {} ({:.1} %), non-zero affinity {} ({:.1} %); method {:?}; {} priced pairs in {} pricing rounds; \
+             {} augmenting paths; {} items over their cap in the relaxation",
+            thousands(s.eligible_pairs as usize),
+            thousands(s.items * s.experts),
+            s.eligible_pairs as f64 / all * 100.0,
+            thousands(s.nonzero_pairs as usize),
+            s.nonzero_pairs as f64 / all * 100.0,
+            sol.method,
+            thousands(s.priced_pairs as usize),
+            s.pricing_rounds,
+            thousands(s.augmentations as usize),
+            s.cap_violations
+        );
+        let t = &sol.timings_ms;
+        println!(
+            "last run: prepare (conflicts, affinities, candidates) {:.1} ms, flow {:.1} ms, composition {:.1} ms, rounding {:.1} ms",
+            t.prepare, t.flow, t.composition, t.rounding
+        );
+        if let Some(d) = &sol.randomization {
+            println!(
+                "randomised: q = {}, seed {}, expected objective {:.6} = {:.1} % of the deterministic bound {:.6}",
+                d.q,
+                d.seed,
+                d.expected_objective,
+                if d.deterministic_bound > 0.0 { d.expected_objective / d.deterministic_bound * 100.0 } else { 100.0 },
+                d.deterministic_bound
+            );
+        }
+        for u in sol.unstaffable.iter().take(5) {
+            println!("unstaffable {}: {} [{}]", u.item, u.reason, u.code);
+        }
+    }
+    let best = times.iter().min().copied().unwrap_or_default();
+    let worst = times.iter().max().copied().unwrap_or_default();
+    println!("best {:.3} s, worst {:.3} s over {} run(s)", best.as_secs_f64(), worst.as_secs_f64(), times.len());
     Ok(())
 }

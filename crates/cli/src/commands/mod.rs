@@ -4,6 +4,7 @@ pub mod bench;
 pub mod calendar;
 pub mod demo;
 pub mod org;
+pub mod panels;
 pub mod policy;
 pub mod serve;
 pub mod user;
@@ -40,6 +41,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(cmd) => demo::run(&cli, cmd).await,
         Command::Calendar(cmd) => calendar::run(&cli, cmd),
         Command::Policy(cmd) => policy::run(&cli, cmd).await,
+        Command::Panels(cmd) => panels::run(cmd),
         Command::Bench(cmd) => bench::run(&cli, cmd).await,
     }
 }

@@ -1,0 +1,332 @@
+//! Min-cost flow by successive shortest paths (Dijkstra on reduced costs).
+//!
+//! The network keeps node potentials `pot` such that every residual arc has a
+//! non-negative reduced cost `cost + pot[tail] − pot[head]` (the invariant of
+//! the method). Supplies are node excesses; [`Network::route`] sends each
+//! excess along a shortest path to the nearest node with a deficit until none
+//! is left or none is reachable. Arcs may be added, re-priced or closed at any
+//! time: an arc whose reduced cost would be negative is saturated at once (its
+//! flow becomes an excess at one end and a deficit at the other), so the
+//! invariant holds and the next `route` repairs the balance. This is what lets
+//! the panel solver work on a sparse candidate graph, add arcs found by
+//! pricing, change Lagrangian costs and drop items, all warm.
+//!
+//! When every excess is routed, the flow is a min-cost flow for the supplies:
+//! the potentials are the certificate (no residual arc, hence no residual
+//! cycle, has a negative reduced cost).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+const NONE: u32 = u32::MAX;
+
+/// A node whose excess could not reach any deficit, with the nodes it reached.
+#[derive(Debug, Clone)]
+pub(crate) struct Stuck {
+    pub reachable: Vec<u32>,
+}
+
+/// A flow network with residual capacities and potentials.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Network {
+    head: Vec<u32>,
+    cap: Vec<i64>,
+    cost: Vec<i64>,
+    adj: Vec<Vec<u32>>,
+    pub excess: Vec<i64>,
+    pub pot: Vec<i64>,
+    dist: Vec<i64>,
+    parent: Vec<u32>,
+    seen: Vec<u32>,
+    done: Vec<u32>,
+    epoch: u32,
+    settled: Vec<u32>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+    /// Shortest augmenting paths found so far.
+    pub augmentations: u64,
+}
+
+impl Network {
+    /// A node with the given supply (negative: a demand).
+    pub fn add_node(&mut self, supply: i64) -> u32 {
+        let id = self.excess.len() as u32;
+        self.adj.push(Vec::new());
+        self.excess.push(supply);
+        self.pot.push(0);
+        self.dist.push(0);
+        self.parent.push(NONE);
+        self.seen.push(0);
+        self.done.push(0);
+        id
+    }
+
+    pub fn nodes(&self) -> usize {
+        self.excess.len()
+    }
+
+    /// Forward arc ids are even; `a ^ 1` is the reverse arc.
+    pub fn arcs(&self) -> usize {
+        self.head.len()
+    }
+
+    pub fn head(&self, a: u32) -> u32 {
+        self.head[a as usize]
+    }
+
+    pub fn tail(&self, a: u32) -> u32 {
+        self.head[(a ^ 1) as usize]
+    }
+
+    /// Flow on a forward arc.
+    pub fn flow(&self, a: u32) -> i64 {
+        self.cap[(a ^ 1) as usize]
+    }
+
+    /// Capacity of a forward arc (flow plus residual).
+    pub fn capacity(&self, a: u32) -> i64 {
+        self.cap[a as usize] + self.cap[(a ^ 1) as usize]
+    }
+
+    /// Sets the flow of a forward arc directly, keeping the capacity and moving
+    /// the difference into the end nodes' excesses (used by the rounding, which
+    /// keeps every node balanced itself).
+    pub fn set_flow(&mut self, a: u32, flow: i64) {
+        let capacity = self.capacity(a);
+        let delta = flow - self.flow(a);
+        self.cap[a as usize] = capacity - flow;
+        self.cap[(a ^ 1) as usize] = flow;
+        let (t, h) = (self.tail(a) as usize, self.head(a) as usize);
+        self.excess[t] -= delta;
+        self.excess[h] += delta;
+    }
+
+    pub fn reduced(&self, a: u32) -> i64 {
+        self.cost[a as usize] + self.pot[self.tail(a) as usize] - self.pot[self.head(a) as usize]
+    }
+
+    fn push(&mut self, a: u32, d: i64) {
+        self.cap[a as usize] -= d;
+        self.cap[(a ^ 1) as usize] += d;
+        let (t, h) = (self.tail(a) as usize, self.head(a) as usize);
+        self.excess[t] -= d;
+        self.excess[h] += d;
+    }
+
+    /// Saturates whichever direction of `a` has a negative reduced cost.
+    fn restore(&mut self, a: u32) {
+        for arc in [a, a ^ 1] {
+            let residual = self.cap[arc as usize];
+            if residual > 0 && self.reduced(arc) < 0 {
+                self.push(arc, residual);
+            }
+        }
+    }
+
+    /// Adds an arc `u → v`; returns its (even) id.
+    pub fn add_arc(&mut self, u: u32, v: u32, cap: i64, cost: i64) -> u32 {
+        let id = self.head.len() as u32;
+        self.head.push(v);
+        self.cap.push(cap);
+        self.cost.push(cost);
+        self.head.push(u);
+        self.cap.push(0);
+        self.cost.push(-cost);
+        self.adj[u as usize].push(id);
+        self.adj[v as usize].push(id + 1);
+        self.restore(id);
+        id
+    }
+
+    /// Changes the cost of a forward arc.
+    pub fn set_cost(&mut self, a: u32, cost: i64) {
+        self.cost[a as usize] = cost;
+        self.cost[(a ^ 1) as usize] = -cost;
+        self.restore(a);
+    }
+
+    /// Changes the capacity of a forward arc (0 closes it), pushing back any flow above it.
+    pub fn set_capacity(&mut self, a: u32, cap: i64) {
+        let flow = self.flow(a);
+        if flow > cap {
+            self.push(a ^ 1, flow - cap);
+        }
+        let flow = self.flow(a);
+        self.cap[a as usize] = cap - flow;
+        self.restore(a);
+    }
+
+    /// Lowers the potential of `v` to the least value that keeps its residual
+    /// out-arcs at a non-negative reduced cost. Arcs into `v` only gain, so the
+    /// certificate holds; pricing then sees the smallest dual price of `v`
+    /// rather than a stale one (a node Dijkstra never settled keeps its old,
+    /// high potential).
+    pub fn tighten(&mut self, v: u32) {
+        let vu = v as usize;
+        let mut least = i64::MIN;
+        for &a in &self.adj[vu] {
+            let au = a as usize;
+            if self.cap[au] > 0 {
+                least = least.max(self.pot[self.head[au] as usize] - self.cost[au]);
+            }
+        }
+        if least != i64::MIN && least < self.pot[vu] {
+            self.pot[vu] = least;
+        }
+    }
+
+    /// Routes every excess to a deficit along shortest paths. Returns the
+    /// excesses that could not reach any deficit.
+    pub fn route(&mut self) -> Vec<Stuck> {
+        let mut stuck = Vec::new();
+        let sources: Vec<u32> = (0..self.nodes() as u32).filter(|&v| self.excess[v as usize] > 0).collect();
+        for s in sources {
+            while self.excess[s as usize] > 0 {
+                match self.shortest_path(s) {
+                    Some(t) => self.augment(s, t),
+                    None => {
+                        stuck.push(Stuck { reachable: self.settled.clone() });
+                        break;
+                    }
+                }
+            }
+        }
+        stuck
+    }
+
+    /// Dijkstra from `s` to the nearest node with a deficit; updates the
+    /// potentials of the nodes settled before it so the reduced costs stay
+    /// non-negative and the path gets reduced cost 0.
+    fn shortest_path(&mut self, s: u32) -> Option<u32> {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.seen.iter_mut().for_each(|x| *x = 0);
+            self.done.iter_mut().for_each(|x| *x = 0);
+            self.epoch = 1;
+        }
+        let ep = self.epoch;
+        self.settled.clear();
+        self.heap.clear();
+        let su = s as usize;
+        self.dist[su] = 0;
+        self.seen[su] = ep;
+        self.parent[su] = NONE;
+        self.heap.push(Reverse((0, s)));
+        let mut found = None;
+        while let Some(Reverse((d, u))) = self.heap.pop() {
+            let uu = u as usize;
+            if self.done[uu] == ep || d > self.dist[uu] {
+                continue;
+            }
+            self.done[uu] = ep;
+            self.settled.push(u);
+            if u != s && self.excess[uu] < 0 {
+                found = Some((u, d));
+                break;
+            }
+            let pu = self.pot[uu];
+            for &a in &self.adj[uu] {
+                let au = a as usize;
+                if self.cap[au] <= 0 {
+                    continue;
+                }
+                let v = self.head[au] as usize;
+                if self.done[v] == ep {
+                    continue;
+                }
+                let rc = self.cost[au] + pu - self.pot[v];
+                debug_assert!(rc >= 0, "negative reduced cost {rc} on arc {a}");
+                let nd = d + rc;
+                if self.seen[v] != ep || nd < self.dist[v] {
+                    self.seen[v] = ep;
+                    self.dist[v] = nd;
+                    self.parent[v] = a;
+                    self.heap.push(Reverse((nd, v as u32)));
+                }
+            }
+        }
+        let (t, dt) = found?;
+        for &v in &self.settled {
+            let vu = v as usize;
+            self.pot[vu] += self.dist[vu] - dt;
+        }
+        Some(t)
+    }
+
+    fn augment(&mut self, s: u32, t: u32) {
+        let mut delta = self.excess[s as usize].min(-self.excess[t as usize]);
+        let mut v = t;
+        while v != s {
+            let a = self.parent[v as usize];
+            delta = delta.min(self.cap[a as usize]);
+            v = self.tail(a);
+        }
+        let mut v = t;
+        while v != s {
+            let a = self.parent[v as usize];
+            self.cap[a as usize] -= delta;
+            self.cap[(a ^ 1) as usize] += delta;
+            v = self.tail(a);
+        }
+        self.excess[s as usize] -= delta;
+        self.excess[t as usize] += delta;
+        self.augmentations += 1;
+    }
+
+    /// Whether every residual arc has a non-negative reduced cost (the optimality certificate).
+    #[cfg(test)]
+    pub fn certified(&self) -> bool {
+        (0..self.head.len() as u32).all(|a| self.cap[a as usize] <= 0 || self.reduced(a) >= 0)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_transportation_problem_is_solved_at_least_cost() {
+        // a→x 1, a→y 5, b→x 2, b→y 9; x and y take one unit each.
+        // a→x + b→y = 10, a→y + b→x = 7: the second route has to undo the first.
+        let mut n = Network::default();
+        let a = n.add_node(1);
+        let b = n.add_node(1);
+        let x = n.add_node(0);
+        let y = n.add_node(0);
+        let t = n.add_node(-2);
+        let ax = n.add_arc(a, x, 1, 1);
+        let ay = n.add_arc(a, y, 1, 5);
+        let bx = n.add_arc(b, x, 1, 2);
+        let by = n.add_arc(b, y, 1, 9);
+        n.add_arc(x, t, 1, 0);
+        n.add_arc(y, t, 1, 0);
+        assert!(n.route().is_empty());
+        let flows: Vec<i64> = [ax, ay, bx, by].iter().map(|&e| n.flow(e)).collect();
+        assert_eq!(flows, vec![0, 1, 1, 0]);
+        assert!(n.certified());
+    }
+
+    #[test]
+    fn re_pricing_and_closing_arcs_keep_the_certificate() {
+        let mut n = Network::default();
+        let s = n.add_node(1);
+        let x = n.add_node(0);
+        let y = n.add_node(0);
+        let t = n.add_node(-1);
+        let sx = n.add_arc(s, x, 1, 1);
+        let sy = n.add_arc(s, y, 1, 3);
+        n.add_arc(x, t, 1, 0);
+        n.add_arc(y, t, 1, 0);
+        assert!(n.route().is_empty());
+        assert_eq!((n.flow(sx), n.flow(sy)), (1, 0));
+        n.set_cost(sx, 10);
+        assert!(n.route().is_empty());
+        assert_eq!((n.flow(sx), n.flow(sy)), (0, 1));
+        assert!(n.certified());
+        n.set_capacity(sy, 0);
+        assert!(n.route().is_empty());
+        assert_eq!((n.flow(sx), n.flow(sy)), (1, 0));
+        n.set_capacity(sx, 0);
+        assert_eq!(n.route().len(), 1, "no way left");
+    }
+}
