@@ -8,6 +8,7 @@
 //! same transaction, so no change escapes the trail.
 
 pub mod applications;
+pub mod assignments;
 pub mod audit;
 pub mod calls;
 pub mod centers;

@@ -1,6 +1,7 @@
 //! The OpenAPI 3 document of every endpoint, served at `/api/v1/openapi.json`.
 
 use crate::routes::recognition::api as recognition;
+use crate::routes::assignment::api as assignment;
 use crate::routes::experts::api as experts;
 use crate::routes::registry::api as registry;
 use crate::routes::supervision::api as supervision;
@@ -34,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         recognition::api_site_visit, recognition::api_resolve, recognition::api_notices, recognition::api_object,
         supervision::api_file_change, supervision::api_changes, supervision::api_decide, supervision::api_revoke,
         supervision::api_reevaluate, supervision::api_regrade,
+        assignment::api_preview, assignment::api_runs, assignment::api_run, assignment::api_confirm,
     ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),
     modifiers(&Security),
@@ -43,6 +45,7 @@ use utoipa::{Modify, OpenApi};
         (name = "registry", description = "中心名录与中心档案（团队、设备、资金、顾问专家、证明材料、条件核验）"),
         (name = "policies", description = "政策配置（认定条件、命名规则、公示期、等次、撤销规则）"),
         (name = "recognition", description = "申报通知、申报、审核推荐、专家评审、公示与异议、认定"),
+        (name = "panels", description = "专家组智能分配（无冲突、最优、可复现）"),
         (name = "supervision", description = "重大变化报告、撤销资格、中试平台复评、级别与阶段调整"),
         (name = "organisations", description = "单位管理（市科技局）"),
         (name = "users", description = "账号管理（市科技局）"),

@@ -26,3 +26,20 @@ ALTER TABLE panel_reviews ADD COLUMN recusal_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE panel_reviews ADD COLUMN declared_at TEXT;
 ALTER TABLE panel_reviews ADD COLUMN scores_json TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE panel_reviews ADD COLUMN total_hundredths BIGINT;
+
+-- Panel assignment runs (智能组建专家组): the solver's input and output and the
+-- seed of any random draw, kept so the bureau can replay and prove a draw.
+CREATE TABLE assignment_runs (
+    id              INTEGER PRIMARY KEY,
+    call_id         BIGINT NOT NULL REFERENCES calls (id),
+    input_json      TEXT   NOT NULL,
+    output_json     TEXT   NOT NULL,
+    seed            BIGINT,
+    objective_micro BIGINT NOT NULL,
+    bound_micro     BIGINT NOT NULL,
+    status          TEXT   NOT NULL,
+    created_by      BIGINT REFERENCES users (id),
+    created_at      TEXT   NOT NULL,
+    confirmed_at    TEXT
+);
+CREATE INDEX assignment_runs_call ON assignment_runs (call_id, id);

@@ -1,6 +1,7 @@
 //! Features, one module each, each with its pages and its API endpoints.
 
 pub mod account;
+pub mod assignment;
 pub mod audit;
 pub mod auth;
 pub mod centers;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(registry::router())
         .merge(recognition::router())
         .merge(supervision::router())
+        .merge(assignment::router())
         .merge(crate::openapi::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

@@ -4,6 +4,7 @@
 
 mod access;
 mod admin;
+mod assignment;
 mod audit;
 mod auth;
 mod bad_input;

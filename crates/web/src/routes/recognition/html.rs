@@ -111,6 +111,8 @@ struct CallPage {
     can_apply: bool,
     error: Option<String>,
     name: String,
+    bureau: bool,
+    runs: Vec<pocnet_store::assignments::Run>,
 }
 
 async fn render_call(state: &AppState, auth: &Auth, id: i64, error: Option<String>, name: String) -> AppResult<Response> {
@@ -124,7 +126,11 @@ async fn render_call(state: &AppState, auth: &Auth, id: i64, error: Option<Strin
         _ => Vec::new(),
     };
     let row = call_row(state, &call);
+    let bureau = auth.current.as_ref().is_some_and(|m| m.role() == Role::Bureau);
+    let runs = if bureau { pocnet_store::assignments::of_call(state.store().pool(), id).await? } else { Vec::new() };
     Ok(render(&CallPage {
+        bureau,
+        runs,
         chrome: Chrome::public(Some(auth), call.title.clone(), "calls"),
         can_apply: row.open && auth.current.as_ref().is_some_and(|m| m.role() == Role::Center),
         call: row,

@@ -1,0 +1,125 @@
+//! Panel assignment runs (智能组建专家组): what the solver was given and what
+//! it returned, with the seed of a random draw, kept for replay; a run is
+//! previewed, then confirmed once.
+
+use crate::audit::{self, Change};
+use crate::{format_ts, Actor, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+/// A stored run.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Run {
+    /// Id.
+    pub id: i64,
+    /// The call whose applications it staffs.
+    pub call_id: i64,
+    /// Solver input (JSON, the `pocnet panels assign` format).
+    pub input_json: String,
+    /// Solver output (JSON).
+    pub output_json: String,
+    /// Seed of the random draw, if randomised.
+    pub seed: Option<i64>,
+    /// Objective in millionths.
+    pub objective_micro: i64,
+    /// Upper bound in millionths.
+    pub bound_micro: i64,
+    /// `preview` or `confirmed`.
+    pub status: String,
+    /// When made (UTC).
+    pub created_at: String,
+    /// When confirmed (UTC).
+    pub confirmed_at: Option<String>,
+}
+
+const SELECT: &str = "SELECT id, call_id, input_json, output_json, seed, objective_micro, bound_micro, status, created_at, confirmed_at FROM assignment_runs";
+
+/// What a new run holds.
+pub struct NewRun<'a> {
+    /// Call.
+    pub call_id: i64,
+    /// Input JSON.
+    pub input_json: &'a str,
+    /// Output JSON.
+    pub output_json: &'a str,
+    /// Seed.
+    pub seed: Option<i64>,
+    /// Objective (millionths).
+    pub objective_micro: i64,
+    /// Bound (millionths).
+    pub bound_micro: i64,
+}
+
+/// Stores a previewed run.
+pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, r: &NewRun<'_>) -> StoreResult<Run> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO assignment_runs (call_id, input_json, output_json, seed, objective_micro, bound_micro, status, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'preview', $7, $8) RETURNING id",
+    )
+    .bind(r.call_id)
+    .bind(r.input_json)
+    .bind(r.output_json)
+    .bind(r.seed)
+    .bind(r.objective_micro)
+    .bind(r.bound_micro)
+    .bind(actor.user_id)
+    .bind(format_ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(
+        &mut *conn,
+        actor,
+        now,
+        Change {
+            action: "assignment.preview",
+            entity_type: "call",
+            entity_id: r.call_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"run_id": id, "seed": r.seed, "objective_micro": r.objective_micro, "bound_micro": r.bound_micro})),
+            reason: None,
+        },
+    )
+    .await?;
+    get(&mut *conn, id).await
+}
+
+/// Reads a run.
+pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Run>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
+}
+
+/// The runs of a call, newest first.
+pub async fn of_call(pool: &AnyPool, call_id: i64) -> StoreResult<Vec<Run>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE call_id = $1 ORDER BY id DESC")).bind(call_id).fetch_all(pool).await?)
+}
+
+/// Marks a previewed run confirmed (once: a second confirmation is a conflict).
+pub async fn confirm(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64) -> StoreResult<()> {
+    let done = sqlx::query("UPDATE assignment_runs SET status = 'confirmed', confirmed_at = $1 WHERE id = $2 AND status = 'preview'")
+        .bind(format_ts(now))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: 0 });
+    }
+    let run = get(&mut *conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change {
+            action: "assignment.confirm",
+            entity_type: "call",
+            entity_id: run.call_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"run_id": id})),
+            reason: None,
+        },
+    )
+    .await
+}

@@ -1,0 +1,63 @@
+//! JSON API of panel assignment.
+
+use super::*;
+use crate::extract::ApiJson;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Json;
+use serde::Serialize;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/calls/{id}/assignments", post(api_preview).get(api_runs))
+        .route("/api/v1/assignments/{id}", get(api_run))
+        .route("/api/v1/assignments/{id}/confirm", post(api_confirm))
+}
+
+/// A run with its solution.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RunDetail {
+    /// The stored run (input, output and seed as JSON text).
+    pub run: Run,
+    /// The solution: panels, loads, unstaffable items, objective, bound, gap.
+    pub solution: Solution,
+}
+
+/// Computes optimal, conflict-free panels for the call's applications in bureau review and stores the preview (bureau).
+#[utoipa::path(post, path = "/api/v1/calls/{id}/assignments", tag = "panels", request_body = RunInput,
+    responses((status = 201, body = RunDetail), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_preview(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<RunInput>) -> AppResult<Response> {
+    let run = preview(&state, &me, id, &input).await?;
+    let solution = solution_of(&run)?;
+    Ok((StatusCode::CREATED, Json(RunDetail { run, solution })).into_response())
+}
+
+/// The assignment runs of a call (bureau).
+#[utoipa::path(get, path = "/api/v1/calls/{id}/assignments", tag = "panels", responses((status = 200, body = Vec<Run>)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_runs(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<Run>>> {
+    me.require(&[Role::Bureau])?;
+    Ok(Json(assignments::of_call(state.store().pool(), id).await?))
+}
+
+/// One run with its solution (bureau).
+#[utoipa::path(get, path = "/api/v1/assignments/{id}", tag = "panels", responses((status = 200, body = RunDetail)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_run(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<RunDetail>> {
+    me.require(&[Role::Bureau])?;
+    let run = assignments::get(state.store().pool(), id).await?;
+    let solution = solution_of(&run)?;
+    Ok(Json(RunDetail { run, solution }))
+}
+
+/// Confirms a previewed run: invites every expert of every panel, each checked again for conflicts (bureau).
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/confirm", tag = "panels",
+    responses((status = 200, description = "已邀请的专家人次"), (status = 409, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_confirm(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<serde_json::Value>> {
+    let n = confirm(&state, &me, id).await?;
+    Ok(Json(serde_json::json!({"invited": n})))
+}

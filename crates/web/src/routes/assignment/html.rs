@@ -1,0 +1,120 @@
+//! Pages of panel assignment: the settings form on a call, the preview with
+//! every pair explained, and confirmation.
+
+use super::*;
+use crate::views::{render, Chrome};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Form;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/calls/{id}/assignments", post(preview_form))
+        .route("/assignments/{id}", get(run_page))
+        .route("/assignments/{id}/confirm", post(confirm_form))
+}
+
+/// The settings form as posted (empty `q` means no randomisation).
+#[derive(Debug, Deserialize)]
+struct RunForm {
+    panel_size: u32,
+    min_industry: u32,
+    min_investment: u32,
+    min_academic: u32,
+    max_load: u32,
+    q: Option<String>,
+    seed: Option<String>,
+}
+
+async fn preview_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<RunForm>) -> AppResult<Response> {
+    let q = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.parse::<f64>().map_err(|_| FieldError::new("q", "not_a_number", "概率上限须为0到1之间的小数"))).transpose()?;
+    let seed = f.seed.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.parse::<u64>().map_err(|_| FieldError::new("seed", "not_a_number", "随机种子须为非负整数"))).transpose()?;
+    let input = RunInput { panel_size: f.panel_size, min_industry: f.min_industry, min_investment: f.min_investment, min_academic: f.min_academic, max_load: f.max_load, q, seed };
+    let run = preview(&state, &me, id, &input).await?;
+    Ok(Redirect::to(&format!("/assignments/{}", run.id)).into_response())
+}
+
+struct SeatRow {
+    expert: String,
+    kind: &'static str,
+    org: String,
+    affinity: String,
+    components: String,
+    reason: String,
+}
+
+struct PanelRow {
+    item_id: String,
+    item: String,
+    affinity: String,
+    seats: Vec<SeatRow>,
+}
+
+#[derive(Template)]
+#[template(path = "assignment.html")]
+struct RunPage {
+    chrome: Chrome,
+    run: Run,
+    panels: Vec<PanelRow>,
+    unstaffable: Vec<(String, String)>,
+    objective: String,
+    bound: String,
+    gap: String,
+    proven: bool,
+    method: String,
+    seed: String,
+    millis: String,
+}
+
+async fn run_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    me.require(&[Role::Bureau])?;
+    let pool = state.store().pool();
+    let run = assignments::get(pool, id).await?;
+    let s = solution_of(&run)?;
+    let mut panels = Vec::new();
+    for p in &s.panels {
+        let name = match p.item.parse::<i64>() {
+            Ok(app) => applications::get(pool, app).await.map(|a| a.proposed_name).unwrap_or_else(|_| p.item.clone()),
+            Err(_) => p.item.clone(),
+        };
+        let mut seats = Vec::new();
+        for seat in &p.experts {
+            let (name, org) = match seat.expert.parse::<i64>() {
+                Ok(e) => experts::get(pool, e).await.map(|e| (e.name, e.org_name)).unwrap_or_else(|_| (seat.expert.clone(), String::new())),
+                Err(_) => (seat.expert.clone(), String::new()),
+            };
+            seats.push(SeatRow {
+                expert: name,
+                kind: seat.kind.label_zh(),
+                org,
+                affinity: format!("{:.3}", seat.affinity),
+                components: format!("领域 {:.2} · 细分 {:.2} · 文本 {:.2}", seat.components.field, seat.components.sub_field, seat.components.text),
+                reason: seat.reason.clone(),
+            });
+        }
+        panels.push(PanelRow { item_id: p.item.clone(), item: name, affinity: format!("{:.3}", p.affinity), seats });
+    }
+    let unstaffable = s.unstaffable.iter().map(|u| (u.item.clone(), u.reason.clone())).collect();
+    let page = RunPage {
+        chrome: Chrome::signed_in(&me, "专家组分配方案", "applications"),
+        objective: format!("{:.4}", s.objective),
+        bound: format!("{:.4}", s.bound),
+        gap: format!("{:.3}%", s.gap * 100.0),
+        proven: s.proven_optimal,
+        method: format!("{:?}", s.method),
+        seed: run.seed.map(|x| x.to_string()).unwrap_or_else(|| "—（最优分配，未随机）".into()),
+        millis: format!("{:.1}", s.timings_ms.total),
+        panels,
+        unstaffable,
+        run,
+    };
+    Ok(render(&page))
+}
+
+async fn confirm_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    let run = assignments::get(state.store().pool(), id).await?;
+    confirm(&state, &me, id).await?;
+    Ok(Redirect::to(&format!("/applications?call_id={}&state=bureau_review", run.call_id)).into_response())
+}
