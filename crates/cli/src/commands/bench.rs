@@ -63,12 +63,18 @@ pub struct PanelsArgs {
     /// Seed of the generator (and of the draw with --q).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Dense scores: every pair gets an explicit random score (as a peer's score matrix), not a computed one.
+    #[arg(long)]
+    pub dense: bool,
     /// Randomised draw with this cap on any pair's probability.
     #[arg(long)]
     pub q: Option<f64>,
     /// Candidates per item in the sparse graph.
     #[arg(long, default_value_t = 50)]
     pub top_k: usize,
+    /// Stop the composition search at this proven gap (0: until optimality is proven or time runs out).
+    #[arg(long, default_value_t = 0.0001)]
+    pub gap_target: f64,
     /// Runs on the same instance.
     #[arg(long, default_value_t = 3)]
     pub repeat: usize,
@@ -462,13 +468,15 @@ fn panels_bench(args: &PanelsArgs) -> anyhow::Result<()> {
         composition: args.composition,
         seed: args.seed,
         max_load: None,
+        dense: args.dense,
     });
     instance.options.top_k = args.top_k;
+    instance.options.gap_target = args.gap_target;
     instance.options.randomize = args.q.map(|q| Randomize { q, seed: args.seed });
     let generation = t.elapsed();
     let max_load = instance.experts.first().map_or(0, |e| e.max_load);
     println!(
-        "synthetic instance: {} items × {} experts × panel {}, max load {max_load}, {}, seed {}{} — generated in {:.2} s",
+        "synthetic instance: {} items × {} experts × panel {}, max load {max_load}, {}{}, seed {}{} — generated in {:.2} s",
         thousands(args.items),
         thousands(args.experts),
         args.panel,
@@ -477,6 +485,7 @@ fn panels_bench(args: &PanelsArgs) -> anyhow::Result<()> {
         } else {
             "no composition rules"
         },
+        if args.dense { ", dense explicit scores" } else { "" },
         args.seed,
         args.q.map_or(String::new(), |q| format!(", randomised q = {q}")),
         generation.as_secs_f64()

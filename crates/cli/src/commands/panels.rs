@@ -89,6 +89,9 @@ pub struct GenerateArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Give every pair an explicit random score (a dense score matrix).
+    #[arg(long)]
+    pub dense: bool,
     /// Where to write the instance; `-` writes standard output.
     #[arg(long)]
     pub output: PathBuf,
@@ -237,6 +240,7 @@ pub fn run(cmd: &PanelsCommand) -> anyhow::Result<()> {
                 composition: g.composition,
                 seed: g.seed,
                 max_load: None,
+                dense: g.dense,
             });
             write_text(&g.output, &serde_json::to_string_pretty(&instance)?)?;
             if g.output != Path::new("-") {

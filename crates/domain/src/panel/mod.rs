@@ -294,10 +294,14 @@ fn randomized(prep: &Prepared, survey: &Survey, r: Randomize) -> Result<Solution
     let rounding_time = t.elapsed();
     // The deterministic relaxation on the same items, for comparison.
     let det_cfg = Config { unit: 1, arc_cap: 1, randomized: false };
-    let det_plans: Vec<Plan> = plans
+    // Planned as a deterministic solve (no restriction of internal experts), with
+    // the caps that interact with kind minimums relaxed: an upper bound on any
+    // deterministic assignment of these items.
+    let (all_det, _) = solve::plan(prep, survey, &det_cfg, None);
+    let det_plans: Vec<Plan> = all_det
         .iter()
         .enumerate()
-        .map(|(i, p)| if model.items[i].is_some() { Plan { lagrangian: false, ..*p } } else { Plan::default() })
+        .map(|(i, p)| if model.items[i].is_some() && p.active { Plan { lagrangian: false, ..*p } } else { Plan::default() })
         .collect();
     let mut det = Model::new(prep, det_cfg, survey, &det_plans).map_err(PanelError::TooLarge)?;
     det.solve();

@@ -416,13 +416,17 @@ impl<'a> Prepared<'a> {
         for &j in &globally_out {
             out[j as usize] = true;
         }
+        // Explicit scores per item, sorted by expert; the last entry for a pair wins.
         let mut overrides: Vec<Vec<(u32, i64)>> = vec![Vec::new(); n];
         for ov in &inst.affinities {
             if let (Some(&i), Some(&j)) = (item_index.get(ov.item.as_str()), expert_index.get(ov.expert.as_str())) {
-                // The last entry for a pair wins.
-                overrides[i].retain(|(x, _)| *x != j as u32);
                 overrides[i].push((j as u32, explicit_micro(ov.score)));
             }
+        }
+        for list in &mut overrides {
+            list.reverse();
+            list.sort_by_key(|&(j, _)| j); // stable: the last given comes first
+            list.dedup_by_key(|&mut (j, _)| j);
         }
         let kind = inst.experts.iter().map(|e| kind_index(e.kind) as u8).collect();
         Prepared {
@@ -480,7 +484,8 @@ impl<'a> Prepared<'a> {
             (common(&self.item_s[i], &self.exp_s[j]), self.item_s[i].len() as u32),
             (common(&self.item_t[i], &self.exp_t[j]), self.item_t[i].len() as u32, self.exp_t_len[j]),
         );
-        if let Some(&(_, a)) = self.overrides[i].iter().find(|(x, _)| *x as usize == j) {
+        if let Ok(k) = self.overrides[i].binary_search_by_key(&(j as u32), |&(x, _)| x) {
+            let a = self.overrides[i][k].1;
             comp.source = ScoreSource::Explicit;
             return (a, comp);
         }

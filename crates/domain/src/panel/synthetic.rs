@@ -8,7 +8,7 @@
 //! investment. Same spec, same instance.
 
 use super::model::{
-    BlacklistEntry, DeclaredConflicts, Expert, Instance, Item, Options, PairConflict, Window,
+    AffinityOverride, BlacklistEntry, DeclaredConflicts, Expert, Instance, Item, Options, PairConflict, Window,
 };
 use super::rounding::below;
 use crate::expert::ExpertKind;
@@ -33,6 +33,9 @@ pub struct Spec {
     pub seed: u64,
     /// Maximum load of every expert (`None`: about twice the average load, at least 2).
     pub max_load: Option<u32>,
+    /// Give every pair an explicit score (uniform in [0, 1], six decimals), as
+    /// a dense score matrix does, instead of computing it from fields and keywords.
+    pub dense: bool,
 }
 
 const FIELDS: [(&str, [&str; 6], [&str; 12]); 8] = [
@@ -185,9 +188,19 @@ pub fn generate(spec: &Spec) -> Instance {
             max_internal_share: spec.composition.then_some(0.5),
         });
     }
+    let mut affinities = Vec::new();
+    if spec.dense {
+        affinities.reserve(spec.items * spec.experts);
+        for i in 0..spec.items {
+            for j in 0..spec.experts {
+                let score = below(r, 1_000_001) as f64 / 1e6;
+                affinities.push(AffinityOverride { item: format!("I{i:05}"), expert: format!("E{j:05}"), score });
+            }
+        }
+    }
     let blacklist = (0..spec.experts)
         .filter(|_| chance(r, 1))
         .map(|j| BlacklistEntry { expert: format!("E{j:05}"), reason: "评审失信记录".to_owned() })
         .collect();
-    Instance { items, experts, conflicts: explicit, blacklist, affinities: Vec::new(), options: Options::default() }
+    Instance { items, experts, conflicts: explicit, blacklist, affinities, options: Options::default() }
 }

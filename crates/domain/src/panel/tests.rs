@@ -334,6 +334,7 @@ fn an_independent_exact_solver_agrees_on_medium_instances() {
             composition,
             seed,
             max_load: Some(3),
+            dense: false,
         });
         // Kind minimums only (the reference does not model internal caps).
         for it in &mut inst.items {
@@ -357,7 +358,7 @@ fn an_independent_exact_solver_agrees_on_medium_instances() {
 
 #[test]
 fn fast_eligibility_and_affinity_match_the_direct_checks() {
-    let inst = synthetic::generate(&synthetic::Spec { items: 40, experts: 120, panel: 3, composition: true, seed: 9, max_load: None });
+    let inst = synthetic::generate(&synthetic::Spec { items: 40, experts: 120, panel: 3, composition: true, seed: 9, max_load: None, dense: false });
     let prep = Prepared::new(&inst);
     let mut sc = prep.scratch();
     let mut ineligible = 0;
@@ -545,7 +546,7 @@ fn affinity_is_explainable_and_keeps_micro_resolution() {
 
 #[test]
 fn same_seed_same_draw_and_every_pair_stays_under_q() {
-    let mut inst = synthetic::generate(&synthetic::Spec { items: 12, experts: 30, panel: 3, composition: true, seed: 5, max_load: Some(4) });
+    let mut inst = synthetic::generate(&synthetic::Spec { items: 12, experts: 30, panel: 3, composition: true, seed: 5, max_load: Some(4), dense: false });
     let q = 0.5;
     inst.options.randomize = Some(Randomize { q, seed: 0 });
     let runs = 400;
@@ -593,7 +594,7 @@ fn same_seed_same_draw_and_every_pair_stays_under_q() {
 
 #[test]
 fn replacement_keeps_the_rules_and_moves_nobody_else() {
-    let inst = synthetic::generate(&synthetic::Spec { items: 20, experts: 60, panel: 5, composition: true, seed: 11, max_load: Some(3) });
+    let inst = synthetic::generate(&synthetic::Spec { items: 20, experts: 60, panel: 5, composition: true, seed: 11, max_load: Some(3), dense: false });
     let sol = assign(&inst).unwrap();
     let current = sol.assignments();
     let panel = &sol.panels[0];
