@@ -128,7 +128,7 @@ impl ScoreSheet {
 }
 
 /// A panel's result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Aggregate {
     /// Scores counted.
     pub count: usize,

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use pocnet_domain::policy::StageKind;
 use pocnet_domain::recognition::{ActorKind, ApplicationState, ReviewAction};
 use pocnet_domain::region::Region;
+use pocnet_domain::review::{aggregate, Aggregate, ScoreSheet};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -55,6 +56,9 @@ pub struct Application {
     pub version: i64,
     /// Created (UTC).
     pub created_at: String,
+    /// The panel's result as last written back (mean, trimmed mean, spread,
+    /// disagreement), refreshed with every score.
+    pub panel_result: Option<Aggregate>,
 }
 
 #[derive(FromRow)]
@@ -78,6 +82,7 @@ struct Row {
     decided_on: Option<String>,
     version: i64,
     created_at: String,
+    panel_result_json: Option<String>,
 }
 
 impl TryFrom<Row> for Application {
@@ -103,13 +108,14 @@ impl TryFrom<Row> for Application {
             decided_on: r.decided_on,
             version: r.version,
             created_at: r.created_at,
+            panel_result: r.panel_result_json.as_deref().and_then(|j| serde_json::from_str(j).ok()),
         })
     }
 }
 
 const SELECT: &str = "SELECT a.id, a.call_id, k.title AS call_title, k.profile_id, k.kind, k.deadline_at, a.center_id, \
     a.host_org_id, o.name AS host_org_name, a.region, a.proposed_name, a.state, a.eligibility_json, a.submitted_at, \
-    a.notice_start, a.notice_end, a.decided_on, a.version, a.created_at \
+    a.notice_start, a.notice_end, a.decided_on, a.version, a.created_at, a.panel_result_json \
     FROM applications a JOIN calls k ON k.id = a.call_id JOIN organisations o ON o.id = a.host_org_id";
 
 /// Which applications a caller may see.
@@ -415,13 +421,22 @@ pub struct PanelReview {
     pub scores_json: String,
     /// Weighted total in hundredths of a point.
     pub total_hundredths: Option<i64>,
+    /// The vacated seat (recused or declined expert) this expert fills.
+    pub replaces_expert_id: Option<i64>,
+}
+
+impl PanelReview {
+    /// Whether the expert left the panel (recused for a conflict or declined).
+    pub fn vacated(&self) -> bool {
+        matches!(self.conflict_status.as_str(), "recused" | "declined")
+    }
 }
 
 /// The panel of an application.
 pub async fn panel(pool: &AnyPool, id: i64) -> StoreResult<Vec<PanelReview>> {
     Ok(sqlx::query_as(
         "SELECT p.expert_id, e.name, e.kind, o.name AS org_name, p.score, p.comments, p.scored_at, p.conflict_status, \
-         p.recusal_reason, p.declared_at, p.scores_json, p.total_hundredths FROM panel_reviews p \
+         p.recusal_reason, p.declared_at, p.scores_json, p.total_hundredths, p.replaces_expert_id FROM panel_reviews p \
          JOIN experts e ON e.id = p.expert_id JOIN organisations o ON o.id = e.org_id WHERE p.application_id = $1 ORDER BY e.name",
     )
     .bind(id)
@@ -429,12 +444,20 @@ pub async fn panel(pool: &AnyPool, id: i64) -> StoreResult<Vec<PanelReview>> {
     .await?)
 }
 
-/// Puts an expert on the panel (once).
-pub async fn assign_expert(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, expert_id: i64) -> StoreResult<()> {
-    sqlx::query("INSERT INTO panel_reviews (application_id, expert_id, assigned_at) VALUES ($1, $2, $3)")
+/// Puts an expert on the panel (once), possibly in the seat of one who left.
+pub async fn assign_expert(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    expert_id: i64,
+    replaces: Option<i64>,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO panel_reviews (application_id, expert_id, assigned_at, replaces_expert_id) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(expert_id)
         .bind(format_ts(now))
+        .bind(replaces)
         .execute(&mut *conn)
         .await
         .map_err(|e| match &e {
@@ -446,22 +469,29 @@ pub async fn assign_expert(conn: &mut AnyConnection, actor: &Actor, now: DateTim
         conn,
         actor,
         now,
-        Change { action: "application.panel.assign", entity_type: "application", entity_id: id.to_string(), before: None, after: Some(serde_json::json!({"expert_id": expert_id})), reason: None },
+        Change { action: "application.panel.assign", entity_type: "application", entity_id: id.to_string(), before: None, after: Some(serde_json::json!({"expert_id": expert_id, "replaces": replaces})), reason: None },
     )
     .await
 }
 
-/// Records an expert's declaration before it sees the materials: no conflict
-/// (with the confidentiality pledge) or recusal with its reason. Once made it stays.
-pub async fn declare(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    id: i64,
-    expert_id: i64,
-    recusal_reason: Option<&str>,
-) -> StoreResult<()> {
-    let status = if recusal_reason.is_some() { "recused" } else { "no_conflict" };
+/// What an invited expert declares before seeing the materials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Declaration<'a> {
+    /// No conflict, with the confidentiality pledge.
+    NoConflict,
+    /// Recuses for a conflict of interest, with the reason.
+    Recuse(&'a str),
+    /// Declines the invitation (e.g. not available), with the reason.
+    Decline(&'a str),
+}
+
+/// Records an expert's declaration before it sees the materials. Once made it stays.
+pub async fn declare(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, expert_id: i64, d: Declaration<'_>) -> StoreResult<()> {
+    let (status, recusal_reason, action) = match d {
+        Declaration::NoConflict => ("no_conflict", None, "application.panel.no_conflict"),
+        Declaration::Recuse(r) => ("recused", Some(r), "application.panel.recuse"),
+        Declaration::Decline(r) => ("declined", Some(r), "application.panel.decline"),
+    };
     let done = sqlx::query(
         "UPDATE panel_reviews SET conflict_status = $1, recusal_reason = $2, declared_at = $3 \
          WHERE application_id = $4 AND expert_id = $5 AND conflict_status = 'pending'",
@@ -476,7 +506,6 @@ pub async fn declare(
     if done.rows_affected() == 0 {
         return Err(StoreError::VersionConflict { expected: 0 });
     }
-    let action = if recusal_reason.is_some() { "application.panel.recuse" } else { "application.panel.no_conflict" };
     audit::record(
         conn,
         actor,
@@ -536,6 +565,29 @@ pub async fn score(
         },
     )
     .await
+}
+
+/// Writes the panel's result back to the application: the aggregate of every
+/// score given (on `sheet`), or nothing while none is. Call it in the
+/// transaction that changed a score.
+pub async fn refresh_panel_result(conn: &mut AnyConnection, id: i64, sheet: &ScoreSheet) -> StoreResult<Option<Aggregate>> {
+    let totals: Vec<(Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT total_hundredths, score FROM panel_reviews WHERE application_id = $1 AND score IS NOT NULL")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let totals: Vec<u32> =
+        totals.into_iter().filter_map(|(t, s)| t.or(s.map(|s| s * 100))).filter_map(|t| u32::try_from(t).ok()).collect();
+    let result = aggregate(sheet, &totals);
+    let json = result.as_ref().map(|r| serde_json::to_string(r).unwrap_or_default());
+    let mean = result.as_ref().map(|r| (r.mean * 100.0).round() as i64);
+    sqlx::query("UPDATE applications SET panel_result_json = $1, panel_mean_hundredths = $2 WHERE id = $3")
+        .bind(json)
+        .bind(mean)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(result)
 }
 
 /// A site visit.

@@ -123,3 +123,48 @@ pub async fn confirm(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
     )
     .await
 }
+
+/// One hand adjustment of a previewed run (调整), as stored.
+pub struct Adjusted<'a> {
+    /// The solution the adjustment was made on (compare-and-set: a concurrent
+    /// adjustment or confirmation makes this one a conflict).
+    pub before_json: &'a str,
+    /// The adjusted solution.
+    pub output_json: &'a str,
+    /// Its objective (millionths).
+    pub objective_micro: i64,
+    /// What changed, for the audit trail.
+    pub change: serde_json::Value,
+}
+
+/// Replaces a previewed run's solution with an adjusted one.
+pub async fn adjust(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, a: &Adjusted<'_>) -> StoreResult<Run> {
+    let done = sqlx::query(
+        "UPDATE assignment_runs SET output_json = $1, objective_micro = $2 WHERE id = $3 AND status = 'preview' AND output_json = $4",
+    )
+    .bind(a.output_json)
+    .bind(a.objective_micro)
+    .bind(id)
+    .bind(a.before_json)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: 0 });
+    }
+    let run = get(&mut *conn, id).await?;
+    audit::record(
+        &mut *conn,
+        actor,
+        now,
+        Change {
+            action: "assignment.adjust",
+            entity_type: "call",
+            entity_id: run.call_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"run_id": id, "change": a.change, "objective_micro": a.objective_micro})),
+            reason: None,
+        },
+    )
+    .await?;
+    Ok(run)
+}

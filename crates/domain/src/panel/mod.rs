@@ -23,10 +23,12 @@
 //!   at q is solved exactly and rounded with dependent rounding, seeded
 //!   ([`rounding`]).
 //! * [`replace`] proposes the best replacement for an expert who declined,
-//!   moving nobody else.
+//!   moving nobody else; [`swap_seat`] applies a bureau's adjustment to a
+//!   previewed solution under the same rules.
 //!
 //! Affinities are integers in millionths ([`SCALE`]).
 
+mod adjust;
 mod flow;
 mod lagrange;
 mod model;
@@ -49,6 +51,7 @@ pub use output::{
     Components, Draw, Load, Method, Panel, ScoreSource, Seat, Solution, Stats, Timings, UnmetMinLoad, Unstaffable, SCALE,
 };
 pub use prepare::{affinity_of, conflicts_of, eligibility_reason, text_tokens, Conflict, ConflictKind};
+pub use adjust::{swap_seat, AdjustError, Adjustment};
 pub use replace::{replace, Assignment, Candidate, Replacement};
 
 use crate::validation::FieldError;
@@ -349,6 +352,7 @@ fn finish(
         randomization: None,
         stats: Stats::default(),
         timings_ms: Timings::default(),
+        adjustments: Vec::new(),
     }
 }
 

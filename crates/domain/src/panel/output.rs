@@ -42,6 +42,10 @@ pub struct Solution {
     pub stats: Stats,
     /// Where the time went (the only fields that differ between two runs on the same input).
     pub timings_ms: Timings,
+    /// Seats changed by hand after the solve (each keeps every rule; the
+    /// objective and gap above include them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<super::adjust::Adjustment>,
 }
 
 /// The algorithm that produced the solution.

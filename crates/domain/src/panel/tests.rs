@@ -642,3 +642,70 @@ fn replacement_explains_when_nobody_fits() {
     assert!(r.explanation.contains("已达评审上限") && r.explanation.contains("投资专家"), "{}", r.explanation);
 }
 
+
+#[test]
+fn a_hand_adjustment_keeps_every_rule_and_recomputes_the_gap() {
+    // Two items needing one investment expert each; the bureau swaps seats.
+    let mut experts = vec![
+        expert("inv0", ExpertKind::Investment, "a", 1),
+        expert("inv1", ExpertKind::Investment, "b", 1),
+        expert("inv2", ExpertKind::Investment, "c", 1),
+        expert("aca0", ExpertKind::Academic, "d", 2),
+        expert("aca1", ExpertKind::Academic, "e", 2),
+        expert("aca2", ExpertKind::Academic, "x", 2),
+    ];
+    experts[4].conflicts.orgs.push("y".into());
+    let mut i0 = item("i0", 2, "x");
+    i0.min_per_kind.insert(ExpertKind::Investment, 1);
+    let mut i1 = item("i1", 2, "y");
+    i1.min_per_kind.insert(ExpertKind::Investment, 1);
+    let mut inst = instance(vec![i0, i1], experts);
+    for (i, e, s) in [("i0", "inv0", 0.9), ("i0", "aca0", 0.8), ("i1", "inv1", 0.7), ("i1", "aca0", 0.6), ("i0", "inv2", 0.1), ("i1", "inv2", 0.2)] {
+        score(&mut inst, i, e, s);
+    }
+    let sol = assign(&inst).unwrap();
+    assert!(sol.proven_optimal);
+    let on = |s: &Solution, item: &str| -> Vec<String> {
+        let mut v: Vec<String> = s.panels.iter().find(|p| p.item == item).unwrap().experts.iter().map(|x| x.expert.clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(on(&sol, "i0"), ["aca0", "inv0"]);
+    assert_eq!(on(&sol, "i1"), ["aca0", "inv1"]);
+
+    // Each refusal names its rule; the solution passed in is untouched.
+    let cases: &[(&str, &str, Option<&str>, &str)] = &[
+        ("i0", "inv0", Some("aca0"), "already_on_panel"),
+        ("i0", "inv0", Some("aca2"), "conflict_of_interest"), // same organisation as the owner
+        ("i1", "aca0", Some("aca1"), "conflict_of_interest"), // declared conflict with y
+        ("i0", "aca0", Some("inv1"), "load_exceeded"),
+        ("i0", "inv0", Some("aca1"), "kind_minimum"),
+        ("i0", "nobody", Some("aca1"), "unknown_seat"),
+        ("i9", "inv0", Some("aca1"), "unknown_seat"),
+    ];
+    for (item_id, out, added, code) in cases {
+        let err = swap_seat(&inst, &sol, item_id, out, *added).unwrap_err();
+        assert_eq!(err.code(), *code, "{item_id} {out} → {added:?}: {err}");
+    }
+
+    // A legal swap: inv0 → inv2 on i0; the others stay, loads and objective follow.
+    let adj = swap_seat(&inst, &sol, "i0", "inv0", Some("inv2")).unwrap();
+    check_rules(&inst, &adj);
+    assert_eq!(on(&adj, "i0"), ["aca0", "inv2"]);
+    assert_eq!(on(&adj, "i1"), on(&sol, "i1"));
+    assert_eq!(adj.objective_micro, sol.objective_micro - 900_000 + 100_000);
+    assert_eq!(adj.bound_micro, sol.bound_micro);
+    assert!(!adj.proven_optimal && adj.gap > 0.0);
+    let load = |s: &Solution, e: &str| s.loads.iter().find(|l| l.expert == e).unwrap().load;
+    assert_eq!((load(&adj, "inv0"), load(&adj, "inv2")), (0, 1));
+    assert_eq!(adj.adjustments, vec![Adjustment { item: "i0".into(), removed: "inv0".into(), added: "inv2".into(), how: "chosen".into() }]);
+
+    // Without a name the best replacement is taken: on i1, inv1 gives way to
+    // inv2 (inv0 is full) — or, once the swap above freed inv0, to inv0.
+    let freed = swap_seat(&inst, &adj, "i1", "inv1", None).unwrap();
+    assert_eq!(on(&freed, "i1"), ["aca0", "inv0"]);
+    assert_eq!(freed.adjustments.len(), 2);
+    let best = swap_seat(&inst, &sol, "i1", "inv1", None).unwrap();
+    assert_eq!(on(&best, "i1"), ["aca0", "inv2"]);
+    assert_eq!(best.adjustments[0].how, "best_replacement");
+}

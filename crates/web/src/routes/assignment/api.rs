@@ -14,6 +14,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/calls/{id}/assignments", post(api_preview).get(api_runs))
         .route("/api/v1/assignments/{id}", get(api_run))
         .route("/api/v1/assignments/{id}/confirm", post(api_confirm))
+        .route("/api/v1/assignments/{id}/adjust", post(api_adjust))
+        .route("/api/v1/applications/{id}/panel/replacement", get(api_replacement))
 }
 
 /// A run with its solution.
@@ -60,4 +62,34 @@ pub async fn api_run(State(state): State<AppState>, me: CurrentUser, Path(id): P
 pub async fn api_confirm(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<serde_json::Value>> {
     let n = confirm(&state, &me, id).await?;
     Ok(Json(serde_json::json!({"invited": n})))
+}
+
+/// Swaps one seat of a previewed run: the named expert, or the best replacement; every rule still holds and nobody else moves (bureau).
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/adjust", tag = "panels", request_body = AdjustInput,
+    responses((status = 200, body = RunDetail), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_adjust(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AdjustInput>) -> AppResult<Json<RunDetail>> {
+    let run = adjust(&state, &me, id, &input).await?;
+    let solution = solution_of(&run)?;
+    Ok(Json(RunDetail { run, solution }))
+}
+
+/// Which expert to replace.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ReplacementQuery {
+    /// The expert who recused or declined.
+    pub expert: i64,
+}
+
+/// The best replacement for an expert who recused or declined, with the next best and the rules it keeps (bureau). Invite it with `POST /api/v1/applications/{id}/panel` and `replaces`.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/panel/replacement", tag = "panels", params(ReplacementQuery),
+    responses((status = 200, body = ReplacementView), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_replacement(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    crate::extract::QueryParams(q): crate::extract::QueryParams<ReplacementQuery>,
+) -> AppResult<Json<ReplacementView>> {
+    Ok(Json(replacement(&state, &me, id, q.expert).await?))
 }

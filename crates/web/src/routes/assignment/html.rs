@@ -14,6 +14,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/calls/{id}/assignments", post(preview_form))
         .route("/assignments/{id}", get(run_page))
         .route("/assignments/{id}/confirm", post(confirm_form))
+        .route("/assignments/{id}/adjust", post(adjust_form))
 }
 
 /// The settings form as posted (empty `q` means no randomisation).
@@ -37,6 +38,7 @@ async fn preview_form(State(state): State<AppState>, me: CurrentUser, Path(id): 
 }
 
 struct SeatRow {
+    expert_id: String,
     expert: String,
     kind: &'static str,
     org: String,
@@ -66,13 +68,35 @@ struct RunPage {
     method: String,
     seed: String,
     millis: String,
+    /// Every expert of the run's instance (id, name), for the adjustment forms.
+    choices: Vec<(String, String)>,
+    adjustments: Vec<String>,
+    error: Option<String>,
 }
 
 async fn run_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    render_run(&state, &me, id, None).await
+}
+
+async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>) -> AppResult<Response> {
     me.require(&[Role::Bureau])?;
     let pool = state.store().pool();
     let run = assignments::get(pool, id).await?;
     let s = solution_of(&run)?;
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut choices = Vec::new();
+    if run.status == "preview" {
+        let inst: Instance = serde_json::from_str(&run.input_json).map_err(|e| AppError::Internal(anyhow::anyhow!("stored instance: {e}")))?;
+        for e in &inst.experts {
+            if let Ok(eid) = e.id.parse::<i64>() {
+                if let Ok(x) = experts::get(pool, eid).await {
+                    names.insert(e.id.clone(), x.name.clone());
+                    choices.push((e.id.clone(), format!("{}（{}，{}）", x.name, x.kind.label_zh(), x.org_name)));
+                }
+            }
+        }
+        choices.sort_by(|a, b| a.1.cmp(&b.1));
+    }
     let mut panels = Vec::new();
     for p in &s.panels {
         let name = match p.item.parse::<i64>() {
@@ -86,6 +110,7 @@ async fn run_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path
                 Err(_) => (seat.expert.clone(), String::new()),
             };
             seats.push(SeatRow {
+                expert_id: seat.expert.clone(),
                 expert: name,
                 kind: seat.kind.label_zh(),
                 org,
@@ -97,8 +122,20 @@ async fn run_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         panels.push(PanelRow { item_id: p.item.clone(), item: name, affinity: format!("{:.3}", p.affinity), seats });
     }
     let unstaffable = s.unstaffable.iter().map(|u| (u.item.clone(), u.reason.clone())).collect();
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
+    let adjustments = s
+        .adjustments
+        .iter()
+        .map(|a| {
+            let how = if a.how == "best_replacement" { "系统推荐替补" } else { "人工指定" };
+            format!("申报 #{}：{} → {}（{how}）", a.item, name(&a.removed), name(&a.added))
+        })
+        .collect();
     let page = RunPage {
-        chrome: Chrome::signed_in(&me, "专家组分配方案", "applications"),
+        chrome: Chrome::signed_in(me, "专家组分配方案", "applications"),
+        choices,
+        adjustments,
+        error,
         objective: format!("{:.4}", s.objective),
         bound: format!("{:.4}", s.bound),
         gap: format!("{:.3}%", s.gap * 100.0),
@@ -111,6 +148,17 @@ async fn run_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path
         run,
     };
     Ok(render(&page))
+}
+
+async fn adjust_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<AdjustInput>) -> AppResult<Response> {
+    match adjust(&state, &me, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/assignments/{id}")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let status = e.status();
+            Ok((status, render_run(&state, &me, id, Some(e.body().message)).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 async fn confirm_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {

@@ -14,15 +14,15 @@ use crate::routes::recognition::conflict_of;
 use crate::AppState;
 use axum::Router;
 use pocnet_domain::expert::ExpertKind;
-use pocnet_domain::panel::{self, DeclaredConflicts, Instance, Item, Options, Randomize, Solution};
+use pocnet_domain::panel::{self, Assignment, DeclaredConflicts, Instance, Item, Options, Randomize, Replacement, Solution};
 use pocnet_domain::recognition::ApplicationState;
 use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
-use pocnet_store::applications::{self, ApplicationFilter, ApplicationScope};
+use pocnet_store::applications::{self, Application, ApplicationFilter, ApplicationScope};
 use pocnet_store::assignments::{self, NewRun, Run};
 use pocnet_store::experts::{self, ExpertFilter};
 use pocnet_store::{calls, registry, Page};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -57,9 +57,7 @@ impl Default for RunInput {
     }
 }
 
-/// Builds the solver's instance from the call's applications in bureau review
-/// that have no panel yet, and the available experts of the library.
-pub async fn instance(state: &AppState, call_id: i64, input: &RunInput) -> AppResult<Instance> {
+fn validate(input: &RunInput) -> AppResult<()> {
     if !(3..=15).contains(&input.panel_size) {
         return Err(FieldError::new("panel_size", "out_of_range", "每组专家人数须在3至15之间").into());
     }
@@ -69,63 +67,187 @@ pub async fn instance(state: &AppState, call_id: i64, input: &RunInput) -> AppRe
     if input.min_industry + input.min_investment + input.min_academic > input.panel_size {
         return Err(FieldError::new("min_industry", "composition_exceeds_size", "各类专家最低人数之和超过每组人数").into());
     }
-    let pool = state.store().pool();
+    Ok(())
+}
+
+/// The call's applications in bureau review (市级评审).
+async fn in_review(state: &AppState, call_id: i64) -> AppResult<Vec<Application>> {
     let filter = ApplicationFilter { state: Some(ApplicationState::BureauReview), call_id: Some(call_id) };
-    let apps = applications::list(pool, ApplicationScope::All, &filter, Page::new(Some(1), Some(200)).all()).await?.items;
-    let mut items = Vec::new();
+    Ok(applications::list(state.store().pool(), ApplicationScope::All, &filter, Page::new(Some(1), Some(200)).all()).await?.items)
+}
+
+/// The solver's item for an application.
+async fn item_of(state: &AppState, a: &Application, input: &RunInput) -> AppResult<Item> {
+    let pool = state.store().pool();
     let mut min_per_kind = BTreeMap::new();
     for (kind, n) in [(ExpertKind::Industry, input.min_industry), (ExpertKind::Investment, input.min_investment), (ExpertKind::Academic, input.min_academic)] {
         if n > 0 {
             min_per_kind.insert(kind, n);
         }
     }
-    for a in apps {
-        if !applications::panel(pool, a.id).await?.is_empty() {
-            continue;
+    let center = pocnet_store::centers::get(pool, a.center_id).await?;
+    let file = registry::file(pool, a.center_id).await?;
+    Ok(Item {
+        id: a.id.to_string(),
+        panel_size: input.panel_size,
+        owner_org: a.host_org_id.to_string(),
+        host_org: None,
+        team: file.advisors.iter().map(|x| x.expert_id.to_string()).collect(),
+        fields: center.fields.clone(),
+        sub_fields: Vec::new(),
+        keywords: pocnet_domain::expert::split_list(&center.summary).into_iter().take(20).collect(),
+        review_date: Some(state.today()),
+        min_per_kind,
+        max_internal_share: None,
+    })
+}
+
+fn solver_expert(e: experts::Expert, max_load: u32) -> panel::Expert {
+    panel::Expert {
+        id: e.id.to_string(),
+        kind: e.kind,
+        org: e.org_id.to_string(),
+        fields: e.fields,
+        sub_fields: e.sub_fields,
+        keywords: e.keywords,
+        min_load: 0,
+        max_load,
+        conflicts: DeclaredConflicts { orgs: e.conflict_orgs.iter().map(i64::to_string).collect(), persons: Vec::new(), items: Vec::new() },
+        availability: None,
+    }
+}
+
+/// The library's experts who can review today (active, not blacklisted, not
+/// in an unavailable window), as the solver sees them.
+async fn available_experts(state: &AppState, max_load: u32) -> AppResult<Vec<panel::Expert>> {
+    let library = experts::list(state.store().pool(), &ExpertFilter { available_only: true, ..Default::default() }, Page::new(Some(1), Some(200)).all())
+        .await?
+        .items;
+    let today = state.today();
+    Ok(library.into_iter().filter(|e| !e.unavailable.iter().any(|w| w.covers(today))).map(|e| solver_expert(e, max_load)).collect())
+}
+
+/// Builds the solver's instance from the call's applications in bureau review
+/// that have no panel yet, and the available experts of the library.
+pub async fn instance(state: &AppState, call_id: i64, input: &RunInput) -> AppResult<Instance> {
+    validate(input)?;
+    let pool = state.store().pool();
+    let mut items = Vec::new();
+    for a in in_review(state, call_id).await? {
+        if applications::panel(pool, a.id).await?.is_empty() {
+            items.push(item_of(state, &a, input).await?);
         }
-        let center = pocnet_store::centers::get(pool, a.center_id).await?;
-        let file = registry::file(pool, a.center_id).await?;
-        items.push(Item {
-            id: a.id.to_string(),
-            panel_size: input.panel_size,
-            owner_org: a.host_org_id.to_string(),
-            host_org: None,
-            team: file.advisors.iter().map(|x| x.expert_id.to_string()).collect(),
-            fields: center.fields.clone(),
-            sub_fields: Vec::new(),
-            keywords: pocnet_domain::expert::split_list(&center.summary).into_iter().take(20).collect(),
-            review_date: Some(state.today()),
-            min_per_kind: min_per_kind.clone(),
-            max_internal_share: None,
-        });
     }
     if items.is_empty() {
         return Err(AppError::rule("nothing_to_assign", "本通知没有处于市级评审阶段且尚未组建专家组的申报"));
     }
-    let library = experts::list(pool, &ExpertFilter { available_only: true, ..Default::default() }, Page::new(Some(1), Some(200)).all()).await?.items;
-    let today = state.today();
-    let experts: Vec<panel::Expert> = library
-        .into_iter()
-        .filter(|e| !e.unavailable.iter().any(|w| w.covers(today)))
-        .map(|e| panel::Expert {
-            id: e.id.to_string(),
-            kind: e.kind,
-            org: e.org_id.to_string(),
-            fields: e.fields,
-            sub_fields: e.sub_fields,
-            keywords: e.keywords,
-            min_load: 0,
-            max_load: input.max_load,
-            conflicts: DeclaredConflicts { orgs: e.conflict_orgs.iter().map(i64::to_string).collect(), persons: Vec::new(), items: Vec::new() },
-            availability: None,
-        })
-        .collect();
+    let experts = available_experts(state, input.max_load).await?;
     let randomize = match input.q {
         Some(q) if q > 0.0 && q <= 1.0 => Some(Randomize { q, seed: input.seed.unwrap_or_else(rand::random) }),
         Some(_) => return Err(FieldError::new("q", "out_of_range", "随机抽取的概率上限须在0到1之间").into()),
         None => None,
     };
     Ok(Instance { items, experts, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options { randomize, ..Options::default() } })
+}
+
+/// The settings a call's panels were built with: those of its latest
+/// confirmed run, or (for panels chosen by hand) the size of the panel and
+/// no composition rule.
+async fn settings_of(state: &AppState, call_id: i64, app_id: i64, seats: u32) -> AppResult<RunInput> {
+    let runs = assignments::of_call(state.store().pool(), call_id).await?;
+    let confirmed = runs.iter().filter(|r| r.status == "confirmed").max_by_key(|r| r.id);
+    if let Some(run) = confirmed {
+        let inst: Instance = serde_json::from_str(&run.input_json).map_err(|e| AppError::Internal(anyhow::anyhow!("stored instance: {e}")))?;
+        if let Some(item) = inst.items.iter().find(|i| i.id == app_id.to_string()) {
+            return Ok(RunInput {
+                panel_size: item.panel_size,
+                min_industry: item.min_of(ExpertKind::Industry),
+                min_investment: item.min_of(ExpertKind::Investment),
+                min_academic: item.min_of(ExpertKind::Academic),
+                max_load: inst.experts.first().map_or(RunInput::default().max_load, |e| e.max_load),
+                q: None,
+                seed: None,
+            });
+        }
+    }
+    Ok(RunInput { panel_size: seats.max(1), min_industry: 0, min_investment: 0, min_academic: 0, ..RunInput::default() })
+}
+
+/// A proposed replacement with the names a clerk reads.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReplacementView {
+    /// The assigner's proposal (expert ids as strings).
+    pub replacement: Replacement,
+    /// Names of the experts named in it, by id.
+    pub names: BTreeMap<String, String>,
+}
+
+/// Proposes the best replacement for an expert who recused or declined on an
+/// application's panel: every hard rule, the panel's composition rules and
+/// the load limits of the call's panels hold, and nobody else moves (bureau).
+pub async fn replacement(state: &AppState, me: &CurrentUser, app_id: i64, left: i64) -> AppResult<ReplacementView> {
+    me.require(&[Role::Bureau])?;
+    let pool = state.store().pool();
+    let a = applications::get(pool, app_id).await?;
+    if a.state != ApplicationState::BureauReview {
+        return Err(AppError::Conflict { code: "illegal_transition", message: "只有市级评审阶段可以替换专家".into(), field: None });
+    }
+    let panel = applications::panel(pool, app_id).await?;
+    let seat = panel.iter().find(|p| p.expert_id == left).ok_or_else(|| FieldError::new("expert", "not_on_panel", "该专家不在本专家组中"))?;
+    if !seat.vacated() {
+        return Err(FieldError::new("expert", "not_vacated", "该专家未回避或谢绝，无需替换").into());
+    }
+    if panel.iter().any(|p| p.replaces_expert_id == Some(left)) {
+        return Err(AppError::Conflict { code: "seat_filled", message: "该席位已有替补专家".into(), field: Some("expert".into()) });
+    }
+    let seats = panel.iter().filter(|p| !p.vacated()).count() as u32 + 1;
+    let input = settings_of(state, a.call_id, app_id, seats).await?;
+    // Loads count every active seat on the call's panels; the vacated seat is
+    // the one to fill.
+    let mut current = Vec::new();
+    let mut on_panels: BTreeMap<String, u32> = BTreeMap::new();
+    let mut items = Vec::new();
+    for other in in_review(state, a.call_id).await? {
+        let members = applications::panel(pool, other.id).await?;
+        let mut ids: Vec<String> = members.iter().filter(|p| !p.vacated()).map(|p| p.expert_id.to_string()).collect();
+        if other.id == app_id {
+            ids.push(left.to_string());
+        }
+        for id in &ids {
+            *on_panels.entry(id.clone()).or_default() += 1;
+        }
+        let mut item = item_of(state, &other, &input).await?;
+        item.panel_size = ids.len().max(1) as u32;
+        // Rules of other panels do not bind this replacement.
+        if other.id != app_id {
+            item.min_per_kind.clear();
+        }
+        items.push(item);
+        current.push(Assignment { item: other.id.to_string(), experts: ids });
+    }
+    let mut experts = available_experts(state, input.max_load).await?;
+    // Experts already seated (and the one who left) stay in the instance even
+    // if no longer available, with room for the seats they hold.
+    for (id, load) in &on_panels {
+        if let Some(e) = experts.iter_mut().find(|e| &e.id == id) {
+            e.max_load = e.max_load.max(*load);
+        } else if let Ok(eid) = id.parse::<i64>() {
+            experts.push(solver_expert(experts::get(pool, eid).await?, *load));
+        }
+    }
+    let inst = Instance { items, experts, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options::default() };
+    let r = panel::replace(&inst, &current, &app_id.to_string(), &left.to_string()).map_err(|e| AppError::rule("solver_failed", e.to_string()))?;
+    let ids: Vec<i64> = std::iter::once(&r.declined)
+        .chain(r.proposed.iter().map(|c| &c.expert))
+        .chain(r.alternatives.iter().map(|c| &c.expert))
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let mut names = BTreeMap::new();
+    for id in ids {
+        let e = experts::get(pool, id).await?;
+        names.insert(id.to_string(), format!("{}（{}）", e.name, e.org_name));
+    }
+    Ok(ReplacementView { replacement: r, names })
 }
 
 /// Runs the solver for a call and stores the preview (bureau).
@@ -187,8 +309,60 @@ pub async fn confirm(state: &AppState, me: &CurrentUser, run_id: i64) -> AppResu
         other => other.into(),
     })?;
     for (app, expert) in &seats {
-        applications::assign_expert(&mut tx, &me.actor(), state.now(), *app, *expert).await?;
+        applications::assign_expert(&mut tx, &me.actor(), state.now(), *app, *expert, None).await?;
     }
     tx.commit().await?;
     Ok(seats.len())
+}
+
+/// A hand adjustment of a previewed run, as sent.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct AdjustInput {
+    /// The application (item) whose panel changes.
+    pub item: i64,
+    /// The expert taken off it.
+    pub remove: i64,
+    /// The expert put on it; absent: the best replacement the assigner proposes.
+    #[serde(default, deserialize_with = "crate::extract::empty_as_none")]
+    pub add: Option<i64>,
+}
+
+/// Swaps one seat of a previewed run (bureau): the new expert must keep every
+/// hard rule, its load limit and the panel's composition; nobody else moves;
+/// the objective and gap are recomputed against the unchanged bound.
+pub async fn adjust(state: &AppState, me: &CurrentUser, run_id: i64, input: &AdjustInput) -> AppResult<Run> {
+    me.require(&[Role::Bureau])?;
+    let run = assignments::get(state.store().pool(), run_id).await?;
+    if run.status != "preview" {
+        return Err(AppError::Conflict { code: "already_confirmed", message: "该分配方案已确认，不能调整".into(), field: None });
+    }
+    let inst: Instance = serde_json::from_str(&run.input_json).map_err(|e| AppError::Internal(anyhow::anyhow!("stored instance: {e}")))?;
+    let solution = solution_of(&run)?;
+    let added = input.add.map(|a| a.to_string());
+    let adjusted = panel::swap_seat(&inst, &solution, &input.item.to_string(), &input.remove.to_string(), added.as_deref()).map_err(|e| {
+        let field = match &e {
+            panel::AdjustError::Panel(_) | panel::AdjustError::NoReplacement(_) => "remove",
+            _ => "add",
+        };
+        AppError::from(FieldError::new(field, e.code(), format!("不能调整：{e}")))
+    })?;
+    let output_json = serde_json::to_string(&adjusted).map_err(|e| AppError::Internal(e.into()))?;
+    let change = serde_json::to_value(adjusted.adjustments.last()).unwrap_or_default();
+    let mut tx = state.store().write().await?;
+    let run = assignments::adjust(
+        &mut tx,
+        &me.actor(),
+        state.now(),
+        run_id,
+        &assignments::Adjusted { before_json: &run.output_json, output_json: &output_json, objective_micro: adjusted.objective_micro, change },
+    )
+    .await
+    .map_err(|e| match e {
+        pocnet_store::StoreError::VersionConflict { .. } => {
+            AppError::Conflict { code: "version_conflict", message: "该方案已被他人调整或确认，请刷新后重试".into(), field: None }
+        }
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok(run)
 }

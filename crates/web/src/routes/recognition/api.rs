@@ -145,6 +145,9 @@ pub async fn api_step(State(state): State<AppState>, me: CurrentUser, Path(id): 
 pub struct AssignInput {
     /// Library expert id.
     pub expert_id: i64,
+    /// The expert (recused or declined) whose seat this one takes, if any.
+    #[serde(default, deserialize_with = "crate::extract::empty_as_none")]
+    pub replaces: Option<i64>,
 }
 
 /// Puts an expert on the application's panel (bureau, during bureau review).
@@ -152,7 +155,7 @@ pub struct AssignInput {
     responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AssignInput>) -> AppResult<StatusCode> {
-    assign_expert(&state, &me, id, input.expert_id).await?;
+    assign_expert(&state, &me, id, input.expert_id, input.replaces).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -216,6 +216,14 @@ async fn applications_page(
     }))
 }
 
+/// A vacated seat and the assigner's proposals for it.
+struct ReplacementBlock {
+    left_id: i64,
+    left: String,
+    explanation: String,
+    candidates: Vec<(String, String)>,
+}
+
 struct ActionButton {
     code: &'static str,
     label: &'static str,
@@ -247,6 +255,7 @@ struct ApplicationPage {
     my_comments: String,
     editable: bool,
     experts: Vec<Choice>,
+    replacements: Vec<ReplacementBlock>,
     can_visit: bool,
     error: Option<String>,
     today: String,
@@ -269,6 +278,32 @@ async fn render_application(state: &AppState, me: &CurrentUser, id: i64, error: 
     } else {
         Vec::new()
     };
+    let mut replacements = Vec::new();
+    if bureau && a.state == ApplicationState::BureauReview {
+        for p in d.panel.iter().filter(|p| p.vacated() && !d.panel.iter().any(|q| q.replaces_expert_id == Some(p.expert_id))) {
+            let block = match crate::routes::assignment::replacement(state, me, id, p.expert_id).await {
+                Ok(v) => {
+                    let r = v.replacement;
+                    let label = |c: &pocnet_domain::panel::Candidate| {
+                        format!(
+                            "{}，{}，匹配度 {:.3}，已参评 {} 项",
+                            v.names.get(&c.expert).cloned().unwrap_or_else(|| c.expert.clone()),
+                            c.kind.label_zh(),
+                            c.affinity,
+                            c.load
+                        )
+                    };
+                    let candidates = r.proposed.iter().chain(r.alternatives.iter()).map(|c| (c.expert.clone(), label(c))).collect();
+                    ReplacementBlock { left_id: p.expert_id, left: p.name.clone(), explanation: r.explanation, candidates }
+                }
+                Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+                    ReplacementBlock { left_id: p.expert_id, left: p.name.clone(), explanation: e.body().message, candidates: Vec::new() }
+                }
+                Err(e) => return Err(e),
+            };
+            replacements.push(block);
+        }
+    }
     let can_visit = matches!(
         (kind, a.state),
         (Some(ActorKind::Bureau), ApplicationState::BureauReview | ApplicationState::Submitted) | (Some(ActorKind::County), ApplicationState::Submitted)
@@ -317,6 +352,7 @@ async fn render_application(state: &AppState, me: &CurrentUser, id: i64, error: 
             })
             .collect(),
         bureau,
+        replacements,
         editable: kind == Some(ActorKind::Applicant) && a.state.editable(),
         experts,
         can_visit,
@@ -353,7 +389,7 @@ async fn step_form(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
 }
 
 async fn assign_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<AssignInput>) -> AppResult<Response> {
-    let r = assign_expert(&state, &me, id, input.expert_id).await;
+    let r = assign_expert(&state, &me, id, input.expert_id, input.replaces).await;
     back(&state, &me, id, r).await
 }
 

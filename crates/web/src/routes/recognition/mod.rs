@@ -319,17 +319,14 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Ap
     let panel = applications::panel(pool, id).await?;
     let scores: Vec<i64> = panel.iter().filter_map(|p| p.score).collect();
     let mean_score = (!scores.is_empty()).then(|| scores.iter().sum::<i64>() as f64 / scores.len() as f64);
-    let totals: Vec<u32> = panel
-        .iter()
-        .filter_map(|p| p.total_hundredths.or(p.score.map(|s| s * 100)))
-        .filter_map(|t| u32::try_from(t).ok())
-        .collect();
-    let aggregate = pocnet_domain::review::aggregate(
-        pocnet_domain::review::sheet(pocnet_domain::review::ReviewPurpose::ApplicationReview),
-        &totals,
-    );
+    // The panel's result as written back with the last score.
+    let aggregate = a.panel_result.clone();
     // An expert scores independently and sees the materials only after declaring no conflict.
     let me_expert = expert_id(state, me).await?;
+    let mut a = a;
+    if me_expert.is_some() {
+        a.panel_result = None; // an expert scores without seeing the others' result
+    }
     let my_declaration = me_expert.and_then(|e| panel.iter().find(|p| p.expert_id == e)).map(|p| p.conflict_status.clone());
     let (panel, eligibility, aggregate) = match me_expert {
         Some(e) => (
@@ -470,8 +467,9 @@ pub async fn conflict_of(state: &AppState, a: &Application, expert_id: i64) -> A
 }
 
 /// Puts a library expert on an application's panel (bureau, during bureau
-/// review), after the conflict checks.
-pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_id: i64) -> AppResult<()> {
+/// review), after the conflict checks; with `replaces`, into the seat of an
+/// expert who recused or declined (once per vacated seat).
+pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_id: i64, replaces: Option<i64>) -> AppResult<()> {
     me.require(&[Role::Bureau])?;
     let a = load(state, me, id).await?;
     if a.state != ApplicationState::BureauReview {
@@ -480,8 +478,17 @@ pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_i
     if let Some(reason) = conflict_of(state, &a, expert_id).await? {
         return Err(AppError::rule("conflict_of_interest", format!("不能邀请：{reason}")));
     }
+    if let Some(left) = replaces {
+        let panel = applications::panel(state.store().pool(), id).await?;
+        if !panel.iter().any(|p| p.expert_id == left && p.vacated()) {
+            return Err(FieldError::new("replaces", "not_vacated", "被替换的专家须为本组已回避或谢绝的专家").into());
+        }
+        if panel.iter().any(|p| p.replaces_expert_id == Some(left)) {
+            return Err(AppError::Conflict { code: "seat_filled", message: "该席位已有替补专家".into(), field: Some("replaces".into()) });
+        }
+    }
     let mut tx = state.store().write().await?;
-    applications::assign_expert(&mut tx, &me.actor(), state.now(), id, expert_id).await?;
+    applications::assign_expert(&mut tx, &me.actor(), state.now(), id, expert_id, replaces).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -489,12 +496,13 @@ pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_i
 /// An expert's declaration before seeing the materials, as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct DeclarationInput {
-    /// `no_conflict` (declares no conflict and accepts the confidentiality pledge) or `recuse`.
+    /// `no_conflict` (declares no conflict and accepts the confidentiality
+    /// pledge), `recuse` (a conflict of interest) or `decline` (cannot take part).
     pub decision: String,
     /// For `no_conflict`: must be `true` (保密承诺).
     #[serde(default)]
     pub pledge: Option<String>,
-    /// For `recuse`: why.
+    /// For `recuse` and `decline`: why.
     #[serde(default)]
     pub reason: String,
 }
@@ -507,18 +515,24 @@ pub async fn declare(state: &AppState, me: &CurrentUser, id: i64, input: &Declar
     if a.state != ApplicationState::BureauReview {
         return Err(AppError::Conflict { code: "illegal_transition", message: "评审阶段已结束".into(), field: None });
     }
-    let recusal = match input.decision.as_str() {
+    let reason = match input.decision.as_str() {
         "no_conflict" => {
             if !matches!(input.pledge.as_deref(), Some("true" | "1" | "on" | "yes")) {
                 return Err(FieldError::new("pledge", "pledge_required", "须签署保密承诺后方可查看申报材料").into());
             }
-            None
+            String::new()
         }
-        "recuse" => Some(text("reason", "回避理由", &input.reason, 2, 500)?),
+        "recuse" => text("reason", "回避理由", &input.reason, 2, 500)?,
+        "decline" => text("reason", "谢绝理由", &input.reason, 2, 500)?,
         _ => return Err(FieldError::unknown_value("decision", "声明").into()),
     };
+    let declaration = match input.decision.as_str() {
+        "recuse" => applications::Declaration::Recuse(&reason),
+        "decline" => applications::Declaration::Decline(&reason),
+        _ => applications::Declaration::NoConflict,
+    };
     let mut tx = state.store().write().await?;
-    applications::declare(&mut tx, &me.actor(), state.now(), id, expert, recusal.as_deref()).await.map_err(|e| match e {
+    applications::declare(&mut tx, &me.actor(), state.now(), id, expert, declaration).await.map_err(|e| match e {
         pocnet_store::StoreError::VersionConflict { .. } => AppError::Conflict { code: "already_declared", message: "已作出声明，不能更改".into(), field: None },
         other => other.into(),
     })?;
@@ -571,6 +585,7 @@ pub async fn score(state: &AppState, me: &CurrentUser, id: i64, input: &ScoreInp
     let comments = text("comments", "评审意见", &input.comments, 0, 2000)?;
     let mut tx = state.store().write().await?;
     applications::score(&mut tx, &me.actor(), state.now(), id, expert, &json, total, &comments).await?;
+    applications::refresh_panel_result(&mut tx, id, pocnet_domain::review::sheet(pocnet_domain::review::ReviewPurpose::ApplicationReview)).await?;
     tx.commit().await?;
     Ok(())
 }
