@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod eligibility;
 pub mod expert;
 pub mod industry;
+pub mod library;
 pub mod money;
 pub mod org;
 pub mod outcome;

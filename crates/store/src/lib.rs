@@ -16,6 +16,7 @@ mod db;
 pub mod demo;
 mod demo_records;
 pub mod experts;
+pub mod library;
 pub mod login_throttle;
 pub mod orgs;
 pub mod registry;

@@ -1,0 +1,2 @@
+//! Storing results at intake: one from a form, or a spreadsheet's rows in a
+//! single transaction.

@@ -1,0 +1,6 @@
+//! The project library (项目库) in the database: intake (one result or a
+//! whole spreadsheet in one transaction), the pipeline's steps, screening
+//! panels, verification plans and milestones, reports, hand-offs and
+//! mutual recognition. Lists of the public face live in [`crate::results`].
+
+pub mod intake;
