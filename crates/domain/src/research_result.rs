@@ -1,5 +1,6 @@
 //! Research results (科技成果) on their way through a center's project library.
-//! Issue 5 adds the state machine and verification; these are the vocabularies.
+//! These are the vocabularies; the state machine and verification live in
+//! [`crate::library`].
 
 use crate::validation::FieldError;
 
@@ -40,6 +41,8 @@ string_enum! {
         HandedOff => ("handed_off", "已移交中试"),
         /// 已终止
         Stopped => ("stopped", "已终止"),
+        /// 已撤回（成果方在遴选前撤回）
+        Withdrawn => ("withdrawn", "已撤回"),
     }
 }
 

@@ -6,3 +6,6 @@
 //! [`crate::research_result`].
 
 pub mod intake;
+pub mod pipeline;
+pub mod secrecy;
+pub mod verification;

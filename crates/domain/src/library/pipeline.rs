@@ -1,0 +1,222 @@
+//! The pipeline of a research result through a center's project library, as
+//! a state machine (项目库流程):
+//!
+//! submitted (成果方提交或中心录入) → screening by an expert panel on the
+//! center's score sheet (入库评价遴选) → admitted to the library (入库) or
+//! rejected with reasons → verification under a plan with milestones
+//! (概念验证) → the verification report (验证报告) → hand-off to a pilot
+//! platform that accepts it (移交中试). A project may be stopped with reasons
+//! while admitted or verifying; the researchers may withdraw a submission
+//! before screening starts.
+//!
+//! [`ResultState::apply`] is the only way a state changes: it refuses an
+//! illegal transition, an actor who may not take the step, and a step whose
+//! preconditions ([`PipelineGuards`]) do not hold, each with a stable code
+//! and a Chinese message.
+
+use crate::recognition::{TransitionError, MIN_PANEL_SCORES};
+use crate::research_result::ResultState;
+
+string_enum! {
+    /// A step of the pipeline.
+    pub enum ResultAction {
+        /// 撤回（遴选开始前）
+        Withdraw => ("withdraw", "撤回成果"),
+        /// 启动入库评价遴选
+        StartScreening => ("start_screening", "启动入库遴选"),
+        /// 准予入库
+        Admit => ("admit", "准予入库"),
+        /// 不予入库
+        Reject => ("reject", "不予入库"),
+        /// 启动概念验证（验证方案已定）
+        StartVerification => ("start_verification", "启动概念验证"),
+        /// 出具验证报告
+        IssueReport => ("issue_report", "出具验证报告"),
+        /// 中试平台接收（移交完成）
+        HandOff => ("hand_off", "中试平台接收"),
+        /// 终止
+        Stop => ("stop", "终止项目"),
+    }
+}
+
+string_enum! {
+    /// Who takes a step of the pipeline.
+    pub enum LibraryActor {
+        /// 成果方（所属单位的科研人员）
+        Researcher => ("researcher", "成果方"),
+        /// 承接的概念验证中心（依托单位运营人员）
+        Center => ("center", "概念验证中心"),
+        /// 接收的中试平台
+        PilotPlatform => ("pilot_platform", "中试平台"),
+    }
+}
+
+impl ResultAction {
+    /// Who may take this step.
+    pub fn actors(self) -> &'static [LibraryActor] {
+        use LibraryActor::*;
+        match self {
+            ResultAction::Withdraw => &[Researcher],
+            ResultAction::HandOff => &[PilotPlatform],
+            _ => &[Center],
+        }
+    }
+
+    /// Whether the step must give its reasons (不予入库、终止、撤回).
+    pub fn needs_comment(self) -> bool {
+        matches!(self, ResultAction::Reject | ResultAction::Stop | ResultAction::Withdraw)
+    }
+}
+
+/// Facts about the result that decide whether a step may be taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PipelineGuards {
+    /// Screening experts who have scored.
+    pub panel_scores: usize,
+    /// A verification plan exists (goal, target level, project manager).
+    pub has_plan: bool,
+    /// Milestones in the plan.
+    pub milestones: usize,
+    /// Milestones not yet accepted or failed (planned or awaiting acceptance).
+    pub open_milestones: usize,
+    /// The verification report has been written.
+    pub has_report: bool,
+    /// The report recommends pilot scale (建议进入中试).
+    pub recommends_pilot: bool,
+}
+
+fn refuse(code: &'static str, message: impl Into<String>) -> TransitionError {
+    TransitionError { code, message: message.into() }
+}
+
+impl ResultState {
+    /// The state after `action` by `actor`, or why not.
+    pub fn apply(self, action: ResultAction, actor: LibraryActor, g: &PipelineGuards) -> Result<ResultState, TransitionError> {
+        use ResultAction as A;
+        use ResultState as S;
+        if !action.actors().contains(&actor) {
+            return Err(refuse("action_not_allowed", format!("{}无权执行“{}”", actor.label_zh(), action.label_zh())));
+        }
+        let next = match (self, action) {
+            (S::Submitted, A::Withdraw) => S::Withdrawn,
+            (S::Submitted, A::StartScreening) => S::Screening,
+            (S::Submitted | S::Screening, A::Reject) => S::Rejected,
+            (S::Screening, A::Admit) => {
+                if g.panel_scores < MIN_PANEL_SCORES {
+                    return Err(refuse(
+                        "panel_incomplete",
+                        format!("入库评价意见不足：至少需要{MIN_PANEL_SCORES}位专家评分，目前{}位", g.panel_scores),
+                    ));
+                }
+                S::Admitted
+            }
+            (S::Admitted, A::StartVerification) => {
+                if !g.has_plan {
+                    return Err(refuse("plan_missing", "请先制定验证方案（目标、目标技术就绪度、项目经理人）"));
+                }
+                if g.milestones == 0 {
+                    return Err(refuse("milestones_missing", "验证方案至少须设一个里程碑"));
+                }
+                S::Verifying
+            }
+            (S::Verifying, A::IssueReport) => {
+                if g.open_milestones > 0 {
+                    return Err(refuse("milestones_open", format!("尚有{}个里程碑未验收，验收后方可出具验证报告", g.open_milestones)));
+                }
+                if !g.has_report {
+                    return Err(refuse("report_missing", "请先填写验证报告"));
+                }
+                S::Verified
+            }
+            (S::Verified, A::HandOff) => {
+                if !g.recommends_pilot {
+                    return Err(refuse("not_recommended", "验证报告未建议进入中试，不能移交中试平台"));
+                }
+                S::HandedOff
+            }
+            (S::Admitted | S::Verifying, A::Stop) => S::Stopped,
+            (from, action) => {
+                return Err(refuse(
+                    "illegal_transition",
+                    format!("成果当前为“{}”状态，不能执行“{}”", from.label_zh(), action.label_zh()),
+                ))
+            }
+        };
+        Ok(next)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::*;
+    use LibraryActor::*;
+    use ResultAction as A;
+    use ResultState as S;
+
+    fn ok() -> PipelineGuards {
+        PipelineGuards { panel_scores: 3, has_plan: true, milestones: 2, open_milestones: 0, has_report: true, recommends_pilot: true }
+    }
+
+    /// Every legal transition, with the actor that takes it.
+    const LEGAL: &[(S, A, LibraryActor, S)] = &[
+        (S::Submitted, A::Withdraw, Researcher, S::Withdrawn),
+        (S::Submitted, A::StartScreening, Center, S::Screening),
+        (S::Submitted, A::Reject, Center, S::Rejected),
+        (S::Screening, A::Reject, Center, S::Rejected),
+        (S::Screening, A::Admit, Center, S::Admitted),
+        (S::Admitted, A::StartVerification, Center, S::Verifying),
+        (S::Verifying, A::IssueReport, Center, S::Verified),
+        (S::Verified, A::HandOff, PilotPlatform, S::HandedOff),
+        (S::Admitted, A::Stop, Center, S::Stopped),
+        (S::Verifying, A::Stop, Center, S::Stopped),
+    ];
+
+    #[test]
+    fn every_legal_transition_and_nothing_else() {
+        for (from, action, actor, to) in LEGAL {
+            assert_eq!(from.apply(*action, *actor, &ok()), Ok(*to), "{from:?} --{action:?}/{actor:?}-->");
+        }
+        // Every other (state, action) pair is illegal for an actor allowed the action.
+        for from in S::ALL {
+            for action in A::ALL {
+                if LEGAL.iter().any(|(f, a, _, _)| f == from && a == action) {
+                    continue;
+                }
+                let actor = action.actors()[0];
+                let err = from.apply(*action, actor, &ok()).expect_err("illegal");
+                assert_eq!(err.code, "illegal_transition", "{from:?} --{action:?}-->");
+                assert!(err.message.contains(from.label_zh()));
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_right_actor_takes_a_step() {
+        for (from, action, actor, _) in LEGAL {
+            for other in LibraryActor::ALL.iter().filter(|a| *a != actor) {
+                let err = from.apply(*action, *other, &ok()).expect_err("wrong actor");
+                assert_eq!(err.code, "action_not_allowed", "{other:?} may not {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn preconditions_are_named() {
+        let cases: &[(S, A, LibraryActor, PipelineGuards, &str)] = &[
+            (S::Screening, A::Admit, Center, PipelineGuards { panel_scores: 2, ..ok() }, "panel_incomplete"),
+            (S::Admitted, A::StartVerification, Center, PipelineGuards { has_plan: false, ..ok() }, "plan_missing"),
+            (S::Admitted, A::StartVerification, Center, PipelineGuards { milestones: 0, ..ok() }, "milestones_missing"),
+            (S::Verifying, A::IssueReport, Center, PipelineGuards { open_milestones: 1, ..ok() }, "milestones_open"),
+            (S::Verifying, A::IssueReport, Center, PipelineGuards { has_report: false, ..ok() }, "report_missing"),
+            (S::Verified, A::HandOff, PilotPlatform, PipelineGuards { recommends_pilot: false, ..ok() }, "not_recommended"),
+        ];
+        for (from, action, actor, g, code) in cases {
+            assert_eq!(from.apply(*action, *actor, g).expect_err(code).code, *code);
+        }
+        // Rejection and stopping need no panel or plan.
+        assert_eq!(S::Submitted.apply(A::Reject, Center, &PipelineGuards::default()), Ok(S::Rejected));
+        assert_eq!(S::Verifying.apply(A::Stop, Center, &PipelineGuards::default()), Ok(S::Stopped));
+        assert!(A::Reject.needs_comment() && A::Stop.needs_comment() && !A::Admit.needs_comment());
+    }
+}
