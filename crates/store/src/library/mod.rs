@@ -4,3 +4,8 @@
 //! mutual recognition. Lists of the public face live in [`crate::results`].
 
 pub mod intake;
+pub mod pipeline;
+pub mod reviews;
+pub mod verification;
+pub mod handoffs;
+pub mod reports;

@@ -1,0 +1,137 @@
+//! Hand-off to a pilot-scale platform (移交中试, 000 二(六)): the center
+//! sends a verified project to a registered platform, which accepts or
+//! declines and returns feedback (工程化 results, needs) the center sees.
+
+use crate::audit::{self, Change};
+use crate::{Actor, StoreError, StoreResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+/// A hand-off.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Handoff {
+    /// Id.
+    pub id: i64,
+    /// The project.
+    pub result_id: i64,
+    /// Its title.
+    pub title: String,
+    /// The sending center.
+    pub center_id: Option<i64>,
+    /// Its name.
+    pub center_name: Option<String>,
+    /// The pilot platform.
+    pub platform_center_id: i64,
+    /// Its name.
+    pub platform_name: String,
+    /// The platform's host unit (whose operators answer).
+    pub platform_host_org_id: i64,
+    /// `sent`, `accepted` or `declined`.
+    pub state: String,
+    /// The center's note.
+    pub note: String,
+    /// Day sent.
+    pub sent_on: String,
+    /// Day answered.
+    pub responded_on: Option<String>,
+    /// The platform's answer.
+    pub response_note: String,
+    /// Engineering results (工程化结果) reported back.
+    pub feedback: String,
+    /// Needs reported back (资金、场地、人才…).
+    pub needs: String,
+    /// Day of the last feedback.
+    pub feedback_on: Option<String>,
+    /// Optimistic-lock version.
+    pub version: i64,
+}
+
+const SELECT: &str = "SELECT h.id, h.result_id, r.title, r.center_id, c.name AS center_name, h.platform_center_id, p.name AS platform_name, \
+    p.host_org_id AS platform_host_org_id, h.state, h.note, h.sent_on, h.responded_on, h.response_note, h.feedback, h.needs, h.feedback_on, h.version \
+    FROM handoffs h JOIN research_results r ON r.id = h.result_id LEFT JOIN centers c ON c.id = r.center_id JOIN centers p ON p.id = h.platform_center_id";
+
+/// One hand-off.
+pub async fn get<'e, E>(executor: E, hid: i64) -> StoreResult<Handoff>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as(&format!("{SELECT} WHERE h.id = $1")).bind(hid).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
+}
+
+/// The hand-offs of a project, newest first.
+pub async fn of_result(pool: &AnyPool, id: i64) -> StoreResult<Vec<Handoff>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE h.result_id = $1 ORDER BY h.id DESC")).bind(id).fetch_all(pool).await?)
+}
+
+/// The hand-offs to the platforms an organisation hosts, newest first.
+pub async fn to_host(pool: &AnyPool, host_org_id: i64) -> StoreResult<Vec<Handoff>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE p.host_org_id = $1 ORDER BY h.id DESC")).bind(host_org_id).fetch_all(pool).await?)
+}
+
+fn change<'a>(action: &'a str, result_id: i64, after: serde_json::Value, reason: Option<&'a str>) -> Change<'a> {
+    Change { action, entity_type: "result", entity_id: result_id.to_string(), before: None, after: Some(after), reason }
+}
+
+/// Sends a project to a platform. At most one hand-off waits for an answer
+/// at a time (the partial unique rule is checked here, in the transaction).
+pub async fn send(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, platform: i64, note: &str, today: NaiveDate) -> StoreResult<Handoff> {
+    let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM handoffs WHERE result_id = $1 AND state IN ('sent', 'accepted')")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if waiting > 0 {
+        return Err(StoreError::Duplicate { field: "platform_center_id" });
+    }
+    let hid: i64 = sqlx::query_scalar("INSERT INTO handoffs (result_id, platform_center_id, state, note, sent_on) VALUES ($1, $2, 'sent', $3, $4) RETURNING id")
+        .bind(id)
+        .bind(platform)
+        .bind(note)
+        .bind(today.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+    audit::record(&mut *conn, actor, now, change("result.handoff.send", id, serde_json::json!({"handoff_id": hid, "platform_center_id": platform}), None)).await?;
+    get(&mut *conn, hid).await
+}
+
+/// The platform's answer: `accepted` or `declined`, compare-and-set on the version.
+#[allow(clippy::too_many_arguments)]
+pub async fn respond(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, hid: i64, version: i64, state: &'static str, note: &str, today: NaiveDate) -> StoreResult<Handoff> {
+    let done = sqlx::query(
+        "UPDATE handoffs SET state = $1, response_note = $2, responded_on = $3, version = version + 1 WHERE id = $4 AND version = $5 AND state = 'sent'",
+    )
+    .bind(state)
+    .bind(note)
+    .bind(today.to_string())
+    .bind(hid)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: version });
+    }
+    let after = get(&mut *conn, hid).await?;
+    audit::record(&mut *conn, actor, now, change("result.handoff.respond", after.result_id, serde_json::json!({"handoff_id": hid, "state": state}), Some(note))).await?;
+    Ok(after)
+}
+
+/// The platform's feedback on an accepted hand-off (replaces the previous one).
+#[allow(clippy::too_many_arguments)]
+pub async fn feedback(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, hid: i64, version: i64, feedback: &str, needs: &str, today: NaiveDate) -> StoreResult<Handoff> {
+    let done = sqlx::query(
+        "UPDATE handoffs SET feedback = $1, needs = $2, feedback_on = $3, version = version + 1 WHERE id = $4 AND version = $5 AND state = 'accepted'",
+    )
+    .bind(feedback)
+    .bind(needs)
+    .bind(today.to_string())
+    .bind(hid)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: version });
+    }
+    let after = get(&mut *conn, hid).await?;
+    audit::record(&mut *conn, actor, now, change("result.handoff.feedback", after.result_id, serde_json::json!({"handoff_id": hid, "feedback": feedback, "needs": needs}), None)).await?;
+    Ok(after)
+}

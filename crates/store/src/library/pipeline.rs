@@ -1,0 +1,282 @@
+//! A project's full record (secrets included — callers redact) and its
+//! pipeline: each state change a compare-and-set on (state, version), the
+//! step kept with actor and reasons, and the audit trail.
+
+use crate::audit::{self, Change};
+use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use pocnet_domain::library::pipeline::{LibraryActor, ResultAction};
+use pocnet_domain::research_result::{ResultSource, ResultState};
+use pocnet_domain::review::Aggregate;
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+/// A research result in a center's library, with every field. The trade
+/// secrets (`secret_summary` and the parts named in `secret_parts`) must be
+/// redacted by the caller for anyone who may not see them.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Project {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Public summary.
+    pub summary: String,
+    /// Trade-secret summary (always secret).
+    pub secret_summary: String,
+    /// Field code.
+    pub field: String,
+    /// Sub-field code.
+    pub sub_field: String,
+    /// Source.
+    pub source: ResultSource,
+    /// Owner unit (成果所属单位).
+    pub owner_org_id: i64,
+    /// Its name.
+    pub owner_org_name: String,
+    /// The center handling it.
+    pub center_id: Option<i64>,
+    /// Its name.
+    pub center_name: Option<String>,
+    /// The center's host unit (whose operators act for the center).
+    pub center_host_org_id: Option<i64>,
+    /// State.
+    pub state: ResultState,
+    /// Technology-readiness level at intake (1–9).
+    pub trl: i64,
+    /// The evidence for that level.
+    pub trl_evidence: String,
+    /// Level reached after verification.
+    pub trl_after: Option<i64>,
+    /// Stage code (`lab`, `prototype`, `pilot`, `industrialization`).
+    pub stage: String,
+    /// Team members.
+    pub team: Vec<String>,
+    /// Patents: `[{"number": …, "status": …}]`.
+    pub patents: serde_json::Value,
+    /// Parts marked as trade secret besides the secret summary (`team`, `patents`, `trl_evidence`).
+    pub secret_parts: Vec<String>,
+    /// The spreadsheet's own number, if imported.
+    pub ref_no: Option<String>,
+    /// Day submitted.
+    pub submitted_on: String,
+    /// The screening panel's result, as written back with the last score.
+    pub screening_result: Option<Aggregate>,
+    /// Reasons of the last decision (rejection, stop, withdrawal).
+    pub decision_reason: String,
+    /// Day of the admission or rejection.
+    pub decided_on: Option<String>,
+    /// Optimistic-lock version.
+    pub version: i64,
+}
+
+#[derive(FromRow)]
+struct Row {
+    id: i64,
+    title: String,
+    summary: String,
+    secret_summary: String,
+    field: String,
+    sub_field: String,
+    source: String,
+    owner_org_id: i64,
+    owner_org_name: String,
+    center_id: Option<i64>,
+    center_name: Option<String>,
+    center_host_org_id: Option<i64>,
+    state: String,
+    trl: i64,
+    trl_evidence: String,
+    trl_after: Option<i64>,
+    stage: String,
+    team: String,
+    patents: String,
+    secret_parts: String,
+    ref_no: Option<String>,
+    submitted_on: String,
+    screening_result_json: Option<String>,
+    decision_reason: String,
+    decided_on: Option<String>,
+    version: i64,
+}
+
+impl TryFrom<Row> for Project {
+    type Error = StoreError;
+    fn try_from(r: Row) -> StoreResult<Self> {
+        fn json<T: serde::de::DeserializeOwned>(id: i64, what: &str, s: &str) -> StoreResult<T> {
+            serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("result {id} {what}: {e}")))
+        }
+        Ok(Project {
+            team: json(r.id, "team", &r.team)?,
+            patents: json(r.id, "patents", &r.patents)?,
+            secret_parts: json(r.id, "secret_parts", &r.secret_parts)?,
+            screening_result: r.screening_result_json.as_deref().and_then(|j| serde_json::from_str(j).ok()),
+            id: r.id,
+            title: r.title,
+            summary: r.summary,
+            secret_summary: r.secret_summary,
+            field: r.field,
+            sub_field: r.sub_field,
+            source: parse_code(&r.source, ResultSource::parse)?,
+            owner_org_id: r.owner_org_id,
+            owner_org_name: r.owner_org_name,
+            center_id: r.center_id,
+            center_name: r.center_name,
+            center_host_org_id: r.center_host_org_id,
+            state: parse_code(&r.state, ResultState::parse)?,
+            trl: r.trl,
+            trl_evidence: r.trl_evidence,
+            trl_after: r.trl_after,
+            stage: r.stage,
+            ref_no: r.ref_no,
+            submitted_on: r.submitted_on,
+            decision_reason: r.decision_reason,
+            decided_on: r.decided_on,
+            version: r.version,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.title, r.summary, r.secret_summary, r.field, r.sub_field, r.source, r.owner_org_id, \
+    o.name AS owner_org_name, r.center_id, c.name AS center_name, c.host_org_id AS center_host_org_id, r.state, r.trl, \
+    r.trl_evidence, r.trl_after, r.stage, r.team, r.patents, r.secret_parts, r.ref_no, r.submitted_on, \
+    r.screening_result_json, r.decision_reason, r.decided_on, r.version \
+    FROM research_results r JOIN organisations o ON o.id = r.owner_org_id LEFT JOIN centers c ON c.id = r.center_id";
+
+/// Reads a project.
+pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Project>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE r.id = $1")).bind(id).fetch_optional(executor).await?.ok_or(StoreError::NotFound)?.try_into()
+}
+
+/// What a step also sets.
+#[derive(Debug, Clone, Default)]
+pub struct StepEffects {
+    /// The day of an admission, rejection, stop or withdrawal.
+    pub decided_on: Option<String>,
+    /// The level reached (on issuing the report).
+    pub trl_after: Option<i64>,
+}
+
+/// One step of the pipeline.
+pub struct Step<'a> {
+    /// The step.
+    pub action: ResultAction,
+    /// As whom.
+    pub actor_kind: LibraryActor,
+    /// The state it was taken from (as read).
+    pub from: ResultState,
+    /// The state it leads to (as decided by the domain).
+    pub to: ResultState,
+    /// The version it was taken on.
+    pub version: i64,
+    /// Reasons and comments.
+    pub comments: &'a str,
+}
+
+/// Takes a step: compare-and-set on state and version; the step recorded
+/// with its reasons and in the audit trail. A stale version is a conflict.
+pub async fn take_step(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, step: &Step<'_>, effects: &StepEffects) -> StoreResult<Project> {
+    let ts = format_ts(now);
+    let reason = step.action.needs_comment().then_some(step.comments);
+    let done = sqlx::query(
+        "UPDATE research_results SET state = $1, version = version + 1, updated_at = $2, \
+         decision_reason = COALESCE($3, decision_reason), decided_on = COALESCE($4, decided_on), trl_after = COALESCE($5, trl_after) \
+         WHERE id = $6 AND version = $7 AND state = $8",
+    )
+    .bind(step.to.as_str())
+    .bind(&ts)
+    .bind(reason)
+    .bind(&effects.decided_on)
+    .bind(effects.trl_after)
+    .bind(id)
+    .bind(step.version)
+    .bind(step.from.as_str())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: step.version });
+    }
+    record_step(conn, actor, &ts, id, step.action.as_str(), step.from.as_str(), step.to.as_str(), step.comments).await?;
+    let after = get(&mut *conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change {
+            action: &format!("result.{}", step.action.as_str()),
+            entity_type: "result",
+            entity_id: id.to_string(),
+            before: Some(serde_json::json!({"state": step.from, "version": step.version})),
+            after: Some(serde_json::json!({"state": after.state, "version": after.version, "as": step.actor_kind})),
+            reason: (!step.comments.is_empty()).then_some(step.comments),
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Appends a row to a result's pipeline history.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_step(conn: &mut AnyConnection, actor: &Actor, ts: &str, id: i64, action: &str, from: &str, to: &str, comments: &str) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO result_steps (result_id, action, from_state, to_state, actor_id, actor_label, comments, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(action)
+    .bind(from)
+    .bind(to)
+    .bind(actor.user_id)
+    .bind(&actor.label)
+    .bind(comments)
+    .bind(ts)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A recorded step.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct StepRecord {
+    /// Action code.
+    pub action: String,
+    /// From state.
+    pub from_state: String,
+    /// To state.
+    pub to_state: String,
+    /// Who (username).
+    pub actor_label: String,
+    /// Reasons and comments.
+    pub comments: String,
+    /// When (UTC).
+    pub at: String,
+}
+
+/// The pipeline history of a result, oldest first.
+pub async fn steps(pool: &AnyPool, id: i64) -> StoreResult<Vec<StepRecord>> {
+    Ok(sqlx::query_as("SELECT action, from_state, to_state, actor_label, comments, at FROM result_steps WHERE result_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Records that a caller was shown a project's trade secrets (查看商业秘密).
+pub async fn record_secret_view(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, standing: &str) -> StoreResult<()> {
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change {
+            action: "result.secret_view",
+            entity_type: "result",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"as": standing})),
+            reason: None,
+        },
+    )
+    .await
+}

@@ -1,0 +1,348 @@
+//! Verification plans (验证方案), milestones (里程碑) and milestone-based
+//! funding releases (里程碑式拨付), each change audited and guarded by a
+//! version.
+
+use crate::audit::{self, Change};
+use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use pocnet_domain::library::verification::{MilestoneDraft, MilestoneKind, MilestoneStatus, Plan};
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+/// A stored verification plan.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct PlanRecord {
+    /// Result id.
+    pub result_id: i64,
+    /// Goal.
+    pub goal: String,
+    /// Target level.
+    pub trl_target: i64,
+    /// Project manager (项目经理人).
+    pub manager_name: String,
+    /// Manager's phone.
+    pub manager_phone: String,
+    /// First day.
+    pub starts_on: String,
+    /// Last day.
+    pub ends_on: String,
+    /// Optimistic-lock version.
+    pub version: i64,
+}
+
+/// The plan of a result, if any.
+pub async fn plan<'e, E>(executor: E, id: i64) -> StoreResult<Option<PlanRecord>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT result_id, goal, trl_target, manager_name, manager_phone, starts_on, ends_on, version FROM verification_plans WHERE result_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(executor)
+    .await?)
+}
+
+/// Creates the plan (`version` None) or updates it at `version`.
+pub async fn save_plan(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, p: &Plan, version: Option<i64>) -> StoreResult<PlanRecord> {
+    let ts = format_ts(now);
+    let before = plan(&mut *conn, id).await?;
+    match (version, &before) {
+        (None, None) => {
+            sqlx::query(
+                "INSERT INTO verification_plans (result_id, goal, trl_target, manager_name, manager_phone, starts_on, ends_on, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            )
+            .bind(id)
+            .bind(&p.goal)
+            .bind(i64::from(p.trl_target.level()))
+            .bind(&p.manager_name)
+            .bind(&p.manager_phone)
+            .bind(p.starts_on.to_string())
+            .bind(p.ends_on.to_string())
+            .bind(&ts)
+            .execute(&mut *conn)
+            .await?;
+        }
+        (Some(v), Some(_)) => {
+            let done = sqlx::query(
+                "UPDATE verification_plans SET goal = $1, trl_target = $2, manager_name = $3, manager_phone = $4, starts_on = $5, ends_on = $6, \
+                 version = version + 1, updated_at = $7 WHERE result_id = $8 AND version = $9",
+            )
+            .bind(&p.goal)
+            .bind(i64::from(p.trl_target.level()))
+            .bind(&p.manager_name)
+            .bind(&p.manager_phone)
+            .bind(p.starts_on.to_string())
+            .bind(p.ends_on.to_string())
+            .bind(&ts)
+            .bind(id)
+            .bind(v)
+            .execute(&mut *conn)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::VersionConflict { expected: v });
+            }
+        }
+        (None, Some(b)) => return Err(StoreError::VersionConflict { expected: b.version }),
+        (Some(v), None) => return Err(StoreError::VersionConflict { expected: v }),
+    }
+    let after = plan(&mut *conn, id).await?.ok_or(StoreError::NotFound)?;
+    audit::record(
+        conn,
+        actor,
+        now,
+        Change {
+            action: "result.plan.save",
+            entity_type: "result",
+            entity_id: id.to_string(),
+            before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+            after: Some(serde_json::to_value(&after).unwrap_or_default()),
+            reason: None,
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
+/// A stored milestone.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Milestone {
+    /// Id.
+    pub id: i64,
+    /// Result id.
+    pub result_id: i64,
+    /// Kind.
+    pub kind: MilestoneKind,
+    /// Title.
+    pub title: String,
+    /// Acceptance criterion.
+    pub goal: String,
+    /// Due day.
+    pub due_on: String,
+    /// Budget (yuan).
+    pub budget_yuan: i64,
+    /// Status.
+    pub status: MilestoneStatus,
+    /// What the team submitted for acceptance.
+    pub evidence: String,
+    /// Day submitted.
+    pub submitted_on: Option<String>,
+    /// Day accepted or failed.
+    pub decided_on: Option<String>,
+    /// The center's note on its decision.
+    pub decision_note: String,
+    /// Money released so far (yuan).
+    pub released_yuan: i64,
+    /// Day of the last release.
+    pub released_on: Option<String>,
+    /// Optimistic-lock version.
+    pub version: i64,
+}
+
+#[derive(FromRow)]
+struct MilestoneRow {
+    id: i64,
+    result_id: i64,
+    kind: String,
+    title: String,
+    goal: String,
+    due_on: String,
+    budget_yuan: i64,
+    status: String,
+    evidence: String,
+    submitted_on: Option<String>,
+    decided_on: Option<String>,
+    decision_note: String,
+    released_yuan: i64,
+    released_on: Option<String>,
+    version: i64,
+}
+
+impl TryFrom<MilestoneRow> for Milestone {
+    type Error = StoreError;
+    fn try_from(r: MilestoneRow) -> StoreResult<Self> {
+        Ok(Milestone {
+            id: r.id,
+            result_id: r.result_id,
+            kind: parse_code(&r.kind, MilestoneKind::parse)?,
+            title: r.title,
+            goal: r.goal,
+            due_on: r.due_on,
+            budget_yuan: r.budget_yuan,
+            status: parse_code(&r.status, MilestoneStatus::parse)?,
+            evidence: r.evidence,
+            submitted_on: r.submitted_on,
+            decided_on: r.decided_on,
+            decision_note: r.decision_note,
+            released_yuan: r.released_yuan,
+            released_on: r.released_on,
+            version: r.version,
+        })
+    }
+}
+
+const MILESTONE: &str = "SELECT id, result_id, kind, title, goal, due_on, budget_yuan, status, evidence, submitted_on, decided_on, \
+    decision_note, released_yuan, released_on, version FROM milestones";
+
+/// The milestones of a result, by due day.
+pub async fn milestones<'e, E>(executor: E, id: i64) -> StoreResult<Vec<Milestone>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, MilestoneRow>(&format!("{MILESTONE} WHERE result_id = $1 ORDER BY due_on, id"))
+        .bind(id)
+        .fetch_all(executor)
+        .await?
+        .into_iter()
+        .map(Milestone::try_from)
+        .collect()
+}
+
+/// One milestone.
+pub async fn milestone<'e, E>(executor: E, mid: i64) -> StoreResult<Milestone>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, MilestoneRow>(&format!("{MILESTONE} WHERE id = $1")).bind(mid).fetch_optional(executor).await?.ok_or(StoreError::NotFound)?.try_into()
+}
+
+fn change<'a>(action: &'a str, result_id: i64, after: serde_json::Value, reason: Option<&'a str>) -> Change<'a> {
+    Change { action, entity_type: "result", entity_id: result_id.to_string(), before: None, after: Some(after), reason }
+}
+
+/// Adds a milestone to a result's plan.
+pub async fn add_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, m: &MilestoneDraft) -> StoreResult<Milestone> {
+    let mid: i64 = sqlx::query_scalar(
+        "INSERT INTO milestones (result_id, kind, title, goal, due_on, budget_yuan, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(id)
+    .bind(m.kind.as_str())
+    .bind(&m.title)
+    .bind(&m.goal)
+    .bind(m.due_on.to_string())
+    .bind(m.budget_yuan)
+    .bind(format_ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    let after = milestone(&mut *conn, mid).await?;
+    audit::record(conn, actor, now, change("result.milestone.add", id, serde_json::to_value(&after).unwrap_or_default(), None)).await?;
+    Ok(after)
+}
+
+/// A milestone's status change, compare-and-set on (status, version).
+pub struct MilestoneStep<'a> {
+    /// Read status.
+    pub from: MilestoneStatus,
+    /// New status.
+    pub to: MilestoneStatus,
+    /// Read version.
+    pub version: i64,
+    /// Evidence (on submission).
+    pub evidence: Option<&'a str>,
+    /// The center's note (on a decision).
+    pub note: &'a str,
+    /// Today.
+    pub today: NaiveDate,
+}
+
+/// Changes a milestone's status.
+pub async fn step_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, mid: i64, s: &MilestoneStep<'_>) -> StoreResult<Milestone> {
+    let day = s.today.to_string();
+    let submitted = (s.to == MilestoneStatus::Submitted).then(|| day.clone());
+    let decided = matches!(s.to, MilestoneStatus::Accepted | MilestoneStatus::Failed | MilestoneStatus::Cancelled).then(|| day.clone());
+    let done = sqlx::query(
+        "UPDATE milestones SET status = $1, evidence = COALESCE($2, evidence), submitted_on = COALESCE($3, submitted_on), \
+         decided_on = COALESCE($4, decided_on), decision_note = $5, version = version + 1 WHERE id = $6 AND version = $7 AND status = $8",
+    )
+    .bind(s.to.as_str())
+    .bind(s.evidence)
+    .bind(submitted)
+    .bind(decided)
+    .bind(s.note)
+    .bind(mid)
+    .bind(s.version)
+    .bind(s.from.as_str())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: s.version });
+    }
+    let after = milestone(&mut *conn, mid).await?;
+    let what = serde_json::json!({"milestone_id": mid, "from": s.from, "to": s.to, "evidence": s.evidence});
+    audit::record(conn, actor, now, change("result.milestone.step", after.result_id, what, (!s.note.is_empty()).then_some(s.note))).await?;
+    Ok(after)
+}
+
+/// Records a funding release of an accepted milestone (checked by the
+/// domain), compare-and-set on the version.
+pub async fn release(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, mid: i64, version: i64, amount_yuan: i64, today: NaiveDate) -> StoreResult<Milestone> {
+    let done = sqlx::query(
+        "UPDATE milestones SET released_yuan = released_yuan + $1, released_on = $2, version = version + 1 \
+         WHERE id = $3 AND version = $4 AND status = 'accepted' AND released_yuan + $1 <= budget_yuan",
+    )
+    .bind(amount_yuan)
+    .bind(today.to_string())
+    .bind(mid)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict { expected: version });
+    }
+    let after = milestone(&mut *conn, mid).await?;
+    let what = serde_json::json!({"milestone_id": mid, "amount_yuan": amount_yuan, "released_yuan": after.released_yuan});
+    audit::record(conn, actor, now, change("result.milestone.release", after.result_id, what, None)).await?;
+    Ok(after)
+}
+
+/// A recorded outcome (验证成效).
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct OutcomeRecord {
+    /// Id.
+    pub id: i64,
+    /// Kind code.
+    pub kind: String,
+    /// Day achieved.
+    pub achieved_on: String,
+    /// Amount (yuan), for contracts, financing and licences.
+    pub amount_yuan: i64,
+    /// Evidence.
+    pub evidence: String,
+}
+
+/// The outcomes of a result, oldest first.
+pub async fn outcomes(pool: &AnyPool, id: i64) -> StoreResult<Vec<OutcomeRecord>> {
+    Ok(sqlx::query_as("SELECT id, kind, achieved_on, amount_yuan, evidence FROM result_outcomes WHERE result_id = $1 ORDER BY achieved_on, id")
+        .bind(id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Records an outcome.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_outcome(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    kind: pocnet_domain::outcome::OutcomeKind,
+    achieved_on: NaiveDate,
+    amount_yuan: i64,
+    evidence: &str,
+) -> StoreResult<i64> {
+    let oid: i64 = sqlx::query_scalar(
+        "INSERT INTO result_outcomes (result_id, kind, achieved_on, amount_yuan, evidence, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(id)
+    .bind(kind.as_str())
+    .bind(achieved_on.to_string())
+    .bind(amount_yuan)
+    .bind(evidence)
+    .bind(format_ts(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    let what = serde_json::json!({"outcome_id": oid, "kind": kind, "achieved_on": achieved_on, "amount_yuan": amount_yuan});
+    audit::record(conn, actor, now, change("result.outcome.add", id, what, None)).await?;
+    Ok(oid)
+}
