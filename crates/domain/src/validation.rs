@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 /// One input field broke one rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, utoipa::ToSchema)]
 #[error("{field}: {message}")]
 pub struct FieldError {
     /// The input field, as named in the form and the JSON body.

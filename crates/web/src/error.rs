@@ -21,6 +21,9 @@ pub enum AppError {
     /// An input field broke a rule (422).
     #[error(transparent)]
     Validation(#[from] FieldError),
+    /// Several input fields broke rules (422): every error at once.
+    #[error("{} invalid fields", .0.len())]
+    Invalid(Vec<FieldError>),
     /// The request is malformed (400).
     #[error("{message}")]
     BadRequest {
@@ -99,6 +102,9 @@ pub struct ErrorBody {
     pub message: String,
     /// The input field concerned, if one.
     pub field: Option<String>,
+    /// Every field error, when a form broke several rules at once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
 }
 
 /// The JSON envelope of every API error.
@@ -113,6 +119,15 @@ fn field_label(field: &str) -> &str {
         "name" => "名称",
         "username" => "用户名",
         _ => field,
+    }
+}
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        match <[FieldError; 1]>::try_from(errors) {
+            Ok([one]) => AppError::Validation(one),
+            Err(many) => AppError::Invalid(many),
+        }
     }
 }
 
@@ -156,7 +171,7 @@ impl AppError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Validation(_) | AppError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CsrfFailed => StatusCode::FORBIDDEN,
@@ -173,7 +188,17 @@ impl AppError {
 
     /// The body the client sees.
     pub fn body(&self) -> ErrorBody {
+        if let AppError::Invalid(errors) = self {
+            let first = errors.first();
+            return ErrorBody {
+                code: first.map_or("invalid", |e| e.code).to_owned(),
+                message: errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
+                field: first.map(|e| e.field.clone()),
+                errors: errors.clone(),
+            };
+        }
         let (code, message, field): (&str, String, Option<String>) = match self {
+            AppError::Invalid(_) => ("invalid", String::new(), None),
             AppError::Validation(e) => (e.code, e.message.clone(), Some(e.field.clone())),
             AppError::BadRequest { code, message, field } => (code, message.clone(), field.clone()),
             AppError::Unauthenticated => ("unauthenticated", "请先登录，或登录已过期，请重新登录".into(), None),
@@ -199,7 +224,7 @@ impl AppError {
             AppError::Unavailable => ("unavailable", "数据库暂时无法访问".into(), None),
             AppError::Internal(_) => ("internal", "服务器内部错误，请稍后再试".into(), None),
         };
-        ErrorBody { code: code.to_owned(), message, field }
+        ErrorBody { code: code.to_owned(), message, field, errors: Vec::new() }
     }
 }
 

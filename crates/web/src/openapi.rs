@@ -2,6 +2,7 @@
 
 use crate::routes::recognition::api as recognition;
 use crate::routes::assignment::api as assignment;
+use crate::routes::library::api as library;
 use crate::routes::experts::api as experts;
 use crate::routes::registry::api as registry;
 use crate::routes::supervision::api as supervision;
@@ -37,6 +38,9 @@ use utoipa::{Modify, OpenApi};
         supervision::api_reevaluate, supervision::api_regrade,
         assignment::api_preview, assignment::api_runs, assignment::api_run, assignment::api_confirm, assignment::api_adjust,
         assignment::api_replacement,
+        library::api_detail, library::api_step, library::api_assign, library::api_declare, library::api_score, library::api_plan,
+        library::api_milestone, library::api_milestone_step, library::api_release, library::api_outcome, library::api_report,
+        library::api_handoff, library::api_handoffs, library::api_respond, library::api_feedback, library::api_reports, library::api_accept,
     ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),
     modifiers(&Security),

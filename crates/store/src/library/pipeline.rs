@@ -34,12 +34,16 @@ pub struct Project {
     pub owner_org_id: i64,
     /// Its name.
     pub owner_org_name: String,
+    /// Its region (county department's scope).
+    pub owner_region: String,
     /// The center handling it.
     pub center_id: Option<i64>,
     /// Its name.
     pub center_name: Option<String>,
     /// The center's host unit (whose operators act for the center).
     pub center_host_org_id: Option<i64>,
+    /// The center's region.
+    pub center_region: Option<String>,
     /// State.
     pub state: ResultState,
     /// Technology-readiness level at intake (1–9).
@@ -60,6 +64,8 @@ pub struct Project {
     pub ref_no: Option<String>,
     /// Day submitted.
     pub submitted_on: String,
+    /// The score sheet of its screening (`screening` or `three_dimensional`).
+    pub screening_sheet: String,
     /// The screening panel's result, as written back with the last score.
     pub screening_result: Option<Aggregate>,
     /// Reasons of the last decision (rejection, stop, withdrawal).
@@ -81,9 +87,11 @@ struct Row {
     source: String,
     owner_org_id: i64,
     owner_org_name: String,
+    owner_region: String,
     center_id: Option<i64>,
     center_name: Option<String>,
     center_host_org_id: Option<i64>,
+    center_region: Option<String>,
     state: String,
     trl: i64,
     trl_evidence: String,
@@ -94,6 +102,7 @@ struct Row {
     secret_parts: String,
     ref_no: Option<String>,
     submitted_on: String,
+    screening_sheet: String,
     screening_result_json: Option<String>,
     decision_reason: String,
     decided_on: Option<String>,
@@ -120,15 +129,18 @@ impl TryFrom<Row> for Project {
             source: parse_code(&r.source, ResultSource::parse)?,
             owner_org_id: r.owner_org_id,
             owner_org_name: r.owner_org_name,
+            owner_region: r.owner_region,
             center_id: r.center_id,
             center_name: r.center_name,
             center_host_org_id: r.center_host_org_id,
+            center_region: r.center_region,
             state: parse_code(&r.state, ResultState::parse)?,
             trl: r.trl,
             trl_evidence: r.trl_evidence,
             trl_after: r.trl_after,
             stage: r.stage,
             ref_no: r.ref_no,
+            screening_sheet: r.screening_sheet,
             submitted_on: r.submitted_on,
             decision_reason: r.decision_reason,
             decided_on: r.decided_on,
@@ -138,9 +150,10 @@ impl TryFrom<Row> for Project {
 }
 
 const SELECT: &str = "SELECT r.id, r.title, r.summary, r.secret_summary, r.field, r.sub_field, r.source, r.owner_org_id, \
-    o.name AS owner_org_name, r.center_id, c.name AS center_name, c.host_org_id AS center_host_org_id, r.state, r.trl, \
+    o.name AS owner_org_name, o.region AS owner_region, r.center_id, c.name AS center_name, c.host_org_id AS center_host_org_id, \
+    c.region AS center_region, r.state, r.trl, \
     r.trl_evidence, r.trl_after, r.stage, r.team, r.patents, r.secret_parts, r.ref_no, r.submitted_on, \
-    r.screening_result_json, r.decision_reason, r.decided_on, r.version \
+    r.screening_sheet, r.screening_result_json, r.decision_reason, r.decided_on, r.version \
     FROM research_results r JOIN organisations o ON o.id = r.owner_org_id LEFT JOIN centers c ON c.id = r.center_id";
 
 /// Reads a project.
@@ -158,6 +171,8 @@ pub struct StepEffects {
     pub decided_on: Option<String>,
     /// The level reached (on issuing the report).
     pub trl_after: Option<i64>,
+    /// The score sheet (on starting the screening).
+    pub screening_sheet: Option<String>,
 }
 
 /// One step of the pipeline.
@@ -183,8 +198,8 @@ pub async fn take_step(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
     let reason = step.action.needs_comment().then_some(step.comments);
     let done = sqlx::query(
         "UPDATE research_results SET state = $1, version = version + 1, updated_at = $2, \
-         decision_reason = COALESCE($3, decision_reason), decided_on = COALESCE($4, decided_on), trl_after = COALESCE($5, trl_after) \
-         WHERE id = $6 AND version = $7 AND state = $8",
+         decision_reason = COALESCE($3, decision_reason), decided_on = COALESCE($4, decided_on), trl_after = COALESCE($5, trl_after), \
+         screening_sheet = COALESCE($9, screening_sheet) WHERE id = $6 AND version = $7 AND state = $8",
     )
     .bind(step.to.as_str())
     .bind(&ts)
@@ -194,6 +209,7 @@ pub async fn take_step(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
     .bind(id)
     .bind(step.version)
     .bind(step.from.as_str())
+    .bind(&effects.screening_sheet)
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {

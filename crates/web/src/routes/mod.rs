@@ -11,6 +11,7 @@ pub mod health;
 pub mod orgs;
 pub mod recognition;
 pub mod registry;
+pub mod library;
 pub mod results;
 pub mod supervision;
 pub mod users;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(experts::router())
         .merge(results::router())
+        .merge(library::router())
         .merge(registry::router())
         .merge(recognition::router())
         .merge(supervision::router())

@@ -1,0 +1,174 @@
+//! JSON API of the project library and the verification pipeline.
+
+use super::*;
+use crate::extract::{ApiJson, QueryParams};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Json;
+use pocnet_domain::library::verification::{MilestoneInput, ReportInput};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/results/{id}", get(api_detail))
+        .route("/api/v1/results/{id}/steps", post(api_step))
+        .route("/api/v1/results/{id}/panel", post(api_assign))
+        .route("/api/v1/results/{id}/declaration", post(api_declare))
+        .route("/api/v1/results/{id}/scores", post(api_score))
+        .route("/api/v1/results/{id}/plan", axum::routing::put(api_plan))
+        .route("/api/v1/results/{id}/milestones", post(api_milestone))
+        .route("/api/v1/milestones/{id}/steps", post(api_milestone_step))
+        .route("/api/v1/milestones/{id}/releases", post(api_release))
+        .route("/api/v1/results/{id}/outcomes", post(api_outcome))
+        .route("/api/v1/results/{id}/report", post(api_report))
+        .route("/api/v1/results/{id}/handoffs", post(api_handoff))
+        .route("/api/v1/handoffs", get(api_handoffs))
+        .route("/api/v1/handoffs/{id}/response", post(api_respond))
+        .route("/api/v1/handoffs/{id}/feedback", post(api_feedback))
+        .route("/api/v1/reports", get(api_reports))
+        .route("/api/v1/results/{id}/acceptances", post(api_accept))
+}
+
+/// A project with what the caller may see: trade secrets only for the owning center, its researchers and pledged experts (each such view audited).
+#[utoipa::path(get, path = "/api/v1/results/{id}", tag = "results", responses((status = 200, body = ProjectDetail), (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_detail(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<ProjectDetail>> {
+    Ok(Json(detail(&state, &me, id).await?))
+}
+
+/// Takes a pipeline step: `start_screening`, `admit`, `reject`, `start_verification`, `stop` (owning center) or `withdraw` (researchers).
+#[utoipa::path(post, path = "/api/v1/results/{id}/steps", tag = "results", request_body = StepInput,
+    responses((status = 200, body = ProjectView), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_step(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<StepInput>) -> AppResult<Json<ProjectView>> {
+    take_step(&state, &me, id, &input).await?;
+    Ok(Json(detail(&state, &me, id).await?.project))
+}
+
+/// An expert to invite.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AssignInput {
+    /// Library expert id.
+    pub expert_id: i64,
+}
+
+/// Invites an expert to the screening panel (owning center, during screening), after the conflict checks.
+#[utoipa::path(post, path = "/api/v1/results/{id}/panel", tag = "results", request_body = AssignInput,
+    responses((status = 204), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AssignInput>) -> AppResult<StatusCode> {
+    assign_expert(&state, &me, id, input.expert_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The calling expert declares no conflict with the confidentiality pledge (then sees the trade secrets), recuses or declines.
+#[utoipa::path(post, path = "/api/v1/results/{id}/declaration", tag = "results", request_body = DeclarationInput,
+    responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_declare(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DeclarationInput>) -> AppResult<StatusCode> {
+    declare(&state, &me, id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records the calling expert's scores on the project's sheet; returns the panel's result as written back.
+#[utoipa::path(post, path = "/api/v1/results/{id}/scores", tag = "results", request_body = ScoreInput,
+    responses((status = 200, body = Option<Aggregate>), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_score(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ScoreInput>) -> AppResult<Json<Option<Aggregate>>> {
+    Ok(Json(score(&state, &me, id, &input).await?))
+}
+
+/// Creates or edits (with `version`) the verification plan (owning center).
+#[utoipa::path(put, path = "/api/v1/results/{id}/plan", tag = "results", request_body = PlanForm,
+    responses((status = 200, body = PlanRecord), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<PlanForm>) -> AppResult<Json<PlanRecord>> {
+    Ok(Json(save_plan(&state, &me, id, &input).await?))
+}
+
+/// Adds a milestone to the plan (owning center).
+#[utoipa::path(post, path = "/api/v1/results/{id}/milestones", tag = "results", request_body = MilestoneInput,
+    responses((status = 201, body = Milestone), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_milestone(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<MilestoneInput>) -> AppResult<Response> {
+    Ok((StatusCode::CREATED, Json(add_milestone(&state, &me, id, &input).await?)).into_response())
+}
+
+/// Moves a milestone: `submit` (project team or center), `accept`, `fail`, `cancel` (center).
+#[utoipa::path(post, path = "/api/v1/milestones/{id}/steps", tag = "results", request_body = MilestoneStepInput,
+    responses((status = 200, body = Milestone), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_milestone_step(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<MilestoneStepInput>) -> AppResult<Json<Milestone>> {
+    Ok(Json(step_milestone(&state, &me, id, &input).await?))
+}
+
+/// Releases money for an accepted milestone, never beyond its budget (owning center).
+#[utoipa::path(post, path = "/api/v1/milestones/{id}/releases", tag = "results", request_body = ReleaseInput,
+    responses((status = 200, body = Milestone), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_release(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ReleaseInput>) -> AppResult<Json<Milestone>> {
+    Ok(Json(release(&state, &me, id, &input).await?))
+}
+
+/// Records an outcome (样品化、产品化、落地转化、服务合同、专利、融资、许可转让、孵化企业) with its evidence (owning center).
+#[utoipa::path(post, path = "/api/v1/results/{id}/outcomes", tag = "results", request_body = OutcomeInput,
+    responses((status = 201), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_outcome(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<OutcomeInput>) -> AppResult<Response> {
+    let oid = add_outcome(&state, &me, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": oid}))).into_response())
+}
+
+/// Issues the verification report and completes the verification (owning center; every milestone decided).
+#[utoipa::path(post, path = "/api/v1/results/{id}/report", tag = "results", request_body = ReportInput,
+    responses((status = 201, body = ReportRecord), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_report(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ReportInput>) -> AppResult<Response> {
+    Ok((StatusCode::CREATED, Json(issue_report(&state, &me, id, &input).await?)).into_response())
+}
+
+/// Sends a verified project to a pilot platform (owning center; the report must recommend pilot scale).
+#[utoipa::path(post, path = "/api/v1/results/{id}/handoffs", tag = "results", request_body = HandoffInput,
+    responses((status = 201, body = Handoff), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_handoff(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<HandoffInput>) -> AppResult<Response> {
+    Ok((StatusCode::CREATED, Json(send_handoff(&state, &me, id, &input).await?)).into_response())
+}
+
+/// Hand-offs to the pilot platforms the caller's unit hosts.
+#[utoipa::path(get, path = "/api/v1/handoffs", tag = "results", responses((status = 200, body = Vec<Handoff>)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_handoffs(State(state): State<AppState>, me: CurrentUser) -> AppResult<Json<Vec<Handoff>>> {
+    Ok(Json(incoming_handoffs(&state, &me).await?))
+}
+
+/// The platform accepts (the project is handed off) or declines a hand-off.
+#[utoipa::path(post, path = "/api/v1/handoffs/{id}/response", tag = "results", request_body = ResponseInput,
+    responses((status = 200, body = Handoff), (status = 409, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_respond(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ResponseInput>) -> AppResult<Json<Handoff>> {
+    Ok(Json(respond_handoff(&state, &me, id, &input).await?))
+}
+
+/// The platform reports engineering results and needs back to the center.
+#[utoipa::path(post, path = "/api/v1/handoffs/{id}/feedback", tag = "results", request_body = FeedbackInput,
+    responses((status = 200, body = Handoff), (status = 409, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_feedback(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<FeedbackInput>) -> AppResult<Json<Handoff>> {
+    Ok(Json(handoff_feedback(&state, &me, id, &input).await?))
+}
+
+/// Search terms for issued reports.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ReportQuery {
+    /// Part of a title, report number or center name.
+    #[serde(default)]
+    pub q: String,
+}
+
+/// Issued verification reports (center operators and the bureau), for mutual recognition.
+#[utoipa::path(get, path = "/api/v1/reports", tag = "results", params(ReportQuery), responses((status = 200, body = Vec<ReportRecord>)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_reports(State(state): State<AppState>, me: CurrentUser, QueryParams(q): QueryParams<ReportQuery>) -> AppResult<Json<Vec<ReportRecord>>> {
+    Ok(Json(search_reports(&state, &me, &q.q).await?))
+}
+
+/// Records that one of the caller's centers accepts the project's report instead of verifying again (结果互认).
+#[utoipa::path(post, path = "/api/v1/results/{id}/acceptances", tag = "results", request_body = AcceptInput,
+    responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_accept(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AcceptInput>) -> AppResult<StatusCode> {
+    accept_report(&state, &me, id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
