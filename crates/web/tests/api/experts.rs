@@ -14,10 +14,6 @@ fn expert_body(org: i64) -> Value {
 }
 
 impl TestApp {
-    async fn put(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
-        self.http.put(self.url(path)).bearer_auth(token).json(body).send().await.expect("PUT")
-    }
-
     async fn import_xlsx(&self, token: &str, bytes: Vec<u8>, dry_run: bool) -> reqwest::Response {
         let part = reqwest::multipart_free::file_part(bytes);
         let (ctype, body) = part;

@@ -140,6 +140,14 @@ impl TestApp {
             .await
             .expect("count")
     }
+
+    /// Rows of `table` matching a condition.
+    pub async fn count_where(&self, table: &str, condition: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE {condition}"))
+            .fetch_one(self.store.pool())
+            .await
+            .expect("count")
+    }
 }
 
 /// Asserts the error shape and returns its body.
@@ -322,6 +330,11 @@ impl TestApp {
     /// A JSON POST with a bearer token.
     pub async fn post(&self, token: &str, path: &str, body: &Value) -> Response {
         self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("POST")
+    }
+
+    /// A JSON PUT under the API with a bearer token.
+    pub async fn put(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.http.put(self.url(path)).bearer_auth(token).json(body).send().await.expect("PUT")
     }
 
     /// A JSON POST without signing in.

@@ -12,6 +12,7 @@ mod csrf;
 mod demo;
 mod experts;
 mod helpers;
+mod library;
 mod pages;
 mod recognition;
 mod registry;

@@ -1,0 +1,349 @@
+//! The project library and the verification pipeline over HTTP: screening
+//! with the pledge before the secrets, admission, the plan with milestones
+//! and milestone-based funding, outcomes feeding the registry, the report,
+//! the hand-off to a pilot platform with its feedback, mutual recognition,
+//! and who sees the trade secrets (every view audited).
+
+use crate::helpers::*;
+use pocnet_domain::role::Role;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct World {
+    chief: String,
+    county: String,
+    operator: String,
+    center: i64,
+    researcher: String,
+    owner_org: i64,
+    /// (token, expert id) of three outside experts.
+    experts: Vec<(String, i64)>,
+    /// An expert of the owner unit (must never screen its own result).
+    insider: i64,
+    platform_operator: String,
+    platform: i64,
+    other_operator: String,
+    other_center: i64,
+    investor: String,
+}
+
+async fn world(app: &TestApp) -> World {
+    let host = app.add_org("瑞安测试智能装备有限公司", "enterprise", "瑞安市").await;
+    app.add_user("operator", Role::Center, host).await;
+    let operator = app.token("operator").await;
+    let center = register_center(app, &operator, "瑞安智能装备概念验证中心", &["smart_equipment"], Some(500)).await;
+    let owner_org = app.add_org("温州测试理工大学", "university", "鹿城区").await;
+    app.add_user("researcher", Role::Researcher, owner_org).await;
+    let mut experts = Vec::new();
+    for i in 1..=3 {
+        let user = app.add_user(&format!("screen{i}"), Role::Expert, app.lucheng_univ).await;
+        let e = app.add_expert(&format!("遴选专家{i}"), app.lucheng_univ, Some(user)).await;
+        experts.push((app.token(&format!("screen{i}")).await, e));
+    }
+    let insider = app.add_expert("本校专家", owner_org, None).await;
+    let pilot_host = app.add_org("温州测试中试基地有限公司", "enterprise", "龙湾区").await;
+    app.add_user("platform", Role::Center, pilot_host).await;
+    let platform_operator = app.token("platform").await;
+    let body = json!({"name": "温州智能装备中试平台", "kind": "pilot_platform", "fields": ["smart_equipment"], "admin_director": "王行政",
+        "tech_director": "赵技术", "summary": "小批量试制与工程化验证", "floor_area_m2": 3000});
+    let platform = app.post_expect(&platform_operator, "/api/v1/registry/centers", &body, StatusCode::CREATED).await["id"].as_i64().unwrap();
+    let other_host = app.add_org("乐清测试电气有限公司", "enterprise", "乐清市").await;
+    app.add_user("other", Role::Center, other_host).await;
+    let other_operator = app.token("other").await;
+    let other_center = register_center(app, &other_operator, "乐清电气概念验证中心", &["smart_equipment"], Some(400)).await;
+    let investor_org = app.add_org("温州测试创投有限公司", "investment_fund", "鹿城区").await;
+    app.add_user("investor", Role::Investor, investor_org).await;
+    World {
+        chief: app.token("chief").await,
+        county: app.token("ruian").await,
+        operator,
+        center,
+        researcher: app.token("researcher").await,
+        owner_org,
+        experts,
+        insider,
+        platform_operator,
+        platform,
+        other_operator,
+        other_center,
+        investor: app.token("investor").await,
+    }
+}
+
+/// A submitted result with trade secrets: its secret summary and its team marked secret.
+async fn add_project(app: &TestApp, w: &World, title: &str) -> i64 {
+    let ts = pocnet_store::format_ts(app.now());
+    sqlx::query_scalar(
+        "INSERT INTO research_results (title, summary, secret_summary, field, sub_field, source, owner_org_id, center_id, state, trl, \
+         trl_evidence, stage, team, patents, secret_parts, submitted_on, created_at, updated_at) \
+         VALUES ($1, '面向基层急诊的多联检微流控芯片，已完成模拟环境样机验证', '抗体配对方案与包被浓度1.0mg/mL', 'smart_equipment', '', \
+         'university', $2, $3, 'submitted', 4, '模拟环境样机测试报告', 'prototype', '[\"黄静洁\",\"遴选专家3\"]', \
+         '[{\"number\":\"CN202511140438.4\",\"status\":\"filed\"}]', '[\"team\"]', '2026-01-05', $4, $4) RETURNING id",
+    )
+    .bind(title)
+    .bind(w.owner_org)
+    .bind(w.center)
+    .bind(&ts)
+    .fetch_one(app.store.pool())
+    .await
+    .expect("result")
+}
+
+async fn project(app: &TestApp, token: &str, id: i64) -> Value {
+    app.get_ok(token, &format!("/api/v1/results/{id}")).await
+}
+
+async fn step(app: &TestApp, token: &str, id: i64, action: &str, comments: &str) -> reqwest::Response {
+    let version = project(app, token, id).await["project"]["version"].as_i64().unwrap();
+    app.post(token, &format!("/api/v1/results/{id}/steps"), &json!({"action": action, "comments": comments, "version": version})).await
+}
+
+async fn step_ok(app: &TestApp, token: &str, id: i64, action: &str, comments: &str) -> Value {
+    expect_status(step(app, token, id, action, comments).await, StatusCode::OK).await
+}
+
+fn screening(a: i64, b: i64, c: i64, d: i64) -> Value {
+    json!({"scores": {"theoretical_innovation": a, "technical_feasibility": b, "market_potential": c, "ip_completeness": d}, "comments": "具备入库条件"})
+}
+
+/// Screens a project with the first two outside experts and a third one, all scoring.
+async fn screen_and_admit(app: &TestApp, w: &World, id: i64) {
+    step_ok(app, &w.operator, id, "start_screening", "").await;
+    for (i, (token, e)) in w.experts.iter().enumerate().take(2) {
+        app.post_expect(&w.operator, &format!("/api/v1/results/{id}/panel"), &json!({"expert_id": e}), StatusCode::NO_CONTENT).await;
+        app.post_expect(token, &format!("/api/v1/results/{id}/declaration"), &json!({"decision": "no_conflict", "pledge": "true"}), StatusCode::NO_CONTENT).await;
+        app.post_expect(token, &format!("/api/v1/results/{id}/scores"), &screening(80 + i as i64 * 10, 80, 80, 80), StatusCode::OK).await;
+    }
+    let third = app.add_expert("遴选专家4", app.lucheng_univ, None).await;
+    let user = app.add_user(&format!("screen4_{id}"), Role::Expert, app.lucheng_univ).await;
+    sqlx::query("UPDATE experts SET user_id = $1 WHERE id = $2").bind(user).bind(third).execute(app.store.pool()).await.unwrap();
+    let token = app.token(&format!("screen4_{id}")).await;
+    app.post_expect(&w.operator, &format!("/api/v1/results/{id}/panel"), &json!({"expert_id": third}), StatusCode::NO_CONTENT).await;
+    app.post_expect(&token, &format!("/api/v1/results/{id}/declaration"), &json!({"decision": "no_conflict", "pledge": "on"}), StatusCode::NO_CONTENT).await;
+    app.post_expect(&token, &format!("/api/v1/results/{id}/scores"), &screening(70, 70, 70, 70), StatusCode::OK).await;
+    step_ok(app, &w.operator, id, "admit", "").await;
+}
+
+#[tokio::test]
+async fn screening_pledge_scores_and_admission_with_every_refusal() {
+    let app = spawn_workflow_app().await;
+    let w = world(&app).await;
+    let id = add_project(&app, &w, "多联检化学发光微流控检测芯片").await;
+    let (tok1, e1) = w.experts[0].clone();
+    let (_, e3) = w.experts[2].clone();
+
+    // Only the owning center screens; admitting before screening is illegal.
+    expect_error(step(&app, &w.researcher, id, "start_screening", "").await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(step(&app, &w.operator, id, "admit", "").await, StatusCode::CONFLICT, "illegal_transition").await;
+    expect_error(step(&app, &w.operator, id, "fly", "").await, StatusCode::UNPROCESSABLE_ENTITY, "unknown_value").await;
+    let stale = app.post(&w.operator, &format!("/api/v1/results/{id}/steps"), &json!({"action": "start_screening", "version": 99})).await;
+    expect_error(stale, StatusCode::CONFLICT, "version_conflict").await;
+    let p = step_ok(&app, &w.operator, id, "start_screening", "").await;
+    assert_eq!(p["state"], "screening");
+
+    // Conflicts are checked before anyone is invited: the owner's own expert, a team member.
+    let e = expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/panel"), &json!({"expert_id": w.insider})).await, StatusCode::UNPROCESSABLE_ENTITY, "conflict_of_interest").await;
+    assert!(e["error"]["message"].as_str().unwrap().contains("同属"), "{e}");
+    let e = expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/panel"), &json!({"expert_id": e3})).await, StatusCode::UNPROCESSABLE_ENTITY, "conflict_of_interest").await;
+    assert!(e["error"]["message"].as_str().unwrap().contains("研发团队"), "{e}");
+    expect_error(app.post(&w.researcher, &format!("/api/v1/results/{id}/panel"), &json!({"expert_id": e1})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    app.post_expect(&w.operator, &format!("/api/v1/results/{id}/panel"), &json!({"expert_id": e1}), StatusCode::NO_CONTENT).await;
+
+    // An invited expert sees the public summary only, cannot score, then pledges and sees the secrets.
+    let before = project(&app, &tok1, id).await;
+    assert!(before["project"]["secret_summary"].is_null() && before["project"]["team"].is_null(), "{before}");
+    assert_eq!(before["project"]["redacted"], true);
+    expect_error(app.post(&tok1, &format!("/api/v1/results/{id}/scores"), &screening(80, 80, 80, 80)).await, StatusCode::UNPROCESSABLE_ENTITY, "declaration_required").await;
+    expect_error(app.post(&tok1, &format!("/api/v1/results/{id}/declaration"), &json!({"decision": "no_conflict"})).await, StatusCode::UNPROCESSABLE_ENTITY, "pledge_required").await;
+    app.post_expect(&tok1, &format!("/api/v1/results/{id}/declaration"), &json!({"decision": "no_conflict", "pledge": "true"}), StatusCode::NO_CONTENT).await;
+    let after = project(&app, &tok1, id).await;
+    assert_eq!(after["project"]["secret_summary"], "抗体配对方案与包被浓度1.0mg/mL");
+    assert!(after["project"]["screening_result"].is_null(), "an expert does not see the panel's result");
+    expect_error(app.post(&tok1, &format!("/api/v1/results/{id}/declaration"), &json!({"decision": "recuse", "reason": "改变主意"})).await, StatusCode::CONFLICT, "already_declared").await;
+
+    // Scores on the screening sheet; a bad card names the rule; the result is written back.
+    let e = expect_error(app.post(&tok1, &format!("/api/v1/results/{id}/scores"), &json!({"scores": {"theoretical_innovation": 80}})).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_scores").await;
+    assert!(e["error"]["message"].as_str().unwrap().contains("技术可行性"), "{e}");
+    let agg = app.post_expect(&tok1, &format!("/api/v1/results/{id}/scores"), &screening(90, 80, 70, 60), StatusCode::OK).await;
+    assert_eq!(agg["count"], 1);
+    // 90×25% + 80×30% + 70×25% + 60×20% = 76.0
+    assert!((agg["mean"].as_f64().unwrap() - 76.0).abs() < 1e-9, "{agg}");
+    let stored = project(&app, &w.operator, id).await;
+    assert!((stored["project"]["screening_result"]["mean"].as_f64().unwrap() - 76.0).abs() < 1e-9);
+
+    // Admission needs three scores; rejection needs reasons.
+    let e = expect_error(step(&app, &w.operator, id, "admit", "").await, StatusCode::UNPROCESSABLE_ENTITY, "panel_incomplete").await;
+    assert!(e["error"]["message"].as_str().unwrap().contains("目前1位"), "{e}");
+    expect_error(step(&app, &w.operator, id, "reject", "").await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+    let p = step_ok(&app, &w.operator, id, "reject", "市场潜力不足，建议补充用户验证后再申请").await;
+    assert_eq!(p["state"], "rejected");
+    assert_eq!(p["decision_reason"], "市场潜力不足，建议补充用户验证后再申请");
+    let steps = project(&app, &w.researcher, id).await["steps"].clone();
+    assert_eq!(steps.as_array().unwrap().len(), 2, "{steps}");
+
+    // A second project goes all the way into the library.
+    let id2 = add_project(&app, &w, "低功耗边缘视觉检测模组").await;
+    screen_and_admit(&app, &w, id2).await;
+    let p = project(&app, &w.operator, id2).await;
+    assert_eq!(p["project"]["state"], "admitted");
+    assert_eq!(p["project"]["screening_result"]["count"], 3);
+    // The researcher may withdraw only before screening.
+    expect_error(step(&app, &w.researcher, id2, "withdraw", "不再申请").await, StatusCode::CONFLICT, "illegal_transition").await;
+    let id3 = add_project(&app, &w, "可降解医用高分子材料").await;
+    assert_eq!(step_ok(&app, &w.researcher, id3, "withdraw", "转交其他中心").await["state"], "withdrawn");
+}
+
+#[tokio::test]
+async fn verification_releases_money_by_milestone_then_reports_and_hands_off() {
+    let app = spawn_workflow_app().await;
+    let w = world(&app).await;
+    let id = add_project(&app, &w, "多联检化学发光微流控检测芯片").await;
+    screen_and_admit(&app, &w, id).await;
+
+    // No verification without a plan and a milestone; the plan is checked field by field.
+    expect_error(step(&app, &w.operator, id, "start_verification", "").await, StatusCode::UNPROCESSABLE_ENTITY, "plan_missing").await;
+    let bad = json!({"goal": "短", "trl_target": 3, "manager_name": "陈经理", "manager_phone": "123", "starts_on": "2026-03-01", "ends_on": "2026-02-01"});
+    let e = expect_error(app.put(&w.operator, &format!("/api/v1/results/{id}/plan"), &bad).await, StatusCode::UNPROCESSABLE_ENTITY, "too_short").await;
+    let fields: Vec<&str> = e["error"]["errors"].as_array().unwrap().iter().map(|x| x["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["goal", "trl_target", "manager_phone", "ends_on"], "every error at once: {e}");
+    let plan = json!({"goal": "验证芯片在县级医院急诊场景下的检测一致性与成本", "trl_target": 6, "manager_name": "陈经理", "manager_phone": "13800000000",
+        "starts_on": "2026-03-01", "ends_on": "2026-12-31"});
+    expect_error(app.put(&w.researcher, &format!("/api/v1/results/{id}/plan"), &plan).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let saved = expect_status(app.put(&w.operator, &format!("/api/v1/results/{id}/plan"), &plan).await, StatusCode::OK).await;
+    assert_eq!(saved["version"], 1);
+    expect_error(app.put(&w.operator, &format!("/api/v1/results/{id}/plan"), &plan).await, StatusCode::CONFLICT, "version_conflict").await;
+    expect_error(step(&app, &w.operator, id, "start_verification", "").await, StatusCode::UNPROCESSABLE_ENTITY, "milestones_missing").await;
+    let m = |kind: &str, title: &str, due: &str, budget: &str| json!({"kind": kind, "title": title, "goal": "达到约定验收标准", "due_on": due, "budget_yuan": budget});
+    let e = expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/milestones"), &m("technical", "性能验证", "2027-02-01", "100000")).await, StatusCode::UNPROCESSABLE_ENTITY, "outside_plan").await;
+    assert_eq!(e["error"]["field"], "due_on");
+    let m1 = app.post_expect(&w.operator, &format!("/api/v1/results/{id}/milestones"), &m("technical", "性能验证", "2026-05-31", "200,000"), StatusCode::CREATED).await;
+    let m2 = app.post_expect(&w.operator, &format!("/api/v1/results/{id}/milestones"), &m("market_cost", "成本验证", "2026-09-30", "100000"), StatusCode::CREATED).await;
+    let (m1, m2) = (m1["id"].as_i64().unwrap(), m2["id"].as_i64().unwrap());
+    assert_eq!(step_ok(&app, &w.operator, id, "start_verification", "").await["state"], "verifying");
+
+    // Money follows acceptance only (里程碑式支持).
+    let ms = |mid: i64| {
+        let app = &app;
+        let op = w.operator.clone();
+        async move { app.get_ok(&op, &format!("/api/v1/results/{id}")).await["milestones"].as_array().unwrap().iter().find(|x| x["id"] == mid).unwrap().clone() }
+    };
+    let v = ms(m1).await["version"].as_i64().unwrap();
+    let e = expect_error(app.post(&w.operator, &format!("/api/v1/milestones/{m1}/releases"), &json!({"amount_yuan": "50000", "version": v})).await, StatusCode::UNPROCESSABLE_ENTITY, "milestone_not_accepted").await;
+    assert_eq!(e["error"]["field"], "amount_yuan");
+    expect_error(app.post(&w.researcher, &format!("/api/v1/milestones/{m1}/steps"), &json!({"action": "submit", "evidence": "", "version": v})).await, StatusCode::UNPROCESSABLE_ENTITY, "evidence_required").await;
+    app.post_expect(&w.researcher, &format!("/api/v1/milestones/{m1}/steps"), &json!({"action": "submit", "evidence": "第三方检测报告：一致率97%", "version": v}), StatusCode::OK).await;
+    let v = ms(m1).await["version"].as_i64().unwrap();
+    expect_error(app.post(&w.researcher, &format!("/api/v1/milestones/{m1}/steps"), &json!({"action": "accept", "version": v})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let accepted = app.post_expect(&w.operator, &format!("/api/v1/milestones/{m1}/steps"), &json!({"action": "accept", "note": "达标", "version": v}), StatusCode::OK).await;
+    assert_eq!(accepted["status"], "accepted");
+    let v = accepted["version"].as_i64().unwrap();
+    let r = app.post_expect(&w.operator, &format!("/api/v1/milestones/{m1}/releases"), &json!({"amount_yuan": "150,000", "version": v}), StatusCode::OK).await;
+    assert_eq!(r["released_yuan"], 150_000);
+    let e = expect_error(app.post(&w.operator, &format!("/api/v1/milestones/{m1}/releases"), &json!({"amount_yuan": "50001", "version": r["version"]})).await, StatusCode::UNPROCESSABLE_ENTITY, "exceeds_budget").await;
+    assert!(e["error"]["message"].as_str().unwrap().contains("本次最多50000元"), "{e}");
+    expect_error(app.post(&w.operator, &format!("/api/v1/milestones/{m1}/releases"), &json!({"amount_yuan": "1000", "version": v})).await, StatusCode::CONFLICT, "version_conflict").await;
+
+    // Outcomes with evidence feed the registry's computed facts.
+    let before = app.eligibility(&w.operator, w.center, WENZHOU, "recognition").await;
+    let proto = |e: &Value| e["criteria"].as_array().unwrap().iter().find(|c| c["code"] == "prototyped_or_productized").unwrap()["figures"][0][1].as_i64().unwrap();
+    assert_eq!(proto(&before), 0);
+    expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/outcomes"), &json!({"kind": "prototype", "achieved_on": "2027-01-01", "evidence": "样机照片与测试报告"})).await, StatusCode::UNPROCESSABLE_ENTITY, "in_future").await;
+    expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/outcomes"), &json!({"kind": "service_contract", "achieved_on": "2026-02-01", "evidence": "合同WZ-2026-01"})).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+    app.post_expect(&w.operator, &format!("/api/v1/results/{id}/outcomes"), &json!({"kind": "prototype", "achieved_on": "2026-02-20", "evidence": "样机照片与测试报告"}), StatusCode::CREATED).await;
+    let after = app.eligibility(&w.operator, w.center, WENZHOU, "recognition").await;
+    assert_eq!(proto(&after), 1);
+    let lib = after["criteria"].as_array().unwrap().iter().find(|c| c["code"] == "library_projects").unwrap()["figures"][0][1].as_i64().unwrap();
+    assert_eq!(lib, 1, "the admitted project counts in the library");
+
+    // The report waits for every milestone; each needs a finding.
+    let report = json!({"summary": "样机在急诊场景下检测一致率达到97%，成本可控，具备中试条件", "trl_after": 6, "recommendation": "go_pilot",
+        "findings": [{"milestone_id": m1, "finding": "一致率97%，达标"}, {"milestone_id": m2, "finding": "单片成本38元"}]});
+    expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/report"), &report).await, StatusCode::UNPROCESSABLE_ENTITY, "milestones_open").await;
+    let v = ms(m2).await["version"].as_i64().unwrap();
+    app.post_expect(&w.operator, &format!("/api/v1/milestones/{m2}/steps"), &json!({"action": "submit", "evidence": "成本核算表", "version": v}), StatusCode::OK).await;
+    let v = ms(m2).await["version"].as_i64().unwrap();
+    app.post_expect(&w.operator, &format!("/api/v1/milestones/{m2}/steps"), &json!({"action": "fail", "note": "成本超出目标", "version": v}), StatusCode::OK).await;
+    let mut missing = report.clone();
+    missing["findings"].as_array_mut().unwrap().pop();
+    expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/report"), &missing).await, StatusCode::UNPROCESSABLE_ENTITY, "finding_missing").await;
+    let issued = app.post_expect(&w.operator, &format!("/api/v1/results/{id}/report"), &report, StatusCode::CREATED).await;
+    assert_eq!(issued["report_no"], format!("概验报〔2026〕{}-001号", w.center));
+    let p = project(&app, &w.operator, id).await;
+    assert_eq!((p["project"]["state"].as_str(), p["project"]["trl_after"].as_i64()), (Some("verified"), Some(6)));
+
+    // Hand-off: only to a pilot platform; the platform declines, then accepts and reports back.
+    let e = expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/handoffs"), &json!({"platform_center_id": w.other_center})).await, StatusCode::UNPROCESSABLE_ENTITY, "not_a_platform").await;
+    assert_eq!(e["error"]["field"], "platform_center_id");
+    let h = app.post_expect(&w.operator, &format!("/api/v1/results/{id}/handoffs"), &json!({"platform_center_id": w.platform, "note": "请安排小批量试制"}), StatusCode::CREATED).await;
+    expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/handoffs"), &json!({"platform_center_id": w.platform})).await, StatusCode::CONFLICT, "handoff_open").await;
+    let hid = h["id"].as_i64().unwrap();
+    let incoming = app.get_ok(&w.platform_operator, "/api/v1/handoffs").await;
+    assert_eq!(incoming.as_array().unwrap().len(), 1);
+    assert!(app.get_ok(&w.other_operator, "/api/v1/handoffs").await.as_array().unwrap().is_empty());
+    expect_error(app.post(&w.other_operator, &format!("/api/v1/handoffs/{hid}/response"), &json!({"decision": "accept", "version": 1})).await, StatusCode::NOT_FOUND, "not_found").await;
+    expect_error(app.post(&w.platform_operator, &format!("/api/v1/handoffs/{hid}/response"), &json!({"decision": "decline", "version": 1})).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+    app.post_expect(&w.platform_operator, &format!("/api/v1/handoffs/{hid}/response"), &json!({"decision": "decline", "note": "本季度产线已满", "version": 1}), StatusCode::OK).await;
+    assert_eq!(project(&app, &w.operator, id).await["project"]["state"], "verified");
+    let h = app.post_expect(&w.operator, &format!("/api/v1/results/{id}/handoffs"), &json!({"platform_center_id": w.platform}), StatusCode::CREATED).await;
+    let hid = h["id"].as_i64().unwrap();
+    // The platform sees the public summary and the report, not the secrets.
+    let seen = project(&app, &w.platform_operator, id).await;
+    assert!(seen["project"]["secret_summary"].is_null() && seen["report"]["report_no"].is_string(), "{seen}");
+    let h = app.post_expect(&w.platform_operator, &format!("/api/v1/handoffs/{hid}/response"), &json!({"decision": "accept", "version": 1}), StatusCode::OK).await;
+    assert_eq!(project(&app, &w.operator, id).await["project"]["state"], "handed_off");
+    app.post_expect(&w.platform_operator, &format!("/api/v1/handoffs/{hid}/feedback"), &json!({"feedback": "完成500片试制，良率92%", "needs": "需洁净车间扩产资金", "version": h["version"]}), StatusCode::OK).await;
+    let seen = project(&app, &w.operator, id).await;
+    let back = seen["handoffs"].as_array().unwrap().iter().find(|x| x["id"] == hid).unwrap();
+    assert_eq!((back["feedback"].as_str(), back["needs"].as_str()), (Some("完成500片试制，良率92%"), Some("需洁净车间扩产资金")));
+
+    // Mutual recognition: another center finds the report and accepts it once; its own center may not.
+    let found = app.get_ok(&w.other_operator, "/api/v1/reports?q=微流控").await;
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    expect_error(app.get(&w.researcher, "/api/v1/reports?q=").await, StatusCode::FORBIDDEN, "forbidden").await;
+    let accept = json!({"center_id": w.other_center, "note": "采信该验证结论，不再重复验证"});
+    app.post_expect(&w.other_operator, &format!("/api/v1/results/{id}/acceptances"), &accept, StatusCode::NO_CONTENT).await;
+    expect_error(app.post(&w.other_operator, &format!("/api/v1/results/{id}/acceptances"), &accept).await, StatusCode::CONFLICT, "already_accepted").await;
+    expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/acceptances"), &json!({"center_id": w.center, "note": "本中心"})).await, StatusCode::UNPROCESSABLE_ENTITY, "own_report").await;
+    expect_error(app.post(&w.other_operator, &format!("/api/v1/results/{id}/acceptances"), &json!({"center_id": w.center, "note": "冒用"})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let acc = project(&app, &w.chief, id).await["acceptances"].clone();
+    assert_eq!(acc[0]["center_name"], "乐清电气概念验证中心");
+}
+
+#[tokio::test]
+async fn trade_secrets_reach_only_the_owners_and_pledged_experts_and_every_view_is_audited() {
+    let app = spawn_workflow_app().await;
+    let w = world(&app).await;
+    let id = add_project(&app, &w, "多联检化学发光微流控检测芯片").await;
+    let audits = || async { app.count_where("audit_events", "action = 'result.secret_view'").await };
+    // (who, sees the project, sees secrets)
+    let cases: Vec<(&str, &String, bool, bool)> = vec![
+        ("owning center", &w.operator, true, true),
+        ("researchers", &w.researcher, true, true),
+        ("bureau", &w.chief, true, false),
+        ("county of the region", &w.county, true, false),
+        ("another center before any report", &w.other_operator, false, false),
+        ("investor before verification", &w.investor, false, false),
+        ("uninvited expert", &w.experts[0].0, false, false),
+    ];
+    for (who, token, visible, secrets) in &cases {
+        let n = audits().await;
+        let resp = app.get(token, &format!("/api/v1/results/{id}")).await;
+        if !visible {
+            expect_error(resp, StatusCode::NOT_FOUND, "not_found").await;
+            continue;
+        }
+        let v = expect_status(resp, StatusCode::OK).await;
+        assert_eq!(v["project"]["secret_summary"].is_string(), *secrets, "{who}: {v}");
+        assert_eq!(v["project"]["team"].is_array(), *secrets, "{who}: the team is marked secret");
+        assert!(v["project"]["patents"].is_array(), "{who}: patents are not marked secret");
+        assert_eq!(audits().await - n, i64::from(*secrets), "{who}: a view of secrets is audited, others are not");
+    }
+    // Lists never carry secrets.
+    let list = app.get_ok(&w.operator, "/api/v1/results").await;
+    assert!(!list.to_string().contains("抗体配对"), "{list}");
+    // The researchers of another unit see nothing.
+    let stranger = app.add_org("温州测试医学院", "university", "鹿城区").await;
+    app.add_user("stranger", Role::Researcher, stranger).await;
+    expect_error(app.get(&app.token("stranger").await, &format!("/api/v1/results/{id}")).await, StatusCode::NOT_FOUND, "not_found").await;
+    let _ = w.owner_org;
+}
