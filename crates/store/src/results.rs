@@ -81,16 +81,22 @@ pub enum ResultScope {
     OwnerOrg(i64),
     /// Verified ones, public summary only (investors).
     Verified,
+    /// Those an expert is invited to screen.
+    Reviewer(i64),
 }
 
+/// The bind values of a scope: all, region, host unit, owner unit, verified only, reviewer.
+type ScopeBinds = (bool, Option<&'static str>, Option<i64>, Option<i64>, bool, Option<i64>);
+
 impl ResultScope {
-    fn binds(self) -> (bool, Option<&'static str>, Option<i64>, Option<i64>, bool) {
+    fn binds(self) -> ScopeBinds {
         match self {
-            ResultScope::All => (true, None, None, None, false),
-            ResultScope::Region(r) => (false, Some(r.as_str()), None, None, false),
-            ResultScope::HostOrg(h) => (false, None, Some(h), None, false),
-            ResultScope::OwnerOrg(o) => (false, None, None, Some(o), false),
-            ResultScope::Verified => (false, None, None, None, true),
+            ResultScope::All => (true, None, None, None, false, None),
+            ResultScope::Region(r) => (false, Some(r.as_str()), None, None, false, None),
+            ResultScope::HostOrg(h) => (false, None, Some(h), None, false, None),
+            ResultScope::OwnerOrg(o) => (false, None, None, Some(o), false, None),
+            ResultScope::Verified => (false, None, None, None, true, None),
+            ResultScope::Reviewer(e) => (false, None, None, None, false, Some(e)),
         }
     }
 }
@@ -98,7 +104,8 @@ impl ResultScope {
 const FROM: &str = "FROM research_results r JOIN organisations o ON o.id = r.owner_org_id \
     LEFT JOIN centers c ON c.id = r.center_id";
 const WHERE: &str = "WHERE ($1 = TRUE OR o.region = $2 OR c.region = $2 OR c.host_org_id = $3 \
-    OR r.owner_org_id = $4 OR ($5 = TRUE AND r.state IN ('verified', 'handed_off'))) \
+    OR r.owner_org_id = $4 OR ($5 = TRUE AND r.state IN ('verified', 'handed_off')) \
+    OR r.id IN (SELECT v.result_id FROM result_reviews v WHERE v.expert_id = $7)) \
     AND ($6 IS NULL OR r.state = $6)";
 
 /// Columns a list may be sorted by.
@@ -114,7 +121,7 @@ pub async fn list(
     page: Page,
 ) -> StoreResult<Paged<ResultSummary>> {
     let column = SORT_COLUMNS.iter().find(|c| **c == sort).copied().unwrap_or("submitted_on");
-    let (all, region, host, owner, verified) = scope.binds();
+    let (all, region, host, owner, verified, reviewer) = scope.binds();
     let state = state.map(|s| s.as_str());
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM} {WHERE}"))
         .bind(all)
@@ -123,12 +130,13 @@ pub async fn list(
         .bind(owner)
         .bind(verified)
         .bind(state)
+        .bind(reviewer)
         .fetch_one(pool)
         .await?;
     let rows = sqlx::query_as::<_, Row>(&format!(
         "SELECT r.id, r.title, r.summary, r.field, r.sub_field, r.source, o.name AS owner_org_name, \
          c.name AS center_name, r.state, r.trl, r.submitted_on {FROM} {WHERE} \
-         ORDER BY r.{column} {}, r.id LIMIT $7 OFFSET $8",
+         ORDER BY r.{column} {}, r.id LIMIT $8 OFFSET $9",
         dir.sql()
     ))
     .bind(all)
@@ -137,6 +145,7 @@ pub async fn list(
     .bind(owner)
     .bind(verified)
     .bind(state)
+    .bind(reviewer)
     .bind(page.limit())
     .bind(page.offset())
     .fetch_all(pool)
@@ -147,7 +156,7 @@ pub async fn list(
 
 /// Counts of results by state in `scope`.
 pub async fn count_by_state(pool: &AnyPool, scope: ResultScope) -> StoreResult<Vec<(ResultState, i64)>> {
-    let (all, region, host, owner, verified) = scope.binds();
+    let (all, region, host, owner, verified, reviewer) = scope.binds();
     let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
         "SELECT r.state, COUNT(*) {FROM} {WHERE} GROUP BY r.state"
     ))
@@ -157,6 +166,7 @@ pub async fn count_by_state(pool: &AnyPool, scope: ResultScope) -> StoreResult<V
     .bind(owner)
     .bind(verified)
     .bind(None::<String>)
+    .bind(reviewer)
     .fetch_all(pool)
     .await?;
     let mut counts: Vec<(ResultState, i64)> = ResultState::ALL.iter().map(|s| (*s, 0)).collect();

@@ -25,9 +25,9 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// Which results a role sees: the bureau all; a county department its
 /// region's; a center operator those its centers handle; a researcher its
-/// organisation's; an investor verified ones. Experts see theirs once assigned
-/// (issue 4), so none here.
-pub fn scope_for(me: &CurrentUser) -> AppResult<ResultScope> {
+/// organisation's; an investor verified ones; an expert those it is invited
+/// to screen.
+pub async fn scope_for(state: &AppState, me: &CurrentUser) -> AppResult<ResultScope> {
     let u = &me.user;
     Ok(match u.role {
         Role::Bureau => ResultScope::All,
@@ -35,7 +35,7 @@ pub fn scope_for(me: &CurrentUser) -> AppResult<ResultScope> {
         Role::Center => ResultScope::HostOrg(u.org_id),
         Role::Researcher => ResultScope::OwnerOrg(u.org_id),
         Role::Investor => ResultScope::Verified,
-        Role::Expert => return Err(AppError::Forbidden),
+        Role::Expert => ResultScope::Reviewer(crate::routes::recognition::expert_id(state, me).await?.ok_or(AppError::Forbidden)?),
     })
 }
 
@@ -62,12 +62,13 @@ pub async fn api_list(
     QueryParams(p): QueryParams<ListParams>,
     QueryParams(q): QueryParams<ResultQuery>,
 ) -> AppResult<Json<Paged<ResultSummary>>> {
-    let scope = scope_for(&me)?;
+    let scope = scope_for(&state, &me).await?;
     let list = results::list(state.store().pool(), scope, state_filter(&q)?, p.sort_or("submitted_on"), p.dir(), p.page()).await?;
     Ok(Json(list))
 }
 
 struct Row {
+    id: i64,
     title: String,
     summary: String,
     field: String,
@@ -97,7 +98,7 @@ async fn page(
     QueryParams(p): QueryParams<ListParams>,
     QueryParams(q): QueryParams<ResultQuery>,
 ) -> AppResult<Response> {
-    let scope = scope_for(&me)?;
+    let scope = scope_for(&state, &me).await?;
     let sort = p.sort_or("submitted_on").to_owned();
     let list = results::list(state.store().pool(), scope, state_filter(&q)?, &sort, p.dir(), p.page()).await?;
     let filters = vec![("state", q.state.clone().unwrap_or_default())];
@@ -108,6 +109,7 @@ async fn page(
         Role::Center => "本中心项目库",
         Role::Researcher => "我单位的科技成果",
         Role::Investor => "已完成验证的项目",
+        Role::Expert => "成果遴选任务",
         _ => "科技成果与项目库",
     };
     Ok(render(&ResultsPage {
@@ -118,6 +120,7 @@ async fn page(
             .items
             .iter()
             .map(|r| Row {
+                id: r.id,
                 title: r.title.clone(),
                 summary: r.summary.clone(),
                 field: format!("{} / {}", industry::label(&r.field), industry::label(&r.sub_field)),

@@ -347,3 +347,53 @@ async fn trade_secrets_reach_only_the_owners_and_pledged_experts_and_every_view_
     expect_error(app.get(&app.token("stranger").await, &format!("/api/v1/results/{id}")).await, StatusCode::NOT_FOUND, "not_found").await;
     let _ = w.owner_org;
 }
+
+#[tokio::test]
+async fn the_project_page_works_each_role_through_forms() {
+    let app = spawn_workflow_app().await;
+    let w = world(&app).await;
+    let id = add_project(&app, &w, "多联检化学发光微流控检测芯片").await;
+    let page = |user: &'static str| {
+        let app = &app;
+        async move {
+            let (client, _, csrf) = app.login(user).await;
+            (client, csrf)
+        }
+    };
+    // The operator opens the library, then the project, and starts the screening with the 002 sheet.
+    let (op, csrf) = page("operator").await;
+    let list = op.get(app.url("/results")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains(&format!("href=\"/results/{id}\"")), "the list links to the project");
+    let html = op.get(app.url(&format!("/results/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("抗体配对方案") && html.contains("data-action=\"start_screening\""), "owner sees secrets and its actions");
+    let form = [("csrf_token", csrf.as_str()), ("action", "start_screening"), ("version", "1"), ("sheet", "three_dimensional"), ("comments", "")];
+    let resp = op.post(app.url(&format!("/results/{id}/steps"))).form(&form).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "redirected back to the page");
+    assert_eq!(project(&app, &w.operator, id).await["project"]["screening_sheet"], "three_dimensional");
+    // A refused form shows the reason on the page (screening already started).
+    let resp = op.post(app.url(&format!("/results/{id}/steps"))).form(&form).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    assert!(resp.text().await.unwrap().contains("不能执行“启动入库遴选”"), "the page names the refusal");
+    let e1 = w.experts[0].1.to_string();
+    op.post(app.url(&format!("/results/{id}/panel"))).form(&[("csrf_token", csrf.as_str()), ("expert_id", e1.as_str())]).send().await.unwrap();
+
+    // The invited expert sees its task, the pledge form and no secrets; after the pledge, the 002 sheet.
+    let (ex, csrf) = page("screen1").await;
+    let tasks = ex.get(app.url("/results")).send().await.unwrap().text().await.unwrap();
+    assert!(tasks.contains("多联检化学发光微流控检测芯片"), "the expert's screening tasks list it");
+    let html = ex.get(app.url(&format!("/results/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-testid=\"declare-form\"") && !html.contains("抗体配对方案"), "pledge first");
+    ex.post(app.url(&format!("/results/{id}/declaration"))).form(&[("csrf_token", csrf.as_str()), ("decision", "no_conflict"), ("pledge", "true")]).send().await.unwrap();
+    let html = ex.get(app.url(&format!("/results/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("抗体配对方案") && html.contains("score.commercial_value"), "secrets and the three-dimensional sheet: {}", &html[..200]);
+
+    // The other pages answer for their roles.
+    for (user, path, needle) in [("platform", "/handoffs", "中试移交"), ("other", "/reports?q=芯片", "验证报告与结果互认"), ("chief", "/reports", "验证报告")] {
+        let (c, _) = page(user).await;
+        let resp = c.get(app.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{user} {path}");
+        assert!(resp.text().await.unwrap().contains(needle));
+    }
+    let (r, _) = page("researcher").await;
+    assert_eq!(r.get(app.url("/handoffs")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+}
