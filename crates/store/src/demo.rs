@@ -303,6 +303,7 @@ pub async fn load_once(
         accounts: DEMO_ACCOUNTS.len(),
     };
     crate::demo_records::fill(&mut tx, &ts).await?;
+    crate::demo_pipeline::fill(&mut tx, &ts).await?;
     settings::set(&mut tx, LOADED_FLAG, &ts).await?;
     let change = Change {
         action: "demo.load",

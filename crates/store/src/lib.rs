@@ -14,6 +14,7 @@ pub mod calls;
 pub mod centers;
 mod db;
 pub mod demo;
+mod demo_pipeline;
 mod demo_records;
 pub mod experts;
 pub mod library;

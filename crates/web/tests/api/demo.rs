@@ -36,6 +36,15 @@ async fn the_demo_loads_once_and_its_accounts_work_only_in_demo_mode() {
     assert_eq!(loaded.accounts, 6);
     assert!(load(&app).await.is_none(), "second load does nothing");
     assert_eq!(app.count("research_results").await, loaded.results as i64);
+    // The pipeline behind each state: a report for every verified or handed-off
+    // project, a hand-off for each handed-off one, plans for all under verification.
+    let done = app.count_where("research_results", "state IN ('verified', 'handed_off')").await;
+    assert!(done > 0);
+    assert_eq!(app.count("verification_reports").await, done);
+    assert_eq!(app.count("handoffs").await, app.count_where("research_results", "state = 'handed_off'").await);
+    assert_eq!(app.count("verification_plans").await, app.count_where("research_results", "state IN ('verifying', 'verified', 'handed_off', 'stopped')").await);
+    assert_eq!(app.count_where("milestones", "released_yuan > 0 AND status <> 'accepted'").await, 0, "money only for accepted milestones");
+    assert!(app.count_where("result_reviews", "conflict_status = 'pending'").await > 0, "open screening tasks");
 
     for role in ["bureau", "county", "center", "expert", "researcher", "investor"] {
         let resp = demo_login(&app, role).await;
