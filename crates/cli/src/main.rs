@@ -12,7 +12,7 @@ use std::process::ExitCode;
 /// science-and-technology bureau: web UI and JSON API (`serve`), accounts
 /// (`user`, `org`), the database (`migrate`), the demo dataset (`demo`), policy
 /// profiles (`policy`), the working-day calendar (`calendar`), expert panel
-/// assignment (`panels`) and load measurements (`bench`).
+/// assignment (`panels`), bulk imports (`import`) and load measurements (`bench`).
 #[derive(Debug, Parser)]
 #[command(name = "pocnet", version, propagate_version = true)]
 pub struct Cli {
@@ -53,6 +53,9 @@ pub enum Command {
     /// Expert panels: assign (JSON in/out), replace a declined expert, explain a pair.
     #[command(subcommand)]
     Panels(commands::panels::PanelsCommand),
+    /// Bulk imports: research results from a spreadsheet into a center's intake.
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
     /// Measure performance.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),

@@ -3,6 +3,8 @@
 //! `pocnet bench eligibility`: the eligibility of every center of a synthetic
 //! province-size network, on a throw-away database.
 //! `pocnet bench panels`: the panel assigner on a seeded synthetic instance.
+//! `pocnet bench import`: `import results` of a seeded spreadsheet into a
+//! throw-away database.
 
 use super::progress_bar;
 use crate::Cli;
@@ -43,6 +45,28 @@ pub enum BenchCommand {
     /// center running the review. Peak memory is the process's VmHWM, reset
     /// before each run (Linux).
     Panels(PanelsArgs),
+    /// Time `import results` of a seeded N-row .xlsx list; report read, check and insert times, rows/s and peak memory.
+    ///
+    /// Writes a list of synthetic research results (Chinese titles, summaries,
+    /// teams, patents, levels with their evidence, trade-secret marks; owners
+    /// among 40 synthetic units) to a temporary .xlsx file, then imports it
+    /// exactly as `pocnet import results` does (header, every row checked, all
+    /// rows in one transaction) into a throw-away database: a temporary SQLite
+    /// file by default, or a fresh database `pocnet_bench_<random>` on the
+    /// PostgreSQL server of --database-url (dropped afterwards). Peak memory is
+    /// the process's VmHWM, reset before the import (Linux).
+    Import(ImportArgs),
+}
+
+/// Options of `bench import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Rows of the list.
+    #[arg(long, default_value_t = 50_000)]
+    pub rows: usize,
+    /// Seed of the generator (same seed, same list).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// Options of `bench panels`.
@@ -191,6 +215,7 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Http(args) => http(args).await,
         BenchCommand::Eligibility(args) => eligibility_bench(cli, args).await,
         BenchCommand::Panels(args) => panels_bench(args),
+        BenchCommand::Import(args) => import_bench(cli, args).await,
     }
 }
 
@@ -564,4 +589,290 @@ fn panels_bench(args: &PanelsArgs) -> anyhow::Result<()> {
     let worst = times.iter().max().copied().unwrap_or_default();
     println!("best {:.3} s, worst {:.3} s over {} run(s)", best.as_secs_f64(), worst.as_secs_f64(), times.len());
     Ok(())
+}
+
+/// SplitMix64 for the generated list (stable across crate versions, like the synthetic network's).
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len().max(1) as u64) as usize]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const TITLE_PREFIXES: &[&str] = &[
+    "高效", "低成本", "高可靠", "基于深度学习的", "基于机器视觉的", "面向县域产业的", "绿色", "柔性", "高精度", "智能化", "微型化", "长寿命",
+    "可回收", "自适应",
+];
+const TITLE_OBJECTS: &[&str] =
+    &["关键技术", "制备方法", "检测系统", "控制装置", "集成平台", "工艺及装备", "评价方法", "材料及其应用", "监测系统", "核心部件"];
+const EVIDENCE: &[&str] = &["第三方检测报告", "实验室测试报告", "用户试用报告", "样机测试记录", "中试运行记录", "查新报告及测试数据"];
+const PROBLEMS: &[&str] = &["成本高", "稳定性差", "能耗大", "精度不足", "依赖进口", "寿命短", "工艺复杂"];
+const BENCH_SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "郑", "叶", "金"];
+const BENCH_GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "杰", "涛", "明", "超", "霞", "平", "刚", "华", "丹", "宁", "昊", "琳", "晨", "瑶"];
+const SECRET_PARTS: &[&str] = &["研发团队", "知识产权", "技术就绪度依据"];
+
+/// The synthetic owning units of the list: (name, organisation kind, source label).
+fn bench_owners() -> Vec<(String, &'static str, &'static str)> {
+    let kinds = [
+        ("university", "大学", "高校"),
+        ("research_institute", "研究院", "科研院所"),
+        ("hospital", "医院", "医院"),
+        ("enterprise", "科技有限公司", "企业"),
+    ];
+    (0..40)
+        .map(|i| {
+            let (kind, suffix, source) = kinds[i % kinds.len()];
+            (format!("合成{suffix}{:02}", i + 1), kind, source)
+        })
+        .collect()
+}
+
+/// Writes a seeded list of `rows` research results in the import layout.
+fn write_bench_list(path: &std::path::Path, rows: usize, seed: u64, owners: &[(String, &str, &str)]) -> anyhow::Result<()> {
+    use super::import::COLUMNS;
+    use pocnet_domain::industry::WENZHOU;
+    let mut rng = Mix(seed ^ 0x696D_706F_7274); // "import"
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (i, c) in COLUMNS.iter().enumerate() {
+        ws.write_string(0, i as u16, c.zh)?;
+    }
+    let person = |rng: &mut Mix| {
+        let mut n = (*rng.pick(BENCH_SURNAMES)).to_owned();
+        for _ in 0..rng.range(1, 2) {
+            let given: &&str = rng.pick(BENCH_GIVEN);
+            n.push_str(given);
+        }
+        n
+    };
+    for n in 0..rows {
+        let r = (n + 1) as u32;
+        let field = rng.pick(WENZHOU);
+        let sub = rng.pick(field.sub_fields);
+        let (prefix, object) = (*rng.pick(TITLE_PREFIXES), *rng.pick(TITLE_OBJECTS));
+        let (owner, _, owner_source) = rng.pick(owners);
+        let source = if rng.chance(20) { *rng.pick(&["推送清单", "县域挖掘", "企业"]) } else { owner_source };
+        let team: Vec<String> = (0..rng.range(2, 6)).map(|_| person(&mut rng)).collect();
+        let patents: Vec<String> = (0..rng.range(0, 3))
+            .map(|_| {
+                let lead = *rng.pick(&["CN", "ZL", ""]);
+                let status = *rng.pick(&[":已授权", ":申请中", "", ":已失效"]);
+                format!("{lead}{}{}{:07}.{}{status}", rng.range(2018, 2025), rng.range(1, 2), rng.range(0, 9_999_999), rng.range(0, 9))
+            })
+            .collect();
+        let trl = rng.range(1, 9);
+        let stage = match trl {
+            1..=3 => *rng.pick(&["实验室阶段", ""]),
+            4 | 5 => *rng.pick(&["实验室阶段", "样品/样机阶段"]),
+            6 | 7 => *rng.pick(&["样品/样机阶段", "中试阶段"]),
+            _ => *rng.pick(&["中试阶段", "产业化阶段"]),
+        };
+        let evidence = if trl >= 4 || rng.chance(30) {
+            format!("{}（{}年，{}项指标达标）", rng.pick(EVIDENCE), rng.range(2022, 2026), rng.range(3, 12))
+        } else {
+            String::new()
+        };
+        let secret_parts: Vec<&str> = SECRET_PARTS.iter().copied().filter(|_| rng.chance(25)).collect();
+        let values = [
+            format!("BENCH{seed}-{:06}", n + 1),
+            format!("{prefix}{}{object}", sub.label),
+            format!(
+                "本成果面向{}产业{}方向，研发了一种{prefix}{}{object}，解决了现有技术{}、{}等问题，关键指标优于国内同类产品，具备概念验证与转化前景。",
+                field.label,
+                sub.label,
+                sub.label,
+                rng.pick(PROBLEMS),
+                rng.pick(PROBLEMS)
+            ),
+            if rng.chance(50) { format!("核心工艺参数与配方比例（第{}版）", rng.range(1, 5)) } else { String::new() },
+            field.label.to_owned(),
+            sub.label.to_owned(),
+            source.to_owned(),
+            owner.clone(),
+            team.join("、"),
+            patents.join("；"),
+            String::new(),
+            evidence,
+            stage.to_owned(),
+            secret_parts.join("、"),
+        ];
+        for (c, v) in values.iter().enumerate() {
+            if COLUMNS[c].code == "trl" {
+                ws.write_number(r, c as u16, trl as f64)?;
+            } else if !v.is_empty() {
+                ws.write_string(r, c as u16, v)?;
+            }
+        }
+    }
+    wb.save(path)?;
+    Ok(())
+}
+
+/// A throw-away database for a benchmark, and how to get rid of it.
+enum Scratch {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin: Store, name: String },
+}
+
+async fn scratch_store(cli: &Cli, what: &str) -> anyhow::Result<(Store, Scratch, String)> {
+    match cli.database_url.as_deref() {
+        None => {
+            let dir = tempfile::Builder::new().prefix("pocnet-bench-").tempdir().context("cannot create a temporary directory")?;
+            let file = dir.path().join("bench.db");
+            let store = Store::connect(&format!("sqlite://{}", file.display()), 4).await.context("cannot create the SQLite file")?;
+            store.migrate().await?;
+            let label = format!("SQLite, temporary file {}", file.display());
+            Ok((store, Scratch::Sqlite(dir), label))
+        }
+        Some(url) if Backend::of_url(url).ok() == Some(Backend::Postgres) => {
+            let name = format!("pocnet_bench_{}", &pocnet_store::sessions::new_token()[..12]);
+            let admin = Store::connect(url, 1).await.context("cannot connect to the PostgreSQL server")?;
+            synthetic::create_database(&admin, &name).await.context("cannot create the benchmark database (CREATEDB needed)")?;
+            let store = match Store::connect(&with_database(url, &name), 4).await {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = synthetic::drop_database(&admin, &name).await;
+                    return Err(anyhow::Error::from(e).context("cannot connect to the benchmark database"));
+                }
+            };
+            let label = format!("PostgreSQL, fresh database {name}");
+            let scratch = Scratch::Postgres { admin, name };
+            if let Err(e) = store.migrate().await {
+                drop_scratch(store, scratch).await;
+                return Err(e.into());
+            }
+            Ok((store, scratch, label))
+        }
+        Some(_) => bail!(
+            "bench {what} writes synthetic data: it uses a temporary SQLite file when no --database-url is given \
+             (unset POCNET_DATABASE_URL), or a fresh database on a PostgreSQL server (--database-url postgres://…)"
+        ),
+    }
+}
+
+async fn drop_scratch(store: Store, scratch: Scratch) {
+    store.close().await;
+    match scratch {
+        Scratch::Sqlite(dir) => drop(dir),
+        Scratch::Postgres { admin, name } => {
+            if let Err(e) = synthetic::drop_database(&admin, &name).await {
+                eprintln!("warning: could not drop the benchmark database {name}: {e:#}");
+            }
+            admin.close().await;
+        }
+    }
+}
+
+async fn import_bench(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
+    use super::import::{import_results, rate, Options, COLUMNS};
+    use pocnet_domain::center::CenterKind;
+    use pocnet_domain::org::OrgDraft;
+    use pocnet_store::centers::{self, CenterDraft};
+    use pocnet_store::{orgs, Actor};
+    if args.rows == 0 {
+        bail!("--rows must be at least 1");
+    }
+    let dir = tempfile::Builder::new().prefix("pocnet-bench-list-").tempdir().context("cannot create a temporary directory")?;
+    let file = dir.path().join("results.xlsx");
+    let owners = bench_owners();
+    let t = Instant::now();
+    write_bench_list(&file, args.rows, args.seed, &owners)?;
+    let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "list: {} rows × {} columns, seed {}, {:.1} MiB .xlsx, generated in {:.2} s",
+        thousands(args.rows),
+        COLUMNS.len(),
+        args.seed,
+        size as f64 / 1_048_576.0,
+        t.elapsed().as_secs_f64()
+    );
+
+    let (store, scratch, label) = scratch_store(cli, "import").await?;
+    let outcome = interruptible(async {
+        let actor = Actor::system("bench");
+        let now = chrono::Utc::now();
+        let mut tx = store.write().await?;
+        let mut host = 0;
+        for (name, kind, _) in &owners {
+            let o = orgs::create(&mut tx, &actor, now, &OrgDraft::parse(name, kind, "鹿城区")?).await?;
+            host = o.id;
+        }
+        let draft = CenterDraft {
+            name: "合成概念验证中心".into(),
+            kind: CenterKind::PocCenter,
+            fields: pocnet_domain::industry::WENZHOU.iter().map(|f| f.code.to_owned()).collect(),
+            admin_director: "合成主任".into(),
+            tech_director: "合成主任".into(),
+            summary: "导入基准测试用合成中心".into(),
+            floor_area_m2: None,
+        };
+        let center = centers::create(&mut tx, &actor, now, host, &draft).await?;
+        tx.commit().await?;
+        println!("importing into center {} — {label}", center.id);
+
+        let reset = reset_peak();
+        let options = Options {
+            center_id: center.id,
+            file: &file,
+            dry_run: false,
+            submitted_on: now.date_naive(),
+            report: None,
+            actor: Actor::system("bench"),
+        };
+        let t = import_results(&store, &options).await?;
+        let peak = if reset { proc_status_kib("VmHWM:") } else { None };
+        let stored = stored_results(&store).await?;
+        if stored != args.rows as i64 {
+            bail!("{stored} results stored, {} in the list", args.rows);
+        }
+        let parse = t.read + t.check;
+        let total = parse + t.insert;
+        println!();
+        println!("{:<24} {:>10} {:>12}", "phase", "time", "rows/s");
+        for (phase, d) in [
+            ("read .xlsx", t.read),
+            ("check rows", t.check),
+            ("parse (read + check)", parse),
+            ("insert + commit", t.insert),
+            ("total", total),
+        ] {
+            println!("{:<24} {:>8.2} s {:>12.0}", phase, d.as_secs_f64(), rate(t.rows, d));
+        }
+        println!(
+            "imported {} rows in {:.2} s: {:.0} rows/s; peak memory {} — target < 60 s: {}",
+            thousands(t.written),
+            total.as_secs_f64(),
+            rate(t.written, total),
+            mib(peak),
+            if total < Duration::from_secs(60) { "met" } else { "NOT met" }
+        );
+        Ok(())
+    })
+    .await;
+    drop_scratch(store, scratch).await;
+    outcome
+}
+
+/// Results in the (throw-away) database.
+async fn stored_results(store: &Store) -> anyhow::Result<i64> {
+    let counts = pocnet_store::results::count_by_state(store.pool(), pocnet_store::results::ResultScope::All).await?;
+    Ok(counts.iter().map(|(_, n)| n).sum())
 }

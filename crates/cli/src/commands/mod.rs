@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod calendar;
 pub mod demo;
+pub mod import;
 pub mod org;
 pub mod panels;
 pub mod policy;
@@ -42,6 +43,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar(cmd) => calendar::run(&cli, cmd),
         Command::Policy(cmd) => policy::run(&cli, cmd).await,
         Command::Panels(cmd) => panels::run(cmd),
+        Command::Import(cmd) => import::run(&cli, cmd).await,
         Command::Bench(cmd) => bench::run(&cli, cmd).await,
     }
 }
