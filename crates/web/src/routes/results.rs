@@ -20,7 +20,10 @@ use pocnet_store::{Paged, SortDir};
 use serde::Deserialize;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/results", get(page)).route("/api/v1/results", get(api_list))
+    use crate::routes::library::intake;
+    Router::new()
+        .route("/results", get(page).post(intake::form_submit))
+        .route("/api/v1/results", get(api_list).post(intake::api_create))
 }
 
 /// Which results a role sees: the bureau all; a county department its
@@ -85,6 +88,8 @@ struct Row {
 struct ResultsPage {
     chrome: Chrome,
     heading: &'static str,
+    /// Researchers and operators may submit a result.
+    can_submit: bool,
     headers: Vec<SortHeader>,
     rows: Vec<Row>,
     pager: Pager,
@@ -115,6 +120,7 @@ async fn page(
     Ok(render(&ResultsPage {
         chrome: Chrome::signed_in(&me, heading, "results"),
         heading,
+        can_submit: matches!(me.user.role, Role::Researcher | Role::Center),
         headers: views::sort_headers("/results", &columns, &sort, p.dir() == SortDir::Desc, &filters),
         rows: list
             .items

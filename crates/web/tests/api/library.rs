@@ -397,3 +397,71 @@ async fn the_project_page_works_each_role_through_forms() {
     let (r, _) = page("researcher").await;
     assert_eq!(r.get(app.url("/handoffs")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
 }
+
+fn intake(center: i64) -> Value {
+    json!({"center_id": center, "ref_no": "WZU-2026-001", "title": "固态锂电池界面改性工艺", "summary": "面向储能场景的固态锂电池界面改性工艺，已完成小试样品循环测试。",
+        "secret_summary": "封装胶配方与层压温度曲线", "field": "new_energy", "sub_field": "advanced_batteries", "source": "高校",
+        "team": ["张伟、李娜"], "patents": ["CN202511140438.4:已授权"], "trl": 4, "trl_evidence": "小试样品第三方检测报告",
+        "stage": "prototype", "secret_parts": ["patents"]})
+}
+
+#[tokio::test]
+async fn researchers_submit_and_operators_enter_results_with_every_error_at_once() {
+    let app = spawn_workflow_app().await;
+    let w = world(&app).await;
+    // A researcher submits for its own unit; the draft is stored with its first step.
+    let created = app.post_expect(&w.researcher, "/api/v1/results", &intake(w.center), StatusCode::CREATED).await;
+    let id = created["id"].as_i64().unwrap();
+    let p = project(&app, &w.operator, id).await;
+    assert_eq!(p["project"]["state"], "submitted");
+    assert_eq!(p["project"]["owner_org_name"], "温州测试理工大学");
+    assert_eq!(p["project"]["team"], json!(["张伟", "李娜"]));
+    assert_eq!(p["project"]["secret_parts"], json!(["patents"]));
+    assert_eq!(p["steps"].as_array().unwrap().len(), 1);
+    // The same number twice in one center is refused; nothing half-stored.
+    expect_error(app.post(&w.researcher, "/api/v1/results", &intake(w.center)).await, StatusCode::CONFLICT, "duplicate").await;
+    // Every field error at once, each naming its field.
+    let mut bad = intake(w.center);
+    bad["ref_no"] = json!("");
+    bad["title"] = json!("");
+    bad["sub_field"] = json!("hydrogen_x");
+    bad["trl"] = json!(12);
+    let e = expect_error(app.post(&w.researcher, "/api/v1/results", &bad).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+    let fields: Vec<&str> = e["error"]["errors"].as_array().unwrap().iter().map(|x| x["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"title") && fields.contains(&"sub_field") && fields.contains(&"trl"), "{e}");
+    // Only to a proof-of-concept center.
+    expect_error(app.post(&w.researcher, "/api/v1/results", &intake(w.platform)).await, StatusCode::UNPROCESSABLE_ENTITY, "not_a_poc_center").await;
+    // An operator enters for an owner unit, only into its own center.
+    let mut entry = intake(w.center);
+    entry["ref_no"] = json!("OP-1");
+    expect_error(app.post(&w.operator, "/api/v1/results", &entry).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+    entry["owner_org_id"] = json!(w.owner_org);
+    app.post_expect(&w.operator, "/api/v1/results", &entry, StatusCode::CREATED).await;
+    let mut other = entry.clone();
+    other["center_id"] = json!(w.other_center);
+    expect_error(app.post(&w.operator, "/api/v1/results", &other).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(app.post(&w.chief, "/api/v1/results", &entry).await, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_eq!(app.count("research_results").await, 2);
+
+    // The form does the same; an error keeps what was typed.
+    let (client, _, csrf) = app.login("researcher").await;
+    let page = client.get(app.url("/results/new")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("瑞安智能装备概念验证中心") && !page.contains("温州智能装备中试平台"), "only PoC centers are offered");
+    let center = w.center.to_string();
+    let mut form = vec![("csrf_token", csrf.as_str()), ("center_id", center.as_str()), ("title", "高精度激光测距模组"), ("summary", "短"),
+        ("field_sub", "smart_equipment/"), ("source", "university"), ("team", "王强\n赵敏"), ("trl", "3"), ("stage", "lab")];
+    let resp = client.post(app.url("/results")).form(&form).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("高精度激光测距模组") && html.contains("成果简介"), "typed values kept and the error named");
+    let subs = pocnet_domain::industry::field("smart_equipment").unwrap().sub_fields[0].code;
+    let field_sub = format!("smart_equipment/{subs}");
+    form[3] = ("summary", "基于飞行时间原理的高精度激光测距模组，实验室样品精度达到±1mm。");
+    form[4] = ("field_sub", field_sub.as_str());
+    let resp = client.post(app.url("/results")).form(&form).send().await.unwrap();
+    let status = resp.status();
+    let body = resp.text().await.unwrap();
+    let err = body.split("data-testid=\"form-error\">").nth(1).unwrap_or("").split('<').next().unwrap_or("").to_owned();
+    assert_eq!(status, StatusCode::SEE_OTHER, "{err}");
+    assert_eq!(app.count("research_results").await, 3);
+}

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
+        .merge(super::intake::router())
         .route("/results/{id}", get(page))
         .route("/results/{id}/steps", post(step_form))
         .route("/results/{id}/panel", post(assign_form))

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod html;
+pub mod intake;
 mod verification;
 
 pub use verification::*;
