@@ -212,3 +212,73 @@ async fn a_host_unit_applies_and_the_bureau_recognizes() {
     }
     c.close().await.unwrap();
 }
+
+async fn project_state(c: &fantoccini::Client) -> String {
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=project-state]")).await.unwrap().text().await.unwrap()
+}
+
+/// A researcher submits a result in the browser; after the screening panel
+/// has scored it, the center's operator admits it to the library.
+#[tokio::test]
+async fn a_researcher_submits_a_result_and_the_center_admits_it() {
+    let Ok(driver_bin) = std::env::var("POCNET_CHROMEDRIVER") else {
+        eprintln!("browser test skipped: set POCNET_CHROMEDRIVER=/usr/bin/chromedriver (as .ci/run does) to run it");
+        return;
+    };
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let center = register_center(&app, &crew.operator, "瑞安智能装备概念验证中心", &["smart_equipment"], Some(500)).await;
+    let univ = app.add_org("温州测试理工大学", "university", "鹿城区").await;
+    app.add_user("researcher", pocnet_domain::role::Role::Researcher, univ).await;
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+
+    // The researcher opens the library, then the intake form, and submits; a too-short summary is refused on the page first.
+    sign_in(&c, &app, "researcher").await;
+    c.goto(&app.url("/results")).await.unwrap();
+    c.find(Locator::Css("[data-testid=new-result]")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=intake-form]")).await.unwrap();
+    c.find(Locator::Id("it")).await.unwrap().send_keys("高精度激光测距模组").await.unwrap();
+    c.find(Locator::Id("is")).await.unwrap().send_keys("太短").await.unwrap();
+    c.find(Locator::Id("itm")).await.unwrap().send_keys("王强\n赵敏").await.unwrap();
+    c.find(Locator::Id("itrl")).await.unwrap().send_keys("3").await.unwrap();
+    c.find(Locator::Id("ik")).await.unwrap().send_keys("光路补偿算法参数").await.unwrap();
+    c.find(Locator::Id("intake-submit")).await.unwrap().click().await.unwrap();
+    let err = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=form-error]")).await.unwrap();
+    assert!(err.text().await.unwrap().contains("成果简介"), "the rule is named");
+    let summary = c.find(Locator::Id("is")).await.unwrap();
+    summary.clear().await.unwrap();
+    summary.send_keys("基于飞行时间原理的高精度激光测距模组，实验室样品精度达到±1mm。").await.unwrap();
+    c.find(Locator::Id("intake-submit")).await.unwrap().click().await.unwrap();
+    assert_eq!(project_state(&c).await, "已提交");
+    let url = c.current_url().await.unwrap();
+    let id: i64 = url.path().rsplit('/').next().unwrap().parse().unwrap();
+    let secrets = c.find(Locator::Css("[data-testid=secrets]")).await.unwrap().text().await.unwrap();
+    assert!(secrets.contains("光路补偿算法参数"), "the researchers see their own secrets");
+    sign_out(&c).await;
+
+    // Screening by three experts (their pages are covered by the API tests).
+    let version = app.get_ok(&crew.operator, &format!("/api/v1/results/{id}")).await["project"]["version"].as_i64().unwrap();
+    app.post_expect(&crew.operator, &format!("/api/v1/results/{id}/steps"), &serde_json::json!({"action": "start_screening", "version": version}), reqwest::StatusCode::OK).await;
+    for (token, expert) in &crew.panel {
+        app.post_expect(&crew.operator, &format!("/api/v1/results/{id}/panel"), &serde_json::json!({"expert_id": expert}), reqwest::StatusCode::NO_CONTENT).await;
+        app.post_expect(token, &format!("/api/v1/results/{id}/declaration"), &serde_json::json!({"decision": "no_conflict", "pledge": "true"}), reqwest::StatusCode::NO_CONTENT).await;
+        let scores = serde_json::json!({"scores": {"theoretical_innovation": 85, "technical_feasibility": 80, "market_potential": 78, "ip_completeness": 70}});
+        app.post_expect(token, &format!("/api/v1/results/{id}/scores"), &scores, reqwest::StatusCode::OK).await;
+    }
+
+    // The operator sees the panel's result on the project page and admits the result.
+    sign_in(&c, &app, "operator").await;
+    c.goto(&app.url(&format!("/results/{id}"))).await.unwrap();
+    assert_eq!(project_state(&c).await, "入库遴选中");
+    let result = c.find(Locator::Css("[data-testid=screening-result]")).await.unwrap().text().await.unwrap();
+    assert!(result.contains("3位专家"), "{result}");
+    c.find(Locator::Css("button[data-action=admit]")).await.unwrap().click().await.unwrap();
+    assert_eq!(project_state(&c).await, "已入库");
+    if let Ok(dir) = std::env::var("POCNET_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/project.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+    let _ = center;
+    c.close().await.unwrap();
+}

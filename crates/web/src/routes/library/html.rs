@@ -65,6 +65,8 @@ struct ProjectPage {
     field: String,
     source: &'static str,
     stage: &'static str,
+    /// Patents as shown (number and status), when visible.
+    patents: Option<Vec<String>>,
     error: Option<String>,
     owner: bool,
     actions: Vec<(&'static str, &'static str, bool)>,
@@ -149,6 +151,18 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
         field: format!("{} / {}", industry::label(&p.field), industry::label(&p.sub_field)),
         source: p.source.label_zh(),
         stage: label_of(&[("lab", "实验室阶段"), ("prototype", "样品/样机阶段"), ("pilot", "中试阶段"), ("industrialization", "产业化阶段")], &p.stage),
+        patents: d.project.patents.as_ref().map(|v| {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|x| {
+                            let status = x["status"].as_str().and_then(|c| pocnet_domain::library::intake::PatentStatus::parse(c).ok()).map_or("", |s| s.label_zh());
+                            format!("{}（{status}）", x["number"].as_str().unwrap_or(""))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        }),
         error,
         owner,
         actions: d.actions.iter().map(|x| (x.as_str(), x.label_zh(), x.needs_comment())).collect(),
