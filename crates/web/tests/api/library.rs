@@ -270,6 +270,10 @@ async fn verification_releases_money_by_milestone_then_reports_and_hands_off() {
     assert_eq!(issued["report_no"], format!("概验报〔2026〕{}-001号", w.center));
     let p = project(&app, &w.operator, id).await;
     assert_eq!((p["project"]["state"].as_str(), p["project"]["trl_after"].as_i64()), (Some("verified"), Some(6)));
+    // Verified, the project is open to investors — its public face and report only.
+    let seen = project(&app, &w.investor, id).await;
+    assert!(seen["project"]["secret_summary"].is_null() && seen["plan"].is_null() && seen["milestones"].as_array().unwrap().is_empty(), "{seen}");
+    assert_eq!(seen["report"]["recommendation"], "go_pilot");
 
     // Hand-off: only to a pilot platform; the platform declines, then accepts and reports back.
     let e = expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/handoffs"), &json!({"platform_center_id": w.other_center})).await, StatusCode::UNPROCESSABLE_ENTITY, "not_a_platform").await;
