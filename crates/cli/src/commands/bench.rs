@@ -773,8 +773,15 @@ async fn drop_scratch(store: Store, scratch: Scratch) {
     match scratch {
         Scratch::Sqlite(dir) => drop(dir),
         Scratch::Postgres { admin, name } => {
-            if let Err(e) = synthetic::drop_database(&admin, &name).await {
-                eprintln!("warning: could not drop the benchmark database {name}: {e:#}");
+            // The server may still be ending the closed connections' backends.
+            let mut attempt = 0;
+            while let Err(e) = synthetic::drop_database(&admin, &name).await {
+                attempt += 1;
+                if attempt == 10 {
+                    eprintln!("warning: could not drop the benchmark database {name}: {e:#}");
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
             }
             admin.close().await;
         }

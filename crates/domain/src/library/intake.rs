@@ -381,9 +381,9 @@ impl ResultInput {
 
         let ref_no = keep(text("ref_no", "成果编号", &self.ref_no, 0, 64));
         let title = keep(text("title", "成果名称", &self.title, 2, 100));
-        let summary = keep(text("summary", "成果简介", &self.summary, 10, 2000));
-        let secret_summary = keep(text("secret_summary", "保密内容", &self.secret_summary, 0, 4000));
-        let trl_evidence = keep(text("trl_evidence", "技术就绪度依据", &self.trl_evidence, 0, 2000));
+        let summary = keep(paragraphs("summary", "成果简介", &self.summary, 10, 2000));
+        let secret_summary = keep(paragraphs("secret_summary", "保密内容", &self.secret_summary, 0, 4000));
+        let trl_evidence = keep(paragraphs("trl_evidence", "技术就绪度依据", &self.trl_evidence, 0, 2000));
 
         let field_raw = self.field.trim();
         let field = if field_raw.is_empty() {
@@ -524,6 +524,14 @@ impl ResultInput {
     }
 }
 
+/// Like [`text`], for a longer text whose line breaks are kept (a cell typed
+/// with Alt+Enter, a form's textarea); every break becomes `\n`.
+fn paragraphs(field: &str, label: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    let normalized = raw.replace("\r\n", "\n").replace('\r', "\n");
+    text(field, label, &normalized.replace('\n', " "), min, max)?;
+    Ok(normalized.trim().to_owned())
+}
+
 /// A level typed as `5`, `5.0` (a spreadsheet's number), `5级` or `TRL5`.
 fn parse_level(raw: &str) -> Option<i64> {
     let t = raw.trim_start_matches(['T', 't', 'R', 'r', 'L', 'l']).trim_end_matches('级').trim();
@@ -589,6 +597,9 @@ mod tests {
         assert_eq!(d.trl.level(), 5);
         assert_eq!(d.stage, ResultStage::Prototype);
         assert_eq!(d.secret_parts, vec![SecretPart::Patents]);
+        let mut two = good();
+        two.summary = " 第一段：固态电解质。\r\n第二段：制备方法。 ".into();
+        assert_eq!(two.parse().expect("two paragraphs").summary, "第一段：固态电解质。\n第二段：制备方法。");
     }
 
     #[test]
@@ -655,6 +666,9 @@ mod tests {
             ("patent twice", |i| i.patents = vec!["CN202511140438.4;cn202511140438.4".into()], "patents", "duplicate_patent"),
             ("secret part unknown", |i| i.secret_parts = vec!["成果简介".into()], "secret_parts", "unknown_value"),
             ("control character", |i| i.title = "电池\u{0007}材料".into(), "title", "invalid_characters"),
+            ("line break in a title", |i| i.title = "电池\n材料".into(), "title", "invalid_characters"),
+            ("line breaks in a summary", |i| i.summary = "第一段：固态电解质。\r\n第二段：制备方法。".into(), "", ""),
+            ("control character in a summary", |i| i.summary = "第一段：固态电解质。\u{0007}第二段。".into(), "summary", "invalid_characters"),
         ];
         for (name, edit, field, code) in cases {
             let mut input = good();
