@@ -63,37 +63,7 @@ pub struct ResultsArgs {
     pub report: Option<PathBuf>,
 }
 
-/// A column of the list: its code, its Chinese name, whether it must be present.
-pub struct Column {
-    /// Code (also the `ResultInput` field, except `owner`).
-    pub code: &'static str,
-    /// Chinese header.
-    pub zh: &'static str,
-    /// Must be present in the header.
-    pub required: bool,
-}
-
-const fn col(code: &'static str, zh: &'static str, required: bool) -> Column {
-    Column { code, zh, required }
-}
-
-/// The columns, in the template's order.
-pub const COLUMNS: &[Column] = &[
-    col("ref_no", "成果编号", false),
-    col("title", "成果名称", true),
-    col("summary", "成果简介", true),
-    col("secret_summary", "保密内容", false),
-    col("field", "产业领域", true),
-    col("sub_field", "细分领域", true),
-    col("source", "成果来源", true),
-    col("owner", "所属单位", true),
-    col("team", "研发团队", true),
-    col("patents", "知识产权", false),
-    col("trl", "技术就绪度", true),
-    col("trl_evidence", "就绪度依据", false),
-    col("stage", "成果阶段", false),
-    col("secret_parts", "商业秘密部分", false),
-];
+pub use pocnet_domain::library::intake::LIST_COLUMNS as COLUMNS;
 
 fn column_index(code: &str) -> usize {
     COLUMNS.iter().position(|c| c.code == code).unwrap_or(0)

@@ -280,6 +280,40 @@ pub fn parse_stage(raw: &str) -> Option<ResultStage> {
     })
 }
 
+/// A column of a results list (成果清单): its code, its Chinese header,
+/// whether it must be present. `pocnet import results` reads these and the
+/// web offers them as the import template.
+pub struct ListColumn {
+    /// Code (also the `ResultInput` field, except `owner`, the owner unit's name).
+    pub code: &'static str,
+    /// Chinese header.
+    pub zh: &'static str,
+    /// Must be present in the header.
+    pub required: bool,
+}
+
+const fn col(code: &'static str, zh: &'static str, required: bool) -> ListColumn {
+    ListColumn { code, zh, required }
+}
+
+/// The columns of a results list, in the template's order.
+pub const LIST_COLUMNS: &[ListColumn] = &[
+    col("ref_no", "成果编号", false),
+    col("title", "成果名称", true),
+    col("summary", "成果简介", true),
+    col("secret_summary", "保密内容", false),
+    col("field", "产业领域", true),
+    col("sub_field", "细分领域", true),
+    col("source", "成果来源", true),
+    col("owner", "所属单位", true),
+    col("team", "研发团队", true),
+    col("patents", "知识产权", false),
+    col("trl", "技术就绪度", true),
+    col("trl_evidence", "就绪度依据", false),
+    col("stage", "成果阶段", false),
+    col("secret_parts", "商业秘密部分", false),
+];
+
 /// A research result at intake, as typed (form, JSON or a spreadsheet row).
 ///
 /// Every value is a string as the user typed it; `trl` also accepts a JSON

@@ -24,6 +24,10 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/results", get(page).post(intake::form_submit))
         .route("/api/v1/results", get(api_list).post(intake::api_create))
+        .route("/api/v1/results/export.xlsx", get(api_export))
+        .route("/api/v1/results/import-template.xlsx", get(api_template))
+        .route("/results/export.xlsx", get(api_export))
+        .route("/results/import-template.xlsx", get(api_template))
 }
 
 /// Which results a role sees: the bureau all; a county department its
@@ -90,6 +94,8 @@ struct ResultsPage {
     heading: &'static str,
     /// Researchers and operators may submit a result.
     can_submit: bool,
+    /// The export of the filtered list.
+    export_href: String,
     headers: Vec<SortHeader>,
     rows: Vec<Row>,
     pager: Pager,
@@ -121,6 +127,7 @@ async fn page(
         chrome: Chrome::signed_in(&me, heading, "results"),
         heading,
         can_submit: matches!(me.user.role, Role::Researcher | Role::Center),
+        export_href: views::url("/results/export.xlsx", &filters),
         headers: views::sort_headers("/results", &columns, &sort, p.dir() == SortDir::Desc, &filters),
         rows: list
             .items
@@ -142,4 +149,66 @@ async fn page(
         states: ResultState::ALL.iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect(),
         state: q.state.unwrap_or_default(),
     }))
+}
+
+/// Exports the results the caller may see (in the state filtered on) as .xlsx: public faces only, never secrets.
+#[utoipa::path(get, path = "/api/v1/results/export.xlsx", tag = "results", params(ResultQuery),
+    responses((status = 200, description = "Excel 工作簿")), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_export(State(state): State<AppState>, me: CurrentUser, QueryParams(q): QueryParams<ResultQuery>) -> AppResult<Response> {
+    let scope = scope_for(&state, &me).await?;
+    let list = results::list(state.store().pool(), scope, state_filter(&q)?, "submitted_on", SortDir::Asc, pocnet_store::Page::new(Some(1), Some(200)).all()).await?;
+    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    let header = ["成果名称", "成果简介", "产业领域", "细分领域", "成果来源", "所属单位", "承接中心", "状态", "技术就绪度", "提交日期"];
+    for (i, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold).map_err(fail)?;
+        ws.set_column_width(i as u16, if i == 1 { 40 } else { 16 }).map_err(fail)?;
+    }
+    for (n, r) in list.items.iter().enumerate() {
+        let row = (n + 1) as u32;
+        let values = [
+            r.title.clone(),
+            r.summary.clone(),
+            industry::label(&r.field).to_owned(),
+            industry::label(&r.sub_field).to_owned(),
+            r.source.label_zh().to_owned(),
+            r.owner_org_name.clone(),
+            r.center_name.clone().unwrap_or_default(),
+            r.state.label_zh().to_owned(),
+        ];
+        for (i, v) in values.iter().enumerate() {
+            ws.write_string(row, i as u16, v).map_err(fail)?;
+        }
+        ws.write_number(row, 8, r.trl as f64).map_err(fail)?;
+        ws.write_string(row, 9, &r.submitted_on).map_err(fail)?;
+    }
+    let bytes = wb.save_to_buffer().map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
+    Ok(crate::routes::experts::api::xlsx(bytes, "成果项目库.xlsx"))
+}
+
+/// The template of a results list for `pocnet import results` (.xlsx): the header (required columns marked *) and one example row.
+#[utoipa::path(get, path = "/api/v1/results/import-template.xlsx", tag = "results",
+    responses((status = 200, description = "Excel 导入模板")), security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_template(me: CurrentUser) -> AppResult<Response> {
+    me.require(&[Role::Bureau, Role::Center, Role::Researcher])?;
+    use pocnet_domain::library::intake::LIST_COLUMNS;
+    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    let example = [
+        "WZU-2026-001", "固态锂电池界面改性工艺", "面向储能场景的固态锂电池界面改性工艺，已完成小试样品循环测试。", "界面涂层配方与烧结曲线",
+        "新能源", "前沿电池", "高校", "（已在平台登记的单位全称）", "张伟、李娜", "CN202511140438.4:已授权", "4", "小试样品第三方检测报告",
+        "样品/样机阶段", "研发团队",
+    ];
+    for (i, c) in LIST_COLUMNS.iter().enumerate() {
+        let head = if c.required { format!("{}*", c.zh) } else { c.zh.to_owned() };
+        ws.write_string_with_format(0, i as u16, &head, &bold).map_err(fail)?;
+        ws.set_column_width(i as u16, 18).map_err(fail)?;
+        ws.write_string(1, i as u16, example.get(i).copied().unwrap_or("")).map_err(fail)?;
+    }
+    let bytes = wb.save_to_buffer().map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
+    Ok(crate::routes::experts::api::xlsx(bytes, "成果清单导入模板.xlsx"))
 }

@@ -469,3 +469,36 @@ async fn researchers_submit_and_operators_enter_results_with_every_error_at_once
     assert_eq!(status, StatusCode::SEE_OTHER, "{err}");
     assert_eq!(app.count("research_results").await, 3);
 }
+
+#[tokio::test]
+async fn the_library_exports_to_excel_without_secrets_and_offers_the_import_template() {
+    let app = spawn_workflow_app().await;
+    let w = world(&app).await;
+    let id = add_project(&app, &w, "多联检化学发光微流控检测芯片").await;
+    let resp = app.get(&w.operator, "/api/v1/results/export.xlsx").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let bytes = resp.bytes().await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows.len(), 2, "header and the one project");
+    assert_eq!(rows[0][0], "成果名称");
+    assert_eq!(rows[1][0], "多联检化学发光微流控检测芯片");
+    assert_eq!(rows[1][7], "已提交");
+    let all: String = rows.concat().join("|");
+    assert!(!all.contains("抗体配对") && !all.contains("黄静洁"), "no trade secret is exported");
+    // Another center sees nothing to export of it.
+    let other = app.get(&w.other_operator, "/api/v1/results/export.xlsx").await.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(other)).unwrap();
+    assert_eq!(book.worksheet_range_at(0).unwrap().unwrap().rows().count(), 1);
+    // The template's header is what `pocnet import results` reads.
+    let tpl = app.get(&w.operator, "/api/v1/results/import-template.xlsx").await.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(tpl)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let want: Vec<String> = pocnet_domain::library::intake::LIST_COLUMNS.iter().map(|c| if c.required { format!("{}*", c.zh) } else { c.zh.to_owned() }).collect();
+    assert_eq!(header, want);
+    expect_error(app.get(&w.investor, "/api/v1/results/import-template.xlsx").await, StatusCode::FORBIDDEN, "forbidden").await;
+    let _ = id;
+}
