@@ -9,3 +9,4 @@ pub mod intake;
 pub mod pipeline;
 pub mod secrecy;
 pub mod verification;
+pub mod list;
