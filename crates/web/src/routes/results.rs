@@ -96,6 +96,8 @@ struct ResultsPage {
     can_submit: bool,
     /// The export of the filtered list.
     export_href: String,
+    /// Operators may upload a list.
+    can_import: bool,
     headers: Vec<SortHeader>,
     rows: Vec<Row>,
     pager: Pager,
@@ -128,6 +130,7 @@ async fn page(
         heading,
         can_submit: matches!(me.user.role, Role::Researcher | Role::Center),
         export_href: views::url("/results/export.xlsx", &filters),
+        can_import: me.user.role == Role::Center,
         headers: views::sort_headers("/results", &columns, &sort, p.dir() == SortDir::Desc, &filters),
         rows: list
             .items

@@ -502,3 +502,72 @@ async fn the_library_exports_to_excel_without_secrets_and_offers_the_import_temp
     expect_error(app.get(&w.investor, "/api/v1/results/import-template.xlsx").await, StatusCode::FORBIDDEN, "forbidden").await;
     let _ = id;
 }
+
+/// A multipart body with form fields and one file (built by hand: the test client has no multipart feature).
+fn upload(fields: &[(&str, &str)], file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "pocnet-results-boundary-41c2";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn an_operator_uploads_a_list_all_rows_or_none() {
+    let app = spawn_workflow_app().await;
+    let w = world(&app).await;
+    let header = "成果编号,成果名称*,成果简介,产业领域,细分领域,成果来源,所属单位,研发团队,技术就绪度,就绪度依据";
+    let good = format!(
+        "{header}\nL-1,激光熔覆修复工艺,面向高端装备关键零部件的激光熔覆修复工艺，已完成样件验证。,智能装备,,高校,温州测试理工大学,张伟、李娜,4,样件检测报告\n\
+         L-2,工业视觉缺陷检测算法,基于深度学习的表面缺陷检测算法，实验室准确率达到98%。,smart_equipment,,university,温州测试理工大学,王强,3,\n"
+    );
+    let sub = pocnet_domain::industry::field("smart_equipment").unwrap().sub_fields[0].label;
+    let good = good.replace(",智能装备,,", &format!(",智能装备,{sub},")).replace(",smart_equipment,,", &format!(",smart_equipment,{sub},"));
+    let send = |token: String, fields: Vec<(&'static str, String)>, body: String| {
+        let app = &app;
+        async move {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (ctype, bytes) = upload(&f, "清单.csv", body.as_bytes());
+            app.http.post(app.url("/api/v1/results/import")).bearer_auth(&token).header(reqwest::header::CONTENT_TYPE, ctype).body(bytes).send().await.unwrap()
+        }
+    };
+    let center = w.center.to_string();
+    // A dry run checks and writes nothing.
+    let r = expect_status(send(w.operator.clone(), vec![("center_id", center.clone()), ("dry_run", "1".into())], good.clone()).await, StatusCode::OK).await;
+    assert_eq!((r["rows"].as_u64(), r["written"].as_u64(), r["dry_run"].as_bool()), (Some(2), Some(0), Some(true)), "{r}");
+    assert_eq!(app.count("research_results").await, 0);
+    // A bad row: every problem named by row and column, nothing written.
+    let bad = format!("{good}L-3,x,短,智能装备,{sub},高校,不存在的单位,,12,\n");
+    let r = expect_status(send(w.operator.clone(), vec![("center_id", center.clone())], bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let errors: Vec<(i64, String)> = r["errors"].as_array().unwrap().iter().map(|e| (e["row"].as_i64().unwrap(), e["column"].as_str().unwrap().to_owned())).collect();
+    for col in ["成果名称", "成果简介", "所属单位", "研发团队", "技术就绪度"] {
+        assert!(errors.contains(&(4, col.to_owned())), "row 4 {col}: {r}");
+    }
+    assert_eq!(app.count("research_results").await, 0, "all or none");
+    // Wrong columns are refused before any row.
+    let e = expect_error(send(w.operator.clone(), vec![("center_id", center.clone())], "名称,简介\nA,B\n".into()).await, StatusCode::UNPROCESSABLE_ENTITY, "bad_header").await;
+    assert!(e["error"]["message"].as_str().unwrap().contains("缺少必需的列"), "{e}");
+    // Only into the operator's own center.
+    expect_error(send(w.other_operator.clone(), vec![("center_id", center.clone())], good.clone()).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(send(w.researcher.clone(), vec![("center_id", center.clone())], good.clone()).await, StatusCode::FORBIDDEN, "forbidden").await;
+    // The good list goes in whole; again, its numbers are taken.
+    let r = expect_status(send(w.operator.clone(), vec![("center_id", center.clone())], good.clone()).await, StatusCode::OK).await;
+    assert_eq!(r["written"], 2);
+    assert_eq!(app.count_where("research_results", "state = 'submitted'").await, 2);
+    let r = expect_status(send(w.operator.clone(), vec![("center_id", center)], good).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(r["errors"].to_string().contains("已在该中心的项目库中"), "{r}");
+    // The page offers the form to the operator, and the form checks a list without script.
+    let (client, _, csrf) = app.login("operator").await;
+    let html = client.get(app.url("/results/import")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-testid=\"import-form\"") && html.contains("瑞安智能装备概念验证中心"));
+    let another = format!("{header}\nL-9,高功率光纤激光器,面向精密加工的高功率光纤激光器，已完成样机验证。,智能装备,{sub},高校,温州测试理工大学,赵敏,4,样机测试报告\n");
+    let (ctype, bytes) = upload(&[("center_id", &w.center.to_string()), ("dry_run", "1")], "清单.csv", another.as_bytes());
+    let resp = client.post(app.url(&format!("/results/import?csrf_token={csrf}"))).header(reqwest::header::CONTENT_TYPE, ctype).body(bytes).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.text().await.unwrap().contains("全部有效，未写入"));
+    assert_eq!(app.count("research_results").await, 2);
+}

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod html;
+pub mod import;
 pub mod intake;
 mod verification;
 
