@@ -13,8 +13,12 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 pub struct Run {
     /// Id.
     pub id: i64,
-    /// The call whose applications it staffs.
-    pub call_id: i64,
+    /// The call whose applications it staffs (application review).
+    pub call_id: Option<i64>,
+    /// The center whose screening panels it staffs (screening).
+    pub center_id: Option<i64>,
+    /// `application_review` or `screening`.
+    pub purpose: String,
     /// Solver input (JSON, the `pocnet panels assign` format).
     pub input_json: String,
     /// Solver output (JSON).
@@ -33,12 +37,14 @@ pub struct Run {
     pub confirmed_at: Option<String>,
 }
 
-const SELECT: &str = "SELECT id, call_id, input_json, output_json, seed, objective_micro, bound_micro, status, created_at, confirmed_at FROM assignment_runs";
+const SELECT: &str = "SELECT id, call_id, center_id, purpose, input_json, output_json, seed, objective_micro, bound_micro, status, created_at, confirmed_at FROM assignment_runs";
 
 /// What a new run holds.
 pub struct NewRun<'a> {
-    /// Call.
-    pub call_id: i64,
+    /// Call (application review).
+    pub call_id: Option<i64>,
+    /// Center (screening).
+    pub center_id: Option<i64>,
     /// Input JSON.
     pub input_json: &'a str,
     /// Output JSON.
@@ -54,8 +60,8 @@ pub struct NewRun<'a> {
 /// Stores a previewed run.
 pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, r: &NewRun<'_>) -> StoreResult<Run> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO assignment_runs (call_id, input_json, output_json, seed, objective_micro, bound_micro, status, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'preview', $7, $8) RETURNING id",
+        "INSERT INTO assignment_runs (call_id, input_json, output_json, seed, objective_micro, bound_micro, status, created_by, created_at, center_id, purpose) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'preview', $7, $8, $9, $10) RETURNING id",
     )
     .bind(r.call_id)
     .bind(r.input_json)
@@ -65,16 +71,19 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .bind(r.bound_micro)
     .bind(actor.user_id)
     .bind(format_ts(now))
+    .bind(r.center_id)
+    .bind(if r.center_id.is_some() { "screening" } else { "application_review" })
     .fetch_one(&mut *conn)
     .await?;
+    let (entity_type, entity_id) = owner(r.call_id, r.center_id);
     audit::record(
         &mut *conn,
         actor,
         now,
         Change {
             action: "assignment.preview",
-            entity_type: "call",
-            entity_id: r.call_id.to_string(),
+            entity_type,
+            entity_id,
             before: None,
             after: Some(serde_json::json!({"run_id": id, "seed": r.seed, "objective_micro": r.objective_micro, "bound_micro": r.bound_micro})),
             reason: None,
@@ -82,6 +91,20 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     )
     .await?;
     get(&mut *conn, id).await
+}
+
+/// The record a run's audit events belong to: its call or its center.
+fn owner(call_id: Option<i64>, center_id: Option<i64>) -> (&'static str, String) {
+    match (call_id, center_id) {
+        (Some(c), _) => ("call", c.to_string()),
+        (None, Some(c)) => ("center", c.to_string()),
+        (None, None) => ("assignment", String::new()),
+    }
+}
+
+/// The screening runs of a center, newest first.
+pub async fn of_center(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<Run>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE center_id = $1 ORDER BY id DESC")).bind(center_id).fetch_all(pool).await?)
 }
 
 /// Reads a run.
@@ -108,14 +131,15 @@ pub async fn confirm(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
         return Err(StoreError::VersionConflict { expected: 0 });
     }
     let run = get(&mut *conn, id).await?;
+    let (entity_type, entity_id) = owner(run.call_id, run.center_id);
     audit::record(
         conn,
         actor,
         now,
         Change {
             action: "assignment.confirm",
-            entity_type: "call",
-            entity_id: run.call_id.to_string(),
+            entity_type,
+            entity_id,
             before: None,
             after: Some(serde_json::json!({"run_id": id})),
             reason: None,
@@ -152,14 +176,15 @@ pub async fn adjust(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
         return Err(StoreError::VersionConflict { expected: 0 });
     }
     let run = get(&mut *conn, id).await?;
+    let (entity_type, entity_id) = owner(run.call_id, run.center_id);
     audit::record(
         &mut *conn,
         actor,
         now,
         Change {
             action: "assignment.adjust",
-            entity_type: "call",
-            entity_id: run.call_id.to_string(),
+            entity_type,
+            entity_id,
             before: None,
             after: Some(serde_json::json!({"run_id": id, "change": a.change, "objective_micro": a.objective_micro})),
             reason: None,

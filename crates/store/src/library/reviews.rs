@@ -135,3 +135,14 @@ pub async fn score(
         .await?;
     Ok(result)
 }
+
+/// The results a center is screening that have no panel yet, oldest first (at most 2,000).
+pub async fn unstaffed(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT r.id FROM research_results r WHERE r.center_id = $1 AND r.state = 'screening' \
+         AND NOT EXISTS (SELECT 1 FROM result_reviews v WHERE v.result_id = r.id) ORDER BY r.id LIMIT 2000",
+    )
+    .bind(center_id)
+    .fetch_all(pool)
+    .await?)
+}

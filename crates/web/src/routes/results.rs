@@ -98,6 +98,8 @@ struct ResultsPage {
     export_href: String,
     /// Operators may upload a list.
     can_import: bool,
+    /// An operator's proof-of-concept centers (for the screening panels' assigner).
+    screening_centers: Vec<Choice>,
     headers: Vec<SortHeader>,
     rows: Vec<Row>,
     pager: Pager,
@@ -131,6 +133,16 @@ async fn page(
         can_submit: matches!(me.user.role, Role::Researcher | Role::Center),
         export_href: views::url("/results/export.xlsx", &filters),
         can_import: me.user.role == Role::Center,
+        screening_centers: if me.user.role == Role::Center {
+            pocnet_store::centers::hosted_by(state.store().pool(), me.user.org_id)
+                .await?
+                .into_iter()
+                .filter(|c| c.kind == pocnet_domain::center::CenterKind::PocCenter)
+                .map(|c| Choice::new(c.id.to_string(), c.name))
+                .collect()
+        } else {
+            Vec::new()
+        },
         headers: views::sort_headers("/results", &columns, &sort, p.dir() == SortDir::Desc, &filters),
         rows: list
             .items

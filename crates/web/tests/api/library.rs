@@ -571,3 +571,54 @@ async fn an_operator_uploads_a_list_all_rows_or_none() {
     assert!(resp.text().await.unwrap().contains("全部有效，未写入"));
     assert_eq!(app.count("research_results").await, 2);
 }
+
+#[tokio::test]
+async fn the_assigner_staffs_a_centers_screening_panels_without_conflicts() {
+    let app = spawn_workflow_app().await;
+    let w = world(&app).await;
+    let mut ids = Vec::new();
+    for t in ["多联检化学发光微流控检测芯片", "低功耗边缘视觉检测模组", "可降解医用高分子材料"] {
+        let id = add_project(&app, &w, t).await;
+        step_ok(&app, &w.operator, id, "start_screening", "").await;
+        ids.push(id);
+    }
+    for i in 5..=8 {
+        app.add_expert(&format!("外部专家{i}"), app.lucheng_univ, None).await;
+    }
+    let path = format!("/api/v1/centers/{}/screening-assignments", w.center);
+    let settings = json!({"panel_size": 3, "min_industry": 1, "max_load": 3});
+    expect_error(app.post(&w.other_operator, &path, &settings).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(app.post(&w.chief, &path, &settings).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let run = app.post_expect(&w.operator, &path, &settings, StatusCode::CREATED).await;
+    assert_eq!(run["run"]["purpose"], "screening");
+    let panels = run["solution"]["panels"].as_array().unwrap();
+    assert_eq!(panels.len(), 3, "{}", run["solution"]);
+    let (e3, insider) = (w.experts[2].1.to_string(), w.insider.to_string());
+    for p in panels {
+        let seated: Vec<&str> = p["experts"].as_array().unwrap().iter().map(|s| s["expert"].as_str().unwrap()).collect();
+        assert_eq!(seated.len(), 3);
+        assert!(!seated.contains(&insider.as_str()), "the owner unit's expert never screens");
+        assert!(!seated.contains(&e3.as_str()), "a team member (遴选专家3) never screens its own result");
+    }
+    assert_eq!(app.count("result_reviews").await, 0, "a preview invites nobody");
+    let run_id = run["run"]["id"].as_i64().unwrap();
+    expect_error(app.get(&w.other_operator, &format!("/api/v1/assignments/{run_id}")).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let (client, _, _) = app.login("operator").await;
+    let html = client.get(app.url(&format!("/assignments/{run_id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("入库遴选专家组分配方案") && html.contains("多联检化学发光微流控检测芯片") && html.contains("/results?state=screening"), "the run page names the results");
+    let list = client.get(app.url("/results")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("data-testid=\"screening-assigner\""), "the operator's list offers the assigner");
+    let done = app.post_expect(&w.operator, &format!("/api/v1/assignments/{run_id}/confirm"), &json!({}), StatusCode::OK).await;
+    assert_eq!(done["invited"], 9);
+    assert_eq!(app.count("result_reviews").await, 9);
+    // An invited expert sees its tasks; nothing is left to staff.
+    let invited: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT expert_id FROM result_reviews").fetch_all(app.store.pool()).await.unwrap();
+    for (token, e) in w.experts.iter().filter(|(_, e)| invited.contains(e)) {
+        let n: i64 = app.count_where("result_reviews", &format!("expert_id = {e}")).await;
+        assert_eq!(app.get_ok(token, "/api/v1/results").await["total"].as_i64(), Some(n));
+    }
+    expect_error(app.post(&w.operator, &path, &settings).await, StatusCode::UNPROCESSABLE_ENTITY, "nothing_to_assign").await;
+    let runs = app.get_ok(&w.operator, &path).await;
+    assert_eq!(runs.as_array().unwrap().len(), 1);
+    let _ = ids;
+}

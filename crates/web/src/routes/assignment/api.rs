@@ -15,6 +15,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/assignments/{id}", get(api_run))
         .route("/api/v1/assignments/{id}/confirm", post(api_confirm))
         .route("/api/v1/assignments/{id}/adjust", post(api_adjust))
+        .route("/api/v1/centers/{id}/screening-assignments", post(api_preview_screening).get(api_screening_runs))
         .route("/api/v1/applications/{id}/panel/replacement", get(api_replacement))
 }
 
@@ -49,8 +50,8 @@ pub async fn api_runs(State(state): State<AppState>, me: CurrentUser, Path(id): 
 #[utoipa::path(get, path = "/api/v1/assignments/{id}", tag = "panels", responses((status = 200, body = RunDetail)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_run(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<RunDetail>> {
-    me.require(&[Role::Bureau])?;
     let run = assignments::get(state.store().pool(), id).await?;
+    require_run_owner(&state, &me, &run).await?;
     let solution = solution_of(&run)?;
     Ok(Json(RunDetail { run, solution }))
 }
@@ -92,4 +93,27 @@ pub async fn api_replacement(
     crate::extract::QueryParams(q): crate::extract::QueryParams<ReplacementQuery>,
 ) -> AppResult<Json<ReplacementView>> {
     Ok(Json(replacement(&state, &me, id, q.expert).await?))
+}
+
+/// Computes optimal, conflict-free screening panels for the center's results in screening without a panel, and stores the preview (the center's operator).
+#[utoipa::path(post, path = "/api/v1/centers/{id}/screening-assignments", tag = "panels", request_body = RunInput,
+    responses((status = 201, body = RunDetail), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_preview_screening(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<RunInput>) -> AppResult<Response> {
+    let run = preview_screening(&state, &me, id, &input).await?;
+    let solution = solution_of(&run)?;
+    Ok((StatusCode::CREATED, Json(RunDetail { run, solution })).into_response())
+}
+
+/// The screening runs of a center (its operator).
+#[utoipa::path(get, path = "/api/v1/centers/{id}/screening-assignments", tag = "panels", responses((status = 200, body = Vec<Run>)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_screening_runs(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<Run>>> {
+    let runs = assignments::of_center(state.store().pool(), id).await?;
+    if let Some(r) = runs.first() {
+        require_run_owner(&state, &me, r).await?;
+    } else {
+        me.require(&[Role::Center])?;
+    }
+    Ok(Json(runs))
 }

@@ -15,6 +15,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/assignments/{id}", get(run_page))
         .route("/assignments/{id}/confirm", post(confirm_form))
         .route("/assignments/{id}/adjust", post(adjust_form))
+        .route("/centers/{id}/screening-assignments", post(screening_form))
 }
 
 /// The settings form as posted (empty `q` means no randomisation).
@@ -29,10 +30,20 @@ struct RunForm {
     seed: Option<String>,
 }
 
-async fn preview_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<RunForm>) -> AppResult<Response> {
+async fn screening_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<RunForm>) -> AppResult<Response> {
+    let input = run_input(f)?;
+    let run = preview_screening(&state, &me, id, &input).await?;
+    Ok(Redirect::to(&format!("/assignments/{}", run.id)).into_response())
+}
+
+fn run_input(f: RunForm) -> AppResult<RunInput> {
     let q = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.parse::<f64>().map_err(|_| FieldError::new("q", "not_a_number", "概率上限须为0到1之间的小数"))).transpose()?;
     let seed = f.seed.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.parse::<u64>().map_err(|_| FieldError::new("seed", "not_a_number", "随机种子须为非负整数"))).transpose()?;
-    let input = RunInput { panel_size: f.panel_size, min_industry: f.min_industry, min_investment: f.min_investment, min_academic: f.min_academic, max_load: f.max_load, q, seed };
+    Ok(RunInput { panel_size: f.panel_size, min_industry: f.min_industry, min_investment: f.min_investment, min_academic: f.min_academic, max_load: f.max_load, q, seed })
+}
+
+async fn preview_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<RunForm>) -> AppResult<Response> {
+    let input = run_input(f)?;
     let run = preview(&state, &me, id, &input).await?;
     Ok(Redirect::to(&format!("/assignments/{}", run.id)).into_response())
 }
@@ -48,6 +59,7 @@ struct SeatRow {
 }
 
 struct PanelRow {
+    item_href: String,
     item_id: String,
     item: String,
     affinity: String,
@@ -68,6 +80,8 @@ struct RunPage {
     method: String,
     seed: String,
     millis: String,
+    /// Where the page leads back to.
+    back: (String, &'static str),
     /// Every expert of the run's instance (id, name), for the adjustment forms.
     choices: Vec<(String, String)>,
     adjustments: Vec<String>,
@@ -79,9 +93,10 @@ async fn run_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path
 }
 
 async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>) -> AppResult<Response> {
-    me.require(&[Role::Bureau])?;
     let pool = state.store().pool();
     let run = assignments::get(pool, id).await?;
+    require_run_owner(state, me, &run).await?;
+    let screening = run.center_id.is_some();
     let s = solution_of(&run)?;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut choices = Vec::new();
@@ -99,9 +114,10 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<S
     }
     let mut panels = Vec::new();
     for p in &s.panels {
-        let name = match p.item.parse::<i64>() {
-            Ok(app) => applications::get(pool, app).await.map(|a| a.proposed_name).unwrap_or_else(|_| p.item.clone()),
-            Err(_) => p.item.clone(),
+        let name = match (p.item.parse::<i64>(), screening) {
+            (Ok(r), true) => pocnet_store::library::pipeline::get(pool, r).await.map(|x| x.title).unwrap_or_else(|_| p.item.clone()),
+            (Ok(app), false) => applications::get(pool, app).await.map(|a| a.proposed_name).unwrap_or_else(|_| p.item.clone()),
+            (Err(_), _) => p.item.clone(),
         };
         let mut seats = Vec::new();
         for seat in &p.experts {
@@ -119,9 +135,13 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<S
                 reason: seat.reason.clone(),
             });
         }
-        panels.push(PanelRow { item_id: p.item.clone(), item: name, affinity: format!("{:.3}", p.affinity), seats });
+        panels.push(PanelRow { item_href: format!("/{}/{}", if screening { "results" } else { "applications" }, p.item), item_id: p.item.clone(), item: name, affinity: format!("{:.3}", p.affinity), seats });
     }
-    let unstaffable = s.unstaffable.iter().map(|u| (u.item.clone(), u.reason.clone())).collect();
+    let unstaffable = s.unstaffable.iter().map(|u| (format!("/{}/{}", if screening { "results" } else { "applications" }, u.item), u.reason.clone())).collect();
+    let back = match (run.call_id, run.center_id) {
+        (Some(c), _) => (format!("/calls/{c}"), "← 返回申报通知"),
+        _ => ("/results?state=screening".to_owned(), "← 返回项目库"),
+    };
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
     let adjustments = s
         .adjustments
@@ -132,7 +152,8 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<S
         })
         .collect();
     let page = RunPage {
-        chrome: Chrome::signed_in(me, "专家组分配方案", "applications"),
+        chrome: Chrome::signed_in(me, if screening { "入库遴选专家组分配方案" } else { "专家组分配方案" }, if screening { "results" } else { "applications" }),
+        back,
         choices,
         adjustments,
         error,
@@ -164,5 +185,9 @@ async fn adjust_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
 async fn confirm_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
     let run = assignments::get(state.store().pool(), id).await?;
     confirm(&state, &me, id).await?;
-    Ok(Redirect::to(&format!("/applications?call_id={}&state=bureau_review", run.call_id)).into_response())
+    Ok(match run.call_id {
+        Some(call) => Redirect::to(&format!("/applications?call_id={call}&state=bureau_review")),
+        None => Redirect::to("/results?state=screening"),
+    }
+    .into_response())
 }

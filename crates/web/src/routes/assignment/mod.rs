@@ -250,11 +250,8 @@ pub async fn replacement(state: &AppState, me: &CurrentUser, app_id: i64, left: 
     Ok(ReplacementView { replacement: r, names })
 }
 
-/// Runs the solver for a call and stores the preview (bureau).
-pub async fn preview(state: &AppState, me: &CurrentUser, call_id: i64, input: &RunInput) -> AppResult<Run> {
-    me.require(&[Role::Bureau])?;
-    calls::get(state.store().pool(), call_id).await?;
-    let inst = instance(state, call_id, input).await?;
+/// Solves an instance off the async runtime and stores the preview.
+async fn solve_and_store(state: &AppState, me: &CurrentUser, inst: Instance, call_id: Option<i64>, center_id: Option<i64>) -> AppResult<Run> {
     let solved = tokio::task::spawn_blocking(move || panel::assign(&inst).map(|s| (inst, s)))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("solver task: {e}")))?;
@@ -267,11 +264,90 @@ pub async fn preview(state: &AppState, me: &CurrentUser, call_id: i64, input: &R
         &mut tx,
         &me.actor(),
         state.now(),
-        &NewRun { call_id, input_json: &input_json, output_json: &output_json, seed, objective_micro: solution.objective_micro, bound_micro: solution.bound_micro },
+        &NewRun { call_id, center_id, input_json: &input_json, output_json: &output_json, seed, objective_micro: solution.objective_micro, bound_micro: solution.bound_micro },
     )
     .await?;
     tx.commit().await?;
     Ok(run)
+}
+
+/// Runs the solver for a call and stores the preview (bureau).
+pub async fn preview(state: &AppState, me: &CurrentUser, call_id: i64, input: &RunInput) -> AppResult<Run> {
+    me.require(&[Role::Bureau])?;
+    calls::get(state.store().pool(), call_id).await?;
+    let inst = instance(state, call_id, input).await?;
+    solve_and_store(state, me, inst, Some(call_id), None).await
+}
+
+/// Runs the solver for the results a center is screening that have no panel
+/// yet, and stores the preview (the center's operator).
+pub async fn preview_screening(state: &AppState, me: &CurrentUser, center_id: i64, input: &RunInput) -> AppResult<Run> {
+    require_center_of(state, me, center_id).await?;
+    validate(input)?;
+    let pool = state.store().pool();
+    let ids = pocnet_store::library::reviews::unstaffed(pool, center_id).await?;
+    if ids.is_empty() {
+        return Err(AppError::rule("nothing_to_assign", "本中心没有处于入库遴选阶段且尚未组建专家组的成果"));
+    }
+    let library = available_experts(state, input.max_load).await?;
+    let names: BTreeMap<String, String> = experts::list(pool, &ExpertFilter::default(), Page::new(Some(1), Some(200)).all())
+        .await?
+        .items
+        .into_iter()
+        .map(|e| (e.name.trim().to_owned(), e.id.to_string()))
+        .collect();
+    let mut min_per_kind = BTreeMap::new();
+    for (kind, n) in [(ExpertKind::Industry, input.min_industry), (ExpertKind::Investment, input.min_investment), (ExpertKind::Academic, input.min_academic)] {
+        if n > 0 {
+            min_per_kind.insert(kind, n);
+        }
+    }
+    let mut items = Vec::new();
+    for id in ids {
+        let p = pocnet_store::library::pipeline::get(pool, id).await?;
+        let mut keywords = pocnet_domain::expert::split_list(&p.title);
+        keywords.extend(pocnet_domain::expert::split_list(&p.summary).into_iter().take(20));
+        items.push(Item {
+            id: id.to_string(),
+            panel_size: input.panel_size,
+            owner_org: p.owner_org_id.to_string(),
+            host_org: None,
+            // Team members who are in the library may not screen their own result.
+            team: p.team.iter().filter_map(|m| names.get(m.trim()).cloned()).collect(),
+            fields: vec![p.field.clone()],
+            sub_fields: vec![p.sub_field.clone()].into_iter().filter(|s| !s.is_empty()).collect(),
+            keywords,
+            review_date: Some(state.today()),
+            min_per_kind: min_per_kind.clone(),
+            max_internal_share: None,
+        });
+    }
+    let randomize = match input.q {
+        Some(q) if q > 0.0 && q <= 1.0 => Some(Randomize { q, seed: input.seed.unwrap_or_else(rand::random) }),
+        Some(_) => return Err(FieldError::new("q", "out_of_range", "随机抽取的概率上限须在0到1之间").into()),
+        None => None,
+    };
+    let inst = Instance { items, experts: library, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options { randomize, ..Options::default() } };
+    solve_and_store(state, me, inst, None, Some(center_id)).await
+}
+
+/// The caller operates the center (its unit hosts it).
+async fn require_center_of(state: &AppState, me: &CurrentUser, center_id: i64) -> AppResult<()> {
+    me.require(&[Role::Center])?;
+    let c = pocnet_store::centers::get(state.store().pool(), center_id).await?;
+    if c.host_org_id == me.user.org_id {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Who may see, adjust and confirm a run: the bureau a call's, the center's operator a screening run.
+pub async fn require_run_owner(state: &AppState, me: &CurrentUser, run: &Run) -> AppResult<()> {
+    match run.center_id {
+        Some(c) => require_center_of(state, me, c).await,
+        None => me.require(&[Role::Bureau]),
+    }
 }
 
 /// A stored run's solution.
@@ -282,12 +358,15 @@ pub fn solution_of(run: &Run) -> AppResult<Solution> {
 /// Confirms a previewed run: every seat becomes an invitation, each pair
 /// checked again for conflicts; all or nothing.
 pub async fn confirm(state: &AppState, me: &CurrentUser, run_id: i64) -> AppResult<usize> {
-    me.require(&[Role::Bureau])?;
     let run = assignments::get(state.store().pool(), run_id).await?;
+    require_run_owner(state, me, &run).await?;
     if run.status != "preview" {
         return Err(AppError::Conflict { code: "already_confirmed", message: "该分配方案已确认".into(), field: None });
     }
     let solution = solution_of(&run)?;
+    if run.center_id.is_some() {
+        return confirm_screening(state, me, run_id, &solution).await;
+    }
     let mut seats = Vec::new();
     for p in &solution.panels {
         let app_id: i64 = p.item.parse().map_err(|_| AppError::Internal(anyhow::anyhow!("bad item id")))?;
@@ -315,6 +394,37 @@ pub async fn confirm(state: &AppState, me: &CurrentUser, run_id: i64) -> AppResu
     Ok(seats.len())
 }
 
+/// Confirms a screening run: every seat an invitation to screen, each
+/// checked again for conflicts; all or nothing.
+async fn confirm_screening(state: &AppState, me: &CurrentUser, run_id: i64, solution: &Solution) -> AppResult<usize> {
+    let pool = state.store().pool();
+    let mut seats = Vec::new();
+    for p in &solution.panels {
+        let id: i64 = p.item.parse().map_err(|_| AppError::Internal(anyhow::anyhow!("bad item id")))?;
+        let project = pocnet_store::library::pipeline::get(pool, id).await?;
+        if project.state != pocnet_domain::research_result::ResultState::Screening || !pocnet_store::library::reviews::panel(pool, id).await?.is_empty() {
+            return Err(AppError::Conflict { code: "stale_assignment", message: format!("“{}”已不在待组建专家组的遴选阶段，请重新组建", project.title), field: None });
+        }
+        for s in &p.experts {
+            let expert_id: i64 = s.expert.parse().map_err(|_| AppError::Internal(anyhow::anyhow!("bad expert id")))?;
+            if let Some(reason) = crate::routes::library::conflict_of(state, &project, expert_id).await? {
+                return Err(AppError::rule("conflict_of_interest", format!("不能确认：{reason}，请重新组建")));
+            }
+            seats.push((id, expert_id));
+        }
+    }
+    let mut tx = state.store().write().await?;
+    assignments::confirm(&mut tx, &me.actor(), state.now(), run_id).await.map_err(|e| match e {
+        pocnet_store::StoreError::VersionConflict { .. } => AppError::Conflict { code: "already_confirmed", message: "该分配方案已确认".into(), field: None },
+        other => other.into(),
+    })?;
+    for (id, expert) in &seats {
+        pocnet_store::library::reviews::assign(&mut tx, &me.actor(), state.now(), *id, *expert).await?;
+    }
+    tx.commit().await?;
+    Ok(seats.len())
+}
+
 /// A hand adjustment of a previewed run, as sent.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct AdjustInput {
@@ -331,8 +441,8 @@ pub struct AdjustInput {
 /// hard rule, its load limit and the panel's composition; nobody else moves;
 /// the objective and gap are recomputed against the unchanged bound.
 pub async fn adjust(state: &AppState, me: &CurrentUser, run_id: i64, input: &AdjustInput) -> AppResult<Run> {
-    me.require(&[Role::Bureau])?;
     let run = assignments::get(state.store().pool(), run_id).await?;
+    require_run_owner(state, me, &run).await?;
     if run.status != "preview" {
         return Err(AppError::Conflict { code: "already_confirmed", message: "该分配方案已确认，不能调整".into(), field: None });
     }
