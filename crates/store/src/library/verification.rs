@@ -346,3 +346,17 @@ pub async fn add_outcome(
     audit::record(conn, actor, now, change("result.outcome.add", id, what, None)).await?;
     Ok(oid)
 }
+
+/// Milestone figures of the centers an organisation hosts: milestones
+/// awaiting acceptance, and budget and money released (yuan) over all.
+pub async fn host_totals(pool: &AnyPool, host_org_id: i64) -> StoreResult<(i64, i64, i64)> {
+    let row: (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(CASE WHEN m.status = 'submitted' THEN 1 END), CAST(COALESCE(SUM(m.budget_yuan), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(m.released_yuan), 0) AS BIGINT) FROM milestones m JOIN research_results r ON r.id = m.result_id \
+         JOIN centers c ON c.id = r.center_id WHERE c.host_org_id = $1 AND m.status <> 'cancelled'",
+    )
+    .bind(host_org_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(row)
+}

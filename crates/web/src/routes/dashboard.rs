@@ -159,6 +159,9 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
                 card("本中心承接成果", total, None, ""),
                 card("在库项目", in_library, None, "《温州市概念验证中心建设指引（试行）》认定条件：项目库不少于40项"),
             ];
+            let (awaiting, budget, released) = pocnet_store::library::verification::host_totals(pool, user.org_id).await?;
+            d.cards.push(card("待验收里程碑", count(awaiting as usize), None, "项目团队已提交验收材料"));
+            d.cards.push(card("里程碑资金已拨付（万元）", released / 10_000, None, &format!("预算合计{}，验收通过后拨付", pocnet_domain::money::wan(budget))));
             for c in &mine {
                 d.notes.push(format!("{}：{}，{}，{}", c.name, c.level.label_zh(), c.stage.label_zh(), c.kind.label_zh()));
             }
@@ -181,7 +184,17 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
                 }
                 None => d.notes.push("您的账号尚未关联专家档案，请联系市科技局。".into()),
             }
-            d.notes.push("当前没有分配给您的评审任务。".into());
+            if let Some(e) = experts::of_user(pool, user.id).await? {
+                let tasks = pocnet_store::library::reviews::assigned_to(pool, e.id).await?;
+                let pending = tasks.iter().filter(|(_, s)| s == "pending").count();
+                let filter = pocnet_store::applications::ApplicationFilter { state: Some(pocnet_domain::recognition::ApplicationState::BureauReview), call_id: None };
+                let reviews = pocnet_store::applications::list(pool, pocnet_store::applications::ApplicationScope::Expert(e.id), &filter, pocnet_store::Page::new(Some(1), Some(1))).await?.total;
+                d.cards.push(card("申报评审任务", count(reviews as usize), None, "市级评审阶段的申报"));
+                d.cards.push(card("成果遴选任务", count(tasks.len()), None, &format!("其中{pending}项待声明利益冲突")));
+                if tasks.is_empty() && reviews == 0 {
+                    d.notes.push("当前没有分配给您的评审任务。".into());
+                }
+            }
         }
         Role::Researcher => {
             d.heading = format!("{}的科技成果", user.org_name);

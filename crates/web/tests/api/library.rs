@@ -387,6 +387,10 @@ async fn the_project_page_works_each_role_through_forms() {
     assert!(tasks.contains("多联检化学发光微流控检测芯片"), "the expert's screening tasks list it");
     let html = ex.get(app.url(&format!("/results/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("data-testid=\"declare-form\"") && !html.contains("抗体配对方案"), "pledge first");
+    let dash = ex.get(app.url("/dashboard")).send().await.unwrap().text().await.unwrap();
+    assert!(dash.contains("成果遴选任务") && dash.contains("其中1项待声明利益冲突"), "the expert's dashboard counts its tasks");
+    let dash = op.get(app.url("/dashboard")).send().await.unwrap().text().await.unwrap();
+    assert!(dash.contains("待验收里程碑") && dash.contains("里程碑资金已拨付"), "the operator's dashboard shows milestones and money");
     ex.post(app.url(&format!("/results/{id}/declaration"))).form(&[("csrf_token", csrf.as_str()), ("decision", "no_conflict"), ("pledge", "true")]).send().await.unwrap();
     let html = ex.get(app.url(&format!("/results/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("抗体配对方案") && html.contains("score.commercial_value"), "secrets and the three-dimensional sheet: {}", &html[..200]);
