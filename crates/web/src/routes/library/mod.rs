@@ -382,17 +382,7 @@ pub async fn declare(state: &AppState, me: &CurrentUser, id: i64, input: &Declar
     if p.state != ResultState::Screening {
         return Err(AppError::Conflict { code: "illegal_transition", message: "入库遴选已结束".into(), field: None });
     }
-    let (status, reason) = match input.decision.as_str() {
-        "no_conflict" => {
-            if !matches!(input.pledge.as_deref(), Some("true" | "1" | "on" | "yes")) {
-                return Err(FieldError::new("pledge", "pledge_required", "须签署保密承诺后方可查看成果材料").into());
-            }
-            ("no_conflict", String::new())
-        }
-        "recuse" => ("recused", text("reason", "回避理由", &input.reason, 2, 500)?),
-        "decline" => ("declined", text("reason", "谢绝理由", &input.reason, 2, 500)?),
-        _ => return Err(FieldError::unknown_value("decision", "声明").into()),
-    };
+    let (status, reason) = crate::routes::recognition::parse_declaration(input)?;
     let mut tx = state.store().write().await?;
     reviews::declare(&mut tx, &me.actor(), state.now(), id, expert, status, &reason).await.map_err(|e| match e {
         pocnet_store::StoreError::VersionConflict { .. } => AppError::Conflict { code: "already_declared", message: "已作出声明，不能更改".into(), field: None },

@@ -507,6 +507,23 @@ pub struct DeclarationInput {
     pub reason: String,
 }
 
+/// Reads a declaration: the status it records (`no_conflict`, `recused`,
+/// `declined`) and the reason kept with a recusal or a refusal. No conflict
+/// needs the confidentiality pledge.
+pub fn parse_declaration(input: &DeclarationInput) -> AppResult<(&'static str, String)> {
+    Ok(match input.decision.as_str() {
+        "no_conflict" => {
+            if !matches!(input.pledge.as_deref(), Some("true" | "1" | "on" | "yes")) {
+                return Err(FieldError::new("pledge", "pledge_required", "须签署保密承诺后方可查看材料").into());
+            }
+            ("no_conflict", String::new())
+        }
+        "recuse" => ("recused", text("reason", "回避理由", &input.reason, 2, 500)?),
+        "decline" => ("declined", text("reason", "谢绝理由", &input.reason, 2, 500)?),
+        _ => return Err(FieldError::unknown_value("decision", "声明").into()),
+    })
+}
+
 /// The calling expert declares no conflict (with the pledge) or recuses.
 pub async fn declare(state: &AppState, me: &CurrentUser, id: i64, input: &DeclarationInput) -> AppResult<()> {
     me.require(&[Role::Expert])?;
@@ -515,20 +532,10 @@ pub async fn declare(state: &AppState, me: &CurrentUser, id: i64, input: &Declar
     if a.state != ApplicationState::BureauReview {
         return Err(AppError::Conflict { code: "illegal_transition", message: "评审阶段已结束".into(), field: None });
     }
-    let reason = match input.decision.as_str() {
-        "no_conflict" => {
-            if !matches!(input.pledge.as_deref(), Some("true" | "1" | "on" | "yes")) {
-                return Err(FieldError::new("pledge", "pledge_required", "须签署保密承诺后方可查看申报材料").into());
-            }
-            String::new()
-        }
-        "recuse" => text("reason", "回避理由", &input.reason, 2, 500)?,
-        "decline" => text("reason", "谢绝理由", &input.reason, 2, 500)?,
-        _ => return Err(FieldError::unknown_value("decision", "声明").into()),
-    };
-    let declaration = match input.decision.as_str() {
-        "recuse" => applications::Declaration::Recuse(&reason),
-        "decline" => applications::Declaration::Decline(&reason),
+    let (status, reason) = parse_declaration(input)?;
+    let declaration = match status {
+        "recused" => applications::Declaration::Recuse(&reason),
+        "declined" => applications::Declaration::Decline(&reason),
         _ => applications::Declaration::NoConflict,
     };
     let mut tx = state.store().write().await?;
