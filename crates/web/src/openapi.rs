@@ -38,7 +38,7 @@ use utoipa::{Modify, OpenApi};
         supervision::api_reevaluate, supervision::api_regrade,
         assignment::api_preview, assignment::api_runs, assignment::api_run, assignment::api_confirm, assignment::api_adjust,
         assignment::api_replacement, assignment::api_preview_screening, assignment::api_screening_runs,
-        crate::routes::library::intake::api_create, crate::routes::library::import::api_import, crate::routes::results::api_export, crate::routes::results::api_template, library::api_detail, library::api_step, library::api_assign, library::api_declare, library::api_score, library::api_plan,
+        crate::routes::library::intake::api_create, crate::routes::library::import::api_import, crate::routes::results::api_export, crate::routes::results::api_template, library::api_detail, library::api_replacement, library::api_step, library::api_assign, library::api_declare, library::api_score, library::api_plan,
         library::api_milestone, library::api_milestone_step, library::api_release, library::api_outcome, library::api_report,
         library::api_handoff, library::api_handoffs, library::api_respond, library::api_feedback, library::api_reports, library::api_accept,
     ),

@@ -32,13 +32,22 @@ pub struct Review {
     pub comments: String,
     /// When scored.
     pub scored_at: Option<String>,
+    /// The vacated seat (recused or declined expert) this expert fills.
+    pub replaces_expert_id: Option<i64>,
+}
+
+impl Review {
+    /// Whether the expert left the panel (recused for a conflict or declined).
+    pub fn vacated(&self) -> bool {
+        matches!(self.conflict_status.as_str(), "recused" | "declined")
+    }
 }
 
 /// The screening panel of a result.
 pub async fn panel(pool: &AnyPool, id: i64) -> StoreResult<Vec<Review>> {
     Ok(sqlx::query_as(
         "SELECT v.expert_id, e.name, o.name AS org_name, v.conflict_status, v.recusal_reason, v.scores_json, v.total_hundredths, \
-         v.comments, v.scored_at FROM result_reviews v JOIN experts e ON e.id = v.expert_id JOIN organisations o ON o.id = e.org_id \
+         v.comments, v.scored_at, v.replaces_expert_id FROM result_reviews v JOIN experts e ON e.id = v.expert_id JOIN organisations o ON o.id = e.org_id \
          WHERE v.result_id = $1 ORDER BY e.name",
     )
     .bind(id)
@@ -55,12 +64,13 @@ fn change<'a>(action: &'a str, id: i64, after: serde_json::Value, reason: Option
     Change { action, entity_type: "result", entity_id: id.to_string(), before: None, after: Some(after), reason }
 }
 
-/// Invites an expert to the panel (once).
-pub async fn assign(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, expert_id: i64) -> StoreResult<()> {
-    sqlx::query("INSERT INTO result_reviews (result_id, expert_id, assigned_at) VALUES ($1, $2, $3)")
+/// Invites an expert to the panel (once), possibly into the seat of one who left.
+pub async fn assign(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, expert_id: i64, replaces: Option<i64>) -> StoreResult<()> {
+    sqlx::query("INSERT INTO result_reviews (result_id, expert_id, assigned_at, replaces_expert_id) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(expert_id)
         .bind(format_ts(now))
+        .bind(replaces)
         .execute(&mut *conn)
         .await
         .map_err(|e| match &e {
@@ -68,7 +78,7 @@ pub async fn assign(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
             _ => StoreError::Db(e),
         })?;
-    audit::record(conn, actor, now, change("result.panel.assign", id, serde_json::json!({"expert_id": expert_id}), None)).await
+    audit::record(conn, actor, now, change("result.panel.assign", id, serde_json::json!({"expert_id": expert_id, "replaces": replaces}), None)).await
 }
 
 /// Records an expert's declaration (`no_conflict`, `recused`, `declined`); once made it stays.
@@ -145,4 +155,12 @@ pub async fn unstaffed(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<i64>> 
     .bind(center_id)
     .fetch_all(pool)
     .await?)
+}
+
+/// The results a center is screening, oldest first (at most 2,000).
+pub async fn in_screening(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM research_results WHERE center_id = $1 AND state = 'screening' ORDER BY id LIMIT 2000")
+        .bind(center_id)
+        .fetch_all(pool)
+        .await?)
 }

@@ -586,8 +586,11 @@ async fn the_assigner_staffs_a_centers_screening_panels_without_conflicts() {
         step_ok(&app, &w.operator, id, "start_screening", "").await;
         ids.push(id);
     }
+    let mut accounts = w.experts.clone();
     for i in 5..=8 {
-        app.add_expert(&format!("外部专家{i}"), app.lucheng_univ, None).await;
+        let user = app.add_user(&format!("ext{i}"), Role::Expert, app.lucheng_univ).await;
+        let e = app.add_expert(&format!("外部专家{i}"), app.lucheng_univ, Some(user)).await;
+        accounts.push((app.token(&format!("ext{i}")).await, e));
     }
     let path = format!("/api/v1/centers/{}/screening-assignments", w.center);
     let settings = json!({"panel_size": 3, "min_industry": 1, "max_load": 3});
@@ -622,6 +625,23 @@ async fn the_assigner_staffs_a_centers_screening_panels_without_conflicts() {
         assert_eq!(app.get_ok(token, "/api/v1/results").await["total"].as_i64(), Some(n));
     }
     expect_error(app.post(&w.operator, &path, &settings).await, StatusCode::UNPROCESSABLE_ENTITY, "nothing_to_assign").await;
+
+    // An invited expert declines; the center gets the best replacement, moving nobody else, and fills the seat once.
+    let (token, left) = accounts.iter().find(|(_, e)| invited.contains(e)).expect("an invited expert").clone();
+    let rid: i64 = sqlx::query_scalar("SELECT MIN(result_id) FROM result_reviews WHERE expert_id = $1").bind(left).fetch_one(app.store.pool()).await.unwrap();
+    app.post_expect(&token, &format!("/api/v1/results/{rid}/declaration"), &json!({"decision": "decline", "reason": "评审期间出差"}), StatusCode::NO_CONTENT).await;
+    let r = app.get_ok(&w.operator, &format!("/api/v1/results/{rid}/panel/replacement?expert={left}")).await;
+    let proposed = r["replacement"]["proposed"]["expert"].as_str().expect("a replacement is proposed").parse::<i64>().unwrap();
+    assert_ne!(proposed, w.insider);
+    assert_ne!(proposed, w.experts[2].1, "never a team member");
+    expect_error(app.get(&w.other_operator, &format!("/api/v1/results/{rid}/panel/replacement?expert={left}")).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let html = client.get(app.url(&format!("/results/{rid}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(&format!("data-testid=\"replacement-{left}\"")), "the page proposes the replacement");
+    let before: i64 = app.count("result_reviews").await;
+    app.post_expect(&w.operator, &format!("/api/v1/results/{rid}/panel"), &json!({"expert_id": proposed, "replaces": left}), StatusCode::NO_CONTENT).await;
+    assert_eq!(app.count("result_reviews").await, before + 1, "one new seat, nobody else moved");
+    let spare = app.add_expert("外部专家9", app.lucheng_univ, None).await;
+    expect_error(app.post(&w.operator, &format!("/api/v1/results/{rid}/panel"), &json!({"expert_id": spare, "replaces": left})).await, StatusCode::CONFLICT, "seat_filled").await;
     let runs = app.get_ok(&w.operator, &path).await;
     assert_eq!(runs.as_array().unwrap().len(), 1);
     let _ = ids;

@@ -237,17 +237,7 @@ pub async fn replacement(state: &AppState, me: &CurrentUser, app_id: i64, left: 
     }
     let inst = Instance { items, experts, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options::default() };
     let r = panel::replace(&inst, &current, &app_id.to_string(), &left.to_string()).map_err(|e| AppError::rule("solver_failed", e.to_string()))?;
-    let ids: Vec<i64> = std::iter::once(&r.declined)
-        .chain(r.proposed.iter().map(|c| &c.expert))
-        .chain(r.alternatives.iter().map(|c| &c.expert))
-        .filter_map(|s| s.parse().ok())
-        .collect();
-    let mut names = BTreeMap::new();
-    for id in ids {
-        let e = experts::get(pool, id).await?;
-        names.insert(id.to_string(), format!("{}（{}）", e.name, e.org_name));
-    }
-    Ok(ReplacementView { replacement: r, names })
+    named(state, r).await
 }
 
 /// Solves an instance off the async runtime and stores the preview.
@@ -290,37 +280,11 @@ pub async fn preview_screening(state: &AppState, me: &CurrentUser, center_id: i6
         return Err(AppError::rule("nothing_to_assign", "本中心没有处于入库遴选阶段且尚未组建专家组的成果"));
     }
     let library = available_experts(state, input.max_load).await?;
-    let names: BTreeMap<String, String> = experts::list(pool, &ExpertFilter::default(), Page::new(Some(1), Some(200)).all())
-        .await?
-        .items
-        .into_iter()
-        .map(|e| (e.name.trim().to_owned(), e.id.to_string()))
-        .collect();
-    let mut min_per_kind = BTreeMap::new();
-    for (kind, n) in [(ExpertKind::Industry, input.min_industry), (ExpertKind::Investment, input.min_investment), (ExpertKind::Academic, input.min_academic)] {
-        if n > 0 {
-            min_per_kind.insert(kind, n);
-        }
-    }
+    let names = experts_by_name(state).await?;
     let mut items = Vec::new();
     for id in ids {
         let p = pocnet_store::library::pipeline::get(pool, id).await?;
-        let mut keywords = pocnet_domain::expert::split_list(&p.title);
-        keywords.extend(pocnet_domain::expert::split_list(&p.summary).into_iter().take(20));
-        items.push(Item {
-            id: id.to_string(),
-            panel_size: input.panel_size,
-            owner_org: p.owner_org_id.to_string(),
-            host_org: None,
-            // Team members who are in the library may not screen their own result.
-            team: p.team.iter().filter_map(|m| names.get(m.trim()).cloned()).collect(),
-            fields: vec![p.field.clone()],
-            sub_fields: vec![p.sub_field.clone()].into_iter().filter(|s| !s.is_empty()).collect(),
-            keywords,
-            review_date: Some(state.today()),
-            min_per_kind: min_per_kind.clone(),
-            max_internal_share: None,
-        });
+        items.push(result_item(state, &p, input, &names));
     }
     let randomize = match input.q {
         Some(q) if q > 0.0 && q <= 1.0 => Some(Randomize { q, seed: input.seed.unwrap_or_else(rand::random) }),
@@ -329,6 +293,130 @@ pub async fn preview_screening(state: &AppState, me: &CurrentUser, center_id: i6
     };
     let inst = Instance { items, experts: library, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options { randomize, ..Options::default() } };
     solve_and_store(state, me, inst, None, Some(center_id)).await
+}
+
+/// Library experts by name (to recognise team members who are in the library).
+async fn experts_by_name(state: &AppState) -> AppResult<BTreeMap<String, String>> {
+    Ok(experts::list(state.store().pool(), &ExpertFilter::default(), Page::new(Some(1), Some(200)).all())
+        .await?
+        .items
+        .into_iter()
+        .map(|e| (e.name.trim().to_owned(), e.id.to_string()))
+        .collect())
+}
+
+/// The solver's item for a result in screening: its owner unit, its team
+/// members who are in the library, its field and words.
+fn result_item(state: &AppState, p: &pocnet_store::library::pipeline::Project, input: &RunInput, names: &BTreeMap<String, String>) -> Item {
+    let mut min_per_kind = BTreeMap::new();
+    for (kind, n) in [(ExpertKind::Industry, input.min_industry), (ExpertKind::Investment, input.min_investment), (ExpertKind::Academic, input.min_academic)] {
+        if n > 0 {
+            min_per_kind.insert(kind, n);
+        }
+    }
+    let mut keywords = pocnet_domain::expert::split_list(&p.title);
+    keywords.extend(pocnet_domain::expert::split_list(&p.summary).into_iter().take(20));
+    Item {
+        id: p.id.to_string(),
+        panel_size: input.panel_size,
+        owner_org: p.owner_org_id.to_string(),
+        host_org: None,
+        team: p.team.iter().filter_map(|m| names.get(m.trim()).cloned()).collect(),
+        fields: vec![p.field.clone()],
+        sub_fields: vec![p.sub_field.clone()].into_iter().filter(|s| !s.is_empty()).collect(),
+        keywords,
+        review_date: Some(state.today()),
+        min_per_kind,
+        max_internal_share: None,
+    }
+}
+
+/// Proposes the best replacement for an expert who recused or declined on a
+/// result's screening panel: every hard rule, the panel's composition rules
+/// (of the center's confirmed run, if it made the panel) and load limits
+/// hold, and nobody else moves (the owning center's operator).
+pub async fn screening_replacement(state: &AppState, me: &CurrentUser, result_id: i64, left: i64) -> AppResult<ReplacementView> {
+    use pocnet_store::library::{pipeline, reviews};
+    let pool = state.store().pool();
+    let p = pipeline::get(pool, result_id).await?;
+    let center_id = p.center_id.ok_or(AppError::NotFound)?;
+    require_center_of(state, me, center_id).await?;
+    if p.state != pocnet_domain::research_result::ResultState::Screening {
+        return Err(AppError::Conflict { code: "illegal_transition", message: "只有入库遴选阶段可以替换专家".into(), field: None });
+    }
+    let panel = reviews::panel(pool, result_id).await?;
+    let seat = panel.iter().find(|r| r.expert_id == left).ok_or_else(|| FieldError::new("expert", "not_on_panel", "该专家不在本专家组中"))?;
+    if !seat.vacated() {
+        return Err(FieldError::new("expert", "not_vacated", "该专家未回避或谢绝，无需替换").into());
+    }
+    if panel.iter().any(|r| r.replaces_expert_id == Some(left)) {
+        return Err(AppError::Conflict { code: "seat_filled", message: "该席位已有替补专家".into(), field: Some("expert".into()) });
+    }
+    let seats = panel.iter().filter(|r| !r.vacated()).count() as u32 + 1;
+    let mut input = RunInput { panel_size: seats, min_industry: 0, min_investment: 0, min_academic: 0, ..RunInput::default() };
+    if let Some(run) = assignments::of_center(pool, center_id).await?.into_iter().find(|r| r.status == "confirmed" && r.input_json.contains(&format!("\"id\":\"{result_id}\""))) {
+        let inst: Instance = serde_json::from_str(&run.input_json).map_err(|e| AppError::Internal(anyhow::anyhow!("stored instance: {e}")))?;
+        if let Some(item) = inst.items.iter().find(|i| i.id == result_id.to_string()) {
+            input.min_industry = item.min_of(ExpertKind::Industry);
+            input.min_investment = item.min_of(ExpertKind::Investment);
+            input.min_academic = item.min_of(ExpertKind::Academic);
+            input.max_load = inst.experts.first().map_or(input.max_load, |e| e.max_load);
+        }
+    }
+    let names = experts_by_name(state).await?;
+    let mut current = Vec::new();
+    let mut on_panels: BTreeMap<String, u32> = BTreeMap::new();
+    let mut items = Vec::new();
+    let screening: Vec<i64> = screening_ids(state, center_id).await?;
+    for id in screening {
+        let other = pipeline::get(pool, id).await?;
+        let members = reviews::panel(pool, id).await?;
+        let mut ids: Vec<String> = members.iter().filter(|r| !r.vacated()).map(|r| r.expert_id.to_string()).collect();
+        if id == result_id {
+            ids.push(left.to_string());
+        }
+        for e in &ids {
+            *on_panels.entry(e.clone()).or_default() += 1;
+        }
+        let mut item = result_item(state, &other, &input, &names);
+        item.panel_size = ids.len().max(1) as u32;
+        if id != result_id {
+            item.min_per_kind.clear();
+        }
+        items.push(item);
+        current.push(Assignment { item: id.to_string(), experts: ids });
+    }
+    let mut library = available_experts(state, input.max_load).await?;
+    for (id, load) in &on_panels {
+        if let Some(e) = library.iter_mut().find(|e| &e.id == id) {
+            e.max_load = e.max_load.max(*load);
+        } else if let Ok(eid) = id.parse::<i64>() {
+            library.push(solver_expert(experts::get(pool, eid).await?, *load));
+        }
+    }
+    let inst = Instance { items, experts: library, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options::default() };
+    let r = panel::replace(&inst, &current, &result_id.to_string(), &left.to_string()).map_err(|e| AppError::rule("solver_failed", e.to_string()))?;
+    named(state, r).await
+}
+
+/// The results a center is screening (with or without a panel).
+async fn screening_ids(state: &AppState, center_id: i64) -> AppResult<Vec<i64>> {
+    Ok(pocnet_store::library::reviews::in_screening(state.store().pool(), center_id).await?)
+}
+
+/// A replacement with the names of the experts it names.
+async fn named(state: &AppState, r: Replacement) -> AppResult<ReplacementView> {
+    let ids: Vec<i64> = std::iter::once(&r.declined)
+        .chain(r.proposed.iter().map(|c| &c.expert))
+        .chain(r.alternatives.iter().map(|c| &c.expert))
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let mut names = BTreeMap::new();
+    for id in ids {
+        let e = experts::get(state.store().pool(), id).await?;
+        names.insert(id.to_string(), format!("{}（{}）", e.name, e.org_name));
+    }
+    Ok(ReplacementView { replacement: r, names })
 }
 
 /// The caller operates the center (its unit hosts it).
@@ -419,7 +507,7 @@ async fn confirm_screening(state: &AppState, me: &CurrentUser, run_id: i64, solu
         other => other.into(),
     })?;
     for (id, expert) in &seats {
-        pocnet_store::library::reviews::assign(&mut tx, &me.actor(), state.now(), *id, *expert).await?;
+        pocnet_store::library::reviews::assign(&mut tx, &me.actor(), state.now(), *id, *expert, None).await?;
     }
     tx.commit().await?;
     Ok(seats.len())

@@ -14,6 +14,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/results/{id}", get(api_detail))
         .route("/api/v1/results/{id}/steps", post(api_step))
         .route("/api/v1/results/{id}/panel", post(api_assign))
+        .route("/api/v1/results/{id}/panel/replacement", get(api_replacement))
         .route("/api/v1/results/{id}/declaration", post(api_declare))
         .route("/api/v1/results/{id}/scores", post(api_score))
         .route("/api/v1/results/{id}/plan", axum::routing::put(api_plan))
@@ -51,13 +52,16 @@ pub async fn api_step(State(state): State<AppState>, me: CurrentUser, Path(id): 
 pub struct AssignInput {
     /// Library expert id.
     pub expert_id: i64,
+    /// The expert (recused or declined) whose seat this one takes, if any.
+    #[serde(default, deserialize_with = "crate::extract::empty_as_none")]
+    pub replaces: Option<i64>,
 }
 
 /// Invites an expert to the screening panel (owning center, during screening), after the conflict checks.
 #[utoipa::path(post, path = "/api/v1/results/{id}/panel", tag = "results", request_body = AssignInput,
     responses((status = 204), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AssignInput>) -> AppResult<StatusCode> {
-    assign_expert(&state, &me, id, input.expert_id).await?;
+    assign_expert(&state, &me, id, input.expert_id, input.replaces).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -171,4 +175,19 @@ pub async fn api_reports(State(state): State<AppState>, me: CurrentUser, QueryPa
 pub async fn api_accept(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AcceptInput>) -> AppResult<StatusCode> {
     accept_report(&state, &me, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Which expert to replace.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ReplacementQuery {
+    /// The expert who recused or declined.
+    pub expert: i64,
+}
+
+/// The best replacement for a screening expert who recused or declined, with the next best and the rules it keeps (owning center). Invite it with `POST /api/v1/results/{id}/panel` and `replaces`.
+#[utoipa::path(get, path = "/api/v1/results/{id}/panel/replacement", tag = "results", params(ReplacementQuery),
+    responses((status = 200, body = crate::routes::assignment::ReplacementView), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_replacement(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, QueryParams(q): QueryParams<ReplacementQuery>) -> AppResult<Json<crate::routes::assignment::ReplacementView>> {
+    Ok(Json(crate::routes::assignment::screening_replacement(&state, &me, id, q.expert).await?))
 }

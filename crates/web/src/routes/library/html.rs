@@ -73,6 +73,8 @@ struct ProjectPage {
     actions: Vec<(&'static str, &'static str, bool)>,
     sheets: Vec<Choice>,
     experts: Vec<Choice>,
+    /// Vacated seats with the assigner's proposals: (expert who left, name, explanation, candidates).
+    replacements: Vec<(i64, String, String, Vec<(String, String)>)>,
     my_status: String,
     dimensions: Vec<(&'static str, &'static str, u32)>,
     can_plan: bool,
@@ -109,6 +111,24 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
     } else {
         Vec::new()
     };
+    let mut replacements = Vec::new();
+    if owner && p.state == ResultState::Screening {
+        for r in d.panel.iter().filter(|r| r.vacated() && !d.panel.iter().any(|q| q.replaces_expert_id == Some(r.expert_id))) {
+            match crate::routes::assignment::screening_replacement(state, me, id, r.expert_id).await {
+                Ok(v) => {
+                    let label = |c: &pocnet_domain::panel::Candidate| {
+                        format!("{}，{}，匹配度 {:.3}", v.names.get(&c.expert).cloned().unwrap_or_else(|| c.expert.clone()), c.kind.label_zh(), c.affinity)
+                    };
+                    let candidates = v.replacement.proposed.iter().chain(v.replacement.alternatives.iter()).map(|c| (c.expert.clone(), label(c))).collect();
+                    replacements.push((r.expert_id, r.name.clone(), v.replacement.explanation.clone(), candidates));
+                }
+                Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+                    replacements.push((r.expert_id, r.name.clone(), e.body().message, Vec::new()));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
     let my_status = a.expert.and_then(|e| d.panel.iter().find(|r| r.expert_id == e)).map(|r| r.conflict_status.clone()).unwrap_or_default();
     let milestones = d
         .milestones
@@ -169,6 +189,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
         actions: d.actions.iter().map(|x| (x.as_str(), x.label_zh(), x.needs_comment())).collect(),
         sheets: [ReviewPurpose::Screening, ReviewPurpose::ThreeDimensional].iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect(),
         experts,
+        replacements,
         my_status,
         dimensions: review::sheet(purpose).dimensions.iter().map(|x| (x.code, x.label, x.weight)).collect(),
         can_plan: owner && matches!(p.state, ResultState::Admitted | ResultState::Verifying),
@@ -213,13 +234,8 @@ async fn step_form(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
     back(&state, &me, id, r).await
 }
 
-#[derive(Deserialize)]
-struct AssignForm {
-    expert_id: i64,
-}
-
-async fn assign_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<AssignForm>) -> AppResult<Response> {
-    let r = assign_expert(&state, &me, id, input.expert_id).await;
+async fn assign_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<super::api::AssignInput>) -> AppResult<Response> {
+    let r = assign_expert(&state, &me, id, input.expert_id, input.replaces).await;
     back(&state, &me, id, r).await
 }
 

@@ -357,8 +357,9 @@ pub async fn conflict_of(state: &AppState, p: &Project, expert_id: i64) -> AppRe
 }
 
 /// Invites an expert to screen a project (owning center, during screening),
-/// after the conflict checks.
-pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_id: i64) -> AppResult<()> {
+/// after the conflict checks; with `replaces`, into the seat of an expert who
+/// recused or declined (once per vacated seat).
+pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_id: i64, replaces: Option<i64>) -> AppResult<()> {
     let (p, a) = load(state, me, id).await?;
     require_center(&a)?;
     if p.state != ResultState::Screening {
@@ -367,8 +368,17 @@ pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_i
     if let Some(reason) = conflict_of(state, &p, expert_id).await? {
         return Err(AppError::rule("conflict_of_interest", format!("不能邀请：{reason}")));
     }
+    if let Some(left) = replaces {
+        let panel = reviews::panel(state.store().pool(), id).await?;
+        if !panel.iter().any(|r| r.expert_id == left && r.vacated()) {
+            return Err(FieldError::new("replaces", "not_vacated", "被替换的专家须为本组已回避或谢绝的专家").into());
+        }
+        if panel.iter().any(|r| r.replaces_expert_id == Some(left)) {
+            return Err(AppError::Conflict { code: "seat_filled", message: "该席位已有替补专家".into(), field: Some("replaces".into()) });
+        }
+    }
     let mut tx = state.store().write().await?;
-    reviews::assign(&mut tx, &me.actor(), state.now(), id, expert_id).await?;
+    reviews::assign(&mut tx, &me.actor(), state.now(), id, expert_id, replaces).await?;
     tx.commit().await?;
     Ok(())
 }
