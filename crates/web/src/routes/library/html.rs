@@ -46,6 +46,15 @@ fn label_of<'a>(all: &[(&'a str, &'a str)], code: &str) -> &'a str {
     all.iter().find(|(c, _)| *c == code).map_or("", |(_, l)| l)
 }
 
+/// A seat an expert left, with the assigner's proposals for it.
+struct VacantSeat {
+    left: i64,
+    name: String,
+    explanation: String,
+    /// (expert id, label).
+    candidates: Vec<(String, String)>,
+}
+
 struct MilestoneRow {
     m: Milestone,
     kind: &'static str,
@@ -73,8 +82,8 @@ struct ProjectPage {
     actions: Vec<(&'static str, &'static str, bool)>,
     sheets: Vec<Choice>,
     experts: Vec<Choice>,
-    /// Vacated seats with the assigner's proposals: (expert who left, name, explanation, candidates).
-    replacements: Vec<(i64, String, String, Vec<(String, String)>)>,
+    /// Vacated seats with the assigner's proposals.
+    replacements: Vec<VacantSeat>,
     my_status: String,
     dimensions: Vec<(&'static str, &'static str, u32)>,
     can_plan: bool,
@@ -120,10 +129,10 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
                         format!("{}，{}，匹配度 {:.3}", v.names.get(&c.expert).cloned().unwrap_or_else(|| c.expert.clone()), c.kind.label_zh(), c.affinity)
                     };
                     let candidates = v.replacement.proposed.iter().chain(v.replacement.alternatives.iter()).map(|c| (c.expert.clone(), label(c))).collect();
-                    replacements.push((r.expert_id, r.name.clone(), v.replacement.explanation.clone(), candidates));
+                    replacements.push(VacantSeat { left: r.expert_id, name: r.name.clone(), explanation: v.replacement.explanation.clone(), candidates });
                 }
                 Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
-                    replacements.push((r.expert_id, r.name.clone(), e.body().message, Vec::new()));
+                    replacements.push(VacantSeat { left: r.expert_id, name: r.name.clone(), explanation: e.body().message, candidates: Vec::new() });
                 }
                 Err(e) => return Err(e),
             }
