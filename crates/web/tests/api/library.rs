@@ -303,6 +303,11 @@ async fn verification_releases_money_by_milestone_then_reports_and_hands_off() {
     // Mutual recognition: another center finds the report and accepts it once; its own center may not.
     let found = app.get_ok(&w.other_operator, "/api/v1/reports?q=微流控").await;
     assert_eq!(found.as_array().unwrap().len(), 1);
+    let doc = app.get(&w.other_operator, &format!("/results/{id}/report")).await;
+    assert_eq!(doc.status(), StatusCode::OK);
+    let doc = doc.text().await.unwrap();
+    assert!(doc.contains("概念验证报告") && doc.contains("一致率97%，达标") && doc.contains("性能验证") && !doc.contains("抗体配对"), "the report reads as a document without secrets");
+    assert_eq!(app.get(&w.investor, &format!("/results/{}/report", id + 1000)).await.status(), StatusCode::NOT_FOUND);
     expect_error(app.get(&w.researcher, "/api/v1/reports?q=").await, StatusCode::FORBIDDEN, "forbidden").await;
     let accept = json!({"center_id": w.other_center, "note": "采信该验证结论，不再重复验证"});
     app.post_expect(&w.other_operator, &format!("/api/v1/results/{id}/acceptances"), &accept, StatusCode::NO_CONTENT).await;

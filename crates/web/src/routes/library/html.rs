@@ -25,6 +25,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(super::import::router())
         .route("/results/{id}", get(page))
         .route("/results/{id}/steps", post(step_form))
+        .route("/results/{id}/report", get(report_page).post(report_form))
         .route("/results/{id}/panel", post(assign_form))
         .route("/results/{id}/declaration", post(declaration_form))
         .route("/results/{id}/scores", post(score_form))
@@ -33,7 +34,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/milestones/{id}/steps", post(milestone_step_form))
         .route("/milestones/{id}/releases", post(release_form))
         .route("/results/{id}/outcomes", post(outcome_form))
-        .route("/results/{id}/report", post(report_form))
         .route("/results/{id}/handoffs", post(handoff_form))
         .route("/handoffs", get(handoffs_page))
         .route("/handoffs/{id}/response", post(respond_form))
@@ -409,4 +409,46 @@ async fn reports_page(State(state): State<AppState>, me: CurrentUser, QueryParam
         (r, l)
     });
     Ok(render(&ReportsPage { chrome: Chrome::signed_in(&me, "验证报告与结果互认", "reports"), q: s.q, rows: rows.collect() }))
+}
+
+#[derive(Template)]
+#[template(path = "verification_report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    r: ReportRecord,
+    owner: String,
+    field: String,
+    trl_before: i64,
+    recommendation: &'static str,
+    /// (milestone kind, title, finding).
+    findings: Vec<(&'static str, String, String)>,
+    acceptances: Vec<pocnet_store::library::reports::Acceptance>,
+}
+
+/// The verification report as a document (验证报告): anyone who may see the
+/// project may read it — other centers rely on it for mutual recognition.
+async fn report_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    let (p, _) = load(&state, &me, id).await?;
+    let pool = state.store().pool();
+    let r = pocnet_store::library::reports::report(pool, id).await?.ok_or(AppError::NotFound)?;
+    let milestones = store_v::milestones(pool, id).await?;
+    let findings: Vec<Finding> = serde_json::from_str(&r.findings_json).unwrap_or_default();
+    let findings = findings
+        .into_iter()
+        .map(|f| match milestones.iter().find(|m| m.id == f.milestone_id) {
+            Some(m) => (m.kind.label_zh(), m.title.clone(), f.finding),
+            None => ("", format!("里程碑#{}", f.milestone_id), f.finding),
+        })
+        .collect();
+    let page = ReportPage {
+        chrome: Chrome::signed_in(&me, format!("验证报告 {}", r.report_no), "results"),
+        owner: p.owner_org_name.clone(),
+        field: format!("{} / {}", industry::label(&p.field), industry::label(&p.sub_field)),
+        trl_before: p.trl,
+        recommendation: Recommendation::parse(&r.recommendation).map_or("", |x| x.label_zh()),
+        findings,
+        acceptances: pocnet_store::library::reports::acceptances(pool, id).await?,
+        r,
+    };
+    Ok(render(&page))
 }
