@@ -24,3 +24,7 @@ DROP TABLE assignment_runs;
 ALTER TABLE assignment_runs_new RENAME TO assignment_runs;
 CREATE INDEX assignment_runs_call ON assignment_runs (call_id, id);
 CREATE INDEX assignment_runs_center ON assignment_runs (center_id, id);
+
+-- At most one hand-off of a project waits for an answer or stands accepted
+-- (the check in the store, made safe against two senders at once).
+CREATE UNIQUE INDEX handoffs_one_open ON handoffs (result_id) WHERE state IN ('sent', 'accepted');

@@ -89,7 +89,11 @@ pub async fn send(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, i
         .bind(note)
         .bind(today.to_string())
         .fetch_one(&mut *conn)
-        .await?;
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { field: "platform_center_id" },
+            _ => StoreError::Db(e),
+        })?;
     audit::record(&mut *conn, actor, now, change("result.handoff.send", id, serde_json::json!({"handoff_id": hid, "platform_center_id": platform}), None)).await?;
     get(&mut *conn, hid).await
 }
