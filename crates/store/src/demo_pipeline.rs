@@ -230,6 +230,8 @@ pub(crate) async fn fill(conn: &mut AnyConnection, ts: &str) -> StoreResult<()> 
         .execute(&mut *conn)
         .await?;
         sqlx::query("UPDATE research_results SET trl_after = $1 WHERE id = $2").bind(trl_after).bind(r.id).execute(&mut *conn).await?;
+        // Outcomes come out of the verification: dated between its start and the report.
+        sqlx::query("UPDATE result_outcomes SET achieved_on = $1 WHERE result_id = $2").bind(c.after(starts, 300).to_string()).bind(r.id).execute(&mut *conn).await?;
         step(conn, r.id, "issue_report", "verifying", "verified", issued, &report_no).await?;
         // Mutual recognition by another PoC center now and then.
         if i % 4 == 1 {
@@ -265,6 +267,10 @@ pub(crate) async fn fill(conn: &mut AnyConnection, ts: &str) -> StoreResult<()> 
         .await?;
         step(conn, r.id, "hand_off", "verified", "handed_off", c.after(sent, 7), "中试平台已接收").await?;
     }
+    // The stage follows the readiness level (a sample from level 4, pilot scale from 7).
+    sqlx::query("UPDATE research_results SET stage = CASE WHEN trl >= 7 THEN 'pilot' WHEN trl >= 4 THEN 'prototype' ELSE 'lab' END")
+        .execute(&mut *conn)
+        .await?;
     // Every third result keeps its team confidential (商业秘密).
     sqlx::query("UPDATE research_results SET secret_parts = '[\"team\"]' WHERE id % 3 = 0").execute(&mut *conn).await?;
     for ((center, year), n) in report_seq {
