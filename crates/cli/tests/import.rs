@@ -273,6 +273,15 @@ fn only_an_existing_proof_of_concept_center_takes_results() {
     let out = env.import(&env.write("list.txt", "x"), &[]);
     assert!(!out.status.success());
     assert!(text(&out).contains(".xlsx or a .csv"), "{}", text(&out));
+    // A revoked center takes nothing.
+    runtime().block_on(async {
+        let store = Store::connect(&env.url, 1).await.unwrap();
+        sqlx::query("UPDATE centers SET status = 'revoked' WHERE id = $1").bind(env.center).execute(store.pool()).await.unwrap();
+        store.close().await;
+    });
+    let out = env.import(&file, &[]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no longer in the register"), "{}", text(&out));
     assert_eq!(env.count("SELECT COUNT(*) FROM research_results"), 0);
 }
 

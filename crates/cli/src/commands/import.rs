@@ -146,6 +146,9 @@ pub async fn import_results(store: &Store, o: &Options<'_>) -> anyhow::Result<Ti
         Err(StoreError::NotFound) => bail!("center {} does not exist", o.center_id),
         Err(e) => return Err(e.into()),
     };
+    if center.status != pocnet_domain::supervision::CenterStatus::Active {
+        bail!("center {} ({}) is {}: a center no longer in the register takes no results", center.id, center.name, center.status.label_zh());
+    }
     if center.kind != CenterKind::PocCenter {
         bail!(
             "center {} ({}) is a {}, not a proof-of-concept center: results enter a PoC center's intake",
