@@ -76,15 +76,27 @@ async fn in_review(state: &AppState, call_id: i64) -> AppResult<Vec<Application>
     Ok(applications::list(state.store().pool(), ApplicationScope::All, &filter, Page::new(Some(1), Some(200)).all()).await?.items)
 }
 
+/// The item rule "at least n of each kind" of the settings.
+fn kind_minimums(input: &RunInput) -> BTreeMap<ExpertKind, u32> {
+    [(ExpertKind::Industry, input.min_industry), (ExpertKind::Investment, input.min_investment), (ExpertKind::Academic, input.min_academic)]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+/// The random draw the settings ask for, with its seed (drawn when not given).
+fn randomize_of(input: &RunInput) -> AppResult<Option<Randomize>> {
+    match input.q {
+        Some(q) if q > 0.0 && q <= 1.0 => Ok(Some(Randomize { q, seed: input.seed.unwrap_or_else(rand::random) })),
+        Some(_) => Err(FieldError::new("q", "out_of_range", "随机抽取的概率上限须在0到1之间").into()),
+        None => Ok(None),
+    }
+}
+
 /// The solver's item for an application.
 async fn item_of(state: &AppState, a: &Application, input: &RunInput) -> AppResult<Item> {
     let pool = state.store().pool();
-    let mut min_per_kind = BTreeMap::new();
-    for (kind, n) in [(ExpertKind::Industry, input.min_industry), (ExpertKind::Investment, input.min_investment), (ExpertKind::Academic, input.min_academic)] {
-        if n > 0 {
-            min_per_kind.insert(kind, n);
-        }
-    }
+    let min_per_kind = kind_minimums(input);
     let center = pocnet_store::centers::get(pool, a.center_id).await?;
     let file = registry::file(pool, a.center_id).await?;
     Ok(Item {
@@ -142,25 +154,23 @@ pub async fn instance(state: &AppState, call_id: i64, input: &RunInput) -> AppRe
         return Err(AppError::rule("nothing_to_assign", "本通知没有处于市级评审阶段且尚未组建专家组的申报"));
     }
     let experts = available_experts(state, input.max_load).await?;
-    let randomize = match input.q {
-        Some(q) if q > 0.0 && q <= 1.0 => Some(Randomize { q, seed: input.seed.unwrap_or_else(rand::random) }),
-        Some(_) => return Err(FieldError::new("q", "out_of_range", "随机抽取的概率上限须在0到1之间").into()),
-        None => None,
-    };
+    let randomize = randomize_of(input)?;
     Ok(Instance { items, experts, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options { randomize, ..Options::default() } })
 }
 
-/// The settings a call's panels were built with: those of its latest
-/// confirmed run, or (for panels chosen by hand) the size of the panel and
-/// no composition rule.
-async fn settings_of(state: &AppState, call_id: i64, app_id: i64, seats: u32) -> AppResult<RunInput> {
-    let runs = assignments::of_call(state.store().pool(), call_id).await?;
-    let confirmed = runs.iter().filter(|r| r.status == "confirmed").max_by_key(|r| r.id);
-    if let Some(run) = confirmed {
+/// The settings an item's panel was built with: those of the newest
+/// confirmed run that staffed it, or (for a panel chosen by hand) no
+/// composition rule and the default load limit. The panel size is the seats
+/// it has.
+fn settings_of(runs: &[Run], item_id: i64, seats: u32) -> AppResult<RunInput> {
+    let item_id = item_id.to_string();
+    let mut confirmed: Vec<&Run> = runs.iter().filter(|r| r.status == "confirmed").collect();
+    confirmed.sort_by_key(|r| std::cmp::Reverse(r.id));
+    for run in confirmed {
         let inst: Instance = serde_json::from_str(&run.input_json).map_err(|e| AppError::Internal(anyhow::anyhow!("stored instance: {e}")))?;
-        if let Some(item) = inst.items.iter().find(|i| i.id == app_id.to_string()) {
+        if let Some(item) = inst.items.iter().find(|i| i.id == item_id) {
             return Ok(RunInput {
-                panel_size: item.panel_size,
+                panel_size: seats.max(1),
                 min_industry: item.min_of(ExpertKind::Industry),
                 min_investment: item.min_of(ExpertKind::Investment),
                 min_academic: item.min_of(ExpertKind::Academic),
@@ -171,6 +181,65 @@ async fn settings_of(state: &AppState, call_id: i64, app_id: i64, seats: u32) ->
         }
     }
     Ok(RunInput { panel_size: seats.max(1), min_industry: 0, min_investment: 0, min_academic: 0, ..RunInput::default() })
+}
+
+/// A panel seat as the replacement rules see it.
+pub struct SeatState {
+    /// The expert.
+    pub expert_id: i64,
+    /// Recused or declined.
+    pub vacated: bool,
+    /// The vacated seat this expert fills.
+    pub replaces: Option<i64>,
+}
+
+/// Checks that `left` vacated a seat of `panel` that nobody fills yet, for
+/// `field`; returns the seats the panel will have once it is filled.
+pub fn open_seat(panel: &[SeatState], left: i64, field: &str) -> AppResult<u32> {
+    let seat = panel.iter().find(|s| s.expert_id == left).ok_or_else(|| FieldError::new(field, "not_on_panel", "该专家不在本专家组中"))?;
+    if !seat.vacated {
+        return Err(FieldError::new(field, "not_vacated", "被替换的专家须为本组已回避或谢绝的专家").into());
+    }
+    if panel.iter().any(|s| s.replaces == Some(left)) {
+        return Err(AppError::Conflict { code: "seat_filled", message: "该席位已有替补专家".into(), field: Some(field.to_owned()) });
+    }
+    Ok(panel.iter().filter(|s| !s.vacated).count() as u32 + 1)
+}
+
+/// Proposes the best replacement for `left` on `target` among `panels` (each
+/// item with its active members; the one who left is counted on the target):
+/// the other panels count for loads only, experts already seated stay in the
+/// instance even if no longer available, and nobody else moves.
+async fn propose(state: &AppState, panels: Vec<(Item, Vec<String>)>, target: i64, left: i64, max_load: u32) -> AppResult<ReplacementView> {
+    let target = target.to_string();
+    let mut current = Vec::new();
+    let mut on_panels: BTreeMap<String, u32> = BTreeMap::new();
+    let mut items = Vec::new();
+    for (mut item, mut ids) in panels {
+        if item.id == target {
+            ids.push(left.to_string());
+        } else {
+            // Rules of other panels do not bind this replacement.
+            item.min_per_kind.clear();
+        }
+        for id in &ids {
+            *on_panels.entry(id.clone()).or_default() += 1;
+        }
+        item.panel_size = ids.len().max(1) as u32;
+        current.push(Assignment { item: item.id.clone(), experts: ids });
+        items.push(item);
+    }
+    let mut experts = available_experts(state, max_load).await?;
+    for (id, load) in &on_panels {
+        if let Some(e) = experts.iter_mut().find(|e| &e.id == id) {
+            e.max_load = e.max_load.max(*load);
+        } else if let Ok(eid) = id.parse::<i64>() {
+            experts.push(solver_expert(experts::get(state.store().pool(), eid).await?, *load));
+        }
+    }
+    let inst = Instance { items, experts, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options::default() };
+    let r = panel::replace(&inst, &current, &target, &left.to_string()).map_err(|e| AppError::rule("solver_failed", e.to_string()))?;
+    named(state, r).await
 }
 
 /// A proposed replacement with the names a clerk reads.
@@ -193,51 +262,17 @@ pub async fn replacement(state: &AppState, me: &CurrentUser, app_id: i64, left: 
         return Err(AppError::Conflict { code: "illegal_transition", message: "只有市级评审阶段可以替换专家".into(), field: None });
     }
     let panel = applications::panel(pool, app_id).await?;
-    let seat = panel.iter().find(|p| p.expert_id == left).ok_or_else(|| FieldError::new("expert", "not_on_panel", "该专家不在本专家组中"))?;
-    if !seat.vacated() {
-        return Err(FieldError::new("expert", "not_vacated", "该专家未回避或谢绝，无需替换").into());
-    }
-    if panel.iter().any(|p| p.replaces_expert_id == Some(left)) {
-        return Err(AppError::Conflict { code: "seat_filled", message: "该席位已有替补专家".into(), field: Some("expert".into()) });
-    }
-    let seats = panel.iter().filter(|p| !p.vacated()).count() as u32 + 1;
-    let input = settings_of(state, a.call_id, app_id, seats).await?;
+    let seats: Vec<SeatState> = panel.iter().map(|p| SeatState { expert_id: p.expert_id, vacated: p.vacated(), replaces: p.replaces_expert_id }).collect();
+    let seats = open_seat(&seats, left, "expert")?;
+    let input = settings_of(&assignments::of_call(pool, a.call_id).await?, app_id, seats)?;
     // Loads count every active seat on the call's panels; the vacated seat is
     // the one to fill.
-    let mut current = Vec::new();
-    let mut on_panels: BTreeMap<String, u32> = BTreeMap::new();
-    let mut items = Vec::new();
+    let mut panels = Vec::new();
     for other in in_review(state, a.call_id).await? {
-        let members = applications::panel(pool, other.id).await?;
-        let mut ids: Vec<String> = members.iter().filter(|p| !p.vacated()).map(|p| p.expert_id.to_string()).collect();
-        if other.id == app_id {
-            ids.push(left.to_string());
-        }
-        for id in &ids {
-            *on_panels.entry(id.clone()).or_default() += 1;
-        }
-        let mut item = item_of(state, &other, &input).await?;
-        item.panel_size = ids.len().max(1) as u32;
-        // Rules of other panels do not bind this replacement.
-        if other.id != app_id {
-            item.min_per_kind.clear();
-        }
-        items.push(item);
-        current.push(Assignment { item: other.id.to_string(), experts: ids });
+        let members = applications::panel(pool, other.id).await?.iter().filter(|p| !p.vacated()).map(|p| p.expert_id.to_string()).collect();
+        panels.push((item_of(state, &other, &input).await?, members));
     }
-    let mut experts = available_experts(state, input.max_load).await?;
-    // Experts already seated (and the one who left) stay in the instance even
-    // if no longer available, with room for the seats they hold.
-    for (id, load) in &on_panels {
-        if let Some(e) = experts.iter_mut().find(|e| &e.id == id) {
-            e.max_load = e.max_load.max(*load);
-        } else if let Ok(eid) = id.parse::<i64>() {
-            experts.push(solver_expert(experts::get(pool, eid).await?, *load));
-        }
-    }
-    let inst = Instance { items, experts, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options::default() };
-    let r = panel::replace(&inst, &current, &app_id.to_string(), &left.to_string()).map_err(|e| AppError::rule("solver_failed", e.to_string()))?;
-    named(state, r).await
+    propose(state, panels, app_id, left, input.max_load).await
 }
 
 /// Solves an instance off the async runtime and stores the preview.
@@ -286,11 +321,7 @@ pub async fn preview_screening(state: &AppState, me: &CurrentUser, center_id: i6
         let p = pocnet_store::library::pipeline::get(pool, id).await?;
         items.push(result_item(state, &p, input, &names));
     }
-    let randomize = match input.q {
-        Some(q) if q > 0.0 && q <= 1.0 => Some(Randomize { q, seed: input.seed.unwrap_or_else(rand::random) }),
-        Some(_) => return Err(FieldError::new("q", "out_of_range", "随机抽取的概率上限须在0到1之间").into()),
-        None => None,
-    };
+    let randomize = randomize_of(input)?;
     let inst = Instance { items, experts: library, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options { randomize, ..Options::default() } };
     solve_and_store(state, me, inst, None, Some(center_id)).await
 }
@@ -308,12 +339,7 @@ async fn experts_by_name(state: &AppState) -> AppResult<BTreeMap<String, String>
 /// The solver's item for a result in screening: its owner unit, its team
 /// members who are in the library, its field and words.
 fn result_item(state: &AppState, p: &pocnet_store::library::pipeline::Project, input: &RunInput, names: &BTreeMap<String, String>) -> Item {
-    let mut min_per_kind = BTreeMap::new();
-    for (kind, n) in [(ExpertKind::Industry, input.min_industry), (ExpertKind::Investment, input.min_investment), (ExpertKind::Academic, input.min_academic)] {
-        if n > 0 {
-            min_per_kind.insert(kind, n);
-        }
-    }
+    let min_per_kind = kind_minimums(input);
     let mut keywords = pocnet_domain::expert::split_list(&p.title);
     keywords.extend(pocnet_domain::expert::split_list(&p.summary).into_iter().take(20));
     Item {
@@ -345,63 +371,17 @@ pub async fn screening_replacement(state: &AppState, me: &CurrentUser, result_id
         return Err(AppError::Conflict { code: "illegal_transition", message: "只有入库遴选阶段可以替换专家".into(), field: None });
     }
     let panel = reviews::panel(pool, result_id).await?;
-    let seat = panel.iter().find(|r| r.expert_id == left).ok_or_else(|| FieldError::new("expert", "not_on_panel", "该专家不在本专家组中"))?;
-    if !seat.vacated() {
-        return Err(FieldError::new("expert", "not_vacated", "该专家未回避或谢绝，无需替换").into());
-    }
-    if panel.iter().any(|r| r.replaces_expert_id == Some(left)) {
-        return Err(AppError::Conflict { code: "seat_filled", message: "该席位已有替补专家".into(), field: Some("expert".into()) });
-    }
-    let seats = panel.iter().filter(|r| !r.vacated()).count() as u32 + 1;
-    let mut input = RunInput { panel_size: seats, min_industry: 0, min_investment: 0, min_academic: 0, ..RunInput::default() };
-    if let Some(run) = assignments::of_center(pool, center_id).await?.into_iter().find(|r| r.status == "confirmed" && r.input_json.contains(&format!("\"id\":\"{result_id}\""))) {
-        let inst: Instance = serde_json::from_str(&run.input_json).map_err(|e| AppError::Internal(anyhow::anyhow!("stored instance: {e}")))?;
-        if let Some(item) = inst.items.iter().find(|i| i.id == result_id.to_string()) {
-            input.min_industry = item.min_of(ExpertKind::Industry);
-            input.min_investment = item.min_of(ExpertKind::Investment);
-            input.min_academic = item.min_of(ExpertKind::Academic);
-            input.max_load = inst.experts.first().map_or(input.max_load, |e| e.max_load);
-        }
-    }
+    let seats: Vec<SeatState> = panel.iter().map(|r| SeatState { expert_id: r.expert_id, vacated: r.vacated(), replaces: r.replaces_expert_id }).collect();
+    let seats = open_seat(&seats, left, "expert")?;
+    let input = settings_of(&assignments::of_center(pool, center_id).await?, result_id, seats)?;
     let names = experts_by_name(state).await?;
-    let mut current = Vec::new();
-    let mut on_panels: BTreeMap<String, u32> = BTreeMap::new();
-    let mut items = Vec::new();
-    let screening: Vec<i64> = screening_ids(state, center_id).await?;
-    for id in screening {
+    let mut panels = Vec::new();
+    for id in reviews::in_screening(pool, center_id).await? {
         let other = pipeline::get(pool, id).await?;
-        let members = reviews::panel(pool, id).await?;
-        let mut ids: Vec<String> = members.iter().filter(|r| !r.vacated()).map(|r| r.expert_id.to_string()).collect();
-        if id == result_id {
-            ids.push(left.to_string());
-        }
-        for e in &ids {
-            *on_panels.entry(e.clone()).or_default() += 1;
-        }
-        let mut item = result_item(state, &other, &input, &names);
-        item.panel_size = ids.len().max(1) as u32;
-        if id != result_id {
-            item.min_per_kind.clear();
-        }
-        items.push(item);
-        current.push(Assignment { item: id.to_string(), experts: ids });
+        let members = reviews::panel(pool, id).await?.iter().filter(|r| !r.vacated()).map(|r| r.expert_id.to_string()).collect();
+        panels.push((result_item(state, &other, &input, &names), members));
     }
-    let mut library = available_experts(state, input.max_load).await?;
-    for (id, load) in &on_panels {
-        if let Some(e) = library.iter_mut().find(|e| &e.id == id) {
-            e.max_load = e.max_load.max(*load);
-        } else if let Ok(eid) = id.parse::<i64>() {
-            library.push(solver_expert(experts::get(pool, eid).await?, *load));
-        }
-    }
-    let inst = Instance { items, experts: library, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options::default() };
-    let r = panel::replace(&inst, &current, &result_id.to_string(), &left.to_string()).map_err(|e| AppError::rule("solver_failed", e.to_string()))?;
-    named(state, r).await
-}
-
-/// The results a center is screening (with or without a panel).
-async fn screening_ids(state: &AppState, center_id: i64) -> AppResult<Vec<i64>> {
-    Ok(pocnet_store::library::reviews::in_screening(state.store().pool(), center_id).await?)
+    propose(state, panels, result_id, left, input.max_load).await
 }
 
 /// A replacement with the names of the experts it names.
