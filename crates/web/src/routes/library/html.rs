@@ -103,8 +103,7 @@ struct ProjectPage {
 }
 
 async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>) -> AppResult<Response> {
-    let d = detail(state, me, id).await?;
-    let (p, a) = load(state, me, id).await?;
+    let Loaded { detail: d, project: p, access: a, guards: g } = load_detail(state, me, id).await?;
     let pool = state.store().pool();
     let owner = a.standing == Standing::OwningCenter;
     let researcher = a.standing == Standing::Researcher;
@@ -153,7 +152,6 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
             m: m.clone(),
         })
         .collect();
-    let g = guards(state, &p).await?;
     let platforms = if owner && p.state == ResultState::Verified && g.recommends_pilot {
         centers::all(pool)
             .await?

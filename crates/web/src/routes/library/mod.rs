@@ -34,7 +34,6 @@ use pocnet_store::library::pipeline::{self, Project, Step, StepEffects, StepReco
 use pocnet_store::library::reports::{self, Acceptance, ReportRecord};
 use pocnet_store::library::reviews::{self, Review};
 use pocnet_store::library::verification::{self as store_v, Milestone, OutcomeRecord, PlanRecord};
-use pocnet_store::experts;
 use serde::{Deserialize, Serialize};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -206,24 +205,47 @@ pub struct ProjectDetail {
     pub actions: Vec<ResultAction>,
 }
 
+/// The facts the pipeline's guards read, from what is stored of the project.
+fn guards_of(panel: &[Review], has_plan: bool, milestones: &[Milestone], report: Option<&ReportRecord>) -> PipelineGuards {
+    PipelineGuards {
+        panel_scores: panel.iter().filter(|r| r.total_hundredths.is_some()).count(),
+        has_plan,
+        milestones: milestones.iter().filter(|m| m.status != MilestoneStatus::Cancelled).count(),
+        open_milestones: milestones.iter().filter(|m| m.status.is_open()).count(),
+        has_report: report.is_some(),
+        recommends_pilot: report.is_some_and(|r| r.recommendation == Recommendation::GoPilot.as_str()),
+    }
+}
+
 /// The facts the pipeline's guards read.
 pub async fn guards(state: &AppState, p: &Project) -> AppResult<PipelineGuards> {
     let pool = state.store().pool();
     let panel = reviews::panel(pool, p.id).await?;
     let milestones = store_v::milestones(pool, p.id).await?;
     let report = reports::report(pool, p.id).await?;
-    Ok(PipelineGuards {
-        panel_scores: panel.iter().filter(|r| r.total_hundredths.is_some()).count(),
-        has_plan: store_v::plan(pool, p.id).await?.is_some(),
-        milestones: milestones.iter().filter(|m| m.status != MilestoneStatus::Cancelled).count(),
-        open_milestones: milestones.iter().filter(|m| m.status.is_open()).count(),
-        has_report: report.is_some(),
-        recommends_pilot: report.is_some_and(|r| r.recommendation == Recommendation::GoPilot.as_str()),
-    })
+    Ok(guards_of(&panel, store_v::plan(pool, p.id).await?.is_some(), &milestones, report.as_ref()))
 }
 
 /// A project with everything the caller may see; a view of trade secrets is audited.
 pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<ProjectDetail> {
+    Ok(load_detail(state, me, id).await?.detail)
+}
+
+/// A project's detail with what it was made from (the page needs both).
+pub(crate) struct Loaded {
+    /// What the caller sees.
+    pub detail: ProjectDetail,
+    /// The stored project (secrets included).
+    pub project: Project,
+    /// How the caller stands to it.
+    pub access: Access,
+    /// The facts the pipeline's guards read.
+    pub guards: PipelineGuards,
+}
+
+/// Reads a project once with its panel, plan, milestones, report and
+/// hand-offs, and keeps of them what the caller may see.
+pub(crate) async fn load_detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Loaded> {
     let (p, a) = load(state, me, id).await?;
     let pool = state.store().pool();
     if a.standing.sees_secrets() {
@@ -231,7 +253,11 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Pr
         pipeline::record_secret_view(&mut tx, &me.actor(), state.now(), id, a.standing.as_str()).await?;
         tx.commit().await?;
     }
-    let g = guards(state, &p).await?;
+    let mut panel = reviews::panel(pool, id).await?;
+    let plan = store_v::plan(pool, id).await?;
+    let milestones = store_v::milestones(pool, id).await?;
+    let report = reports::report(pool, id).await?;
+    let g = guards_of(&panel, plan.is_some(), &milestones, report.as_ref());
     let actions = match a.actor {
         Some(actor) => ResultAction::ALL
             .iter()
@@ -242,7 +268,6 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Pr
             .collect(),
         None => Vec::new(),
     };
-    let mut panel = reviews::panel(pool, id).await?;
     if !a.sees_work {
         panel.retain(|r| Some(r.expert_id) == a.expert);
     }
@@ -253,18 +278,19 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Pr
         all_handoffs.into_iter().filter(|h| h.platform_host_org_id == me.user.org_id && me.role() == Role::Center).collect()
     };
     let work = a.sees_work;
-    Ok(ProjectDetail {
+    let detail = ProjectDetail {
         project: view(&p, &a),
         steps: if work { pipeline::steps(pool, id).await? } else { Vec::new() },
         panel,
-        plan: if work { store_v::plan(pool, id).await? } else { None },
-        milestones: if work { store_v::milestones(pool, id).await? } else { Vec::new() },
+        plan: if work { plan } else { None },
+        milestones: if work { milestones } else { Vec::new() },
         outcomes: if work { store_v::outcomes(pool, id).await? } else { Vec::new() },
-        report: reports::report(pool, id).await?,
+        report,
         acceptances: reports::acceptances(pool, id).await?,
         handoffs,
         actions,
-    })
+    };
+    Ok(Loaded { detail, project: p, access: a, guards: g })
 }
 
 /// A pipeline step as sent.
@@ -337,23 +363,12 @@ pub(crate) fn require_center(a: &Access) -> AppResult<()> {
 /// Why an expert may not screen a project, if any: inactive, blacklisted,
 /// same unit as the owner, a declared conflict with it, or on its team.
 pub async fn conflict_of(state: &AppState, p: &Project, expert_id: i64) -> AppResult<Option<String>> {
-    let e = experts::get(state.store().pool(), expert_id).await.map_err(|e| match e {
-        pocnet_store::StoreError::NotFound => AppError::from(FieldError::unknown_value("expert_id", "专家")),
-        other => other.into(),
-    })?;
-    Ok(if let Some(r) = &e.blacklisted {
-        Some(format!("{}已被列入黑名单（{r}）", e.name))
-    } else if !e.active {
-        Some(format!("{}已暂停参评", e.name))
-    } else if e.org_id == p.owner_org_id {
-        Some(format!("{}与成果所属单位同属{}", e.name, e.org_name))
-    } else if e.conflict_orgs.contains(&p.owner_org_id) {
-        Some(format!("{}已申报与{}存在利益关系，须回避", e.name, p.owner_org_name))
-    } else if p.team.iter().any(|m| m.trim() == e.name.trim()) {
-        Some(format!("{}是该成果研发团队成员", e.name))
-    } else {
-        e.unavailable.iter().find(|w| w.covers(state.today())).map(|w| format!("{}在{}至{}期间不可参评（{}）", e.name, w.from, w.to, w.reason))
-    })
+    use crate::routes::recognition::{library_expert, unavailable, unfit, Owner};
+    let e = library_expert(state, expert_id).await?;
+    let owner = Owner { org_id: p.owner_org_id, org_name: &p.owner_org_name, role: "成果所属单位" };
+    Ok(unfit(&e, &owner)
+        .or_else(|| p.team.iter().any(|m| m.trim() == e.name.trim()).then(|| format!("{}是该成果研发团队成员", e.name)))
+        .or_else(|| unavailable(&e, state.today())))
 }
 
 /// Invites an expert to screen a project (owning center, during screening),

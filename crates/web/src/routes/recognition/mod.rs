@@ -445,25 +445,54 @@ pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &Step
 /// unavailable today.
 pub async fn conflict_of(state: &AppState, a: &Application, expert_id: i64) -> AppResult<Option<String>> {
     let pool = state.store().pool();
-    let e = experts::get(pool, expert_id).await.map_err(|e| match e {
+    let e = library_expert(state, expert_id).await?;
+    let owner = Owner { org_id: a.host_org_id, org_name: &a.host_org_name, role: "申报单位" };
+    if let Some(reason) = unfit(&e, &owner) {
+        return Ok(Some(reason));
+    }
+    if pocnet_store::registry::file(pool, a.center_id).await?.advisors.iter().any(|x| x.expert_id == expert_id) {
+        return Ok(Some(format!("{}是该中心顾问专家团队成员", e.name)));
+    }
+    Ok(unavailable(&e, state.today()))
+}
+
+/// A library expert to be invited (an unknown id names the field).
+pub async fn library_expert(state: &AppState, expert_id: i64) -> AppResult<experts::Expert> {
+    experts::get(state.store().pool(), expert_id).await.map_err(|e| match e {
         pocnet_store::StoreError::NotFound => AppError::from(FieldError::unknown_value("expert_id", "专家")),
         other => other.into(),
-    })?;
-    let today = state.today();
-    let reason = if let Some(r) = &e.blacklisted {
+    })
+}
+
+/// The unit whose item an expert would review.
+pub struct Owner<'a> {
+    /// Its id.
+    pub org_id: i64,
+    /// Its name.
+    pub org_name: &'a str,
+    /// What it is to the item, e.g. 申报单位, 成果所属单位.
+    pub role: &'a str,
+}
+
+/// Why an expert may not review anything of `owner`, if any: blacklisted,
+/// paused, of the same unit, or a declared conflict with it.
+pub fn unfit(e: &experts::Expert, owner: &Owner<'_>) -> Option<String> {
+    if let Some(r) = &e.blacklisted {
         Some(format!("{}已被列入黑名单（{r}）", e.name))
     } else if !e.active {
         Some(format!("{}已暂停参评", e.name))
-    } else if e.org_id == a.host_org_id {
-        Some(format!("{}与申报单位同属{}", e.name, e.org_name))
-    } else if e.conflict_orgs.contains(&a.host_org_id) {
-        Some(format!("{}已申报与{}存在利益关系，须回避", e.name, a.host_org_name))
-    } else if pocnet_store::registry::file(pool, a.center_id).await?.advisors.iter().any(|x| x.expert_id == expert_id) {
-        Some(format!("{}是该中心顾问专家团队成员", e.name))
+    } else if e.org_id == owner.org_id {
+        Some(format!("{}与{}同属{}", e.name, owner.role, e.org_name))
+    } else if e.conflict_orgs.contains(&owner.org_id) {
+        Some(format!("{}已申报与{}存在利益关系，须回避", e.name, owner.org_name))
     } else {
-        e.unavailable.iter().find(|w| w.covers(today)).map(|w| format!("{}在{}至{}期间不可参评（{}）", e.name, w.from, w.to, w.reason))
-    };
-    Ok(reason)
+        None
+    }
+}
+
+/// The expert's declared unavailability covering `today`, if any.
+pub fn unavailable(e: &experts::Expert, today: NaiveDate) -> Option<String> {
+    e.unavailable.iter().find(|w| w.covers(today)).map(|w| format!("{}在{}至{}期间不可参评（{}）", e.name, w.from, w.to, w.reason))
 }
 
 /// Puts a library expert on an application's panel (bureau, during bureau
