@@ -52,6 +52,9 @@ pub struct CenterRecords {
     pub evidence_topics: BTreeSet<String>,
     /// Yes/no answers to the declaration criteria, by criterion code.
     pub declarations: BTreeMap<String, bool>,
+    /// Whether the center is on a published creation list (创建名单): a creation
+    /// application approved, the center creating or beyond and still active.
+    pub on_creation_list: bool,
 }
 
 impl CenterRecords {
@@ -61,13 +64,23 @@ impl CenterRecords {
         (n > 0).then(|| self.special_funds_by_year.values().sum::<i64>() / n)
     }
 
+    /// Special funds in the lowest year (每年…不低于, 000 指引 二(二)): every year
+    /// from the first to the last recorded one must reach the threshold, so the
+    /// lowest of them is what is compared; a year in between without a record
+    /// counts as 0 yuan.
+    pub fn special_funds_every_year(&self) -> Option<i64> {
+        let first = *self.special_funds_by_year.keys().next()?;
+        let last = *self.special_funds_by_year.keys().next_back()?;
+        (first..=last).map(|y| self.special_funds_by_year.get(&y).copied().unwrap_or(0)).min()
+    }
+
     /// The facts, as the criteria read them. `catalogue` holds the codes of
     /// the profile's industry fields and sub-fields.
     pub fn facts(&self, catalogue: &BTreeSet<String>) -> FactSet {
         let mut f = FactSet::new();
         let mut put = |fact: Fact, value: Option<i64>| {
             if let Some(value) = value {
-                let evidenced = fact.from_records() || self.evidence_topics.contains(fact.as_str());
+                let evidenced = fact.from_records() || self.evidence_topics.contains(fact.evidence_topic());
                 f.insert(fact, Observed { value, evidenced });
             }
         };
@@ -83,6 +96,8 @@ impl CenterRecords {
         put(Fact::ServiceFields, Some(self.fields.len() as i64));
         put(Fact::ServiceFieldsOutsideCatalogue, Some(self.fields.iter().filter(|c| !catalogue.contains(*c)).count() as i64));
         put(Fact::SpecialFundsPerYearYuan, self.special_funds_per_year());
+        put(Fact::SpecialFundsEveryYearYuan, self.special_funds_every_year());
+        put(Fact::OnCreationList, Some(i64::from(self.on_creation_list)));
         put(Fact::FundSizeYuan, self.fund_size_yuan);
         put(Fact::ServiceStaff, Some(self.staff));
         put(Fact::FulltimeServiceStaff, Some(self.fulltime_staff));
@@ -252,6 +267,63 @@ mod tests {
         r.declarations.insert("compliance_three_years".into(), false);
         let e = check(&profile("wenzhou-municipal-2025"), StageKind::Recognition, &r).expect("stage");
         assert_eq!(e.unmet().map(|c| c.code.as_str()).collect::<Vec<_>>(), vec!["compliance_three_years"]);
+    }
+
+    /// 000 指引 二(二) "每年配备…不低于100万元" holds only if every year reaches it;
+    /// 003 四(二)5 "年均…不低于50万元" stays an average (issue 10).
+    #[test]
+    fn every_year_is_the_lowest_year_and_an_average_stays_an_average() {
+        let cases: &[(&[(i32, i64)], Option<i64>, Option<i64>)] = &[
+            (&[], None, None),
+            (&[(2025, 1_000_000)], Some(1_000_000), Some(1_000_000)),
+            (&[(2024, 800_000), (2025, 1_200_000)], Some(800_000), Some(1_000_000)),
+            (&[(2024, 1_000_000), (2026, 1_500_000)], Some(0), Some(1_250_000)),
+            (&[(2024, 1_000_000), (2025, 1_000_000), (2026, 1_000_001)], Some(1_000_000), Some(1_000_000)),
+        ];
+        for (years, every, average) in cases {
+            let r = CenterRecords { special_funds_by_year: years.iter().copied().collect(), ..Default::default() };
+            assert_eq!(r.special_funds_every_year(), *every, "{years:?}");
+            assert_eq!(r.special_funds_per_year(), *average, "{years:?}");
+        }
+        // 80万 + 120万: the Wenzhou criterion fails, at once (not "missing evidence").
+        let p = profile("wenzhou-municipal-2025");
+        let mut r = wenzhou_ready();
+        r.special_funds_by_year = [(2024, 800_000), (2025, 1_200_000)].into_iter().collect();
+        let e = check(&p, StageKind::Recognition, &r).expect("stage");
+        assert_eq!(e.unmet().map(|c| (c.code.as_str(), c.outcome)).collect::<Vec<_>>(), vec![("special_funds", Outcome::NotMet)]);
+        // Urumqi: 40万 + 60万 averages 50万 and passes 四(二)5.
+        let u = profile("urumqi-2026");
+        let r = CenterRecords { special_funds_by_year: [(2024, 400_000), (2025, 600_000)].into_iter().collect(), ..Default::default() };
+        let e = check(&u, StageKind::Recognition, &r).expect("stage");
+        let funds = e.criteria.iter().find(|c| c.code == "special_funds").expect("criterion");
+        assert_eq!(funds.figures[0].1, Some(500_000));
+    }
+
+    /// 003 四(二)1 "已纳入创建名单" is read from the records (the center's
+    /// stage), never declared.
+    #[test]
+    fn the_creation_list_is_read_from_the_records() {
+        for id in ["urumqi-2026"] {
+            let p = profile(id);
+            let stage = p.stage(StageKind::Recognition).expect("recognition");
+            let c = stage.criteria.iter().find(|c| c.code == "on_creation_list").expect("criterion");
+            assert!(!c.declaration, "{id}: a record, not a declaration");
+            for (on, want) in [(false, Outcome::NotMet), (true, Outcome::Met)] {
+                let r = CenterRecords { on_creation_list: on, ..Default::default() };
+                let e = check(&p, StageKind::Recognition, &r).expect("stage");
+                assert_eq!(e.criteria.iter().find(|c| c.code == "on_creation_list").map(|c| c.outcome), Some(want), "{id} {on}");
+            }
+        }
+    }
+
+    /// 000 方案 三(二) "先创建后认定": Wenzhou has a creation stage that grants 创建中.
+    #[test]
+    fn wenzhou_has_a_creation_stage() {
+        let p = profile("wenzhou-municipal-2025");
+        let s = p.stage(StageKind::Creation).expect("creation stage");
+        assert_eq!(s.grants, crate::center::CenterStage::Creating);
+        assert!(s.procedure_article.contains("三(二)"));
+        assert!(!s.criteria.is_empty());
     }
 
     #[test]

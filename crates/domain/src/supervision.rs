@@ -3,7 +3,7 @@
 //! deregistration of the host, and the two-yearly re-evaluation of pilot
 //! platforms (001 中试 五).
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 
 string_enum! {
     /// Whether a registered center still holds its title.
@@ -80,6 +80,25 @@ pub fn barred(revoked_on: NaiveDate, years: u32, today: NaiveDate) -> bool {
     years > 0 && today < may_apply_again_from(revoked_on, years)
 }
 
+/// Whether a center may be revoked: only one on a creation list or
+/// recognized (创建中、已认定、重点培育), and still active. An applicant has no
+/// title to lose (000 六, 003 六).
+pub fn revocable(stage: crate::center::CenterStage, active: bool) -> bool {
+    active && !matches!(stage, crate::center::CenterStage::Applying)
+}
+
+/// The day from which a title is taken after a major change that no longer
+/// meets the criteria: "自条件变化年度起取消其认定资格" (000 指引 五) — the
+/// first day of the year in which the change happened, not the day of the decision.
+pub fn title_ends_from_change(change_date: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(change_date.year(), 1, 1).unwrap_or(change_date)
+}
+
+/// Whether a re-evaluation due on `due` is overdue on `today` (the due day itself is not).
+pub fn reevaluation_overdue(due: NaiveDate, today: NaiveDate) -> bool {
+    today > due
+}
+
 /// When a pilot platform recognized (or last re-evaluated) on `last` is due
 /// for re-evaluation every `every_years` years (两年一复评).
 pub fn reevaluation_due(last: NaiveDate, every_years: u32) -> NaiveDate {
@@ -133,6 +152,39 @@ mod tests {
         }
         assert!(!barred(revoked, 0, d("2026-03-01")), "a revocation without a bar");
         assert_eq!(may_apply_again_from(d("2024-02-29"), 2), d("2026-02-28"));
+    }
+
+    /// 000 指引 五 "自条件变化年度起取消": from the first day of the change's year.
+    #[test]
+    fn a_title_is_taken_from_the_year_of_the_change() {
+        let cases = [("2026-03-10", "2026-01-01"), ("2025-12-31", "2025-01-01"), ("2027-01-01", "2027-01-01")];
+        for (change, from) in cases {
+            assert_eq!(title_ends_from_change(d(change)), d(from), "{change}");
+        }
+    }
+
+    /// 000 六 / 003 六: only a center in creation or recognized can be revoked.
+    #[test]
+    fn only_a_center_in_creation_or_recognized_can_be_revoked() {
+        use crate::center::CenterStage;
+        let cases = [
+            (CenterStage::Applying, true, false),
+            (CenterStage::Creating, true, true),
+            (CenterStage::Recognized, true, true),
+            (CenterStage::KeyCultivation, true, true),
+            (CenterStage::Recognized, false, false),
+        ];
+        for (stage, active, want) in cases {
+            assert_eq!(revocable(stage, active), want, "{stage:?} {active}");
+        }
+    }
+
+    /// 001 中试 五 "两年一复评": overdue the day after the due day.
+    #[test]
+    fn a_reevaluation_is_overdue_the_day_after_it_is_due() {
+        let due = d("2027-06-30");
+        assert!(!reevaluation_overdue(due, d("2027-06-30")));
+        assert!(reevaluation_overdue(due, d("2027-07-01")));
     }
 
     #[test]

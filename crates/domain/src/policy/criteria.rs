@@ -28,8 +28,12 @@ string_enum! {
         ServiceFields => ("service_fields", "服务产业领域数"),
         /// 不在产业目录内的服务领域数 (records)
         ServiceFieldsOutsideCatalogue => ("service_fields_outside_catalogue", "目录外服务领域数"),
-        /// 每年概念验证专项资金（元） (declared)
-        SpecialFundsPerYearYuan => ("special_funds_per_year_yuan", "年度专项资金（元）"),
+        /// 年均概念验证专项资金（元） (declared): the average over the recorded years ("年均…不低于")
+        SpecialFundsPerYearYuan => ("special_funds_per_year_yuan", "年均专项资金（元）"),
+        /// 每年概念验证专项资金（元） (declared): the lowest year ("每年…不低于" holds only if every year reaches it)
+        SpecialFundsEveryYearYuan => ("special_funds_every_year_yuan", "专项资金最低年度（元）"),
+        /// 已纳入创建名单（1 = 是） (records: a creation application approved, the center creating or beyond)
+        OnCreationList => ("on_creation_list", "已纳入创建名单（1为是）"),
         /// 基金规模（元） (declared)
         FundSizeYuan => ("fund_size_yuan", "基金规模（元）"),
         /// 专业化服务人员数 (declared)
@@ -61,7 +65,17 @@ impl Fact {
                 | Fact::AdvisoryExternalSharePct
                 | Fact::ServiceFields
                 | Fact::ServiceFieldsOutsideCatalogue
+                | Fact::OnCreationList
         )
+    }
+
+    /// The topic under which evidence for a declared fact is uploaded. Both
+    /// readings of the special funds rest on the same yearly fund records.
+    pub fn evidence_topic(self) -> &'static str {
+        match self {
+            Fact::SpecialFundsEveryYearYuan => Fact::SpecialFundsPerYearYuan.as_str(),
+            other => other.as_str(),
+        }
     }
 }
 
@@ -182,8 +196,10 @@ pub struct CriterionResult {
 ///
 /// A condition is *usable* when its fact is known and either computed from
 /// records or backed by evidence. The criterion is met when a usable condition
-/// holds; not met when every condition is usable and none holds; otherwise
-/// evidence is missing.
+/// holds; not met when every condition has a known figure and none holds —
+/// a figure that fails is not met at once, evidence or not, since no document
+/// can make it pass; otherwise (a figure that would pass but lacks evidence,
+/// or an unknown figure) evidence is missing.
 /// A declaration is met when declared yes with evidence, not met when declared
 /// no, and missing evidence otherwise.
 pub fn evaluate(criteria: &[Criterion], facts: &FactSet, declarations: &Declarations) -> Vec<CriterionResult> {
@@ -206,24 +222,26 @@ pub fn evaluate(criteria: &[Criterion], facts: &FactSet, declarations: &Declarat
                 };
             }
             let mut any_met = false;
-            let mut all_usable = true;
+            let mut all_fail = true;
             let figures = c
                 .any_of
                 .iter()
                 .map(|cond| {
                     let seen = facts.get(&cond.fact);
                     match seen {
-                        Some(o) if o.evidenced || cond.fact.from_records() => {
-                            any_met |= cond.op.holds(o.value, cond.threshold);
+                        Some(o) if cond.op.holds(o.value, cond.threshold) => {
+                            all_fail = false;
+                            any_met |= o.evidenced || cond.fact.from_records();
                         }
-                        _ => all_usable = false,
+                        Some(_) => {}
+                        None => all_fail = false,
                     }
                     (cond.fact, seen.map(|o| o.value), cond.op, cond.threshold)
                 })
                 .collect();
             let outcome = if any_met {
                 Outcome::Met
-            } else if all_usable {
+            } else if all_fail {
                 Outcome::NotMet
             } else {
                 Outcome::MissingEvidence
@@ -335,5 +353,33 @@ mod tests {
         // One known and failing, the other unknown: cannot say "not met".
         let f = facts(&[(Fact::QualifyingCompletedVerifications, 2, false)]);
         assert_eq!(evaluate(&c, &f, &Declarations::new())[0].outcome, Outcome::MissingEvidence);
+    }
+
+    /// Issue 10: a criterion whose figure fails is `not_met` at once, evidence
+    /// or not (no document can make 800,000 reach 1,000,000, 000 指引 二(二));
+    /// `missing_evidence` only for a figure that would pass.
+    #[test]
+    fn a_failing_figure_is_not_met_at_once_and_only_a_passing_one_waits_for_evidence() {
+        let c = [crit(vec![cond(Fact::FundSizeYuan, Comparison::AtLeast, 10_000_000)])];
+        let cases = [
+            (9_999_999, false, Outcome::NotMet),
+            (9_999_999, true, Outcome::NotMet),
+            (10_000_000, false, Outcome::MissingEvidence),
+            (10_000_000, true, Outcome::Met),
+        ];
+        for (value, evidenced, want) in cases {
+            let r = evaluate(&c, &facts(&[(Fact::FundSizeYuan, value, evidenced)]), &no_decl());
+            assert_eq!(r[0].outcome, want, "{value} evidenced={evidenced}");
+        }
+        // any_of (003 四(二)6): both figures known and failing → not met, evidence or not;
+        // one failing and one passing but unevidenced → still waiting for evidence.
+        let c = [crit(vec![
+            cond(Fact::ServiceStaff, Comparison::AtLeast, 5),
+            cond(Fact::FundSizeYuan, Comparison::AtLeast, 100),
+        ])];
+        let f = facts(&[(Fact::ServiceStaff, 4, false), (Fact::FundSizeYuan, 99, false)]);
+        assert_eq!(evaluate(&c, &f, &no_decl())[0].outcome, Outcome::NotMet);
+        let f = facts(&[(Fact::ServiceStaff, 4, false), (Fact::FundSizeYuan, 100, false)]);
+        assert_eq!(evaluate(&c, &f, &no_decl())[0].outcome, Outcome::MissingEvidence);
     }
 }

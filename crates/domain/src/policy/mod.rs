@@ -21,5 +21,6 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("urumqi-2026", include_str!("../../../../policies/urumqi-2026.toml")),
     ("zhejiang-provincial-2025", include_str!("../../../../policies/zhejiang-provincial-2025.toml")),
     ("zhejiang-pilot-platform-2025", include_str!("../../../../policies/zhejiang-pilot-platform-2025.toml")),
+    ("wenzhou-pilot-platform-2025", include_str!("../../../../policies/wenzhou-pilot-platform-2025.toml")),
     ("shanghai-platform-2025", include_str!("../../../../policies/shanghai-platform-2025.toml")),
 ];

@@ -625,11 +625,48 @@ impl Profile {
 
     /// The last day of a public notice that starts on `start`.
     pub fn notice_end(&self, start: NaiveDate, calendar: &HolidayCalendar) -> Result<NaiveDate, CalendarError> {
+        self.notice_end_for(start, self.notice.days, calendar)
+    }
+
+    /// The last day of a public notice of `days` days (as the profile counts
+    /// them) that starts on `start`.
+    pub fn notice_end_for(&self, start: NaiveDate, days: u32, calendar: &HolidayCalendar) -> Result<NaiveDate, CalendarError> {
         if self.notice.counting == "working_days" {
-            calendar.period_end(start, self.notice.days)
+            calendar.period_end(start, days)
         } else {
-            Ok(start + Days::new(u64::from(self.notice.days.saturating_sub(1))))
+            Ok(start + Days::new(u64::from(days.saturating_sub(1))))
         }
+    }
+
+    /// The length of a notice a bureau asks for: the profile's own when none is
+    /// asked; longer only where the profile says "不少于" (`at_least`), never
+    /// shorter. The error says why in Chinese.
+    pub fn notice_days(&self, asked: Option<u32>) -> Result<u32, String> {
+        let n = &self.notice;
+        let unit = if n.counting == "working_days" { "个工作日" } else { "天" };
+        match asked {
+            None => Ok(n.days),
+            Some(d) if d == n.days => Ok(d),
+            Some(d) if n.at_least && d > n.days && d <= 60 => Ok(d),
+            Some(d) if n.at_least && d > n.days => Err(format!("公示期{d}{unit}过长，最多60{unit}")),
+            Some(d) if n.at_least => Err(format!("公示期不得少于{}{unit}（{}）", n.days, n.article)),
+            Some(_) => Err(format!("公示期为{}{unit}（{}），不可更改", n.days, n.article)),
+        }
+    }
+
+    /// Checks a call's dates against the profile's validity (a call under a
+    /// profile no longer, or not yet, in force has no rules to apply): the
+    /// first day and the deadline's day must both lie within
+    /// `effective_from..=expires_on`. Returns the offending field and why.
+    pub fn check_call_dates(&self, opens_on: NaiveDate, deadline_day: NaiveDate) -> Result<(), (&'static str, String)> {
+        let window = format!("{}有效期为{}至{}", self.title, self.effective_from, self.expires_on);
+        if !self.in_force_on(opens_on) {
+            return Err(("opens_on", format!("开始日期{opens_on}不在政策有效期内：{window}")));
+        }
+        if !self.in_force_on(deadline_day) {
+            return Err(("deadline", format!("截止日期{deadline_day}不在政策有效期内：{window}")));
+        }
+        Ok(())
     }
 
     /// The grade band of a score, if the profile sets score bounds.

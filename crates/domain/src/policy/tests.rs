@@ -297,7 +297,7 @@ fn each_bad_stage_or_reevaluation_value_is_one_problem_on_its_line() {
     let cases: Vec<(&str, String, &str, &str)> = vec![
         (
             "wenzhou-municipal-2025",
-            wz.replace("site_visit = \"optional\"", "site_visit = \"sometimes\""),
+            wz.replacen("site_visit = \"optional\"", "site_visit = \"sometimes\"", 1),
             "site_visit = \"sometimes\"",
             "site_visit `sometimes`",
         ),
@@ -373,7 +373,8 @@ fn wenzhou_recognition_thresholds_as_the_guideline_words_them() {
         ("library_projects", Fact::LibraryProjects, Comparison::AtLeast, 40),
         ("prototyped_or_productized", Fact::PrototypedOrProductized, Comparison::AtLeast, 20),
         ("landed_projects", Fact::LandedProjects, Comparison::AtLeast, 10),
-        ("special_funds", Fact::SpecialFundsPerYearYuan, Comparison::AtLeast, 1_000_000),
+        // 二(二) "每年配备…不低于100万元": every year, not the average (issue 10).
+        ("special_funds", Fact::SpecialFundsEveryYearYuan, Comparison::AtLeast, 1_000_000),
         ("fund_size", Fact::FundSizeYuan, Comparison::AtLeast, 10_000_000),
         ("service_staff", Fact::ServiceStaff, Comparison::AtLeast, 10),
         ("fulltime_service_staff", Fact::FulltimeServiceStaff, Comparison::AtLeast, 5),
@@ -385,7 +386,7 @@ fn wenzhou_recognition_thresholds_as_the_guideline_words_them() {
         let Some(c) = stage.criteria.iter().find(|c| c.code == code) else { panic!("{code}") };
         assert_eq!((c.any_of[0].fact, c.any_of[0].op, c.any_of[0].threshold), (fact, op, threshold), "{code}");
     }
-    assert!(p.stage(StageKind::Creation).is_none(), "Wenzhou recognizes directly");
+    assert!(p.stage(StageKind::Creation).is_some(), "方案 三(二) 先创建后认定: Wenzhou has a creation stage");
     assert!(p.revocations.iter().all(|r| r.bar_years == 2));
     assert_eq!(p.changes.report_within_months, Some(3));
 }
@@ -466,4 +467,57 @@ fn a_broken_profile_reports_every_problem_with_its_line() {
     assert!(messages.iter().any(|m| m.contains("unknown fact `landings`")), "{messages:?}");
     let Err(p) = Profile::parse(text, Some("other-name")) else { panic!("id mismatch") };
     assert!(p[0].message.contains("differs from the file name"));
+}
+
+/// Issue 10: a bureau may set a notice longer than the minimum only where the
+/// profile says "不少于" (003 五(一)5 "公示不少于5天"); Wenzhou's "公示5个工作日"
+/// (000 指引 三(四)) is exact. Never shorter.
+#[test]
+fn a_longer_notice_only_where_the_profile_says_at_least() {
+    let urumqi = profile("urumqi-2026");
+    let wenzhou = profile("wenzhou-municipal-2025");
+    let cases: [(&Profile, Option<u32>, Result<u32, ()>); 8] = [
+        (&urumqi, None, Ok(5)),
+        (&urumqi, Some(5), Ok(5)),
+        (&urumqi, Some(10), Ok(10)),
+        (&urumqi, Some(4), Err(())),
+        (&urumqi, Some(61), Err(())),
+        (&wenzhou, None, Ok(5)),
+        (&wenzhou, Some(5), Ok(5)),
+        (&wenzhou, Some(7), Err(())),
+    ];
+    for (p, asked, want) in cases {
+        assert_eq!(p.notice_days(asked).map_err(|_| ()), want, "{} {asked:?}", p.id);
+    }
+    assert!(wenzhou.notice_days(Some(3)).is_err_and(|m| m.contains("三(四)")));
+    let cal = HolidayCalendar::state_council().unwrap_or_else(|_| HolidayCalendar::empty());
+    assert_eq!(urumqi.notice_end_for(d("2026-11-23"), 10, &cal), Ok(d("2026-12-02")));
+}
+
+/// Issue 10: a call's dates lie within its profile's validity (000 方案 四 /
+/// 指引 七: 2025-11-17 至 2027-12-31).
+#[test]
+fn a_call_lies_within_its_profiles_validity() {
+    let p = profile("wenzhou-municipal-2025");
+    let cases = [
+        ("2025-11-17", "2025-12-31", Ok(())),
+        ("2027-12-01", "2027-12-31", Ok(())),
+        ("2025-11-16", "2025-12-31", Err("opens_on")),
+        ("2027-12-01", "2028-01-01", Err("deadline")),
+    ];
+    for (opens, deadline, want) in cases {
+        assert_eq!(p.check_call_dates(d(opens), d(deadline)).map_err(|(f, _)| f), want, "{opens} – {deadline}");
+    }
+}
+
+/// 001 中试 五 "市定市级、省定省级": a municipal pilot-platform profile exists
+/// beside the provincial one, each judging its own level, both re-evaluated.
+#[test]
+fn pilot_platforms_have_a_municipal_and_a_provincial_profile() {
+    let municipal = profile("wenzhou-pilot-platform-2025");
+    let provincial = profile("zhejiang-pilot-platform-2025");
+    assert_eq!((municipal.center_kind, provincial.center_kind), (CenterKind::PilotPlatform, CenterKind::PilotPlatform));
+    assert_eq!(municipal.level, crate::center::CenterLevel::Municipal);
+    assert_eq!(provincial.level, crate::center::CenterLevel::Provincial);
+    assert!(municipal.reevaluation.as_ref().is_some_and(|r| r.every_years == 2 && r.article.contains("五")));
 }
