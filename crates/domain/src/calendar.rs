@@ -159,6 +159,19 @@ impl HolidayCalendar {
         }
     }
 
+    /// Whether the calendar covers `year`.
+    pub fn covers(&self, year: i32) -> bool {
+        self.years.contains_key(&year)
+    }
+
+    /// This calendar with `newer`'s years laid over it: a year in both takes
+    /// `newer`'s schedule (a bureau's upload corrects or adds whole years).
+    pub fn overlaid(&self, newer: &HolidayCalendar) -> HolidayCalendar {
+        let mut years = self.years.clone();
+        years.extend(newer.years.iter().map(|(y, s)| (*y, s.clone())));
+        HolidayCalendar { years }
+    }
+
     /// The years the calendar covers.
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
         self.years.keys().copied()
@@ -194,6 +207,17 @@ impl HolidayCalendar {
         let before = start.pred_opt().unwrap_or(start);
         self.add_working_days(before, n)
     }
+}
+
+/// The warning a bureau sees from November on when next year's schedule is
+/// missing: the State Council publishes it each autumn, and a notice or a
+/// deadline counted in working days into that year would otherwise fail (an
+/// uncovered year is never guessed).
+pub fn next_year_warning(calendar: &HolidayCalendar, today: NaiveDate) -> Option<String> {
+    let next = today.year() + 1;
+    (today.month() >= 11 && !calendar.covers(next)).then(|| {
+        format!("工作日历尚未包含{next}年的节假日安排：国务院办公厅通常于每年秋季公布下一年度安排，请在“工作日历”中上传{next}年数据，否则跨入{next}年的公示期和期限将无法计算")
+    })
 }
 
 #[cfg(test)]
@@ -291,5 +315,23 @@ mod tests {
         let Err(problems) = HolidayCalendar::parse("[[year]]\nyear = \"x\"\n") else { panic!("must fail") };
         assert_eq!(problems.len(), 1);
         assert!(problems[0].line.is_some());
+    }
+
+    /// Issue 10: from November the bureau is warned when next year is not in
+    /// the calendar; never a guess.
+    #[test]
+    fn next_years_schedule_is_asked_for_from_november() {
+        let c = cal();
+        let cases = [("2026-10-31", false), ("2026-11-01", true), ("2026-12-31", true), ("2025-11-01", false), ("2027-01-02", false)];
+        for (today, warn) in cases {
+            assert_eq!(next_year_warning(&c, d(today)).is_some(), warn, "{today}");
+        }
+        let y2027 = "[[year]]\nyear = 2027\nnotice = \"国务院办公厅关于2027年部分节假日安排的通知\"\nholidays = [\"2027-01-01\"]\nmakeup_working_days = []\n";
+        let Ok(upload) = HolidayCalendar::parse(y2027) else { panic!("2027 block parses") };
+        let merged = c.overlaid(&upload);
+        assert_eq!(next_year_warning(&merged, d("2026-11-01")), None);
+        assert_eq!(merged.is_working_day(d("2027-01-01")), Ok(false));
+        assert_eq!(merged.is_working_day(d("2026-10-10")), Ok(true), "the shipped years stay");
+        assert!(next_year_warning(&c, d("2026-11-01")).is_some_and(|w| w.contains("2027")));
     }
 }

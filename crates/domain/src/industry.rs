@@ -101,7 +101,10 @@ pub fn label(code: &str) -> &str {
         .iter()
         .flat_map(|f| f.sub_fields.iter())
         .find(|s| s.code == code)
-        .map_or(code, |s| s.label)
+        .map(|s| s.label)
+        // Every profile has its own catalogue (issue 10): Shanghai's 脑机接口, Urumqi's 绿色算力 …
+        .or_else(|| crate::catalogue::shipped().label(code))
+        .unwrap_or(code)
 }
 
 /// Whether `sub` is a sub-field of `field_code`.

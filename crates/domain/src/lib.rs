@@ -9,6 +9,7 @@
 mod string_enum;
 
 pub mod calendar;
+pub mod catalogue;
 pub mod center;
 pub mod credentials;
 pub mod eligibility;

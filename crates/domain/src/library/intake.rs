@@ -15,7 +15,7 @@
 //! line break — so a JSON client sends `["张伟", "李娜"]` and a spreadsheet
 //! row sends its one cell `["张伟、李娜"]`, and both mean the same.
 
-use crate::industry::{self, Field, SubField};
+use crate::catalogue::{self, Catalogue};
 use crate::research_result::{ResultSource, Trl};
 use crate::validation::{text, FieldError};
 use serde::{Deserialize, Serialize};
@@ -252,16 +252,6 @@ pub fn parse_secret_parts(cells: &[String]) -> Result<Vec<SecretPart>, FieldErro
     Ok(out)
 }
 
-/// A field of the catalogue by code or Chinese label.
-fn find_field(raw: &str) -> Option<&'static Field> {
-    industry::WENZHOU.iter().find(|f| f.code == raw || f.label == raw)
-}
-
-/// A sub-field anywhere in the catalogue by code or Chinese label.
-fn find_sub_field(raw: &str) -> Option<&'static SubField> {
-    industry::WENZHOU.iter().flat_map(|f| f.sub_fields.iter()).find(|s| s.code == raw || s.label == raw)
-}
-
 /// Parses a source from its code or Chinese label.
 pub fn parse_source(raw: &str) -> Option<ResultSource> {
     let t = raw.trim();
@@ -408,8 +398,15 @@ pub struct ResultDraft {
 }
 
 impl ResultInput {
-    /// Checks every rule; on failure returns every problem, in field order.
+    /// Checks every rule against Wenzhou's catalogue (the default where no
+    /// profile applies); on failure returns every problem, in field order.
     pub fn parse(&self) -> Result<ResultDraft, Vec<FieldError>> {
+        self.parse_in(catalogue::wenzhou())
+    }
+
+    /// Checks every rule, the field and sub-field against `catalogue` (the
+    /// receiving center's profile's own); on failure returns every problem, in field order.
+    pub fn parse_in(&self, catalogue: &Catalogue) -> Result<ResultDraft, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut keep = |r: Result<String, FieldError>| r.map_err(|e| errors.push(e)).ok();
 
@@ -424,31 +421,35 @@ impl ResultInput {
             errors.push(FieldError::required("field", "产业领域"));
             None
         } else {
-            let f = find_field(field_raw);
+            let f = catalogue.field(field_raw);
             if f.is_none() {
                 errors.push(FieldError::new("field", "unknown_value", format!("产业领域“{}”不在产业目录中", clip(field_raw))));
             }
             f
         };
         let sub_raw = self.sub_field.trim();
+        // A field without sub-fields in this catalogue (e.g. Shanghai's 脑机接口) takes none.
+        let needs_sub = field.is_none_or(|f| !f.sub_fields.is_empty());
         let sub_field = if sub_raw.is_empty() {
-            errors.push(FieldError::required("sub_field", "细分领域"));
+            if needs_sub {
+                errors.push(FieldError::required("sub_field", "细分领域"));
+            }
             None
         } else {
-            match (find_sub_field(sub_raw), field) {
+            match (catalogue.sub_field(sub_raw), field) {
                 (None, _) => {
                     errors.push(FieldError::new("sub_field", "unknown_value", format!("细分领域“{}”不在产业目录中", clip(sub_raw))));
                     None
                 }
-                (Some(s), Some(f)) if !industry::is_sub_field_of(s.code, f.code) => {
+                (Some((parent, _, label)), Some(f)) if parent.code != f.code => {
                     errors.push(FieldError::new(
                         "sub_field",
                         "not_in_field",
-                        format!("细分领域“{}”不属于产业领域“{}”", s.label, f.label),
+                        format!("细分领域“{label}”不属于产业领域“{}”", f.label),
                     ));
                     None
                 }
-                (Some(s), _) => Some(s),
+                (Some((_, code, _)), _) => Some(code.to_owned()),
             }
         };
 
@@ -530,7 +531,7 @@ impl ResultInput {
                 Some(summary),
                 Some(secret_summary),
                 Some(field),
-                Some(sub_field),
+                sub_field,
                 Some(source),
                 Some(team),
                 Some(patents),
@@ -544,7 +545,7 @@ impl ResultInput {
                 summary,
                 secret_summary,
                 field: field.code.to_owned(),
-                sub_field: sub_field.code.to_owned(),
+                sub_field: sub_field.unwrap_or_default(),
                 source,
                 team,
                 patents,
@@ -836,5 +837,24 @@ mod tests {
     fn patents_serialize_in_the_stored_format() {
         let p = vec![Patent { number: "CN202511140438.4".into(), status: PatentStatus::Filed }];
         assert_eq!(serde_json::to_string(&p).expect("json"), r#"[{"number":"CN202511140438.4","status":"filed"}]"#);
+    }
+
+    /// Issue 10: a result is checked against its center's own catalogue — a
+    /// Shanghai result in 脑机接口 (004 二(三), a field without sub-fields) is
+    /// accepted under Shanghai's catalogue and refused under Wenzhou's.
+    #[test]
+    fn a_result_is_checked_against_its_profiles_catalogue() {
+        let text = crate::policy::SHIPPED.iter().find(|(i, _)| *i == "shanghai-platform-2025").map(|(_, t)| *t).unwrap_or_default();
+        let sh = Catalogue::of(&crate::policy::Profile::parse(text, None).unwrap_or_else(|e| panic!("{e:?}")));
+        let mut i = good();
+        i.field = "脑机接口".into();
+        i.sub_field = String::new();
+        let d = i.parse_in(&sh).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((d.field.as_str(), d.sub_field.as_str()), ("brain_computer_interface", ""));
+        assert!(codes(&i).contains(&("field".into(), "unknown_value")), "{:?}", codes(&i));
+        // A Wenzhou field with sub-fields still needs one.
+        let mut i = good();
+        i.sub_field = String::new();
+        assert!(i.parse_in(catalogue::wenzhou()).is_err());
     }
 }

@@ -649,7 +649,7 @@ impl Profile {
             Some(d) if d == n.days => Ok(d),
             Some(d) if n.at_least && d > n.days && d <= 60 => Ok(d),
             Some(d) if n.at_least && d > n.days => Err(format!("公示期{d}{unit}过长，最多60{unit}")),
-            Some(d) if n.at_least => Err(format!("公示期不得少于{}{unit}（{}）", n.days, n.article)),
+            Some(_) if n.at_least => Err(format!("公示期不得少于{}{unit}（{}）", n.days, n.article)),
             Some(_) => Err(format!("公示期为{}{unit}（{}），不可更改", n.days, n.article)),
         }
     }

@@ -521,3 +521,23 @@ fn pilot_platforms_have_a_municipal_and_a_provincial_profile() {
     assert_eq!(provincial.level, crate::center::CenterLevel::Provincial);
     assert!(municipal.reevaluation.as_ref().is_some_and(|r| r.every_years == 2 && r.article.contains("五")));
 }
+
+/// 001 中试 五 "市定市级、省定省级": each level under its own level's profile.
+#[test]
+fn each_level_is_governed_by_its_own_levels_profile() {
+    use crate::center::CenterLevel;
+    let all: Vec<Profile> = SHIPPED.iter().map(|(id, _)| profile(id)).collect();
+    let id = |p: Option<&Profile>| p.map(|p| p.id.clone());
+    let pilot = CenterKind::PilotPlatform;
+    let cases = [
+        (CenterLevel::Municipal, None, Some("wenzhou-pilot-platform-2025")),
+        (CenterLevel::Provincial, None, Some("zhejiang-pilot-platform-2025")),
+        // recognized under the provincial profile but municipal now: the municipal one governs
+        (CenterLevel::Municipal, Some("zhejiang-pilot-platform-2025"), Some("wenzhou-pilot-platform-2025")),
+        (CenterLevel::Provincial, Some("zhejiang-pilot-platform-2025"), Some("zhejiang-pilot-platform-2025")),
+        (CenterLevel::National, None, None),
+    ];
+    for (level, under, want) in cases {
+        assert_eq!(id(super::governing(&all, pilot, level, under)), want.map(str::to_owned), "{level:?} {under:?}");
+    }
+}
