@@ -101,7 +101,7 @@ impl HolidayCalendar {
             let year_line = line_of(text, spanned.span().start);
             let mut entry = Year::default();
             if y.notice.trim().is_empty() {
-                problems.push(Problem { line: Some(year_line), message: format!("{}: notice (the State Council notice it follows) is empty", y.year) });
+                problems.push(Problem { line: Some(year_line), message: format!("{}年：notice（所依据的国务院办公厅通知名称）不能为空", y.year) });
             }
             for item in &y.holidays {
                 let line = Some(line_of(text, item.span().start));
@@ -111,15 +111,15 @@ impl HolidayCalendar {
                     None => (parse_date(raw), parse_date(raw)),
                 };
                 let (Some(from), Some(to)) = (from, to) else {
-                    problems.push(Problem { line, message: format!("`{raw}` is not a date (YYYY-MM-DD) or a range (YYYY-MM-DD..YYYY-MM-DD)") });
+                    problems.push(Problem { line, message: format!("“{raw}”不是日期（YYYY-MM-DD）或日期区间（YYYY-MM-DD..YYYY-MM-DD）") });
                     continue;
                 };
                 if from > to {
-                    problems.push(Problem { line, message: format!("`{raw}`: the range ends before it starts") });
+                    problems.push(Problem { line, message: format!("“{raw}”：区间的结束日期早于开始日期") });
                     continue;
                 }
                 if from.year() != y.year || to.year() != y.year {
-                    problems.push(Problem { line, message: format!("`{raw}` lies outside {}", y.year) });
+                    problems.push(Problem { line, message: format!("“{raw}”不在{}年内", y.year) });
                     continue;
                 }
                 let mut d = from;
@@ -132,25 +132,25 @@ impl HolidayCalendar {
                 let line = Some(line_of(text, item.span().start));
                 let raw = item.get_ref();
                 let Some(d) = parse_date(raw) else {
-                    problems.push(Problem { line, message: format!("`{raw}` is not a date (YYYY-MM-DD)") });
+                    problems.push(Problem { line, message: format!("“{raw}”不是日期（YYYY-MM-DD）") });
                     continue;
                 };
                 if d.year() != y.year {
-                    problems.push(Problem { line, message: format!("`{raw}` lies outside {}", y.year) });
+                    problems.push(Problem { line, message: format!("“{raw}”不在{}年内", y.year) });
                 } else if !is_weekend(d) {
-                    problems.push(Problem { line, message: format!("`{raw}` is a weekday; a make-up working day is a Saturday or Sunday") });
+                    problems.push(Problem { line, message: format!("“{raw}”是工作日（周一至周五）；调休上班日须为周六或周日") });
                 } else if entry.holidays.contains(&d) {
-                    problems.push(Problem { line, message: format!("`{raw}` is listed both as a holiday and as a make-up working day") });
+                    problems.push(Problem { line, message: format!("“{raw}”同时列为放假日和调休上班日") });
                 } else {
                     entry.makeup.insert(d);
                 }
             }
             if years.insert(y.year, entry).is_some() {
-                problems.push(Problem { line: Some(year_line), message: format!("{} is listed twice", y.year) });
+                problems.push(Problem { line: Some(year_line), message: format!("{}年重复出现", y.year) });
             }
         }
         if years.is_empty() && problems.is_empty() {
-            problems.push(Problem { line: None, message: "no [[year]] block".into() });
+            problems.push(Problem { line: None, message: "文件中没有 [[year]] 年度数据".into() });
         }
         if problems.is_empty() {
             Ok(Self { years })
@@ -311,7 +311,7 @@ mod tests {
         let Err(problems) = HolidayCalendar::parse(text) else { panic!("must fail") };
         let lines: Vec<_> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![Some(5), Some(6), Some(7), Some(9)], "{problems:?}");
-        assert!(problems[3].message.contains("weekday"));
+        assert!(problems[3].message.contains("调休上班日须为周六或周日"));
         let Err(problems) = HolidayCalendar::parse("[[year]]\nyear = \"x\"\n") else { panic!("must fail") };
         assert_eq!(problems.len(), 1);
         assert!(problems[0].line.is_some());

@@ -77,6 +77,16 @@ impl Catalogue {
     }
 }
 
+/// The catalogue a center's results and fields are checked against: the
+/// catalogue of the profile it is on a list under (创建名单 or 认定), else —
+/// a center not yet under any profile — the union of the loaded profiles of its kind.
+pub fn for_center(profiles: &[Profile], kind: crate::center::CenterKind, profile_id: Option<&str>) -> Catalogue {
+    match profile_id.and_then(|id| profiles.iter().find(|p| p.id == id)) {
+        Some(p) => Catalogue::of(p),
+        None => Catalogue::union(profiles.iter().filter(|p| p.center_kind == kind)),
+    }
+}
+
 /// The union of the shipped profiles' catalogues (labels for any code the platform knows).
 pub fn shipped() -> &'static Catalogue {
     static SHIPPED_UNION: OnceLock<Catalogue> = OnceLock::new();
@@ -170,6 +180,11 @@ mod tests {
         assert_eq!(wz.sub_field("眼脑健康").map(|(f, c, _)| (f.code.as_str(), c)), Some(("life_health", "eye_brain_health")));
         assert_eq!(shipped().label("brain_computer_interface"), Some("脑机接口"));
         assert!(shipped().contains("eye_brain_health"));
+        let all: Vec<Profile> = SHIPPED.iter().map(|(id, _)| profile(id)).collect();
+        let poc = crate::center::CenterKind::PocCenter;
+        assert!(for_center(&all, poc, Some("shanghai-platform-2025")).field("脑机接口").is_some());
+        assert!(for_center(&all, poc, Some("wenzhou-municipal-2025")).field("脑机接口").is_none());
+        assert!(for_center(&all, poc, None).field("脑机接口").is_some(), "a center under no profile yet: any PoC catalogue");
         let u = Catalogue::union([&profile("wenzhou-municipal-2025"), &profile("urumqi-2026")]);
         assert!(u.field("new_energy").is_some_and(|f| f.sub_fields.iter().any(|(c, _)| c == "hydrogen")));
         assert!(u.field("ai_plus").is_some());

@@ -47,6 +47,13 @@ string_enum! {
 }
 
 impl ResultState {
+    /// Whether the result ever entered the project library (累计入库, 000 指引 二(二)
+    /// "累计入库项目数量"): in it now, or stopped after admission (a project is
+    /// stopped only once admitted). Every count of library projects uses this.
+    pub fn ever_in_library(self) -> bool {
+        self.in_library() || self == ResultState::Stopped
+    }
+
     /// Whether the result is in the center's project library (入库) in any later stage.
     pub fn in_library(self) -> bool {
         matches!(
@@ -91,5 +98,8 @@ mod tests {
         let in_lib: Vec<_> = ResultState::ALL.iter().filter(|s| s.in_library()).collect();
         assert_eq!(in_lib.len(), 4);
         assert!(!ResultState::Rejected.in_library());
+        // 累计入库 (000 指引 二(二)) counts a stopped project; the dashboard and the criteria agree.
+        let ever: Vec<_> = ResultState::ALL.iter().filter(|s| s.ever_in_library()).map(|s| s.as_str()).collect();
+        assert_eq!(ever, ["admitted", "verifying", "verified", "handed_off", "stopped"]);
     }
 }

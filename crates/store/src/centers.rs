@@ -51,14 +51,29 @@ pub struct Center {
     pub certificate_no: Option<String>,
     /// Pilot platforms: when the next re-evaluation is due.
     pub reevaluation_due: Option<String>,
+    /// The day from which its status holds (e.g. a revocation after a major
+    /// change: the first day of the change's year, 000 指引 五).
+    pub status_from: Option<String>,
     /// Optimistic-lock version.
     pub version: i64,
 }
 
 impl Center {
-    /// Whether the public sees it: recognized (or key cultivation) and active.
+    /// Whether the public sees it: on the published creation list or
+    /// recognized (003 五(一)5 发布创建名单), and active.
     pub fn is_public(&self) -> bool {
         self.stage.is_public() && self.status == CenterStatus::Active
+    }
+
+    /// Whether it counts as recognized in every figure (home page, dashboard,
+    /// center page): see [`pocnet_domain::center::counts_as_recognized`].
+    pub fn counts_as_recognized(&self) -> bool {
+        pocnet_domain::center::counts_as_recognized(self.stage, self.recognized_on.as_deref(), self.status == CenterStatus::Active)
+    }
+
+    /// Whether its re-evaluation (复评) is overdue on `today` (YYYY-MM-DD), an active center only.
+    pub fn reevaluation_overdue(&self, today: &str) -> bool {
+        self.status == CenterStatus::Active && self.reevaluation_due.as_deref().is_some_and(|d| d < today)
     }
 }
 
@@ -82,6 +97,7 @@ struct Row {
     profile_id: Option<String>,
     certificate_no: Option<String>,
     reevaluation_due: Option<String>,
+    status_from: Option<String>,
     version: i64,
 }
 
@@ -107,6 +123,7 @@ impl TryFrom<Row> for Center {
             profile_id: r.profile_id,
             certificate_no: r.certificate_no,
             reevaluation_due: r.reevaluation_due,
+            status_from: r.status_from,
             version: r.version,
         })
     }
@@ -114,13 +131,13 @@ impl TryFrom<Row> for Center {
 
 const SELECT: &str = "SELECT c.id, c.name, c.kind, c.host_org_id, o.name AS host_org_name, c.region, c.level, \
     c.stage, c.status, c.fields, c.admin_director, c.tech_director, c.summary, c.recognized_on, c.floor_area_m2, \
-    c.profile_id, c.certificate_no, c.reevaluation_due, c.version \
+    c.profile_id, c.certificate_no, c.reevaluation_due, c.status_from, c.version \
     FROM centers c JOIN organisations o ON o.id = c.host_org_id";
 
 /// Which centers a caller may list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CenterScope {
-    /// Only recognized, active ones (the public list).
+    /// Only active ones on the creation list or recognized (the public list).
     Public,
     /// Public ones plus every center of a region (a county department).
     PublicAndRegion(Region),
@@ -143,7 +160,7 @@ impl CenterScope {
 }
 
 /// Columns a list may be sorted by.
-pub const SORT_COLUMNS: &[&str] = &["name", "level", "stage", "region", "recognized_on", "status"];
+pub const SORT_COLUMNS: &[&str] = &["name", "level", "stage", "region", "recognized_on", "status", "reevaluation_due"];
 
 /// Lists centers.
 pub async fn list(pool: &AnyPool, scope: CenterScope, sort: &str, dir: SortDir, page: Page) -> StoreResult<Paged<Center>> {
@@ -154,7 +171,7 @@ pub async fn list(pool: &AnyPool, scope: CenterScope, sort: &str, dir: SortDir, 
         CenterScope::PublicAndHost(h) => (None, Some(h), false),
         CenterScope::All => (None, None, true),
     };
-    const WHERE: &str = "WHERE ($1 = TRUE OR (c.stage IN ('recognized', 'key_cultivation') AND c.status = 'active') \
+    const WHERE: &str = "WHERE ($1 = TRUE OR (c.stage IN ('creating', 'recognized', 'key_cultivation') AND c.status = 'active') \
                          OR c.region = $2 OR c.host_org_id = $3)";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM centers c {WHERE}"))
         .bind(all)

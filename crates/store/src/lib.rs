@@ -10,6 +10,7 @@
 pub mod applications;
 pub mod assignments;
 pub mod audit;
+pub mod calendar;
 pub mod calls;
 pub mod centers;
 mod db;

@@ -8,6 +8,7 @@ use crate::{centers, format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::eligibility::CenterRecords;
 use serde::Serialize;
+use pocnet_domain::research_result::ResultState;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 use std::collections::BTreeMap;
@@ -425,19 +426,25 @@ pub async fn document_content(pool: &AnyPool, center_id: i64, document_id: i64) 
 /// every center, in a fixed number of grouped queries whatever the count.
 pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMap<i64, CenterRecords>> {
     let mut out: BTreeMap<i64, CenterRecords> = BTreeMap::new();
-    let base: Vec<(i64, String, Option<i64>)> =
-        sqlx::query_as("SELECT id, fields, floor_area_m2 FROM centers WHERE ($1 IS NULL OR id = $1)")
+    let base: Vec<(i64, String, Option<i64>, String, String)> =
+        sqlx::query_as("SELECT id, fields, floor_area_m2, stage, status FROM centers WHERE ($1 IS NULL OR id = $1)")
             .bind(center)
             .fetch_all(pool)
             .await?;
-    for (id, fields, area) in base {
+    for (id, fields, area, stage, status) in base {
         let fields: Vec<String> = serde_json::from_str(&fields).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        out.insert(id, CenterRecords { fields, floor_area_m2: area, ..Default::default() });
+        // 已纳入创建名单 (003 四(二)1): the creation list is a record — a creation
+        // approved (创建中) or a later stage — of a center still active.
+        let on_creation_list = status == "active" && !matches!(stage.as_str(), "applying");
+        out.insert(id, CenterRecords { fields, floor_area_m2: area, on_creation_list, ..Default::default() });
     }
-    let library: Vec<(i64, i64)> = sqlx::query_as(
+    // 累计入库: the states of ResultState::ever_in_library, the one definition every count uses.
+    let ever: Vec<String> = ResultState::ALL.iter().filter(|s| s.ever_in_library()).map(|s| format!("'{}'", s.as_str())).collect();
+    let library: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT center_id, COUNT(*) FROM research_results WHERE center_id IS NOT NULL AND ($1 IS NULL OR center_id = $1) \
-         AND state IN ('admitted', 'verifying', 'verified', 'handed_off', 'stopped') GROUP BY center_id",
-    )
+         AND state IN ({}) GROUP BY center_id",
+        ever.join(", ")
+    ))
     .bind(center)
     .fetch_all(pool)
     .await?;

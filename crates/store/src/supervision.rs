@@ -187,8 +187,10 @@ pub async fn set_status(
     if before.status != CenterStatus::Active {
         return Err(StoreError::VersionConflict { expected: before.version });
     }
-    sqlx::query("UPDATE centers SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND status = 'active'")
+    let china_day = (now + chrono::Duration::hours(8)).date_naive().to_string();
+    sqlx::query("UPDATE centers SET status = $1, status_from = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND status = 'active'")
         .bind(status.as_str())
+        .bind(china_day)
         .bind(format_ts(now))
         .bind(center_id)
         .execute(&mut *conn)
@@ -196,6 +198,13 @@ pub async fn set_status(
     let e = Event { action, from: before.status.label_zh().into(), to: status.label_zh().into(), reason, article };
     record_event(conn, actor, now, center_id, &before, &e).await?;
     centers::get(&mut *conn, center_id).await
+}
+
+/// Sets the day from which a center's status holds, when it differs from the
+/// day of the decision ("自条件变化年度起取消", 000 指引 五).
+pub async fn set_status_from(conn: &mut AnyConnection, center_id: i64, day: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE centers SET status_from = $1 WHERE id = $2").bind(day).bind(center_id).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Changes a center's stage (e.g. to key cultivation) or level, recording why.

@@ -41,13 +41,16 @@ struct Inner {
     /// A real argon2 hash to verify against when the username is unknown, so
     /// the response time does not reveal which usernames exist.
     fallback_hash: String,
+    /// The calendar in effect with the id of the newest upload it includes
+    /// ([`routes::calendar::effective`]).
+    calendar_cache: std::sync::Mutex<Option<(i64, Arc<pocnet_domain::calendar::HolidayCalendar>)>>,
 }
 
 impl AppState {
     /// Builds the state. Hashes a throwaway password once (a few ms).
     pub fn new(store: Store, config: WebConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let fallback_hash = auth::password::hash_blocking("pocnet-fallback-not-a-password")?;
-        Ok(Self { inner: Arc::new(Inner { store, config, clock, fallback_hash }) })
+        Ok(Self { inner: Arc::new(Inner { store, config, clock, fallback_hash, calendar_cache: std::sync::Mutex::new(None) }) })
     }
 
     /// The database.
@@ -73,6 +76,10 @@ impl AppState {
     /// The policy profile with this id, if loaded.
     pub fn profile(&self, id: &str) -> Option<&pocnet_domain::policy::Profile> {
         self.inner.config.policies.iter().find(|p| p.id == id)
+    }
+
+    pub(crate) fn calendar_cache(&self) -> &std::sync::Mutex<Option<(i64, Arc<pocnet_domain::calendar::HolidayCalendar>)>> {
+        &self.inner.calendar_cache
     }
 
     pub(crate) fn fallback_hash(&self) -> &str {

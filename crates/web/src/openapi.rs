@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         account::me, account::api_password,
         dashboard::api,
         centers::api_list,
+        crate::routes::calendar::api_get, crate::routes::calendar::api_upload,
         orgs::api_list, orgs::api_create, orgs::api_get, orgs::api_update,
         users::api_list, users::api_create, users::api_get, users::api_update,
         audit::api_list,
@@ -58,6 +59,7 @@ use utoipa::{Modify, OpenApi};
         (name = "experts", description = "专家库"),
         (name = "results", description = "科技成果与项目库"),
         (name = "system", description = "运行状态"),
+        (name = "calendar", description = "工作日历（国务院节假日安排，市科技局上传）"),
     )
 )]
 struct ApiDoc;

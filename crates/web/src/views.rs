@@ -50,6 +50,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/admin/orgs", "单位管理", "orgs"),
             nav("/admin/users", "账号管理", "users"),
             nav("/audit", "审计日志", "audit"),
+            nav("/calendar", "工作日历", "calendar"),
         ]),
         Role::County => items.extend([
             nav("/applications", "审核推荐", "applications"),

@@ -175,7 +175,13 @@ pub async fn import_results(store: &Store, o: &Options<'_>) -> anyhow::Result<Ti
     let orgs_by_name: HashMap<String, i64> = orgs::all_names(store.pool()).await?.into_iter().map(|(id, n)| (n, id)).collect();
     let taken = intake::ref_nos(store.pool(), center.id).await?;
     let bar = progress_bar(sheet.rows.len() as u64, "校验 checking");
-    let checked = check(&sheet, &positions, &orgs_by_name, &taken, |n| bar.set_position(n as u64));
+    // The center's own profile's catalogue (issue 10), from the shipped profiles.
+    let profiles: Vec<pocnet_domain::policy::Profile> = pocnet_domain::policy::SHIPPED
+        .iter()
+        .filter_map(|(id, text)| pocnet_domain::policy::Profile::parse(text, Some(id)).ok())
+        .collect();
+    let catalogue = pocnet_domain::catalogue::for_center(&profiles, center.kind, center.profile_id.as_deref());
+    let checked = check(&sheet, &positions, &orgs_by_name, &taken, &catalogue, |n| bar.set_position(n as u64));
     bar.finish_and_clear();
     drop(sheet);
     t.check = start.elapsed();

@@ -207,6 +207,7 @@ pub fn check(
     positions: &[Option<usize>],
     orgs_by_name: &HashMap<String, i64>,
     taken: &HashSet<String>,
+    catalogue: &crate::catalogue::Catalogue,
     mut progress: impl FnMut(usize),
 ) -> Checked {
     let mut good = Vec::with_capacity(sheet.rows.len());
@@ -260,7 +261,7 @@ pub fn check(
                 first_seen.insert(ref_no, *row);
             }
         }
-        match input.parse() {
+        match input.parse_in(catalogue) {
             Ok(draft) => {
                 if let (Some(owner), true) = (owner, errors.len() == before) {
                     good.push((*row, draft, owner));

@@ -1,5 +1,6 @@
-//! The public home page and the registry of centers (中心名录): the list of
-//! recognized centers is public; signed-in roles see more of it.
+//! The public home page and the registry of centers (中心名录): the creation
+//! list and the recognized centers are public, each with its stage (003 五(一)5
+//! 发布创建名单); signed-in roles see more of it.
 
 use crate::auth::session::Auth;
 use crate::error::AppResult;
@@ -48,11 +49,13 @@ struct CenterRow {
     stage: &'static str,
     stage_public: bool,
     fields: String,
+    reevaluation: String,
+    reevaluation_overdue: bool,
     recognized_on: String,
     directors: String,
 }
 
-fn rows(list: &[Center]) -> Vec<CenterRow> {
+fn rows(list: &[Center], today: &str) -> Vec<CenterRow> {
     list.iter()
         .map(|c| CenterRow {
             id: c.id,
@@ -64,6 +67,8 @@ fn rows(list: &[Center]) -> Vec<CenterRow> {
             stage: c.stage.label_zh(),
             stage_public: c.is_public(),
             fields: views::field_labels(&c.fields),
+            reevaluation: c.reevaluation_due.clone().unwrap_or_default(),
+            reevaluation_overdue: c.reevaluation_overdue(today),
             recognized_on: c.recognized_on.clone().unwrap_or_else(|| "—".into()),
             directors: format!("{} / {}", c.admin_director, c.tech_director),
         })
@@ -75,7 +80,8 @@ fn rows(list: &[Center]) -> Vec<CenterRow> {
 struct HomePage {
     chrome: Chrome,
     recognized: i64,
-    pilot_platforms: usize,
+    pilot_platforms: i64,
+    creating: i64,
     fields_covered: usize,
     fields_total: usize,
     centers: Vec<CenterRow>,
@@ -83,19 +89,17 @@ struct HomePage {
 
 async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
     let list = centers::list(state.store().pool(), CenterScope::Public, "recognized_on", SortDir::Desc, Page::new(Some(1), Some(12))).await?;
-    let all_public: Vec<Center> = centers::all(state.store().pool()).await?.into_iter().filter(|c| c.is_public()).collect();
-    let fields_total = pocnet_domain::industry::WENZHOU.len();
-    let fields_covered = pocnet_domain::industry::WENZHOU
-        .iter()
-        .filter(|f| all_public.iter().any(|c| c.fields.iter().any(|x| x == f.code)))
-        .count();
+    // The same figures as the bureau's dashboard (issue 10: the pages agree).
+    let figures = crate::routes::figures::load(&state, None).await?;
+    let (fields_covered, fields_total) = figures.fields_covered();
     let page = HomePage {
         chrome: Chrome::public(Some(&auth), "首页", "home"),
-        recognized: list.total,
-        pilot_platforms: all_public.iter().filter(|c| c.kind == CenterKind::PilotPlatform).count(),
+        recognized: figures.counts.recognized_total(),
+        pilot_platforms: figures.counts.recognized(CenterKind::PilotPlatform, pocnet_domain::center::CenterLevel::Municipal),
+        creating: figures.counts.creating,
         fields_covered,
         fields_total,
-        centers: rows(&list.items),
+        centers: rows(&list.items, &state.today().to_string()),
     };
     Ok(render(&page))
 }
@@ -116,12 +120,12 @@ async fn list_page(State(state): State<AppState>, auth: Auth, QueryParams(p): Qu
     let sort = p.sort_or("name").to_owned();
     let list = centers::list(state.store().pool(), scope, &sort, p.dir(), p.page()).await?;
     let keep = vec![("sort", sort.clone()), ("dir", p.dir.clone().unwrap_or_default())];
-    let columns = [("name", "名称"), ("level", "级别"), ("stage", "阶段"), ("region", "地区"), ("recognized_on", "认定日期")];
+    let columns = [("name", "名称"), ("level", "级别"), ("stage", "阶段"), ("region", "地区"), ("recognized_on", "认定日期"), ("reevaluation_due", "复评到期")];
     let page = CentersPage {
         chrome: Chrome::public(Some(&auth), "中心名录", "centers"),
-        heading: if scope == CenterScope::Public { "已认定的概念验证中心与中试平台" } else { "概念验证中心与中试平台名录" },
+        heading: if scope == CenterScope::Public { "创建名单与已认定的概念验证中心、中试平台" } else { "概念验证中心与中试平台名录" },
         headers: views::sort_headers("/centers", &columns, &sort, p.dir() == SortDir::Desc, &[]),
-        centers: rows(&list.items),
+        centers: rows(&list.items, &state.today().to_string()),
         pager: Pager::new("/centers", &list, &keep),
         can_register: auth.current.as_ref().is_some_and(|u| matches!(u.user.role, Role::Center | Role::Bureau)),
     };

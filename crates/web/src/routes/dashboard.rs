@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use pocnet_domain::center::{CenterKind, CenterLevel};
 use pocnet_domain::expert::ExpertKind;
 use pocnet_domain::industry;
 use pocnet_domain::research_result::ResultState;
@@ -87,7 +86,8 @@ fn field_coverage(list: &[&Center]) -> Chart {
 async fn results_chart(state: &AppState, scope: ResultScope, title: &str) -> AppResult<(Chart, i64, i64)> {
     let counts = results::count_by_state(state.store().pool(), scope).await?;
     let total = counts.iter().map(|(_, n)| n).sum();
-    let in_library = counts.iter().filter(|(s, _)| s.in_library()).map(|(_, n)| n).sum();
+    // 累计入库 as the criteria count it (000 指引 二(二)), so the dashboard and the center page agree.
+    let in_library = counts.iter().filter(|(s, _)| s.ever_in_library()).map(|(_, n)| n).sum();
     let chart = Chart { title: title.into(), bars: counts.iter().map(|(s, n)| (s.label_zh().to_owned(), *n)).collect() };
     Ok((chart, total, in_library))
 }
@@ -100,23 +100,18 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
     match user.role {
         Role::Bureau => {
             d.heading = "全市概念验证中心建设总览".into();
-            let all = centers::all(pool).await?;
-            let public: Vec<&Center> = all.iter().filter(|c| c.stage.is_public()).collect();
-            let poc = |level: CenterLevel| {
-                count(public.iter().filter(|c| c.kind == CenterKind::PocCenter && c.level >= level).count())
-            };
+            // The registry's figures, counted as the home page counts them (issue 10).
+            let figures = super::figures::load(state, None).await?;
             let net = stats::network(pool).await?;
-            d.cards = vec![
-                card("市级及以上概念验证中心", poc(CenterLevel::Municipal), Some(30), "《温州市深化和扩大概念验证中心建设行动方案（2025-2027年）》目标：到2027年建成市级30家"),
-                card("省级及以上概念验证中心", poc(CenterLevel::Provincial), Some(10), "同一行动方案：力争建成省级10家"),
-                card("中试平台", count(public.iter().filter(|c| c.kind == CenterKind::PilotPlatform).count()), None, "已认定"),
-                card("创建中", count(all.iter().filter(|c| !c.stage.is_public()).count()), None, "尚未认定的中心"),
+            d.cards = figures.bureau_cards();
+            d.cards.extend([
                 card("专家库专家", net.experts(), None, "学术、产业、投资三类"),
                 card("科技成果", net.results(), None, "全部来源"),
                 card("单位", net.organisations, None, "已登记单位"),
                 card("有效账号", net.active_users, None, "可登录账号"),
-            ];
-            d.charts.push(field_coverage(&public));
+            ]);
+            d.charts.push(figures.field_chart("按产业领域及细分领域的已认定中心数"));
+            d.charts.push(figures.host_chart());
             d.charts.push(Chart {
                 title: "成果按状态".into(),
                 bars: ResultState::ALL.iter().map(|s| (s.label_zh().to_owned(), count_of(&net.results_by_state, s.as_str()))).collect(),
@@ -125,14 +120,8 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
                 title: "专家按类型".into(),
                 bars: ExpertKind::ALL.iter().map(|k| (k.label_zh().to_owned(), count_of(&net.experts_by_kind, k.as_str()))).collect(),
             });
-            let uncovered: Vec<&str> = industry::WENZHOU
-                .iter()
-                .filter(|f| !public.iter().any(|c| c.fields.iter().any(|x| x == f.code)))
-                .map(|f| f.label)
-                .collect();
-            if !uncovered.is_empty() {
-                d.notes.push(format!("尚无已认定中心覆盖的产业领域：{}", uncovered.join("、")));
-            }
+            d.notes.extend(super::calendar::warning(state).await?);
+            d.notes.extend(figures.notes());
         }
         Role::County => {
             d.heading = format!("{}概念验证工作概况", user.org_region.label_zh());
@@ -142,9 +131,9 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
                 results_chart(state, ResultScope::Region(user.org_region), "本地区成果按状态").await?;
             d.cards = vec![
                 card("本地区中心与平台", count(mine.len()), None, "含创建中"),
-                card("其中已认定", count(mine.iter().filter(|c| c.stage.is_public()).count()), None, ""),
+                card("其中已认定", count(mine.iter().filter(|c| c.counts_as_recognized()).count()), None, "已认定且资格有效"),
                 card("本地区科技成果", total, None, "本地区单位所有或本地区中心承接"),
-                card("在库项目", in_library, None, "已入库及验证中、已验证、已移交中试"),
+                card("累计入库项目", in_library, None, "已入库及验证中、已验证、已移交中试、已终止"),
             ];
             d.charts.push(chart);
             d.charts.push(field_coverage(&mine));
@@ -157,7 +146,7 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
             d.cards = vec![
                 card("本单位运营的中心与平台", count(mine.len()), None, ""),
                 card("本中心承接成果", total, None, ""),
-                card("在库项目", in_library, None, "《温州市概念验证中心建设指引（试行）》认定条件：项目库不少于40项"),
+                card("累计入库项目", in_library, None, "《温州市概念验证中心建设指引（试行）》二(二)：累计入库项目数量不少于40个（含已终止的项目）"),
             ];
             let (awaiting, budget, released) = pocnet_store::library::verification::host_totals(pool, user.org_id).await?;
             d.cards.push(card("待验收里程碑", count(awaiting as usize), None, "项目团队已提交验收材料"));

@@ -4,9 +4,11 @@ pub mod account;
 pub mod assignment;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod centers;
 pub mod dashboard;
 pub mod experts;
+pub mod figures;
 pub mod health;
 pub mod orgs;
 pub mod recognition;
@@ -26,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .merge(auth::router())
         .merge(centers::router())
+        .merge(calendar::router())
         .merge(dashboard::router())
         .merge(account::router())
         .merge(orgs::router())

@@ -53,11 +53,11 @@ async fn the_demo_loads_once_and_its_accounts_work_only_in_demo_mode() {
         assert_eq!(body["user"]["role"], role);
     }
 
-    // The public list holds recognized centers only.
+    // The public list holds the creation list and the recognized centers (003 五(一)5), each with its stage.
     let list: Value = reqwest::get(app.url("/api/v1/centers?per_page=200")).await.unwrap().json().await.unwrap();
     let items = list["items"].as_array().unwrap();
     assert!(!items.is_empty());
-    assert!(items.iter().all(|c| c["stage"] == "recognized" || c["stage"] == "key_cultivation"));
+    assert!(items.iter().all(|c| ["creating", "recognized", "key_cultivation"].contains(&c["stage"].as_str().unwrap_or("")) && c["status"] == "active"));
 
     // Scopes: the county sees only its region; the investor only verified results; nobody sees secrets.
     let body: Value = demo_login(&app, "county").await.json().await.unwrap();

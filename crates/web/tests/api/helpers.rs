@@ -532,15 +532,17 @@ pub async fn make_wenzhou_ready_center(app: &TestApp, operator: &str, name: &str
     id
 }
 
-/// Urumqi: the declaration criteria of both stages.
+/// Urumqi: the declaration criteria of both stages. "已纳入创建名单" (四(二)1) is
+/// not among them: it is read from the records (issue 10).
 pub const URUMQI_DECLARATIONS: &[&str] =
-    &["construction_plan", "director_with_transfer_experience", "own_or_partner_fund", "credit_three_years", "on_creation_list"];
+    &["construction_plan", "director_with_transfer_experience", "own_or_partner_fund", "credit_three_years", "management_system"];
 /// Urumqi: the declared figures that need evidence.
 pub const URUMQI_DECLARED_FACTS: &[&str] =
     &["floor_area_m2", "equipment_value_yuan", "service_staff", "tech_managers", "special_funds_per_year_yuan"];
 
 /// Registers a center of the operator's unit that meets every Urumqi
-/// creation and recognition criterion. The "≥5 qualifying verifications or
+/// creation criterion and every recognition criterion but the creation list
+/// (which only a creation approval puts it on). The "≥5 qualifying verifications or
 /// ≥100,000 yuan service income" criterion is met by income alone: no
 /// result is completed, one result still verifying earned 120,000 yuan.
 pub async fn make_urumqi_ready_center(app: &TestApp, operator: &str, name: &str) -> i64 {
@@ -556,10 +558,12 @@ pub async fn make_urumqi_ready_center(app: &TestApp, operator: &str, name: &str)
     app.add_outcome(verifying[0], "service_contract", 120_000).await;
     upload_evidence(app, operator, id, URUMQI_DECLARED_FACTS).await;
     upload_evidence(app, operator, id, URUMQI_DECLARATIONS).await;
-    for kind in ["creation", "recognition"] {
-        let e = app.eligibility(operator, id, URUMQI, kind).await;
-        assert_eq!((e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(0), Some(0)), "{kind} ready: {e}");
-    }
+    let e = app.eligibility(operator, id, URUMQI, "creation").await;
+    assert_eq!((e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(0), Some(0)), "creation ready: {e}");
+    // Recognition waits only for the published creation list (003 四(二)1), a record no one declares.
+    let e = app.eligibility(operator, id, URUMQI, "recognition").await;
+    let unmet: Vec<&str> = e["criteria"].as_array().expect("criteria").iter().filter(|c| c["outcome"] != "met").filter_map(|c| c["code"].as_str()).collect();
+    assert_eq!(unmet, ["on_creation_list"], "recognition ready but for the creation list: {e}");
     id
 }
 

@@ -7,15 +7,33 @@ use pocnet_domain::role::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+/// A successor of the Wenzhou guideline, as a bureau would add it after 2027.
+const SUCCESSOR: &str = "wenzhou-municipal-2028";
+
+fn successor_config() -> pocnet_web::config::WebConfig {
+    let text = pocnet_domain::policy::SHIPPED.iter().find(|(id, _)| *id == WENZHOU).map(|(_, t)| *t).expect("wenzhou");
+    let text = text.replace(&format!("id = \"{WENZHOU}\""), &format!("id = \"{SUCCESSOR}\"")).replace("expires_on = \"2027-12-31\"", "expires_on = \"2030-12-31\"");
+    let successor = pocnet_domain::policy::Profile::parse(&text, Some(SUCCESSOR)).expect("successor profile");
+    let mut policies = pocnet_web::config::shipped_policies();
+    policies.push(successor);
+    pocnet_web::config::WebConfig {
+        session_idle: chrono::Duration::days(3650),
+        session_absolute: chrono::Duration::days(3650),
+        policies: std::sync::Arc::new(policies),
+        ..pocnet_web::config::WebConfig::default()
+    }
+}
+
 fn public_ids(list: &Value) -> Vec<i64> {
     list["items"].as_array().expect("items").iter().filter_map(|c| c["id"].as_i64()).collect()
 }
 
-/// A crew, a call open until the end of 2028 and one recognized Wenzhou
-/// center (the clock ends on 2026-03-07, the day after its notice).
+/// A crew, a call open until the end of the Wenzhou guideline's validity
+/// (2027-12-31, 000 指引 七: a call lies within its profile's validity) and
+/// one recognized Wenzhou center (the clock ends on 2026-03-07, the day after its notice).
 async fn recognized_center(app: &TestApp) -> (Crew, i64, i64) {
     let crew = crew(app).await;
-    let call_id = publish_call(app, &crew.chief, WENZHOU, "recognition", "2028-12-31").await;
+    let call_id = publish_call(app, &crew.chief, WENZHOU, "recognition", "2027-12-31").await;
     let center_id = make_wenzhou_ready_center(app, &crew.operator, "瑞安监管测试概念验证中心").await;
     recognize_wenzhou(app, &crew, call_id, center_id, "温州市监管测试概念验证中心").await;
     assert_eq!(app.today().to_string(), "2026-03-07");
@@ -24,12 +42,15 @@ async fn recognized_center(app: &TestApp) -> (Crew, i64, i64) {
 
 #[tokio::test]
 async fn a_revocation_for_fraud_bars_the_host_for_two_years_to_the_day() {
-    let app = spawn_workflow_app().await;
-    let (crew, call_id, center_id) = recognized_center(&app).await;
-    let second_call = publish_call(&app, &crew.chief, WENZHOU, "recognition", "2028-12-31").await;
+    // The bar runs into 2028, past the guideline's validity (2027-12-31): the second call is under
+    // its successor, which the bureau adds as a profile (here a copy valid to 2030).
+    let app = spawn_app_with(successor_config()).await;
+    let (crew, _, center_id) = recognized_center(&app).await;
+    let second_call = publish_call(&app, &crew.chief, SUCCESSOR, "recognition", "2028-12-31").await;
+    let third_call = publish_call(&app, &crew.chief, SUCCESSOR, "recognition", "2028-12-31").await;
     // Another center of the same host, with a draft opened before the revocation.
     let other = make_wenzhou_ready_center(&app, &crew.operator, "瑞安第二概念验证中心").await;
-    let draft = apply(&app, &crew.operator, call_id, other, "温州市第二测试概念验证中心").await;
+    let draft = apply(&app, &crew.operator, second_call, other, "温州市第二测试概念验证中心").await;
 
     let path = format!("/api/v1/centers/{center_id}/revocation");
     let fraud = json!({"reason_code": "fraud", "details": "申报材料中虚报入库项目12个"});
@@ -54,7 +75,7 @@ async fn a_revocation_for_fraud_bars_the_host_for_two_years_to_the_day() {
     expect_error(app.get_anon(&format!("/api/v1/centers/{center_id}")).await, StatusCode::NOT_FOUND, "not_found").await;
 
     // The host can neither open nor submit an application until 7 March 2028.
-    let open = json!({"call_id": second_call, "center_id": other, "proposed_name": "温州市第二测试概念验证中心"});
+    let open = json!({"call_id": third_call, "center_id": other, "proposed_name": "温州市第二测试概念验证中心"});
     for day in ["2026-03-07", "2027-03-07", "2028-03-06"] {
         if app.today().to_string() != day {
             app.set_today(day);

@@ -113,7 +113,8 @@ pub async fn import(state: &AppState, me: &CurrentUser, center_id: Option<i64>, 
     }
     let names: HashMap<String, i64> = orgs::all_names(pool).await?.into_iter().map(|(id, n)| (n, id)).collect();
     let taken = intake::ref_nos(pool, center.id).await?;
-    let checked = list::check(&sheet, &positions, &names, &taken, |_| {});
+    let catalogue = crate::routes::registry::catalogue_of(state, &center);
+    let checked = list::check(&sheet, &positions, &names, &taken, &catalogue, |_| {});
     let mut report = ImportReport { rows: checked.rows, written: 0, dry_run, errors: checked.errors };
     if !report.errors.is_empty() || dry_run {
         return Ok(report);

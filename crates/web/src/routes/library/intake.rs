@@ -69,7 +69,8 @@ pub async fn create(state: &AppState, me: &CurrentUser, input: &IntakeInput) -> 
             owner
         }
     };
-    let draft = input.result.parse()?;
+    // Every profile has its own catalogue (issue 10): the receiving center's.
+    let draft = input.result.parse_in(&crate::routes::registry::catalogue_of(state, &center))?;
     let mut tx = state.store().write().await?;
     let id = intake::create(
         &mut tx,

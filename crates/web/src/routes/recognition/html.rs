@@ -231,6 +231,22 @@ struct ActionButton {
     primary: bool,
 }
 
+/// How the notice form asks for the length: a field only where the profile
+/// says "不少于" (a longer notice is allowed), else the fixed period with its article.
+struct NoticeRule {
+    days: u32,
+    at_least: bool,
+    unit: &'static str,
+    article: String,
+}
+
+impl NoticeRule {
+    fn of(p: &pocnet_domain::policy::Profile) -> Self {
+        let unit = if p.notice.counting == "working_days" { "个工作日" } else { "天" };
+        Self { days: p.notice.days, at_least: p.notice.at_least, unit, article: p.notice.article.clone() }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "application.html")]
 struct ApplicationPage {
@@ -259,11 +275,13 @@ struct ApplicationPage {
     can_visit: bool,
     error: Option<String>,
     today: String,
+    notice_rule: NoticeRule,
 }
 
 async fn render_application(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>) -> AppResult<Response> {
     let d = detail(state, me, id).await?;
     let a = d.application;
+    let notice_rule = NoticeRule::of(profile_of(state, &a.profile_id)?);
     let my_expert = expert_id(state, me).await?;
     let mine = my_expert.and_then(|e| d.panel.iter().find(|p| p.expert_id == e));
     let bureau = me.role() == Role::Bureau;
@@ -358,6 +376,7 @@ async fn render_application(state: &AppState, me: &CurrentUser, id: i64, error: 
         can_visit,
         error,
         today: state.today().to_string(),
+        notice_rule,
         a,
     };
     Ok(render(&page))

@@ -81,9 +81,12 @@ pub async fn publish_call(state: &AppState, me: &CurrentUser, input: &CallInput)
     if deadline <= state.now() {
         return Err(FieldError::new("deadline", "in_the_past", "截止时间须晚于当前时间").into());
     }
-    if (deadline + chrono::Duration::hours(8)).date_naive() < opens_on {
+    let deadline_day = (deadline + chrono::Duration::hours(8)).date_naive();
+    if deadline_day < opens_on {
         return Err(FieldError::new("deadline", "before_opening", "截止日期不能早于开始日期").into());
     }
+    // A call lies within its profile's validity (e.g. Wenzhou 2025-11-17 至 2027-12-31, 000 方案 四).
+    profile.check_call_dates(opens_on, deadline_day).map_err(|(field, m)| FieldError::new(field, "outside_policy_validity", m))?;
     let draft = CallDraft {
         title,
         profile_id: profile.id.clone(),
@@ -373,6 +376,11 @@ pub struct StepInput {
     pub version: i64,
     /// For `publish_notice`: the notice's first day (default today).
     pub notice_start: Option<String>,
+    /// For `publish_notice`: the notice's length in the profile's unit (working
+    /// or calendar days); default the profile's. Longer only where the profile
+    /// says "不少于" (`at_least`, e.g. 003 五(一)5), never shorter (code `notice_period`).
+    #[serde(default, deserialize_with = "crate::extract::empty_as_none")]
+    pub notice_days: Option<i64>,
 }
 
 /// Takes a step of the review chain.
@@ -405,7 +413,13 @@ pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &Step
         if start < state.today() {
             return Err(FieldError::new("notice_start", "in_the_past", "公示开始日期不能早于今天").into());
         }
-        let end = profile.notice_end(start, &state.config().calendar).map_err(|e| AppError::rule("calendar_not_covered", e.to_string()))?;
+        let asked = input
+            .notice_days
+            .map(|d| u32::try_from(d).map_err(|_| FieldError::new("notice_days", "notice_period", "公示天数须为正整数")))
+            .transpose()?;
+        let days = profile.notice_days(asked).map_err(|m| FieldError::new("notice_days", "notice_period", m))?;
+        let calendar = crate::routes::calendar::effective(state).await?;
+        let end = profile.notice_end_for(start, days, &calendar).map_err(|e| AppError::rule("calendar_not_covered", e.to_string()))?;
         effects.notice = Some((start.to_string(), end.to_string()));
     }
     if to.is_final() {

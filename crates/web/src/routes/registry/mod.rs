@@ -57,13 +57,26 @@ pub async fn load(state: &AppState, me: Option<&CurrentUser>, id: i64, need: Acc
     Ok((c, a))
 }
 
+/// The catalogue a center's fields and results are checked against: its
+/// profile's own, or, under no profile yet, every loaded profile's of its kind.
+pub fn catalogue_of(state: &AppState, c: &Center) -> pocnet_domain::catalogue::Catalogue {
+    pocnet_domain::catalogue::for_center(&state.config().policies, c.kind, c.profile_id.as_deref())
+}
+
 /// Every catalogue code of the loaded profiles, with its label.
+/// Sub-fields follow their field (`领域 · 细分领域`): a center may serve a
+/// sub-field (000 二(一) 眼脑健康、人形机器人 …), which coverage counts.
 pub fn catalogue_labels(state: &AppState) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for p in state.config().policies.iter() {
         for f in &p.catalogue {
             if !out.iter().any(|(c, _)| *c == f.code) {
                 out.push((f.code.clone(), f.label.clone()));
+            }
+            for (code, label) in &f.sub_fields {
+                if !out.iter().any(|(c, _)| c == code) {
+                    out.push((code.clone(), format!("{} · {label}", f.label)));
+                }
             }
         }
     }
@@ -115,17 +128,20 @@ pub struct CenterInput {
 }
 
 impl CenterInput {
-    fn parse(&self, state: &AppState) -> AppResult<CenterDraft> {
+    /// Parses the input; the fields (and sub-fields) must be in the catalogue
+    /// of the profile the center is under (`profile_id`), or in any loaded
+    /// catalogue of its kind before it is under one.
+    fn parse(&self, state: &AppState, profile_id: Option<&str>) -> AppResult<CenterDraft> {
         let name = text("name", "中心名称", &self.name, 4, 60)?;
         let kind = CenterKind::parse(&self.kind).map_err(|_| FieldError::unknown_value("kind", "平台类型"))?;
-        let known = catalogue_labels(state);
+        let known = pocnet_domain::catalogue::for_center(&state.config().policies, kind, profile_id);
         if self.fields.is_empty() {
             return Err(FieldError::required("fields", "服务产业领域").into());
         }
         let mut fields = Vec::new();
         for f in &self.fields {
-            if !known.iter().any(|(c, _)| c == f) {
-                return Err(FieldError::unknown_value("fields", "服务产业领域").into());
+            if !known.contains(f) {
+                return Err(FieldError::new("fields", "unknown_value", format!("服务产业领域“{f}”不在适用的产业目录中")).into());
             }
             if !fields.contains(f) {
                 fields.push(f.clone());
@@ -151,7 +167,7 @@ impl CenterInput {
 /// Registers a center: an operator for its own unit, the bureau for any.
 pub async fn create(state: &AppState, me: &CurrentUser, input: &CenterInput) -> AppResult<Center> {
     me.require(&[Role::Center, Role::Bureau])?;
-    let draft = input.parse(state)?;
+    let draft = input.parse(state, None)?;
     let host = match (me.role(), input.host_org_id) {
         (Role::Bureau, Some(h)) => h,
         (Role::Bureau, None) => return Err(FieldError::required("host_org_id", "依托单位").into()),
@@ -165,8 +181,8 @@ pub async fn create(state: &AppState, me: &CurrentUser, input: &CenterInput) -> 
 
 /// Edits a center's details (its operators, the bureau).
 pub async fn update(state: &AppState, me: &CurrentUser, id: i64, input: &CenterInput) -> AppResult<Center> {
-    load(state, Some(me), id, Access::Manage).await?;
-    let draft = input.parse(state)?;
+    let (c, _) = load(state, Some(me), id, Access::Manage).await?;
+    let draft = input.parse(state, c.profile_id.as_deref())?;
     let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
     let mut tx = state.store().write().await?;
     let c = centers::update(&mut tx, &me.actor(), state.now(), id, version, &draft).await?;
@@ -342,8 +358,5 @@ pub async fn check(state: &AppState, center_id: i64, profile_id: &str, kind: Sta
 /// The profile a center is checked against by default: the one it was
 /// recognized under, else the first of its kind.
 pub fn default_profile<'a>(state: &'a AppState, c: &Center) -> Option<&'a pocnet_domain::policy::Profile> {
-    c.profile_id
-        .as_deref()
-        .and_then(|id| state.profile(id))
-        .or_else(|| state.config().policies.iter().find(|p| p.center_kind == c.kind))
+    pocnet_domain::policy::governing(&state.config().policies, c.kind, c.level, c.profile_id.as_deref())
 }

@@ -101,8 +101,13 @@ pub async fn decide_change(state: &AppState, me: &CurrentUser, report_id: i64, i
     let mut tx = state.store().write().await?;
     let r = supervision::decide_change(&mut tx, &me.actor(), state.now(), report_id, input.version, decision.as_str(), &reason).await?;
     if decision == ChangeDecision::Revoke && c.status == CenterStatus::Active {
-        let why = format!("重大变化后不再符合认定条件：{reason}");
+        // 000 指引 五 "自条件变化年度起取消其认定资格": from the first day of the change's year.
+        let change_day = chrono::NaiveDate::parse_from_str(&report.change_date, "%Y-%m-%d")
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("change_date {}: {e}", report.change_date)))?;
+        let from = rules::title_ends_from_change(change_day);
+        let why = format!("重大变化后不再符合认定条件，自{}年度起取消（{from}起）：{reason}", from.format("%Y"));
         supervision::set_status(&mut tx, &me.actor(), state.now(), c.id, CenterStatus::Revoked, "revoke", &why, &profile.changes.article).await?;
+        supervision::set_status_from(&mut tx, c.id, &from.to_string()).await?;
     }
     tx.commit().await?;
     Ok(r)
@@ -123,6 +128,9 @@ pub async fn revoke(state: &AppState, me: &CurrentUser, center_id: i64, input: &
     let (c, _) = registry::load(state, Some(me), center_id, Access::Manage).await?;
     if c.status != CenterStatus::Active {
         return Err(AppError::Conflict { code: "not_active", message: "该中心已撤销或终止".into(), field: None });
+    }
+    if !rules::revocable(c.stage, true) {
+        return Err(AppError::rule("not_revocable", format!("“{}”尚未列入创建名单或认定（{}），没有可撤销的资格", c.name, c.stage.label_zh())));
     }
     let profile = governing(state, &c)?;
     let reason = profile
@@ -166,7 +174,7 @@ pub struct ReevaluationInput {
 pub async fn reevaluate(state: &AppState, me: &CurrentUser, center_id: i64, input: &ReevaluationInput) -> AppResult<Center> {
     me.require(&[Role::Bureau])?;
     let (c, _) = registry::load(state, Some(me), center_id, Access::Manage).await?;
-    if c.kind != CenterKind::PilotPlatform || !c.stage.is_public() {
+    if c.kind != CenterKind::PilotPlatform || !c.counts_as_recognized() {
         return Err(AppError::rule("not_a_recognized_pilot_platform", "只有已认定的中试平台需要复评"));
     }
     let profile = governing(state, &c)?;
@@ -205,8 +213,12 @@ pub struct RegradeInput {
 /// Changes a center's stage or level (bureau), e.g. to key cultivation (重点培育).
 pub async fn regrade(state: &AppState, me: &CurrentUser, center_id: i64, input: &RegradeInput) -> AppResult<Center> {
     me.require(&[Role::Bureau])?;
-    registry::load(state, Some(me), center_id, Access::Manage).await?;
+    let (c, _) = registry::load(state, Some(me), center_id, Access::Manage).await?;
     let stage = CenterStage::parse(&input.stage).map_err(|_| FieldError::unknown_value("stage", "阶段"))?;
+    // A stage is a record of the procedure: no recognition, no 已认定 or 重点培育 by a regrade.
+    if !pocnet_domain::center::regrade_allowed(stage, c.recognized_on.is_some()) {
+        return Err(FieldError::new("stage", "not_recognized", format!("“{}”尚未经认定，不能调整为“{}”", c.name, stage.label_zh())).into());
+    }
     let level = CenterLevel::parse(&input.level).map_err(|_| FieldError::unknown_value("level", "级别"))?;
     let reason = text("reason", "理由", &input.reason, 2, 2000)?;
     let article = text("article", "依据条款", &input.article, 1, 200)?;

@@ -1,0 +1,189 @@
+//! The working-day calendar (工作日历) in the web: the State Council publishes
+//! next year's holidays each autumn, and the bureau uploads the schedule here
+//! (a TOML file as `data/calendar/cn-state-council.toml`), checked with every
+//! problem by line before anything is kept. The calendar every deadline is
+//! counted on is the configured one overlaid by the uploads; web nodes share
+//! the uploads through the database and reread them only when a newer one exists.
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::views::{render, Chrome};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use pocnet_domain::calendar::{self, HolidayCalendar, Problem};
+use pocnet_domain::role::Role;
+use pocnet_domain::FieldError;
+use pocnet_store::calendar::{self as store, CalendarUpload};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// A calendar file is small (one year is a dozen lines).
+const MAX_FILE: usize = 256 * 1024;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/calendar", get(page).post(upload_form))
+        .route("/api/v1/calendar", get(api_get).post(api_upload))
+        .layer(DefaultBodyLimit::max(MAX_FILE + 4096))
+}
+
+/// The calendar in effect: the configured schedule overlaid by the bureau's
+/// uploads. One indexed lookup per call; the uploads are reread only when a
+/// newer one exists (another web node may have taken it).
+pub async fn effective(state: &AppState) -> AppResult<Arc<HolidayCalendar>> {
+    let base = &state.config().calendar;
+    let Some(latest) = store::latest_id(state.store().pool()).await? else {
+        return Ok(Arc::clone(base));
+    };
+    if let Some((id, cal)) = state.calendar_cache().lock().map_err(|_| AppError::Internal(anyhow::anyhow!("calendar cache poisoned")))?.as_ref() {
+        if *id == latest {
+            return Ok(Arc::clone(cal));
+        }
+    }
+    let mut cal = HolidayCalendar::clone(base);
+    for (_, text) in store::contents(state.store().pool()).await? {
+        // Every upload was checked before it was kept; one that no longer parses is skipped, never guessed.
+        if let Ok(upload) = HolidayCalendar::parse(&text) {
+            cal = cal.overlaid(&upload);
+        }
+    }
+    let cal = Arc::new(cal);
+    *state.calendar_cache().lock().map_err(|_| AppError::Internal(anyhow::anyhow!("calendar cache poisoned")))? = Some((latest, Arc::clone(&cal)));
+    Ok(cal)
+}
+
+/// The bureau's warning, from November, that next year's schedule is missing.
+pub async fn warning(state: &AppState) -> AppResult<Option<String>> {
+    Ok(calendar::next_year_warning(&*effective(state).await?, state.today()))
+}
+
+/// The calendar as the API shows it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CalendarStatus {
+    /// The years covered.
+    pub years: Vec<i32>,
+    /// The warning shown from November when next year is missing.
+    pub warning: Option<String>,
+    /// The uploads, newest first.
+    pub uploads: Vec<CalendarUpload>,
+}
+
+async fn status(state: &AppState, me: &CurrentUser) -> AppResult<CalendarStatus> {
+    me.require(&[Role::Bureau])?;
+    let cal = effective(state).await?;
+    Ok(CalendarStatus {
+        years: cal.years().collect(),
+        warning: calendar::next_year_warning(&cal, state.today()),
+        uploads: store::list(state.store().pool()).await?,
+    })
+}
+
+fn problem_error(p: &Problem) -> FieldError {
+    let message = match p.line {
+        Some(l) => format!("第{l}行：{}", p.message),
+        None => p.message.clone(),
+    };
+    FieldError::new("file", "invalid_calendar", message)
+}
+
+/// Checks an uploaded calendar file and keeps it (bureau). Every problem comes
+/// back with its line, and nothing is kept unless the whole file is right.
+pub async fn upload(state: &AppState, me: &CurrentUser, filename: &str, bytes: &[u8]) -> AppResult<CalendarUpload> {
+    me.require(&[Role::Bureau])?;
+    if bytes.is_empty() {
+        return Err(FieldError::required("file", "工作日历文件").into());
+    }
+    if bytes.len() > MAX_FILE {
+        return Err(FieldError::new("file", "too_large", "工作日历文件不得超过256KB").into());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| FieldError::new("file", "not_utf8", "工作日历文件须为UTF-8编码的TOML文本"))?;
+    let parsed = HolidayCalendar::parse(text).map_err(|problems| AppError::Invalid(problems.iter().map(problem_error).collect()))?;
+    let years: Vec<i32> = parsed.years().collect();
+    let name = pocnet_domain::validation::text("filename", "文件名", filename, 1, 200).unwrap_or_else(|_| "calendar.toml".into());
+    let mut tx = state.store().write().await?;
+    let u = store::add(&mut tx, &me.actor(), state.now(), &name, text, &years).await?;
+    tx.commit().await?;
+    Ok(u)
+}
+
+async fn read_file(mut mp: Multipart) -> AppResult<(String, Vec<u8>)> {
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("calendar.toml").to_owned();
+            let bytes = field.bytes().await.map_err(|_| FieldError::new("file", "too_large", "文件过大或上传中断"))?;
+            return Ok((name, bytes.to_vec()));
+        }
+    }
+    Err(FieldError::required("file", "工作日历文件").into())
+}
+
+/// The calendar in effect: years covered, the next-year warning, the uploads (bureau).
+#[utoipa::path(get, path = "/api/v1/calendar", tag = "calendar",
+    responses((status = 200, body = CalendarStatus), (status = 403, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_get(State(state): State<AppState>, me: CurrentUser) -> AppResult<Json<CalendarStatus>> {
+    Ok(Json(status(&state, &me).await?))
+}
+
+/// Uploads a holiday schedule (multipart `file`, TOML as `data/calendar/cn-state-council.toml`):
+/// every problem with its line (422, code `invalid_calendar`, nothing kept), else 201.
+#[utoipa::path(post, path = "/api/v1/calendar", tag = "calendar",
+    responses((status = 201, body = CalendarUpload), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_upload(State(state): State<AppState>, me: CurrentUser, mp: Multipart) -> AppResult<Response> {
+    me.require(&[Role::Bureau])?;
+    let (name, bytes) = read_file(mp).await?;
+    Ok((StatusCode::CREATED, Json(upload(&state, &me, &name, &bytes).await?)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+struct CalendarPage {
+    chrome: Chrome,
+    years: String,
+    warning: Option<String>,
+    uploads: Vec<CalendarUpload>,
+    problems: Vec<String>,
+    done: Option<String>,
+}
+
+async fn render_page(state: &AppState, me: &CurrentUser, problems: Vec<String>, done: Option<String>) -> AppResult<Response> {
+    let s = status(state, me).await?;
+    Ok(render(&CalendarPage {
+        chrome: Chrome::signed_in(me, "工作日历", "calendar"),
+        years: s.years.iter().map(|y| format!("{y}年")).collect::<Vec<_>>().join("、"),
+        warning: s.warning,
+        uploads: s.uploads,
+        problems,
+        done,
+    }))
+}
+
+async fn page(State(state): State<AppState>, me: CurrentUser) -> AppResult<Response> {
+    render_page(&state, &me, Vec::new(), None).await
+}
+
+async fn upload_form(State(state): State<AppState>, me: CurrentUser, mp: Multipart) -> AppResult<Response> {
+    me.require(&[Role::Bureau])?;
+    let result = match read_file(mp).await {
+        Ok((name, bytes)) => upload(&state, &me, &name, &bytes).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(u) => render_page(&state, &me, Vec::new(), Some(format!("已上传“{}”，覆盖{}年", u.filename, u.years))).await,
+        Err(AppError::Invalid(errors)) => {
+            let problems = errors.into_iter().map(|e| e.message).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_page(&state, &me, problems, None).await?).into_response())
+        }
+        Err(e @ AppError::Validation(_)) => {
+            let status = e.status();
+            Ok((status, render_page(&state, &me, vec![e.body().message], None).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

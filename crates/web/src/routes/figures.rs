@@ -1,0 +1,96 @@
+//! The registry's figures as every page shows them — home page, dashboards,
+//! center lists — from one reading ([`pocnet_store::stats::registry`]) and one
+//! definition of "recognized" (a recognized stage, a recognition on record,
+//! active; [`pocnet_domain::center::counts_as_recognized`]), so the pages agree.
+//! Coverage follows 000 一: the industries and their sub-fields of the
+//! network's catalogue, and the host types.
+
+use crate::error::AppResult;
+use crate::routes::dashboard::{Card, Chart};
+use crate::AppState;
+use pocnet_domain::catalogue::{self, Catalogue};
+use pocnet_domain::center::{CenterKind, CenterLevel};
+use pocnet_store::stats::{self, RegistryCounts};
+
+/// The registry's figures for the whole network or one region.
+pub struct Figures {
+    /// The counts.
+    pub counts: RegistryCounts,
+    /// The catalogue coverage is measured against.
+    pub catalogue: Catalogue,
+}
+
+/// The catalogue of the network's own municipal PoC profile (the first
+/// loaded), which the plans' coverage targets refer to; Wenzhou's if none.
+pub fn network_catalogue(state: &AppState) -> Catalogue {
+    pocnet_domain::policy::governing(&state.config().policies, CenterKind::PocCenter, CenterLevel::Municipal, None)
+        .map_or_else(|| catalogue::wenzhou().clone(), Catalogue::of)
+}
+
+/// Reads the figures (three indexed queries).
+pub async fn load(state: &AppState, region: Option<&str>) -> AppResult<Figures> {
+    let counts = stats::registry(state.store().pool(), &state.today().to_string(), region).await?;
+    Ok(Figures { counts, catalogue: network_catalogue(state) })
+}
+
+fn card(label: &str, value: i64, target: Option<i64>, hint: &str) -> Card {
+    Card { label: label.into(), value, target, hint: hint.into() }
+}
+
+impl Figures {
+    /// The recognized centers' field codes.
+    fn fields(&self) -> Vec<Vec<String>> {
+        self.counts.recognized.iter().map(|(_, _, _, f)| f.clone()).collect()
+    }
+
+    /// The registry's headline cards of the bureau.
+    pub fn bureau_cards(&self) -> Vec<Card> {
+        let c = &self.counts;
+        vec![
+            card("市级及以上概念验证中心", c.recognized(CenterKind::PocCenter, CenterLevel::Municipal), Some(30), "《温州市深化和扩大概念验证中心建设行动方案（2025-2027年）》目标：到2027年建成市级30家；仅计已认定且资格有效的中心"),
+            card("省级及以上概念验证中心", c.recognized(CenterKind::PocCenter, CenterLevel::Provincial), Some(10), "同一行动方案：力争建成省级10家"),
+            card("中试平台", c.recognized(CenterKind::PilotPlatform, CenterLevel::Municipal), None, "已认定且资格有效"),
+            card("创建中", c.creating, None, "已列入创建名单、尚未认定（先创建后认定）"),
+            card("复评逾期", c.reevaluation_overdue, None, "中试平台“两年一复评”已过期未复评（浙江省现代化中试平台实施方案五）"),
+        ]
+    }
+
+    /// Centers per field and sub-field of the catalogue (000 一、二(一)).
+    pub fn field_chart(&self, title: &str) -> Chart {
+        let rows = catalogue::coverage(&self.catalogue, &self.fields());
+        Chart { title: title.into(), bars: rows.into_iter().map(|r| (r.label, r.centers)).collect() }
+    }
+
+    /// Centers per host type (000 一: 重点高校、省级新型研发机构、研究型医院、孵化器).
+    pub fn host_chart(&self) -> Chart {
+        let hosts: Vec<_> = self.counts.recognized.iter().map(|(_, _, h, _)| *h).collect();
+        Chart { title: "按依托单位类型的已认定中心数".into(), bars: catalogue::host_coverage(&hosts) }
+    }
+
+    /// What the bureau should see: fields, sub-fields and host types not yet
+    /// covered by a recognized center, and overdue re-evaluations.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        let rows = catalogue::coverage(&self.catalogue, &self.fields());
+        let uncovered: Vec<&str> = rows.iter().filter(|r| r.centers == 0).map(|r| r.label.as_str()).collect();
+        if !uncovered.is_empty() {
+            notes.push(format!("尚无已认定中心覆盖的产业领域或细分领域：{}", uncovered.join("、")));
+        }
+        let hosts: Vec<_> = self.counts.recognized.iter().map(|(_, _, h, _)| *h).collect();
+        let missing: Vec<String> = catalogue::host_coverage(&hosts).into_iter().filter(|(_, n)| *n == 0).map(|(l, _)| l).collect();
+        if !missing.is_empty() {
+            notes.push(format!("尚无已认定中心的依托单位类型：{}", missing.join("、")));
+        }
+        if self.counts.reevaluation_overdue > 0 {
+            notes.push(format!("{}个中试平台复评已逾期，请在中心名录中按“复评到期”排序查看", self.counts.reevaluation_overdue));
+        }
+        notes
+    }
+
+    /// The catalogue's top-level fields covered by a recognized center, and their number.
+    pub fn fields_covered(&self) -> (usize, usize) {
+        let rows = catalogue::coverage(&self.catalogue, &self.fields());
+        let top: Vec<_> = rows.iter().filter(|r| r.parent.is_none()).collect();
+        (top.iter().filter(|r| r.centers > 0).count(), top.len())
+    }
+}
