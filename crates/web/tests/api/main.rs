@@ -14,6 +14,7 @@ mod experts;
 mod helpers;
 mod library;
 mod pages;
+mod policies;
 mod recognition;
 mod registry;
 mod sessions;

@@ -154,6 +154,10 @@ async fn change_reports_are_due_within_three_months_and_the_bureau_decides() {
     assert_eq!(c["center"]["status"], "revoked");
     let revoke = c["events"].as_array().unwrap().iter().find(|e| e["action"] == "revoke").expect("revoke event");
     assert_eq!(revoke["article"], "五");
+    // 000 指引 五 "自条件变化年度起取消": decided on 1 July, the change of 31 March takes
+    // the title from the first day of 2026, not from the day of the decision (issue 10).
+    assert_eq!(c["center"]["status_from"], "2026-01-01");
+    assert!(revoke["reason"].as_str().unwrap().contains("自2026年度起取消"), "{revoke}");
     assert!(c["revocations"].as_array().unwrap().is_empty(), "no bar: not a 六 reason");
     let list = expect_status(app.get_anon("/api/v1/centers").await, StatusCode::OK).await;
     assert!(!public_ids(&list).contains(&center_id));
