@@ -190,7 +190,8 @@ fn policy_eligibility_checks_a_demo_center_and_explains_each_criterion() {
         "二(三)",
         "二(五)",
         "缺少证明材料",
-        "年度专项资金：80万元，要求不少于100万元",
+        // 000 指引 二(二) "每年…": the lowest year is compared (issue 10).
+        "专项资金最低年度：80万元，要求不少于100万元",
         "未上传证明材料",
         "结论：不符合",
     ] {
@@ -209,7 +210,8 @@ fn policy_eligibility_checks_a_demo_center_and_explains_each_criterion() {
     assert_eq!(v["center_id"], 1);
     assert_eq!(v["eligible"], false);
     let funds = criteria.iter().find(|c| c["code"] == "special_funds").expect("special_funds");
-    assert_eq!(funds["outcome"], "missing_evidence");
+    // A figure that fails is not met at once, evidence or not (issue 10).
+    assert_eq!(funds["outcome"], "not_met");
     assert_eq!(funds["article"], "二(二)");
     assert_eq!(funds["figures"][0][1], 800_000);
     let counted = v["met"].as_u64().unwrap() + v["not_met"].as_u64().unwrap() + v["missing_evidence"].as_u64().unwrap();
@@ -224,7 +226,10 @@ fn policy_eligibility_checks_a_demo_center_and_explains_each_criterion() {
     assert!(!out.status.success());
     assert!(text(&out).contains("9999"), "{}", text(&out));
 
+    // Wenzhou has a creation stage now (000 方案 三(二), issue 10); Shanghai's plan has none.
     let out = pocnet(dir.path(), &["policy", "eligibility", "--center", "1", "--profile", "wenzhou-municipal-2025", "--kind", "creation"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let out = pocnet(dir.path(), &["policy", "eligibility", "--center", "1", "--profile", "shanghai-platform-2025", "--kind", "creation"], "");
     assert!(!out.status.success());
     assert!(text(&out).contains("recognition"), "names the stages it has: {}", text(&out));
 

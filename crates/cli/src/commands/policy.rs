@@ -267,7 +267,7 @@ fn detail_lines(c: &CriterionResult, records: &CenterRecords) -> Vec<String> {
                 Some(v) => figure_text(*fact, *v).1,
                 None => "无记录".to_owned(),
             };
-            let note = if value.is_some() && !fact.from_records() && !records.evidence_topics.contains(fact.as_str()) {
+            let note = if value.is_some() && !fact.from_records() && !records.evidence_topics.contains(fact.evidence_topic()) {
                 "（未上传证明材料）"
             } else {
                 ""
@@ -333,8 +333,10 @@ mod tests {
     fn money_is_shown_in_wan_and_units_move_to_the_figure() {
         assert_eq!(
             figure_text(Fact::SpecialFundsPerYearYuan, 800_000),
-            ("年度专项资金".to_owned(), "80万元".to_owned())
+            ("年均专项资金".to_owned(), "80万元".to_owned())
         );
+        // 000 指引 二(二) "每年…": the lowest year, named as such (issue 10).
+        assert_eq!(figure_text(Fact::SpecialFundsEveryYearYuan, 800_000), ("专项资金最低年度".to_owned(), "80万元".to_owned()));
         assert_eq!(figure_text(Fact::AdvisoryExternalSharePct, 40), ("外单位专家占比".to_owned(), "40%".to_owned()));
         assert_eq!(figure_text(Fact::LibraryProjects, 45), ("累计入库项目数".to_owned(), "45".to_owned()));
     }

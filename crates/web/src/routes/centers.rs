@@ -65,7 +65,7 @@ fn rows(list: &[Center], today: &str) -> Vec<CenterRow> {
             region: c.region.label_zh(),
             level: c.level.label_zh(),
             stage: c.stage.label_zh(),
-            stage_public: c.is_public(),
+            stage_public: c.counts_as_recognized(),
             fields: views::field_labels(&c.fields),
             reevaluation: c.reevaluation_due.clone().unwrap_or_default(),
             reevaluation_overdue: c.reevaluation_overdue(today),
