@@ -229,6 +229,10 @@ async fn catalogues_per_profile_and_counts_that_agree() {
     app.post_expect(&crew.operator, "/api/v1/results", &bci(fresh), StatusCode::CREATED).await;
     let err = expect_error(app.post(&crew.operator, "/api/v1/results", &bci(recognized)).await, StatusCode::UNPROCESSABLE_ENTITY, "unknown_value").await;
     assert_eq!(err["error"]["field"], "field", "{err}");
+    // The form offers every PoC profile's catalogue (脑机接口 has no sub-field).
+    let (browser, _, _) = app.login("operator").await;
+    let form = browser.get(app.url("/results/new")).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains("value=\"brain_computer_interface/\"") && form.contains("value=\"life_health/eye_brain_health\""), "{form}");
 
     // A center never recognized cannot be put in key cultivation by a regrade.
     let v = app.get_ok(&crew.chief, &format!("/api/v1/centers/{fresh}")).await["center"]["version"].as_i64().unwrap();
@@ -324,8 +328,22 @@ async fn the_bureau_uploads_next_years_calendar() {
     assert_eq!((a["notice_start"].as_str(), a["notice_end"].as_str()), (Some("2026-12-29"), Some("2027-01-05")));
 
     // The page works without script: the bureau sees the years and the upload form.
-    let (browser, _, _) = app.login("chief").await;
+    let (browser, _, csrf) = app.login("chief").await;
     let html = browser.get(app.url("/calendar")).send().await.unwrap().text().await.unwrap();
     assert_eq!(testid(&html, "calendar-years"), "2025年、2026年、2027年");
     assert!(html.contains("data-testid=\"calendar-form\""));
+    // The form shows every problem of a bad file with its line, in Chinese, and keeps nothing.
+    let boundary = "pocnet-calendar-form-3b9c";
+    let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bad.toml\"\r\nContent-Type: text/plain\r\n\r\n{bad}\r\n--{boundary}--\r\n");
+    let resp = browser
+        .post(app.url(&format!("/calendar?csrf_token={csrf}")))
+        .header(reqwest::header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("文件有3处问题") && html.contains("第5行") && html.contains("调休上班日须为周六或周日"), "{html}");
+    assert_eq!(app.count("calendar_uploads").await, 1, "still only the good upload");
 }

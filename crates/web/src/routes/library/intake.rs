@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use pocnet_domain::center::CenterKind;
-use pocnet_domain::industry;
 use pocnet_domain::library::intake::{ResultInput, ResultStage, SecretPart};
 use pocnet_domain::research_result::ResultSource;
 use pocnet_domain::role::Role;
@@ -140,9 +139,19 @@ async fn render_form(state: &AppState, me: &CurrentUser, v: BTreeValues, error: 
     } else {
         Vec::new()
     };
-    let fields = industry::WENZHOU
+    // Every PoC profile's catalogue (issue 10): the receiving center's own is checked on submission.
+    let poc: Vec<&pocnet_domain::policy::Profile> = state.config().policies.iter().filter(|p| p.center_kind == CenterKind::PocCenter).collect();
+    let fields = pocnet_domain::catalogue::Catalogue::union(poc)
+        .fields()
         .iter()
-        .map(|f| (f.label.to_owned(), f.sub_fields.iter().map(|s| Choice::new(format!("{}/{}", f.code, s.code), format!("{} · {}", f.label, s.label))).collect()))
+        .map(|f| {
+            let choices = if f.sub_fields.is_empty() {
+                vec![Choice::new(format!("{}/", f.code), f.label.clone())]
+            } else {
+                f.sub_fields.iter().map(|(code, label)| Choice::new(format!("{}/{code}", f.code), format!("{} · {label}", f.label))).collect()
+            };
+            (f.label.clone(), choices)
+        })
         .collect();
     let page = NewPage {
         chrome: Chrome::signed_in(me, "登记科技成果", "results"),
