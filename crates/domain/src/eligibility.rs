@@ -273,7 +273,8 @@ mod tests {
     /// 003 四(二)5 "年均…不低于50万元" stays an average (issue 10).
     #[test]
     fn every_year_is_the_lowest_year_and_an_average_stays_an_average() {
-        let cases: &[(&[(i32, i64)], Option<i64>, Option<i64>)] = &[
+        type Case = (&'static [(i32, i64)], Option<i64>, Option<i64>);
+        let cases: &[Case] = &[
             (&[], None, None),
             (&[(2025, 1_000_000)], Some(1_000_000), Some(1_000_000)),
             (&[(2024, 800_000), (2025, 1_200_000)], Some(800_000), Some(1_000_000)),

@@ -137,6 +137,7 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
             ];
             d.charts.push(chart);
             d.charts.push(field_coverage(&mine));
+            d.notes.extend(super::figures::overdue_notes(&mine, state.today()));
         }
         Role::Center => {
             let mine = centers::hosted_by(pool, user.org_id).await?;
@@ -154,6 +155,7 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
             for c in &mine {
                 d.notes.push(format!("{}：{}，{}，{}", c.name, c.level.label_zh(), c.stage.label_zh(), c.kind.label_zh()));
             }
+            d.notes.extend(super::figures::overdue_notes(&mine.iter().collect::<Vec<_>>(), state.today()));
             d.charts.push(chart);
         }
         Role::Expert => {

@@ -197,6 +197,8 @@ async fn a_municipal_pilot_platform_is_judged_and_re_evaluated_under_its_own_lev
     app.set_today("2028-03-08");
     let d = app.get_ok(&chief, "/api/v1/dashboard").await;
     assert_eq!(card(&d, "复评逾期"), 1);
+    let own = app.get_ok(&crew.operator, "/api/v1/dashboard").await;
+    assert!(own["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("复评已逾期：应于2028-03-07前复评")), "{own}");
     let (browser, _, _) = app.login("chief").await;
     let html = browser.get(app.url("/centers?sort=reevaluation_due")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("data-testid=\"reevaluation-overdue\">2028-03-07 已逾期"), "{html}");
