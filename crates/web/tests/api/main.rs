@@ -10,6 +10,7 @@ mod auth;
 mod bad_input;
 mod csrf;
 mod demo;
+mod expert_accounts;
 mod experts;
 mod helpers;
 mod library;
