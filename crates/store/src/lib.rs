@@ -26,6 +26,7 @@ mod paging;
 pub mod results;
 pub mod sessions;
 pub mod settings;
+mod sql_where;
 pub mod stats;
 pub mod supervision;
 pub mod synthetic;
