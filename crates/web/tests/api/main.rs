@@ -12,6 +12,7 @@ mod csrf;
 mod demo;
 mod expert_accounts;
 mod experts;
+mod finding;
 mod helpers;
 mod library;
 mod pages;
