@@ -2,7 +2,11 @@
 //!
 //! Loaded once per data directory (a `settings` flag records it), so a restart
 //! keeps what users changed. Everything goes in one transaction: a failed load
-//! leaves nothing behind.
+//! leaves nothing behind. The dataset (organisations, centers, experts,
+//! results) comes from `data/demo/wenzhou.json`; the centers' files
+//! (`demo_records`), the project pipeline (`demo_pipeline`)
+//! and the recognition history with the work in progress
+//! (`demo_story`) are derived from it deterministically.
 
 use crate::audit::{self, Change};
 use crate::{format_ts, settings, Actor, Store, StoreError, StoreResult};

@@ -70,6 +70,15 @@ fn china_day(t: DateTime<Utc>) -> NaiveDate {
     (t + Duration::hours(8)).date_naive()
 }
 
+#[derive(sqlx::FromRow)]
+struct ExpertRow {
+    id: i64,
+    name: String,
+    org_id: i64,
+    user_id: Option<i64>,
+    username: Option<String>,
+}
+
 /// A library expert as a panel member.
 #[derive(Clone)]
 struct Member {
@@ -360,8 +369,8 @@ pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: 
     let bureau = find("bureau")?;
     let county = find("county")?;
     let operator = find("center")?;
-    let experts: Vec<(i64, String, i64, Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT e.id, e.name, e.org_id, u.id, u.username FROM experts e LEFT JOIN users u ON u.id = e.user_id ORDER BY e.id",
+    let experts: Vec<ExpertRow> = sqlx::query_as(
+        "SELECT e.id, e.name, e.org_id, u.id AS user_id, u.username FROM experts e LEFT JOIN users u ON u.id = e.user_id ORDER BY e.id",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -375,12 +384,12 @@ pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: 
         operator_org: operator.2,
         experts: experts
             .into_iter()
-            .map(|(id, name, org_id, uid, username)| Member {
-                id,
-                org_id,
-                actor: match (uid, username) {
+            .map(|e| Member {
+                id: e.id,
+                org_id: e.org_id,
+                actor: match (e.user_id, e.username) {
                     (Some(uid), Some(u)) => Actor::user(uid, &u, None),
-                    _ => Actor { user_id: None, label: name, ip: None },
+                    _ => Actor { user_id: None, label: e.name, ip: None },
                 },
             })
             .collect(),
