@@ -1045,7 +1045,9 @@ def validate(d):
             dt.date.fromisoformat(c["recognized_on"])
         check(c["fields"] and all(f in FIELDS for f in c["fields"]), f"center {c['key']}: fields")
         suffix = "概念验证中心" if c["kind"] == "poc_center" else "中试平台"
-        check(c["name"].startswith("温州市") and c["name"].endswith(suffix), f"center {c['key']}: name pattern")
+        # Municipal names follow Wenzhou's rule; provincial pilot platforms the provincial default.
+        prefix = "温州市" if c["level"] == "municipal" else "浙江省"
+        check(c["name"].startswith(prefix) and c["name"].endswith(suffix), f"center {c['key']}: name pattern")
         check(c["admin_director"] != c["tech_director"], f"center {c['key']}: two directors")
         hosts.setdefault(c["host"], []).append(c["kind"])
     multi = {h: ks for h, ks in hosts.items() if len(ks) > 1}
