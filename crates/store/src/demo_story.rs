@@ -396,7 +396,6 @@ pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: 
         demo_expert,
         centers: centers.clone(),
     };
-    let mut told = Told::default();
     let bureau_step = (&ctx.bureau, ActorKind::Bureau);
 
     // 2025, first Wenzhou batch: six centers recognized on 20 May.
@@ -546,10 +545,9 @@ pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: 
     let a = step(conn, &ctx, &a, ReviewAction::CountyApprove, (&county_step.0, county_step.1), at(day(24), 0), "同意推荐").await?;
     step(conn, &ctx, &a, ReviewAction::BureauReturn, bureau_step, at(day(16), 0), "请补充近两年省级重点领域验证案例及收益分配机制文件后重新提交").await?;
 
-    told.calls = 5;
-    told.applications = usize::try_from(
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM applications").fetch_one(&mut *conn).await?,
-    )
-    .unwrap_or(0);
-    Ok(told)
+    let count = |n: i64| usize::try_from(n).unwrap_or(0);
+    Ok(Told {
+        calls: count(sqlx::query_scalar("SELECT COUNT(*) FROM calls").fetch_one(&mut *conn).await?),
+        applications: count(sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&mut *conn).await?),
+    })
 }

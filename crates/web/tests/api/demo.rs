@@ -180,6 +180,19 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     assert_eq!(chain, ["submit", "county_approve", "propose", "publish_notice", "approve"]);
     assert_eq!(d["eligibility"]["not_met"], 0, "eligible when submitted: {d}");
 
+    // Every application and call renders for the bureau, whoever took its steps.
+    let bureau_pages = demo_browser(&app, "bureau").await;
+    let all = app.get_ok(&bureau, "/api/v1/applications?per_page=50").await;
+    assert_eq!(all["total"].as_u64(), Some(loaded.applications as u64));
+    for a in items(&all) {
+        let (status, _) = page(&bureau_pages, &app, &format!("/applications/{}", a["id"])).await;
+        assert_eq!(status, StatusCode::OK, "{a}");
+    }
+    for c in expect_status(app.get_anon("/api/v1/calls").await, StatusCode::OK).await.as_array().unwrap() {
+        let (status, _) = page(&bureau_pages, &app, &format!("/calls/{}", c["id"])).await;
+        assert_eq!(status, StatusCode::OK, "{c}");
+    }
+
     // A notice is running, open for objections, with one objection resolved and one open.
     let notices = expect_status(app.get_anon("/api/v1/notices").await, StatusCode::OK).await;
     let running = notices.as_array().unwrap().iter().find(|n| n["open_for_objections"] == true).cloned().expect("a running notice");
@@ -248,7 +261,6 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     }
 
     // One center meets its profile, another lacks something — on the API and on its page.
-    let bureau_pages = demo_browser(&app, "bureau").await;
     let demo_center = center_id_named(&app, &bureau, "温州市瓯江理工大学智能装备概念验证中心").await;
     let e = app.get_ok(&bureau, &format!("/api/v1/centers/{demo_center}/eligibility")).await;
     assert_eq!((e["profile_id"].as_str(), e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some("wenzhou-municipal-2025"), Some(0), Some(0)), "{e}");
