@@ -147,15 +147,15 @@ def person():
 # ---------------------------------------------------------------------------
 CENTER_SPECS = [
     dict(key="center_demo", name="温州市瓯江理工大学智能装备概念验证中心", kind="poc_center", host="univ_demo",
-         level="municipal", stage="recognized", recognized_on="2024-11-08",
+         level="municipal", stage="recognized", recognized_on="2025-05-20",
          focus=["smart_electrical", "industrial_robots", "humanoid_robots", "artificial_intelligence"],
          summary="依托学校电气与机器人学科，面向智能电气、工业机器人和人形机器人成果开展原理样机验证、可靠性测试与应用场景验证。实行“行政主任+技术主任”双主任制，为校内待转化成果提供从样品到产品的验证服务。"),
     dict(key="center_med", name="温州市东瓯医科大学生命健康概念验证中心", kind="poc_center", host="univ_med",
-         level="provincial", stage="recognized", recognized_on="2025-07-15",
+         level="municipal", stage="recognized", recognized_on="2025-05-20",
          focus=["eye_brain_health", "new_drugs", "medical_devices", "cell_gene_therapy"],
          summary="聚焦眼脑健康、新药创制和高端医疗器械，提供临床前药效与安全性评价、医工融合样机验证和注册路径咨询。"),
     dict(key="center_materials", name="温州市东海新材料研究院新材料概念验证中心", kind="poc_center", host="inst_materials",
-         level="municipal", stage="recognized", recognized_on="2024-11-08",
+         level="municipal", stage="recognized", recognized_on="2025-05-20",
          focus=["advanced_polymers", "functional_materials", "advanced_batteries"],
          summary="围绕先进高分子材料、功能材料和电池关键材料，开展配方小试放大、性能检测与下游应用评价，推动建立材料企业标准。"),
     dict(key="center_laser", name="温州市瓯越激光与光电研究院智能激光概念验证中心", kind="poc_center", host="inst_laser",
@@ -163,7 +163,7 @@ CENTER_SPECS = [
          focus=["smart_laser", "integrated_circuits", "industrial_robots"],
          summary="提供激光器件、精密加工工艺和光电检测的技术可行性与工艺验证，服务泵阀、电气、汽车零部件等本地产业的激光应用需求。"),
     dict(key="center_energy", name="温州市飞云江能源技术研究院新能源概念验证中心", kind="poc_center", host="inst_energy",
-         level="provincial", stage="key_cultivation", recognized_on="2025-05-20",
+         level="municipal", stage="key_cultivation", recognized_on="2025-05-20",
          focus=["advanced_batteries", "hydrogen", "energy_storage", "wind_power"],
          summary="覆盖前沿电池、氢能、新型储能和新一代风电，开展电化学性能、安全性和成本验证，并与中试平台衔接工程化放大。"),
     dict(key="center_bio", name="温州市江心屿生物制造研究院合成生物概念验证中心", kind="poc_center", host="inst_bio",
@@ -194,12 +194,12 @@ CENTER_SPECS = [
          level="municipal", stage="creating", recognized_on=None,
          focus=["eye_brain_health", "medical_devices"],
          summary="正在创建面向脑疾病诊疗器械、神经调控和数字疗法的概念验证中心，依托医院临床科室开展需求挖掘与场景验证。"),
-    dict(key="pilot_electric", name="温州市鹿湾电气智能电气中试平台", kind="pilot_platform", host="ent_electric",
-         level="municipal", stage="recognized", recognized_on="2024-11-08",
+    dict(key="pilot_electric", name="浙江省鹿湾电气智能电气中试平台", kind="pilot_platform", host="ent_electric",
+         level="provincial", stage="recognized", recognized_on="2025-06-20",
          focus=["smart_electrical"],
          summary="提供低压电器和智能配电产品的小批量试制、型式试验预测试和自动化产线验证，承接概念验证后的工程化开发。"),
-    dict(key="pilot_battery", name="温州市瓯能电池新型储能中试平台", kind="pilot_platform", host="ent_battery",
-         level="municipal", stage="recognized", recognized_on="2025-05-20",
+    dict(key="pilot_battery", name="浙江省瓯能电池新型储能中试平台", kind="pilot_platform", host="ent_battery",
+         level="provincial", stage="recognized", recognized_on="2025-06-20",
          focus=["advanced_batteries", "energy_storage"],
          summary="拥有电芯与储能模组中试线，提供材料导入评价、工艺优化和量产前安全测试服务。"),
     dict(key="pilot_materials", name="温州市东海新材料研究院先进高分子材料中试平台", kind="pilot_platform", host="inst_materials",
@@ -1045,7 +1045,9 @@ def validate(d):
             dt.date.fromisoformat(c["recognized_on"])
         check(c["fields"] and all(f in FIELDS for f in c["fields"]), f"center {c['key']}: fields")
         suffix = "概念验证中心" if c["kind"] == "poc_center" else "中试平台"
-        check(c["name"].startswith("温州市") and c["name"].endswith(suffix), f"center {c['key']}: name pattern")
+        # Municipal names follow Wenzhou's rule; provincial pilot platforms the provincial default.
+        prefix = "温州市" if c["level"] == "municipal" else "浙江省"
+        check(c["name"].startswith(prefix) and c["name"].endswith(suffix), f"center {c['key']}: name pattern")
         check(c["admin_director"] != c["tech_director"], f"center {c['key']}: two directors")
         hosts.setdefault(c["host"], []).append(c["kind"])
     multi = {h: ks for h, ks in hosts.items() if len(ks) > 1}

@@ -11,6 +11,9 @@
 //! preconditions ([`Guards`]) do not hold, each with a stable code and a
 //! Chinese message.
 
+use crate::center::{CenterKind, CenterLevel, CenterStage};
+use crate::policy::{Profile, StageKind};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 string_enum! {
@@ -216,6 +219,44 @@ impl ApplicationState {
     }
 }
 
+/// What approving an application writes to its center: the stage the
+/// profile's stage grants, the profile's own level (市定市级、省定省级), the
+/// certificate number's prefix, a pilot platform's first re-evaluation (两年一复评)
+/// and the article of the procedure. The workflow and the demo's history both
+/// read it from here, so a certificate number has one format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    /// The stage granted (创建中 or 已认定).
+    pub stage: CenterStage,
+    /// The level of the profile.
+    pub level: CenterLevel,
+    /// Certificate number prefix, e.g. `温州市概验认〔2026〕` (the number follows).
+    pub certificate_prefix: String,
+    /// Pilot platforms under a profile with re-evaluation: the first one due.
+    pub reevaluation_due: Option<NaiveDate>,
+    /// The article of the procedure.
+    pub article: String,
+}
+
+/// The grant of an approval under `profile`'s `kind` stage decided `on`, or
+/// `None` when the profile has no such stage.
+pub fn grant(profile: &Profile, kind: StageKind, on: NaiveDate) -> Option<Grant> {
+    let stage = profile.stage(kind)?;
+    let reevaluation_due = match (profile.center_kind, &profile.reevaluation) {
+        (CenterKind::PilotPlatform, Some(r)) => Some(crate::supervision::reevaluation_due(on, r.every_years)),
+        _ => None,
+    };
+    let platform = if profile.center_kind == CenterKind::PilotPlatform { "中试" } else { "概验" };
+    let word = if stage.grants == CenterStage::Creating { "创" } else { "认" };
+    Some(Grant {
+        stage: stage.grants,
+        level: profile.level,
+        certificate_prefix: format!("{}{platform}{word}〔{}〕", profile.jurisdiction, on.format("%Y")),
+        reevaluation_due,
+        article: stage.procedure_article.clone(),
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {
@@ -331,5 +372,25 @@ mod tests {
     fn returns_and_rejections_need_reasons() {
         let with: Vec<A> = A::ALL.iter().copied().filter(|a| a.needs_comment()).collect();
         assert_eq!(with, vec![A::CountyReturn, A::CountyReject, A::BureauReturn, A::Reject]);
+    }
+
+    #[test]
+    fn a_grant_follows_the_profile() {
+        use crate::policy::SHIPPED;
+        let load = |id: &str| {
+            let text = SHIPPED.iter().find(|(i, _)| *i == id).map(|(_, t)| *t).unwrap_or_default();
+            Profile::parse(text, Some(id)).expect("shipped profile")
+        };
+        let on = NaiveDate::from_ymd_opt(2026, 10, 13).expect("day");
+        let g = grant(&load("wenzhou-municipal-2025"), StageKind::Recognition, on).expect("recognition stage");
+        assert_eq!((g.stage, g.level), (CenterStage::Recognized, CenterLevel::Municipal));
+        assert_eq!(g.certificate_prefix, "温州市概验认〔2026〕");
+        assert_eq!(g.reevaluation_due, None);
+        let g = grant(&load("urumqi-2026"), StageKind::Creation, on).expect("creation stage");
+        assert_eq!((g.stage, g.certificate_prefix.as_str()), (CenterStage::Creating, "乌鲁木齐市概验创〔2026〕"));
+        let g = grant(&load("zhejiang-pilot-platform-2025"), StageKind::Recognition, on).expect("pilot stage");
+        assert_eq!((g.level, g.certificate_prefix.as_str()), (CenterLevel::Provincial, "浙江省中试认〔2026〕"));
+        assert_eq!(g.reevaluation_due, NaiveDate::from_ymd_opt(2028, 10, 13));
+        assert!(grant(&load("wenzhou-municipal-2025"), StageKind::Creation, on).is_none());
     }
 }

@@ -2,7 +2,11 @@
 //!
 //! Loaded once per data directory (a `settings` flag records it), so a restart
 //! keeps what users changed. Everything goes in one transaction: a failed load
-//! leaves nothing behind.
+//! leaves nothing behind. The dataset (organisations, centers, experts,
+//! results) comes from `data/demo/wenzhou.json`; the centers' files
+//! (`demo_records`), the project pipeline (`demo_pipeline`)
+//! and the recognition history with the work in progress
+//! (`demo_story`) are derived from it deterministically.
 
 use crate::audit::{self, Change};
 use crate::{format_ts, settings, Actor, Store, StoreError, StoreResult};
@@ -118,6 +122,10 @@ pub struct Loaded {
     pub results: usize,
     /// Demo accounts.
     pub accounts: usize,
+    /// Calls for applications.
+    pub calls: usize,
+    /// Applications, at every stage of the workflow.
+    pub applications: usize,
 }
 
 fn parse() -> StoreResult<Dataset> {
@@ -190,12 +198,14 @@ pub async fn load_once(
         .bind(org(&c.host)?)
         .bind(c.region.as_str())
         .bind(c.level.as_str())
-        .bind(c.stage.as_str())
+        // A recognized center gets its stage, recognition day and certificate
+        // through its approved application (demo_story); until then it applies.
+        .bind(if c.recognized_on.is_some() { CenterStage::Applying.as_str() } else { c.stage.as_str() })
         .bind(serde_json::json!(c.fields).to_string())
         .bind(&c.admin_director)
         .bind(&c.tech_director)
         .bind(&c.summary)
-        .bind(&c.recognized_on)
+        .bind(None::<String>)
         .bind(&ts)
         .fetch_one(&mut *tx)
         .await?;
@@ -295,15 +305,37 @@ pub async fn load_once(
         tick(&mut done);
     }
 
+    // Centers whose files meet their profile: the recognized ones and those
+    // the story takes past submission; the PoC centers among them get the
+    // library Wenzhou asks for.
+    let strong: Vec<&DemoCenter> =
+        data.centers.iter().filter(|c| c.recognized_on.is_some() || crate::demo_story::IN_REVIEW.contains(&c.key.as_str())).collect();
+    let id_of = |c: &DemoCenter| centers.get(c.key.as_str()).copied().ok_or_else(|| StoreError::Corrupt(format!("demo: no center {}", c.key)));
+    let strong_ids = strong.iter().map(|c| id_of(c)).collect::<StoreResult<Vec<i64>>>()?;
+    let poc_ids = strong.iter().filter(|c| c.kind == CenterKind::PocCenter).map(|c| id_of(c)).collect::<StoreResult<Vec<i64>>>()?;
+    let backlog = crate::demo_records::top_up_library(&mut tx, &poc_ids, &ts).await?;
+    let demo_expert = experts.get("expert_demo").copied();
+    crate::demo_records::fill(&mut tx, &ts, &strong_ids, demo_expert).await?;
+    crate::demo_pipeline::fill(&mut tx, &ts).await?;
+    let keys: HashMap<String, i64> = centers.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
+    let told = crate::demo_story::fill(&mut tx, now, &keys, demo_expert).await?;
+    // The story must have brought every center to the stage and level the dataset promises.
+    for c in &data.centers {
+        let (stage, level, on): (String, String, Option<String>) =
+            sqlx::query_as("SELECT stage, level, recognized_on FROM centers WHERE id = $1").bind(id_of(c)?).fetch_one(&mut *tx).await?;
+        if stage != c.stage.as_str() || level != c.level.as_str() || on != c.recognized_on {
+            return Err(StoreError::Corrupt(format!("demo: {} ended {stage}/{level}/{on:?}, not as the dataset says", c.key)));
+        }
+    }
     let loaded = Loaded {
         organisations: data.organisations.len(),
         centers: data.centers.len(),
         experts: data.experts.len(),
-        results: data.results.len(),
+        results: data.results.len() + backlog,
         accounts: DEMO_ACCOUNTS.len(),
+        calls: told.calls,
+        applications: told.applications,
     };
-    crate::demo_records::fill(&mut tx, &ts).await?;
-    crate::demo_pipeline::fill(&mut tx, &ts).await?;
     settings::set(&mut tx, LOADED_FLAG, &ts).await?;
     let change = Change {
         action: "demo.load",
@@ -313,6 +345,7 @@ pub async fn load_once(
         after: Some(serde_json::json!({
             "organisations": loaded.organisations, "centers": loaded.centers,
             "experts": loaded.experts, "results": loaded.results, "accounts": loaded.accounts,
+            "calls": loaded.calls, "applications": loaded.applications,
         })),
         reason: Some("演示模式首次启动，载入演示数据"),
     };

@@ -26,8 +26,11 @@ fn evidence_pdf(topic: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% pocnet demo evidence (演示证明材料): {topic}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
 }
 
-/// Fills the records of every demo center. `ts` is the load time.
-pub(crate) async fn fill(conn: &mut AnyConnection, ts: &str) -> StoreResult<()> {
+/// Fills the records of every demo center. `ts` is the load time; `strong`
+/// are the centers whose file meets their profile (team, funds, declarations
+/// with evidence); `not_advisor` is an expert kept off every advisory team
+/// (the demo expert login, so it may review any demo center).
+pub(crate) async fn fill(conn: &mut AnyConnection, ts: &str, strong: &[i64], not_advisor: Option<i64>) -> StoreResult<()> {
     let profiles: Vec<Profile> = SHIPPED.iter().filter_map(|(id, t)| Profile::parse(t, Some(id)).ok()).collect();
     let mut declarations: Vec<String> = Vec::new();
     for p in &profiles {
@@ -49,14 +52,15 @@ pub(crate) async fn fill(conn: &mut AnyConnection, ts: &str) -> StoreResult<()> 
         Fact::FloorAreaM2,
         Fact::EquipmentValueYuan,
     ];
-    let centers: Vec<(i64, String)> = sqlx::query_as("SELECT id, stage FROM centers ORDER BY id").fetch_all(&mut *conn).await?;
+    let centers: Vec<i64> = sqlx::query_scalar("SELECT id FROM centers ORDER BY id").fetch_all(&mut *conn).await?;
     let experts: Vec<i64> = sqlx::query_scalar("SELECT id FROM experts ORDER BY id").fetch_all(&mut *conn).await?;
+    let experts: Vec<i64> = experts.into_iter().filter(|e| Some(*e) != not_advisor).collect();
     if experts.is_empty() {
         return Err(StoreError::Corrupt("demo: no experts".into()));
     }
-    for (i, (center, stage)) in centers.iter().enumerate() {
+    for (i, center) in centers.iter().enumerate() {
         let i = i as i64;
-        let strong = stage == "recognized" || stage == "key_cultivation";
+        let strong = strong.contains(center);
         sqlx::query("UPDATE centers SET floor_area_m2 = $1 WHERE id = $2")
             .bind(if strong { 320 + 40 * (i % 8) } else { 150 + 20 * (i % 4) })
             .bind(center)
@@ -204,4 +208,90 @@ pub(crate) async fn fill(conn: &mut AnyConnection, ts: &str) -> StoreResult<()> 
         }
     }
     Ok(())
+}
+
+const VARIANTS: &[&str] = &["二期迭代", "低成本方案", "场景拓展", "工艺改进型", "集成应用", "轻量化版本", "国产化替代", "可靠性提升", "模块化设计", "智能化升级"];
+
+/// Library states the registry counts (入库项目).
+const LIBRARY: &str = "'admitted', 'verifying', 'verified', 'handed_off', 'stopped'";
+
+/// Tops up the project library of each of `centers` with earlier results of
+/// its host unit (submitted 2023–2024, variants of its own results) until it
+/// holds at least 42 library projects, 21 verified ones (each with a
+/// prototype) and 11 handed off to pilot scale (each landed) — a margin over
+/// Wenzhou's 40 / 20 / 10 (指引 二(二)). The pipeline and outcomes of these
+/// results are then derived like every other. Returns how many it added.
+pub(crate) async fn top_up_library(conn: &mut AnyConnection, centers: &[i64], ts: &str) -> StoreResult<usize> {
+    let mut added = 0usize;
+    for (ci, center) in centers.iter().enumerate() {
+        let (host, kind): (i64, String) = sqlx::query_as(
+            "SELECT c.host_org_id, o.kind FROM centers c JOIN organisations o ON o.id = c.host_org_id WHERE c.id = $1",
+        )
+        .bind(center)
+        .fetch_one(&mut *conn)
+        .await?;
+        let (library, done, handed): (i64, i64, i64) = sqlx::query_as(&format!(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN state IN ({LIBRARY}) THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN state IN ('verified', 'handed_off') THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN state = 'handed_off' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM research_results WHERE center_id = $1"
+        ))
+        .bind(center)
+        .fetch_one(&mut *conn)
+        .await?;
+        let bases: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT title, field, sub_field FROM research_results WHERE center_id = $1 ORDER BY id")
+                .bind(center)
+                .fetch_all(&mut *conn)
+                .await?;
+        if bases.is_empty() {
+            return Err(StoreError::Corrupt(format!("demo: center {center} has no results to vary")));
+        }
+        let handed_off = (11 - handed).max(0);
+        let verified = (21 - done).max(handed_off);
+        let others = (42 - library - verified).max(0);
+        let source = match kind.as_str() {
+            "university" => "university",
+            "research_institute" => "research_institute",
+            "hospital" => "hospital",
+            "enterprise" => "enterprise",
+            _ => "pushed_list",
+        };
+        for k in 0..(verified + others) {
+            let state = if k < handed_off {
+                "handed_off"
+            } else if k < verified {
+                "verified"
+            } else {
+                ["verifying", "admitted", "verifying", "stopped"][((k - verified) % 4) as usize]
+            };
+            let (base, field, sub_field) = &bases[(k as usize) % bases.len()];
+            let variant = VARIANTS[((k as usize) / bases.len() + ci) % VARIANTS.len()];
+            let day = chrono::NaiveDate::from_ymd_opt(2023, 3, 1).unwrap_or_default() + chrono::Duration::days(k * 15 + ci as i64 * 3);
+            let team: Vec<String> = (0..3)
+                .map(|m| format!("{}{}", SURNAMES[(ci * 5 + k as usize + m * 4) % SURNAMES.len()], GIVEN[(ci * 3 + k as usize * 7 + m) % GIVEN.len()]))
+                .collect();
+            sqlx::query(
+                "INSERT INTO research_results (title, summary, secret_summary, field, sub_field, source, owner_org_id, \
+                 center_id, state, trl, team, patents, submitted_on, created_at, updated_at) \
+                 VALUES ($1, $2, '', $3, $4, $5, $6, $7, $8, $9, $10, '[]', $11, $12, $12)",
+            )
+            .bind(format!("{base}（{variant}）"))
+            .bind(format!("在“{base}”前期成果基础上开展{variant}研究，已完成实验室验证，拟通过概念验证明确工程化路径、应用场景与市场需求。"))
+            .bind(field)
+            .bind(sub_field)
+            .bind(source)
+            .bind(host)
+            .bind(center)
+            .bind(state)
+            .bind(4 + k % 3)
+            .bind(serde_json::json!(team).to_string())
+            .bind(day.to_string())
+            .bind(ts)
+            .execute(&mut *conn)
+            .await?;
+            added += 1;
+        }
+    }
+    Ok(added)
 }

@@ -17,6 +17,7 @@ mod db;
 pub mod demo;
 mod demo_pipeline;
 mod demo_records;
+mod demo_story;
 pub mod expert_accounts;
 pub mod experts;
 pub mod library;

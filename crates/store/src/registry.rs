@@ -425,11 +425,18 @@ pub async fn document_content(pool: &AnyPool, center_id: i64, document_id: i64) 
 /// The summary the eligibility criteria read, for one center or (with `None`)
 /// every center, in a fixed number of grouped queries whatever the count.
 pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMap<i64, CenterRecords>> {
+    let mut conn = pool.acquire().await?;
+    records_in(&mut conn, center).await
+}
+
+/// [`records`] on one connection, e.g. inside the transaction that is
+/// writing them (the demo's history freezes eligibility as it goes).
+pub async fn records_in(conn: &mut AnyConnection, center: Option<i64>) -> StoreResult<BTreeMap<i64, CenterRecords>> {
     let mut out: BTreeMap<i64, CenterRecords> = BTreeMap::new();
     let base: Vec<(i64, String, Option<i64>, String, String)> =
         sqlx::query_as("SELECT id, fields, floor_area_m2, stage, status FROM centers WHERE ($1 IS NULL OR id = $1)")
             .bind(center)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     for (id, fields, area, stage, status) in base {
         let fields: Vec<String> = serde_json::from_str(&fields).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -446,7 +453,7 @@ pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMa
         ever.join(", ")
     ))
     .bind(center)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     for (id, n) in library {
         if let Some(r) = out.get_mut(&id) {
@@ -464,7 +471,7 @@ pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMa
          WHERE r.center_id IS NOT NULL AND ($1 IS NULL OR r.center_id = $1) GROUP BY r.center_id",
     )
     .bind(center)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     for (id, proto, landed, qualifying, income) in outcomes {
         if let Some(r) = out.get_mut(&id) {
@@ -480,7 +487,7 @@ pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMa
          WHERE ($1 IS NULL OR a.center_id = $1) GROUP BY a.center_id",
     )
     .bind(center)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     for (id, n, external) in advisors {
         if let Some(r) = out.get_mut(&id) {
@@ -493,7 +500,7 @@ pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMa
          CAST(SUM(fulltime * tech_manager) AS BIGINT) FROM center_staff WHERE ($1 IS NULL OR center_id = $1) GROUP BY center_id",
     )
     .bind(center)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     for (id, n, fulltime, tm, ft_tm) in staff {
         if let Some(r) = out.get_mut(&id) {
@@ -507,7 +514,7 @@ pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMa
         "SELECT center_id, CAST(SUM(value_yuan) AS BIGINT) FROM center_equipment WHERE ($1 IS NULL OR center_id = $1) GROUP BY center_id",
     )
     .bind(center)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     for (id, v) in equipment {
         if let Some(r) = out.get_mut(&id) {
@@ -518,7 +525,7 @@ pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMa
         "SELECT center_id, kind, year, amount_yuan FROM center_finances WHERE ($1 IS NULL OR center_id = $1)",
     )
     .bind(center)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     for (id, kind, year, amount) in finances {
         if let Some(r) = out.get_mut(&id) {
@@ -534,7 +541,7 @@ pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMa
     let topics: Vec<(i64, String)> =
         sqlx::query_as("SELECT DISTINCT center_id, topic FROM center_documents WHERE ($1 IS NULL OR center_id = $1)")
             .bind(center)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     for (id, topic) in topics {
         if let Some(r) = out.get_mut(&id) {
@@ -544,7 +551,7 @@ pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMa
     let declared: Vec<(i64, String, i64)> =
         sqlx::query_as("SELECT center_id, criterion_code, value FROM center_declarations WHERE ($1 IS NULL OR center_id = $1)")
             .bind(center)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     for (id, code, value) in declared {
         if let Some(r) = out.get_mut(&id) {

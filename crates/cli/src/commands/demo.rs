@@ -26,8 +26,8 @@ pub async fn load(store: &Store) -> anyhow::Result<bool> {
         Some(l) => {
             bar.finish_with_message("完成");
             println!(
-                "demo dataset loaded: {} organisations, {} centers, {} experts, {} research results, {} accounts",
-                l.organisations, l.centers, l.experts, l.results, l.accounts
+                "demo dataset loaded: {} organisations, {} centers, {} experts, {} research results, {} calls, {} applications, {} accounts",
+                l.organisations, l.centers, l.experts, l.results, l.calls, l.applications, l.accounts
             );
             Ok(true)
         }

@@ -104,3 +104,187 @@ async fn demo_accounts_are_refused_outside_demo_mode() {
     load(&app).await.expect("loaded");
     expect_error(demo_login(&app, "bureau").await, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
 }
+
+/// Signs a demo account in over the API; its bearer token.
+async fn demo_token(app: &TestApp, user: &str) -> String {
+    let body: Value = expect_status(demo_login(app, user).await, StatusCode::OK).await;
+    body["token"].as_str().expect("token").to_owned()
+}
+
+/// A browser signed in as a demo account (cookie), for the pages.
+async fn demo_browser(app: &TestApp, user: &str) -> reqwest::Client {
+    let client = browser();
+    let resp = client.post(app.url("/api/v1/auth/login")).json(&json!({"username": user, "password": demo::DEMO_PASSWORD})).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "{user}");
+    client
+}
+
+async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let resp = client.get(app.url(path)).send().await.unwrap();
+    (resp.status(), resp.text().await.unwrap())
+}
+
+fn items(list: &Value) -> Vec<Value> {
+    list["items"].as_array().expect("items").clone()
+}
+
+fn action_codes(detail: &Value) -> Vec<String> {
+    detail["actions"].as_array().expect("actions").iter().filter_map(|a| a.as_str().map(str::to_owned)).collect()
+}
+
+async fn center_id_named(app: &TestApp, token: &str, name: &str) -> i64 {
+    let list = app.get_ok(token, "/api/v1/centers?per_page=200").await;
+    items(&list).iter().find(|c| c["name"] == name).and_then(|c| c["id"].as_i64()).unwrap_or_else(|| panic!("center {name} in {list}"))
+}
+
+#[tokio::test]
+async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it() {
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    let loaded = load(&app).await.expect("first load");
+    assert_eq!(loaded.calls, 5);
+    assert!(loaded.applications >= 18, "{loaded:?}");
+    let bureau = demo_token(&app, "bureau").await;
+    let county = demo_token(&app, "county").await;
+    let center = demo_token(&app, "center").await;
+    let expert = demo_token(&app, "expert").await;
+
+    // Every recognized center holds a certificate from an approved application: its page answers 200.
+    let public = expect_status(app.get_anon("/api/v1/centers?per_page=200").await, StatusCode::OK).await;
+    let recognized = items(&public);
+    assert_eq!(recognized.len() as i64, app.count_where("centers", "stage IN ('recognized', 'key_cultivation')").await);
+    assert_eq!(recognized.len(), 11, "nine PoC centers and two pilot platforms");
+    let mut numbers = Vec::new();
+    for c in &recognized {
+        let id = c["id"].as_i64().unwrap();
+        let card = expect_status(app.get_anon(&format!("/api/v1/centers/{id}")).await, StatusCode::OK).await;
+        let number = card["center"]["certificate_no"].as_str().unwrap_or_else(|| panic!("certificate of {card}")).to_owned();
+        assert!(number.starts_with("温州市概验认〔2025〕") || number.starts_with("浙江省中试认〔2025〕"), "{number}");
+        let (status, html) = page(&browser(), &app, &format!("/centers/{id}/certificate")).await;
+        assert_eq!(status, StatusCode::OK, "certificate page of {}", c["name"]);
+        assert!(html.contains(&number), "{number} on its certificate page");
+        assert!(card["center"]["recognized_on"].as_str().is_some_and(|d| d < "2026-03-02"), "recognized in the past: {card}");
+        let history = app.get_ok(&bureau, &format!("/api/v1/centers/{id}")).await;
+        let recognize = history["events"].as_array().unwrap().iter().find(|e| e["action"] == "recognize").cloned().expect("a recognize event");
+        assert!(recognize["to_value"].as_str().unwrap().contains(&number), "{recognize}");
+        assert_eq!(recognize["actor_label"], "bureau");
+        numbers.push(number);
+    }
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 11, "certificate numbers are unique");
+    // The centers' own history: the demo operator's center came through the Wenzhou call's whole chain.
+    let own = app.get_ok(&center, "/api/v1/applications").await;
+    let approved = items(&own).into_iter().find(|a| a["state"] == "approved").expect("the operator's approved application");
+    let d = app.application(&center, approved["id"].as_i64().unwrap()).await;
+    let chain: Vec<&str> = d["steps"].as_array().unwrap().iter().filter_map(|s| s["action"].as_str()).collect();
+    assert_eq!(chain, ["submit", "county_approve", "propose", "publish_notice", "approve"]);
+    assert_eq!(d["eligibility"]["not_met"], 0, "eligible when submitted: {d}");
+
+    // Every application and call renders for the bureau, whoever took its steps.
+    let bureau_pages = demo_browser(&app, "bureau").await;
+    let all = app.get_ok(&bureau, "/api/v1/applications?per_page=50").await;
+    assert_eq!(all["total"].as_u64(), Some(loaded.applications as u64));
+    for a in items(&all) {
+        let (status, _) = page(&bureau_pages, &app, &format!("/applications/{}", a["id"])).await;
+        assert_eq!(status, StatusCode::OK, "{a}");
+    }
+    for c in expect_status(app.get_anon("/api/v1/calls").await, StatusCode::OK).await.as_array().unwrap() {
+        let (status, _) = page(&bureau_pages, &app, &format!("/calls/{}", c["id"])).await;
+        assert_eq!(status, StatusCode::OK, "{c}");
+    }
+
+    // A notice is running, open for objections, with one objection resolved and one open.
+    let notices = expect_status(app.get_anon("/api/v1/notices").await, StatusCode::OK).await;
+    let running = notices.as_array().unwrap().iter().find(|n| n["open_for_objections"] == true).cloned().expect("a running notice");
+    assert_eq!(running["state"], "in_notice");
+    assert!(notices.as_array().unwrap().iter().filter(|n| n["state"] == "approved").count() >= 11, "past notices stay listed");
+    let notice_id = running["id"].as_i64().unwrap();
+    let d = app.application(&bureau, notice_id).await;
+    let mut statuses: Vec<&str> = d["objections"].as_array().unwrap().iter().filter_map(|o| o["status"].as_str()).collect();
+    statuses.sort();
+    assert_eq!(statuses, ["dismissed", "open"]);
+    assert_eq!(d["application"]["notice_end"].as_str().map(|e| e >= "2026-03-02"), Some(true), "{d}");
+    let (status, html) = page(&browser(), &app, &format!("/notices/{notice_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(running["proposed_name"].as_str().unwrap()));
+    let objection = json!({"name": "李女士", "contact": "13900000000", "content": "请核实该中心专职服务人员的社保缴纳情况。"});
+    expect_status(app.post_anon(&format!("/api/v1/notices/{notice_id}/objections"), &objection).await, StatusCode::CREATED).await;
+    expect_error(app.step(&bureau, notice_id, "approve", "").await, StatusCode::UNPROCESSABLE_ENTITY, "notice_running").await;
+
+    // The county login has an application of its region awaiting its review, and recommends it.
+    let waiting = app.get_ok(&county, "/api/v1/applications?state=submitted").await;
+    let waiting = items(&waiting);
+    assert!(!waiting.is_empty(), "work for the county");
+    assert!(waiting.iter().all(|a| a["region"] == "瑞安市"));
+    let id = waiting[0]["id"].as_i64().unwrap();
+    assert!(action_codes(&app.application(&county, id).await).contains(&"county_approve".to_owned()));
+    let a = app.step_ok(&county, id, "county_approve", "材料齐全，同意推荐").await;
+    assert_eq!(a["state"], "bureau_review");
+    assert!(app.get_ok(&county, "/api/v1/applications").await["total"].as_i64().unwrap() >= 3, "its region's history too");
+
+    // The expert has an invitation to declare on, then a sheet to score; screening tasks too.
+    let expert_id: i64 = sqlx::query_scalar("SELECT e.id FROM experts e JOIN users u ON u.id = e.user_id WHERE u.username = 'expert'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert!(app.count_where("result_reviews", &format!("expert_id = {expert_id} AND conflict_status = 'pending'")).await > 0);
+    let mine = items(&app.get_ok(&expert, "/api/v1/applications").await);
+    let mut invited = None;
+    for a in &mine {
+        let id = a["id"].as_i64().unwrap();
+        if app.application(&expert, id).await["my_declaration"] == "pending" {
+            invited = Some(id);
+        }
+    }
+    let invited = invited.expect("a pending invitation");
+    let seen = app.application(&expert, invited).await;
+    assert!(seen["eligibility"].is_null(), "materials only after the pledge");
+    let pledge = json!({"decision": "no_conflict", "pledge": "true"});
+    app.post_expect(&expert, &format!("/api/v1/applications/{invited}/declaration"), &pledge, StatusCode::NO_CONTENT).await;
+    let sheet = json!({"scores": {"conditions": 86, "team": 84, "management": 88, "plan": 85}, "comments": "验证能力与运行机制符合省级要求"});
+    app.post_expect(&expert, &format!("/api/v1/applications/{invited}/scores"), &sheet, StatusCode::NO_CONTENT).await;
+    assert_eq!(app.application(&expert, invited).await["my_declaration"], "no_conflict");
+
+    // The bureau takes the scored applications to the proposed list: the one
+    // scored before the visit and the one the demo expert just completed.
+    let in_review = items(&app.get_ok(&bureau, "/api/v1/applications?state=bureau_review&per_page=50").await);
+    let mut proposable = Vec::new();
+    for a in &in_review {
+        let id = a["id"].as_i64().unwrap();
+        if action_codes(&app.application(&bureau, id).await).contains(&"propose".to_owned()) {
+            proposable.push(id);
+        }
+    }
+    assert!(proposable.contains(&invited) && proposable.len() >= 2, "{proposable:?}");
+    for id in proposable {
+        assert_eq!(app.step_ok(&bureau, id, "propose", "专家评审通过，列入拟认定名单").await["state"], "proposed");
+    }
+
+    // One center meets its profile, another lacks something — on the API and on its page.
+    let demo_center = center_id_named(&app, &bureau, "温州市瓯江理工大学智能装备概念验证中心").await;
+    let e = app.get_ok(&bureau, &format!("/api/v1/centers/{demo_center}/eligibility")).await;
+    assert_eq!((e["profile_id"].as_str(), e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some("wenzhou-municipal-2025"), Some(0), Some(0)), "{e}");
+    let (_, html) = page(&bureau_pages, &app, &format!("/centers/{demo_center}")).await;
+    assert!(html.contains("data-testid=\"eligibility-verdict\">符合申报条件"), "the verdict on the page");
+    let brain = center_id_named(&app, &bureau, "温州市东瓯脑科医院脑健康概念验证中心").await;
+    let e = app.get_ok(&bureau, &format!("/api/v1/centers/{brain}/eligibility")).await;
+    assert_eq!(e["profile_id"], "wenzhou-municipal-2025");
+    assert!(e["not_met"].as_i64().unwrap() + e["missing_evidence"].as_i64().unwrap() > 0, "{e}");
+    let (_, html) = page(&bureau_pages, &app, &format!("/centers/{brain}")).await;
+    assert!(html.contains("尚不符合申报条件"), "the verdict on the page");
+
+    // The operator applies with its own center to the open provincial call; the bureau
+    // (for 瓯海区, which has no demo county login) recommends it and invites the demo
+    // expert: no conflict of interest with the demo center.
+    let calls = expect_status(app.get_anon("/api/v1/calls").await, StatusCode::OK).await;
+    let open: Vec<&Value> = calls.as_array().unwrap().iter().filter(|c| c["deadline_at"].as_str().is_some_and(|d| d > "2026-03-02")).collect();
+    assert_eq!(open.len(), 2, "a Wenzhou and a provincial call are open: {calls}");
+    let provincial = open.iter().find(|c| c["profile_id"] == "zhejiang-provincial-2025").and_then(|c| c["id"].as_i64()).unwrap();
+    let body = json!({"call_id": provincial, "center_id": demo_center, "proposed_name": "浙江省瓯江理工大学智能装备概念验证中心"});
+    let a = app.post_expect(&center, "/api/v1/applications", &body, StatusCode::CREATED).await;
+    let id = a["id"].as_i64().unwrap();
+    assert_eq!(app.step_ok(&center, id, "submit", "").await["state"], "submitted");
+    assert_eq!(app.step_ok(&bureau, id, "county_approve", "市本级直接受理，同意推荐").await["state"], "bureau_review");
+    app.post_expect(&bureau, &format!("/api/v1/applications/{id}/panel"), &json!({"expert_id": expert_id}), StatusCode::NO_CONTENT).await;
+    assert_eq!(app.application(&expert, id).await["my_declaration"], "pending");
+}

@@ -17,7 +17,6 @@ use pocnet_domain::eligibility::Eligibility;
 use pocnet_domain::policy::{Profile, SiteVisitRule, StageKind};
 use pocnet_domain::recognition::{ActorKind, ApplicationState, Guards, ReviewAction};
 use pocnet_domain::role::Role;
-use pocnet_domain::supervision;
 use pocnet_domain::validation::text;
 use pocnet_domain::FieldError;
 use pocnet_store::applications::{self, Application, ApplicationScope, Objection, PanelReview, SiteVisit, Step, StepEffects, StepRecord};
@@ -429,23 +428,17 @@ pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &Step
     let step = Step { action, actor_kind: kind, from: a.state, to, version: input.version, comments: &comments };
     let after = applications::take_step(&mut tx, &me.actor(), state.now(), id, &step, &effects).await?;
     if to == ApplicationState::Approved {
-        let stage = profile.stage(a.kind).ok_or_else(|| AppError::Internal(anyhow::anyhow!("stage missing")))?;
         let today = state.today();
-        let reevaluation_due = match (profile.center_kind, &profile.reevaluation) {
-            (CenterKind::PilotPlatform, Some(r)) => Some(supervision::reevaluation_due(today, r.every_years).to_string()),
-            _ => None,
-        };
-        let word = if stage.grants == pocnet_domain::center::CenterStage::Creating { "创" } else { "认" };
-        let prefix = format!("{}{}{}〔{}〕", profile.jurisdiction, if profile.center_kind == CenterKind::PilotPlatform { "中试" } else { "概验" }, word, today.format("%Y"));
+        let g = pocnet_domain::recognition::grant(profile, a.kind, today).ok_or_else(|| AppError::Internal(anyhow::anyhow!("stage missing")))?;
         let r = pocnet_store::supervision::Recognition {
             name: &after.proposed_name,
-            stage: stage.grants,
-            level: profile.level,
+            stage: g.stage,
+            level: g.level,
             profile_id: &profile.id,
             on: &today.to_string(),
-            certificate_prefix: &prefix,
-            reevaluation_due,
-            article: &stage.procedure_article,
+            certificate_prefix: &g.certificate_prefix,
+            reevaluation_due: g.reevaluation_due.map(|d| d.to_string()),
+            article: &g.article,
         };
         pocnet_store::supervision::recognize(&mut tx, &me.actor(), state.now(), a.center_id, &r).await?;
     }
