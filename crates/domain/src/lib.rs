@@ -16,6 +16,7 @@ pub mod expert;
 pub mod industry;
 pub mod library;
 pub mod money;
+pub mod next_step;
 pub mod org;
 pub mod outcome;
 pub mod panel;
@@ -26,6 +27,7 @@ pub mod research_result;
 pub mod review;
 pub mod role;
 pub mod supervision;
+pub mod todo;
 pub mod validation;
 
 pub use string_enum::UnknownValue;
