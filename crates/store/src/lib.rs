@@ -28,6 +28,7 @@ pub mod settings;
 pub mod stats;
 pub mod supervision;
 pub mod synthetic;
+pub mod todo;
 mod time;
 pub mod users;
 
