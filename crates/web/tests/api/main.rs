@@ -19,3 +19,4 @@ mod registry;
 mod sessions;
 mod storage;
 mod supervision;
+mod todo;
