@@ -339,3 +339,27 @@ async fn the_todo_page_dashboard_and_badge_link_to_the_work() {
         assert!(doc["components"]["schemas"].get(schema).is_some(), "{schema} in the document");
     }
 }
+
+/// Every to-do count searches an index within the caller's scope: no
+/// statement scans a whole table (SQLite's plan; PostgreSQL's was checked at
+/// province scale, see docs/BENCHMARKS.md, and needs data to mean anything).
+#[tokio::test]
+async fn every_todo_count_searches_an_index() {
+    use pocnet_store::todo::{count_statement, TodoScope};
+    let app = spawn_app().await;
+    if app.store.backend() != pocnet_store::Backend::Sqlite {
+        return;
+    }
+    for scope in [TodoScope::Bureau, TodoScope::Region("瑞安市"), TodoScope::HostOrg(1), TodoScope::Expert(1), TodoScope::OwnerOrg(1)] {
+        let sql = count_statement(scope).expect("a statement");
+        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")).fetch_all(app.store.pool()).await.unwrap();
+        let steps: Vec<&str> = rows.iter().map(|r| r.3.as_str()).filter(|d| d.starts_with("SEARCH") || d.starts_with("SCAN")).collect();
+        assert!(!steps.is_empty(), "{scope:?}: {rows:?}");
+        for step in steps {
+            // A scan is allowed only over a partial index that holds just the waiting rows.
+            let ok = step.starts_with("SEARCH") || step.ends_with("INDEX objections_open") || step.ends_with("INDEX change_reports_pending");
+            assert!(ok, "{scope:?} reads a whole table: {step}");
+        }
+    }
+    assert!(count_statement(TodoScope::Nothing).is_none());
+}
