@@ -11,6 +11,7 @@ mod string_enum;
 pub mod calendar;
 pub mod center;
 pub mod credentials;
+pub mod display;
 pub mod eligibility;
 pub mod expert;
 pub mod industry;

@@ -216,7 +216,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
         my_centers,
         steps: d.steps.iter().map(|s| {
             let action = ResultAction::parse(&s.action).map(|x| x.label_zh()).unwrap_or(if s.action == "submit" { "提交成果" } else { "" });
-            (s.at.chars().take(16).collect::<String>().replace('T', " "), format!("{}：{action}", s.actor_label), s.comments.clone())
+            (pocnet_domain::display::beijing_time(&s.at), format!("{}：{action}", s.actor_label), s.comments.clone())
         }).collect(),
         today: state.today().to_string(),
         d,
