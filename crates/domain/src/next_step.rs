@@ -51,7 +51,8 @@ mod tests {
 
     #[test]
     fn outcomes_read_as_availability() {
-        let cases: &[(Result<(), TransitionError>, Option<(bool, Option<&str>)>)] = &[
+        type Read = Option<(bool, Option<&'static str>)>;
+        let cases: &[(Result<(), TransitionError>, Read)] = &[
             (Ok(()), Some((true, None))),
             (refusal("panel_incomplete"), Some((false, Some("panel_incomplete")))),
             (refusal("notice_running"), Some((false, Some("notice_running")))),

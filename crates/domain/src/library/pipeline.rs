@@ -218,7 +218,8 @@ mod tests {
     #[test]
     fn available_actions_follow_the_guards() {
         let none = PipelineGuards::default();
-        let cases: &[(S, LibraryActor, PipelineGuards, &[(&str, Option<&str>)])] = &[
+        type Offered = &'static [(&'static str, Option<&'static str>)];
+        let cases: &[(S, LibraryActor, PipelineGuards, Offered)] = &[
             (S::Submitted, Researcher, none, &[("withdraw", None)]),
             (S::Submitted, Center, none, &[("start_screening", None), ("reject", None)]),
             (S::Screening, Researcher, ok(), &[]),
