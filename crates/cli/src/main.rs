@@ -41,6 +41,9 @@ pub enum Command {
     /// Manage organisations.
     #[command(subcommand)]
     Org(commands::org::OrgCommand),
+    /// Experts' accounts: link, invite (activation code), unlink.
+    #[command(subcommand)]
+    Expert(commands::expert::ExpertCommand),
     /// The demo dataset.
     #[command(subcommand)]
     Demo(commands::demo::DemoCommand),

@@ -118,6 +118,7 @@ pub struct ExpertInput {
     /// `academic`, `industry`, `investment` or their Chinese labels.
     pub kind: String,
     /// Organisation id.
+    #[serde(default)]
     pub org_id: i64,
     /// Title.
     #[serde(default)]

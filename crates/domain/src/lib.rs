@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod display;
 pub mod eligibility;
 pub mod expert;
+pub mod expert_account;
 pub mod industry;
 pub mod library;
 pub mod money;

@@ -6,6 +6,7 @@
 //! acting at once on the same version, one wins and the other gets a conflict.
 
 use crate::audit::{self, Change};
+use crate::sql_where::{Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::policy::StageKind;
@@ -138,40 +139,38 @@ pub struct ApplicationFilter {
     pub state: Option<ApplicationState>,
     /// Only this call.
     pub call_id: Option<i64>,
+    /// Only applications from this region.
+    pub region: Option<Region>,
 }
 
 /// Lists applications in scope, newest first.
 pub async fn list(pool: &AnyPool, scope: ApplicationScope, filter: &ApplicationFilter, page: Page) -> StoreResult<Paged<Application>> {
-    let (all, region, host, expert) = match scope {
-        ApplicationScope::All => (true, None, None, None),
-        ApplicationScope::Region(r) => (false, Some(r.as_str()), None, None),
-        ApplicationScope::Host(h) => (false, None, Some(h), None),
-        ApplicationScope::Expert(e) => (false, None, None, Some(e)),
-    };
-    const WHERE: &str = "WHERE ($1 = TRUE OR (a.region = $2 AND a.submitted_at IS NOT NULL) OR a.host_org_id = $3 \
-        OR a.id IN (SELECT application_id FROM panel_reviews WHERE expert_id = $4)) \
-        AND ($5 IS NULL OR a.state = $5) AND ($6 IS NULL OR a.call_id = $6)";
-    let state = filter.state.map(|s| s.as_str());
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM applications a {WHERE}"))
-        .bind(all)
-        .bind(region)
-        .bind(host)
-        .bind(expert)
-        .bind(state)
-        .bind(filter.call_id)
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} {WHERE} ORDER BY a.updated_at DESC, a.id DESC LIMIT $7 OFFSET $8"))
-        .bind(all)
-        .bind(region)
-        .bind(host)
-        .bind(expert)
-        .bind(state)
-        .bind(filter.call_id)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await?;
+    let mut w = Where::default();
+    match scope {
+        ApplicationScope::All => {}
+        ApplicationScope::Region(r) => {
+            w.and("a.region = ?", Arg::Text(r.as_str().into())).and_raw("a.submitted_at IS NOT NULL");
+        }
+        ApplicationScope::Host(h) => {
+            w.and("a.host_org_id = ?", Arg::Int(h));
+        }
+        ApplicationScope::Expert(e) => {
+            w.and("a.id IN (SELECT application_id FROM panel_reviews WHERE expert_id = ?)", Arg::Int(e));
+        }
+    }
+    if let Some(s) = filter.state {
+        w.and("a.state = ?", Arg::Text(s.as_str().into()));
+    }
+    if let Some(c) = filter.call_id {
+        w.and("a.call_id = ?", Arg::Int(c));
+    }
+    if let Some(r) = filter.region {
+        w.and("a.region = ?", Arg::Text(r.as_str().into()));
+    }
+    let total: i64 = w.bind_scalar(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM applications a {}", w.sql()))).fetch_one(pool).await?;
+    let n = w.next();
+    let sql = format!("{SELECT} {} ORDER BY a.updated_at DESC, a.id DESC LIMIT ${n} OFFSET ${}", w.sql(), n + 1);
+    let rows = w.bind_as(sqlx::query_as::<_, Row>(&sql)).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
     let items = rows.into_iter().map(Application::try_from).collect::<StoreResult<_>>()?;
     Ok(Paged { items, total, page: page.number, per_page: page.size })
 }

@@ -4,6 +4,7 @@
 //! [`crate::applications`]; status changes in [`crate::supervision`].
 
 use crate::audit::{self, Change};
+use crate::sql_where::{contains, Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
@@ -146,35 +147,70 @@ impl CenterScope {
 pub const SORT_COLUMNS: &[&str] = &["name", "level", "stage", "region", "recognized_on", "status"];
 
 /// Lists centers.
-pub async fn list(pool: &AnyPool, scope: CenterScope, sort: &str, dir: SortDir, page: Page) -> StoreResult<Paged<Center>> {
+pub async fn list(pool: &AnyPool, scope: CenterScope, filter: &CenterFilter, sort: &str, dir: SortDir, page: Page) -> StoreResult<Paged<Center>> {
     let column = SORT_COLUMNS.iter().find(|c| **c == sort).copied().unwrap_or("name");
-    let (region, host, all) = match scope {
-        CenterScope::Public => (None, None, false),
-        CenterScope::PublicAndRegion(r) => (Some(r.as_str()), None, false),
-        CenterScope::PublicAndHost(h) => (None, Some(h), false),
-        CenterScope::All => (None, None, true),
-    };
-    const WHERE: &str = "WHERE ($1 = TRUE OR (c.stage IN ('recognized', 'key_cultivation') AND c.status = 'active') \
-                         OR c.region = $2 OR c.host_org_id = $3)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM centers c {WHERE}"))
-        .bind(all)
-        .bind(region)
-        .bind(host)
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query_as::<_, Row>(&format!(
-        "{SELECT} {WHERE} ORDER BY c.{column} {}, c.id LIMIT $4 OFFSET $5",
-        dir.sql()
-    ))
-    .bind(all)
-    .bind(region)
-    .bind(host)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(pool)
-    .await?;
+    let mut w = Where::default();
+    const PUBLIC: &str = "(c.stage IN ('recognized', 'key_cultivation') AND c.status = 'active')";
+    match scope {
+        CenterScope::Public => {
+            w.and_raw(PUBLIC);
+        }
+        CenterScope::PublicAndRegion(r) => {
+            w.and(&format!("({PUBLIC} OR c.region = ?)"), Arg::Text(r.as_str().into()));
+        }
+        CenterScope::PublicAndHost(h) => {
+            w.and(&format!("({PUBLIC} OR c.host_org_id = ?)"), Arg::Int(h));
+        }
+        CenterScope::All => {}
+    }
+    filter.restrict(&mut w);
+    let total: i64 = w.bind_scalar(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM centers c JOIN organisations o ON o.id = c.host_org_id {}", w.sql()))).fetch_one(pool).await?;
+    let n = w.next();
+    let sql = format!("{SELECT} {} ORDER BY c.{column} {}, c.id LIMIT ${n} OFFSET ${}", w.sql(), dir.sql(), n + 1);
+    let rows = w.bind_as(sqlx::query_as::<_, Row>(&sql)).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
     let items = rows.into_iter().map(Center::try_from).collect::<StoreResult<_>>()?;
     Ok(Paged { items, total, page: page.number, per_page: page.size })
+}
+
+/// What a caller narrows the registry to (each filter optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CenterFilter {
+    /// Name or host unit contains this text.
+    pub q: Option<String>,
+    /// Serves this field code.
+    pub field: Option<String>,
+    /// In this region.
+    pub region: Option<Region>,
+    /// At this level.
+    pub level: Option<CenterLevel>,
+    /// In this stage.
+    pub stage: Option<CenterStage>,
+    /// Of this kind (PoC center or pilot platform).
+    pub kind: Option<CenterKind>,
+}
+
+impl CenterFilter {
+    fn restrict(&self, w: &mut Where) {
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            w.and("(c.name LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\')", Arg::Text(contains(q)));
+        }
+        if let Some(f) = &self.field {
+            // Fields are a JSON array of codes: match the quoted code.
+            w.and("c.fields LIKE ? ESCAPE '\\'", Arg::Text(contains(&format!("\"{f}\""))));
+        }
+        if let Some(r) = self.region {
+            w.and("c.region = ?", Arg::Text(r.as_str().into()));
+        }
+        if let Some(l) = self.level {
+            w.and("c.level = ?", Arg::Text(l.as_str().into()));
+        }
+        if let Some(s) = self.stage {
+            w.and("c.stage = ?", Arg::Text(s.as_str().into()));
+        }
+        if let Some(k) = self.kind {
+            w.and("c.kind = ?", Arg::Text(k.as_str().into()));
+        }
+    }
 }
 
 /// Reads one center.

@@ -16,6 +16,7 @@ mod db;
 pub mod demo;
 mod demo_pipeline;
 mod demo_records;
+pub mod expert_accounts;
 pub mod experts;
 pub mod library;
 pub mod login_throttle;
@@ -25,6 +26,7 @@ mod paging;
 pub mod results;
 pub mod sessions;
 pub mod settings;
+mod sql_where;
 pub mod stats;
 pub mod supervision;
 pub mod synthetic;
@@ -76,6 +78,15 @@ pub enum StoreError {
     Duplicate {
         /// The input field whose value is taken.
         field: &'static str,
+    },
+    /// A rule of the record's state refuses the change (e.g. an expert already
+    /// has an account); `code` is stable, `message` Chinese.
+    #[error("{code}: {message}")]
+    Refused {
+        /// Stable code.
+        code: &'static str,
+        /// Chinese message for the user.
+        message: String,
     },
     /// The database was written by a newer pocnet.
     #[error(

@@ -107,6 +107,19 @@ pub async fn all_names(pool: &AnyPool) -> StoreResult<Vec<(i64, String)>> {
     Ok(sqlx::query_as("SELECT id, name FROM organisations ORDER BY name").fetch_all(pool).await?)
 }
 
+/// The organisation of exactly this name, if any.
+pub async fn find_by_name<'e, E>(executor: E, name: &str) -> StoreResult<Option<Organisation>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE o.name = $1"))
+        .bind(name.trim())
+        .fetch_optional(executor)
+        .await?
+        .map(Organisation::try_from)
+        .transpose()
+}
+
 /// Reads one organisation.
 pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Organisation>
 where

@@ -1,6 +1,7 @@
 //! Research results in the project library (科技成果/项目库). Issue 5 adds
 //! intake, screening and verification; lists here never carry trade secrets.
 
+use crate::sql_where::{contains, Arg, Where};
 use crate::{parse_code, Page, Paged, SortDir, StoreError, StoreResult};
 use pocnet_domain::region::Region;
 use pocnet_domain::research_result::{ResultSource, ResultState};
@@ -85,90 +86,120 @@ pub enum ResultScope {
     Reviewer(i64),
 }
 
-/// The bind values of a scope: all, region, host unit, owner unit, verified only, reviewer.
-type ScopeBinds = (bool, Option<&'static str>, Option<i64>, Option<i64>, bool, Option<i64>);
-
 impl ResultScope {
-    fn binds(self) -> ScopeBinds {
+    /// The scope's condition, added to `w`.
+    fn restrict(self, w: &mut Where) {
         match self {
-            ResultScope::All => (true, None, None, None, false, None),
-            ResultScope::Region(r) => (false, Some(r.as_str()), None, None, false, None),
-            ResultScope::HostOrg(h) => (false, None, Some(h), None, false, None),
-            ResultScope::OwnerOrg(o) => (false, None, None, Some(o), false, None),
-            ResultScope::Verified => (false, None, None, None, true, None),
-            ResultScope::Reviewer(e) => (false, None, None, None, false, Some(e)),
+            ResultScope::All => {}
+            ResultScope::Region(r) => {
+                w.and("(o.region = ? OR c.region = ?)", Arg::Text(r.as_str().into()));
+            }
+            ResultScope::HostOrg(h) => {
+                w.and("c.host_org_id = ?", Arg::Int(h));
+            }
+            ResultScope::OwnerOrg(o) => {
+                w.and("r.owner_org_id = ?", Arg::Int(o));
+            }
+            ResultScope::Verified => {
+                w.and_raw("r.state IN ('verified', 'handed_off')");
+            }
+            ResultScope::Reviewer(e) => {
+                w.and("r.id IN (SELECT v.result_id FROM result_reviews v WHERE v.expert_id = ?)", Arg::Int(e));
+            }
+        }
+    }
+}
+
+/// What a caller narrows a result list to (each filter optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResultFilter {
+    /// Only this state.
+    pub state: Option<ResultState>,
+    /// Title, summary or owning unit contains this text.
+    pub q: Option<String>,
+    /// Only this field code.
+    pub field: Option<String>,
+    /// Only the library of this center.
+    pub center_id: Option<i64>,
+    /// Owned in, or handled by a center in, this region.
+    pub region: Option<Region>,
+    /// Technology readiness at least.
+    pub trl_min: Option<i64>,
+    /// Technology readiness at most.
+    pub trl_max: Option<i64>,
+}
+
+impl ResultFilter {
+    /// Only one state.
+    pub fn in_state(state: Option<ResultState>) -> Self {
+        Self { state, ..Self::default() }
+    }
+
+    fn restrict(&self, w: &mut Where) {
+        if let Some(s) = self.state {
+            w.and("r.state = ?", Arg::Text(s.as_str().into()));
+        }
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            w.and("(r.title LIKE ? ESCAPE '\\' OR r.summary LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\')", Arg::Text(contains(q)));
+        }
+        if let Some(f) = &self.field {
+            w.and("r.field = ?", Arg::Text(f.clone()));
+        }
+        if let Some(c) = self.center_id {
+            w.and("r.center_id = ?", Arg::Int(c));
+        }
+        if let Some(r) = self.region {
+            w.and("(o.region = ? OR c.region = ?)", Arg::Text(r.as_str().into()));
+        }
+        if let Some(t) = self.trl_min {
+            w.and("r.trl >= ?", Arg::Int(t));
+        }
+        if let Some(t) = self.trl_max {
+            w.and("r.trl <= ?", Arg::Int(t));
         }
     }
 }
 
 const FROM: &str = "FROM research_results r JOIN organisations o ON o.id = r.owner_org_id \
     LEFT JOIN centers c ON c.id = r.center_id";
-const WHERE: &str = "WHERE ($1 = TRUE OR o.region = $2 OR c.region = $2 OR c.host_org_id = $3 \
-    OR r.owner_org_id = $4 OR ($5 = TRUE AND r.state IN ('verified', 'handed_off')) \
-    OR r.id IN (SELECT v.result_id FROM result_reviews v WHERE v.expert_id = $7)) \
-    AND ($6 IS NULL OR r.state = $6)";
 
 /// Columns a list may be sorted by.
 pub const SORT_COLUMNS: &[&str] = &["title", "state", "trl", "submitted_on", "field"];
 
-/// Lists results visible in `scope`, optionally in one state.
+/// Lists results visible in `scope` that pass `filter`.
 pub async fn list(
     pool: &AnyPool,
     scope: ResultScope,
-    state: Option<ResultState>,
+    filter: &ResultFilter,
     sort: &str,
     dir: SortDir,
     page: Page,
 ) -> StoreResult<Paged<ResultSummary>> {
     let column = SORT_COLUMNS.iter().find(|c| **c == sort).copied().unwrap_or("submitted_on");
-    let (all, region, host, owner, verified, reviewer) = scope.binds();
-    let state = state.map(|s| s.as_str());
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM} {WHERE}"))
-        .bind(all)
-        .bind(region)
-        .bind(host)
-        .bind(owner)
-        .bind(verified)
-        .bind(state)
-        .bind(reviewer)
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query_as::<_, Row>(&format!(
+    let mut w = Where::default();
+    scope.restrict(&mut w);
+    filter.restrict(&mut w);
+    let total: i64 = w.bind_scalar(sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM} {}", w.sql()))).fetch_one(pool).await?;
+    let n = w.next();
+    let sql = format!(
         "SELECT r.id, r.title, r.summary, r.field, r.sub_field, r.source, o.name AS owner_org_name, \
-         c.name AS center_name, r.state, r.trl, r.submitted_on {FROM} {WHERE} \
-         ORDER BY r.{column} {}, r.id LIMIT $8 OFFSET $9",
-        dir.sql()
-    ))
-    .bind(all)
-    .bind(region)
-    .bind(host)
-    .bind(owner)
-    .bind(verified)
-    .bind(state)
-    .bind(reviewer)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(pool)
-    .await?;
+         c.name AS center_name, r.state, r.trl, r.submitted_on {FROM} {} \
+         ORDER BY r.{column} {}, r.id LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        dir.sql(),
+        n + 1
+    );
+    let rows = w.bind_as(sqlx::query_as::<_, Row>(&sql)).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
     let items = rows.into_iter().map(ResultSummary::try_from).collect::<StoreResult<_>>()?;
     Ok(Paged { items, total, page: page.number, per_page: page.size })
 }
 
 /// Counts of results by state in `scope`.
 pub async fn count_by_state(pool: &AnyPool, scope: ResultScope) -> StoreResult<Vec<(ResultState, i64)>> {
-    let (all, region, host, owner, verified, reviewer) = scope.binds();
-    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT r.state, COUNT(*) {FROM} {WHERE} GROUP BY r.state"
-    ))
-    .bind(all)
-    .bind(region)
-    .bind(host)
-    .bind(owner)
-    .bind(verified)
-    .bind(None::<String>)
-    .bind(reviewer)
-    .fetch_all(pool)
-    .await?;
+    let mut w = Where::default();
+    scope.restrict(&mut w);
+    let rows: Vec<(String, i64)> =
+        w.bind_as(sqlx::query_as(&format!("SELECT r.state, COUNT(*) {FROM} {} GROUP BY r.state", w.sql()))).fetch_all(pool).await?;
     let mut counts: Vec<(ResultState, i64)> = ResultState::ALL.iter().map(|s| (*s, 0)).collect();
     for (state, n) in rows {
         let state = parse_code(&state, ResultState::parse)?;

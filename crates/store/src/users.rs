@@ -169,10 +169,13 @@ pub async fn find_for_login(pool: &AnyPool, username: &Username) -> StoreResult<
 }
 
 /// The stored password hash of an account.
-pub async fn password_hash(pool: &AnyPool, id: i64) -> StoreResult<String> {
+pub async fn password_hash<'e, E>(executor: E, id: i64) -> StoreResult<String>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(executor)
         .await?
         .ok_or(StoreError::NotFound)
 }

@@ -145,6 +145,7 @@ impl From<StoreError> for AppError {
                 message: format!("{}已存在，请换一个", field_label(field)),
                 field: Some(field.into()),
             },
+            StoreError::Refused { code, message } => AppError::Conflict { code, message, field: None },
             other => AppError::Internal(other.into()),
         }
     }

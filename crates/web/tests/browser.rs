@@ -316,7 +316,8 @@ async fn the_todo_list_leads_each_role_to_its_work() {
     let item = c.find(Locator::Css("[data-testid=dashboard-todo] [data-testid=todo-county_review]")).await.unwrap();
     assert_eq!(item.attr("data-count").await.unwrap().as_deref(), Some("1"));
     assert!(item.text().await.unwrap().contains("待审核推荐的申报"));
-    assert_eq!(c.find(Locator::Css("[data-testid=todo-badge]")).await.unwrap().text().await.unwrap(), "1");
+    // On a phone the navigation folds behind 菜单, which carries the count.
+    assert_eq!(c.find(Locator::Css("[data-testid=menu-todo-badge]")).await.unwrap().text().await.unwrap(), "1");
     assert!(fits(&c).await, "the dashboard fits a 390 px screen");
     if let Ok(dir) = std::env::var("POCNET_SCREENSHOTS") {
         std::fs::create_dir_all(&dir).unwrap();
@@ -324,6 +325,8 @@ async fn the_todo_list_leads_each_role_to_its_work() {
     }
 
     // The navigation's 待办事项 opens the list; its item leads to the list of applications to review.
+    c.find(Locator::Css("[data-testid=nav-toggle]")).await.unwrap().click().await.unwrap();
+    assert_eq!(c.find(Locator::Css("[data-testid=todo-badge]")).await.unwrap().text().await.unwrap(), "1");
     c.find(Locator::Css("nav a[href='/todo']")).await.unwrap().click().await.unwrap();
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=todo]")).await.unwrap();
     assert!(fits(&c).await, "the to-do page fits a 390 px screen");
@@ -342,6 +345,7 @@ async fn the_todo_list_leads_each_role_to_its_work() {
     c.goto(&app.url("/todo")).await.unwrap();
     c.find(Locator::Css("[data-testid=todo-empty]")).await.unwrap();
     assert!(c.find(Locator::Css("[data-testid=todo-badge]")).await.is_err(), "no badge without waiting work");
+    assert!(c.find(Locator::Css("[data-testid=menu-todo-badge]")).await.is_err());
     sign_out(&c).await;
 
     // Now it waits for the bureau, whose page says why it cannot be proposed yet.
@@ -357,5 +361,50 @@ async fn the_todo_list_leads_each_role_to_its_work() {
         std::fs::write(format!("{dir}/application-390.png"), c.screenshot().await.unwrap()).unwrap();
     }
     assert!(fits(&c).await, "the application page fits a 390 px screen");
+    c.close().await.unwrap();
+}
+
+/// The main pages at a phone's width (390 px): nothing makes the page scroll
+/// sideways, and the navigation folds behind 菜单 until tapped.
+#[tokio::test]
+async fn the_main_pages_fit_a_phone_and_the_menu_folds() {
+    let Ok(driver_bin) = std::env::var("POCNET_CHROMEDRIVER") else {
+        eprintln!("browser test skipped: set POCNET_CHROMEDRIVER=/usr/bin/chromedriver (as .ci/run does) to run it");
+        return;
+    };
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
+    demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    c.set_window_size(390, 844).await.unwrap();
+    let width = |c: &fantoccini::Client| {
+        let c = c.clone();
+        async move {
+            let v = c.execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![]).await.unwrap();
+            let v = v.as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect::<Vec<_>>();
+            (v[0], v[1])
+        }
+    };
+    c.goto(&app.url("/")).await.unwrap();
+    let (scroll, inner) = width(&c).await;
+    assert!(inner <= 400, "the window is phone-sized: {inner}");
+    assert!(scroll <= inner, "/ scrolls sideways: {scroll} > {inner}");
+
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Id("username")).await.unwrap().send_keys("bureau").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
+    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
+    for path in ["/dashboard", "/results", "/centers", "/applications", "/experts", "/notices", "/calls"] {
+        c.goto(&app.url(path)).await.unwrap();
+        let (scroll, inner) = width(&c).await;
+        assert!(scroll <= inner, "{path} scrolls sideways at 390 px: {scroll} > {inner}");
+    }
+    // The menu is folded; tapping 菜单 opens it.
+    let first = c.find(Locator::Css(".sidenav ul li a")).await.unwrap();
+    assert!(!first.is_displayed().await.unwrap(), "the navigation is folded on a phone");
+    c.find(Locator::Css("[data-testid=nav-toggle]")).await.unwrap().click().await.unwrap();
+    assert!(c.find(Locator::Css(".sidenav ul li a")).await.unwrap().is_displayed().await.unwrap(), "菜单 opens the navigation");
     c.close().await.unwrap();
 }

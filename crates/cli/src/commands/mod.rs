@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod calendar;
 pub mod demo;
+pub mod expert;
 pub mod import;
 pub mod org;
 pub mod panels;
@@ -39,6 +40,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(cmd) => user::run(&cli, cmd).await,
         Command::Org(cmd) => org::run(&cli, cmd).await,
+        Command::Expert(cmd) => expert::run(&cli, cmd).await,
         Command::Demo(cmd) => demo::run(&cli, cmd).await,
         Command::Calendar(cmd) => calendar::run(&cli, cmd),
         Command::Policy(cmd) => policy::run(&cli, cmd).await,

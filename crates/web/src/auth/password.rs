@@ -19,8 +19,12 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || hash_blocking(&password)).await.context("hash task")?
 }
 
-/// Checks a password against a stored hash on the blocking pool.
+/// Checks a password against a stored hash on the blocking pool. An account
+/// awaiting activation (a stored value starting with `!`) matches no password.
 pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
+    if stored.starts_with('!') {
+        return Ok(false);
+    }
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
         Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
@@ -39,6 +43,10 @@ mod tests {
         assert!(h.starts_with("$argon2id$"));
         assert!(verify("pocnet-demo".into(), h.clone()).await?);
         assert!(!verify("pocnet-demo ".into(), h).await?);
+        // An account awaiting activation signs in with nothing.
+        let pending = pocnet_store::expert_accounts::PENDING_ACTIVATION.to_owned();
+        assert!(!verify(String::new(), pending.clone()).await?);
+        assert!(!verify(pending.clone(), pending).await?);
         Ok(())
     }
 }

@@ -2,18 +2,21 @@
 //! recognized centers is public; signed-in roles see more of it.
 
 use crate::auth::session::Auth;
-use crate::error::AppResult;
-use crate::extract::{ListParams, QueryParams};
-use crate::views::{self, render, Chrome, Pager, SortHeader};
+use crate::error::{AppError, AppResult};
+use crate::extract::{non_empty, ListParams, QueryParams};
+use crate::views::{self, render, Choice, Chrome, Pager, SortHeader};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use pocnet_domain::center::CenterKind;
+use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
+use pocnet_domain::region::Region;
+use pocnet_domain::FieldError;
+use serde::Deserialize;
 use pocnet_domain::role::Role;
-use pocnet_store::centers::{self, Center, CenterScope};
+use pocnet_store::centers::{self, Center, CenterFilter, CenterScope};
 use pocnet_store::{Page, Paged, SortDir};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -31,11 +34,52 @@ pub fn scope_for(auth: &Auth) -> CenterScope {
     }
 }
 
-/// Lists centers and pilot platforms visible to the caller (public without login).
-#[utoipa::path(get, path = "/api/v1/centers", tag = "registry", params(ListParams),
-    responses((status = 200, description = "中心名录（分页）", body = Vec<Center>)))]
-pub async fn api_list(State(state): State<AppState>, auth: Auth, QueryParams(p): QueryParams<ListParams>) -> AppResult<Json<Paged<Center>>> {
-    Ok(Json(centers::list(state.store().pool(), scope_for(&auth), p.sort_or("name"), p.dir(), p.page()).await?))
+/// Filters of the registry.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct CenterQuery {
+    /// Search: name or host unit contains.
+    pub q: Option<String>,
+    /// Serves this field code, e.g. `smart_equipment`.
+    pub field: Option<String>,
+    /// Region, e.g. `瑞安市`.
+    pub region: Option<String>,
+    /// `municipal` or `provincial`.
+    pub level: Option<String>,
+    /// Stage code, e.g. `creating`, `recognized`.
+    pub stage: Option<String>,
+    /// `poc_center` or `pilot_platform`.
+    pub kind: Option<String>,
+}
+
+impl CenterQuery {
+    /// The store filter; every bad value named at once.
+    pub fn filter(&self, state: &AppState) -> AppResult<CenterFilter> {
+        let mut errors = Vec::new();
+        let field = non_empty(&self.field).map(str::to_owned);
+        if field.as_deref().is_some_and(|f| !crate::routes::experts::is_field(state, f)) {
+            errors.push(FieldError::unknown_value("field", "产业领域"));
+        }
+        let region = non_empty(&self.region).and_then(|r| Region::parse(r.trim()).map_err(|_| errors.push(FieldError::unknown_value("region", "地区"))).ok());
+        let level = non_empty(&self.level).and_then(|l| CenterLevel::parse(l.trim()).map_err(|_| errors.push(FieldError::unknown_value("level", "级别"))).ok());
+        let stage = non_empty(&self.stage).and_then(|l| CenterStage::parse(l.trim()).map_err(|_| errors.push(FieldError::unknown_value("stage", "阶段"))).ok());
+        let kind = non_empty(&self.kind).and_then(|l| CenterKind::parse(l.trim()).map_err(|_| errors.push(FieldError::unknown_value("kind", "类型"))).ok());
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        Ok(CenterFilter { q: non_empty(&self.q).map(|q| q.trim().chars().take(50).collect()), field, region, level, stage, kind })
+    }
+
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let v = |o: &Option<String>| o.clone().unwrap_or_default();
+        vec![("q", v(&self.q)), ("field", v(&self.field)), ("region", v(&self.region)), ("level", v(&self.level)), ("stage", v(&self.stage)), ("kind", v(&self.kind))]
+    }
+}
+
+/// Lists centers and pilot platforms visible to the caller (public without login), filtered.
+#[utoipa::path(get, path = "/api/v1/centers", tag = "registry", params(ListParams, CenterQuery),
+    responses((status = 200, description = "中心名录（分页）", body = Vec<Center>), (status = 422, body = crate::error::ErrorEnvelope)))]
+pub async fn api_list(State(state): State<AppState>, auth: Auth, QueryParams(p): QueryParams<ListParams>, QueryParams(q): QueryParams<CenterQuery>) -> AppResult<Json<Paged<Center>>> {
+    Ok(Json(centers::list(state.store().pool(), scope_for(&auth), &q.filter(&state)?, p.sort_or("name"), p.dir(), p.page()).await?))
 }
 
 struct CenterRow {
@@ -82,7 +126,7 @@ struct HomePage {
 }
 
 async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
-    let list = centers::list(state.store().pool(), CenterScope::Public, "recognized_on", SortDir::Desc, Page::new(Some(1), Some(12))).await?;
+    let list = centers::list(state.store().pool(), CenterScope::Public, &CenterFilter::default(), "recognized_on", SortDir::Desc, Page::new(Some(1), Some(12))).await?;
     let all_public: Vec<Center> = centers::all(state.store().pool()).await?.into_iter().filter(|c| c.is_public()).collect();
     let fields_total = pocnet_domain::industry::WENZHOU.len();
     let fields_covered = pocnet_domain::industry::WENZHOU
@@ -109,21 +153,45 @@ struct CentersPage {
     centers: Vec<CenterRow>,
     pager: Pager,
     can_register: bool,
+    fields: Vec<Choice>,
+    regions: Vec<Choice>,
+    levels: Vec<Choice>,
+    stages: Vec<Choice>,
+    kinds: Vec<Choice>,
+    q: String,
+    field: String,
+    region: String,
+    level: String,
+    stage: String,
+    kind: String,
 }
 
-async fn list_page(State(state): State<AppState>, auth: Auth, QueryParams(p): QueryParams<ListParams>) -> AppResult<Response> {
+async fn list_page(State(state): State<AppState>, auth: Auth, QueryParams(p): QueryParams<ListParams>, QueryParams(q): QueryParams<CenterQuery>) -> AppResult<Response> {
     let scope = scope_for(&auth);
     let sort = p.sort_or("name").to_owned();
-    let list = centers::list(state.store().pool(), scope, &sort, p.dir(), p.page()).await?;
-    let keep = vec![("sort", sort.clone()), ("dir", p.dir.clone().unwrap_or_default())];
+    let list = centers::list(state.store().pool(), scope, &q.filter(&state)?, &sort, p.dir(), p.page()).await?;
+    let filters = q.pairs();
+    let mut keep = filters.clone();
+    keep.extend([("sort", sort.clone()), ("dir", p.dir.clone().unwrap_or_default())]);
     let columns = [("name", "名称"), ("level", "级别"), ("stage", "阶段"), ("region", "地区"), ("recognized_on", "认定日期")];
     let page = CentersPage {
         chrome: Chrome::public(Some(&auth), "中心名录", "centers"),
         heading: if scope == CenterScope::Public { "已认定的概念验证中心与中试平台" } else { "概念验证中心与中试平台名录" },
-        headers: views::sort_headers("/centers", &columns, &sort, p.dir() == SortDir::Desc, &[]),
+        headers: views::sort_headers("/centers", &columns, &sort, p.dir() == SortDir::Desc, &filters),
         centers: rows(&list.items),
         pager: Pager::new("/centers", &list, &keep),
         can_register: auth.current.as_ref().is_some_and(|u| matches!(u.user.role, Role::Center | Role::Bureau)),
+        fields: crate::routes::registry::catalogue_labels(&state).into_iter().map(|(c, l)| Choice::new(c, l)).collect(),
+        regions: Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect(),
+        levels: CenterLevel::ALL.iter().map(|l| Choice::new(l.as_str(), l.label_zh())).collect(),
+        stages: CenterStage::ALL.iter().map(|l| Choice::new(l.as_str(), l.label_zh())).collect(),
+        kinds: CenterKind::ALL.iter().map(|l| Choice::new(l.as_str(), l.label_zh())).collect(),
+        q: q.q.unwrap_or_default(),
+        field: q.field.unwrap_or_default(),
+        region: q.region.unwrap_or_default(),
+        level: q.level.unwrap_or_default(),
+        stage: q.stage.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
     };
     Ok(render(&page))
 }

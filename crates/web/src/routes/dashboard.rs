@@ -190,7 +190,7 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
             if let Some(e) = experts::of_user(pool, user.id).await? {
                 let tasks = pocnet_store::library::reviews::assigned_to(pool, e.id).await?;
                 let pending = tasks.iter().filter(|(_, s)| s == "pending").count();
-                let filter = pocnet_store::applications::ApplicationFilter { state: Some(pocnet_domain::recognition::ApplicationState::BureauReview), call_id: None };
+                let filter = pocnet_store::applications::ApplicationFilter { state: Some(pocnet_domain::recognition::ApplicationState::BureauReview), call_id: None, region: None };
                 let reviews = pocnet_store::applications::list(pool, pocnet_store::applications::ApplicationScope::Expert(e.id), &filter, pocnet_store::Page::new(Some(1), Some(1))).await?.total;
                 d.cards.push(card("申报评审任务", count(reviews as usize), None, "市级评审阶段的申报"));
                 d.cards.push(card("成果遴选任务", count(tasks.len()), None, &format!("其中{pending}项待声明利益冲突")));
@@ -211,7 +211,7 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
             let list = results::list(
                 pool,
                 ResultScope::Verified,
-                None,
+                &results::ResultFilter::default(),
                 "submitted_on",
                 pocnet_store::SortDir::Desc,
                 pocnet_store::Page::new(Some(1), Some(200)),

@@ -1,6 +1,7 @@
 //! Features, one module each, each with its pages and its API endpoints.
 
 pub mod account;
+pub mod activation;
 pub mod assignment;
 pub mod audit;
 pub mod auth;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(health::router())
         .merge(auth::router())
+        .merge(activation::router())
         .merge(centers::router())
         .merge(dashboard::router())
         .merge(account::router())

@@ -15,7 +15,8 @@ use pocnet_domain::industry;
 use pocnet_domain::research_result::ResultState;
 use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
-use pocnet_store::results::{self, ResultScope, ResultSummary};
+use pocnet_domain::region::Region;
+use pocnet_store::results::{self, ResultFilter, ResultScope, ResultSummary};
 use pocnet_store::{Paged, SortDir};
 use serde::Deserialize;
 
@@ -51,12 +52,69 @@ pub async fn scope_for(state: &AppState, me: &CurrentUser) -> AppResult<ResultSc
 pub struct ResultQuery {
     /// State code, e.g. `verifying`.
     pub state: Option<String>,
+    /// Search: title, summary or owning unit contains.
+    pub q: Option<String>,
+    /// Field code, e.g. `new_energy`.
+    pub field: Option<String>,
+    /// Only this center's library (center id).
+    pub center: Option<String>,
+    /// Region, e.g. `瑞安市`.
+    pub region: Option<String>,
+    /// Technology readiness level at least (1–9).
+    pub trl_min: Option<String>,
+    /// Technology readiness level at most (1–9).
+    pub trl_max: Option<String>,
 }
 
-fn state_filter(q: &ResultQuery) -> AppResult<Option<ResultState>> {
-    Ok(non_empty(&q.state)
-        .map(|s| ResultState::parse(s).map_err(|_| FieldError::unknown_value("state", "成果状态")))
-        .transpose()?)
+impl ResultQuery {
+    /// The store filter; a bad value names its parameter.
+    pub fn filter(&self, state: &AppState) -> AppResult<ResultFilter> {
+        let mut errors = Vec::new();
+        let result_state = non_empty(&self.state)
+            .and_then(|s| ResultState::parse(s).map_err(|_| errors.push(FieldError::unknown_value("state", "成果状态"))).ok());
+        let field = non_empty(&self.field).map(str::to_owned);
+        if field.as_deref().is_some_and(|f| !crate::routes::experts::is_field(state, f)) {
+            errors.push(FieldError::unknown_value("field", "产业领域"));
+        }
+        let center_id = non_empty(&self.center)
+            .and_then(|c| c.trim().parse::<i64>().map_err(|_| errors.push(FieldError::unknown_value("center", "承接中心"))).ok());
+        let region = non_empty(&self.region)
+            .and_then(|r| Region::parse(r.trim()).map_err(|_| errors.push(FieldError::unknown_value("region", "地区"))).ok());
+        let mut trl = |name: &str, raw: &Option<String>| {
+            non_empty(raw).and_then(|t| match t.trim().parse::<i64>() {
+                Ok(n) if (1..=9).contains(&n) => Some(n),
+                _ => {
+                    errors.push(FieldError::new(name, "out_of_range", "技术就绪度应为1至9的整数（GB/T 22900-2022）"));
+                    None
+                }
+            })
+        };
+        let (trl_min, trl_max) = (trl("trl_min", &self.trl_min), trl("trl_max", &self.trl_max));
+        if let (Some(a), Some(b)) = (trl_min, trl_max) {
+            if a > b {
+                errors.push(FieldError::new("trl_max", "range_reversed", "技术就绪度上限不能低于下限"));
+            }
+        }
+        let q = non_empty(&self.q).map(|q| q.trim().chars().take(50).collect::<String>());
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        Ok(ResultFilter { state: result_state, q, field, center_id, region, trl_min, trl_max })
+    }
+
+    /// The filters as query-string pairs (kept across pages, sorts and the export).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let v = |o: &Option<String>| o.clone().unwrap_or_default();
+        vec![
+            ("state", v(&self.state)),
+            ("q", v(&self.q)),
+            ("field", v(&self.field)),
+            ("center", v(&self.center)),
+            ("region", v(&self.region)),
+            ("trl_min", v(&self.trl_min)),
+            ("trl_max", v(&self.trl_max)),
+        ]
+    }
 }
 
 /// Lists the research results the caller may see (public summaries).
@@ -70,7 +128,7 @@ pub async fn api_list(
     QueryParams(q): QueryParams<ResultQuery>,
 ) -> AppResult<Json<Paged<ResultSummary>>> {
     let scope = scope_for(&state, &me).await?;
-    let list = results::list(state.store().pool(), scope, state_filter(&q)?, p.sort_or("submitted_on"), p.dir(), p.page()).await?;
+    let list = results::list(state.store().pool(), scope, &q.filter(&state)?, p.sort_or("submitted_on"), p.dir(), p.page()).await?;
     Ok(Json(list))
 }
 
@@ -107,6 +165,16 @@ struct ResultsPage {
     pager: Pager,
     states: Vec<Choice>,
     state: String,
+    fields: Vec<Choice>,
+    regions: Vec<Choice>,
+    trls: Vec<Choice>,
+    centers: Vec<Choice>,
+    q: String,
+    field: String,
+    region: String,
+    center: String,
+    trl_min: String,
+    trl_max: String,
 }
 
 async fn page(
@@ -117,8 +185,8 @@ async fn page(
 ) -> AppResult<Response> {
     let scope = scope_for(&state, &me).await?;
     let sort = p.sort_or("submitted_on").to_owned();
-    let list = results::list(state.store().pool(), scope, state_filter(&q)?, &sort, p.dir(), p.page()).await?;
-    let filters = vec![("state", q.state.clone().unwrap_or_default())];
+    let list = results::list(state.store().pool(), scope, &q.filter(&state)?, &sort, p.dir(), p.page()).await?;
+    let filters = q.pairs();
     let keep = p.keep(&filters, &sort);
     // An expert's list is its task list: the state column is its own seat (待声明 / 待评分 / 已评分).
     let state_label = if me.user.role == Role::Expert { "我的评审" } else { "状态" };
@@ -169,8 +237,38 @@ async fn page(
             .collect(),
         pager: Pager::new("/results", &list, &keep),
         states: ResultState::ALL.iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect(),
+        fields: crate::routes::registry::catalogue_labels(&state).into_iter().map(|(c, l)| Choice::new(c, l)).collect(),
+        regions: Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect(),
+        trls: (1..=9).map(|n| Choice::new(n.to_string(), n.to_string())).collect(),
+        centers: filter_centers(&state, &me).await?,
         state: q.state.unwrap_or_default(),
+        q: q.q.unwrap_or_default(),
+        field: q.field.unwrap_or_default(),
+        region: q.region.unwrap_or_default(),
+        center: q.center.unwrap_or_default(),
+        trl_min: q.trl_min.unwrap_or_default(),
+        trl_max: q.trl_max.unwrap_or_default(),
     }))
+}
+
+/// The centers a caller may narrow its list to: the bureau and county
+/// departments every center in their scope, an operator its own (nobody else
+/// needs the choice).
+async fn filter_centers(state: &AppState, me: &CurrentUser) -> AppResult<Vec<Choice>> {
+    let scope = match me.user.role {
+        Role::Bureau => pocnet_store::centers::CenterScope::All,
+        Role::County => pocnet_store::centers::CenterScope::PublicAndRegion(me.user.org_region),
+        Role::Center => {
+            return Ok(pocnet_store::centers::hosted_by(state.store().pool(), me.user.org_id)
+                .await?
+                .into_iter()
+                .map(|c| Choice::new(c.id.to_string(), c.name))
+                .collect())
+        }
+        _ => return Ok(Vec::new()),
+    };
+    let list = pocnet_store::centers::list(state.store().pool(), scope, &Default::default(), "name", SortDir::Asc, pocnet_store::Page::new(Some(1), Some(200))).await?;
+    Ok(list.items.into_iter().map(|c| Choice::new(c.id.to_string(), c.name)).collect())
 }
 
 /// Exports the results the caller may see (in the state filtered on) as .xlsx: public faces only, never secrets.
@@ -178,7 +276,7 @@ async fn page(
     responses((status = 200, description = "Excel 工作簿")), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_export(State(state): State<AppState>, me: CurrentUser, QueryParams(q): QueryParams<ResultQuery>) -> AppResult<Response> {
     let scope = scope_for(&state, &me).await?;
-    let list = results::list(state.store().pool(), scope, state_filter(&q)?, "submitted_on", SortDir::Asc, pocnet_store::Page::new(Some(1), Some(200)).all()).await?;
+    let list = results::list(state.store().pool(), scope, &q.filter(&state)?, "submitted_on", SortDir::Asc, pocnet_store::Page::new(Some(1), Some(200)).all()).await?;
     let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
     let mut wb = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();

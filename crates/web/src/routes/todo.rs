@@ -124,7 +124,7 @@ pub async fn review_tasks(state: &AppState, me: &CurrentUser) -> AppResult<Vec<R
     let apps = applications::list(pool, ApplicationScope::Expert(e), &ApplicationFilter::default(), page).await?.items;
     let open_apps: HashMap<i64, bool> = apps.iter().map(|a| (a.id, a.state == ApplicationState::BureauReview)).collect();
     let app_seats = seat_states(&store::application_seats(pool, e).await?, |id| open_apps.get(&id).copied().unwrap_or(false));
-    let res = results::list(pool, ResultScope::Reviewer(e), None, "submitted_on", SortDir::Desc, page).await?.items;
+    let res = results::list(pool, ResultScope::Reviewer(e), &results::ResultFilter::default(), "submitted_on", SortDir::Desc, page).await?.items;
     let open_res: HashMap<i64, bool> = res.iter().map(|r| (r.id, r.state == ResultState::Screening)).collect();
     let res_seats = seat_states(&store::screening_seats(pool, e).await?, |id| open_res.get(&id).copied().unwrap_or(false));
     let task = |kind, id, title: &str, seat: SeatState, href: String| ReviewTask { kind, id, title: title.to_owned(), seat, seat_label: seat.label_zh(), href };

@@ -342,6 +342,16 @@ impl TestApp {
         self.http.post(self.url(path)).json(body).send().await.expect("POST")
     }
 
+    /// A JSON DELETE with a bearer token.
+    pub async fn delete(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.http.delete(self.url(path)).bearer_auth(token).json(body).send().await.expect("DELETE")
+    }
+
+    /// Anonymous POST that must answer `status`; its JSON.
+    pub async fn post_expect_anon(&self, path: &str, body: &Value, status: StatusCode) -> Value {
+        expect_status(self.post_anon(path, body).await, status).await
+    }
+
     /// GET that must answer 200; its JSON.
     pub async fn get_ok(&self, token: &str, path: &str) -> Value {
         expect_status(self.get(token, path).await, StatusCode::OK).await

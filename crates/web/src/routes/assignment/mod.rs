@@ -72,7 +72,7 @@ fn validate(input: &RunInput) -> AppResult<()> {
 
 /// The call's applications in bureau review (市级评审).
 async fn in_review(state: &AppState, call_id: i64) -> AppResult<Vec<Application>> {
-    let filter = ApplicationFilter { state: Some(ApplicationState::BureauReview), call_id: Some(call_id) };
+    let filter = ApplicationFilter { state: Some(ApplicationState::BureauReview), call_id: Some(call_id), region: None };
     Ok(applications::list(state.store().pool(), ApplicationScope::All, &filter, Page::new(Some(1), Some(200)).all()).await?.items)
 }
 

@@ -51,6 +51,7 @@ struct ExpertsPage {
     region: String,
     q: String,
     curator: bool,
+    bureau: bool,
     export_href: String,
 }
 
@@ -105,6 +106,7 @@ async fn list_page(
         region: q.region.unwrap_or_default(),
         q: q.q.unwrap_or_default(),
         curator: CURATORS.contains(&me.role()),
+        bureau: me.role() == Role::Bureau,
     }))
 }
 
@@ -128,6 +130,10 @@ struct FormPage {
     bureau: bool,
     status: &'static str,
     blacklist_reason: String,
+    /// Whether the caller manages this expert's account (bureau; a center for its advisors).
+    manage_account: bool,
+    account: Option<pocnet_store::expert_accounts::LinkedAccount>,
+    account_error: Option<String>,
 }
 
 async fn form_page(state: &AppState, me: &CurrentUser, id: Option<i64>, input: ExpertInput, error: Option<String>, current: Option<&Expert>) -> AppResult<FormPage> {
@@ -160,6 +166,9 @@ async fn form_page(state: &AppState, me: &CurrentUser, id: Option<i64>, input: E
         bureau: me.role() == Role::Bureau,
         status: current.map_or("", status_of),
         blacklist_reason: current.and_then(|e| e.blacklisted.clone()).unwrap_or_default(),
+        manage_account: false,
+        account: None,
+        account_error: None,
     })
 }
 
@@ -232,13 +241,25 @@ async fn create_form(State(state): State<AppState>, me: CurrentUser, body: axum:
 }
 
 async fn detail_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    detail(&state, &me, id, None).await
+}
+
+/// The expert page, with a refusal of an account action if one happened.
+pub(super) async fn detail(state: &AppState, me: &CurrentUser, id: i64, account_error: Option<String>) -> AppResult<Response> {
+    let (state, me) = (state.clone(), me.clone());
     let e = read(&state, &me, id).await?;
     let mut input = input_of(&e);
     if !sees_contact(&me, &e) {
         input.phone.clear();
         input.email.clear();
     }
-    Ok(render(&form_page(&state, &me, Some(id), input, None, Some(&e)).await?))
+    let mut page = form_page(&state, &me, Some(id), input, None, Some(&e)).await?;
+    if CURATORS.contains(&me.role()) && super::accounts::may_manage(&state, &me, id).await? {
+        page.manage_account = true;
+        page.account = pocnet_store::expert_accounts::account_of(state.store().pool(), id).await?;
+        page.account_error = account_error;
+    }
+    Ok(render(&page))
 }
 
 async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Response> {

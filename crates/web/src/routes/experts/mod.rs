@@ -4,9 +4,11 @@
 //! profile; the bureau keeps the blacklist. [`api`] and [`html`] call the
 //! functions here; [`excel`] reads and writes the spreadsheets clerks use.
 
+pub mod accounts;
 pub mod api;
 pub mod excel;
 pub mod html;
+pub mod registrations;
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -22,7 +24,7 @@ use pocnet_store::experts::{self, Expert, ExpertFilter};
 use serde::Deserialize;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().merge(api::router()).merge(html::router())
+    Router::new().merge(api::router()).merge(html::router()).merge(accounts::router()).merge(registrations::router())
 }
 
 /// Those who browse and curate the library.

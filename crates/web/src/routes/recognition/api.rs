@@ -71,6 +71,8 @@ pub struct ApplicationQuery {
     pub state: Option<String>,
     /// Call id.
     pub call_id: Option<i64>,
+    /// Region of the applying host, e.g. `瑞安市`.
+    pub region: Option<String>,
 }
 
 impl ApplicationQuery {
@@ -80,6 +82,9 @@ impl ApplicationQuery {
                 .map(|s| ApplicationState::parse(s).map_err(|_| FieldError::unknown_value("state", "申报状态")))
                 .transpose()?,
             call_id: self.call_id,
+            region: non_empty(&self.region)
+                .map(|r| pocnet_domain::region::Region::parse(r.trim()).map_err(|_| FieldError::unknown_value("region", "地区")))
+                .transpose()?,
         })
     }
 }

@@ -20,6 +20,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/calls/{id}", get(call_page))
         .route("/applications", get(applications_page).post(apply_form))
         .route("/applications/{id}", get(application_page).post(rename_form))
+        .route("/applications/{id}/form", get(application_form_page))
         .route("/applications/{id}/steps", post(step_form))
         .route("/applications/{id}/panel", post(assign_form))
         .route("/applications/{id}/scores", post(score_form))
@@ -186,6 +187,10 @@ struct ApplicationsPage {
     state: String,
     /// The list is an expert's review tasks (shows its own seat).
     expert: bool,
+    calls: Vec<Choice>,
+    call_id: String,
+    regions: Vec<Choice>,
+    region: String,
 }
 
 async fn applications_page(
@@ -196,7 +201,12 @@ async fn applications_page(
 ) -> AppResult<Response> {
     let scope = scope_for(&state, &me).await?;
     let list = applications::list(state.store().pool(), scope, &q.filter()?, p.page()).await?;
-    let keep = vec![("state", q.state.clone().unwrap_or_default())];
+    let keep = vec![
+        ("state", q.state.clone().unwrap_or_default()),
+        ("call_id", q.call_id.map(|c| c.to_string()).unwrap_or_default()),
+        ("region", q.region.clone().unwrap_or_default()),
+    ];
+    let calls = pocnet_store::calls::list(state.store().pool()).await?.into_iter().map(|c| Choice::new(c.id.to_string(), c.title)).collect();
     let under_review: std::collections::HashMap<i64, bool> = list.items.iter().map(|a| (a.id, a.state == ApplicationState::BureauReview)).collect();
     let seats = crate::routes::todo::application_seats(&state, &me, |id| under_review.get(&id).copied().unwrap_or(false)).await?;
     Ok(render(&ApplicationsPage {
@@ -221,6 +231,10 @@ async fn applications_page(
         pager: Pager::new("/applications", &list, &keep),
         states: ApplicationState::ALL.iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect(),
         state: q.state.unwrap_or_default(),
+        calls,
+        call_id: q.call_id.map(|c| c.to_string()).unwrap_or_default(),
+        regions: pocnet_domain::region::Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect(),
+        region: q.region.unwrap_or_default(),
     }))
 }
 
@@ -264,30 +278,70 @@ struct ApplicationPage {
     is_expert_on_panel: bool,
     my_comments: String,
     editable: bool,
-    experts: Vec<Choice>,
+    picker: Option<Picker>,
     replacements: Vec<ReplacementBlock>,
     can_visit: bool,
     error: Option<String>,
     today: String,
 }
 
+/// One expert found by the panel picker, with the reason it may not be invited.
+struct PickRow {
+    id: i64,
+    name: String,
+    org: String,
+    kind: &'static str,
+    fields: String,
+    blocked: Option<String>,
+}
+
+/// The bureau's searchable panel picker (添加评审专家).
+struct Picker {
+    q: String,
+    rows: Vec<PickRow>,
+    total: i64,
+}
+
+/// Finds experts for an application's panel: by `q` (name, unit, keyword),
+/// else those serving the center's first field; each with why it is blocked.
+async fn picker(state: &AppState, a: &Application, panel: &[PanelReview], q: Option<&str>) -> AppResult<Picker> {
+    let pool = state.store().pool();
+    let q = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| q.chars().take(50).collect::<String>());
+    let center = pocnet_store::centers::get(pool, a.center_id).await?;
+    let filter = experts::ExpertFilter { q: q.clone(), field: if q.is_none() { center.fields.first().cloned() } else { None }, ..Default::default() };
+    let found = experts::list(pool, &filter, pocnet_store::Page::new(Some(1), Some(20))).await?;
+    let advisors: Vec<i64> = pocnet_store::registry::file(pool, a.center_id).await?.advisors.iter().map(|x| x.expert_id).collect();
+    let owner = super::Owner { org_id: a.host_org_id, org_name: &a.host_org_name, role: "申报单位" };
+    let rows = found
+        .items
+        .iter()
+        .filter(|e| !panel.iter().any(|p| p.expert_id == e.id))
+        .map(|e| PickRow {
+            id: e.id,
+            name: e.name.clone(),
+            org: e.org_name.clone(),
+            kind: e.kind.label_zh(),
+            fields: crate::routes::registry::field_labels(state, &e.fields),
+            blocked: super::unfit(e, &owner)
+                .or_else(|| advisors.contains(&e.id).then(|| format!("{}是该中心顾问专家团队成员", e.name)))
+                .or_else(|| super::unavailable(e, state.today())),
+        })
+        .collect();
+    Ok(Picker { q: q.unwrap_or_default(), rows, total: found.total })
+}
+
 async fn render_application(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>) -> AppResult<Response> {
+    render_application_with(state, me, id, error, None).await
+}
+
+async fn render_application_with(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>, expert_q: Option<&str>) -> AppResult<Response> {
     let d = detail(state, me, id).await?;
     let a = d.application;
     let my_expert = expert_id(state, me).await?;
     let mine = my_expert.and_then(|e| d.panel.iter().find(|p| p.expert_id == e));
     let bureau = me.role() == Role::Bureau;
     let kind = actor_kind(me, &a);
-    let experts = if bureau && a.state == ApplicationState::BureauReview {
-        expert_choices(state)
-            .await?
-            .into_iter()
-            .filter(|e| !d.panel.iter().any(|p| p.expert_id == e.id))
-            .map(|e| Choice::new(e.id.to_string(), format!("{}（{}，{}）", e.name, e.org_name, e.kind.label_zh())))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let picker = if bureau && a.state == ApplicationState::BureauReview { Some(picker(state, &a, &d.panel, expert_q).await?) } else { None };
     let mut replacements = Vec::new();
     if bureau && a.state == ApplicationState::BureauReview {
         for p in d.panel.iter().filter(|p| p.vacated() && !d.panel.iter().any(|q| q.replaces_expert_id == Some(p.expert_id))) {
@@ -365,7 +419,7 @@ async fn render_application(state: &AppState, me: &CurrentUser, id: i64, error: 
         bureau,
         replacements,
         editable: kind == Some(ActorKind::Applicant) && a.state.editable(),
-        experts,
+        picker,
         can_visit,
         error,
         today: state.today().to_string(),
@@ -374,8 +428,59 @@ async fn render_application(state: &AppState, me: &CurrentUser, id: i64, error: 
     Ok(render(&page))
 }
 
-async fn application_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
-    render_application(&state, &me, id, None).await
+#[derive(Template)]
+#[template(path = "application_form.html")]
+struct ApplicationFormPage {
+    chrome: Chrome,
+    a: Application,
+    kind_label: &'static str,
+    state_label: &'static str,
+    region: &'static str,
+    center_kind: &'static str,
+    center_level: &'static str,
+    fields: String,
+    directors: String,
+    summary: String,
+    policy_title: String,
+    submitted: String,
+    frozen: bool,
+    rows: Vec<CriterionRow>,
+}
+
+/// The application form (申报书) as a printable A4 document: the applicant,
+/// its center and the eligibility check (frozen at submission). For the
+/// bureau, the county of the region and the applicant — not for experts.
+async fn application_form_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    me.require(&[Role::Bureau, Role::County, Role::Center])?;
+    let d = detail(&state, &me, id).await?;
+    let a = d.application;
+    let c = pocnet_store::centers::get(state.store().pool(), a.center_id).await?;
+    let page = ApplicationFormPage {
+        chrome: Chrome::signed_in(&me, format!("申报书：{}", a.proposed_name), "applications"),
+        kind_label: a.kind.label_zh(),
+        state_label: a.state.label_zh(),
+        region: a.region.label_zh(),
+        center_kind: c.kind.label_zh(),
+        center_level: c.level.label_zh(),
+        fields: crate::routes::registry::field_labels(&state, &c.fields),
+        directors: format!("{} / {}", c.admin_director, c.tech_director),
+        summary: c.summary.clone(),
+        policy_title: state.profile(&a.profile_id).map(|p| p.title.clone()).unwrap_or_else(|| a.profile_id.clone()),
+        submitted: a.submitted_at.as_deref().map(local).unwrap_or_else(|| "尚未提交".into()),
+        frozen: a.eligibility_json.is_some(),
+        rows: d.eligibility.as_ref().map(criterion_rows).unwrap_or_default(),
+        a,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PickerQuery {
+    expert_q: Option<String>,
+}
+
+async fn application_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, QueryParams(q): QueryParams<PickerQuery>) -> AppResult<Response> {
+    render_application_with(&state, &me, id, None, q.expert_q.as_deref()).await
 }
 
 async fn back<T>(state: &AppState, me: &CurrentUser, id: i64, r: AppResult<T>) -> AppResult<Response> {

@@ -1,0 +1,136 @@
+//! Activating an account (激活账号): the expert whose account the bureau or a
+//! center opened types the one-time code and sets its own password. The page
+//! works without a login (the pre-login CSRF token protects the form).
+
+use crate::auth::password;
+use crate::auth::session::{login_csrf_cookie, Auth};
+use crate::error::{AppError, AppResult};
+use crate::extract::{ApiJson, QueryParams};
+use crate::views::{render, Chrome};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use pocnet_domain::credentials::{Password, Username};
+use pocnet_domain::expert_account::ActivationCode;
+use pocnet_domain::FieldError;
+use pocnet_store::expert_accounts;
+use serde::{Deserialize, Serialize};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/activate", get(page).post(form))
+        .route("/api/v1/auth/activate", post(api_activate))
+}
+
+/// Chrome for a public page with a form: signed-in callers use their session
+/// token; anonymous ones get the pre-login token (cookie + form field).
+pub(crate) fn public_form_chrome(state: &AppState, auth: &Auth, title: &str, active: &'static str) -> (Chrome, Option<HeaderValue>) {
+    let mut chrome = Chrome::public(Some(auth), title, active);
+    if auth.current.is_some() {
+        return (chrome, None);
+    }
+    let token = auth.login_csrf.clone().filter(|t| t.len() == 64).unwrap_or_else(pocnet_store::sessions::new_token);
+    let cookie = HeaderValue::from_str(&login_csrf_cookie(state, &token)).ok();
+    chrome.csrf = token;
+    (chrome, cookie)
+}
+
+/// Renders with the pre-login cookie attached when one was made.
+pub(crate) fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(v) = cookie {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// An activation, as sent.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ActivateInput {
+    /// The one-time code, e.g. `ABCD-EFGH-JKMN-PQRS-TVWX`.
+    pub code: String,
+    /// The new password (10–128 characters, not the username).
+    pub password: String,
+    /// The new password again (the form; the API may omit it).
+    #[serde(default)]
+    pub password_confirm: Option<String>,
+}
+
+/// The activated account.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Activated {
+    /// The login name to sign in with.
+    pub username: String,
+}
+
+/// Checks the code and the password, then activates: the code is used once.
+pub async fn activate(state: &AppState, ip: &str, input: &ActivateInput) -> AppResult<Activated> {
+    let code = ActivationCode::parse(&input.code)?;
+    let now = state.now();
+    // Who the code is for decides what the password may not contain.
+    let user = {
+        let mut conn = state.store().pool().acquire().await.map_err(pocnet_store::StoreError::from)?;
+        expert_accounts::account_for_code(&mut conn, now, &code).await.map_err(|e| match e {
+            pocnet_store::StoreError::Refused { code, message } => AppError::from(FieldError::new("code", code, message)),
+            other => other.into(),
+        })?
+    };
+    let username = Username::parse(&user.username)?;
+    let password = Password::new_for(input.password.clone(), &username, "password")?;
+    if input.password_confirm.as_deref().is_some_and(|c| c != input.password) {
+        return Err(FieldError::new("password_confirm", "mismatch", "两次输入的密码不一致").into());
+    }
+    let hash = password::hash(password.expose().to_owned()).await?;
+    let mut tx = state.store().write().await?;
+    let user = expert_accounts::activate(&mut tx, now, Some(ip.to_owned()), &code, &hash).await.map_err(|e| match e {
+        pocnet_store::StoreError::Refused { code, message } => AppError::from(FieldError::new("code", code, message)),
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok(Activated { username: user.username })
+}
+
+/// Activates an account with its one-time code and sets its password (no login needed).
+/// Codes: `invalid_code` (unknown, used or expired), the password rules of `password`.
+#[utoipa::path(post, path = "/api/v1/auth/activate", tag = "auth", request_body = ActivateInput,
+    responses((status = 200, body = Activated), (status = 422, body = crate::error::ErrorEnvelope)))]
+pub async fn api_activate(State(state): State<AppState>, auth: Auth, ApiJson(input): ApiJson<ActivateInput>) -> AppResult<Json<Activated>> {
+    Ok(Json(activate(&state, &auth.ip, &input).await?))
+}
+
+#[derive(Template)]
+#[template(path = "activate.html")]
+struct ActivatePage {
+    chrome: Chrome,
+    code: String,
+    error: Option<String>,
+    done: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CodeQuery {
+    code: Option<String>,
+}
+
+async fn page(State(state): State<AppState>, auth: Auth, QueryParams(q): QueryParams<CodeQuery>) -> Response {
+    let (chrome, cookie) = public_form_chrome(&state, &auth, "激活账号", "");
+    let code: String = q.code.unwrap_or_default().chars().take(40).collect();
+    with_cookie(render(&ActivatePage { chrome, code, error: None, done: None }), cookie)
+}
+
+async fn form(State(state): State<AppState>, auth: Auth, Form(input): Form<ActivateInput>) -> AppResult<Response> {
+    let input = ActivateInput { password_confirm: Some(input.password_confirm.clone().unwrap_or_default()), ..input };
+    let (chrome, cookie) = public_form_chrome(&state, &auth, "激活账号", "");
+    match activate(&state, &auth.ip, &input).await {
+        Ok(a) => Ok(with_cookie(render(&ActivatePage { chrome, code: String::new(), error: None, done: Some(a.username) }), cookie)),
+        Err(e @ (AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let status = e.status();
+            let page = ActivatePage { chrome, code: input.code.chars().take(40).collect(), error: Some(e.body().message), done: None };
+            Ok((status, with_cookie(render(&page), cookie)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,222 @@
+//! An expert's account (专家账号): the bureau — and a center, for the experts
+//! of its own advisory team — links an existing expert account to a library
+//! expert, or opens the account from the record and hands the expert a
+//! one-time activation code; unlinking keeps the expert's history. The same
+//! functions serve the expert page's forms, the JSON API and the CLI's
+//! store calls.
+
+use super::*;
+use crate::extract::ApiJson;
+use crate::views::{render, Chrome};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Json};
+use pocnet_domain::credentials::Username;
+use pocnet_store::expert_accounts::{self, LinkedAccount};
+use serde::Serialize;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/experts/{id}/account", axum::routing::get(api_account).post(api_link).delete(api_unlink))
+        .route("/api/v1/experts/{id}/invitation", post(api_invite))
+        .route("/experts/{id}/account", post(link_form))
+        .route("/experts/{id}/account/unlink", post(unlink_form))
+        .route("/experts/{id}/invitation", post(invite_form))
+}
+
+/// Whether the caller may manage the account of library expert `id`: the
+/// bureau any; a center only the experts of its own advisory team (顾问专家).
+pub async fn may_manage(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<bool> {
+    Ok(match me.role() {
+        Role::Bureau => true,
+        Role::Center => expert_accounts::advises_center_of(state.store().pool(), id, me.user.org_id).await?,
+        _ => false,
+    })
+}
+
+async fn require_manager(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Expert> {
+    me.require(CURATORS)?;
+    let e = experts::get(state.store().pool(), id).await?;
+    if !may_manage(state, me, id).await? {
+        return Err(AppError::rule("not_own_advisor", "中心只能为本中心顾问专家团队中的专家管理账号；其他专家请联系市科技局"));
+    }
+    Ok(e)
+}
+
+/// The account to link, as sent.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct LinkInput {
+    /// Login name of an existing expert account (`link`), or of the account to open (`invitation`).
+    #[serde(default)]
+    pub username: String,
+    /// Why (kept with an unlinking).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A one-time activation code, shown once.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Invitation {
+    /// The account to activate.
+    pub username: String,
+    /// The code, e.g. `ABCD-EFGH-JKMN-PQRS-TVWX` (only its hash is stored: it cannot be shown again).
+    pub code: String,
+    /// Where the expert activates: open it and set a password.
+    pub activation_path: String,
+    /// Valid until (UTC).
+    pub expires_at: String,
+}
+
+/// Links an existing expert account.
+pub async fn link(state: &AppState, me: &CurrentUser, id: i64, input: &LinkInput) -> AppResult<Expert> {
+    require_manager(state, me, id).await?;
+    let username = Username::parse(&input.username)?;
+    if me.role() == Role::Center {
+        // A center links only accounts of the expert's own unit.
+        let e = experts::get(state.store().pool(), id).await?;
+        if let Some((u, _)) = pocnet_store::users::find_for_login(state.store().pool(), &username).await? {
+            if u.org_id != e.org_id {
+                return Err(AppError::rule("account_other_unit", "该账号不属于专家所在单位；请联系市科技局关联"));
+            }
+        }
+    }
+    let mut tx = state.store().write().await?;
+    let e = expert_accounts::link(&mut tx, &me.actor(), state.now(), id, &username).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
+/// Opens the account from the expert's record (or, for a linked account not
+/// yet activated, issues a fresh code) and returns the code, once.
+pub async fn invite(state: &AppState, me: &CurrentUser, id: i64, input: &LinkInput) -> AppResult<Invitation> {
+    let e = require_manager(state, me, id).await?;
+    let code = expert_accounts::new_code();
+    let mut tx = state.store().write().await?;
+    let issued = if e.user_id.is_some() {
+        expert_accounts::reissue_code(&mut tx, &me.actor(), state.now(), id, &code).await?
+    } else {
+        let username = Username::parse(&input.username)?;
+        expert_accounts::open_account(&mut tx, &me.actor(), state.now(), id, &username, &code).await?
+    };
+    tx.commit().await?;
+    Ok(Invitation {
+        username: issued.user.username,
+        activation_path: format!("/activate?code={}", code.display()),
+        code: code.display(),
+        expires_at: pocnet_store::format_ts(issued.expires_at),
+    })
+}
+
+/// Ends the link; the expert keeps its history.
+pub async fn unlink(state: &AppState, me: &CurrentUser, id: i64, input: &LinkInput) -> AppResult<Expert> {
+    require_manager(state, me, id).await?;
+    let reason = text("reason", "理由", &input.reason, 0, 500)?;
+    let mut tx = state.store().write().await?;
+    let e = expert_accounts::unlink(&mut tx, &me.actor(), state.now(), id, &reason).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
+/// The account linked to an expert (curators who may manage it, and the expert itself).
+pub async fn account(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Option<LinkedAccount>> {
+    let e = read(state, me, id).await?;
+    if e.user_id != Some(me.user.id) && !(CURATORS.contains(&me.role()) && may_manage(state, me, id).await?) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(expert_accounts::account_of(state.store().pool(), id).await?)
+}
+
+/// The account linked to a library expert (`null` if none).
+#[utoipa::path(get, path = "/api/v1/experts/{id}/account", tag = "experts",
+    responses((status = 200, body = Option<LinkedAccount>), (status = 403, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_account(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Option<LinkedAccount>>> {
+    Ok(Json(account(&state, &me, id).await?))
+}
+
+/// Links an existing expert account (`username`) to the library expert. Codes:
+/// `unknown_account`, `not_expert_account`, `account_inactive`, `account_taken`,
+/// `already_linked`, `not_own_advisor`, `account_other_unit`.
+#[utoipa::path(post, path = "/api/v1/experts/{id}/account", tag = "experts", request_body = LinkInput,
+    responses((status = 200, body = Expert), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_link(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<LinkInput>) -> AppResult<Json<Expert>> {
+    Ok(Json(link(&state, &me, id, &input).await?))
+}
+
+/// Unlinks the expert's account (`reason` optional); panels and scores stay the expert's.
+#[utoipa::path(delete, path = "/api/v1/experts/{id}/account", tag = "experts", request_body = LinkInput,
+    responses((status = 200, body = Expert), (status = 409, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_unlink(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Json<Expert>> {
+    let input: LinkInput = if body.is_empty() { LinkInput::default() } else { serde_json::from_slice(&body).unwrap_or_default() };
+    Ok(Json(unlink(&state, &me, id, &input).await?))
+}
+
+/// Opens an expert account (`username`) from the expert's record, or issues a
+/// new code for its account not yet activated; answers the one-time code.
+#[utoipa::path(post, path = "/api/v1/experts/{id}/invitation", tag = "experts", request_body = LinkInput,
+    responses((status = 201, body = Invitation), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_invite(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<LinkInput>) -> AppResult<Response> {
+    Ok((StatusCode::CREATED, Json(invite(&state, &me, id, &input).await?)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "expert_invitation.html")]
+struct InvitationPage {
+    chrome: Chrome,
+    expert_id: i64,
+    expert_name: String,
+    invitation: Invitation,
+    expires_local: String,
+}
+
+/// Reports a refusal on the expert page itself, with the refusal's status.
+async fn back_with_error(state: &AppState, me: &CurrentUser, id: i64, e: AppError) -> AppResult<Response> {
+    match e {
+        AppError::Validation(_) | AppError::Conflict { .. } | AppError::Rule { .. } => {
+            let status = e.status();
+            let page = super::html::detail(state, me, id, Some(e.body().message)).await?;
+            Ok((status, page).into_response())
+        }
+        other => Err(other),
+    }
+}
+
+async fn link_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<LinkInput>) -> AppResult<Response> {
+    match link(&state, &me, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/experts/{id}")).into_response()),
+        Err(e) => back_with_error(&state, &me, id, e).await,
+    }
+}
+
+async fn unlink_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<LinkInput>) -> AppResult<Response> {
+    match unlink(&state, &me, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/experts/{id}")).into_response()),
+        Err(e) => back_with_error(&state, &me, id, e).await,
+    }
+}
+
+async fn invite_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<LinkInput>) -> AppResult<Response> {
+    match invite(&state, &me, id, &input).await {
+        Ok(invitation) => {
+            let e = experts::get(state.store().pool(), id).await?;
+            let expires_local = pocnet_store::parse_ts(&invitation.expires_at)
+                .map_or_else(|| invitation.expires_at.clone(), beijing_minutes);
+            Ok(render(&InvitationPage { chrome: Chrome::signed_in(&me, "专家账号激活码", "experts"), expert_id: id, expert_name: e.name, invitation, expires_local }))
+        }
+        Err(e) => back_with_error(&state, &me, id, e).await,
+    }
+}
+
+/// A time as people read it here: 北京时间, to the minute.
+fn beijing_minutes(t: chrono::DateTime<chrono::Utc>) -> String {
+    match chrono::FixedOffset::east_opt(8 * 3600) {
+        Some(east8) => t.with_timezone(&east8).format("%Y-%m-%d %H:%M").to_string(),
+        None => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}

@@ -1,0 +1,321 @@
+//! Applications to join the expert library (专家入库申请): anyone may apply
+//! with a profile and the account it wants; the application stays pending —
+//! nobody can sign in with it, no panel can draw it — until the bureau
+//! approves it (the account and the library expert are created and linked in
+//! one transaction) or rejects it with a reason.
+
+use super::*;
+use crate::auth::password;
+use crate::auth::session::Auth;
+use crate::extract::{ApiJson, ListParams, QueryParams};
+use crate::routes::activation::{public_form_chrome, with_cookie};
+use crate::views::{render, Chrome, Choice, Pager};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Json;
+use pocnet_domain::expert::split_list;
+use pocnet_domain::expert_account::{RegistrationInput, RegistrationStatus, REGISTRATIONS_PER_ADDRESS_PER_HOUR};
+use pocnet_domain::org::{OrgDraft, OrgKind};
+use pocnet_store::expert_accounts::{self, Registration};
+use pocnet_store::{orgs, Paged};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/experts/join", get(join_page).post(join_form))
+        .route("/experts/registrations", get(list_page))
+        .route("/experts/registrations/{id}/decision", post(decision_form))
+        .route("/api/v1/expert-registrations", get(api_list).post(api_submit))
+        .route("/api/v1/expert-registrations/{id}/decision", post(api_decide))
+}
+
+/// Checks and stores an application from `ip` (at most
+/// [`REGISTRATIONS_PER_ADDRESS_PER_HOUR`] an hour from one address).
+pub async fn submit(state: &AppState, ip: &str, input: &RegistrationInput) -> AppResult<Registration> {
+    let check = |p: &ExpertInput| {
+        let mut p = p.clone();
+        p.org_id = 0;
+        p.parse(&|c| is_field(state, c), &|c| is_sub_field(state, c)).map(|_| ())
+    };
+    let draft = input.parse(&check).map_err(AppError::Invalid)?;
+    let hash = password::hash(draft.password.expose().to_owned()).await?;
+    let now = state.now();
+    let mut tx = state.store().write().await?;
+    if expert_accounts::registrations_from(&mut tx, ip, now - chrono::Duration::hours(1)).await? >= REGISTRATIONS_PER_ADDRESS_PER_HOUR {
+        return Err(AppError::rule("too_many_registrations", "同一网络地址一小时内提交的入库申请过多，请稍后再试"));
+    }
+    let reg = expert_accounts::submit(&mut tx, now, ip, &draft, &hash).await.map_err(|e| match e {
+        pocnet_store::StoreError::Duplicate { .. } => AppError::from(FieldError::new("username", "username_taken", "该用户名已被使用或已有待审核的申请，请换一个")),
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok(reg)
+}
+
+/// The bureau's decision on an application.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct DecisionInput {
+    /// `approve` or `reject`.
+    pub decision: String,
+    /// Why (required to reject; a note on approval).
+    #[serde(default)]
+    pub reason: String,
+    /// On approval: the registered unit the expert belongs to. Omitted: the
+    /// unit of the name the applicant wrote, created if it does not exist yet.
+    #[serde(default)]
+    pub org_id: Option<i64>,
+}
+
+/// Approves or rejects a pending application (bureau).
+pub async fn decide(state: &AppState, me: &CurrentUser, id: i64, input: &DecisionInput) -> AppResult<Registration> {
+    me.require(&[Role::Bureau])?;
+    let reg = expert_accounts::get_registration(state.store().pool(), id).await?;
+    let (actor, now) = (me.actor(), state.now());
+    let mut tx = state.store().write().await?;
+    match input.decision.as_str() {
+        "approve" => {
+            let note = text("reason", "审核意见", &input.reason, 0, 500)?;
+            let org_id = match input.org_id.filter(|o| *o > 0) {
+                Some(oid) => orgs::get(&mut *tx, oid).await.map_err(|_| FieldError::unknown_value("org_id", "所在单位"))?.id,
+                None => match orgs::find_by_name(&mut *tx, &reg.org_name).await? {
+                    Some(o) => o.id,
+                    None => {
+                        let draft = OrgDraft::parse(&reg.org_name, reg.org_kind.as_str(), &reg.profile.region)?;
+                        orgs::create(&mut tx, &actor, now, &draft).await?.id
+                    }
+                },
+            };
+            let mut profile = reg.profile.clone();
+            profile.org_id = org_id;
+            let draft = profile.parse(&|c| is_field(state, c), &|c| is_sub_field(state, c))?;
+            expert_accounts::approve(&mut tx, &actor, now, id, &draft, &note).await.map_err(|e| match e {
+                pocnet_store::StoreError::Duplicate { .. } => AppError::Conflict {
+                    code: "username_taken",
+                    message: format!("用户名“{}”已被其他账号占用，无法通过；请驳回并请申请人换用户名重新申请", reg.username),
+                    field: Some("username".into()),
+                },
+                other => other.into(),
+            })?;
+        }
+        "reject" => {
+            let reason = text("reason", "驳回理由", &input.reason, 2, 500)?;
+            expert_accounts::reject(&mut tx, &actor, now, id, &reason).await?;
+        }
+        _ => return Err(FieldError::unknown_value("decision", "审核结论").into()),
+    }
+    tx.commit().await?;
+    Ok(expert_accounts::get_registration(state.store().pool(), id).await?)
+}
+
+/// Filter of the applications list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct RegistrationQuery {
+    /// `pending` (default), `approved` or `rejected`.
+    pub status: Option<String>,
+}
+
+impl RegistrationQuery {
+    fn status(&self) -> AppResult<RegistrationStatus> {
+        match crate::extract::non_empty(&self.status) {
+            None => Ok(RegistrationStatus::Pending),
+            Some(s) => RegistrationStatus::parse(s).map_err(|_| FieldError::unknown_value("status", "申请状态").into()),
+        }
+    }
+}
+
+/// Applies to join the expert library (no login). Codes: field rules,
+/// `username_taken`, `too_many_registrations`.
+#[utoipa::path(post, path = "/api/v1/expert-registrations", tag = "experts", request_body = RegistrationInput,
+    responses((status = 201, body = Registration), (status = 422, body = crate::error::ErrorEnvelope)))]
+pub async fn api_submit(State(state): State<AppState>, auth: Auth, ApiJson(input): ApiJson<RegistrationInput>) -> AppResult<Response> {
+    Ok((StatusCode::CREATED, Json(submit(&state, &auth.ip, &input).await?)).into_response())
+}
+
+/// Lists applications to join the library (bureau).
+#[utoipa::path(get, path = "/api/v1/expert-registrations", tag = "experts", params(ListParams, RegistrationQuery),
+    responses((status = 200, body = Vec<Registration>), (status = 403, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    QueryParams(p): QueryParams<ListParams>,
+    QueryParams(q): QueryParams<RegistrationQuery>,
+) -> AppResult<Json<Paged<Registration>>> {
+    me.require(&[Role::Bureau])?;
+    Ok(Json(expert_accounts::registrations(state.store().pool(), q.status()?, p.page()).await?))
+}
+
+/// Approves or rejects an application (bureau). Codes: `already_decided`, `username_taken`.
+#[utoipa::path(post, path = "/api/v1/expert-registrations/{id}/decision", tag = "experts", request_body = DecisionInput,
+    responses((status = 200, body = Registration), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_decide(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DecisionInput>) -> AppResult<Json<Registration>> {
+    Ok(Json(decide(&state, &me, id, &input).await?))
+}
+
+#[derive(Template)]
+#[template(path = "expert_join.html")]
+struct JoinPage {
+    chrome: Chrome,
+    input: RegistrationInput,
+    keywords: String,
+    kinds: Vec<Choice>,
+    org_kinds: Vec<Choice>,
+    fields: Vec<Choice>,
+    regions: Vec<Choice>,
+    errors: Vec<FieldError>,
+    submitted: bool,
+}
+
+fn join_view(state: &AppState, chrome: Chrome, input: RegistrationInput, errors: Vec<FieldError>, submitted: bool) -> JoinPage {
+    JoinPage {
+        chrome,
+        keywords: input.profile.keywords.join("、"),
+        input,
+        kinds: ExpertKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),
+        org_kinds: OrgKind::ALL
+            .iter()
+            .filter(|k| !matches!(k, OrgKind::Bureau | OrgKind::CountyDepartment))
+            .map(|k| Choice::new(k.as_str(), k.label_zh()))
+            .collect(),
+        fields: crate::routes::registry::catalogue_labels(state).into_iter().map(|(c, l)| Choice::new(c, l)).collect(),
+        regions: Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect(),
+        errors,
+        submitted,
+    }
+}
+
+async fn join_page(State(state): State<AppState>, auth: Auth) -> Response {
+    let (chrome, cookie) = public_form_chrome(&state, &auth, "申请加入专家库", "");
+    let mut input = RegistrationInput { org_kind: "university".into(), ..Default::default() };
+    input.profile.kind = "academic".into();
+    input.profile.region = "市本级".into();
+    with_cookie(render(&join_view(&state, chrome, input, Vec::new(), false)), cookie)
+}
+
+/// The form as posted: repeated `fields` values, keywords as one line.
+fn parse_join(body: &[u8]) -> RegistrationInput {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let mut input = RegistrationInput {
+        username: get("username"),
+        password: get("password"),
+        org_name: get("org_name"),
+        org_kind: get("org_kind"),
+        ..Default::default()
+    };
+    input.profile = ExpertInput {
+        name: get("name"),
+        kind: get("kind"),
+        title: get("title"),
+        fields: pairs.iter().filter(|(n, _)| n == "fields").map(|(_, v)| v.clone()).collect(),
+        keywords: split_list(&get("keywords")),
+        region: get("region"),
+        bio: get("bio"),
+        phone: get("phone"),
+        email: get("email"),
+        ..Default::default()
+    };
+    input
+}
+
+async fn join_form(State(state): State<AppState>, auth: Auth, body: axum::body::Bytes) -> AppResult<Response> {
+    let mut input = parse_join(&body);
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let confirm = pairs.iter().find(|(n, _)| n == "password_confirm").map(|(_, v)| v.as_str()).unwrap_or_default();
+    let (chrome, cookie) = public_form_chrome(&state, &auth, "申请加入专家库", "");
+    let result = if confirm != input.password {
+        Err(AppError::from(FieldError::new("password_confirm", "mismatch", "两次输入的密码不一致")))
+    } else {
+        submit(&state, &auth.ip, &input).await
+    };
+    match result {
+        Ok(_) => Ok(with_cookie(render(&join_view(&state, chrome, RegistrationInput::default(), Vec::new(), true)), cookie)),
+        Err(e @ (AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let status = e.status();
+            let errors = match e {
+                AppError::Invalid(list) => list,
+                AppError::Validation(one) => vec![one],
+                other => vec![FieldError::new("form", "refused", other.body().message)],
+            };
+            input.password.clear();
+            Ok((status, with_cookie(render(&join_view(&state, chrome, input, errors, false)), cookie)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+struct RegRow {
+    r: Registration,
+    kind: &'static str,
+    org_kind: &'static str,
+    fields: String,
+    region: String,
+    submitted: String,
+    existing_org: bool,
+}
+
+#[derive(Template)]
+#[template(path = "expert_registrations.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<RegRow>,
+    pager: Pager,
+    status: String,
+    statuses: Vec<Choice>,
+    error: Option<String>,
+}
+
+async fn list_view(state: &AppState, me: &CurrentUser, p: &ListParams, q: &RegistrationQuery, error: Option<String>) -> AppResult<ListPage> {
+    me.require(&[Role::Bureau])?;
+    let status = q.status()?;
+    let list = expert_accounts::registrations(state.store().pool(), status, p.page()).await?;
+    let mut rows = Vec::with_capacity(list.items.len());
+    for r in &list.items {
+        let existing_org = orgs::find_by_name(state.store().pool(), &r.org_name).await?.is_some();
+        rows.push(RegRow {
+            kind: pocnet_domain::expert::parse_kind(&r.profile.kind).map_or("", |k| k.label_zh()),
+            org_kind: r.org_kind.label_zh(),
+            fields: crate::routes::registry::field_labels(state, &r.profile.fields),
+            region: Region::parse(&r.profile.region).map_or_else(|_| r.profile.region.clone(), |g| g.label_zh().to_owned()),
+            submitted: r.created_at.get(..10).unwrap_or_default().to_owned(),
+            existing_org,
+            r: r.clone(),
+        });
+    }
+    Ok(ListPage {
+        chrome: Chrome::signed_in(me, "专家入库申请", "experts"),
+        rows,
+        pager: Pager::new("/experts/registrations", &list, &[("status", status.as_str().to_owned())]),
+        status: status.as_str().to_owned(),
+        statuses: RegistrationStatus::ALL.iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect(),
+        error,
+    })
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    QueryParams(p): QueryParams<ListParams>,
+    QueryParams(q): QueryParams<RegistrationQuery>,
+) -> AppResult<Response> {
+    Ok(render(&list_view(&state, &me, &p, &q, None).await?))
+}
+
+async fn decision_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, axum::Form(input): axum::Form<DecisionInput>) -> AppResult<Response> {
+    match decide(&state, &me, id, &input).await {
+        Ok(r) => Ok(Redirect::to(&match r.expert_id {
+            Some(e) => format!("/experts/{e}"),
+            None => "/experts/registrations".to_owned(),
+        })
+        .into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let status = e.status();
+            let page = list_view(&state, &me, &ListParams::default(), &RegistrationQuery::default(), Some(e.body().message)).await?;
+            Ok((status, render(&page)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
