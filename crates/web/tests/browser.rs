@@ -213,8 +213,22 @@ async fn a_host_unit_applies_and_the_bureau_recognizes() {
     c.close().await.unwrap();
 }
 
-async fn project_state(c: &fantoccini::Client) -> String {
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=project-state]")).await.unwrap().text().await.unwrap()
+/// Waits until the project page shows `want` as the state (a click's page
+/// may still be the old one, whose element goes stale as the new one loads).
+async fn expect_project_state(c: &fantoccini::Client, want: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css("[data-testid=project-state]")).await {
+            if let Ok(text) = e.text().await {
+                if text == want {
+                    return;
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("project state {last:?}, expected {want:?}");
 }
 
 /// A researcher submits a result in the browser; after the screening panel
@@ -250,7 +264,7 @@ async fn a_researcher_submits_a_result_and_the_center_admits_it() {
     summary.clear().await.unwrap();
     summary.send_keys("基于飞行时间原理的高精度激光测距模组，实验室样品精度达到±1mm。").await.unwrap();
     c.find(Locator::Id("intake-submit")).await.unwrap().click().await.unwrap();
-    assert_eq!(project_state(&c).await, "已提交");
+    expect_project_state(&c, "已提交").await;
     let url = c.current_url().await.unwrap();
     let id: i64 = url.path().rsplit('/').next().unwrap().parse().unwrap();
     let secrets = c.find(Locator::Css("[data-testid=secrets]")).await.unwrap().text().await.unwrap();
@@ -270,11 +284,11 @@ async fn a_researcher_submits_a_result_and_the_center_admits_it() {
     // The operator sees the panel's result on the project page and admits the result.
     sign_in(&c, &app, "operator").await;
     c.goto(&app.url(&format!("/results/{id}"))).await.unwrap();
-    assert_eq!(project_state(&c).await, "入库遴选中");
+    expect_project_state(&c, "入库遴选中").await;
     let result = c.find(Locator::Css("[data-testid=screening-result]")).await.unwrap().text().await.unwrap();
     assert!(result.contains("3位专家"), "{result}");
     c.find(Locator::Css("button[data-action=admit]")).await.unwrap().click().await.unwrap();
-    assert_eq!(project_state(&c).await, "已入库");
+    expect_project_state(&c, "已入库").await;
     if let Ok(dir) = std::env::var("POCNET_SCREENSHOTS") {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(format!("{dir}/project.png"), c.screenshot().await.unwrap()).unwrap();
