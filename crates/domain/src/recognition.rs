@@ -12,6 +12,7 @@
 //! Chinese message.
 
 use crate::center::{CenterKind, CenterLevel, CenterStage};
+use crate::next_step::AvailableAction;
 use crate::policy::{Profile, StageKind};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -115,13 +116,30 @@ impl ReviewAction {
     }
 }
 
+/// A revocation that bars the host unit from applying (两年内不得重新申报).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bar {
+    /// Day of the revocation.
+    pub revoked_on: NaiveDate,
+    /// Its reason (Chinese).
+    pub reason: String,
+    /// The article it rests on.
+    pub article: String,
+    /// First day the host may apply again.
+    pub may_apply_from: NaiveDate,
+}
+
 /// Facts about the application that decide whether a step may be taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Guards {
     /// The profile's stage asks for county review first.
     pub county_review: bool,
     /// The call's deadline has not passed.
     pub before_deadline: bool,
+    /// The call's first day, when it is still to come (a draft may be prepared earlier, not submitted).
+    pub not_open_until: Option<NaiveDate>,
+    /// A revocation barring the host unit today, if any.
+    pub bar: Option<Bar>,
     /// Every criterion is met (计算与证明齐全).
     pub eligible: bool,
     /// The profile's stage requires a site visit.
@@ -132,6 +150,8 @@ pub struct Guards {
     pub panel_scores: usize,
     /// The public notice has ended (today is after its last day).
     pub notice_ended: bool,
+    /// The notice's last day, if published (for the reason shown while it runs).
+    pub notice_end: Option<NaiveDate>,
     /// Objections not yet resolved.
     pub open_objections: usize,
     /// Objections resolved as upheld (成立).
@@ -165,6 +185,18 @@ impl ApplicationState {
         }
         let next = match (self, action) {
             (S::Draft | S::Returned, A::Submit) => {
+                if let Some(bar) = &g.bar {
+                    return Err(refuse(
+                        "barred",
+                        format!(
+                            "申报单位于{}因“{}”被取消资格（依据：{}），{}起方可重新申报",
+                            bar.revoked_on, bar.reason, bar.article, bar.may_apply_from
+                        ),
+                    ));
+                }
+                if let Some(day) = g.not_open_until {
+                    return Err(refuse("call_not_open", format!("本次申报自{day}起受理，届时方可提交")));
+                }
                 if !g.before_deadline {
                     return Err(refuse("deadline_passed", "申报截止时间已过，不能再提交"));
                 }
@@ -197,7 +229,13 @@ impl ApplicationState {
             (S::Proposed, A::PublishNotice) => S::InNotice,
             (S::InNotice, A::Approve) => {
                 if !g.notice_ended {
-                    return Err(refuse("notice_running", "公示期尚未结束，期满后方可正式认定"));
+                    return Err(refuse(
+                        "notice_running",
+                        match g.notice_end {
+                            Some(end) => format!("公示期至{end}，期满后方可正式认定"),
+                            None => "公示期尚未结束，期满后方可正式认定".to_owned(),
+                        },
+                    ));
                 }
                 if g.open_objections > 0 {
                     return Err(refuse("objections_open", format!("尚有{}条异议未处理，处理完毕后方可认定", g.open_objections)));
@@ -216,6 +254,18 @@ impl ApplicationState {
             }
         };
         Ok(next)
+    }
+
+    /// Every step `actor` may take from this state, each available now or
+    /// refused with the reason [`ApplicationState::apply`] gives — the same
+    /// decision the workflow enforces. Steps of other states or other actors
+    /// are left out.
+    pub fn available_actions(self, actor: ActorKind, g: &Guards) -> Vec<AvailableAction> {
+        ReviewAction::ALL
+            .iter()
+            .filter(|a| a.actors().contains(&actor))
+            .filter_map(|a| AvailableAction::from_outcome(a.as_str(), a.label_zh(), self.apply(*a, actor, g)))
+            .collect()
     }
 }
 
@@ -276,7 +326,12 @@ mod tests {
             notice_ended: true,
             open_objections: 0,
             upheld_objections: 0,
+            ..Guards::default()
         }
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day")
     }
 
     /// Every legal transition, with the actor that takes it.
@@ -353,6 +408,21 @@ mod tests {
             (S::InNotice, A::Approve, Bureau, |g| g.notice_ended = false, "notice_running"),
             (S::InNotice, A::Approve, Bureau, |g| g.open_objections = 1, "objections_open"),
             (S::InNotice, A::Approve, Bureau, |g| g.upheld_objections = 1, "objection_upheld"),
+            (S::Draft, A::Submit, Applicant, |g| g.not_open_until = Some(day("2026-04-01")), "call_not_open"),
+            (
+                S::Returned,
+                A::Submit,
+                Applicant,
+                |g| {
+                    g.bar = Some(Bar {
+                        revoked_on: day("2026-03-07"),
+                        reason: "弄虚作假".into(),
+                        article: "指引 六".into(),
+                        may_apply_from: day("2028-03-07"),
+                    })
+                },
+                "barred",
+            ),
         ];
         for (from, action, actor, tweak, code) in cases {
             let mut g = ok_guards();
@@ -366,6 +436,62 @@ mod tests {
         // An upheld objection does not stop a rejection.
         let g = Guards { upheld_objections: 1, open_objections: 1, notice_ended: false, ..ok_guards() };
         assert_eq!(S::InNotice.apply(A::Reject, Bureau, &g), Ok(S::Rejected));
+    }
+
+    /// What each actor is offered from each state, and why an offered step is not yet available.
+    #[test]
+    fn available_actions_follow_the_guards() {
+        type Case = (S, ActorKind, fn(&mut Guards), &'static [(&'static str, Option<&'static str>)]);
+        let cases: &[Case] = &[
+            (S::Draft, Applicant, |_| {}, &[("submit", None), ("withdraw", None)]),
+            (S::Draft, Applicant, |g| g.eligible = false, &[("submit", Some("not_eligible")), ("withdraw", None)]),
+            (S::Draft, Applicant, |g| g.not_open_until = Some(day("2026-04-01")), &[("submit", Some("call_not_open")), ("withdraw", None)]),
+            (S::Submitted, Applicant, |_| {}, &[("withdraw", None)]),
+            (S::Submitted, County, |_| {}, &[("county_approve", None), ("county_return", None), ("county_reject", None)]),
+            (S::Submitted, Bureau, |_| {}, &[("county_approve", None), ("county_return", None), ("county_reject", None)]),
+            (S::BureauReview, County, |_| {}, &[]),
+            (S::BureauReview, Applicant, |_| {}, &[]),
+            (
+                S::BureauReview,
+                Bureau,
+                |g| g.panel_scores = 2,
+                &[("bureau_return", None), ("propose", Some("panel_incomplete")), ("reject", None)],
+            ),
+            (
+                S::BureauReview,
+                Bureau,
+                |g| g.site_visit_required = true,
+                &[("bureau_return", None), ("propose", Some("site_visit_missing")), ("reject", None)],
+            ),
+            (S::Proposed, Bureau, |_| {}, &[("publish_notice", None), ("reject", None)]),
+            (S::InNotice, Bureau, |g| g.notice_ended = false, &[("approve", Some("notice_running")), ("reject", None)]),
+            (S::InNotice, Bureau, |g| g.open_objections = 2, &[("approve", Some("objections_open")), ("reject", None)]),
+            (S::InNotice, Bureau, |_| {}, &[("approve", None), ("reject", None)]),
+            (S::Approved, Bureau, |_| {}, &[]),
+            (S::Withdrawn, Applicant, |_| {}, &[]),
+        ];
+        for (from, actor, tweak, want) in cases {
+            let mut g = ok_guards();
+            tweak(&mut g);
+            let got: Vec<(&str, Option<&str>)> = from.available_actions(*actor, &g).iter().map(|a| (a.action, a.reason_code)).collect();
+            assert_eq!(got, *want, "{from} for {actor}");
+            // Availability is the workflow's own answer, step by step.
+            for a in from.available_actions(*actor, &g) {
+                let step = A::parse(a.action).expect("a step");
+                assert_eq!(a.available, from.apply(step, *actor, &g).is_ok(), "{from} --{step}");
+            }
+        }
+    }
+
+    #[test]
+    fn unavailable_steps_say_what_is_missing_and_until_when() {
+        let g = Guards { panel_scores: 2, ..ok_guards() };
+        let propose = S::BureauReview.available_actions(Bureau, &g).into_iter().find(|a| a.action == "propose").expect("propose");
+        assert_eq!(propose.reason.as_deref(), Some("专家评审意见不足：至少需要3位专家评分，目前2位"));
+        let g = Guards { notice_ended: false, notice_end: Some(day("2026-12-08")), ..ok_guards() };
+        let approve = S::InNotice.available_actions(Bureau, &g).into_iter().find(|a| a.action == "approve").expect("approve");
+        assert_eq!(approve.reason.as_deref(), Some("公示期至2026-12-08，期满后方可正式认定"));
+        assert_eq!(approve.label, "正式认定");
     }
 
     #[test]

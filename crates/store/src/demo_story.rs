@@ -182,14 +182,19 @@ async fn guards(conn: &mut AnyConnection, profile: &Profile, a: &Application, wh
         .fetch_one(&mut *conn)
         .await?;
     let today = china_day(when);
+    let notice_end = a.notice_end.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     Ok(Guards {
         county_review: stage.county_review,
         before_deadline: crate::parse_ts(&a.deadline_at).is_some_and(|d| when <= d),
+        // The demo's calls are open from their publication, and no demo host is barred.
+        not_open_until: None,
+        bar: None,
+        notice_end,
         eligible,
         site_visit_required: stage.site_visit == SiteVisitRule::Required,
         site_visit_recorded: visits > 0,
         panel_scores: usize::try_from(scores).unwrap_or(0),
-        notice_ended: a.notice_end.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_some_and(|end| today > end),
+        notice_ended: notice_end.is_some_and(|end| today > end),
         open_objections: usize::try_from(open).unwrap_or(0),
         upheld_objections: usize::try_from(upheld).unwrap_or(0),
     })

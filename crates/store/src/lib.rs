@@ -32,6 +32,7 @@ mod sql_where;
 pub mod stats;
 pub mod supervision;
 pub mod synthetic;
+pub mod todo;
 mod time;
 pub mod users;
 

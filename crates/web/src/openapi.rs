@@ -6,7 +6,7 @@ use crate::routes::library::api as library;
 use crate::routes::experts::api as experts;
 use crate::routes::registry::api as registry;
 use crate::routes::supervision::api as supervision;
-use crate::routes::{account, audit, auth, centers, dashboard, health, orgs, results, users};
+use crate::routes::{account, audit, auth, centers, dashboard, health, orgs, results, todo, users};
 use crate::AppState;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
         auth::api_login, auth::api_logout,
         account::me, account::api_password,
         dashboard::api,
+        todo::api_todo, todo::api_reviews,
         centers::api_list,
         crate::routes::calendar::api_get, crate::routes::calendar::api_upload,
         orgs::api_list, orgs::api_create, orgs::api_get, orgs::api_update,
@@ -51,7 +52,7 @@ use utoipa::{Modify, OpenApi};
     modifiers(&Security),
     tags(
         (name = "auth", description = "登录、会话与本人账号"),
-        (name = "dashboard", description = "工作台"),
+        (name = "dashboard", description = "工作台与待办事项"),
         (name = "registry", description = "中心名录与中心档案（团队、设备、资金、顾问专家、证明材料、条件核验）"),
         (name = "policies", description = "政策配置（认定条件、命名规则、公示期、等次、撤销规则）"),
         (name = "recognition", description = "申报通知、申报、审核推荐、专家评审、公示与异议、认定"),

@@ -38,6 +38,9 @@ const fn nav(href: &'static str, label: &'static str, key: &'static str) -> NavI
 /// The navigation a role sees.
 pub fn nav_for(role: Role) -> Vec<NavItem> {
     let mut items = vec![nav("/dashboard", "工作台", "dashboard")];
+    if !pocnet_domain::todo::kinds_for(role).is_empty() {
+        items.push(nav("/todo", "待办事项", "todo"));
+    }
     match role {
         Role::Bureau => items.extend([
             nav("/centers", "中心名录", "centers"),
@@ -110,6 +113,9 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     /// Key of the active navigation item.
     pub active: &'static str,
+    /// Records waiting in the user's to-do list, when the page read them
+    /// (the dashboard and the to-do page): the navigation's badge.
+    pub todo: Option<i64>,
 }
 
 impl Chrome {
@@ -125,6 +131,7 @@ impl Chrome {
             csrf: user.csrf_token.clone(),
             nav: nav_for(user.user.role),
             active,
+            todo: None,
         }
     }
 
@@ -132,7 +139,7 @@ impl Chrome {
     pub fn public(auth: Option<&Auth>, title: impl Into<String>, active: &'static str) -> Self {
         match auth.and_then(|a| a.current.as_ref()) {
             Some(u) => Self::signed_in(u, title, active),
-            None => Self { title: title.into(), user: None, csrf: String::new(), nav: Vec::new(), active },
+            None => Self { title: title.into(), user: None, csrf: String::new(), nav: Vec::new(), active, todo: None },
         }
     }
 }

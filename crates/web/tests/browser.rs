@@ -213,8 +213,22 @@ async fn a_host_unit_applies_and_the_bureau_recognizes() {
     c.close().await.unwrap();
 }
 
-async fn project_state(c: &fantoccini::Client) -> String {
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=project-state]")).await.unwrap().text().await.unwrap()
+/// Waits until the project page shows `want` as the state (a click's page
+/// may still be the old one, whose element goes stale as the new one loads).
+async fn expect_project_state(c: &fantoccini::Client, want: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css("[data-testid=project-state]")).await {
+            if let Ok(text) = e.text().await {
+                if text == want {
+                    return;
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("project state {last:?}, expected {want:?}");
 }
 
 /// A researcher submits a result in the browser; after the screening panel
@@ -250,7 +264,7 @@ async fn a_researcher_submits_a_result_and_the_center_admits_it() {
     summary.clear().await.unwrap();
     summary.send_keys("基于飞行时间原理的高精度激光测距模组，实验室样品精度达到±1mm。").await.unwrap();
     c.find(Locator::Id("intake-submit")).await.unwrap().click().await.unwrap();
-    assert_eq!(project_state(&c).await, "已提交");
+    expect_project_state(&c, "已提交").await;
     let url = c.current_url().await.unwrap();
     let id: i64 = url.path().rsplit('/').next().unwrap().parse().unwrap();
     let secrets = c.find(Locator::Css("[data-testid=secrets]")).await.unwrap().text().await.unwrap();
@@ -270,16 +284,97 @@ async fn a_researcher_submits_a_result_and_the_center_admits_it() {
     // The operator sees the panel's result on the project page and admits the result.
     sign_in(&c, &app, "operator").await;
     c.goto(&app.url(&format!("/results/{id}"))).await.unwrap();
-    assert_eq!(project_state(&c).await, "入库遴选中");
+    expect_project_state(&c, "入库遴选中").await;
     let result = c.find(Locator::Css("[data-testid=screening-result]")).await.unwrap().text().await.unwrap();
     assert!(result.contains("3位专家"), "{result}");
     c.find(Locator::Css("button[data-action=admit]")).await.unwrap().click().await.unwrap();
-    assert_eq!(project_state(&c).await, "已入库");
+    expect_project_state(&c, "已入库").await;
     if let Ok(dir) = std::env::var("POCNET_SCREENSHOTS") {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(format!("{dir}/project.png"), c.screenshot().await.unwrap()).unwrap();
     }
     let _ = center;
+    c.close().await.unwrap();
+}
+
+/// The to-do list on a phone (390 px): the county sees what waits for it on
+/// its dashboard and in the navigation's badge, follows the item to the work,
+/// approves, and the item is gone; the bureau's page says why proposing
+/// must wait.
+#[tokio::test]
+async fn the_todo_list_leads_each_role_to_its_work() {
+    let Ok(driver_bin) = std::env::var("POCNET_CHROMEDRIVER") else {
+        eprintln!("browser test skipped: set POCNET_CHROMEDRIVER=/usr/bin/chromedriver (as .ci/run does) to run it");
+        return;
+    };
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let call = publish_call(&app, &crew.chief, WENZHOU, "recognition", "2026-12-31").await;
+    let center = make_wenzhou_ready_center(&app, &crew.operator, "瑞安待办概念验证中心").await;
+    let id = apply(&app, &crew.operator, call, center, "温州市瑞安待办概念验证中心").await;
+    app.step_ok(&crew.operator, id, "submit", "").await;
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    c.set_window_size(390, 844).await.unwrap();
+    let fits = |c: &fantoccini::Client| {
+        let c = c.clone();
+        async move {
+            let w = c.execute("return document.documentElement.scrollWidth;", vec![]).await.unwrap();
+            w.as_i64().unwrap() <= 390
+        }
+    };
+
+    // The county's dashboard lists the application to review and the navigation counts it.
+    sign_in(&c, &app, "ruian").await;
+    c.goto(&app.url("/dashboard")).await.unwrap();
+    let item = c.find(Locator::Css("[data-testid=dashboard-todo] [data-testid=todo-county_review]")).await.unwrap();
+    assert_eq!(item.attr("data-count").await.unwrap().as_deref(), Some("1"));
+    assert!(item.text().await.unwrap().contains("待审核推荐的申报"));
+    // On a phone the navigation folds behind 菜单, which carries the count.
+    assert_eq!(c.find(Locator::Css("[data-testid=menu-todo-badge]")).await.unwrap().text().await.unwrap(), "1");
+    assert!(fits(&c).await, "the dashboard fits a 390 px screen");
+    if let Ok(dir) = std::env::var("POCNET_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/todo-county-390.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+
+    // The navigation's 待办事项 opens the list; its item leads to the list of applications to review.
+    c.find(Locator::Css("[data-testid=nav-toggle]")).await.unwrap().click().await.unwrap();
+    assert_eq!(c.find(Locator::Css("[data-testid=todo-badge]")).await.unwrap().text().await.unwrap(), "1");
+    c.find(Locator::Css("nav a[href='/todo']")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=todo]")).await.unwrap();
+    assert!(fits(&c).await, "the to-do page fits a 390 px screen");
+    if let Ok(dir) = std::env::var("POCNET_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/todo-page-390.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+    c.find(Locator::Css("[data-testid=todo-county_review] a")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=applications-table]")).await.unwrap();
+    assert!(c.current_url().await.unwrap().as_str().ends_with("/applications?state=submitted"));
+    c.find(Locator::Css(&format!("a[href='/applications/{id}']"))).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("cm-county_approve")).await.unwrap().send_keys("同意推荐").await.unwrap();
+    click_action(&c, "county_approve").await;
+    assert_eq!(state_label(&c).await, "市级评审中");
+
+    // Done: the list is empty and the badge gone.
+    c.goto(&app.url("/todo")).await.unwrap();
+    c.find(Locator::Css("[data-testid=todo-empty]")).await.unwrap();
+    assert!(c.find(Locator::Css("[data-testid=todo-badge]")).await.is_err(), "no badge without waiting work");
+    assert!(c.find(Locator::Css("[data-testid=menu-todo-badge]")).await.is_err());
+    sign_out(&c).await;
+
+    // Now it waits for the bureau, whose page says why it cannot be proposed yet.
+    sign_in(&c, &app, "chief").await;
+    c.goto(&app.url("/todo")).await.unwrap();
+    let item = c.find(Locator::Css("[data-testid=todo-to_propose]")).await.unwrap();
+    assert_eq!(item.attr("data-count").await.unwrap().as_deref(), Some("1"));
+    c.goto(&app.url(&format!("/applications/{id}"))).await.unwrap();
+    let blocked = c.find(Locator::Css("[data-testid=blocked-actions]")).await.unwrap().text().await.unwrap();
+    assert!(blocked.contains("列入拟入选名单") && blocked.contains("至少需要3位专家评分，目前0位"), "{blocked}");
+    assert!(c.find(Locator::Css("button[data-action=propose]")).await.is_err(), "no button for a step that must wait");
+    if let Ok(dir) = std::env::var("POCNET_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/application-390.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+    assert!(fits(&c).await, "the application page fits a 390 px screen");
     c.close().await.unwrap();
 }
 

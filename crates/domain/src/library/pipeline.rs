@@ -14,6 +14,7 @@
 //! preconditions ([`PipelineGuards`]) do not hold, each with a stable code
 //! and a Chinese message.
 
+use crate::next_step::AvailableAction;
 use crate::recognition::{TransitionError, MIN_PANEL_SCORES};
 use crate::research_result::ResultState;
 
@@ -144,6 +145,18 @@ impl ResultState {
         };
         Ok(next)
     }
+
+    /// Every step `actor` may take from this state, each available now or
+    /// refused with the reason [`ResultState::apply`] gives — the same
+    /// decision the pipeline enforces. Steps of other states or other actors
+    /// are left out.
+    pub fn available_actions(self, actor: LibraryActor, g: &PipelineGuards) -> Vec<AvailableAction> {
+        ResultAction::ALL
+            .iter()
+            .filter(|a| a.actors().contains(&actor))
+            .filter_map(|a| AvailableAction::from_outcome(a.as_str(), a.label_zh(), self.apply(*a, actor, g)))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -199,6 +212,39 @@ mod tests {
                 assert_eq!(err.code, "action_not_allowed", "{other:?} may not {action:?}");
             }
         }
+    }
+
+    /// What each actor is offered from each state, and why an offered step is not yet available.
+    #[test]
+    fn available_actions_follow_the_guards() {
+        let none = PipelineGuards::default();
+        type Offered = &'static [(&'static str, Option<&'static str>)];
+        let cases: &[(S, LibraryActor, PipelineGuards, Offered)] = &[
+            (S::Submitted, Researcher, none, &[("withdraw", None)]),
+            (S::Submitted, Center, none, &[("start_screening", None), ("reject", None)]),
+            (S::Screening, Researcher, ok(), &[]),
+            (S::Screening, Center, PipelineGuards { panel_scores: 2, ..ok() }, &[("admit", Some("panel_incomplete")), ("reject", None)]),
+            (S::Screening, Center, ok(), &[("admit", None), ("reject", None)]),
+            (S::Admitted, Center, none, &[("start_verification", Some("plan_missing")), ("stop", None)]),
+            (S::Admitted, Center, PipelineGuards { milestones: 0, ..ok() }, &[("start_verification", Some("milestones_missing")), ("stop", None)]),
+            (S::Verifying, Center, PipelineGuards { open_milestones: 2, ..ok() }, &[("issue_report", Some("milestones_open")), ("stop", None)]),
+            (S::Verifying, Center, PipelineGuards { has_report: false, ..ok() }, &[("issue_report", Some("report_missing")), ("stop", None)]),
+            (S::Verified, Center, ok(), &[]),
+            (S::Verified, PilotPlatform, PipelineGuards { recommends_pilot: false, ..ok() }, &[("hand_off", Some("not_recommended"))]),
+            (S::Verified, PilotPlatform, ok(), &[("hand_off", None)]),
+            (S::Stopped, Center, ok(), &[]),
+        ];
+        for (from, actor, g, want) in cases {
+            let got: Vec<(&str, Option<&str>)> = from.available_actions(*actor, g).iter().map(|a| (a.action, a.reason_code)).collect();
+            assert_eq!(got, *want, "{from:?} for {actor:?}");
+            for a in from.available_actions(*actor, g) {
+                let step = A::parse(a.action).expect("a step");
+                assert_eq!(a.available, from.apply(step, *actor, g).is_ok(), "{from:?} --{step:?}");
+            }
+        }
+        let g = PipelineGuards { panel_scores: 2, ..ok() };
+        let admit = S::Screening.available_actions(Center, &g).into_iter().find(|a| a.action == "admit").expect("admit");
+        assert_eq!(admit.reason.as_deref(), Some("入库评价意见不足：至少需要3位专家评分，目前2位"));
     }
 
     #[test]

@@ -95,10 +95,10 @@ async fn page(
         .iter()
         .map(|e| Row {
             id: e.id,
-            at: e.at.replace('T', " ").chars().take(19).collect(),
+            at: pocnet_domain::display::beijing_time(&e.at),
             actor: e.actor_label.clone(),
-            action: e.action.clone(),
-            entity: format!("{} #{}", e.entity_type, e.entity_id),
+            action: pocnet_domain::display::audit_action(&e.action),
+            entity: format!("{} #{}", pocnet_domain::display::record_type(&e.entity_type), e.entity_id),
             before: pretty(&e.before_json),
             after: pretty(&e.after_json),
             reason: e.reason.clone().unwrap_or_default(),

@@ -59,6 +59,8 @@ pub struct Dashboard {
     pub charts: Vec<Chart>,
     /// Notes for the user (what needs attention).
     pub notes: Vec<String>,
+    /// The user's to-do list (待办事项), as at `GET /api/v1/me/todo`.
+    pub todo: pocnet_domain::todo::TodoList,
 }
 
 fn card(label: &str, value: i64, target: Option<i64>, hint: &str) -> Card {
@@ -96,7 +98,8 @@ async fn results_chart(state: &AppState, scope: ResultScope, title: &str) -> App
 pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
     let pool = state.store().pool();
     let user = &me.user;
-    let mut d = Dashboard { role: user.role, heading: String::new(), cards: vec![], charts: vec![], notes: vec![] };
+    let todo = crate::routes::todo::list(state, me).await?;
+    let mut d = Dashboard { role: user.role, heading: String::new(), cards: vec![], charts: vec![], notes: vec![], todo };
     match user.role {
         Role::Bureau => {
             d.heading = "全市概念验证中心建设总览".into();
@@ -243,12 +246,20 @@ struct DashboardPage {
     cards: Vec<CardView>,
     charts: Vec<String>,
     notes: Vec<String>,
+    /// The to-do lines with something waiting (the `todo_list.html` block).
+    lines: Vec<crate::routes::todo::TodoLine>,
+    /// Whether the role has a to-do list at all.
+    has_todo: bool,
 }
 
 async fn page(State(state): State<AppState>, me: CurrentUser) -> AppResult<Response> {
     let d = build(&state, &me).await?;
+    let mut chrome = Chrome::signed_in(&me, "工作台", "dashboard");
+    chrome.todo = Some(d.todo.total);
     let page = DashboardPage {
-        chrome: Chrome::signed_in(&me, "工作台", "dashboard"),
+        lines: crate::routes::todo::lines(&d.todo),
+        has_todo: !d.todo.items.is_empty(),
+        chrome,
         role_code: d.role.as_str(),
         heading: d.heading,
         cards: d

@@ -17,6 +17,7 @@ pub mod registry;
 pub mod library;
 pub mod results;
 pub mod supervision;
+pub mod todo;
 pub mod users;
 
 use crate::error::AppError;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(recognition::router())
         .merge(supervision::router())
         .merge(assignment::router())
+        .merge(todo::router())
         .merge(crate::openapi::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

@@ -143,6 +143,8 @@ struct Row {
     state: &'static str,
     trl: i64,
     submitted_on: String,
+    /// For an expert: its own seat (待声明 / 待评分 / 已评分 …), not the project's state.
+    my_seat: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -186,7 +188,11 @@ async fn page(
     let list = results::list(state.store().pool(), scope, &q.filter(&state)?, &sort, p.dir(), p.page()).await?;
     let filters = q.pairs();
     let keep = p.keep(&filters, &sort);
-    let columns = [("title", "成果名称"), ("field", "领域"), ("state", "状态"), ("trl", "技术就绪度"), ("submitted_on", "提交日期")];
+    // An expert's list is its task list: the state column is its own seat (待声明 / 待评分 / 已评分).
+    let state_label = if me.user.role == Role::Expert { "我的评审" } else { "状态" };
+    let columns = [("title", "成果名称"), ("field", "领域"), ("state", state_label), ("trl", "技术就绪度"), ("submitted_on", "提交日期")];
+    let in_screening: std::collections::HashMap<i64, bool> = list.items.iter().map(|r| (r.id, r.state == ResultState::Screening)).collect();
+    let seats = crate::routes::todo::screening_seats(&state, &me, |id| in_screening.get(&id).copied().unwrap_or(false)).await?;
     let heading = match me.user.role {
         Role::County => "本地区科技成果",
         Role::Center => "本中心项目库",
@@ -226,6 +232,7 @@ async fn page(
                 state: r.state.label_zh(),
                 trl: r.trl,
                 submitted_on: r.submitted_on.clone(),
+                my_seat: seats.get(&r.id).map(|s| s.label_zh()),
             })
             .collect(),
         pager: Pager::new("/results", &list, &keep),

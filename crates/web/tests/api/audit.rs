@@ -47,7 +47,11 @@ async fn a_change_is_recorded_with_who_when_and_before_after() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("organisation.update") && html.contains("瑞安市科学技术局（测试）"));
+    assert!(html.contains("修改单位") && html.contains("瑞安市科学技术局（测试）"));
+    // In Chinese and Beijing time: no action code, no raw time stamp.
+    assert!(!html.contains("organisation.update") && html.contains("时间（北京时间）") && html.contains("单位 #"), "{html}");
+    let beijing = pocnet_domain::display::beijing_time(&pocnet_store::format_ts(app.now()));
+    assert!(html.contains(&beijing), "shows {beijing}");
 }
 
 #[tokio::test]

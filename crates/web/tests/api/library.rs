@@ -460,6 +460,10 @@ async fn researchers_submit_and_operators_enter_results_with_every_error_at_once
     let (client, _, csrf) = app.login("researcher").await;
     let page = client.get(app.url("/results/new")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("瑞安智能装备概念验证中心") && !page.contains("温州智能装备中试平台"), "only PoC centers are offered");
+    assert!(!page.contains("pocnet import"), "users are never told to run a command");
+    let (operator_client, _, _) = app.login("operator").await;
+    let page = operator_client.get(app.url("/results/new")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("href=\"/results/import\"") && !page.contains("pocnet import"), "operators are sent to the web import");
     let center = w.center.to_string();
     let mut form = vec![("csrf_token", csrf.as_str()), ("center_id", center.as_str()), ("title", "高精度激光测距模组"), ("summary", "短"),
         ("field_sub", "smart_equipment/"), ("source", "university"), ("team", "王强\n赵敏"), ("trl", "3"), ("stage", "lab")];

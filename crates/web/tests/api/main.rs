@@ -22,3 +22,4 @@ mod registry;
 mod sessions;
 mod storage;
 mod supervision;
+mod todo;

@@ -102,6 +102,14 @@ async fn evidence_documents_are_content_addressed_typed_and_private() {
     }
     let blobs = app.count("blobs").await;
 
+    // The center's page names each document's topic, size and time as people read them.
+    let (operator, _, _) = app.login("operator").await;
+    let html = operator.get(app.url(&format!("/centers/{center_id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<td>10.0 MB</td>"), "sizes in KB/MB");
+    assert!(html.contains(&format!("<td>{} 字节</td>", content.len())));
+    assert!(!html.contains("<td>fund_size_yuan</td>") && !html.contains("<td>legal_entity_in_wenzhou</td>"), "topics by their Chinese names");
+    assert!(html.contains(&pocnet_domain::display::beijing_time(&pocnet_store::format_ts(app.now()))), "uploaded in Beijing time");
+
     // Another unit's operator does not even learn the center exists.
     let resp = app.upload(&rival, center_id, "fund_size_yuan", "x.pdf", &pdf("rival")).await;
     expect_error(resp, StatusCode::NOT_FOUND, "not_found").await;

@@ -80,6 +80,8 @@ struct ProjectPage {
     error: Option<String>,
     owner: bool,
     actions: Vec<(&'static str, &'static str, bool)>,
+    /// Steps of this state the caller may not take yet: (label, why and what is missing).
+    blocked: Vec<(&'static str, String)>,
     sheets: Vec<Choice>,
     experts: Vec<Choice>,
     /// Vacated seats with the assigner's proposals.
@@ -194,6 +196,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
         error,
         owner,
         actions: d.actions.iter().map(|x| (x.as_str(), x.label_zh(), x.needs_comment())).collect(),
+        blocked: d.available_actions.iter().filter(|x| !x.available).map(|x| (x.label, x.reason.clone().unwrap_or_default())).collect(),
         sheets: [ReviewPurpose::Screening, ReviewPurpose::ThreeDimensional].iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect(),
         experts,
         replacements,
@@ -213,7 +216,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
         my_centers,
         steps: d.steps.iter().map(|s| {
             let action = ResultAction::parse(&s.action).map(|x| x.label_zh()).unwrap_or(if s.action == "submit" { "提交成果" } else { "" });
-            (s.at.chars().take(16).collect::<String>().replace('T', " "), format!("{}：{action}", s.actor_label), s.comments.clone())
+            (pocnet_domain::display::beijing_time(&s.at), format!("{}：{action}", s.actor_label), s.comments.clone())
         }).collect(),
         today: state.today().to_string(),
         d,

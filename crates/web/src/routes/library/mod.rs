@@ -22,6 +22,7 @@ use crate::routes::recognition::{expert_id, DeclarationInput, ScoreInput};
 use crate::AppState;
 use axum::Router;
 use pocnet_domain::library::pipeline::{LibraryActor, PipelineGuards, ResultAction};
+use pocnet_domain::next_step::AvailableAction;
 use pocnet_domain::library::secrecy::Standing;
 use pocnet_domain::library::verification::{MilestoneStatus, Recommendation};
 use pocnet_domain::research_result::ResultState;
@@ -203,6 +204,11 @@ pub struct ProjectDetail {
     pub handoffs: Vec<Handoff>,
     /// Pipeline steps the caller may take now.
     pub actions: Vec<ResultAction>,
+    /// Every pipeline step the caller's role may take from the current state:
+    /// available now, or not yet with the reason and what is still needed
+    /// (the same decision the step itself enforces). Report issuing and the
+    /// hand-off are listed too, though they have their own forms.
+    pub available_actions: Vec<AvailableAction>,
 }
 
 /// The facts the pipeline's guards read, from what is stored of the project.
@@ -258,16 +264,14 @@ pub(crate) async fn load_detail(state: &AppState, me: &CurrentUser, id: i64) -> 
     let milestones = store_v::milestones(pool, id).await?;
     let report = reports::report(pool, id).await?;
     let g = guards_of(&panel, plan.is_some(), &milestones, report.as_ref());
-    let actions = match a.actor {
-        Some(actor) => ResultAction::ALL
-            .iter()
-            .copied()
-            // Hand-off and report issuing have their own forms.
-            .filter(|act| !matches!(act, ResultAction::HandOff | ResultAction::IssueReport))
-            .filter(|act| p.state.apply(*act, actor, &g).is_ok())
-            .collect(),
-        None => Vec::new(),
-    };
+    let available_actions = a.actor.map(|actor| p.state.available_actions(actor, &g)).unwrap_or_default();
+    let actions = available_actions
+        .iter()
+        .filter(|x| x.available)
+        .filter_map(|x| ResultAction::parse(x.action).ok())
+        // Hand-off and report issuing have their own forms.
+        .filter(|act| !matches!(act, ResultAction::HandOff | ResultAction::IssueReport))
+        .collect();
     if !a.sees_work {
         panel.retain(|r| Some(r.expert_id) == a.expert);
     }
@@ -289,6 +293,7 @@ pub(crate) async fn load_detail(state: &AppState, me: &CurrentUser, id: i64) -> 
         acceptances: reports::acceptances(pool, id).await?,
         handoffs,
         actions,
+        available_actions,
     };
     Ok(Loaded { detail, project: p, access: a, guards: g })
 }

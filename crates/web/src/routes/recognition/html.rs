@@ -173,6 +173,8 @@ struct AppRow {
     state: &'static str,
     state_code: &'static str,
     submitted: String,
+    /// For an expert: its own seat (待声明 / 待评分 / 已评分 …), not the application's state.
+    my_seat: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -183,6 +185,8 @@ struct ApplicationsPage {
     pager: Pager,
     states: Vec<Choice>,
     state: String,
+    /// The list is an expert's review tasks (shows its own seat).
+    expert: bool,
     calls: Vec<Choice>,
     call_id: String,
     regions: Vec<Choice>,
@@ -203,7 +207,10 @@ async fn applications_page(
         ("region", q.region.clone().unwrap_or_default()),
     ];
     let calls = pocnet_store::calls::list(state.store().pool()).await?.into_iter().map(|c| Choice::new(c.id.to_string(), c.title)).collect();
+    let under_review: std::collections::HashMap<i64, bool> = list.items.iter().map(|a| (a.id, a.state == ApplicationState::BureauReview)).collect();
+    let seats = crate::routes::todo::application_seats(&state, &me, |id| under_review.get(&id).copied().unwrap_or(false)).await?;
     Ok(render(&ApplicationsPage {
+        expert: me.role() == Role::Expert,
         chrome: Chrome::signed_in(&me, if me.role() == Role::Expert { "评审任务" } else { "申报与审核" }, "applications"),
         rows: list
             .items
@@ -218,6 +225,7 @@ async fn applications_page(
                 state: a.state.label_zh(),
                 state_code: a.state.as_str(),
                 submitted: a.submitted_at.as_deref().map(local).unwrap_or_else(|| "—".into()),
+                my_seat: seats.get(&a.id).map(|s| s.label_zh()),
             })
             .collect(),
         pager: Pager::new("/applications", &list, &keep),
@@ -280,6 +288,8 @@ struct ApplicationPage {
     site_visit_rule: &'static str,
     objections: Vec<Objection>,
     actions: Vec<ActionButton>,
+    /// Steps of this state the caller may not take yet: (label, why and until when).
+    blocked: Vec<(&'static str, String)>,
     bureau: bool,
     is_expert_on_panel: bool,
     my_comments: String,
@@ -423,6 +433,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: i64, er
                 primary: !x.needs_comment() && *x != ReviewAction::Withdraw,
             })
             .collect(),
+        blocked: d.available_actions.iter().filter(|x| !x.available).map(|x| (x.label, x.reason.clone().unwrap_or_default())).collect(),
         bureau,
         replacements,
         editable: kind == Some(ActorKind::Applicant) && a.state.editable(),

@@ -15,7 +15,8 @@ use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::eligibility::Eligibility;
 use pocnet_domain::policy::{Profile, SiteVisitRule, StageKind};
-use pocnet_domain::recognition::{ActorKind, ApplicationState, Guards, ReviewAction};
+use pocnet_domain::next_step::AvailableAction;
+use pocnet_domain::recognition::{ActorKind, ApplicationState, Bar, Guards, ReviewAction};
 use pocnet_domain::role::Role;
 use pocnet_domain::validation::text;
 use pocnet_domain::FieldError;
@@ -172,15 +173,6 @@ async fn check_bar(state: &AppState, host_org_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Refuses a submission before the call's first day (开始日期; drafts may be prepared earlier).
-async fn check_opened(state: &AppState, call_id: i64) -> AppResult<()> {
-    let call = calls::get(state.store().pool(), call_id).await?;
-    if state.today().to_string() < call.opens_on {
-        return Err(AppError::rule("call_not_open", format!("本次申报自{}起受理，届时方可提交", call.opens_on)));
-    }
-    Ok(())
-}
-
 /// Checks a name against the profile's naming pattern (命名规则).
 fn check_name(profile: &Profile, raw: &str) -> AppResult<String> {
     let name = text("proposed_name", "申报名称", raw, 4, 60)?;
@@ -265,6 +257,10 @@ pub struct ApplicationDetail {
     pub objections: Vec<Objection>,
     /// The steps the caller may take now.
     pub actions: Vec<ReviewAction>,
+    /// Every step the caller's role may take from the current state: available
+    /// now, or not yet with the reason and what is still needed (the same
+    /// decision the step itself enforces).
+    pub available_actions: Vec<AvailableAction>,
     /// Whether the profile's stage requires a site visit (`none`, `optional`, `required`).
     #[schema(value_type = String)]
     pub site_visit_rule: SiteVisitRule,
@@ -283,26 +279,43 @@ pub async fn eligibility_of(state: &AppState, a: &Application) -> AppResult<Opti
     Ok(Some(registry::check(state, a.center_id, &a.profile_id, a.kind).await?))
 }
 
-/// The guards of an application now.
+/// The guards of an application now: every fact the workflow's steps
+/// depend on, read once, so that the steps offered
+/// ([`ApplicationState::available_actions`]) and the step taken
+/// ([`ApplicationState::apply`]) are decided on the same facts.
 pub async fn guards(state: &AppState, a: &Application, eligible: bool) -> AppResult<Guards> {
     let pool = state.store().pool();
     let profile = profile_of(state, &a.profile_id)?;
     let stage = profile.stage(a.kind).ok_or_else(|| AppError::Internal(anyhow::anyhow!("stage missing")))?;
     let panel = applications::panel(pool, a.id).await?;
     let objections = applications::objections(pool, a.id).await?;
-    let notice_ended = a
-        .notice_end
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .is_some_and(|end| state.today() > end);
+    let today = state.today();
+    let notice_end = a.notice_end.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    // Submission is the only step the call's opening and a revocation bar decide.
+    let (not_open_until, bar) = if a.state.editable() {
+        let call = calls::get(pool, a.call_id).await?;
+        let opens_on = NaiveDate::parse_from_str(&call.opens_on, "%Y-%m-%d").ok().filter(|d| *d > today);
+        let bar = pocnet_store::supervision::bar_on(pool, a.host_org_id, &today.to_string()).await?.map(|b| Bar {
+            revoked_on: NaiveDate::parse_from_str(&b.revoked_on, "%Y-%m-%d").unwrap_or_default(),
+            reason: b.reason_label,
+            article: b.article,
+            may_apply_from: NaiveDate::parse_from_str(&b.may_apply_from, "%Y-%m-%d").unwrap_or_default(),
+        });
+        (opens_on, bar)
+    } else {
+        (None, None)
+    };
     Ok(Guards {
         county_review: stage.county_review,
         before_deadline: state.now() <= parse_ts(&a.deadline_at).unwrap_or_default(),
+        not_open_until,
+        bar,
         eligible,
         site_visit_required: stage.site_visit == SiteVisitRule::Required,
         site_visit_recorded: !applications::site_visits(pool, a.id).await?.is_empty(),
         panel_scores: panel.iter().filter(|p| p.score.is_some()).count(),
-        notice_ended,
+        notice_ended: notice_end.is_some_and(|end| today > end),
+        notice_end,
         open_objections: objections.iter().filter(|o| o.status == "open").count(),
         upheld_objections: objections.iter().filter(|o| o.status == "upheld").count(),
     })
@@ -314,10 +327,8 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Ap
     let pool = state.store().pool();
     let eligibility = eligibility_of(state, &a).await?;
     let g = guards(state, &a, eligibility.as_ref().is_some_and(Eligibility::eligible)).await?;
-    let actions = match actor_kind(me, &a) {
-        Some(k) => ReviewAction::ALL.iter().copied().filter(|act| a.state.apply(*act, k, &g).is_ok()).collect(),
-        None => Vec::new(),
-    };
+    let available_actions = actor_kind(me, &a).map(|k| a.state.available_actions(k, &g)).unwrap_or_default();
+    let actions = available_actions.iter().filter(|x| x.available).filter_map(|x| ReviewAction::parse(x.action).ok()).collect();
     let panel = applications::panel(pool, id).await?;
     let scores: Vec<i64> = panel.iter().filter_map(|p| p.score).collect();
     let mean_score = (!scores.is_empty()).then(|| scores.iter().sum::<i64>() as f64 / scores.len() as f64);
@@ -357,6 +368,7 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Ap
         site_visits: applications::site_visits(pool, id).await?,
         objections,
         actions,
+        available_actions,
         eligibility,
         site_visit_rule,
         application: a,
@@ -392,8 +404,7 @@ pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &Step
     let mut effects = StepEffects::default();
     let mut eligible = false;
     if action == ReviewAction::Submit {
-        check_bar(state, a.host_org_id).await?;
-        check_opened(state, a.call_id).await?;
+        // The call's opening and a revocation bar are guards of the step (see `guards`).
         check_name(profile, &a.proposed_name)?;
         let e = registry::check(state, a.center_id, &a.profile_id, a.kind).await?;
         eligible = e.eligible();

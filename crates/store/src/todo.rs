@@ -1,0 +1,231 @@
+//! Counts of the work waiting for one caller (待办事项), within its scope: the
+//! county's region, the operator's host unit, the expert's own seats, the
+//! researcher's unit. Each role's counts are one round trip of indexed
+//! `COUNT(*)` queries (`UNION ALL`), so the list is cheap at province scale;
+//! the records behind a count are read only for the to-do page, a few at a time.
+
+use crate::StoreResult;
+use pocnet_domain::todo::{Tally, TodoKind, Window};
+use sqlx::AnyPool;
+
+/// Whose work is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TodoScope<'a> {
+    /// The bureau: the whole network.
+    Bureau,
+    /// A county department: its region (code).
+    Region(&'a str),
+    /// A center operator: the centers its unit hosts.
+    HostOrg(i64),
+    /// An expert: its own seats on panels (library expert id).
+    Expert(i64),
+    /// A researcher: its unit's results.
+    OwnerOrg(i64),
+    /// Nobody's work (investors, an expert account without a library profile).
+    Nothing,
+}
+
+const BUREAU: &str = "SELECT 'to_propose', COUNT(*), CAST(NULL AS TEXT) FROM applications WHERE state = 'bureau_review' \
+    UNION ALL SELECT 'to_publish', COUNT(*), CAST(NULL AS TEXT) FROM applications WHERE state = 'proposed' \
+    UNION ALL SELECT 'notice_ending', COUNT(*), MIN(notice_end) FROM applications WHERE state = 'in_notice' \
+    UNION ALL SELECT 'open_objections', COUNT(*), CAST(NULL AS TEXT) FROM objections WHERE status = 'open' \
+    UNION ALL SELECT 'change_reports', COUNT(*), CAST(NULL AS TEXT) FROM change_reports WHERE decision IS NULL \
+    UNION ALL SELECT 'overdue_reevaluations', COUNT(*), MIN(reevaluation_due) FROM centers \
+        WHERE status = 'active' AND reevaluation_due < $1";
+
+const COUNTY: &str = "SELECT 'county_review', COUNT(*), CAST(NULL AS TEXT) FROM applications WHERE state = 'submitted' AND region = $1";
+
+const EXPERT: &str = "SELECT 'applications_to_declare', COUNT(*), CAST(NULL AS TEXT) FROM panel_reviews p \
+        JOIN applications a ON a.id = p.application_id \
+        WHERE p.expert_id = $1 AND p.conflict_status = 'pending' AND a.state = 'bureau_review' \
+    UNION ALL SELECT 'applications_to_score', COUNT(*), CAST(NULL AS TEXT) FROM panel_reviews p \
+        JOIN applications a ON a.id = p.application_id \
+        WHERE p.expert_id = $1 AND p.conflict_status = 'no_conflict' AND p.score IS NULL AND a.state = 'bureau_review' \
+    UNION ALL SELECT 'screenings_to_declare', COUNT(*), CAST(NULL AS TEXT) FROM result_reviews v \
+        JOIN research_results r ON r.id = v.result_id \
+        WHERE v.expert_id = $1 AND v.conflict_status = 'pending' AND r.state = 'screening' \
+    UNION ALL SELECT 'screenings_to_score', COUNT(*), CAST(NULL AS TEXT) FROM result_reviews v \
+        JOIN research_results r ON r.id = v.result_id \
+        WHERE v.expert_id = $1 AND v.conflict_status = 'no_conflict' AND v.total_hundredths IS NULL AND r.state = 'screening'";
+
+const CENTER: &str = "SELECT 'milestones_to_accept', COUNT(*), MIN(m.due_on) FROM centers c \
+        JOIN research_results r ON r.center_id = c.id JOIN milestones m ON m.result_id = r.id \
+        WHERE c.host_org_id = $1 AND r.state = 'verifying' AND m.status = 'submitted' \
+    UNION ALL SELECT 'screening_to_start', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
+        JOIN research_results r ON r.center_id = c.id WHERE c.host_org_id = $1 AND r.state = 'submitted' \
+    UNION ALL SELECT 'milestones_overdue', COUNT(*), MIN(m.due_on) FROM centers c \
+        JOIN research_results r ON r.center_id = c.id JOIN milestones m ON m.result_id = r.id \
+        WHERE c.host_org_id = $1 AND r.state = 'verifying' AND m.status IN ('planned', 'failed') AND m.due_on < $2 \
+    UNION ALL SELECT 'reevaluation_due', COUNT(*), MIN(reevaluation_due) FROM centers \
+        WHERE host_org_id = $1 AND status = 'active' AND reevaluation_due <= $3";
+
+const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) FROM research_results r \
+        JOIN milestones m ON m.result_id = r.id WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' \
+    UNION ALL SELECT 'milestones_to_submit', COUNT(*), MIN(m.due_on) FROM research_results r \
+        JOIN milestones m ON m.result_id = r.id WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'planned' \
+        AND m.due_on <= $2";
+
+/// The statement that counts a scope's work, with its binds.
+fn statement<'a>(scope: TodoScope<'a>, w: &Window) -> Option<(&'static str, Vec<Bind<'a>>)> {
+    let day = |d: chrono::NaiveDate| Bind::Text(d.to_string());
+    Some(match scope {
+        TodoScope::Bureau => (BUREAU, vec![day(w.today)]),
+        TodoScope::Region(r) => (COUNTY, vec![Bind::Str(r)]),
+        TodoScope::Expert(e) => (EXPERT, vec![Bind::Int(e)]),
+        TodoScope::HostOrg(o) => (CENTER, vec![Bind::Int(o), day(w.today), day(w.reevaluations_until)]),
+        TodoScope::OwnerOrg(o) => (RESEARCHER, vec![Bind::Int(o), day(w.milestones_until)]),
+        TodoScope::Nothing => return None,
+    })
+}
+
+enum Bind<'a> {
+    Int(i64),
+    Str(&'a str),
+    Text(String),
+}
+
+type Row = (String, i64, Option<String>);
+type EntryRow = (String, String, String, i64, Option<String>);
+
+impl Bind<'_> {
+    fn onto<'q, O>(self, q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+        match self {
+            Bind::Int(n) => q.bind(n),
+            Bind::Str(s) => q.bind(s.to_owned()),
+            Bind::Text(s) => q.bind(s),
+        }
+    }
+}
+
+/// The statement counting the work of `scope` (for reading its query plan).
+pub fn count_statement(scope: TodoScope<'_>) -> Option<&'static str> {
+    statement(scope, &Window::of(chrono::NaiveDate::MIN)).map(|(sql, _)| sql)
+}
+
+/// Counts the work waiting in `scope`, one tally per kind, in one round trip.
+pub async fn tallies(pool: &AnyPool, scope: TodoScope<'_>, w: &Window) -> StoreResult<Vec<Tally>> {
+    let Some((sql, binds)) = statement(scope, w) else {
+        return Ok(Vec::new());
+    };
+    let mut q = sqlx::query_as::<_, Row>(sql);
+    for b in binds {
+        q = b.onto(q);
+    }
+    let rows = q.fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, count, due)| TodoKind::parse(&kind).ok().map(|kind| Tally { kind, count, due }))
+        .collect())
+}
+
+/// One record behind a to-do count, for the to-do page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct TodoEntry {
+    /// What it is (a center, an application, a project, with detail).
+    pub title: String,
+    /// Where the work on it is done.
+    pub href: String,
+    /// Its date that matters (YYYY-MM-DD), if any.
+    pub due: Option<String>,
+}
+
+/// The first `limit` records behind a count of `kind` in `scope`, earliest
+/// date first; empty for kinds whose list page already shows them.
+pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &Window, limit: i64) -> StoreResult<Vec<TodoEntry>> {
+    let day = |d: chrono::NaiveDate| Bind::Text(d.to_string());
+    // Each statement returns (title, a detail code, link kind, id, due) and ends with `LIMIT` on the last bind.
+    let (sql, mut binds): (&str, Vec<Bind<'_>>) = match (kind, scope) {
+        (TodoKind::ChangeReports, TodoScope::Bureau) => (
+            "SELECT c.name, x.kind, 'center', c.id, x.due_on FROM change_reports x JOIN centers c ON c.id = x.center_id \
+             WHERE x.decision IS NULL ORDER BY x.id LIMIT $1",
+            vec![],
+        ),
+        (TodoKind::OverdueReevaluations, TodoScope::Bureau) => (
+            "SELECT name, '', 'center', id, reevaluation_due FROM centers WHERE status = 'active' AND reevaluation_due < $1 \
+             ORDER BY reevaluation_due LIMIT $2",
+            vec![day(w.today)],
+        ),
+        (TodoKind::OpenObjections, TodoScope::Bureau) => (
+            "SELECT a.proposed_name, '', 'application', a.id, a.notice_end FROM objections o JOIN applications a ON a.id = o.application_id \
+             WHERE o.status = 'open' ORDER BY o.id LIMIT $1",
+            vec![],
+        ),
+        (TodoKind::ReevaluationDue, TodoScope::HostOrg(o)) => (
+            "SELECT name, '', 'center', id, reevaluation_due FROM centers WHERE host_org_id = $1 AND status = 'active' AND reevaluation_due <= $2 \
+             ORDER BY reevaluation_due LIMIT $3",
+            vec![Bind::Int(o), day(w.reevaluations_until)],
+        ),
+        (TodoKind::MilestonesToAccept, TodoScope::HostOrg(o)) => (
+            "SELECT r.title || '：' || m.title, '', 'result', r.id, m.due_on FROM centers c JOIN research_results r ON r.center_id = c.id \
+             JOIN milestones m ON m.result_id = r.id WHERE c.host_org_id = $1 AND r.state = 'verifying' AND m.status = 'submitted' \
+             ORDER BY m.due_on LIMIT $2",
+            vec![Bind::Int(o)],
+        ),
+        (TodoKind::MilestonesOverdue, TodoScope::HostOrg(o)) => (
+            "SELECT r.title || '：' || m.title, '', 'result', r.id, m.due_on FROM centers c JOIN research_results r ON r.center_id = c.id \
+             JOIN milestones m ON m.result_id = r.id WHERE c.host_org_id = $1 AND r.state = 'verifying' \
+             AND m.status IN ('planned', 'failed') AND m.due_on < $2 ORDER BY m.due_on LIMIT $3",
+            vec![Bind::Int(o), day(w.today)],
+        ),
+        (TodoKind::MilestonesReturned, TodoScope::OwnerOrg(o)) => (
+            "SELECT r.title || '：' || m.title, '', 'result', r.id, m.due_on FROM research_results r JOIN milestones m ON m.result_id = r.id \
+             WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' ORDER BY m.due_on LIMIT $2",
+            vec![Bind::Int(o)],
+        ),
+        (TodoKind::MilestonesToSubmit, TodoScope::OwnerOrg(o)) => (
+            "SELECT r.title || '：' || m.title, '', 'result', r.id, m.due_on FROM research_results r JOIN milestones m ON m.result_id = r.id \
+             WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'planned' AND m.due_on <= $2 ORDER BY m.due_on LIMIT $3",
+            vec![Bind::Int(o), day(w.milestones_until)],
+        ),
+        _ => return Ok(Vec::new()),
+    };
+    binds.push(Bind::Int(limit));
+    let mut q = sqlx::query_as::<_, EntryRow>(sql);
+    for b in binds {
+        q = b.onto(q);
+    }
+    Ok(q.fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(name, detail, link, id, due)| TodoEntry {
+            // A change report names its kind in Chinese, never its code.
+            title: match pocnet_domain::supervision::ChangeKind::parse(&detail) {
+                Ok(k) => format!("{name}：{}", k.label_zh()),
+                Err(_) => name,
+            },
+            href: match link.as_str() {
+                "center" => format!("/centers/{id}"),
+                "application" => format!("/applications/{id}"),
+                _ => format!("/results/{id}"),
+            },
+            due,
+        })
+        .collect())
+}
+
+/// An expert's own seat on a panel: the item, the declaration, whether it scored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seat {
+    /// Application or result id.
+    pub item_id: i64,
+    /// `pending`, `no_conflict`, `recused` or `declined`.
+    pub conflict_status: String,
+    /// Whether the expert has scored.
+    pub scored: bool,
+}
+
+/// The expert's seats on application panels.
+pub async fn application_seats(pool: &AnyPool, expert_id: i64) -> StoreResult<Vec<Seat>> {
+    seats(pool, "SELECT application_id, conflict_status, CASE WHEN score IS NULL THEN 0 ELSE 1 END FROM panel_reviews WHERE expert_id = $1", expert_id).await
+}
+
+/// The expert's seats on screening panels.
+pub async fn screening_seats(pool: &AnyPool, expert_id: i64) -> StoreResult<Vec<Seat>> {
+    seats(pool, "SELECT result_id, conflict_status, CASE WHEN total_hundredths IS NULL THEN 0 ELSE 1 END FROM result_reviews WHERE expert_id = $1", expert_id)
+        .await
+}
+
+async fn seats(pool: &AnyPool, sql: &str, expert_id: i64) -> StoreResult<Vec<Seat>> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(sql).bind(expert_id).fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(item_id, conflict_status, scored)| Seat { item_id, conflict_status, scored: scored != 0 }).collect())
+}
