@@ -29,6 +29,8 @@ string_enum! {
         ChangeReports => ("change_reports", "待决定的重大变化报告"),
         /// 市局：复评已到期的中试平台
         OverdueReevaluations => ("overdue_reevaluations", "复评已到期的中试平台"),
+        /// 市局：待审核的专家入库申请
+        ExpertRegistrations => ("expert_registrations", "待审核的专家入库申请"),
         /// 专家：待声明利益冲突的申报评审邀请
         ApplicationsToDeclare => ("applications_to_declare", "待声明利益冲突的申报评审"),
         /// 专家：待评分的申报评审
@@ -63,7 +65,7 @@ impl TodoKind {
         use TodoKind::*;
         match self {
             CountyReview => Role::County,
-            ToPropose | ToPublish | NoticeEnding | OpenObjections | ChangeReports | OverdueReevaluations => Role::Bureau,
+            ToPropose | ToPublish | NoticeEnding | OpenObjections | ChangeReports | OverdueReevaluations | ExpertRegistrations => Role::Bureau,
             ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore => Role::Expert,
             MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue => Role::Center,
             MilestonesReturned | MilestonesToSubmit => Role::Researcher,
@@ -81,6 +83,7 @@ impl TodoKind {
             NoticeEnding | OpenObjections => "/applications?state=in_notice",
             ChangeReports => "/todo#change_reports",
             OverdueReevaluations => "/todo#overdue_reevaluations",
+            ExpertRegistrations => "/experts/registrations",
             ApplicationsToDeclare | ApplicationsToScore => "/applications?state=bureau_review",
             ScreeningsToDeclare | ScreeningsToScore => "/results?state=screening",
             MilestonesToAccept | MilestonesOverdue => "/results?state=verifying",
@@ -244,7 +247,7 @@ mod tests {
     fn each_role_has_its_kinds() {
         let cases: &[(Role, &[TodoKind])] = &[
             (Role::County, &[CountyReview]),
-            (Role::Bureau, &[ToPropose, ToPublish, NoticeEnding, OpenObjections, ChangeReports, OverdueReevaluations]),
+            (Role::Bureau, &[ToPropose, ToPublish, NoticeEnding, OpenObjections, ChangeReports, OverdueReevaluations, ExpertRegistrations]),
             (Role::Expert, &[ApplicationsToDeclare, ApplicationsToScore, ScreeningsToDeclare, ScreeningsToScore]),
             (Role::Center, &[MilestonesToAccept, ScreeningToStart, MilestonesOverdue, ReevaluationDue]),
             (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit]),
@@ -288,7 +291,7 @@ mod tests {
         ];
         let list = TodoList::build(Role::Bureau, &tallies);
         assert_eq!(list.total, 3);
-        assert_eq!(list.items.len(), 6, "zero counts stay in the API's list");
+        assert_eq!(list.items.len(), 7, "zero counts stay in the API's list");
         let pending: Vec<(TodoKind, i64, Option<&str>)> = list.pending().map(|i| (i.kind, i.count, i.due.as_deref())).collect();
         assert_eq!(pending, vec![(NoticeEnding, 2, Some("2026-12-08")), (OpenObjections, 1, None)]);
         let notice = list.items.iter().find(|i| i.kind == NoticeEnding).expect("notice");

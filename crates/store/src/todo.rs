@@ -31,7 +31,8 @@ const BUREAU: &str = "SELECT 'to_propose', COUNT(*), CAST(NULL AS TEXT) FROM app
     UNION ALL SELECT 'open_objections', COUNT(*), CAST(NULL AS TEXT) FROM objections WHERE status = 'open' \
     UNION ALL SELECT 'change_reports', COUNT(*), CAST(NULL AS TEXT) FROM change_reports WHERE decision IS NULL \
     UNION ALL SELECT 'overdue_reevaluations', COUNT(*), MIN(reevaluation_due) FROM centers \
-        WHERE status = 'active' AND reevaluation_due < $1";
+        WHERE status = 'active' AND reevaluation_due < $1 \
+    UNION ALL SELECT 'expert_registrations', COUNT(*), CAST(NULL AS TEXT) FROM expert_registrations WHERE status = 'pending'";
 
 const COUNTY: &str = "SELECT 'county_review', COUNT(*), CAST(NULL AS TEXT) FROM applications WHERE state = 'submitted' AND region = $1";
 

@@ -217,6 +217,8 @@ async fn an_expert_applies_to_join_and_signs_in_only_once_the_bureau_approves() 
     assert_eq!(app.get(&scholar, "/api/v1/expert-registrations").await.status(), StatusCode::FORBIDDEN);
     let pending = app.get_ok(&chief, "/api/v1/expert-registrations").await;
     assert_eq!(pending["total"], 2);
+    let waiting = |todo: Value| todo["items"].as_array().unwrap().iter().find(|i| i["kind"] == "expert_registrations").unwrap()["count"].clone();
+    assert_eq!(waiting(app.get_ok(&chief, "/api/v1/me/todo").await), 2, "the bureau's to-do list counts them");
 
     let r = app.post(&chief, &format!("/api/v1/expert-registrations/{rid}/decision"), &json!({"decision": "reject"})).await;
     expect_error(r, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
@@ -240,6 +242,7 @@ async fn an_expert_applies_to_join_and_signs_in_only_once_the_bureau_approves() 
     assert_eq!((rej["status"].as_str(), rej["reason"].as_str()), (Some("rejected"), Some("领域不符")));
     assert_eq!(login_status(&app, "chief2", "a-long-enough-secret").await, StatusCode::UNAUTHORIZED);
     assert_eq!(app.count_where("expert_registrations", "password_hash <> ''").await, 0);
+    assert_eq!(waiting(app.get_ok(&chief, "/api/v1/me/todo").await), 0);
 }
 
 #[tokio::test]
