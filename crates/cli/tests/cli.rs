@@ -205,7 +205,7 @@ fn policy_eligibility_checks_a_demo_center_and_explains_each_criterion() {
     assert!(out.status.success(), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     let criteria = v["criteria"].as_array().expect("criteria array");
-    assert_eq!(criteria.len(), 14);
+    assert_eq!(criteria.len(), 15, "with 已纳入创建名单 (方案三(二))");
     assert_eq!(v["profile_id"], "wenzhou-municipal-2025");
     assert_eq!(v["center_id"], 1);
     assert_eq!(v["eligible"], false);
@@ -215,7 +215,7 @@ fn policy_eligibility_checks_a_demo_center_and_explains_each_criterion() {
     assert_eq!(funds["article"], "二(二)");
     assert_eq!(funds["figures"][0][1], 800_000);
     let counted = v["met"].as_u64().unwrap() + v["not_met"].as_u64().unwrap() + v["missing_evidence"].as_u64().unwrap();
-    assert_eq!(counted, 14);
+    assert_eq!(counted, 15);
 
     let out = pocnet(dir.path(), &["policy", "eligibility", "--center", "1", "--profile", "nowhere-2030", "--kind", "recognition"], "");
     assert!(!out.status.success());

@@ -260,7 +260,7 @@ async fn a_bureau_runs_recognition_and_verification_on_an_installation_made_only
         api.file_op(&operator, center, json!({"op": "add_special_funds", "year": year, "amount_yuan": "1000000", "name": format!("{year}年概念验证专项资金")})).await;
     }
     api.file_op(&operator, center, json!({"op": "add_fund", "name": "瑞安概念验证合作基金", "amount_yuan": "10000000"})).await;
-    for code in ["legal_entity_in_wenzhou", "verification_capability", "director_appointed", "management_system", "compliance_three_years"] {
+    for code in ["legal_entity_in_wenzhou", "construction_plan", "verification_capability", "director_appointed", "management_system", "compliance_three_years"] {
         api.file_op(&operator, center, json!({"op": "declare", "code": code, "value": "yes"})).await;
         api.upload(&operator, center, code).await;
     }
@@ -335,29 +335,55 @@ async fn a_bureau_runs_recognition_and_verification_on_an_installation_made_only
         api.file_op(&operator, center, json!({"op": "add_advisor", "expert_id": a})).await;
     }
 
-    // The center now meets every Wenzhou criterion from its own records.
-    let elig = api.get(&operator, &format!("/api/v1/centers/{center}/eligibility?profile={WENZHOU}&kind=recognition")).await;
-    assert_eq!((elig["not_met"].as_i64(), elig["missing_evidence"].as_i64()), (Some(0), Some(0)), "{elig}");
+    // The center now meets every Wenzhou criterion from its own records — but one:
 
-    // Recognition: call → application → county → panel of three scoring experts → notice → recognition.
-    let call = api.post(&chief, "/api/v1/calls", json!({"title": "2026年度温州市概念验证中心认定申报通知", "profile_id": WENZHOU, "kind": "recognition",
-        "body": "请符合条件的单位按要求申报。", "deadline": "2026-12-31"}), StatusCode::CREATED).await["id"].as_i64().unwrap();
-    let app = api.post(&operator, "/api/v1/applications", json!({"call_id": call, "center_id": center, "proposed_name": "温州市智能装备概念验证中心"}), StatusCode::CREATED).await["id"].as_i64().unwrap();
-    api.application_step(&operator, app, "submit", "").await;
+    // 先创建后认定 (000 方案 三(二)): recognition waits until the center is on the creation list.
+    let elig = api.get(&operator, &format!("/api/v1/centers/{center}/eligibility?profile={WENZHOU}&kind=recognition")).await;
+    let listed = elig["criteria"].as_array().unwrap().iter().find(|c| c["code"] == "on_creation_list").unwrap().clone();
+    assert_eq!((elig["not_met"].as_i64(), elig["missing_evidence"].as_i64(), listed["outcome"].as_str()), (Some(1), Some(0), Some("not_met")), "{elig}");
     let county = api.login("ruian", PASSWORD).await;
-    api.application_step(&county, app, "county_approve", "同意推荐").await;
-    for ((token, expert_id), score) in experts.iter().zip([82, 86, 90]) {
-        api.post(&chief, &format!("/api/v1/applications/{app}/panel"), json!({"expert_id": expert_id}), StatusCode::NO_CONTENT).await;
-        api.post(token, &format!("/api/v1/applications/{app}/declaration"), json!({"decision": "no_conflict", "pledge": "true"}), StatusCode::NO_CONTENT).await;
-        api.post(token, &format!("/api/v1/applications/{app}/scores"), json!({"score": score, "comments": "验证能力较强"}), StatusCode::NO_CONTENT).await;
+    let publish = |kind: &str, title: &str| {
+        let body = json!({"title": title, "profile_id": WENZHOU, "kind": kind, "body": "请符合条件的单位按要求申报。", "deadline": "2026-12-31"});
+        let (api, chief) = (&api, &chief);
+        async move { api.post(chief, "/api/v1/calls", body, StatusCode::CREATED).await["id"].as_i64().unwrap() }
+    };
+    let creation = publish("creation", "2026年度温州市概念验证中心创建申报通知").await;
+    let recognition = publish("recognition", "2026年度温州市概念验证中心认定申报通知").await;
+
+    let early = api.post(&operator, "/api/v1/applications", json!({"call_id": recognition, "center_id": center, "proposed_name": "温州市智能装备概念验证中心"}), StatusCode::CREATED).await["id"].as_i64().unwrap();
+    let v = api.get(&operator, &format!("/api/v1/applications/{early}")).await["application"]["version"].clone();
+    let refused = api.post(&operator, &format!("/api/v1/applications/{early}/steps"), json!({"action": "submit", "version": v}), StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused["error"]["code"], "not_eligible", "recognition before creation is refused; the draft waits");
+
+    // Each: application → county → panel of three scoring experts → proposal → notice → approval.
+    let mut notice_ends = Vec::new();
+    for (call, scores) in [(creation, [80, 84, 88]), (recognition, [82, 86, 90])] {
+        let app = if call == recognition {
+            early
+        } else {
+            api.post(&operator, "/api/v1/applications", json!({"call_id": call, "center_id": center, "proposed_name": "温州市智能装备概念验证中心"}), StatusCode::CREATED).await["id"].as_i64().unwrap()
+        };
+        api.application_step(&operator, app, "submit", "").await;
+        api.application_step(&county, app, "county_approve", "同意推荐").await;
+        for ((token, expert_id), score) in experts.iter().zip(scores) {
+            api.post(&chief, &format!("/api/v1/applications/{app}/panel"), json!({"expert_id": expert_id}), StatusCode::NO_CONTENT).await;
+            api.post(token, &format!("/api/v1/applications/{app}/declaration"), json!({"decision": "no_conflict", "pledge": "true"}), StatusCode::NO_CONTENT).await;
+            api.post(token, &format!("/api/v1/applications/{app}/scores"), json!({"score": score, "comments": "验证能力较强"}), StatusCode::NO_CONTENT).await;
+        }
+        api.application_step(&chief, app, "propose", "列入拟入选名单").await;
+        let noticed = api.application_step(&chief, app, "publish_notice", "").await;
+        let end = chrono::NaiveDate::parse_from_str(noticed["notice_end"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        notice_ends.push(end.to_string());
+        api.set_today(&end.succ_opt().unwrap().to_string());
+        let approved = api.application_step(&chief, app, "approve", "公示期满无异议").await;
+        assert_eq!(approved["state"], "approved");
+        if call == creation {
+            let c = api.get(&chief, &format!("/api/v1/centers/{center}")).await;
+            assert_eq!(c["center"]["stage"], "creating", "on the published creation list");
+        }
     }
-    api.application_step(&chief, app, "propose", "列入拟认定名单").await;
-    let noticed = api.application_step(&chief, app, "publish_notice", "").await;
-    let end = chrono::NaiveDate::parse_from_str(noticed["notice_end"].as_str().unwrap(), "%Y-%m-%d").unwrap();
-    assert_eq!(end.to_string(), "2026-12-07", "5 working days from Tue 2026-12-01, the weekend not counted (Wenzhou 000 指引 三)");
-    api.set_today(&end.succ_opt().unwrap().to_string());
-    let approved = api.application_step(&chief, app, "approve", "公示期满无异议").await;
-    assert_eq!(approved["state"], "approved");
+    // 5 working days each, weekends not counted (Wenzhou 000 指引 三): Tue 1 Dec → Mon 7 Dec; Tue 8 Dec → Mon 14 Dec.
+    assert_eq!(notice_ends, ["2026-12-07", "2026-12-14"]);
     let c = api.get(&chief, &format!("/api/v1/centers/{center}")).await;
     assert_eq!((c["center"]["stage"].as_str(), c["center"]["name"].as_str()), (Some("recognized"), Some("温州市智能装备概念验证中心")), "{c}");
     let cert = api.http.get(api.url(&format!("/centers/{center}/certificate"))).send().await.unwrap();

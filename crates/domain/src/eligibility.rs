@@ -301,10 +301,11 @@ mod tests {
     }
 
     /// 003 四(二)1 "已纳入创建名单" is read from the records (the center's
-    /// stage), never declared.
+    /// stage), never declared; Wenzhou's recognition asks the same, 000 方案
+    /// 三(二) "先创建后认定".
     #[test]
     fn the_creation_list_is_read_from_the_records() {
-        for id in ["urumqi-2026"] {
+        for id in ["urumqi-2026", "wenzhou-municipal-2025"] {
             let p = profile(id);
             let stage = p.stage(StageKind::Recognition).expect("recognition");
             let c = stage.criteria.iter().find(|c| c.code == "on_creation_list").expect("criterion");

@@ -403,6 +403,28 @@ pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: 
     };
     let bureau_step = (&ctx.bureau, ActorKind::Bureau);
 
+    // 先创建后认定 (000 方案 三(二)): every center that applies for Wenzhou recognition is first
+    // on the creation list, entered as the bureau's recorded stage change before its application.
+    for key in [
+        "center_demo", "center_med", "center_materials", "center_laser", "center_energy", "center_bio",
+        "center_eye", "center_valley", "center_port", "center_yandang", "center_device",
+    ] {
+        let id = ctx.center(key)?;
+        let c = centers::get(&mut *conn, id).await?;
+        supervision::set_stage_level(
+            &mut *conn,
+            &ctx.bureau,
+            at(ymd(2025, 1, 10)?, 0),
+            id,
+            c.version,
+            CenterStage::Creating,
+            CenterLevel::Municipal,
+            "列入2025年度温州市概念验证中心创建名单",
+            "方案 三(二)",
+        )
+        .await?;
+    }
+
     // 2025, first Wenzhou batch: six centers recognized on 20 May.
     let body = "根据《温州市概念验证中心建设指引（试行）》，现组织开展市级概念验证中心认定申报工作。申报单位按指引第二条条件准备材料，经所在县（市、区）科技部门审核推荐后报送市科技局。";
     let w1 = call(conn, &ctx, WENZHOU, "2025年度温州市概念验证中心认定申报通知（第一批）", body, ymd(2025, 2, 10)?, ymd(2025, 3, 31)?).await?;

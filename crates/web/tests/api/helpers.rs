@@ -533,13 +533,35 @@ pub async fn wenzhou_evidence(app: &TestApp, operator: &str, center_id: i64) {
 /// Registers a center of the operator's unit that meets every Wenzhou
 /// recognition criterion (figures, evidence, declarations); returns its id.
 pub async fn make_wenzhou_ready_center(app: &TestApp, operator: &str, name: &str) -> i64 {
+    let id = make_wenzhou_center_off_the_list(app, operator, name).await;
+    put_on_creation_list(app, id).await;
+    let e = app.eligibility(operator, id, WENZHOU, "recognition").await;
+    assert_eq!((e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(0), Some(0)), "ready: {e}");
+    id
+}
+
+/// A Wenzhou center with every record and document but not yet on the
+/// creation list: the one criterion it lacks is 先创建后认定 (000 方案 三(二)).
+pub async fn make_wenzhou_center_off_the_list(app: &TestApp, operator: &str, name: &str) -> i64 {
     let id = register_center(app, operator, name, &["smart_equipment"], Some(500)).await;
     let host = app.get_ok(operator, &format!("/api/v1/centers/{id}")).await["center"]["host_org_id"].as_i64().expect("host");
     wenzhou_records(app, operator, id, host).await;
     wenzhou_evidence(app, operator, id).await;
     let e = app.eligibility(operator, id, WENZHOU, "recognition").await;
-    assert_eq!((e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(0), Some(0)), "ready: {e}");
+    assert_eq!((e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(1), Some(0)), "all but the creation list: {e}");
     id
+}
+
+/// The bureau enters a center on the creation list it published before the
+/// platform (a recorded stage change with reason and article): "先创建后认定"
+/// (000 方案 三(二)) then lets it apply for recognition. The full creation
+/// procedure is tested in `policies` and `day_one`.
+pub async fn put_on_creation_list(app: &TestApp, center_id: i64) {
+    let chief = app.token("chief").await;
+    let v = app.get_ok(&chief, &format!("/api/v1/centers/{center_id}")).await["center"]["version"].clone();
+    let body = json!({"stage": "creating", "level": "municipal", "reason": "列入2025年度市级概念验证中心创建名单（平台上线前发布）",
+        "article": "方案三(二)", "version": v});
+    app.post_expect(&chief, &format!("/api/v1/centers/{center_id}/grade"), &body, StatusCode::OK).await;
 }
 
 /// Urumqi: the declaration criteria of both stages. "已纳入创建名单" (四(二)1) is

@@ -39,10 +39,14 @@ async fn wenzhou_center_goes_from_call_to_recognition_with_notice_over_national_
     // The operator registers its center; nothing is met yet.
     let center_id = register_center(&app, &crew.operator, "瑞安智能装备概念验证中心（筹）", &["smart_equipment"], Some(500)).await;
     let e = app.eligibility(&crew.operator, center_id, WENZHOU, "recognition").await;
-    assert_eq!(e["criteria"].as_array().unwrap().len(), 14);
-    // Figures that fail are not met at once, evidence or not (issue 10): the four records and
-    // the three staff counts (0 < 10, 5, 1); only figures that could pass wait for evidence.
-    assert_eq!((e["met"].as_i64(), e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(0), Some(7), Some(7)), "{e}");
+    assert_eq!(e["criteria"].as_array().unwrap().len(), 15);
+    // Figures that fail are not met at once, evidence or not (issue 10): the creation list, the
+    // four records and the three staff counts (0 < 10, 5, 1); only figures that could pass wait for evidence.
+    assert_eq!((e["met"].as_i64(), e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(0), Some(8), Some(7)), "{e}");
+    // 先创建后认定 (000 方案 三(二)): the creation list is read from the center's records.
+    let listed = criterion(&e, "on_creation_list");
+    assert_eq!((listed["outcome"].as_str(), listed["article"].as_str()), (Some("not_met"), Some("方案三(二)")));
+    put_on_creation_list(&app, center_id).await;
     let lib = criterion(&e, "library_projects");
     assert_eq!(lib["outcome"], "not_met");
     assert_eq!(lib["figures"][0][1], 0);
@@ -53,7 +57,7 @@ async fn wenzhou_center_goes_from_call_to_recognition_with_notice_over_national_
     wenzhou_records(&app, &crew.operator, center_id, crew.operator_org).await;
     let e = app.eligibility(&crew.operator, center_id, WENZHOU, "recognition").await;
     for (code, outcome) in outcomes(&e) {
-        let from_records = ["library_projects", "prototyped_or_productized", "landed_projects", "advisory_experts"].contains(&code.as_str());
+        let from_records = ["on_creation_list", "library_projects", "prototyped_or_productized", "landed_projects", "advisory_experts"].contains(&code.as_str());
         assert_eq!(outcome, if from_records { "met" } else { "missing_evidence" }, "{code}: {e}");
     }
     assert_eq!(criterion(&e, "library_projects")["figures"][0][1], 40);
@@ -63,7 +67,7 @@ async fn wenzhou_center_goes_from_call_to_recognition_with_notice_over_national_
     wenzhou_evidence(&app, &crew.operator, center_id).await;
     let e = app.eligibility(&crew.operator, center_id, WENZHOU, "recognition").await;
     assert!(outcomes(&e).iter().all(|(_, o)| o == "met"), "{e}");
-    assert_eq!((e["met"].as_i64(), e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(14), Some(0), Some(0)));
+    assert_eq!((e["met"].as_i64(), e["not_met"].as_i64(), e["missing_evidence"].as_i64()), (Some(15), Some(0), Some(0)));
 
     // The name must follow 温州市…概念验证中心.
     for bad in ["瑞安市智能装备概念验证中心", "温州市概念验证中心", "温州市智能装备中试平台"] {
@@ -89,7 +93,7 @@ async fn wenzhou_center_goes_from_call_to_recognition_with_notice_over_national_
     assert_eq!(ids(&app.get_ok(&crew.ruian, "/api/v1/applications").await), vec![id]);
     let d = app.application(&crew.ruian, id).await;
     assert_eq!(d["site_visit_rule"], "optional");
-    assert_eq!(d["eligibility"]["met"], 14, "frozen at submission");
+    assert_eq!(d["eligibility"]["met"], 15, "frozen at submission");
     let actions: Vec<&str> = d["actions"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
     assert_eq!(actions, vec!["county_approve", "county_return", "county_reject"]);
     let visit = json!({"visited_on": "2026-03-02", "visitors": "瑞安市科技局 王科长", "findings": "场地与设备与申报材料一致"});
@@ -639,9 +643,10 @@ async fn returns_resubmission_an_upheld_objection_and_rejection() {
     assert_eq!(a["decided_on"], "2026-03-07");
 
     let c = app.get_ok(&crew.operator, &format!("/api/v1/centers/{center_id}")).await;
-    assert_eq!(c["center"]["stage"], "applying");
+    assert_eq!(c["center"]["stage"], "creating", "still on the creation list, not recognized");
     assert!(c["center"]["certificate_no"].is_null());
-    assert!(c["events"].as_array().unwrap().is_empty());
+    let actions: Vec<&str> = c["events"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["regrade"], "only its entry on the creation list");
     let notices = expect_status(app.get_anon("/api/v1/notices").await, StatusCode::OK).await;
     let entry = notices.as_array().unwrap().iter().find(|n| n["id"] == id).cloned().unwrap();
     assert_eq!(entry["state"], "rejected");

@@ -168,7 +168,7 @@ async fn a_center_in_the_making_is_private_and_a_recognized_one_shows_only_its_c
     let lucheng = app.token("lucheng").await;
 
     let call_id = publish_call(&app, &crew.chief, WENZHOU, "recognition", "2026-12-31").await;
-    let center_id = make_wenzhou_ready_center(&app, &crew.operator, "瑞安访问测试概念验证中心").await;
+    let center_id = make_wenzhou_center_off_the_list(&app, &crew.operator, "瑞安访问测试概念验证中心").await;
     let path = format!("/api/v1/centers/{center_id}");
 
     // Not public yet: only its operators, its county and the bureau know it.
@@ -209,7 +209,9 @@ async fn a_center_in_the_making_is_private_and_a_recognized_one_shows_only_its_c
     let c = expect_status(resp, StatusCode::OK).await;
     assert_eq!(c["name"], "瑞安访问测试概念验证中心（更名）");
 
-    // Recognized: everyone reads the card, nobody outside reads the file.
+    // On the creation list it becomes public with its stage (003 五(一)5); recognized, everyone reads the card, nobody outside reads the file.
+    put_on_creation_list(&app, center_id).await;
+    assert!(ids(&expect_status(app.get_anon("/api/v1/centers").await, StatusCode::OK).await).contains(&center_id));
     recognize_wenzhou(&app, &crew, call_id, center_id, "温州市访问测试概念验证中心").await;
     let card = expect_status(app.get_anon(&path).await, StatusCode::OK).await;
     assert!(card["file"].is_null());

@@ -178,8 +178,8 @@ async fn deregistration_of_the_host_terminates_recognition_at_once() {
     let c = app.get_ok(&crew.chief, &format!("/api/v1/centers/{center_id}")).await;
     assert_eq!(c["center"]["status"], "terminated");
     let actions: Vec<&str> = c["events"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
-    assert_eq!(actions, vec!["recognize", "terminate"]);
-    let terminate = &c["events"][1];
+    assert_eq!(actions, vec!["regrade", "recognize", "terminate"], "the creation list, recognition, termination");
+    let terminate = &c["events"][2];
     assert_eq!(terminate["article"], "五");
     assert!(terminate["reason"].as_str().unwrap().contains("2026-03-06"));
     let list = expect_status(app.get_anon("/api/v1/centers").await, StatusCode::OK).await;
@@ -208,7 +208,7 @@ async fn the_bureau_regrades_a_center_on_its_current_version() {
     let list = expect_status(app.get_anon("/api/v1/centers").await, StatusCode::OK).await;
     assert!(public_ids(&list).contains(&center_id), "key cultivation is still public");
     let detail = app.get_ok(&crew.chief, &format!("/api/v1/centers/{center_id}")).await;
-    let regrade = detail["events"].as_array().unwrap().iter().find(|e| e["action"] == "regrade").expect("regrade event");
+    let regrade = detail["events"].as_array().unwrap().iter().rev().find(|e| e["action"] == "regrade").expect("regrade event");
     assert_eq!(regrade["article"], "四");
 }
 
