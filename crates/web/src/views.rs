@@ -131,7 +131,7 @@ impl Chrome {
             csrf: user.csrf_token.clone(),
             nav: nav_for(user.user.role),
             active,
-            todo: None,
+            todo: user.todo_total,
         }
     }
 

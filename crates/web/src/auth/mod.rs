@@ -21,6 +21,9 @@ pub struct CurrentUser {
     pub csrf_token: String,
     /// The client address.
     pub ip: Option<String>,
+    /// Records waiting in the caller's to-do list, read for pages (not for
+    /// API calls): the navigation's badge on every page.
+    pub todo_total: Option<i64>,
 }
 
 impl CurrentUser {

@@ -71,7 +71,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
                     }
                 }
                 auth.current =
-                    Some(CurrentUser { user: s.user, session_id: s.id, csrf_token: s.csrf_token, ip: Some(ip) });
+                    Some(CurrentUser { user: s.user, session_id: s.id, csrf_token: s.csrf_token, ip: Some(ip), todo_total: None });
             }
             Ok(_) => {}
             Err(e) => {
@@ -92,15 +92,32 @@ async fn touch(state: &AppState, id: &str) -> Result<(), pocnet_store::StoreErro
 
 impl FromRequestParts<AppState> for Auth {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
-        Ok(parts.extensions.get::<Auth>().cloned().unwrap_or_default())
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let mut auth = parts.extensions.get::<Auth>().cloned().unwrap_or_default();
+        if let Some(me) = auth.current.as_mut() {
+            if is_page(parts) {
+                me.todo_total = crate::routes::todo::list(state, me).await.ok().map(|l| l.total);
+            }
+        }
+        Ok(auth)
     }
+}
+
+/// A page view (GET outside the API): its navigation shows the to-do count.
+fn is_page(parts: &Parts) -> bool {
+    parts.method == axum::http::Method::GET && !parts.uri.path().starts_with("/api/")
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
-        parts.extensions.get::<Auth>().and_then(|a| a.current.clone()).ok_or(AppError::Unauthenticated)
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let mut me = parts.extensions.get::<Auth>().and_then(|a| a.current.clone()).ok_or(AppError::Unauthenticated)?;
+        // A page shows the to-do count in its navigation: one round trip of
+        // indexed counts (store::todo). API calls and form posts skip it.
+        if is_page(parts) {
+            me.todo_total = crate::routes::todo::list(state, &me).await.ok().map(|l| l.total);
+        }
+        Ok(me)
     }
 }
 

@@ -302,9 +302,11 @@ async fn the_todo_page_dashboard_and_badge_link_to_the_work() {
         assert!(html.contains("data-testid=\"todo-badge\""), "{path} shows the badge");
         assert!(html.contains("href=\"/todo\""), "{path}: the navigation has the to-do page");
     }
-    // Other pages keep the navigation item without reading the counts.
-    let html = county.get(app.url("/applications")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("href=\"/todo\"") && !html.contains("todo-badge"));
+    // Every page's navigation carries the count (one round trip of indexed counts per page).
+    for path in ["/applications", "/centers", "/results"] {
+        let html = county.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("href=\"/todo\"") && html.contains("data-testid=\"todo-badge\" aria-label=\"1项待办\""), "{path}: {html}");
+    }
 
     // The bureau's empty list says so; the application page says why a step must wait.
     let (chief, _, _) = app.login("chief").await;
