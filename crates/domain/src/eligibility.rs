@@ -190,6 +190,8 @@ mod tests {
     /// A Wenzhou center that meets every criterion exactly at its threshold.
     fn wenzhou_ready() -> CenterRecords {
         let mut r = CenterRecords {
+            // 方案 三(二) 先创建后认定: on the creation list.
+            on_creation_list: true,
             library_projects: 40,
             prototyped_or_productized: 20,
             landed_projects: 10,

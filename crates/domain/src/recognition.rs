@@ -517,6 +517,9 @@ mod tests {
         let g = grant(&load("zhejiang-pilot-platform-2025"), StageKind::Recognition, on).expect("pilot stage");
         assert_eq!((g.level, g.certificate_prefix.as_str()), (CenterLevel::Provincial, "浙江省中试认〔2026〕"));
         assert_eq!(g.reevaluation_due, NaiveDate::from_ymd_opt(2028, 10, 13));
-        assert!(grant(&load("wenzhou-municipal-2025"), StageKind::Creation, on).is_none());
+        // 方案 三(二) 先创建后认定: Wenzhou's creation stage puts a center on the creation list.
+        let g = grant(&load("wenzhou-municipal-2025"), StageKind::Creation, on).expect("creation stage");
+        assert_eq!((g.stage, g.level), (CenterStage::Creating, CenterLevel::Municipal));
+        assert!(grant(&load("shanghai-platform-2025"), StageKind::Creation, on).is_none(), "Shanghai has no creation stage");
     }
 }

@@ -380,6 +380,8 @@ fn wenzhou_recognition_thresholds_as_the_guideline_words_them() {
         ("fulltime_service_staff", Fact::FulltimeServiceStaff, Comparison::AtLeast, 5),
         ("fulltime_tech_managers", Fact::FulltimeTechManagers, Comparison::AtLeast, 1),
         ("advisory_experts", Fact::AdvisoryExperts, Comparison::AtLeast, 5),
+        // 方案 三(二) "先创建后认定": on the creation list, read from the records.
+        ("on_creation_list", Fact::OnCreationList, Comparison::AtLeast, 1),
     ];
     assert_eq!(stage.criteria.iter().filter(|c| !c.declaration).count(), want.len());
     for (code, fact, op, threshold) in want {
