@@ -47,6 +47,17 @@ const fn dim(code: &'static str, label: &'static str, weight: u32, article: &'st
     Dimension { code, label, weight, article }
 }
 
+/// Days an invited expert has to declare and score (评审期限). The seeds set
+/// no review period; ten calendar days from the invitation is the bureau's
+/// default (本局默认), long enough to read the materials, short enough that a
+/// panel does not stall a call.
+pub const REVIEW_DAYS: u64 = 10;
+
+/// The deadline of an invitation sent on `invited` (a day in China).
+pub fn review_due(invited: chrono::NaiveDate) -> chrono::NaiveDate {
+    invited.checked_add_days(chrono::Days::new(REVIEW_DAYS)).unwrap_or(chrono::NaiveDate::MAX)
+}
+
 /// The sheets pocnet ships (a bureau's own sheets come with the profile format later).
 pub const SHEETS: &[ScoreSheet] = &[
     ScoreSheet {
@@ -159,6 +170,16 @@ pub fn aggregate(sheet: &ScoreSheet, totals: &[u32]) -> Option<Aggregate> {
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {
+
+    /// 评审期限 (本局默认): an invitation is due ten calendar days after it is sent.
+    #[test]
+    fn an_invitation_is_due_ten_days_after_it_is_sent() {
+        for (invited, due) in [("2026-12-01", "2026-12-11"), ("2026-12-25", "2027-01-04"), ("2028-02-20", "2028-03-01")] {
+            let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+            assert_eq!(review_due(day(invited)), day(due), "{invited}");
+        }
+    }
+
     use super::*;
 
     #[test]

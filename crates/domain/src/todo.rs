@@ -100,6 +100,7 @@ impl TodoKind {
             NoticeEnding => Some("最早公示期满"),
             OverdueReevaluations | ReevaluationDue => Some("最早复评到期"),
             MilestonesToAccept | MilestonesOverdue | MilestonesReturned | MilestonesToSubmit => Some("最早计划完成日"),
+            ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore => Some("最早评审截止"),
             _ => None,
         }
     }

@@ -452,11 +452,13 @@ pub async fn assign_expert(
     expert_id: i64,
     replaces: Option<i64>,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO panel_reviews (application_id, expert_id, assigned_at, replaces_expert_id) VALUES ($1, $2, $3, $4)")
+    let due = pocnet_domain::review::review_due(crate::time::china_day(now));
+    sqlx::query("INSERT INTO panel_reviews (application_id, expert_id, assigned_at, replaces_expert_id, due_on) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
         .bind(expert_id)
         .bind(format_ts(now))
         .bind(replaces)
+        .bind(due.to_string())
         .execute(&mut *conn)
         .await
         .map_err(|e| match &e {

@@ -8,6 +8,12 @@ pub fn format_ts(t: DateTime<Utc>) -> String {
 }
 
 /// Parses a stored timestamp.
+/// The day in China (UTC+8) of an instant: deadlines are counted in local days.
+pub(crate) fn china_day(t: DateTime<Utc>) -> chrono::NaiveDate {
+    (t + chrono::Duration::hours(8)).date_naive()
+}
+
+/// Parses a stored timestamp.
 pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }

@@ -66,11 +66,13 @@ fn change<'a>(action: &'a str, id: i64, after: serde_json::Value, reason: Option
 
 /// Invites an expert to the panel (once), possibly into the seat of one who left.
 pub async fn assign(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, expert_id: i64, replaces: Option<i64>) -> StoreResult<()> {
-    sqlx::query("INSERT INTO result_reviews (result_id, expert_id, assigned_at, replaces_expert_id) VALUES ($1, $2, $3, $4)")
+    let due = pocnet_domain::review::review_due(crate::time::china_day(now));
+    sqlx::query("INSERT INTO result_reviews (result_id, expert_id, assigned_at, replaces_expert_id, due_on) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
         .bind(expert_id)
         .bind(format_ts(now))
         .bind(replaces)
+        .bind(due.to_string())
         .execute(&mut *conn)
         .await
         .map_err(|e| match &e {

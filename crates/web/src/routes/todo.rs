@@ -89,6 +89,8 @@ pub struct ReviewTask {
     pub seat_label: &'static str,
     /// Where to declare or score.
     pub href: String,
+    /// The invitation's deadline (评审截止日期), if it has one.
+    pub due_on: Option<String>,
 }
 
 /// The seat state of each item an expert sits on, by item id.
@@ -123,16 +125,31 @@ pub async fn review_tasks(state: &AppState, me: &CurrentUser) -> AppResult<Vec<R
     let page = Page::new(Some(1), Some(200));
     let apps = applications::list(pool, ApplicationScope::Expert(e), &ApplicationFilter::default(), page).await?.items;
     let open_apps: HashMap<i64, bool> = apps.iter().map(|a| (a.id, a.state == ApplicationState::BureauReview)).collect();
-    let app_seats = seat_states(&store::application_seats(pool, e).await?, |id| open_apps.get(&id).copied().unwrap_or(false));
+    let app_seat_rows = store::application_seats(pool, e).await?;
+    let app_seats = seat_states(&app_seat_rows, |id| open_apps.get(&id).copied().unwrap_or(false));
     let res = results::list(pool, ResultScope::Reviewer(e), &results::ResultFilter::default(), "submitted_on", SortDir::Desc, page).await?.items;
     let open_res: HashMap<i64, bool> = res.iter().map(|r| (r.id, r.state == ResultState::Screening)).collect();
-    let res_seats = seat_states(&store::screening_seats(pool, e).await?, |id| open_res.get(&id).copied().unwrap_or(false));
-    let task = |kind, id, title: &str, seat: SeatState, href: String| ReviewTask { kind, id, title: title.to_owned(), seat, seat_label: seat.label_zh(), href };
+    let res_seat_rows = store::screening_seats(pool, e).await?;
+    let res_seats = seat_states(&res_seat_rows, |id| open_res.get(&id).copied().unwrap_or(false));
+    let due = |rows: &[Seat], id: i64| rows.iter().find(|s| s.item_id == id).and_then(|s| s.due_on.clone());
+    let task = |kind, id, title: &str, seat: SeatState, href: String, due_on: Option<String>| ReviewTask {
+        kind,
+        id,
+        title: title.to_owned(),
+        seat,
+        seat_label: seat.label_zh(),
+        href,
+        due_on,
+    };
     let mut tasks: Vec<ReviewTask> = apps
         .iter()
-        .filter_map(|a| app_seats.get(&a.id).map(|s| task("application", a.id, &a.proposed_name, *s, format!("/applications/{}", a.id))))
+        .filter_map(|a| {
+            app_seats.get(&a.id).map(|s| task("application", a.id, &a.proposed_name, *s, format!("/applications/{}", a.id), due(&app_seat_rows, a.id)))
+        })
         .collect();
-    tasks.extend(res.iter().filter_map(|r| res_seats.get(&r.id).map(|s| task("screening", r.id, &r.title, *s, format!("/results/{}", r.id)))));
+    tasks.extend(res.iter().filter_map(|r| {
+        res_seats.get(&r.id).map(|s| task("screening", r.id, &r.title, *s, format!("/results/{}", r.id), due(&res_seat_rows, r.id)))
+    }));
     Ok(tasks)
 }
 

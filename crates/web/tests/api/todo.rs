@@ -103,6 +103,12 @@ async fn each_roles_todo_list_follows_an_application_and_its_actions_say_why_not
     assert_eq!((seats[0]["id"].as_i64(), seats[0]["seat"].as_str(), seats[0]["seat_label"].as_str()), (Some(id), Some("to_declare"), Some("待声明")));
     assert!(app.get_ok(&bystander, "/api/v1/me/reviews").await.as_array().unwrap().is_empty());
     expect_error(app.get(&crew.chief, "/api/v1/me/reviews").await, StatusCode::FORBIDDEN, "forbidden").await;
+    // Each invitation carries its deadline: ten days from the invitation (评审期限, 本局默认), shown with the to-do item.
+    let due = app.today().checked_add_days(chrono::Days::new(pocnet_domain::review::REVIEW_DAYS)).unwrap().to_string();
+    assert_eq!(seats[0]["due_on"].as_str(), Some(due.as_str()));
+    let items = app.get_ok(first, "/api/v1/me/todo").await;
+    let declare = items["items"].as_array().unwrap().iter().find(|i| i["kind"] == "applications_to_declare").unwrap().clone();
+    assert_eq!((declare["due"].as_str(), declare["due_label"].as_str()), (Some(due.as_str()), Some("最早评审截止")), "{declare}");
 
     let pledge = json!({"decision": "no_conflict", "pledge": "true"});
     for (token, _) in &crew.panel {
