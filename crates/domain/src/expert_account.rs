@@ -156,6 +156,7 @@ impl RegistrationInput {
 pub const REGISTRATIONS_PER_ADDRESS_PER_HOUR: i64 = 5;
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
