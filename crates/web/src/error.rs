@@ -122,6 +122,19 @@ fn field_label(field: &str) -> &str {
     }
 }
 
+/// What a taken unique value means to the user, in Chinese.
+fn duplicate_message(field: &str) -> String {
+    match field {
+        "call_id" => "该中心已就此申报通知申报过（含已撤回的申报），同一通知不能重复申报".into(),
+        "expert_id" => "该专家已在此专家组中".into(),
+        "ref_no" => "成果编号已在本中心使用，请换一个".into(),
+        "year" => "该年度已登记，请修改原记录".into(),
+        "platform_center_id" | "center_id" => "已有一条相同的记录，不能重复提交".into(),
+        "report" => "该项目已出具验证报告".into(),
+        other => format!("{}已存在，请换一个", field_label(other)),
+    }
+}
+
 impl From<Vec<FieldError>> for AppError {
     fn from(errors: Vec<FieldError>) -> Self {
         match <[FieldError; 1]>::try_from(errors) {
@@ -140,11 +153,7 @@ impl From<StoreError> for AppError {
                 message: "该记录已被他人修改，请刷新后在最新内容上重新修改".into(),
                 field: Some("version".into()),
             },
-            StoreError::Duplicate { field } => AppError::Conflict {
-                code: "duplicate",
-                message: format!("{}已存在，请换一个", field_label(field)),
-                field: Some(field.into()),
-            },
+            StoreError::Duplicate { field } => AppError::Conflict { code: "duplicate", message: duplicate_message(field), field: Some(field.into()) },
             StoreError::Refused { code, message } => AppError::Conflict { code, message, field: None },
             other => AppError::Internal(other.into()),
         }
@@ -275,3 +284,17 @@ pub async fn html_error_pages(req: Request, next: Next) -> Response {
 
 /// Result of a handler.
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod duplicate_tests {
+    use super::duplicate_message;
+
+    /// A taken value reads in Chinese, never as an internal field name (issue 10 §4).
+    #[test]
+    fn a_taken_value_never_shows_a_field_code() {
+        for field in ["call_id", "expert_id", "ref_no", "year", "platform_center_id", "center_id", "report", "name", "username"] {
+            let m = duplicate_message(field);
+            assert!(!m.contains(field) && !m.is_ascii(), "{field}: {m}");
+        }
+    }
+}
