@@ -62,6 +62,19 @@ pub struct Application {
     pub panel_result: Option<Aggregate>,
 }
 
+impl Application {
+    /// The application as a panel member may see it: never the others'
+    /// scores (an expert scores independently), and the frozen eligibility
+    /// only once it has declared no conflict and taken the pledge.
+    pub fn reduced_for_panel_member(mut self, declared_no_conflict: bool) -> Self {
+        self.panel_result = None;
+        if !declared_no_conflict {
+            self.eligibility_json = None;
+        }
+        self
+    }
+}
+
 #[derive(FromRow)]
 struct Row {
     id: i64,

@@ -682,3 +682,34 @@ async fn a_draft_withdrawn_before_submission_stays_private() {
     assert_eq!(call["applications"], 1);
     assert_eq!(app.get_ok(&crew.chief, "/api/v1/applications").await["total"], 2, "the bureau sees both");
 }
+
+/// Issue 11 §4: the frozen eligibility (every criterion of the applicant) reaches
+/// a panel member only after it declares no conflict — never an undeclared or a
+/// recused expert, by page or by API, in the record or in the list.
+#[tokio::test]
+async fn an_undeclared_or_recused_expert_never_reads_the_frozen_eligibility() {
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let call_id = publish_call(&app, &crew.chief, WENZHOU, "recognition", "2026-12-31").await;
+    let center_id = make_wenzhou_ready_center(&app, &crew.operator, "瑞安测试概念验证中心").await;
+    let id = apply(&app, &crew.operator, call_id, center_id, "温州市智能装备概念验证中心").await;
+    app.step_ok(&crew.operator, id, "submit", "").await;
+    app.step_ok(&crew.ruian, id, "county_approve", "同意推荐").await;
+    for (_, e) in crew.panel.iter().take(2) {
+        app.post_expect(&crew.chief, &format!("/api/v1/applications/{id}/panel"), &json!({"expert_id": e}), StatusCode::NO_CONTENT).await;
+    }
+    let (undeclared, recused) = (&crew.panel[0].0, &crew.panel[1].0);
+    app.post_expect(recused, &format!("/api/v1/applications/{id}/declaration"), &json!({"decision": "recuse", "reason": "与申报单位有合作"}), StatusCode::NO_CONTENT).await;
+    assert!(app.application(&crew.chief, id).await["application"]["eligibility_json"].is_string(), "the bureau reads it");
+    for token in [undeclared, recused] {
+        let d = app.application(token, id).await;
+        assert!(d["application"]["eligibility_json"].is_null() && d["eligibility"].is_null() && d["application"]["panel_result"].is_null(), "{d}");
+        let list = app.get_ok(token, "/api/v1/applications").await;
+        let raw = list.to_string();
+        assert!(!raw.contains("library_projects") && !raw.contains("eligibility_json\":\"{"), "{raw}");
+    }
+    app.post_expect(undeclared, &format!("/api/v1/applications/{id}/declaration"), &json!({"decision": "no_conflict", "pledge": "true"}), StatusCode::NO_CONTENT).await;
+    let d = app.application(undeclared, id).await;
+    assert!(d["application"]["eligibility_json"].is_string() && d["eligibility"]["criteria"].is_array(), "declared, the materials open: {d}");
+    assert!(d["application"]["panel_result"].is_null(), "but never the others' result");
+}

@@ -100,7 +100,12 @@ pub async fn api_applications(
     QueryParams(q): QueryParams<ApplicationQuery>,
 ) -> AppResult<Json<Paged<Application>>> {
     let scope = scope_for(&state, &me).await?;
-    Ok(Json(applications::list(state.store().pool(), scope, &q.filter()?, p.page()).await?))
+    let mut list = applications::list(state.store().pool(), scope, &q.filter()?, p.page()).await?;
+    if me.role() == Role::Expert {
+        // A list is no place for the materials: an expert reads them on the application, once declared.
+        list.items = list.items.into_iter().map(|a| a.reduced_for_panel_member(false)).collect();
+    }
+    Ok(Json(list))
 }
 
 /// Opens a draft application of one of the caller's centers under a call; the name must follow the profile's naming pattern.

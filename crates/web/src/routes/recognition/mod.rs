@@ -336,11 +336,13 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Ap
     let aggregate = a.panel_result.clone();
     // An expert scores independently and sees the materials only after declaring no conflict.
     let me_expert = expert_id(state, me).await?;
-    let mut a = a;
-    if me_expert.is_some() {
-        a.panel_result = None; // an expert scores without seeing the others' result
-    }
     let my_declaration = me_expert.and_then(|e| panel.iter().find(|p| p.expert_id == e)).map(|p| p.conflict_status.clone());
+    // Reduced after access control: an expert never sees the others' result, nor the
+    // frozen eligibility before its declaration of no conflict (issue 11 §4).
+    let a = match (me_expert, me.role()) {
+        (Some(_), _) | (None, Role::Expert) => a.reduced_for_panel_member(my_declaration.as_deref() == Some("no_conflict")),
+        _ => a,
+    };
     let (panel, eligibility, aggregate) = match me_expert {
         Some(e) => (
             panel.into_iter().filter(|p| p.expert_id == e).collect(),
