@@ -15,6 +15,7 @@ pub mod error;
 mod extract;
 mod openapi;
 pub mod routes;
+pub mod security_headers;
 mod views;
 
 use crate::clock::Clock;
@@ -95,6 +96,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::resolve))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::add))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -51,3 +51,34 @@ async fn the_health_check_and_the_openapi_document_answer() {
     }
     assert!(doc["components"]["schemas"].get("ErrorEnvelope").is_some());
 }
+
+/// Issue 11 §5: every page and API response carries the security headers;
+/// whatever answers a caller with credentials is never cached; HSTS only over HTTPS.
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    let token = app.token("chief").await;
+    let anon_page = app.get_anon("/").await;
+    let api_error = app.get_anon("/api/v1/me").await;
+    let signed_page = app.http.get(app.url("/dashboard")).bearer_auth(&token).send().await.unwrap();
+    let signed_api = app.get(&token, "/api/v1/me").await;
+    for (what, r) in [("page", &anon_page), ("api error", &api_error), ("signed page", &signed_page), ("signed api", &signed_api)] {
+        let h = r.headers();
+        let csp = h.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("script-src 'self' 'unsafe-inline'"), "{what}: {csp}");
+        assert_eq!(h.get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"), "{what}");
+        assert_eq!(h.get("referrer-policy").and_then(|v| v.to_str().ok()), Some("same-origin"), "{what}");
+        assert!(h.get("strict-transport-security").is_none(), "{what}: no HSTS over plain HTTP");
+    }
+    for r in [&signed_page, &signed_api] {
+        assert_eq!(r.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    }
+    assert!(anon_page.headers().get("cache-control").is_none_or(|v| v != "no-store"), "public pages may be cached");
+    // No page relies on inline script, which the policy forbids.
+    let html = app.http.get(app.url("/dashboard")).bearer_auth(&token).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("<script") && !html.contains("onclick="), "no inline script");
+
+    let secure = spawn_app_with(pocnet_web::config::WebConfig { secure_cookies: true, ..Default::default() }).await;
+    let r = secure.get_anon("/").await;
+    assert_eq!(r.headers().get("strict-transport-security").and_then(|v| v.to_str().ok()), Some("max-age=31536000; includeSubDomains"));
+}
