@@ -19,6 +19,7 @@ pub mod expert_account;
 pub mod industry;
 pub mod library;
 pub mod money;
+pub mod objection;
 pub mod next_step;
 pub mod org;
 pub mod outcome;

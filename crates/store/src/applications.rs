@@ -690,16 +690,24 @@ pub async fn file_objection(
     contact: &str,
     content: &str,
 ) -> StoreResult<Objection> {
+    use sha2::{Digest, Sha256};
+    // The same objection twice is one objection: compare the text with its spacing normalised.
+    let normalised: String = content.split_whitespace().collect::<Vec<_>>().join(" ");
+    let digest = hex::encode(Sha256::digest(normalised.as_bytes()));
     let oid: i64 = sqlx::query_scalar(
-        "INSERT INTO objections (application_id, name, contact, content, filed_at, status) VALUES ($1, $2, $3, $4, $5, 'open') RETURNING id",
+        "INSERT INTO objections (application_id, name, contact, content, filed_at, status, ip, content_hash) \
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7) RETURNING id",
     )
     .bind(id)
     .bind(name)
     .bind(contact)
     .bind(content)
     .bind(format_ts(now))
+    .bind(actor.ip.clone().unwrap_or_default())
+    .bind(digest)
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(StoreError::on_unique("content"))?;
     audit::record(
         &mut *conn,
         actor,
@@ -708,6 +716,30 @@ pub async fn file_objection(
     )
     .await?;
     objection(&mut *conn, oid).await
+}
+
+/// Objections filed against application `id` since `since`, from any address
+/// and from `ip`; the notice's row is locked first, so two filings at once
+/// (two web nodes on PostgreSQL) count one after the other.
+pub async fn recent_objections(conn: &mut AnyConnection, id: i64, ip: &str, since: DateTime<Utc>) -> StoreResult<(i64, i64, i64)> {
+    sqlx::query("UPDATE applications SET version = version WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    let since = format_ts(since);
+    let on_notice: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM objections WHERE application_id = $1 AND filed_at >= $2")
+        .bind(id)
+        .bind(&since)
+        .fetch_one(&mut *conn)
+        .await?;
+    let from_ip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM objections WHERE ip = $1 AND filed_at >= $2")
+        .bind(ip)
+        .bind(&since)
+        .fetch_one(&mut *conn)
+        .await?;
+    let from_ip_on_notice: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM objections WHERE application_id = $1 AND ip = $2")
+        .bind(id)
+        .bind(ip)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((on_notice, from_ip, from_ip_on_notice))
 }
 
 /// Reads one objection.
@@ -733,6 +765,33 @@ pub async fn objections(pool: &AnyPool, id: i64) -> StoreResult<Vec<Objection>> 
     .bind(id)
     .fetch_all(pool)
     .await?)
+}
+
+/// Resolves several open objections of application `id` with one reason (a
+/// batch, e.g. many objections saying the same): `ids` names them, none means
+/// every open one. All or nothing: a named objection that is not open, or not
+/// this application's, refuses the batch (`not_open`). Returns how many.
+pub async fn resolve_open_objections(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    ids: &[i64],
+    status: &str,
+    resolution: &str,
+) -> StoreResult<usize> {
+    let open: Vec<(i64, i64)> = sqlx::query_as("SELECT id, version FROM objections WHERE application_id = $1 AND status = 'open' ORDER BY id")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let chosen: Vec<(i64, i64)> = if ids.is_empty() { open } else { open.into_iter().filter(|(o, _)| ids.contains(o)).collect() };
+    if chosen.len() != ids.len() && !ids.is_empty() {
+        return Err(StoreError::Refused { code: "not_open", message: "所选异议中有已处理或不属于本申报的异议，请刷新后重新选择".into() });
+    }
+    for (oid, version) in &chosen {
+        resolve_objection(&mut *conn, actor, now, *oid, *version, status, resolution).await?;
+    }
+    Ok(chosen.len())
 }
 
 /// Resolves an open objection as `upheld` or `dismissed`.

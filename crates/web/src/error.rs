@@ -84,6 +84,14 @@ pub enum AppError {
         /// Seconds to wait.
         retry_after: i64,
     },
+    /// A limit on how often something may be done was reached (429), e.g. objections from one address.
+    #[error("{message}")]
+    TooMany {
+        /// Stable code.
+        code: &'static str,
+        /// Chinese message.
+        message: String,
+    },
     /// The database does not answer (503).
     #[error("unavailable")]
     Unavailable,
@@ -190,7 +198,7 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited { .. } | AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -218,7 +226,7 @@ impl AppError {
             AppError::NotFound => ("not_found", "您访问的页面或记录不存在".into(), None),
             AppError::MethodNotAllowed => ("method_not_allowed", "不支持此请求方法".into(), None),
             AppError::Conflict { code, message, field } => (code, message.clone(), field.clone()),
-            AppError::Rule { code, message } => (code, message.clone(), None),
+            AppError::Rule { code, message } | AppError::TooMany { code, message } => (code, message.clone(), None),
             AppError::PayloadTooLarge => ("payload_too_large", "提交的内容过大".into(), None),
             AppError::UnsupportedMediaType => {
                 ("unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）".into(), None)

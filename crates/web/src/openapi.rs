@@ -39,7 +39,7 @@ use utoipa::{Modify, OpenApi};
         recognition::api_policies, recognition::api_policy, recognition::api_calls, recognition::api_call,
         recognition::api_publish_call, recognition::api_applications, recognition::api_apply, recognition::api_application,
         recognition::api_rename, recognition::api_step, recognition::api_assign, recognition::api_score, recognition::api_declare,
-        recognition::api_site_visit, recognition::api_resolve, recognition::api_notices, recognition::api_object,
+        recognition::api_site_visit, recognition::api_resolve, recognition::api_resolve_batch, recognition::api_notices, recognition::api_object,
         supervision::api_file_change, supervision::api_changes, supervision::api_decide, supervision::api_revoke,
         supervision::api_reevaluate, supervision::api_regrade,
         assignment::api_preview, assignment::api_runs, assignment::api_run, assignment::api_confirm, assignment::api_adjust,

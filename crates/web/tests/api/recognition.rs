@@ -713,3 +713,55 @@ async fn an_undeclared_or_recused_expert_never_reads_the_frozen_eligibility() {
     assert!(d["application"]["eligibility_json"].is_string() && d["eligibility"]["criteria"].is_array(), "declared, the materials open: {d}");
     assert!(d["application"]["panel_result"].is_null(), "but never the others' result");
 }
+
+/// Issue 11 §3: 300 objections from one address used to stall a recognition.
+/// Now one address files at most three against a notice, even all at once; the
+/// same text twice is refused; the bureau settles many with one reason, all or none.
+#[tokio::test]
+async fn one_address_cannot_flood_a_notice_and_the_bureau_settles_objections_in_a_batch() {
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let call_id = publish_call(&app, &crew.chief, WENZHOU, "recognition", "2026-12-31").await;
+    let center_id = make_wenzhou_ready_center(&app, &crew.operator, "瑞安测试概念验证中心").await;
+    let id = through_notice(&app, &crew, call_id, center_id, "温州市智能装备概念验证中心", true, false).await;
+    let path = format!("/api/v1/notices/{id}/objections");
+    let objection = |n: usize| json!({"name": "匿名群众", "contact": "13900000000", "content": format!("第{n}条异议：该中心申报材料与实际情况不符，请核实。")});
+
+    // Twenty at once from one address: exactly three are taken.
+    let sends = (0..20).map(|n| {
+        let (app, path, body) = (&app, path.clone(), objection(n));
+        async move { app.post_anon(&path, &body).await.status() }
+    });
+    let statuses = futures::future::join_all(sends).await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 3, "{statuses:?}");
+    assert!(statuses.iter().all(|s| [StatusCode::CREATED, StatusCode::TOO_MANY_REQUESTS].contains(s)), "{statuses:?}");
+    assert_eq!(app.count_where("objections", &format!("application_id = {id}")).await, 3);
+    let r = app.post_anon(&path, &objection(99)).await;
+    expect_error(r, StatusCode::TOO_MANY_REQUESTS, "objection_limit").await;
+
+    // The same text is one objection (spacing aside), whoever sends it.
+    let other = app.application(&crew.chief, id).await["objections"][0]["content"].as_str().unwrap().to_owned();
+    let again = app.post(&crew.operator, &path, &json!({"name": "另一人", "contact": "13800000000", "content": format!("  {other} ")})).await;
+    assert!([StatusCode::CONFLICT, StatusCode::TOO_MANY_REQUESTS].contains(&again.status()), "a duplicate never lands");
+    assert_eq!(app.count_where("objections", &format!("application_id = {id}")).await, 3);
+
+    // The public page says why, in Chinese.
+    let client = browser();
+    let page = client.get(app.url(&format!("/notices/{id}"))).send().await.unwrap().text().await.unwrap();
+    let csrf = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let r = client.post(app.url(&format!("/notices/{id}"))).form(&[("csrf_token", csrf.as_str()), ("name", "匿名群众"), ("contact", "13900000000"), ("content", "第100条异议：请核实该中心的场地与设备情况。")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().await.unwrap().contains("最多提出3条异议"));
+
+    // A batch naming a settled or foreign objection changes nothing; one reason settles the open ones.
+    let ids: Vec<i64> = app.application(&crew.chief, id).await["objections"].as_array().unwrap().iter().map(|o| o["id"].as_i64().unwrap()).collect();
+    let resolve = format!("/api/v1/applications/{id}/objections/resolution");
+    let bad = json!({"ids": [ids[0], 99_999], "status": "dismissed", "resolution": "经核实，异议内容与事实不符"});
+    expect_error(app.post(&crew.chief, &resolve, &bad).await, StatusCode::CONFLICT, "not_open").await;
+    assert_eq!(app.count_where("objections", "status = 'open'").await, 3);
+    expect_error(app.post(&crew.operator, &resolve, &json!({"status": "dismissed", "resolution": "x"})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let done = app.post_expect(&crew.chief, &resolve, &json!({"status": "dismissed", "resolution": "经核实，异议内容与事实不符"}), StatusCode::OK).await;
+    assert_eq!(done["resolved"], 3);
+    assert_eq!(app.count_where("objections", "status = 'dismissed' AND resolution = '经核实，异议内容与事实不符'").await, 3);
+    assert_eq!(app.count_where("audit_events", "action = 'objection.resolve'").await, 3, "each objection keeps its own record");
+}

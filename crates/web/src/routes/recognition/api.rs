@@ -26,6 +26,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/applications/{id}/declaration", post(api_declare))
         .route("/api/v1/applications/{id}/site-visits", post(api_site_visit))
         .route("/api/v1/objections/{id}/resolution", post(api_resolve))
+        .route("/api/v1/applications/{id}/objections/resolution", post(api_resolve_batch))
         .route("/api/v1/notices", get(api_notices))
         .route("/api/v1/notices/{id}/objections", post(api_object))
 }
@@ -194,6 +195,15 @@ pub async fn api_score(State(state): State<AppState>, me: CurrentUser, Path(id):
 pub async fn api_site_visit(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<SiteVisitInput>) -> AppResult<StatusCode> {
     add_site_visit(&state, &me, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Resolves several open objections of an application with one reason (bureau): `ids`, or all
+/// open ones when empty; all or none (`not_open`).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/objections/resolution", tag = "recognition", request_body = BatchResolutionInput,
+    responses((status = 200, body = BatchResolved), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_resolve_batch(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<BatchResolutionInput>) -> AppResult<Json<BatchResolved>> {
+    Ok(Json(resolve_objections(&state, &me, id, &input).await?))
 }
 
 /// Resolves an objection (bureau): `upheld` or `dismissed`.

@@ -27,6 +27,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/applications/{id}/declaration", post(declaration_form))
         .route("/applications/{id}/site-visits", post(site_visit_form))
         .route("/objections/{id}/resolution", post(resolve_form))
+        .route("/applications/{id}/objections/resolution", post(resolve_batch_form))
         .route("/notices", get(notices_page))
         .route("/notices/{id}", get(notice_page).post(object_form))
 }
@@ -287,6 +288,7 @@ struct ApplicationPage {
     site_visits: Vec<SiteVisit>,
     site_visit_rule: &'static str,
     objections: Vec<Objection>,
+    open_objections: usize,
     actions: Vec<ActionButton>,
     /// Steps of this state the caller may not take yet: (label, why and until when).
     blocked: Vec<(&'static str, String)>,
@@ -422,6 +424,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: i64, er
         my_comments: mine.map(|p| p.comments.clone()).unwrap_or_default(),
         panel: d.panel,
         site_visits: d.site_visits,
+        open_objections: d.objections.iter().filter(|o| o.status == "open").count(),
         objections: d.objections,
         actions: d
             .actions
@@ -566,6 +569,19 @@ async fn resolve_form(State(state): State<AppState>, me: CurrentUser, Path(oid):
     back(&state, &me, app, r).await
 }
 
+/// The batch form: checked `ids` (repeated), one conclusion and one reason.
+async fn resolve_batch_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Response> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let ids: Vec<i64> = pairs.iter().filter(|(n, _)| n == "ids").filter_map(|(_, v)| v.trim().parse().ok()).collect();
+    if ids.is_empty() {
+        return back(&state, &me, id, Err::<(), _>(FieldError::new("ids", "required", "请勾选要一并处理的异议").into())).await;
+    }
+    let input = BatchResolutionInput { ids, status: get("status"), resolution: get("resolution") };
+    let r = resolve_objections(&state, &me, id, &input).await;
+    back(&state, &me, id, r).await
+}
+
 #[derive(Template)]
 #[template(path = "notices.html")]
 struct NoticesPage {
@@ -626,7 +642,7 @@ async fn object_form(
 ) -> AppResult<Response> {
     match file_objection(&state, Some(addr.ip().to_string()), id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/notices/{id}?filed=1")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Rule { .. })) => {
+        Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::TooMany { .. } | AppError::Conflict { .. })) => {
             let status = e.status();
             Ok((status, render_notice(&state, &auth, id, Some(e.body().message), false, input).await?).into_response())
         }

@@ -707,9 +707,24 @@ pub async fn file_objection(state: &AppState, ip: Option<String>, id: i64, input
     let name = text("name", "异议人姓名或单位", &input.name, 2, 60)?;
     let contact = text("contact", "联系方式", &input.contact, 5, 100)?;
     let content = text("content", "异议内容", &input.content, 10, 4000)?;
+    let address = ip.clone().unwrap_or_default();
     let actor = pocnet_store::Actor { user_id: None, label: "public".into(), ip };
+    let now = state.now();
     let mut tx = state.store().write().await?;
-    let o = applications::file_objection(&mut tx, &actor, state.now(), id, &name, &contact, &content).await?;
+    // Counted in the filing's own transaction, the notice's row locked: the limits hold under concurrency.
+    let (on_notice, from_ip, from_ip_on_notice) = applications::recent_objections(&mut tx, id, &address, now - chrono::Duration::hours(1)).await?;
+    let filed = pocnet_domain::objection::Filed { on_notice_last_hour: on_notice, from_address_last_hour: from_ip, from_address_on_notice: from_ip_on_notice };
+    if let Err((code, message)) = pocnet_domain::objection::may_file(filed) {
+        return Err(AppError::TooMany { code, message });
+    }
+    let o = applications::file_objection(&mut tx, &actor, now, id, &name, &contact, &content).await.map_err(|e| match e {
+        pocnet_store::StoreError::Duplicate { .. } => AppError::Conflict {
+            code: "duplicate_objection",
+            message: "相同内容的异议已经提出，市科技局会一并核查，无需重复提交".into(),
+            field: Some("content".into()),
+        },
+        other => other.into(),
+    })?;
     tx.commit().await?;
     Ok(o)
 }
@@ -738,6 +753,44 @@ pub async fn resolve_objection(state: &AppState, me: &CurrentUser, oid: i64, inp
     let o = applications::resolve_objection(&mut tx, &me.actor(), state.now(), oid, input.version, status, &resolution).await?;
     tx.commit().await?;
     Ok(o)
+}
+
+/// One resolution for several objections of an application, as sent.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct BatchResolutionInput {
+    /// The objections (ids); empty: every open objection of the application.
+    #[serde(default)]
+    pub ids: Vec<i64>,
+    /// `upheld` (成立) or `dismissed` (不成立).
+    pub status: String,
+    /// How they were looked into and decided (one reason for all).
+    pub resolution: String,
+}
+
+/// The answer to a batch resolution.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct BatchResolved {
+    /// How many objections were resolved.
+    pub resolved: usize,
+}
+
+/// Resolves several open objections of an application with one reason (bureau), all or none.
+pub async fn resolve_objections(state: &AppState, me: &CurrentUser, id: i64, input: &BatchResolutionInput) -> AppResult<BatchResolved> {
+    me.require(&[Role::Bureau])?;
+    applications::get(state.store().pool(), id).await?;
+    let status = match input.status.as_str() {
+        "upheld" => "upheld",
+        "dismissed" => "dismissed",
+        _ => return Err(FieldError::unknown_value("status", "处理结论").into()),
+    };
+    let resolution = text("resolution", "处理意见", &input.resolution, 2, 4000)?;
+    if input.ids.len() > 1000 {
+        return Err(FieldError::new("ids", "too_many", "一次最多处理1000条异议").into());
+    }
+    let mut tx = state.store().write().await?;
+    let resolved = applications::resolve_open_objections(&mut tx, &me.actor(), state.now(), id, &input.ids, status, &resolution).await?;
+    tx.commit().await?;
+    Ok(BatchResolved { resolved })
 }
 
 /// The experts the bureau may put on a panel.
