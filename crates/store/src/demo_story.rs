@@ -6,7 +6,7 @@
 //! met), the review chain with actors, panels with declarations and score
 //! sheets, site visits, notices ending per the profile's calendar, objections,
 //! and approvals that give the centers their name, stage, level and
-//! certificate number ([`grant`]).
+//! certificate number ([`supervision::apply_approval`]).
 //!
 //! The past is dated on fixed days of 2025 (the recognized centers); the work
 //! in progress is dated relative to the load time `now`, so that a visitor
@@ -17,7 +17,7 @@
 
 use crate::applications::{self, Application, Declaration, Step, StepEffects};
 use crate::calls::{self, Call, CallDraft};
-use crate::supervision::{self, Recognition};
+use crate::supervision;
 use crate::{centers, format_ts, registry, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use pocnet_domain::calendar::HolidayCalendar;
@@ -25,7 +25,7 @@ use pocnet_domain::center::{CenterLevel, CenterStage};
 use pocnet_domain::eligibility;
 use pocnet_domain::policy::criteria::Outcome;
 use pocnet_domain::policy::{Profile, SiteVisitRule, StageKind, SHIPPED};
-use pocnet_domain::recognition::{grant, ActorKind, ApplicationState, Guards, ReviewAction};
+use pocnet_domain::recognition::{ActorKind, ApplicationState, Guards, ReviewAction};
 use pocnet_domain::review::{sheet, ReviewPurpose};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -240,18 +240,7 @@ async fn step(
     let s = Step { action, actor_kind: kind, from: a.state, to, version: a.version, comments };
     let after = applications::take_step(&mut *conn, actor, when, a.id, &s, &effects).await?;
     if to == ApplicationState::Approved {
-        let g = grant(profile, a.kind, today).ok_or_else(|| corrupt("stage missing"))?;
-        let r = Recognition {
-            name: &after.proposed_name,
-            stage: g.stage,
-            level: g.level,
-            profile_id: &profile.id,
-            on: &today.to_string(),
-            certificate_prefix: &g.certificate_prefix,
-            reevaluation_due: g.reevaluation_due.map(|d| d.to_string()),
-            article: &g.article,
-        };
-        supervision::recognize(&mut *conn, actor, when, a.center_id, &r).await?;
+        supervision::apply_approval(&mut *conn, actor, when, &after, profile, today).await?;
     }
     Ok(after)
 }

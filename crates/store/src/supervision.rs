@@ -138,6 +138,34 @@ async fn next_certificate_seq(conn: &mut AnyConnection, prefix: &str) -> StoreRe
     value.trim().parse().map_err(|_| StoreError::Corrupt(format!("certificate counter of {prefix}: {value}")))
 }
 
+/// Applies an approved application `a` to its center under `profile`: what
+/// the profile's stage grants on `on` (`domain::recognition::grant`: stage,
+/// level, certificate prefix, a pilot platform's first re-evaluation) with
+/// the approved name. The one way an approval reaches a center — the
+/// workflow and the demo story both call it.
+pub async fn apply_approval(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    a: &crate::applications::Application,
+    profile: &pocnet_domain::policy::Profile,
+    on: chrono::NaiveDate,
+) -> StoreResult<Center> {
+    let g = pocnet_domain::recognition::grant(profile, a.kind, on)
+        .ok_or_else(|| StoreError::Corrupt(format!("profile {} has no {:?} stage", profile.id, a.kind)))?;
+    let r = Recognition {
+        name: &a.proposed_name,
+        stage: g.stage,
+        level: g.level,
+        profile_id: &profile.id,
+        on: &on.to_string(),
+        certificate_prefix: &g.certificate_prefix,
+        reevaluation_due: g.reevaluation_due.map(|d| d.to_string()),
+        article: &g.article,
+    };
+    recognize(conn, actor, now, a.center_id, &r).await
+}
+
 /// Applies an approval to the center: name, stage, level, certificate.
 pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, center_id: i64, r: &Recognition<'_>) -> StoreResult<Center> {
     let before = centers::get(&mut *conn, center_id).await?;

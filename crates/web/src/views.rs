@@ -1,11 +1,12 @@
 //! What every page shares: the layout's chrome (title, navigation by role,
 //! the signed-in user), pagers and sortable table headers, the error page.
 
-use crate::auth::session::Auth;
+use crate::auth::session::{login_csrf_cookie, Auth};
 use crate::auth::CurrentUser;
 use crate::error::ErrorBody;
+use crate::AppState;
 use askama::Template;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use pocnet_domain::role::Role;
 
@@ -279,4 +280,25 @@ impl Choice {
 /// Field and sub-field labels for display.
 pub fn field_labels(codes: &[String]) -> String {
     codes.iter().map(|c| pocnet_domain::industry::label(c)).collect::<Vec<_>>().join("、")
+}
+
+/// Chrome for a public page with a form: signed-in callers use their session
+/// token; anonymous ones get the pre-login token (cookie + form field).
+pub fn public_form_chrome(state: &AppState, auth: &Auth, title: &str, active: &'static str) -> (Chrome, Option<HeaderValue>) {
+    let mut chrome = Chrome::public(Some(auth), title, active);
+    if auth.current.is_some() {
+        return (chrome, None);
+    }
+    let token = auth.login_csrf.clone().filter(|t| t.len() == 64).unwrap_or_else(pocnet_store::sessions::new_token);
+    let cookie = HeaderValue::from_str(&login_csrf_cookie(state, &token)).ok();
+    chrome.csrf = token;
+    (chrome, cookie)
+}
+
+/// Renders with the pre-login cookie attached when one was made.
+pub fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(v) = cookie {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
 }

@@ -3,14 +3,13 @@
 //! works without a login (the pre-login CSRF token protects the form).
 
 use crate::auth::password;
-use crate::auth::session::{login_csrf_cookie, Auth};
+use crate::auth::session::Auth;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, QueryParams};
-use crate::views::{render, Chrome};
+use crate::views::{public_form_chrome, render, with_cookie, Chrome};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -24,27 +23,6 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/activate", get(page).post(form))
         .route("/api/v1/auth/activate", post(api_activate))
-}
-
-/// Chrome for a public page with a form: signed-in callers use their session
-/// token; anonymous ones get the pre-login token (cookie + form field).
-pub(crate) fn public_form_chrome(state: &AppState, auth: &Auth, title: &str, active: &'static str) -> (Chrome, Option<HeaderValue>) {
-    let mut chrome = Chrome::public(Some(auth), title, active);
-    if auth.current.is_some() {
-        return (chrome, None);
-    }
-    let token = auth.login_csrf.clone().filter(|t| t.len() == 64).unwrap_or_else(pocnet_store::sessions::new_token);
-    let cookie = HeaderValue::from_str(&login_csrf_cookie(state, &token)).ok();
-    chrome.csrf = token;
-    (chrome, cookie)
-}
-
-/// Renders with the pre-login cookie attached when one was made.
-pub(crate) fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
-    if let Some(v) = cookie {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
-    resp
 }
 
 /// An activation, as sent.

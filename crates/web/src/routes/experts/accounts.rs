@@ -72,11 +72,10 @@ pub struct Invitation {
 
 /// Links an existing expert account.
 pub async fn link(state: &AppState, me: &CurrentUser, id: i64, input: &LinkInput) -> AppResult<Expert> {
-    require_manager(state, me, id).await?;
+    let e = require_manager(state, me, id).await?;
     let username = Username::parse(&input.username)?;
     if me.role() == Role::Center {
         // A center links only accounts of the expert's own unit.
-        let e = experts::get(state.store().pool(), id).await?;
         if let Some((u, _)) = pocnet_store::users::find_for_login(state.store().pool(), &username).await? {
             if u.org_id != e.org_id {
                 return Err(AppError::rule("account_other_unit", "该账号不属于专家所在单位；请联系市科技局关联"));
@@ -205,18 +204,9 @@ async fn invite_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
     match invite(&state, &me, id, &input).await {
         Ok(invitation) => {
             let e = experts::get(state.store().pool(), id).await?;
-            let expires_local = pocnet_store::parse_ts(&invitation.expires_at)
-                .map_or_else(|| invitation.expires_at.clone(), beijing_minutes);
+            let expires_local = pocnet_domain::display::beijing_time(&invitation.expires_at);
             Ok(render(&InvitationPage { chrome: Chrome::signed_in(&me, "专家账号激活码", "experts"), expert_id: id, expert_name: e.name, invitation, expires_local }))
         }
         Err(e) => back_with_error(&state, &me, id, e).await,
-    }
-}
-
-/// A time as people read it here: 北京时间, to the minute.
-fn beijing_minutes(t: chrono::DateTime<chrono::Utc>) -> String {
-    match chrono::FixedOffset::east_opt(8 * 3600) {
-        Some(east8) => t.with_timezone(&east8).format("%Y-%m-%d %H:%M").to_string(),
-        None => t.format("%Y-%m-%d %H:%M UTC").to_string(),
     }
 }

@@ -246,15 +246,14 @@ async fn detail_page(State(state): State<AppState>, me: CurrentUser, Path(id): P
 
 /// The expert page, with a refusal of an account action if one happened.
 pub(super) async fn detail(state: &AppState, me: &CurrentUser, id: i64, account_error: Option<String>) -> AppResult<Response> {
-    let (state, me) = (state.clone(), me.clone());
-    let e = read(&state, &me, id).await?;
+    let e = read(state, me, id).await?;
     let mut input = input_of(&e);
-    if !sees_contact(&me, &e) {
+    if !sees_contact(me, &e) {
         input.phone.clear();
         input.email.clear();
     }
-    let mut page = form_page(&state, &me, Some(id), input, None, Some(&e)).await?;
-    if CURATORS.contains(&me.role()) && super::accounts::may_manage(&state, &me, id).await? {
+    let mut page = form_page(state, me, Some(id), input, None, Some(&e)).await?;
+    if CURATORS.contains(&me.role()) && super::accounts::may_manage(state, me, id).await? {
         page.manage_account = true;
         page.account = pocnet_store::expert_accounts::account_of(state.store().pool(), id).await?;
         page.account_error = account_error;

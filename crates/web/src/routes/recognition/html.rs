@@ -609,19 +609,9 @@ async fn render_notice(state: &AppState, auth: &Auth, id: i64, error: Option<Str
     let profile_id = a.profile_id.clone();
     let n = notice_entry(state, a).ok_or(AppError::NotFound)?;
     let reading = state.profile(&profile_id).map(|p| format!("{}（{}）", p.notice.reading, p.notice.article)).unwrap_or_default();
-    let mut chrome = Chrome::public(Some(auth), format!("公示：{}", n.proposed_name), "notices");
     // Without a login, the objection form carries the pre-login CSRF token (cookie + field).
-    let mut cookie = None;
-    if auth.current.is_none() {
-        let token = auth.login_csrf.clone().filter(|t| t.len() == 64).unwrap_or_else(pocnet_store::sessions::new_token);
-        cookie = Some(crate::auth::session::login_csrf_cookie(state, &token));
-        chrome.csrf = token;
-    }
-    let mut resp = render(&NoticePage { chrome, n, reading, error, filed, input });
-    if let Some(Ok(v)) = cookie.map(|c| axum::http::HeaderValue::from_str(&c)) {
-        resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
-    }
-    Ok(resp)
+    let (chrome, cookie) = crate::views::public_form_chrome(state, auth, &format!("公示：{}", n.proposed_name), "notices");
+    Ok(crate::views::with_cookie(render(&NoticePage { chrome, n, reading, error, filed, input }), cookie))
 }
 
 #[derive(Deserialize)]

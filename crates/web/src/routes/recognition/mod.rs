@@ -441,19 +441,7 @@ pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &Step
     let step = Step { action, actor_kind: kind, from: a.state, to, version: input.version, comments: &comments };
     let after = applications::take_step(&mut tx, &me.actor(), state.now(), id, &step, &effects).await?;
     if to == ApplicationState::Approved {
-        let today = state.today();
-        let g = pocnet_domain::recognition::grant(profile, a.kind, today).ok_or_else(|| AppError::Internal(anyhow::anyhow!("stage missing")))?;
-        let r = pocnet_store::supervision::Recognition {
-            name: &after.proposed_name,
-            stage: g.stage,
-            level: g.level,
-            profile_id: &profile.id,
-            on: &today.to_string(),
-            certificate_prefix: &g.certificate_prefix,
-            reevaluation_due: g.reevaluation_due.map(|d| d.to_string()),
-            article: &g.article,
-        };
-        pocnet_store::supervision::recognize(&mut tx, &me.actor(), state.now(), a.center_id, &r).await?;
+        pocnet_store::supervision::apply_approval(&mut tx, &me.actor(), state.now(), &after, profile, state.today()).await?;
     }
     tx.commit().await?;
     Ok(after)
