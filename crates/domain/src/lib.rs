@@ -18,6 +18,7 @@ pub mod expert;
 pub mod expert_account;
 pub mod industry;
 pub mod library;
+pub mod login_guard;
 pub mod money;
 pub mod objection;
 pub mod next_step;

@@ -3,7 +3,7 @@
 use chrono::Duration;
 use pocnet_domain::calendar::HolidayCalendar;
 use pocnet_domain::policy::{Profile, SHIPPED};
-use pocnet_store::login_throttle::Limits;
+use pocnet_domain::login_guard::LoginPolicy;
 use std::sync::Arc;
 
 /// Settings of the web layer (the CLI fills them from flags and environment).
@@ -15,8 +15,10 @@ pub struct WebConfig {
     pub session_idle: Duration,
     /// A session ends this long after login, however active.
     pub session_absolute: Duration,
-    /// Login rate limits.
-    pub login_limits: Limits,
+    /// Sign-in limits (domain::login_guard).
+    pub login_policy: LoginPolicy,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Whether demo mode is on (the login page then lists the demo accounts).
@@ -45,7 +47,8 @@ impl Default for WebConfig {
             secure_cookies: false,
             session_idle: Duration::minutes(30),
             session_absolute: Duration::hours(12),
-            login_limits: Limits::default(),
+            login_policy: LoginPolicy::default(),
+            trusted_proxies: Vec::new(),
             max_body_bytes: 1024 * 1024,
             demo: false,
             policies: Arc::new(shipped_policies()),

@@ -79,10 +79,12 @@ pub enum AppError {
     /// Too many failed logins (429).
     #[error("rate limited")]
     RateLimited {
-        /// When a login may be tried again.
+        /// The sign-in counter that refused.
+        scope: pocnet_domain::login_guard::Scope,
+        /// When a sign-in may be tried again.
         until: DateTime<Utc>,
-        /// Seconds to wait.
-        retry_after: i64,
+        /// When it was refused.
+        now: DateTime<Utc>,
     },
     /// A limit on how often something may be done was reached (429), e.g. objections from one address.
     #[error("{message}")]
@@ -231,14 +233,24 @@ impl AppError {
             AppError::UnsupportedMediaType => {
                 ("unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）".into(), None)
             }
-            AppError::RateLimited { until, .. } => (
-                "rate_limited",
-                format!(
-                    "登录失败次数过多，请于北京时间 {} 之后再试",
-                    (*until + chrono::Duration::hours(8)).format("%H:%M")
-                ),
-                None,
-            ),
+            AppError::RateLimited { scope, until, now } => {
+                use pocnet_domain::login_guard::Scope;
+                let message = match scope {
+                    Scope::Pair => format!(
+                        "该账号在您的网络地址连续登录失败次数过多，请于北京时间 {} 之后再试；如需立即登录，请联系市科技局解除限制",
+                        (*until + chrono::Duration::hours(8)).format("%H:%M")
+                    ),
+                    Scope::Username => format!(
+                        "该账号近期登录失败次数过多，为防止密码被猜测，请 {} 秒后再试",
+                        retry_after_seconds(*until, *now)
+                    ),
+                    Scope::Address => format!(
+                        "您的网络地址近期登录失败次数过多，请 {} 秒后再试",
+                        retry_after_seconds(*until, *now)
+                    ),
+                };
+                ("rate_limited", message, None)
+            }
             AppError::Unavailable => ("unavailable", "数据库暂时无法访问".into(), None),
             AppError::Internal(_) => ("internal", "服务器内部错误，请稍后再试".into(), None),
         };
@@ -254,14 +266,20 @@ impl IntoResponse for AppError {
         let status = self.status();
         let body = self.body();
         let mut resp = (status, axum::Json(ErrorEnvelope { error: body.clone() })).into_response();
-        if let AppError::RateLimited { retry_after, .. } = &self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after.max(&1).to_string()) {
+        if let AppError::RateLimited { until, now, .. } = &self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_seconds(*until, *now).to_string()) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }
         resp.extensions_mut().insert(body);
         resp
     }
+}
+
+/// Whole seconds from `now` until `until`, at least 1 (for `Retry-After`).
+fn retry_after_seconds(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    let ms = (until - now).num_milliseconds();
+    ((ms + 999) / 1000).max(1)
 }
 
 /// Turns an error of a page (not `/api/…`) into a Chinese error page, and an

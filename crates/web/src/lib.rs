@@ -101,13 +101,13 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Removes what no longer counts: ended sessions and login failures older
-/// than the rate-limit window. Returns how many of each were deleted.
+/// Removes what no longer counts: ended sessions and sign-in counters with
+/// nothing left to remember. Returns how many of each were deleted.
 pub async fn housekeeping(state: &AppState) -> Result<(u64, u64), pocnet_store::StoreError> {
     let now = state.now();
     let mut tx = state.store().write().await?;
     let sessions = pocnet_store::sessions::purge_expired(&mut tx, now, state.config().session_idle).await?;
-    let failures = pocnet_store::login_throttle::purge(&mut tx, state.config().login_limits, now).await?;
+    let failures = pocnet_store::login_throttle::purge(&mut tx, &state.config().login_policy, now).await?;
     tx.commit().await?;
     Ok((sessions, failures))
 }
@@ -119,7 +119,7 @@ pub fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             tick.tick().await;
             match housekeeping(&state).await {
-                Ok((s, f)) if s + f > 0 => tracing::info!(sessions = s, login_failures = f, "housekeeping"),
+                Ok((s, f)) if s + f > 0 => tracing::info!(sessions = s, login_counters = f, "housekeeping"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
             }

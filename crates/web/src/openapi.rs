@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         crate::routes::calendar::api_get, crate::routes::calendar::api_upload,
         orgs::api_list, orgs::api_create, orgs::api_get, orgs::api_update,
         users::api_list, users::api_create, users::api_get, users::api_update,
+        crate::routes::login_blocks::api_list, crate::routes::login_blocks::api_release,
         audit::api_list,
         experts::api_list, experts::api_get, experts::api_own, experts::api_create, experts::api_update, experts::api_status,
         experts::api_import, experts::api_export, experts::api_template,

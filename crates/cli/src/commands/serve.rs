@@ -28,6 +28,11 @@ pub struct ServeArgs {
     /// Hours after login at which a session ends however active.
     #[arg(long, env = "POCNET_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
     pub session_absolute_hours: i64,
+    /// A reverse proxy in front of pocnet whose `X-Forwarded-For` names the
+    /// client (repeat for several; comma-separated in the environment).
+    /// Without it every client behind the proxy shares the proxy's address.
+    #[arg(long = "trusted-proxy", env = "POCNET_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Database connections in the pool.
     #[arg(long, env = "POCNET_DB_CONNECTIONS", default_value_t = 8)]
     pub db_connections: u32,
@@ -66,6 +71,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         session_idle: chrono::Duration::minutes(args.session_idle_minutes),
         session_absolute: chrono::Duration::hours(args.session_absolute_hours),
         demo: args.demo,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), config, Arc::new(SystemClock))?;

@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Duration;
 use pocnet_store::sessions;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "pocnet_session";
@@ -43,6 +43,34 @@ pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, v)| v)
 }
 
+/// The client's address: the peer's, or — when the peer is a trusted reverse
+/// proxy — the nearest address in `X-Forwarded-For` that is not a trusted
+/// proxy itself (what a client writes there cannot pass for a proxy's word).
+pub fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> String {
+    let Some(mut addr) = peer else { return "unknown".to_owned() };
+    if trusted.contains(&addr) {
+        let hops = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>();
+        for hop in hops.into_iter().rev() {
+            match hop.parse::<IpAddr>() {
+                Ok(ip) => {
+                    addr = ip;
+                    if !trusted.contains(&ip) {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+    }
+    addr.to_string()
+}
+
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
@@ -50,11 +78,9 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// Middleware: looks the session up once per request and records activity
 /// (at most once a minute, so reads stay reads).
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let headers = req.headers();
+    let ip = client_address(peer, headers, &state.config().trusted_proxies);
     let login_csrf = cookie(headers, LOGIN_CSRF_COOKIE).map(str::to_owned);
     let (token, via_bearer) = match bearer(headers) {
         Some(t) => (Some(t.to_owned()), true),
@@ -139,4 +165,36 @@ pub fn clear_session_cookie() -> String {
 pub fn login_csrf_cookie(state: &AppState, token: &str) -> String {
     let secure = if state.config().secure_cookies { "; Secure" } else { "" };
     format!("{LOGIN_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=7200{secure}")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod client_address_tests {
+    use super::client_address;
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client() {
+        let ip = |s: &str| s.parse::<IpAddr>().ok();
+        let proxy = ["10.0.0.1".parse::<IpAddr>().unwrap(), "10.0.0.2".parse().unwrap()];
+        // (peer, X-Forwarded-For, trusted proxies, client address)
+        let cases: [(&str, Option<&str>, &[IpAddr], &str); 7] = [
+            ("203.0.113.5", None, &proxy, "203.0.113.5"),
+            ("203.0.113.5", Some("1.2.3.4"), &proxy, "203.0.113.5"),
+            ("203.0.113.5", Some("1.2.3.4"), &[], "203.0.113.5"),
+            ("10.0.0.1", Some("198.51.100.7"), &proxy, "198.51.100.7"),
+            ("10.0.0.1", Some("6.6.6.6, 198.51.100.7"), &proxy, "198.51.100.7"),
+            ("10.0.0.1", Some("6.6.6.6, 198.51.100.7, 10.0.0.2"), &proxy, "198.51.100.7"),
+            ("10.0.0.1", Some("garbage"), &proxy, "10.0.0.1"),
+        ];
+        for (peer, xff, trusted, want) in cases {
+            let mut headers = HeaderMap::new();
+            if let Some(v) = xff {
+                headers.insert("x-forwarded-for", v.parse().unwrap());
+            }
+            assert_eq!(client_address(ip(peer), &headers, trusted), want, "{peer} {xff:?}");
+        }
+        assert_eq!(client_address(None, &HeaderMap::new(), &proxy), "unknown");
+    }
 }

@@ -54,17 +54,20 @@ struct Opened {
     user: User,
 }
 
-/// Checks credentials under the rate limit and opens a session.
+/// Checks credentials under the sign-in limits and opens a session. The
+/// attempt is counted before the password hash (domain::login_guard), so
+/// parallel attempts cannot pass a limit.
 async fn authenticate(state: &AppState, ip: &str, username: &str, password_raw: String) -> AppResult<Opened> {
     let now = state.now();
-    // A name that cannot exist is still throttled and still costs a hash.
+    // A name that cannot exist is still counted and still costs a hash.
     let parsed = Username::parse(username);
     let key = parsed.as_ref().map_or_else(|_| username.trim().to_lowercase(), |u| u.as_str().to_owned());
     let key: String = key.chars().take(64).collect();
-    let limits = state.config().login_limits;
-    if let Some(until) = login_throttle::locked_until(state.store().pool(), limits, &key, ip, now).await? {
-        return Err(AppError::RateLimited { until, retry_after: (until - now).num_seconds() });
-    }
+    let policy = state.config().login_policy;
+    let admitted = match login_throttle::admit(state.store(), &policy, &key, ip, now).await? {
+        Ok(a) => a,
+        Err(refusal) => return Err(AppError::RateLimited { scope: refusal.scope, until: refusal.until, now }),
+    };
     let found = match &parsed {
         Ok(u) => pocnet_store::users::find_for_login(state.store().pool(), u).await?,
         Err(_) => None,
@@ -84,13 +87,10 @@ async fn authenticate(state: &AppState, ip: &str, username: &str, password_raw: 
     let user = match user {
         // Demo accounts sign in only while the server runs in demo mode.
         Some(u) if ok && u.is_active && (!u.is_demo || state.config().demo) => u,
-        _ => {
-            login_throttle::record_failure(&mut tx, &key, ip, now).await?;
-            tx.commit().await?;
-            return Err(AppError::InvalidCredentials);
-        }
+        // The failure was counted when the attempt was admitted.
+        _ => return Err(AppError::InvalidCredentials),
     };
-    login_throttle::clear(&mut tx, &key).await?;
+    login_throttle::succeeded(&mut tx, &policy, &admitted, now).await?;
     let (token, csrf_token) = sessions::create(&mut tx, user.id, now, state.config().session_absolute).await?;
     let actor = pocnet_store::Actor::user(user.id, &user.username, Some(ip.to_owned()));
     let change = Change {

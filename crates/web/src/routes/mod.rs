@@ -15,6 +15,7 @@ pub mod orgs;
 pub mod recognition;
 pub mod registry;
 pub mod library;
+pub mod login_blocks;
 pub mod results;
 pub mod supervision;
 pub mod todo;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(orgs::router())
         .merge(users::router())
+        .merge(login_blocks::router())
         .merge(audit::router())
         .merge(experts::router())
         .merge(results::router())

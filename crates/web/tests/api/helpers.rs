@@ -102,6 +102,16 @@ pub async fn spawn_app_with(config: WebConfig) -> TestApp {
     TestApp { base: format!("http://{addr}"), store, clock, bureau_org, ruian_org, lucheng_univ, state, http, _tmp: tmp }
 }
 
+/// A second web node on the same database and clock (as two servers behind
+/// one reverse proxy would run); returns its base URL.
+pub async fn spawn_second_node(app: &TestApp, config: WebConfig) -> String {
+    let state = AppState::new(app.store.clone(), config, app.clock.clone()).expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr: SocketAddr = listener.local_addr().expect("addr");
+    tokio::spawn(pocnet_web::serve(listener, state, std::future::pending()));
+    format!("http://{addr}")
+}
+
 /// A browser-like client: keeps cookies, does not follow redirects.
 pub fn browser() -> Client {
     Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")

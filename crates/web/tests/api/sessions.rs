@@ -40,7 +40,7 @@ async fn a_forged_or_malformed_token_is_not_a_session() {
 }
 
 #[tokio::test]
-async fn housekeeping_removes_ended_sessions_and_stale_login_failures_only() {
+async fn housekeeping_removes_ended_sessions_and_stale_login_counters_only() {
     let app = spawn_app().await;
     let (stale, _, _) = app.login("chief").await;
     let bad = serde_json::json!({"username": "scholar", "password": "wrong-password-1"});
@@ -48,7 +48,12 @@ async fn housekeeping_removes_ended_sessions_and_stale_login_failures_only() {
     app.clock.advance(Duration::minutes(20));
     let (fresh, _, _) = app.login("ruian").await;
     app.clock.advance(Duration::minutes(15)); // chief idle 35 min, ruian 15 min; the failure is 35 min old
-    assert_eq!(pocnet_web::housekeeping(&app.state).await.unwrap(), (1, 1));
+    let (sessions, counters) = pocnet_web::housekeeping(&app.state).await.unwrap();
+    assert_eq!(sessions, 1);
+    assert!(counters >= 2, "scholar's failure is forgotten: {counters}");
+    assert_eq!(app.count_where("login_guards", "username = 'scholar'").await, 0);
+    // A successful sign-in keeps its address known (30 days).
+    assert_eq!(app.count_where("login_guards", "scope = 'pair' AND username = 'chief' AND last_success IS NOT NULL").await, 1);
     assert_eq!(app.count("sessions").await, 1);
     assert_eq!(fresh.get(app.url("/api/v1/me")).send().await.unwrap().status(), StatusCode::OK);
     expect_error(stale.get(app.url("/api/v1/me")).send().await.unwrap(), StatusCode::UNAUTHORIZED, "unauthenticated").await;

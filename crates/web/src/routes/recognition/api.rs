@@ -3,14 +3,13 @@
 use super::*;
 use crate::auth::session::Auth;
 use crate::extract::{non_empty, ApiJson, ListParams, QueryParams};
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use pocnet_store::applications::ApplicationFilter;
 use pocnet_store::Paged;
-use std::net::SocketAddr;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -271,11 +270,10 @@ pub async fn api_notices(State(state): State<AppState>) -> AppResult<Json<Vec<No
     responses((status = 201, description = "异议已受理"), (status = 422, body = crate::error::ErrorEnvelope)))]
 pub async fn api_object(
     State(state): State<AppState>,
-    _auth: Auth,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    auth: Auth,
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<ObjectionInput>,
 ) -> AppResult<Response> {
-    let o = file_objection(&state, Some(addr.ip().to_string()), id, &input).await?;
+    let o = file_objection(&state, Some(auth.ip.clone()), id, &input).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({"id": o.id, "filed_at": o.filed_at, "status": o.status}))).into_response())
 }

@@ -8,11 +8,10 @@ use crate::extract::{ListParams, QueryParams};
 use crate::routes::registry::html::{criterion_rows, CriterionRow};
 use crate::views::{render, Chrome, Choice, Pager};
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Form;
-use std::net::SocketAddr;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -626,11 +625,10 @@ async fn notice_page(State(state): State<AppState>, auth: Auth, Path(id): Path<i
 async fn object_form(
     State(state): State<AppState>,
     auth: Auth,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(id): Path<i64>,
     Form(input): Form<ObjectionInput>,
 ) -> AppResult<Response> {
-    match file_objection(&state, Some(addr.ip().to_string()), id, &input).await {
+    match file_objection(&state, Some(auth.ip.clone()), id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/notices/{id}?filed=1")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::TooMany { .. } | AppError::Conflict { .. })) => {
             let status = e.status();
