@@ -71,7 +71,8 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    let years = crate::validation::DayRange::years_2000_to_2100();
+    crate::validation::strict_day(s.trim()).filter(|d| *d >= years.earliest && *d <= years.latest)
 }
 
 fn is_weekend(d: NaiveDate) -> bool {

@@ -59,7 +59,8 @@ pub fn parse_unavailable(field: &str, raw: &str) -> Result<Vec<Unavailable>, Fie
         let (range, reason) = part.split_once([' ', '　']).map_or((part, ""), |(a, b)| (a, b.trim()));
         let range = range.replace('至', "~").replace("--", "~");
         let (a, b) = range.split_once('~').unwrap_or((range.as_str(), range.as_str()));
-        let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        let years = crate::validation::DayRange::years_2000_to_2100();
+        let day = |s: &str| crate::validation::strict_day(s.trim()).filter(|d| *d >= years.earliest && *d <= years.latest);
         match (day(a), day(b)) {
             (Some(from), Some(to)) if from <= to => out.push(Unavailable { from, to, reason: reason.to_owned() }),
             (Some(_), Some(_)) => {

@@ -32,6 +32,7 @@ pub mod research_result;
 pub mod review;
 pub mod role;
 pub mod supervision;
+pub mod text;
 pub mod todo;
 pub mod validation;
 

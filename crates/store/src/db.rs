@@ -125,6 +125,8 @@ impl Store {
         }
         let mut conn = self.pool.acquire().await?;
         migrator.run(&mut *conn).await?;
+        drop(conn);
+        crate::orgs::backfill_name_keys(&self.pool).await?;
         Ok(())
     }
 

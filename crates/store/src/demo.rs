@@ -172,12 +172,13 @@ pub async fn load_once(
     let mut orgs: HashMap<&str, i64> = HashMap::new();
     for o in &data.organisations {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO organisations (name, kind, region, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+            "INSERT INTO organisations (name, kind, region, created_at, updated_at, name_key) VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
         )
         .bind(&o.name)
         .bind(o.kind.as_str())
         .bind(o.region.as_str())
         .bind(&ts)
+        .bind(pocnet_domain::text::comparable(&o.name))
         .fetch_one(&mut *tx)
         .await
         .map_err(StoreError::on_unique("name"))?;

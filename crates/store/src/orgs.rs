@@ -5,6 +5,7 @@ use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, Stor
 use chrono::{DateTime, Utc};
 use pocnet_domain::org::{OrgDraft, OrgKind};
 use pocnet_domain::region::Region;
+use pocnet_domain::text::comparable;
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -107,12 +108,14 @@ pub async fn all_names(pool: &AnyPool) -> StoreResult<Vec<(i64, String)>> {
     Ok(sqlx::query_as("SELECT id, name FROM organisations ORDER BY name").fetch_all(pool).await?)
 }
 
-/// The organisation of exactly this name, if any.
+/// The organisation of this name, compared on the folded form
+/// (domain::text::comparable: `（测试）` finds `(测试)`), if any.
 pub async fn find_by_name<'e, E>(executor: E, name: &str) -> StoreResult<Option<Organisation>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE o.name = $1"))
+    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE o.name_key = $1 OR o.name = $2 ORDER BY o.id LIMIT 1"))
+        .bind(comparable(name))
         .bind(name.trim())
         .fetch_optional(executor)
         .await?
@@ -141,12 +144,13 @@ fn snapshot(o: &Organisation) -> serde_json::Value {
 pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, draft: &OrgDraft) -> StoreResult<Organisation> {
     let ts = format_ts(now);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO organisations (name, kind, region, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        "INSERT INTO organisations (name, kind, region, created_at, updated_at, name_key) VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
     )
     .bind(&draft.name)
     .bind(draft.kind.as_str())
     .bind(draft.region.as_str())
     .bind(&ts)
+    .bind(comparable(&draft.name))
     .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::on_unique("name"))?;
@@ -174,7 +178,7 @@ pub async fn update(
 ) -> StoreResult<Organisation> {
     let before = get(&mut *conn, id).await?;
     let done = sqlx::query(
-        "UPDATE organisations SET name = $1, kind = $2, region = $3, version = version + 1, updated_at = $4 \
+        "UPDATE organisations SET name = $1, kind = $2, region = $3, version = version + 1, updated_at = $4, name_key = $7 \
          WHERE id = $5 AND version = $6",
     )
     .bind(&draft.name)
@@ -183,6 +187,7 @@ pub async fn update(
     .bind(format_ts(now))
     .bind(id)
     .bind(expected_version)
+    .bind(comparable(&draft.name))
     .execute(&mut *conn)
     .await
     .map_err(StoreError::on_unique("name"))?;
@@ -200,4 +205,30 @@ pub async fn update(
     };
     audit::record(conn, actor, now, change).await?;
     Ok(after)
+}
+
+/// Gives every organisation written before migration 0013 its name key. A
+/// name that folds onto another unit's is left without one (and logged), so
+/// the bureau can merge or rename the pair. Returns how many got a key.
+pub async fn backfill_name_keys(pool: &AnyPool) -> StoreResult<u64> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM organisations WHERE name_key IS NULL ORDER BY id")
+        .fetch_all(pool)
+        .await?;
+    let mut done = 0;
+    for (id, name) in rows {
+        let key = comparable(&name);
+        let set = sqlx::query(
+            "UPDATE organisations SET name_key = $1 WHERE id = $2 AND name_key IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM organisations o WHERE o.name_key = $1)",
+        )
+        .bind(&key)
+        .bind(id)
+        .execute(pool)
+        .await?;
+        if set.rows_affected() == 0 {
+            tracing::warn!(id, name = %name, "organisation name folds onto another unit's; left without a name key");
+        }
+        done += set.rows_affected();
+    }
+    Ok(done)
 }

@@ -36,19 +36,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             }
             _ => AppError::BadRequest { code: "unreadable_body", message: "无法读取请求体".into(), field: None },
         })?;
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize(de) {
+        // Parsed once as a value whose strings are normalised (text_input),
+        // then read into `T` with the path of a mistyped field.
+        let mut value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| AppError::BadRequest {
+            code: "malformed_json",
+            message: format!("请求体不是合法的 JSON（第{}行第{}列）", e.line(), e.column()),
+            field: None,
+        })?;
+        crate::text_input::normalise_json(&mut value)?;
+        match serde_path_to_error::deserialize(value) {
             Ok(v) => Ok(ApiJson(v)),
             Err(e) => {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
-                let (code, message) = if inner.is_syntax() || inner.is_eof() {
-                    ("malformed_json", format!("请求体不是合法的 JSON（第{}行第{}列）", inner.line(), inner.column()))
-                } else {
-                    ("invalid_body", format!("请求体字段类型或取值不正确：{inner}"))
-                };
+                let message = format!("请求体字段类型或取值不正确：{inner}");
                 let field = (path != "." && path != "?" && !path.is_empty()).then_some(path).or_else(|| missing_field(&inner));
-                Err(AppError::BadRequest { code, message, field })
+                Err(AppError::BadRequest { code: "invalid_body", message, field })
             }
         }
     }

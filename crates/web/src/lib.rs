@@ -16,6 +16,7 @@ mod extract;
 mod openapi;
 pub mod routes;
 pub mod security_headers;
+mod text_input;
 mod views;
 
 use crate::clock::Clock;
@@ -92,6 +93,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let max_body = state.config().max_body_bytes;
     routes::router()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), text_input::forms))
         .layer(axum::middleware::from_fn(error::html_error_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::resolve))

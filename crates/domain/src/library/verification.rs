@@ -113,11 +113,7 @@ pub fn check_release(status: MilestoneStatus, budget_yuan: i64, released_yuan: i
 }
 
 fn day(field: &str, label: &str, raw: &str) -> Result<NaiveDate, FieldError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err(FieldError::required(field, label));
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::new(field, "invalid_date", format!("{label}须为YYYY-MM-DD格式的日期")))
+    crate::validation::day(field, label, raw, crate::validation::DayRange::years_2000_to_2100())
 }
 
 /// Collects the errors of several parses.

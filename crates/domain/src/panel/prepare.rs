@@ -105,8 +105,10 @@ pub fn eligibility_reason(item: &Item, internal: bool) -> String {
     r
 }
 
+/// Units are compared on the folded form (crate::text::comparable): full-
+/// width brackets, spacing, case and invisible characters make no new unit.
 fn norm(s: &str) -> String {
-    s.trim().to_lowercase()
+    crate::text::comparable(s)
 }
 
 fn is_cjk(c: char) -> bool {

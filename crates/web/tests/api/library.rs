@@ -248,6 +248,12 @@ async fn verification_releases_money_by_milestone_then_reports_and_hands_off() {
     let proto = |e: &Value| e["criteria"].as_array().unwrap().iter().find(|c| c["code"] == "prototyped_or_productized").unwrap()["figures"][0][1].as_i64().unwrap();
     assert_eq!(proto(&before), 0);
     expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/outcomes"), &json!({"kind": "prototype", "achieved_on": "2027-01-01", "evidence": "样机照片与测试报告"})).await, StatusCode::UNPROCESSABLE_ENTITY, "in_future").await;
+    // Issue 11 §6: an outcome dated year 1 or with a two-digit year never counts.
+    for (day, code) in [("0001-01-01", "out_of_range"), ("26-11-01", "invalid_date"), ("+2026-01-01", "invalid_date")] {
+        let body = json!({"kind": "prototype", "achieved_on": day, "evidence": "样机照片与测试报告"});
+        let err = expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/outcomes"), &body).await, StatusCode::UNPROCESSABLE_ENTITY, code).await;
+        assert_eq!(err["error"]["field"], "achieved_on", "{day}");
+    }
     expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/outcomes"), &json!({"kind": "service_contract", "achieved_on": "2026-02-01", "evidence": "合同WZ-2026-01"})).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
     app.post_expect(&w.operator, &format!("/api/v1/results/{id}/outcomes"), &json!({"kind": "prototype", "achieved_on": "2026-02-20", "evidence": "样机照片与测试报告"}), StatusCode::CREATED).await;
     let after = app.eligibility(&w.operator, w.center, WENZHOU, "recognition").await;

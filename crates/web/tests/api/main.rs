@@ -21,5 +21,6 @@ mod recognition;
 mod registry;
 mod sessions;
 mod storage;
+mod strict_input;
 mod supervision;
 mod todo;

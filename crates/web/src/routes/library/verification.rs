@@ -183,7 +183,7 @@ pub async fn add_outcome(state: &AppState, me: &CurrentUser, id: i64, input: &Ou
     }
     let mut errors = Vec::new();
     let kind = OutcomeKind::parse(input.kind.trim()).map_err(|_| errors.push(FieldError::unknown_value("kind", "成效类型"))).ok();
-    let day = crate::routes::recognition::parse_day("achieved_on", "取得日期", &input.achieved_on);
+    let day = crate::routes::recognition::parse_day("achieved_on", "取得日期", &input.achieved_on, state.today());
     let day = match day {
         Ok(d) if d > state.today() => {
             errors.push(FieldError::new("achieved_on", "in_future", "取得日期不能晚于今天"));

@@ -18,7 +18,7 @@ use pocnet_domain::policy::{Profile, SiteVisitRule, StageKind};
 use pocnet_domain::next_step::AvailableAction;
 use pocnet_domain::recognition::{ActorKind, ApplicationState, Bar, Guards, ReviewAction};
 use pocnet_domain::role::Role;
-use pocnet_domain::validation::text;
+use pocnet_domain::validation::{self, text, DayRange};
 use pocnet_domain::FieldError;
 use pocnet_store::applications::{self, Application, ApplicationScope, Objection, PanelReview, SiteVisit, Step, StepEffects, StepRecord};
 use pocnet_store::calls::{self, Call, CallDraft};
@@ -29,19 +29,21 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new().merge(api::router()).merge(html::router())
 }
 
-/// Parses a day typed as YYYY-MM-DD.
-pub fn parse_day(field: &str, label: &str, raw: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "invalid_date", format!("{label}须为“年-月-日”格式，例如2026-03-15")).into())
+/// Parses a day typed strictly as YYYY-MM-DD, between 2000 and ten years
+/// ahead (domain::validation::day).
+pub fn parse_day(field: &str, label: &str, raw: &str, today: NaiveDate) -> AppResult<NaiveDate> {
+    Ok(validation::day(field, label, raw, DayRange::records(today))?)
 }
 
-/// A deadline typed as a day means the end of that day in China (23:59:59 UTC+8).
-pub fn parse_deadline(raw: &str) -> AppResult<chrono::DateTime<Utc>> {
+/// A deadline typed as a day means the end of that day in China (23:59:59 UTC+8);
+/// an RFC 3339 instant is taken as it is. Either way its day lies in range.
+pub fn parse_deadline(raw: &str, today: NaiveDate) -> AppResult<chrono::DateTime<Utc>> {
     let raw = raw.trim();
     if let Some(t) = parse_ts(raw) {
+        DayRange::records(today).check("deadline", "截止日期", (t + chrono::Duration::hours(8)).date_naive())?;
         return Ok(t);
     }
-    let day = parse_day("deadline", "截止日期", raw)?;
+    let day = parse_day("deadline", "截止日期", raw, today)?;
     let local = day.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
     Ok(Utc.from_utc_datetime(&(local - chrono::Duration::hours(8))))
 }
@@ -74,10 +76,10 @@ pub async fn publish_call(state: &AppState, me: &CurrentUser, input: &CallInput)
         return Err(FieldError::new("kind", "stage_missing", format!("“{}”没有{}阶段", profile.title, kind.label_zh())).into());
     }
     let opens_on = match input.opens_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(d) => parse_day("opens_on", "开始日期", d)?,
+        Some(d) => parse_day("opens_on", "开始日期", d, state.today())?,
         None => state.today(),
     };
-    let deadline = parse_deadline(&input.deadline)?;
+    let deadline = parse_deadline(&input.deadline, state.today())?;
     if deadline <= state.now() {
         return Err(FieldError::new("deadline", "in_the_past", "截止时间须晚于当前时间").into());
     }
@@ -419,7 +421,7 @@ pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &Step
     let to = a.state.apply(action, kind, &g)?;
     if action == ReviewAction::PublishNotice {
         let start = match input.notice_start.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(d) => parse_day("notice_start", "公示开始日期", d)?,
+            Some(d) => parse_day("notice_start", "公示开始日期", d, state.today())?,
             None => state.today(),
         };
         if start < state.today() {
@@ -656,7 +658,7 @@ pub async fn add_site_visit(state: &AppState, me: &CurrentUser, id: i64, input: 
     if !allowed {
         return Err(AppError::Forbidden);
     }
-    let day = parse_day("visited_on", "考察日期", &input.visited_on)?;
+    let day = parse_day("visited_on", "考察日期", &input.visited_on, state.today())?;
     if day > state.today() {
         return Err(FieldError::new("visited_on", "in_the_future", "考察日期不能晚于今天").into());
     }

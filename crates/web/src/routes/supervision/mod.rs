@@ -48,7 +48,7 @@ pub struct ChangeInput {
 pub async fn file_change(state: &AppState, me: &CurrentUser, center_id: i64, input: &ChangeInput) -> AppResult<ChangeReport> {
     let (c, _) = registry::load(state, Some(me), center_id, Access::Manage).await?;
     let kind = ChangeKind::parse(&input.kind).map_err(|_| FieldError::unknown_value("kind", "变化类型"))?;
-    let day = parse_day("change_date", "变化日期", &input.change_date)?;
+    let day = parse_day("change_date", "变化日期", &input.change_date, state.today())?;
     let today = state.today();
     if day > today {
         return Err(FieldError::new("change_date", "in_the_future", "变化日期不能晚于今天").into());
@@ -179,7 +179,7 @@ pub async fn reevaluate(state: &AppState, me: &CurrentUser, center_id: i64, inpu
     }
     let profile = governing(state, &c)?;
     let cycle = profile.reevaluation.as_ref().ok_or_else(|| AppError::rule("no_reevaluation_rule", "政策配置未规定复评周期"))?;
-    let day = parse_day("evaluated_on", "复评日期", &input.evaluated_on)?;
+    let day = parse_day("evaluated_on", "复评日期", &input.evaluated_on, state.today())?;
     if day > state.today() {
         return Err(FieldError::new("evaluated_on", "in_the_future", "复评日期不能晚于今天").into());
     }
