@@ -51,10 +51,10 @@ pub fn conflicts_of(instance: &Instance, item: &Item, expert_index: usize) -> Ve
     let mut out = Vec::new();
     let Some(e) = instance.experts.get(expert_index) else { return out };
     let c = |kind, detail: String| Conflict { kind, detail };
-    if norm(&e.org) == norm(&item.owner_org) {
+    if org_key(&e.org) == org_key(&item.owner_org) {
         out.push(c(ConflictKind::SameOrg, format!("与项目所属单位相同（{}）", item.owner_org)));
     }
-    if e.conflicts.orgs.iter().any(|o| norm(o) == norm(&item.owner_org)) {
+    if e.conflicts.orgs.iter().any(|o| org_key(o) == org_key(&item.owner_org)) {
         out.push(c(ConflictKind::DeclaredOrg, format!("申报回避单位：{}", item.owner_org)));
     }
     for p in &e.conflicts.persons {
@@ -105,9 +105,13 @@ pub fn eligibility_reason(item: &Item, internal: bool) -> String {
     r
 }
 
+fn norm(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
 /// Units are compared on the folded form (crate::text::comparable): full-
 /// width brackets, spacing, case and invisible characters make no new unit.
-fn norm(s: &str) -> String {
+pub(crate) fn org_key(s: &str) -> String {
     crate::text::comparable(s)
 }
 
@@ -308,9 +312,9 @@ impl<'a> Prepared<'a> {
         let mut fields = Interner::default();
         let mut subs = Interner::default();
         let mut texts = Interner::default();
-        let expert_org: Vec<u32> = inst.experts.iter().map(|e| orgs.id(norm(&e.org))).collect();
-        let item_owner: Vec<u32> = inst.items.iter().map(|i| orgs.id(norm(&i.owner_org))).collect();
-        let item_host: Vec<Option<u32>> = inst.items.iter().map(|i| i.host_org.as_ref().map(|h| orgs.id(norm(h)))).collect();
+        let expert_org: Vec<u32> = inst.experts.iter().map(|e| orgs.id(org_key(&e.org))).collect();
+        let item_owner: Vec<u32> = inst.items.iter().map(|i| orgs.id(org_key(&i.owner_org))).collect();
+        let item_host: Vec<Option<u32>> = inst.items.iter().map(|i| i.host_org.as_ref().map(|h| orgs.id(org_key(h)))).collect();
         let mut exp_f = Vec::with_capacity(m);
         let mut exp_s = Vec::with_capacity(m);
         let mut exp_t = Vec::with_capacity(m);
@@ -364,7 +368,7 @@ impl<'a> Prepared<'a> {
         for (j, e) in inst.experts.iter().enumerate() {
             person_expert.insert(e.id.clone(), j as u32);
             for o in &e.conflicts.orgs {
-                if let Some(id) = orgs.get(&norm(o)) {
+                if let Some(id) = orgs.get(&org_key(o)) {
                     org_declarers[id as usize].push(j as u32);
                 }
             }
@@ -408,7 +412,7 @@ impl<'a> Prepared<'a> {
         let mut declared_orgs: Vec<Vec<u32>> = inst
             .experts
             .iter()
-            .map(|e| e.conflicts.orgs.iter().filter_map(|o| orgs.get(&norm(o))).collect())
+            .map(|e| e.conflicts.orgs.iter().filter_map(|o| orgs.get(&org_key(o))).collect())
             .collect();
         for d in &mut declared_orgs {
             d.sort_unstable();

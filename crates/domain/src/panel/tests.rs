@@ -709,3 +709,23 @@ fn a_hand_adjustment_keeps_every_rule_and_recomputes_the_gap() {
     assert_eq!(on(&best, "i1"), ["aca0", "inv2"]);
     assert_eq!(best.adjustments[0].how, "best_replacement");
 }
+
+#[test]
+fn a_look_alike_unit_name_is_still_the_same_unit() {
+    // Issue 11 §6: full-width brackets, spaces and zero-width characters in
+    // stored names must not let an expert review their own unit's item.
+    let cases = [
+        ("瓯江理工大学（温州）", "瓯江理工大学(温州)"),
+        ("瓯江理工大学", "瓯江 理工大学"),
+        ("瓯江理工大学", "瓯江\u{200b}理工大学"),
+        ("OJ University", "oj university"),
+    ];
+    for (owner, expert_org) in cases {
+        let it = item("i", 1, owner);
+        let mut e = expert("e", ExpertKind::Academic, expert_org, 1);
+        e.conflicts.orgs = vec![];
+        let inst = instance(vec![it], vec![e]);
+        let kinds: Vec<ConflictKind> = conflicts_of(&inst, &inst.items[0], 0).into_iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, vec![ConflictKind::SameOrg], "{owner} / {expert_org}");
+    }
+}
