@@ -4,4 +4,4 @@
 -- is computed by pocnet: rows written before this migration get theirs when
 -- the store next opens (orgs::backfill_name_keys); NULL never collides.
 ALTER TABLE organisations ADD COLUMN name_key TEXT;
-CREATE UNIQUE INDEX organisations_name_key ON organisations (name_key);
+CREATE UNIQUE INDEX organisations_folded_name ON organisations (name_key);

@@ -15,6 +15,7 @@ mod experts;
 mod finding;
 mod helpers;
 mod library;
+mod matrix;
 mod pages;
 mod policies;
 mod recognition;

@@ -400,7 +400,7 @@ async fn named(state: &AppState, r: Replacement) -> AppResult<ReplacementView> {
 }
 
 /// The caller operates the center (its unit hosts it).
-async fn require_center_of(state: &AppState, me: &CurrentUser, center_id: i64) -> AppResult<()> {
+pub(crate) async fn require_center_of(state: &AppState, me: &CurrentUser, center_id: i64) -> AppResult<()> {
     me.require(&[Role::Center])?;
     let c = pocnet_store::centers::get(state.store().pool(), center_id).await?;
     if c.host_org_id == me.user.org_id {
