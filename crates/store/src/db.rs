@@ -5,6 +5,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -39,6 +40,58 @@ impl Backend {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         }
     }
+
+    /// The newest migration this binary carries for this backend (a restore
+    /// refuses a backup of a newer schema).
+    pub fn known_schema_version(self) -> i64 {
+        self.migrator().iter().map(|m| m.version).max().unwrap_or(0)
+    }
+}
+
+/// How busy SQLite's single writer is, for `/metrics`: transactions waiting
+/// for the writer, holding it (0 or 1), and counters since start.
+#[derive(Debug, Default)]
+struct WriterGauges {
+    waiting: AtomicU64,
+    holding: AtomicU64,
+    acquired_total: AtomicU64,
+    wait_micros_total: AtomicU64,
+}
+
+/// A snapshot of the SQLite writer queue ([`Store::writer_queue`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriterQueue {
+    /// Write transactions waiting for the writer now.
+    pub waiting: u64,
+    /// Write transactions holding the writer now (0 or 1).
+    pub holding: u64,
+    /// Write transactions that got the writer since start.
+    pub acquired_total: u64,
+    /// Microseconds spent waiting for the writer since start, summed.
+    pub wait_micros_total: u64,
+}
+
+/// Decrements a gauge when dropped, so a cancelled wait or a dropped
+/// transaction is never counted forever.
+struct GaugeGuard {
+    gauges: Arc<WriterGauges>,
+    holding: bool,
+}
+
+impl Drop for GaugeGuard {
+    fn drop(&mut self) {
+        let gauge = if self.holding { &self.gauges.holding } else { &self.gauges.waiting };
+        gauge.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// What `PRAGMA integrity_check` (SQLite) found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Integrity {
+    /// The database file is sound.
+    Ok,
+    /// The problems reported (at most the first hundred).
+    Damaged(Vec<String>),
 }
 
 /// The database behind pocnet. Cheap to clone.
@@ -49,12 +102,16 @@ pub struct Store {
     /// SQLite allows one writer at a time; writers queue here instead of
     /// failing with "database is locked" (the busy timeout covers other processes).
     sqlite_writer: Option<Arc<Mutex<()>>>,
+    writer_gauges: Arc<WriterGauges>,
 }
 
 /// A write transaction. Commit it, or drop it to roll back.
 pub struct Write {
     tx: Transaction<'static, Any>,
+    // Field order matters: the transaction ends, then the writer is released,
+    // then the gauge says so.
     _writer: Option<OwnedMutexGuard<()>>,
+    _held: Option<GaugeGuard>,
 }
 
 impl Write {
@@ -111,7 +168,7 @@ impl Store {
             .connect_with(options)
             .await?;
         let sqlite_writer = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Self { pool, backend, sqlite_writer })
+        Ok(Self { pool, backend, sqlite_writer, writer_gauges: Arc::default() })
     }
 
     /// Applies pending migrations, after refusing a database written by a newer pocnet.
@@ -158,9 +215,19 @@ impl Store {
         Ok(v)
     }
 
+    /// How many tables the database holds (in PostgreSQL's current schema):
+    /// zero for a database nothing was ever written to.
+    pub async fn table_count(&self) -> StoreResult<i64> {
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            Backend::Postgres => "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+        };
+        Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
+    }
+
     /// The newest migration this binary carries for this backend.
     pub fn known_schema_version(&self) -> i64 {
-        self.backend.migrator().iter().map(|m| m.version).max().unwrap_or(0)
+        self.backend.known_schema_version()
     }
 
     /// Which engine this store runs on.
@@ -175,12 +242,64 @@ impl Store {
 
     /// Starts a write transaction (queued behind other writers on SQLite).
     pub async fn write(&self) -> StoreResult<Write> {
-        let writer = match &self.sqlite_writer {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
+        let (writer, held) = match &self.sqlite_writer {
+            Some(lock) => {
+                let gauges = &self.writer_gauges;
+                gauges.waiting.fetch_add(1, Ordering::Relaxed);
+                let waiting = GaugeGuard { gauges: gauges.clone(), holding: false };
+                let started = std::time::Instant::now();
+                let guard = lock.clone().lock_owned().await;
+                gauges.holding.fetch_add(1, Ordering::Relaxed);
+                let held = GaugeGuard { gauges: gauges.clone(), holding: true };
+                drop(waiting);
+                let waited = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+                gauges.wait_micros_total.fetch_add(waited, Ordering::Relaxed);
+                gauges.acquired_total.fetch_add(1, Ordering::Relaxed);
+                (Some(guard), Some(held))
+            }
+            None => (None, None),
         };
         let tx = self.pool.begin().await?;
-        Ok(Write { tx, _writer: writer })
+        Ok(Write { tx, _writer: writer, _held: held })
+    }
+
+    /// The SQLite writer queue now (all zero on PostgreSQL, which has no single writer).
+    pub fn writer_queue(&self) -> WriterQueue {
+        let g = &self.writer_gauges;
+        WriterQueue {
+            waiting: g.waiting.load(Ordering::Relaxed),
+            holding: g.holding.load(Ordering::Relaxed),
+            acquired_total: g.acquired_total.load(Ordering::Relaxed),
+            wait_micros_total: g.wait_micros_total.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Writes a consistent copy of the SQLite database to `target` (which must
+    /// not exist) with `VACUUM INTO`: one read transaction, so the copy holds
+    /// every transaction committed before it began (including those still in
+    /// the WAL) and none after; writers go on meanwhile. SQLite only.
+    pub async fn vacuum_into(&self, target: &std::path::Path) -> StoreResult<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::UnsupportedUrl("postgres (VACUUM INTO needs SQLite)".to_owned()));
+        }
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("VACUUM INTO $1").bind(target.to_string_lossy().into_owned()).execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// Runs `PRAGMA integrity_check` (SQLite). PostgreSQL checks its pages
+    /// itself, so there it answers [`Integrity::Ok`] once the database answers.
+    pub async fn integrity_check(&self) -> StoreResult<Integrity> {
+        if self.backend != Backend::Sqlite {
+            self.ping().await?;
+            return Ok(Integrity::Ok);
+        }
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check(100)").fetch_all(&self.pool).await?;
+        if rows.len() == 1 && rows[0] == "ok" {
+            Ok(Integrity::Ok)
+        } else {
+            Ok(Integrity::Damaged(rows))
+        }
     }
 
     /// Whether the database answers.

@@ -36,7 +36,7 @@ pub mod todo;
 mod time;
 pub mod users;
 
-pub use db::{Backend, Store, Write};
+pub use db::{Backend, Integrity, Store, Write, WriterQueue};
 pub use paging::{Page, Paged, SortDir};
 pub use time::{format_ts, parse_ts};
 
