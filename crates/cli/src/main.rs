@@ -12,7 +12,8 @@ use std::process::ExitCode;
 /// science-and-technology bureau: web UI and JSON API (`serve`), accounts
 /// (`user`, `org`), the database (`migrate`), the demo dataset (`demo`), policy
 /// profiles (`policy`), the working-day calendar (`calendar`), expert panel
-/// assignment (`panels`), bulk imports (`import`) and load measurements (`bench`).
+/// assignment (`panels`), bulk imports (`import`), load measurements (`bench`)
+/// and backups (`backup`, `restore`).
 #[derive(Debug, Parser)]
 #[command(name = "pocnet", version, propagate_version = true)]
 pub struct Cli {
@@ -62,6 +63,19 @@ pub enum Command {
     /// Measure performance.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
+    /// Write a consistent backup (database + data directory files) to one archive, while the server runs.
+    ///
+    /// SQLite: `VACUUM INTO` (one read transaction; writers go on) checked with
+    /// `PRAGMA integrity_check`. PostgreSQL: `pg_dump --format=custom` (needs the
+    /// PostgreSQL client tools). Never copy `pocnet.db` alone from a running
+    /// server: committed writes may still be in `pocnet.db-wal`.
+    Backup(commands::backup::BackupArgs),
+    /// Restore a backup into a new or empty data directory (or PostgreSQL database), checked.
+    ///
+    /// Reads the manifest first and refuses a schema newer than this pocnet,
+    /// checks every file's SHA-256 and the database's integrity before moving
+    /// anything into place; refuses a non-empty target unless --force.
+    Restore(commands::backup::RestoreArgs),
 }
 
 impl Cli {

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod backup;
 pub mod bench;
 pub mod calendar;
 pub mod demo;
@@ -47,6 +48,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Panels(cmd) => panels::run(cmd),
         Command::Import(cmd) => import::run(&cli, cmd).await,
         Command::Bench(cmd) => bench::run(&cli, cmd).await,
+        Command::Backup(args) => backup::backup(&cli, args).await,
+        Command::Restore(args) => backup::restore(&cli, args).await,
     }
 }
 
