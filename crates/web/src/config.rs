@@ -29,6 +29,8 @@ pub struct WebConfig {
     pub calendar: Arc<HolidayCalendar>,
     /// Largest evidence document accepted, in bytes.
     pub max_upload_bytes: usize,
+    /// The bearer token that opens `/metrics`; without one `/metrics` is not served.
+    pub metrics_token: Option<crate::metrics::MetricsToken>,
 }
 
 /// The profiles shipped in the binary (each is tested to parse).
@@ -54,6 +56,7 @@ impl Default for WebConfig {
             policies: Arc::new(shipped_policies()),
             calendar: Arc::new(shipped_calendar()),
             max_upload_bytes: 10 * 1024 * 1024,
+            metrics_token: None,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 mod extract;
+pub mod metrics;
 mod openapi;
 pub mod routes;
 pub mod security_headers;
@@ -46,13 +47,15 @@ struct Inner {
     /// The calendar in effect with the id of the newest upload it includes
     /// ([`routes::calendar::effective`]).
     calendar_cache: std::sync::Mutex<Option<(i64, Arc<pocnet_domain::calendar::HolidayCalendar>)>>,
+    /// Request counts and latencies for `/metrics`.
+    metrics: metrics::Registry,
 }
 
 impl AppState {
     /// Builds the state. Hashes a throwaway password once (a few ms).
     pub fn new(store: Store, config: WebConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let fallback_hash = auth::password::hash_blocking("pocnet-fallback-not-a-password")?;
-        Ok(Self { inner: Arc::new(Inner { store, config, clock, fallback_hash, calendar_cache: std::sync::Mutex::new(None) }) })
+        Ok(Self { inner: Arc::new(Inner { store, config, clock, fallback_hash, calendar_cache: std::sync::Mutex::new(None), metrics: metrics::Registry::default() }) })
     }
 
     /// The database.
@@ -84,6 +87,11 @@ impl AppState {
         &self.inner.calendar_cache
     }
 
+    /// The request metrics of this server.
+    pub fn metrics(&self) -> &metrics::Registry {
+        &self.inner.metrics
+    }
+
     pub(crate) fn fallback_hash(&self) -> &str {
         &self.inner.fallback_hash
     }
@@ -99,6 +107,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::resolve))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::add))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

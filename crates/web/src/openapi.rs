@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
     info(title = "pocnet API", description = "概念验证中心与中试平台管理平台 JSON API。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。"),
     paths(
         health::healthz,
+        crate::metrics::metrics,
         auth::api_login, auth::api_logout,
         account::me, account::api_password,
         dashboard::api,

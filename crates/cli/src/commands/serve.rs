@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::Args;
 use pocnet_web::clock::SystemClock;
 use pocnet_web::config::WebConfig;
+use pocnet_web::metrics::MetricsToken;
 use pocnet_web::AppState;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,6 +37,11 @@ pub struct ServeArgs {
     /// Database connections in the pool.
     #[arg(long, env = "POCNET_DB_CONNECTIONS", default_value_t = 8)]
     pub db_connections: u32,
+    /// Serve `/metrics` (Prometheus) to callers sending this token as `Authorization: Bearer`;
+    /// without it `/metrics` is not served. At least 16 characters; prefer the environment
+    /// variable to the flag (a flag shows in `ps`).
+    #[arg(long, env = "POCNET_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 async fn shutdown_signal() {
@@ -62,6 +68,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
     if args.session_idle_minutes < 1 || args.session_absolute_hours < 1 {
         anyhow::bail!("session timeouts must be at least 1 minute / 1 hour");
     }
+    let metrics_token = args.metrics_token.as_deref().map(MetricsToken::parse).transpose()?;
     let store = open_store(cli, args.db_connections).await?;
     if args.demo {
         demo::load(&store).await?;
@@ -72,6 +79,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         session_absolute: chrono::Duration::hours(args.session_absolute_hours),
         demo: args.demo,
         trusted_proxies: args.trusted_proxies.clone(),
+        metrics_token,
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), config, Arc::new(SystemClock))?;

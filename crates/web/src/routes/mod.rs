@@ -48,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(assignment::router())
         .merge(todo::router())
         .merge(crate::openapi::router())
+        .merge(crate::metrics::router())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
