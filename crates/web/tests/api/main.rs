@@ -16,6 +16,7 @@ mod finding;
 mod helpers;
 mod library;
 mod matrix;
+mod metrics;
 mod pages;
 mod policies;
 mod recognition;
