@@ -181,6 +181,12 @@ async fn a_backup_taken_under_concurrent_writes_restores_every_write_acknowledge
         w.await.unwrap();
     }
     let report = ok(backup, "backup");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&archive).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the archive holds password hashes and evidence: owner only");
+    }
     eprintln!("{report}({} writes acknowledged before the backup began, {during} while it ran)", before.len());
     drop(server);
 

@@ -446,8 +446,18 @@ pub async fn backup(cli: &Cli, args: &BackupArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Creates the archive readable by its owner only: it holds password hashes,
+/// sessions and every evidence document.
+fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
 fn write_archive(path: &Path, manifest: &Manifest, members: &[(String, PathBuf)], total: u64) -> anyhow::Result<()> {
-    let file = File::create(path)?;
+    let file = create_private(path)?;
     // Level 1: a database compresses to about a third at level 1 already;
     // higher levels cost several times the time for a few per cent.
     let gz = GzEncoder::new(BufWriter::with_capacity(1 << 20, file), flate2::Compression::fast());
