@@ -564,7 +564,6 @@ fn unpack(input: &Path, staging: &Path, backend: Backend) -> Result<Manifest, Ba
     }
     bar.finish_and_clear();
     // Read to the end of the gzip stream, so its own checksum is verified too.
-    drop(entries);
     std::io::copy(&mut archive.into_inner(), &mut std::io::sink()).map_err(unreadable)?;
     if let Some(missing) = expected.into_keys().next() {
         return Err(BackupError::Missing(missing));
