@@ -218,6 +218,46 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// A libpq command for `url` with the password moved from the command line
+/// (which every local user can read in `ps`) to `PGPASSWORD`.
+fn pg_command(program: &str, url: &str) -> Command {
+    let mut cmd = Command::new(program);
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, password)) => {
+                cmd.env("PGPASSWORD", percent_decode(password));
+                cmd.arg(format!("--dbname={}{user}{}", &url[..s + 3], &url[at..]));
+            }
+            None => {
+                cmd.arg(format!("--dbname={url}"));
+            }
+        },
+        _ => {
+            cmd.arg(format!("--dbname={url}"));
+        }
+    }
+    cmd
+}
+
+/// Decodes `%XX` escapes of a URL component.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Whether `program` is on the PATH.
 fn installed(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
@@ -379,9 +419,8 @@ pub async fn backup(cli: &Cli, args: &BackupArgs) -> anyhow::Result<()> {
             let schema = store.applied_schema_version().await?.ok_or(BackupError::EmptyDatabase)?;
             store.close().await;
             let bar = spinner("pg_dump");
-            let out = Command::new("pg_dump")
+            let out = pg_command("pg_dump", &url)
                 .args(["--format=custom", "--no-owner", "--no-privileges"])
-                .arg(format!("--dbname={url}"))
                 .arg(format!("--file={}", target.display()))
                 .output()
                 .context("cannot run pg_dump")?;
@@ -669,13 +708,13 @@ pub async fn restore(cli: &Cli, args: &RestoreArgs) -> anyhow::Result<()> {
         }
         (None, Some(store)) => {
             let dump = staging.path().join(PGDUMP_MEMBER);
-            let mut cmd = Command::new("pg_restore");
+            let mut cmd = pg_command("pg_restore", &url);
             cmd.args(["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]);
             if args.force {
                 cmd.args(["--clean", "--if-exists"]);
             }
             let bar = spinner("pg_restore");
-            let out = cmd.arg(format!("--dbname={url}")).arg(&dump).output().context("cannot run pg_restore")?;
+            let out = cmd.arg(&dump).output().context("cannot run pg_restore")?;
             bar.finish_and_clear();
             if !out.status.success() {
                 store.close().await;
@@ -733,6 +772,16 @@ mod tests {
     fn passwords_stay_out_of_messages() {
         assert_eq!(redact("postgres://pocnet:s3cret@db.local/pocnet"), "postgres://pocnet:***@db.local/pocnet");
         assert_eq!(redact("postgres://postgres@127.0.0.1/pocnet"), "postgres://postgres@127.0.0.1/pocnet");
+    }
+
+    #[test]
+    fn the_password_travels_in_the_environment_not_in_the_arguments() {
+        let cmd = pg_command("pg_dump", "postgres://pocnet:s3cr%40t@db.local:5432/pocnet");
+        let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert_eq!(args, ["--dbname=postgres://pocnet@db.local:5432/pocnet"]);
+        let env: Vec<_> = cmd.get_envs().collect();
+        assert_eq!(env, [(std::ffi::OsStr::new("PGPASSWORD"), Some(std::ffi::OsStr::new("s3cr@t")))]);
+        assert_eq!(percent_decode("a%2Fb%zz%4"), "a/b%zz%4");
     }
 
     #[test]
