@@ -88,17 +88,23 @@ impl Cli {
     }
 }
 
-fn init_tracing() {
+fn init_tracing(command: &Command) {
     use tracing_subscriber::EnvFilter;
+    // A backup's VACUUM INTO and integrity check are slow on purpose: sqlx's
+    // "slow statement" warning would only alarm the operator.
+    let default = match command {
+        Command::Backup(_) | Command::Restore(_) => "info,sqlx=error",
+        _ => "info,sqlx=warn,tower_http=info",
+    };
     let filter = EnvFilter::try_from_env("POCNET_LOG")
         .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+        .unwrap_or_else(|_| EnvFilter::new(default));
     tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr).init();
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(&cli.command);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
