@@ -221,8 +221,12 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The metrics, for a caller with the metrics token.
+///
+/// Not an API session: the caller sends the operator's metrics token
+/// (`serve --metrics-token`) as `Authorization: Bearer`, so the document
+/// declares no session security for it.
 #[utoipa::path(get, path = "/metrics", tag = "system",
-    security(("bearer" = [])),
+    description = "Prometheus 指标。仅在配置了 --metrics-token 时提供，调用方须以 Authorization: Bearer 携带该令牌（不是登录会话令牌）。",
     responses(
         (status = 200, description = "Prometheus 文本格式（0.0.4）的运行指标", content_type = "text/plain", body = String),
         (status = 401, description = "缺少或错误的指标令牌（Authorization: Bearer）"),
