@@ -1,0 +1,66 @@
+//! Landed migrations are never edited (issue 12): a change to the schema is a
+//! new migration. This test locks the SHA-256 of every landed migration; a
+//! new migration is added to the table when it lands, and an edited one fails
+//! here before it fails an installation (sqlx refuses a changed migration
+//! that a database has already applied).
+
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// (backend/file, SHA-256) of every landed migration.
+const LANDED: &[(&str, &str)] = &[
+    ("postgres/0001_foundation.sql", "d0eca29541ef67e307d95e8f55bbb6ba8487976169c8a5779a96f426f9a5de5e"),
+    ("postgres/0002_recognition.sql", "234282ea2e25070cb3fc4098a79f0e73177a3d37c19d02d9191f5cd054636936"),
+    ("postgres/0003_expert_library.sql", "c7d33cd4705c4cba9c01130c16c712b6a11c7630f3fadc35001e337b71ada25e"),
+    ("postgres/0004_panel_results.sql", "67759c8b0aa0b4de1d8d245e9533d499c6ecedceac209e61da1c8fff674db987"),
+    ("postgres/0005_project_library.sql", "ff0bb559630f875711f6f4889f4f33d6dae3f9a9cc481e198a9218bcdb7e35ce"),
+    ("postgres/0006_screening_runs.sql", "81d20170ca3759cb89c5b5fdebcec44191b900c2dd5a30f1dc31d6ac17d3a055"),
+    ("postgres/0007_expert_accounts.sql", "7db667707dba6d96dcd1862b24653c9686c76aa40701e52fe4343735d8936c1b"),
+    ("postgres/0008_policies_as_written.sql", "993c3988e9f51b5031da37d83df10d33ae6f422b1ab969b628c13e2d7ed563d5"),
+    ("postgres/0009_todo_indexes.sql", "5bc57a8691ac51b12a1165e8789d15a46aa9cddffce66916ebe359d9ce9ef4f6"),
+    ("postgres/0010_review_deadlines.sql", "806505894d2ab16395ca03292ba34337560dfa5054877c5642693c09ad820cfc"),
+    ("postgres/0011_objection_limits.sql", "caa07f72d2add5c11061cd45ca09e2866fc71c21eec1171594764054ca6df3fd"),
+    ("postgres/0012_login_guards.sql", "3665a78855504b28825ed3933eb0067c7b7f1c8ec4e23e0a57351d53c40a8362"),
+    ("postgres/0013_org_name_keys.sql", "f1130cf09b0a144e2949a4e8c33ee27438c2ec720c5fb141579039577710265c"),
+    ("sqlite/0001_foundation.sql", "a5e884f510d8e0df3db1aff50b27a0fa1e39f30bcd4257890fdc6de74fb840f3"),
+    ("sqlite/0002_recognition.sql", "a3b319513aef84f7cd21d646bded84abfb78c04923186be4d83713848e040c1a"),
+    ("sqlite/0003_expert_library.sql", "12ee2ae6a359f0ed0c2d66187b43b22b77e0b8a6fd08ff8e7d7da056f4766692"),
+    ("sqlite/0004_panel_results.sql", "67759c8b0aa0b4de1d8d245e9533d499c6ecedceac209e61da1c8fff674db987"),
+    ("sqlite/0005_project_library.sql", "29426bc3b8a1c012ec204e7cf1e3dd779699912522d3ab2cadfa77d5a8078b41"),
+    ("sqlite/0006_screening_runs.sql", "ba81178558639c3f31fdf9d8d7f63a4e241c092a1df506edb8bb464b520e03cb"),
+    ("sqlite/0007_expert_accounts.sql", "848c6d5ad457e1562e38b14db6f9426693284f8b512f291b48d81d5fede59668"),
+    ("sqlite/0008_policies_as_written.sql", "9bb58b2314c925456e25b39520544acc0d1e6033e952c3aeb1306095af9590d1"),
+    ("sqlite/0009_todo_indexes.sql", "5bc57a8691ac51b12a1165e8789d15a46aa9cddffce66916ebe359d9ce9ef4f6"),
+    ("sqlite/0010_review_deadlines.sql", "806505894d2ab16395ca03292ba34337560dfa5054877c5642693c09ad820cfc"),
+    ("sqlite/0011_objection_limits.sql", "caa07f72d2add5c11061cd45ca09e2866fc71c21eec1171594764054ca6df3fd"),
+    ("sqlite/0012_login_guards.sql", "1fb5b12460453e0a8d11fc863cddcf7cc977ceed8a2ec89bd463d1d998df8fd5"),
+    ("sqlite/0013_org_name_keys.sql", "f1130cf09b0a144e2949a4e8c33ee27438c2ec720c5fb141579039577710265c"),
+];
+
+#[test]
+fn landed_migrations_are_unchanged_and_every_migration_is_locked() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut changed = Vec::new();
+    for (file, want) in LANDED {
+        let bytes = std::fs::read(root.join(file)).unwrap_or_else(|e| panic!("landed migration {file} is missing: {e}"));
+        let got = hex::encode(Sha256::digest(&bytes));
+        if got != *want {
+            changed.push(format!("{file}: {got}"));
+        }
+    }
+    assert!(changed.is_empty(), "landed migrations were edited (write a new migration instead):\n{}", changed.join("\n"));
+
+    let mut on_disk = Vec::new();
+    for backend in ["sqlite", "postgres"] {
+        for entry in std::fs::read_dir(root.join(backend)).unwrap_or_else(|e| panic!("{backend}: {e}")).flatten() {
+            on_disk.push(format!("{backend}/{}", entry.file_name().to_string_lossy()));
+        }
+    }
+    on_disk.sort();
+    let locked: Vec<String> = LANDED.iter().map(|(f, _)| (*f).to_owned()).collect();
+    let unlocked: Vec<&String> = on_disk.iter().filter(|f| !locked.contains(f)).collect();
+    assert!(unlocked.is_empty(), "new migrations to add to LANDED when they land: {unlocked:?}");
+    // Both backends carry the same migrations.
+    let names = |b: &str| on_disk.iter().filter_map(|f| f.strip_prefix(&format!("{b}/")).map(str::to_owned)).collect::<Vec<_>>();
+    assert_eq!(names("sqlite"), names("postgres"), "one schema, migrations for both");
+}
