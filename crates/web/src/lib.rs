@@ -9,7 +9,7 @@
 
 pub mod auth;
 pub mod charts;
-pub mod clock;
+pub use pocnet_app::clock;
 pub mod config;
 pub mod error;
 mod extract;

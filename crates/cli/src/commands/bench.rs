@@ -836,15 +836,8 @@ async fn import_bench(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
         println!("importing into center {} — {label}", center.id);
 
         let reset = reset_peak();
-        let options = Options {
-            center_id: center.id,
-            file: &file,
-            dry_run: false,
-            submitted_on: now.date_naive(),
-            report: None,
-            actor: Actor::system("bench"),
-        };
-        let t = import_results(&store, &options).await?;
+        let options = Options { center_id: center.id, file: &file, dry_run: false, submitted_on: now.date_naive(), report: None };
+        let t = import_results(&super::context(cli, &store)?, &options).await?;
         let peak = if reset { proc_status_kib("VmHWM:") } else { None };
         let stored = stored_results(&store).await?;
         if stored != args.rows as i64 {

@@ -11,10 +11,9 @@ use crate::Cli;
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use pocnet_domain::center::CenterKind;
-use pocnet_store::library::intake::{self, NewResult};
-use pocnet_store::{centers, orgs, Actor, Store, StoreError};
-use std::collections::{HashMap, HashSet};
+use pocnet_app::library::import::{self, Phase, Upload};
+use pocnet_app::{Caller, Error};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -62,7 +61,7 @@ pub struct ResultsArgs {
 }
 
 pub use pocnet_domain::library::intake::LIST_COLUMNS as COLUMNS;
-use pocnet_domain::library::list::{check, map_header, RowError};
+use pocnet_domain::library::list::RowError;
 
 /// Writes the problems: .xlsx when the name says so, else CSV (UTF-8 with a
 /// BOM, so Excel opens it in Chinese).
@@ -131,113 +130,90 @@ pub struct Options<'a> {
     pub submitted_on: NaiveDate,
     /// Where to write the problems, if anywhere.
     pub report: Option<&'a Path>,
-    /// Who imports.
-    pub actor: Actor,
 }
 
 /// The errors printed in full before the rest is only counted.
 const SHOWN_ERRORS: usize = 200;
 
-/// Imports a list into a center: read, check, and write all rows in one
-/// transaction — or, if any row is wrong, report and write nothing.
-pub async fn import_results(store: &Store, o: &Options<'_>) -> anyhow::Result<Timings> {
-    let center = match centers::get(store.pool(), o.center_id).await {
-        Ok(c) => c,
-        Err(StoreError::NotFound) => bail!("center {} does not exist", o.center_id),
-        Err(e) => return Err(e.into()),
-    };
-    if center.status != pocnet_domain::supervision::CenterStatus::Active {
-        bail!("center {} ({}) is {}: a center no longer in the register takes no results", center.id, center.name, center.status.label_zh());
+/// The console's words for the workflow's refusals of a center.
+fn refusal(center_id: i64, e: Error) -> anyhow::Error {
+    match &e {
+        Error::Validation(f) if f.field == "center_id" => match f.code {
+            "unknown_value" => anyhow::anyhow!("center {center_id} does not exist"),
+            "not_a_poc_center" => anyhow::anyhow!("{}: center {center_id} is not a proof-of-concept center; results enter a PoC center's intake", f.message),
+            "center_not_in_register" => anyhow::anyhow!("{}: center {center_id} is no longer in the register and takes no results", f.message),
+            _ => anyhow::anyhow!("{}", f.message),
+        },
+        Error::Validation(f) => anyhow::anyhow!("{}", f.message),
+        _ => anyhow::Error::from(e).context("nothing was imported"),
     }
-    if center.kind != CenterKind::PocCenter {
-        bail!(
-            "center {} ({}) is a {}, not a proof-of-concept center: results enter a PoC center's intake",
-            center.id,
-            center.name,
-            center.kind.label_zh()
-        );
-    }
-    let mut t = Timings::default();
+}
 
+/// Imports a list into a center through the workflow `pocnet_app::library::import`
+/// (the same the web upload calls): read, check, and write all rows in one
+/// transaction — or, if any row is wrong, report and write nothing.
+pub async fn import_results(ctx: &pocnet_app::Context, o: &Options<'_>) -> anyhow::Result<Timings> {
+    let mut t = Timings::default();
     let start = Instant::now();
     let bytes = std::fs::read(o.file).with_context(|| format!("cannot read {}", o.file.display()))?;
-    let name = o.file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let sheet = pocnet_domain::library::list::read_sheet(&name, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", o.file.display()))?;
-    drop(bytes);
-    let positions = map_header(&sheet.header).map_err(|e| anyhow::anyhow!(e))?;
-    t.read = start.elapsed();
-    t.rows = sheet.rows.len();
-    if sheet.rows.is_empty() {
-        bail!("{} has a header but no data rows; nothing to import", o.file.display());
+    let name = o.file.file_name().map_or_else(|| o.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let upload = Upload { center_id: Some(o.center_id), file_name: &name, bytes: &bytes, dry_run: o.dry_run, submitted_on: Some(o.submitted_on) };
+
+    // Phase times and bars from the workflow's progress.
+    let mut phase = (Phase::Read, start, None::<indicatif::ProgressBar>);
+    let mut on_progress = |p: Phase, n: usize, total: usize| {
+        if p != phase.0 {
+            let elapsed = phase.1.elapsed();
+            match phase.0 {
+                Phase::Read => t.read = elapsed,
+                Phase::Checking => t.check = elapsed,
+                Phase::Writing => t.insert = elapsed,
+            }
+            if let Some(bar) = phase.2.take() {
+                bar.finish_and_clear();
+            }
+            let label = match p {
+                Phase::Read => "读取 reading",
+                Phase::Checking => "校验 checking",
+                Phase::Writing => "写入 writing",
+            };
+            phase = (p, Instant::now(), (p != Phase::Read).then(|| progress_bar(total as u64, label)));
+        }
+        if let Some(bar) = &phase.2 {
+            bar.set_position(n as u64);
+        }
+    };
+    let outcome = import::import_results(ctx, &Caller::Console { name: "import" }, upload, &mut on_progress).await;
+    let elapsed = phase.1.elapsed();
+    match phase.0 {
+        Phase::Read => t.read = elapsed,
+        Phase::Checking => t.check = elapsed,
+        Phase::Writing => t.insert = elapsed,
     }
+    if let Some(bar) = phase.2.take() {
+        bar.finish_and_clear();
+    }
+    let report = outcome.map_err(|e| refusal(o.center_id, e))?;
+    t.rows = report.rows;
+    t.written = report.written;
 
-    let start = Instant::now();
-    let orgs_by_name: HashMap<String, i64> = orgs::all_names(store.pool()).await?.into_iter().map(|(id, n)| (n, id)).collect();
-    let taken = intake::ref_nos(store.pool(), center.id).await?;
-    let bar = progress_bar(sheet.rows.len() as u64, "校验 checking");
-    // The center's own profile's catalogue (issue 10), from the shipped profiles.
-    let profiles: Vec<pocnet_domain::policy::Profile> = pocnet_domain::policy::SHIPPED
-        .iter()
-        .filter_map(|(id, text)| pocnet_domain::policy::Profile::parse(text, Some(id)).ok())
-        .collect();
-    let catalogue = pocnet_domain::catalogue::for_center(&profiles, center.kind, center.profile_id.as_deref());
-    let checked = check(&sheet, &positions, &orgs_by_name, &taken, &catalogue, |n| bar.set_position(n as u64));
-    bar.finish_and_clear();
-    drop(sheet);
-    t.check = start.elapsed();
-
-    if !checked.errors.is_empty() {
-        let bad_rows: HashSet<usize> = checked.errors.iter().map(|e| e.row).collect();
-        for e in checked.errors.iter().take(SHOWN_ERRORS) {
+    if !report.errors.is_empty() {
+        let bad_rows: HashSet<usize> = report.errors.iter().map(|e| e.row).collect();
+        for e in report.errors.iter().take(SHOWN_ERRORS) {
             eprintln!("第{}行 {}：{} [{}]", e.row, e.column, e.message, e.code);
         }
-        if checked.errors.len() > SHOWN_ERRORS {
-            eprintln!("… and {} more problem(s){}", checked.errors.len() - SHOWN_ERRORS, if o.report.is_some() { "" } else { " (--report FILE lists them all)" });
+        if report.errors.len() > SHOWN_ERRORS {
+            eprintln!("… and {} more problem(s){}", report.errors.len() - SHOWN_ERRORS, if o.report.is_some() { "" } else { " (--report FILE lists them all)" });
         }
         if let Some(path) = o.report {
-            write_report(path, &checked.errors)?;
+            write_report(path, &report.errors)?;
             eprintln!("report written to {}", path.display());
         }
-        bail!(
-            "{} problem(s) in {} of {} rows of {}; nothing was imported",
-            checked.errors.len(),
-            bad_rows.len(),
-            checked.rows,
-            o.file.display()
-        );
+        bail!("{} problem(s) in {} of {} rows of {}; nothing was imported", report.errors.len(), bad_rows.len(), report.rows, o.file.display());
     }
     if let Some(path) = o.report {
         write_report(path, &[])?;
     }
-    if o.dry_run {
-        return Ok(t);
-    }
-
-    let start = Instant::now();
-    let rows: Vec<NewResult<'_>> = checked
-        .good
-        .iter()
-        .map(|(_, draft, owner)| NewResult {
-            draft,
-            owner_org_id: *owner,
-            center_id: center.id,
-            submitted_on: o.submitted_on,
-            entered_by: o.actor.user_id,
-        })
-        .collect();
-    let file_name = o.file.file_name().map_or_else(|| o.file.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let bar = progress_bar(rows.len() as u64, "写入 writing");
-    let mut tx = store.write().await?;
-    let written = intake::import(&mut tx, &o.actor, chrono::Utc::now(), center.id, &file_name, &rows, |n| bar.set_position(n as u64))
-        .await
-        .map_err(|e| match e {
-            StoreError::Duplicate { .. } => anyhow::anyhow!("a 成果编号 of the list was taken meanwhile in center {}; nothing was imported", center.id),
-            e => anyhow::Error::from(e).context("nothing was imported"),
-        })?;
-    tx.commit().await?;
-    bar.finish_and_clear();
-    t.insert = start.elapsed();
-    t.written = written;
     Ok(t)
 }
 
@@ -251,15 +227,15 @@ pub async fn run(cli: &Cli, cmd: &ImportCommand) -> anyhow::Result<()> {
     match cmd {
         ImportCommand::Results(args) => {
             let store = open_store(cli, 2).await?;
+            let ctx = super::context(cli, &store)?;
             let options = Options {
                 center_id: args.center,
                 file: &args.file,
                 dry_run: args.dry_run,
                 submitted_on: args.submitted_on.unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()),
                 report: args.report.as_deref(),
-                actor: Actor::system("import"),
             };
-            let outcome = import_results(&store, &options).await;
+            let outcome = import_results(&ctx, &options).await;
             store.close().await;
             let t = outcome?;
             let total = t.read + t.check + t.insert;

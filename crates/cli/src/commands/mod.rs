@@ -28,6 +28,19 @@ pub async fn open_store(cli: &Cli, max_connections: u32) -> anyhow::Result<Store
     Ok(store)
 }
 
+/// The workflows' context for a console command: the store, the policy
+/// profiles in effect (shipped, replaced or joined by the data directory's),
+/// the shipped calendar and the system clock.
+pub fn context(cli: &Cli, store: &Store) -> anyhow::Result<pocnet_app::Context> {
+    let policies = policy::load_all(cli)?.into_iter().map(|(p, _)| p).collect();
+    Ok(pocnet_app::Context::new(
+        store.clone(),
+        std::sync::Arc::new(policies),
+        std::sync::Arc::new(pocnet_app::context::shipped_calendar()),
+        std::sync::Arc::new(pocnet_app::clock::SystemClock),
+    ))
+}
+
 /// Runs the chosen subcommand.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {

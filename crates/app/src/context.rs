@@ -1,0 +1,78 @@
+//! What every workflow runs against: the database, the policy profiles and
+//! the working-day calendar in effect, and the clock.
+
+use crate::clock::Clock;
+use pocnet_domain::calendar::HolidayCalendar;
+use pocnet_domain::catalogue::{self, Catalogue};
+use pocnet_domain::center::CenterKind;
+use pocnet_domain::policy::{Profile, SHIPPED};
+use pocnet_store::Store;
+use std::sync::Arc;
+
+/// The world a workflow runs in. Cheap to clone.
+#[derive(Clone)]
+pub struct Context {
+    store: Store,
+    policies: Arc<Vec<Profile>>,
+    calendar: Arc<HolidayCalendar>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Context {
+    /// A context over `store` with the policies and calendar in effect.
+    pub fn new(store: Store, policies: Arc<Vec<Profile>>, calendar: Arc<HolidayCalendar>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, policies, calendar, clock }
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The policy profiles in effect (shipped, replaced or joined by the data directory's).
+    pub fn policies(&self) -> &[Profile] {
+        &self.policies
+    }
+
+    /// The policy profiles, shared.
+    pub fn policies_arc(&self) -> &Arc<Vec<Profile>> {
+        &self.policies
+    }
+
+    /// The profile with this id, if loaded.
+    pub fn profile(&self, id: &str) -> Option<&Profile> {
+        self.policies.iter().find(|p| p.id == id)
+    }
+
+    /// The working-day calendar as configured (uploads in the database are
+    /// layered over it by the calendar workflow).
+    pub fn calendar(&self) -> &Arc<HolidayCalendar> {
+        &self.calendar
+    }
+
+    /// Now (a hand-moved clock in tests).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Today in China (UTC+8): the day deadlines and notices count in.
+    pub fn today(&self) -> chrono::NaiveDate {
+        (self.now() + chrono::Duration::hours(8)).date_naive()
+    }
+
+    /// The catalogue a center's fields and results are checked against: its
+    /// profile's own, or, under no profile yet, every loaded profile's of its kind.
+    pub fn catalogue_for(&self, kind: CenterKind, profile_id: Option<&str>) -> Catalogue {
+        catalogue::for_center(&self.policies, kind, profile_id)
+    }
+}
+
+/// The profiles shipped in the binary (each is tested to parse).
+pub fn shipped_policies() -> Vec<Profile> {
+    SHIPPED.iter().filter_map(|(id, text)| Profile::parse(text, Some(id)).ok()).collect()
+}
+
+/// The shipped State Council calendar (tested to parse); empty if it did not.
+pub fn shipped_calendar() -> HolidayCalendar {
+    HolidayCalendar::state_council().unwrap_or_else(|_| HolidayCalendar::empty())
+}

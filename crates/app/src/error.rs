@@ -1,0 +1,47 @@
+//! Why a workflow did not do what it was asked. The web layer turns each into
+//! its status and error shape, the CLI into a message and an exit status.
+
+use pocnet_domain::FieldError;
+use pocnet_store::StoreError;
+
+/// A workflow's failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One input field broke a rule.
+    #[error(transparent)]
+    Validation(#[from] FieldError),
+    /// Several fields broke rules (all reported at once).
+    #[error("{} fields are invalid", .0.len())]
+    Invalid(Vec<FieldError>),
+    /// The caller may not do this (or see this record).
+    #[error("forbidden")]
+    Forbidden,
+    /// No such record, or one the caller may not know of.
+    #[error("not found")]
+    NotFound,
+    /// The request collides with the records as they are now.
+    #[error("{code}: {message}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// Chinese message.
+        message: String,
+        /// The field concerned, if one.
+        field: Option<String>,
+    },
+    /// The database failed or found a stored record it cannot read.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Error::NotFound,
+            other => Error::Store(other),
+        }
+    }
+}
+
+/// Result of a workflow.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,19 @@
+//! The workflow layer (issue 12): each capability's use cases — load the
+//! records, check the caller's standing and the guards, ask the domain, write
+//! in one transaction — written once, called by the web handlers (which keep
+//! only extraction and rendering), the CLI and future background jobs.
+//!
+//! `cli → web → app → store → domain`: nothing here knows HTTP or a terminal.
+//! A workflow takes a [`Context`] (the store, the policies in effect, the
+//! calendar, the clock), a [`Caller`] (who asks, and with what standing), and
+//! typed input; it answers a typed result or an [`Error`].
+
+pub mod caller;
+pub mod clock;
+pub mod context;
+pub mod error;
+pub mod library;
+
+pub use caller::Caller;
+pub use context::Context;
+pub use error::{Error, Result};
