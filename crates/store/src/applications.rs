@@ -378,6 +378,7 @@ pub async fn take_step(
 
 /// A recorded step.
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[schema(as = ApplicationStepRecord)]
 pub struct StepRecord {
     /// Action code.
     pub action: String,

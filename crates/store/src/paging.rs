@@ -54,7 +54,7 @@ impl Page {
 }
 
 /// One page of a list, with what a pager needs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Paged<T> {
     /// The rows of this page.
     pub items: Vec<T>,

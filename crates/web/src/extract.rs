@@ -86,6 +86,7 @@ fn form_urlencoded_parse(q: &str) -> form_urlencoded::Parse<'_> {
 
 /// Paging and sorting of a table, from the query string.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Page number, from 1.
     pub page: Option<u32>,

@@ -10,14 +10,17 @@ use crate::routes::{account, audit, auth, centers, dashboard, health, orgs, resu
 use crate::AppState;
 use axum::routing::get;
 use axum::{Json, Router};
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::schema::{OneOfBuilder, Schema};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "pocnet API", description = "概念验证中心与中试平台管理平台 JSON API。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。"),
     paths(
-        health::healthz,
+        health::healthz, document,
         crate::metrics::metrics,
         auth::api_login, auth::api_logout,
         account::me, account::api_password,
@@ -51,7 +54,7 @@ use utoipa::{Modify, OpenApi};
         library::api_handoff, library::api_handoffs, library::api_respond, library::api_feedback, library::api_reports, library::api_accept,
     ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),
-    modifiers(&Security),
+    modifiers(&Security, &ErrorResponses),
     tags(
         (name = "auth", description = "登录、会话与本人账号"),
         (name = "dashboard", description = "工作台与待办事项"),
@@ -87,11 +90,138 @@ impl Modify for Security {
     }
 }
 
+/// The errors every operation can answer besides those it declares itself,
+/// read from what it takes: any signed-in call can be refused (401, 403),
+/// an id in the path can name nothing (404) or not be a number (400), a
+/// query or a body can be malformed (400) or break a rule (422), a body can
+/// be too large (413) or not JSON (415), a signed-in write can meet a
+/// changed record, a taken value or a state that refuses it (409). Every one
+/// answers the error envelope. The integration suite checks every response
+/// it receives against the document, so a status missing here fails a test.
+struct ErrorResponses;
+
+const ERRORS: &[(&str, &str)] = &[
+    ("400", "请求格式不正确（路径、查询参数或请求体）"),
+    ("401", "未登录或登录已过期"),
+    ("403", "无权访问此记录或执行此操作，或 CSRF 校验未通过"),
+    ("404", "记录不存在或对调用者不可见"),
+    ("409", "记录已被他人修改、取值重复或当前状态不允许此操作"),
+    ("413", "请求体过大"),
+    ("415", "请求体须为 JSON"),
+    ("422", "输入不符合规则"),
+];
+
+fn errors_of(path: &str, write: bool, op: &Operation) -> Vec<&'static str> {
+    let signed_in = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    let has_path_param = path.contains('{');
+    let has_query = op.parameters.iter().flatten().any(|p| matches!(p.parameter_in, ParameterIn::Query));
+    let json_body = op.request_body.as_ref().is_some_and(|b| b.content.contains_key("application/json"));
+    let body = op.request_body.is_some();
+    let mut codes = Vec::new();
+    if has_path_param || has_query || body {
+        codes.push("400");
+    }
+    if signed_in {
+        codes.extend(["401", "403"]);
+    }
+    if has_path_param {
+        codes.push("404");
+    }
+    if signed_in && write {
+        codes.push("409");
+    }
+    if body {
+        codes.push("413");
+    }
+    if json_body {
+        codes.push("415");
+    }
+    if has_query || body {
+        codes.push("422");
+    }
+    codes
+}
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [(false, &mut item.get), (true, &mut item.post), (true, &mut item.put), (true, &mut item.delete), (true, &mut item.patch)];
+            for (write, op) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                for code in errors_of(path, write, op) {
+                    let description = ERRORS.iter().find(|(c, _)| *c == code).map_or("", |(_, d)| *d);
+                    let envelope = || RefOr::Ref(Ref::from_schema_name("ErrorEnvelope"));
+                    match op.responses.responses.get_mut(code) {
+                        None => {
+                            let content = ContentBuilder::new().schema(Some(envelope())).build();
+                            let response = ResponseBuilder::new().description(description).content("application/json", content).build();
+                            op.responses.responses.insert(code.to_owned(), RefOr::T(response));
+                        }
+                        // A status declared with its own body (an import's row report) can
+                        // also answer the error envelope: either one.
+                        Some(RefOr::T(response)) => {
+                            if let Some(content) = response.content.get_mut("application/json") {
+                                let own = content.schema.take();
+                                content.schema = match own {
+                                    Some(RefOr::Ref(r)) if r.ref_location.ends_with("/ErrorEnvelope") => Some(RefOr::Ref(r)),
+                                    Some(own) => Some(RefOr::T(Schema::OneOf(OneOfBuilder::new().item(own).item(envelope()).build()))),
+                                    None => None,
+                                };
+                            }
+                        }
+                        Some(RefOr::Ref(_)) => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A multipart upload of one file (part `file`). Documents the form; the
+/// handlers read it part by part.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct FileForm {
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// An evidence document upload (PDF, PNG or JPEG, at most 10 MB).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct DocumentForm {
+    /// The criterion or declared figure it proves, e.g. `service_staff`.
+    topic: String,
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// A university's result list (.xlsx in the template's layout).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct ResultListForm {
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// The proof-of-concept center (overrides the query's).
+    center_id: Option<i64>,
+    /// `1`, `true` or `on`: check only (overrides the query's).
+    dry_run: Option<String>,
+}
+
 /// The OpenAPI document.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system", responses((status = 200, description = "本文档（OpenAPI 3.1）", body = Object)))]
+async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi_document())
+}
+
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/openapi.json", get(|| async { Json(openapi_document()) }))
+    Router::new().route("/api/v1/openapi.json", get(document))
 }

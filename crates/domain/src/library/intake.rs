@@ -306,6 +306,12 @@ pub const LIST_COLUMNS: &[ListColumn] = &[
 
 /// A research result at intake, as typed (form, JSON or a spreadsheet row).
 ///
+/// The schema of a value sent as a string or a JSON integer.
+fn string_or_integer() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Integer])).build()
+}
+
 /// Every value is a string as the user typed it; `trl` also accepts a JSON
 /// number. See the module documentation for how lists are given.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
@@ -336,7 +342,7 @@ pub struct ResultInput {
     pub patents: Vec<String>,
     /// Technology-readiness level (技术就绪度), 1–9; a string or a number.
     #[serde(default, deserialize_with = "string_or_number")]
-    #[schema(value_type = String, example = "5")]
+    #[schema(schema_with = string_or_integer)]
     pub trl: String,
     /// Evidence for the level (就绪度依据); required from level 4 on.
     #[serde(default)]

@@ -174,6 +174,7 @@ pub fn map_header(header: &[String]) -> Result<Vec<Option<usize>>, String> {
 
 /// One problem of one row.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ResultRowError)]
 pub struct RowError {
     /// Row number as Excel shows it.
     pub row: usize,

@@ -73,6 +73,7 @@ pub struct Item {
 /// One expert of the library.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = PanelExpert)]
 pub struct Expert {
     /// Unique id of the expert (also their person id in `team` and declared conflicts).
     pub id: String,

@@ -256,6 +256,7 @@ pub async fn record_step(conn: &mut AnyConnection, actor: &Actor, ts: &str, id: 
 
 /// A recorded step.
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[schema(as = ResultStepRecord)]
 pub struct StepRecord {
     /// Action code.
     pub action: String,

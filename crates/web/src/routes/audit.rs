@@ -21,6 +21,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// Which records to list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Entity type, e.g. `organisation`, `user`.
     pub entity_type: Option<String>,
@@ -39,8 +40,8 @@ impl AuditQuery {
 }
 
 /// Lists audit records, newest first (bureau).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(ListParams, AuditQuery),
-    responses((status = 200, body = Vec<AuditEvent>), (status = 403, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/audit", operation_id = "list_audit_events", tag = "audit", params(ListParams, AuditQuery),
+    responses((status = 200, body = Paged<AuditEvent>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_list(
     State(state): State<AppState>,

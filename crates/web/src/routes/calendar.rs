@@ -123,7 +123,7 @@ async fn read_file(mut mp: Multipart) -> AppResult<(String, Vec<u8>)> {
 }
 
 /// The calendar in effect: years covered, the next-year warning, the uploads (bureau).
-#[utoipa::path(get, path = "/api/v1/calendar", tag = "calendar",
+#[utoipa::path(get, path = "/api/v1/calendar", operation_id = "get_calendar", tag = "calendar",
     responses((status = 200, body = CalendarStatus), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_get(State(state): State<AppState>, me: CurrentUser) -> AppResult<Json<CalendarStatus>> {
@@ -132,7 +132,8 @@ pub async fn api_get(State(state): State<AppState>, me: CurrentUser) -> AppResul
 
 /// Uploads a holiday schedule (multipart `file`, TOML as `data/calendar/cn-state-council.toml`):
 /// every problem with its line (422, code `invalid_calendar`, nothing kept), else 201.
-#[utoipa::path(post, path = "/api/v1/calendar", tag = "calendar",
+#[utoipa::path(post, path = "/api/v1/calendar", operation_id = "upload_calendar", tag = "calendar",
+    request_body(content = crate::openapi::FileForm, content_type = "multipart/form-data"),
     responses((status = 201, body = CalendarUpload), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_upload(State(state): State<AppState>, me: CurrentUser, mp: Multipart) -> AppResult<Response> {

@@ -37,6 +37,7 @@ pub fn scope_for(auth: &Auth) -> CenterScope {
 
 /// Filters of the registry.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CenterQuery {
     /// Search: name or host unit contains.
     pub q: Option<String>,
@@ -77,8 +78,8 @@ impl CenterQuery {
 }
 
 /// Lists centers and pilot platforms visible to the caller (public without login), filtered.
-#[utoipa::path(get, path = "/api/v1/centers", tag = "registry", params(ListParams, CenterQuery),
-    responses((status = 200, description = "中心名录（分页）", body = Vec<Center>), (status = 422, body = crate::error::ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/centers", operation_id = "list_centers", tag = "registry", params(ListParams, CenterQuery),
+    responses((status = 200, description = "中心名录（分页）", body = Paged<Center>), (status = 422, body = crate::error::ErrorEnvelope)))]
 pub async fn api_list(State(state): State<AppState>, auth: Auth, QueryParams(p): QueryParams<ListParams>, QueryParams(q): QueryParams<CenterQuery>) -> AppResult<Json<Paged<Center>>> {
     Ok(Json(centers::list(state.store().pool(), scope_for(&auth), &q.filter(&state)?, p.sort_or("name"), p.dir(), p.page()).await?))
 }

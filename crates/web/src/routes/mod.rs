@@ -25,6 +25,13 @@ use crate::error::AppError;
 use crate::AppState;
 use axum::Router;
 
+/// The id of the record a request created.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Created {
+    /// Id.
+    pub id: i64,
+}
+
 /// Every route of the application.
 pub fn router() -> Router<AppState> {
     Router::new()

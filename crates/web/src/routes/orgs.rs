@@ -30,6 +30,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// Filters of the organisation list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgQuery {
     /// Kind code.
     pub kind: Option<String>,
@@ -71,8 +72,8 @@ fn version_of(v: Option<i64>) -> AppResult<i64> {
 }
 
 /// Lists organisations (bureau).
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(ListParams, OrgQuery),
-    responses((status = 200, body = Vec<Organisation>), (status = 403, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/organisations", operation_id = "list_organisations", tag = "organisations", params(ListParams, OrgQuery),
+    responses((status = 200, body = Paged<Organisation>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_list(
     State(state): State<AppState>,
@@ -85,7 +86,7 @@ pub async fn api_list(
 }
 
 /// Creates an organisation (bureau).
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = OrgInput,
+#[utoipa::path(post, path = "/api/v1/organisations", operation_id = "create_organisation", tag = "organisations", request_body = OrgInput,
     responses((status = 201, body = Organisation), (status = 409, body = crate::error::ErrorEnvelope),
         (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
@@ -95,7 +96,7 @@ pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(
 }
 
 /// Reads an organisation (bureau).
-#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations",
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", operation_id = "get_organisation", tag = "organisations",
     responses((status = 200, body = Organisation), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Organisation>> {
@@ -104,7 +105,7 @@ pub async fn api_get(State(state): State<AppState>, me: CurrentUser, Path(id): P
 }
 
 /// Updates an organisation (bureau); `version` must be the one read, else 409.
-#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "organisations", request_body = OrgInput,
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", operation_id = "update_organisation", tag = "organisations", request_body = OrgInput,
     responses((status = 200, body = Organisation), (status = 409, description = "已被他人修改", body = crate::error::ErrorEnvelope),
         (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]

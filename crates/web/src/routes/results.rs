@@ -49,6 +49,7 @@ pub async fn scope_for(state: &AppState, me: &CurrentUser) -> AppResult<ResultSc
 
 /// Filters of the result list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResultQuery {
     /// State code, e.g. `verifying`.
     pub state: Option<String>,
@@ -118,8 +119,8 @@ impl ResultQuery {
 }
 
 /// Lists the research results the caller may see (public summaries).
-#[utoipa::path(get, path = "/api/v1/results", tag = "results", params(ListParams, ResultQuery),
-    responses((status = 200, body = Vec<ResultSummary>), (status = 403, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/results", operation_id = "list_results", tag = "results", params(ListParams, ResultQuery),
+    responses((status = 200, body = Paged<ResultSummary>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_list(
     State(state): State<AppState>,
@@ -272,8 +273,8 @@ async fn filter_centers(state: &AppState, me: &CurrentUser) -> AppResult<Vec<Cho
 }
 
 /// Exports the results the caller may see (in the state filtered on) as .xlsx: public faces only, never secrets.
-#[utoipa::path(get, path = "/api/v1/results/export.xlsx", tag = "results", params(ResultQuery),
-    responses((status = 200, description = "Excel 工作簿")), security(("bearer" = []), ("cookie" = [])))]
+#[utoipa::path(get, path = "/api/v1/results/export.xlsx", operation_id = "export_results", tag = "results", params(ResultQuery),
+    responses((status = 200, description = "Excel 工作簿", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_export(State(state): State<AppState>, me: CurrentUser, QueryParams(q): QueryParams<ResultQuery>) -> AppResult<Response> {
     let scope = scope_for(&state, &me).await?;
     let list = results::list(state.store().pool(), scope, &q.filter(&state)?, "submitted_on", SortDir::Asc, pocnet_store::Page::new(Some(1), Some(200)).all()).await?;
@@ -309,8 +310,8 @@ pub async fn api_export(State(state): State<AppState>, me: CurrentUser, QueryPar
 }
 
 /// The template of a results list for `pocnet import results` (.xlsx): the header (required columns marked *) and one example row.
-#[utoipa::path(get, path = "/api/v1/results/import-template.xlsx", tag = "results",
-    responses((status = 200, description = "Excel 导入模板")), security(("bearer" = []), ("cookie" = [])))]
+#[utoipa::path(get, path = "/api/v1/results/import-template.xlsx", operation_id = "result_import_template", tag = "results",
+    responses((status = 200, description = "Excel 导入模板", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_template(me: CurrentUser) -> AppResult<Response> {
     me.require(&[Role::Bureau, Role::Center, Role::Researcher])?;
     use pocnet_domain::library::intake::LIST_COLUMNS;

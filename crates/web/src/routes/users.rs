@@ -30,6 +30,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// Filters of the account list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Role code.
     pub role: Option<String>,
@@ -158,8 +159,8 @@ async fn update(state: &AppState, me: &CurrentUser, id: i64, input: &UserEditInp
 }
 
 /// Lists accounts (bureau).
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListParams, UserQuery),
-    responses((status = 200, body = Vec<User>), (status = 403, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "list_users", tag = "users", params(ListParams, UserQuery),
+    responses((status = 200, body = Paged<User>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_list(
     State(state): State<AppState>,
@@ -172,7 +173,7 @@ pub async fn api_list(
 }
 
 /// Creates an account (bureau).
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserInput,
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users", request_body = NewUserInput,
     responses((status = 201, body = User), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(input): ApiJson<NewUserInput>) -> AppResult<Response> {
@@ -181,7 +182,7 @@ pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(
 }
 
 /// Reads an account (bureau).
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
+#[utoipa::path(get, path = "/api/v1/users/{id}", operation_id = "get_user", tag = "users",
     responses((status = 200, body = User), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<User>> {
@@ -190,7 +191,7 @@ pub async fn api_get(State(state): State<AppState>, me: CurrentUser, Path(id): P
 }
 
 /// Updates an account (bureau); deactivating or changing the role ends its sessions.
-#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", request_body = UserEditInput,
+#[utoipa::path(put, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users", request_body = UserEditInput,
     responses((status = 200, body = User), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_update(

@@ -58,11 +58,18 @@ pub async fn api_run(State(state): State<AppState>, me: CurrentUser, Path(id): P
 
 /// Confirms a previewed run: invites every expert of every panel, each checked again for conflicts (bureau).
 #[utoipa::path(post, path = "/api/v1/assignments/{id}/confirm", tag = "panels",
-    responses((status = 200, description = "已邀请的专家人次"), (status = 409, body = crate::error::ErrorEnvelope)),
+    responses((status = 200, description = "已邀请的专家人次", body = Invited), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
-pub async fn api_confirm(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<serde_json::Value>> {
-    let n = confirm(&state, &me, id).await?;
-    Ok(Json(serde_json::json!({"invited": n})))
+pub async fn api_confirm(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Invited>> {
+    let invited = confirm(&state, &me, id).await?;
+    Ok(Json(Invited { invited }))
+}
+
+/// How many invitations a confirmation sent.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Invited {
+    /// Experts invited (one per seat).
+    pub invited: usize,
 }
 
 /// Swaps one seat of a previewed run: the named expert, or the best replacement; every rule still holds and nobody else moves (bureau).
@@ -77,13 +84,14 @@ pub async fn api_adjust(State(state): State<AppState>, me: CurrentUser, Path(id)
 
 /// Which expert to replace.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReplacementQuery {
     /// The expert who recused or declined.
     pub expert: i64,
 }
 
 /// The best replacement for an expert who recused or declined, with the next best and the rules it keeps (bureau). Invite it with `POST /api/v1/applications/{id}/panel` and `replaces`.
-#[utoipa::path(get, path = "/api/v1/applications/{id}/panel/replacement", tag = "panels", params(ReplacementQuery),
+#[utoipa::path(get, path = "/api/v1/applications/{id}/panel/replacement", operation_id = "application_panel_replacement", tag = "panels", params(ReplacementQuery),
     responses((status = 200, body = ReplacementView), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_replacement(

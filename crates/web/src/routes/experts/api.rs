@@ -22,8 +22,8 @@ pub(crate) fn router() -> Router<AppState> {
 }
 
 /// Lists experts (bureau, county, center): filter by kind, field, region; search by name, unit, title, keyword or profile.
-#[utoipa::path(get, path = "/api/v1/experts", tag = "experts", params(ListParams, ExpertQuery),
-    responses((status = 200, body = Vec<Expert>), (status = 403, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/experts", operation_id = "list_experts", tag = "experts", params(ListParams, ExpertQuery),
+    responses((status = 200, body = Paged<Expert>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_list(
     State(state): State<AppState>,
@@ -40,7 +40,7 @@ pub async fn api_list(
 }
 
 /// Reads an expert (browsers; an expert its own profile).
-#[utoipa::path(get, path = "/api/v1/experts/{id}", tag = "experts",
+#[utoipa::path(get, path = "/api/v1/experts/{id}", operation_id = "get_expert", tag = "experts",
     responses((status = 200, body = Expert), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Expert>> {
@@ -57,7 +57,7 @@ pub async fn api_own(State(state): State<AppState>, me: CurrentUser) -> AppResul
 }
 
 /// Adds an expert (bureau, center).
-#[utoipa::path(post, path = "/api/v1/experts", tag = "experts", request_body = ExpertInput,
+#[utoipa::path(post, path = "/api/v1/experts", operation_id = "create_expert", tag = "experts", request_body = ExpertInput,
     responses((status = 201, body = Expert), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(input): ApiJson<ExpertInput>) -> AppResult<Response> {
@@ -65,7 +65,7 @@ pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(
 }
 
 /// Edits an expert (curators; an expert its own profile except kind and unit); `version` as read, else 409.
-#[utoipa::path(put, path = "/api/v1/experts/{id}", tag = "experts", request_body = ExpertInput,
+#[utoipa::path(put, path = "/api/v1/experts/{id}", operation_id = "update_expert", tag = "experts", request_body = ExpertInput,
     responses((status = 200, body = Expert), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_update(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ExpertInput>) -> AppResult<Json<Expert>> {
@@ -82,6 +82,7 @@ pub async fn api_status(State(state): State<AppState>, me: CurrentUser, Path(id)
 
 /// Query of an import.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// `1` or `true`: check only, write nothing.
     pub dry_run: Option<String>,
@@ -104,7 +105,8 @@ pub(crate) async fn read_file(mut mp: Multipart) -> AppResult<Vec<u8>> {
 }
 
 /// Imports experts from an .xlsx file in the template's layout (multipart `file`). Every row is checked; a row error writes nothing (422 with the report); `dry_run=1` only checks.
-#[utoipa::path(post, path = "/api/v1/experts/import", tag = "experts", params(ImportQuery),
+#[utoipa::path(post, path = "/api/v1/experts/import", operation_id = "import_experts", tag = "experts", params(ImportQuery),
+    request_body(content = crate::openapi::FileForm, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportReport), (status = 422, body = ImportReport)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_import(State(state): State<AppState>, me: CurrentUser, QueryParams(q): QueryParams<ImportQuery>, mp: Multipart) -> AppResult<Response> {
@@ -126,8 +128,8 @@ pub(crate) fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
 }
 
 /// Exports the experts matching the filters as .xlsx (browsers; contacts for curators).
-#[utoipa::path(get, path = "/api/v1/experts/export.xlsx", tag = "experts", params(ExpertQuery),
-    responses((status = 200, description = "Excel 工作簿")), security(("bearer" = []), ("cookie" = [])))]
+#[utoipa::path(get, path = "/api/v1/experts/export.xlsx", operation_id = "export_experts", tag = "experts", params(ExpertQuery),
+    responses((status = 200, description = "Excel 工作簿", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_export(State(state): State<AppState>, me: CurrentUser, QueryParams(q): QueryParams<ExpertQuery>) -> AppResult<Response> {
     me.require(BROWSERS)?;
     let list = experts::list(state.store().pool(), &q.filter(&state)?, Page::new(Some(1), Some(200)).all()).await?;
@@ -136,8 +138,8 @@ pub async fn api_export(State(state): State<AppState>, me: CurrentUser, QueryPar
 }
 
 /// The import template (.xlsx).
-#[utoipa::path(get, path = "/api/v1/experts/import-template.xlsx", tag = "experts",
-    responses((status = 200, description = "Excel 导入模板")), security(("bearer" = []), ("cookie" = [])))]
+#[utoipa::path(get, path = "/api/v1/experts/import-template.xlsx", operation_id = "expert_import_template", tag = "experts",
+    responses((status = 200, description = "Excel 导入模板", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_template(me: CurrentUser) -> AppResult<Response> {
     me.require(CURATORS)?;
     Ok(xlsx(excel::template()?, "专家导入模板.xlsx"))

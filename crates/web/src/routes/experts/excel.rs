@@ -23,6 +23,7 @@ pub const COLUMNS: &[&str] = &[
 
 /// One problem of an import, with where it is.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertRowError)]
 pub struct RowError {
     /// Spreadsheet row (1 = the header).
     pub row: usize,
@@ -36,6 +37,7 @@ pub struct RowError {
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ExpertImportReport)]
 pub struct ImportReport {
     /// Data rows read.
     pub rows: usize,

@@ -34,6 +34,7 @@ pub const BROWSERS: &[Role] = &[Role::Bureau, Role::County, Role::Center];
 
 /// Filters of the expert list, from the query string.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExpertQuery {
     /// `academic`, `industry` or `investment`.
     pub kind: Option<String>,

@@ -55,6 +55,7 @@ pub async fn submit(state: &AppState, ip: &str, input: &RegistrationInput) -> Ap
 
 /// The bureau's decision on an application.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = RegistrationDecisionInput)]
 pub struct DecisionInput {
     /// `approve` or `reject`.
     pub decision: String,
@@ -110,6 +111,7 @@ pub async fn decide(state: &AppState, me: &CurrentUser, id: i64, input: &Decisio
 
 /// Filter of the applications list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegistrationQuery {
     /// `pending` (default), `approved` or `rejected`.
     pub status: Option<String>,
@@ -133,8 +135,8 @@ pub async fn api_submit(State(state): State<AppState>, auth: Auth, ApiJson(input
 }
 
 /// Lists applications to join the library (bureau).
-#[utoipa::path(get, path = "/api/v1/expert-registrations", tag = "experts", params(ListParams, RegistrationQuery),
-    responses((status = 200, body = Vec<Registration>), (status = 403, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/expert-registrations", operation_id = "list_expert_registrations", tag = "experts", params(ListParams, RegistrationQuery),
+    responses((status = 200, body = Paged<Registration>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_list(
     State(state): State<AppState>,
@@ -147,7 +149,7 @@ pub async fn api_list(
 }
 
 /// Approves or rejects an application (bureau). Codes: `already_decided`, `username_taken`.
-#[utoipa::path(post, path = "/api/v1/expert-registrations/{id}/decision", tag = "experts", request_body = DecisionInput,
+#[utoipa::path(post, path = "/api/v1/expert-registrations/{id}/decision", operation_id = "decide_expert_registration", tag = "experts", request_body = DecisionInput,
     responses((status = 200, body = Registration), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_decide(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DecisionInput>) -> AppResult<Json<Registration>> {

@@ -39,7 +39,7 @@ pub async fn api_detail(State(state): State<AppState>, me: CurrentUser, Path(id)
 }
 
 /// Takes a pipeline step: `start_screening`, `admit`, `reject`, `start_verification`, `stop` (owning center) or `withdraw` (researchers).
-#[utoipa::path(post, path = "/api/v1/results/{id}/steps", tag = "results", request_body = StepInput,
+#[utoipa::path(post, path = "/api/v1/results/{id}/steps", operation_id = "result_step", tag = "results", request_body = StepInput,
     responses((status = 200, body = ProjectView), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_step(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<StepInput>) -> AppResult<Json<ProjectView>> {
@@ -49,6 +49,7 @@ pub async fn api_step(State(state): State<AppState>, me: CurrentUser, Path(id): 
 
 /// An expert to invite.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ScreeningAssignInput)]
 pub struct AssignInput {
     /// Library expert id.
     pub expert_id: i64,
@@ -58,7 +59,7 @@ pub struct AssignInput {
 }
 
 /// Invites an expert to the screening panel (owning center, during screening), after the conflict checks.
-#[utoipa::path(post, path = "/api/v1/results/{id}/panel", tag = "results", request_body = AssignInput,
+#[utoipa::path(post, path = "/api/v1/results/{id}/panel", operation_id = "assign_result_panel", tag = "results", request_body = AssignInput,
     responses((status = 204), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AssignInput>) -> AppResult<StatusCode> {
     assign_expert(&state, &me, id, input.expert_id, input.replaces).await?;
@@ -66,7 +67,7 @@ pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id)
 }
 
 /// The calling expert declares no conflict with the confidentiality pledge (then sees the trade secrets), recuses or declines.
-#[utoipa::path(post, path = "/api/v1/results/{id}/declaration", tag = "results", request_body = DeclarationInput,
+#[utoipa::path(post, path = "/api/v1/results/{id}/declaration", operation_id = "declare_on_result", tag = "results", request_body = DeclarationInput,
     responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_declare(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DeclarationInput>) -> AppResult<StatusCode> {
@@ -75,7 +76,7 @@ pub async fn api_declare(State(state): State<AppState>, me: CurrentUser, Path(id
 }
 
 /// Records the calling expert's scores on the project's sheet; returns the panel's result as written back.
-#[utoipa::path(post, path = "/api/v1/results/{id}/scores", tag = "results", request_body = ScoreInput,
+#[utoipa::path(post, path = "/api/v1/results/{id}/scores", operation_id = "score_result", tag = "results", request_body = ScoreInput,
     responses((status = 200, body = Option<Aggregate>), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_score(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ScoreInput>) -> AppResult<Json<Option<Aggregate>>> {
     Ok(Json(score(&state, &me, id, &input).await?))
@@ -113,10 +114,11 @@ pub async fn api_release(State(state): State<AppState>, me: CurrentUser, Path(id
 
 /// Records an outcome (样品化、产品化、落地转化、服务合同、专利、融资、许可转让、孵化企业) with its evidence (owning center).
 #[utoipa::path(post, path = "/api/v1/results/{id}/outcomes", tag = "results", request_body = OutcomeInput,
-    responses((status = 201), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
+    responses((status = 201, description = "新结果的 id", body = crate::routes::Created), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_outcome(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<OutcomeInput>) -> AppResult<Response> {
     let oid = add_outcome(&state, &me, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": oid}))).into_response())
+    Ok((StatusCode::CREATED, Json(crate::routes::Created { id: oid })).into_response())
 }
 
 /// Issues the verification report and completes the verification (owning center; every milestone decided).
@@ -156,6 +158,7 @@ pub async fn api_feedback(State(state): State<AppState>, me: CurrentUser, Path(i
 
 /// Search terms for issued reports.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// Part of a title, report number or center name.
     #[serde(default)]
@@ -179,13 +182,14 @@ pub async fn api_accept(State(state): State<AppState>, me: CurrentUser, Path(id)
 
 /// Which expert to replace.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReplacementQuery {
     /// The expert who recused or declined.
     pub expert: i64,
 }
 
 /// The best replacement for a screening expert who recused or declined, with the next best and the rules it keeps (owning center). Invite it with `POST /api/v1/results/{id}/panel` and `replaces`.
-#[utoipa::path(get, path = "/api/v1/results/{id}/panel/replacement", tag = "results", params(ReplacementQuery),
+#[utoipa::path(get, path = "/api/v1/results/{id}/panel/replacement", operation_id = "result_panel_replacement", tag = "results", params(ReplacementQuery),
     responses((status = 200, body = crate::routes::assignment::ReplacementView), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_replacement(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, QueryParams(q): QueryParams<ReplacementQuery>) -> AppResult<Json<crate::routes::assignment::ReplacementView>> {

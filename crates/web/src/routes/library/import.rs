@@ -36,6 +36,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// Where a list goes.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// The proof-of-concept center (one the caller's unit hosts).
     #[serde(default, deserialize_with = "crate::extract::empty_as_none")]
@@ -46,6 +47,7 @@ pub struct ImportQuery {
 
 /// How an upload went.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ResultImportReport)]
 pub struct ImportReport {
     /// Data rows read.
     pub rows: usize,
@@ -138,7 +140,8 @@ fn dry(q: &ImportQuery) -> bool {
 }
 
 /// Imports a results list (.xlsx or .csv, multipart `file`) into one of the caller's centers: every row checked, all or none (422 with every problem); `dry_run=1` only checks.
-#[utoipa::path(post, path = "/api/v1/results/import", tag = "results", params(ImportQuery),
+#[utoipa::path(post, path = "/api/v1/results/import", operation_id = "import_results", tag = "results", params(ImportQuery),
+    request_body(content = crate::openapi::ResultListForm, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportReport), (status = 422, body = ImportReport)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_import(State(state): State<AppState>, me: CurrentUser, QueryParams(q): QueryParams<ImportQuery>, mp: Multipart) -> AppResult<Response> {
     let up = read_upload(mp, &q).await?;

@@ -89,12 +89,12 @@ pub async fn create(state: &AppState, me: &CurrentUser, input: &IntakeInput) -> 
 }
 
 /// Submits a research result to a proof-of-concept center (researchers for their unit; operators for an owner unit).
-#[utoipa::path(post, path = "/api/v1/results", tag = "results", request_body = IntakeInput,
-    responses((status = 201, description = "新成果的 id"), (status = 422, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(post, path = "/api/v1/results", operation_id = "create_result", tag = "results", request_body = IntakeInput,
+    responses((status = 201, description = "新成果的 id", body = crate::routes::Created), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_create(State(state): State<AppState>, me: CurrentUser, crate::extract::ApiJson(input): crate::extract::ApiJson<IntakeInput>) -> AppResult<Response> {
     let id = create(&state, &me, &input).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": id}))).into_response())
+    Ok((StatusCode::CREATED, Json(crate::routes::Created { id })).into_response())
 }
 
 #[derive(Template)]

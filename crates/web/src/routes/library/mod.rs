@@ -300,6 +300,7 @@ pub(crate) async fn load_detail(state: &AppState, me: &CurrentUser, id: i64) -> 
 
 /// A pipeline step as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ResultStepInput)]
 pub struct StepInput {
     /// Action code, e.g. `start_screening`, `admit`, `reject`, `start_verification`, `stop`, `withdraw`.
     pub action: String,

@@ -31,7 +31,7 @@ pub(crate) fn router() -> Router<AppState> {
 }
 
 /// The policy profiles in effect (public: the rules are public).
-#[utoipa::path(get, path = "/api/v1/policies", tag = "policies", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/policies", tag = "policies", responses((status = 200, description = "每个政策配置", body = Vec<Object>)))]
 pub async fn api_policies(State(state): State<AppState>) -> Json<Vec<Profile>> {
     Json(state.config().policies.as_ref().clone())
 }
@@ -66,6 +66,7 @@ pub async fn api_publish_call(State(state): State<AppState>, me: CurrentUser, Ap
 
 /// Filters of the application list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApplicationQuery {
     /// State code.
     pub state: Option<String>,
@@ -91,7 +92,7 @@ impl ApplicationQuery {
 
 /// Lists the applications the caller may see: the bureau all, a county its region's (submitted), an operator its own, an expert those it reviews.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "recognition", params(ListParams, ApplicationQuery),
-    responses((status = 200, body = Vec<Application>), (status = 403, body = crate::error::ErrorEnvelope)),
+    responses((status = 200, body = Paged<Application>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_applications(
     State(state): State<AppState>,
@@ -142,7 +143,7 @@ pub async fn api_rename(State(state): State<AppState>, me: CurrentUser, Path(id)
 }
 
 /// Takes a step of the review chain (submit, withdraw, county_approve, county_return, county_reject, bureau_return, propose, publish_notice, approve, reject). Illegal steps answer 409, unmet preconditions 422, a stale version 409.
-#[utoipa::path(post, path = "/api/v1/applications/{id}/steps", tag = "recognition", request_body = StepInput,
+#[utoipa::path(post, path = "/api/v1/applications/{id}/steps", operation_id = "application_step", tag = "recognition", request_body = StepInput,
     responses((status = 200, body = Application), (status = 403, body = crate::error::ErrorEnvelope), (status = 409, body = crate::error::ErrorEnvelope),
         (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
@@ -161,7 +162,7 @@ pub struct AssignInput {
 }
 
 /// Puts an expert on the application's panel (bureau, during bureau review).
-#[utoipa::path(post, path = "/api/v1/applications/{id}/panel", tag = "recognition", request_body = AssignInput,
+#[utoipa::path(post, path = "/api/v1/applications/{id}/panel", operation_id = "assign_application_panel", tag = "recognition", request_body = AssignInput,
     responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AssignInput>) -> AppResult<StatusCode> {
@@ -170,7 +171,7 @@ pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id)
 }
 
 /// The calling expert declares no conflict with the confidentiality pledge (then sees the materials), or recuses with a reason that is kept.
-#[utoipa::path(post, path = "/api/v1/applications/{id}/declaration", tag = "recognition", request_body = DeclarationInput,
+#[utoipa::path(post, path = "/api/v1/applications/{id}/declaration", operation_id = "declare_on_application", tag = "recognition", request_body = DeclarationInput,
     responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_declare(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DeclarationInput>) -> AppResult<StatusCode> {
@@ -179,7 +180,7 @@ pub async fn api_declare(State(state): State<AppState>, me: CurrentUser, Path(id
 }
 
 /// Records the calling expert's scores per dimension of the application-review sheet (or one overall score) and comments.
-#[utoipa::path(post, path = "/api/v1/applications/{id}/scores", tag = "recognition", request_body = ScoreInput,
+#[utoipa::path(post, path = "/api/v1/applications/{id}/scores", operation_id = "score_application", tag = "recognition", request_body = ScoreInput,
     responses((status = 204), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_score(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ScoreInput>) -> AppResult<StatusCode> {
@@ -267,7 +268,8 @@ pub async fn api_notices(State(state): State<AppState>) -> AppResult<Json<Vec<No
 
 /// Files an objection against an entry of a running notice (anyone, no login).
 #[utoipa::path(post, path = "/api/v1/notices/{id}/objections", tag = "recognition", request_body = ObjectionInput,
-    responses((status = 201, description = "异议已受理"), (status = 422, body = crate::error::ErrorEnvelope)))]
+    responses((status = 201, description = "异议已受理", body = ObjectionReceipt), (status = 422, body = crate::error::ErrorEnvelope),
+        (status = 429, description = "同一地址或同一公示的异议过多", body = crate::error::ErrorEnvelope)))]
 pub async fn api_object(
     State(state): State<AppState>,
     auth: Auth,
@@ -275,5 +277,16 @@ pub async fn api_object(
     ApiJson(input): ApiJson<ObjectionInput>,
 ) -> AppResult<Response> {
     let o = file_objection(&state, Some(auth.ip.clone()), id, &input).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": o.id, "filed_at": o.filed_at, "status": o.status}))).into_response())
+    Ok((StatusCode::CREATED, Json(ObjectionReceipt { id: o.id, filed_at: o.filed_at, status: o.status })).into_response())
+}
+
+/// What the public learns of the objection it filed.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ObjectionReceipt {
+    /// Id.
+    pub id: i64,
+    /// Filed (UTC).
+    pub filed_at: String,
+    /// `open`.
+    pub status: String,
 }

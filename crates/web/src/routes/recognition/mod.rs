@@ -240,7 +240,7 @@ pub struct ApplicationDetail {
     /// The application.
     pub application: Application,
     /// Eligibility: live while the applicant edits, frozen at submission after.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub eligibility: Option<Eligibility>,
     /// The review chain.
     pub steps: Vec<StepRecord>,
@@ -249,7 +249,7 @@ pub struct ApplicationDetail {
     /// Mean of the scores given, if any.
     pub mean_score: Option<f64>,
     /// Mean, trimmed mean, spread and disagreement flag of the weighted totals.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub aggregate: Option<pocnet_domain::review::Aggregate>,
     /// For an expert on the panel: `pending`, `no_conflict` or `recused`.
     pub my_declaration: Option<String>,
@@ -381,6 +381,7 @@ pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Ap
 
 /// A step, as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ApplicationStepInput)]
 pub struct StepInput {
     /// The step, e.g. `submit`, `county_approve`, `publish_notice`, `approve`.
     pub action: String,

@@ -47,7 +47,7 @@ pub struct CenterDetail {
 }
 
 /// Reads a center: the public card for anyone if recognized; the whole record for its operators, its county and the bureau.
-#[utoipa::path(get, path = "/api/v1/centers/{id}", tag = "registry",
+#[utoipa::path(get, path = "/api/v1/centers/{id}", operation_id = "get_center", tag = "registry",
     responses((status = 200, body = CenterDetail), (status = 404, body = crate::error::ErrorEnvelope)))]
 pub async fn api_get(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Json<CenterDetail>> {
     let me = auth.current.as_ref();
@@ -65,7 +65,7 @@ pub async fn api_get(State(state): State<AppState>, auth: Auth, Path(id): Path<i
 }
 
 /// Registers a center (登记): an operator for its own host unit, the bureau for any (`host_org_id`).
-#[utoipa::path(post, path = "/api/v1/registry/centers", tag = "registry", request_body = CenterInput,
+#[utoipa::path(post, path = "/api/v1/registry/centers", operation_id = "create_center", tag = "registry", request_body = CenterInput,
     responses((status = 201, body = Center), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(input): ApiJson<CenterInput>) -> AppResult<Response> {
@@ -74,7 +74,7 @@ pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(
 }
 
 /// Edits a center's details; `version` must be the one read, else 409.
-#[utoipa::path(put, path = "/api/v1/centers/{id}", tag = "registry", request_body = CenterInput,
+#[utoipa::path(put, path = "/api/v1/centers/{id}", operation_id = "update_center", tag = "registry", request_body = CenterInput,
     responses((status = 200, body = Center), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_update(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<CenterInput>) -> AppResult<Json<Center>> {
@@ -130,7 +130,8 @@ pub(crate) async fn read_upload(mut mp: Multipart) -> AppResult<(String, String,
 }
 
 /// Uploads an evidence document (multipart: `topic`, `file`; PDF/PNG/JPEG, at most 10 MB), stored content-addressed.
-#[utoipa::path(post, path = "/api/v1/centers/{id}/documents", tag = "registry",
+#[utoipa::path(post, path = "/api/v1/centers/{id}/documents", operation_id = "upload_center_document", tag = "registry",
+    request_body(content = crate::openapi::DocumentForm, content_type = "multipart/form-data"),
     responses((status = 201, body = Document), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_upload(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, mp: Multipart) -> AppResult<Response> {
@@ -141,7 +142,7 @@ pub async fn api_upload(State(state): State<AppState>, me: CurrentUser, Path(id)
 
 /// Downloads an evidence document (operators, its county, the bureau).
 #[utoipa::path(get, path = "/api/v1/centers/{id}/documents/{doc}", tag = "registry",
-    responses((status = 200, description = "文件内容"), (status = 404, body = crate::error::ErrorEnvelope)),
+    responses((status = 200, description = "文件内容（PDF、PNG 或 JPEG）", content(("application/pdf"), ("image/png"), ("image/jpeg"))), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_document(State(state): State<AppState>, me: CurrentUser, Path((id, doc)): Path<(i64, i64)>) -> AppResult<Response> {
     load(&state, Some(&me), id, Access::Read).await?;
@@ -161,6 +162,7 @@ pub async fn api_document(State(state): State<AppState>, me: CurrentUser, Path((
 
 /// Which profile and stage to check against.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EligibilityQuery {
     /// Profile id (default: the center's own, else the first of its kind).
     pub profile: Option<String>,

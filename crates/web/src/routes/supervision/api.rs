@@ -35,7 +35,7 @@ pub async fn api_changes(State(state): State<AppState>, me: CurrentUser) -> AppR
 }
 
 /// Decides a change report (bureau): keep or revoke.
-#[utoipa::path(post, path = "/api/v1/changes/{id}/decision", tag = "supervision", request_body = DecisionInput,
+#[utoipa::path(post, path = "/api/v1/changes/{id}/decision", operation_id = "decide_change", tag = "supervision", request_body = DecisionInput,
     responses((status = 200, body = ChangeReport), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_decide(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DecisionInput>) -> AppResult<Json<ChangeReport>> {

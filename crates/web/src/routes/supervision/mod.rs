@@ -81,6 +81,7 @@ pub async fn file_change(state: &AppState, me: &CurrentUser, center_id: i64, inp
 
 /// The bureau's decision on a change report, as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ChangeDecisionInput)]
 pub struct DecisionInput {
     /// `keep` (仍符合条件) or `revoke` (不再符合条件).
     pub decision: String,
