@@ -1,6 +1,13 @@
 //! Spawns a pocnet server on a fresh database per test: a temporary SQLite
 //! file, or, when `POCNET_TEST_DATABASE_URL` names a PostgreSQL server, a new
 //! database created on it for this test alone.
+//!
+//! Every `/api/v1` call a test makes is checked against the OpenAPI document
+//! (route documented, status declared, JSON bodies valid): see [`conformance`].
+//! A violation fails the test when its [`TestApp`] is dropped.
+
+#[path = "conformance.rs"]
+pub mod conformance;
 
 use pocnet_domain::credentials::Username;
 use pocnet_domain::org::OrgDraft;
@@ -29,7 +36,22 @@ pub struct TestApp {
     pub state: AppState,
     /// A plain HTTP client (no cookies, no redirects) for bearer-token calls.
     pub http: Client,
+    /// What the OpenAPI check of this server's API calls found.
+    pub conformance: Arc<conformance::Conformance>,
     _tmp: Option<tempfile::TempDir>,
+}
+
+impl Drop for TestApp {
+    /// Fails the test if any API call it made broke the OpenAPI document.
+    fn drop(&mut self) {
+        let violations = self.conformance.take_violations();
+        if std::env::var_os("POCNET_CONFORMANCE_REPORT").is_some() {
+            eprintln!("openapi conformance: {} API responses checked", self.conformance.checked());
+        }
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!("{} API call(s) broke the OpenAPI document:\n- {}", violations.len(), violations.join("\n- "));
+        }
+    }
 }
 
 /// One hash for every fixture account (argon2 is slow on purpose).
@@ -97,9 +119,13 @@ pub async fn spawn_app_with(config: WebConfig) -> TestApp {
     let state = AppState::new(store.clone(), config, clock.clone()).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
-    tokio::spawn(pocnet_web::serve(listener, state.clone(), std::future::pending()));
+    let conformance = Arc::new(conformance::Conformance::default());
+    let app = pocnet_web::app(state.clone())
+        .layer(axum::middleware::from_fn_with_state(conformance.clone(), conformance::record))
+        .into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
     let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { base: format!("http://{addr}"), store, clock, bureau_org, ruian_org, lucheng_univ, state, http, _tmp: tmp }
+    TestApp { base: format!("http://{addr}"), store, clock, bureau_org, ruian_org, lucheng_univ, state, http, conformance, _tmp: tmp }
 }
 
 /// A second web node on the same database and clock (as two servers behind

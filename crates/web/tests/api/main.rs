@@ -17,6 +17,7 @@ mod helpers;
 mod library;
 mod matrix;
 mod metrics;
+mod openapi;
 mod pages;
 mod policies;
 mod recognition;
