@@ -80,6 +80,49 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
     }
 }
 
+/// Path parameters; one that does not parse (not a number, out of range)
+/// answers 400 in the error shape, as every other malformed request does.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(_) => Err(AppError::BadRequest { code: "invalid_path", message: "路径中的编号不正确".into(), field: None }),
+        }
+    }
+}
+
+/// A `multipart/form-data` upload; any other body answers 400 in the error shape.
+pub struct Multipart(axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for Multipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        axum::extract::Multipart::from_request(req, state).await.map(Multipart).map_err(|_| AppError::BadRequest {
+            code: "not_multipart",
+            message: "请以 multipart/form-data 方式上传文件".into(),
+            field: None,
+        })
+    }
+}
+
+impl std::ops::Deref for Multipart {
+    type Target = axum::extract::Multipart;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Multipart {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
 fn form_urlencoded_parse(q: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(q.as_bytes())
 }

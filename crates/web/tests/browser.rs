@@ -1,7 +1,8 @@
 //! Browser test: headless Chromium signs in as each demo role and sees its
 //! dashboard. Runs when `POCNET_CHROMEDRIVER` names a chromedriver binary
-//! (`.ci/run` installs Debian's `chromium` and `chromium-driver` and sets it);
-//! otherwise it says so and passes without a browser.
+//! (`.ci/run` installs Debian's `chromium` and `chromium-driver` and sets it).
+//! Without a browser a developer's run says so and passes; under CI (`CI` set,
+//! as CI sets it) a missing chromedriver or Chromium fails every test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "api/helpers.rs"]
@@ -22,6 +23,26 @@ impl Drop for Driver {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Whether this run is CI's (`CI` set to anything but empty, `0` or `false`).
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// The chromedriver to use, if it and Chromium are there. When they are not:
+/// `None` (the test is skipped) on a developer's machine, a failure under CI.
+fn chromedriver() -> Option<String> {
+    let chromium = std::env::var("POCNET_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let missing = match std::env::var("POCNET_CHROMEDRIVER").ok().filter(|d| !d.is_empty()) {
+        None => "POCNET_CHROMEDRIVER is not set".to_owned(),
+        Some(d) if !std::path::Path::new(&d).is_file() => format!("POCNET_CHROMEDRIVER={d} is not a file"),
+        Some(_) if !std::path::Path::new(&chromium).is_file() => format!("no Chromium at {chromium} (POCNET_CHROMIUM)"),
+        Some(d) => return Some(d),
+    };
+    assert!(!under_ci(), "browser tests cannot run under CI: {missing}; install chromium and chromium-driver and set POCNET_CHROMEDRIVER");
+    eprintln!("browser test skipped: {missing}; set POCNET_CHROMEDRIVER=/usr/bin/chromedriver (as .ci/run does) to run it");
+    None
 }
 
 fn free_port() -> u16 {
@@ -62,10 +83,7 @@ async fn client(port: u16) -> fantoccini::Client {
 
 #[tokio::test]
 async fn each_demo_role_signs_in_and_sees_its_dashboard() {
-    let Ok(driver_bin) = std::env::var("POCNET_CHROMEDRIVER") else {
-        eprintln!("browser test skipped: set POCNET_CHROMEDRIVER=/usr/bin/chromedriver (as .ci/run does) to run it");
-        return;
-    };
+    let Some(driver_bin) = chromedriver() else { return };
     let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
     let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
     let now = chrono::Utc::now();
@@ -137,10 +155,7 @@ async fn state_label(c: &fantoccini::Client) -> String {
 /// and, once it has ended, recognizes — all by clicking through the pages.
 #[tokio::test]
 async fn a_host_unit_applies_and_the_bureau_recognizes() {
-    let Ok(driver_bin) = std::env::var("POCNET_CHROMEDRIVER") else {
-        eprintln!("browser test skipped: set POCNET_CHROMEDRIVER=/usr/bin/chromedriver (as .ci/run does) to run it");
-        return;
-    };
+    let Some(driver_bin) = chromedriver() else { return };
     let app = spawn_workflow_app().await;
     let crew = crew(&app).await;
     let call = publish_call(&app, &crew.chief, WENZHOU, "recognition", "2026-12-31").await;
@@ -235,10 +250,7 @@ async fn expect_project_state(c: &fantoccini::Client, want: &str) {
 /// has scored it, the center's operator admits it to the library.
 #[tokio::test]
 async fn a_researcher_submits_a_result_and_the_center_admits_it() {
-    let Ok(driver_bin) = std::env::var("POCNET_CHROMEDRIVER") else {
-        eprintln!("browser test skipped: set POCNET_CHROMEDRIVER=/usr/bin/chromedriver (as .ci/run does) to run it");
-        return;
-    };
+    let Some(driver_bin) = chromedriver() else { return };
     let app = spawn_workflow_app().await;
     let crew = crew(&app).await;
     let center = register_center(&app, &crew.operator, "瑞安智能装备概念验证中心", &["smart_equipment"], Some(500)).await;
@@ -303,10 +315,7 @@ async fn a_researcher_submits_a_result_and_the_center_admits_it() {
 /// must wait.
 #[tokio::test]
 async fn the_todo_list_leads_each_role_to_its_work() {
-    let Ok(driver_bin) = std::env::var("POCNET_CHROMEDRIVER") else {
-        eprintln!("browser test skipped: set POCNET_CHROMEDRIVER=/usr/bin/chromedriver (as .ci/run does) to run it");
-        return;
-    };
+    let Some(driver_bin) = chromedriver() else { return };
     let app = spawn_workflow_app().await;
     let crew = crew(&app).await;
     let call = publish_call(&app, &crew.chief, WENZHOU, "recognition", "2026-12-31").await;
@@ -382,10 +391,7 @@ async fn the_todo_list_leads_each_role_to_its_work() {
 /// sideways, and the navigation folds behind 菜单 until tapped.
 #[tokio::test]
 async fn the_main_pages_fit_a_phone_and_the_menu_folds() {
-    let Ok(driver_bin) = std::env::var("POCNET_CHROMEDRIVER") else {
-        eprintln!("browser test skipped: set POCNET_CHROMEDRIVER=/usr/bin/chromedriver (as .ci/run does) to run it");
-        return;
-    };
+    let Some(driver_bin) = chromedriver() else { return };
     let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
     let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
     demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::extract::ApiJson;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -92,7 +93,7 @@ pub struct ReplacementQuery {
 
 /// The best replacement for an expert who recused or declined, with the next best and the rules it keeps (bureau). Invite it with `POST /api/v1/applications/{id}/panel` and `replaces`.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/panel/replacement", operation_id = "application_panel_replacement", tag = "panels", params(ReplacementQuery),
-    responses((status = 200, body = ReplacementView), (status = 422, body = crate::error::ErrorEnvelope)),
+    responses((status = 200, body = ReplacementView), (status = 409, description = "评审阶段已过，不能替换专家", body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_replacement(
     State(state): State<AppState>,

@@ -4,7 +4,8 @@
 use super::*;
 use crate::views::{render, Chrome};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Form;

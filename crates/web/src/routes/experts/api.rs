@@ -3,7 +3,8 @@
 use super::excel::{self, ImportReport};
 use super::*;
 use crate::extract::{ApiJson, ListParams, QueryParams};
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
+use crate::extract::{Multipart, Path};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::extract::{ApiJson, QueryParams};
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -190,7 +191,7 @@ pub struct ReplacementQuery {
 
 /// The best replacement for a screening expert who recused or declined, with the next best and the rules it keeps (owning center). Invite it with `POST /api/v1/results/{id}/panel` and `replaces`.
 #[utoipa::path(get, path = "/api/v1/results/{id}/panel/replacement", operation_id = "result_panel_replacement", tag = "results", params(ReplacementQuery),
-    responses((status = 200, body = crate::routes::assignment::ReplacementView), (status = 422, body = crate::error::ErrorEnvelope)),
+    responses((status = 200, body = crate::routes::assignment::ReplacementView), (status = 409, description = "评审阶段已过，不能替换专家", body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_replacement(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, QueryParams(q): QueryParams<ReplacementQuery>) -> AppResult<Json<crate::routes::assignment::ReplacementView>> {
     Ok(Json(crate::routes::assignment::screening_replacement(&state, &me, id, q.expert).await?))

@@ -3,7 +3,8 @@
 use super::*;
 use crate::auth::session::Auth;
 use crate::extract::{non_empty, ApiJson, ListParams, QueryParams};
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

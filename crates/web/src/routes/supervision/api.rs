@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::extract::ApiJson;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

@@ -4,7 +4,8 @@
 use super::*;
 use crate::auth::session::Auth;
 use crate::routes::registry::html::detail_with_error;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Form;
