@@ -29,6 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// Which limits to lift: a login name (every address), an address (every name), or both.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = LoginBlockReleaseInput)]
 pub struct ReleaseInput {
     /// Login name.
     pub username: Option<String>,
@@ -71,8 +72,8 @@ async fn release(state: &AppState, me: &CurrentUser, input: &ReleaseInput) -> Ap
 }
 
 /// Sign-in limits holding now, the longest wait first (bureau).
-#[utoipa::path(get, path = "/api/v1/login-blocks", tag = "users", params(ListParams),
-    responses((status = 200, body = Vec<Block>), (status = 403, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/login-blocks", operation_id = "list_login_blocks", tag = "users", params(ListParams),
+    responses((status = 200, body = Paged<Block>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_list(State(state): State<AppState>, me: CurrentUser, QueryParams(p): QueryParams<ListParams>) -> AppResult<Json<Paged<Block>>> {
     me.require(&[Role::Bureau])?;
@@ -80,7 +81,7 @@ pub async fn api_list(State(state): State<AppState>, me: CurrentUser, QueryParam
 }
 
 /// Lifts the sign-in limits of a login name and/or an address at once (bureau).
-#[utoipa::path(post, path = "/api/v1/login-blocks/release", tag = "users", request_body = ReleaseInput,
+#[utoipa::path(post, path = "/api/v1/login-blocks/release", operation_id = "release_login_blocks", tag = "users", request_body = ReleaseInput,
     responses((status = 200, body = Released), (status = 403, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_release(State(state): State<AppState>, me: CurrentUser, ApiJson(input): ApiJson<ReleaseInput>) -> AppResult<Json<Released>> {

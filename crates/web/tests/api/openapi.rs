@@ -221,6 +221,7 @@ fn lists_declare_what_they_return() {
         "/api/v1/centers",
         "/api/v1/applications",
         "/api/v1/organisations",
+        "/api/v1/login-blocks",
     ] {
         let s = schema_of(paged);
         let props = s["properties"].as_object().unwrap_or_else(|| panic!("{paged}: not an object: {s}"));
