@@ -197,6 +197,9 @@ async fn every_operation_by_every_role_keeps_others_records_and_secrets() {
             if template == "/api/v1/auth/login" || template == "/api/v1/auth/logout" {
                 continue; // signing in and out are the matrix's own tools
             }
+            if template == "/api/v1/openapi.json" {
+                continue; // the public document names every field (`eligibility_json` too) and holds no record
+            }
             operations += 1;
             let secured = op.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
             let path = with_required_query(&concrete(template, &w.ids), template, op, &w.ids);
