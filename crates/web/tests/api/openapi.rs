@@ -78,7 +78,7 @@ fn declared_routes() -> BTreeSet<(String, String)> {
                 }
             }
             let args = &rest[end..args_end];
-            if path.starts_with("/api/v1") || path == "/healthz" {
+            if path.starts_with("/api/v1") || path == "/healthz" || path == "/metrics" {
                 for m in METHODS {
                     let call = format!("{m}(");
                     let found = args.match_indices(&call).any(|(k, _)| k == 0 || !args.as_bytes()[k - 1].is_ascii_alphanumeric() && args.as_bytes()[k - 1] != b'_');
