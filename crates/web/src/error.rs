@@ -286,7 +286,7 @@ fn retry_after_seconds(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 /// expired or missing login into a redirect to the login page.
 pub async fn html_error_pages(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    let is_page = !path.starts_with("/api/") && path != "/healthz";
+    let is_page = !path.starts_with("/api/") && path != "/healthz" && path != "/metrics";
     let target = req.uri().path_and_query().map_or_else(|| path.clone(), |p| p.as_str().to_owned());
     let auth = req.extensions().get::<Auth>().cloned();
     let resp = next.run(req).await;
