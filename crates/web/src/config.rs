@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use pocnet_domain::calendar::HolidayCalendar;
-use pocnet_domain::policy::{Profile, SHIPPED};
+use pocnet_domain::policy::Profile;
 use pocnet_domain::login_guard::LoginPolicy;
 use std::sync::Arc;
 
@@ -33,15 +33,7 @@ pub struct WebConfig {
     pub metrics_token: Option<crate::metrics::MetricsToken>,
 }
 
-/// The profiles shipped in the binary (each is tested to parse).
-pub fn shipped_policies() -> Vec<Profile> {
-    SHIPPED.iter().filter_map(|(id, text)| Profile::parse(text, Some(id)).ok()).collect()
-}
-
-/// The shipped State Council calendar (tested to parse); empty if it did not.
-pub fn shipped_calendar() -> HolidayCalendar {
-    HolidayCalendar::state_council().unwrap_or_else(|_| HolidayCalendar::empty())
-}
+pub use pocnet_app::context::{shipped_calendar, shipped_policies};
 
 impl Default for WebConfig {
     fn default() -> Self {

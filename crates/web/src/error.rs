@@ -170,6 +170,19 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<pocnet_app::Error> for AppError {
+    fn from(e: pocnet_app::Error) -> Self {
+        match e {
+            pocnet_app::Error::Validation(f) => AppError::Validation(f),
+            pocnet_app::Error::Invalid(many) => AppError::from(many),
+            pocnet_app::Error::Forbidden => AppError::Forbidden,
+            pocnet_app::Error::NotFound => AppError::NotFound,
+            pocnet_app::Error::Conflict { code, message, field } => AppError::Conflict { code, message, field },
+            pocnet_app::Error::Store(s) => AppError::from(s),
+        }
+    }
+}
+
 impl From<pocnet_domain::recognition::TransitionError> for AppError {
     fn from(e: pocnet_domain::recognition::TransitionError) -> Self {
         if e.code == "illegal_transition" {

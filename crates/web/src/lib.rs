@@ -39,6 +39,8 @@ pub struct AppState {
 
 struct Inner {
     store: Store,
+    /// The workflows' context (store, policies, calendar, clock).
+    context: pocnet_app::Context,
     config: WebConfig,
     clock: Arc<dyn Clock>,
     /// A real argon2 hash to verify against when the username is unknown, so
@@ -55,12 +57,18 @@ impl AppState {
     /// Builds the state. Hashes a throwaway password once (a few ms).
     pub fn new(store: Store, config: WebConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let fallback_hash = auth::password::hash_blocking("pocnet-fallback-not-a-password")?;
-        Ok(Self { inner: Arc::new(Inner { store, config, clock, fallback_hash, calendar_cache: std::sync::Mutex::new(None), metrics: metrics::Registry::default() }) })
+        let context = pocnet_app::Context::new(store.clone(), config.policies.clone(), config.calendar.clone(), clock.clone());
+        Ok(Self { inner: Arc::new(Inner { store, context, config, clock, fallback_hash, calendar_cache: std::sync::Mutex::new(None), metrics: metrics::Registry::default() }) })
     }
 
     /// The database.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The workflows' context.
+    pub fn context(&self) -> &pocnet_app::Context {
+        &self.inner.context
     }
 
     /// The configuration.

@@ -55,7 +55,7 @@ pub enum Phase {
 }
 
 /// Where an import reports its progress: `(phase, rows done, rows in all)`.
-pub type Progress<'a> = &'a mut dyn FnMut(Phase, usize, usize);
+pub type Progress<'a> = &'a mut (dyn FnMut(Phase, usize, usize) + Send);
 
 /// Checks a list and, unless it is a dry run or any row is wrong, imports
 /// every row into the center in one transaction.

@@ -41,6 +41,11 @@ impl CurrentUser {
         Actor::user(self.user.id, &self.user.username, self.ip.clone())
     }
 
+    /// This caller as the workflows see it.
+    pub fn caller(&self) -> pocnet_app::Caller {
+        pocnet_app::Caller::User { user: self.user.clone(), ip: self.ip.clone() }
+    }
+
     /// The caller's role.
     pub fn role(&self) -> Role {
         self.user.role

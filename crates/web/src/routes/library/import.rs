@@ -17,14 +17,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::library::intake::LIST_COLUMNS;
-use pocnet_domain::library::list::{self, RowError};
+
 use pocnet_domain::role::Role;
 use pocnet_domain::supervision::CenterStatus;
 use pocnet_domain::FieldError;
-use pocnet_store::library::intake::{self, NewResult};
-use pocnet_store::{centers, orgs};
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use pocnet_app::library::import;
+use pocnet_store::centers;
+use serde::Deserialize;
 
 /// Uploads may be large lists (a province's pushed list).
 const MAX_UPLOAD: usize = 64 * 1024 * 1024;
@@ -46,19 +45,7 @@ pub struct ImportQuery {
     pub dry_run: Option<String>,
 }
 
-/// How an upload went.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[schema(as = ResultImportReport)]
-pub struct ImportReport {
-    /// Data rows read.
-    pub rows: usize,
-    /// Results written (0 on a dry run or with any problem).
-    pub written: usize,
-    /// Checked only.
-    pub dry_run: bool,
-    /// Every problem, by row (as Excel numbers it) and column; any problem means nothing was written.
-    pub errors: Vec<RowError>,
-}
+pub use pocnet_app::library::import::ImportReport;
 
 /// An upload: the file, and the form's `center_id` and `dry_run` fields
 /// (which take precedence over the query's, so the form needs no script).
@@ -94,46 +81,11 @@ async fn read_upload(mut mp: Multipart, q: &ImportQuery) -> AppResult<Upload> {
     }
 }
 
-/// Checks a list and, unless `dry_run` or any row is wrong, imports every row into the center.
+/// Checks a list and, unless `dry_run` or any row is wrong, imports every
+/// row into the center: the workflow `pocnet_app::library::import`.
 pub async fn import(state: &AppState, me: &CurrentUser, center_id: Option<i64>, file_name: &str, bytes: &[u8], dry_run: bool) -> AppResult<ImportReport> {
-    me.require(&[Role::Center])?;
-    let pool = state.store().pool();
-    let center_id = center_id.ok_or_else(|| FieldError::required("center_id", "概念验证中心"))?;
-    let center = centers::get(pool, center_id).await.map_err(|e| match e {
-        pocnet_store::StoreError::NotFound => AppError::from(FieldError::unknown_value("center_id", "概念验证中心")),
-        other => other.into(),
-    })?;
-    if center.host_org_id != me.user.org_id {
-        return Err(AppError::Forbidden);
-    }
-    if center.kind != CenterKind::PocCenter || center.status != CenterStatus::Active {
-        return Err(FieldError::new("center_id", "not_a_poc_center", format!("“{}”不是在册的概念验证中心", center.name)).into());
-    }
-    let sheet = list::read_sheet(file_name, bytes).map_err(|e| FieldError::new("file", "unreadable", e))?;
-    let positions = list::map_header(&sheet.header).map_err(|e| FieldError::new("file", "bad_header", e))?;
-    if sheet.rows.is_empty() {
-        return Err(FieldError::new("file", "no_rows", "清单只有表头，没有数据行").into());
-    }
-    let names: HashMap<String, i64> = orgs::all_names(pool).await?.into_iter().map(|(id, n)| (n, id)).collect();
-    let taken = intake::ref_nos(pool, center.id).await?;
-    let catalogue = crate::routes::registry::catalogue_of(state, &center);
-    let checked = list::check(&sheet, &positions, &names, &taken, &catalogue, |_| {});
-    let mut report = ImportReport { rows: checked.rows, written: 0, dry_run, errors: checked.errors };
-    if !report.errors.is_empty() || dry_run {
-        return Ok(report);
-    }
-    let rows: Vec<NewResult<'_>> = checked
-        .good
-        .iter()
-        .map(|(_, draft, owner)| NewResult { draft, owner_org_id: *owner, center_id: center.id, submitted_on: state.today(), entered_by: Some(me.user.id) })
-        .collect();
-    let mut tx = state.store().write().await?;
-    report.written = intake::import(&mut tx, &me.actor(), state.now(), center.id, file_name, &rows, |_| {}).await.map_err(|e| match e {
-        pocnet_store::StoreError::Duplicate { .. } => AppError::Conflict { code: "duplicate", message: "清单中的成果编号刚被占用，未导入任何数据".into(), field: Some("file".into()) },
-        other => other.into(),
-    })?;
-    tx.commit().await?;
-    Ok(report)
+    let upload = import::Upload { center_id, file_name, bytes, dry_run, submitted_on: None };
+    Ok(import::import_results(state.context(), &me.caller(), upload, &mut |_, _, _| {}).await?)
 }
 
 fn dry(q: &ImportQuery) -> bool {
