@@ -44,22 +44,11 @@ pub fn refused_characters(field: &str, label: &str, r: crate::text::Refused) -> 
 /// Normalises `raw` (NFC, crate::text), trims it and checks its length in
 /// characters (not bytes: Chinese text). One line: no line breaks or tabs.
 pub fn text(field: &str, label: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
-    let normal = crate::text::normalise(raw).map_err(|r| refused_characters(field, label, r))?;
-    let value = normal.trim();
-    let len = value.chars().count();
-    if len == 0 && min > 0 {
-        return Err(FieldError::required(field, label));
-    }
-    if len < min {
-        return Err(FieldError::new(field, "too_short", format!("{label}至少需要{min}个字符")));
-    }
-    if len > max {
-        return Err(FieldError::new(field, "too_long", format!("{label}不能超过{max}个字符")));
-    }
+    let value = multiline(field, label, raw, min, max)?;
     if value.chars().any(|c| c.is_control()) {
         return Err(FieldError::new(field, "invalid_characters", format!("{label}不能包含换行或控制字符")));
     }
-    Ok(value.to_owned())
+    Ok(value)
 }
 
 /// Normalises and trims a multi-line text (line breaks and tabs kept) and

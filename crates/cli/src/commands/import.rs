@@ -135,6 +135,28 @@ pub struct Options<'a> {
 /// The errors printed in full before the rest is only counted.
 const SHOWN_ERRORS: usize = 200;
 
+/// The phase an import is in, since when, with its bar.
+struct PhaseClock {
+    phase: Phase,
+    since: Instant,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl PhaseClock {
+    /// Books the phase's time and clears its bar.
+    fn close(&mut self, t: &mut Timings) {
+        let elapsed = self.since.elapsed();
+        match self.phase {
+            Phase::Read => t.read = elapsed,
+            Phase::Checking => t.check = elapsed,
+            Phase::Writing => t.insert = elapsed,
+        }
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// The console's words for the workflow's refusals of a center.
 fn refusal(center_id: i64, e: Error) -> anyhow::Error {
     match &e {
@@ -160,39 +182,23 @@ pub async fn import_results(ctx: &pocnet_app::Context, o: &Options<'_>) -> anyho
     let upload = Upload { center_id: Some(o.center_id), file_name: &name, bytes: &bytes, dry_run: o.dry_run, submitted_on: Some(o.submitted_on) };
 
     // Phase times and bars from the workflow's progress.
-    let mut phase = (Phase::Read, start, None::<indicatif::ProgressBar>);
+    let mut phase = PhaseClock { phase: Phase::Read, since: start, bar: None };
     let mut on_progress = |p: Phase, n: usize, total: usize| {
-        if p != phase.0 {
-            let elapsed = phase.1.elapsed();
-            match phase.0 {
-                Phase::Read => t.read = elapsed,
-                Phase::Checking => t.check = elapsed,
-                Phase::Writing => t.insert = elapsed,
-            }
-            if let Some(bar) = phase.2.take() {
-                bar.finish_and_clear();
-            }
+        if p != phase.phase {
+            phase.close(&mut t);
             let label = match p {
                 Phase::Read => "读取 reading",
                 Phase::Checking => "校验 checking",
                 Phase::Writing => "写入 writing",
             };
-            phase = (p, Instant::now(), (p != Phase::Read).then(|| progress_bar(total as u64, label)));
+            phase = PhaseClock { phase: p, since: Instant::now(), bar: (p != Phase::Read).then(|| progress_bar(total as u64, label)) };
         }
-        if let Some(bar) = &phase.2 {
+        if let Some(bar) = &phase.bar {
             bar.set_position(n as u64);
         }
     };
     let outcome = import::import_results(ctx, &Caller::Console { name: "import" }, upload, &mut on_progress).await;
-    let elapsed = phase.1.elapsed();
-    match phase.0 {
-        Phase::Read => t.read = elapsed,
-        Phase::Checking => t.check = elapsed,
-        Phase::Writing => t.insert = elapsed,
-    }
-    if let Some(bar) = phase.2.take() {
-        bar.finish_and_clear();
-    }
+    phase.close(&mut t);
     let report = outcome.map_err(|e| refusal(o.center_id, e))?;
     t.rows = report.rows;
     t.written = report.written;

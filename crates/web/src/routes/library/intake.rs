@@ -47,13 +47,7 @@ pub struct IntakeInput {
 pub async fn create(state: &AppState, me: &CurrentUser, input: &IntakeInput) -> AppResult<i64> {
     me.require(&[Role::Researcher, Role::Center])?;
     let pool = state.store().pool();
-    let center = centers::get(pool, input.center_id).await.map_err(|e| match e {
-        pocnet_store::StoreError::NotFound => AppError::from(FieldError::unknown_value("center_id", "概念验证中心")),
-        other => other.into(),
-    })?;
-    if center.kind != CenterKind::PocCenter || center.status != CenterStatus::Active {
-        return Err(FieldError::new("center_id", "not_a_poc_center", format!("“{}”不是在册的概念验证中心", center.name)).into());
-    }
+    let center = pocnet_app::library::receiving_center(state.context(), &me.caller(), Some(input.center_id)).await?;
     let owner = match me.role() {
         Role::Researcher => me.user.org_id,
         _ => {
