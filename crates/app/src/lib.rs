@@ -13,6 +13,7 @@ pub mod clock;
 pub mod context;
 pub mod error;
 pub mod library;
+pub mod registry;
 
 pub use caller::Caller;
 pub use context::Context;
