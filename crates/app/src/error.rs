@@ -29,6 +29,14 @@ pub enum Error {
         /// The field concerned, if one.
         field: Option<String>,
     },
+    /// A rule of the policy or the record's state refuses the request (422).
+    #[error("{code}: {message}")]
+    Rule {
+        /// Stable code.
+        code: &'static str,
+        /// Chinese message.
+        message: String,
+    },
     /// The database failed or found a stored record it cannot read.
     #[error(transparent)]
     Store(StoreError),
@@ -40,6 +48,13 @@ impl From<StoreError> for Error {
             StoreError::NotFound => Error::NotFound,
             other => Error::Store(other),
         }
+    }
+}
+
+impl Error {
+    /// A rule's refusal.
+    pub fn rule(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Rule { code, message: message.into() }
     }
 }
 

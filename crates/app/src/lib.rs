@@ -14,6 +14,7 @@ pub mod context;
 pub mod error;
 pub mod library;
 pub mod registry;
+pub mod supervision;
 
 pub use caller::Caller;
 pub use context::Context;

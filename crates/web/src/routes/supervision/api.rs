@@ -1,6 +1,8 @@
 //! JSON API of supervision.
 
 use super::*;
+use pocnet_domain::role::Role;
+use pocnet_store::supervision;
 use crate::extract::ApiJson;
 use axum::extract::State;
 use crate::extract::Path;

@@ -2,6 +2,7 @@
 //! (or shows it again with the error).
 
 use super::*;
+use pocnet_store::supervision;
 use crate::auth::session::Auth;
 use crate::routes::registry::html::detail_with_error;
 use axum::extract::State;
