@@ -12,6 +12,7 @@ pub mod caller;
 pub mod clock;
 pub mod context;
 pub mod error;
+pub mod experts;
 pub mod library;
 pub mod registry;
 pub mod supervision;

@@ -129,7 +129,7 @@ pub async fn import(state: &AppState, me: &CurrentUser, bytes: &[u8], dry_run: b
         }
         let mut fields = Vec::new();
         for f in split_list(&r[col("产业领域")]) {
-            match field_code(state, &f) {
+            match field_code(state.context(), &f) {
                 Some(c) => fields.push(c),
                 None => err("产业领域", "unknown_value", format!("产业领域“{f}”不在产业目录中")),
             }
