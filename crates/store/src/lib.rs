@@ -38,7 +38,7 @@ pub mod users;
 
 pub use db::{Backend, Integrity, Store, Write, WriterQueue};
 pub use paging::{Page, Paged, SortDir};
-pub use time::{format_ts, parse_ts};
+pub use time::{format_ts, parse_ts, read_day, read_ts};
 
 /// Who performs a change: a signed-in user, or the system itself (CLI, demo loader).
 #[derive(Debug, Clone)]

@@ -18,6 +18,17 @@ pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
+/// A stored timestamp, or a typed `Corrupt` error naming it — never a
+/// default that would turn a bad deadline into 1970.
+pub fn read_ts(what: &str, s: &str) -> crate::StoreResult<DateTime<Utc>> {
+    parse_ts(s).ok_or_else(|| crate::StoreError::Corrupt(format!("{what}: “{s}” is not a timestamp")))
+}
+
+/// A stored day (YYYY-MM-DD), or a typed `Corrupt` error naming it.
+pub fn read_day(what: &str, s: &str) -> crate::StoreResult<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| crate::StoreError::Corrupt(format!("{what}: “{s}” is not a day")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +42,17 @@ mod tests {
         assert_eq!(parse_ts(&format_ts(a)), Some(a));
         assert!(format_ts(a) < format_ts(b));
         assert_eq!(format_ts(a), "2026-01-02T03:04:05.000000Z");
+    }
+
+    #[test]
+    fn a_bad_stored_value_is_corrupt_never_a_default() {
+        assert!(read_ts("deadline", "2026-12-31T15:59:59.000000Z").is_ok());
+        assert!(read_day("day", "2026-12-31").is_ok());
+        for bad in ["", "1970", "2026-13-01T00:00:00Z", "tomorrow"] {
+            assert!(matches!(read_ts("deadline", bad), Err(crate::StoreError::Corrupt(m)) if m.contains("deadline")), "{bad:?}");
+        }
+        for bad in ["", "2026-02-30", "26-11-01x"] {
+            assert!(matches!(read_day("day", bad), Err(crate::StoreError::Corrupt(_))), "{bad:?}");
+        }
     }
 }

@@ -55,7 +55,7 @@ fn call_row(state: &AppState, c: &Call) -> CallRow {
         kind: c.kind.label_zh(),
         opens_on: c.opens_on.clone(),
         deadline: local(&c.deadline_at),
-        open: state.now() <= parse_ts(&c.deadline_at).unwrap_or_default(),
+        open: parse_ts(&c.deadline_at).is_some_and(|deadline| state.now() <= deadline),
         applications: c.applications,
     }
 }

@@ -22,7 +22,7 @@ use pocnet_domain::validation::{self, text, DayRange};
 use pocnet_domain::FieldError;
 use pocnet_store::applications::{self, Application, ApplicationScope, Objection, PanelReview, SiteVisit, Step, StepEffects, StepRecord};
 use pocnet_store::calls::{self, Call, CallDraft};
-use pocnet_store::{centers, experts, format_ts, parse_ts};
+use pocnet_store::{centers, experts, format_ts, parse_ts, read_day, read_ts};
 use serde::{Deserialize, Serialize};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -210,7 +210,7 @@ pub async fn apply(state: &AppState, me: &CurrentUser, input: &ApplyInput) -> Ap
         )
         .into());
     }
-    if state.now() > parse_ts(&call.deadline_at).unwrap_or_default() {
+    if state.now() > read_ts("call deadline", &call.deadline_at)? {
         return Err(AppError::rule("deadline_passed", "申报截止时间已过"));
     }
     check_bar(state, center.host_org_id).await?;
@@ -297,19 +297,22 @@ pub async fn guards(state: &AppState, a: &Application, eligible: bool) -> AppRes
     let (not_open_until, bar) = if a.state.editable() {
         let call = calls::get(pool, a.call_id).await?;
         let opens_on = NaiveDate::parse_from_str(&call.opens_on, "%Y-%m-%d").ok().filter(|d| *d > today);
-        let bar = pocnet_store::supervision::bar_on(pool, a.host_org_id, &today.to_string()).await?.map(|b| Bar {
-            revoked_on: NaiveDate::parse_from_str(&b.revoked_on, "%Y-%m-%d").unwrap_or_default(),
-            reason: b.reason_label,
-            article: b.article,
-            may_apply_from: NaiveDate::parse_from_str(&b.may_apply_from, "%Y-%m-%d").unwrap_or_default(),
-        });
+        let bar = match pocnet_store::supervision::bar_on(pool, a.host_org_id, &today.to_string()).await? {
+            Some(b) => Some(Bar {
+                revoked_on: read_day("bar revoked_on", &b.revoked_on)?,
+                reason: b.reason_label,
+                article: b.article,
+                may_apply_from: read_day("bar may_apply_from", &b.may_apply_from)?,
+            }),
+            None => None,
+        };
         (opens_on, bar)
     } else {
         (None, None)
     };
     Ok(Guards {
         county_review: stage.county_review,
-        before_deadline: state.now() <= parse_ts(&a.deadline_at).unwrap_or_default(),
+        before_deadline: state.now() <= read_ts("application deadline", &a.deadline_at)?,
         not_open_until,
         bar,
         eligible,
