@@ -66,7 +66,7 @@ pub async fn api_password(State(state): State<AppState>, me: CurrentUser, ApiJso
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "accounts/account.html")]
 struct AccountPage {
     chrome: Chrome,
     user: User,

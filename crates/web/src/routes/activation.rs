@@ -80,7 +80,7 @@ pub async fn api_activate(State(state): State<AppState>, auth: Auth, ApiJson(inp
 }
 
 #[derive(Template)]
-#[template(path = "activate.html")]
+#[template(path = "accounts/activate.html")]
 struct ActivatePage {
     chrome: Chrome,
     code: String,

@@ -73,7 +73,7 @@ struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "audit/audit.html")]
 struct AuditPage {
     chrome: Chrome,
     rows: Vec<Row>,

@@ -146,7 +146,7 @@ pub async fn api_logout(State(state): State<AppState>, current: CurrentUser) -> 
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "accounts/login.html")]
 struct LoginPage {
     chrome: Chrome,
     next: String,

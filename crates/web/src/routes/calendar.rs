@@ -144,7 +144,7 @@ pub async fn api_upload(State(state): State<AppState>, me: CurrentUser, mp: Mult
 }
 
 #[derive(Template)]
-#[template(path = "calendar.html")]
+#[template(path = "calendar/calendar.html")]
 struct CalendarPage {
     chrome: Chrome,
     years: String,

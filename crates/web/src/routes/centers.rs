@@ -121,7 +121,7 @@ fn rows(list: &[Center], today: &str) -> Vec<CenterRow> {
 }
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "centers/home.html")]
 struct HomePage {
     chrome: Chrome,
     recognized: i64,
@@ -150,7 +150,7 @@ async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> 
 }
 
 #[derive(Template)]
-#[template(path = "centers.html")]
+#[template(path = "centers/centers.html")]
 struct CentersPage {
     chrome: Chrome,
     heading: &'static str,

@@ -238,7 +238,7 @@ struct CardView {
 }
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "dashboard/dashboard.html")]
 struct DashboardPage {
     chrome: Chrome,
     role_code: &'static str,

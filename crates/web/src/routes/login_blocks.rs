@@ -97,7 +97,7 @@ struct BlockRow {
 }
 
 #[derive(Template)]
-#[template(path = "login_blocks.html")]
+#[template(path = "accounts/login_blocks.html")]
 struct ListPage {
     chrome: Chrome,
     rows: Vec<BlockRow>,

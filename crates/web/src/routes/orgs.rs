@@ -157,7 +157,7 @@ struct OrgRow {
 }
 
 #[derive(Template)]
-#[template(path = "orgs.html")]
+#[template(path = "orgs/orgs.html")]
 struct ListPage {
     chrome: Chrome,
     headers: Vec<SortHeader>,
@@ -221,7 +221,7 @@ struct MemberRow {
 }
 
 #[derive(Template)]
-#[template(path = "org_form.html")]
+#[template(path = "orgs/org_form.html")]
 struct FormPage {
     chrome: Chrome,
     id: Option<i64>,

@@ -149,7 +149,7 @@ struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "results.html")]
+#[template(path = "library/results.html")]
 struct ResultsPage {
     chrome: Chrome,
     heading: &'static str,

@@ -187,7 +187,7 @@ pub(crate) fn lines(list: &TodoList) -> Vec<TodoLine> {
 }
 
 #[derive(Template)]
-#[template(path = "todo.html")]
+#[template(path = "dashboard/todo.html")]
 struct TodoPage {
     chrome: Chrome,
     lines: Vec<TodoLine>,

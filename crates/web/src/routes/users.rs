@@ -228,7 +228,7 @@ struct UserRow {
 }
 
 #[derive(Template)]
-#[template(path = "users.html")]
+#[template(path = "accounts/users.html")]
 struct ListPage {
     chrome: Chrome,
     headers: Vec<SortHeader>,
@@ -275,7 +275,7 @@ async fn list_page(
 }
 
 #[derive(Template)]
-#[template(path = "user_form.html")]
+#[template(path = "accounts/user_form.html")]
 struct FormPage {
     chrome: Chrome,
     id: Option<i64>,

@@ -68,7 +68,7 @@ struct PanelRow {
 }
 
 #[derive(Template)]
-#[template(path = "assignment.html")]
+#[template(path = "assignment/assignment.html")]
 struct RunPage {
     chrome: Chrome,
     run: Run,

@@ -166,7 +166,7 @@ pub async fn api_invite(State(state): State<AppState>, me: CurrentUser, Path(id)
 }
 
 #[derive(Template)]
-#[template(path = "expert_invitation.html")]
+#[template(path = "experts/expert_invitation.html")]
 struct InvitationPage {
     chrome: Chrome,
     expert_id: i64,

@@ -39,7 +39,7 @@ struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "experts.html")]
+#[template(path = "experts/experts.html")]
 struct ExpertsPage {
     chrome: Chrome,
     rows: Vec<Row>,
@@ -112,7 +112,7 @@ async fn list_page(
 }
 
 #[derive(Template)]
-#[template(path = "expert_form.html")]
+#[template(path = "experts/expert_form.html")]
 struct FormPage {
     chrome: Chrome,
     id: Option<i64>,
@@ -291,7 +291,7 @@ async fn own_page(State(state): State<AppState>, me: CurrentUser) -> AppResult<R
 }
 
 #[derive(Template)]
-#[template(path = "expert_import.html")]
+#[template(path = "experts/expert_import.html")]
 struct ImportPage {
     chrome: Chrome,
     columns: &'static [&'static str],

@@ -158,7 +158,7 @@ pub async fn api_decide(State(state): State<AppState>, me: CurrentUser, Path(id)
 }
 
 #[derive(Template)]
-#[template(path = "expert_join.html")]
+#[template(path = "experts/expert_join.html")]
 struct JoinPage {
     chrome: Chrome,
     input: RegistrationInput,
@@ -260,7 +260,7 @@ struct RegRow {
 }
 
 #[derive(Template)]
-#[template(path = "expert_registrations.html")]
+#[template(path = "experts/expert_registrations.html")]
 struct ListPage {
     chrome: Chrome,
     rows: Vec<RegRow>,

@@ -68,7 +68,7 @@ struct MilestoneRow {
 }
 
 #[derive(Template)]
-#[template(path = "project.html")]
+#[template(path = "library/project.html")]
 struct ProjectPage {
     chrome: Chrome,
     d: ProjectDetail,
@@ -378,7 +378,7 @@ async fn accept_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
 }
 
 #[derive(Template)]
-#[template(path = "handoffs.html")]
+#[template(path = "library/handoffs.html")]
 struct HandoffsPage {
     chrome: Chrome,
     rows: Vec<Handoff>,
@@ -396,7 +396,7 @@ struct ReportSearch {
 }
 
 #[derive(Template)]
-#[template(path = "reports.html")]
+#[template(path = "library/reports.html")]
 struct ReportsPage {
     chrome: Chrome,
     q: String,
@@ -414,7 +414,7 @@ async fn reports_page(State(state): State<AppState>, me: CurrentUser, QueryParam
 }
 
 #[derive(Template)]
-#[template(path = "verification_report.html")]
+#[template(path = "library/verification_report.html")]
 struct ReportPage {
     chrome: Chrome,
     r: ReportRecord,

@@ -104,7 +104,7 @@ pub async fn api_import(State(state): State<AppState>, me: CurrentUser, QueryPar
 }
 
 #[derive(Template)]
-#[template(path = "result_import.html")]
+#[template(path = "library/result_import.html")]
 struct ImportPage {
     chrome: Chrome,
     centers: Vec<Choice>,

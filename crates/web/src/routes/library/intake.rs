@@ -92,7 +92,7 @@ pub async fn api_create(State(state): State<AppState>, me: CurrentUser, crate::e
 }
 
 #[derive(Template)]
-#[template(path = "result_new.html")]
+#[template(path = "library/result_new.html")]
 struct NewPage {
     chrome: Chrome,
     centers: Vec<Choice>,

@@ -61,7 +61,7 @@ fn call_row(state: &AppState, c: &Call) -> CallRow {
 }
 
 #[derive(Template)]
-#[template(path = "calls.html")]
+#[template(path = "recognition/calls.html")]
 struct CallsPage {
     chrome: Chrome,
     rows: Vec<CallRow>,
@@ -100,7 +100,7 @@ async fn publish_form(State(state): State<AppState>, auth: Auth, me: CurrentUser
 }
 
 #[derive(Template)]
-#[template(path = "call.html")]
+#[template(path = "recognition/call.html")]
 struct CallPage {
     chrome: Chrome,
     call: CallRow,
@@ -179,7 +179,7 @@ struct AppRow {
 }
 
 #[derive(Template)]
-#[template(path = "applications.html")]
+#[template(path = "recognition/applications.html")]
 struct ApplicationsPage {
     chrome: Chrome,
     rows: Vec<AppRow>,
@@ -271,7 +271,7 @@ impl NoticeRule {
 }
 
 #[derive(Template)]
-#[template(path = "application.html")]
+#[template(path = "recognition/application.html")]
 struct ApplicationPage {
     chrome: Chrome,
     a: Application,
@@ -451,7 +451,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: i64, er
 }
 
 #[derive(Template)]
-#[template(path = "application_form.html")]
+#[template(path = "recognition/application_form.html")]
 struct ApplicationFormPage {
     chrome: Chrome,
     a: Application,
@@ -583,7 +583,7 @@ async fn resolve_batch_form(State(state): State<AppState>, me: CurrentUser, Path
 }
 
 #[derive(Template)]
-#[template(path = "notices.html")]
+#[template(path = "recognition/notices.html")]
 struct NoticesPage {
     chrome: Chrome,
     rows: Vec<NoticeEntry>,
@@ -594,7 +594,7 @@ async fn notices_page(State(state): State<AppState>, auth: Auth) -> AppResult<Re
 }
 
 #[derive(Template)]
-#[template(path = "notice.html")]
+#[template(path = "recognition/notice.html")]
 struct NoticePage {
     chrome: Chrome,
     n: NoticeEntry,

@@ -89,7 +89,7 @@ struct DeclarationRow {
 }
 
 #[derive(Template)]
-#[template(path = "center.html")]
+#[template(path = "registry/center.html")]
 struct CenterPage {
     chrome: Chrome,
     c: Center,
@@ -267,7 +267,7 @@ async fn upload_form(State(state): State<AppState>, auth: Auth, me: CurrentUser,
 }
 
 #[derive(Template)]
-#[template(path = "center_form.html")]
+#[template(path = "registry/center_form.html")]
 struct FormPage {
     chrome: Chrome,
     id: Option<i64>,
@@ -364,7 +364,7 @@ async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
 }
 
 #[derive(Template)]
-#[template(path = "certificate.html")]
+#[template(path = "registry/certificate.html")]
 struct CertificatePage {
     chrome: Chrome,
     c: Center,
