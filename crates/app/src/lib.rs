@@ -14,6 +14,7 @@ pub mod context;
 pub mod error;
 pub mod experts;
 pub mod library;
+pub mod orgs;
 pub mod registry;
 pub mod supervision;
 

@@ -3,9 +3,8 @@
 use super::open_store;
 use crate::Cli;
 use clap::{Args, Subcommand};
-use pocnet_domain::org::OrgDraft;
 use pocnet_store::orgs;
-use pocnet_store::{Actor, Page, SortDir};
+use pocnet_store::{Page, SortDir};
 
 /// Organisation commands.
 #[derive(Debug, Subcommand)]
@@ -35,10 +34,9 @@ pub async fn run(cli: &Cli, cmd: &OrgCommand) -> anyhow::Result<()> {
     let store = open_store(cli, 2).await?;
     match cmd {
         OrgCommand::Add(args) => {
-            let draft = OrgDraft::parse(&args.name, &args.kind, &args.region)?;
-            let mut tx = store.write().await?;
-            let o = orgs::create(&mut tx, &Actor::system("cli"), chrono::Utc::now(), &draft).await?;
-            tx.commit().await?;
+            let input = pocnet_app::orgs::OrgInput { name: args.name.clone(), kind: args.kind.clone(), region: args.region.clone(), version: None };
+            let ctx = super::context(cli, &store)?;
+            let o = pocnet_app::orgs::create(&ctx, &pocnet_app::Caller::Console { name: "cli" }, &input).await?;
             println!("added organisation {} (id {})", o.name, o.id);
         }
         OrgCommand::List => {

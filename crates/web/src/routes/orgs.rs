@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
-use pocnet_domain::org::{OrgDraft, OrgKind};
+use pocnet_domain::org::OrgKind;
 use pocnet_domain::region::Region;
 use pocnet_domain::role::Role;
 use pocnet_store::orgs::{self, OrgFilter, Organisation};
@@ -55,22 +55,7 @@ impl OrgQuery {
     }
 }
 
-/// A new or edited organisation.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct OrgInput {
-    /// Full name (2–100 characters, unique).
-    pub name: String,
-    /// Kind code, e.g. `university`.
-    pub kind: String,
-    /// Region, e.g. `瑞安市`.
-    pub region: String,
-    /// When editing: the version read (optimistic lock).
-    pub version: Option<i64>,
-}
-
-fn version_of(v: Option<i64>) -> AppResult<i64> {
-    v.ok_or_else(|| pocnet_domain::FieldError::required("version", "版本号").into())
-}
+pub use pocnet_app::orgs::OrgInput;
 
 /// Lists organisations (bureau).
 #[utoipa::path(get, path = "/api/v1/organisations", operation_id = "list_organisations", tag = "organisations", params(ListParams, OrgQuery),
@@ -120,22 +105,11 @@ pub async fn api_update(
 }
 
 async fn create(state: &AppState, me: &CurrentUser, input: &OrgInput) -> AppResult<Organisation> {
-    me.require(&[Role::Bureau])?;
-    let draft = OrgDraft::parse(&input.name, &input.kind, &input.region)?;
-    let mut tx = state.store().write().await?;
-    let org = orgs::create(&mut tx, &me.actor(), state.now(), &draft).await?;
-    tx.commit().await?;
-    Ok(org)
+    Ok(pocnet_app::orgs::create(state.context(), &me.caller(), input).await?)
 }
 
 async fn update(state: &AppState, me: &CurrentUser, id: i64, input: &OrgInput) -> AppResult<Organisation> {
-    me.require(&[Role::Bureau])?;
-    let draft = OrgDraft::parse(&input.name, &input.kind, &input.region)?;
-    let version = version_of(input.version)?;
-    let mut tx = state.store().write().await?;
-    let org = orgs::update(&mut tx, &me.actor(), state.now(), id, version, &draft).await?;
-    tx.commit().await?;
-    Ok(org)
+    Ok(pocnet_app::orgs::update(state.context(), &me.caller(), id, input).await?)
 }
 
 fn kinds() -> Vec<Choice> {
