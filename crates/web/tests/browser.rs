@@ -141,13 +141,33 @@ async fn sign_out(c: &fantoccini::Client) {
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("a[href='/login']")).await.unwrap();
 }
 
+/// Clicks an action button and waits for the page it posts to: the old
+/// page's state label goes stale first, so the label read next is the new one.
 async fn click_action(c: &fantoccini::Client, action: &str) {
+    let before = c.find(Locator::Css("[data-testid=application-state]")).await.ok();
     c.find(Locator::Css(&format!("button[data-action={action}]"))).await.unwrap().click().await.unwrap();
+    if let Some(old) = before {
+        for _ in 0..100 {
+            if old.text().await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=application-state]")).await.unwrap();
 }
 
+/// The application's state label, read again if the page was still being replaced.
 async fn state_label(c: &fantoccini::Client) -> String {
-    c.find(Locator::Css("[data-testid=application-state]")).await.unwrap().text().await.unwrap()
+    for _ in 0..50 {
+        if let Ok(el) = c.find(Locator::Css("[data-testid=application-state]")).await {
+            if let Ok(text) = el.text().await {
+                return text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the application's state label never settled");
 }
 
 /// A host unit applies to a call in the browser and submits; after the county
