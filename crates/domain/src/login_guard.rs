@@ -203,9 +203,14 @@ pub fn on_success(policy: &LoginPolicy, admitted: &Counters, now: DateTime<Utc>)
     Success { reset_pair: true, give_back_shared: !is_known_address(policy, &admitted.pair, now) }
 }
 
-/// The counters after `success` (the store applies the same change in SQL,
-/// relative to what concurrent attempts wrote meanwhile).
-pub fn apply_success(c: Counters, success: Success, now: DateTime<Utc>) -> Counters {
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+/// The counters after `success`: the model of what `store::login_throttle::succeeded`
+/// writes in SQL (relative to what concurrent attempts wrote meanwhile).
+fn apply_success(c: Counters, success: Success, now: DateTime<Utc>) -> Counters {
     let give_back = |c: Counter| if success.give_back_shared { Counter { failures: c.failures.saturating_sub(1), ..c } } else { c };
     Counters {
         pair: if success.reset_pair {
@@ -217,11 +222,6 @@ pub fn apply_success(c: Counters, success: Success, now: DateTime<Utc>) -> Count
         address: give_back(c.address),
     }
 }
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
 
     fn t(s: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_790_000_000 + s, 0).unwrap_or_default()

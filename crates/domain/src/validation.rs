@@ -85,11 +85,6 @@ fn year_2000() -> NaiveDate {
 }
 
 impl DayRange {
-    /// Something that has happened: from 2000 to today.
-    pub fn happened(today: NaiveDate) -> Self {
-        Self { earliest: year_2000(), latest: today }
-    }
-
     /// Any day a record may carry, past or planned: from 2000 to ten years
     /// ahead (fields that must not lie ahead say so with their own rule).
     pub fn records(today: NaiveDate) -> Self {
@@ -173,7 +168,8 @@ mod tests {
     #[test]
     fn dates_are_strict_and_sane() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap_or(NaiveDate::MIN);
-        let happened = DayRange::happened(today);
+        // Something that has happened: from 2000 to today.
+        let happened = DayRange { earliest: year_2000(), latest: today };
         let planned = DayRange::records(today);
         // (raw, range, Ok(day) or the error code) — issue 11 §6.
         let cases: &[(&str, DayRange, Result<&str, &str>)] = &[
