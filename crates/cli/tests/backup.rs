@@ -9,10 +9,13 @@
 //! server — then the PostgreSQL client tools must be installed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::text;
+
 use pocnet_store::Store;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,28 +37,9 @@ async fn fresh_database_url() -> Option<String> {
 
 /// Runs the binary on a data directory (and database URL, for PostgreSQL).
 fn pocnet(data_dir: &Path, url: Option<&str>, args: &[&str], stdin: &str) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pocnet"));
-    cmd.arg("--data-dir").arg(data_dir);
-    if let Some(url) = url {
-        cmd.arg("--database-url").arg(url);
-    }
-    let mut child = cmd
-        .args(args)
-        .env_remove("POCNET_DATABASE_URL")
-        .env_remove("POCNET_DATA_DIR")
-        .env("POCNET_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run pocnet");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    common::run(data_dir, url, args, stdin)
 }
 
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
 
 fn ok(o: Output, what: &str) -> String {
     let t = text(&o);

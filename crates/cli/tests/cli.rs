@@ -1,28 +1,15 @@
 //! The `pocnet` binary as an administrator uses it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::text;
+
+use std::process::Output;
 
 fn pocnet(data_dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pocnet"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("POCNET_DATABASE_URL")
-        .env("POCNET_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run pocnet");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    common::run(data_dir, None, args, stdin)
 }
 
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
 
 #[test]
 fn a_password_on_the_command_line_is_refused_and_nothing_is_created() {

@@ -14,15 +14,15 @@
 //! on a manual clock, so the notice period can pass.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use pocnet_store::Store;
 use pocnet_web::clock::ManualClock;
 use pocnet_web::config::WebConfig;
 use pocnet_web::AppState;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
 const WENZHOU: &str = "wenzhou-municipal-2025";
@@ -51,22 +51,8 @@ impl Install {
 
     /// Runs the binary as an administrator would, `stdin` piped in.
     fn pocnet(&self, args: &[&str], stdin: &str) -> String {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pocnet"))
-            .arg("--data-dir")
-            .arg(self.dir.path())
-            .arg("--database-url")
-            .arg(&self.url)
-            .args(args)
-            .env_remove("POCNET_DATABASE_URL")
-            .env("POCNET_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run pocnet");
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        let out: Output = child.wait_with_output().unwrap();
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let out = common::run(self.dir.path(), Some(&self.url), args, stdin);
+        let text = common::text(&out);
         assert!(out.status.success(), "pocnet {args:?}: {text}");
         text
     }
