@@ -33,6 +33,11 @@ impl Caller {
         }
     }
 
+    /// The unit of a signed-in caller (the console has none).
+    pub fn org_id(&self) -> Option<i64> {
+        self.user().map(|u| u.org_id)
+    }
+
     /// Refuses a signed-in caller whose role is not in `roles`; the console may do anything.
     pub fn require(&self, roles: &[Role]) -> Result<(), Error> {
         match self {

@@ -7,7 +7,7 @@ use pocnet_domain::catalogue::{self, Catalogue};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::policy::{Profile, SHIPPED};
 use pocnet_store::Store;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The world a workflow runs in. Cheap to clone.
 #[derive(Clone)]
@@ -16,12 +16,14 @@ pub struct Context {
     policies: Arc<Vec<Profile>>,
     calendar: Arc<HolidayCalendar>,
     clock: Arc<dyn Clock>,
+    /// The calendar with the bureau's uploads overlaid, keyed by the newest upload's id.
+    effective_calendar: Arc<Mutex<Option<(i64, Arc<HolidayCalendar>)>>>,
 }
 
 impl Context {
     /// A context over `store` with the policies and calendar in effect.
     pub fn new(store: Store, policies: Arc<Vec<Profile>>, calendar: Arc<HolidayCalendar>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, policies, calendar, clock }
+        Self { store, policies, calendar, clock, effective_calendar: Arc::new(Mutex::new(None)) }
     }
 
     /// The database.
@@ -48,6 +50,11 @@ impl Context {
     /// layered over it by the calendar workflow).
     pub fn calendar(&self) -> &Arc<HolidayCalendar> {
         &self.calendar
+    }
+
+    /// The last calendar with the uploads overlaid (see [`crate::calendar::effective`]).
+    pub(crate) fn effective_calendar(&self) -> &Mutex<Option<(i64, Arc<HolidayCalendar>)>> {
+        &self.effective_calendar
     }
 
     /// Now (a hand-moved clock in tests).

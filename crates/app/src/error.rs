@@ -37,9 +37,29 @@ pub enum Error {
         /// Chinese message.
         message: String,
     },
+    /// A limit on how often something may be done was reached (429).
+    #[error("{code}: {message}")]
+    TooMany {
+        /// Stable code.
+        code: &'static str,
+        /// Chinese message.
+        message: String,
+    },
+    /// Something that cannot happen did (a poisoned lock, an unreadable stored document).
+    #[error("internal: {0}")]
+    Internal(String),
     /// The database failed or found a stored record it cannot read.
     #[error(transparent)]
     Store(StoreError),
+}
+
+impl From<Vec<FieldError>> for Error {
+    fn from(errors: Vec<FieldError>) -> Self {
+        match <[FieldError; 1]>::try_from(errors) {
+            Ok([one]) => Error::Validation(one),
+            Err(many) => Error::Invalid(many),
+        }
+    }
 }
 
 impl From<StoreError> for Error {
@@ -47,6 +67,16 @@ impl From<StoreError> for Error {
         match e {
             StoreError::NotFound => Error::NotFound,
             other => Error::Store(other),
+        }
+    }
+}
+
+impl From<pocnet_domain::recognition::TransitionError> for Error {
+    fn from(e: pocnet_domain::recognition::TransitionError) -> Self {
+        match e.code {
+            "illegal_transition" => Error::Conflict { code: e.code, message: e.message, field: None },
+            "action_not_allowed" => Error::Forbidden,
+            _ => Error::Rule { code: e.code, message: e.message },
         }
     }
 }

@@ -218,17 +218,17 @@ string_enum! {
 }
 
 impl SeatState {
-    /// The seat of an expert whose declaration is `conflict_status`
-    /// (`pending`, `no_conflict`, `recused`, `declined`), who has or has not
-    /// scored, on an item still under review or not.
-    pub fn of(conflict_status: &str, scored: bool, review_open: bool) -> Self {
-        match conflict_status {
+    /// The seat of an expert whose declaration is `status`, who has or has
+    /// not scored, on an item still under review or not.
+    pub fn of(status: crate::panel::seat::SeatStatus, scored: bool, review_open: bool) -> Self {
+        use crate::panel::seat::SeatStatus as S;
+        match status {
             _ if scored => SeatState::Scored,
-            "recused" => SeatState::Recused,
-            "declined" => SeatState::Declined,
+            S::Recused => SeatState::Recused,
+            S::Declined => SeatState::Declined,
             _ if !review_open => SeatState::Closed,
-            "no_conflict" => SeatState::ToScore,
-            _ => SeatState::ToDeclare,
+            S::NoConflict => SeatState::ToScore,
+            S::Pending => SeatState::ToDeclare,
         }
     }
 
@@ -324,7 +324,8 @@ mod tests {
             ("no_conflict", false, false, Closed),
         ];
         for (status, scored, open, want) in cases {
-            assert_eq!(SeatState::of(status, *scored, *open), *want, "{status} scored={scored} open={open}");
+            let seat = crate::panel::seat::SeatStatus::parse(status).expect("status");
+            assert_eq!(SeatState::of(seat, *scored, *open), *want, "{status} scored={scored} open={open}");
         }
         assert!(ToDeclare.is_task() && ToScore.is_task() && !Scored.is_task() && !Closed.is_task());
         assert_eq!((ToDeclare.label_zh(), ToScore.label_zh(), Scored.label_zh()), ("待声明", "待评分", "已评分"));

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use pocnet_domain::policy::StageKind;
 use pocnet_domain::recognition::{ActorKind, ApplicationState, ReviewAction};
 use pocnet_domain::region::Region;
-use pocnet_domain::review::{aggregate, Aggregate, ScoreSheet};
+use pocnet_domain::review::Aggregate;
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -168,7 +168,7 @@ pub async fn list(pool: &AnyPool, scope: ApplicationScope, filter: &ApplicationF
             w.and("a.host_org_id = ?", Arg::Int(h));
         }
         ApplicationScope::Expert(e) => {
-            w.and("a.id IN (SELECT application_id FROM panel_reviews WHERE expert_id = ?)", Arg::Int(e));
+            w.and("a.id IN (SELECT subject_id FROM panel_seats WHERE expert_id = ? AND subject_kind = 'application')", Arg::Int(e));
         }
     }
     if let Some(s) = filter.state {
@@ -405,204 +405,6 @@ pub async fn steps(pool: &AnyPool, id: i64) -> StoreResult<Vec<StepRecord>> {
     .bind(id)
     .fetch_all(pool)
     .await?)
-}
-
-/// An expert on an application's panel.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
-pub struct PanelReview {
-    /// Expert id.
-    pub expert_id: i64,
-    /// Name.
-    pub name: String,
-    /// Kind code.
-    pub kind: String,
-    /// Organisation.
-    pub org_name: String,
-    /// Score 0–100, once scored.
-    pub score: Option<i64>,
-    /// Comments.
-    pub comments: String,
-    /// When scored.
-    pub scored_at: Option<String>,
-    /// `pending` (must declare before seeing materials), `no_conflict` or `recused`.
-    pub conflict_status: String,
-    /// Why the expert recused (kept for the record).
-    pub recusal_reason: String,
-    /// When the declaration was made.
-    pub declared_at: Option<String>,
-    /// Scores per dimension (JSON object).
-    pub scores_json: String,
-    /// Weighted total in hundredths of a point.
-    pub total_hundredths: Option<i64>,
-    /// The vacated seat (recused or declined expert) this expert fills.
-    pub replaces_expert_id: Option<i64>,
-}
-
-impl PanelReview {
-    /// Whether the expert left the panel (recused for a conflict or declined).
-    pub fn vacated(&self) -> bool {
-        matches!(self.conflict_status.as_str(), "recused" | "declined")
-    }
-}
-
-/// The panel of an application.
-pub async fn panel(pool: &AnyPool, id: i64) -> StoreResult<Vec<PanelReview>> {
-    Ok(sqlx::query_as(
-        "SELECT p.expert_id, e.name, e.kind, o.name AS org_name, p.score, p.comments, p.scored_at, p.conflict_status, \
-         p.recusal_reason, p.declared_at, p.scores_json, p.total_hundredths, p.replaces_expert_id FROM panel_reviews p \
-         JOIN experts e ON e.id = p.expert_id JOIN organisations o ON o.id = e.org_id WHERE p.application_id = $1 ORDER BY e.name",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?)
-}
-
-/// Puts an expert on the panel (once), possibly in the seat of one who left.
-pub async fn assign_expert(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    id: i64,
-    expert_id: i64,
-    replaces: Option<i64>,
-) -> StoreResult<()> {
-    let due = pocnet_domain::review::review_due(crate::time::china_day(now));
-    sqlx::query("INSERT INTO panel_reviews (application_id, expert_id, assigned_at, replaces_expert_id, due_on) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(expert_id)
-        .bind(format_ts(now))
-        .bind(replaces)
-        .bind(due.to_string())
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { field: "expert_id" },
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-            _ => StoreError::Db(e),
-        })?;
-    audit::record(
-        conn,
-        actor,
-        now,
-        Change { action: "application.panel.assign", entity_type: "application", entity_id: id.to_string(), before: None, after: Some(serde_json::json!({"expert_id": expert_id, "replaces": replaces})), reason: None },
-    )
-    .await
-}
-
-/// What an invited expert declares before seeing the materials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Declaration<'a> {
-    /// No conflict, with the confidentiality pledge.
-    NoConflict,
-    /// Recuses for a conflict of interest, with the reason.
-    Recuse(&'a str),
-    /// Declines the invitation (e.g. not available), with the reason.
-    Decline(&'a str),
-}
-
-/// Records an expert's declaration before it sees the materials. Once made it stays.
-pub async fn declare(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, expert_id: i64, d: Declaration<'_>) -> StoreResult<()> {
-    let (status, recusal_reason, action) = match d {
-        Declaration::NoConflict => ("no_conflict", None, "application.panel.no_conflict"),
-        Declaration::Recuse(r) => ("recused", Some(r), "application.panel.recuse"),
-        Declaration::Decline(r) => ("declined", Some(r), "application.panel.decline"),
-    };
-    let done = sqlx::query(
-        "UPDATE panel_reviews SET conflict_status = $1, recusal_reason = $2, declared_at = $3 \
-         WHERE application_id = $4 AND expert_id = $5 AND conflict_status = 'pending'",
-    )
-    .bind(status)
-    .bind(recusal_reason.unwrap_or(""))
-    .bind(format_ts(now))
-    .bind(id)
-    .bind(expert_id)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::VersionConflict { expected: 0 });
-    }
-    audit::record(
-        conn,
-        actor,
-        now,
-        Change {
-            action,
-            entity_type: "application",
-            entity_id: id.to_string(),
-            before: None,
-            after: Some(serde_json::json!({"expert_id": expert_id, "status": status, "pledge": recusal_reason.is_none()})),
-            reason: recusal_reason,
-        },
-    )
-    .await
-}
-
-/// Records (or revises) an expert's score: per-dimension scores and their weighted total.
-#[allow(clippy::too_many_arguments)]
-pub async fn score(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    now: DateTime<Utc>,
-    id: i64,
-    expert_id: i64,
-    scores_json: &str,
-    total_hundredths: i64,
-    comments: &str,
-) -> StoreResult<()> {
-    let rounded = (total_hundredths + 50) / 100;
-    let done = sqlx::query(
-        "UPDATE panel_reviews SET score = $1, total_hundredths = $2, scores_json = $3, comments = $4, scored_at = $5 \
-         WHERE application_id = $6 AND expert_id = $7 AND conflict_status = 'no_conflict'",
-    )
-    .bind(rounded)
-    .bind(total_hundredths)
-    .bind(scores_json)
-    .bind(comments)
-    .bind(format_ts(now))
-    .bind(id)
-    .bind(expert_id)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    audit::record(
-        conn,
-        actor,
-        now,
-        Change {
-            action: "application.panel.score",
-            entity_type: "application",
-            entity_id: id.to_string(),
-            before: None,
-            after: Some(serde_json::json!({"expert_id": expert_id, "total": total_hundredths as f64 / 100.0, "scores": serde_json::from_str::<serde_json::Value>(scores_json).unwrap_or_default(), "comments": comments})),
-            reason: None,
-        },
-    )
-    .await
-}
-
-/// Writes the panel's result back to the application: the aggregate of every
-/// score given (on `sheet`), or nothing while none is. Call it in the
-/// transaction that changed a score.
-pub async fn refresh_panel_result(conn: &mut AnyConnection, id: i64, sheet: &ScoreSheet) -> StoreResult<Option<Aggregate>> {
-    let totals: Vec<(Option<i64>, Option<i64>)> =
-        sqlx::query_as("SELECT total_hundredths, score FROM panel_reviews WHERE application_id = $1 AND score IS NOT NULL")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
-    let totals: Vec<u32> =
-        totals.into_iter().filter_map(|(t, s)| t.or(s.map(|s| s * 100))).filter_map(|t| u32::try_from(t).ok()).collect();
-    let result = aggregate(sheet, &totals);
-    let json = result.as_ref().map(|r| serde_json::to_string(r).unwrap_or_default());
-    let mean = result.as_ref().map(|r| (r.mean * 100.0).round() as i64);
-    sqlx::query("UPDATE applications SET panel_result_json = $1, panel_mean_hundredths = $2 WHERE id = $3")
-        .bind(json)
-        .bind(mean)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(result)
 }
 
 /// A site visit.

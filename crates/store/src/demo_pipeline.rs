@@ -110,8 +110,8 @@ pub(crate) async fn fill(conn: &mut AnyConnection, ts: &str) -> StoreResult<()> 
             let scores: BTreeMap<&str, u32> = card.iter().map(|(k, v)| (k.as_str(), *v)).collect();
             let at = format!("{}T03:00:00.000000Z", c.after(started, 5));
             sqlx::query(
-                "INSERT INTO result_reviews (result_id, expert_id, conflict_status, declared_at, scores_json, total_hundredths, comments, assigned_at, scored_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $4)",
+                "INSERT INTO panel_seats (subject_kind, subject_id, expert_id, status, declared_at, scores_json, total_hundredths, comments, assigned_at, scored_at) \
+                 VALUES ('result', $1, $2, $3, $4, $5, $6, $7, $8, $4)",
             )
             .bind(r.id)
             .bind(e)

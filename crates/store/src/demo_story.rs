@@ -15,7 +15,9 @@
 //! expert's declaration and score, and one scored and awaiting proposal.
 //! All invented.
 
-use crate::applications::{self, Application, Declaration, Step, StepEffects};
+use crate::applications::{self, Application, Step, StepEffects};
+use crate::panels::{self, Card, Subject};
+use pocnet_domain::panel::seat::{Declaration, SeatStatus};
 use crate::calls::{self, Call, CallDraft};
 use crate::supervision;
 use crate::{centers, format_ts, registry, Actor, StoreError, StoreResult};
@@ -168,7 +170,7 @@ impl Ctx {
 /// The guards of `a` at `when`, read as the workflow reads them.
 async fn guards(conn: &mut AnyConnection, profile: &Profile, a: &Application, when: DateTime<Utc>, eligible: bool) -> StoreResult<Guards> {
     let stage = profile.stage(a.kind).ok_or_else(|| corrupt("stage missing"))?;
-    let scores: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM panel_reviews WHERE application_id = $1 AND score IS NOT NULL")
+    let scores: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM panel_seats WHERE subject_kind = 'application' AND subject_id = $1 AND total_hundredths IS NOT NULL")
         .bind(a.id)
         .fetch_one(&mut *conn)
         .await?;
@@ -258,12 +260,13 @@ async fn panel(
 ) -> StoreResult<()> {
     let review = sheet(ReviewPurpose::ApplicationReview);
     for (n, (m, _)) in members.iter().enumerate() {
-        applications::assign_expert(&mut *conn, &ctx.bureau, at(invited, n as i64), a.id, m.id, None).await?;
+        panels::invite(&mut *conn, &ctx.bureau, at(invited, n as i64), Subject::application(a.id), m.id, None).await?;
     }
     for (n, (m, base)) in members.iter().enumerate() {
         let Some(base) = base else { continue };
         let when = at(scored + Duration::days(n as i64), 30);
-        applications::declare(&mut *conn, &m.actor, when, a.id, m.id, Declaration::NoConflict).await?;
+        let step = SeatStatus::Pending.declare(Declaration::NoConflict).map_err(corrupt)?;
+        panels::declare(&mut *conn, &m.actor, when, Subject::application(a.id), m.id, &step).await?;
         let card: Vec<(String, u32)> =
             review.dimensions.iter().enumerate().map(|(d, dim)| (dim.code.to_owned(), (base + [0, 3, 1, 4][d % 4]).saturating_sub(2).min(100))).collect();
         let total = review.total(&card).map_err(corrupt)?;
@@ -276,8 +279,8 @@ async fn panel(
             "验证服务案例偏少，专职团队有待充实，暂不建议通过"
         };
         let json = serde_json::Value::Object(scores).to_string();
-        applications::score(&mut *conn, &m.actor, when + Duration::minutes(20), a.id, m.id, &json, i64::from(total), comments).await?;
-        applications::refresh_panel_result(&mut *conn, a.id, review).await?;
+        let card = Card { scores_json: &json, total_hundredths: i64::from(total), comments };
+        panels::score(&mut *conn, &m.actor, when + Duration::minutes(20), Subject::application(a.id), m.id, &card, review).await?;
     }
     Ok(())
 }

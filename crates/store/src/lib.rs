@@ -23,6 +23,7 @@ pub mod experts;
 pub mod library;
 pub mod login_throttle;
 pub mod orgs;
+pub mod panels;
 pub mod registry;
 mod paging;
 pub mod results;

@@ -104,7 +104,7 @@ impl ResultScope {
                 w.and_raw("r.state IN ('verified', 'handed_off')");
             }
             ResultScope::Reviewer(e) => {
-                w.and("r.id IN (SELECT v.result_id FROM result_reviews v WHERE v.expert_id = ?)", Arg::Int(e));
+                w.and("r.id IN (SELECT s.subject_id FROM panel_seats s WHERE s.expert_id = ? AND s.subject_kind = 'result')", Arg::Int(e));
             }
         }
     }

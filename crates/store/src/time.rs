@@ -29,6 +29,20 @@ pub fn read_day(what: &str, s: &str) -> crate::StoreResult<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| crate::StoreError::Corrupt(format!("{what}: “{s}” is not a day")))
 }
 
+/// Timestamps in JSON exactly as they are stored ([`format_ts`]: RFC 3339,
+/// microseconds, `Z`), so typed fields answer what the strings did.
+pub(crate) mod serde_ts {
+    use chrono::{DateTime, Utc};
+
+    /// An optional timestamp.
+    pub fn option<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_some(&super::format_ts(*t)),
+            None => s.serialize_none(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,18 +36,18 @@ const BUREAU: &str = "SELECT 'to_propose', COUNT(*), CAST(NULL AS TEXT) FROM app
 
 const COUNTY: &str = "SELECT 'county_review', COUNT(*), CAST(NULL AS TEXT) FROM applications WHERE state = 'submitted' AND region = $1";
 
-const EXPERT: &str = "SELECT 'applications_to_declare', COUNT(*), MIN(p.due_on) FROM panel_reviews p \
-        JOIN applications a ON a.id = p.application_id \
-        WHERE p.expert_id = $1 AND p.conflict_status = 'pending' AND a.state = 'bureau_review' \
-    UNION ALL SELECT 'applications_to_score', COUNT(*), MIN(p.due_on) FROM panel_reviews p \
-        JOIN applications a ON a.id = p.application_id \
-        WHERE p.expert_id = $1 AND p.conflict_status = 'no_conflict' AND p.score IS NULL AND a.state = 'bureau_review' \
-    UNION ALL SELECT 'screenings_to_declare', COUNT(*), MIN(v.due_on) FROM result_reviews v \
-        JOIN research_results r ON r.id = v.result_id \
-        WHERE v.expert_id = $1 AND v.conflict_status = 'pending' AND r.state = 'screening' \
-    UNION ALL SELECT 'screenings_to_score', COUNT(*), MIN(v.due_on) FROM result_reviews v \
-        JOIN research_results r ON r.id = v.result_id \
-        WHERE v.expert_id = $1 AND v.conflict_status = 'no_conflict' AND v.total_hundredths IS NULL AND r.state = 'screening'";
+const EXPERT: &str = "SELECT 'applications_to_declare', COUNT(*), MIN(p.due_on) FROM panel_seats p \
+        JOIN applications a ON a.id = p.subject_id \
+        WHERE p.expert_id = $1 AND p.subject_kind = 'application' AND p.status = 'pending' AND a.state = 'bureau_review' \
+    UNION ALL SELECT 'applications_to_score', COUNT(*), MIN(p.due_on) FROM panel_seats p \
+        JOIN applications a ON a.id = p.subject_id \
+        WHERE p.expert_id = $1 AND p.subject_kind = 'application' AND p.status = 'no_conflict' AND p.total_hundredths IS NULL AND a.state = 'bureau_review' \
+    UNION ALL SELECT 'screenings_to_declare', COUNT(*), MIN(v.due_on) FROM panel_seats v \
+        JOIN research_results r ON r.id = v.subject_id \
+        WHERE v.expert_id = $1 AND v.subject_kind = 'result' AND v.status = 'pending' AND r.state = 'screening' \
+    UNION ALL SELECT 'screenings_to_score', COUNT(*), MIN(v.due_on) FROM panel_seats v \
+        JOIN research_results r ON r.id = v.subject_id \
+        WHERE v.expert_id = $1 AND v.subject_kind = 'result' AND v.status = 'no_conflict' AND v.total_hundredths IS NULL AND r.state = 'screening'";
 
 const CENTER: &str = "SELECT 'milestones_to_accept', COUNT(*), MIN(m.due_on) FROM centers c \
         JOIN research_results r ON r.center_id = c.id JOIN milestones m ON m.result_id = r.id \
@@ -202,33 +202,4 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
             due,
         })
         .collect())
-}
-
-/// An expert's own seat on a panel: the item, the declaration, whether it scored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seat {
-    /// Application or result id.
-    pub item_id: i64,
-    /// `pending`, `no_conflict`, `recused` or `declined`.
-    pub conflict_status: String,
-    /// Whether the expert has scored.
-    pub scored: bool,
-    /// The invitation's deadline (评审截止日期), if it has one.
-    pub due_on: Option<String>,
-}
-
-/// The expert's seats on application panels.
-pub async fn application_seats(pool: &AnyPool, expert_id: i64) -> StoreResult<Vec<Seat>> {
-    seats(pool, "SELECT application_id, conflict_status, CASE WHEN score IS NULL THEN 0 ELSE 1 END, due_on FROM panel_reviews WHERE expert_id = $1", expert_id).await
-}
-
-/// The expert's seats on screening panels.
-pub async fn screening_seats(pool: &AnyPool, expert_id: i64) -> StoreResult<Vec<Seat>> {
-    seats(pool, "SELECT result_id, conflict_status, CASE WHEN total_hundredths IS NULL THEN 0 ELSE 1 END, due_on FROM result_reviews WHERE expert_id = $1", expert_id)
-        .await
-}
-
-async fn seats(pool: &AnyPool, sql: &str, expert_id: i64) -> StoreResult<Vec<Seat>> {
-    let rows: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(sql).bind(expert_id).fetch_all(pool).await?;
-    Ok(rows.into_iter().map(|(item_id, conflict_status, scored, due_on)| Seat { item_id, conflict_status, scored: scored != 0, due_on }).collect())
 }

@@ -46,9 +46,6 @@ struct Inner {
     /// A real argon2 hash to verify against when the username is unknown, so
     /// the response time does not reveal which usernames exist.
     fallback_hash: String,
-    /// The calendar in effect with the id of the newest upload it includes
-    /// ([`routes::calendar::effective`]).
-    calendar_cache: std::sync::Mutex<Option<(i64, Arc<pocnet_domain::calendar::HolidayCalendar>)>>,
     /// Request counts and latencies for `/metrics`.
     metrics: metrics::Registry,
 }
@@ -58,7 +55,7 @@ impl AppState {
     pub fn new(store: Store, config: WebConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let fallback_hash = auth::password::hash_blocking("pocnet-fallback-not-a-password")?;
         let context = pocnet_app::Context::new(store.clone(), config.policies.clone(), config.calendar.clone(), clock.clone());
-        Ok(Self { inner: Arc::new(Inner { store, context, config, clock, fallback_hash, calendar_cache: std::sync::Mutex::new(None), metrics: metrics::Registry::default() }) })
+        Ok(Self { inner: Arc::new(Inner { store, context, config, clock, fallback_hash, metrics: metrics::Registry::default() }) })
     }
 
     /// The database.
@@ -89,10 +86,6 @@ impl AppState {
     /// The policy profile with this id, if loaded.
     pub fn profile(&self, id: &str) -> Option<&pocnet_domain::policy::Profile> {
         self.inner.config.policies.iter().find(|p| p.id == id)
-    }
-
-    pub(crate) fn calendar_cache(&self) -> &std::sync::Mutex<Option<(i64, Arc<pocnet_domain::calendar::HolidayCalendar>)>> {
-        &self.inner.calendar_cache
     }
 
     /// The request metrics of this server.

@@ -1,6 +1,15 @@
-//! The project library (项目库): results entering a center's intake.
+//! The project library (项目库) and verification (概念验证): results entering
+//! a center's intake ([`import`], [`receiving_center`]), the pipeline as each
+//! role works it and who sees which trade secrets ([`pipeline`]), and the
+//! verification itself through the report and the hand-off ([`verification`]).
+//! A result's screening panel is [`crate::panels`].
 
 pub mod import;
+pub mod pipeline;
+pub mod verification;
+
+pub use pipeline::*;
+pub use verification::*;
 
 use crate::{Caller, Error, Result};
 use crate::Context;

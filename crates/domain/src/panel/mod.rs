@@ -26,6 +26,9 @@
 //!   moving nobody else; [`swap_seat`] applies a bureau's adjustment to a
 //!   previewed solution under the same rules.
 //!
+//! * [`seat`] is the life of one seat once invited (declare, pledge, score,
+//!   leave, be replaced), the same for every subject a panel judges.
+//!
 //! Affinities are integers in millionths ([`SCALE`]).
 
 mod adjust;
@@ -36,6 +39,7 @@ mod output;
 mod prepare;
 mod replace;
 mod rounding;
+pub mod seat;
 mod solve;
 pub mod synthetic;
 

@@ -297,3 +297,11 @@ pub async fn record_secret_view(conn: &mut AnyConnection, actor: &Actor, now: Da
     )
     .await
 }
+
+/// The results a center is screening, oldest first (at most 2,000).
+pub async fn in_screening(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM research_results WHERE center_id = $1 AND state = 'screening' ORDER BY id LIMIT 2000")
+        .bind(center_id)
+        .fetch_all(pool)
+        .await?)
+}

@@ -37,25 +37,7 @@ pub(crate) fn router() -> Router<AppState> {
 /// uploads. One indexed lookup per call; the uploads are reread only when a
 /// newer one exists (another web node may have taken it).
 pub async fn effective(state: &AppState) -> AppResult<Arc<HolidayCalendar>> {
-    let base = &state.config().calendar;
-    let Some(latest) = store::latest_id(state.store().pool()).await? else {
-        return Ok(Arc::clone(base));
-    };
-    if let Some((id, cal)) = state.calendar_cache().lock().map_err(|_| AppError::Internal(anyhow::anyhow!("calendar cache poisoned")))?.as_ref() {
-        if *id == latest {
-            return Ok(Arc::clone(cal));
-        }
-    }
-    let mut cal = HolidayCalendar::clone(base);
-    for (_, text) in store::contents(state.store().pool()).await? {
-        // Every upload was checked before it was kept; one that no longer parses is skipped, never guessed.
-        if let Ok(upload) = HolidayCalendar::parse(&text) {
-            cal = cal.overlaid(&upload);
-        }
-    }
-    let cal = Arc::new(cal);
-    *state.calendar_cache().lock().map_err(|_| AppError::Internal(anyhow::anyhow!("calendar cache poisoned")))? = Some((latest, Arc::clone(&cal)));
-    Ok(cal)
+    Ok(pocnet_app::calendar::effective(state.context()).await?)
 }
 
 /// The bureau's warning, from November, that next year's schedule is missing.

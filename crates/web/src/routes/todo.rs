@@ -24,7 +24,9 @@ use pocnet_domain::role::Role;
 use pocnet_domain::todo::{SeatState, TodoKind, TodoList, Window};
 use pocnet_store::applications::{self, ApplicationFilter, ApplicationScope};
 use pocnet_store::results::{self, ResultScope};
-use pocnet_store::todo::{self as store, Seat, TodoEntry, TodoScope};
+use pocnet_domain::panel::seat::PanelSubject;
+use pocnet_store::panels::{self, OwnSeat};
+use pocnet_store::todo::{self as store, TodoEntry, TodoScope};
 use pocnet_store::{Page, SortDir};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -94,14 +96,14 @@ pub struct ReviewTask {
 }
 
 /// The seat state of each item an expert sits on, by item id.
-pub(crate) fn seat_states(seats: &[Seat], open: impl Fn(i64) -> bool) -> HashMap<i64, SeatState> {
-    seats.iter().map(|s| (s.item_id, SeatState::of(&s.conflict_status, s.scored, open(s.item_id)))).collect()
+pub(crate) fn seat_states(seats: &[OwnSeat], open: impl Fn(i64) -> bool) -> HashMap<i64, SeatState> {
+    seats.iter().map(|s| (s.subject_id, SeatState::of(s.status, s.scored, open(s.subject_id)))).collect()
 }
 
 /// The seat state of each application the calling expert sits on (empty for other roles).
 pub async fn application_seats(state: &AppState, me: &CurrentUser, under_review: impl Fn(i64) -> bool) -> AppResult<HashMap<i64, SeatState>> {
     Ok(match expert_id(state, me).await? {
-        Some(e) => seat_states(&store::application_seats(state.store().pool(), e).await?, under_review),
+        Some(e) => seat_states(&panels::of_expert(state.store().pool(), e, PanelSubject::Application).await?, under_review),
         None => HashMap::new(),
     })
 }
@@ -109,7 +111,7 @@ pub async fn application_seats(state: &AppState, me: &CurrentUser, under_review:
 /// The seat state of each result the calling expert screens (empty for other roles).
 pub async fn screening_seats(state: &AppState, me: &CurrentUser, in_screening: impl Fn(i64) -> bool) -> AppResult<HashMap<i64, SeatState>> {
     Ok(match expert_id(state, me).await? {
-        Some(e) => seat_states(&store::screening_seats(state.store().pool(), e).await?, in_screening),
+        Some(e) => seat_states(&panels::of_expert(state.store().pool(), e, PanelSubject::Result).await?, in_screening),
         None => HashMap::new(),
     })
 }
@@ -125,13 +127,13 @@ pub async fn review_tasks(state: &AppState, me: &CurrentUser) -> AppResult<Vec<R
     let page = Page::new(Some(1), Some(200));
     let apps = applications::list(pool, ApplicationScope::Expert(e), &ApplicationFilter::default(), page).await?.items;
     let open_apps: HashMap<i64, bool> = apps.iter().map(|a| (a.id, a.state == ApplicationState::BureauReview)).collect();
-    let app_seat_rows = store::application_seats(pool, e).await?;
+    let app_seat_rows = panels::of_expert(pool, e, PanelSubject::Application).await?;
     let app_seats = seat_states(&app_seat_rows, |id| open_apps.get(&id).copied().unwrap_or(false));
     let res = results::list(pool, ResultScope::Reviewer(e), &results::ResultFilter::default(), "submitted_on", SortDir::Desc, page).await?.items;
     let open_res: HashMap<i64, bool> = res.iter().map(|r| (r.id, r.state == ResultState::Screening)).collect();
-    let res_seat_rows = store::screening_seats(pool, e).await?;
+    let res_seat_rows = panels::of_expert(pool, e, PanelSubject::Result).await?;
     let res_seats = seat_states(&res_seat_rows, |id| open_res.get(&id).copied().unwrap_or(false));
-    let due = |rows: &[Seat], id: i64| rows.iter().find(|s| s.item_id == id).and_then(|s| s.due_on.clone());
+    let due = |rows: &[OwnSeat], id: i64| rows.iter().find(|s| s.subject_id == id).and_then(|s| s.due_on.map(|d| d.to_string()));
     let task = |kind, id, title: &str, seat: SeatState, href: String, due_on: Option<String>| ReviewTask {
         kind,
         id,

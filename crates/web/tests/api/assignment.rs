@@ -64,13 +64,13 @@ async fn the_bureau_staffs_a_call_optimally_without_conflicts_and_confirms_once(
     for s in run["solution"]["panels"][0]["experts"].as_array().unwrap() {
         assert!(!s["reason"].as_str().unwrap().is_empty(), "each pair says why it is eligible");
     }
-    assert_eq!(app.count("panel_reviews").await, 0, "a preview invites nobody");
+    assert_eq!(app.count_where("panel_seats", "subject_kind = 'application'").await, 0, "a preview invites nobody");
 
     // Confirm: every seat becomes an invitation; a second confirmation is refused.
     let run_id = run["run"]["id"].as_i64().unwrap();
     let done = app.post_expect(&crew.chief, &format!("/api/v1/assignments/{run_id}/confirm"), &json!({}), StatusCode::OK).await;
     assert_eq!(done["invited"], 6);
-    assert_eq!(app.count("panel_reviews").await, 6);
+    assert_eq!(app.count_where("panel_seats", "subject_kind = 'application'").await, 6);
     expect_error(app.post(&crew.chief, &format!("/api/v1/assignments/{run_id}/confirm"), &json!({})).await, StatusCode::CONFLICT, "already_confirmed").await;
     // Staffed applications are not offered again.
     expect_error(app.post(&crew.chief, &format!("/api/v1/calls/{call}/assignments"), &settings).await, StatusCode::UNPROCESSABLE_ENTITY, "nothing_to_assign").await;
@@ -157,7 +157,7 @@ async fn the_bureau_adjusts_a_preview_within_the_rules_before_confirming() {
 
     // Confirmation invites the adjusted panel; adjusting afterwards is refused.
     app.post_expect(&crew.chief, &format!("/api/v1/assignments/{run_id}/confirm"), &json!({}), StatusCode::OK).await;
-    let invited: Vec<i64> = sqlx::query_scalar("SELECT expert_id FROM panel_reviews WHERE application_id = $1").bind(id).fetch_all(app.store.pool()).await.unwrap();
+    let invited: Vec<i64> = sqlx::query_scalar("SELECT expert_id FROM panel_seats WHERE subject_kind = 'application' AND subject_id = $1").bind(id).fetch_all(app.store.pool()).await.unwrap();
     assert!(invited.contains(&spare) && !invited.contains(&industry));
     expect_error(adjust(json!({"item": id, "remove": spare})).await, StatusCode::CONFLICT, "already_confirmed").await;
 }

@@ -44,7 +44,7 @@ async fn the_demo_loads_once_and_its_accounts_work_only_in_demo_mode() {
     assert_eq!(app.count("handoffs").await, app.count_where("research_results", "state = 'handed_off'").await);
     assert_eq!(app.count("verification_plans").await, app.count_where("research_results", "state IN ('verifying', 'verified', 'handed_off', 'stopped')").await);
     assert_eq!(app.count_where("milestones", "released_yuan > 0 AND status <> 'accepted'").await, 0, "money only for accepted milestones");
-    assert!(app.count_where("result_reviews", "conflict_status = 'pending'").await > 0, "open screening tasks");
+    assert!(app.count_where("panel_seats", "subject_kind = 'result' AND status = 'pending'").await > 0, "open screening tasks");
 
     for role in ["bureau", "county", "center", "expert", "researcher", "investor"] {
         let resp = demo_login(&app, role).await;
@@ -229,7 +229,7 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
         .fetch_one(app.store.pool())
         .await
         .unwrap();
-    assert!(app.count_where("result_reviews", &format!("expert_id = {expert_id} AND conflict_status = 'pending'")).await > 0);
+    assert!(app.count_where("panel_seats", &format!("subject_kind = 'result' AND expert_id = {expert_id} AND status = 'pending'")).await > 0);
     let mine = items(&app.get_ok(&expert, "/api/v1/applications").await);
     let mut invited = None;
     for a in &mine {

@@ -622,7 +622,7 @@ async fn the_assigner_staffs_a_centers_screening_panels_without_conflicts() {
         assert!(!seated.contains(&insider.as_str()), "the owner unit's expert never screens");
         assert!(!seated.contains(&e3.as_str()), "a team member (遴选专家3) never screens its own result");
     }
-    assert_eq!(app.count("result_reviews").await, 0, "a preview invites nobody");
+    assert_eq!(app.count_where("panel_seats", "subject_kind = 'result'").await, 0, "a preview invites nobody");
     let run_id = run["run"]["id"].as_i64().unwrap();
     expect_error(app.get(&w.other_operator, &format!("/api/v1/assignments/{run_id}")).await, StatusCode::FORBIDDEN, "forbidden").await;
     let (client, _, _) = app.login("operator").await;
@@ -632,18 +632,18 @@ async fn the_assigner_staffs_a_centers_screening_panels_without_conflicts() {
     assert!(list.contains("data-testid=\"screening-assigner\""), "the operator's list offers the assigner");
     let done = app.post_expect(&w.operator, &format!("/api/v1/assignments/{run_id}/confirm"), &json!({}), StatusCode::OK).await;
     assert_eq!(done["invited"], 9);
-    assert_eq!(app.count("result_reviews").await, 9);
+    assert_eq!(app.count_where("panel_seats", "subject_kind = 'result'").await, 9);
     // An invited expert sees its tasks; nothing is left to staff.
-    let invited: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT expert_id FROM result_reviews").fetch_all(app.store.pool()).await.unwrap();
+    let invited: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT expert_id FROM panel_seats WHERE subject_kind = 'result'").fetch_all(app.store.pool()).await.unwrap();
     for (token, e) in w.experts.iter().filter(|(_, e)| invited.contains(e)) {
-        let n: i64 = app.count_where("result_reviews", &format!("expert_id = {e}")).await;
+        let n: i64 = app.count_where("panel_seats", &format!("subject_kind = 'result' AND expert_id = {e}")).await;
         assert_eq!(app.get_ok(token, "/api/v1/results").await["total"].as_i64(), Some(n));
     }
     expect_error(app.post(&w.operator, &path, &settings).await, StatusCode::UNPROCESSABLE_ENTITY, "nothing_to_assign").await;
 
     // An invited expert declines; the center gets the best replacement, moving nobody else, and fills the seat once.
     let (token, left) = accounts.iter().find(|(_, e)| invited.contains(e)).expect("an invited expert").clone();
-    let rid: i64 = sqlx::query_scalar("SELECT MIN(result_id) FROM result_reviews WHERE expert_id = $1").bind(left).fetch_one(app.store.pool()).await.unwrap();
+    let rid: i64 = sqlx::query_scalar("SELECT MIN(subject_id) FROM panel_seats WHERE subject_kind = 'result' AND expert_id = $1").bind(left).fetch_one(app.store.pool()).await.unwrap();
     app.post_expect(&token, &format!("/api/v1/results/{rid}/declaration"), &json!({"decision": "decline", "reason": "评审期间出差"}), StatusCode::NO_CONTENT).await;
     let r = app.get_ok(&w.operator, &format!("/api/v1/results/{rid}/panel/replacement?expert={left}")).await;
     let proposed = r["replacement"]["proposed"]["expert"].as_str().expect("a replacement is proposed").parse::<i64>().unwrap();
@@ -652,9 +652,9 @@ async fn the_assigner_staffs_a_centers_screening_panels_without_conflicts() {
     expect_error(app.get(&w.other_operator, &format!("/api/v1/results/{rid}/panel/replacement?expert={left}")).await, StatusCode::FORBIDDEN, "forbidden").await;
     let html = client.get(app.url(&format!("/results/{rid}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains(&format!("data-testid=\"replacement-{left}\"")), "the page proposes the replacement");
-    let before: i64 = app.count("result_reviews").await;
+    let before: i64 = app.count_where("panel_seats", "subject_kind = 'result'").await;
     app.post_expect(&w.operator, &format!("/api/v1/results/{rid}/panel"), &json!({"expert_id": proposed, "replaces": left}), StatusCode::NO_CONTENT).await;
-    assert_eq!(app.count("result_reviews").await, before + 1, "one new seat, nobody else moved");
+    assert_eq!(app.count_where("panel_seats", "subject_kind = 'result'").await, before + 1, "one new seat, nobody else moved");
     let spare = app.add_expert("外部专家9", app.lucheng_univ, None).await;
     expect_error(app.post(&w.operator, &format!("/api/v1/results/{rid}/panel"), &json!({"expert_id": spare, "replaces": left})).await, StatusCode::CONFLICT, "seat_filled").await;
     let runs = app.get_ok(&w.operator, &path).await;

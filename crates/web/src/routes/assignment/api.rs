@@ -1,6 +1,10 @@
 //! JSON API of panel assignment.
 
 use super::*;
+use pocnet_domain::panel::Solution;
+use pocnet_domain::role::Role;
+use pocnet_store::assignments::{self, Run};
+use serde::{Deserialize, Serialize};
 use crate::extract::ApiJson;
 use axum::extract::State;
 use crate::extract::Path;
@@ -8,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use serde::Serialize;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()

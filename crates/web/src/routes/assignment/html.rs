@@ -2,6 +2,13 @@
 //! every pair explained, and confirmation.
 
 use super::*;
+use crate::error::AppError;
+use pocnet_domain::panel::Instance;
+use pocnet_domain::FieldError;
+use pocnet_store::assignments::{self, Run};
+use pocnet_store::experts;
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use crate::views::{render, Chrome};
 use askama::Template;
 use axum::extract::State;
@@ -117,7 +124,7 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<S
     for p in &s.panels {
         let name = match (p.item.parse::<i64>(), screening) {
             (Ok(r), true) => pocnet_store::library::pipeline::get(pool, r).await.map(|x| x.title).unwrap_or_else(|_| p.item.clone()),
-            (Ok(app), false) => applications::get(pool, app).await.map(|a| a.proposed_name).unwrap_or_else(|_| p.item.clone()),
+            (Ok(app), false) => pocnet_store::applications::get(pool, app).await.map(|a| a.proposed_name).unwrap_or_else(|_| p.item.clone()),
             (Err(_), _) => p.item.clone(),
         };
         let mut seats = Vec::new();

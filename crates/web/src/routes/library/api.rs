@@ -1,6 +1,11 @@
 //! JSON API of the project library and the verification pipeline.
 
 use super::*;
+use pocnet_domain::review::Aggregate;
+use pocnet_store::library::handoffs::Handoff;
+use pocnet_store::library::reports::ReportRecord;
+use pocnet_store::library::verification::{Milestone, PlanRecord};
+use serde::Deserialize;
 use crate::extract::{ApiJson, QueryParams};
 use axum::extract::State;
 use crate::extract::Path;

@@ -4,6 +4,18 @@
 //! re-renders the page with the reason.
 
 use super::*;
+use crate::error::AppError;
+use pocnet_domain::library::pipeline::ResultAction;
+use pocnet_domain::library::secrecy::Standing;
+use pocnet_domain::library::verification::{MilestoneStatus, Recommendation};
+use pocnet_domain::research_result::ResultState;
+use pocnet_domain::review::{self, ReviewPurpose};
+use pocnet_domain::role::Role;
+use pocnet_domain::FieldError;
+use pocnet_store::library::handoffs::{self, Handoff};
+use pocnet_store::library::reports::ReportRecord;
+use pocnet_store::library::verification::{self as store_v, Milestone};
+use serde::Deserialize;
 use crate::extract::QueryParams;
 use crate::views::{render, Chrome, Choice};
 use askama::Template;
@@ -140,7 +152,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
             }
         }
     }
-    let my_status = a.expert.and_then(|e| d.panel.iter().find(|r| r.expert_id == e)).map(|r| r.conflict_status.clone()).unwrap_or_default();
+    let my_status = a.expert.and_then(|e| d.panel.iter().find(|r| r.expert_id == e)).map(|r| r.conflict_status.as_str().to_owned()).unwrap_or_default();
     let milestones = d
         .milestones
         .iter()

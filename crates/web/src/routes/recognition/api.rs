@@ -1,6 +1,14 @@
 //! JSON API of the recognition workflow.
 
 use super::*;
+use crate::error::AppError;
+use pocnet_domain::policy::{Profile, StageKind};
+use pocnet_domain::recognition::ApplicationState;
+use pocnet_domain::role::Role;
+use pocnet_domain::FieldError;
+use pocnet_store::applications::{self, Application, Objection};
+use pocnet_store::calls::{self, Call};
+use serde::{Deserialize, Serialize};
 use crate::auth::session::Auth;
 use crate::extract::{non_empty, ApiJson, ListParams, QueryParams};
 use axum::extract::State;

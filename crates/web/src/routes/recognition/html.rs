@@ -3,6 +3,14 @@
 
 use super::api::{notice_entry, notices, ApplicationQuery, AssignInput, NoticeEntry, RenameInput};
 use super::*;
+use crate::error::AppError;
+use pocnet_domain::recognition::{ActorKind, ApplicationState, ReviewAction};
+use pocnet_domain::role::Role;
+use pocnet_domain::FieldError;
+use pocnet_store::applications::{self, Application, Objection, SiteVisit};
+use pocnet_store::calls::{self, Call};
+use pocnet_store::{experts, parse_ts};
+use serde::Deserialize;
 use crate::auth::session::Auth;
 use crate::extract::{ListParams, QueryParams};
 use crate::routes::registry::html::{criterion_rows, CriterionRow};
@@ -280,7 +288,7 @@ struct ApplicationPage {
     deadline: String,
     eligibility: Option<(Vec<CriterionRow>, usize, usize, usize, bool)>,
     steps: Vec<(String, String, String, String, String)>,
-    panel: Vec<PanelReview>,
+    panel: Vec<pocnet_store::panels::Seat>,
     mean: String,
     aggregate: Option<pocnet_domain::review::Aggregate>,
     my_declaration: String,
@@ -323,14 +331,13 @@ struct Picker {
 
 /// Finds experts for an application's panel: by `q` (name, unit, keyword),
 /// else those serving the center's first field; each with why it is blocked.
-async fn picker(state: &AppState, a: &Application, panel: &[PanelReview], q: Option<&str>) -> AppResult<Picker> {
+async fn picker(state: &AppState, a: &Application, panel: &[pocnet_store::panels::Seat], q: Option<&str>) -> AppResult<Picker> {
     let pool = state.store().pool();
     let q = q.map(str::trim).filter(|q| !q.is_empty()).map(|q| q.chars().take(50).collect::<String>());
     let center = pocnet_store::centers::get(pool, a.center_id).await?;
     let filter = experts::ExpertFilter { q: q.clone(), field: if q.is_none() { center.fields.first().cloned() } else { None }, ..Default::default() };
     let found = experts::list(pool, &filter, pocnet_store::Page::new(Some(1), Some(20))).await?;
-    let advisors: Vec<i64> = pocnet_store::registry::file(pool, a.center_id).await?.advisors.iter().map(|x| x.expert_id).collect();
-    let owner = super::Owner { org_id: a.host_org_id, org_name: &a.host_org_name, role: "申报单位" };
+    let judged = pocnet_app::recognition::judged(state.context(), a).await?;
     let rows = found
         .items
         .iter()
@@ -341,9 +348,7 @@ async fn picker(state: &AppState, a: &Application, panel: &[PanelReview], q: Opt
             org: e.org_name.clone(),
             kind: e.kind.label_zh(),
             fields: crate::routes::registry::field_labels(state, &e.fields),
-            blocked: super::unfit(e, &owner)
-                .or_else(|| advisors.contains(&e.id).then(|| format!("{}是该中心顾问专家团队成员", e.name)))
-                .or_else(|| super::unavailable(e, state.today())),
+            blocked: pocnet_app::panels::reason_against(e, &judged, state.today()),
         })
         .collect();
     Ok(Picker { q: q.unwrap_or_default(), rows, total: found.total })
@@ -360,7 +365,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: i64, er
     let my_expert = expert_id(state, me).await?;
     let mine = my_expert.and_then(|e| d.panel.iter().find(|p| p.expert_id == e));
     let bureau = me.role() == Role::Bureau;
-    let kind = actor_kind(me, &a);
+    let kind = actor_kind(state, me, &a).await?;
     let picker = if bureau && a.state == ApplicationState::BureauReview { Some(picker(state, &a, &d.panel, expert_q).await?) } else { None };
     let mut replacements = Vec::new();
     if bureau && a.state == ApplicationState::BureauReview {
@@ -409,7 +414,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: i64, er
             .collect(),
         mean: d.mean_score.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into()),
         aggregate: d.aggregate.clone(),
-        my_declaration: d.my_declaration.clone().unwrap_or_default(),
+        my_declaration: d.my_declaration.map(|s| s.as_str().to_owned()).unwrap_or_default(),
         dimensions: {
             let mine: std::collections::BTreeMap<String, i64> =
                 mine.map(|p| serde_json::from_str(&p.scores_json).unwrap_or_default()).unwrap_or_default();
