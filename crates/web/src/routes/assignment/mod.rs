@@ -25,8 +25,8 @@ use pocnet_store::{calls, registry, Page};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().merge(api::router()).merge(html::router())
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(html::router().into())
 }
 
 /// The bureau's settings of a run.

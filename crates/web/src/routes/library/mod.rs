@@ -37,8 +37,8 @@ use pocnet_store::library::reviews::{self, Review};
 use pocnet_store::library::verification::{self as store_v, Milestone, OutcomeRecord, PlanRecord};
 use serde::{Deserialize, Serialize};
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().merge(api::router()).merge(html::router())
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(html::router().into()).merge(import::router())
 }
 
 /// How the caller stands to one project, and what that lets it do.

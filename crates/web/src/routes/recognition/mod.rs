@@ -25,8 +25,8 @@ use pocnet_store::calls::{self, Call, CallDraft};
 use pocnet_store::{centers, experts, format_ts, parse_ts, read_day, read_ts};
 use serde::{Deserialize, Serialize};
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().merge(api::router()).merge(html::router())
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(html::router().into())
 }
 
 /// Parses a day typed strictly as YYYY-MM-DD, between 2000 and ten years
