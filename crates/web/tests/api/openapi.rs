@@ -149,6 +149,56 @@ async fn every_documented_operation_reaches_its_route() {
     assert!(n > 90, "{n} operations");
 }
 
+/// The running router answers exactly the document: on every documented
+/// path each of GET, POST, PUT, DELETE and PATCH reaches the route of that
+/// template when the document has it (an anonymous call: not the fallback's
+/// 404, not 405) and is refused by the router with 405 when it does not (a
+/// signed-in call, so the CSRF guard of a non-API path lets it through to the
+/// router); a path the document lacks is the fallback's 404.
+#[tokio::test]
+async fn the_router_answers_exactly_the_documented_operations() {
+    let app = spawn_app().await;
+    let chief = app.token("chief").await;
+    let router = pocnet_web::app(app.state.clone())
+        .layer(axum::middleware::from_fn(keep_matched_path))
+        .layer(axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
+    let call = |method: &str, uri: &str, bearer: Option<&str>| {
+        let mut req = Request::builder().method(method.to_ascii_uppercase().as_str()).uri(uri);
+        if let Some(t) = bearer {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let router = router.clone();
+        let req = req.body(axum::body::Body::empty()).expect("request");
+        async move {
+            let resp = router.oneshot(req).await.expect("infallible");
+            let matched = resp.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
+            (resp.status(), matched)
+        }
+    };
+    let ops = documented();
+    let paths: BTreeSet<&String> = ops.iter().map(|(_, p)| p).collect();
+    let (mut routed, mut refused) = (0, 0);
+    for path in paths {
+        let uri = path.replace("{id}", "1").replace("{doc}", "1");
+        assert!(!uri.contains('{'), "a path parameter without a probe value: {path}");
+        for method in METHODS {
+            if ops.contains(&(method.to_string(), path.clone())) {
+                let (status, matched) = call(method, &uri, None).await;
+                assert_eq!(matched.as_deref(), Some(path.as_str()), "documented {method} {uri} does not reach the route {path} ({status})");
+                assert_ne!(status, reqwest::StatusCode::METHOD_NOT_ALLOWED, "documented {method} {path}");
+                routed += 1;
+            } else {
+                let (status, _) = call(method, &uri, Some(&chief)).await;
+                assert_eq!(status, reqwest::StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is served but not in the document");
+                refused += 1;
+            }
+        }
+    }
+    assert!(routed > 90 && refused > routed, "{routed} operations routed, {refused} methods refused");
+    let (status, matched) = call("get", "/api/v1/not-in-the-document", None).await;
+    assert_eq!((status, matched), (reqwest::StatusCode::NOT_FOUND, None), "a path outside the document");
+}
+
 #[test]
 fn operation_ids_are_unique() {
     let mut seen: BTreeMap<&str, Vec<String>> = BTreeMap::new();
