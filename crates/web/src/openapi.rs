@@ -1,60 +1,25 @@
 //! The OpenAPI 3 document of every endpoint, served at `/api/v1/openapi.json`.
 
-use crate::routes::recognition::api as recognition;
-use crate::routes::assignment::api as assignment;
-use crate::routes::library::api as library;
-use crate::routes::experts::api as experts;
-use crate::routes::registry::api as registry;
-use crate::routes::supervision::api as supervision;
-use crate::routes::{account, audit, auth, centers, dashboard, health, orgs, results, todo, users};
 use crate::AppState;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use std::sync::LazyLock;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::schema::{OneOfBuilder, Schema};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+/// What the document says besides its operations: the info, the tags, the
+/// error envelope. The operations come from the routers
+/// ([`crate::routes::routes`]): each `/api/v1` handler is registered there
+/// with `routes!`, which takes its path and method from its
+/// `#[utoipa::path]`, so what is routed and what is documented are one list.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "pocnet API", description = "概念验证中心与中试平台管理平台 JSON API。错误统一为 {\"error\": {\"code\", \"message\", \"field\"}}。"),
-    paths(
-        health::healthz, document,
-        crate::metrics::metrics,
-        auth::api_login, auth::api_logout,
-        account::me, account::api_password,
-        dashboard::api,
-        todo::api_todo, todo::api_reviews,
-        centers::api_list,
-        crate::routes::calendar::api_get, crate::routes::calendar::api_upload,
-        orgs::api_list, orgs::api_create, orgs::api_get, orgs::api_update,
-        users::api_list, users::api_create, users::api_get, users::api_update,
-        crate::routes::login_blocks::api_list, crate::routes::login_blocks::api_release,
-        audit::api_list,
-        experts::api_list, experts::api_get, experts::api_own, experts::api_create, experts::api_update, experts::api_status,
-        experts::api_import, experts::api_export, experts::api_template,
-        crate::routes::experts::accounts::api_account, crate::routes::experts::accounts::api_link,
-        crate::routes::experts::accounts::api_unlink, crate::routes::experts::accounts::api_invite,
-        crate::routes::experts::registrations::api_submit, crate::routes::experts::registrations::api_list,
-        crate::routes::experts::registrations::api_decide, crate::routes::activation::api_activate,
-        results::api_list,
-        registry::api_get, registry::api_create, registry::api_update, registry::api_file, registry::api_edit_file,
-        registry::api_upload, registry::api_document, registry::api_eligibility,
-        recognition::api_policies, recognition::api_policy, recognition::api_calls, recognition::api_call,
-        recognition::api_publish_call, recognition::api_applications, recognition::api_apply, recognition::api_application,
-        recognition::api_rename, recognition::api_step, recognition::api_assign, recognition::api_score, recognition::api_declare,
-        recognition::api_site_visit, recognition::api_resolve, recognition::api_resolve_batch, recognition::api_notices, recognition::api_object,
-        supervision::api_file_change, supervision::api_changes, supervision::api_decide, supervision::api_revoke,
-        supervision::api_reevaluate, supervision::api_regrade,
-        assignment::api_preview, assignment::api_runs, assignment::api_run, assignment::api_confirm, assignment::api_adjust,
-        assignment::api_replacement, assignment::api_preview_screening, assignment::api_screening_runs,
-        crate::routes::library::intake::api_create, crate::routes::library::import::api_import, crate::routes::results::api_export, crate::routes::results::api_template, library::api_detail, library::api_replacement, library::api_step, library::api_assign, library::api_declare, library::api_score, library::api_plan,
-        library::api_milestone, library::api_milestone_step, library::api_release, library::api_outcome, library::api_report,
-        library::api_handoff, library::api_handoffs, library::api_respond, library::api_feedback, library::api_reports, library::api_accept,
-    ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),
-    modifiers(&Security, &ErrorResponses),
     tags(
         (name = "auth", description = "登录、会话与本人账号"),
         (name = "dashboard", description = "工作台与待办事项"),
@@ -72,7 +37,7 @@ use utoipa::{Modify, OpenApi};
         (name = "calendar", description = "工作日历（国务院节假日安排，市科技局上传）"),
     )
 )]
-struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 struct Security;
 
@@ -211,9 +176,16 @@ pub(crate) struct ResultListForm {
     dry_run: Option<String>,
 }
 
-/// The OpenAPI document.
+/// The OpenAPI document: the operations of every feature's router, with
+/// the security schemes and the errors each operation can answer. Built once.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
+        let (_, mut doc) = crate::routes::routes().split_for_parts();
+        Security.modify(&mut doc);
+        ErrorResponses.modify(&mut doc);
+        doc
+    });
+    DOCUMENT.clone()
 }
 
 /// This document.
@@ -222,6 +194,6 @@ async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi_document())
 }
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/openapi.json", get(document))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(document))
 }

@@ -10,18 +10,20 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use pocnet_domain::credentials::{Password, Username};
 use pocnet_domain::FieldError;
 use pocnet_store::users::{self, User};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/account", get(page))
         .route("/account/password", post(password_form))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/me/password", post(api_password))
+        .routes(routes!(me))
+        .routes(routes!(api_password))
 }
 
 /// The signed-in account.

@@ -11,18 +11,20 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::routing::get;
+use axum::{Form, Json};
 use pocnet_domain::credentials::{Password, Username};
 use pocnet_domain::expert_account::ActivationCode;
 use pocnet_domain::FieldError;
 use pocnet_store::expert_accounts;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/activate", get(page).post(form))
-        .route("/api/v1/auth/activate", post(api_activate))
+        .routes(routes!(api_activate))
 }
 
 /// An activation, as sent.

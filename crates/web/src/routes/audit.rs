@@ -9,14 +9,16 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use pocnet_domain::role::Role;
 use pocnet_store::audit::{self, AuditEvent, AuditFilter};
 use pocnet_store::Paged;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/audit", get(page)).route("/api/v1/audit", get(api_list))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().route("/audit", get(page)).routes(routes!(api_list))
 }
 
 /// Which records to list.

@@ -11,19 +11,21 @@ use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use pocnet_domain::credentials::{Password, Username};
 use pocnet_store::audit::{self, Change};
 use pocnet_store::users::User;
 use pocnet_store::{format_ts, login_throttle, sessions};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/login", get(login_page).post(login_form))
         .route("/logout", post(logout_form))
-        .route("/api/v1/auth/login", post(api_login))
-        .route("/api/v1/auth/logout", post(api_logout))
+        .routes(routes!(api_login))
+        .routes(routes!(api_logout))
 }
 
 /// Credentials.

@@ -15,21 +15,23 @@ use crate::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use pocnet_domain::calendar::{self, HolidayCalendar, Problem};
 use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
 use pocnet_store::calendar::{self as store, CalendarUpload};
 use serde::Serialize;
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// A calendar file is small (one year is a dozen lines).
 const MAX_FILE: usize = 256 * 1024;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/calendar", get(page).post(upload_form))
-        .route("/api/v1/calendar", get(api_get).post(api_upload))
+        .routes(routes!(api_get, api_upload))
         .layer(DefaultBodyLimit::max(MAX_FILE + 4096))
 }
 

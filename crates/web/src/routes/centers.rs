@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
 use pocnet_domain::region::Region;
 use pocnet_domain::FieldError;
@@ -19,9 +19,11 @@ use serde::Deserialize;
 use pocnet_domain::role::Role;
 use pocnet_store::centers::{self, Center, CenterFilter, CenterScope};
 use pocnet_store::{Page, Paged, SortDir};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/", get(home)).route("/centers", get(list_page)).route("/api/v1/centers", get(api_list))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().route("/", get(home)).route("/centers", get(list_page)).routes(routes!(api_list))
 }
 
 /// Which centers a caller may list: the public sees recognized ones; a county

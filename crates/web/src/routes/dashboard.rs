@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use pocnet_domain::expert::ExpertKind;
 use pocnet_domain::industry;
 use pocnet_domain::research_result::ResultState;
@@ -19,9 +19,11 @@ use pocnet_store::centers::{self, Center};
 use pocnet_store::results::{self, ResultScope};
 use pocnet_store::{experts, stats};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/dashboard", get(page)).route("/api/v1/dashboard", get(api))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().route("/dashboard", get(page)).routes(routes!(api))
 }
 
 /// A headline figure.

@@ -6,12 +6,13 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const STYLESHEET: &str = include_str!("../../static/pocnet.css");
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/static/pocnet.css", get(stylesheet))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(healthz)).route("/static/pocnet.css", get(stylesheet))
 }
 
 /// 200 when the database answers, 503 when it does not.

@@ -11,20 +11,22 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
 use pocnet_store::audit::{self, Change};
 use pocnet_store::login_throttle::{self, Block};
 use pocnet_store::Paged;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/admin/login-blocks", get(list_page))
         .route("/admin/login-blocks/release", post(release_form))
-        .route("/api/v1/login-blocks", get(api_list))
-        .route("/api/v1/login-blocks/release", post(api_release))
+        .routes(routes!(api_list))
+        .routes(routes!(api_release))
 }
 
 /// Which limits to lift: a login name (every address), an address (every name), or both.

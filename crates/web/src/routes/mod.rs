@@ -24,6 +24,8 @@ pub mod users;
 use crate::error::AppError;
 use crate::AppState;
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The id of the record a request created.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -32,9 +34,10 @@ pub struct Created {
     pub id: i64,
 }
 
-/// Every route of the application.
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Every route of the application with the OpenAPI operations of its JSON
+/// API ([`crate::openapi`] adds the security schemes and the errors).
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::router())
         .merge(activation::router())
@@ -56,6 +59,12 @@ pub fn router() -> Router<AppState> {
         .merge(todo::router())
         .merge(crate::openapi::router())
         .merge(crate::metrics::router())
+}
+
+/// Every route of the application.
+pub fn router() -> Router<AppState> {
+    let (router, _) = routes().split_for_parts();
+    router
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }

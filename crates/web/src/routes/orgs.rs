@@ -11,7 +11,7 @@ use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use pocnet_domain::org::OrgKind;
 use pocnet_domain::region::Region;
 use pocnet_domain::role::Role;
@@ -19,14 +19,16 @@ use pocnet_store::orgs::{self, OrgFilter, Organisation};
 use pocnet_store::users::{self, UserFilter};
 use pocnet_store::{Page, Paged, SortDir};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/admin/orgs", get(list_page).post(create_form))
         .route("/admin/orgs/new", get(new_page))
         .route("/admin/orgs/{id}", get(edit_page).post(update_form))
-        .route("/api/v1/organisations", get(api_list).post(api_create))
-        .route("/api/v1/organisations/{id}", get(api_get).put(api_update))
+        .routes(routes!(api_list, api_create))
+        .routes(routes!(api_get, api_update))
 }
 
 /// Filters of the organisation list.

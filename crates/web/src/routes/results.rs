@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use pocnet_domain::industry;
 use pocnet_domain::research_result::ResultState;
 use pocnet_domain::role::Role;
@@ -19,14 +19,16 @@ use pocnet_domain::region::Region;
 use pocnet_store::results::{self, ResultFilter, ResultScope, ResultSummary};
 use pocnet_store::{Paged, SortDir};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router() -> OpenApiRouter<AppState> {
     use crate::routes::library::intake;
-    Router::new()
+    OpenApiRouter::new()
         .route("/results", get(page).post(intake::form_submit))
-        .route("/api/v1/results", get(api_list).post(intake::api_create))
-        .route("/api/v1/results/export.xlsx", get(api_export))
-        .route("/api/v1/results/import-template.xlsx", get(api_template))
+        .routes(routes!(api_list, intake::api_create))
+        .routes(routes!(api_export))
+        .routes(routes!(api_template))
         .route("/results/export.xlsx", get(api_export))
         .route("/results/import-template.xlsx", get(api_template))
 }

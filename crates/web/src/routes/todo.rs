@@ -17,7 +17,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use pocnet_domain::research_result::ResultState;
 use pocnet_domain::recognition::ApplicationState;
 use pocnet_domain::role::Role;
@@ -30,12 +30,14 @@ use pocnet_store::todo::{self as store, TodoEntry, TodoScope};
 use pocnet_store::{Page, SortDir};
 use serde::Serialize;
 use std::collections::HashMap;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/todo", get(page))
-        .route("/api/v1/me/todo", get(api_todo))
-        .route("/api/v1/me/reviews", get(api_reviews))
+        .routes(routes!(api_todo))
+        .routes(routes!(api_reviews))
 }
 
 /// Records shown under one kind on the to-do page.

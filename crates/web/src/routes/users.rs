@@ -11,7 +11,7 @@ use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use pocnet_domain::credentials::{Password, Username};
 use pocnet_domain::role::Role;
 use pocnet_domain::validation;
@@ -19,14 +19,16 @@ use pocnet_domain::FieldError;
 use pocnet_store::users::{self, NewUser, User, UserEdit, UserFilter};
 use pocnet_store::{orgs, Paged, SortDir};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/admin/users", get(list_page).post(create_form))
         .route("/admin/users/new", get(new_page))
         .route("/admin/users/{id}", get(edit_page).post(update_form))
-        .route("/api/v1/users", get(api_list).post(api_create))
-        .route("/api/v1/users/{id}", get(api_get).put(api_update))
+        .routes(routes!(api_list, api_create))
+        .routes(routes!(api_get, api_update))
 }
 
 /// Filters of the account list.

@@ -38,9 +38,8 @@ fn operations() -> Vec<(String, String, &'static Value)> {
     ops
 }
 
-/// The `/api/v1` routes the router declares, read from the `.route("…", …)`
-/// calls of the web crate's sources: (method, path template).
-fn declared_routes() -> BTreeSet<(String, String)> {
+/// The sources of the web crate.
+fn sources() -> Vec<(std::path::PathBuf, String)> {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for e in std::fs::read_dir(dir).expect("read src") {
             let p = e.expect("entry").path();
@@ -53,55 +52,63 @@ fn declared_routes() -> BTreeSet<(String, String)> {
     }
     let mut files = Vec::new();
     walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
-    let mut routes = BTreeSet::new();
-    for f in files {
+    files.into_iter().map(|f| {
         let src = std::fs::read_to_string(&f).expect("source");
-        let mut rest = src.as_str();
-        while let Some(i) = rest.find(".route(\"") {
-            rest = &rest[i + ".route(\"".len()..];
-            let Some(end) = rest.find('"') else { break };
-            let path = &rest[..end];
-            // The arguments up to the call's closing parenthesis.
-            let mut depth = 1;
-            let mut args_end = rest.len();
-            for (j, c) in rest.char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            args_end = j;
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let args = &rest[end..args_end];
-            if path.starts_with("/api/v1") || path == "/healthz" || path == "/metrics" {
-                for m in METHODS {
-                    let call = format!("{m}(");
-                    let found = args.match_indices(&call).any(|(k, _)| k == 0 || !args.as_bytes()[k - 1].is_ascii_alphanumeric() && args.as_bytes()[k - 1] != b'_');
-                    if found {
-                        routes.insert((m.to_string(), path.to_owned()));
-                    }
-                }
-            }
-            rest = &rest[args_end..];
-        }
-    }
-    routes
+        (f, src)
+    }).collect()
 }
 
+/// The operations the handlers are annotated with, read from the
+/// `#[utoipa::path(method, path = "…")]` attributes of the web crate's
+/// sources: (method, path template).
+fn annotated() -> BTreeSet<(String, String)> {
+    let mut ops = BTreeSet::new();
+    for (f, src) in sources() {
+        for (i, _) in src.match_indices("#[utoipa::path(") {
+            let rest = &src[i + "#[utoipa::path(".len()..];
+            let method = rest.split(',').next().unwrap_or_default().trim();
+            assert!(METHODS.contains(&method), "{}: an annotation without a method first: {}", f.display(), &rest[..rest.len().min(80)]);
+            let at = rest.find("path = \"").unwrap_or_else(|| panic!("{}: an annotation without a path", f.display()));
+            let path = &rest[at + "path = \"".len()..];
+            let path = &path[..path.find('"').expect("closing quote")];
+            ops.insert((method.to_owned(), path.to_owned()));
+        }
+    }
+    ops
+}
+
+/// The documented paths registered as plain axum routes (`.route("…", …)`),
+/// whose path and method would not come from their annotation.
+fn plain_routes_of_documented_paths() -> Vec<String> {
+    let mut found = Vec::new();
+    for (f, src) in sources() {
+        for (i, _) in src.match_indices(".route(\"") {
+            let rest = &src[i + ".route(\"".len()..];
+            let path = &rest[..rest.find('"').unwrap_or(0)];
+            if path.starts_with("/api/") || path == "/healthz" || path == "/metrics" {
+                found.push(format!("{}: {path}", f.display()));
+            }
+        }
+    }
+    found
+}
+
+/// Router and document are built from one list: every documented path is
+/// registered through `routes!` (no plain `.route` for it), which takes the
+/// path and method of each handler from its `#[utoipa::path]`, and every
+/// annotated handler is in the document (none dropped on the way, e.g. by
+/// merging its `OpenApiRouter` into a plain `Router`).
 #[test]
 fn every_served_route_is_documented_and_every_documented_one_is_declared() {
-    let routes = declared_routes();
+    let annotated = annotated();
     let ops = documented();
-    assert!(routes.len() > 90, "the route scan found {} routes: is the scan broken?", routes.len());
-    let undocumented: Vec<_> = routes.difference(&ops).collect();
-    let unserved: Vec<_> = ops.difference(&routes).collect();
-    assert!(undocumented.is_empty(), "served but not in the OpenAPI document: {undocumented:?}");
-    assert!(unserved.is_empty(), "in the OpenAPI document but not routed: {unserved:?}");
+    assert!(annotated.len() > 90, "the annotation scan found {} operations: is the scan broken?", annotated.len());
+    let plain = plain_routes_of_documented_paths();
+    assert!(plain.is_empty(), "API routes registered with a plain `.route`, outside the document: {plain:?}");
+    let undocumented: Vec<_> = annotated.difference(&ops).collect();
+    let unannotated: Vec<_> = ops.difference(&annotated).collect();
+    assert!(undocumented.is_empty(), "annotated handlers missing from the OpenAPI document: {undocumented:?}");
+    assert!(unannotated.is_empty(), "in the OpenAPI document without an annotated handler: {unannotated:?}");
 }
 
 /// Keeps the template the router matched on the response.
@@ -140,6 +147,56 @@ async fn every_documented_operation_reaches_its_route() {
         n += 1;
     }
     assert!(n > 90, "{n} operations");
+}
+
+/// The running router answers exactly the document: on every documented
+/// path each of GET, POST, PUT, DELETE and PATCH reaches the route of that
+/// template when the document has it (an anonymous call: not the fallback's
+/// 404, not 405) and is refused by the router with 405 when it does not (a
+/// signed-in call, so the CSRF guard of a non-API path lets it through to the
+/// router); a path the document lacks is the fallback's 404.
+#[tokio::test]
+async fn the_router_answers_exactly_the_documented_operations() {
+    let app = spawn_app().await;
+    let chief = app.token("chief").await;
+    let router = pocnet_web::app(app.state.clone())
+        .layer(axum::middleware::from_fn(keep_matched_path))
+        .layer(axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
+    let call = |method: &str, uri: &str, bearer: Option<&str>| {
+        let mut req = Request::builder().method(method.to_ascii_uppercase().as_str()).uri(uri);
+        if let Some(t) = bearer {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let router = router.clone();
+        let req = req.body(axum::body::Body::empty()).expect("request");
+        async move {
+            let resp = router.oneshot(req).await.expect("infallible");
+            let matched = resp.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
+            (resp.status(), matched)
+        }
+    };
+    let ops = documented();
+    let paths: BTreeSet<&String> = ops.iter().map(|(_, p)| p).collect();
+    let (mut routed, mut refused) = (0, 0);
+    for path in paths {
+        let uri = path.replace("{id}", "1").replace("{doc}", "1");
+        assert!(!uri.contains('{'), "a path parameter without a probe value: {path}");
+        for method in METHODS {
+            if ops.contains(&(method.to_string(), path.clone())) {
+                let (status, matched) = call(method, &uri, None).await;
+                assert_eq!(matched.as_deref(), Some(path.as_str()), "documented {method} {uri} does not reach the route {path} ({status})");
+                assert_ne!(status, reqwest::StatusCode::METHOD_NOT_ALLOWED, "documented {method} {path}");
+                routed += 1;
+            } else {
+                let (status, _) = call(method, &uri, Some(&chief)).await;
+                assert_eq!(status, reqwest::StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is served but not in the document");
+                refused += 1;
+            }
+        }
+    }
+    assert!(routed > 90 && refused > routed, "{routed} operations routed, {refused} methods refused");
+    let (status, matched) = call("get", "/api/v1/not-in-the-document", None).await;
+    assert_eq!((status, matched), (reqwest::StatusCode::NOT_FOUND, None), "a path outside the document");
 }
 
 #[test]

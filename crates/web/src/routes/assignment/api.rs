@@ -10,17 +10,18 @@ use axum::extract::State;
 use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/calls/{id}/assignments", post(api_preview).get(api_runs))
-        .route("/api/v1/assignments/{id}", get(api_run))
-        .route("/api/v1/assignments/{id}/confirm", post(api_confirm))
-        .route("/api/v1/assignments/{id}/adjust", post(api_adjust))
-        .route("/api/v1/centers/{id}/screening-assignments", post(api_preview_screening).get(api_screening_runs))
-        .route("/api/v1/applications/{id}/panel/replacement", get(api_replacement))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_preview, api_runs))
+        .routes(routes!(api_run))
+        .routes(routes!(api_confirm))
+        .routes(routes!(api_adjust))
+        .routes(routes!(api_preview_screening, api_screening_runs))
+        .routes(routes!(api_replacement))
 }
 
 /// A run with its solution.

@@ -15,8 +15,8 @@ use pocnet_store::assignments::Run;
 
 pub use pocnet_app::assignment::{solution_of, AdjustInput, ReplacementView, RunInput};
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().merge(api::router()).merge(html::router())
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(html::router().into())
 }
 
 /// Proposes the best replacement for an expert who left an application's panel (bureau).

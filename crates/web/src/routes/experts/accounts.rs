@@ -18,11 +18,13 @@ use axum::{Form, Json};
 use pocnet_domain::credentials::Username;
 use pocnet_store::expert_accounts::{self, LinkedAccount};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/experts/{id}/account", axum::routing::get(api_account).post(api_link).delete(api_unlink))
-        .route("/api/v1/experts/{id}/invitation", post(api_invite))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_account, api_link, api_unlink))
+        .routes(routes!(api_invite))
         .route("/experts/{id}/account", post(link_form))
         .route("/experts/{id}/account/unlink", post(unlink_form))
         .route("/experts/{id}/invitation", post(invite_form))

@@ -7,19 +7,20 @@ use axum::extract::{DefaultBodyLimit, State};
 use crate::extract::{Multipart, Path};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Json;
 use pocnet_store::{Page, Paged};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/experts", get(api_list).post(api_create))
-        .route("/api/v1/experts/{id}", get(api_get).put(api_update))
-        .route("/api/v1/experts/{id}/status", post(api_status))
-        .route("/api/v1/me/expert", get(api_own))
-        .route("/api/v1/experts/import", post(api_import).layer(DefaultBodyLimit::max(16 * 1024 * 1024)))
-        .route("/api/v1/experts/export.xlsx", get(api_export))
-        .route("/api/v1/experts/import-template.xlsx", get(api_template))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_list, api_create))
+        .routes(routes!(api_get, api_update))
+        .routes(routes!(api_status))
+        .routes(routes!(api_own))
+        .routes(routes!(api_import).layer(DefaultBodyLimit::max(16 * 1024 * 1024)))
+        .routes(routes!(api_export))
+        .routes(routes!(api_template))
 }
 
 /// Lists experts (bureau, county, center): filter by kind, field, region; search by name, unit, title, keyword or profile.

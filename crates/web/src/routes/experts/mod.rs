@@ -24,8 +24,8 @@ use pocnet_app::experts as workflow;
 use pocnet_store::experts::{self, Expert, ExpertFilter};
 use serde::Deserialize;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().merge(api::router()).merge(html::router()).merge(accounts::router()).merge(registrations::router())
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(html::router().into()).merge(accounts::router()).merge(registrations::router())
 }
 
 pub use pocnet_app::experts::{field_code, StatusInput, BROWSERS, CURATORS};

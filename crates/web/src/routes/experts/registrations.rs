@@ -21,14 +21,16 @@ use pocnet_domain::expert_account::{RegistrationInput, RegistrationStatus, REGIS
 use pocnet_domain::org::{OrgDraft, OrgKind};
 use pocnet_store::expert_accounts::{self, Registration};
 use pocnet_store::{orgs, Paged};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/experts/join", get(join_page).post(join_form))
         .route("/experts/registrations", get(list_page))
         .route("/experts/registrations/{id}/decision", post(decision_form))
-        .route("/api/v1/expert-registrations", get(api_list).post(api_submit))
-        .route("/api/v1/expert-registrations/{id}/decision", post(api_decide))
+        .routes(routes!(api_list, api_submit))
+        .routes(routes!(api_decide))
 }
 
 /// Checks and stores an application from `ip` (at most

@@ -11,30 +11,31 @@ use axum::extract::State;
 use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Json;
 use pocnet_domain::library::verification::{MilestoneInput, ReportInput};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/results/{id}", get(api_detail))
-        .route("/api/v1/results/{id}/steps", post(api_step))
-        .route("/api/v1/results/{id}/panel", post(api_assign))
-        .route("/api/v1/results/{id}/panel/replacement", get(api_replacement))
-        .route("/api/v1/results/{id}/declaration", post(api_declare))
-        .route("/api/v1/results/{id}/scores", post(api_score))
-        .route("/api/v1/results/{id}/plan", axum::routing::put(api_plan))
-        .route("/api/v1/results/{id}/milestones", post(api_milestone))
-        .route("/api/v1/milestones/{id}/steps", post(api_milestone_step))
-        .route("/api/v1/milestones/{id}/releases", post(api_release))
-        .route("/api/v1/results/{id}/outcomes", post(api_outcome))
-        .route("/api/v1/results/{id}/report", post(api_report))
-        .route("/api/v1/results/{id}/handoffs", post(api_handoff))
-        .route("/api/v1/handoffs", get(api_handoffs))
-        .route("/api/v1/handoffs/{id}/response", post(api_respond))
-        .route("/api/v1/handoffs/{id}/feedback", post(api_feedback))
-        .route("/api/v1/reports", get(api_reports))
-        .route("/api/v1/results/{id}/acceptances", post(api_accept))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_detail))
+        .routes(routes!(api_step))
+        .routes(routes!(api_assign))
+        .routes(routes!(api_replacement))
+        .routes(routes!(api_declare))
+        .routes(routes!(api_score))
+        .routes(routes!(api_plan))
+        .routes(routes!(api_milestone))
+        .routes(routes!(api_milestone_step))
+        .routes(routes!(api_release))
+        .routes(routes!(api_outcome))
+        .routes(routes!(api_report))
+        .routes(routes!(api_handoff))
+        .routes(routes!(api_handoffs))
+        .routes(routes!(api_respond))
+        .routes(routes!(api_feedback))
+        .routes(routes!(api_reports))
+        .routes(routes!(api_accept))
 }
 
 /// A project with what the caller may see: trade secrets only for the owning center, its researchers and pledged experts (each such view audited).

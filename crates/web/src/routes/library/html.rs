@@ -35,7 +35,6 @@ use std::collections::BTreeMap;
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .merge(super::intake::router())
-        .merge(super::import::router())
         .route("/results/{id}", get(page))
         .route("/results/{id}/steps", post(step_form))
         .route("/results/{id}/report", get(report_page).post(report_form))

@@ -13,8 +13,8 @@ use axum::extract::{DefaultBodyLimit, State};
 use crate::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::routing::get;
+use axum::Json;
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::library::intake::LIST_COLUMNS;
 
@@ -24,14 +24,16 @@ use pocnet_domain::FieldError;
 use pocnet_app::library::import;
 use pocnet_store::centers;
 use serde::Deserialize;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 /// Uploads may be large lists (a province's pushed list).
 const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/results/import", get(page).post(upload_form).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
-        .route("/api/v1/results/import", post(api_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
+        .routes(routes!(api_import).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
 }
 
 /// Where a list goes.

@@ -30,8 +30,8 @@ pub use pocnet_app::library::{
     ProjectDetail, ProjectView, ReleaseInput, ResponseInput, StepInput,
 };
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().merge(api::router()).merge(html::router())
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(html::router().into()).merge(import::router())
 }
 
 /// Reads a project the caller may see and how it stands to it (404 otherwise).

@@ -15,28 +15,29 @@ use axum::extract::State;
 use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Json;
 use pocnet_store::applications::ApplicationFilter;
 use pocnet_store::Paged;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/policies", get(api_policies))
-        .route("/api/v1/policies/{id}", get(api_policy))
-        .route("/api/v1/calls", get(api_calls).post(api_publish_call))
-        .route("/api/v1/calls/{id}", get(api_call))
-        .route("/api/v1/applications", get(api_applications).post(api_apply))
-        .route("/api/v1/applications/{id}", get(api_application).put(api_rename))
-        .route("/api/v1/applications/{id}/steps", post(api_step))
-        .route("/api/v1/applications/{id}/panel", post(api_assign))
-        .route("/api/v1/applications/{id}/scores", post(api_score))
-        .route("/api/v1/applications/{id}/declaration", post(api_declare))
-        .route("/api/v1/applications/{id}/site-visits", post(api_site_visit))
-        .route("/api/v1/objections/{id}/resolution", post(api_resolve))
-        .route("/api/v1/applications/{id}/objections/resolution", post(api_resolve_batch))
-        .route("/api/v1/notices", get(api_notices))
-        .route("/api/v1/notices/{id}/objections", post(api_object))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_policies))
+        .routes(routes!(api_policy))
+        .routes(routes!(api_calls, api_publish_call))
+        .routes(routes!(api_call))
+        .routes(routes!(api_applications, api_apply))
+        .routes(routes!(api_application, api_rename))
+        .routes(routes!(api_step))
+        .routes(routes!(api_assign))
+        .routes(routes!(api_score))
+        .routes(routes!(api_declare))
+        .routes(routes!(api_site_visit))
+        .routes(routes!(api_resolve))
+        .routes(routes!(api_resolve_batch))
+        .routes(routes!(api_notices))
+        .routes(routes!(api_object))
 }
 
 /// The policy profiles in effect (public: the rules are public).

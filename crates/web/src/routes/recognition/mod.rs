@@ -25,8 +25,8 @@ pub use pocnet_app::recognition::{
     Standing, StepInput,
 };
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().merge(api::router()).merge(html::router())
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(html::router().into())
 }
 
 /// Publishes a call (bureau).

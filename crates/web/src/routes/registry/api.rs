@@ -10,8 +10,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use crate::extract::{Multipart, Path};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use pocnet_domain::eligibility::Eligibility;
 use pocnet_domain::policy::StageKind;
 use pocnet_domain::FieldError;
@@ -19,15 +18,17 @@ use pocnet_store::centers::Center;
 use pocnet_store::registry::{self, CenterFile, Document};
 use pocnet_store::supervision::{self, CenterEvent, ChangeReport, Reevaluation, RevocationRecord};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/centers/{id}", get(api_get).put(api_update))
-        .route("/api/v1/registry/centers", post(api_create))
-        .route("/api/v1/centers/{id}/file", get(api_file).post(api_edit_file))
-        .route("/api/v1/centers/{id}/documents", post(api_upload).layer(DefaultBodyLimit::max(16 * 1024 * 1024)))
-        .route("/api/v1/centers/{id}/documents/{doc}", get(api_document))
-        .route("/api/v1/centers/{id}/eligibility", get(api_eligibility))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_get, api_update))
+        .routes(routes!(api_create))
+        .routes(routes!(api_file, api_edit_file))
+        .routes(routes!(api_upload).layer(DefaultBodyLimit::max(16 * 1024 * 1024)))
+        .routes(routes!(api_document))
+        .routes(routes!(api_eligibility))
 }
 
 /// A center with what the caller may see of its record.

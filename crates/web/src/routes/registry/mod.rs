@@ -9,7 +9,6 @@ pub mod html;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::AppState;
-use axum::Router;
 use pocnet_app::registry as workflow;
 use pocnet_domain::eligibility::Eligibility;
 use pocnet_domain::policy::StageKind;
@@ -18,8 +17,8 @@ use pocnet_store::registry;
 
 pub use pocnet_app::registry::{sniff_mime, Access, CenterInput, FileInput};
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().merge(api::router()).merge(html::router())
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(html::router().into())
 }
 
 /// Reads a center and requires `need` of the caller (app::registry::load).

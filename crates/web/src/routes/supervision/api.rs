@@ -8,17 +8,18 @@ use axum::extract::State;
 use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/centers/{id}/changes", post(api_file_change))
-        .route("/api/v1/changes", get(api_changes))
-        .route("/api/v1/changes/{id}/decision", post(api_decide))
-        .route("/api/v1/centers/{id}/revocation", post(api_revoke))
-        .route("/api/v1/centers/{id}/reevaluations", post(api_reevaluate))
-        .route("/api/v1/centers/{id}/grade", post(api_regrade))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_file_change))
+        .routes(routes!(api_changes))
+        .routes(routes!(api_decide))
+        .routes(routes!(api_revoke))
+        .routes(routes!(api_reevaluate))
+        .routes(routes!(api_regrade))
 }
 
 /// Files a major-change report; it is flagged overdue when filed after the profile's deadline (three months in Wenzhou, 000 五).

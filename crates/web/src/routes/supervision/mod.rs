@@ -14,8 +14,8 @@ use pocnet_store::supervision::ChangeReport;
 
 pub use pocnet_app::supervision::{ChangeInput, DecisionInput, ReevaluationInput, RegradeInput, RevokeInput};
 
-pub(crate) fn router() -> Router<AppState> {
-    api::router().merge(html::router())
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(html::router().into())
 }
 
 /// See `pocnet_app::supervision::file_change`.
