@@ -446,14 +446,17 @@ impl PanelReview {
 }
 
 /// The panel of an application.
-pub async fn panel(pool: &AnyPool, id: i64) -> StoreResult<Vec<PanelReview>> {
+pub async fn panel<'e, E>(executor: E, id: i64) -> StoreResult<Vec<PanelReview>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     Ok(sqlx::query_as(
         "SELECT p.expert_id, e.name, e.kind, o.name AS org_name, p.score, p.comments, p.scored_at, p.conflict_status, \
          p.recusal_reason, p.declared_at, p.scores_json, p.total_hundredths, p.replaces_expert_id FROM panel_reviews p \
          JOIN experts e ON e.id = p.expert_id JOIN organisations o ON o.id = e.org_id WHERE p.application_id = $1 ORDER BY e.name",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?)
 }
 
@@ -649,10 +652,13 @@ pub async fn add_site_visit(
 }
 
 /// The site visits of an application.
-pub async fn site_visits(pool: &AnyPool, id: i64) -> StoreResult<Vec<SiteVisit>> {
+pub async fn site_visits<'e, E>(executor: E, id: i64) -> StoreResult<Vec<SiteVisit>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     Ok(sqlx::query_as("SELECT id, visited_on, visitors, findings, recorded_at FROM site_visits WHERE application_id = $1 ORDER BY id")
         .bind(id)
-        .fetch_all(pool)
+        .fetch_all(executor)
         .await?)
 }
 
@@ -758,13 +764,16 @@ where
 }
 
 /// The objections of an application.
-pub async fn objections(pool: &AnyPool, id: i64) -> StoreResult<Vec<Objection>> {
+pub async fn objections<'e, E>(executor: E, id: i64) -> StoreResult<Vec<Objection>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     Ok(sqlx::query_as(
         "SELECT id, application_id, name, contact, content, filed_at, status, resolution, resolved_at, version FROM objections \
          WHERE application_id = $1 ORDER BY id",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?)
 }
 

@@ -44,14 +44,17 @@ impl Review {
 }
 
 /// The screening panel of a result.
-pub async fn panel(pool: &AnyPool, id: i64) -> StoreResult<Vec<Review>> {
+pub async fn panel<'e, E>(executor: E, id: i64) -> StoreResult<Vec<Review>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     Ok(sqlx::query_as(
         "SELECT v.expert_id, e.name, o.name AS org_name, v.conflict_status, v.recusal_reason, v.scores_json, v.total_hundredths, \
          v.comments, v.scored_at, v.replaces_expert_id FROM result_reviews v JOIN experts e ON e.id = v.expert_id JOIN organisations o ON o.id = e.org_id \
          WHERE v.result_id = $1 ORDER BY e.name",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?)
 }
 
