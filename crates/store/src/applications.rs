@@ -451,10 +451,13 @@ pub async fn add_site_visit(
 }
 
 /// The site visits of an application.
-pub async fn site_visits(pool: &AnyPool, id: i64) -> StoreResult<Vec<SiteVisit>> {
+pub async fn site_visits<'e, E>(executor: E, id: i64) -> StoreResult<Vec<SiteVisit>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     Ok(sqlx::query_as("SELECT id, visited_on, visitors, findings, recorded_at FROM site_visits WHERE application_id = $1 ORDER BY id")
         .bind(id)
-        .fetch_all(pool)
+        .fetch_all(executor)
         .await?)
 }
 
@@ -560,13 +563,16 @@ where
 }
 
 /// The objections of an application.
-pub async fn objections(pool: &AnyPool, id: i64) -> StoreResult<Vec<Objection>> {
+pub async fn objections<'e, E>(executor: E, id: i64) -> StoreResult<Vec<Objection>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     Ok(sqlx::query_as(
         "SELECT id, application_id, name, contact, content, filed_at, status, resolution, resolved_at, version FROM objections \
          WHERE application_id = $1 ORDER BY id",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?)
 }
 

@@ -4,6 +4,7 @@
 //! criteria read ([`records`]).
 
 use crate::audit::{self, Change};
+use crate::batch::{Cell, Rows};
 use crate::{centers, format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::eligibility::CenterRecords;
@@ -392,6 +393,144 @@ pub async fn attach_document(
     )
     .await?;
     Ok(doc)
+}
+
+/// Adds to many centers' files at once, for a network the platform writes
+/// itself (the load benchmark's 500 centers): the rows go in chunked
+/// multi-row `INSERT`s, each center's version moves on once, and one audit
+/// record names the batch (`label` and the count per kind). Additions and
+/// declarations only (a declaration replaces the center's earlier answer);
+/// a removal is refused. Runs in the caller's transaction.
+pub async fn edit_many(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, label: &str, edits: &[(i64, FileEdit)]) -> StoreResult<usize> {
+    let ts = format_ts(now);
+    let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
+    let mut staff = Rows::new("center_staff", &["center_id", "name", "position", "fulltime", "tech_manager", "created_at"], sqlite);
+    let mut equipment = Rows::new("center_equipment", &["center_id", "name", "value_yuan", "created_at"], sqlite);
+    let mut finances = Rows::new("center_finances", &["center_id", "kind", "year", "name", "amount_yuan", "created_at"], sqlite);
+    let mut advisors = Rows::new("center_advisors", &["center_id", "expert_id", "added_at"], sqlite);
+    let mut declarations = Rows::new("center_declarations", &["center_id", "criterion_code", "value", "updated_at"], sqlite);
+    let mut centers: Vec<i64> = edits.iter().map(|(c, _)| *c).collect();
+    centers.sort_unstable();
+    centers.dedup();
+    let mut declared: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
+    for c in &centers {
+        centers::touch(&mut *conn, *c, None, now).await?;
+    }
+    for (center, e) in edits {
+        if let FileEdit::Declare { code, .. } = e {
+            declared.entry(*center).or_default().push(code);
+        }
+    }
+    // A declaration replaces the center's earlier answer.
+    for (center, codes) in &declared {
+        for chunk in codes.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| if sqlite { "?".to_owned() } else { format!("${}", i + 2) }).collect();
+            let sql = format!("DELETE FROM center_declarations WHERE center_id = {} AND criterion_code IN ({})", if sqlite { "?" } else { "$1" }, marks.join(", "));
+            let mut q = sqlx::query(&sql).bind(*center);
+            for code in chunk {
+                q = q.bind(*code);
+            }
+            q.execute(&mut *conn).await?;
+        }
+    }
+    for (center, e) in edits {
+        match e {
+            FileEdit::AddStaff { name, position, fulltime, tech_manager } => staff.push(vec![
+                Cell::I(*center),
+                Cell::T(name.clone()),
+                Cell::T(position.clone()),
+                Cell::I(i64::from(*fulltime)),
+                Cell::I(i64::from(*tech_manager)),
+                Cell::T(ts.clone()),
+            ]),
+            FileEdit::AddEquipment { name, value_yuan } => {
+                equipment.push(vec![Cell::I(*center), Cell::T(name.clone()), Cell::I(*value_yuan), Cell::T(ts.clone())])
+            }
+            FileEdit::AddFinance { kind, year, name, amount_yuan } => finances.push(vec![
+                Cell::I(*center),
+                Cell::T((*kind).to_owned()),
+                Cell::N(*year),
+                Cell::T(name.clone()),
+                Cell::I(*amount_yuan),
+                Cell::T(ts.clone()),
+            ]),
+            FileEdit::AddAdvisor { expert_id } => advisors.push(vec![Cell::I(*center), Cell::I(*expert_id), Cell::T(ts.clone())]),
+            FileEdit::Declare { code, value } => {
+                declarations.push(vec![Cell::I(*center), Cell::T(code.clone()), Cell::I(i64::from(*value)), Cell::T(ts.clone())])
+            }
+            FileEdit::Remove { .. } => return Err(StoreError::Corrupt("a batch of file edits only adds".into())),
+        }
+        for t in [&mut staff, &mut equipment, &mut finances, &mut advisors, &mut declarations] {
+            t.flush_if_full(&mut *conn).await?;
+        }
+    }
+    let mut counts = serde_json::Map::new();
+    for t in [&mut staff, &mut equipment, &mut finances, &mut advisors, &mut declarations] {
+        t.flush(&mut *conn).await?;
+        counts.insert(t.table.to_owned(), serde_json::json!(t.written));
+    }
+    counts.insert("centers".into(), serde_json::json!(centers.len()));
+    let change = Change {
+        action: "center.file.batch",
+        entity_type: "dataset",
+        entity_id: label.to_owned(),
+        before: None,
+        after: Some(serde_json::Value::Object(counts)),
+        reason: Some(label),
+    };
+    audit::record(conn, actor, now, change).await?;
+    Ok(edits.len())
+}
+
+/// Attaches the same evidence (`content`, stored once, content-addressed) to
+/// many centers at once as `(center, topic, filename)`, for a network the
+/// platform writes itself; chunked `INSERT`s, each center's version moved on
+/// once, one audit record naming the batch. Runs in the caller's transaction.
+pub async fn attach_many(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    label: &str,
+    mime: &str,
+    content: &[u8],
+    documents: &[(i64, String, String)],
+) -> StoreResult<usize> {
+    let ts = format_ts(now);
+    let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
+    let sha = hex::encode(Sha256::digest(content));
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM blobs WHERE sha256 = $1").bind(&sha).fetch_one(&mut *conn).await?;
+    if exists == 0 {
+        sqlx::query("INSERT INTO blobs (sha256, mime, size, content, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&sha)
+            .bind(mime)
+            .bind(content.len() as i64)
+            .bind(content.to_vec())
+            .bind(&ts)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let mut centers: Vec<i64> = documents.iter().map(|(c, _, _)| *c).collect();
+    centers.sort_unstable();
+    centers.dedup();
+    for c in &centers {
+        centers::touch(&mut *conn, *c, None, now).await?;
+    }
+    let mut rows = Rows::new("center_documents", &["center_id", "topic", "filename", "sha256", "uploaded_by", "uploaded_at"], sqlite);
+    for (center, topic, filename) in documents {
+        rows.push(vec![Cell::I(*center), Cell::T(topic.clone()), Cell::T(filename.clone()), Cell::T(sha.clone()), Cell::N(actor.user_id), Cell::T(ts.clone())]);
+        rows.flush_if_full(&mut *conn).await?;
+    }
+    rows.flush(&mut *conn).await?;
+    let change = Change {
+        action: "center.document.batch",
+        entity_type: "dataset",
+        entity_id: label.to_owned(),
+        before: None,
+        after: Some(serde_json::json!({"documents": rows.written, "centers": centers.len(), "sha256": sha, "size": content.len()})),
+        reason: Some(label),
+    };
+    audit::record(conn, actor, now, change).await?;
+    Ok(rows.written)
 }
 
 /// A document's content, if it belongs to the center.

@@ -11,7 +11,7 @@ mod helpers;
 
 use fantoccini::{ClientBuilder, Locator};
 use helpers::*;
-use pocnet_store::demo;
+use pocnet_demo as demo;
 use pocnet_web::config::WebConfig;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

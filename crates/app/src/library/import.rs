@@ -86,7 +86,7 @@ pub async fn import_results(ctx: &Context, caller: &Caller, upload: Upload<'_>, 
     let rows: Vec<NewResult<'_>> = checked
         .good
         .iter()
-        .map(|(_, draft, owner)| NewResult { draft, owner_org_id: *owner, center_id: center.id, submitted_on, entered_by })
+        .map(|(_, draft, owner)| NewResult { draft, owner_org_id: *owner, center_id: Some(center.id), submitted_on, entered_by })
         .collect();
     let written_total = rows.len();
     let mut tx = ctx.store().write().await?;

@@ -12,7 +12,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use pocnet_domain::eligibility;
 use pocnet_domain::policy::{Profile, StageKind, SHIPPED};
-use pocnet_store::{registry, synthetic, Backend, Store};
+use pocnet_store::{registry, scratch, Backend, Store};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -224,7 +224,7 @@ async fn http(args: &HttpArgs) -> anyhow::Result<()> {
         bail!("--concurrency and --seconds must be at least 1");
     }
     let client = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
-    let password = std::env::var("POCNET_BENCH_PASSWORD").unwrap_or_else(|_| pocnet_store::demo::DEMO_PASSWORD.to_owned());
+    let password = std::env::var("POCNET_BENCH_PASSWORD").unwrap_or_else(|_| pocnet_demo::DEMO_PASSWORD.to_owned());
     let login: serde_json::Value = client
         .post(format!("{}/api/v1/auth/login", args.url))
         .json(&serde_json::json!({"username": args.username, "password": password}))
@@ -310,7 +310,7 @@ async fn eligibility_bench(cli: &Cli, args: &EligibilityArgs) -> anyhow::Result<
         Some(url) if Backend::of_url(url).ok() == Some(Backend::Postgres) => {
             let name = format!("pocnet_bench_{}", &pocnet_store::sessions::new_token()[..12]);
             let admin = Store::connect(url, 1).await.context("cannot connect to the PostgreSQL server")?;
-            synthetic::create_database(&admin, &name).await.context("cannot create the benchmark database (CREATEDB needed)")?;
+            scratch::create_database(&admin, &name).await.context("cannot create the benchmark database (CREATEDB needed)")?;
             let outcome = async {
                 let store = Store::connect(&with_database(url, &name), 4).await.context("cannot connect to the benchmark database")?;
                 let result = async {
@@ -324,7 +324,7 @@ async fn eligibility_bench(cli: &Cli, args: &EligibilityArgs) -> anyhow::Result<
             .await;
             if args.keep {
                 println!("kept: {}", with_database(url, &name));
-            } else if let Err(e) = synthetic::drop_database(&admin, &name).await {
+            } else if let Err(e) = scratch::drop_database(&admin, &name).await {
                 eprintln!("warning: could not drop the benchmark database {name}: {e:#}");
             }
             admin.close().await;
@@ -372,9 +372,9 @@ async fn measure(store: &Store, args: &EligibilityArgs, target: &str) -> anyhow:
         bar_ref.set_length(total);
         bar_ref.set_position(done);
     };
-    let spec = synthetic::Spec { centers: args.centers, results: args.projects, seed: args.seed };
+    let spec = pocnet_demo::synthetic::Spec { centers: args.centers, results: args.projects, seed: args.seed };
     let t = Instant::now();
-    let generated = synthetic::generate(store, spec, chrono::Utc::now(), &progress).await?;
+    let generated = pocnet_demo::synthetic::generate(store, spec, chrono::Utc::now(), &progress).await?;
     let generation = t.elapsed();
     bar.finish_and_clear();
     println!(
@@ -745,11 +745,11 @@ async fn scratch_store(cli: &Cli, what: &str) -> anyhow::Result<(Store, Scratch,
         Some(url) if Backend::of_url(url).ok() == Some(Backend::Postgres) => {
             let name = format!("pocnet_bench_{}", &pocnet_store::sessions::new_token()[..12]);
             let admin = Store::connect(url, 1).await.context("cannot connect to the PostgreSQL server")?;
-            synthetic::create_database(&admin, &name).await.context("cannot create the benchmark database (CREATEDB needed)")?;
+            scratch::create_database(&admin, &name).await.context("cannot create the benchmark database (CREATEDB needed)")?;
             let store = match Store::connect(&with_database(url, &name), 4).await {
                 Ok(s) => s,
                 Err(e) => {
-                    let _ = synthetic::drop_database(&admin, &name).await;
+                    let _ = scratch::drop_database(&admin, &name).await;
                     return Err(anyhow::Error::from(e).context("cannot connect to the benchmark database"));
                 }
             };
@@ -775,7 +775,7 @@ async fn drop_scratch(store: Store, scratch: Scratch) {
         Scratch::Postgres { admin, name } => {
             // The server may still be ending the closed connections' backends.
             let mut attempt = 0;
-            while let Err(e) = synthetic::drop_database(&admin, &name).await {
+            while let Err(e) = scratch::drop_database(&admin, &name).await {
                 attempt += 1;
                 if attempt == 10 {
                     eprintln!("warning: could not drop the benchmark database {name}: {e:#}");

@@ -3,7 +3,8 @@
 use super::{open_store, progress_bar};
 use crate::Cli;
 use clap::Subcommand;
-use pocnet_store::{demo, Store};
+use pocnet_demo as demo;
+use pocnet_store::Store;
 
 /// Demo dataset commands.
 #[derive(Debug, Subcommand)]

@@ -24,8 +24,9 @@ pub struct NewResult<'a> {
     pub draft: &'a ResultDraft,
     /// The owning unit (所属单位); must be a registered organisation.
     pub owner_org_id: i64,
-    /// The center whose intake receives it.
-    pub center_id: i64,
+    /// The center whose intake receives it; `None` for a result no center
+    /// has received yet (待承接: a unit's own entry, a pushed list's row).
+    pub center_id: Option<i64>,
     /// The day it was submitted.
     pub submitted_on: NaiveDate,
     /// The user who entered it (a researcher or a center operator), if a user did.
@@ -84,7 +85,7 @@ fn values<'a>(id: i64, r: &NewResult<'a>, ts: &'a str) -> StoreResult<Vec<V<'a>>
         V::T(&d.sub_field),
         V::T(d.source.as_str()),
         V::I(r.owner_org_id),
-        V::I(r.center_id),
+        V::N(r.center_id),
         V::T(ResultState::Submitted.as_str()),
         V::I(i64::from(d.trl.level())),
         V::O(json(&d.team)?),
@@ -260,19 +261,81 @@ pub async fn import(
     rows: &[NewResult<'_>],
     mut progress: impl FnMut(usize),
 ) -> StoreResult<usize> {
-    if let Some(other) = rows.iter().find(|r| r.center_id != center_id) {
+    if let Some(other) = rows.iter().find(|r| r.center_id != Some(center_id)) {
         return Err(StoreError::Corrupt(format!(
-            "an import into center {center_id} holds a row for center {}",
+            "an import into center {center_id} holds a row for center {:?}",
             other.center_id
         )));
     }
     if rows.is_empty() {
         return Ok(0);
     }
+    let comments = format!("批量导入：{file_name}");
+    let ids = write_rows(conn, actor, now, rows, &comments, &mut progress).await?;
+    let first = ids.iter().min().copied();
+    let last = ids.iter().max().copied();
+    let change = Change {
+        action: "result.import",
+        entity_type: "center",
+        entity_id: center_id.to_string(),
+        before: None,
+        after: Some(serde_json::json!({
+            "file": file_name, "count": rows.len(), "first_id": first, "last_id": last,
+            "ref_nos": rows.iter().filter(|r| r.draft.ref_no.is_some()).count(),
+        })),
+        reason: Some(&comments),
+    };
+    audit::record(conn, actor, now, change).await?;
+    Ok(rows.len())
+}
+
+/// Stores a batch of results the platform writes itself across centers —
+/// the demo's and the load benchmark's networks — in state `submitted`,
+/// each with its first step, in the same chunked `INSERT`s as [`import`];
+/// rows may go to different centers or to none. One audit record names the
+/// batch (`label`, the count, the ids). Runs in the caller's transaction.
+/// Returns the new ids in row order.
+pub async fn import_batch(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    label: &str,
+    rows: &[NewResult<'_>],
+    mut progress: impl FnMut(usize),
+) -> StoreResult<Vec<i64>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = write_rows(conn, actor, now, rows, label, &mut progress).await?;
+    let centers: HashSet<Option<i64>> = rows.iter().map(|r| r.center_id).collect();
+    let change = Change {
+        action: "result.import",
+        entity_type: "dataset",
+        entity_id: label.to_owned(),
+        before: None,
+        after: Some(serde_json::json!({
+            "count": rows.len(), "centers": centers.iter().flatten().count(),
+            "first_id": ids.iter().min(), "last_id": ids.iter().max(),
+        })),
+        reason: Some(label),
+    };
+    audit::record(conn, actor, now, change).await?;
+    Ok(ids)
+}
+
+/// Writes `rows` and their first steps (commented `comments`) in chunked
+/// `INSERT`s; returns their ids in row order.
+async fn write_rows(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    rows: &[NewResult<'_>],
+    comments: &str,
+    progress: &mut impl FnMut(usize),
+) -> StoreResult<Vec<i64>> {
     let sqlite = is_sqlite(conn);
     let ts = format_ts(now);
     let ids = reserve_ids(conn, rows.len()).await?;
-    let comments = format!("批量导入：{file_name}");
     let per_result = rows_per_statement(COLUMNS.len());
     let per_step = rows_per_statement(STEP_COLUMNS.len());
     let full_sql = insert_sql("research_results", COLUMNS, per_result, sqlite);
@@ -301,28 +364,14 @@ pub async fn import(
                 V::T(ResultState::Submitted.as_str()),
                 V::N(actor.user_id),
                 V::T(&actor.label),
-                V::T(&comments),
+                V::T(comments),
                 V::T(&ts),
             ]);
         }
         let sql = insert_sql("result_steps", STEP_COLUMNS, chunk_ids.len(), sqlite);
         execute_rows(conn, &sql, vals).await?;
     }
-    let first = ids.iter().min().copied();
-    let last = ids.iter().max().copied();
-    let change = Change {
-        action: "result.import",
-        entity_type: "center",
-        entity_id: center_id.to_string(),
-        before: None,
-        after: Some(serde_json::json!({
-            "file": file_name, "count": rows.len(), "first_id": first, "last_id": last,
-            "ref_nos": rows.iter().filter(|r| r.draft.ref_no.is_some()).count(),
-        })),
-        reason: Some(&comments),
-    };
-    audit::record(conn, actor, now, change).await?;
-    Ok(rows.len())
+    Ok(ids)
 }
 
 #[cfg(test)]
@@ -418,7 +467,7 @@ mod tests {
         let (univ, center) = fixture(&store).await;
         let d = draft("WZU-001");
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-        let new = NewResult { draft: &d, owner_org_id: univ, center_id: center, submitted_on: day, entered_by: None };
+        let new = NewResult { draft: &d, owner_org_id: univ, center_id: Some(center), submitted_on: day, entered_by: None };
         let mut tx = store.write().await.unwrap();
         let id = create(&mut tx, &Actor::system("test"), Utc::now(), &new).await.unwrap();
         tx.commit().await.unwrap();
@@ -455,7 +504,7 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         let rows: Vec<NewResult<'_>> = drafts
             .iter()
-            .map(|d| NewResult { draft: d, owner_org_id: univ, center_id: center, submitted_on: day, entered_by: None })
+            .map(|d| NewResult { draft: d, owner_org_id: univ, center_id: Some(center), submitted_on: day, entered_by: None })
             .collect();
         let mut seen = Vec::new();
         let mut tx = store.write().await.unwrap();
@@ -470,7 +519,7 @@ mod tests {
 
         // A single result afterwards gets the next id (PostgreSQL's sequence moved on).
         let one = draft("LATER");
-        let new = NewResult { draft: &one, owner_org_id: univ, center_id: center, submitted_on: day, entered_by: None };
+        let new = NewResult { draft: &one, owner_org_id: univ, center_id: Some(center), submitted_on: day, entered_by: None };
         let mut tx = store.write().await.unwrap();
         create(&mut tx, &Actor::system("test"), Utc::now(), &new).await.unwrap();
         tx.commit().await.unwrap();

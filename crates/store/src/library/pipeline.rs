@@ -5,7 +5,7 @@
 use crate::audit::{self, Change};
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use pocnet_domain::library::pipeline::{LibraryActor, ResultAction};
+use pocnet_domain::library::pipeline::{LibraryActor, PipelineGuards, ResultAction};
 use pocnet_domain::research_result::{ResultSource, ResultState};
 use pocnet_domain::review::Aggregate;
 use serde::Serialize;
@@ -232,6 +232,109 @@ pub async fn take_step(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
     )
     .await?;
     Ok(after)
+}
+
+/// One result's way through the pipeline, for [`walk`].
+#[derive(Debug, Clone)]
+pub struct Walk {
+    /// The result.
+    pub id: i64,
+    /// Its state and version as read.
+    pub from: ResultState,
+    /// Its version as read.
+    pub version: i64,
+    /// The steps, in order; each is taken by the one actor it allows.
+    pub path: Vec<ResultAction>,
+}
+
+/// Moves many results along their paths at once, for a network the
+/// platform writes itself (the load benchmark's 10^5 results): every step
+/// of every path is decided by [`ResultState::apply`] — a path the state
+/// machine refuses refuses the whole walk — and written to the result's
+/// history; the results move with compare-and-set on (state, version) in
+/// chunked `UPDATE`s, their version advanced once per step; one audit record
+/// names the walk. A step that must give reasons gives `comments`.
+///
+/// `guards` are the facts the caller vouches for every result: a synthetic
+/// network keeps no panels, plans or reports behind its figures, so nothing
+/// stored could answer them. Records people open take their steps one by
+/// one with [`take_step`] on guards read from the store.
+pub async fn walk(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, guards: &PipelineGuards, comments: &str, walks: &[Walk]) -> StoreResult<usize> {
+    let ts = format_ts(now);
+    // (from, version, to, steps) → ids, and every step row.
+    let mut moves: std::collections::BTreeMap<(&'static str, i64, &'static str, i64), Vec<i64>> = std::collections::BTreeMap::new();
+    let mut steps: Vec<(i64, &'static str, &'static str, &'static str, &str)> = Vec::new();
+    for w in walks {
+        let mut state = w.from;
+        for action in &w.path {
+            let by = action.actors().first().copied().ok_or_else(|| StoreError::Corrupt(format!("no actor for {}", action.as_str())))?;
+            let to = state.apply(*action, by, guards).map_err(|e| StoreError::Corrupt(format!("result {}: {}", w.id, e.message)))?;
+            steps.push((w.id, action.as_str(), state.as_str(), to.as_str(), if action.needs_comment() { comments } else { "" }));
+            state = to;
+        }
+        if !w.path.is_empty() {
+            moves.entry((w.from.as_str(), w.version, state.as_str(), w.path.len() as i64)).or_default().push(w.id);
+        }
+    }
+    let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
+    let mark = |n: usize| if sqlite { "?".to_owned() } else { format!("${n}") };
+    for ((from, version, to, n), ids) in &moves {
+        for chunk in ids.chunks(900) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| mark(i + 7)).collect();
+            let sql = format!(
+                "UPDATE research_results SET state = {}, version = version + {}, updated_at = {}, \
+                 decision_reason = CASE WHEN {} IN ('rejected', 'stopped', 'withdrawn') THEN {} ELSE decision_reason END \
+                 WHERE state = {} AND version = {} AND id IN ({})",
+                mark(1), mark(2), mark(3), mark(4), mark(5), mark(6), mark(7 + chunk.len()), list.join(", ")
+            );
+            // Plain `?` binds in order of appearance: the ids come before the version there.
+            let mut q = sqlx::query(&sql).bind(*to).bind(*n).bind(&ts).bind(*to).bind(comments).bind(*from);
+            if sqlite {
+                q = q.bind(*version);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+            } else {
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q = q.bind(*version);
+            }
+            let done = q.execute(&mut *conn).await?;
+            if done.rows_affected() != chunk.len() as u64 {
+                return Err(StoreError::VersionConflict { expected: *version });
+            }
+        }
+    }
+    let per = 30_000 / 8;
+    for chunk in steps.chunks(per) {
+        let mut sql = String::from("INSERT INTO result_steps (result_id, action, from_state, to_state, actor_id, actor_label, comments, at) VALUES ");
+        for (r, _) in chunk.iter().enumerate() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            let b = r * 8;
+            let cols: Vec<String> = (1..=8).map(|c| mark(b + c)).collect();
+            sql.push('(');
+            sql.push_str(&cols.join(", "));
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for (id, action, from, to, comments) in chunk {
+            q = q.bind(*id).bind(*action).bind(*from).bind(*to).bind(actor.user_id).bind(&actor.label).bind(*comments).bind(&ts);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    let change = Change {
+        action: "result.walk",
+        entity_type: "dataset",
+        entity_id: "results".into(),
+        before: None,
+        after: Some(serde_json::json!({"results": walks.len(), "steps": steps.len()})),
+        reason: (!comments.is_empty()).then_some(comments),
+    };
+    audit::record(conn, actor, now, change).await?;
+    Ok(steps.len())
 }
 
 /// Appends a row to a result's pipeline history.

@@ -3,6 +3,7 @@
 //! version.
 
 use crate::audit::{self, Change};
+use crate::batch::{Cell, Rows};
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::library::verification::{MilestoneDraft, MilestoneKind, MilestoneStatus, Plan};
@@ -345,6 +346,52 @@ pub async fn add_outcome(
     let what = serde_json::json!({"outcome_id": oid, "kind": kind, "achieved_on": achieved_on, "amount_yuan": amount_yuan});
     audit::record(conn, actor, now, change("result.outcome.add", id, what, None)).await?;
     Ok(oid)
+}
+
+/// An outcome to record in a batch ([`add_outcomes`]).
+#[derive(Debug, Clone)]
+pub struct NewOutcome {
+    /// The result.
+    pub result_id: i64,
+    /// Kind.
+    pub kind: pocnet_domain::outcome::OutcomeKind,
+    /// Day achieved.
+    pub achieved_on: NaiveDate,
+    /// Amount (yuan), for contracts, financing and licences.
+    pub amount_yuan: i64,
+    /// Evidence.
+    pub evidence: String,
+}
+
+/// Records many outcomes at once, for a network the platform writes itself
+/// (the load benchmark's): chunked multi-row `INSERT`s and one audit record
+/// naming the batch (`label`, the count). Runs in the caller's transaction.
+pub async fn add_outcomes(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, label: &str, outcomes: &[NewOutcome]) -> StoreResult<usize> {
+    let ts = format_ts(now);
+    let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
+    let mut rows = Rows::new("result_outcomes", &["result_id", "kind", "achieved_on", "amount_yuan", "evidence", "created_at"], sqlite);
+    for o in outcomes {
+        rows.push(vec![
+            Cell::I(o.result_id),
+            Cell::T(o.kind.as_str().to_owned()),
+            Cell::T(o.achieved_on.to_string()),
+            Cell::I(o.amount_yuan),
+            Cell::T(o.evidence.clone()),
+            Cell::T(ts.clone()),
+        ]);
+        rows.flush_if_full(&mut *conn).await?;
+    }
+    rows.flush(&mut *conn).await?;
+    let change = Change {
+        action: "result.outcome.batch",
+        entity_type: "dataset",
+        entity_id: label.to_owned(),
+        before: None,
+        after: Some(serde_json::json!({"outcomes": rows.written})),
+        reason: Some(label),
+    };
+    audit::record(conn, actor, now, change).await?;
+    Ok(rows.written)
 }
 
 /// Milestone figures of the centers an organisation hosts: milestones

@@ -1,5 +1,5 @@
 use crate::helpers::*;
-use pocnet_store::demo;
+use pocnet_demo as demo;
 use pocnet_web::config::WebConfig;
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -69,7 +69,7 @@ pub async fn create(state: &AppState, me: &CurrentUser, input: &IntakeInput) -> 
         &mut tx,
         &me.actor(),
         state.now(),
-        &NewResult { draft: &draft, owner_org_id: owner, center_id: center.id, submitted_on: state.today(), entered_by: Some(me.user.id) },
+        &NewResult { draft: &draft, owner_org_id: owner, center_id: Some(center.id), submitted_on: state.today(), entered_by: Some(me.user.id) },
     )
     .await
     .map_err(|e| match e {

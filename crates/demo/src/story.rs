@@ -15,21 +15,25 @@
 //! expert's declaration and score, and one scored and awaiting proposal.
 //! All invented.
 
-use crate::applications::{self, Application, Step, StepEffects};
-use crate::panels::{self, Card, Subject};
-use pocnet_domain::panel::seat::{Declaration, SeatStatus};
-use crate::calls::{self, Call, CallDraft};
-use crate::supervision;
-use crate::{centers, format_ts, registry, Actor, StoreError, StoreResult};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use crate::when::{at, china_day, day_end, ymd};
+use crate::wenzhou::Network;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pocnet_domain::calendar::HolidayCalendar;
 use pocnet_domain::center::{CenterLevel, CenterStage};
 use pocnet_domain::eligibility;
 use pocnet_domain::policy::criteria::Outcome;
 use pocnet_domain::policy::{Profile, SiteVisitRule, StageKind, SHIPPED};
 use pocnet_domain::recognition::{ActorKind, ApplicationState, Guards, ReviewAction};
+use pocnet_domain::org::OrgKind;
 use pocnet_domain::review::{sheet, ReviewPurpose};
+use pocnet_domain::role::Role;
+use pocnet_domain::panel::seat::{Declaration, SeatStatus};
+use pocnet_store::applications::{self, Application, Step, StepEffects};
+use pocnet_store::panels::{self, Card, Subject};
+use pocnet_store::calls::{self, Call, CallDraft};
+use pocnet_store::{centers, format_ts, parse_ts, registry, supervision, Actor, StoreError, StoreResult};
 use sqlx::AnyConnection;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 const WENZHOU: &str = "wenzhou-municipal-2025";
@@ -39,6 +43,12 @@ const PILOT: &str = "zhejiang-pilot-platform-2025";
 /// Centers the dataset does not mark recognized that the story still takes
 /// past submission (so their files must meet their profile).
 pub(crate) const IN_REVIEW: &[&str] = &["center_device", "center_yandang"];
+
+/// Centers the story puts on Wenzhou's creation list before they apply (先创建后认定).
+pub(crate) const CREATION_LIST: &[&str] = &[
+    "center_demo", "center_med", "center_materials", "center_laser", "center_energy", "center_bio",
+    "center_eye", "center_valley", "center_port", "center_yandang", "center_device",
+];
 
 /// What the story wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,34 +61,6 @@ pub struct Told {
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("demo story: {what}"))
-}
-
-fn ymd(y: i32, m: u32, d: u32) -> StoreResult<NaiveDate> {
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| corrupt(format!("no day {y}-{m}-{d}")))
-}
-
-/// 10:00 Beijing time on `day`, plus `minutes`.
-fn at(day: NaiveDate, minutes: i64) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN)) + Duration::hours(2) + Duration::minutes(minutes)
-}
-
-/// The end of `day` in China (23:59:59 UTC+8), as a deadline.
-fn day_end(day: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN)) + Duration::hours(16) - Duration::seconds(1)
-}
-
-/// The day in China of an instant.
-fn china_day(t: DateTime<Utc>) -> NaiveDate {
-    (t + Duration::hours(8)).date_naive()
-}
-
-#[derive(sqlx::FromRow)]
-struct ExpertRow {
-    id: i64,
-    name: String,
-    org_id: i64,
-    user_id: Option<i64>,
-    username: Option<String>,
 }
 
 /// A library expert as a panel member.
@@ -100,6 +82,13 @@ struct Ctx {
     experts: Vec<Member>,
     demo_expert: Option<i64>,
     centers: HashMap<String, i64>,
+    /// County departments in dataset order: (region, name).
+    counties: Vec<(String, String)>,
+    /// Each center's advisory team.
+    advisors: HashMap<i64, Vec<i64>>,
+    /// Calls and applications written.
+    calls: Cell<usize>,
+    applications: Cell<usize>,
 }
 
 impl Ctx {
@@ -113,39 +102,27 @@ impl Ctx {
 
     /// The applicant's actor: the demo operator for its own unit, else the host unit by name.
     async fn applicant(&self, conn: &mut AnyConnection, center: i64) -> StoreResult<Actor> {
-        let (host, name): (i64, String) =
-            sqlx::query_as("SELECT o.id, o.name FROM centers c JOIN organisations o ON o.id = c.host_org_id WHERE c.id = $1")
-                .bind(center)
-                .fetch_one(&mut *conn)
-                .await?;
-        Ok(if host == self.operator_org { self.operator.clone() } else { Actor { user_id: None, label: name, ip: None } })
+        let c = centers::get(&mut *conn, center).await?;
+        Ok(if c.host_org_id == self.operator_org { self.operator.clone() } else { Actor { user_id: None, label: c.host_org_name, ip: None } })
     }
 
     /// Who reviews for the county of `a`'s region: the demo county login for
     /// its own region, else that region's department by name, else the bureau
     /// (which may take the county's steps for units it receives directly).
-    async fn county_of(&self, conn: &mut AnyConnection, a: &Application) -> StoreResult<(Actor, ActorKind)> {
+    fn county_of(&self, a: &Application) -> (Actor, ActorKind) {
         if a.region.as_str() == self.county_region {
-            return Ok((self.county.clone(), ActorKind::County));
+            return (self.county.clone(), ActorKind::County);
         }
-        let dept: Option<String> =
-            sqlx::query_scalar("SELECT name FROM organisations WHERE kind = 'county_department' AND region = $1 ORDER BY id LIMIT 1")
-                .bind(a.region.as_str())
-                .fetch_optional(&mut *conn)
-                .await?;
-        Ok(match dept {
-            Some(name) => (Actor { user_id: None, label: name, ip: None }, ActorKind::County),
+        match self.counties.iter().find(|(region, _)| region == a.region.as_str()) {
+            Some((_, name)) => (Actor { user_id: None, label: name.clone(), ip: None }, ActorKind::County),
             None => (self.bureau.clone(), ActorKind::Bureau),
-        })
+        }
     }
 
     /// `n` experts free of conflict with `a` (not of the host unit, not on the
     /// center's advisory team, not the demo expert), chosen by a stride from `seed`.
-    async fn panel_for(&self, conn: &mut AnyConnection, a: &Application, n: usize, seed: usize) -> StoreResult<Vec<Member>> {
-        let advisors: Vec<i64> = sqlx::query_scalar("SELECT expert_id FROM center_advisors WHERE center_id = $1")
-            .bind(a.center_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    fn panel_for(&self, a: &Application, n: usize, seed: usize) -> StoreResult<Vec<Member>> {
+        let advisors: &[i64] = self.advisors.get(&a.center_id).map(Vec::as_slice).unwrap_or(&[]);
         let free: Vec<&Member> = self
             .experts
             .iter()
@@ -170,35 +147,25 @@ impl Ctx {
 /// The guards of `a` at `when`, read as the workflow reads them.
 async fn guards(conn: &mut AnyConnection, profile: &Profile, a: &Application, when: DateTime<Utc>, eligible: bool) -> StoreResult<Guards> {
     let stage = profile.stage(a.kind).ok_or_else(|| corrupt("stage missing"))?;
-    let scores: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM panel_seats WHERE subject_kind = 'application' AND subject_id = $1 AND total_hundredths IS NOT NULL")
-        .bind(a.id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let visits: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM site_visits WHERE application_id = $1").bind(a.id).fetch_one(&mut *conn).await?;
-    let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM objections WHERE application_id = $1 AND status = 'open'")
-        .bind(a.id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let upheld: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM objections WHERE application_id = $1 AND status = 'upheld'")
-        .bind(a.id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let panel = panels::seats(&mut *conn, Subject::application(a.id)).await?;
+    let visits = applications::site_visits(&mut *conn, a.id).await?;
+    let objections = applications::objections(&mut *conn, a.id).await?;
     let today = china_day(when);
     let notice_end = a.notice_end.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     Ok(Guards {
         county_review: stage.county_review,
-        before_deadline: crate::parse_ts(&a.deadline_at).is_some_and(|d| when <= d),
+        before_deadline: parse_ts(&a.deadline_at).is_some_and(|d| when <= d),
         // The demo's calls are open from their publication, and no demo host is barred.
         not_open_until: None,
         bar: None,
         notice_end,
         eligible,
         site_visit_required: stage.site_visit == SiteVisitRule::Required,
-        site_visit_recorded: visits > 0,
-        panel_scores: usize::try_from(scores).unwrap_or(0),
+        site_visit_recorded: !visits.is_empty(),
+        panel_scores: panel.iter().filter(|p| p.scored()).count(),
         notice_ended: notice_end.is_some_and(|end| today > end),
-        open_objections: usize::try_from(open).unwrap_or(0),
-        upheld_objections: usize::try_from(upheld).unwrap_or(0),
+        open_objections: objections.iter().filter(|o| o.status == "open").count(),
+        upheld_objections: objections.iter().filter(|o| o.status == "upheld").count(),
     })
 }
 
@@ -308,6 +275,7 @@ async fn call(conn: &mut AnyConnection, ctx: &Ctx, profile_id: &str, title: &str
         opens_on: opens.to_string(),
         deadline_at: format_ts(day_end(deadline)),
     };
+    ctx.calls.set(ctx.calls.get() + 1);
     calls::create(&mut *conn, &ctx.bureau, at(opens, -60), &d).await
 }
 
@@ -316,6 +284,7 @@ async fn apply(conn: &mut AnyConnection, ctx: &Ctx, c: &Call, center: &str, name
     let center = ctx.center(center)?;
     let me = ctx.applicant(&mut *conn, center).await?;
     let a = applications::create(&mut *conn, &me, at(drafted, 0), c.id, center, name).await?;
+    ctx.applications.set(ctx.applications.get() + 1);
     match submitted {
         Some(day) => step(conn, ctx, &a, ReviewAction::Submit, (&me, ActorKind::Applicant), at(day, 5), "").await,
         None => Ok(a),
@@ -325,11 +294,11 @@ async fn apply(conn: &mut AnyConnection, ctx: &Ctx, c: &Call, center: &str, name
 /// A past recognition: submitted before the call's deadline, recommended by
 /// the county, scored by a panel, proposed, on notice, approved on `approved`.
 async fn recognized(conn: &mut AnyConnection, ctx: &Ctx, c: &Call, center: &str, name: &str, approved: NaiveDate, i: i64) -> StoreResult<Application> {
-    let deadline = china_day(crate::parse_ts(&c.deadline_at).ok_or_else(|| corrupt("deadline"))?);
+    let deadline = china_day(parse_ts(&c.deadline_at).ok_or_else(|| corrupt("deadline"))?);
     let a = apply(conn, ctx, c, center, name, deadline - Duration::days(40 - i), Some(deadline - Duration::days(20 - i))).await?;
-    let (county, kind) = ctx.county_of(&mut *conn, &a).await?;
+    let (county, kind) = ctx.county_of(&a);
     let a = step(conn, ctx, &a, ReviewAction::CountyApprove, (&county, kind), at(deadline + Duration::days(3 + i), 0), "材料齐全，运行情况良好，同意推荐").await?;
-    let members = ctx.panel_for(&mut *conn, &a, 3, usize::try_from(a.center_id).unwrap_or(0)).await?;
+    let members = ctx.panel_for(&a, 3, usize::try_from(a.center_id).unwrap_or(0))?;
     let scored: Vec<(Member, Option<u32>)> = members.into_iter().zip([84, 88, 81]).map(|(m, s)| (m, Some(s + (i % 3) as u32))).collect();
     panel(&mut *conn, ctx, &a, &scored, deadline + Duration::days(12), deadline + Duration::days(14)).await?;
     if i % 2 == 0 {
@@ -352,55 +321,39 @@ async fn recognized(conn: &mut AnyConnection, ctx: &Ctx, c: &Call, center: &str,
     step(conn, ctx, &a, ReviewAction::Approve, (&ctx.bureau, ActorKind::Bureau), at(approved, i), "公示期满无异议，予以认定").await
 }
 
-/// Writes the calls and applications. `now` is the load time; `centers` maps
-/// dataset keys to ids; `demo_expert` is the library expert of the `expert` login.
-pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: &HashMap<String, i64>, demo_expert: Option<i64>) -> StoreResult<Told> {
+/// Writes the calls and applications of the loaded network `net`, dated
+/// relative to its load time.
+pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult<Told> {
+    let now = net.now;
+    let demo_expert = net.demo_expert;
     let profiles: Vec<Profile> = SHIPPED.iter().filter_map(|(id, t)| Profile::parse(t, Some(id)).ok()).collect();
     let calendar = HolidayCalendar::state_council().map_err(|_| corrupt("the shipped holiday calendar does not parse"))?;
-    let users: Vec<(i64, String, i64, String)> = sqlx::query_as(
-        "SELECT u.id, u.username, u.org_id, o.region FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.is_demo = TRUE ORDER BY u.id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let find = |name: &str| users.iter().find(|u| u.1 == name).ok_or_else(|| corrupt(format!("no demo user {name}")));
-    let bureau = find("bureau")?;
-    let county = find("county")?;
-    let operator = find("center")?;
-    let experts: Vec<ExpertRow> = sqlx::query_as(
-        "SELECT e.id, e.name, e.org_id, u.id AS user_id, u.username FROM experts e LEFT JOIN users u ON u.id = e.user_id ORDER BY e.id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let county = net.user(Role::County.as_str())?;
+    let operator = net.user(Role::Center.as_str())?;
+    let org_of = |name: &str| net.users.iter().find(|u| u.0 == name).and_then(|u| net.org_by_id(u.2).ok());
+    let county_region = org_of(Role::County.as_str()).map(|o| o.region.as_str().to_owned()).ok_or_else(|| corrupt("no county login"))?;
+    let operator_org = org_of(Role::Center.as_str()).map(|o| o.id).ok_or_else(|| corrupt("no operator login"))?;
     let ctx = Ctx {
         profiles,
         calendar,
-        bureau: Actor::user(bureau.0, &bureau.1, None),
-        county: Actor::user(county.0, &county.1, None),
-        county_region: county.3.clone(),
-        operator: Actor::user(operator.0, &operator.1, None),
-        operator_org: operator.2,
-        experts: experts
-            .into_iter()
-            .map(|e| Member {
-                id: e.id,
-                org_id: e.org_id,
-                actor: match (e.user_id, e.username) {
-                    (Some(uid), Some(u)) => Actor::user(uid, &u, None),
-                    _ => Actor { user_id: None, label: e.name, ip: None },
-                },
-            })
-            .collect(),
+        bureau: net.user(Role::Bureau.as_str())?,
+        county,
+        county_region,
+        operator,
+        operator_org,
+        experts: net.experts.iter().map(|e| Member { id: e.id, org_id: e.org_id, actor: e.actor.clone() }).collect(),
         demo_expert,
-        centers: centers.clone(),
+        centers: net.centers.iter().map(|c| (c.key.clone(), c.id)).collect(),
+        counties: net.org_list.iter().filter(|o| o.kind == OrgKind::CountyDepartment).map(|o| (o.region.as_str().to_owned(), o.name.clone())).collect(),
+        advisors: net.advisors.clone(),
+        calls: Cell::new(0),
+        applications: Cell::new(0),
     };
     let bureau_step = (&ctx.bureau, ActorKind::Bureau);
 
     // 先创建后认定 (000 方案 三(二)): every center that applies for Wenzhou recognition is first
     // on the creation list, entered as the bureau's recorded stage change before its application.
-    for key in [
-        "center_demo", "center_med", "center_materials", "center_laser", "center_energy", "center_bio",
-        "center_eye", "center_valley", "center_port", "center_yandang", "center_device",
-    ] {
+    for key in CREATION_LIST {
         let id = ctx.center(key)?;
         let c = centers::get(&mut *conn, id).await?;
         supervision::set_stage_level(
@@ -453,9 +406,9 @@ pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: 
     }
     let deadline = ymd(2025, 9, 30)?;
     let a = apply(conn, &ctx, &w2, "center_yandang", "温州市雁荡科技学院智能电气概念验证中心", deadline - Duration::days(35), Some(deadline - Duration::days(10))).await?;
-    let county_step = ctx.county_of(&mut *conn, &a).await?;
+    let county_step = ctx.county_of(&a);
     let a = step(conn, &ctx, &a, ReviewAction::CountyApprove, (&county_step.0, county_step.1), at(deadline + Duration::days(5), 0), "同意推荐").await?;
-    let members = ctx.panel_for(&mut *conn, &a, 3, 3).await?;
+    let members = ctx.panel_for(&a, 3, 3)?;
     let low: Vec<(Member, Option<u32>)> = members.into_iter().zip([58, 63, 61]).map(|(m, s)| (m, Some(s))).collect();
     panel(&mut *conn, &ctx, &a, &low, deadline + Duration::days(12), deadline + Duration::days(14)).await?;
     step(conn, &ctx, &a, ReviewAction::Reject, bureau_step, at(deadline + Duration::days(30), 0), "专家评审综合得分未达推荐线：验证服务案例偏少，专职服务团队有待充实，建议完善后再行申报").await?;
@@ -487,9 +440,9 @@ pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: 
     apply(conn, &ctx, &w3, "center_brain", "温州市东瓯脑科医院脑健康概念验证中心", day(6), None).await?;
     // On public notice, with a dismissed objection and an open one.
     let a = apply(conn, &ctx, &w3, "center_device", "温州市鳌湾医疗高端医疗器械概念验证中心", day(38), Some(day(36))).await?;
-    let county_step = ctx.county_of(&mut *conn, &a).await?;
+    let county_step = ctx.county_of(&a);
     let a = step(conn, &ctx, &a, ReviewAction::CountyApprove, (&county_step.0, county_step.1), at(day(31), 0), "材料齐全，同意推荐").await?;
-    let members = ctx.panel_for(&mut *conn, &a, 3, 5).await?;
+    let members = ctx.panel_for(&a, 3, 5)?;
     let scored: Vec<(Member, Option<u32>)> = members.into_iter().zip([86, 83, 89]).map(|(m, s)| (m, Some(s))).collect();
     panel(&mut *conn, &ctx, &a, &scored, day(26), day(24)).await?;
     applications::add_site_visit(&mut *conn, &ctx.bureau, at(day(20), 0), a.id, &day(20).to_string(), "市科技局评审组（3人）", "场地与设备与申报材料一致，验证项目台账完整").await?;
@@ -538,9 +491,9 @@ pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: 
     }
     // Scored by its panel, awaiting the bureau's proposal.
     let a = apply(conn, &ctx, &w3, "center_yandang", "温州市雁荡科技学院智能电气概念验证中心", day(34), Some(day(30))).await?;
-    let county_step = ctx.county_of(&mut *conn, &a).await?;
+    let county_step = ctx.county_of(&a);
     let a = step(conn, &ctx, &a, ReviewAction::CountyApprove, (&county_step.0, county_step.1), at(day(25), 0), "整改后再次申报，材料齐全，同意推荐").await?;
-    let members = ctx.panel_for(&mut *conn, &a, 3, 8).await?;
+    let members = ctx.panel_for(&a, 3, 8)?;
     let scored: Vec<(Member, Option<u32>)> = members.into_iter().zip([82, 79, 85]).map(|(m, s)| (m, Some(s))).collect();
     panel(&mut *conn, &ctx, &a, &scored, day(18), day(15)).await?;
 
@@ -549,9 +502,9 @@ pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: 
     let z = call(conn, &ctx, ZHEJIANG, "2026年度浙江省概念验证中心认定申报通知（温州市推荐）", body, day(35), today + Duration::days(50)).await?;
     apply(conn, &ctx, &z, "center_energy", "浙江省飞云江能源新能源概念验证中心", day(12), Some(day(3))).await?;
     let a = apply(conn, &ctx, &z, "center_laser", "浙江省瓯越激光智能激光概念验证中心", day(30), Some(day(28))).await?;
-    let county_step = ctx.county_of(&mut *conn, &a).await?;
+    let county_step = ctx.county_of(&a);
     let a = step(conn, &ctx, &a, ReviewAction::CountyApprove, (&county_step.0, county_step.1), at(day(22), 0), "同意推荐").await?;
-    let mut members: Vec<(Member, Option<u32>)> = ctx.panel_for(&mut *conn, &a, 2, 13).await?.into_iter().zip([87, 84]).map(|(m, s)| (m, Some(s))).collect();
+    let mut members: Vec<(Member, Option<u32>)> = ctx.panel_for(&a, 2, 13)?.into_iter().zip([87, 84]).map(|(m, s)| (m, Some(s))).collect();
     if let Some(me) = demo_expert.and_then(|id| ctx.experts.iter().find(|e| e.id == id)) {
         if me.org_id == a.host_org_id {
             return Err(corrupt("the demo expert shares a unit with the invited applicant"));
@@ -560,13 +513,9 @@ pub(crate) async fn fill(conn: &mut AnyConnection, now: DateTime<Utc>, centers: 
     }
     panel(&mut *conn, &ctx, &a, &members, day(10), day(8)).await?;
     let a = apply(conn, &ctx, &z, "center_med", "浙江省东瓯医科大学生命健康概念验证中心", day(32), Some(day(29))).await?;
-    let county_step = ctx.county_of(&mut *conn, &a).await?;
+    let county_step = ctx.county_of(&a);
     let a = step(conn, &ctx, &a, ReviewAction::CountyApprove, (&county_step.0, county_step.1), at(day(24), 0), "同意推荐").await?;
     step(conn, &ctx, &a, ReviewAction::BureauReturn, bureau_step, at(day(16), 0), "请补充近两年省级重点领域验证案例及收益分配机制文件后重新提交").await?;
 
-    let count = |n: i64| usize::try_from(n).unwrap_or(0);
-    Ok(Told {
-        calls: count(sqlx::query_scalar("SELECT COUNT(*) FROM calls").fetch_one(&mut *conn).await?),
-        applications: count(sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&mut *conn).await?),
-    })
+    Ok(Told { calls: ctx.calls.get(), applications: ctx.applications.get() })
 }
