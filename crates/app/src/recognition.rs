@@ -443,7 +443,8 @@ pub async fn take_step(ctx: &Context, caller: &Caller, id: i64, input: &StepInpu
     if a.version != input.version {
         return Err(pocnet_store::StoreError::VersionConflict { expected: input.version }.into());
     }
-    let to = a.state.apply(action, kind, &g)?;
+    let transition = a.state.step(action, kind, &g)?;
+    let to = transition.to();
     if action == ReviewAction::PublishNotice {
         let start = match input.notice_start.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(d) => parse_day("notice_start", "公示开始日期", d, ctx.today())?,
@@ -465,7 +466,7 @@ pub async fn take_step(ctx: &Context, caller: &Caller, id: i64, input: &StepInpu
         effects.decided_on = Some(ctx.today().to_string());
     }
     let mut tx = ctx.store().write().await?;
-    let step = Step { action, actor_kind: kind, from: a.state, to, version: input.version, comments: &comments };
+    let step = Step { transition, version: input.version, comments: &comments };
     let after = applications::take_step(&mut tx, &caller.actor(), ctx.now(), id, &step, &effects).await?;
     if to == ApplicationState::Approved {
         pocnet_store::supervision::apply_approval(&mut tx, &caller.actor(), ctx.now(), &after, profile, ctx.today()).await?;

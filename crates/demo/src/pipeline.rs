@@ -89,16 +89,16 @@ async fn guards(conn: &mut AnyConnection, id: i64) -> StoreResult<PipelineGuards
 async fn step(conn: &mut AnyConnection, actor: &Actor, when: DateTime<Utc>, p: &Project, action: ResultAction, comments: &str, effects: StepEffects) -> StoreResult<Project> {
     let g = guards(&mut *conn, p.id).await?;
     let by = action.actors().first().copied().ok_or_else(|| corrupt("no actor"))?;
-    let to = p.state.apply(action, by, &g).map_err(|e| corrupt(format!("{}: {}", p.title, e.message)))?;
-    let s = Step { action, actor_kind: by, from: p.state, to, version: p.version, comments };
+    let transition = p.state.step(action, by, &g).map_err(|e| corrupt(format!("{}: {}", p.title, e.message)))?;
+    let s = Step { transition, version: p.version, comments };
     pipeline::take_step(&mut *conn, actor, when, p.id, &s, &effects).await
 }
 
 /// Moves a milestone as the workflow does.
 async fn milestone(conn: &mut AnyConnection, actor: &Actor, day: NaiveDate, minutes: i64, mid: i64, action: MilestoneAction, evidence: Option<&str>) -> StoreResult<()> {
     let m = verification::milestone(&mut *conn, mid).await?;
-    let to = m.status.apply(action, evidence.is_some_and(|e| !e.is_empty())).map_err(|e| corrupt(e.message))?;
-    let s = MilestoneStep { from: m.status, to, version: m.version, evidence, note: "", today: day };
+    let transition = m.status.step(action, evidence.is_some_and(|e| !e.is_empty())).map_err(|e| corrupt(e.message))?;
+    let s = MilestoneStep { transition, version: m.version, evidence, note: "", today: day };
     verification::step_milestone(&mut *conn, actor, at(day, minutes), mid, &s).await?;
     Ok(())
 }

@@ -202,11 +202,12 @@ async fn step(
         effects.notice = Some((today.to_string(), end.to_string()));
     }
     let g = guards(&mut *conn, profile, a, when, eligible).await?;
-    let to = a.state.apply(action, kind, &g).map_err(|e| corrupt(format!("{}: {}", a.proposed_name, e.message)))?;
+    let transition = a.state.step(action, kind, &g).map_err(|e| corrupt(format!("{}: {}", a.proposed_name, e.message)))?;
+    let to = transition.to();
     if to.is_final() {
         effects.decided_on = Some(today.to_string());
     }
-    let s = Step { action, actor_kind: kind, from: a.state, to, version: a.version, comments };
+    let s = Step { transition, version: a.version, comments };
     let after = applications::take_step(&mut *conn, actor, when, a.id, &s, &effects).await?;
     if to == ApplicationState::Approved {
         supervision::apply_approval(&mut *conn, actor, when, &after, profile, today).await?;

@@ -34,6 +34,7 @@ pub mod role;
 pub mod supervision;
 pub mod text;
 pub mod todo;
+pub mod transition;
 pub mod validation;
 
 pub use string_enum::UnknownValue;

@@ -175,7 +175,16 @@ fn refuse(code: &'static str, message: impl Into<String>) -> TransitionError {
     TransitionError { code, message: message.into() }
 }
 
+/// A step of an application's review chain the machine allowed.
+pub type ApplicationTransition = crate::transition::Transition<ApplicationState, ReviewAction, ActorKind>;
+
 impl ApplicationState {
+    /// The step `action` by `actor` takes from here, or why not: the only
+    /// value storage writes a state change from.
+    pub fn step(self, action: ReviewAction, actor: ActorKind, g: &Guards) -> Result<ApplicationTransition, TransitionError> {
+        self.apply(action, actor, g).map(|to| ApplicationTransition::new(self, to, action, actor))
+    }
+
     /// The state after `action` by `actor`, or why not.
     pub fn apply(self, action: ReviewAction, actor: ActorKind, g: &Guards) -> Result<ApplicationState, TransitionError> {
         use ApplicationState as S;
@@ -314,6 +323,17 @@ mod tests {
     use ActorKind::*;
     use ApplicationState as S;
     use ReviewAction as A;
+
+    #[test]
+    fn a_step_carries_what_apply_decided_and_nothing_else() {
+        use ActorKind::*;
+        use ApplicationState as S;
+        use ReviewAction as A;
+        let t = S::Submitted.step(A::CountyApprove, County, &ok_guards()).expect("allowed");
+        assert_eq!((t.from(), t.to(), t.action(), t.actor()), (S::Submitted, S::BureauReview, A::CountyApprove, County));
+        // A refused step yields no transition to write.
+        assert_eq!(S::Approved.step(A::Submit, Applicant, &ok_guards()).map(|t| t.to()), S::Approved.apply(A::Submit, Applicant, &ok_guards()));
+    }
 
     fn ok_guards() -> Guards {
         Guards {

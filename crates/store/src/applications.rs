@@ -10,7 +10,7 @@ use crate::sql_where::{Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::policy::StageKind;
-use pocnet_domain::recognition::{ActorKind, ApplicationState, ReviewAction};
+use pocnet_domain::recognition::{ApplicationState, ApplicationTransition, ReviewAction};
 use pocnet_domain::region::Region;
 use pocnet_domain::review::Aggregate;
 use serde::Serialize;
@@ -295,14 +295,8 @@ pub struct StepEffects {
 
 /// One step of the review chain.
 pub struct Step<'a> {
-    /// The step.
-    pub action: ReviewAction,
-    /// Who took it.
-    pub actor_kind: ActorKind,
-    /// The state it was taken from (as read).
-    pub from: ApplicationState,
-    /// The state it leads to (as decided by the domain).
-    pub to: ApplicationState,
+    /// The step the domain allowed (`ApplicationState::step`): action, actor, from, to.
+    pub transition: ApplicationTransition,
     /// The version it was taken on.
     pub version: i64,
     /// Reasons and comments.
@@ -320,7 +314,7 @@ pub async fn take_step(
     effects: &StepEffects,
 ) -> StoreResult<Application> {
     let ts = format_ts(now);
-    let submitted = matches!(step.action, ReviewAction::Submit).then(|| ts.clone());
+    let submitted = matches!(step.transition.action(), ReviewAction::Submit).then(|| ts.clone());
     let (notice_start, notice_end) = effects.notice.clone().unzip();
     let done = sqlx::query(
         "UPDATE applications SET state = $1, version = version + 1, updated_at = $2, \
@@ -328,7 +322,7 @@ pub async fn take_step(
          notice_start = COALESCE($5, notice_start), notice_end = COALESCE($6, notice_end), \
          decided_on = COALESCE($7, decided_on) WHERE id = $8 AND version = $9 AND state = $10",
     )
-    .bind(step.to.as_str())
+    .bind(step.transition.to().as_str())
     .bind(&ts)
     .bind(&effects.eligibility_json)
     .bind(submitted)
@@ -337,7 +331,7 @@ pub async fn take_step(
     .bind(&effects.decided_on)
     .bind(id)
     .bind(step.version)
-    .bind(step.from.as_str())
+    .bind(step.transition.from().as_str())
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -348,12 +342,12 @@ pub async fn take_step(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(id)
-    .bind(step.action.as_str())
-    .bind(step.from.as_str())
-    .bind(step.to.as_str())
+    .bind(step.transition.action().as_str())
+    .bind(step.transition.from().as_str())
+    .bind(step.transition.to().as_str())
     .bind(actor.user_id)
     .bind(&actor.label)
-    .bind(step.actor_kind.as_str())
+    .bind(step.transition.actor().as_str())
     .bind(step.comments)
     .bind(&ts)
     .execute(&mut *conn)
@@ -364,10 +358,10 @@ pub async fn take_step(
         actor,
         now,
         Change {
-            action: &format!("application.{}", step.action.as_str()),
+            action: &format!("application.{}", step.transition.action().as_str()),
             entity_type: "application",
             entity_id: id.to_string(),
-            before: Some(serde_json::json!({"state": step.from, "version": step.version})),
+            before: Some(serde_json::json!({"state": step.transition.from(), "version": step.version})),
             after: Some(snapshot(&after)),
             reason: (!step.comments.is_empty()).then_some(step.comments),
         },

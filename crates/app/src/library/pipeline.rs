@@ -341,13 +341,13 @@ pub async fn take_step(ctx: &Context, caller: &Caller, id: i64, input: &StepInpu
         _ => None,
     };
     let g = guards(ctx, &p).await?;
-    let to = p.state.apply(action, actor, &g)?;
+    let transition = p.state.step(action, actor, &g)?;
     if input.version != p.version {
         return Err(stale(pocnet_store::StoreError::VersionConflict { expected: input.version }));
     }
     let decided = matches!(action, ResultAction::Admit | ResultAction::Reject | ResultAction::Stop | ResultAction::Withdraw).then(|| ctx.today().to_string());
     let mut tx = ctx.store().write().await?;
-    let step = Step { action, actor_kind: actor, from: p.state, to, version: input.version, comments: &comments };
+    let step = Step { transition, version: input.version, comments: &comments };
     let after = pipeline::take_step(&mut tx, &caller.actor(), ctx.now(), id, &step, &StepEffects { decided_on: decided, trl_after: None, screening_sheet: sheet })
         .await
         .map_err(stale)?;

@@ -116,13 +116,12 @@ pub async fn step_milestone(ctx: &Context, caller: &Caller, mid: i64, input: &Mi
     }
     let evidence = text("evidence", "完成情况与证明材料", &input.evidence, 0, 4000)?;
     let note = text("note", "验收意见", &input.note, if action == MilestoneAction::Fail { 2 } else { 0 }, 2000)?;
-    let to = m.status.apply(action, !evidence.is_empty())?;
+    let transition = m.status.step(action, !evidence.is_empty())?;
     if input.version != m.version {
         return Err(stale(pocnet_store::StoreError::VersionConflict { expected: input.version }));
     }
     let step = MilestoneStep {
-        from: m.status,
-        to,
+        transition,
         version: input.version,
         evidence: (action == MilestoneAction::Submit).then_some(evidence.as_str()),
         note: &note,
@@ -216,11 +215,11 @@ pub async fn issue_report(ctx: &Context, caller: &Caller, id: i64, input: &Repor
     let ids: Vec<i64> = milestones.iter().filter(|m| m.status != MilestoneStatus::Cancelled).map(|m| m.id).collect();
     let mut g = guards(ctx, &p).await?;
     g.has_report = true; // written in the same transaction
-    let to = p.state.apply(ResultAction::IssueReport, LibraryActor::Center, &g)?;
+    let transition = p.state.step(ResultAction::IssueReport, LibraryActor::Center, &g)?;
     let report = input.parse(&ids, current_trl(p.trl)?)?;
     let mut tx = ctx.store().write().await?;
     let record = reports::issue(&mut tx, &caller.actor(), ctx.now(), id, center_id, &report, ctx.today()).await?;
-    let step = Step { action: ResultAction::IssueReport, actor_kind: LibraryActor::Center, from: p.state, to, version: p.version, comments: &record.report_no };
+    let step = Step { transition, version: p.version, comments: &record.report_no };
     let effects = StepEffects { trl_after: Some(i64::from(report.trl_after.level())), ..StepEffects::default() };
     pipeline::take_step(&mut tx, &caller.actor(), ctx.now(), id, &step, &effects).await.map_err(stale)?;
     tx.commit().await?;
@@ -303,8 +302,8 @@ pub async fn respond_handoff(ctx: &Context, caller: &Caller, hid: i64, input: &R
     let after = handoffs::respond(&mut tx, &caller.actor(), ctx.now(), hid, input.version, decision, &note, ctx.today()).await.map_err(stale)?;
     if accept {
         let g = guards(ctx, &p).await?;
-        let to = p.state.apply(ResultAction::HandOff, LibraryActor::PilotPlatform, &g)?;
-        let step = Step { action: ResultAction::HandOff, actor_kind: LibraryActor::PilotPlatform, from: p.state, to, version: p.version, comments: &after.platform_name };
+        let transition = p.state.step(ResultAction::HandOff, LibraryActor::PilotPlatform, &g)?;
+        let step = Step { transition, version: p.version, comments: &after.platform_name };
         pipeline::take_step(&mut tx, &caller.actor(), ctx.now(), p.id, &step, &StepEffects::default()).await.map_err(stale)?;
     }
     tx.commit().await?;

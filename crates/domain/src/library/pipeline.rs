@@ -90,7 +90,16 @@ fn refuse(code: &'static str, message: impl Into<String>) -> TransitionError {
     TransitionError { code, message: message.into() }
 }
 
+/// A step of a result's pipeline the machine allowed.
+pub type ResultTransition = crate::transition::Transition<ResultState, ResultAction, LibraryActor>;
+
 impl ResultState {
+    /// The step `action` by `actor` takes from here, or why not: the only
+    /// value storage writes a state change from.
+    pub fn step(self, action: ResultAction, actor: LibraryActor, g: &PipelineGuards) -> Result<ResultTransition, TransitionError> {
+        self.apply(action, actor, g).map(|to| ResultTransition::new(self, to, action, actor))
+    }
+
     /// The state after `action` by `actor`, or why not.
     pub fn apply(self, action: ResultAction, actor: LibraryActor, g: &PipelineGuards) -> Result<ResultState, TransitionError> {
         use ResultAction as A;

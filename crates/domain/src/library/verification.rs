@@ -61,10 +61,19 @@ string_enum! {
     }
 }
 
+/// A step of a milestone the machine allowed (who takes it is the workflow's rule).
+pub type MilestoneTransition = crate::transition::Transition<MilestoneStatus, MilestoneAction, ()>;
+
 impl MilestoneStatus {
     /// Whether the milestone still waits for a decision (blocks the report).
     pub fn is_open(self) -> bool {
         matches!(self, MilestoneStatus::Planned | MilestoneStatus::Submitted)
+    }
+
+    /// The step `action` takes from here, or why not: the only value storage
+    /// writes a milestone's status from.
+    pub fn step(self, action: MilestoneAction, has_evidence: bool) -> Result<MilestoneTransition, FieldError> {
+        self.apply(action, has_evidence).map(|to| MilestoneTransition::new(self, to, action, ()))
     }
 
     /// The status after `action`, or why not. Submitting needs evidence;

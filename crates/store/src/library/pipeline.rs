@@ -5,7 +5,7 @@
 use crate::audit::{self, Change};
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use pocnet_domain::library::pipeline::{LibraryActor, PipelineGuards, ResultAction};
+use pocnet_domain::library::pipeline::{PipelineGuards, ResultAction, ResultTransition};
 use pocnet_domain::research_result::{ResultSource, ResultState};
 use pocnet_domain::review::Aggregate;
 use serde::Serialize;
@@ -177,14 +177,8 @@ pub struct StepEffects {
 
 /// One step of the pipeline.
 pub struct Step<'a> {
-    /// The step.
-    pub action: ResultAction,
-    /// As whom.
-    pub actor_kind: LibraryActor,
-    /// The state it was taken from (as read).
-    pub from: ResultState,
-    /// The state it leads to (as decided by the domain).
-    pub to: ResultState,
+    /// The step the domain allowed (`ResultState::step`): action, actor, from, to.
+    pub transition: ResultTransition,
     /// The version it was taken on.
     pub version: i64,
     /// Reasons and comments.
@@ -195,38 +189,38 @@ pub struct Step<'a> {
 /// with its reasons and in the audit trail. A stale version is a conflict.
 pub async fn take_step(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, step: &Step<'_>, effects: &StepEffects) -> StoreResult<Project> {
     let ts = format_ts(now);
-    let reason = step.action.needs_comment().then_some(step.comments);
+    let reason = step.transition.action().needs_comment().then_some(step.comments);
     let done = sqlx::query(
         "UPDATE research_results SET state = $1, version = version + 1, updated_at = $2, \
          decision_reason = COALESCE($3, decision_reason), decided_on = COALESCE($4, decided_on), trl_after = COALESCE($5, trl_after), \
          screening_sheet = COALESCE($9, screening_sheet) WHERE id = $6 AND version = $7 AND state = $8",
     )
-    .bind(step.to.as_str())
+    .bind(step.transition.to().as_str())
     .bind(&ts)
     .bind(reason)
     .bind(&effects.decided_on)
     .bind(effects.trl_after)
     .bind(id)
     .bind(step.version)
-    .bind(step.from.as_str())
+    .bind(step.transition.from().as_str())
     .bind(&effects.screening_sheet)
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::VersionConflict { expected: step.version });
     }
-    record_step(conn, actor, &ts, id, step.action.as_str(), step.from.as_str(), step.to.as_str(), step.comments).await?;
+    record_step(conn, actor, &ts, id, step.transition.action().as_str(), step.transition.from().as_str(), step.transition.to().as_str(), step.comments).await?;
     let after = get(&mut *conn, id).await?;
     audit::record(
         conn,
         actor,
         now,
         Change {
-            action: &format!("result.{}", step.action.as_str()),
+            action: &format!("result.{}", step.transition.action().as_str()),
             entity_type: "result",
             entity_id: id.to_string(),
-            before: Some(serde_json::json!({"state": step.from, "version": step.version})),
-            after: Some(serde_json::json!({"state": after.state, "version": after.version, "as": step.actor_kind})),
+            before: Some(serde_json::json!({"state": step.transition.from(), "version": step.version})),
+            after: Some(serde_json::json!({"state": after.state, "version": after.version, "as": step.transition.actor()})),
             reason: (!step.comments.is_empty()).then_some(step.comments),
         },
     )
@@ -249,7 +243,7 @@ pub struct Walk {
 
 /// Moves many results along their paths at once, for a network the
 /// platform writes itself (the load benchmark's 10^5 results): every step
-/// of every path is decided by [`ResultState::apply`] — a path the state
+/// of every path is decided by [`ResultState::step`] — a path the state
 /// machine refuses refuses the whole walk — and written to the result's
 /// history; the results move with compare-and-set on (state, version) in
 /// chunked `UPDATE`s, their version advanced once per step; one audit record
@@ -268,7 +262,7 @@ pub async fn walk(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, g
         let mut state = w.from;
         for action in &w.path {
             let by = action.actors().first().copied().ok_or_else(|| StoreError::Corrupt(format!("no actor for {}", action.as_str())))?;
-            let to = state.apply(*action, by, guards).map_err(|e| StoreError::Corrupt(format!("result {}: {}", w.id, e.message)))?;
+            let to = state.step(*action, by, guards).map_err(|e| StoreError::Corrupt(format!("result {}: {}", w.id, e.message)))?.to();
             steps.push((w.id, action.as_str(), state.as_str(), to.as_str(), if action.needs_comment() { comments } else { "" }));
             state = to;
         }

@@ -6,7 +6,7 @@ use crate::audit::{self, Change};
 use crate::batch::{Cell, Rows};
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use pocnet_domain::library::verification::{MilestoneDraft, MilestoneKind, MilestoneStatus, Plan};
+use pocnet_domain::library::verification::{MilestoneDraft, MilestoneKind, MilestoneStatus, MilestoneTransition, Plan};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -233,10 +233,8 @@ pub async fn add_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTim
 
 /// A milestone's status change, compare-and-set on (status, version).
 pub struct MilestoneStep<'a> {
-    /// Read status.
-    pub from: MilestoneStatus,
-    /// New status.
-    pub to: MilestoneStatus,
+    /// The step the domain allowed (`MilestoneStatus::step`): from, to.
+    pub transition: MilestoneTransition,
     /// Read version.
     pub version: i64,
     /// Evidence (on submission).
@@ -250,27 +248,27 @@ pub struct MilestoneStep<'a> {
 /// Changes a milestone's status.
 pub async fn step_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, mid: i64, s: &MilestoneStep<'_>) -> StoreResult<Milestone> {
     let day = s.today.to_string();
-    let submitted = (s.to == MilestoneStatus::Submitted).then(|| day.clone());
-    let decided = matches!(s.to, MilestoneStatus::Accepted | MilestoneStatus::Failed | MilestoneStatus::Cancelled).then(|| day.clone());
+    let submitted = (s.transition.to() == MilestoneStatus::Submitted).then(|| day.clone());
+    let decided = matches!(s.transition.to(), MilestoneStatus::Accepted | MilestoneStatus::Failed | MilestoneStatus::Cancelled).then(|| day.clone());
     let done = sqlx::query(
         "UPDATE milestones SET status = $1, evidence = COALESCE($2, evidence), submitted_on = COALESCE($3, submitted_on), \
          decided_on = COALESCE($4, decided_on), decision_note = $5, version = version + 1 WHERE id = $6 AND version = $7 AND status = $8",
     )
-    .bind(s.to.as_str())
+    .bind(s.transition.to().as_str())
     .bind(s.evidence)
     .bind(submitted)
     .bind(decided)
     .bind(s.note)
     .bind(mid)
     .bind(s.version)
-    .bind(s.from.as_str())
+    .bind(s.transition.from().as_str())
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::VersionConflict { expected: s.version });
     }
     let after = milestone(&mut *conn, mid).await?;
-    let what = serde_json::json!({"milestone_id": mid, "from": s.from, "to": s.to, "evidence": s.evidence});
+    let what = serde_json::json!({"milestone_id": mid, "from": s.transition.from(), "to": s.transition.to(), "evidence": s.evidence});
     audit::record(conn, actor, now, change("result.milestone.step", after.result_id, what, (!s.note.is_empty()).then_some(s.note))).await?;
     Ok(after)
 }
