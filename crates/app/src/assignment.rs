@@ -11,6 +11,7 @@ use crate::panels::{self as workflow_panels, Judged};
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::expert::ExpertKind;
 use pocnet_domain::panel::seat::{open_seat, VacancyError};
+use pocnet_domain::panel::RunStatus;
 use pocnet_domain::panel::{self, Assignment, DeclaredConflicts, Instance, Item, Options, Randomize, Replacement, Solution};
 use pocnet_domain::recognition::ApplicationState;
 use pocnet_domain::role::Role;
@@ -158,7 +159,7 @@ pub async fn instance(ctx: &Context, call_id: i64, input: &RunInput) -> Result<I
 /// it has.
 fn settings_of(runs: &[Run], item_id: i64, seats: u32) -> Result<RunInput> {
     let item_id = item_id.to_string();
-    let mut confirmed: Vec<&Run> = runs.iter().filter(|r| r.status == "confirmed").collect();
+    let mut confirmed: Vec<&Run> = runs.iter().filter(|r| r.status == RunStatus::Confirmed).collect();
     confirmed.sort_by_key(|r| std::cmp::Reverse(r.id));
     for run in confirmed {
         let inst: Instance = serde_json::from_str(&run.input_json).map_err(|e| Error::Internal(format!("stored instance: {e}")))?;
@@ -428,7 +429,7 @@ async fn still_open(ctx: &Context, screening: bool, item: &str) -> Result<Judged
 pub async fn confirm(ctx: &Context, caller: &Caller, run_id: i64) -> Result<usize> {
     let run = assignments::get(ctx.store().pool(), run_id).await?;
     require_run_owner(ctx, caller, &run).await?;
-    if run.status != "preview" {
+    if run.status != RunStatus::Preview {
         return Err(Error::Conflict { code: "already_confirmed", message: "该分配方案已确认".into(), field: None });
     }
     let solution = solution_of(&run)?;
@@ -473,7 +474,7 @@ pub struct AdjustInput {
 pub async fn adjust(ctx: &Context, caller: &Caller, run_id: i64, input: &AdjustInput) -> Result<Run> {
     let run = assignments::get(ctx.store().pool(), run_id).await?;
     require_run_owner(ctx, caller, &run).await?;
-    if run.status != "preview" {
+    if run.status != RunStatus::Preview {
         return Err(Error::Conflict { code: "already_confirmed", message: "该分配方案已确认，不能调整".into(), field: None });
     }
     let inst: Instance = serde_json::from_str(&run.input_json).map_err(|e| Error::Internal(format!("stored instance: {e}")))?;

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::eligibility::Eligibility;
 use pocnet_domain::next_step::AvailableAction;
+use pocnet_domain::objection::{ObjectionFinding, ObjectionStatus};
 use pocnet_domain::panel::seat::SeatStatus;
 use pocnet_domain::policy::{Profile, SiteVisitRule, StageKind};
 use pocnet_domain::recognition::{ActorKind, ApplicationState, Bar, Guards, ReviewAction};
@@ -346,8 +347,8 @@ pub async fn guards(ctx: &Context, a: &Application, eligible: bool) -> Result<Gu
         panel_scores: panel.iter().filter(|p| p.scored()).count(),
         notice_ended: notice_end.is_some_and(|end| today > end),
         notice_end,
-        open_objections: objections.iter().filter(|o| o.status == "open").count(),
-        upheld_objections: objections.iter().filter(|o| o.status == "upheld").count(),
+        open_objections: objections.iter().filter(|o| o.status == ObjectionStatus::Open).count(),
+        upheld_objections: objections.iter().filter(|o| o.status == ObjectionStatus::Upheld).count(),
     })
 }
 
@@ -612,14 +613,10 @@ pub struct ResolutionInput {
 /// Resolves an objection (bureau).
 pub async fn resolve_objection(ctx: &Context, caller: &Caller, oid: i64, input: &ResolutionInput) -> Result<Objection> {
     caller.require(&[Role::Bureau])?;
-    let status = match input.status.as_str() {
-        "upheld" => "upheld",
-        "dismissed" => "dismissed",
-        _ => return Err(FieldError::unknown_value("status", "处理结论").into()),
-    };
+    let finding = ObjectionFinding::parse(input.status.trim()).map_err(|_| FieldError::unknown_value("status", "处理结论"))?;
     let resolution = text("resolution", "处理意见", &input.resolution, 2, 4000)?;
     let mut tx = ctx.store().write().await?;
-    let o = applications::resolve_objection(&mut tx, &caller.actor(), ctx.now(), oid, input.version, status, &resolution).await?;
+    let o = applications::resolve_objection(&mut tx, &caller.actor(), ctx.now(), oid, input.version, finding, &resolution).await?;
     tx.commit().await?;
     Ok(o)
 }
@@ -647,17 +644,13 @@ pub struct BatchResolved {
 pub async fn resolve_objections(ctx: &Context, caller: &Caller, id: i64, input: &BatchResolutionInput) -> Result<BatchResolved> {
     caller.require(&[Role::Bureau])?;
     applications::get(ctx.store().pool(), id).await?;
-    let status = match input.status.as_str() {
-        "upheld" => "upheld",
-        "dismissed" => "dismissed",
-        _ => return Err(FieldError::unknown_value("status", "处理结论").into()),
-    };
+    let finding = ObjectionFinding::parse(input.status.trim()).map_err(|_| FieldError::unknown_value("status", "处理结论"))?;
     let resolution = text("resolution", "处理意见", &input.resolution, 2, 4000)?;
     if input.ids.len() > 1000 {
         return Err(FieldError::new("ids", "too_many", "一次最多处理1000条异议").into());
     }
     let mut tx = ctx.store().write().await?;
-    let resolved = applications::resolve_open_objections(&mut tx, &caller.actor(), ctx.now(), id, &input.ids, status, &resolution).await?;
+    let resolved = applications::resolve_open_objections(&mut tx, &caller.actor(), ctx.now(), id, &input.ids, finding, &resolution).await?;
     tx.commit().await?;
     Ok(BatchResolved { resolved })
 }

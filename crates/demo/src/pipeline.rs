@@ -9,6 +9,7 @@
 //! dated in the past (never after the day before loading). Derived
 //! deterministically; all invented.
 
+use pocnet_domain::money::Yuan;
 use crate::when::at;
 use crate::wenzhou::Network;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -81,7 +82,7 @@ async fn guards(conn: &mut AnyConnection, id: i64) -> StoreResult<PipelineGuards
         milestones: milestones.iter().filter(|m| m.status != MilestoneStatus::Cancelled).count(),
         open_milestones: milestones.iter().filter(|m| m.status.is_open()).count(),
         has_report: report.is_some(),
-        recommends_pilot: report.is_some_and(|r| r.recommendation == Recommendation::GoPilot.as_str()),
+        recommends_pilot: report.is_some_and(|r| r.recommendation == Recommendation::GoPilot),
     })
 }
 
@@ -273,8 +274,8 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, results: &[Pla
             if accepted {
                 milestone(conn, &me, when, 230 + n as i64, *mid, MilestoneAction::Accept, None).await?;
                 let m = verification::milestone(&mut *conn, *mid).await?;
-                check_release(m.status, m.budget_yuan, m.released_yuan, *budget).map_err(|e| corrupt(e.message))?;
-                verification::release(&mut *conn, &me, at(when, 260 + n as i64), *mid, m.version, *budget, when).await?;
+                check_release(m.status, m.budget_yuan, m.released_yuan, Yuan::new(*budget)).map_err(|e| corrupt(e.message))?;
+                verification::release(&mut *conn, &me, at(when, 260 + n as i64), *mid, m.version, Yuan::new(*budget), when).await?;
             }
         }
         if !done_all {
@@ -289,7 +290,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, results: &[Pla
         // Outcomes come out of the verification: dated between its start and the report.
         let achieved = c.after(starts, 300);
         for (kind, amount, evidence) in outcomes(verified_n, r.state == ResultState::HandedOff) {
-            verification::add_outcome(&mut *conn, &me, at(achieved, 320), id, kind, achieved, amount, evidence).await?;
+            verification::add_outcome(&mut *conn, &me, at(achieved, 320), id, kind, achieved, Yuan::new(amount), evidence).await?;
         }
         verified_n += 1;
         // The report.
@@ -322,7 +323,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, results: &[Pla
         let sent = c.after(issued, 5);
         let h = handoffs::send(&mut *conn, &me, at(sent, 380), id, platform, "验证报告建议进入中试，请安排小批量试制与工艺验证", sent).await?;
         let answered = c.after(sent, 7);
-        let h = handoffs::respond(&mut *conn, &host, at(answered, 400), h.id, h.version, "accepted", "同意接收，纳入本季度中试计划", answered).await?;
+        let h = handoffs::respond(&mut *conn, &host, at(answered, 400), h.id, h.version, pocnet_domain::library::verification::HandoffState::Accepted, "同意接收，纳入本季度中试计划", answered).await?;
         step(conn, &host, at(answered, 401), &p, ResultAction::HandOff, "中试平台已接收", StepEffects::default()).await?;
         let fed = c.after(sent, 60);
         handoffs::feedback(&mut *conn, &host, at(fed, 420), h.id, h.version, "完成首轮小批量试制，良率达到90%以上", "需工艺放大资金与洁净车间产能", fed).await?;

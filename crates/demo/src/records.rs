@@ -5,6 +5,7 @@
 //! the strong centers' libraries. Written as a center's operator edits its
 //! file ([`registry::edit`], [`registry::attach_document`]). All invented.
 
+use pocnet_domain::money::Yuan;
 use crate::pipeline::Planned;
 use crate::wenzhou::Network;
 use chrono::{Duration, NaiveDate};
@@ -92,14 +93,14 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &mut Network) -> StoreRe
         let items = if strong { 5 } else { 2 };
         for k in 0..items {
             let (name, value) = EQUIPMENT[((i + k) % EQUIPMENT.len() as i64) as usize];
-            edits.push(FileEdit::AddEquipment { name: name.to_owned(), value_yuan: value });
+            edits.push(FileEdit::AddEquipment { name: name.to_owned(), value_yuan: Yuan::new(value) });
         }
         for year in [2025i64, 2026] {
             let amount = if strong { 1_000_000 + 100_000 * ((i + year) % 6) } else { 400_000 + 50_000 * (i % 3) };
-            edits.push(FileEdit::AddFinance { kind: "special_funds", year: Some(year), name: format!("{year}年度概念验证专项资金"), amount_yuan: amount });
+            edits.push(FileEdit::AddFinance { kind: "special_funds", year: Some(year), name: format!("{year}年度概念验证专项资金"), amount_yuan: Yuan::new(amount) });
         }
         if strong {
-            edits.push(FileEdit::AddFinance { kind: "fund", year: None, name: "合作科技成果转化基金（演示）".into(), amount_yuan: 10_000_000 + 5_000_000 * (i % 4) });
+            edits.push(FileEdit::AddFinance { kind: "fund", year: None, name: "合作科技成果转化基金（演示）".into(), amount_yuan: Yuan::new(10_000_000 + 5_000_000 * (i % 4)) });
         }
         let advisors = if strong { 6 + i % 6 } else { 3 };
         let mut chosen: Vec<i64> = Vec::new();

@@ -164,8 +164,8 @@ async fn guards(conn: &mut AnyConnection, profile: &Profile, a: &Application, wh
         site_visit_recorded: !visits.is_empty(),
         panel_scores: panel.iter().filter(|p| p.scored()).count(),
         notice_ended: notice_end.is_some_and(|end| today > end),
-        open_objections: objections.iter().filter(|o| o.status == "open").count(),
-        upheld_objections: objections.iter().filter(|o| o.status == "upheld").count(),
+        open_objections: objections.iter().filter(|o| o.status == pocnet_domain::objection::ObjectionStatus::Open).count(),
+        upheld_objections: objections.iter().filter(|o| o.status == pocnet_domain::objection::ObjectionStatus::Upheld).count(),
     })
 }
 
@@ -488,7 +488,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
         )
         .await?;
         let resolution = "经核实，合作医院已出具合作证明，场景验证协议真实有效，异议不成立。";
-        applications::resolve_objection(&mut *conn, &ctx.bureau, at(later, 360), o.id, o.version, "dismissed", resolution).await?;
+        applications::resolve_objection(&mut *conn, &ctx.bureau, at(later, 360), o.id, o.version, pocnet_domain::objection::ObjectionFinding::Dismissed, resolution).await?;
     }
     // Scored by its panel, awaiting the bureau's proposal.
     let a = apply(conn, &ctx, &w3, "center_yandang", "温州市雁荡科技学院智能电气概念验证中心", day(34), Some(day(30))).await?;

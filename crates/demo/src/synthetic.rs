@@ -25,6 +25,7 @@
 //! screens). Names say 合成 so nobody mistakes a row for a real one. Meant
 //! for an empty or throw-away database (`pocnet bench eligibility`).
 
+use pocnet_domain::money::Yuan;
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
 use pocnet_domain::expert::{ExpertDraft, ExpertKind};
@@ -441,18 +442,18 @@ pub async fn generate(
         }
         for k in 0..rng.range(3, 15) {
             let item = *rng.pick(&["中试设备", "检测仪器", "分析软件", "试制产线", "测试平台"]);
-            edits.push((center_id, FileEdit::AddEquipment { name: format!("{item}{}", k + 1), value_yuan: rng.range(20, 800) * 1_000 }));
+            edits.push((center_id, FileEdit::AddEquipment { name: format!("{item}{}", k + 1), value_yuan: Yuan::new(rng.range(20, 800) * 1_000) }));
             g.equipment += 1;
         }
         let years = rng.range(1, 3);
         for y in 0..years {
             let amount_yuan = rng.range(40, 250) * 10_000;
-            edits.push((center_id, FileEdit::AddFinance { kind: "special_funds", year: Some(2025 - y), name: format!("{}年度概念验证专项资金", 2025 - y), amount_yuan }));
+            edits.push((center_id, FileEdit::AddFinance { kind: "special_funds", year: Some(2025 - y), name: format!("{}年度概念验证专项资金", 2025 - y), amount_yuan: Yuan::new(amount_yuan) }));
             g.finances += 1;
         }
         if rng.chance(0.75) {
             let amount_yuan = rng.range(300, 6_000) * 10_000;
-            edits.push((center_id, FileEdit::AddFinance { kind: "fund", year: None, name: "合成合作基金".into(), amount_yuan }));
+            edits.push((center_id, FileEdit::AddFinance { kind: "fund", year: None, name: "合成合作基金".into(), amount_yuan: Yuan::new(amount_yuan) }));
             g.finances += 1;
         }
         // 5–15 advisors, about three in ten from the host unit when it has experts.
@@ -606,7 +607,7 @@ pub async fn generate(
     let outcomes = planned_outcomes
         .into_iter()
         .map(|(r, kind, on, amount_yuan)| {
-            Ok(NewOutcome { result_id: ids[r], kind, achieved_on: day(&on)?, amount_yuan, evidence: format!("合成{}证明", kind.label_zh()) })
+            Ok(NewOutcome { result_id: ids[r], kind, achieved_on: day(&on)?, amount_yuan: Yuan::new(amount_yuan), evidence: format!("合成{}证明", kind.label_zh()) })
         })
         .collect::<StoreResult<Vec<_>>>()?;
     g.outcomes = verification::add_outcomes(&mut tx, &system, now, "合成数据", &outcomes).await?;

@@ -3,6 +3,38 @@
 //! one address from flooding a notice so that recognition stalls. The
 //! numbers are the bureau's defaults (实施方案未规定，本局默认).
 
+string_enum! {
+    /// Where an objection stands (异议处理).
+    pub enum ObjectionStatus {
+        /// Filed, not yet looked into.
+        Open => ("open", "待处理"),
+        /// Found to hold (成立): the application cannot be approved.
+        Upheld => ("upheld", "成立"),
+        /// Found not to hold (不成立).
+        Dismissed => ("dismissed", "不成立"),
+    }
+}
+
+string_enum! {
+    /// What the bureau finds when it looks into an objection.
+    pub enum ObjectionFinding {
+        /// 成立.
+        Upheld => ("upheld", "成立"),
+        /// 不成立.
+        Dismissed => ("dismissed", "不成立"),
+    }
+}
+
+impl ObjectionFinding {
+    /// The status an objection gets with this finding.
+    pub fn status(self) -> ObjectionStatus {
+        match self {
+            ObjectionFinding::Upheld => ObjectionStatus::Upheld,
+            ObjectionFinding::Dismissed => ObjectionStatus::Dismissed,
+        }
+    }
+}
+
 /// Objections one address may file in an hour, over all notices.
 pub const PER_ADDRESS_PER_HOUR: i64 = 5;
 /// Objections one address may file against one notice in all.

@@ -65,5 +65,14 @@ macro_rules! string_enum {
                 Self::parse(s)
             }
         }
+
+        /// A stored code read as the value (`#[sqlx(try_from = "String")]`):
+        /// an unknown code is an error, never a default.
+        impl TryFrom<String> for $name {
+            type Error = $crate::UnknownValue;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s)
+            }
+        }
     };
 }

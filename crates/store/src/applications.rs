@@ -9,6 +9,7 @@ use crate::audit::{self, Change};
 use crate::sql_where::{Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
+use pocnet_domain::objection::{ObjectionFinding, ObjectionStatus};
 use pocnet_domain::policy::StageKind;
 use pocnet_domain::recognition::{ApplicationState, ApplicationTransition, ReviewAction};
 use pocnet_domain::region::Region;
@@ -470,8 +471,9 @@ pub struct Objection {
     pub content: String,
     /// Filed (UTC).
     pub filed_at: String,
-    /// `open`, `upheld` or `dismissed`.
-    pub status: String,
+    /// Open, upheld (成立) or dismissed (不成立).
+    #[sqlx(try_from = "String")]
+    pub status: ObjectionStatus,
     /// How it was resolved.
     pub resolution: String,
     /// Resolved (UTC).
@@ -580,7 +582,7 @@ pub async fn resolve_open_objections(
     now: DateTime<Utc>,
     id: i64,
     ids: &[i64],
-    status: &str,
+    finding: ObjectionFinding,
     resolution: &str,
 ) -> StoreResult<usize> {
     let open: Vec<(i64, i64)> = sqlx::query_as("SELECT id, version FROM objections WHERE application_id = $1 AND status = 'open' ORDER BY id")
@@ -592,26 +594,26 @@ pub async fn resolve_open_objections(
         return Err(StoreError::Refused { code: "not_open", message: "所选异议中有已处理或不属于本申报的异议，请刷新后重新选择".into() });
     }
     for (oid, version) in &chosen {
-        resolve_objection(&mut *conn, actor, now, *oid, *version, status, resolution).await?;
+        resolve_objection(&mut *conn, actor, now, *oid, *version, finding, resolution).await?;
     }
     Ok(chosen.len())
 }
 
-/// Resolves an open objection as `upheld` or `dismissed`.
+/// Resolves an open objection with the bureau's finding (成立 or 不成立).
 pub async fn resolve_objection(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
     oid: i64,
     version: i64,
-    status: &str,
+    finding: ObjectionFinding,
     resolution: &str,
 ) -> StoreResult<Objection> {
     let done = sqlx::query(
         "UPDATE objections SET status = $1, resolution = $2, resolved_by = $3, resolved_at = $4, version = version + 1 \
          WHERE id = $5 AND version = $6 AND status = 'open'",
     )
-    .bind(status)
+    .bind(finding.status().as_str())
     .bind(resolution)
     .bind(actor.user_id)
     .bind(format_ts(now))
@@ -632,7 +634,7 @@ pub async fn resolve_objection(
             entity_type: "application",
             entity_id: o.application_id.to_string(),
             before: None,
-            after: Some(serde_json::json!({"objection_id": oid, "status": status})),
+            after: Some(serde_json::json!({"objection_id": oid, "status": finding.status()})),
             reason: Some(resolution),
         },
     )

@@ -6,6 +6,7 @@ use crate::audit::{self, Change};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use pocnet_domain::panel::{RunPurpose, RunStatus};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// A stored run.
@@ -17,8 +18,9 @@ pub struct Run {
     pub call_id: Option<i64>,
     /// The center whose screening panels it staffs (screening).
     pub center_id: Option<i64>,
-    /// `application_review` or `screening`.
-    pub purpose: String,
+    /// What it staffs.
+    #[sqlx(try_from = "String")]
+    pub purpose: RunPurpose,
     /// Solver input (JSON, the `pocnet panels assign` format).
     pub input_json: String,
     /// Solver output (JSON).
@@ -29,8 +31,9 @@ pub struct Run {
     pub objective_micro: i64,
     /// Upper bound in millionths.
     pub bound_micro: i64,
-    /// `preview` or `confirmed`.
-    pub status: String,
+    /// Preview or confirmed.
+    #[sqlx(try_from = "String")]
+    pub status: RunStatus,
     /// When made (UTC).
     pub created_at: String,
     /// When confirmed (UTC).

@@ -8,6 +8,7 @@ use crate::batch::{Cell, Rows};
 use crate::{centers, format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::eligibility::CenterRecords;
+use pocnet_domain::money::Yuan;
 use serde::Serialize;
 use pocnet_domain::research_result::ResultState;
 use sha2::{Digest, Sha256};
@@ -36,8 +37,9 @@ pub struct Equipment {
     pub id: i64,
     /// Name.
     pub name: String,
-    /// Original value, yuan.
-    pub value_yuan: i64,
+    /// Original value.
+    #[sqlx(try_from = "i64")]
+    pub value_yuan: Yuan,
 }
 
 /// Special funds of a year (kind `special_funds`) or an own/partner fund (kind `fund`).
@@ -51,8 +53,9 @@ pub struct Finance {
     pub year: Option<i64>,
     /// Name of the fund (or a note).
     pub name: String,
-    /// Amount, yuan.
-    pub amount_yuan: i64,
+    /// Amount.
+    #[sqlx(try_from = "i64")]
+    pub amount_yuan: Yuan,
 }
 
 /// An advisory expert of the center.
@@ -164,8 +167,8 @@ pub enum FileEdit {
     AddEquipment {
         /// Name.
         name: String,
-        /// Original value, yuan.
-        value_yuan: i64,
+        /// Original value.
+        value_yuan: Yuan,
     },
     /// Adds a year's special funds or a fund.
     AddFinance {
@@ -175,8 +178,8 @@ pub enum FileEdit {
         year: Option<i64>,
         /// Name.
         name: String,
-        /// Amount, yuan.
-        amount_yuan: i64,
+        /// Amount.
+        amount_yuan: Yuan,
     },
     /// Adds a library expert to the advisory team.
     AddAdvisor {
@@ -255,7 +258,7 @@ pub async fn edit(
             sqlx::query("INSERT INTO center_equipment (center_id, name, value_yuan, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(center_id)
                 .bind(name)
-                .bind(value_yuan)
+                .bind(value_yuan.get())
                 .bind(&ts)
                 .execute(&mut *conn)
                 .await?;
@@ -276,7 +279,7 @@ pub async fn edit(
                 .bind(*kind)
                 .bind(year)
                 .bind(name)
-                .bind(amount_yuan)
+                .bind(amount_yuan.get())
                 .bind(&ts)
                 .execute(&mut *conn)
                 .await?;
@@ -444,14 +447,14 @@ pub async fn edit_many(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
                 Cell::T(ts.clone()),
             ]),
             FileEdit::AddEquipment { name, value_yuan } => {
-                equipment.push(vec![Cell::I(*center), Cell::T(name.clone()), Cell::I(*value_yuan), Cell::T(ts.clone())])
+                equipment.push(vec![Cell::I(*center), Cell::T(name.clone()), Cell::I(value_yuan.get()), Cell::T(ts.clone())])
             }
             FileEdit::AddFinance { kind, year, name, amount_yuan } => finances.push(vec![
                 Cell::I(*center),
                 Cell::T((*kind).to_owned()),
                 Cell::N(*year),
                 Cell::T(name.clone()),
-                Cell::I(*amount_yuan),
+                Cell::I(amount_yuan.get()),
                 Cell::T(ts.clone()),
             ]),
             FileEdit::AddAdvisor { expert_id } => advisors.push(vec![Cell::I(*center), Cell::I(*expert_id), Cell::T(ts.clone())]),

@@ -216,7 +216,7 @@ fn guards_of(panel: &[Seat], has_plan: bool, milestones: &[Milestone], report: O
         milestones: milestones.iter().filter(|m| m.status != MilestoneStatus::Cancelled).count(),
         open_milestones: milestones.iter().filter(|m| m.status.is_open()).count(),
         has_report: report.is_some(),
-        recommends_pilot: report.is_some_and(|r| r.recommendation == Recommendation::GoPilot.as_str()),
+        recommends_pilot: report.is_some_and(|r| r.recommendation == Recommendation::GoPilot),
     }
 }
 

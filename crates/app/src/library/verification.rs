@@ -8,7 +8,7 @@ use crate::{Caller, Context, Error, Result};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::library::pipeline::{LibraryActor, ResultAction};
 use pocnet_domain::library::secrecy::Standing;
-use pocnet_domain::library::verification::{check_release, MilestoneAction, MilestoneInput, MilestoneStatus, Plan, PlanInput, Recommendation, ReportInput};
+use pocnet_domain::library::verification::{HandoffState, check_release, MilestoneAction, MilestoneInput, MilestoneStatus, Plan, PlanInput, Recommendation, ReportInput};
 use pocnet_domain::money::parse_yuan;
 use pocnet_domain::outcome::OutcomeKind;
 use pocnet_domain::research_result::{ResultState, Trl};
@@ -195,7 +195,7 @@ pub async fn add_outcome(ctx: &Context, caller: &Caller, id: i64, input: &Outcom
     };
     let amount = match kind {
         Some(k) if k.has_amount() => parse_yuan("amount_yuan", "金额", &input.amount_yuan).map_err(|e| errors.push(e)).ok(),
-        _ => Some(0),
+        _ => Some(pocnet_domain::money::Yuan::ZERO),
     };
     let evidence = text("evidence", "证明材料", &input.evidence, 4, 1000).map_err(|e| errors.push(e)).ok();
     let (Some(kind), Some(day), Some(amount), Some(evidence)) = (kind, day, amount, evidence) else { return Err(errors.into()) };
@@ -292,8 +292,8 @@ pub struct ResponseInput {
 pub async fn respond_handoff(ctx: &Context, caller: &Caller, hid: i64, input: &ResponseInput) -> Result<Handoff> {
     let h = platform_handoff(ctx, caller, hid).await?;
     let (decision, accept) = match input.decision.as_str() {
-        "accept" => ("accepted", true),
-        "decline" => ("declined", false),
+        "accept" => (HandoffState::Accepted, true),
+        "decline" => (HandoffState::Declined, false),
         _ => return Err(FieldError::unknown_value("decision", "答复").into()),
     };
     let note = text("note", "答复意见", &input.note, if accept { 0 } else { 2 }, 2000)?;
@@ -325,7 +325,7 @@ pub struct FeedbackInput {
 /// The platform reports back on an accepted hand-off; the center sees it.
 pub async fn handoff_feedback(ctx: &Context, caller: &Caller, hid: i64, input: &FeedbackInput) -> Result<Handoff> {
     let h = platform_handoff(ctx, caller, hid).await?;
-    if h.state != "accepted" {
+    if h.state != HandoffState::Accepted {
         return Err(Error::Conflict { code: "illegal_transition", message: "接收移交后方可反馈".into(), field: None });
     }
     let feedback = text("feedback", "工程化进展", &input.feedback, 4, 4000)?;

@@ -5,7 +5,7 @@
 //! milestone's money is released only once it is accepted; and the report
 //! the center issues with its recommendation.
 
-use crate::money::parse_yuan;
+use crate::money::{parse_yuan, Yuan};
 use crate::research_result::Trl;
 use crate::validation::{text, FieldError};
 use chrono::NaiveDate;
@@ -61,6 +61,18 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Where a hand-off to a pilot platform stands (移交中试).
+    pub enum HandoffState {
+        /// Sent; the platform has not answered.
+        Sent => ("sent", "待答复"),
+        /// The platform took the project on.
+        Accepted => ("accepted", "已接收"),
+        /// The platform declined (the center may send it elsewhere).
+        Declined => ("declined", "已谢绝"),
+    }
+}
+
 /// A step of a milestone the machine allowed (who takes it is the workflow's rule).
 pub type MilestoneTransition = crate::transition::Transition<MilestoneStatus, MilestoneAction, ()>;
 
@@ -100,7 +112,7 @@ impl MilestoneStatus {
 
 /// Checks a funding release (拨付) against milestone-based support: only an
 /// accepted milestone releases money, never more than its budget in total.
-pub fn check_release(status: MilestoneStatus, budget_yuan: i64, released_yuan: i64, amount_yuan: i64) -> Result<(), FieldError> {
+pub fn check_release(status: MilestoneStatus, budget: Yuan, released: Yuan, amount: Yuan) -> Result<(), FieldError> {
     if status != MilestoneStatus::Accepted {
         return Err(FieldError::new(
             "amount_yuan",
@@ -108,14 +120,14 @@ pub fn check_release(status: MilestoneStatus, budget_yuan: i64, released_yuan: i
             format!("里程碑“{}”尚未验收通过，不能拨付资金（里程碑式支持）", status.label_zh()),
         ));
     }
-    if amount_yuan <= 0 {
+    if amount <= Yuan::ZERO {
         return Err(FieldError::new("amount_yuan", "out_of_range", "拨付金额须大于0元"));
     }
-    if released_yuan + amount_yuan > budget_yuan {
+    if released + amount > budget {
         return Err(FieldError::new(
             "amount_yuan",
             "exceeds_budget",
-            format!("累计拨付不能超过里程碑预算：预算{budget_yuan}元，已拨付{released_yuan}元，本次最多{}元", budget_yuan - released_yuan),
+            format!("累计拨付不能超过里程碑预算：预算{}元，已拨付{}元，本次最多{}元", budget.get(), released.get(), (budget - released).get()),
         ));
     }
     Ok(())
@@ -234,8 +246,8 @@ pub struct MilestoneDraft {
     pub goal: String,
     /// Due day.
     pub due_on: NaiveDate,
-    /// Budget (yuan).
-    pub budget_yuan: i64,
+    /// Budget.
+    pub budget_yuan: Yuan,
 }
 
 impl MilestoneInput {
@@ -409,7 +421,7 @@ mod tests {
             (S::Failed, 100_000, 0, 1, Some("milestone_not_accepted")),
         ];
         for (status, budget, released, amount, want) in cases {
-            assert_eq!(check_release(*status, *budget, *released, *amount).err().map(|e| e.code), *want, "{status:?} {released}+{amount}/{budget}");
+            assert_eq!(check_release(*status, Yuan::new(*budget), Yuan::new(*released), Yuan::new(*amount)).err().map(|e| e.code), *want, "{status:?} {released}+{amount}/{budget}");
         }
     }
 
@@ -458,7 +470,7 @@ mod tests {
             budget_yuan: "300,000".into(),
         };
         let m = ok.parse(&plan).unwrap();
-        assert_eq!((m.kind, m.budget_yuan), (MilestoneKind::Scenario, 300_000));
+        assert_eq!((m.kind, m.budget_yuan), (MilestoneKind::Scenario, Yuan::new(300_000)));
         assert_eq!(MilestoneInput { kind: "成本验证".into(), ..ok.clone() }.parse(&plan).unwrap().kind, MilestoneKind::MarketCost);
         let cases: Vec<(MilestoneInput, &str, &str)> = vec![
             (MilestoneInput { kind: "magic".into(), ..ok.clone() }, "kind", "unknown_value"),

@@ -59,6 +59,26 @@ pub use adjust::{swap_seat, AdjustError, Adjustment};
 pub use replace::{replace, Assignment, Candidate, Replacement};
 
 use crate::validation::FieldError;
+
+string_enum! {
+    /// Where a stored assignment run stands (分配方案).
+    pub enum RunStatus {
+        /// Solved and shown; nobody invited yet; may be adjusted.
+        Preview => ("preview", "预览"),
+        /// Confirmed: every seat became an invitation.
+        Confirmed => ("confirmed", "已确认"),
+    }
+}
+
+string_enum! {
+    /// What a run staffs.
+    pub enum RunPurpose {
+        /// A call's applications in bureau review.
+        ApplicationReview => ("application_review", "申报评审"),
+        /// A center's results in screening.
+        Screening => ("screening", "入库遴选"),
+    }
+}
 use prepare::Prepared;
 use rand_chacha::rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};

@@ -2,6 +2,7 @@
 //! sends a verified project to a registered platform, which accepts or
 //! declines and returns feedback (工程化 results, needs) the center sees.
 
+use pocnet_domain::library::verification::HandoffState;
 use crate::audit::{self, Change};
 use crate::{Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -27,8 +28,9 @@ pub struct Handoff {
     pub platform_name: String,
     /// The platform's host unit (whose operators answer).
     pub platform_host_org_id: i64,
-    /// `sent`, `accepted` or `declined`.
-    pub state: String,
+    /// Sent, accepted or declined.
+    #[sqlx(try_from = "String")]
+    pub state: HandoffState,
     /// The center's note.
     pub note: String,
     /// Day sent.
@@ -100,11 +102,14 @@ pub async fn send(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, i
 
 /// The platform's answer: `accepted` or `declined`, compare-and-set on the version.
 #[allow(clippy::too_many_arguments)]
-pub async fn respond(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, hid: i64, version: i64, state: &'static str, note: &str, today: NaiveDate) -> StoreResult<Handoff> {
+pub async fn respond(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, hid: i64, version: i64, answer: HandoffState, note: &str, today: NaiveDate) -> StoreResult<Handoff> {
+    if answer == HandoffState::Sent {
+        return Err(StoreError::Refused { code: "illegal_transition", message: "答复须为接收或谢绝".into() });
+    }
     let done = sqlx::query(
         "UPDATE handoffs SET state = $1, response_note = $2, responded_on = $3, version = version + 1 WHERE id = $4 AND version = $5 AND state = 'sent'",
     )
-    .bind(state)
+    .bind(answer.as_str())
     .bind(note)
     .bind(today.to_string())
     .bind(hid)
@@ -115,7 +120,7 @@ pub async fn respond(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
         return Err(StoreError::VersionConflict { expected: version });
     }
     let after = get(&mut *conn, hid).await?;
-    audit::record(&mut *conn, actor, now, change("result.handoff.respond", after.result_id, serde_json::json!({"handoff_id": hid, "state": state}), Some(note))).await?;
+    audit::record(&mut *conn, actor, now, change("result.handoff.respond", after.result_id, serde_json::json!({"handoff_id": hid, "state": answer}), Some(note))).await?;
     Ok(after)
 }
 

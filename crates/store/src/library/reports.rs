@@ -2,6 +2,7 @@
 //! (结果互认, 000 二(三)): another center records that it accepts an issued
 //! report instead of verifying again.
 
+use pocnet_domain::library::verification::Recommendation;
 use crate::audit::{self, Change};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -29,7 +30,8 @@ pub struct ReportRecord {
     /// Level reached.
     pub trl_after: i64,
     /// `go_pilot`, `continue` or `stop`.
-    pub recommendation: String,
+    #[sqlx(try_from = "String")]
+    pub recommendation: Recommendation,
     /// Day issued.
     pub issued_on: String,
 }

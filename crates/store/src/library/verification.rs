@@ -6,6 +6,7 @@ use crate::audit::{self, Change};
 use crate::batch::{Cell, Rows};
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
+use pocnet_domain::money::Yuan;
 use pocnet_domain::library::verification::{MilestoneDraft, MilestoneKind, MilestoneStatus, MilestoneTransition, Plan};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -122,7 +123,7 @@ pub struct Milestone {
     /// Due day.
     pub due_on: String,
     /// Budget (yuan).
-    pub budget_yuan: i64,
+    pub budget_yuan: Yuan,
     /// Status.
     pub status: MilestoneStatus,
     /// What the team submitted for acceptance.
@@ -134,7 +135,7 @@ pub struct Milestone {
     /// The center's note on its decision.
     pub decision_note: String,
     /// Money released so far (yuan).
-    pub released_yuan: i64,
+    pub released_yuan: Yuan,
     /// Day of the last release.
     pub released_on: Option<String>,
     /// Optimistic-lock version.
@@ -170,13 +171,13 @@ impl TryFrom<MilestoneRow> for Milestone {
             title: r.title,
             goal: r.goal,
             due_on: r.due_on,
-            budget_yuan: r.budget_yuan,
+            budget_yuan: Yuan::new(r.budget_yuan),
             status: parse_code(&r.status, MilestoneStatus::parse)?,
             evidence: r.evidence,
             submitted_on: r.submitted_on,
             decided_on: r.decided_on,
             decision_note: r.decision_note,
-            released_yuan: r.released_yuan,
+            released_yuan: Yuan::new(r.released_yuan),
             released_on: r.released_on,
             version: r.version,
         })
@@ -222,7 +223,7 @@ pub async fn add_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTim
     .bind(&m.title)
     .bind(&m.goal)
     .bind(m.due_on.to_string())
-    .bind(m.budget_yuan)
+    .bind(m.budget_yuan.get())
     .bind(format_ts(now))
     .fetch_one(&mut *conn)
     .await?;
@@ -275,12 +276,12 @@ pub async fn step_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTi
 
 /// Records a funding release of an accepted milestone (checked by the
 /// domain), compare-and-set on the version.
-pub async fn release(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, mid: i64, version: i64, amount_yuan: i64, today: NaiveDate) -> StoreResult<Milestone> {
+pub async fn release(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, mid: i64, version: i64, amount: Yuan, today: NaiveDate) -> StoreResult<Milestone> {
     let done = sqlx::query(
         "UPDATE milestones SET released_yuan = released_yuan + $1, released_on = $2, version = version + 1 \
          WHERE id = $3 AND version = $4 AND status = 'accepted' AND released_yuan + $1 <= budget_yuan",
     )
-    .bind(amount_yuan)
+    .bind(amount.get())
     .bind(today.to_string())
     .bind(mid)
     .bind(version)
@@ -290,7 +291,7 @@ pub async fn release(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
         return Err(StoreError::VersionConflict { expected: version });
     }
     let after = milestone(&mut *conn, mid).await?;
-    let what = serde_json::json!({"milestone_id": mid, "amount_yuan": amount_yuan, "released_yuan": after.released_yuan});
+    let what = serde_json::json!({"milestone_id": mid, "amount_yuan": amount, "released_yuan": after.released_yuan});
     audit::record(conn, actor, now, change("result.milestone.release", after.result_id, what, None)).await?;
     Ok(after)
 }
@@ -305,7 +306,8 @@ pub struct OutcomeRecord {
     /// Day achieved.
     pub achieved_on: String,
     /// Amount (yuan), for contracts, financing and licences.
-    pub amount_yuan: i64,
+    #[sqlx(try_from = "i64")]
+    pub amount_yuan: Yuan,
     /// Evidence.
     pub evidence: String,
 }
@@ -327,7 +329,7 @@ pub async fn add_outcome(
     id: i64,
     kind: pocnet_domain::outcome::OutcomeKind,
     achieved_on: NaiveDate,
-    amount_yuan: i64,
+    amount: Yuan,
     evidence: &str,
 ) -> StoreResult<i64> {
     let oid: i64 = sqlx::query_scalar(
@@ -336,12 +338,12 @@ pub async fn add_outcome(
     .bind(id)
     .bind(kind.as_str())
     .bind(achieved_on.to_string())
-    .bind(amount_yuan)
+    .bind(amount.get())
     .bind(evidence)
     .bind(format_ts(now))
     .fetch_one(&mut *conn)
     .await?;
-    let what = serde_json::json!({"outcome_id": oid, "kind": kind, "achieved_on": achieved_on, "amount_yuan": amount_yuan});
+    let what = serde_json::json!({"outcome_id": oid, "kind": kind, "achieved_on": achieved_on, "amount_yuan": amount});
     audit::record(conn, actor, now, change("result.outcome.add", id, what, None)).await?;
     Ok(oid)
 }
@@ -356,7 +358,7 @@ pub struct NewOutcome {
     /// Day achieved.
     pub achieved_on: NaiveDate,
     /// Amount (yuan), for contracts, financing and licences.
-    pub amount_yuan: i64,
+    pub amount_yuan: Yuan,
     /// Evidence.
     pub evidence: String,
 }
@@ -373,7 +375,7 @@ pub async fn add_outcomes(conn: &mut AnyConnection, actor: &Actor, now: DateTime
             Cell::I(o.result_id),
             Cell::T(o.kind.as_str().to_owned()),
             Cell::T(o.achieved_on.to_string()),
-            Cell::I(o.amount_yuan),
+            Cell::I(o.amount_yuan.get()),
             Cell::T(o.evidence.clone()),
             Cell::T(ts.clone()),
         ]);

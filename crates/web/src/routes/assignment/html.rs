@@ -108,7 +108,7 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<S
     let s = solution_of(&run)?;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut choices = Vec::new();
-    if run.status == "preview" {
+    if run.status == pocnet_domain::panel::RunStatus::Preview {
         let inst: Instance = serde_json::from_str(&run.input_json).map_err(|e| AppError::Internal(anyhow::anyhow!("stored instance: {e}")))?;
         for e in &inst.experts {
             if let Ok(eid) = e.id.parse::<i64>() {

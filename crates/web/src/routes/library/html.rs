@@ -27,7 +27,6 @@ use axum::Form;
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::industry;
 use pocnet_domain::library::verification::{Finding, MilestoneInput, MilestoneKind, PlanInput, ReportInput};
-use pocnet_domain::money::wan;
 use pocnet_domain::outcome::OutcomeKind;
 use pocnet_store::centers;
 use std::collections::BTreeMap;
@@ -158,8 +157,8 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
         .map(|m| MilestoneRow {
             kind: m.kind.label_zh(),
             status: m.status.label_zh(),
-            budget: wan(m.budget_yuan),
-            released: wan(m.released_yuan),
+            budget: m.budget_yuan.wan(),
+            released: m.released_yuan.wan(),
             can_submit: verifying && (owner || researcher) && matches!(m.status, MilestoneStatus::Planned | MilestoneStatus::Failed),
             can_decide: verifying && owner && m.status == MilestoneStatus::Submitted,
             can_release: owner && m.status == MilestoneStatus::Accepted && m.released_yuan < m.budget_yuan,
@@ -218,9 +217,9 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
         milestones,
         kinds: MilestoneKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),
         outcome_kinds: OutcomeKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),
-        outcomes: d.outcomes.iter().map(|o| (o.achieved_on.clone(), label_of(&outcome_labels, &o.kind), if o.amount_yuan > 0 { wan(o.amount_yuan) } else { "—".into() }, o.evidence.clone())).collect(),
+        outcomes: d.outcomes.iter().map(|o| (o.achieved_on.clone(), label_of(&outcome_labels, &o.kind), if o.amount_yuan > pocnet_domain::money::Yuan::ZERO { o.amount_yuan.wan() } else { "—".into() }, o.evidence.clone())).collect(),
         can_report: owner && verifying && g.open_milestones == 0,
-        recommendation: d.report.as_ref().and_then(|r| Recommendation::parse(&r.recommendation).ok()).map_or("", |r| r.label_zh()),
+        recommendation: d.report.as_ref().map_or("", |r| r.recommendation.label_zh()),
         can_handoff: !platforms.is_empty(),
         platforms,
         my_handoffs: d.handoffs.iter().filter(|h| h.platform_host_org_id == me.user.org_id && me.role() == Role::Center).map(|h| h.id).collect(),
@@ -458,7 +457,7 @@ async fn report_page(State(state): State<AppState>, me: CurrentUser, Path(id): P
         owner: p.owner_org_name.clone(),
         field: format!("{} / {}", industry::label(&p.field), industry::label(&p.sub_field)),
         trl_before: p.trl,
-        recommendation: Recommendation::parse(&r.recommendation).map_or("", |x| x.label_zh()),
+        recommendation: r.recommendation.label_zh(),
         findings,
         acceptances: pocnet_store::library::reports::acceptances(pool, id).await?,
         r,

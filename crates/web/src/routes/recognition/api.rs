@@ -298,5 +298,5 @@ pub struct ObjectionReceipt {
     /// Filed (UTC).
     pub filed_at: String,
     /// `open`.
-    pub status: String,
+    pub status: pocnet_domain::objection::ObjectionStatus,
 }

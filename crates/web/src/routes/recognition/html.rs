@@ -429,7 +429,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: i64, er
         my_comments: mine.map(|p| p.comments.clone()).unwrap_or_default(),
         panel: d.panel,
         site_visits: d.site_visits,
-        open_objections: d.objections.iter().filter(|o| o.status == "open").count(),
+        open_objections: d.objections.iter().filter(|o| o.status == pocnet_domain::objection::ObjectionStatus::Open).count(),
         objections: d.objections,
         actions: d
             .actions

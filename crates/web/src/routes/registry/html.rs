@@ -124,7 +124,7 @@ struct CenterPage {
 }
 
 fn money_rows(f: &CenterFile) -> String {
-    wan(f.equipment.iter().map(|e| e.value_yuan).sum())
+    f.equipment.iter().map(|e| e.value_yuan).sum::<pocnet_domain::money::Yuan>().wan()
 }
 
 async fn render_detail(state: &AppState, auth: &Auth, id: i64, q: &EligibilityQuery, error: Option<String>) -> AppResult<Response> {
