@@ -9,6 +9,9 @@ use pocnet_domain::policy::{Profile, SHIPPED};
 use pocnet_store::Store;
 use std::sync::{Arc, Mutex};
 
+/// The calendar with the bureau's uploads overlaid, keyed by the newest upload's id.
+type EffectiveCalendar = Mutex<Option<(i64, Arc<HolidayCalendar>)>>;
+
 /// The world a workflow runs in. Cheap to clone.
 #[derive(Clone)]
 pub struct Context {
@@ -16,8 +19,8 @@ pub struct Context {
     policies: Arc<Vec<Profile>>,
     calendar: Arc<HolidayCalendar>,
     clock: Arc<dyn Clock>,
-    /// The calendar with the bureau's uploads overlaid, keyed by the newest upload's id.
-    effective_calendar: Arc<Mutex<Option<(i64, Arc<HolidayCalendar>)>>>,
+    /// See [`crate::calendar::effective`].
+    effective_calendar: Arc<EffectiveCalendar>,
 }
 
 impl Context {
@@ -53,7 +56,7 @@ impl Context {
     }
 
     /// The last calendar with the uploads overlaid (see [`crate::calendar::effective`]).
-    pub(crate) fn effective_calendar(&self) -> &Mutex<Option<(i64, Arc<HolidayCalendar>)>> {
+    pub(crate) fn effective_calendar(&self) -> &EffectiveCalendar {
         &self.effective_calendar
     }
 
