@@ -58,8 +58,8 @@ pub struct PagesArgs {
     /// Seconds of load per path (fractions allowed).
     #[arg(long, default_value_t = 3.0)]
     pub seconds: f64,
-    /// Seconds after which a request is abandoned and counted as an error.
-    #[arg(long, default_value_t = 10.0)]
+    /// Seconds after which a request is abandoned and counted as an error (wrk's default is 2).
+    #[arg(long, default_value_t = 5.0)]
     pub timeout: f64,
     /// Only the paths containing this text (repeat for several).
     #[arg(long)]
