@@ -9,7 +9,8 @@
 //!   score, plans, milestones, reports, hand-offs), and the recognition story
 //!   (`ApplicationState::apply`), each step dated in the past.
 //! - [`synthetic`]: the province-scale network of `pocnet bench eligibility`,
-//!   written with the store's batch functions.
+//!   written with the store's batch functions, and a synthetic expert library
+//!   (`pocnet bench pages` puts both on top of the demo).
 
 mod pipeline;
 mod records;

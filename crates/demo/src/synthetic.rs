@@ -24,6 +24,10 @@
 //! to open. Results no center received stay `submitted` (only a center
 //! screens). Names say 合成 so nobody mistakes a row for a real one. Meant
 //! for an empty or throw-away database (`pocnet bench eligibility`).
+//!
+//! [`experts`] adds a seeded expert library of any size at the units the
+//! database holds (`pocnet bench pages` puts ~18,000 on top of the demo and
+//! this network, for a province's 2×10^4 experts).
 
 use pocnet_domain::money::Yuan;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -628,6 +632,126 @@ pub async fn generate(
     Ok(g)
 }
 
+/// What [`experts`] generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpertSpec {
+    /// Experts to add to the library.
+    pub experts: usize,
+    /// Seed of the generator.
+    pub seed: u64,
+}
+
+/// Technical keywords an expert lists, by field code (what `/experts?q=…` searches).
+const EXPERT_KEYWORDS: &[(&str, &[&str])] = &[
+    ("digital_economy", &["大数据", "云计算", "芯片设计", "工业互联网", "数据安全"]),
+    ("new_energy", &["电池", "储能", "氢能", "光伏", "风电", "电池管理"]),
+    ("life_health", &["新药研发", "医疗器械", "眼科", "脑科学", "生物医药"]),
+    ("smart_equipment", &["机器人", "激光加工", "智能电气", "数控机床", "传感器"]),
+    ("new_materials", &["高分子", "复合材料", "纳米材料", "合成革", "电子材料"]),
+    ("future_industries", &["人工智能", "人形机器人", "合成生物", "基因治疗", "无人机"]),
+];
+
+/// Adds `spec.experts` seeded synthetic experts to the library in one
+/// transaction, through `experts::create` (each with its audit record), at
+/// the organisations the database already holds (not the bureau and county
+/// departments): the three kinds, titles, one or two fields with their
+/// sub-fields, keywords, a profile text, contact details for most, and about
+/// one in fifty set inactive (`experts::set_active`). For the province-scale
+/// page benchmark, on top of the demo and [`generate`]'s network; names say
+/// 合成 in the profile so nobody mistakes one for a real expert.
+/// `progress(done, total)` counts experts. Returns the experts written.
+pub async fn experts(store: &Store, spec: ExpertSpec, now: DateTime<Utc>, progress: &(dyn Fn(u64, u64) + Sync)) -> StoreResult<usize> {
+    let mut rng = Rng(spec.seed ^ 0x6578_7065_7274); // "expert"
+    let all = Page { number: 1, size: 1_000_000 };
+    let units: Vec<(i64, String, Region, OrgKind)> = orgs::list(store.pool(), &orgs::OrgFilter::default(), "name", SortDir::Asc, all)
+        .await?
+        .items
+        .into_iter()
+        .filter(|o| !matches!(o.kind, OrgKind::Bureau | OrgKind::CountyDepartment))
+        .map(|o| (o.id, o.name, o.region, o.kind))
+        .collect();
+    if units.is_empty() && spec.experts > 0 {
+        return Err(corrupt("no organisation to employ the experts"));
+    }
+    let funds: Vec<usize> = (0..units.len()).filter(|&i| matches!(units[i].3, OrgKind::InvestmentFund | OrgKind::Bank)).collect();
+    let fields: Vec<&Field> = industry::WENZHOU.iter().collect();
+    let system = Actor::system("synthetic");
+    let total = spec.experts as u64;
+    progress(0, total);
+    let mut tx = store.write().await?;
+    for e in 0..spec.experts {
+        let kind = rng.weighted(&[(45, ExpertKind::Academic), (35, ExpertKind::Industry), (20, ExpertKind::Investment)]);
+        // Investment experts mostly at funds and banks, when the network has any.
+        let unit = if kind == ExpertKind::Investment && !funds.is_empty() && rng.chance(0.7) {
+            &units[*rng.pick(&funds)]
+        } else {
+            rng.pick(&units)
+        };
+        let title = match kind {
+            ExpertKind::Academic => *rng.pick(&["教授", "研究员", "副教授", "副研究员", "主任医师"]),
+            ExpertKind::Industry => *rng.pick(&["高级工程师", "总工程师", "技术总监", "首席科学家"]),
+            ExpertKind::Investment => *rng.pick(&["投资总监", "合伙人", "投资经理"]),
+        };
+        let mut own: Vec<&Field> = vec![*rng.pick(&fields)];
+        if rng.chance(0.3) {
+            let second = *rng.pick(&fields);
+            if second.code != own[0].code {
+                own.push(second);
+            }
+        }
+        let mut sub_fields = Vec::new();
+        let mut keywords = Vec::new();
+        for f in &own {
+            let sub = rng.pick(f.sub_fields);
+            sub_fields.push(sub.code.to_owned());
+            keywords.push(sub.label.to_owned());
+            if let Some((_, words)) = EXPERT_KEYWORDS.iter().find(|(code, _)| *code == f.code) {
+                for _ in 0..rng.range(1, 3) {
+                    let w = (*rng.pick(words)).to_owned();
+                    if !keywords.contains(&w) {
+                        keywords.push(w);
+                    }
+                }
+            }
+        }
+        let name = person(&mut rng);
+        let bio = format!(
+            "合成专家（负载测量用数据）。{}{}，长期从事{}方向的研究与转化工作，参与评审{}次。",
+            unit.1,
+            title,
+            keywords.join("、"),
+            rng.range(0, 60)
+        );
+        let contact = rng.chance(0.8);
+        let draft = ExpertDraft {
+            name,
+            kind,
+            org_id: unit.0,
+            title: title.into(),
+            fields: own.iter().map(|f| f.code.to_owned()).collect(),
+            sub_fields,
+            keywords,
+            region: unit.2,
+            bio,
+            unavailable: Vec::new(),
+            conflict_orgs: Vec::new(),
+            conflict_people: Vec::new(),
+            phone: if contact { format!("1{}{:08}", rng.range(30, 89), rng.range(0, 99_999_999)) } else { String::new() },
+            email: if contact { format!("expert{:06}@example.invalid", e + 1) } else { String::new() },
+        };
+        let created = experts::create(&mut tx, &system, now, &draft).await?;
+        if rng.chance(0.02) {
+            experts::set_active(&mut tx, &system, now, created.id, false, "合成数据：暂停参与评审").await?;
+        }
+        if e % 64 == 63 {
+            progress(e as u64 + 1, total);
+        }
+    }
+    tx.commit().await?;
+    progress(total, total);
+    Ok(spec.experts)
+}
+
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {
@@ -655,6 +779,26 @@ mod tests {
         let (declarations, facts) = evidence_topics();
         assert!(declarations.iter().any(|c| c == "legal_entity_in_wenzhou"));
         assert!(facts.contains(&"fund_size_yuan") && !facts.contains(&"library_projects"));
+    }
+
+    #[tokio::test]
+    async fn experts_join_the_library_at_the_networks_units() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("e.db").display());
+        let store = Store::connect(&url, 2).await.expect("open");
+        store.migrate().await.expect("migrate");
+        generate(&store, Spec { centers: 3, results: 10, seed: 1 }, Utc::now(), &|_, _| {}).await.expect("network");
+        let before = experts::list(store.pool(), &experts::ExpertFilter::default(), Page { number: 1, size: 1 }).await.expect("list").total;
+        let n = experts(&store, ExpertSpec { experts: 300, seed: 2 }, Utc::now(), &|_, _| {}).await.expect("experts");
+        assert_eq!(n, 300);
+        let all = experts::list(store.pool(), &experts::ExpertFilter::default(), Page { number: 1, size: 1000 }).await.expect("list");
+        assert_eq!(all.total, before + 300);
+        let kinds: BTreeSet<&str> = all.items.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(kinds.len(), 3, "experts of the three kinds");
+        assert!(all.items.iter().all(|e| !e.fields.is_empty() && !e.keywords.is_empty()));
+        let battery = experts::ExpertFilter { q: Some("电池".into()), ..Default::default() };
+        assert!(experts::list(store.pool(), &battery, Page { number: 1, size: 1 }).await.expect("search").total > 0);
+        store.close().await;
     }
 
     #[tokio::test]

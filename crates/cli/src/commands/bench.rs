@@ -5,6 +5,8 @@
 //! `pocnet bench panels`: the panel assigner on a seeded synthetic instance.
 //! `pocnet bench import`: `import results` of a seeded spreadsheet into a
 //! throw-away database.
+//! `pocnet bench pages`: every page and list API at province scale
+//! ([`super::bench_pages`]).
 
 use super::progress_bar;
 use crate::Cli;
@@ -56,6 +58,20 @@ pub enum BenchCommand {
     /// PostgreSQL server of --database-url (dropped afterwards). Peak memory is
     /// the process's VmHWM, reset before the import (Linux).
     Import(ImportArgs),
+    /// Every page and list API of every role at province scale (issue 13): req/s, p50, p99 against the goal.
+    ///
+    /// Builds a province-scale installation the way the product builds data —
+    /// the demo (its logins), the synthetic network of `bench eligibility`
+    /// (500 centers, 100,000 results) and 18,000 synthetic experts, through the
+    /// store's functions — and keeps it (`--keep DIR` for SQLite; the
+    /// PostgreSQL database of --database-url, created if missing), reusing it
+    /// on later runs unless --rebuild. Then serves it in-process on a free
+    /// loopback port, signs in as the demo's bureau, county, center, expert,
+    /// researcher and investor through the JSON API, loads each path with N
+    /// concurrent clients for a few seconds and prints a markdown table with a
+    /// verdict against the goal (≥ 1,000 req/s and p99 ≤ 100 ms). Non-2xx
+    /// answers, redirects and timeouts are errors.
+    Pages(super::bench_pages::PagesArgs),
 }
 
 /// Options of `bench import`.
@@ -144,14 +160,49 @@ pub struct HttpArgs {
     pub username: String,
 }
 
-struct Report {
-    requests: usize,
-    errors: usize,
-    elapsed: Duration,
-    latencies_us: Vec<u64>,
+/// What one path's load measured.
+pub(super) struct Report {
+    /// Answers with a 2xx status, body read in full.
+    pub(super) requests: usize,
+    /// Everything else: other statuses, timeouts, broken connections.
+    pub(super) errors: usize,
+    /// Of the errors, requests that timed out (the client's timeout).
+    pub(super) timeouts: usize,
+    /// Of the errors, answers by status code.
+    pub(super) statuses: BTreeMap<u16, usize>,
+    /// From the first request to the last answer.
+    pub(super) elapsed: Duration,
+    /// Latencies of the 2xx answers, sorted.
+    pub(super) latencies_us: Vec<u64>,
 }
 
-fn percentile(sorted: &[u64], p: f64) -> f64 {
+impl Report {
+    /// 2xx answers per second.
+    pub(super) fn rate(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// The errors, with their kinds: `0`, `12 (timeout 10, 500 ×2)`.
+    pub(super) fn errors_text(&self) -> String {
+        let mut kinds: Vec<String> = Vec::new();
+        if self.timeouts > 0 {
+            kinds.push(format!("timeout {}", self.timeouts));
+        }
+        kinds.extend(self.statuses.iter().map(|(code, n)| format!("{code} ×{n}")));
+        let other = self.errors - self.timeouts - self.statuses.values().sum::<usize>();
+        if other > 0 {
+            kinds.push(format!("failed {other}"));
+        }
+        if kinds.is_empty() {
+            self.errors.to_string()
+        } else {
+            format!("{} ({})", self.errors, kinds.join(", "))
+        }
+    }
+}
+
+/// The `p`th percentile of sorted microseconds, in milliseconds.
+pub(super) fn percentile(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -159,9 +210,22 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     sorted[idx.min(sorted.len() - 1)] as f64 / 1000.0
 }
 
-async fn load(client: &reqwest::Client, url: String, token: &str, concurrency: usize, seconds: u64) -> anyhow::Result<Report> {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let bar = progress_bar(seconds, &format!("{url:<40}"));
+#[derive(Default)]
+struct Worker {
+    latencies_us: Vec<u64>,
+    errors: usize,
+    timeouts: usize,
+    statuses: BTreeMap<u16, usize>,
+}
+
+/// Closed loop: `concurrency` clients each send GET `url` (with the bearer
+/// `token`, if any) one after the other for `duration`. Only a 2xx answer read
+/// in full counts as a request; anything else is an error (a client built
+/// without redirects sees a redirect as an error too).
+pub(super) async fn load(client: &reqwest::Client, url: String, token: Option<&str>, concurrency: usize, duration: Duration) -> anyhow::Result<Report> {
+    let deadline = Instant::now() + duration;
+    let ticks = duration.as_secs_f64().ceil().max(1.0) as u64;
+    let bar = progress_bar(ticks, &format!("{url:<40}"));
     let ticker = {
         let bar = bar.clone();
         tokio::spawn(async move {
@@ -176,37 +240,63 @@ async fn load(client: &reqwest::Client, url: String, token: &str, concurrency: u
     for _ in 0..concurrency {
         let client = client.clone();
         let url = url.clone();
-        let auth = format!("Bearer {token}");
+        let auth = token.map(|t| format!("Bearer {t}"));
         workers.push(tokio::spawn(async move {
-            let mut lat = Vec::with_capacity(4096);
-            let mut errors = 0usize;
+            let mut w = Worker { latencies_us: Vec::with_capacity(4096), ..Worker::default() };
             while Instant::now() < deadline {
                 let t = Instant::now();
-                let ok = match client.get(&url).header("authorization", &auth).send().await {
-                    Ok(resp) => resp.status().is_success() && resp.bytes().await.is_ok(),
-                    Err(_) => false,
+                let mut request = client.get(&url);
+                if let Some(auth) = &auth {
+                    request = request.header("authorization", auth);
+                }
+                let ok = match request.send().await {
+                    Ok(resp) if resp.status().is_success() => match resp.bytes().await {
+                        Ok(_) => true,
+                        Err(e) => {
+                            w.timeouts += usize::from(e.is_timeout());
+                            false
+                        }
+                    },
+                    Ok(resp) => {
+                        *w.statuses.entry(resp.status().as_u16()).or_default() += 1;
+                        false
+                    }
+                    Err(e) => {
+                        w.timeouts += usize::from(e.is_timeout());
+                        false
+                    }
                 };
                 if ok {
-                    lat.push(t.elapsed().as_micros() as u64);
+                    w.latencies_us.push(t.elapsed().as_micros() as u64);
                 } else {
-                    errors += 1;
+                    w.errors += 1;
                 }
             }
-            (lat, errors)
+            w
         }));
     }
-    let mut latencies_us = Vec::new();
-    let mut errors = 0;
+    let mut all = Worker::default();
     for w in workers {
-        let (lat, e) = w.await?;
-        latencies_us.extend(lat);
-        errors += e;
+        let w = w.await?;
+        all.latencies_us.extend(w.latencies_us);
+        all.errors += w.errors;
+        all.timeouts += w.timeouts;
+        for (code, n) in w.statuses {
+            *all.statuses.entry(code).or_default() += n;
+        }
     }
     let elapsed = start.elapsed();
     ticker.abort();
     bar.finish_and_clear();
-    latencies_us.sort_unstable();
-    Ok(Report { requests: latencies_us.len(), errors, elapsed, latencies_us })
+    all.latencies_us.sort_unstable();
+    Ok(Report {
+        requests: all.latencies_us.len(),
+        errors: all.errors,
+        timeouts: all.timeouts,
+        statuses: all.statuses,
+        elapsed,
+        latencies_us: all.latencies_us,
+    })
 }
 
 /// Runs a bench subcommand.
@@ -216,6 +306,7 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Eligibility(args) => eligibility_bench(cli, args).await,
         BenchCommand::Panels(args) => panels_bench(args),
         BenchCommand::Import(args) => import_bench(cli, args).await,
+        BenchCommand::Pages(args) => super::bench_pages::run(cli, args).await,
     }
 }
 
@@ -239,8 +330,8 @@ async fn http(args: &HttpArgs) -> anyhow::Result<()> {
     println!("{} clients, {} s per path, signed in as {}", args.concurrency, args.seconds, args.username);
     println!("{:<24} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7}", "path", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors");
     for path in &args.paths {
-        let r = load(&client, format!("{}{}", args.url, path), &token, args.concurrency, args.seconds).await?;
-        let rps = r.requests as f64 / r.elapsed.as_secs_f64();
+        let r = load(&client, format!("{}{}", args.url, path), Some(&token), args.concurrency, Duration::from_secs(args.seconds)).await?;
+        let rps = r.rate();
         println!(
             "{:<24} {:>10} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>7}",
             path,
@@ -257,7 +348,7 @@ async fn http(args: &HttpArgs) -> anyhow::Result<()> {
 }
 
 /// `postgres://user@host:port/db?opts` with the database replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
+pub(super) fn with_database(url: &str, name: &str) -> String {
     let (main, query) = match url.split_once('?') {
         Some((m, q)) => (m, Some(q)),
         None => (url, None),
@@ -277,7 +368,7 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn thousands(n: usize) -> String {
+pub(super) fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
@@ -338,7 +429,7 @@ async fn eligibility_bench(cli: &Cli, args: &EligibilityArgs) -> anyhow::Result<
 }
 
 /// Runs `work` unless Ctrl-C comes first (so the caller still cleans up).
-async fn interruptible(work: impl std::future::Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
+pub(super) async fn interruptible(work: impl std::future::Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
     tokio::select! {
         r = work => r,
         _ = tokio::signal::ctrl_c() => bail!("interrupted"),
