@@ -8,6 +8,7 @@
 //! calendar, the clock), a [`Caller`] (who asks, and with what standing), and
 //! typed input; it answers a typed result or an [`Error`].
 
+pub mod accounts;
 pub mod assignment;
 pub mod calendar;
 pub mod caller;
@@ -19,6 +20,7 @@ pub mod input;
 pub mod library;
 pub mod orgs;
 pub mod panels;
+pub mod password;
 pub mod recognition;
 pub mod registry;
 pub mod supervision;

@@ -180,6 +180,8 @@ impl From<pocnet_app::Error> for AppError {
             pocnet_app::Error::Conflict { code, message, field } => AppError::Conflict { code, message, field },
             pocnet_app::Error::Rule { code, message } => AppError::Rule { code, message },
             pocnet_app::Error::TooMany { code, message } => AppError::TooMany { code, message },
+            pocnet_app::Error::InvalidCredentials => AppError::InvalidCredentials,
+            pocnet_app::Error::Throttled { scope, until, now } => AppError::RateLimited { scope, until, now },
             pocnet_app::Error::Internal(m) => AppError::Internal(anyhow::anyhow!(m)),
             pocnet_app::Error::Store(s) => AppError::from(s),
         }
