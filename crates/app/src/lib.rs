@@ -18,6 +18,7 @@ pub mod error;
 pub mod experts;
 pub mod input;
 pub mod library;
+pub mod login_blocks;
 pub mod orgs;
 pub mod panels;
 pub mod password;
