@@ -174,7 +174,7 @@ impl From<pocnet_app::Error> for AppError {
     fn from(e: pocnet_app::Error) -> Self {
         match e {
             pocnet_app::Error::Validation(f) => AppError::Validation(f),
-            pocnet_app::Error::Invalid(many) => AppError::from(many),
+            pocnet_app::Error::Invalid(many) => AppError::Invalid(many),
             pocnet_app::Error::Forbidden => AppError::Forbidden,
             pocnet_app::Error::NotFound => AppError::NotFound,
             pocnet_app::Error::Conflict { code, message, field } => AppError::Conflict { code, message, field },
