@@ -15,6 +15,7 @@ pub mod caller;
 pub mod clock;
 pub mod context;
 pub mod error;
+pub mod expert_accounts;
 pub mod experts;
 pub mod input;
 pub mod library;
