@@ -9,6 +9,9 @@ use pocnet_domain::policy::{Profile, SHIPPED};
 use pocnet_store::Store;
 use std::sync::{Arc, Mutex};
 
+/// The last calendar with the uploads overlaid, with the id of the newest upload it includes.
+type CalendarCache = Mutex<Option<(i64, Arc<HolidayCalendar>)>>;
+
 /// The world a workflow runs in. Cheap to clone.
 #[derive(Clone)]
 pub struct Context {
@@ -17,7 +20,7 @@ pub struct Context {
     calendar: Arc<HolidayCalendar>,
     clock: Arc<dyn Clock>,
     /// The calendar with the bureau's uploads overlaid, keyed by the newest upload's id.
-    effective_calendar: Arc<Mutex<Option<(i64, Arc<HolidayCalendar>)>>>,
+    effective_calendar: Arc<CalendarCache>,
 }
 
 impl Context {
@@ -53,7 +56,7 @@ impl Context {
     }
 
     /// The last calendar with the uploads overlaid (see [`crate::calendar::effective`]).
-    pub(crate) fn effective_calendar(&self) -> &Mutex<Option<(i64, Arc<HolidayCalendar>)>> {
+    pub(crate) fn effective_calendar(&self) -> &CalendarCache {
         &self.effective_calendar
     }
 

@@ -125,7 +125,7 @@ pub async fn account(ctx: &Context, caller: &Caller, id: i64) -> Result<Option<L
     let e = read(ctx, caller, id).await?;
     let is_self = caller.user().is_some_and(|u| e.user_id == Some(u.id));
     let curates = caller.user().is_none_or(|u| CURATORS.contains(&u.role));
-    if !is_self && !(curates && may_manage(ctx, caller, id).await?) {
+    if !(is_self || curates && may_manage(ctx, caller, id).await?) {
         return Err(Error::Forbidden);
     }
     Ok(expert_accounts::account_of(ctx.store().pool(), id).await?)
