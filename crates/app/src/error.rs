@@ -37,6 +37,19 @@ pub enum Error {
         /// Chinese message.
         message: String,
     },
+    /// Wrong username or password, or an account that may not sign in (401).
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Too many failed sign-ins (429): the counter that refused and until when.
+    #[error("sign-in refused until {until}")]
+    Throttled {
+        /// The sign-in counter that refused.
+        scope: pocnet_domain::login_guard::Scope,
+        /// When a sign-in may be tried again.
+        until: chrono::DateTime<chrono::Utc>,
+        /// When it was refused.
+        now: chrono::DateTime<chrono::Utc>,
+    },
     /// A limit on how often something may be done was reached (429).
     #[error("{code}: {message}")]
     TooMany {

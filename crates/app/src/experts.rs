@@ -3,6 +3,8 @@
 //! centers curate it (one by one or by Excel import); an expert keeps its own
 //! profile; the bureau keeps the blacklist.
 
+pub mod import;
+
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::expert::ExpertInput;
 use pocnet_domain::role::Role;

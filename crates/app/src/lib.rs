@@ -8,17 +8,21 @@
 //! calendar, the clock), a [`Caller`] (who asks, and with what standing), and
 //! typed input; it answers a typed result or an [`Error`].
 
+pub mod accounts;
 pub mod assignment;
 pub mod calendar;
 pub mod caller;
 pub mod clock;
 pub mod context;
 pub mod error;
+pub mod expert_accounts;
 pub mod experts;
 pub mod input;
 pub mod library;
+pub mod login_blocks;
 pub mod orgs;
 pub mod panels;
+pub mod password;
 pub mod recognition;
 pub mod registry;
 pub mod supervision;

@@ -6,6 +6,7 @@
 //! The world before 0014 cannot be made through today's API (its tables are
 //! gone), so this test writes the old rows in SQL on a database migrated to
 //! 0013, then applies 0014 and reads the seats through the store.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pocnet_domain::panel::seat::SeatStatus;
 use pocnet_store::panels::{self, Subject};

@@ -174,12 +174,14 @@ impl From<pocnet_app::Error> for AppError {
     fn from(e: pocnet_app::Error) -> Self {
         match e {
             pocnet_app::Error::Validation(f) => AppError::Validation(f),
-            pocnet_app::Error::Invalid(many) => AppError::from(many),
+            pocnet_app::Error::Invalid(many) => AppError::Invalid(many),
             pocnet_app::Error::Forbidden => AppError::Forbidden,
             pocnet_app::Error::NotFound => AppError::NotFound,
             pocnet_app::Error::Conflict { code, message, field } => AppError::Conflict { code, message, field },
             pocnet_app::Error::Rule { code, message } => AppError::Rule { code, message },
             pocnet_app::Error::TooMany { code, message } => AppError::TooMany { code, message },
+            pocnet_app::Error::InvalidCredentials => AppError::InvalidCredentials,
+            pocnet_app::Error::Throttled { scope, until, now } => AppError::RateLimited { scope, until, now },
             pocnet_app::Error::Internal(m) => AppError::Internal(anyhow::anyhow!(m)),
             pocnet_app::Error::Store(s) => AppError::from(s),
         }

@@ -1,10 +1,11 @@
 //! The project library (项目库) and verification (概念验证): results entering
-//! a center's intake ([`import`], [`receiving_center`]), the pipeline as each
+//! a center's intake ([`intake`] one by one, [`import`] as lists, [`receiving_center`]), the pipeline as each
 //! role works it and who sees which trade secrets ([`pipeline`]), and the
 //! verification itself through the report and the hand-off ([`verification`]).
 //! A result's screening panel is [`crate::panels`].
 
 pub mod import;
+pub mod intake;
 pub mod pipeline;
 pub mod verification;
 

@@ -15,7 +15,7 @@ pub enum DemoCommand {
 
 /// Loads the demo once, with a progress bar; says whether it did.
 pub async fn load(store: &Store) -> anyhow::Result<bool> {
-    let hash = tokio::task::spawn_blocking(|| pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD)).await??;
+    let hash = tokio::task::spawn_blocking(|| pocnet_app::password::hash_blocking(demo::DEMO_PASSWORD)).await??;
     let bar = progress_bar(0, "载入演示数据");
     let bar_ref = bar.clone();
     let progress = move |done: u64, total: u64| {

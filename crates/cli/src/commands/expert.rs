@@ -1,13 +1,16 @@
 //! `pocnet expert …`: an expert's account from the command line — link an
 //! existing expert account to a library expert, open an account from the
-//! expert's record (printing its one-time activation code), or unlink.
+//! expert's record (printing its one-time activation code), or unlink. Each
+//! runs the workflow the web runs (`pocnet_app::expert_accounts`), as the console.
 
 use super::open_store;
 use crate::Cli;
 use anyhow::bail;
 use clap::{Args, Subcommand};
+use pocnet_app::expert_accounts::{self, LinkInput};
+use pocnet_app::{Caller, Error};
 use pocnet_domain::credentials::Username;
-use pocnet_store::{expert_accounts, experts, Actor, StoreError};
+use pocnet_store::{experts, StoreError};
 
 /// Expert account commands.
 #[derive(Debug, Subcommand)]
@@ -42,11 +45,17 @@ pub struct UnlinkArgs {
     pub reason: String,
 }
 
-fn explain(e: StoreError, expert: i64) -> anyhow::Error {
+/// The console, as the audit trail records it.
+const CONSOLE: Caller = Caller::Console { name: "cli" };
+
+fn explain(e: Error, expert: i64) -> anyhow::Error {
     match e {
-        StoreError::NotFound => anyhow::anyhow!("no library expert with id {expert}"),
-        StoreError::Refused { code, message } => anyhow::anyhow!("{message} ({code})"),
-        StoreError::Duplicate { .. } => anyhow::anyhow!("用户名已被使用，请换一个 (duplicate)"),
+        Error::NotFound => anyhow::anyhow!("no library expert with id {expert}"),
+        Error::Validation(f) => anyhow::anyhow!("{}", f.message),
+        Error::Store(StoreError::Refused { code, message }) | Error::Rule { code, message } | Error::Conflict { code, message, .. } => {
+            anyhow::anyhow!("{message} ({code})")
+        }
+        Error::Store(StoreError::Duplicate { .. }) => anyhow::anyhow!("用户名已被使用，请换一个 (duplicate)"),
         other => other.into(),
     }
 }
@@ -54,34 +63,29 @@ fn explain(e: StoreError, expert: i64) -> anyhow::Error {
 /// Runs an expert subcommand.
 pub async fn run(cli: &Cli, cmd: &ExpertCommand) -> anyhow::Result<()> {
     let store = open_store(cli, 2).await?;
-    let actor = Actor::system("cli");
-    let now = chrono::Utc::now();
-    let mut tx = store.write().await?;
+    let ctx = super::context(cli, &store)?;
     match cmd {
         ExpertCommand::Link(args) => {
             let username = Username::parse(&args.username).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            let e = expert_accounts::link(&mut tx, &actor, now, args.expert, &username).await.map_err(|e| explain(e, args.expert))?;
-            tx.commit().await?;
+            let input = LinkInput { username: username.as_str().to_owned(), reason: String::new() };
+            let e = expert_accounts::link(&ctx, &CONSOLE, args.expert, &input).await.map_err(|e| explain(e, args.expert))?;
             println!("linked account {username} to expert {} (id {})", e.name, e.id);
         }
         ExpertCommand::Invite(args) => {
             let username = Username::parse(&args.username).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            let code = expert_accounts::new_code();
-            let issued = expert_accounts::open_account(&mut tx, &actor, now, args.expert, &username, &code)
-                .await
-                .map_err(|e| explain(e, args.expert))?;
-            tx.commit().await?;
+            let input = LinkInput { username: username.as_str().to_owned(), reason: String::new() };
+            let issued = expert_accounts::invite(&ctx, &CONSOLE, args.expert, &input).await.map_err(|e| explain(e, args.expert))?;
             let e = experts::get(store.pool(), args.expert).await?;
-            println!("opened account {} for expert {} (id {})", issued.user.username, e.name, e.id);
-            println!("activation code: {}", code.display());
-            println!("valid until {} (UTC); the expert opens /activate, types the code and sets a password", pocnet_store::format_ts(issued.expires_at));
+            println!("opened account {} for expert {} (id {})", issued.username, e.name, e.id);
+            println!("activation code: {}", issued.code);
+            println!("valid until {} (UTC); the expert opens /activate, types the code and sets a password", issued.expires_at);
         }
         ExpertCommand::Unlink(args) => {
             if args.reason.chars().count() > 500 {
                 bail!("--reason is at most 500 characters");
             }
-            let e = expert_accounts::unlink(&mut tx, &actor, now, args.expert, &args.reason).await.map_err(|e| explain(e, args.expert))?;
-            tx.commit().await?;
+            let input = LinkInput { username: String::new(), reason: args.reason.clone() };
+            let e = expert_accounts::unlink(&ctx, &CONSOLE, args.expert, &input).await.map_err(|e| explain(e, args.expert))?;
             println!("unlinked expert {} (id {}); its panels and scores stay", e.name, e.id);
         }
     }

@@ -5,12 +5,15 @@ use super::open_store;
 use crate::Cli;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
-use pocnet_domain::credentials::{Password, Username};
-use pocnet_domain::org::{OrgDraft, OrgKind};
+use pocnet_app::accounts::{self, NewUserInput};
+use pocnet_app::orgs::OrgInput;
+use pocnet_app::Caller;
+use pocnet_domain::credentials::Username;
+use pocnet_domain::org::OrgKind;
 use pocnet_domain::role::Role;
 use pocnet_store::orgs::{self, OrgFilter};
-use pocnet_store::users::{self, NewUser};
-use pocnet_store::{Actor, Page, SortDir, Store};
+use pocnet_store::users;
+use pocnet_store::{Page, SortDir};
 use std::io::{BufRead, IsTerminal};
 
 /// Account commands.
@@ -74,30 +77,31 @@ fn read_password() -> anyhow::Result<String> {
     }
 }
 
+/// The console, as the accounts workflows record it.
+const CONSOLE: Caller = Caller::Console { name: "cli" };
+
 const DEFAULT_BUREAU_ORG: &str = "市科学技术局";
 
-async fn resolve_org(store: &Store, org: Option<&str>, role: Role) -> anyhow::Result<i64> {
+async fn resolve_org(ctx: &pocnet_app::Context, org: Option<&str>, role: Role) -> anyhow::Result<i64> {
     let Some(org) = org else {
         if role != Role::Bureau {
             bail!("--org is required for role {role} (the organisation decides what the account may see)");
         }
         let filter = OrgFilter { kind: Some(OrgKind::Bureau), ..OrgFilter::default() };
-        let found = orgs::list(store.pool(), &filter, "created_at", SortDir::Asc, Page::new(Some(1), Some(1))).await?;
+        let found = orgs::list(ctx.store().pool(), &filter, "created_at", SortDir::Asc, Page::new(Some(1), Some(1))).await?;
         if let Some(o) = found.items.first() {
             return Ok(o.id);
         }
-        let draft = OrgDraft::parse(DEFAULT_BUREAU_ORG, "bureau", "市本级")?;
-        let mut tx = store.write().await?;
-        let o = orgs::create(&mut tx, &Actor::system("cli"), chrono::Utc::now(), &draft).await?;
-        tx.commit().await?;
+        let input = OrgInput { name: DEFAULT_BUREAU_ORG.into(), kind: "bureau".into(), region: "市本级".into(), version: None };
+        let o = pocnet_app::orgs::create(ctx, &CONSOLE, &input).await?;
         println!("created organisation {} (id {})", o.name, o.id);
         return Ok(o.id);
     };
     if let Ok(id) = org.parse::<i64>() {
-        return Ok(orgs::get(store.pool(), id).await.with_context(|| format!("no organisation with id {id}"))?.id);
+        return Ok(orgs::get(ctx.store().pool(), id).await.with_context(|| format!("no organisation with id {id}"))?.id);
     }
     let filter = OrgFilter { q: Some(org.to_owned()), ..OrgFilter::default() };
-    let found = orgs::list(store.pool(), &filter, "name", SortDir::Asc, Page::new(Some(1), Some(50))).await?;
+    let found = orgs::list(ctx.store().pool(), &filter, "name", SortDir::Asc, Page::new(Some(1), Some(50))).await?;
     match found.items.iter().find(|o| o.name == org) {
         Some(o) => Ok(o.id),
         None => bail!("no organisation named {org:?}; add it with `pocnet org add` or give its id"),
@@ -115,20 +119,16 @@ pub async fn run(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
             let role = Role::parse(&args.role)
                 .map_err(|_| anyhow::anyhow!("unknown role {:?}; use one of: bureau, county, center, expert, researcher, investor", args.role))?;
             let store = open_store(cli, 2).await?;
-            let org_id = resolve_org(&store, args.org.as_deref(), role).await?;
-            let password = Password::new_for(read_password()?, &username, "password")?;
-            let hash = tokio::task::spawn_blocking(move || pocnet_web::auth::password::hash_blocking(password.expose())).await??;
-            let new = NewUser {
+            let ctx = super::context(cli, &store)?;
+            let org_id = resolve_org(&ctx, args.org.as_deref(), role).await?;
+            let input = NewUserInput {
                 display_name: args.display_name.clone().unwrap_or_else(|| username.as_str().to_owned()),
-                username,
-                role,
-                org_id,
-                password_hash: hash,
-                is_demo: false,
+                username: username.as_str().to_owned(),
+                role: role.as_str().to_owned(),
+                org_id: org_id.to_string(),
+                password: read_password()?,
             };
-            let mut tx = store.write().await?;
-            let user = users::create(&mut tx, &Actor::system("cli"), chrono::Utc::now(), &new).await?;
-            tx.commit().await?;
+            let user = accounts::create(&ctx, &CONSOLE, &input).await?;
             println!("added {} ({}) in {} (id {})", user.username, user.role.label_zh(), user.org_name, user.id);
             store.close().await;
             Ok(())
@@ -139,12 +139,11 @@ pub async fn run(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
             }
             let username = Username::parse(&args.username)?;
             let store = open_store(cli, 2).await?;
-            let (user, _) = users::find_for_login(store.pool(), &username).await?.context("no such account")?;
-            let password = Password::new_for(read_password()?, &username, "password")?;
-            let hash = tokio::task::spawn_blocking(move || pocnet_web::auth::password::hash_blocking(password.expose())).await??;
-            let mut tx = store.write().await?;
-            users::set_password(&mut tx, &Actor::system("cli"), chrono::Utc::now(), user.id, &hash, None).await?;
-            tx.commit().await?;
+            let ctx = super::context(cli, &store)?;
+            if users::find_for_login(store.pool(), &username).await?.is_none() {
+                bail!("no such account");
+            }
+            let user = accounts::reset_password(&ctx, &CONSOLE, &username, read_password()?).await?;
             println!("password of {} changed; its sessions have ended", user.username);
             store.close().await;
             Ok(())

@@ -1,6 +1,6 @@
 //! The caller's own account: who am I, change my password.
 
-use crate::auth::{password, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
 use crate::views::{render, Chrome};
@@ -11,9 +11,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json};
-use pocnet_domain::credentials::{Password, Username};
 use pocnet_domain::FieldError;
-use pocnet_store::users::{self, User};
+use pocnet_store::users::User;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -45,17 +44,7 @@ pub struct PasswordChange {
 
 /// Checks the current password, applies the new one, ends the account's other sessions.
 async fn change_password(state: &AppState, me: &CurrentUser, current: String, new: String) -> AppResult<()> {
-    let username = Username::parse(&me.user.username)?;
-    let new = Password::new_for(new, &username, "new_password")?;
-    let stored = users::password_hash(state.store().pool(), me.user.id).await?;
-    if !password::verify(current, stored).await? {
-        return Err(FieldError::new("current_password", "mismatch", "当前密码不正确").into());
-    }
-    let hash = password::hash(new.expose().to_owned()).await?;
-    let mut tx = state.store().write().await?;
-    users::set_password(&mut tx, &me.actor(), state.now(), me.user.id, &hash, Some(&me.session_id)).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(pocnet_app::accounts::change_password(state.context(), &me.caller(), current, new, Some(&me.session_id)).await?)
 }
 
 /// Changes the caller's password; other sessions of the account end.

@@ -2,7 +2,6 @@
 //! center opened types the one-time code and sets its own password. The page
 //! works without a login (the pre-login CSRF token protects the form).
 
-use crate::auth::password;
 use crate::auth::session::Auth;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, QueryParams};
@@ -13,11 +12,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Json};
-use pocnet_domain::credentials::{Password, Username};
-use pocnet_domain::expert_account::ActivationCode;
-use pocnet_domain::FieldError;
-use pocnet_store::expert_accounts;
-use serde::{Deserialize, Serialize};
+pub use pocnet_app::accounts::{ActivateInput, Activated};
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -27,50 +23,9 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api_activate))
 }
 
-/// An activation, as sent.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ActivateInput {
-    /// The one-time code, e.g. `ABCD-EFGH-JKMN-PQRS-TVWX`.
-    pub code: String,
-    /// The new password (10–128 characters, not the username).
-    pub password: String,
-    /// The new password again (the form; the API may omit it).
-    #[serde(default)]
-    pub password_confirm: Option<String>,
-}
-
-/// The activated account.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Activated {
-    /// The login name to sign in with.
-    pub username: String,
-}
-
 /// Checks the code and the password, then activates: the code is used once.
 pub async fn activate(state: &AppState, ip: &str, input: &ActivateInput) -> AppResult<Activated> {
-    let code = ActivationCode::parse(&input.code)?;
-    let now = state.now();
-    // Who the code is for decides what the password may not contain.
-    let user = {
-        let mut conn = state.store().pool().acquire().await.map_err(pocnet_store::StoreError::from)?;
-        expert_accounts::account_for_code(&mut conn, now, &code).await.map_err(|e| match e {
-            pocnet_store::StoreError::Refused { code, message } => AppError::from(FieldError::new("code", code, message)),
-            other => other.into(),
-        })?
-    };
-    let username = Username::parse(&user.username)?;
-    let password = Password::new_for(input.password.clone(), &username, "password")?;
-    if input.password_confirm.as_deref().is_some_and(|c| c != input.password) {
-        return Err(FieldError::new("password_confirm", "mismatch", "两次输入的密码不一致").into());
-    }
-    let hash = password::hash(password.expose().to_owned()).await?;
-    let mut tx = state.store().write().await?;
-    let user = expert_accounts::activate(&mut tx, now, Some(ip.to_owned()), &code, &hash).await.map_err(|e| match e {
-        pocnet_store::StoreError::Refused { code, message } => AppError::from(FieldError::new("code", code, message)),
-        other => other.into(),
-    })?;
-    tx.commit().await?;
-    Ok(Activated { username: user.username })
+    Ok(pocnet_app::accounts::activate(state.context(), ip, input).await?)
 }
 
 /// Activates an account with its one-time code and sets its password (no login needed).

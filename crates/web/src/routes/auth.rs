@@ -1,7 +1,7 @@
 //! Login and logout, for the browser (form + cookie) and the API (token).
 
 use crate::auth::session::{clear_session_cookie, login_csrf_cookie, session_cookie, Auth};
-use crate::auth::{password, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
 use crate::views::{render, Chrome};
@@ -12,10 +12,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json};
-use pocnet_domain::credentials::{Password, Username};
-use pocnet_store::audit::{self, Change};
+use pocnet_app::accounts::{self, Session, SignInRules};
 use pocnet_store::users::User;
-use pocnet_store::{format_ts, login_throttle, sessions};
+use pocnet_store::{format_ts, sessions};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -50,78 +49,20 @@ pub struct LoginResponse {
     pub user: User,
 }
 
-struct Opened {
-    token: String,
-    csrf_token: String,
-    user: User,
-}
-
-/// Checks credentials under the sign-in limits and opens a session. The
-/// attempt is counted before the password hash (domain::login_guard), so
-/// parallel attempts cannot pass a limit.
-async fn authenticate(state: &AppState, ip: &str, username: &str, password_raw: String) -> AppResult<Opened> {
-    let now = state.now();
-    // A name that cannot exist is still counted and still costs a hash.
-    let parsed = Username::parse(username);
-    let key = parsed.as_ref().map_or_else(|_| username.trim().to_lowercase(), |u| u.as_str().to_owned());
-    let key: String = key.chars().take(64).collect();
-    let policy = state.config().login_policy;
-    let admitted = match login_throttle::admit(state.store(), &policy, &key, ip, now).await? {
-        Ok(a) => a,
-        Err(refusal) => return Err(AppError::RateLimited { scope: refusal.scope, until: refusal.until, now }),
+/// Checks credentials under the sign-in limits and opens a session.
+async fn authenticate(state: &AppState, ip: &str, username: &str, password: String) -> AppResult<Session> {
+    let config = state.config();
+    let rules = SignInRules {
+        policy: &config.login_policy,
+        fallback_hash: state.fallback_hash(),
+        demo: config.demo,
+        session_length: config.session_absolute,
     };
-    let found = match &parsed {
-        Ok(u) => pocnet_store::users::find_for_login(state.store().pool(), u).await?,
-        Err(_) => None,
-    };
-    let offered = Password::offered(password_raw);
-    let (user, ok) = match found {
-        Some((user, hash)) => {
-            let ok = password::verify(offered.expose().to_owned(), hash).await?;
-            (Some(user), ok)
-        }
-        None => {
-            password::verify(offered.expose().to_owned(), state.fallback_hash().to_owned()).await?;
-            (None, false)
-        }
-    };
-    let mut tx = state.store().write().await?;
-    let user = match user {
-        // Demo accounts sign in only while the server runs in demo mode.
-        Some(u) if ok && u.is_active && (!u.is_demo || state.config().demo) => u,
-        // The failure was counted when the attempt was admitted.
-        _ => return Err(AppError::InvalidCredentials),
-    };
-    login_throttle::succeeded(&mut tx, &policy, &admitted, now).await?;
-    let (token, csrf_token) = sessions::create(&mut tx, user.id, now, state.config().session_absolute).await?;
-    let actor = pocnet_store::Actor::user(user.id, &user.username, Some(ip.to_owned()));
-    let change = Change {
-        action: "session.login",
-        entity_type: "user",
-        entity_id: user.id.to_string(),
-        before: None,
-        after: Some(serde_json::json!({"session": "opened"})),
-        reason: None,
-    };
-    audit::record(&mut tx, &actor, now, change).await?;
-    tx.commit().await?;
-    Ok(Opened { token, csrf_token, user })
+    Ok(accounts::sign_in(state.context(), rules, ip, username, password).await?)
 }
 
 async fn end_session(state: &AppState, current: &CurrentUser) -> AppResult<()> {
-    let mut tx = state.store().write().await?;
-    sessions::delete(&mut tx, &current.session_id).await?;
-    let change = Change {
-        action: "session.logout",
-        entity_type: "user",
-        entity_id: current.user.id.to_string(),
-        before: Some(serde_json::json!({"session": "open"})),
-        after: None,
-        reason: None,
-    };
-    audit::record(&mut tx, &current.actor(), state.now(), change).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(accounts::sign_out(state.context(), &current.caller(), &current.session_id).await?)
 }
 
 /// Signs in; returns a bearer token and sets the session cookie.

@@ -16,7 +16,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
-use pocnet_domain::calendar::{self, HolidayCalendar, Problem};
+use pocnet_app::calendar::MAX_FILE;
+use pocnet_domain::calendar::{self, HolidayCalendar};
 use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
 use pocnet_store::calendar::{self as store, CalendarUpload};
@@ -24,9 +25,6 @@ use serde::Serialize;
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// A calendar file is small (one year is a dozen lines).
-const MAX_FILE: usize = 256 * 1024;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -68,32 +66,9 @@ async fn status(state: &AppState, me: &CurrentUser) -> AppResult<CalendarStatus>
     })
 }
 
-fn problem_error(p: &Problem) -> FieldError {
-    let message = match p.line {
-        Some(l) => format!("第{l}行：{}", p.message),
-        None => p.message.clone(),
-    };
-    FieldError::new("file", "invalid_calendar", message)
-}
-
-/// Checks an uploaded calendar file and keeps it (bureau). Every problem comes
-/// back with its line, and nothing is kept unless the whole file is right.
+/// Checks an uploaded calendar file and keeps it (bureau): `pocnet_app::calendar::upload`.
 pub async fn upload(state: &AppState, me: &CurrentUser, filename: &str, bytes: &[u8]) -> AppResult<CalendarUpload> {
-    me.require(&[Role::Bureau])?;
-    if bytes.is_empty() {
-        return Err(FieldError::required("file", "工作日历文件").into());
-    }
-    if bytes.len() > MAX_FILE {
-        return Err(FieldError::new("file", "too_large", "工作日历文件不得超过256KB").into());
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| FieldError::new("file", "not_utf8", "工作日历文件须为UTF-8编码的TOML文本"))?;
-    let parsed = HolidayCalendar::parse(text).map_err(|problems| AppError::Invalid(problems.iter().map(problem_error).collect()))?;
-    let years: Vec<i32> = parsed.years().collect();
-    let name = pocnet_domain::validation::text("filename", "文件名", filename, 1, 200).unwrap_or_else(|_| "calendar.toml".into());
-    let mut tx = state.store().write().await?;
-    let u = store::add(&mut tx, &me.actor(), state.now(), &name, text, &years).await?;
-    tx.commit().await?;
-    Ok(u)
+    Ok(pocnet_app::calendar::upload(state.context(), &me.caller(), filename, bytes).await?)
 }
 
 async fn read_file(mut mp: Multipart) -> AppResult<(String, Vec<u8>)> {

@@ -4,7 +4,7 @@
 
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::extract::{non_empty, ApiJson, ListParams, QueryParams};
+use crate::extract::{ApiJson, ListParams, QueryParams};
 use crate::views::{render, Chrome, Pager};
 use crate::AppState;
 use askama::Template;
@@ -13,11 +13,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json};
 use pocnet_domain::role::Role;
-use pocnet_domain::FieldError;
-use pocnet_store::audit::{self, Change};
+pub use pocnet_app::login_blocks::{ReleaseInput, Released};
 use pocnet_store::login_throttle::{self, Block};
 use pocnet_store::Paged;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -29,48 +28,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api_release))
 }
 
-/// Which limits to lift: a login name (every address), an address (every name), or both.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[schema(as = LoginBlockReleaseInput)]
-pub struct ReleaseInput {
-    /// Login name.
-    pub username: Option<String>,
-    /// Client address.
-    pub address: Option<String>,
-}
-
-/// What lifting did.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Released {
-    /// Counters whose failures were forgotten.
-    pub lifted: u64,
-}
-
 async fn release(state: &AppState, me: &CurrentUser, input: &ReleaseInput) -> AppResult<Released> {
-    me.require(&[Role::Bureau])?;
-    let username = non_empty(&input.username).map(|u| u.trim().to_lowercase());
-    let address = non_empty(&input.address).map(|a| a.trim().to_owned());
-    if username.is_none() && address.is_none() {
-        return Err(FieldError::new("username", "required", "请填写要解除限制的账号或网络地址").into());
-    }
-    if let Some(a) = &address {
-        if a.parse::<std::net::IpAddr>().is_err() {
-            return Err(FieldError::new("address", "invalid_address", "网络地址格式不正确（如 203.0.113.7）").into());
-        }
-    }
-    let mut tx = state.store().write().await?;
-    let lifted = login_throttle::release(&mut tx, username.as_deref(), address.as_deref()).await?;
-    let change = Change {
-        action: "login.release",
-        entity_type: "login_guard",
-        entity_id: username.clone().or_else(|| address.clone()).unwrap_or_default(),
-        before: None,
-        after: Some(serde_json::json!({"username": username, "address": address, "lifted": lifted})),
-        reason: None,
-    };
-    audit::record(&mut tx, &me.actor(), state.now(), change).await?;
-    tx.commit().await?;
-    Ok(Released { lifted })
+    Ok(pocnet_app::login_blocks::release(state.context(), &me.caller(), input).await?)
 }
 
 /// Sign-in limits holding now, the longest wait first (bureau).

@@ -1,6 +1,6 @@
 //! Accounts (账号管理), administered by the bureau.
 
-use crate::auth::{password, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{non_empty, ApiJson, ListParams, QueryParams};
 use crate::views::{Choice, self, render, Chrome, Pager, SortHeader};
@@ -12,11 +12,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json};
-use pocnet_domain::credentials::{Password, Username};
+use pocnet_app::accounts::{self, parse_org, parse_role};
+pub use pocnet_app::accounts::{NewUserInput, UserEditInput};
 use pocnet_domain::role::Role;
-use pocnet_domain::validation;
-use pocnet_domain::FieldError;
-use pocnet_store::users::{self, NewUser, User, UserEdit, UserFilter};
+use pocnet_store::users::{self, User, UserFilter};
 use pocnet_store::{orgs, Paged, SortDir};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -41,14 +40,6 @@ pub struct UserQuery {
     pub org_id: Option<String>,
 }
 
-fn parse_role(raw: &str) -> Result<Role, FieldError> {
-    Role::parse(raw.trim()).map_err(|_| FieldError::unknown_value("role", "角色"))
-}
-
-fn parse_org(raw: &str) -> Result<i64, FieldError> {
-    raw.trim().parse().map_err(|_| FieldError::new("org_id", "invalid_number", "请选择所属单位"))
-}
-
 impl UserQuery {
     fn filter(&self) -> AppResult<UserFilter> {
         Ok(UserFilter {
@@ -58,107 +49,12 @@ impl UserQuery {
     }
 }
 
-/// A new account.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct NewUserInput {
-    /// Login name (3–32 of a-z 0-9 . _ -, starting with a letter).
-    pub username: String,
-    /// Name shown.
-    pub display_name: String,
-    /// Role code.
-    pub role: String,
-    /// Organisation id.
-    #[serde(deserialize_with = "id_from_any")]
-    #[schema(value_type = i64)]
-    pub org_id: String,
-    /// Initial password (10–128 characters); the user should change it.
-    pub password: String,
-}
-
-/// An account edit.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct UserEditInput {
-    /// Name shown.
-    pub display_name: String,
-    /// Role code.
-    pub role: String,
-    /// Organisation id.
-    #[serde(deserialize_with = "id_from_any")]
-    #[schema(value_type = i64)]
-    pub org_id: String,
-    /// Whether the account may sign in (forms send `on` or nothing).
-    #[serde(default, deserialize_with = "flag_from_any")]
-    #[schema(value_type = bool)]
-    pub is_active: bool,
-    /// The version read (optimistic lock).
-    pub version: Option<i64>,
-}
-
-/// Accepts a number (JSON) or a string (forms) for an id.
-fn id_from_any<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Either {
-        N(i64),
-        S(String),
-    }
-    Ok(match Either::deserialize(d)? {
-        Either::N(n) => n.to_string(),
-        Either::S(s) => s,
-    })
-}
-
-/// Accepts `true`/`false` (JSON) or `on`/`true` (forms) for a checkbox.
-fn flag_from_any<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Either {
-        B(bool),
-        S(String),
-    }
-    Ok(match Either::deserialize(d)? {
-        Either::B(b) => b,
-        Either::S(s) => matches!(s.as_str(), "on" | "true" | "1"),
-    })
-}
-
 async fn create(state: &AppState, me: &CurrentUser, input: &NewUserInput) -> AppResult<User> {
-    me.require(&[Role::Bureau])?;
-    let username = Username::parse(&input.username)?;
-    let display_name = validation::text("display_name", "姓名", &input.display_name, 1, 50)?;
-    let role = parse_role(&input.role)?;
-    let org_id = parse_org(&input.org_id)?;
-    let password = Password::new_for(input.password.clone(), &username, "password")?;
-    orgs::get(state.store().pool(), org_id)
-        .await
-        .map_err(|_| FieldError::new("org_id", "unknown_value", "所属单位不存在"))?;
-    let password_hash = password::hash(password.expose().to_owned()).await?;
-    let new = NewUser { username, display_name, role, org_id, password_hash, is_demo: false };
-    let mut tx = state.store().write().await?;
-    let user = users::create(&mut tx, &me.actor(), state.now(), &new).await?;
-    tx.commit().await?;
-    Ok(user)
+    Ok(accounts::create(state.context(), &me.caller(), input).await?)
 }
 
 async fn update(state: &AppState, me: &CurrentUser, id: i64, input: &UserEditInput) -> AppResult<User> {
-    me.require(&[Role::Bureau])?;
-    let edit = UserEdit {
-        display_name: validation::text("display_name", "姓名", &input.display_name, 1, 50)?,
-        role: parse_role(&input.role)?,
-        org_id: parse_org(&input.org_id)?,
-        is_active: input.is_active,
-    };
-    if id == me.user.id && (!edit.is_active || edit.role != Role::Bureau) {
-        return Err(FieldError::new("is_active", "self_lockout", "不能停用自己的账号或取消自己的管理角色").into());
-    }
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
-    let mut tx = state.store().write().await?;
-    let user = users::update(&mut tx, &me.actor(), state.now(), id, version, &edit).await.map_err(|e| match e {
-        pocnet_store::StoreError::NotFound => AppError::from(FieldError::new("org_id", "unknown_value", "账号或所属单位不存在")),
-        other => other.into(),
-    })?;
-    tx.commit().await?;
-    Ok(user)
+    Ok(accounts::update(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Lists accounts (bureau).

@@ -1,9 +1,9 @@
 //! An expert's account (专家账号): the bureau — and a center, for the experts
 //! of its own advisory team — links an existing expert account to a library
 //! expert, or opens the account from the record and hands the expert a
-//! one-time activation code; unlinking keeps the expert's history. The same
-//! functions serve the expert page's forms, the JSON API and the CLI's
-//! store calls.
+//! one-time activation code; unlinking keeps the expert's history. The
+//! workflows are `pocnet_app::expert_accounts` (the CLI's `pocnet expert …`
+//! calls them too); here are the expert page's forms and the JSON API.
 
 use super::*;
 use crate::extract::ApiJson;
@@ -15,9 +15,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Json};
-use pocnet_domain::credentials::Username;
-use pocnet_store::expert_accounts::{self, LinkedAccount};
-use serde::Serialize;
+use pocnet_app::expert_accounts as workflow;
+pub use pocnet_app::expert_accounts::{Invitation, LinkInput};
+use pocnet_store::expert_accounts::LinkedAccount;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -33,102 +33,28 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 /// Whether the caller may manage the account of library expert `id`: the
 /// bureau any; a center only the experts of its own advisory team (顾问专家).
 pub async fn may_manage(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<bool> {
-    Ok(match me.role() {
-        Role::Bureau => true,
-        Role::Center => expert_accounts::advises_center_of(state.store().pool(), id, me.user.org_id).await?,
-        _ => false,
-    })
-}
-
-async fn require_manager(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Expert> {
-    me.require(CURATORS)?;
-    let e = experts::get(state.store().pool(), id).await?;
-    if !may_manage(state, me, id).await? {
-        return Err(AppError::rule("not_own_advisor", "中心只能为本中心顾问专家团队中的专家管理账号；其他专家请联系市科技局"));
-    }
-    Ok(e)
-}
-
-/// The account to link, as sent.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct LinkInput {
-    /// Login name of an existing expert account (`link`), or of the account to open (`invitation`).
-    #[serde(default)]
-    pub username: String,
-    /// Why (kept with an unlinking).
-    #[serde(default)]
-    pub reason: String,
-}
-
-/// A one-time activation code, shown once.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Invitation {
-    /// The account to activate.
-    pub username: String,
-    /// The code, e.g. `ABCD-EFGH-JKMN-PQRS-TVWX` (only its hash is stored: it cannot be shown again).
-    pub code: String,
-    /// Where the expert activates: open it and set a password.
-    pub activation_path: String,
-    /// Valid until (UTC).
-    pub expires_at: String,
+    Ok(workflow::may_manage(state.context(), &me.caller(), id).await?)
 }
 
 /// Links an existing expert account.
 pub async fn link(state: &AppState, me: &CurrentUser, id: i64, input: &LinkInput) -> AppResult<Expert> {
-    let e = require_manager(state, me, id).await?;
-    let username = Username::parse(&input.username)?;
-    if me.role() == Role::Center {
-        // A center links only accounts of the expert's own unit.
-        if let Some((u, _)) = pocnet_store::users::find_for_login(state.store().pool(), &username).await? {
-            if u.org_id != e.org_id {
-                return Err(AppError::rule("account_other_unit", "该账号不属于专家所在单位；请联系市科技局关联"));
-            }
-        }
-    }
-    let mut tx = state.store().write().await?;
-    let e = expert_accounts::link(&mut tx, &me.actor(), state.now(), id, &username).await?;
-    tx.commit().await?;
-    Ok(e)
+    Ok(workflow::link(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Opens the account from the expert's record (or, for a linked account not
 /// yet activated, issues a fresh code) and returns the code, once.
 pub async fn invite(state: &AppState, me: &CurrentUser, id: i64, input: &LinkInput) -> AppResult<Invitation> {
-    let e = require_manager(state, me, id).await?;
-    let code = expert_accounts::new_code();
-    let mut tx = state.store().write().await?;
-    let issued = if e.user_id.is_some() {
-        expert_accounts::reissue_code(&mut tx, &me.actor(), state.now(), id, &code).await?
-    } else {
-        let username = Username::parse(&input.username)?;
-        expert_accounts::open_account(&mut tx, &me.actor(), state.now(), id, &username, &code).await?
-    };
-    tx.commit().await?;
-    Ok(Invitation {
-        username: issued.user.username,
-        activation_path: format!("/activate?code={}", code.display()),
-        code: code.display(),
-        expires_at: pocnet_store::format_ts(issued.expires_at),
-    })
+    Ok(workflow::invite(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Ends the link; the expert keeps its history.
 pub async fn unlink(state: &AppState, me: &CurrentUser, id: i64, input: &LinkInput) -> AppResult<Expert> {
-    require_manager(state, me, id).await?;
-    let reason = text("reason", "理由", &input.reason, 0, 500)?;
-    let mut tx = state.store().write().await?;
-    let e = expert_accounts::unlink(&mut tx, &me.actor(), state.now(), id, &reason).await?;
-    tx.commit().await?;
-    Ok(e)
+    Ok(workflow::unlink(state.context(), &me.caller(), id, input).await?)
 }
 
 /// The account linked to an expert (curators who may manage it, and the expert itself).
 pub async fn account(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Option<LinkedAccount>> {
-    let e = read(state, me, id).await?;
-    if e.user_id != Some(me.user.id) && !(CURATORS.contains(&me.role()) && may_manage(state, me, id).await?) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(expert_accounts::account_of(state.store().pool(), id).await?)
+    Ok(workflow::account(state.context(), &me.caller(), id).await?)
 }
 
 /// The account linked to a library expert (`null` if none).

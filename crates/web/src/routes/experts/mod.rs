@@ -18,7 +18,6 @@ use axum::Router;
 use pocnet_domain::expert::{ExpertInput, ExpertKind};
 use pocnet_domain::region::Region;
 use pocnet_domain::role::Role;
-use pocnet_domain::validation::text;
 use pocnet_domain::FieldError;
 use pocnet_app::experts as workflow;
 use pocnet_store::experts::{self, Expert, ExpertFilter};

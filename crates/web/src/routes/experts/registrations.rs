@@ -5,7 +5,6 @@
 //! one transaction) or rejects it with a reason.
 
 use super::*;
-use crate::auth::password;
 use crate::auth::session::Auth;
 use crate::extract::{ApiJson, ListParams, QueryParams};
 use crate::views::{public_form_chrome, render, with_cookie, Chrome, Choice, Pager};
@@ -17,8 +16,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use pocnet_domain::expert::split_list;
-use pocnet_domain::expert_account::{RegistrationInput, RegistrationStatus, REGISTRATIONS_PER_ADDRESS_PER_HOUR};
-use pocnet_domain::org::{OrgDraft, OrgKind};
+use pocnet_app::expert_accounts as workflow;
+pub use pocnet_app::expert_accounts::DecisionInput;
+use pocnet_domain::expert_account::{RegistrationInput, RegistrationStatus};
+use pocnet_domain::org::OrgKind;
 use pocnet_store::expert_accounts::{self, Registration};
 use pocnet_store::{orgs, Paged};
 use utoipa_axum::router::OpenApiRouter;
@@ -34,82 +35,14 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Checks and stores an application from `ip` (at most
-/// [`REGISTRATIONS_PER_ADDRESS_PER_HOUR`] an hour from one address).
+/// [`pocnet_domain::expert_account::REGISTRATIONS_PER_ADDRESS_PER_HOUR`] an hour from one address).
 pub async fn submit(state: &AppState, ip: &str, input: &RegistrationInput) -> AppResult<Registration> {
-    let check = |p: &ExpertInput| {
-        let mut p = p.clone();
-        p.org_id = 0;
-        p.parse(&|c| is_field(state, c), &|c| is_sub_field(state, c)).map(|_| ())
-    };
-    let draft = input.parse(&check).map_err(AppError::Invalid)?;
-    let hash = password::hash(draft.password.expose().to_owned()).await?;
-    let now = state.now();
-    let mut tx = state.store().write().await?;
-    if expert_accounts::registrations_from(&mut tx, ip, now - chrono::Duration::hours(1)).await? >= REGISTRATIONS_PER_ADDRESS_PER_HOUR {
-        return Err(AppError::rule("too_many_registrations", "同一网络地址一小时内提交的入库申请过多，请稍后再试"));
-    }
-    let reg = expert_accounts::submit(&mut tx, now, ip, &draft, &hash).await.map_err(|e| match e {
-        pocnet_store::StoreError::Duplicate { .. } => AppError::from(FieldError::new("username", "username_taken", "该用户名已被使用或已有待审核的申请，请换一个")),
-        other => other.into(),
-    })?;
-    tx.commit().await?;
-    Ok(reg)
-}
-
-/// The bureau's decision on an application.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[schema(as = RegistrationDecisionInput)]
-pub struct DecisionInput {
-    /// `approve` or `reject`.
-    pub decision: String,
-    /// Why (required to reject; a note on approval).
-    #[serde(default)]
-    pub reason: String,
-    /// On approval: the registered unit the expert belongs to. Omitted: the
-    /// unit of the name the applicant wrote, created if it does not exist yet.
-    #[serde(default)]
-    pub org_id: Option<i64>,
+    Ok(workflow::submit(state.context(), ip, input).await?)
 }
 
 /// Approves or rejects a pending application (bureau).
 pub async fn decide(state: &AppState, me: &CurrentUser, id: i64, input: &DecisionInput) -> AppResult<Registration> {
-    me.require(&[Role::Bureau])?;
-    let reg = expert_accounts::get_registration(state.store().pool(), id).await?;
-    let (actor, now) = (me.actor(), state.now());
-    let mut tx = state.store().write().await?;
-    match input.decision.as_str() {
-        "approve" => {
-            let note = text("reason", "审核意见", &input.reason, 0, 500)?;
-            let org_id = match input.org_id.filter(|o| *o > 0) {
-                Some(oid) => orgs::get(&mut *tx, oid).await.map_err(|_| FieldError::unknown_value("org_id", "所在单位"))?.id,
-                None => match orgs::find_by_name(&mut *tx, &reg.org_name).await? {
-                    Some(o) => o.id,
-                    None => {
-                        let draft = OrgDraft::parse(&reg.org_name, reg.org_kind.as_str(), &reg.profile.region)?;
-                        orgs::create(&mut tx, &actor, now, &draft).await?.id
-                    }
-                },
-            };
-            let mut profile = reg.profile.clone();
-            profile.org_id = org_id;
-            let draft = profile.parse(&|c| is_field(state, c), &|c| is_sub_field(state, c))?;
-            expert_accounts::approve(&mut tx, &actor, now, id, &draft, &note).await.map_err(|e| match e {
-                pocnet_store::StoreError::Duplicate { .. } => AppError::Conflict {
-                    code: "username_taken",
-                    message: format!("用户名“{}”已被其他账号占用，无法通过；请驳回并请申请人换用户名重新申请", reg.username),
-                    field: Some("username".into()),
-                },
-                other => other.into(),
-            })?;
-        }
-        "reject" => {
-            let reason = text("reason", "驳回理由", &input.reason, 2, 500)?;
-            expert_accounts::reject(&mut tx, &actor, now, id, &reason).await?;
-        }
-        _ => return Err(FieldError::unknown_value("decision", "审核结论").into()),
-    }
-    tx.commit().await?;
-    Ok(expert_accounts::get_registration(state.store().pool(), id).await?)
+    Ok(workflow::decide(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Filter of the applications list.

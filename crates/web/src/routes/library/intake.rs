@@ -1,6 +1,7 @@
-//! Intake (成果入库申请): a researcher submits a result of its own unit to a
-//! proof-of-concept center; a center operator enters one on behalf of an
-//! owner unit. Bulk lists go through `pocnet import results`.
+//! Intake (成果入库申请) in the web: the form and the JSON call by which a
+//! researcher submits a result of its own unit to a proof-of-concept center,
+//! or a center operator enters one on behalf of an owner unit; the workflow is
+//! `pocnet_app::library::intake`. Bulk lists go through `pocnet import results`.
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -17,10 +18,8 @@ use pocnet_domain::library::intake::{ResultInput, ResultStage, SecretPart};
 use pocnet_domain::research_result::ResultSource;
 use pocnet_domain::role::Role;
 use pocnet_domain::supervision::CenterStatus;
-use pocnet_domain::FieldError;
-use pocnet_store::library::intake::{self, NewResult};
+pub use pocnet_app::library::intake::IntakeInput;
 use pocnet_store::{centers, orgs};
-use serde::Deserialize;
 
 /// The intake form page (`POST /results` and `POST /api/v1/results` share
 /// their paths with the lists, so `routes::results` mounts them).
@@ -28,58 +27,10 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new().route("/results/new", get(form_page))
 }
 
-/// A result as sent for intake.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct IntakeInput {
-    /// The result's fields.
-    #[serde(flatten)]
-    pub result: ResultInput,
-    /// The proof-of-concept center it is submitted to.
-    pub center_id: i64,
-    /// The owner unit (a center operator entering for it; a researcher's own unit otherwise).
-    #[serde(default)]
-    pub owner_org_id: Option<i64>,
-}
-
-/// Submits a result: a researcher to any active proof-of-concept center for
-/// its own unit; a center operator to one of its own centers for a
-/// registered owner unit. Every field error at once; nothing stored on error.
+/// Submits a result (`pocnet_app::library::intake::create`): a researcher
+/// for its own unit, a center operator for a registered owner unit.
 pub async fn create(state: &AppState, me: &CurrentUser, input: &IntakeInput) -> AppResult<i64> {
-    me.require(&[Role::Researcher, Role::Center])?;
-    let pool = state.store().pool();
-    let center = pocnet_app::library::receiving_center(state.context(), &me.caller(), Some(input.center_id)).await?;
-    let owner = match me.role() {
-        Role::Researcher => me.user.org_id,
-        _ => {
-            if center.host_org_id != me.user.org_id {
-                return Err(AppError::Forbidden);
-            }
-            let owner = input.owner_org_id.ok_or_else(|| FieldError::required("owner_org_id", "成果所属单位"))?;
-            orgs::get(pool, owner).await.map_err(|e| match e {
-                pocnet_store::StoreError::NotFound => AppError::from(FieldError::unknown_value("owner_org_id", "成果所属单位")),
-                other => other.into(),
-            })?;
-            owner
-        }
-    };
-    // Every profile has its own catalogue (issue 10): the receiving center's.
-    let draft = input.result.parse_in(&crate::routes::registry::catalogue_of(state, &center))?;
-    let mut tx = state.store().write().await?;
-    let id = intake::create(
-        &mut tx,
-        &me.actor(),
-        state.now(),
-        &NewResult { draft: &draft, owner_org_id: owner, center_id: Some(center.id), submitted_on: state.today(), entered_by: Some(me.user.id) },
-    )
-    .await
-    .map_err(|e| match e {
-        pocnet_store::StoreError::Duplicate { .. } => {
-            AppError::Conflict { code: "duplicate", message: "该中心已有相同成果编号的成果".into(), field: Some("ref_no".into()) }
-        }
-        other => other.into(),
-    })?;
-    tx.commit().await?;
-    Ok(id)
+    Ok(pocnet_app::library::intake::create(state.context(), &me.caller(), input).await?)
 }
 
 /// Submits a research result to a proof-of-concept center (researchers for their unit; operators for an owner unit).
