@@ -16,6 +16,7 @@ pub mod display;
 pub mod eligibility;
 pub mod expert;
 pub mod expert_account;
+pub mod id;
 pub mod industry;
 pub mod library;
 pub mod login_guard;
