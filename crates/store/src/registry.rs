@@ -335,6 +335,24 @@ pub async fn edit(
     .await
 }
 
+/// Keeps a file's bytes once under their SHA-256 (the same bytes attached
+/// twice are stored once); returns the digest.
+async fn keep_blob(conn: &mut AnyConnection, mime: &str, content: &[u8], ts: &str) -> StoreResult<String> {
+    let sha = hex::encode(Sha256::digest(content));
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM blobs WHERE sha256 = $1").bind(&sha).fetch_one(&mut *conn).await?;
+    if exists == 0 {
+        sqlx::query("INSERT INTO blobs (sha256, mime, size, content, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&sha)
+            .bind(mime)
+            .bind(content.len() as i64)
+            .bind(content.to_vec())
+            .bind(ts)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(sha)
+}
+
 /// Stores `content` content-addressed and attaches it to a center as evidence on `topic`.
 #[allow(clippy::too_many_arguments)]
 pub async fn attach_document(
@@ -348,19 +366,8 @@ pub async fn attach_document(
     content: &[u8],
 ) -> StoreResult<Document> {
     centers::touch(&mut *conn, center_id, None, now).await?;
-    let sha = hex::encode(Sha256::digest(content));
     let ts = format_ts(now);
-    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM blobs WHERE sha256 = $1").bind(&sha).fetch_one(&mut *conn).await?;
-    if exists == 0 {
-        sqlx::query("INSERT INTO blobs (sha256, mime, size, content, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&sha)
-            .bind(mime)
-            .bind(content.len() as i64)
-            .bind(content.to_vec())
-            .bind(&ts)
-            .execute(&mut *conn)
-            .await?;
-    }
+    let sha = keep_blob(&mut *conn, mime, content, &ts).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO center_documents (center_id, topic, filename, sha256, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -500,18 +507,7 @@ pub async fn attach_many(
 ) -> StoreResult<usize> {
     let ts = format_ts(now);
     let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
-    let sha = hex::encode(Sha256::digest(content));
-    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM blobs WHERE sha256 = $1").bind(&sha).fetch_one(&mut *conn).await?;
-    if exists == 0 {
-        sqlx::query("INSERT INTO blobs (sha256, mime, size, content, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&sha)
-            .bind(mime)
-            .bind(content.len() as i64)
-            .bind(content.to_vec())
-            .bind(&ts)
-            .execute(&mut *conn)
-            .await?;
-    }
+    let sha = keep_blob(&mut *conn, mime, content, &ts).await?;
     let mut centers: Vec<i64> = documents.iter().map(|(c, _, _)| *c).collect();
     centers.sort_unstable();
     centers.dedup();
