@@ -283,7 +283,7 @@ pub async fn generate(
     let system = Actor::system("synthetic");
     // Names carry a number continuing after what the database holds, so a second network's names stay unique.
     let pool = store.pool();
-    let one = Page { number: 1, size: 1 };
+    let one = Page { number: 1, size: 1, ..Page::new(None, None) };
     let org_base = orgs::list(pool, &orgs::OrgFilter::default(), "name", SortDir::Asc, one).await?.total;
     let center_base = centers::list(pool, CenterScope::All, &centers::CenterFilter::default(), "name", SortDir::Asc, one).await?.total;
     let result_base: i64 = results::count_by_state(pool, results::ResultScope::All).await?.iter().map(|(_, n)| n).sum();
@@ -662,7 +662,7 @@ const EXPERT_KEYWORDS: &[(&str, &[&str])] = &[
 /// `progress(done, total)` counts experts. Returns the experts written.
 pub async fn experts(store: &Store, spec: ExpertSpec, now: DateTime<Utc>, progress: &(dyn Fn(u64, u64) + Sync)) -> StoreResult<usize> {
     let mut rng = Rng(spec.seed ^ 0x6578_7065_7274); // "expert"
-    let all = Page { number: 1, size: 1_000_000 };
+    let all = Page { number: 1, size: 1_000_000, ..Page::new(None, None) };
     let units: Vec<(i64, String, Region, OrgKind)> = orgs::list(store.pool(), &orgs::OrgFilter::default(), "name", SortDir::Asc, all)
         .await?
         .items
@@ -788,16 +788,16 @@ mod tests {
         let store = Store::connect(&url, 2).await.expect("open");
         store.migrate().await.expect("migrate");
         generate(&store, Spec { centers: 3, results: 10, seed: 1 }, Utc::now(), &|_, _| {}).await.expect("network");
-        let before = experts::list(store.pool(), &experts::ExpertFilter::default(), Page { number: 1, size: 1 }).await.expect("list").total;
+        let before = experts::list(store.pool(), &experts::ExpertFilter::default(), Page { number: 1, size: 1, ..Page::new(None, None).counting_exactly(true) }).await.expect("list").total;
         let n = experts(&store, ExpertSpec { experts: 300, seed: 2 }, Utc::now(), &|_, _| {}).await.expect("experts");
         assert_eq!(n, 300);
-        let all = experts::list(store.pool(), &experts::ExpertFilter::default(), Page { number: 1, size: 1000 }).await.expect("list");
+        let all = experts::list(store.pool(), &experts::ExpertFilter::default(), Page { number: 1, size: 1000, ..Page::new(None, None).counting_exactly(true) }).await.expect("list");
         assert_eq!(all.total, before + 300);
         let kinds: BTreeSet<&str> = all.items.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(kinds.len(), 3, "experts of the three kinds");
         assert!(all.items.iter().all(|e| !e.fields.is_empty() && !e.keywords.is_empty()));
         let battery = experts::ExpertFilter { q: Some("电池".into()), ..Default::default() };
-        assert!(experts::list(store.pool(), &battery, Page { number: 1, size: 1 }).await.expect("search").total > 0);
+        assert!(experts::list(store.pool(), &battery, Page { number: 1, size: 1, ..Page::new(None, None).counting_exactly(true) }).await.expect("search").total > 0);
         store.close().await;
     }
 

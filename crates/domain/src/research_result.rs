@@ -54,6 +54,12 @@ impl ResultState {
         self.in_library() || self == ResultState::Stopped
     }
 
+    /// Whether investors see the result (its public summary): verification is done
+    /// (验证完成, or handed off to pilot scale after it).
+    pub fn verified_for_investors(self) -> bool {
+        matches!(self, ResultState::Verified | ResultState::HandedOff)
+    }
+
     /// Whether the result is in the center's project library (入库) in any later stage.
     pub fn in_library(self) -> bool {
         matches!(

@@ -186,7 +186,7 @@ pub async fn list(pool: &AnyPool, scope: ApplicationScope, filter: &ApplicationF
     let sql = format!("{SELECT} {} ORDER BY a.updated_at DESC, a.id DESC LIMIT ${n} OFFSET ${}", w.sql(), n + 1);
     let rows = w.bind_as(sqlx::query_as::<_, Row>(&sql)).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
     let items = rows.into_iter().map(Application::try_from).collect::<StoreResult<_>>()?;
-    Ok(Paged { items, total, page: page.number, per_page: page.size })
+    Ok(Paged::exact(items, total, page))
 }
 
 /// Reads one application.

@@ -3,7 +3,9 @@
 //! Every mutation in this crate calls [`record`] inside its own transaction, so
 //! a change and its record commit together or not at all.
 
-use crate::{format_ts, Actor, Page, Paged, StoreResult};
+use crate::listing::{self, ListRow, Order, Total};
+use crate::sql_where::{Arg, Where};
+use crate::{format_ts, Actor, Page, Paged, SortDir, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -83,26 +85,47 @@ pub struct AuditFilter {
     pub actor_id: Option<i64>,
 }
 
-/// Lists records, newest first.
+impl AuditFilter {
+    fn restrict(&self, w: &mut Where) {
+        if let Some(t) = &self.entity_type {
+            w.and("a.entity_type = ?", Arg::Text(t.clone()));
+        }
+        if let Some(e) = &self.entity_id {
+            w.and("a.entity_id = ?", Arg::Text(e.clone()));
+        }
+        if let Some(u) = self.actor_id {
+            w.and("a.actor_id = ?", Arg::Int(u));
+        }
+    }
+
+    /// Whether the filter narrows the trail to one entity type, record or actor (counted on every page).
+    fn is_narrow(&self) -> bool {
+        self.entity_type.is_some() || self.entity_id.is_some() || self.actor_id.is_some()
+    }
+}
+
+impl ListRow for AuditEvent {
+    fn list_id(&self) -> i64 {
+        self.id
+    }
+}
+
+/// Lists records, newest first, one page at any depth for the cost of the
+/// first. The whole trail is not counted on every page (it only grows):
+/// its total is the rows known so far unless `page` asks to count.
 pub async fn list(pool: &AnyPool, filter: &AuditFilter, page: Page) -> StoreResult<Paged<AuditEvent>> {
-    const WHERE: &str = "WHERE ($1 IS NULL OR entity_type = $1) AND ($2 IS NULL OR entity_id = $2) \
-                         AND ($3 IS NULL OR actor_id = $3)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_events {WHERE}"))
-        .bind(&filter.entity_type)
-        .bind(&filter.entity_id)
-        .bind(filter.actor_id)
-        .fetch_one(pool)
-        .await?;
-    let items = sqlx::query_as::<_, AuditEvent>(&format!(
-        "SELECT id, at, actor_id, actor_label, action, entity_type, entity_id, before_json, after_json, \
-         reason, ip FROM audit_events {WHERE} ORDER BY id DESC LIMIT $4 OFFSET $5"
-    ))
-    .bind(&filter.entity_type)
-    .bind(&filter.entity_id)
-    .bind(filter.actor_id)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(pool)
-    .await?;
-    Ok(Paged { items, total, page: page.number, per_page: page.size })
+    let mut w = Where::default();
+    filter.restrict(&mut w);
+    let total = if page.exact_total || filter.is_narrow() { Total::Exact(listing::count(pool, "FROM audit_events a", &w).await?) } else { Total::Unknown };
+    let order = Order { table: "audit_events", alias: "a", column: "id", int: true, dir: SortDir::Desc };
+    listing::page_of(
+        pool,
+        "SELECT a.id, a.at, a.actor_id, a.actor_label, a.action, a.entity_type, a.entity_id, a.before_json, a.after_json, \
+         a.reason, a.ip FROM audit_events a",
+        &w,
+        order,
+        page,
+        total,
+    )
+    .await
 }

@@ -187,7 +187,7 @@ pub async fn list(pool: &AnyPool, scope: CenterScope, filter: &CenterFilter, sor
     let sql = format!("{SELECT} {} ORDER BY c.{column} {}, c.id LIMIT ${n} OFFSET ${}", w.sql(), dir.sql(), n + 1);
     let rows = w.bind_as(sqlx::query_as::<_, Row>(&sql)).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
     let items = rows.into_iter().map(Center::try_from).collect::<StoreResult<_>>()?;
-    Ok(Paged { items, total, page: page.number, per_page: page.size })
+    Ok(Paged::exact(items, total, page))
 }
 
 /// What a caller narrows the registry to (each filter optional).
@@ -256,6 +256,12 @@ pub async fn hosted_by(pool: &AnyPool, org_id: i64) -> StoreResult<Vec<Center>> 
 /// Every center (for statistics; a city has ~50, a province ~500).
 pub async fn all(pool: &AnyPool) -> StoreResult<Vec<Center>> {
     let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} ORDER BY c.name")).fetch_all(pool).await?;
+    rows.into_iter().map(Center::try_from).collect()
+}
+
+/// The centers of one county-level region, by name (a county's dashboard).
+pub async fn in_region(pool: &AnyPool, region: Region) -> StoreResult<Vec<Center>> {
+    let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE c.region = $1 ORDER BY c.name")).bind(region.as_str()).fetch_all(pool).await?;
     rows.into_iter().map(Center::try_from).collect()
 }
 

@@ -187,6 +187,23 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics (`ANALYZE`), so list queries pick the
+    /// indexes that fit the data: after a bulk load, and from time to time on
+    /// SQLite (`PRAGMA optimize`, which re-analyzes only what changed enough;
+    /// PostgreSQL's autovacuum does this by itself).
+    pub async fn analyze(&self) -> StoreResult<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The planner's upkeep for a running server: `PRAGMA optimize` on SQLite, nothing on PostgreSQL (autovacuum).
+    pub async fn optimize(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA optimize").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     /// The newest migration applied to the database, if any ran.
     pub async fn applied_schema_version(&self) -> StoreResult<Option<i64>> {
         let table_exists: Option<i64> = match self.backend {

@@ -422,7 +422,7 @@ pub async fn registrations(pool: &AnyPool, status: RegistrationStatus, page: Pag
         .fetch_all(pool)
         .await?;
     let items = rows.into_iter().map(Registration::try_from).collect::<StoreResult<_>>()?;
-    Ok(Paged { items, total, page: page.number, per_page: page.size })
+    Ok(Paged::exact(items, total, page))
 }
 
 async fn decide(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, status: RegistrationStatus, reason: &str, expert_id: Option<i64>) -> StoreResult<()> {

@@ -1,7 +1,9 @@
 //! The expert library (专家库). Issue 4 adds conflicts, curation and panels.
 
 use crate::audit::{self, Change};
-use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
+use crate::listing::{self, ListRow, Order, Total};
+use crate::sql_where::{contains, Arg, Where};
+use crate::{format_ts, parse_code, tallies, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::expert::{ExpertDraft, ExpertKind, Unavailable};
 use pocnet_domain::region::Region;
@@ -138,36 +140,61 @@ pub struct ExpertFilter {
     pub available_only: bool,
 }
 
-/// Lists experts matching a filter, by name.
+impl ExpertFilter {
+    fn restrict(&self, w: &mut Where) {
+        if let Some(k) = self.kind {
+            w.and("e.kind = ?", Arg::Text(k.as_str().into()));
+        }
+        if let Some(f) = &self.field {
+            // Fields are a JSON array of codes: match the quoted code.
+            w.and("e.fields LIKE ? ESCAPE '\\'", Arg::Text(contains(&format!("\"{f}\""))));
+        }
+        if let Some(r) = self.region {
+            w.and("e.region = ?", Arg::Text(r.as_str().into()));
+        }
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            w.and(
+                "(e.name LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\' OR e.title LIKE ? ESCAPE '\\' \
+                 OR e.keywords LIKE ? ESCAPE '\\' OR e.bio LIKE ? ESCAPE '\\')",
+                Arg::Text(contains(q)),
+            );
+        }
+        if self.available_only {
+            w.and_raw("e.active = 1 AND b.expert_id IS NULL");
+        }
+    }
+
+    /// Whether the tally of experts by kind counts this list.
+    fn tallied(&self) -> bool {
+        self.field.is_none() && self.region.is_none() && self.q.as_deref().is_none_or(|q| q.trim().is_empty()) && !self.available_only
+    }
+}
+
+impl ListRow for Row {
+    fn list_id(&self) -> i64 {
+        self.id
+    }
+}
+
+const FROM: &str = "FROM experts e JOIN organisations o ON o.id = e.org_id LEFT JOIN expert_blacklist b ON b.expert_id = e.id";
+
+/// Lists experts matching a filter, by name, one page at any depth for the
+/// cost of the first; the total is exact for the whole library or one kind
+/// (a tally) and otherwise the rows known so far unless `page` asks to count.
 pub async fn list(pool: &AnyPool, filter: &ExpertFilter, page: Page) -> StoreResult<Paged<Expert>> {
-    // Fields are a JSON array of codes; codes are plain ASCII, so a quoted match is exact.
-    let field_like = filter.field.as_deref().map(|f| format!("%\"{}\"%", f.replace(['%', '"'], "")));
-    let q_like = filter.q.as_deref().map(|q| format!("%{}%", q.trim().replace('%', "")));
-    const WHERE: &str = "WHERE ($1 IS NULL OR e.kind = $1) AND ($2 IS NULL OR e.fields LIKE $2) \
-        AND ($3 IS NULL OR e.region = $3) \
-        AND ($4 IS NULL OR e.name LIKE $4 OR o.name LIKE $4 OR e.title LIKE $4 OR e.keywords LIKE $4 OR e.bio LIKE $4) \
-        AND ($5 = 0 OR (e.active = 1 AND b.expert_id IS NULL))";
-    let from = "FROM experts e JOIN organisations o ON o.id = e.org_id LEFT JOIN expert_blacklist b ON b.expert_id = e.id";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from} {WHERE}"))
-        .bind(filter.kind.map(|k| k.as_str()))
-        .bind(&field_like)
-        .bind(filter.region.map(|r| r.as_str()))
-        .bind(&q_like)
-        .bind(i64::from(filter.available_only))
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} {WHERE} ORDER BY e.name, e.id LIMIT $6 OFFSET $7"))
-        .bind(filter.kind.map(|k| k.as_str()))
-        .bind(&field_like)
-        .bind(filter.region.map(|r| r.as_str()))
-        .bind(&q_like)
-        .bind(i64::from(filter.available_only))
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(pool)
-        .await?;
-    let items = rows.into_iter().map(Expert::try_from).collect::<StoreResult<_>>()?;
-    Ok(Paged { items, total, page: page.number, per_page: page.size })
+    let mut w = Where::default();
+    filter.restrict(&mut w);
+    let total = if page.exact_total {
+        Total::Exact(listing::count(pool, FROM, &w).await?)
+    } else if filter.tallied() {
+        let kinds: Vec<String> = ExpertKind::ALL.iter().filter(|k| filter.kind.is_none_or(|f| f == **k)).map(|k| k.as_str().to_owned()).collect();
+        Total::Exact(tallies::sum(pool, tallies::EXPERTS_BY_KIND, &kinds).await?)
+    } else {
+        Total::Unknown
+    };
+    let order = Order { table: "experts", alias: "e", column: "name", int: false, dir: SortDir::Asc };
+    let rows: Paged<Row> = listing::page_of(pool, SELECT, &w, order, page, total).await?;
+    rows.try_map(Expert::try_from)
 }
 
 /// The expert profile linked to an account, if any.

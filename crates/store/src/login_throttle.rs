@@ -175,7 +175,7 @@ pub async fn blocks(pool: &AnyPool, now: DateTime<Utc>, page: Page) -> StoreResu
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Paged { items, total, page: page.number, per_page: page.size })
+    Ok(Paged::exact(items, total, page))
 }
 
 /// The bureau lifts the limits on a login name (every address) and/or an

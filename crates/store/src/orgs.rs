@@ -100,7 +100,7 @@ pub async fn list(pool: &AnyPool, filter: &OrgFilter, sort: &str, dir: SortDir, 
     .fetch_all(pool)
     .await?;
     let items = rows.into_iter().map(Organisation::try_from).collect::<StoreResult<_>>()?;
-    Ok(Paged { items, total, page: page.number, per_page: page.size })
+    Ok(Paged::exact(items, total, page))
 }
 
 /// Every organisation's id and name, by name (for pickers).

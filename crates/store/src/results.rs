@@ -1,8 +1,9 @@
 //! Research results in the project library (科技成果/项目库). Issue 5 adds
 //! intake, screening and verification; lists here never carry trade secrets.
 
+use crate::listing::{self, ListRow, Order, Total};
 use crate::sql_where::{contains, Arg, Where};
-use crate::{parse_code, Page, Paged, SortDir, StoreError, StoreResult};
+use crate::{parse_code, tallies, Page, Paged, SortDir, StoreError, StoreResult};
 use pocnet_domain::region::Region;
 use pocnet_domain::research_result::{ResultSource, ResultState};
 use serde::Serialize;
@@ -87,6 +88,15 @@ pub enum ResultScope {
 }
 
 impl ResultScope {
+    /// Whether the scope holds few enough results to count them on every page
+    /// (one organisation's, one host's centers', one expert's tasks).
+    fn is_narrow(self) -> bool {
+        match self {
+            ResultScope::HostOrg(_) | ResultScope::OwnerOrg(_) | ResultScope::Reviewer(_) => true,
+            ResultScope::All | ResultScope::Region(_) | ResultScope::Verified => false,
+        }
+    }
+
     /// The scope's condition, added to `w`.
     fn restrict(self, w: &mut Where) {
         match self {
@@ -163,10 +173,22 @@ impl ResultFilter {
 const FROM: &str = "FROM research_results r JOIN organisations o ON o.id = r.owner_org_id \
     LEFT JOIN centers c ON c.id = r.center_id";
 
+const SELECT: &str = "SELECT r.id, r.title, r.summary, r.field, r.sub_field, r.source, o.name AS owner_org_name, \
+    c.name AS center_name, r.state, r.trl, r.submitted_on";
+
+impl ListRow for Row {
+    fn list_id(&self) -> i64 {
+        self.id
+    }
+}
+
 /// Columns a list may be sorted by.
 pub const SORT_COLUMNS: &[&str] = &["title", "state", "trl", "submitted_on", "field"];
 
-/// Lists results visible in `scope` that pass `filter`.
+/// Lists results visible in `scope` that pass `filter`, one page at any depth
+/// for the cost of the first (an index per sort order, keyset pages). The total
+/// is exact where a tally or a narrow scope gives it cheaply, and otherwise the
+/// rows known so far (`Page::counting_exactly` asks for a full count).
 pub async fn list(
     pool: &AnyPool,
     scope: ResultScope,
@@ -179,33 +201,85 @@ pub async fn list(
     let mut w = Where::default();
     scope.restrict(&mut w);
     filter.restrict(&mut w);
-    let total: i64 = w.bind_scalar(sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM} {}", w.sql()))).fetch_one(pool).await?;
-    let n = w.next();
-    let sql = format!(
-        "SELECT r.id, r.title, r.summary, r.field, r.sub_field, r.source, o.name AS owner_org_name, \
-         c.name AS center_name, r.state, r.trl, r.submitted_on {FROM} {} \
-         ORDER BY r.{column} {}, r.id LIMIT ${n} OFFSET ${}",
-        w.sql(),
-        dir.sql(),
-        n + 1
-    );
-    let rows = w.bind_as(sqlx::query_as::<_, Row>(&sql)).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
-    let items = rows.into_iter().map(ResultSummary::try_from).collect::<StoreResult<_>>()?;
-    Ok(Paged { items, total, page: page.number, per_page: page.size })
+    let total = if page.exact_total || scope.is_narrow() {
+        Total::Exact(listing::count(pool, FROM, &w).await?)
+    } else if let Some((name, keys)) = tally_of(scope, filter) {
+        Total::Exact(tallies::sum(pool, name, &keys).await?)
+    } else {
+        Total::Unknown
+    };
+    let order = Order { table: "research_results", alias: "r", column, int: column == "trl", dir };
+    let rows: Paged<Row> = listing::page_of(pool, &format!("{SELECT} {FROM}"), &w, order, page, total).await?;
+    rows.try_map(ResultSummary::try_from)
 }
 
-/// Counts of results by state in `scope`.
+/// The tally (and its keys) that counts `scope` under `filter`, when one does.
+fn tally_of(scope: ResultScope, filter: &ResultFilter) -> Option<(&'static str, Vec<String>)> {
+    let ResultFilter { state, q, field, center_id, region, trl_min, trl_max } = filter;
+    if q.as_deref().is_some_and(|q| !q.trim().is_empty()) || center_id.is_some() || trl_min.is_some() || trl_max.is_some() {
+        return None;
+    }
+    let states: Vec<ResultState> = match scope {
+        ResultScope::Verified => ResultState::ALL.iter().copied().filter(|s| s.verified_for_investors()).filter(|s| state.is_none_or(|t| t == *s)).collect(),
+        _ => ResultState::ALL.iter().copied().filter(|s| state.is_none_or(|t| t == *s)).collect(),
+    };
+    let region = match (scope, region) {
+        (ResultScope::Region(a), Some(b)) if a != *b => return Some((tallies::RESULTS_BY_STATE, Vec::new())),
+        (ResultScope::Region(a), _) => Some(a),
+        (ResultScope::All | ResultScope::Verified, r) => *r,
+        _ => return None,
+    };
+    match (region, field) {
+        (Some(_), Some(_)) => None,
+        (Some(r), None) => Some((tallies::RESULTS_BY_REGION_STATE, states.iter().map(|s| format!("{}|{}", r.as_str(), s.as_str())).collect())),
+        (None, Some(f)) => Some((tallies::RESULTS_BY_FIELD_STATE, states.iter().map(|s| format!("{f}|{}", s.as_str())).collect())),
+        (None, None) => Some((tallies::RESULTS_BY_STATE, states.iter().map(|s| s.as_str().to_owned()).collect())),
+    }
+}
+
+/// Counts of results by state in `scope`: from the tallies for the bureau, a
+/// region and investors, counted over the scope's index for the narrow ones.
 pub async fn count_by_state(pool: &AnyPool, scope: ResultScope) -> StoreResult<Vec<(ResultState, i64)>> {
-    let mut w = Where::default();
-    scope.restrict(&mut w);
-    let rows: Vec<(String, i64)> =
-        w.bind_as(sqlx::query_as(&format!("SELECT r.state, COUNT(*) {FROM} {} GROUP BY r.state", w.sql()))).fetch_all(pool).await?;
+    let rows: Vec<(String, i64)> = match scope {
+        ResultScope::All | ResultScope::Verified => tallies::read(pool, tallies::RESULTS_BY_STATE).await?,
+        ResultScope::Region(r) => {
+            let prefix = format!("{}|", r.as_str());
+            tallies::read(pool, tallies::RESULTS_BY_REGION_STATE)
+                .await?
+                .into_iter()
+                .filter_map(|(k, n)| k.strip_prefix(&prefix).map(|s| (s.to_owned(), n)))
+                .collect()
+        }
+        ResultScope::HostOrg(_) | ResultScope::OwnerOrg(_) | ResultScope::Reviewer(_) => {
+            let mut w = Where::default();
+            scope.restrict(&mut w);
+            w.bind_as(sqlx::query_as(&format!("SELECT r.state, COUNT(*) {FROM} {} GROUP BY r.state", w.sql()))).fetch_all(pool).await?
+        }
+    };
     let mut counts: Vec<(ResultState, i64)> = ResultState::ALL.iter().map(|s| (*s, 0)).collect();
     for (state, n) in rows {
         let state = parse_code(&state, ResultState::parse)?;
+        if scope == ResultScope::Verified && !state.verified_for_investors() {
+            continue;
+        }
         if let Some(slot) = counts.iter_mut().find(|(s, _)| *s == state) {
             slot.1 = n;
         }
     }
     Ok(counts)
+}
+
+/// Results investors see (verified, or handed off after it), per field code, from the tallies.
+pub async fn verified_by_field(pool: &AnyPool) -> StoreResult<Vec<(String, i64)>> {
+    let mut out: Vec<(String, i64)> = Vec::new();
+    for (key, n) in tallies::read(pool, tallies::RESULTS_BY_FIELD_STATE).await? {
+        let Some((field, state)) = key.rsplit_once('|') else { continue };
+        if parse_code(state, ResultState::parse)?.verified_for_investors() {
+            match out.iter_mut().find(|(f, _)| f == field) {
+                Some(slot) => slot.1 += n,
+                None => out.push((field.to_owned(), n)),
+            }
+        }
+    }
+    Ok(out)
 }

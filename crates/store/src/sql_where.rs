@@ -32,6 +32,20 @@ impl Where {
         self
     }
 
+    /// Adds a condition whose successive `?` stand for the successive `args`.
+    pub(crate) fn and_each(&mut self, cond: &str, args: Vec<Arg>) -> &mut Self {
+        let mut out = String::with_capacity(cond.len() + 8);
+        for (i, part) in cond.split('?').enumerate() {
+            if i > 0 {
+                out.push_str(&format!("${}", self.args.len() + i));
+            }
+            out.push_str(part);
+        }
+        self.args.extend(args);
+        self.conds.push(out);
+        self
+    }
+
     /// Adds a condition with no argument.
     pub(crate) fn and_raw(&mut self, cond: &str) -> &mut Self {
         self.conds.push(cond.to_owned());
@@ -102,6 +116,9 @@ mod tests {
             .and("(o.region = ? OR c.region = ?)", Arg::Text("瑞安市".into()));
         assert_eq!(w.sql(), "WHERE r.state = $1 AND r.trl > 0 AND (o.region = $2 OR c.region = $2)");
         assert_eq!(w.next(), 3);
+        w.and_each("(r.trl, r.id) > (?, ?)", vec![Arg::Int(4), Arg::Int(17)]);
+        assert_eq!(w.sql(), "WHERE r.state = $1 AND r.trl > 0 AND (o.region = $2 OR c.region = $2) AND (r.trl, r.id) > ($3, $4)");
+        assert_eq!(w.next(), 5);
     }
 
     #[test]

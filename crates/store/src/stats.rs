@@ -1,7 +1,7 @@
 //! Counts for dashboards, read in one round trip (a dashboard is the most
 //! requested page of the bureau).
 
-use crate::{StoreError, StoreResult};
+use crate::{tallies, StoreError, StoreResult};
 use pocnet_domain::center::{CenterKind, CenterLevel};
 use pocnet_domain::org::OrgKind;
 use sqlx::AnyPool;
@@ -31,22 +31,22 @@ impl NetworkOverview {
     }
 }
 
-/// Reads the headline counts with one query.
+/// Reads the headline counts from the tallies (one indexed query, whatever the
+/// size of the network).
 pub async fn network(pool: &AnyPool) -> StoreResult<NetworkOverview> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT 'org', '', COUNT(*) FROM organisations \
-         UNION ALL SELECT 'user', '', COUNT(*) FROM users WHERE is_active = TRUE \
-         UNION ALL SELECT 'expert', kind, COUNT(*) FROM experts GROUP BY kind \
-         UNION ALL SELECT 'result', state, COUNT(*) FROM research_results GROUP BY state",
-    )
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<(String, String, i64)> = sqlx::query_as("SELECT name, key, n FROM tallies WHERE name IN ($1, $2, $3, $4) ORDER BY name, key")
+        .bind(tallies::ORGANISATIONS)
+        .bind(tallies::ACTIVE_USERS)
+        .bind(tallies::EXPERTS_BY_KIND)
+        .bind(tallies::RESULTS_BY_STATE)
+        .fetch_all(pool)
+        .await?;
     let mut o = NetworkOverview::default();
-    for (what, key, n) in rows {
-        match what.as_str() {
-            "org" => o.organisations = n,
-            "user" => o.active_users = n,
-            "expert" => o.experts_by_kind.push((key, n)),
+    for (name, key, n) in rows {
+        match name.as_str() {
+            tallies::ORGANISATIONS => o.organisations = n,
+            tallies::ACTIVE_USERS => o.active_users = n,
+            tallies::EXPERTS_BY_KIND => o.experts_by_kind.push((key, n)),
             _ => o.results_by_state.push((key, n)),
         }
     }

@@ -309,5 +309,5 @@ pub async fn list(pool: &AnyPool, filter: &UserFilter, sort: &str, dir: SortDir,
     .fetch_all(pool)
     .await?;
     let items = rows.into_iter().map(User::try_from).collect::<StoreResult<_>>()?;
-    Ok(Paged { items, total, page: page.number, per_page: page.size })
+    Ok(Paged::exact(items, total, page))
 }

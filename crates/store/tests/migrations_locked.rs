@@ -23,6 +23,7 @@ const LANDED: &[(&str, &str)] = &[
     ("postgres/0012_login_guards.sql", "3665a78855504b28825ed3933eb0067c7b7f1c8ec4e23e0a57351d53c40a8362"),
     ("postgres/0013_org_name_keys.sql", "f1130cf09b0a144e2949a4e8c33ee27438c2ec720c5fb141579039577710265c"),
     ("postgres/0014_panel_seats.sql", "6dfebf92e06568244500ed6d8a35b0c697bdb82e4cee7547651814419bebba51"),
+    ("postgres/0015_list_indexes_and_tallies.sql", "9986c5e69b8cb82afb8a838acff8c5ccad7c02761e75476e5ababc207172d2e0"),
     ("sqlite/0001_foundation.sql", "a5e884f510d8e0df3db1aff50b27a0fa1e39f30bcd4257890fdc6de74fb840f3"),
     ("sqlite/0002_recognition.sql", "a3b319513aef84f7cd21d646bded84abfb78c04923186be4d83713848e040c1a"),
     ("sqlite/0003_expert_library.sql", "12ee2ae6a359f0ed0c2d66187b43b22b77e0b8a6fd08ff8e7d7da056f4766692"),
@@ -37,6 +38,7 @@ const LANDED: &[(&str, &str)] = &[
     ("sqlite/0012_login_guards.sql", "1fb5b12460453e0a8d11fc863cddcf7cc977ceed8a2ec89bd463d1d998df8fd5"),
     ("sqlite/0013_org_name_keys.sql", "f1130cf09b0a144e2949a4e8c33ee27438c2ec720c5fb141579039577710265c"),
     ("sqlite/0014_panel_seats.sql", "6dfebf92e06568244500ed6d8a35b0c697bdb82e4cee7547651814419bebba51"),
+    ("sqlite/0015_list_indexes_and_tallies.sql", "11a32ac0383bd5b041e5b7369e0b87f0215db0d9bd95f01b280e6bcfaef98eb9"),
 ];
 
 #[test]

@@ -139,12 +139,18 @@ pub struct ListParams {
     pub sort: Option<String>,
     /// `asc` or `desc`.
     pub dir: Option<String>,
+    /// Read the page after this row (the `next_after` of the page before): as cheap at page 500 as at page 1.
+    pub after: Option<i64>,
+    /// Read the page before this row (the `prev_before` of the page after).
+    pub before: Option<i64>,
+    /// `exact`: count the whole list even where the total is otherwise a lower bound (`total_exact` false).
+    pub count: Option<String>,
 }
 
 impl ListParams {
     /// The page asked for.
     pub fn page(&self) -> Page {
-        Page::new(self.page, self.per_page)
+        Page::new(self.page, self.per_page).at(self.after, self.before).counting_exactly(self.count.as_deref() == Some("exact"))
     }
 
     /// The sort direction asked for.
@@ -161,6 +167,12 @@ impl ListParams {
         let mut keep = filters.to_vec();
         keep.push(("sort", sort.to_owned()));
         keep.push(("dir", self.dir.clone().unwrap_or_default()));
+        if let Some(n) = self.per_page {
+            keep.push(("per_page", n.to_string()));
+        }
+        if self.count.as_deref() == Some("exact") {
+            keep.push(("count", "exact".to_owned()));
+        }
         keep
     }
 

@@ -198,33 +198,53 @@ pub fn sort_headers(
 /// A pager under a table.
 #[derive(Debug, Clone)]
 pub struct Pager {
-    /// Rows in the whole list.
-    pub total: i64,
+    /// "共 N 条", or "至少 N 条" where the list was not counted.
+    pub total_label: String,
     /// This page.
     pub page: u32,
-    /// Number of pages.
-    pub pages: u32,
+    /// Number of pages ("N+" where more may follow uncounted).
+    pub pages_label: String,
     /// Link to the previous page.
     pub prev: Option<String>,
     /// Link to the next page.
     pub next: Option<String>,
+    /// Link that counts the whole list, where the total is a lower bound.
+    pub count_href: Option<String>,
+    /// The list's path (the "go to page" form's action).
+    pub action: String,
+    /// The filters and sort the "go to page" form keeps.
+    pub hidden: Vec<(String, String)>,
 }
 
 impl Pager {
-    /// Builds a pager; `params` are the filters and sort to keep.
+    /// Builds a pager; `params` are the filters and sort to keep. Next and
+    /// previous pages are linked "after" / "before" the rows shown (keyset),
+    /// so reading on costs what the first page costs; the page number stays in
+    /// the link for the reader.
     pub fn new<T>(path: &str, list: &pocnet_store::Paged<T>, params: &[(&str, String)]) -> Self {
         let pages = list.pages();
-        let link = |n: u32| {
+        let link = |n: u32, cursor: Option<(&'static str, i64)>| {
             let mut p = params.to_vec();
             p.push(("page", n.to_string()));
+            if let Some((k, id)) = cursor {
+                p.push((k, id.to_string()));
+            }
             url(path, &p)
         };
+        let more = !list.total_exact && list.next_after.is_some();
         Self {
-            total: list.total,
+            total_label: if list.total_exact { format!("共 {} 条", list.total) } else { format!("至少 {} 条", list.total) },
             page: list.page,
-            pages,
-            prev: (list.page > 1).then(|| link(list.page - 1)),
-            next: (list.page < pages).then(|| link(list.page + 1)),
+            pages_label: if more { format!("{pages}+") } else { pages.to_string() },
+            prev: (list.page > 1).then(|| link(list.page - 1, list.prev_before.map(|id| ("before", id)))),
+            next: list.has_next().then(|| link(list.page + 1, list.next_after.map(|id| ("after", id)))),
+            count_href: (!list.total_exact).then(|| {
+                let mut p: Vec<(&str, String)> = params.iter().filter(|(k, _)| *k != "count").cloned().collect();
+                p.push(("count", "exact".to_owned()));
+                url(path, &p)
+            }),
+            action: path.to_owned(),
+            hidden: params.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
         }
     }
 }

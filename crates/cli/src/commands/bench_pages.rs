@@ -85,6 +85,8 @@ type Login = Option<&'static str>;
 /// Every page and list API of issue 13's table and goals, with the role
 /// requesting it (a demo login; `None`: the public). Deep, sorted, filtered
 /// and keyword variants of the big lists; every role's dashboard and to-do.
+/// `after=@` stands for the row a reader paging on from the page before
+/// would pass (the list API's `next_after` there), found before the load.
 pub const PATHS: &[(&str, Login)] = &[
     // The public.
     ("/", None),
@@ -94,6 +96,7 @@ pub const PATHS: &[(&str, Login)] = &[
     // The results list and its API (the bureau sees all of them).
     ("/results", Some("bureau")),
     ("/results?page=500", Some("bureau")),
+    ("/results?page=500&after=@", Some("bureau")),
     ("/results?sort=title", Some("bureau")),
     ("/results?sort=trl&dir=desc&page=200", Some("bureau")),
     ("/results?state=verifying", Some("bureau")),
@@ -101,6 +104,7 @@ pub const PATHS: &[(&str, Login)] = &[
     ("/results?q=电池", Some("bureau")),
     ("/api/v1/results", Some("bureau")),
     ("/api/v1/results?page=500", Some("bureau")),
+    ("/api/v1/results?page=500&after=@", Some("bureau")),
     ("/api/v1/results?sort=title&dir=desc", Some("bureau")),
     ("/api/v1/results?state=verified&trl_min=6", Some("bureau")),
     ("/api/v1/results?q=电池", Some("bureau")),
@@ -128,6 +132,7 @@ pub const PATHS: &[(&str, Login)] = &[
     // The expert library.
     ("/experts", Some("bureau")),
     ("/experts?page=500", Some("bureau")),
+    ("/experts?page=500&after=@", Some("bureau")),
     ("/experts?q=电池", Some("bureau")),
     ("/experts?kind=industry&field=new_energy", Some("bureau")),
     ("/api/v1/experts", Some("bureau")),
@@ -145,6 +150,7 @@ pub const PATHS: &[(&str, Login)] = &[
     ("/api/v1/applications", Some("bureau")),
     ("/audit", Some("bureau")),
     ("/audit?page=500", Some("bureau")),
+    ("/audit?page=500&after=@", Some("bureau")),
     ("/api/v1/audit", Some("bureau")),
     ("/admin/orgs", Some("bureau")),
     ("/api/v1/organisations", Some("bureau")),
@@ -270,7 +276,7 @@ async fn prepare(store: &Store, args: &PagesArgs) -> anyhow::Result<String> {
         Some(have) => bail!("the database holds another dataset ({have}, not {want}): add --rebuild to start over"),
         None => {}
     }
-    let one = Page { number: 1, size: 1 };
+    let one = Page { number: 1, size: 1, ..Page::new(None, None) };
     if orgs::list(store.pool(), &orgs::OrgFilter::default(), "name", SortDir::Asc, one).await?.total > 0 {
         bail!("the database is not empty and was not built by bench pages: add --rebuild to start over (it empties the database)");
     }
@@ -313,6 +319,8 @@ async fn prepare(store: &Store, args: &PagesArgs) -> anyhow::Result<String> {
     bar.finish_and_clear();
     println!("synthetic experts: {} in {:.1} s", thousands(n), experts.as_secs_f64());
 
+    // What a bulk load ends with: fresh planner statistics (autovacuum would do it on PostgreSQL in time).
+    store.analyze().await?;
     let mut tx = store.write().await?;
     settings::set(&mut tx, DATASET_FLAG, &want).await?;
     tx.commit().await?;
@@ -358,6 +366,7 @@ async fn measure(store: &Store, args: &PagesArgs, paths: &[(&str, Login)]) -> an
         let mut missed = 0;
         for (path, login) in paths {
             let token = login.and_then(|l| tokens.get(l)).map(String::as_str);
+            let path = &resolve_cursor(&client, &base, path, token).await?;
             let r = load(&client, format!("{base}{path}"), token, args.connections, Duration::from_secs_f64(args.seconds)).await?;
             let verdict = verdict(&r);
             missed += usize::from(verdict != "met");
@@ -384,6 +393,29 @@ async fn measure(store: &Store, args: &PagesArgs, paths: &[(&str, Login)]) -> an
         _ => {}
     }
     outcome
+}
+
+/// `path` with `after=@` replaced by the `next_after` of the page before it, read from the list's API.
+async fn resolve_cursor(client: &reqwest::Client, base: &str, path: &str, token: Option<&str>) -> anyhow::Result<String> {
+    if !path.contains("after=@") {
+        return Ok(path.to_owned());
+    }
+    let (list, query) = path.split_once('?').unwrap_or((path, ""));
+    let api = if list.starts_with("/api/") { list.to_owned() } else { format!("/api/v1{list}") };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty() && *p != "after=@") {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = if k == "page" { (v.parse::<u32>().context("page in a cursor path")?.max(2) - 1).to_string() } else { v.to_owned() };
+        pairs.push((k.to_owned(), v));
+    }
+    let url = format!("{base}{api}?{}", pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"));
+    let mut req = client.get(&url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let body: serde_json::Value = req.send().await?.error_for_status()?.json().await?;
+    let after = body.get("next_after").and_then(serde_json::Value::as_i64).with_context(|| format!("{url} gave no next_after"))?;
+    Ok(path.replace("after=@", &format!("after={after}")))
 }
 
 /// `met`, or what misses the goal.
@@ -444,7 +476,7 @@ async fn counts(store: &Store) -> anyhow::Result<String> {
     use pocnet_store::centers::{self, CenterScope};
     use pocnet_store::{experts, results};
     let pool = store.pool();
-    let one = Page { number: 1, size: 1 };
+    let one = Page { number: 1, size: 1, ..Page::new(None, None) };
     let centers = centers::list(pool, CenterScope::All, &centers::CenterFilter::default(), "name", SortDir::Asc, one).await?.total;
     let results: i64 = results::count_by_state(pool, results::ResultScope::All).await?.iter().map(|(_, n)| n).sum();
     let experts = experts::list(pool, &experts::ExpertFilter::default(), one).await?.total;

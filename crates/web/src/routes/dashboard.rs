@@ -130,8 +130,8 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
         }
         Role::County => {
             d.heading = format!("{}概念验证工作概况", user.org_region.label_zh());
-            let all = centers::all(pool).await?;
-            let mine: Vec<&Center> = all.iter().filter(|c| c.region == user.org_region).collect();
+            let region = centers::in_region(pool, user.org_region).await?;
+            let mine: Vec<&Center> = region.iter().collect();
             let (chart, total, in_library) =
                 results_chart(state, ResultScope::Region(user.org_region), "本地区成果按状态").await?;
             d.cards = vec![
@@ -201,22 +201,12 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
         }
         Role::Investor => {
             d.heading = "已验证项目概览".into();
-            let list = results::list(
-                pool,
-                ResultScope::Verified,
-                &results::ResultFilter::default(),
-                "submitted_on",
-                pocnet_store::SortDir::Desc,
-                pocnet_store::Page::new(Some(1), Some(200)),
-            )
-            .await?;
-            d.cards = vec![card("已完成验证的项目", list.total, None, "仅显示公开摘要")];
+            let verified: i64 = results::count_by_state(pool, ResultScope::Verified).await?.iter().map(|(_, n)| n).sum();
+            let by_field = results::verified_by_field(pool).await?;
+            d.cards = vec![card("已完成验证的项目", verified, None, "仅显示公开摘要")];
             d.charts.push(Chart {
                 title: "已验证项目按产业领域".into(),
-                bars: industry::WENZHOU
-                    .iter()
-                    .map(|f| (f.label.to_owned(), count(list.items.iter().filter(|r| r.field == f.code).count())))
-                    .collect(),
+                bars: industry::WENZHOU.iter().map(|f| (f.label.to_owned(), count_of(&by_field, f.code))).collect(),
             });
         }
     }

@@ -14,6 +14,7 @@ mod expert_accounts;
 mod experts;
 mod finding;
 mod helpers;
+mod lists;
 mod library;
 mod matrix;
 mod metrics;
