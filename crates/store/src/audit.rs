@@ -117,15 +117,16 @@ pub async fn list(pool: &AnyPool, filter: &AuditFilter, page: Page) -> StoreResu
     let mut w = Where::default();
     filter.restrict(&mut w);
     let total = if page.exact_total || filter.is_narrow() { Total::Exact(listing::count(pool, "FROM audit_events a", &w).await?) } else { Total::Unknown };
-    let order = Order { table: "audit_events", alias: "a", column: "id", int: true, dir: SortDir::Desc };
-    listing::page_of(
-        pool,
-        "SELECT a.id, a.at, a.actor_id, a.actor_label, a.action, a.entity_type, a.entity_id, a.before_json, a.after_json, \
-         a.reason, a.ip FROM audit_events a",
-        &w,
-        order,
-        page,
-        total,
-    )
-    .await
+    listing::page_of(pool, SELECT, "FROM audit_events a", &w, NEWEST_FIRST, page, total).await
+}
+
+const SELECT: &str = "SELECT a.id, a.at, a.actor_id, a.actor_label, a.action, a.entity_type, a.entity_id, a.before_json, \
+    a.after_json, a.reason, a.ip FROM audit_events a";
+const NEWEST_FIRST: Order = Order { table: "audit_events", alias: "a", column: "id", int: true, dir: SortDir::Desc };
+
+/// The statements [`list`] runs for this filter (for the planner tests).
+pub fn list_statements(filter: &AuditFilter) -> Vec<String> {
+    let mut w = Where::default();
+    filter.restrict(&mut w);
+    listing::statements(SELECT, "FROM audit_events a", &w, NEWEST_FIRST, filter.is_narrow())
 }

@@ -176,7 +176,9 @@ impl ListRow for Row {
     }
 }
 
-const FROM: &str = "FROM experts e JOIN organisations o ON o.id = e.org_id LEFT JOIN expert_blacklist b ON b.expert_id = e.id";
+/// The base table and the joins a list's conditions may need (see `listing::from_for`).
+const BASE: &str = "FROM experts e";
+const JOINS: [(&str, &str); 2] = [("o", "JOIN organisations o ON o.id = e.org_id"), ("b", "LEFT JOIN expert_blacklist b ON b.expert_id = e.id")];
 
 /// Lists experts matching a filter, by name, one page at any depth for the
 /// cost of the first; the total is exact for the whole library or one kind
@@ -184,17 +186,26 @@ const FROM: &str = "FROM experts e JOIN organisations o ON o.id = e.org_id LEFT 
 pub async fn list(pool: &AnyPool, filter: &ExpertFilter, page: Page) -> StoreResult<Paged<Expert>> {
     let mut w = Where::default();
     filter.restrict(&mut w);
+    let from = listing::from_for(BASE, &JOINS, &w);
     let total = if page.exact_total {
-        Total::Exact(listing::count(pool, FROM, &w).await?)
+        Total::Exact(listing::count(pool, &from, &w).await?)
     } else if filter.tallied() {
         let kinds: Vec<String> = ExpertKind::ALL.iter().filter(|k| filter.kind.is_none_or(|f| f == **k)).map(|k| k.as_str().to_owned()).collect();
         Total::Exact(tallies::sum(pool, tallies::EXPERTS_BY_KIND, &kinds).await?)
     } else {
         Total::Unknown
     };
-    let order = Order { table: "experts", alias: "e", column: "name", int: false, dir: SortDir::Asc };
-    let rows: Paged<Row> = listing::page_of(pool, SELECT, &w, order, page, total).await?;
+    let rows: Paged<Row> = listing::page_of(pool, SELECT, &from, &w, BY_NAME, page, total).await?;
     rows.try_map(Expert::try_from)
+}
+
+const BY_NAME: Order = Order { table: "experts", alias: "e", column: "name", int: false, dir: SortDir::Asc };
+
+/// The statements [`list`] runs for this filter (for the planner tests).
+pub fn list_statements(filter: &ExpertFilter) -> Vec<String> {
+    let mut w = Where::default();
+    filter.restrict(&mut w);
+    listing::statements(SELECT, &listing::from_for(BASE, &JOINS, &w), &w, BY_NAME, false)
 }
 
 /// The expert profile linked to an account, if any.

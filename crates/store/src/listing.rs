@@ -59,8 +59,33 @@ pub(crate) enum Total {
     Unknown,
 }
 
+/// The `FROM` of a list with only the joins its conditions name: `base` (the base
+/// table and its alias) and each `(alias, join)` whose alias `w` mentions. For
+/// counting and positioning, where the joined columns are not read (every join
+/// of a list is to a row that always exists, or a `LEFT JOIN`).
+pub(crate) fn from_for(base: &str, joins: &[(&str, &str)], w: &Where) -> String {
+    let sql = w.sql();
+    let mut from = base.to_owned();
+    for (alias, join) in joins {
+        if mentions(&sql, alias) {
+            from.push(' ');
+            from.push_str(join);
+        }
+    }
+    from
+}
+
+/// Whether `sql` names a column of `alias` (`alias.` after a character that cannot end a name).
+fn mentions(sql: &str, alias: &str) -> bool {
+    let needle = format!("{alias}.");
+    sql.match_indices(&needle).any(|(i, _)| sql[..i].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_')))
+}
+
 /// Reads the page `page` of `SELECT … FROM …` (`select_from`) under `w`, in `order`.
-pub(crate) async fn page_of<R>(pool: &AnyPool, select_from: &str, w: &Where, order: Order, page: Page, total: Total) -> StoreResult<Paged<R>>
+/// `from` is the `FROM` the conditions need (see [`from_for`]): a page found by
+/// number is positioned through it, reading only ids on the order's index, and
+/// then read after the row before it like any later page.
+pub(crate) async fn page_of<R>(pool: &AnyPool, select_from: &str, from: &str, w: &Where, order: Order, page: Page, total: Total) -> StoreResult<Paged<R>>
 where
     R: for<'r> FromRow<'r, AnyRow> + ListRow + Send + Unpin,
 {
@@ -69,29 +94,22 @@ where
         (None, Some(id)) if order.by_id() => Some((Arg::Int(id), id, false)),
         (Some(id), _) => cursor_row(pool, order, id).await?.map(|v| (v, id, true)),
         (None, Some(id)) => cursor_row(pool, order, id).await?.map(|v| (v, id, false)),
+        (None, None) if page.skipped() > 0 => row_before(pool, from, w, order, page.skipped()).await?.map(|(v, id)| (v, id, true)),
         (None, None) => None,
     };
-    let mut w = w.clone();
+    // A page found by number starts after the row before it; has a previous page all the same.
+    let by_number = page.after.is_none() && page.before.is_none();
     let reversed = |d: SortDir| if d == SortDir::Asc { SortDir::Desc } else { SortDir::Asc };
-    let (read_dir, offset) = match &cursor {
-        Some((value, id, forward)) => {
-            let read_dir = if *forward { order.dir } else { reversed(order.dir) };
-            let op = if read_dir == SortDir::Asc { ">" } else { "<" };
-            if order.by_id() {
-                w.and(&format!("{}.id {op} ?", order.alias), Arg::Int(*id));
-            } else {
-                w.and_each(&format!("({a}.{c}, {a}.id) {op} (?, ?)", a = order.alias, c = order.column), vec![value.clone(), Arg::Int(*id)]);
-            }
-            (read_dir, 0)
-        }
-        None => (order.dir, page.skipped()),
+    let (read_dir, offset, cursor_arg) = match &cursor {
+        Some((value, id, forward)) => (if *forward { order.dir } else { reversed(order.dir) }, 0, Some((value.clone(), *id))),
+        None => (order.dir, page.skipped(), None),
     };
-    let n = w.next();
-    let sql = format!("{select_from} {} ORDER BY {} LIMIT ${n} OFFSET ${}", w.sql(), order.by(read_dir), n + 1);
+    let (sql, w) = statement(select_from, w, order, read_dir, cursor_arg);
     let mut rows = w.bind_as(sqlx::query_as::<_, R>(&sql)).bind(page.limit() + 1).bind(offset).fetch_all(pool).await?;
     let more = rows.len() > page.size as usize;
     rows.truncate(page.size as usize);
     let (has_prev, has_next) = match cursor {
+        Some((_, _, true)) if by_number => (page.number > 1, more),
         Some((_, _, true)) => (true, more),
         Some((_, _, false)) => {
             rows.reverse();
@@ -108,6 +126,53 @@ where
     Ok(Paged { items: rows, total, total_exact, page: page.number, per_page: page.size, next_after, prev_before })
 }
 
+/// The statement of one page (rows in `read_dir`, after the cursor's value and id when given),
+/// with its arguments; `LIMIT` and `OFFSET` are its last two placeholders.
+fn statement(select_from: &str, w: &Where, order: Order, read_dir: SortDir, cursor: Option<(Arg, i64)>) -> (String, Where) {
+    let mut w = w.clone();
+    if let Some((value, id)) = cursor {
+        let op = if read_dir == SortDir::Asc { ">" } else { "<" };
+        if order.by_id() {
+            w.and(&format!("{}.id {op} ?", order.alias), Arg::Int(id));
+        } else {
+            w.and_each(&format!("({a}.{c}, {a}.id) {op} (?, ?)", a = order.alias, c = order.column), vec![value, Arg::Int(id)]);
+        }
+    }
+    let n = w.next();
+    (format!("{select_from} {} ORDER BY {} LIMIT ${n} OFFSET ${}", w.sql(), order.by(read_dir), n + 1), w)
+}
+
+/// The statements a list runs for a page — by number, and after a row — and, when
+/// `counted`, its count: what the planner tests EXPLAIN (issue 13: no list scans a big table).
+pub(crate) fn statements(select_from: &str, from: &str, w: &Where, order: Order, counted: bool) -> Vec<String> {
+    let cursor = if order.int { Arg::Int(1) } else { Arg::Text(String::new()) };
+    let n = w.next();
+    let position = format!("SELECT {a}.{c}, {a}.id {from} {} ORDER BY {} LIMIT 1 OFFSET ${n}", w.sql(), order.by(order.dir), a = order.alias, c = order.column);
+    let mut out = vec![statement(select_from, w, order, order.dir, None).0, statement(select_from, w, order, order.dir, Some((cursor, 1))).0, position];
+    if counted {
+        out.push(format!("SELECT COUNT(*) {from} {}", w.sql()));
+    }
+    out
+}
+
+/// The sort value and id of the last row before a page that skips `skipped` rows,
+/// read on the order's index (ids only), if the list is that long.
+async fn row_before(pool: &AnyPool, from: &str, w: &Where, order: Order, skipped: i64) -> StoreResult<Option<(Arg, i64)>> {
+    let n = w.next();
+    let sql = format!(
+        "SELECT {a}.{c}, {a}.id {from} {} ORDER BY {} LIMIT 1 OFFSET ${n}",
+        w.sql(),
+        order.by(order.dir),
+        a = order.alias,
+        c = order.column
+    );
+    Ok(if order.int {
+        w.bind_as(sqlx::query_as::<_, (i64, i64)>(&sql)).bind(skipped - 1).fetch_optional(pool).await?.map(|(v, id)| (Arg::Int(v), id))
+    } else {
+        w.bind_as(sqlx::query_as::<_, (String, i64)>(&sql)).bind(skipped - 1).fetch_optional(pool).await?.map(|(v, id)| (Arg::Text(v), id))
+    })
+}
+
 /// The sort value of the row `id`, if it exists.
 async fn cursor_row(pool: &AnyPool, order: Order, id: i64) -> StoreResult<Option<Arg>> {
     let sql = format!("SELECT {} FROM {} WHERE id = $1", order.column, order.table);
@@ -121,4 +186,24 @@ async fn cursor_row(pool: &AnyPool, order: Order, id: i64) -> StoreResult<Option
 /// Counts the rows of `FROM …` (`from`) under `w` (for a narrow scope, or when the reader asks).
 pub(crate) async fn count(pool: &AnyPool, from: &str, w: &Where) -> StoreResult<i64> {
     Ok(w.bind_scalar(sqlx::query_scalar(&format!("SELECT COUNT(*) {from} {}", w.sql()))).fetch_one(pool).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_join_is_kept_only_when_a_condition_names_its_table() {
+        let joins = [("o", "JOIN organisations o ON o.id = r.owner_org_id"), ("c", "LEFT JOIN centers c ON c.id = r.center_id")];
+        let mut w = Where::default();
+        w.and("r.source = ?", Arg::Text("x".into()));
+        assert_eq!(from_for("FROM research_results r", &joins, &w), "FROM research_results r", "r.source is not o.");
+        w.and("(o.region = ? OR c.region = ?)", Arg::Text("瑞安市".into()));
+        assert_eq!(
+            from_for("FROM research_results r", &joins, &w),
+            "FROM research_results r JOIN organisations o ON o.id = r.owner_org_id LEFT JOIN centers c ON c.id = r.center_id"
+        );
+        assert!(!mentions("WHERE pro.x = 1 AND info.y = 2", "o"));
+        assert!(mentions("WHERE (o.name LIKE $1)", "o"));
+    }
 }

@@ -170,8 +170,14 @@ impl ResultFilter {
     }
 }
 
-const FROM: &str = "FROM research_results r JOIN organisations o ON o.id = r.owner_org_id \
+// `+r.owner_org_id`: SQLite must not drive the list from organisations (its
+// planner would, for some filters, and then sort every row); harmless on PostgreSQL.
+const FROM: &str = "FROM research_results r JOIN organisations o ON o.id = +r.owner_org_id \
     LEFT JOIN centers c ON c.id = r.center_id";
+
+/// The base table and the joins a list's conditions may need (see `listing::from_for`).
+const BASE: &str = "FROM research_results r";
+const JOINS: [(&str, &str); 2] = [("o", "JOIN organisations o ON o.id = +r.owner_org_id"), ("c", "LEFT JOIN centers c ON c.id = r.center_id")];
 
 const SELECT: &str = "SELECT r.id, r.title, r.summary, r.field, r.sub_field, r.source, o.name AS owner_org_name, \
     c.name AS center_name, r.state, r.trl, r.submitted_on";
@@ -197,20 +203,32 @@ pub async fn list(
     dir: SortDir,
     page: Page,
 ) -> StoreResult<Paged<ResultSummary>> {
-    let column = SORT_COLUMNS.iter().find(|c| **c == sort).copied().unwrap_or("submitted_on");
-    let mut w = Where::default();
-    scope.restrict(&mut w);
-    filter.restrict(&mut w);
+    let (w, order) = query(scope, filter, sort, dir);
+    let from = listing::from_for(BASE, &JOINS, &w);
     let total = if page.exact_total || scope.is_narrow() {
-        Total::Exact(listing::count(pool, FROM, &w).await?)
+        Total::Exact(listing::count(pool, &from, &w).await?)
     } else if let Some((name, keys)) = tally_of(scope, filter) {
         Total::Exact(tallies::sum(pool, name, &keys).await?)
     } else {
         Total::Unknown
     };
-    let order = Order { table: "research_results", alias: "r", column, int: column == "trl", dir };
-    let rows: Paged<Row> = listing::page_of(pool, &format!("{SELECT} {FROM}"), &w, order, page, total).await?;
+    let rows: Paged<Row> = listing::page_of(pool, &format!("{SELECT} {FROM}"), &from, &w, order, page, total).await?;
     rows.try_map(ResultSummary::try_from)
+}
+
+/// The conditions and order of a list.
+fn query(scope: ResultScope, filter: &ResultFilter, sort: &str, dir: SortDir) -> (Where, Order) {
+    let column = SORT_COLUMNS.iter().find(|c| **c == sort).copied().unwrap_or("submitted_on");
+    let mut w = Where::default();
+    scope.restrict(&mut w);
+    filter.restrict(&mut w);
+    (w, Order { table: "research_results", alias: "r", column, int: column == "trl", dir })
+}
+
+/// The statements [`list`] runs for this scope, filter and order (for the planner tests).
+pub fn list_statements(scope: ResultScope, filter: &ResultFilter, sort: &str, dir: SortDir) -> Vec<String> {
+    let (w, order) = query(scope, filter, sort, dir);
+    listing::statements(&format!("{SELECT} {FROM}"), &listing::from_for(BASE, &JOINS, &w), &w, order, scope.is_narrow())
 }
 
 /// The tally (and its keys) that counts `scope` under `filter`, when one does.

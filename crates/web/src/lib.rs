@@ -7,6 +7,7 @@
 //! store, render) → [`error::html_error_pages`] turns an error of a page into
 //! a Chinese error page or a login redirect; API errors stay JSON.
 
+mod cache;
 pub mod auth;
 pub mod charts;
 pub use pocnet_app::clock;
@@ -48,6 +49,10 @@ struct Inner {
     fallback_hash: String,
     /// Request counts and latencies for `/metrics`.
     metrics: metrics::Registry,
+    /// The registry's figures per (region, day), while no center changes.
+    registry_figures: cache::GenerationCache<(Option<String>, String), pocnet_store::stats::RegistryCounts>,
+    /// Every center, while none changes (the lists' center choices).
+    all_centers: cache::GenerationCache<(), Vec<pocnet_store::centers::Center>>,
 }
 
 impl AppState {
@@ -55,7 +60,34 @@ impl AppState {
     pub fn new(store: Store, config: WebConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let fallback_hash = auth::password::hash_blocking("pocnet-fallback-not-a-password")?;
         let context = pocnet_app::Context::new(store.clone(), config.policies.clone(), config.calendar.clone(), clock.clone());
-        Ok(Self { inner: Arc::new(Inner { store, context, config, clock, fallback_hash, metrics: metrics::Registry::default() }) })
+        Ok(Self { inner: Arc::new(Inner { store, context, config, clock, fallback_hash,
+            metrics: metrics::Registry::default(),
+            registry_figures: cache::GenerationCache::default(),
+            all_centers: cache::GenerationCache::default(),
+        }) })
+    }
+
+    /// The registry's figures of a region (or the whole network) on a day, read once per change of the registry.
+    pub(crate) async fn registry_figures(&self, region: Option<&str>, today: &str) -> Result<Arc<pocnet_store::stats::RegistryCounts>, pocnet_store::StoreError> {
+        let pool = self.store().pool();
+        let generation = pocnet_store::tallies::centers_generation(pool).await?;
+        let key = (region.map(str::to_owned), today.to_owned());
+        if let Some(hit) = self.inner.registry_figures.get(&key, generation) {
+            return Ok(hit);
+        }
+        let counts = pocnet_store::stats::registry(pool, today, region).await?;
+        Ok(self.inner.registry_figures.put(key, generation, counts))
+    }
+
+    /// Every center, read once per change of the registry.
+    pub(crate) async fn all_centers(&self) -> Result<Arc<Vec<pocnet_store::centers::Center>>, pocnet_store::StoreError> {
+        let pool = self.store().pool();
+        let generation = pocnet_store::tallies::centers_generation(pool).await?;
+        if let Some(hit) = self.inner.all_centers.get(&(), generation) {
+            return Ok(hit);
+        }
+        let all = pocnet_store::centers::all(pool).await?;
+        Ok(self.inner.all_centers.put((), generation, all))
     }
 
     /// The database.

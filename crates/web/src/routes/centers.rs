@@ -18,7 +18,7 @@ use pocnet_domain::FieldError;
 use serde::Deserialize;
 use pocnet_domain::role::Role;
 use pocnet_store::centers::{self, Center, CenterFilter, CenterScope};
-use pocnet_store::{Page, Paged, SortDir};
+use pocnet_store::{Paged, SortDir};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -135,7 +135,11 @@ struct HomePage {
 }
 
 async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
-    let list = centers::list(state.store().pool(), CenterScope::Public, &CenterFilter::default(), "recognized_on", SortDir::Desc, Page::new(Some(1), Some(12))).await?;
+    // The twelve latest public centers, from the server's copy of the registry (kept while no center changes).
+    let all = state.all_centers().await?;
+    let mut public: Vec<&centers::Center> = all.iter().filter(|c| CenterScope::Public.admits(c)).collect();
+    public.sort_by(|a, b| b.recognized_on.cmp(&a.recognized_on).then(a.id.cmp(&b.id)));
+    let latest: Vec<centers::Center> = public.into_iter().take(12).cloned().collect();
     // The same figures as the bureau's dashboard (issue 10: the pages agree).
     let figures = crate::routes::figures::load(&state, None).await?;
     let (fields_covered, fields_total) = figures.fields_covered();
@@ -146,7 +150,7 @@ async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> 
         creating: figures.counts.creating,
         fields_covered,
         fields_total,
-        centers: rows(&list.items, &state.today().to_string()),
+        centers: rows(&latest, &state.today().to_string()),
     };
     Ok(render(&page))
 }

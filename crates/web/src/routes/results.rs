@@ -254,24 +254,26 @@ async fn page(
     }))
 }
 
-/// The centers a caller may narrow its list to: the bureau and county
-/// departments every center in their scope, an operator its own (nobody else
-/// needs the choice).
+/// The centers a caller may narrow its list to: the bureau every center, a
+/// county department every center in its scope, an operator its own (nobody
+/// else needs the choice). Read from the server's copy of the registry, kept
+/// while no center changes.
 async fn filter_centers(state: &AppState, me: &CurrentUser) -> AppResult<Vec<Choice>> {
+    use pocnet_store::centers::CenterScope;
     let scope = match me.user.role {
-        Role::Bureau => pocnet_store::centers::CenterScope::All,
-        Role::County => pocnet_store::centers::CenterScope::PublicAndRegion(me.user.org_region),
-        Role::Center => {
-            return Ok(pocnet_store::centers::hosted_by(state.store().pool(), me.user.org_id)
-                .await?
-                .into_iter()
-                .map(|c| Choice::new(c.id.to_string(), c.name))
-                .collect())
-        }
-        _ => return Ok(Vec::new()),
+        Role::Bureau => CenterScope::All,
+        Role::County => CenterScope::PublicAndRegion(me.user.org_region),
+        Role::Center => CenterScope::PublicAndHost(me.user.org_id),
+        Role::Expert | Role::Researcher | Role::Investor => return Ok(Vec::new()),
     };
-    let list = pocnet_store::centers::list(state.store().pool(), scope, &Default::default(), "name", SortDir::Asc, pocnet_store::Page::new(Some(1), Some(200))).await?;
-    Ok(list.items.into_iter().map(|c| Choice::new(c.id.to_string(), c.name)).collect())
+    let own_only = me.user.role == Role::Center;
+    Ok(state
+        .all_centers()
+        .await?
+        .iter()
+        .filter(|c| if own_only { c.host_org_id == me.user.org_id } else { scope.admits(c) })
+        .map(|c| Choice::new(c.id.to_string(), c.name.clone()))
+        .collect())
 }
 
 /// Exports the results the caller may see (in the state filtered on) as .xlsx: public faces only, never secrets.

@@ -150,3 +150,111 @@ async fn the_tallies_follow_every_write_and_the_dashboard_agrees_with_a_count() 
     app.add_org("温州测试新材料有限公司", "enterprise", "龙湾区").await;
     agree("after a new unit").await;
 }
+
+/// The plan steps of `sql` as the database would run it (its placeholders unbound, a generic plan).
+async fn plan(store: &pocnet_store::Store, sql: &str) -> Vec<String> {
+    use sqlx::Row;
+    let mut conn = store.pool().acquire().await.unwrap();
+    if store.backend() == pocnet_store::Backend::Sqlite {
+        let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}")).fetch_all(&mut *conn).await.unwrap();
+        return rows.iter().map(|r| r.get::<String, _>(3)).collect();
+    }
+    // PostgreSQL: the generic plan of the prepared statement, with sequential scans
+    // discouraged so that one shows only where no index can serve the query at all.
+    let params = (1..=20).rev().find(|n| sql.contains(&format!("${n}"))).unwrap_or(0);
+    let nulls = vec!["NULL"; params].join(", ");
+    let script = format!(
+        "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; PREPARE planned AS {sql}; "
+    );
+    sqlx::raw_sql(&script).execute(&mut *conn).await.unwrap();
+    let execute = if params == 0 { "EXPLAIN EXECUTE planned".to_owned() } else { format!("EXPLAIN EXECUTE planned({nulls})") };
+    let rows = sqlx::raw_sql(&execute).fetch_all(&mut *conn).await.unwrap();
+    sqlx::raw_sql("DEALLOCATE planned; RESET enable_seqscan; RESET plan_cache_mode").execute(&mut *conn).await.unwrap();
+    rows.iter().map(|r| r.get::<String, _>(0)).collect()
+}
+
+/// Whether a plan reads a whole big table: a table scan, or a walk of a whole index followed by a sort of what it found.
+/// (A list ordered by id walks the table itself in order and stops after a page.)
+fn full_scan(store: &pocnet_store::Store, sql: &str, steps: &[String]) -> Option<String> {
+    const BIG: [&str; 4] = ["research_results", "experts", "centers", "audit_events"];
+    if store.backend() == pocnet_store::Backend::Sqlite {
+        // Aliases as the list statements write them: r, e, c, a.
+        let in_id_order = |alias: &str| sql.contains(&format!("ORDER BY {alias}.id "));
+        let table_scan = steps.iter().find(|s| {
+            ["r", "e", "c", "a"].iter().any(|a| s.as_str() == format!("SCAN {a}") && !in_id_order(a))
+        });
+        let walk_then_sort = steps.iter().any(|s| s.starts_with("SCAN ")) && steps.iter().any(|s| s.contains("TEMP B-TREE FOR ORDER BY"));
+        table_scan.cloned().or_else(|| walk_then_sort.then(|| steps.join(" / ")))
+    } else {
+        steps.iter().find(|s| BIG.iter().any(|t| s.contains(&format!("Seq Scan on {t}")))).cloned()
+    }
+}
+
+#[tokio::test]
+async fn no_list_reads_a_whole_big_table() {
+    use pocnet_demo::synthetic;
+    use pocnet_domain::expert::ExpertKind;
+    use pocnet_domain::region::Region;
+    use pocnet_domain::research_result::ResultState;
+    use pocnet_store::audit::AuditFilter;
+    use pocnet_store::experts::ExpertFilter;
+    use pocnet_store::results::{self, ResultFilter, ResultScope};
+    use pocnet_store::SortDir;
+    let (store, _dir) = fresh_store().await;
+    let now = chrono::Utc::now();
+    synthetic::generate(&store, synthetic::Spec { centers: 40, results: 3000, seed: 7 }, now, &|_, _| {}).await.unwrap();
+    synthetic::experts(&store, synthetic::ExpertSpec { experts: 2000, seed: 7 }, now, &|_, _| {}).await.unwrap();
+    store.analyze().await.unwrap();
+
+    let ruian = Region::parse("瑞安市").unwrap();
+    let mut statements: Vec<(String, String)> = Vec::new();
+    let scopes = [ResultScope::All, ResultScope::Region(ruian), ResultScope::HostOrg(1), ResultScope::OwnerOrg(1), ResultScope::Verified, ResultScope::Reviewer(1)];
+    let filters = [
+        ResultFilter::default(),
+        ResultFilter::in_state(Some(ResultState::Verifying)),
+        ResultFilter { field: Some("new_energy".into()), ..ResultFilter::default() },
+        ResultFilter { region: Some(ruian), ..ResultFilter::default() },
+        ResultFilter { center_id: Some(1), ..ResultFilter::default() },
+        ResultFilter { trl_min: Some(6), ..ResultFilter::default() },
+    ];
+    for scope in scopes {
+        for (sort, dir) in [("submitted_on", SortDir::Asc), ("submitted_on", SortDir::Desc), ("title", SortDir::Desc), ("trl", SortDir::Asc), ("state", SortDir::Asc), ("field", SortDir::Desc)] {
+            for sql in results::list_statements(scope, &ResultFilter::default(), sort, dir) {
+                statements.push((format!("results {scope:?} by {sort} {dir:?}"), sql));
+            }
+        }
+        for filter in &filters {
+            for sql in results::list_statements(scope, filter, "submitted_on", SortDir::Asc) {
+                statements.push((format!("results {scope:?} {filter:?}"), sql));
+            }
+        }
+    }
+    for filter in [
+        ExpertFilter::default(),
+        ExpertFilter { kind: Some(ExpertKind::Industry), ..ExpertFilter::default() },
+        ExpertFilter { field: Some("new_energy".into()), ..ExpertFilter::default() },
+        ExpertFilter { available_only: true, ..ExpertFilter::default() },
+    ] {
+        for sql in pocnet_store::experts::list_statements(&filter) {
+            statements.push((format!("experts {filter:?}"), sql));
+        }
+    }
+    for filter in [
+        AuditFilter::default(),
+        AuditFilter { entity_type: Some("result".into()), entity_id: Some("1".into()), actor_id: None },
+        AuditFilter { actor_id: Some(1), ..AuditFilter::default() },
+    ] {
+        for sql in pocnet_store::audit::list_statements(&filter) {
+            statements.push((format!("audit {filter:?}"), sql));
+        }
+    }
+    // Keyword filters (LIKE '%…%') read in the list's order until a page is full; issue 15's index replaces them.
+    let mut failures = Vec::new();
+    for (what, sql) in &statements {
+        let steps = plan(&store, sql).await;
+        if let Some(scan) = full_scan(&store, sql, &steps) {
+            failures.push(format!("{what}: {scan}\n    {sql}\n    {steps:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} statements read a whole big table:\n{}", failures.len(), statements.len(), failures.join("\n"));
+}
