@@ -123,7 +123,7 @@ impl TryFrom<Row> for Expert {
 const SELECT: &str = "SELECT e.id, e.user_id, e.name, e.kind, e.org_id, o.name AS org_name, e.title, e.fields, \
     e.sub_fields, e.keywords, e.region, e.bio, e.unavailable, e.conflict_orgs, e.conflict_people, e.phone, e.email, \
     e.active, b.reason AS blacklisted, e.version \
-    FROM experts e JOIN organisations o ON o.id = e.org_id LEFT JOIN expert_blacklist b ON b.expert_id = e.id";
+    FROM experts e JOIN organisations o ON o.id = +e.org_id LEFT JOIN expert_blacklist b ON b.expert_id = e.id";
 
 /// Filters of the expert list.
 #[derive(Debug, Clone, Default)]
@@ -178,7 +178,7 @@ impl ListRow for Row {
 
 /// The base table and the joins a list's conditions may need (see `listing::from_for`).
 const BASE: &str = "FROM experts e";
-const JOINS: [(&str, &str); 2] = [("o", "JOIN organisations o ON o.id = e.org_id"), ("b", "LEFT JOIN expert_blacklist b ON b.expert_id = e.id")];
+const JOINS: [(&str, &str); 2] = [("o", "JOIN organisations o ON o.id = +e.org_id"), ("b", "LEFT JOIN expert_blacklist b ON b.expert_id = e.id")];
 
 /// Lists experts matching a filter, by name, one page at any depth for the
 /// cost of the first; the total is exact for the whole library or one kind
