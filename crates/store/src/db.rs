@@ -187,16 +187,27 @@ impl Store {
         Ok(())
     }
 
-    /// Refreshes the planner's statistics after a bulk load, where the planner
-    /// uses them: `ANALYZE` on PostgreSQL (its autovacuum does the same in
-    /// time). Nothing on SQLite: its statistics count the NULLs of a unique
-    /// nullable column as one value (e.g. `experts.user_id`, NULL for every
-    /// expert without an account), which turns a one-row lookup into a scan
-    /// driven from another table; pocnet's SQLite queries are written and
-    /// tested (`web/tests/api/lists.rs`) for the planner without statistics.
+    /// Refreshes the planner's statistics (`ANALYZE`) after a bulk load, so list
+    /// queries pick the indexes that fit the data (PostgreSQL's autovacuum does
+    /// this by itself in time; a SQLite server does it in housekeeping, see
+    /// [`Store::optimize`]). Without statistics SQLite takes every equality
+    /// index as equally selective and may read all results in one state rather
+    /// than one center's. (Its statistics count the NULLs of a unique nullable
+    /// column as one value, so lists never let it drive a join from the other
+    /// table: `+e.org_id`, `+r.owner_org_id`.)
     pub async fn analyze(&self) -> StoreResult<()> {
-        if self.backend == Backend::Postgres {
-            sqlx::query("ANALYZE").execute(&self.pool).await?;
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The planner's upkeep for a running server: on SQLite, analyzes the tables
+    /// never analyzed or grown since (bounded work per table); nothing on
+    /// PostgreSQL (autovacuum).
+    pub async fn optimize(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+            sqlx::query("PRAGMA optimize = 0x10002").execute(&mut *conn).await?;
         }
         Ok(())
     }

@@ -153,6 +153,8 @@ pub async fn housekeeping(state: &AppState) -> Result<(u64, u64), pocnet_store::
     let sessions = pocnet_store::sessions::purge_expired(&mut tx, now, state.config().session_idle).await?;
     let failures = pocnet_store::login_throttle::purge(&mut tx, &state.config().login_policy, now).await?;
     tx.commit().await?;
+    // Keeps SQLite's planner statistics current as the lists grow (issue 13).
+    state.store().optimize().await?;
     Ok((sessions, failures))
 }
 
