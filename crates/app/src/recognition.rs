@@ -7,6 +7,7 @@ use crate::{Caller, Context, Error, Result};
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::eligibility::Eligibility;
+use pocnet_domain::id::{ApplicationId, CallId, CenterId, ExpertId, ObjectionId, OrgId};
 use pocnet_domain::next_step::AvailableAction;
 use pocnet_domain::objection::{ObjectionFinding, ObjectionStatus};
 use pocnet_domain::panel::seat::SeatStatus;
@@ -113,7 +114,7 @@ pub enum Standing {
     /// An expert invited to the application's panel, with its seat's status.
     PanelExpert {
         /// Its library id.
-        expert_id: i64,
+        expert_id: ExpertId,
         /// Where its seat stands (the materials only after the pledge).
         status: SeatStatus,
     },
@@ -131,7 +132,7 @@ impl Standing {
     }
 
     /// The expert's library id, when on the panel.
-    pub fn expert_id(self) -> Option<i64> {
+    pub fn expert_id(self) -> Option<ExpertId> {
         match self {
             Standing::PanelExpert { expert_id, .. } => Some(expert_id),
             Standing::Bureau | Standing::County | Standing::Applicant => None,
@@ -178,7 +179,7 @@ pub async fn scope_for(ctx: &Context, caller: &Caller) -> Result<ApplicationScop
 }
 
 /// Reads an application the caller may see, with its standing (404 otherwise).
-pub async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<(Application, Standing)> {
+pub async fn load(ctx: &Context, caller: &Caller, id: ApplicationId) -> Result<(Application, Standing)> {
     let a = applications::get(ctx.store().pool(), id).await?;
     match standing(ctx, caller, &a).await? {
         Some(s) => Ok((a, s)),
@@ -187,7 +188,7 @@ pub async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<(Applicatio
 }
 
 /// Refuses a host unit barred by a revocation (两年内不得重新申报).
-async fn check_bar(ctx: &Context, host_org_id: i64) -> Result<()> {
+async fn check_bar(ctx: &Context, host_org_id: OrgId) -> Result<()> {
     let today = ctx.today().to_string();
     if let Some(bar) = pocnet_store::supervision::bar_on(ctx.store().pool(), host_org_id, &today).await? {
         return Err(Error::rule(
@@ -222,8 +223,8 @@ pub struct ApplyInput {
 /// Opens a draft application (the host unit's operator).
 pub async fn apply(ctx: &Context, caller: &Caller, input: &ApplyInput) -> Result<Application> {
     caller.require(&[Role::Center])?;
-    let call = calls::get(ctx.store().pool(), input.call_id).await?;
-    let (center, _) = crate::registry::load(ctx, Some(caller), input.center_id, crate::registry::Access::Manage).await?;
+    let call = calls::get(ctx.store().pool(), CallId::new(input.call_id)).await?;
+    let (center, _) = crate::registry::load(ctx, Some(caller), CenterId::new(input.center_id), crate::registry::Access::Manage).await?;
     if caller.user().is_some_and(|u| u.org_id != center.host_org_id) {
         return Err(Error::NotFound);
     }
@@ -248,7 +249,7 @@ pub async fn apply(ctx: &Context, caller: &Caller, input: &ApplyInput) -> Result
 }
 
 /// Renames a draft or returned application.
-pub async fn rename(ctx: &Context, caller: &Caller, id: i64, name: &str, version: i64) -> Result<Application> {
+pub async fn rename(ctx: &Context, caller: &Caller, id: ApplicationId, name: &str, version: i64) -> Result<Application> {
     let (a, standing) = load(ctx, caller, id).await?;
     if standing != Standing::Applicant || !a.state.editable() {
         return Err(Error::Forbidden);
@@ -354,7 +355,7 @@ pub async fn guards(ctx: &Context, a: &Application, eligible: bool) -> Result<Gu
 
 /// Reads an application with all a caller may see, reduced to the caller's
 /// standing after access control.
-pub async fn detail(ctx: &Context, caller: &Caller, id: i64) -> Result<ApplicationDetail> {
+pub async fn detail(ctx: &Context, caller: &Caller, id: ApplicationId) -> Result<ApplicationDetail> {
     let (a, standing) = load(ctx, caller, id).await?;
     let pool = ctx.store().pool();
     let eligibility = eligibility_of(ctx, &a).await?;
@@ -425,7 +426,7 @@ pub struct StepInput {
 }
 
 /// Takes a step of the review chain.
-pub async fn take_step(ctx: &Context, caller: &Caller, id: i64, input: &StepInput) -> Result<Application> {
+pub async fn take_step(ctx: &Context, caller: &Caller, id: ApplicationId, input: &StepInput) -> Result<Application> {
     let action = ReviewAction::parse(input.action.trim()).map_err(|_| FieldError::unknown_value("action", "操作"))?;
     let (a, standing) = load(ctx, caller, id).await?;
     let kind = standing.actor_kind().ok_or(Error::Forbidden)?;
@@ -492,7 +493,7 @@ pub async fn judged(ctx: &Context, a: &Application) -> Result<crate::panels::Jud
 }
 
 /// An application's panel for the bureau to staff (市级评审 only).
-pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: i64, replacing: bool) -> Result<crate::panels::Judged> {
+pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: ApplicationId, replacing: bool) -> Result<crate::panels::Judged> {
     caller.require(&[Role::Bureau])?;
     let (a, _) = load(ctx, caller, id).await?;
     if a.state != ApplicationState::BureauReview {
@@ -504,7 +505,7 @@ pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: i64, replacing:
 
 /// An application's panel for the calling expert to declare on or score
 /// (市级评审 only), with its seat.
-pub async fn panel_to_sit(ctx: &Context, caller: &Caller, id: i64, scoring: bool) -> Result<(crate::panels::Judged, Seat)> {
+pub async fn panel_to_sit(ctx: &Context, caller: &Caller, id: ApplicationId, scoring: bool) -> Result<(crate::panels::Judged, Seat)> {
     caller.require(&[Role::Expert])?;
     let expert = crate::panels::expert_of(ctx, caller).await?.ok_or(Error::Forbidden)?;
     let (a, _) = load(ctx, caller, id).await?;
@@ -528,7 +529,7 @@ pub struct SiteVisitInput {
 }
 
 /// Records a site visit (bureau, or the county during its review).
-pub async fn add_site_visit(ctx: &Context, caller: &Caller, id: i64, input: &SiteVisitInput) -> Result<()> {
+pub async fn add_site_visit(ctx: &Context, caller: &Caller, id: ApplicationId, input: &SiteVisitInput) -> Result<()> {
     let (a, standing) = load(ctx, caller, id).await?;
     let kind = standing.actor_kind().ok_or(Error::Forbidden)?;
     let allowed = matches!(
@@ -562,7 +563,7 @@ pub struct ObjectionInput {
 }
 
 /// Files an objection while the notice runs (anyone).
-pub async fn file_objection(ctx: &Context, ip: Option<String>, id: i64, input: &ObjectionInput) -> Result<Objection> {
+pub async fn file_objection(ctx: &Context, ip: Option<String>, id: ApplicationId, input: &ObjectionInput) -> Result<Objection> {
     let a = applications::get(ctx.store().pool(), id).await?;
     let today = ctx.today().to_string();
     let running = a.state == ApplicationState::InNotice
@@ -611,7 +612,7 @@ pub struct ResolutionInput {
 }
 
 /// Resolves an objection (bureau).
-pub async fn resolve_objection(ctx: &Context, caller: &Caller, oid: i64, input: &ResolutionInput) -> Result<Objection> {
+pub async fn resolve_objection(ctx: &Context, caller: &Caller, oid: ObjectionId, input: &ResolutionInput) -> Result<Objection> {
     caller.require(&[Role::Bureau])?;
     let finding = ObjectionFinding::parse(input.status.trim()).map_err(|_| FieldError::unknown_value("status", "处理结论"))?;
     let resolution = text("resolution", "处理意见", &input.resolution, 2, 4000)?;
@@ -626,7 +627,8 @@ pub async fn resolve_objection(ctx: &Context, caller: &Caller, oid: i64, input: 
 pub struct BatchResolutionInput {
     /// The objections (ids); empty: every open objection of the application.
     #[serde(default)]
-    pub ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub ids: Vec<ObjectionId>,
     /// `upheld` (成立) or `dismissed` (不成立).
     pub status: String,
     /// How they were looked into and decided (one reason for all).
@@ -641,7 +643,7 @@ pub struct BatchResolved {
 }
 
 /// Resolves several open objections of an application with one reason (bureau), all or none.
-pub async fn resolve_objections(ctx: &Context, caller: &Caller, id: i64, input: &BatchResolutionInput) -> Result<BatchResolved> {
+pub async fn resolve_objections(ctx: &Context, caller: &Caller, id: ApplicationId, input: &BatchResolutionInput) -> Result<BatchResolved> {
     caller.require(&[Role::Bureau])?;
     applications::get(ctx.store().pool(), id).await?;
     let finding = ObjectionFinding::parse(input.status.trim()).map_err(|_| FieldError::unknown_value("status", "处理结论"))?;

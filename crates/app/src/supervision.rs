@@ -6,6 +6,7 @@
 use crate::registry::{self, Access};
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
+use pocnet_domain::id::{CenterId, ChangeReportId};
 use pocnet_domain::policy::Profile;
 use pocnet_domain::role::Role;
 use pocnet_domain::supervision::{self as rules, CenterStatus, ChangeDecision, ChangeKind, ReevaluationResult};
@@ -34,7 +35,7 @@ pub struct ChangeInput {
 
 /// Files a change report (the host unit's operator, or the bureau). A
 /// deregistration of the host ends recognition at once where the profile says so.
-pub async fn file_change(ctx: &Context, caller: &Caller, center_id: i64, input: &ChangeInput) -> Result<ChangeReport> {
+pub async fn file_change(ctx: &Context, caller: &Caller, center_id: CenterId, input: &ChangeInput) -> Result<ChangeReport> {
     let (c, _) = registry::load(ctx, Some(caller), center_id, Access::Manage).await?;
     let kind = ChangeKind::parse(&input.kind).map_err(|_| FieldError::unknown_value("kind", "变化类型"))?;
     let day = validation::day("change_date", "变化日期", &input.change_date, DayRange::records(ctx.today()))?;
@@ -81,7 +82,7 @@ pub struct DecisionInput {
 }
 
 /// Decides a change report (bureau); `revoke` takes the title from the year of the change.
-pub async fn decide_change(ctx: &Context, caller: &Caller, report_id: i64, input: &DecisionInput) -> Result<ChangeReport> {
+pub async fn decide_change(ctx: &Context, caller: &Caller, report_id: ChangeReportId, input: &DecisionInput) -> Result<ChangeReport> {
     caller.require(&[Role::Bureau])?;
     let decision = ChangeDecision::parse(&input.decision).map_err(|_| FieldError::unknown_value("decision", "审核结论"))?;
     let reason = text("reason", "审核意见", &input.reason, 2, 4000)?;
@@ -113,7 +114,7 @@ pub struct RevokeInput {
 }
 
 /// Revokes a center for a reason of its profile; the host unit is barred for the years the reason sets.
-pub async fn revoke(ctx: &Context, caller: &Caller, center_id: i64, input: &RevokeInput) -> Result<Center> {
+pub async fn revoke(ctx: &Context, caller: &Caller, center_id: CenterId, input: &RevokeInput) -> Result<Center> {
     caller.require(&[Role::Bureau])?;
     let (c, _) = registry::load(ctx, Some(caller), center_id, Access::Manage).await?;
     if c.status != CenterStatus::Active {
@@ -161,7 +162,7 @@ pub struct ReevaluationInput {
 }
 
 /// Records a pilot platform's re-evaluation (bureau); a pass moves the due date on by the profile's cycle.
-pub async fn reevaluate(ctx: &Context, caller: &Caller, center_id: i64, input: &ReevaluationInput) -> Result<Center> {
+pub async fn reevaluate(ctx: &Context, caller: &Caller, center_id: CenterId, input: &ReevaluationInput) -> Result<Center> {
     caller.require(&[Role::Bureau])?;
     let (c, _) = registry::load(ctx, Some(caller), center_id, Access::Manage).await?;
     if c.kind != CenterKind::PilotPlatform || !c.counts_as_recognized() {
@@ -201,7 +202,7 @@ pub struct RegradeInput {
 }
 
 /// Changes a center's stage or level (bureau), e.g. to key cultivation (重点培育).
-pub async fn regrade(ctx: &Context, caller: &Caller, center_id: i64, input: &RegradeInput) -> Result<Center> {
+pub async fn regrade(ctx: &Context, caller: &Caller, center_id: CenterId, input: &RegradeInput) -> Result<Center> {
     caller.require(&[Role::Bureau])?;
     let (c, _) = registry::load(ctx, Some(caller), center_id, Access::Manage).await?;
     let stage = CenterStage::parse(&input.stage).map_err(|_| FieldError::unknown_value("stage", "阶段"))?;

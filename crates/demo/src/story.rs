@@ -20,6 +20,7 @@ use crate::wenzhou::Network;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pocnet_domain::calendar::HolidayCalendar;
 use pocnet_domain::center::{CenterLevel, CenterStage};
+use pocnet_domain::id::{CenterId, ExpertId, OrgId};
 use pocnet_domain::eligibility;
 use pocnet_domain::policy::criteria::Outcome;
 use pocnet_domain::policy::{Profile, SiteVisitRule, StageKind, SHIPPED};
@@ -66,8 +67,8 @@ fn corrupt(what: impl std::fmt::Display) -> StoreError {
 /// A library expert as a panel member.
 #[derive(Clone)]
 struct Member {
-    id: i64,
-    org_id: i64,
+    id: ExpertId,
+    org_id: OrgId,
     actor: Actor,
 }
 
@@ -78,14 +79,14 @@ struct Ctx {
     county: Actor,
     county_region: String,
     operator: Actor,
-    operator_org: i64,
+    operator_org: OrgId,
     experts: Vec<Member>,
-    demo_expert: Option<i64>,
-    centers: HashMap<String, i64>,
+    demo_expert: Option<ExpertId>,
+    centers: HashMap<String, CenterId>,
     /// County departments in dataset order: (region, name).
     counties: Vec<(String, String)>,
     /// Each center's advisory team.
-    advisors: HashMap<i64, Vec<i64>>,
+    advisors: HashMap<CenterId, Vec<ExpertId>>,
     /// Calls and applications written.
     calls: Cell<usize>,
     applications: Cell<usize>,
@@ -96,12 +97,12 @@ impl Ctx {
         self.profiles.iter().find(|p| p.id == id).ok_or_else(|| corrupt(format!("no profile {id}")))
     }
 
-    fn center(&self, key: &str) -> StoreResult<i64> {
+    fn center(&self, key: &str) -> StoreResult<CenterId> {
         self.centers.get(key).copied().ok_or_else(|| corrupt(format!("no center {key}")))
     }
 
     /// The applicant's actor: the demo operator for its own unit, else the host unit by name.
-    async fn applicant(&self, conn: &mut AnyConnection, center: i64) -> StoreResult<Actor> {
+    async fn applicant(&self, conn: &mut AnyConnection, center: CenterId) -> StoreResult<Actor> {
         let c = centers::get(&mut *conn, center).await?;
         Ok(if c.host_org_id == self.operator_org { self.operator.clone() } else { Actor { user_id: None, label: c.host_org_name, ip: None } })
     }
@@ -122,7 +123,7 @@ impl Ctx {
     /// `n` experts free of conflict with `a` (not of the host unit, not on the
     /// center's advisory team, not the demo expert), chosen by a stride from `seed`.
     fn panel_for(&self, a: &Application, n: usize, seed: usize) -> StoreResult<Vec<Member>> {
-        let advisors: &[i64] = self.advisors.get(&a.center_id).map(Vec::as_slice).unwrap_or(&[]);
+        let advisors: &[ExpertId] = self.advisors.get(&a.center_id).map(Vec::as_slice).unwrap_or(&[]);
         let free: Vec<&Member> = self
             .experts
             .iter()
@@ -299,7 +300,7 @@ async fn recognized(conn: &mut AnyConnection, ctx: &Ctx, c: &Call, center: &str,
     let a = apply(conn, ctx, c, center, name, deadline - Duration::days(40 - i), Some(deadline - Duration::days(20 - i))).await?;
     let (county, kind) = ctx.county_of(&a);
     let a = step(conn, ctx, &a, ReviewAction::CountyApprove, (&county, kind), at(deadline + Duration::days(3 + i), 0), "材料齐全，运行情况良好，同意推荐").await?;
-    let members = ctx.panel_for(&a, 3, usize::try_from(a.center_id).unwrap_or(0))?;
+    let members = ctx.panel_for(&a, 3, usize::try_from(a.center_id.get()).unwrap_or(0))?;
     let scored: Vec<(Member, Option<u32>)> = members.into_iter().zip([84, 88, 81]).map(|(m, s)| (m, Some(s + (i % 3) as u32))).collect();
     panel(&mut *conn, ctx, &a, &scored, deadline + Duration::days(12), deadline + Duration::days(14)).await?;
     if i % 2 == 0 {

@@ -5,6 +5,8 @@
 
 use crate::{format_ts, Actor, Page, Paged, StoreResult};
 use chrono::{DateTime, Utc};
+use crate::column::NullableId;
+use pocnet_domain::id::{AuditEventId, UserId};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -12,11 +14,15 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct AuditEvent {
     /// Sequence number (increasing).
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: AuditEventId,
     /// When (UTC, RFC 3339).
     pub at: String,
     /// The acting user's id, if a user acted.
-    pub actor_id: Option<i64>,
+    #[sqlx(try_from = "NullableId")]
+    #[schema(value_type = Option<i64>)]
+    pub actor_id: Option<UserId>,
     /// Who acted (username or `system:…`).
     pub actor_label: String,
     /// What was done, e.g. `organisation.update`.
@@ -58,7 +64,7 @@ pub async fn record(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
          before_json, after_json, reason, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(format_ts(now))
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(&actor.label)
     .bind(change.action)
     .bind(change.entity_type)
@@ -80,7 +86,7 @@ pub struct AuditFilter {
     /// Only this entity id (with `entity_type`).
     pub entity_id: Option<String>,
     /// Only this actor.
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
 }
 
 /// Lists records, newest first.
@@ -90,7 +96,7 @@ pub async fn list(pool: &AnyPool, filter: &AuditFilter, page: Page) -> StoreResu
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_events {WHERE}"))
         .bind(&filter.entity_type)
         .bind(&filter.entity_id)
-        .bind(filter.actor_id)
+        .bind(filter.actor_id.map(UserId::get))
         .fetch_one(pool)
         .await?;
     let items = sqlx::query_as::<_, AuditEvent>(&format!(
@@ -99,7 +105,7 @@ pub async fn list(pool: &AnyPool, filter: &AuditFilter, page: Page) -> StoreResu
     ))
     .bind(&filter.entity_type)
     .bind(&filter.entity_id)
-    .bind(filter.actor_id)
+    .bind(filter.actor_id.map(UserId::get))
     .bind(page.limit())
     .bind(page.offset())
     .fetch_all(pool)

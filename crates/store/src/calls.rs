@@ -4,6 +4,7 @@
 use crate::audit::{self, Change};
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
+use pocnet_domain::id::CallId;
 use pocnet_domain::policy::StageKind;
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -12,7 +13,8 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Call {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CallId,
     /// Title.
     pub title: String,
     /// Policy profile id.
@@ -48,7 +50,7 @@ impl TryFrom<Row> for Call {
     type Error = StoreError;
     fn try_from(r: Row) -> StoreResult<Self> {
         Ok(Call {
-            id: r.id,
+            id: CallId::new(r.id),
             title: r.title,
             profile_id: r.profile_id,
             kind: parse_code(&r.kind, StageKind::parse)?,
@@ -93,11 +95,11 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .bind(&d.body)
     .bind(&d.opens_on)
     .bind(&d.deadline_at)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(format_ts(now))
     .fetch_one(&mut *conn)
     .await?;
-    let call = get(&mut *conn, id).await?;
+    let call = get(&mut *conn, CallId::new(id)).await?;
     audit::record(
         conn,
         actor,
@@ -116,12 +118,12 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
 }
 
 /// Reads a call.
-pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Call>
+pub async fn get<'e, E>(executor: E, id: CallId) -> StoreResult<Call>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE c.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(executor)
         .await?
         .ok_or(StoreError::NotFound)?

@@ -3,6 +3,7 @@
 
 use crate::sql_where::{contains, Arg, Where};
 use crate::{parse_code, Page, Paged, SortDir, StoreError, StoreResult};
+use pocnet_domain::id::{CenterId, ExpertId, OrgId, ResultId};
 use pocnet_domain::region::Region;
 use pocnet_domain::research_result::{ResultSource, ResultState};
 use serde::Serialize;
@@ -12,7 +13,8 @@ use sqlx::{AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ResultSummary {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ResultId,
     /// Title.
     pub title: String,
     /// Public summary.
@@ -54,7 +56,7 @@ impl TryFrom<Row> for ResultSummary {
     type Error = StoreError;
     fn try_from(r: Row) -> StoreResult<Self> {
         Ok(Self {
-            id: r.id,
+            id: ResultId::new(r.id),
             title: r.title,
             summary: r.summary,
             field: r.field,
@@ -77,13 +79,13 @@ pub enum ResultScope {
     /// Those owned in, or handled by a center in, a region (a county department).
     Region(Region),
     /// Those handled by the centers an organisation hosts (its operator).
-    HostOrg(i64),
+    HostOrg(OrgId),
     /// Those owned by an organisation (its researchers).
-    OwnerOrg(i64),
+    OwnerOrg(OrgId),
     /// Verified ones, public summary only (investors).
     Verified,
     /// Those an expert is invited to screen.
-    Reviewer(i64),
+    Reviewer(ExpertId),
 }
 
 impl ResultScope {
@@ -95,16 +97,16 @@ impl ResultScope {
                 w.and("(o.region = ? OR c.region = ?)", Arg::Text(r.as_str().into()));
             }
             ResultScope::HostOrg(h) => {
-                w.and("c.host_org_id = ?", Arg::Int(h));
+                w.and("c.host_org_id = ?", Arg::Int(h.get()));
             }
             ResultScope::OwnerOrg(o) => {
-                w.and("r.owner_org_id = ?", Arg::Int(o));
+                w.and("r.owner_org_id = ?", Arg::Int(o.get()));
             }
             ResultScope::Verified => {
                 w.and_raw("r.state IN ('verified', 'handed_off')");
             }
             ResultScope::Reviewer(e) => {
-                w.and("r.id IN (SELECT s.subject_id FROM panel_seats s WHERE s.expert_id = ? AND s.subject_kind = 'result')", Arg::Int(e));
+                w.and("r.id IN (SELECT s.subject_id FROM panel_seats s WHERE s.expert_id = ? AND s.subject_kind = 'result')", Arg::Int(e.get()));
             }
         }
     }
@@ -120,7 +122,7 @@ pub struct ResultFilter {
     /// Only this field code.
     pub field: Option<String>,
     /// Only the library of this center.
-    pub center_id: Option<i64>,
+    pub center_id: Option<CenterId>,
     /// Owned in, or handled by a center in, this region.
     pub region: Option<Region>,
     /// Technology readiness at least.
@@ -146,7 +148,7 @@ impl ResultFilter {
             w.and("r.field = ?", Arg::Text(f.clone()));
         }
         if let Some(c) = self.center_id {
-            w.and("r.center_id = ?", Arg::Int(c));
+            w.and("r.center_id = ?", Arg::Int(c.get()));
         }
         if let Some(r) = self.region {
             w.and("(o.region = ? OR c.region = ?)", Arg::Text(r.as_str().into()));

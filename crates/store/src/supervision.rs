@@ -8,6 +8,7 @@ use crate::centers::{self, snapshot, Center};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::center::{CenterLevel, CenterStage};
+use pocnet_domain::id::{CenterId, ChangeReportId, OrgId, RevocationId};
 use pocnet_domain::supervision::CenterStatus;
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -32,11 +33,11 @@ pub struct CenterEvent {
 }
 
 /// The history of a center, oldest first.
-pub async fn events(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<CenterEvent>> {
+pub async fn events(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<CenterEvent>> {
     Ok(sqlx::query_as(
         "SELECT at, actor_label, action, from_value, to_value, reason, article FROM center_events WHERE center_id = $1 ORDER BY id",
     )
-    .bind(center_id)
+    .bind(center_id.get())
     .fetch_all(pool)
     .await?)
 }
@@ -59,7 +60,7 @@ async fn record_event(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     before: &Center,
     e: &Event<'_>,
 ) -> StoreResult<()> {
@@ -67,9 +68,9 @@ async fn record_event(
         "INSERT INTO center_events (center_id, at, actor_id, actor_label, action, from_value, to_value, reason, article) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(center_id)
+    .bind(center_id.get())
     .bind(format_ts(now))
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(&actor.label)
     .bind(e.action)
     .bind(&e.from)
@@ -167,7 +168,7 @@ pub async fn apply_approval(
 }
 
 /// Applies an approval to the center: name, stage, level, certificate.
-pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, center_id: i64, r: &Recognition<'_>) -> StoreResult<Center> {
+pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, center_id: CenterId, r: &Recognition<'_>) -> StoreResult<Center> {
     let before = centers::get(&mut *conn, center_id).await?;
     let seq = next_certificate_seq(&mut *conn, r.certificate_prefix).await?;
     let certificate = format!("{}{:03}号", r.certificate_prefix, seq);
@@ -184,7 +185,7 @@ pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
     .bind(recognized_on)
     .bind(&r.reevaluation_due)
     .bind(format_ts(now))
-    .bind(center_id)
+    .bind(center_id.get())
     .execute(&mut *conn)
     .await
     .map_err(StoreError::on_unique("name"))?;
@@ -205,7 +206,7 @@ pub async fn set_status(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     status: CenterStatus,
     action: &str,
     reason: &str,
@@ -220,7 +221,7 @@ pub async fn set_status(
         .bind(status.as_str())
         .bind(china_day)
         .bind(format_ts(now))
-        .bind(center_id)
+        .bind(center_id.get())
         .execute(&mut *conn)
         .await?;
     let e = Event { action, from: before.status.label_zh().into(), to: status.label_zh().into(), reason, article };
@@ -230,8 +231,8 @@ pub async fn set_status(
 
 /// Sets the day from which a center's status holds, when it differs from the
 /// day of the decision ("自条件变化年度起取消", 000 指引 五).
-pub async fn set_status_from(conn: &mut AnyConnection, center_id: i64, day: &str) -> StoreResult<()> {
-    sqlx::query("UPDATE centers SET status_from = $1 WHERE id = $2").bind(day).bind(center_id).execute(&mut *conn).await?;
+pub async fn set_status_from(conn: &mut AnyConnection, center_id: CenterId, day: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE centers SET status_from = $1 WHERE id = $2").bind(day).bind(center_id.get()).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -241,7 +242,7 @@ pub async fn set_stage_level(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     version: i64,
     stage: CenterStage,
     level: CenterLevel,
@@ -253,7 +254,7 @@ pub async fn set_stage_level(
         .bind(stage.as_str())
         .bind(level.as_str())
         .bind(format_ts(now))
-        .bind(center_id)
+        .bind(center_id.get())
         .bind(version)
         .execute(&mut *conn)
         .await?;
@@ -275,11 +276,17 @@ pub async fn set_stage_level(
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct RevocationRecord {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: RevocationId,
     /// Center.
-    pub center_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub center_id: CenterId,
     /// Host unit barred.
-    pub host_org_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub host_org_id: OrgId,
     /// Reason code from the profile.
     pub reason_code: String,
     /// Reason as worded.
@@ -300,7 +307,7 @@ pub async fn revoke(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     reason_code: &str,
     reason_label: &str,
     article: &str,
@@ -313,15 +320,15 @@ pub async fn revoke(
         "INSERT INTO revocations (center_id, host_org_id, reason_code, reason_label, article, details, revoked_on, may_apply_from, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(center_id)
-    .bind(center.host_org_id)
+    .bind(center_id.get())
+    .bind(center.host_org_id.get())
     .bind(reason_code)
     .bind(reason_label)
     .bind(article)
     .bind(details)
     .bind(revoked_on)
     .bind(may_apply_from)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(format_ts(now))
     .execute(&mut *conn)
     .await?;
@@ -330,24 +337,24 @@ pub async fn revoke(
 }
 
 /// The bar in force on a host unit on `today` (YYYY-MM-DD), if any: the latest one.
-pub async fn bar_on(pool: &AnyPool, host_org_id: i64, today: &str) -> StoreResult<Option<RevocationRecord>> {
+pub async fn bar_on(pool: &AnyPool, host_org_id: OrgId, today: &str) -> StoreResult<Option<RevocationRecord>> {
     Ok(sqlx::query_as(
         "SELECT id, center_id, host_org_id, reason_code, reason_label, article, details, revoked_on, may_apply_from FROM revocations \
          WHERE host_org_id = $1 AND may_apply_from > $2 ORDER BY may_apply_from DESC LIMIT 1",
     )
-    .bind(host_org_id)
+    .bind(host_org_id.get())
     .bind(today)
     .fetch_optional(pool)
     .await?)
 }
 
 /// The revocations of a center.
-pub async fn revocations(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<RevocationRecord>> {
+pub async fn revocations(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<RevocationRecord>> {
     Ok(sqlx::query_as(
         "SELECT id, center_id, host_org_id, reason_code, reason_label, article, details, revoked_on, may_apply_from FROM revocations \
          WHERE center_id = $1 ORDER BY id",
     )
-    .bind(center_id)
+    .bind(center_id.get())
     .fetch_all(pool)
     .await?)
 }
@@ -356,9 +363,13 @@ pub async fn revocations(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<Revo
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct ChangeReport {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: ChangeReportId,
     /// Center.
-    pub center_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub center_id: CenterId,
     /// Kind code.
     pub kind: String,
     /// Day of the change.
@@ -390,7 +401,7 @@ pub async fn file_change(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     kind: &str,
     change_date: &str,
     due_on: Option<&str>,
@@ -402,14 +413,14 @@ pub async fn file_change(
         "INSERT INTO change_reports (center_id, kind, change_date, due_on, reported_on, overdue, description, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
-    .bind(center_id)
+    .bind(center_id.get())
     .bind(kind)
     .bind(change_date)
     .bind(due_on)
     .bind(reported_on)
     .bind(i64::from(overdue))
     .bind(description)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(format_ts(now))
     .fetch_one(&mut *conn)
     .await?;
@@ -427,21 +438,21 @@ pub async fn file_change(
         },
     )
     .await?;
-    change(&mut *conn, id).await
+    change(&mut *conn, ChangeReportId::new(id)).await
 }
 
 /// Reads one change report.
-pub async fn change<'e, E>(executor: E, id: i64) -> StoreResult<ChangeReport>
+pub async fn change<'e, E>(executor: E, id: ChangeReportId) -> StoreResult<ChangeReport>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as(&format!("{CHANGE_SELECT} WHERE id = $1")).bind(id).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!("{CHANGE_SELECT} WHERE id = $1")).bind(id.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
 }
 
 /// Change reports of one center, or of all (with `None`), newest first.
-pub async fn changes(pool: &AnyPool, center_id: Option<i64>) -> StoreResult<Vec<ChangeReport>> {
+pub async fn changes(pool: &AnyPool, center_id: Option<CenterId>) -> StoreResult<Vec<ChangeReport>> {
     Ok(sqlx::query_as(&format!("{CHANGE_SELECT} WHERE ($1 IS NULL OR center_id = $1) ORDER BY id DESC"))
-        .bind(center_id)
+        .bind(center_id.map(CenterId::get))
         .fetch_all(pool)
         .await?)
 }
@@ -451,7 +462,7 @@ pub async fn decide_change(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
+    id: ChangeReportId,
     version: i64,
     decision: &str,
     reason: &str,
@@ -462,9 +473,9 @@ pub async fn decide_change(
     )
     .bind(decision)
     .bind(reason)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(format_ts(now))
-    .bind(id)
+    .bind(id.get())
     .bind(version)
     .execute(&mut *conn)
     .await?;
@@ -510,7 +521,7 @@ pub async fn record_reevaluation(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     evaluated_on: &str,
     result: &str,
     comments: &str,
@@ -521,19 +532,19 @@ pub async fn record_reevaluation(
     sqlx::query(
         "INSERT INTO reevaluations (center_id, evaluated_on, result, comments, next_due, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(center_id)
+    .bind(center_id.get())
     .bind(evaluated_on)
     .bind(result)
     .bind(comments)
     .bind(next_due)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(format_ts(now))
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE centers SET reevaluation_due = $1, version = version + 1, updated_at = $2 WHERE id = $3")
         .bind(next_due)
         .bind(format_ts(now))
-        .bind(center_id)
+        .bind(center_id.get())
         .execute(&mut *conn)
         .await?;
     let e = Event {
@@ -548,9 +559,9 @@ pub async fn record_reevaluation(
 }
 
 /// The re-evaluations of a center.
-pub async fn reevaluations(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<Reevaluation>> {
+pub async fn reevaluations(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<Reevaluation>> {
     Ok(sqlx::query_as("SELECT evaluated_on, result, comments, next_due, recorded_at FROM reevaluations WHERE center_id = $1 ORDER BY id")
-        .bind(center_id)
+        .bind(center_id.get())
         .fetch_all(pool)
         .await?)
 }

@@ -9,6 +9,7 @@
 //! experts ([`Standing::sees_secrets`]); every such view is audited.
 
 use crate::{Caller, Context, Error, Result};
+use pocnet_domain::id::{CenterId, ExpertId, ResultId};
 use pocnet_domain::library::pipeline::{LibraryActor, PipelineGuards, ResultAction};
 use pocnet_domain::library::secrecy::Standing;
 use pocnet_domain::library::verification::{MilestoneStatus, Recommendation};
@@ -34,7 +35,7 @@ pub struct Access {
     /// The pipeline role the caller acts in, if any.
     pub actor: Option<LibraryActor>,
     /// The caller's library expert id, when an expert on the panel.
-    pub expert: Option<i64>,
+    pub expert: Option<ExpertId>,
     /// Sees the plan, milestones, panel and history (owners and authorities).
     pub sees_work: bool,
 }
@@ -78,7 +79,7 @@ pub async fn standing(ctx: &Context, caller: &Caller, p: &Project) -> Result<Opt
 }
 
 /// Reads a project the caller may see and how it stands to it (404 otherwise).
-pub async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<(Project, Access)> {
+pub async fn load(ctx: &Context, caller: &Caller, id: ResultId) -> Result<(Project, Access)> {
     let p = pipeline::get(ctx.store().pool(), id).await?;
     match standing(ctx, caller, &p).await? {
         Some(a) => Ok((p, a)),
@@ -91,7 +92,8 @@ pub async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<(Project, A
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProjectView {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ResultId,
     /// Title.
     pub title: String,
     /// Public summary.
@@ -105,7 +107,8 @@ pub struct ProjectView {
     /// Owner unit.
     pub owner_org_name: String,
     /// Handling center.
-    pub center_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub center_id: Option<CenterId>,
     /// Its name.
     pub center_name: Option<String>,
     /// State.
@@ -230,7 +233,7 @@ pub async fn guards(ctx: &Context, p: &Project) -> Result<PipelineGuards> {
 }
 
 /// A project with everything the caller may see; a view of trade secrets is audited.
-pub async fn detail(ctx: &Context, caller: &Caller, id: i64) -> Result<ProjectDetail> {
+pub async fn detail(ctx: &Context, caller: &Caller, id: ResultId) -> Result<ProjectDetail> {
     Ok(load_detail(ctx, caller, id).await?.detail)
 }
 
@@ -248,7 +251,7 @@ pub struct Loaded {
 
 /// Reads a project once with its panel, plan, milestones, report and
 /// hand-offs, and keeps of them what the caller may see.
-pub async fn load_detail(ctx: &Context, caller: &Caller, id: i64) -> Result<Loaded> {
+pub async fn load_detail(ctx: &Context, caller: &Caller, id: ResultId) -> Result<Loaded> {
     let (p, a) = load(ctx, caller, id).await?;
     let pool = ctx.store().pool();
     if a.standing.sees_secrets() {
@@ -325,7 +328,7 @@ pub(crate) fn stale(e: pocnet_store::StoreError) -> Error {
 }
 
 /// Takes a pipeline step (the domain decides; a stale version is a conflict).
-pub async fn take_step(ctx: &Context, caller: &Caller, id: i64, input: &StepInput) -> Result<Project> {
+pub async fn take_step(ctx: &Context, caller: &Caller, id: ResultId, input: &StepInput) -> Result<Project> {
     let (p, a) = load(ctx, caller, id).await?;
     let action = ResultAction::parse(input.action.trim()).map_err(|_| FieldError::unknown_value("action", "操作"))?;
     if matches!(action, ResultAction::HandOff | ResultAction::IssueReport) {
@@ -380,7 +383,7 @@ pub fn judged(p: &Project) -> crate::panels::Judged {
 }
 
 /// A result's screening panel for the owning center to staff (入库遴选 only).
-pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: i64, replacing: bool) -> Result<crate::panels::Judged> {
+pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: ResultId, replacing: bool) -> Result<crate::panels::Judged> {
     let (p, a) = load(ctx, caller, id).await?;
     require_center(&a)?;
     if p.state != ResultState::Screening {
@@ -392,7 +395,7 @@ pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: i64, replacing:
 
 /// A result's screening panel for the calling expert to declare on or score
 /// (入库遴选 only), with its seat.
-pub async fn panel_to_sit(ctx: &Context, caller: &Caller, id: i64, _scoring: bool) -> Result<(crate::panels::Judged, Seat)> {
+pub async fn panel_to_sit(ctx: &Context, caller: &Caller, id: ResultId, _scoring: bool) -> Result<(crate::panels::Judged, Seat)> {
     caller.require(&[Role::Expert])?;
     let (p, a) = load(ctx, caller, id).await?;
     let expert = a.expert.ok_or(Error::Forbidden)?;

@@ -63,7 +63,7 @@ fn pretty(json: &Option<String>) -> String {
 }
 
 struct Row {
-    id: i64,
+    id: pocnet_domain::id::AuditEventId,
     at: String,
     actor: String,
     action: String,

@@ -87,7 +87,7 @@ pub async fn api_list(State(state): State<AppState>, auth: Auth, QueryParams(p):
 }
 
 struct CenterRow {
-    id: i64,
+    id: pocnet_domain::id::CenterId,
     name: String,
     kind: &'static str,
     host: String,
