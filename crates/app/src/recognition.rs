@@ -19,7 +19,7 @@ use pocnet_domain::FieldError;
 use pocnet_store::applications::{self, Application, ApplicationScope, Objection, SiteVisit, Step, StepEffects, StepRecord};
 use pocnet_store::calls::{self, Call, CallDraft};
 use pocnet_store::panels::{self, Seat, Subject};
-use pocnet_store::{centers, format_ts, parse_ts, read_day, read_ts};
+use pocnet_store::{centers, parse_ts};
 use serde::{Deserialize, Serialize};
 
 /// Parses a day typed strictly as YYYY-MM-DD, between 2000 and ten years
@@ -87,8 +87,8 @@ pub async fn publish_call(ctx: &Context, caller: &Caller, input: &CallInput) -> 
         profile_id: profile.id.clone(),
         kind,
         body: text("body", "通知正文", &input.body, 0, 20_000)?,
-        opens_on: opens_on.to_string(),
-        deadline_at: format_ts(deadline),
+        opens_on,
+        deadline_at: deadline,
     };
     let mut tx = ctx.store().write().await?;
     let call = calls::create(&mut tx, &caller.actor(), ctx.now(), &draft).await?;
@@ -189,8 +189,7 @@ pub async fn load(ctx: &Context, caller: &Caller, id: ApplicationId) -> Result<(
 
 /// Refuses a host unit barred by a revocation (两年内不得重新申报).
 async fn check_bar(ctx: &Context, host_org_id: OrgId) -> Result<()> {
-    let today = ctx.today().to_string();
-    if let Some(bar) = pocnet_store::supervision::bar_on(ctx.store().pool(), host_org_id, &today).await? {
+    if let Some(bar) = pocnet_store::supervision::bar_on(ctx.store().pool(), host_org_id, ctx.today()).await? {
         return Err(Error::rule(
             "barred",
             format!(
@@ -237,7 +236,7 @@ pub async fn apply(ctx: &Context, caller: &Caller, input: &ApplyInput) -> Result
         )
         .into());
     }
-    if ctx.now() > read_ts("call deadline", &call.deadline_at)? {
+    if ctx.now() > call.deadline_at {
         return Err(Error::rule("deadline_passed", "申报截止时间已过"));
     }
     check_bar(ctx, center.host_org_id).await?;
@@ -319,17 +318,17 @@ pub async fn guards(ctx: &Context, a: &Application, eligible: bool) -> Result<Gu
     let panel = panels::seats(pool, Subject::application(a.id)).await?;
     let objections = applications::objections(pool, a.id).await?;
     let today = ctx.today();
-    let notice_end = a.notice_end.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let notice_end = a.notice_end;
     // Submission is the only step the call's opening and a revocation bar decide.
     let (not_open_until, bar) = if a.state.editable() {
         let call = calls::get(pool, a.call_id).await?;
-        let opens_on = NaiveDate::parse_from_str(&call.opens_on, "%Y-%m-%d").ok().filter(|d| *d > today);
-        let bar = match pocnet_store::supervision::bar_on(pool, a.host_org_id, &today.to_string()).await? {
+        let opens_on = Some(call.opens_on).filter(|d| *d > today);
+        let bar = match pocnet_store::supervision::bar_on(pool, a.host_org_id, today).await? {
             Some(b) => Some(Bar {
-                revoked_on: read_day("bar revoked_on", &b.revoked_on)?,
+                revoked_on: b.revoked_on,
                 reason: b.reason_label,
                 article: b.article,
-                may_apply_from: read_day("bar may_apply_from", &b.may_apply_from)?,
+                may_apply_from: b.may_apply_from,
             }),
             None => None,
         };
@@ -339,7 +338,7 @@ pub async fn guards(ctx: &Context, a: &Application, eligible: bool) -> Result<Gu
     };
     Ok(Guards {
         county_review: stage.county_review,
-        before_deadline: ctx.now() <= read_ts("application deadline", &a.deadline_at)?,
+        before_deadline: ctx.now() <= a.deadline_at,
         not_open_until,
         bar,
         eligible,
@@ -462,10 +461,10 @@ pub async fn take_step(ctx: &Context, caller: &Caller, id: ApplicationId, input:
         let days = profile.notice_days(asked).map_err(|m| FieldError::new("notice_days", "notice_period", m))?;
         let calendar = crate::calendar::effective(ctx).await?;
         let end = profile.notice_end_for(start, days, &calendar).map_err(|e| Error::rule("calendar_not_covered", e.to_string()))?;
-        effects.notice = Some((start.to_string(), end.to_string()));
+        effects.notice = Some((start, end));
     }
     if to.is_final() {
-        effects.decided_on = Some(ctx.today().to_string());
+        effects.decided_on = Some(ctx.today());
     }
     let mut tx = ctx.store().write().await?;
     let step = Step { transition, version: input.version, comments: &comments };
@@ -546,7 +545,7 @@ pub async fn add_site_visit(ctx: &Context, caller: &Caller, id: ApplicationId, i
     let visitors = text("visitors", "考察人员", &input.visitors, 2, 200)?;
     let findings = text("findings", "考察意见", &input.findings, 2, 4000)?;
     let mut tx = ctx.store().write().await?;
-    applications::add_site_visit(&mut tx, &caller.actor(), ctx.now(), id, &day.to_string(), &visitors, &findings).await?;
+    applications::add_site_visit(&mut tx, &caller.actor(), ctx.now(), id, day, &visitors, &findings).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -565,10 +564,10 @@ pub struct ObjectionInput {
 /// Files an objection while the notice runs (anyone).
 pub async fn file_objection(ctx: &Context, ip: Option<String>, id: ApplicationId, input: &ObjectionInput) -> Result<Objection> {
     let a = applications::get(ctx.store().pool(), id).await?;
-    let today = ctx.today().to_string();
+    let today = ctx.today();
     let running = a.state == ApplicationState::InNotice
-        && a.notice_start.as_deref().is_some_and(|s| s <= today.as_str())
-        && a.notice_end.as_deref().is_some_and(|e| today.as_str() <= e);
+        && a.notice_start.is_some_and(|s| s <= today)
+        && a.notice_end.is_some_and(|e| today <= e);
     if a.notice_start.is_none() {
         return Err(Error::NotFound);
     }

@@ -54,9 +54,9 @@ pub async fn file_change(ctx: &Context, caller: &Caller, center_id: CenterId, in
         ctx.now(),
         center_id,
         kind.as_str(),
-        &day.to_string(),
-        due.map(|d| d.to_string()).as_deref(),
-        &today.to_string(),
+        day,
+        due,
+        today,
         overdue,
         &description,
     )
@@ -93,12 +93,10 @@ pub async fn decide_change(ctx: &Context, caller: &Caller, report_id: ChangeRepo
     let r = supervision::decide_change(&mut tx, &caller.actor(), ctx.now(), report_id, input.version, decision.as_str(), &reason).await?;
     if decision == ChangeDecision::Revoke && c.status == CenterStatus::Active {
         // 000 指引 五 "自条件变化年度起取消其认定资格": from the first day of the change's year.
-        let change_day = chrono::NaiveDate::parse_from_str(&report.change_date, "%Y-%m-%d")
-            .map_err(|e| Error::Store(pocnet_store::StoreError::Corrupt(format!("change_date {}: {e}", report.change_date))))?;
-        let from = rules::title_ends_from_change(change_day);
+        let from = rules::title_ends_from_change(report.change_date);
         let why = format!("重大变化后不再符合认定条件，自{}年度起取消（{from}起）：{reason}", from.format("%Y"));
         supervision::set_status(&mut tx, &caller.actor(), ctx.now(), c.id, CenterStatus::Revoked, "revoke", &why, &profile.changes.article).await?;
-        supervision::set_status_from(&mut tx, c.id, &from.to_string()).await?;
+        supervision::set_status_from(&mut tx, c.id, from).await?;
     }
     tx.commit().await?;
     Ok(r)
@@ -142,8 +140,8 @@ pub async fn revoke(ctx: &Context, caller: &Caller, center_id: CenterId, input: 
         &reason.label,
         &reason.article,
         &details,
-        &today.to_string(),
-        &from.to_string(),
+        today,
+        from,
     )
     .await?;
     tx.commit().await?;
@@ -176,9 +174,9 @@ pub async fn reevaluate(ctx: &Context, caller: &Caller, center_id: CenterId, inp
     }
     let result = ReevaluationResult::parse(&input.result).map_err(|_| FieldError::unknown_value("result", "复评结论"))?;
     let comments = text("comments", "复评意见", &input.comments, 2, 4000)?;
-    let next = (result == ReevaluationResult::Pass).then(|| rules::reevaluation_due(day, cycle.every_years).to_string());
+    let next = (result == ReevaluationResult::Pass).then(|| rules::reevaluation_due(day, cycle.every_years));
     let mut tx = ctx.store().write().await?;
-    let mut c = supervision::record_reevaluation(&mut tx, &caller.actor(), ctx.now(), center_id, &day.to_string(), result.as_str(), &comments, next.as_deref(), &cycle.article).await?;
+    let mut c = supervision::record_reevaluation(&mut tx, &caller.actor(), ctx.now(), center_id, day, result.as_str(), &comments, next, &cycle.article).await?;
     if result == ReevaluationResult::Fail {
         c = supervision::set_status(&mut tx, &caller.actor(), ctx.now(), center_id, CenterStatus::Revoked, "revoke", &format!("复评不通过：{comments}"), &cycle.article).await?;
     }

@@ -227,7 +227,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, results: &[Pla
         }
         let decided = c.after(started, 20);
         let p = pipeline::get(&mut *conn, p.id).await?;
-        let decision = StepEffects { decided_on: Some(decided.to_string()), ..StepEffects::default() };
+        let decision = StepEffects { decided_on: Some(decided), ..StepEffects::default() };
         if r.state == ResultState::Rejected {
             let reason = "市场需求论证不足，知识产权布局尚不完整，建议补充后重新申请";
             step(conn, &me, at(decided, 120), &p, ResultAction::Reject, reason, decision).await?;
@@ -283,7 +283,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, results: &[Pla
             if r.state == ResultState::Stopped {
                 let reason = "场景验证未达预期，合作单位退出，项目终止";
                 let stopped = c.after(starts, 120);
-                let effects = StepEffects { decided_on: Some(stopped.to_string()), ..StepEffects::default() };
+                let effects = StepEffects { decided_on: Some(stopped), ..StepEffects::default() };
                 step(conn, &me, at(stopped, 300), &p, ResultAction::Stop, reason, effects).await?;
             }
             continue;

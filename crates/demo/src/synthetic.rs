@@ -364,7 +364,7 @@ pub async fn generate(
                     stage,
                     level,
                     profile_id: if kind == CenterKind::PilotPlatform { "zhejiang-pilot-platform-2025" } else { "wenzhou-municipal-2025" },
-                    on: &on,
+                    on: day(&on)?,
                     certificate_prefix: &format!("合成认〔{year}〕"),
                     reevaluation_due: None,
                     article: "合成数据",

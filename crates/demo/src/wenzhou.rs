@@ -317,7 +317,7 @@ pub async fn load_once(
     // The story must have brought every center to the stage and level the dataset promises.
     for c in &data.centers {
         let got = centers::get(&mut *tx, net.center(&c.key)?.id).await?;
-        if got.stage != c.stage || got.level != c.level || got.recognized_on != c.recognized_on {
+        if got.stage != c.stage || got.level != c.level || got.recognized_on.map(|d| d.to_string()) != c.recognized_on {
             return Err(StoreError::Corrupt(format!(
                 "demo: {} ended {}/{}/{:?}, not as the dataset says",
                 c.key,

@@ -6,9 +6,10 @@
 //! acting at once on the same version, one wins and the other gets a conflict.
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::sql_where::{Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::id::{ApplicationId, CallId, CenterId, ExpertId, ObjectionId, OrgId, SiteVisitId};
 use pocnet_domain::objection::{ObjectionFinding, ObjectionStatus};
 use pocnet_domain::policy::StageKind;
@@ -34,7 +35,9 @@ pub struct Application {
     /// Creation or recognition.
     pub kind: StageKind,
     /// Deadline of the call (UTC).
-    pub deadline_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub deadline_at: DateTime<Utc>,
     /// The center applying.
     #[schema(value_type = i64)]
     pub center_id: CenterId,
@@ -52,17 +55,24 @@ pub struct Application {
     /// The eligibility result frozen at submission (JSON), if submitted.
     pub eligibility_json: Option<String>,
     /// When submitted (UTC).
-    pub submitted_at: Option<String>,
+    #[serde(serialize_with = "crate::time::serde_ts::option")]
+    #[schema(value_type = Option<String>)]
+    pub submitted_at: Option<DateTime<Utc>>,
     /// First day of the public notice.
-    pub notice_start: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub notice_start: Option<NaiveDate>,
     /// Last day of the public notice.
-    pub notice_end: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub notice_end: Option<NaiveDate>,
     /// Day of the final decision.
-    pub decided_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decided_on: Option<NaiveDate>,
     /// Optimistic-lock version.
     pub version: i64,
     /// Created (UTC).
-    pub created_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
     /// The panel's result as last written back (mean, trimmed mean, spread,
     /// disagreement), refreshed with every score.
     pub panel_result: Option<Aggregate>,
@@ -88,7 +98,8 @@ struct Row {
     call_title: String,
     profile_id: String,
     kind: String,
-    deadline_at: String,
+    #[sqlx(try_from = "Text")]
+    deadline_at: DateTime<Utc>,
     center_id: i64,
     host_org_id: i64,
     host_org_name: String,
@@ -96,12 +107,17 @@ struct Row {
     proposed_name: String,
     state: String,
     eligibility_json: Option<String>,
-    submitted_at: Option<String>,
-    notice_start: Option<String>,
-    notice_end: Option<String>,
-    decided_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    submitted_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "Text")]
+    notice_start: Option<NaiveDate>,
+    #[sqlx(try_from = "Text")]
+    notice_end: Option<NaiveDate>,
+    #[sqlx(try_from = "Text")]
+    decided_on: Option<NaiveDate>,
     version: i64,
-    created_at: String,
+    #[sqlx(try_from = "Text")]
+    created_at: DateTime<Utc>,
     panel_result_json: Option<String>,
 }
 
@@ -294,9 +310,9 @@ pub struct StepEffects {
     /// The eligibility result to freeze (on submission).
     pub eligibility_json: Option<String>,
     /// Notice start and end days (on publishing the notice).
-    pub notice: Option<(String, String)>,
+    pub notice: Option<(NaiveDate, NaiveDate)>,
     /// The day of a final decision.
-    pub decided_on: Option<String>,
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// One step of the review chain.
@@ -321,7 +337,7 @@ pub async fn take_step(
 ) -> StoreResult<Application> {
     let ts = format_ts(now);
     let submitted = matches!(step.transition.action(), ReviewAction::Submit).then(|| ts.clone());
-    let (notice_start, notice_end) = effects.notice.clone().unzip();
+    let (notice_start, notice_end) = effects.notice.map(|(s, e)| (s.to_string(), e.to_string())).unzip();
     let done = sqlx::query(
         "UPDATE applications SET state = $1, version = version + 1, updated_at = $2, \
          eligibility_json = COALESCE($3, eligibility_json), submitted_at = COALESCE($4, submitted_at), \
@@ -334,7 +350,7 @@ pub async fn take_step(
     .bind(submitted)
     .bind(notice_start)
     .bind(notice_end)
-    .bind(&effects.decided_on)
+    .bind(effects.decided_on.map(|d| d.to_string()))
     .bind(id.get())
     .bind(step.version)
     .bind(step.transition.from().as_str())
@@ -393,7 +409,10 @@ pub struct StepRecord {
     /// Comments.
     pub comments: String,
     /// When (UTC).
-    pub at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub at: DateTime<Utc>,
 }
 
 /// The review chain of an application, oldest first.
@@ -415,13 +434,18 @@ pub struct SiteVisit {
     #[schema(value_type = i64)]
     pub id: SiteVisitId,
     /// Day of the visit.
-    pub visited_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub visited_on: NaiveDate,
     /// Who visited.
     pub visitors: String,
     /// What they found.
     pub findings: String,
     /// Recorded (UTC).
-    pub recorded_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// Records a site visit.
@@ -430,13 +454,13 @@ pub async fn add_site_visit(
     actor: &Actor,
     now: DateTime<Utc>,
     id: ApplicationId,
-    visited_on: &str,
+    visited_on: NaiveDate,
     visitors: &str,
     findings: &str,
 ) -> StoreResult<()> {
     sqlx::query("INSERT INTO site_visits (application_id, visited_on, visitors, findings, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(id.get())
-        .bind(visited_on)
+        .bind(visited_on.to_string())
         .bind(visitors)
         .bind(findings)
         .bind(actor.user_column())
@@ -481,14 +505,20 @@ pub struct Objection {
     /// The objection.
     pub content: String,
     /// Filed (UTC).
-    pub filed_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub filed_at: DateTime<Utc>,
     /// Open, upheld (成立) or dismissed (不成立).
     #[sqlx(try_from = "String")]
     pub status: ObjectionStatus,
     /// How it was resolved.
     pub resolution: String,
     /// Resolved (UTC).
-    pub resolved_at: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::option")]
+    #[schema(value_type = Option<String>)]
+    pub resolved_at: Option<DateTime<Utc>>,
     /// Optimistic-lock version.
     pub version: i64,
 }

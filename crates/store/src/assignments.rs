@@ -6,7 +6,7 @@ use crate::audit::{self, Change};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use crate::column::NullableId;
+use crate::column::{NullableId, Text};
 use pocnet_domain::id::{CallId, CenterId, RunId};
 use pocnet_domain::panel::{RunPurpose, RunStatus};
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -43,9 +43,15 @@ pub struct Run {
     #[sqlx(try_from = "String")]
     pub status: RunStatus,
     /// When made (UTC).
-    pub created_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
     /// When confirmed (UTC).
-    pub confirmed_at: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::option")]
+    #[schema(value_type = Option<String>)]
+    pub confirmed_at: Option<DateTime<Utc>>,
 }
 
 const SELECT: &str = "SELECT id, call_id, center_id, purpose, input_json, output_json, seed, objective_micro, bound_micro, status, created_at, confirmed_at FROM assignment_runs";

@@ -5,7 +5,7 @@
 
 use crate::{format_ts, Actor, Page, Paged, StoreResult};
 use chrono::{DateTime, Utc};
-use crate::column::NullableId;
+use crate::column::{NullableId, Text};
 use pocnet_domain::id::{AuditEventId, UserId};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -18,7 +18,10 @@ pub struct AuditEvent {
     #[schema(value_type = i64)]
     pub id: AuditEventId,
     /// When (UTC, RFC 3339).
-    pub at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub at: DateTime<Utc>,
     /// The acting user's id, if a user acted.
     #[sqlx(try_from = "NullableId")]
     #[schema(value_type = Option<i64>)]

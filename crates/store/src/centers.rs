@@ -4,9 +4,10 @@
 //! [`crate::applications`]; status changes in [`crate::supervision`].
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::sql_where::{contains, Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
 use pocnet_domain::id::{CenterId, OrgId};
 use pocnet_domain::region::Region;
@@ -46,7 +47,8 @@ pub struct Center {
     /// What it verifies.
     pub summary: String,
     /// Date of recognition (YYYY-MM-DD), if recognized.
-    pub recognized_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub recognized_on: Option<NaiveDate>,
     /// Floor area in m², if declared.
     pub floor_area_m2: Option<i64>,
     /// The policy profile it was recognized under.
@@ -54,10 +56,12 @@ pub struct Center {
     /// Certificate number, once recognized.
     pub certificate_no: Option<String>,
     /// Pilot platforms: when the next re-evaluation is due.
-    pub reevaluation_due: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub reevaluation_due: Option<NaiveDate>,
     /// The day from which its status holds (e.g. a revocation after a major
     /// change: the first day of the change's year, 000 指引 五).
-    pub status_from: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub status_from: Option<NaiveDate>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -72,12 +76,12 @@ impl Center {
     /// Whether it counts as recognized in every figure (home page, dashboard,
     /// center page): see [`pocnet_domain::center::counts_as_recognized`].
     pub fn counts_as_recognized(&self) -> bool {
-        pocnet_domain::center::counts_as_recognized(self.stage, self.recognized_on.as_deref(), self.status == CenterStatus::Active)
+        pocnet_domain::center::counts_as_recognized(self.stage, self.recognized_on.map(|d| d.to_string()).as_deref(), self.status == CenterStatus::Active)
     }
 
-    /// Whether its re-evaluation (复评) is overdue on `today` (YYYY-MM-DD), an active center only.
-    pub fn reevaluation_overdue(&self, today: &str) -> bool {
-        self.status == CenterStatus::Active && self.reevaluation_due.as_deref().is_some_and(|d| d < today)
+    /// Whether its re-evaluation (复评) is overdue on `today`, an active center only.
+    pub fn reevaluation_overdue(&self, today: NaiveDate) -> bool {
+        self.status == CenterStatus::Active && self.reevaluation_due.is_some_and(|d| d < today)
     }
 }
 
@@ -96,12 +100,15 @@ struct Row {
     admin_director: String,
     tech_director: String,
     summary: String,
-    recognized_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    recognized_on: Option<NaiveDate>,
     floor_area_m2: Option<i64>,
     profile_id: Option<String>,
     certificate_no: Option<String>,
-    reevaluation_due: Option<String>,
-    status_from: Option<String>,
+    #[sqlx(try_from = "Text")]
+    reevaluation_due: Option<NaiveDate>,
+    #[sqlx(try_from = "Text")]
+    status_from: Option<NaiveDate>,
     version: i64,
 }
 

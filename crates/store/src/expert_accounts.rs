@@ -6,6 +6,7 @@
 //! library expert, not to the account.
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::experts::{self, Expert};
 use crate::users::{self, NewUser, User};
 use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
@@ -310,9 +311,13 @@ pub struct Registration {
     #[schema(value_type = Option<i64>)]
     pub expert_id: Option<ExpertId>,
     /// Submitted at (UTC).
-    pub created_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
     /// Decided at (UTC).
-    pub decided_at: Option<String>,
+    #[serde(serialize_with = "crate::time::serde_ts::option")]
+    #[schema(value_type = Option<String>)]
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 #[derive(FromRow)]
@@ -326,8 +331,10 @@ struct RegRow {
     reason: String,
     profile_json: String,
     expert_id: Option<i64>,
-    created_at: String,
-    decided_at: Option<String>,
+    #[sqlx(try_from = "Text")]
+    created_at: DateTime<Utc>,
+    #[sqlx(try_from = "Text")]
+    decided_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<RegRow> for Registration {

@@ -1,6 +1,7 @@
 //! Organisations (单位).
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::id::OrgId;
@@ -27,9 +28,13 @@ pub struct Organisation {
     /// Number of user accounts in it.
     pub user_count: i64,
     /// Created at (UTC).
-    pub created_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
     /// Last changed at (UTC).
-    pub updated_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(FromRow)]
@@ -40,8 +45,10 @@ struct Row {
     region: String,
     version: i64,
     user_count: i64,
-    created_at: String,
-    updated_at: String,
+    #[sqlx(try_from = "Text")]
+    created_at: DateTime<Utc>,
+    #[sqlx(try_from = "Text")]
+    updated_at: DateTime<Utc>,
 }
 
 impl TryFrom<Row> for Organisation {

@@ -5,6 +5,7 @@
 
 use crate::audit::{self, Change};
 use crate::batch::{Cell, Rows};
+use crate::column::Text;
 use crate::{centers, format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::eligibility::CenterRecords;
@@ -100,7 +101,10 @@ pub struct Document {
     /// Size in bytes.
     pub size: i64,
     /// When (UTC).
-    pub uploaded_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub uploaded_at: DateTime<Utc>,
 }
 
 /// Everything of a center's file, for its page and the API.
@@ -401,7 +405,7 @@ pub async fn attach_document(
         sha256: sha.clone(),
         mime: mime.to_owned(),
         size: content.len() as i64,
-        uploaded_at: ts,
+        uploaded_at: now,
     };
     audit::record(
         conn,
@@ -558,7 +562,8 @@ pub async fn document_content(pool: &AnyPool, center_id: CenterId, document_id: 
         sha256: String,
         mime: String,
         size: i64,
-        uploaded_at: String,
+        #[sqlx(try_from = "Text")]
+        uploaded_at: DateTime<Utc>,
         content: Vec<u8>,
     }
     let f: Full = sqlx::query_as(

@@ -1,8 +1,10 @@
 //! Research results in the project library (科技成果/项目库). Issue 5 adds
 //! intake, screening and verification; lists here never carry trade secrets.
 
+use crate::column::Text;
 use crate::sql_where::{contains, Arg, Where};
 use crate::{parse_code, Page, Paged, SortDir, StoreError, StoreResult};
+use chrono::NaiveDate;
 use pocnet_domain::id::{CenterId, ExpertId, OrgId, ResultId};
 use pocnet_domain::region::Region;
 use pocnet_domain::research_result::{ResultSource, ResultState};
@@ -34,7 +36,8 @@ pub struct ResultSummary {
     /// Technology-readiness level (1–9).
     pub trl: i64,
     /// Date submitted.
-    pub submitted_on: String,
+    #[schema(value_type = String)]
+    pub submitted_on: NaiveDate,
 }
 
 #[derive(FromRow)]
@@ -49,7 +52,8 @@ struct Row {
     center_name: Option<String>,
     state: String,
     trl: i64,
-    submitted_on: String,
+    #[sqlx(try_from = "Text")]
+    submitted_on: NaiveDate,
 }
 
 impl TryFrom<Row> for ResultSummary {

@@ -5,8 +5,9 @@
 
 use crate::audit::{self, Change};
 use crate::centers::{self, snapshot, Center};
+use crate::column::Text;
 use crate::{format_ts, Actor, StoreError, StoreResult};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::center::{CenterLevel, CenterStage};
 use pocnet_domain::id::{CenterId, ChangeReportId, OrgId, RevocationId};
 use pocnet_domain::supervision::CenterStatus;
@@ -17,7 +18,10 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct CenterEvent {
     /// When (UTC).
-    pub at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub at: DateTime<Utc>,
     /// Who (username or `system:…`).
     pub actor_label: String,
     /// What, e.g. `recognize`, `revoke`.
@@ -108,11 +112,11 @@ pub struct Recognition<'a> {
     /// Profile id.
     pub profile_id: &'a str,
     /// Day of the decision.
-    pub on: &'a str,
+    pub on: NaiveDate,
     /// Certificate number prefix, e.g. `温州市概认〔2026〕`.
     pub certificate_prefix: &'a str,
     /// Pilot platforms: first re-evaluation due.
-    pub reevaluation_due: Option<String>,
+    pub reevaluation_due: Option<NaiveDate>,
     /// Article of the procedure.
     pub article: &'a str,
 }
@@ -159,9 +163,9 @@ pub async fn apply_approval(
         stage: g.stage,
         level: g.level,
         profile_id: &profile.id,
-        on: &on.to_string(),
+        on,
         certificate_prefix: &g.certificate_prefix,
-        reevaluation_due: g.reevaluation_due.map(|d| d.to_string()),
+        reevaluation_due: g.reevaluation_due,
         article: &g.article,
     };
     recognize(conn, actor, now, a.center_id, &r).await
@@ -172,7 +176,7 @@ pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
     let before = centers::get(&mut *conn, center_id).await?;
     let seq = next_certificate_seq(&mut *conn, r.certificate_prefix).await?;
     let certificate = format!("{}{:03}号", r.certificate_prefix, seq);
-    let recognized_on = (r.stage != CenterStage::Creating).then_some(r.on);
+    let recognized_on = (r.stage != CenterStage::Creating).then(|| r.on.to_string());
     sqlx::query(
         "UPDATE centers SET name = $1, stage = $2, level = $3, profile_id = $4, certificate_no = $5, \
          recognized_on = COALESCE($6, recognized_on), reevaluation_due = $7, status = 'active', version = version + 1, updated_at = $8 WHERE id = $9",
@@ -183,7 +187,7 @@ pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
     .bind(r.profile_id)
     .bind(&certificate)
     .bind(recognized_on)
-    .bind(&r.reevaluation_due)
+    .bind(r.reevaluation_due.map(|d| d.to_string()))
     .bind(format_ts(now))
     .bind(center_id.get())
     .execute(&mut *conn)
@@ -231,8 +235,8 @@ pub async fn set_status(
 
 /// Sets the day from which a center's status holds, when it differs from the
 /// day of the decision ("自条件变化年度起取消", 000 指引 五).
-pub async fn set_status_from(conn: &mut AnyConnection, center_id: CenterId, day: &str) -> StoreResult<()> {
-    sqlx::query("UPDATE centers SET status_from = $1 WHERE id = $2").bind(day).bind(center_id.get()).execute(&mut *conn).await?;
+pub async fn set_status_from(conn: &mut AnyConnection, center_id: CenterId, day: NaiveDate) -> StoreResult<()> {
+    sqlx::query("UPDATE centers SET status_from = $1 WHERE id = $2").bind(day.to_string()).bind(center_id.get()).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -296,9 +300,13 @@ pub struct RevocationRecord {
     /// Details given.
     pub details: String,
     /// Day revoked.
-    pub revoked_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub revoked_on: NaiveDate,
     /// First day the host may apply again (equal to `revoked_on` without a bar).
-    pub may_apply_from: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub may_apply_from: NaiveDate,
 }
 
 /// Revokes a center and records the bar on its host.
@@ -312,8 +320,8 @@ pub async fn revoke(
     reason_label: &str,
     article: &str,
     details: &str,
-    revoked_on: &str,
-    may_apply_from: &str,
+    revoked_on: NaiveDate,
+    may_apply_from: NaiveDate,
 ) -> StoreResult<Center> {
     let center = centers::get(&mut *conn, center_id).await?;
     sqlx::query(
@@ -326,8 +334,8 @@ pub async fn revoke(
     .bind(reason_label)
     .bind(article)
     .bind(details)
-    .bind(revoked_on)
-    .bind(may_apply_from)
+    .bind(revoked_on.to_string())
+    .bind(may_apply_from.to_string())
     .bind(actor.user_column())
     .bind(format_ts(now))
     .execute(&mut *conn)
@@ -337,13 +345,13 @@ pub async fn revoke(
 }
 
 /// The bar in force on a host unit on `today` (YYYY-MM-DD), if any: the latest one.
-pub async fn bar_on(pool: &AnyPool, host_org_id: OrgId, today: &str) -> StoreResult<Option<RevocationRecord>> {
+pub async fn bar_on(pool: &AnyPool, host_org_id: OrgId, today: NaiveDate) -> StoreResult<Option<RevocationRecord>> {
     Ok(sqlx::query_as(
         "SELECT id, center_id, host_org_id, reason_code, reason_label, article, details, revoked_on, may_apply_from FROM revocations \
          WHERE host_org_id = $1 AND may_apply_from > $2 ORDER BY may_apply_from DESC LIMIT 1",
     )
     .bind(host_org_id.get())
-    .bind(today)
+    .bind(today.to_string())
     .fetch_optional(pool)
     .await?)
 }
@@ -373,11 +381,17 @@ pub struct ChangeReport {
     /// Kind code.
     pub kind: String,
     /// Day of the change.
-    pub change_date: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub change_date: NaiveDate,
     /// Last day to report, when the policy sets one.
-    pub due_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = Option<String>)]
+    pub due_on: Option<NaiveDate>,
     /// Day reported.
-    pub reported_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub reported_on: NaiveDate,
     /// 1 if reported after the deadline.
     pub overdue: i64,
     /// What changed.
@@ -387,7 +401,10 @@ pub struct ChangeReport {
     /// Why.
     pub decision_reason: String,
     /// When decided.
-    pub decided_at: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::option")]
+    #[schema(value_type = Option<String>)]
+    pub decided_at: Option<DateTime<Utc>>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -403,9 +420,9 @@ pub async fn file_change(
     now: DateTime<Utc>,
     center_id: CenterId,
     kind: &str,
-    change_date: &str,
-    due_on: Option<&str>,
-    reported_on: &str,
+    change_date: NaiveDate,
+    due_on: Option<NaiveDate>,
+    reported_on: NaiveDate,
     overdue: bool,
     description: &str,
 ) -> StoreResult<ChangeReport> {
@@ -415,9 +432,9 @@ pub async fn file_change(
     )
     .bind(center_id.get())
     .bind(kind)
-    .bind(change_date)
-    .bind(due_on)
-    .bind(reported_on)
+    .bind(change_date.to_string())
+    .bind(due_on.map(|d| d.to_string()))
+    .bind(reported_on.to_string())
     .bind(i64::from(overdue))
     .bind(description)
     .bind(actor.user_column())
@@ -504,15 +521,22 @@ pub async fn decide_change(
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Reevaluation {
     /// Day evaluated.
-    pub evaluated_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub evaluated_on: NaiveDate,
     /// `pass` or `fail`.
     pub result: String,
     /// Comments.
     pub comments: String,
     /// The next one due (after a pass).
-    pub next_due: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = Option<String>)]
+    pub next_due: Option<NaiveDate>,
     /// Recorded (UTC).
-    pub recorded_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// Records a re-evaluation and moves the due date.
@@ -522,10 +546,10 @@ pub async fn record_reevaluation(
     actor: &Actor,
     now: DateTime<Utc>,
     center_id: CenterId,
-    evaluated_on: &str,
+    evaluated_on: NaiveDate,
     result: &str,
     comments: &str,
-    next_due: Option<&str>,
+    next_due: Option<NaiveDate>,
     article: &str,
 ) -> StoreResult<Center> {
     let before = centers::get(&mut *conn, center_id).await?;
@@ -533,23 +557,23 @@ pub async fn record_reevaluation(
         "INSERT INTO reevaluations (center_id, evaluated_on, result, comments, next_due, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(center_id.get())
-    .bind(evaluated_on)
+    .bind(evaluated_on.to_string())
     .bind(result)
     .bind(comments)
-    .bind(next_due)
+    .bind(next_due.map(|d| d.to_string()))
     .bind(actor.user_column())
     .bind(format_ts(now))
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE centers SET reevaluation_due = $1, version = version + 1, updated_at = $2 WHERE id = $3")
-        .bind(next_due)
+        .bind(next_due.map(|d| d.to_string()))
         .bind(format_ts(now))
         .bind(center_id.get())
         .execute(&mut *conn)
         .await?;
     let e = Event {
         action: "reevaluate",
-        from: before.reevaluation_due.clone().map(|d| format!("复评到期 {d}")).unwrap_or_default(),
+        from: before.reevaluation_due.map(|d| format!("复评到期 {d}")).unwrap_or_default(),
         to: format!("复评{}（{}）", if result == "pass" { "通过" } else { "不通过" }, evaluated_on),
         reason: comments,
         article,

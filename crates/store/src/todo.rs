@@ -128,7 +128,8 @@ pub struct TodoEntry {
     /// Where the work on it is done.
     pub href: String,
     /// Its date that matters (YYYY-MM-DD), if any.
-    pub due: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub due: Option<chrono::NaiveDate>,
 }
 
 /// The first `limit` records behind a count of `kind` in `scope`, earliest
@@ -186,10 +187,10 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
     for b in binds {
         q = b.onto(q);
     }
-    Ok(q.fetch_all(pool)
+    q.fetch_all(pool)
         .await?
         .into_iter()
-        .map(|(name, detail, link, id, due)| TodoEntry {
+        .map(|(name, detail, link, id, due)| Ok(TodoEntry {
             // A change report names its kind in Chinese, never its code.
             title: match pocnet_domain::supervision::ChangeKind::parse(&detail) {
                 Ok(k) => format!("{name}：{}", k.label_zh()),
@@ -200,7 +201,7 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
                 "application" => format!("/applications/{id}"),
                 _ => format!("/results/{id}"),
             },
-            due,
-        })
-        .collect())
+            due: due.as_deref().map(|d| crate::read_day("to-do entry due", d)).transpose()?,
+        }))
+        .collect()
 }

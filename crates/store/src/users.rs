@@ -2,6 +2,7 @@
 //! layer's job (it runs argon2 off the async executor).
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::credentials::Username;
@@ -37,9 +38,13 @@ pub struct User {
     /// Optimistic-lock version.
     pub version: i64,
     /// Created at (UTC).
-    pub created_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
     /// Password last changed at (UTC).
-    pub password_changed_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub password_changed_at: DateTime<Utc>,
 }
 
 #[derive(FromRow)]
@@ -54,8 +59,10 @@ pub(crate) struct Row {
     is_active: i64,
     is_demo: i64,
     version: i64,
-    created_at: String,
-    password_changed_at: String,
+    #[sqlx(try_from = "Text")]
+    created_at: DateTime<Utc>,
+    #[sqlx(try_from = "Text")]
+    password_changed_at: DateTime<Utc>,
 }
 
 impl TryFrom<Row> for User {

@@ -120,11 +120,13 @@ pub struct ProjectView {
     /// Stage code.
     pub stage: String,
     /// Day submitted.
-    pub submitted_on: String,
+    #[schema(value_type = String)]
+    pub submitted_on: chrono::NaiveDate,
     /// Reasons of the last rejection, stop or withdrawal.
     pub decision_reason: String,
     /// Day of the decision.
-    pub decided_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decided_on: Option<chrono::NaiveDate>,
     /// Score sheet of the screening.
     pub screening_sheet: String,
     /// The screening panel's result (owners and authorities).
@@ -165,9 +167,9 @@ pub fn view(p: &Project, a: &Access) -> ProjectView {
         trl: p.trl,
         trl_after: p.trl_after,
         stage: p.stage.clone(),
-        submitted_on: p.submitted_on.clone(),
+        submitted_on: p.submitted_on,
         decision_reason: p.decision_reason.clone(),
-        decided_on: p.decided_on.clone(),
+        decided_on: p.decided_on,
         screening_sheet: p.screening_sheet.clone(),
         screening_result: if a.sees_work { p.screening_result.clone() } else { None },
         version: p.version,
@@ -348,7 +350,7 @@ pub async fn take_step(ctx: &Context, caller: &Caller, id: ResultId, input: &Ste
     if input.version != p.version {
         return Err(stale(pocnet_store::StoreError::VersionConflict { expected: input.version }));
     }
-    let decided = matches!(action, ResultAction::Admit | ResultAction::Reject | ResultAction::Stop | ResultAction::Withdraw).then(|| ctx.today().to_string());
+    let decided = matches!(action, ResultAction::Admit | ResultAction::Reject | ResultAction::Stop | ResultAction::Withdraw).then_some(ctx.today());
     let mut tx = ctx.store().write().await?;
     let step = Step { transition, version: input.version, comments: &comments };
     let after = pipeline::take_step(&mut tx, &caller.actor(), ctx.now(), id, &step, &StepEffects { decided_on: decided, trl_after: None, screening_sheet: sheet })

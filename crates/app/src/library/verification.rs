@@ -60,14 +60,13 @@ pub async fn add_milestone(ctx: &Context, caller: &Caller, id: ResultId, input: 
         return Err(Error::Conflict { code: "illegal_transition", message: "入库后、出具验证报告前方可设置里程碑".into(), field: None });
     }
     let stored = store_v::plan(ctx.store().pool(), id).await?.ok_or_else(|| Error::rule("plan_missing", "请先制定验证方案"))?;
-    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|e| Error::Internal(format!("stored plan day {d}: {e}")));
     let plan = Plan {
         goal: stored.goal.clone(),
         trl_target: current_trl(stored.trl_target)?,
         manager_name: stored.manager_name.clone(),
         manager_phone: stored.manager_phone.clone(),
-        starts_on: day(&stored.starts_on)?,
-        ends_on: day(&stored.ends_on)?,
+        starts_on: stored.starts_on,
+        ends_on: stored.ends_on,
     };
     let draft = input.parse(&plan)?;
     let mut tx = ctx.store().write().await?;

@@ -4,7 +4,7 @@
 
 use pocnet_domain::library::verification::HandoffState;
 use crate::audit::{self, Change};
-use crate::column::NullableId;
+use crate::column::{NullableId, Text};
 use pocnet_domain::id::{CenterId, HandoffId, OrgId, ResultId};
 use crate::{Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -46,9 +46,13 @@ pub struct Handoff {
     /// The center's note.
     pub note: String,
     /// Day sent.
-    pub sent_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub sent_on: NaiveDate,
     /// Day answered.
-    pub responded_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = Option<String>)]
+    pub responded_on: Option<NaiveDate>,
     /// The platform's answer.
     pub response_note: String,
     /// Engineering results (工程化结果) reported back.
@@ -56,7 +60,9 @@ pub struct Handoff {
     /// Needs reported back (资金、场地、人才…).
     pub needs: String,
     /// Day of the last feedback.
-    pub feedback_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = Option<String>)]
+    pub feedback_on: Option<NaiveDate>,
     /// Optimistic-lock version.
     pub version: i64,
 }

@@ -3,8 +3,9 @@
 //! step kept with actor and reasons, and the audit trail.
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::id::{CenterId, OrgId, ResultId};
 use pocnet_domain::library::pipeline::{PipelineGuards, ResultAction, ResultTransition};
 use pocnet_domain::research_result::{ResultSource, ResultState};
@@ -68,7 +69,8 @@ pub struct Project {
     /// The spreadsheet's own number, if imported.
     pub ref_no: Option<String>,
     /// Day submitted.
-    pub submitted_on: String,
+    #[schema(value_type = String)]
+    pub submitted_on: NaiveDate,
     /// The score sheet of its screening (`screening` or `three_dimensional`).
     pub screening_sheet: String,
     /// The screening panel's result, as written back with the last score.
@@ -76,7 +78,8 @@ pub struct Project {
     /// Reasons of the last decision (rejection, stop, withdrawal).
     pub decision_reason: String,
     /// Day of the admission or rejection.
-    pub decided_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decided_on: Option<NaiveDate>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -106,11 +109,13 @@ struct Row {
     patents: String,
     secret_parts: String,
     ref_no: Option<String>,
-    submitted_on: String,
+    #[sqlx(try_from = "Text")]
+    submitted_on: NaiveDate,
     screening_sheet: String,
     screening_result_json: Option<String>,
     decision_reason: String,
-    decided_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    decided_on: Option<NaiveDate>,
     version: i64,
 }
 
@@ -173,7 +178,7 @@ where
 #[derive(Debug, Clone, Default)]
 pub struct StepEffects {
     /// The day of an admission, rejection, stop or withdrawal.
-    pub decided_on: Option<String>,
+    pub decided_on: Option<NaiveDate>,
     /// The level reached (on issuing the report).
     pub trl_after: Option<i64>,
     /// The score sheet (on starting the screening).
@@ -203,7 +208,7 @@ pub async fn take_step(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
     .bind(step.transition.to().as_str())
     .bind(&ts)
     .bind(reason)
-    .bind(&effects.decided_on)
+    .bind(effects.decided_on.map(|d| d.to_string()))
     .bind(effects.trl_after)
     .bind(id.get())
     .bind(step.version)
@@ -371,7 +376,10 @@ pub struct StepRecord {
     /// Reasons and comments.
     pub comments: String,
     /// When (UTC).
-    pub at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub at: DateTime<Utc>,
 }
 
 /// The pipeline history of a result, oldest first.

@@ -4,6 +4,7 @@
 
 use pocnet_domain::library::verification::Recommendation;
 use crate::audit::{self, Change};
+use crate::column::Text;
 use pocnet_domain::id::{CenterId, ResultId};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -38,7 +39,9 @@ pub struct ReportRecord {
     #[sqlx(try_from = "String")]
     pub recommendation: Recommendation,
     /// Day issued.
-    pub issued_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub issued_on: NaiveDate,
 }
 
 const SELECT: &str = "SELECT v.result_id, v.report_no, v.center_id, c.name AS center_name, r.title, v.summary, v.findings_json, \
@@ -123,7 +126,9 @@ pub struct Acceptance {
     /// Why / how it relies on the report.
     pub note: String,
     /// Day recorded.
-    pub accepted_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub accepted_on: NaiveDate,
 }
 
 /// The centers that accepted a result's report.

@@ -4,6 +4,7 @@
 
 use crate::audit::{self, Change};
 use crate::batch::{Cell, Rows};
+use crate::column::Text;
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::id::{MilestoneId, OrgId, OutcomeId, ResultId};
@@ -28,9 +29,13 @@ pub struct PlanRecord {
     /// Manager's phone.
     pub manager_phone: String,
     /// First day.
-    pub starts_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub starts_on: NaiveDate,
     /// Last day.
-    pub ends_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub ends_on: NaiveDate,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -126,7 +131,8 @@ pub struct Milestone {
     /// Acceptance criterion.
     pub goal: String,
     /// Due day.
-    pub due_on: String,
+    #[schema(value_type = String)]
+    pub due_on: NaiveDate,
     /// Budget (yuan).
     pub budget_yuan: Yuan,
     /// Status.
@@ -134,15 +140,18 @@ pub struct Milestone {
     /// What the team submitted for acceptance.
     pub evidence: String,
     /// Day submitted.
-    pub submitted_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub submitted_on: Option<NaiveDate>,
     /// Day accepted or failed.
-    pub decided_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decided_on: Option<NaiveDate>,
     /// The center's note on its decision.
     pub decision_note: String,
     /// Money released so far (yuan).
     pub released_yuan: Yuan,
     /// Day of the last release.
-    pub released_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub released_on: Option<NaiveDate>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -154,15 +163,19 @@ struct MilestoneRow {
     kind: String,
     title: String,
     goal: String,
-    due_on: String,
+    #[sqlx(try_from = "Text")]
+    due_on: NaiveDate,
     budget_yuan: i64,
     status: String,
     evidence: String,
-    submitted_on: Option<String>,
-    decided_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    submitted_on: Option<NaiveDate>,
+    #[sqlx(try_from = "Text")]
+    decided_on: Option<NaiveDate>,
     decision_note: String,
     released_yuan: i64,
-    released_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    released_on: Option<NaiveDate>,
     version: i64,
 }
 
@@ -311,7 +324,9 @@ pub struct OutcomeRecord {
     /// Kind code.
     pub kind: String,
     /// Day achieved.
-    pub achieved_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub achieved_on: NaiveDate,
     /// Amount (yuan), for contracts, financing and licences.
     #[sqlx(try_from = "i64")]
     pub amount_yuan: Yuan,

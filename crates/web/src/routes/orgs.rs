@@ -177,8 +177,8 @@ async fn list_page(
                 kind: o.kind.label_zh(),
                 region: o.region.label_zh(),
                 user_count: o.user_count,
-                created_at: pocnet_domain::display::beijing_time(&o.created_at).chars().take(10).collect(),
-                updated_at: pocnet_domain::display::beijing_time(&o.updated_at).chars().take(10).collect(),
+                created_at: pocnet_domain::display::beijing(o.created_at).chars().take(10).collect(),
+                updated_at: pocnet_domain::display::beijing(o.updated_at).chars().take(10).collect(),
             })
             .collect(),
         pager: Pager::new("/admin/orgs", &list, &keep),

@@ -234,7 +234,7 @@ async fn page(
                 center: r.center_name.clone().unwrap_or_else(|| "—".into()),
                 state: r.state.label_zh(),
                 trl: r.trl,
-                submitted_on: r.submitted_on.clone(),
+                submitted_on: r.submitted_on.to_string(),
                 my_seat: seats.get(&r.id).map(|s| s.label_zh()),
             })
             .collect(),
@@ -305,7 +305,7 @@ pub async fn api_export(State(state): State<AppState>, me: CurrentUser, QueryPar
             ws.write_string(row, i as u16, v).map_err(fail)?;
         }
         ws.write_number(row, 8, r.trl as f64).map_err(fail)?;
-        ws.write_string(row, 9, &r.submitted_on).map_err(fail)?;
+        ws.write_string(row, 9, r.submitted_on.to_string()).map_err(fail)?;
     }
     let bytes = wb.save_to_buffer().map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
     Ok(crate::routes::experts::api::xlsx(bytes, "成果项目库.xlsx"))

@@ -165,7 +165,7 @@ async fn list_page(
                 org_name: u.org_name.clone(),
                 active: u.is_active,
                 demo: u.is_demo,
-                created_at: pocnet_domain::display::beijing_time(&u.created_at).chars().take(10).collect(),
+                created_at: pocnet_domain::display::beijing(u.created_at).chars().take(10).collect(),
             })
             .collect(),
         pager: Pager::new("/admin/users", &list, &keep),

@@ -218,7 +218,7 @@ async fn list_view(state: &AppState, me: &CurrentUser, p: &ListParams, q: &Regis
             org_kind: r.org_kind.label_zh(),
             fields: crate::routes::registry::field_labels(state, &r.profile.fields),
             region: Region::parse(&r.profile.region).map_or_else(|_| r.profile.region.clone(), |g| g.label_zh().to_owned()),
-            submitted: r.created_at.get(..10).unwrap_or_default().to_owned(),
+            submitted: r.created_at.date_naive().to_string(),
             existing_org,
             r: r.clone(),
         });

@@ -217,7 +217,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Op
         milestones,
         kinds: MilestoneKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),
         outcome_kinds: OutcomeKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),
-        outcomes: d.outcomes.iter().map(|o| (o.achieved_on.clone(), label_of(&outcome_labels, &o.kind), if o.amount_yuan > pocnet_domain::money::Yuan::ZERO { o.amount_yuan.wan() } else { "—".into() }, o.evidence.clone())).collect(),
+        outcomes: d.outcomes.iter().map(|o| (o.achieved_on.to_string(), label_of(&outcome_labels, &o.kind), if o.amount_yuan > pocnet_domain::money::Yuan::ZERO { o.amount_yuan.wan() } else { "—".into() }, o.evidence.clone())).collect(),
         can_report: owner && verifying && g.open_milestones == 0,
         recommendation: d.report.as_ref().map_or("", |r| r.recommendation.label_zh()),
         can_handoff: !platforms.is_empty(),
@@ -227,7 +227,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Op
         my_centers,
         steps: d.steps.iter().map(|s| {
             let action = ResultAction::parse(&s.action).map(|x| x.label_zh()).unwrap_or(if s.action == "submit" { "提交成果" } else { "" });
-            (pocnet_domain::display::beijing_time(&s.at), format!("{}：{action}", s.actor_label), s.comments.clone())
+            (pocnet_domain::display::beijing(s.at), format!("{}：{action}", s.actor_label), s.comments.clone())
         }).collect(),
         today: state.today().to_string(),
         d,

@@ -261,8 +261,8 @@ pub struct NoticeEntry {
 /// A notice entry of an application, if it was ever put on notice.
 pub fn notice_entry(state: &AppState, a: Application) -> Option<NoticeEntry> {
     let today = state.today().to_string();
-    let start = a.notice_start.clone()?;
-    let end = a.notice_end.clone().unwrap_or_default();
+    let start = a.notice_start?.to_string();
+    let end = a.notice_end.map(|d| d.to_string()).unwrap_or_default();
     Some(NoticeEntry {
         id: a.id,
         open_for_objections: a.state == ApplicationState::InNotice && start <= today && today <= end,
@@ -299,7 +299,7 @@ pub async fn api_object(
 ) -> AppResult<Response> {
     let id = ApplicationId::new(id);
     let o = file_objection(&state, Some(auth.ip.clone()), id, &input).await?;
-    Ok((StatusCode::CREATED, Json(ObjectionReceipt { id: o.id, filed_at: o.filed_at, status: o.status })).into_response())
+    Ok((StatusCode::CREATED, Json(ObjectionReceipt { id: o.id, filed_at: pocnet_store::format_ts(o.filed_at), status: o.status })).into_response())
 }
 
 /// What the public learns of the objection it filed.

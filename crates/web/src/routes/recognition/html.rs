@@ -9,7 +9,7 @@ use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
 use pocnet_store::applications::{self, Application, Objection, SiteVisit};
 use pocnet_store::calls::{self, Call};
-use pocnet_store::{experts, parse_ts};
+use pocnet_store::experts;
 use serde::Deserialize;
 use crate::auth::session::Auth;
 use crate::extract::{ListParams, QueryParams};
@@ -51,8 +51,8 @@ struct CallRow {
     applications: i64,
 }
 
-fn local(ts: &str) -> String {
-    parse_ts(ts).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+fn local(t: chrono::DateTime<chrono::Utc>) -> String {
+    pocnet_domain::display::beijing(t)
 }
 
 fn call_row(state: &AppState, c: &Call) -> CallRow {
@@ -61,9 +61,9 @@ fn call_row(state: &AppState, c: &Call) -> CallRow {
         title: c.title.clone(),
         profile: state.profile(&c.profile_id).map(|p| p.title.clone()).unwrap_or_else(|| c.profile_id.clone()),
         kind: c.kind.label_zh(),
-        opens_on: c.opens_on.clone(),
-        deadline: local(&c.deadline_at),
-        open: parse_ts(&c.deadline_at).is_some_and(|deadline| state.now() <= deadline),
+        opens_on: c.opens_on.to_string(),
+        deadline: local(c.deadline_at),
+        open: state.now() <= c.deadline_at,
         applications: c.applications,
     }
 }
@@ -233,7 +233,7 @@ async fn applications_page(
                 kind: a.kind.label_zh(),
                 state: a.state.label_zh(),
                 state_code: a.state.as_str(),
-                submitted: a.submitted_at.as_deref().map(local).unwrap_or_else(|| "—".into()),
+                submitted: a.submitted_at.map(local).unwrap_or_else(|| "—".into()),
                 my_seat: seats.get(&a.id).map(|s| s.label_zh()),
             })
             .collect(),
@@ -401,7 +401,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: Applica
         chrome: Chrome::signed_in(me, a.proposed_name.clone(), "applications"),
         state_label: a.state.label_zh(),
         kind_label: a.kind.label_zh(),
-        deadline: local(&a.deadline_at),
+        deadline: local(a.deadline_at),
         eligibility: d.eligibility.as_ref().map(|e| (criterion_rows(e), e.met, e.not_met, e.missing_evidence, e.eligible())),
         steps: d
             .steps
@@ -409,7 +409,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: Applica
             .map(|s| {
                 let label = |c: &str| ReviewAction::parse(c).map(|x| x.label_zh()).unwrap_or("");
                 let st = |c: &str| ApplicationState::parse(c).map(|x| x.label_zh()).unwrap_or("");
-                (local(&s.at), format!("{}（{}）", s.actor_label, ActorKind::parse(&s.actor_kind).map(|k| k.label_zh()).unwrap_or("")), label(&s.action).to_owned(), format!("{} → {}", st(&s.from_state), st(&s.to_state)), s.comments.clone())
+                (local(s.at), format!("{}（{}）", s.actor_label, ActorKind::parse(&s.actor_kind).map(|k| k.label_zh()).unwrap_or("")), label(&s.action).to_owned(), format!("{} → {}", st(&s.from_state), st(&s.to_state)), s.comments.clone())
             })
             .collect(),
         mean: d.mean_score.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into()),
@@ -493,7 +493,7 @@ async fn application_form_page(State(state): State<AppState>, me: CurrentUser, P
         directors: format!("{} / {}", c.admin_director, c.tech_director),
         summary: c.summary.clone(),
         policy_title: state.profile(&a.profile_id).map(|p| p.title.clone()).unwrap_or_else(|| a.profile_id.clone()),
-        submitted: a.submitted_at.as_deref().map(local).unwrap_or_else(|| "尚未提交".into()),
+        submitted: a.submitted_at.map(local).unwrap_or_else(|| "尚未提交".into()),
         frozen: a.eligibility_json.is_some(),
         rows: d.eligibility.as_ref().map(criterion_rows).unwrap_or_default(),
         a,
