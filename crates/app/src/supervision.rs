@@ -53,7 +53,7 @@ pub async fn file_change(ctx: &Context, caller: &Caller, center_id: CenterId, in
         &caller.actor(),
         ctx.now(),
         center_id,
-        kind.as_str(),
+        kind,
         day,
         due,
         today,

@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::id::{ApplicationId, CallId, CenterId, ExpertId, ObjectionId, OrgId, SiteVisitId};
 use pocnet_domain::objection::{ObjectionFinding, ObjectionStatus};
 use pocnet_domain::policy::StageKind;
-use pocnet_domain::recognition::{ApplicationState, ApplicationTransition, ReviewAction};
+use pocnet_domain::recognition::{ActorKind, ApplicationState, ApplicationTransition, ReviewAction};
 use pocnet_domain::region::Region;
 use pocnet_domain::review::Aggregate;
 use serde::Serialize;
@@ -399,13 +399,19 @@ pub struct StepRecord {
     /// Action code.
     pub action: String,
     /// From state.
-    pub from_state: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub from_state: ApplicationState,
     /// To state.
-    pub to_state: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub to_state: ApplicationState,
     /// Who (username).
     pub actor_label: String,
     /// As what (applicant / county / bureau).
-    pub actor_kind: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub actor_kind: ActorKind,
     /// Comments.
     pub comments: String,
     /// When (UTC).

@@ -55,6 +55,7 @@ pub struct Finance {
     #[sqlx(try_from = "i64")]
     #[schema(value_type = i64)]
     pub id: FinanceId,
+    // No domain enum names these two (the edit's kind is a &'static str too).
     /// `special_funds` or `fund`.
     pub kind: String,
     /// Year, for special funds.
@@ -76,7 +77,9 @@ pub struct Advisor {
     /// Name.
     pub name: String,
     /// Kind code.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub kind: pocnet_domain::expert::ExpertKind,
     /// Organisation name.
     pub org_name: String,
     /// 1 if from outside the host unit.

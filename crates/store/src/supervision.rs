@@ -379,7 +379,9 @@ pub struct ChangeReport {
     #[schema(value_type = i64)]
     pub center_id: CenterId,
     /// Kind code.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub kind: pocnet_domain::supervision::ChangeKind,
     /// Day of the change.
     #[sqlx(try_from = "Text")]
     #[schema(value_type = String)]
@@ -419,7 +421,7 @@ pub async fn file_change(
     actor: &Actor,
     now: DateTime<Utc>,
     center_id: CenterId,
-    kind: &str,
+    kind: pocnet_domain::supervision::ChangeKind,
     change_date: NaiveDate,
     due_on: Option<NaiveDate>,
     reported_on: NaiveDate,
@@ -431,7 +433,7 @@ pub async fn file_change(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(center_id.get())
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(change_date.to_string())
     .bind(due_on.map(|d| d.to_string()))
     .bind(reported_on.to_string())

@@ -166,7 +166,7 @@ pub fn view(p: &Project, a: &Access) -> ProjectView {
         state: p.state,
         trl: p.trl,
         trl_after: p.trl_after,
-        stage: p.stage.clone(),
+        stage: p.stage.as_str().to_owned(),
         submitted_on: p.submitted_on,
         decision_reason: p.decision_reason.clone(),
         decided_on: p.decided_on,

@@ -8,6 +8,7 @@ use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::id::{CenterId, OrgId, ResultId};
 use pocnet_domain::library::pipeline::{PipelineGuards, ResultAction, ResultTransition};
+use pocnet_domain::library::intake::ResultStage;
 use pocnet_domain::research_result::{ResultSource, ResultState};
 use pocnet_domain::review::Aggregate;
 use serde::Serialize;
@@ -59,7 +60,8 @@ pub struct Project {
     /// Level reached after verification.
     pub trl_after: Option<i64>,
     /// Stage code (`lab`, `prototype`, `pilot`, `industrialization`).
-    pub stage: String,
+    #[schema(value_type = String)]
+    pub stage: ResultStage,
     /// Team members.
     pub team: Vec<String>,
     /// Patents: `[{"number": …, "status": …}]`.
@@ -148,7 +150,7 @@ impl TryFrom<Row> for Project {
             trl: r.trl,
             trl_evidence: r.trl_evidence,
             trl_after: r.trl_after,
-            stage: r.stage,
+            stage: parse_code(&r.stage, ResultStage::parse)?,
             ref_no: r.ref_no,
             screening_sheet: r.screening_sheet,
             submitted_on: r.submitted_on,
@@ -367,10 +369,13 @@ pub async fn record_step(conn: &mut AnyConnection, actor: &Actor, ts: &str, id: 
 pub struct StepRecord {
     /// Action code.
     pub action: String,
+    // '' for the intake step, which comes from no state: a code, not a ResultState.
     /// From state.
     pub from_state: String,
     /// To state.
-    pub to_state: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub to_state: ResultState,
     /// Who (username).
     pub actor_label: String,
     /// Reasons and comments.

@@ -322,7 +322,9 @@ pub struct OutcomeRecord {
     #[schema(value_type = i64)]
     pub id: OutcomeId,
     /// Kind code.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub kind: pocnet_domain::outcome::OutcomeKind,
     /// Day achieved.
     #[sqlx(try_from = "Text")]
     #[schema(value_type = String)]

@@ -191,7 +191,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Op
         state_label: p.state.label_zh(),
         field: format!("{} / {}", industry::label(&p.field), industry::label(&p.sub_field)),
         source: p.source.label_zh(),
-        stage: label_of(&[("lab", "实验室阶段"), ("prototype", "样品/样机阶段"), ("pilot", "中试阶段"), ("industrialization", "产业化阶段")], &p.stage),
+        stage: label_of(&[("lab", "实验室阶段"), ("prototype", "样品/样机阶段"), ("pilot", "中试阶段"), ("industrialization", "产业化阶段")], p.stage.as_str()),
         patents: d.project.patents.as_ref().map(|v| {
             v.as_array()
                 .map(|a| {
@@ -217,7 +217,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Op
         milestones,
         kinds: MilestoneKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),
         outcome_kinds: OutcomeKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),
-        outcomes: d.outcomes.iter().map(|o| (o.achieved_on.to_string(), label_of(&outcome_labels, &o.kind), if o.amount_yuan > pocnet_domain::money::Yuan::ZERO { o.amount_yuan.wan() } else { "—".into() }, o.evidence.clone())).collect(),
+        outcomes: d.outcomes.iter().map(|o| (o.achieved_on.to_string(), label_of(&outcome_labels, o.kind.as_str()), if o.amount_yuan > pocnet_domain::money::Yuan::ZERO { o.amount_yuan.wan() } else { "—".into() }, o.evidence.clone())).collect(),
         can_report: owner && verifying && g.open_milestones == 0,
         recommendation: d.report.as_ref().map_or("", |r| r.recommendation.label_zh()),
         can_handoff: !platforms.is_empty(),

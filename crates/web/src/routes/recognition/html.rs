@@ -408,8 +408,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: Applica
             .iter()
             .map(|s| {
                 let label = |c: &str| ReviewAction::parse(c).map(|x| x.label_zh()).unwrap_or("");
-                let st = |c: &str| ApplicationState::parse(c).map(|x| x.label_zh()).unwrap_or("");
-                (local(s.at), format!("{}（{}）", s.actor_label, ActorKind::parse(&s.actor_kind).map(|k| k.label_zh()).unwrap_or("")), label(&s.action).to_owned(), format!("{} → {}", st(&s.from_state), st(&s.to_state)), s.comments.clone())
+                (local(s.at), format!("{}（{}）", s.actor_label, s.actor_kind.label_zh()), label(&s.action).to_owned(), format!("{} → {}", s.from_state.label_zh(), s.to_state.label_zh()), s.comments.clone())
             })
             .collect(),
         mean: d.mean_score.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into()),
