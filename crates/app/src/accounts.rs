@@ -7,6 +7,7 @@
 use crate::{password, Caller, Context, Error, Result};
 use pocnet_domain::credentials::{Password, Username};
 use pocnet_domain::expert_account::ActivationCode;
+use pocnet_domain::id::{OrgId, UserId};
 use pocnet_domain::login_guard::LoginPolicy;
 use pocnet_domain::role::Role;
 use pocnet_domain::validation;
@@ -25,7 +26,7 @@ pub fn parse_role(raw: &str) -> std::result::Result<Role, FieldError> {
 }
 
 /// An organisation id as typed.
-pub fn parse_org(raw: &str) -> std::result::Result<i64, FieldError> {
+pub fn parse_org(raw: &str) -> std::result::Result<OrgId, FieldError> {
     raw.trim().parse().map_err(|_| FieldError::new("org_id", "invalid_number", "请选择所属单位"))
 }
 
@@ -114,7 +115,7 @@ pub async fn create(ctx: &Context, caller: &Caller, input: &NewUserInput) -> Res
 
 /// Edits an account (bureau): name, role, unit, whether it may sign in.
 /// Deactivating or changing the role ends its sessions; nobody locks itself out.
-pub async fn update(ctx: &Context, caller: &Caller, id: i64, input: &UserEditInput) -> Result<User> {
+pub async fn update(ctx: &Context, caller: &Caller, id: UserId, input: &UserEditInput) -> Result<User> {
     caller.require(ADMINS)?;
     let edit = UserEdit {
         display_name: validation::text("display_name", "姓名", &input.display_name, 1, 50)?,

@@ -10,6 +10,7 @@
 use crate::panels::{self as workflow_panels, Judged};
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::expert::ExpertKind;
+use pocnet_domain::id::{ApplicationId, CallId, CenterId, ExpertId, ResultId, RunId};
 use pocnet_domain::panel::seat::{open_seat, VacancyError};
 use pocnet_domain::panel::RunStatus;
 use pocnet_domain::panel::{self, Assignment, DeclaredConflicts, Instance, Item, Options, Randomize, Replacement, Solution};
@@ -66,7 +67,7 @@ fn validate(input: &RunInput) -> Result<()> {
 }
 
 /// The call's applications in bureau review (市级评审).
-async fn in_review(ctx: &Context, call_id: i64) -> Result<Vec<Application>> {
+async fn in_review(ctx: &Context, call_id: CallId) -> Result<Vec<Application>> {
     let filter = ApplicationFilter { state: Some(ApplicationState::BureauReview), call_id: Some(call_id), region: None };
     Ok(applications::list(ctx.store().pool(), ApplicationScope::All, &filter, Page::new(Some(1), Some(200)).all()).await?.items)
 }
@@ -119,7 +120,7 @@ fn solver_expert(e: experts::Expert, max_load: u32) -> panel::Expert {
         keywords: e.keywords,
         min_load: 0,
         max_load,
-        conflicts: DeclaredConflicts { orgs: e.conflict_orgs.iter().map(i64::to_string).collect(), persons: Vec::new(), items: Vec::new() },
+        conflicts: DeclaredConflicts { orgs: e.conflict_orgs.iter().map(ToString::to_string).collect(), persons: Vec::new(), items: Vec::new() },
         availability: None,
     }
 }
@@ -136,7 +137,7 @@ async fn available_experts(ctx: &Context, max_load: u32) -> Result<Vec<panel::Ex
 
 /// Builds the solver's instance from the call's applications in bureau review
 /// that have no panel yet, and the available experts of the library.
-pub async fn instance(ctx: &Context, call_id: i64, input: &RunInput) -> Result<Instance> {
+pub async fn instance(ctx: &Context, call_id: CallId, input: &RunInput) -> Result<Instance> {
     validate(input)?;
     let pool = ctx.store().pool();
     let mut items = Vec::new();
@@ -180,7 +181,7 @@ fn settings_of(runs: &[Run], item_id: i64, seats: u32) -> Result<RunInput> {
 
 /// Checks that `left` vacated a seat of the subject's panel that nobody
 /// fills yet; returns the seats the panel will have once it is filled.
-async fn open_seat_of(ctx: &Context, subject: Subject, left: i64) -> Result<u32> {
+async fn open_seat_of(ctx: &Context, subject: Subject, left: ExpertId) -> Result<u32> {
     let seats: Vec<_> = panels::seats(ctx.store().pool(), subject).await?.iter().map(panels::Seat::occupancy).collect();
     open_seat(&seats, left).map_err(|e| match e {
         VacancyError::SeatFilled => Error::Conflict { code: e.code(), message: e.to_string(), field: Some("expert".into()) },
@@ -197,7 +198,7 @@ async fn members(ctx: &Context, subject: Subject) -> Result<Vec<String>> {
 /// item with its active members; the one who left is counted on the target):
 /// the other panels count for loads only, experts already seated stay in the
 /// instance even if no longer available, and nobody else moves.
-async fn propose(ctx: &Context, panels: Vec<(Item, Vec<String>)>, target: i64, left: i64, max_load: u32) -> Result<ReplacementView> {
+async fn propose(ctx: &Context, panels: Vec<(Item, Vec<String>)>, target: i64, left: ExpertId, max_load: u32) -> Result<ReplacementView> {
     let target = target.to_string();
     let mut current = Vec::new();
     let mut on_panels: BTreeMap<String, u32> = BTreeMap::new();
@@ -220,7 +221,7 @@ async fn propose(ctx: &Context, panels: Vec<(Item, Vec<String>)>, target: i64, l
     for (id, load) in &on_panels {
         if let Some(e) = experts.iter_mut().find(|e| &e.id == id) {
             e.max_load = e.max_load.max(*load);
-        } else if let Ok(eid) = id.parse::<i64>() {
+        } else if let Ok(eid) = id.parse::<ExpertId>() {
             experts.push(solver_expert(experts::get(ctx.store().pool(), eid).await?, *load));
         }
     }
@@ -241,12 +242,12 @@ pub struct ReplacementView {
 /// Proposes the best replacement for an expert who recused or declined on an
 /// application's panel: every hard rule, the panel's composition rules and
 /// the load limits of the call's panels hold, and nobody else moves (bureau).
-pub async fn replacement(ctx: &Context, caller: &Caller, app_id: i64, left: i64) -> Result<ReplacementView> {
+pub async fn replacement(ctx: &Context, caller: &Caller, app_id: ApplicationId, left: ExpertId) -> Result<ReplacementView> {
     workflow_panels::to_manage(ctx, caller, Subject::application(app_id), true).await?;
     let pool = ctx.store().pool();
     let a = applications::get(pool, app_id).await?;
     let seats = open_seat_of(ctx, Subject::application(app_id), left).await?;
-    let input = settings_of(&assignments::of_call(pool, a.call_id).await?, app_id, seats)?;
+    let input = settings_of(&assignments::of_call(pool, a.call_id).await?, app_id.get(), seats)?;
     // Loads count every active seat on the call's panels; the vacated seat is
     // the one to fill.
     let mut panels = Vec::new();
@@ -254,11 +255,11 @@ pub async fn replacement(ctx: &Context, caller: &Caller, app_id: i64, left: i64)
         let on_panel = members(ctx, Subject::application(other.id)).await?;
         panels.push((item_of(ctx, &other, &input).await?, on_panel));
     }
-    propose(ctx, panels, app_id, left, input.max_load).await
+    propose(ctx, panels, app_id.get(), left, input.max_load).await
 }
 
 /// Solves an instance off the async runtime and stores the preview.
-async fn solve_and_store(ctx: &Context, caller: &Caller, inst: Instance, call_id: Option<i64>, center_id: Option<i64>) -> Result<Run> {
+async fn solve_and_store(ctx: &Context, caller: &Caller, inst: Instance, call_id: Option<CallId>, center_id: Option<CenterId>) -> Result<Run> {
     let solved = tokio::task::spawn_blocking(move || panel::assign(&inst).map(|s| (inst, s)))
         .await
         .map_err(|e| Error::Internal(format!("solver task: {e}")))?;
@@ -279,7 +280,7 @@ async fn solve_and_store(ctx: &Context, caller: &Caller, inst: Instance, call_id
 }
 
 /// Runs the solver for a call and stores the preview (bureau).
-pub async fn preview(ctx: &Context, caller: &Caller, call_id: i64, input: &RunInput) -> Result<Run> {
+pub async fn preview(ctx: &Context, caller: &Caller, call_id: CallId, input: &RunInput) -> Result<Run> {
     caller.require(&[Role::Bureau])?;
     calls::get(ctx.store().pool(), call_id).await?;
     let inst = instance(ctx, call_id, input).await?;
@@ -288,7 +289,7 @@ pub async fn preview(ctx: &Context, caller: &Caller, call_id: i64, input: &RunIn
 
 /// Runs the solver for the results a center is screening that have no panel
 /// yet, and stores the preview (the center's operator).
-pub async fn preview_screening(ctx: &Context, caller: &Caller, center_id: i64, input: &RunInput) -> Result<Run> {
+pub async fn preview_screening(ctx: &Context, caller: &Caller, center_id: CenterId, input: &RunInput) -> Result<Run> {
     require_center_of(ctx, caller, center_id).await?;
     validate(input)?;
     let pool = ctx.store().pool();
@@ -343,7 +344,7 @@ fn result_item(ctx: &Context, p: &pocnet_store::library::pipeline::Project, inpu
 /// result's screening panel: every hard rule, the panel's composition rules
 /// (of the center's confirmed run, if it made the panel) and load limits
 /// hold, and nobody else moves (the owning center's operator).
-pub async fn screening_replacement(ctx: &Context, caller: &Caller, result_id: i64, left: i64) -> Result<ReplacementView> {
+pub async fn screening_replacement(ctx: &Context, caller: &Caller, result_id: ResultId, left: ExpertId) -> Result<ReplacementView> {
     use pocnet_store::library::pipeline;
     let pool = ctx.store().pool();
     let p = pipeline::get(pool, result_id).await?;
@@ -353,19 +354,19 @@ pub async fn screening_replacement(ctx: &Context, caller: &Caller, result_id: i6
         return Err(Error::Conflict { code: "illegal_transition", message: "只有入库遴选阶段可以替换专家".into(), field: None });
     }
     let seats = open_seat_of(ctx, Subject::result(result_id), left).await?;
-    let input = settings_of(&assignments::of_center(pool, center_id).await?, result_id, seats)?;
+    let input = settings_of(&assignments::of_center(pool, center_id).await?, result_id.get(), seats)?;
     let names = experts_by_name(ctx).await?;
     let mut others = Vec::new();
     for id in pipeline::in_screening(pool, center_id).await? {
         let other = pipeline::get(pool, id).await?;
         others.push((result_item(ctx, &other, &input, &names), members(ctx, Subject::result(id)).await?));
     }
-    propose(ctx, others, result_id, left, input.max_load).await
+    propose(ctx, others, result_id.get(), left, input.max_load).await
 }
 
 /// A replacement with the names of the experts it names.
 async fn named(ctx: &Context, r: Replacement) -> Result<ReplacementView> {
-    let ids: Vec<i64> = std::iter::once(&r.declined)
+    let ids: Vec<ExpertId> = std::iter::once(&r.declined)
         .chain(r.proposed.iter().map(|c| &c.expert))
         .chain(r.alternatives.iter().map(|c| &c.expert))
         .filter_map(|s| s.parse().ok())
@@ -379,7 +380,7 @@ async fn named(ctx: &Context, r: Replacement) -> Result<ReplacementView> {
 }
 
 /// The caller operates the center (its unit hosts it).
-pub async fn require_center_of(ctx: &Context, caller: &Caller, center_id: i64) -> Result<()> {
+pub async fn require_center_of(ctx: &Context, caller: &Caller, center_id: CenterId) -> Result<()> {
     caller.require(&[Role::Center])?;
     let c = pocnet_store::centers::get(ctx.store().pool(), center_id).await?;
     if caller.user().is_none_or(|u| u.org_id == c.host_org_id) {
@@ -406,15 +407,17 @@ pub fn solution_of(run: &Run) -> Result<Solution> {
 /// staffed: an application still in bureau review, a result still in
 /// screening without a panel.
 async fn still_open(ctx: &Context, screening: bool, item: &str) -> Result<Judged> {
-    let id: i64 = item.parse().map_err(|_| Error::Internal(format!("bad item id {item}")))?;
+    let bad = || Error::Internal(format!("bad item id {item}"));
     let pool = ctx.store().pool();
     if screening {
+        let id: ResultId = item.parse().map_err(|_| bad())?;
         let p = pocnet_store::library::pipeline::get(pool, id).await?;
         if p.state != pocnet_domain::research_result::ResultState::Screening || panels::staffed(pool, Subject::result(id)).await? {
             return Err(Error::Conflict { code: "stale_assignment", message: format!("“{}”已不在待组建专家组的遴选阶段，请重新组建", p.title), field: None });
         }
         Ok(crate::library::judged(&p))
     } else {
+        let id: ApplicationId = item.parse().map_err(|_| bad())?;
         let a = applications::get(pool, id).await?;
         if a.state != ApplicationState::BureauReview {
             return Err(Error::Conflict { code: "stale_assignment", message: format!("“{}”已不在市级评审阶段，请重新组建", a.proposed_name), field: None });
@@ -426,7 +429,7 @@ async fn still_open(ctx: &Context, screening: bool, item: &str) -> Result<Judged
 /// Confirms a previewed run: every seat becomes an invitation (to review an
 /// application, or to screen a result), each pair checked again for
 /// conflicts; all or nothing.
-pub async fn confirm(ctx: &Context, caller: &Caller, run_id: i64) -> Result<usize> {
+pub async fn confirm(ctx: &Context, caller: &Caller, run_id: RunId) -> Result<usize> {
     let run = assignments::get(ctx.store().pool(), run_id).await?;
     require_run_owner(ctx, caller, &run).await?;
     if run.status != RunStatus::Preview {
@@ -437,7 +440,7 @@ pub async fn confirm(ctx: &Context, caller: &Caller, run_id: i64) -> Result<usiz
     for p in &solution.panels {
         let judged = still_open(ctx, run.center_id.is_some(), &p.item).await?;
         for s in &p.experts {
-            let expert_id: i64 = s.expert.parse().map_err(|_| Error::Internal(format!("bad expert id {}", s.expert)))?;
+            let expert_id: ExpertId = s.expert.parse().map_err(|_| Error::Internal(format!("bad expert id {}", s.expert)))?;
             if let Some(reason) = workflow_panels::conflict_of(ctx, &judged, expert_id).await? {
                 return Err(Error::rule("conflict_of_interest", format!("不能确认：{reason}，请重新组建")));
             }
@@ -471,7 +474,7 @@ pub struct AdjustInput {
 /// Swaps one seat of a previewed run (bureau): the new expert must keep every
 /// hard rule, its load limit and the panel's composition; nobody else moves;
 /// the objective and gap are recomputed against the unchanged bound.
-pub async fn adjust(ctx: &Context, caller: &Caller, run_id: i64, input: &AdjustInput) -> Result<Run> {
+pub async fn adjust(ctx: &Context, caller: &Caller, run_id: RunId, input: &AdjustInput) -> Result<Run> {
     let run = assignments::get(ctx.store().pool(), run_id).await?;
     require_run_owner(ctx, caller, &run).await?;
     if run.status != RunStatus::Preview {

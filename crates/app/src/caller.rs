@@ -34,7 +34,7 @@ impl Caller {
     }
 
     /// The unit of a signed-in caller (the console has none).
-    pub fn org_id(&self) -> Option<i64> {
+    pub fn org_id(&self) -> Option<pocnet_domain::id::OrgId> {
         self.user().map(|u| u.org_id)
     }
 

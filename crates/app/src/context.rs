@@ -10,7 +10,7 @@ use pocnet_store::Store;
 use std::sync::{Arc, Mutex};
 
 /// The calendar with the bureau's uploads overlaid, keyed by the newest upload's id.
-type EffectiveCalendar = Mutex<Option<(i64, Arc<HolidayCalendar>)>>;
+type EffectiveCalendar = Mutex<Option<(pocnet_domain::id::CalendarUploadId, Arc<HolidayCalendar>)>>;
 
 /// The world a workflow runs in. Cheap to clone.
 #[derive(Clone)]

@@ -13,6 +13,7 @@ use crate::{password, Caller, Context, Error, Result};
 use pocnet_domain::credentials::Username;
 use pocnet_domain::expert::ExpertInput;
 use pocnet_domain::expert_account::{RegistrationInput, REGISTRATIONS_PER_ADDRESS_PER_HOUR};
+use pocnet_domain::id::{ExpertId, OrgId, RegistrationId};
 use pocnet_domain::org::OrgDraft;
 use pocnet_domain::role::Role;
 use pocnet_domain::validation::text;
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 /// Whether the caller may manage the account of library expert `id`: the
 /// bureau (and the console) any; a center only the experts of its own
 /// advisory team (顾问专家); nobody else.
-pub async fn may_manage(ctx: &Context, caller: &Caller, id: i64) -> Result<bool> {
+pub async fn may_manage(ctx: &Context, caller: &Caller, id: ExpertId) -> Result<bool> {
     let user = match caller {
         Caller::Console { .. } => return Ok(true),
         Caller::User { user, .. } => user,
@@ -38,7 +39,7 @@ pub async fn may_manage(ctx: &Context, caller: &Caller, id: i64) -> Result<bool>
 }
 
 /// The expert whose account the caller manages, or why not.
-async fn require_manager(ctx: &Context, caller: &Caller, id: i64) -> Result<Expert> {
+async fn require_manager(ctx: &Context, caller: &Caller, id: ExpertId) -> Result<Expert> {
     caller.require(CURATORS)?;
     let e = experts::get(ctx.store().pool(), id).await?;
     if !may_manage(ctx, caller, id).await? {
@@ -72,7 +73,7 @@ pub struct Invitation {
 }
 
 /// Links an existing expert account to library expert `id`.
-pub async fn link(ctx: &Context, caller: &Caller, id: i64, input: &LinkInput) -> Result<Expert> {
+pub async fn link(ctx: &Context, caller: &Caller, id: ExpertId, input: &LinkInput) -> Result<Expert> {
     let e = require_manager(ctx, caller, id).await?;
     let username = Username::parse(&input.username)?;
     if caller.user().is_some_and(|u| u.role == Role::Center) {
@@ -91,7 +92,7 @@ pub async fn link(ctx: &Context, caller: &Caller, id: i64, input: &LinkInput) ->
 
 /// Opens the account from the expert's record (or, for a linked account not
 /// yet activated, issues a fresh code) and returns the code, once.
-pub async fn invite(ctx: &Context, caller: &Caller, id: i64, input: &LinkInput) -> Result<Invitation> {
+pub async fn invite(ctx: &Context, caller: &Caller, id: ExpertId, input: &LinkInput) -> Result<Invitation> {
     let e = require_manager(ctx, caller, id).await?;
     let code = expert_accounts::new_code();
     let mut tx = ctx.store().write().await?;
@@ -111,7 +112,7 @@ pub async fn invite(ctx: &Context, caller: &Caller, id: i64, input: &LinkInput) 
 }
 
 /// Ends the link; the expert keeps its history.
-pub async fn unlink(ctx: &Context, caller: &Caller, id: i64, input: &LinkInput) -> Result<Expert> {
+pub async fn unlink(ctx: &Context, caller: &Caller, id: ExpertId, input: &LinkInput) -> Result<Expert> {
     require_manager(ctx, caller, id).await?;
     let reason = text("reason", "理由", &input.reason, 0, 500)?;
     let mut tx = ctx.store().write().await?;
@@ -121,7 +122,7 @@ pub async fn unlink(ctx: &Context, caller: &Caller, id: i64, input: &LinkInput) 
 }
 
 /// The account linked to an expert (curators who may manage it, and the expert itself).
-pub async fn account(ctx: &Context, caller: &Caller, id: i64) -> Result<Option<LinkedAccount>> {
+pub async fn account(ctx: &Context, caller: &Caller, id: ExpertId) -> Result<Option<LinkedAccount>> {
     let e = read(ctx, caller, id).await?;
     let is_self = caller.user().is_some_and(|u| e.user_id == Some(u.id));
     let curates = caller.user().is_none_or(|u| CURATORS.contains(&u.role));
@@ -171,7 +172,7 @@ pub struct DecisionInput {
 }
 
 /// Approves or rejects a pending application (bureau).
-pub async fn decide(ctx: &Context, caller: &Caller, id: i64, input: &DecisionInput) -> Result<Registration> {
+pub async fn decide(ctx: &Context, caller: &Caller, id: RegistrationId, input: &DecisionInput) -> Result<Registration> {
     caller.require(&[Role::Bureau])?;
     let reg = expert_accounts::get_registration(ctx.store().pool(), id).await?;
     let (actor, now) = (caller.actor(), ctx.now());
@@ -180,7 +181,7 @@ pub async fn decide(ctx: &Context, caller: &Caller, id: i64, input: &DecisionInp
         "approve" => {
             let note = text("reason", "审核意见", &input.reason, 0, 500)?;
             let org_id = match input.org_id.filter(|o| *o > 0) {
-                Some(oid) => orgs::get(&mut *tx, oid).await.map_err(|_| FieldError::unknown_value("org_id", "所在单位"))?.id,
+                Some(oid) => orgs::get(&mut *tx, OrgId::new(oid)).await.map_err(|_| FieldError::unknown_value("org_id", "所在单位"))?.id,
                 None => match orgs::find_by_name(&mut *tx, &reg.org_name).await? {
                     Some(o) => o.id,
                     None => {
@@ -190,7 +191,7 @@ pub async fn decide(ctx: &Context, caller: &Caller, id: i64, input: &DecisionInp
                 },
             };
             let mut profile = reg.profile.clone();
-            profile.org_id = org_id;
+            profile.org_id = org_id.get();
             let draft = profile.parse(&|c| is_field(ctx, c), &|c| is_sub_field(ctx, c))?;
             expert_accounts::approve(&mut tx, &actor, now, id, &draft, &note).await.map_err(|e| match e {
                 StoreError::Duplicate { .. } => Error::Conflict {

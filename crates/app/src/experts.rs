@@ -7,6 +7,7 @@ pub mod import;
 
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::expert::ExpertInput;
+use pocnet_domain::id::ExpertId;
 use pocnet_domain::role::Role;
 use pocnet_domain::validation::text;
 use pocnet_domain::FieldError;
@@ -63,7 +64,7 @@ pub async fn own(ctx: &Context, caller: &Caller) -> Result<Option<Expert>> {
 }
 
 /// Reads an expert: curators and county departments see any; an expert itself.
-pub async fn read(ctx: &Context, caller: &Caller, id: i64) -> Result<Expert> {
+pub async fn read(ctx: &Context, caller: &Caller, id: ExpertId) -> Result<Expert> {
     let e = experts::get(ctx.store().pool(), id).await?;
     if is_among(caller, BROWSERS) || is_own(caller, &e) {
         Ok(e)
@@ -86,7 +87,7 @@ pub async fn create(ctx: &Context, caller: &Caller, input: &ExpertInput) -> Resu
 }
 
 /// Edits an expert: curators any, an expert its own profile (not its kind).
-pub async fn update(ctx: &Context, caller: &Caller, id: i64, input: &ExpertInput) -> Result<Expert> {
+pub async fn update(ctx: &Context, caller: &Caller, id: ExpertId, input: &ExpertInput) -> Result<Expert> {
     let current = read(ctx, caller, id).await?;
     let is_self = is_own(caller, &current);
     if !(is_among(caller, CURATORS) || is_self) {
@@ -119,7 +120,7 @@ pub struct StatusInput {
 }
 
 /// Takes an expert out of reviews or back (curators), or blacklists it (bureau).
-pub async fn set_status(ctx: &Context, caller: &Caller, id: i64, input: &StatusInput) -> Result<Expert> {
+pub async fn set_status(ctx: &Context, caller: &Caller, id: ExpertId, input: &StatusInput) -> Result<Expert> {
     caller.require(CURATORS)?;
     experts::get(ctx.store().pool(), id).await?;
     let needs_reason = matches!(input.action.as_str(), "deactivate" | "blacklist");

@@ -3,6 +3,7 @@
 //! org add`) registers through the same workflow.
 
 use crate::{Caller, Context, Result};
+use pocnet_domain::id::OrgId;
 use pocnet_domain::org::OrgDraft;
 use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
@@ -33,7 +34,7 @@ pub async fn create(ctx: &Context, caller: &Caller, input: &OrgInput) -> Result<
 }
 
 /// Edits an organisation if nobody changed it since the version read (bureau).
-pub async fn update(ctx: &Context, caller: &Caller, id: i64, input: &OrgInput) -> Result<Organisation> {
+pub async fn update(ctx: &Context, caller: &Caller, id: OrgId, input: &OrgInput) -> Result<Organisation> {
     caller.require(&[Role::Bureau])?;
     let draft = OrgDraft::parse(&input.name, &input.kind, &input.region)?;
     let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;

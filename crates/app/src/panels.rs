@@ -13,7 +13,8 @@
 
 use crate::{library, recognition, Caller, Context, Error, Result};
 use chrono::NaiveDate;
-use pocnet_domain::panel::seat::{self, Declaration, PanelSubject, SeatRefusal, VacancyError};
+use pocnet_domain::id::{ExpertId, OrgId};
+use pocnet_domain::panel::seat::{self, Declaration, SeatRefusal, VacancyError};
 use pocnet_domain::review::{Aggregate, ScoreSheet};
 use pocnet_domain::role::Role;
 use pocnet_domain::validation::text;
@@ -23,7 +24,7 @@ use pocnet_store::panels::{self as store, Card, Subject};
 use serde::Deserialize;
 
 /// The calling account's expert-library id, if it is a linked expert account.
-pub async fn expert_of(ctx: &Context, caller: &Caller) -> Result<Option<i64>> {
+pub async fn expert_of(ctx: &Context, caller: &Caller) -> Result<Option<ExpertId>> {
     match caller.user() {
         Some(u) if u.role == Role::Expert => Ok(experts::of_user(ctx.store().pool(), u.id).await?.map(|e| e.id)),
         _ => Ok(None),
@@ -34,7 +35,7 @@ pub async fn expert_of(ctx: &Context, caller: &Caller) -> Result<Option<i64>> {
 #[derive(Debug, Clone)]
 pub struct Owner {
     /// Its id.
-    pub org_id: i64,
+    pub org_id: OrgId,
     /// Its name.
     pub org_name: String,
     /// What it is to the item, e.g. 申报单位, 成果所属单位.
@@ -45,7 +46,7 @@ pub struct Owner {
 #[derive(Debug, Clone)]
 pub enum Excluded {
     /// The center's advisory experts (library ids).
-    Advisors(Vec<i64>),
+    Advisors(Vec<ExpertId>),
     /// The result's team members (names, as typed by the owner).
     Team(Vec<String>),
 }
@@ -68,7 +69,7 @@ pub struct Judged {
 }
 
 /// A library expert to be invited (an unknown id names the field).
-pub async fn library_expert(ctx: &Context, expert_id: i64) -> Result<Expert> {
+pub async fn library_expert(ctx: &Context, expert_id: ExpertId) -> Result<Expert> {
     experts::get(ctx.store().pool(), expert_id).await.map_err(|e| match e {
         pocnet_store::StoreError::NotFound => Error::from(FieldError::unknown_value("expert_id", "专家")),
         other => other.into(),
@@ -109,7 +110,7 @@ pub fn reason_against(e: &Expert, judged: &Judged, today: NaiveDate) -> Option<S
 
 /// Why an expert may not sit on the panel of `judged`, if any (checked before
 /// anyone is invited and again when a solver's panels are confirmed).
-pub async fn conflict_of(ctx: &Context, judged: &Judged, expert_id: i64) -> Result<Option<String>> {
+pub async fn conflict_of(ctx: &Context, judged: &Judged, expert_id: ExpertId) -> Result<Option<String>> {
     let e = library_expert(ctx, expert_id).await?;
     Ok(reason_against(&e, judged, ctx.today()))
 }
@@ -117,24 +118,24 @@ pub async fn conflict_of(ctx: &Context, judged: &Judged, expert_id: i64) -> Resu
 /// The subject's panel for its manager to staff: the bureau an
 /// application's, the owning center a result's.
 pub async fn to_manage(ctx: &Context, caller: &Caller, subject: Subject, replacing: bool) -> Result<Judged> {
-    match subject.kind {
-        PanelSubject::Application => recognition::panel_to_manage(ctx, caller, subject.id, replacing).await,
-        PanelSubject::Result => library::panel_to_manage(ctx, caller, subject.id, replacing).await,
+    match subject {
+        Subject::Application(id) => recognition::panel_to_manage(ctx, caller, id, replacing).await,
+        Subject::Result(id) => library::panel_to_manage(ctx, caller, id, replacing).await,
     }
 }
 
 /// The subject's panel for the calling expert to sit on, with its seat.
 async fn to_sit(ctx: &Context, caller: &Caller, subject: Subject, scoring: bool) -> Result<(Judged, store::Seat)> {
-    match subject.kind {
-        PanelSubject::Application => recognition::panel_to_sit(ctx, caller, subject.id, scoring).await,
-        PanelSubject::Result => library::panel_to_sit(ctx, caller, subject.id, scoring).await,
+    match subject {
+        Subject::Application(id) => recognition::panel_to_sit(ctx, caller, id, scoring).await,
+        Subject::Result(id) => library::panel_to_sit(ctx, caller, id, scoring).await,
     }
 }
 
 /// Invites a library expert to the subject's panel, after the conflict
 /// checks; with `replaces`, into the seat of an expert who recused or
 /// declined (once per vacated seat).
-pub async fn invite(ctx: &Context, caller: &Caller, subject: Subject, expert_id: i64, replaces: Option<i64>) -> Result<()> {
+pub async fn invite(ctx: &Context, caller: &Caller, subject: Subject, expert_id: ExpertId, replaces: Option<ExpertId>) -> Result<()> {
     let judged = to_manage(ctx, caller, subject, false).await?;
     if let Some(reason) = conflict_of(ctx, &judged, expert_id).await? {
         return Err(Error::rule("conflict_of_interest", format!("不能邀请：{reason}")));
@@ -246,9 +247,9 @@ pub async fn score(ctx: &Context, caller: &Caller, subject: Subject, input: &Sco
     let (judged, seat) = to_sit(ctx, caller, subject, true).await?;
     seat.conflict_status.may_score().map_err(refused)?;
     let (scores_json, total_hundredths) = card_of(&judged, input)?;
-    let label = match subject.kind {
-        PanelSubject::Application => "评审意见",
-        PanelSubject::Result => "评价意见",
+    let label = match subject {
+        Subject::Application(_) => "评审意见",
+        Subject::Result(_) => "评价意见",
     };
     let comments = text("comments", label, &input.comments, 0, 2000)?;
     let card = Card { scores_json: &scores_json, total_hundredths, comments: &comments };

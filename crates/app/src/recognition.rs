@@ -7,6 +7,7 @@ use crate::{Caller, Context, Error, Result};
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::eligibility::Eligibility;
+use pocnet_domain::id::{ApplicationId, CallId, CenterId, ExpertId, ObjectionId, OrgId};
 use pocnet_domain::next_step::AvailableAction;
 use pocnet_domain::objection::{ObjectionFinding, ObjectionStatus};
 use pocnet_domain::panel::seat::SeatStatus;
@@ -18,7 +19,7 @@ use pocnet_domain::FieldError;
 use pocnet_store::applications::{self, Application, ApplicationScope, Objection, SiteVisit, Step, StepEffects, StepRecord};
 use pocnet_store::calls::{self, Call, CallDraft};
 use pocnet_store::panels::{self, Seat, Subject};
-use pocnet_store::{centers, format_ts, parse_ts, read_day, read_ts};
+use pocnet_store::{centers, parse_ts};
 use serde::{Deserialize, Serialize};
 
 /// Parses a day typed strictly as YYYY-MM-DD, between 2000 and ten years
@@ -86,8 +87,8 @@ pub async fn publish_call(ctx: &Context, caller: &Caller, input: &CallInput) -> 
         profile_id: profile.id.clone(),
         kind,
         body: text("body", "通知正文", &input.body, 0, 20_000)?,
-        opens_on: opens_on.to_string(),
-        deadline_at: format_ts(deadline),
+        opens_on,
+        deadline_at: deadline,
     };
     let mut tx = ctx.store().write().await?;
     let call = calls::create(&mut tx, &caller.actor(), ctx.now(), &draft).await?;
@@ -113,7 +114,7 @@ pub enum Standing {
     /// An expert invited to the application's panel, with its seat's status.
     PanelExpert {
         /// Its library id.
-        expert_id: i64,
+        expert_id: ExpertId,
         /// Where its seat stands (the materials only after the pledge).
         status: SeatStatus,
     },
@@ -131,7 +132,7 @@ impl Standing {
     }
 
     /// The expert's library id, when on the panel.
-    pub fn expert_id(self) -> Option<i64> {
+    pub fn expert_id(self) -> Option<ExpertId> {
         match self {
             Standing::PanelExpert { expert_id, .. } => Some(expert_id),
             Standing::Bureau | Standing::County | Standing::Applicant => None,
@@ -178,7 +179,7 @@ pub async fn scope_for(ctx: &Context, caller: &Caller) -> Result<ApplicationScop
 }
 
 /// Reads an application the caller may see, with its standing (404 otherwise).
-pub async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<(Application, Standing)> {
+pub async fn load(ctx: &Context, caller: &Caller, id: ApplicationId) -> Result<(Application, Standing)> {
     let a = applications::get(ctx.store().pool(), id).await?;
     match standing(ctx, caller, &a).await? {
         Some(s) => Ok((a, s)),
@@ -187,9 +188,8 @@ pub async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<(Applicatio
 }
 
 /// Refuses a host unit barred by a revocation (两年内不得重新申报).
-async fn check_bar(ctx: &Context, host_org_id: i64) -> Result<()> {
-    let today = ctx.today().to_string();
-    if let Some(bar) = pocnet_store::supervision::bar_on(ctx.store().pool(), host_org_id, &today).await? {
+async fn check_bar(ctx: &Context, host_org_id: OrgId) -> Result<()> {
+    if let Some(bar) = pocnet_store::supervision::bar_on(ctx.store().pool(), host_org_id, ctx.today()).await? {
         return Err(Error::rule(
             "barred",
             format!(
@@ -222,8 +222,8 @@ pub struct ApplyInput {
 /// Opens a draft application (the host unit's operator).
 pub async fn apply(ctx: &Context, caller: &Caller, input: &ApplyInput) -> Result<Application> {
     caller.require(&[Role::Center])?;
-    let call = calls::get(ctx.store().pool(), input.call_id).await?;
-    let (center, _) = crate::registry::load(ctx, Some(caller), input.center_id, crate::registry::Access::Manage).await?;
+    let call = calls::get(ctx.store().pool(), CallId::new(input.call_id)).await?;
+    let (center, _) = crate::registry::load(ctx, Some(caller), CenterId::new(input.center_id), crate::registry::Access::Manage).await?;
     if caller.user().is_some_and(|u| u.org_id != center.host_org_id) {
         return Err(Error::NotFound);
     }
@@ -236,7 +236,7 @@ pub async fn apply(ctx: &Context, caller: &Caller, input: &ApplyInput) -> Result
         )
         .into());
     }
-    if ctx.now() > read_ts("call deadline", &call.deadline_at)? {
+    if ctx.now() > call.deadline_at {
         return Err(Error::rule("deadline_passed", "申报截止时间已过"));
     }
     check_bar(ctx, center.host_org_id).await?;
@@ -248,7 +248,7 @@ pub async fn apply(ctx: &Context, caller: &Caller, input: &ApplyInput) -> Result
 }
 
 /// Renames a draft or returned application.
-pub async fn rename(ctx: &Context, caller: &Caller, id: i64, name: &str, version: i64) -> Result<Application> {
+pub async fn rename(ctx: &Context, caller: &Caller, id: ApplicationId, name: &str, version: i64) -> Result<Application> {
     let (a, standing) = load(ctx, caller, id).await?;
     if standing != Standing::Applicant || !a.state.editable() {
         return Err(Error::Forbidden);
@@ -318,17 +318,17 @@ pub async fn guards(ctx: &Context, a: &Application, eligible: bool) -> Result<Gu
     let panel = panels::seats(pool, Subject::application(a.id)).await?;
     let objections = applications::objections(pool, a.id).await?;
     let today = ctx.today();
-    let notice_end = a.notice_end.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let notice_end = a.notice_end;
     // Submission is the only step the call's opening and a revocation bar decide.
     let (not_open_until, bar) = if a.state.editable() {
         let call = calls::get(pool, a.call_id).await?;
-        let opens_on = NaiveDate::parse_from_str(&call.opens_on, "%Y-%m-%d").ok().filter(|d| *d > today);
-        let bar = match pocnet_store::supervision::bar_on(pool, a.host_org_id, &today.to_string()).await? {
+        let opens_on = Some(call.opens_on).filter(|d| *d > today);
+        let bar = match pocnet_store::supervision::bar_on(pool, a.host_org_id, today).await? {
             Some(b) => Some(Bar {
-                revoked_on: read_day("bar revoked_on", &b.revoked_on)?,
+                revoked_on: b.revoked_on,
                 reason: b.reason_label,
                 article: b.article,
-                may_apply_from: read_day("bar may_apply_from", &b.may_apply_from)?,
+                may_apply_from: b.may_apply_from,
             }),
             None => None,
         };
@@ -338,7 +338,7 @@ pub async fn guards(ctx: &Context, a: &Application, eligible: bool) -> Result<Gu
     };
     Ok(Guards {
         county_review: stage.county_review,
-        before_deadline: ctx.now() <= read_ts("application deadline", &a.deadline_at)?,
+        before_deadline: ctx.now() <= a.deadline_at,
         not_open_until,
         bar,
         eligible,
@@ -354,7 +354,7 @@ pub async fn guards(ctx: &Context, a: &Application, eligible: bool) -> Result<Gu
 
 /// Reads an application with all a caller may see, reduced to the caller's
 /// standing after access control.
-pub async fn detail(ctx: &Context, caller: &Caller, id: i64) -> Result<ApplicationDetail> {
+pub async fn detail(ctx: &Context, caller: &Caller, id: ApplicationId) -> Result<ApplicationDetail> {
     let (a, standing) = load(ctx, caller, id).await?;
     let pool = ctx.store().pool();
     let eligibility = eligibility_of(ctx, &a).await?;
@@ -425,7 +425,7 @@ pub struct StepInput {
 }
 
 /// Takes a step of the review chain.
-pub async fn take_step(ctx: &Context, caller: &Caller, id: i64, input: &StepInput) -> Result<Application> {
+pub async fn take_step(ctx: &Context, caller: &Caller, id: ApplicationId, input: &StepInput) -> Result<Application> {
     let action = ReviewAction::parse(input.action.trim()).map_err(|_| FieldError::unknown_value("action", "操作"))?;
     let (a, standing) = load(ctx, caller, id).await?;
     let kind = standing.actor_kind().ok_or(Error::Forbidden)?;
@@ -461,10 +461,10 @@ pub async fn take_step(ctx: &Context, caller: &Caller, id: i64, input: &StepInpu
         let days = profile.notice_days(asked).map_err(|m| FieldError::new("notice_days", "notice_period", m))?;
         let calendar = crate::calendar::effective(ctx).await?;
         let end = profile.notice_end_for(start, days, &calendar).map_err(|e| Error::rule("calendar_not_covered", e.to_string()))?;
-        effects.notice = Some((start.to_string(), end.to_string()));
+        effects.notice = Some((start, end));
     }
     if to.is_final() {
-        effects.decided_on = Some(ctx.today().to_string());
+        effects.decided_on = Some(ctx.today());
     }
     let mut tx = ctx.store().write().await?;
     let step = Step { transition, version: input.version, comments: &comments };
@@ -492,7 +492,7 @@ pub async fn judged(ctx: &Context, a: &Application) -> Result<crate::panels::Jud
 }
 
 /// An application's panel for the bureau to staff (市级评审 only).
-pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: i64, replacing: bool) -> Result<crate::panels::Judged> {
+pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: ApplicationId, replacing: bool) -> Result<crate::panels::Judged> {
     caller.require(&[Role::Bureau])?;
     let (a, _) = load(ctx, caller, id).await?;
     if a.state != ApplicationState::BureauReview {
@@ -504,7 +504,7 @@ pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: i64, replacing:
 
 /// An application's panel for the calling expert to declare on or score
 /// (市级评审 only), with its seat.
-pub async fn panel_to_sit(ctx: &Context, caller: &Caller, id: i64, scoring: bool) -> Result<(crate::panels::Judged, Seat)> {
+pub async fn panel_to_sit(ctx: &Context, caller: &Caller, id: ApplicationId, scoring: bool) -> Result<(crate::panels::Judged, Seat)> {
     caller.require(&[Role::Expert])?;
     let expert = crate::panels::expert_of(ctx, caller).await?.ok_or(Error::Forbidden)?;
     let (a, _) = load(ctx, caller, id).await?;
@@ -528,7 +528,7 @@ pub struct SiteVisitInput {
 }
 
 /// Records a site visit (bureau, or the county during its review).
-pub async fn add_site_visit(ctx: &Context, caller: &Caller, id: i64, input: &SiteVisitInput) -> Result<()> {
+pub async fn add_site_visit(ctx: &Context, caller: &Caller, id: ApplicationId, input: &SiteVisitInput) -> Result<()> {
     let (a, standing) = load(ctx, caller, id).await?;
     let kind = standing.actor_kind().ok_or(Error::Forbidden)?;
     let allowed = matches!(
@@ -545,7 +545,7 @@ pub async fn add_site_visit(ctx: &Context, caller: &Caller, id: i64, input: &Sit
     let visitors = text("visitors", "考察人员", &input.visitors, 2, 200)?;
     let findings = text("findings", "考察意见", &input.findings, 2, 4000)?;
     let mut tx = ctx.store().write().await?;
-    applications::add_site_visit(&mut tx, &caller.actor(), ctx.now(), id, &day.to_string(), &visitors, &findings).await?;
+    applications::add_site_visit(&mut tx, &caller.actor(), ctx.now(), id, day, &visitors, &findings).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -562,12 +562,12 @@ pub struct ObjectionInput {
 }
 
 /// Files an objection while the notice runs (anyone).
-pub async fn file_objection(ctx: &Context, ip: Option<String>, id: i64, input: &ObjectionInput) -> Result<Objection> {
+pub async fn file_objection(ctx: &Context, ip: Option<String>, id: ApplicationId, input: &ObjectionInput) -> Result<Objection> {
     let a = applications::get(ctx.store().pool(), id).await?;
-    let today = ctx.today().to_string();
+    let today = ctx.today();
     let running = a.state == ApplicationState::InNotice
-        && a.notice_start.as_deref().is_some_and(|s| s <= today.as_str())
-        && a.notice_end.as_deref().is_some_and(|e| today.as_str() <= e);
+        && a.notice_start.is_some_and(|s| s <= today)
+        && a.notice_end.is_some_and(|e| today <= e);
     if a.notice_start.is_none() {
         return Err(Error::NotFound);
     }
@@ -611,7 +611,7 @@ pub struct ResolutionInput {
 }
 
 /// Resolves an objection (bureau).
-pub async fn resolve_objection(ctx: &Context, caller: &Caller, oid: i64, input: &ResolutionInput) -> Result<Objection> {
+pub async fn resolve_objection(ctx: &Context, caller: &Caller, oid: ObjectionId, input: &ResolutionInput) -> Result<Objection> {
     caller.require(&[Role::Bureau])?;
     let finding = ObjectionFinding::parse(input.status.trim()).map_err(|_| FieldError::unknown_value("status", "处理结论"))?;
     let resolution = text("resolution", "处理意见", &input.resolution, 2, 4000)?;
@@ -626,7 +626,8 @@ pub async fn resolve_objection(ctx: &Context, caller: &Caller, oid: i64, input: 
 pub struct BatchResolutionInput {
     /// The objections (ids); empty: every open objection of the application.
     #[serde(default)]
-    pub ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub ids: Vec<ObjectionId>,
     /// `upheld` (成立) or `dismissed` (不成立).
     pub status: String,
     /// How they were looked into and decided (one reason for all).
@@ -641,7 +642,7 @@ pub struct BatchResolved {
 }
 
 /// Resolves several open objections of an application with one reason (bureau), all or none.
-pub async fn resolve_objections(ctx: &Context, caller: &Caller, id: i64, input: &BatchResolutionInput) -> Result<BatchResolved> {
+pub async fn resolve_objections(ctx: &Context, caller: &Caller, id: ApplicationId, input: &BatchResolutionInput) -> Result<BatchResolved> {
     caller.require(&[Role::Bureau])?;
     applications::get(ctx.store().pool(), id).await?;
     let finding = ObjectionFinding::parse(input.status.trim()).map_err(|_| FieldError::unknown_value("status", "处理结论"))?;

@@ -6,6 +6,7 @@
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::eligibility::{self, Eligibility};
+use pocnet_domain::id::{CenterId, ExpertId, OrgId};
 use pocnet_domain::policy::StageKind;
 use pocnet_domain::role::Role;
 use pocnet_domain::validation::text;
@@ -44,7 +45,7 @@ pub fn standing(caller: Option<&Caller>, c: &Center) -> Result<Access> {
 }
 
 /// Reads a center and requires `need` of the caller.
-pub async fn load(ctx: &Context, caller: Option<&Caller>, id: i64, need: Access) -> Result<(Center, Access)> {
+pub async fn load(ctx: &Context, caller: Option<&Caller>, id: CenterId, need: Access) -> Result<(Center, Access)> {
     let c = centers::get(ctx.store().pool(), id).await?;
     let a = standing(caller, &c)?;
     if a < need {
@@ -126,7 +127,7 @@ pub async fn create(ctx: &Context, caller: &Caller, input: &CenterInput) -> Resu
     let draft = input.parse(ctx, None)?;
     let host = match (caller.user(), input.host_org_id) {
         (Some(u), _) if u.role == Role::Center => u.org_id,
-        (_, Some(h)) => h,
+        (_, Some(h)) => OrgId::new(h),
         (_, None) => return Err(FieldError::required("host_org_id", "依托单位").into()),
     };
     let mut tx = ctx.store().write().await?;
@@ -136,7 +137,7 @@ pub async fn create(ctx: &Context, caller: &Caller, input: &CenterInput) -> Resu
 }
 
 /// Edits a center's details (its operators, the bureau).
-pub async fn update(ctx: &Context, caller: &Caller, id: i64, input: &CenterInput) -> Result<Center> {
+pub async fn update(ctx: &Context, caller: &Caller, id: CenterId, input: &CenterInput) -> Result<Center> {
     let (c, _) = load(ctx, Some(caller), id, Access::Manage).await?;
     let draft = input.parse(ctx, c.profile_id.as_deref())?;
     let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
@@ -206,7 +207,7 @@ impl FileInput {
                 }
             }
             "add_fund" => FileEdit::AddFinance { kind: "fund", year: None, name: name("基金名称")?, amount_yuan: amount("基金规模")? },
-            "add_advisor" => FileEdit::AddAdvisor { expert_id: self.expert_id.ok_or_else(|| FieldError::required("expert_id", "专家"))? },
+            "add_advisor" => FileEdit::AddAdvisor { expert_id: ExpertId::new(self.expert_id.ok_or_else(|| FieldError::required("expert_id", "专家"))?) },
             "declare" => {
                 let code = self.code.clone().unwrap_or_default();
                 let known = ctx.policies().iter().flat_map(|p| p.stages.iter()).flat_map(|s| s.criteria.iter()).any(|c| c.declaration && c.code == code);
@@ -237,7 +238,7 @@ impl FileInput {
 }
 
 /// Applies one edit of a center's file.
-pub async fn edit_file(ctx: &Context, caller: &Caller, id: i64, input: &FileInput) -> Result<()> {
+pub async fn edit_file(ctx: &Context, caller: &Caller, id: CenterId, input: &FileInput) -> Result<()> {
     load(ctx, Some(caller), id, Access::Manage).await?;
     let edit = input.parse(ctx)?;
     let mut tx = ctx.store().write().await?;
@@ -273,7 +274,7 @@ pub struct Evidence<'a> {
 }
 
 /// Checks and stores an uploaded evidence document.
-pub async fn upload(ctx: &Context, caller: &Caller, id: i64, e: Evidence<'_>) -> Result<registry::Document> {
+pub async fn upload(ctx: &Context, caller: &Caller, id: CenterId, e: Evidence<'_>) -> Result<registry::Document> {
     let Evidence { topic, filename, content, max_bytes } = e;
     load(ctx, Some(caller), id, Access::Manage).await?;
     let topic = topic.trim();
@@ -318,7 +319,7 @@ pub fn evidence_topics(ctx: &Context) -> Vec<(String, String)> {
 }
 
 /// Checks a center against a profile's stage.
-pub async fn check(ctx: &Context, center_id: i64, profile_id: &str, kind: StageKind) -> Result<Eligibility> {
+pub async fn check(ctx: &Context, center_id: CenterId, profile_id: &str, kind: StageKind) -> Result<Eligibility> {
     let profile = ctx.profile(profile_id).ok_or_else(|| FieldError::unknown_value("profile", "政策配置"))?;
     let records = registry::records_of(ctx.store().pool(), center_id).await?;
     eligibility::check(profile, kind, &records)

@@ -6,6 +6,7 @@
 use crate::registry::{self, Access};
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
+use pocnet_domain::id::{CenterId, ChangeReportId};
 use pocnet_domain::policy::Profile;
 use pocnet_domain::role::Role;
 use pocnet_domain::supervision::{self as rules, CenterStatus, ChangeDecision, ChangeKind, ReevaluationResult};
@@ -34,7 +35,7 @@ pub struct ChangeInput {
 
 /// Files a change report (the host unit's operator, or the bureau). A
 /// deregistration of the host ends recognition at once where the profile says so.
-pub async fn file_change(ctx: &Context, caller: &Caller, center_id: i64, input: &ChangeInput) -> Result<ChangeReport> {
+pub async fn file_change(ctx: &Context, caller: &Caller, center_id: CenterId, input: &ChangeInput) -> Result<ChangeReport> {
     let (c, _) = registry::load(ctx, Some(caller), center_id, Access::Manage).await?;
     let kind = ChangeKind::parse(&input.kind).map_err(|_| FieldError::unknown_value("kind", "变化类型"))?;
     let day = validation::day("change_date", "变化日期", &input.change_date, DayRange::records(ctx.today()))?;
@@ -52,10 +53,10 @@ pub async fn file_change(ctx: &Context, caller: &Caller, center_id: i64, input: 
         &caller.actor(),
         ctx.now(),
         center_id,
-        kind.as_str(),
-        &day.to_string(),
-        due.map(|d| d.to_string()).as_deref(),
-        &today.to_string(),
+        kind,
+        day,
+        due,
+        today,
         overdue,
         &description,
     )
@@ -81,7 +82,7 @@ pub struct DecisionInput {
 }
 
 /// Decides a change report (bureau); `revoke` takes the title from the year of the change.
-pub async fn decide_change(ctx: &Context, caller: &Caller, report_id: i64, input: &DecisionInput) -> Result<ChangeReport> {
+pub async fn decide_change(ctx: &Context, caller: &Caller, report_id: ChangeReportId, input: &DecisionInput) -> Result<ChangeReport> {
     caller.require(&[Role::Bureau])?;
     let decision = ChangeDecision::parse(&input.decision).map_err(|_| FieldError::unknown_value("decision", "审核结论"))?;
     let reason = text("reason", "审核意见", &input.reason, 2, 4000)?;
@@ -92,12 +93,10 @@ pub async fn decide_change(ctx: &Context, caller: &Caller, report_id: i64, input
     let r = supervision::decide_change(&mut tx, &caller.actor(), ctx.now(), report_id, input.version, decision.as_str(), &reason).await?;
     if decision == ChangeDecision::Revoke && c.status == CenterStatus::Active {
         // 000 指引 五 "自条件变化年度起取消其认定资格": from the first day of the change's year.
-        let change_day = chrono::NaiveDate::parse_from_str(&report.change_date, "%Y-%m-%d")
-            .map_err(|e| Error::Store(pocnet_store::StoreError::Corrupt(format!("change_date {}: {e}", report.change_date))))?;
-        let from = rules::title_ends_from_change(change_day);
+        let from = rules::title_ends_from_change(report.change_date);
         let why = format!("重大变化后不再符合认定条件，自{}年度起取消（{from}起）：{reason}", from.format("%Y"));
         supervision::set_status(&mut tx, &caller.actor(), ctx.now(), c.id, CenterStatus::Revoked, "revoke", &why, &profile.changes.article).await?;
-        supervision::set_status_from(&mut tx, c.id, &from.to_string()).await?;
+        supervision::set_status_from(&mut tx, c.id, from).await?;
     }
     tx.commit().await?;
     Ok(r)
@@ -113,7 +112,7 @@ pub struct RevokeInput {
 }
 
 /// Revokes a center for a reason of its profile; the host unit is barred for the years the reason sets.
-pub async fn revoke(ctx: &Context, caller: &Caller, center_id: i64, input: &RevokeInput) -> Result<Center> {
+pub async fn revoke(ctx: &Context, caller: &Caller, center_id: CenterId, input: &RevokeInput) -> Result<Center> {
     caller.require(&[Role::Bureau])?;
     let (c, _) = registry::load(ctx, Some(caller), center_id, Access::Manage).await?;
     if c.status != CenterStatus::Active {
@@ -141,8 +140,8 @@ pub async fn revoke(ctx: &Context, caller: &Caller, center_id: i64, input: &Revo
         &reason.label,
         &reason.article,
         &details,
-        &today.to_string(),
-        &from.to_string(),
+        today,
+        from,
     )
     .await?;
     tx.commit().await?;
@@ -161,7 +160,7 @@ pub struct ReevaluationInput {
 }
 
 /// Records a pilot platform's re-evaluation (bureau); a pass moves the due date on by the profile's cycle.
-pub async fn reevaluate(ctx: &Context, caller: &Caller, center_id: i64, input: &ReevaluationInput) -> Result<Center> {
+pub async fn reevaluate(ctx: &Context, caller: &Caller, center_id: CenterId, input: &ReevaluationInput) -> Result<Center> {
     caller.require(&[Role::Bureau])?;
     let (c, _) = registry::load(ctx, Some(caller), center_id, Access::Manage).await?;
     if c.kind != CenterKind::PilotPlatform || !c.counts_as_recognized() {
@@ -175,9 +174,9 @@ pub async fn reevaluate(ctx: &Context, caller: &Caller, center_id: i64, input: &
     }
     let result = ReevaluationResult::parse(&input.result).map_err(|_| FieldError::unknown_value("result", "复评结论"))?;
     let comments = text("comments", "复评意见", &input.comments, 2, 4000)?;
-    let next = (result == ReevaluationResult::Pass).then(|| rules::reevaluation_due(day, cycle.every_years).to_string());
+    let next = (result == ReevaluationResult::Pass).then(|| rules::reevaluation_due(day, cycle.every_years));
     let mut tx = ctx.store().write().await?;
-    let mut c = supervision::record_reevaluation(&mut tx, &caller.actor(), ctx.now(), center_id, &day.to_string(), result.as_str(), &comments, next.as_deref(), &cycle.article).await?;
+    let mut c = supervision::record_reevaluation(&mut tx, &caller.actor(), ctx.now(), center_id, day, result.as_str(), &comments, next, &cycle.article).await?;
     if result == ReevaluationResult::Fail {
         c = supervision::set_status(&mut tx, &caller.actor(), ctx.now(), center_id, CenterStatus::Revoked, "revoke", &format!("复评不通过：{comments}"), &cycle.article).await?;
     }
@@ -201,7 +200,7 @@ pub struct RegradeInput {
 }
 
 /// Changes a center's stage or level (bureau), e.g. to key cultivation (重点培育).
-pub async fn regrade(ctx: &Context, caller: &Caller, center_id: i64, input: &RegradeInput) -> Result<Center> {
+pub async fn regrade(ctx: &Context, caller: &Caller, center_id: CenterId, input: &RegradeInput) -> Result<Center> {
     caller.require(&[Role::Bureau])?;
     let (c, _) = registry::load(ctx, Some(caller), center_id, Access::Manage).await?;
     let stage = CenterStage::parse(&input.stage).map_err(|_| FieldError::unknown_value("stage", "阶段"))?;

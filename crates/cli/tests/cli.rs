@@ -160,7 +160,7 @@ fn policy_eligibility_checks_a_demo_center_and_explains_each_criterion() {
             name: "2025年度概念验证专项资金".into(),
             amount_yuan: pocnet_domain::money::Yuan::new(800_000),
         };
-        pocnet_store::registry::edit(&mut tx, &pocnet_store::Actor::system("test"), chrono::Utc::now(), 1, None, &edit).await.unwrap();
+        pocnet_store::registry::edit(&mut tx, &pocnet_store::Actor::system("test"), chrono::Utc::now(), 1.into(), None, &edit).await.unwrap();
         tx.commit().await.unwrap();
         store.close().await;
     });

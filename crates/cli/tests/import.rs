@@ -66,7 +66,7 @@ impl Env {
             store.close().await;
             (center, pilot)
         });
-        Self { dir, url, center, pilot }
+        Self { dir, url, center: center.get(), pilot: pilot.get() }
     }
 
     fn path(&self, name: &str) -> PathBuf {

@@ -13,6 +13,7 @@ use pocnet_domain::money::Yuan;
 use crate::when::at;
 use crate::wenzhou::Network;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use pocnet_domain::id::{CenterId, MilestoneId, OrgId, ResultId};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::library::intake::{Patent, ResultDraft, ResultStage, SecretPart};
 use pocnet_domain::library::pipeline::{PipelineGuards, ResultAction};
@@ -45,8 +46,8 @@ pub(crate) struct Planned {
     pub(crate) field: String,
     pub(crate) sub_field: String,
     pub(crate) source: ResultSource,
-    pub(crate) owner_org_id: i64,
-    pub(crate) center_id: Option<i64>,
+    pub(crate) owner_org_id: OrgId,
+    pub(crate) center_id: Option<CenterId>,
     pub(crate) state: ResultState,
     pub(crate) trl: i64,
     pub(crate) team: Vec<String>,
@@ -71,7 +72,7 @@ impl Ctx {
 
 /// The facts the pipeline's guards read, from what is stored of the project
 /// (as the web reads them).
-async fn guards(conn: &mut AnyConnection, id: i64) -> StoreResult<PipelineGuards> {
+async fn guards(conn: &mut AnyConnection, id: ResultId) -> StoreResult<PipelineGuards> {
     let panel = panels::seats(&mut *conn, Subject::result(id)).await?;
     let plan = verification::plan(&mut *conn, id).await?;
     let milestones = verification::milestones(&mut *conn, id).await?;
@@ -96,7 +97,7 @@ async fn step(conn: &mut AnyConnection, actor: &Actor, when: DateTime<Utc>, p: &
 }
 
 /// Moves a milestone as the workflow does.
-async fn milestone(conn: &mut AnyConnection, actor: &Actor, day: NaiveDate, minutes: i64, mid: i64, action: MilestoneAction, evidence: Option<&str>) -> StoreResult<()> {
+async fn milestone(conn: &mut AnyConnection, actor: &Actor, day: NaiveDate, minutes: i64, mid: MilestoneId, action: MilestoneAction, evidence: Option<&str>) -> StoreResult<()> {
     let m = verification::milestone(&mut *conn, mid).await?;
     let transition = m.status.step(action, evidence.is_some_and(|e| !e.is_empty())).map_err(|e| corrupt(e.message))?;
     let s = MilestoneStep { transition, version: m.version, evidence, note: "", today: day };
@@ -135,8 +136,8 @@ fn outcomes(n: i64, handed_off: bool) -> Vec<(OutcomeKind, i64, &'static str)> {
 pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, results: &[Planned], tick: &dyn Fn()) -> StoreResult<()> {
     let today = crate::when::china_day(net.now);
     let c = Ctx { last_day: today - Duration::days(1) };
-    let platforms: Vec<i64> = net.centers.iter().filter(|x| x.kind == CenterKind::PilotPlatform).map(|x| x.id).collect();
-    let poc_centers: Vec<i64> = net.centers.iter().filter(|x| x.kind == CenterKind::PocCenter).map(|x| x.id).collect();
+    let platforms: Vec<CenterId> = net.centers.iter().filter(|x| x.kind == CenterKind::PilotPlatform).map(|x| x.id).collect();
+    let poc_centers: Vec<CenterId> = net.centers.iter().filter(|x| x.kind == CenterKind::PocCenter).map(|x| x.id).collect();
     if net.experts.len() < 4 {
         return Err(corrupt("too few experts for panels"));
     }
@@ -226,7 +227,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, results: &[Pla
         }
         let decided = c.after(started, 20);
         let p = pipeline::get(&mut *conn, p.id).await?;
-        let decision = StepEffects { decided_on: Some(decided.to_string()), ..StepEffects::default() };
+        let decision = StepEffects { decided_on: Some(decided), ..StepEffects::default() };
         if r.state == ResultState::Rejected {
             let reason = "市场需求论证不足，知识产权布局尚不完整，建议补充后重新申请";
             step(conn, &me, at(decided, 120), &p, ResultAction::Reject, reason, decision).await?;
@@ -282,7 +283,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, results: &[Pla
             if r.state == ResultState::Stopped {
                 let reason = "场景验证未达预期，合作单位退出，项目终止";
                 let stopped = c.after(starts, 120);
-                let effects = StepEffects { decided_on: Some(stopped.to_string()), ..StepEffects::default() };
+                let effects = StepEffects { decided_on: Some(stopped), ..StepEffects::default() };
                 step(conn, &me, at(stopped, 300), &p, ResultAction::Stop, reason, effects).await?;
             }
             continue;
@@ -298,11 +299,11 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, results: &[Pla
         let go_pilot = r.state == ResultState::HandedOff || i % 2 == 0;
         let report = ReportInput {
             summary: (if go_pilot { "各里程碑均通过验收，技术与市场风险可控，建议进入中试熟化" } else { "技术验证通过，商业模式仍需打磨，建议继续验证" }).to_owned(),
-            findings: milestone_ids.iter().zip(MILESTONES).map(|((mid, _, _), (_, t, _, _))| Finding { milestone_id: *mid, finding: format!("{t}：达到验收标准") }).collect(),
+            findings: milestone_ids.iter().zip(MILESTONES).map(|((mid, _, _), (_, t, _, _))| Finding { milestone_id: mid.get(), finding: format!("{t}：达到验收标准") }).collect(),
             trl_after: (r.trl + 2).min(9).max(if go_pilot { 4 } else { 1 }),
             recommendation: (if go_pilot { Recommendation::GoPilot } else { Recommendation::Continue }).as_str().to_owned(),
         }
-        .parse(&milestone_ids.iter().map(|m| m.0).collect::<Vec<_>>(), trl)
+        .parse(&milestone_ids.iter().map(|m| m.0.get()).collect::<Vec<_>>(), trl)
         .map_err(|e| corrupt(format!("report of {}: {e:?}", r.title)))?;
         let record = reports::issue(&mut *conn, &me, at(issued, 340), id, center, &report, issued).await?;
         let p = pipeline::get(&mut *conn, p.id).await?;

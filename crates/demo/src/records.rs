@@ -5,6 +5,7 @@
 //! the strong centers' libraries. Written as a center's operator edits its
 //! file ([`registry::edit`], [`registry::attach_document`]). All invented.
 
+use pocnet_domain::id::ExpertId;
 use pocnet_domain::money::Yuan;
 use crate::pipeline::Planned;
 use crate::wenzhou::Network;
@@ -71,7 +72,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &mut Network) -> StoreRe
         Fact::FloorAreaM2,
         Fact::EquipmentValueYuan,
     ];
-    let experts: Vec<i64> = net.experts.iter().map(|e| e.id).filter(|e| Some(*e) != net.demo_expert).collect();
+    let experts: Vec<ExpertId> = net.experts.iter().map(|e| e.id).filter(|e| Some(*e) != net.demo_expert).collect();
     if experts.is_empty() {
         return Err(StoreError::Corrupt("demo: no experts".into()));
     }
@@ -103,7 +104,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &mut Network) -> StoreRe
             edits.push(FileEdit::AddFinance { kind: "fund", year: None, name: "合作科技成果转化基金（演示）".into(), amount_yuan: Yuan::new(10_000_000 + 5_000_000 * (i % 4)) });
         }
         let advisors = if strong { 6 + i % 6 } else { 3 };
-        let mut chosen: Vec<i64> = Vec::new();
+        let mut chosen: Vec<ExpertId> = Vec::new();
         let mut k = 0i64;
         while (chosen.len() as i64) < advisors.min(experts.len() as i64) {
             let e = experts[((i * 7 + k * 11) % experts.len() as i64) as usize];

@@ -20,6 +20,7 @@ use crate::wenzhou::Network;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pocnet_domain::calendar::HolidayCalendar;
 use pocnet_domain::center::{CenterLevel, CenterStage};
+use pocnet_domain::id::{CenterId, ExpertId, OrgId};
 use pocnet_domain::eligibility;
 use pocnet_domain::policy::criteria::Outcome;
 use pocnet_domain::policy::{Profile, SiteVisitRule, StageKind, SHIPPED};
@@ -31,7 +32,7 @@ use pocnet_domain::panel::seat::{Declaration, SeatStatus};
 use pocnet_store::applications::{self, Application, Step, StepEffects};
 use pocnet_store::panels::{self, Card, Subject};
 use pocnet_store::calls::{self, Call, CallDraft};
-use pocnet_store::{centers, format_ts, parse_ts, registry, supervision, Actor, StoreError, StoreResult};
+use pocnet_store::{centers, registry, supervision, Actor, StoreError, StoreResult};
 use sqlx::AnyConnection;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -66,8 +67,8 @@ fn corrupt(what: impl std::fmt::Display) -> StoreError {
 /// A library expert as a panel member.
 #[derive(Clone)]
 struct Member {
-    id: i64,
-    org_id: i64,
+    id: ExpertId,
+    org_id: OrgId,
     actor: Actor,
 }
 
@@ -78,14 +79,14 @@ struct Ctx {
     county: Actor,
     county_region: String,
     operator: Actor,
-    operator_org: i64,
+    operator_org: OrgId,
     experts: Vec<Member>,
-    demo_expert: Option<i64>,
-    centers: HashMap<String, i64>,
+    demo_expert: Option<ExpertId>,
+    centers: HashMap<String, CenterId>,
     /// County departments in dataset order: (region, name).
     counties: Vec<(String, String)>,
     /// Each center's advisory team.
-    advisors: HashMap<i64, Vec<i64>>,
+    advisors: HashMap<CenterId, Vec<ExpertId>>,
     /// Calls and applications written.
     calls: Cell<usize>,
     applications: Cell<usize>,
@@ -96,12 +97,12 @@ impl Ctx {
         self.profiles.iter().find(|p| p.id == id).ok_or_else(|| corrupt(format!("no profile {id}")))
     }
 
-    fn center(&self, key: &str) -> StoreResult<i64> {
+    fn center(&self, key: &str) -> StoreResult<CenterId> {
         self.centers.get(key).copied().ok_or_else(|| corrupt(format!("no center {key}")))
     }
 
     /// The applicant's actor: the demo operator for its own unit, else the host unit by name.
-    async fn applicant(&self, conn: &mut AnyConnection, center: i64) -> StoreResult<Actor> {
+    async fn applicant(&self, conn: &mut AnyConnection, center: CenterId) -> StoreResult<Actor> {
         let c = centers::get(&mut *conn, center).await?;
         Ok(if c.host_org_id == self.operator_org { self.operator.clone() } else { Actor { user_id: None, label: c.host_org_name, ip: None } })
     }
@@ -122,7 +123,7 @@ impl Ctx {
     /// `n` experts free of conflict with `a` (not of the host unit, not on the
     /// center's advisory team, not the demo expert), chosen by a stride from `seed`.
     fn panel_for(&self, a: &Application, n: usize, seed: usize) -> StoreResult<Vec<Member>> {
-        let advisors: &[i64] = self.advisors.get(&a.center_id).map(Vec::as_slice).unwrap_or(&[]);
+        let advisors: &[ExpertId] = self.advisors.get(&a.center_id).map(Vec::as_slice).unwrap_or(&[]);
         let free: Vec<&Member> = self
             .experts
             .iter()
@@ -151,10 +152,10 @@ async fn guards(conn: &mut AnyConnection, profile: &Profile, a: &Application, wh
     let visits = applications::site_visits(&mut *conn, a.id).await?;
     let objections = applications::objections(&mut *conn, a.id).await?;
     let today = china_day(when);
-    let notice_end = a.notice_end.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let notice_end = a.notice_end;
     Ok(Guards {
         county_review: stage.county_review,
-        before_deadline: parse_ts(&a.deadline_at).is_some_and(|d| when <= d),
+        before_deadline: when <= a.deadline_at,
         // The demo's calls are open from their publication, and no demo host is barred.
         not_open_until: None,
         bar: None,
@@ -199,13 +200,13 @@ async fn step(
     }
     if action == ReviewAction::PublishNotice {
         let end = profile.notice_end(today, &ctx.calendar).map_err(corrupt)?;
-        effects.notice = Some((today.to_string(), end.to_string()));
+        effects.notice = Some((today, end));
     }
     let g = guards(&mut *conn, profile, a, when, eligible).await?;
     let transition = a.state.step(action, kind, &g).map_err(|e| corrupt(format!("{}: {}", a.proposed_name, e.message)))?;
     let to = transition.to();
     if to.is_final() {
-        effects.decided_on = Some(today.to_string());
+        effects.decided_on = Some(today);
     }
     let s = Step { transition, version: a.version, comments };
     let after = applications::take_step(&mut *conn, actor, when, a.id, &s, &effects).await?;
@@ -273,8 +274,8 @@ async fn call(conn: &mut AnyConnection, ctx: &Ctx, profile_id: &str, title: &str
         profile_id: profile_id.to_owned(),
         kind: StageKind::Recognition,
         body: body.to_owned(),
-        opens_on: opens.to_string(),
-        deadline_at: format_ts(day_end(deadline)),
+        opens_on: opens,
+        deadline_at: day_end(deadline),
     };
     ctx.calls.set(ctx.calls.get() + 1);
     calls::create(&mut *conn, &ctx.bureau, at(opens, -60), &d).await
@@ -295,11 +296,11 @@ async fn apply(conn: &mut AnyConnection, ctx: &Ctx, c: &Call, center: &str, name
 /// A past recognition: submitted before the call's deadline, recommended by
 /// the county, scored by a panel, proposed, on notice, approved on `approved`.
 async fn recognized(conn: &mut AnyConnection, ctx: &Ctx, c: &Call, center: &str, name: &str, approved: NaiveDate, i: i64) -> StoreResult<Application> {
-    let deadline = china_day(parse_ts(&c.deadline_at).ok_or_else(|| corrupt("deadline"))?);
+    let deadline = china_day(c.deadline_at);
     let a = apply(conn, ctx, c, center, name, deadline - Duration::days(40 - i), Some(deadline - Duration::days(20 - i))).await?;
     let (county, kind) = ctx.county_of(&a);
     let a = step(conn, ctx, &a, ReviewAction::CountyApprove, (&county, kind), at(deadline + Duration::days(3 + i), 0), "材料齐全，运行情况良好，同意推荐").await?;
-    let members = ctx.panel_for(&a, 3, usize::try_from(a.center_id).unwrap_or(0))?;
+    let members = ctx.panel_for(&a, 3, usize::try_from(a.center_id.get()).unwrap_or(0))?;
     let scored: Vec<(Member, Option<u32>)> = members.into_iter().zip([84, 88, 81]).map(|(m, s)| (m, Some(s + (i % 3) as u32))).collect();
     panel(&mut *conn, ctx, &a, &scored, deadline + Duration::days(12), deadline + Duration::days(14)).await?;
     if i % 2 == 0 {
@@ -308,7 +309,7 @@ async fn recognized(conn: &mut AnyConnection, ctx: &Ctx, c: &Call, center: &str,
             &ctx.bureau,
             at(deadline + Duration::days(18), i),
             a.id,
-            &(deadline + Duration::days(18)).to_string(),
+            deadline + Duration::days(18),
             "市科技局评审组（3人）",
             "验证场地、仪器设备与申报材料一致，专职团队在岗，验证项目台账完整",
         )
@@ -446,7 +447,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
     let members = ctx.panel_for(&a, 3, 5)?;
     let scored: Vec<(Member, Option<u32>)> = members.into_iter().zip([86, 83, 89]).map(|(m, s)| (m, Some(s))).collect();
     panel(&mut *conn, &ctx, &a, &scored, day(26), day(24)).await?;
-    applications::add_site_visit(&mut *conn, &ctx.bureau, at(day(20), 0), a.id, &day(20).to_string(), "市科技局评审组（3人）", "场地与设备与申报材料一致，验证项目台账完整").await?;
+    applications::add_site_visit(&mut *conn, &ctx.bureau, at(day(20), 0), a.id, day(20), "市科技局评审组（3人）", "场地与设备与申报材料一致，验证项目台账完整").await?;
     let a = applications::get(&mut *conn, a.id).await?;
     let a = step(conn, &ctx, &a, ReviewAction::Propose, bureau_step, at(day(9), 0), "专家评审通过，列入拟认定名单").await?;
     let profile = ctx.profile(WENZHOU)?;

@@ -32,6 +32,7 @@
 use pocnet_domain::money::Yuan;
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
+use pocnet_domain::id::{CenterId, ExpertId, OrgId};
 use pocnet_domain::expert::{ExpertDraft, ExpertKind};
 use pocnet_domain::industry::{self, Field};
 use pocnet_domain::library::intake::{Patent, PatentStatus, ResultDraft, ResultStage};
@@ -300,7 +301,7 @@ pub async fn generate(
     progress(0, total);
 
     // Organisations: one host unit per center, then the units owning results.
-    let mut org_ids: Vec<i64> = Vec::with_capacity(spec.centers + owners);
+    let mut org_ids: Vec<OrgId> = Vec::with_capacity(spec.centers + owners);
     let mut org_region: Vec<Region> = Vec::with_capacity(spec.centers + owners);
     for i in 0..spec.centers + owners {
         let n = org_base + 1 + i as i64;
@@ -318,7 +319,7 @@ pub async fn generate(
     let n_orgs = spec.centers + owners;
 
     // Centers, registered by their host units, then recognized or listed as the bureau decided.
-    let mut center_ids: Vec<i64> = Vec::with_capacity(spec.centers);
+    let mut center_ids: Vec<CenterId> = Vec::with_capacity(spec.centers);
     let mut center_stage: Vec<CenterStage> = Vec::with_capacity(spec.centers);
     for (c, &region) in org_region[..spec.centers].iter().enumerate() {
         let n = center_base + 1 + c as i64;
@@ -363,7 +364,7 @@ pub async fn generate(
                     stage,
                     level,
                     profile_id: if kind == CenterKind::PilotPlatform { "zhejiang-pilot-platform-2025" } else { "wenzhou-municipal-2025" },
-                    on: &on,
+                    on: day(&on)?,
                     certificate_prefix: &format!("合成认〔{year}〕"),
                     reevaluation_due: None,
                     article: "合成数据",
@@ -383,8 +384,8 @@ pub async fn generate(
     step(&mut done, spec.centers % 64);
 
     // The shared pool of experts, each at one of the organisations.
-    let mut expert_ids: Vec<i64> = Vec::with_capacity(n_experts);
-    let mut experts_at: Vec<Vec<i64>> = vec![Vec::new(); n_orgs];
+    let mut expert_ids: Vec<ExpertId> = Vec::with_capacity(n_experts);
+    let mut experts_at: Vec<Vec<ExpertId>> = vec![Vec::new(); n_orgs];
     for e in 0..n_experts {
         let org_index = rng.index(n_orgs);
         let kind = *rng.pick(ExpertKind::ALL);
@@ -422,8 +423,8 @@ pub async fn generate(
 
     // Each center's file.
     let mut g = Generated { organisations: n_orgs, centers: spec.centers, experts: n_experts, ..Generated::default() };
-    let mut edits: Vec<(i64, FileEdit)> = Vec::new();
-    let mut documents: Vec<(i64, String, String)> = Vec::new();
+    let mut edits: Vec<(CenterId, FileEdit)> = Vec::new();
+    let mut documents: Vec<(CenterId, String, String)> = Vec::new();
     for c in 0..spec.centers {
         let center_id = center_ids[c];
         // Recognized centers keep complete files; applicants are still filling theirs in.
@@ -463,7 +464,7 @@ pub async fn generate(
         // 5–15 advisors, about three in ten from the host unit when it has experts.
         let host = &experts_at[c];
         let want = rng.range(5, 15) as usize;
-        let mut team: Vec<i64> = Vec::with_capacity(want);
+        let mut team: Vec<ExpertId> = Vec::with_capacity(want);
         let mut tries = 0;
         while team.len() < want && tries < want * 10 {
             tries += 1;
@@ -504,7 +505,7 @@ pub async fn generate(
         cumulative.push(acc);
     }
     let mut drafts: Vec<ResultDraft> = Vec::with_capacity(spec.results);
-    let mut placed: Vec<(i64, Option<i64>, NaiveDate, ResultState)> = Vec::with_capacity(spec.results);
+    let mut placed: Vec<(OrgId, Option<CenterId>, NaiveDate, ResultState)> = Vec::with_capacity(spec.results);
     let mut planned_outcomes: Vec<(usize, OutcomeKind, String, i64)> = Vec::new();
     for r in 0..spec.results {
         let n = result_base + 1 + r as i64;
@@ -663,7 +664,7 @@ const EXPERT_KEYWORDS: &[(&str, &[&str])] = &[
 pub async fn experts(store: &Store, spec: ExpertSpec, now: DateTime<Utc>, progress: &(dyn Fn(u64, u64) + Sync)) -> StoreResult<usize> {
     let mut rng = Rng(spec.seed ^ 0x6578_7065_7274); // "expert"
     let all = Page { number: 1, size: 1_000_000, ..Page::new(None, None) };
-    let units: Vec<(i64, String, Region, OrgKind)> = orgs::list(store.pool(), &orgs::OrgFilter::default(), "name", SortDir::Asc, all)
+    let units: Vec<(OrgId, String, Region, OrgKind)> = orgs::list(store.pool(), &orgs::OrgFilter::default(), "name", SortDir::Asc, all)
         .await?
         .items
         .into_iter()

@@ -15,6 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
 use pocnet_domain::credentials::Username;
 use pocnet_domain::expert::{ExpertDraft, ExpertKind};
+use pocnet_domain::id::{CenterId, ExpertId, OrgId, UserId};
 use pocnet_domain::industry;
 use pocnet_domain::library::intake::{Patent, PatentStatus};
 use pocnet_domain::org::{OrgDraft, OrgKind};
@@ -156,7 +157,7 @@ pub async fn is_loaded(store: &Store) -> StoreResult<bool> {
 /// An organisation as written.
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
-    pub(crate) id: i64,
+    pub(crate) id: OrgId,
     pub(crate) name: String,
     pub(crate) kind: OrgKind,
     pub(crate) region: Region,
@@ -166,9 +167,9 @@ pub(crate) struct Org {
 #[derive(Debug, Clone)]
 pub(crate) struct Center {
     pub(crate) key: String,
-    pub(crate) id: i64,
+    pub(crate) id: CenterId,
     pub(crate) kind: CenterKind,
-    pub(crate) host_org_id: i64,
+    pub(crate) host_org_id: OrgId,
     /// Its file meets its profile (recognized, or taken past submission by the story).
     pub(crate) strong: bool,
 }
@@ -176,8 +177,8 @@ pub(crate) struct Center {
 /// A library expert as written, with who acts for it.
 #[derive(Debug, Clone)]
 pub(crate) struct Expert {
-    pub(crate) id: i64,
-    pub(crate) org_id: i64,
+    pub(crate) id: ExpertId,
+    pub(crate) org_id: OrgId,
     pub(crate) actor: Actor,
 }
 
@@ -195,11 +196,11 @@ pub(crate) struct Network {
     /// Experts in dataset order.
     pub(crate) experts: Vec<Expert>,
     /// The library expert of the `expert` login.
-    pub(crate) demo_expert: Option<i64>,
+    pub(crate) demo_expert: Option<ExpertId>,
     /// The demo logins: (username, user id, organisation id).
-    pub(crate) users: Vec<(String, i64, i64)>,
+    pub(crate) users: Vec<(String, UserId, OrgId)>,
     /// Each center's advisory team (filled by [`crate::records`]).
-    pub(crate) advisors: HashMap<i64, Vec<i64>>,
+    pub(crate) advisors: HashMap<CenterId, Vec<ExpertId>>,
 }
 
 impl Network {
@@ -208,7 +209,7 @@ impl Network {
     }
 
     /// An organisation by id.
-    pub(crate) fn org_by_id(&self, id: i64) -> StoreResult<&Org> {
+    pub(crate) fn org_by_id(&self, id: OrgId) -> StoreResult<&Org> {
         self.org_list.iter().find(|o| o.id == id).ok_or_else(|| StoreError::Corrupt(format!("demo: no organisation #{id}")))
     }
 
@@ -225,7 +226,7 @@ impl Network {
 
     /// Who acts for organisation `org_id`: the demo operator for its own
     /// unit, else the unit by name.
-    pub(crate) fn acting_for(&self, org_id: i64) -> StoreResult<Actor> {
+    pub(crate) fn acting_for(&self, org_id: OrgId) -> StoreResult<Actor> {
         if let Some(u) = self.users.iter().find(|u| u.0 == Role::Center.as_str() && u.2 == org_id) {
             return Ok(Actor::user(u.1, &u.0, None));
         }
@@ -233,7 +234,7 @@ impl Network {
     }
 
     /// Who acts for the center `center_id`: its host unit.
-    pub(crate) fn acting_for_center(&self, center_id: i64) -> StoreResult<Actor> {
+    pub(crate) fn acting_for_center(&self, center_id: CenterId) -> StoreResult<Actor> {
         let c = self.centers.iter().find(|c| c.id == center_id).ok_or_else(|| StoreError::Corrupt(format!("demo: no center #{center_id}")))?;
         self.acting_for(c.host_org_id)
     }
@@ -316,7 +317,7 @@ pub async fn load_once(
     // The story must have brought every center to the stage and level the dataset promises.
     for c in &data.centers {
         let got = centers::get(&mut *tx, net.center(&c.key)?.id).await?;
-        if got.stage != c.stage || got.level != c.level || got.recognized_on != c.recognized_on {
+        if got.stage != c.stage || got.level != c.level || got.recognized_on.map(|d| d.to_string()) != c.recognized_on {
             return Err(StoreError::Corrupt(format!(
                 "demo: {} ended {}/{}/{:?}, not as the dataset says",
                 c.key,

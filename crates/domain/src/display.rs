@@ -5,7 +5,7 @@
 
 use crate::library::pipeline::ResultAction;
 use crate::recognition::ReviewAction;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 
 /// A stored UTC time (RFC 3339) in Beijing time, to the minute; a value
 /// that is not a time is shown as it is (a day stays a day).
@@ -16,6 +16,15 @@ pub fn beijing_time(stored: &str) -> String {
     match DateTime::parse_from_rfc3339(stored.trim()) {
         Ok(t) => t.with_timezone(&beijing).format("%Y-%m-%d %H:%M").to_string(),
         Err(_) => stored.to_owned(),
+    }
+}
+
+/// An instant in Beijing time, to the minute (`2026-12-01 19:05`), as
+/// [`beijing_time`] shows a stored one.
+pub fn beijing(t: DateTime<Utc>) -> String {
+    match FixedOffset::east_opt(8 * 3600) {
+        Some(beijing) => t.with_timezone(&beijing).format("%Y-%m-%d %H:%M").to_string(),
+        None => t.format("%Y-%m-%d %H:%M").to_string(),
     }
 }
 
@@ -142,6 +151,9 @@ mod tests {
         ];
         for (stored, shown) in cases {
             assert_eq!(beijing_time(stored), shown, "{stored}");
+            if let Ok(t) = DateTime::parse_from_rfc3339(stored) {
+                assert_eq!(beijing(t.with_timezone(&Utc)), shown, "typed {stored}");
+            }
         }
     }
 

@@ -12,6 +12,7 @@ string_enum! {
     }
 }
 
+use crate::id::OrgId;
 use crate::region::Region;
 use crate::validation::{text, FieldError};
 use chrono::NaiveDate;
@@ -86,7 +87,7 @@ pub struct ExpertDraft {
     /// Academic, industry or investment.
     pub kind: ExpertKind,
     /// Organisation id (the store checks it exists).
-    pub org_id: i64,
+    pub org_id: OrgId,
     /// Title (职称/职务).
     pub title: String,
     /// Field codes.
@@ -102,7 +103,7 @@ pub struct ExpertDraft {
     /// Periods unavailable.
     pub unavailable: Vec<Unavailable>,
     /// Declared conflicts: organisation ids.
-    pub conflict_orgs: Vec<i64>,
+    pub conflict_orgs: Vec<OrgId>,
     /// Declared conflicts: people (names).
     pub conflict_people: Vec<String>,
     /// Telephone (curators only).
@@ -215,13 +216,13 @@ impl ExpertInput {
         if !email.is_empty() && !plausible {
             return Err(FieldError::new("email", "invalid_email", "电子邮箱格式不正确"));
         }
-        let mut conflict_orgs = self.conflict_orgs.clone();
+        let mut conflict_orgs: Vec<OrgId> = self.conflict_orgs.iter().copied().map(OrgId::new).collect();
         conflict_orgs.sort_unstable();
         conflict_orgs.dedup();
         Ok(ExpertDraft {
             name,
             kind,
-            org_id: self.org_id,
+            org_id: OrgId::new(self.org_id),
             title,
             fields,
             sub_fields,

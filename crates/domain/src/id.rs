@@ -137,6 +137,28 @@ pub mod of {
         Handoff,
         /// 专家组分配方案.
         Run,
+        /// 专家入库申请.
+        Registration,
+        /// 中心的证明材料.
+        Document,
+        /// 中心服务团队成员.
+        Staff,
+        /// 中心仪器设备.
+        Equipment,
+        /// 中心资金记录 (专项资金 or a fund).
+        Finance,
+        /// 现场考察.
+        SiteVisit,
+        /// 重大事项变更报告.
+        ChangeReport,
+        /// 撤销记录.
+        Revocation,
+        /// 验证成效.
+        Outcome,
+        /// 工作日历上传.
+        CalendarUpload,
+        /// 审计记录.
+        AuditEvent,
     }
 }
 
@@ -162,6 +184,28 @@ pub type MilestoneId = Id<of::Milestone>;
 pub type HandoffId = Id<of::Handoff>;
 /// 分配方案.
 pub type RunId = Id<of::Run>;
+/// 专家入库申请.
+pub type RegistrationId = Id<of::Registration>;
+/// 证明材料.
+pub type DocumentId = Id<of::Document>;
+/// 服务团队成员.
+pub type StaffId = Id<of::Staff>;
+/// 仪器设备.
+pub type EquipmentId = Id<of::Equipment>;
+/// 资金记录.
+pub type FinanceId = Id<of::Finance>;
+/// 现场考察.
+pub type SiteVisitId = Id<of::SiteVisit>;
+/// 变更报告.
+pub type ChangeReportId = Id<of::ChangeReport>;
+/// 撤销记录.
+pub type RevocationId = Id<of::Revocation>;
+/// 验证成效.
+pub type OutcomeId = Id<of::Outcome>;
+/// 日历上传.
+pub type CalendarUploadId = Id<of::CalendarUpload>;
+/// 审计记录.
+pub type AuditEventId = Id<of::AuditEvent>;
 
 #[cfg(test)]
 mod tests {

@@ -6,12 +6,14 @@
 //! acting at once on the same version, one wins and the other gets a conflict.
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::sql_where::{Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use pocnet_domain::id::{ApplicationId, CallId, CenterId, ExpertId, ObjectionId, OrgId, SiteVisitId};
 use pocnet_domain::objection::{ObjectionFinding, ObjectionStatus};
 use pocnet_domain::policy::StageKind;
-use pocnet_domain::recognition::{ApplicationState, ApplicationTransition, ReviewAction};
+use pocnet_domain::recognition::{ActorKind, ApplicationState, ApplicationTransition, ReviewAction};
 use pocnet_domain::region::Region;
 use pocnet_domain::review::Aggregate;
 use serde::Serialize;
@@ -21,9 +23,11 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Application {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ApplicationId,
     /// Call id.
-    pub call_id: i64,
+    #[schema(value_type = i64)]
+    pub call_id: CallId,
     /// Call title.
     pub call_title: String,
     /// Policy profile of the call.
@@ -31,11 +35,15 @@ pub struct Application {
     /// Creation or recognition.
     pub kind: StageKind,
     /// Deadline of the call (UTC).
-    pub deadline_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub deadline_at: DateTime<Utc>,
     /// The center applying.
-    pub center_id: i64,
+    #[schema(value_type = i64)]
+    pub center_id: CenterId,
     /// Host unit id.
-    pub host_org_id: i64,
+    #[schema(value_type = i64)]
+    pub host_org_id: OrgId,
     /// Host unit name.
     pub host_org_name: String,
     /// Region of the host unit (decides the county reviewer).
@@ -47,17 +55,24 @@ pub struct Application {
     /// The eligibility result frozen at submission (JSON), if submitted.
     pub eligibility_json: Option<String>,
     /// When submitted (UTC).
-    pub submitted_at: Option<String>,
+    #[serde(serialize_with = "crate::time::serde_ts::option")]
+    #[schema(value_type = Option<String>)]
+    pub submitted_at: Option<DateTime<Utc>>,
     /// First day of the public notice.
-    pub notice_start: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub notice_start: Option<NaiveDate>,
     /// Last day of the public notice.
-    pub notice_end: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub notice_end: Option<NaiveDate>,
     /// Day of the final decision.
-    pub decided_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decided_on: Option<NaiveDate>,
     /// Optimistic-lock version.
     pub version: i64,
     /// Created (UTC).
-    pub created_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
     /// The panel's result as last written back (mean, trimmed mean, spread,
     /// disagreement), refreshed with every score.
     pub panel_result: Option<Aggregate>,
@@ -83,7 +98,8 @@ struct Row {
     call_title: String,
     profile_id: String,
     kind: String,
-    deadline_at: String,
+    #[sqlx(try_from = "Text")]
+    deadline_at: DateTime<Utc>,
     center_id: i64,
     host_org_id: i64,
     host_org_name: String,
@@ -91,12 +107,17 @@ struct Row {
     proposed_name: String,
     state: String,
     eligibility_json: Option<String>,
-    submitted_at: Option<String>,
-    notice_start: Option<String>,
-    notice_end: Option<String>,
-    decided_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    submitted_at: Option<DateTime<Utc>>,
+    #[sqlx(try_from = "Text")]
+    notice_start: Option<NaiveDate>,
+    #[sqlx(try_from = "Text")]
+    notice_end: Option<NaiveDate>,
+    #[sqlx(try_from = "Text")]
+    decided_on: Option<NaiveDate>,
     version: i64,
-    created_at: String,
+    #[sqlx(try_from = "Text")]
+    created_at: DateTime<Utc>,
     panel_result_json: Option<String>,
 }
 
@@ -104,14 +125,14 @@ impl TryFrom<Row> for Application {
     type Error = StoreError;
     fn try_from(r: Row) -> StoreResult<Self> {
         Ok(Application {
-            id: r.id,
-            call_id: r.call_id,
+            id: ApplicationId::new(r.id),
+            call_id: CallId::new(r.call_id),
             call_title: r.call_title,
             profile_id: r.profile_id,
             kind: parse_code(&r.kind, StageKind::parse)?,
             deadline_at: r.deadline_at,
-            center_id: r.center_id,
-            host_org_id: r.host_org_id,
+            center_id: CenterId::new(r.center_id),
+            host_org_id: OrgId::new(r.host_org_id),
             host_org_name: r.host_org_name,
             region: parse_code(&r.region, Region::parse)?,
             proposed_name: r.proposed_name,
@@ -141,9 +162,9 @@ pub enum ApplicationScope {
     /// Submitted ones of a region (a county department; drafts, even withdrawn unsent, stay private).
     Region(Region),
     /// The host unit's own.
-    Host(i64),
+    Host(OrgId),
     /// Those on which an expert sits on the panel.
-    Expert(i64),
+    Expert(ExpertId),
 }
 
 /// Filters of the list.
@@ -152,7 +173,7 @@ pub struct ApplicationFilter {
     /// Only this state.
     pub state: Option<ApplicationState>,
     /// Only this call.
-    pub call_id: Option<i64>,
+    pub call_id: Option<CallId>,
     /// Only applications from this region.
     pub region: Option<Region>,
 }
@@ -166,17 +187,17 @@ pub async fn list(pool: &AnyPool, scope: ApplicationScope, filter: &ApplicationF
             w.and("a.region = ?", Arg::Text(r.as_str().into())).and_raw("a.submitted_at IS NOT NULL");
         }
         ApplicationScope::Host(h) => {
-            w.and("a.host_org_id = ?", Arg::Int(h));
+            w.and("a.host_org_id = ?", Arg::Int(h.get()));
         }
         ApplicationScope::Expert(e) => {
-            w.and("a.id IN (SELECT subject_id FROM panel_seats WHERE expert_id = ? AND subject_kind = 'application')", Arg::Int(e));
+            w.and("a.id IN (SELECT subject_id FROM panel_seats WHERE expert_id = ? AND subject_kind = 'application')", Arg::Int(e.get()));
         }
     }
     if let Some(s) = filter.state {
         w.and("a.state = ?", Arg::Text(s.as_str().into()));
     }
     if let Some(c) = filter.call_id {
-        w.and("a.call_id = ?", Arg::Int(c));
+        w.and("a.call_id = ?", Arg::Int(c.get()));
     }
     if let Some(r) = filter.region {
         w.and("a.region = ?", Arg::Text(r.as_str().into()));
@@ -190,12 +211,12 @@ pub async fn list(pool: &AnyPool, scope: ApplicationScope, filter: &ApplicationF
 }
 
 /// Reads one application.
-pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Application>
+pub async fn get<'e, E>(executor: E, id: ApplicationId) -> StoreResult<Application>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE a.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(executor)
         .await?
         .ok_or(StoreError::NotFound)?
@@ -222,13 +243,13 @@ pub async fn create(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    call_id: i64,
-    center_id: i64,
+    call_id: CallId,
+    center_id: CenterId,
     proposed_name: &str,
 ) -> StoreResult<Application> {
     let ts = format_ts(now);
     let (host, region): (i64, String) = sqlx::query_as("SELECT host_org_id, region FROM centers WHERE id = $1")
-        .bind(center_id)
+        .bind(center_id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -236,8 +257,8 @@ pub async fn create(
         "INSERT INTO applications (call_id, center_id, host_org_id, region, proposed_name, state, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6) RETURNING id",
     )
-    .bind(call_id)
-    .bind(center_id)
+    .bind(call_id.get())
+    .bind(center_id.get())
     .bind(host)
     .bind(region)
     .bind(proposed_name)
@@ -245,7 +266,7 @@ pub async fn create(
     .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::on_unique("call_id"))?;
-    let a = get(&mut *conn, id).await?;
+    let a = get(&mut *conn, ApplicationId::new(id)).await?;
     audit::record(
         conn,
         actor,
@@ -257,7 +278,7 @@ pub async fn create(
 }
 
 /// Renames a draft or returned application.
-pub async fn rename(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, version: i64, name: &str) -> StoreResult<Application> {
+pub async fn rename(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ApplicationId, version: i64, name: &str) -> StoreResult<Application> {
     let before = get(&mut *conn, id).await?;
     let done = sqlx::query(
         "UPDATE applications SET proposed_name = $1, version = version + 1, updated_at = $2 \
@@ -265,7 +286,7 @@ pub async fn rename(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     )
     .bind(name)
     .bind(format_ts(now))
-    .bind(id)
+    .bind(id.get())
     .bind(version)
     .execute(&mut *conn)
     .await?;
@@ -289,9 +310,9 @@ pub struct StepEffects {
     /// The eligibility result to freeze (on submission).
     pub eligibility_json: Option<String>,
     /// Notice start and end days (on publishing the notice).
-    pub notice: Option<(String, String)>,
+    pub notice: Option<(NaiveDate, NaiveDate)>,
     /// The day of a final decision.
-    pub decided_on: Option<String>,
+    pub decided_on: Option<NaiveDate>,
 }
 
 /// One step of the review chain.
@@ -310,13 +331,13 @@ pub async fn take_step(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
+    id: ApplicationId,
     step: &Step<'_>,
     effects: &StepEffects,
 ) -> StoreResult<Application> {
     let ts = format_ts(now);
     let submitted = matches!(step.transition.action(), ReviewAction::Submit).then(|| ts.clone());
-    let (notice_start, notice_end) = effects.notice.clone().unzip();
+    let (notice_start, notice_end) = effects.notice.map(|(s, e)| (s.to_string(), e.to_string())).unzip();
     let done = sqlx::query(
         "UPDATE applications SET state = $1, version = version + 1, updated_at = $2, \
          eligibility_json = COALESCE($3, eligibility_json), submitted_at = COALESCE($4, submitted_at), \
@@ -329,8 +350,8 @@ pub async fn take_step(
     .bind(submitted)
     .bind(notice_start)
     .bind(notice_end)
-    .bind(&effects.decided_on)
-    .bind(id)
+    .bind(effects.decided_on.map(|d| d.to_string()))
+    .bind(id.get())
     .bind(step.version)
     .bind(step.transition.from().as_str())
     .execute(&mut *conn)
@@ -342,11 +363,11 @@ pub async fn take_step(
         "INSERT INTO application_steps (application_id, action, from_state, to_state, actor_id, actor_label, actor_kind, comments, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(id)
+    .bind(id.get())
     .bind(step.transition.action().as_str())
     .bind(step.transition.from().as_str())
     .bind(step.transition.to().as_str())
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(&actor.label)
     .bind(step.transition.actor().as_str())
     .bind(step.comments)
@@ -378,26 +399,35 @@ pub struct StepRecord {
     /// Action code.
     pub action: String,
     /// From state.
-    pub from_state: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub from_state: ApplicationState,
     /// To state.
-    pub to_state: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub to_state: ApplicationState,
     /// Who (username).
     pub actor_label: String,
     /// As what (applicant / county / bureau).
-    pub actor_kind: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub actor_kind: ActorKind,
     /// Comments.
     pub comments: String,
     /// When (UTC).
-    pub at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub at: DateTime<Utc>,
 }
 
 /// The review chain of an application, oldest first.
-pub async fn steps(pool: &AnyPool, id: i64) -> StoreResult<Vec<StepRecord>> {
+pub async fn steps(pool: &AnyPool, id: ApplicationId) -> StoreResult<Vec<StepRecord>> {
     Ok(sqlx::query_as(
         "SELECT action, from_state, to_state, actor_label, actor_kind, comments, at FROM application_steps \
          WHERE application_id = $1 ORDER BY id",
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_all(pool)
     .await?)
 }
@@ -406,15 +436,22 @@ pub async fn steps(pool: &AnyPool, id: i64) -> StoreResult<Vec<StepRecord>> {
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct SiteVisit {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: SiteVisitId,
     /// Day of the visit.
-    pub visited_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub visited_on: NaiveDate,
     /// Who visited.
     pub visitors: String,
     /// What they found.
     pub findings: String,
     /// Recorded (UTC).
-    pub recorded_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// Records a site visit.
@@ -422,17 +459,17 @@ pub async fn add_site_visit(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
-    visited_on: &str,
+    id: ApplicationId,
+    visited_on: NaiveDate,
     visitors: &str,
     findings: &str,
 ) -> StoreResult<()> {
     sqlx::query("INSERT INTO site_visits (application_id, visited_on, visitors, findings, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(id)
-        .bind(visited_on)
+        .bind(id.get())
+        .bind(visited_on.to_string())
         .bind(visitors)
         .bind(findings)
-        .bind(actor.user_id)
+        .bind(actor.user_column())
         .bind(format_ts(now))
         .execute(&mut *conn)
         .await?;
@@ -446,12 +483,12 @@ pub async fn add_site_visit(
 }
 
 /// The site visits of an application.
-pub async fn site_visits<'e, E>(executor: E, id: i64) -> StoreResult<Vec<SiteVisit>>
+pub async fn site_visits<'e, E>(executor: E, id: ApplicationId) -> StoreResult<Vec<SiteVisit>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     Ok(sqlx::query_as("SELECT id, visited_on, visitors, findings, recorded_at FROM site_visits WHERE application_id = $1 ORDER BY id")
-        .bind(id)
+        .bind(id.get())
         .fetch_all(executor)
         .await?)
 }
@@ -460,9 +497,13 @@ where
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Objection {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: ObjectionId,
     /// Application.
-    pub application_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub application_id: ApplicationId,
     /// Who objects (name or unit).
     pub name: String,
     /// How to reach them (only the bureau sees it).
@@ -470,14 +511,20 @@ pub struct Objection {
     /// The objection.
     pub content: String,
     /// Filed (UTC).
-    pub filed_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub filed_at: DateTime<Utc>,
     /// Open, upheld (成立) or dismissed (不成立).
     #[sqlx(try_from = "String")]
     pub status: ObjectionStatus,
     /// How it was resolved.
     pub resolution: String,
     /// Resolved (UTC).
-    pub resolved_at: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::option")]
+    #[schema(value_type = Option<String>)]
+    pub resolved_at: Option<DateTime<Utc>>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -487,7 +534,7 @@ pub async fn file_objection(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
+    id: ApplicationId,
     name: &str,
     contact: &str,
     content: &str,
@@ -500,7 +547,7 @@ pub async fn file_objection(
         "INSERT INTO objections (application_id, name, contact, content, filed_at, status, ip, content_hash) \
          VALUES ($1, $2, $3, $4, $5, 'open', $6, $7) RETURNING id",
     )
-    .bind(id)
+    .bind(id.get())
     .bind(name)
     .bind(contact)
     .bind(content)
@@ -517,13 +564,14 @@ pub async fn file_objection(
         Change { action: "objection.file", entity_type: "application", entity_id: id.to_string(), before: None, after: Some(serde_json::json!({"objection_id": oid, "name": name})), reason: None },
     )
     .await?;
-    objection(&mut *conn, oid).await
+    objection(&mut *conn, ObjectionId::new(oid)).await
 }
 
 /// Objections filed against application `id` since `since`, from any address
 /// and from `ip`; the notice's row is locked first, so two filings at once
 /// (two web nodes on PostgreSQL) count one after the other.
-pub async fn recent_objections(conn: &mut AnyConnection, id: i64, ip: &str, since: DateTime<Utc>) -> StoreResult<(i64, i64, i64)> {
+pub async fn recent_objections(conn: &mut AnyConnection, id: ApplicationId, ip: &str, since: DateTime<Utc>) -> StoreResult<(i64, i64, i64)> {
+    let id = id.get();
     sqlx::query("UPDATE applications SET version = version WHERE id = $1").bind(id).execute(&mut *conn).await?;
     let since = format_ts(since);
     let on_notice: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM objections WHERE application_id = $1 AND filed_at >= $2")
@@ -545,21 +593,21 @@ pub async fn recent_objections(conn: &mut AnyConnection, id: i64, ip: &str, sinc
 }
 
 /// Reads one objection.
-pub async fn objection<'e, E>(executor: E, oid: i64) -> StoreResult<Objection>
+pub async fn objection<'e, E>(executor: E, oid: ObjectionId) -> StoreResult<Objection>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query_as(
         "SELECT id, application_id, name, contact, content, filed_at, status, resolution, resolved_at, version FROM objections WHERE id = $1",
     )
-    .bind(oid)
+    .bind(oid.get())
     .fetch_optional(executor)
     .await?
     .ok_or(StoreError::NotFound)
 }
 
 /// The objections of an application.
-pub async fn objections<'e, E>(executor: E, id: i64) -> StoreResult<Vec<Objection>>
+pub async fn objections<'e, E>(executor: E, id: ApplicationId) -> StoreResult<Vec<Objection>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
@@ -567,7 +615,7 @@ where
         "SELECT id, application_id, name, contact, content, filed_at, status, resolution, resolved_at, version FROM objections \
          WHERE application_id = $1 ORDER BY id",
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_all(executor)
     .await?)
 }
@@ -580,16 +628,17 @@ pub async fn resolve_open_objections(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
-    ids: &[i64],
+    id: ApplicationId,
+    ids: &[ObjectionId],
     finding: ObjectionFinding,
     resolution: &str,
 ) -> StoreResult<usize> {
     let open: Vec<(i64, i64)> = sqlx::query_as("SELECT id, version FROM objections WHERE application_id = $1 AND status = 'open' ORDER BY id")
-        .bind(id)
+        .bind(id.get())
         .fetch_all(&mut *conn)
         .await?;
-    let chosen: Vec<(i64, i64)> = if ids.is_empty() { open } else { open.into_iter().filter(|(o, _)| ids.contains(o)).collect() };
+    let open = open.into_iter().map(|(o, v)| (ObjectionId::new(o), v));
+    let chosen: Vec<(ObjectionId, i64)> = if ids.is_empty() { open.collect() } else { open.filter(|(o, _)| ids.contains(o)).collect() };
     if chosen.len() != ids.len() && !ids.is_empty() {
         return Err(StoreError::Refused { code: "not_open", message: "所选异议中有已处理或不属于本申报的异议，请刷新后重新选择".into() });
     }
@@ -604,7 +653,7 @@ pub async fn resolve_objection(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    oid: i64,
+    oid: ObjectionId,
     version: i64,
     finding: ObjectionFinding,
     resolution: &str,
@@ -615,9 +664,9 @@ pub async fn resolve_objection(
     )
     .bind(finding.status().as_str())
     .bind(resolution)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(format_ts(now))
-    .bind(oid)
+    .bind(oid.get())
     .bind(version)
     .execute(&mut *conn)
     .await?;

@@ -6,6 +6,8 @@ use crate::audit::{self, Change};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use crate::column::{NullableId, Text};
+use pocnet_domain::id::{CallId, CenterId, RunId};
 use pocnet_domain::panel::{RunPurpose, RunStatus};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -13,11 +15,17 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Run {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: RunId,
     /// The call whose applications it staffs (application review).
-    pub call_id: Option<i64>,
+    #[sqlx(try_from = "NullableId")]
+    #[schema(value_type = Option<i64>)]
+    pub call_id: Option<CallId>,
     /// The center whose screening panels it staffs (screening).
-    pub center_id: Option<i64>,
+    #[sqlx(try_from = "NullableId")]
+    #[schema(value_type = Option<i64>)]
+    pub center_id: Option<CenterId>,
     /// What it staffs.
     #[sqlx(try_from = "String")]
     pub purpose: RunPurpose,
@@ -35,9 +43,15 @@ pub struct Run {
     #[sqlx(try_from = "String")]
     pub status: RunStatus,
     /// When made (UTC).
-    pub created_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
     /// When confirmed (UTC).
-    pub confirmed_at: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::option")]
+    #[schema(value_type = Option<String>)]
+    pub confirmed_at: Option<DateTime<Utc>>,
 }
 
 const SELECT: &str = "SELECT id, call_id, center_id, purpose, input_json, output_json, seed, objective_micro, bound_micro, status, created_at, confirmed_at FROM assignment_runs";
@@ -45,9 +59,9 @@ const SELECT: &str = "SELECT id, call_id, center_id, purpose, input_json, output
 /// What a new run holds.
 pub struct NewRun<'a> {
     /// Call (application review).
-    pub call_id: Option<i64>,
+    pub call_id: Option<CallId>,
     /// Center (screening).
-    pub center_id: Option<i64>,
+    pub center_id: Option<CenterId>,
     /// Input JSON.
     pub input_json: &'a str,
     /// Output JSON.
@@ -66,15 +80,15 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
         "INSERT INTO assignment_runs (call_id, input_json, output_json, seed, objective_micro, bound_micro, status, created_by, created_at, center_id, purpose) \
          VALUES ($1, $2, $3, $4, $5, $6, 'preview', $7, $8, $9, $10) RETURNING id",
     )
-    .bind(r.call_id)
+    .bind(r.call_id.map(CallId::get))
     .bind(r.input_json)
     .bind(r.output_json)
     .bind(r.seed)
     .bind(r.objective_micro)
     .bind(r.bound_micro)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(format_ts(now))
-    .bind(r.center_id)
+    .bind(r.center_id.map(CenterId::get))
     .bind(if r.center_id.is_some() { "screening" } else { "application_review" })
     .fetch_one(&mut *conn)
     .await?;
@@ -93,11 +107,11 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
         },
     )
     .await?;
-    get(&mut *conn, id).await
+    get(&mut *conn, RunId::new(id)).await
 }
 
 /// The record a run's audit events belong to: its call or its center.
-fn owner(call_id: Option<i64>, center_id: Option<i64>) -> (&'static str, String) {
+fn owner(call_id: Option<CallId>, center_id: Option<CenterId>) -> (&'static str, String) {
     match (call_id, center_id) {
         (Some(c), _) => ("call", c.to_string()),
         (None, Some(c)) => ("center", c.to_string()),
@@ -106,28 +120,28 @@ fn owner(call_id: Option<i64>, center_id: Option<i64>) -> (&'static str, String)
 }
 
 /// The screening runs of a center, newest first.
-pub async fn of_center(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<Run>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE center_id = $1 ORDER BY id DESC")).bind(center_id).fetch_all(pool).await?)
+pub async fn of_center(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<Run>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE center_id = $1 ORDER BY id DESC")).bind(center_id.get()).fetch_all(pool).await?)
 }
 
 /// Reads a run.
-pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Run>
+pub async fn get<'e, E>(executor: E, id: RunId) -> StoreResult<Run>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!("{SELECT} WHERE id = $1")).bind(id.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
 }
 
 /// The runs of a call, newest first.
-pub async fn of_call(pool: &AnyPool, call_id: i64) -> StoreResult<Vec<Run>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE call_id = $1 ORDER BY id DESC")).bind(call_id).fetch_all(pool).await?)
+pub async fn of_call(pool: &AnyPool, call_id: CallId) -> StoreResult<Vec<Run>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE call_id = $1 ORDER BY id DESC")).bind(call_id.get()).fetch_all(pool).await?)
 }
 
 /// Marks a previewed run confirmed (once: a second confirmation is a conflict).
-pub async fn confirm(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64) -> StoreResult<()> {
+pub async fn confirm(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: RunId) -> StoreResult<()> {
     let done = sqlx::query("UPDATE assignment_runs SET status = 'confirmed', confirmed_at = $1 WHERE id = $2 AND status = 'preview'")
         .bind(format_ts(now))
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
@@ -165,13 +179,13 @@ pub struct Adjusted<'a> {
 }
 
 /// Replaces a previewed run's solution with an adjusted one.
-pub async fn adjust(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, a: &Adjusted<'_>) -> StoreResult<Run> {
+pub async fn adjust(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: RunId, a: &Adjusted<'_>) -> StoreResult<Run> {
     let done = sqlx::query(
         "UPDATE assignment_runs SET output_json = $1, objective_micro = $2 WHERE id = $3 AND status = 'preview' AND output_json = $4",
     )
     .bind(a.output_json)
     .bind(a.objective_micro)
-    .bind(id)
+    .bind(id.get())
     .bind(a.before_json)
     .execute(&mut *conn)
     .await?;

@@ -7,6 +7,8 @@ use crate::listing::{self, ListRow, Order, Total};
 use crate::sql_where::{Arg, Where};
 use crate::{format_ts, Actor, Page, Paged, SortDir, StoreResult};
 use chrono::{DateTime, Utc};
+use crate::column::{NullableId, Text};
+use pocnet_domain::id::{AuditEventId, UserId};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -14,11 +16,18 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct AuditEvent {
     /// Sequence number (increasing).
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: AuditEventId,
     /// When (UTC, RFC 3339).
-    pub at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub at: DateTime<Utc>,
     /// The acting user's id, if a user acted.
-    pub actor_id: Option<i64>,
+    #[sqlx(try_from = "NullableId")]
+    #[schema(value_type = Option<i64>)]
+    pub actor_id: Option<UserId>,
     /// Who acted (username or `system:…`).
     pub actor_label: String,
     /// What was done, e.g. `organisation.update`.
@@ -60,7 +69,7 @@ pub async fn record(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
          before_json, after_json, reason, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(format_ts(now))
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(&actor.label)
     .bind(change.action)
     .bind(change.entity_type)
@@ -82,7 +91,7 @@ pub struct AuditFilter {
     /// Only this entity id (with `entity_type`).
     pub entity_id: Option<String>,
     /// Only this actor.
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
 }
 
 impl AuditFilter {
@@ -94,7 +103,7 @@ impl AuditFilter {
             w.and("a.entity_id = ?", Arg::Text(e.clone()));
         }
         if let Some(u) = self.actor_id {
-            w.and("a.actor_id = ?", Arg::Int(u));
+            w.and("a.actor_id = ?", Arg::Int(u.get()));
         }
     }
 
@@ -106,7 +115,7 @@ impl AuditFilter {
 
 impl ListRow for AuditEvent {
     fn list_id(&self) -> i64 {
-        self.id
+        self.id.get()
     }
 }
 

@@ -4,8 +4,10 @@
 //! Shared by all web nodes through the database.
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::{format_ts, Actor, StoreResult};
 use chrono::{DateTime, Utc};
+use pocnet_domain::id::CalendarUploadId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -14,7 +16,9 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct CalendarUpload {
     /// Id (increasing).
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: CalendarUploadId,
     /// The file's name as uploaded.
     pub filename: String,
     /// SHA-256 of the content (hex).
@@ -22,7 +26,10 @@ pub struct CalendarUpload {
     /// The years it covers, e.g. `2027`, comma-separated.
     pub years: String,
     /// When (UTC).
-    pub uploaded_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub uploaded_at: DateTime<Utc>,
 }
 
 /// Records an upload already checked by the domain.
@@ -37,7 +44,7 @@ pub async fn add(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, fi
     .bind(content)
     .bind(&sha)
     .bind(&years)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(format_ts(now))
     .fetch_one(&mut *conn)
     .await?;
@@ -59,13 +66,15 @@ pub async fn add(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, fi
 }
 
 /// The newest upload's id, if any (one index lookup: the web nodes' cache key).
-pub async fn latest_id(pool: &AnyPool) -> StoreResult<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT MAX(id) FROM calendar_uploads").fetch_one(pool).await?)
+pub async fn latest_id(pool: &AnyPool) -> StoreResult<Option<CalendarUploadId>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM calendar_uploads").fetch_one(pool).await?;
+    Ok(id.map(CalendarUploadId::new))
 }
 
 /// Every upload's content, oldest first (a handful a year).
-pub async fn contents(pool: &AnyPool) -> StoreResult<Vec<(i64, String)>> {
-    Ok(sqlx::query_as("SELECT id, content FROM calendar_uploads ORDER BY id").fetch_all(pool).await?)
+pub async fn contents(pool: &AnyPool) -> StoreResult<Vec<(CalendarUploadId, String)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, content FROM calendar_uploads ORDER BY id").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(id, content)| (CalendarUploadId::new(id), content)).collect())
 }
 
 /// The uploads, newest first, without content.

@@ -2,8 +2,10 @@
 //! and a deadline, published by the bureau.
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use pocnet_domain::id::CallId;
 use pocnet_domain::policy::StageKind;
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -12,7 +14,8 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Call {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CallId,
     /// Title.
     pub title: String,
     /// Policy profile id.
@@ -22,13 +25,18 @@ pub struct Call {
     /// The call's text (requirements, materials).
     pub body: String,
     /// First day applications are accepted (YYYY-MM-DD).
-    pub opens_on: String,
+    #[schema(value_type = String)]
+    pub opens_on: NaiveDate,
     /// Deadline (UTC, RFC 3339); submissions after it are refused.
-    pub deadline_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub deadline_at: DateTime<Utc>,
     /// Applications received (submitted at least once).
     pub applications: i64,
     /// When published.
-    pub created_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(FromRow)]
@@ -38,17 +46,20 @@ struct Row {
     profile_id: String,
     kind: String,
     body: String,
-    opens_on: String,
-    deadline_at: String,
+    #[sqlx(try_from = "Text")]
+    opens_on: NaiveDate,
+    #[sqlx(try_from = "Text")]
+    deadline_at: DateTime<Utc>,
     applications: i64,
-    created_at: String,
+    #[sqlx(try_from = "Text")]
+    created_at: DateTime<Utc>,
 }
 
 impl TryFrom<Row> for Call {
     type Error = StoreError;
     fn try_from(r: Row) -> StoreResult<Self> {
         Ok(Call {
-            id: r.id,
+            id: CallId::new(r.id),
             title: r.title,
             profile_id: r.profile_id,
             kind: parse_code(&r.kind, StageKind::parse)?,
@@ -76,9 +87,9 @@ pub struct CallDraft {
     /// Text.
     pub body: String,
     /// Opening day.
-    pub opens_on: String,
+    pub opens_on: NaiveDate,
     /// Deadline, UTC RFC 3339.
-    pub deadline_at: String,
+    pub deadline_at: DateTime<Utc>,
 }
 
 /// Publishes a call.
@@ -91,13 +102,13 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .bind(&d.profile_id)
     .bind(d.kind.as_str())
     .bind(&d.body)
-    .bind(&d.opens_on)
-    .bind(&d.deadline_at)
-    .bind(actor.user_id)
+    .bind(d.opens_on.to_string())
+    .bind(format_ts(d.deadline_at))
+    .bind(actor.user_column())
     .bind(format_ts(now))
     .fetch_one(&mut *conn)
     .await?;
-    let call = get(&mut *conn, id).await?;
+    let call = get(&mut *conn, CallId::new(id)).await?;
     audit::record(
         conn,
         actor,
@@ -107,7 +118,7 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
             entity_type: "call",
             entity_id: id.to_string(),
             before: None,
-            after: Some(serde_json::json!({"title": call.title, "profile_id": call.profile_id, "kind": call.kind, "deadline_at": call.deadline_at})),
+            after: Some(serde_json::json!({"title": call.title, "profile_id": call.profile_id, "kind": call.kind, "deadline_at": format_ts(call.deadline_at)})),
             reason: None,
         },
     )
@@ -116,12 +127,12 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
 }
 
 /// Reads a call.
-pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Call>
+pub async fn get<'e, E>(executor: E, id: CallId) -> StoreResult<Call>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE c.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(executor)
         .await?
         .ok_or(StoreError::NotFound)?

@@ -4,10 +4,12 @@
 //! [`crate::applications`]; status changes in [`crate::supervision`].
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::sql_where::{contains, Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::center::{CenterKind, CenterLevel, CenterStage};
+use pocnet_domain::id::{CenterId, OrgId};
 use pocnet_domain::region::Region;
 use pocnet_domain::supervision::CenterStatus;
 use serde::Serialize;
@@ -17,13 +19,15 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Center {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CenterId,
     /// Official name (or the proposed one before recognition).
     pub name: String,
     /// PoC center or pilot platform.
     pub kind: CenterKind,
     /// Host unit (依托单位) id.
-    pub host_org_id: i64,
+    #[schema(value_type = i64)]
+    pub host_org_id: OrgId,
     /// Host unit name.
     pub host_org_name: String,
     /// County-level region.
@@ -43,7 +47,8 @@ pub struct Center {
     /// What it verifies.
     pub summary: String,
     /// Date of recognition (YYYY-MM-DD), if recognized.
-    pub recognized_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub recognized_on: Option<NaiveDate>,
     /// Floor area in m², if declared.
     pub floor_area_m2: Option<i64>,
     /// The policy profile it was recognized under.
@@ -51,10 +56,12 @@ pub struct Center {
     /// Certificate number, once recognized.
     pub certificate_no: Option<String>,
     /// Pilot platforms: when the next re-evaluation is due.
-    pub reevaluation_due: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub reevaluation_due: Option<NaiveDate>,
     /// The day from which its status holds (e.g. a revocation after a major
     /// change: the first day of the change's year, 000 指引 五).
-    pub status_from: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub status_from: Option<NaiveDate>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -69,12 +76,12 @@ impl Center {
     /// Whether it counts as recognized in every figure (home page, dashboard,
     /// center page): see [`pocnet_domain::center::counts_as_recognized`].
     pub fn counts_as_recognized(&self) -> bool {
-        pocnet_domain::center::counts_as_recognized(self.stage, self.recognized_on.as_deref(), self.status == CenterStatus::Active)
+        pocnet_domain::center::counts_as_recognized(self.stage, self.recognized_on.map(|d| d.to_string()).as_deref(), self.status == CenterStatus::Active)
     }
 
-    /// Whether its re-evaluation (复评) is overdue on `today` (YYYY-MM-DD), an active center only.
-    pub fn reevaluation_overdue(&self, today: &str) -> bool {
-        self.status == CenterStatus::Active && self.reevaluation_due.as_deref().is_some_and(|d| d < today)
+    /// Whether its re-evaluation (复评) is overdue on `today`, an active center only.
+    pub fn reevaluation_overdue(&self, today: NaiveDate) -> bool {
+        self.status == CenterStatus::Active && self.reevaluation_due.is_some_and(|d| d < today)
     }
 }
 
@@ -93,12 +100,15 @@ struct Row {
     admin_director: String,
     tech_director: String,
     summary: String,
-    recognized_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    recognized_on: Option<NaiveDate>,
     floor_area_m2: Option<i64>,
     profile_id: Option<String>,
     certificate_no: Option<String>,
-    reevaluation_due: Option<String>,
-    status_from: Option<String>,
+    #[sqlx(try_from = "Text")]
+    reevaluation_due: Option<NaiveDate>,
+    #[sqlx(try_from = "Text")]
+    status_from: Option<NaiveDate>,
     version: i64,
 }
 
@@ -106,10 +116,10 @@ impl TryFrom<Row> for Center {
     type Error = StoreError;
     fn try_from(r: Row) -> StoreResult<Self> {
         Ok(Self {
-            id: r.id,
+            id: CenterId::new(r.id),
             name: r.name,
             kind: parse_code(&r.kind, CenterKind::parse)?,
-            host_org_id: r.host_org_id,
+            host_org_id: OrgId::new(r.host_org_id),
             host_org_name: r.host_org_name,
             region: parse_code(&r.region, Region::parse)?,
             level: parse_code(&r.level, CenterLevel::parse)?,
@@ -143,7 +153,7 @@ pub enum CenterScope {
     /// Public ones plus every center of a region (a county department).
     PublicAndRegion(Region),
     /// Public ones plus the centers hosted by an organisation (its operator).
-    PublicAndHost(i64),
+    PublicAndHost(OrgId),
     /// All (the bureau).
     All,
 }
@@ -177,7 +187,7 @@ pub async fn list(pool: &AnyPool, scope: CenterScope, filter: &CenterFilter, sor
             w.and(&format!("({PUBLIC} OR c.region = ?)"), Arg::Text(r.as_str().into()));
         }
         CenterScope::PublicAndHost(h) => {
-            w.and(&format!("({PUBLIC} OR c.host_org_id = ?)"), Arg::Int(h));
+            w.and(&format!("({PUBLIC} OR c.host_org_id = ?)"), Arg::Int(h.get()));
         }
         CenterScope::All => {}
     }
@@ -232,12 +242,12 @@ impl CenterFilter {
 }
 
 /// Reads one center.
-pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Center>
+pub async fn get<'e, E>(executor: E, id: CenterId) -> StoreResult<Center>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE c.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(executor)
         .await?
         .ok_or(StoreError::NotFound)?
@@ -245,9 +255,9 @@ where
 }
 
 /// The centers an organisation hosts.
-pub async fn hosted_by(pool: &AnyPool, org_id: i64) -> StoreResult<Vec<Center>> {
+pub async fn hosted_by(pool: &AnyPool, org_id: OrgId) -> StoreResult<Vec<Center>> {
     let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE c.host_org_id = $1 ORDER BY c.name"))
-        .bind(org_id)
+        .bind(org_id.get())
         .fetch_all(pool)
         .await?;
     rows.into_iter().map(Center::try_from).collect()
@@ -298,12 +308,12 @@ pub async fn create(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    host_org_id: i64,
+    host_org_id: OrgId,
     draft: &CenterDraft,
 ) -> StoreResult<Center> {
     let ts = format_ts(now);
     let region: String = sqlx::query_scalar("SELECT region FROM organisations WHERE id = $1")
-        .bind(host_org_id)
+        .bind(host_org_id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -314,7 +324,7 @@ pub async fn create(
     )
     .bind(&draft.name)
     .bind(draft.kind.as_str())
-    .bind(host_org_id)
+    .bind(host_org_id.get())
     .bind(region)
     .bind(serde_json::to_string(&draft.fields).unwrap_or_else(|_| "[]".into()))
     .bind(&draft.admin_director)
@@ -325,7 +335,7 @@ pub async fn create(
     .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::on_unique("name"))?;
-    let c = get(&mut *conn, id).await?;
+    let c = get(&mut *conn, CenterId::new(id)).await?;
     audit::record(
         conn,
         actor,
@@ -342,7 +352,7 @@ pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
+    id: CenterId,
     expected_version: i64,
     draft: &CenterDraft,
 ) -> StoreResult<Center> {
@@ -359,7 +369,7 @@ pub async fn update(
     .bind(&draft.summary)
     .bind(draft.floor_area_m2)
     .bind(format_ts(now))
-    .bind(id)
+    .bind(id.get())
     .bind(expected_version)
     .execute(&mut *conn)
     .await
@@ -387,10 +397,10 @@ pub async fn update(
 
 /// Bumps the version of a center (an edit of its team, equipment, funds or
 /// documents counts as an edit of the center, so concurrent edits conflict).
-pub async fn touch(conn: &mut AnyConnection, id: i64, expected_version: Option<i64>, now: DateTime<Utc>) -> StoreResult<()> {
+pub async fn touch(conn: &mut AnyConnection, id: CenterId, expected_version: Option<i64>, now: DateTime<Utc>) -> StoreResult<()> {
     let done = sqlx::query("UPDATE centers SET version = version + 1, updated_at = $1 WHERE id = $2 AND ($3 IS NULL OR version = $3)")
         .bind(format_ts(now))
-        .bind(id)
+        .bind(id.get())
         .bind(expected_version)
         .execute(&mut *conn)
         .await?;

@@ -6,12 +6,14 @@
 //! library expert, not to the account.
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::experts::{self, Expert};
 use crate::users::{self, NewUser, User};
 use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
 use chrono::{DateTime, Duration, Utc};
 use pocnet_domain::credentials::Username;
 use pocnet_domain::expert::{ExpertDraft, ExpertInput};
+use pocnet_domain::id::{ExpertId, OrgId, RegistrationId, UserId};
 use pocnet_domain::expert_account::{ActivationCode, RegistrationDraft, RegistrationStatus, ACTIVATION_VALID_DAYS};
 use pocnet_domain::org::OrgKind;
 use pocnet_domain::role::Role;
@@ -32,7 +34,8 @@ fn refused(code: &'static str, message: impl Into<String>) -> StoreError {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LinkedAccount {
     /// Account id.
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     /// Login name.
     pub username: String,
     /// Whether the expert has set its password (false: an activation code is outstanding).
@@ -42,16 +45,16 @@ pub struct LinkedAccount {
 }
 
 /// The account linked to `expert_id`, if any.
-pub async fn account_of(pool: &AnyPool, expert_id: i64) -> StoreResult<Option<LinkedAccount>> {
+pub async fn account_of(pool: &AnyPool, expert_id: ExpertId) -> StoreResult<Option<LinkedAccount>> {
     let row: Option<(i64, String, String, i64)> = sqlx::query_as(
         "SELECT u.id, u.username, u.password_hash, CASE WHEN u.is_active THEN 1 ELSE 0 END \
          FROM experts e JOIN users u ON u.id = e.user_id WHERE e.id = $1",
     )
-    .bind(expert_id)
+    .bind(expert_id.get())
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|(user_id, username, hash, active)| LinkedAccount {
-        user_id,
+        user_id: UserId::new(user_id),
         username,
         activated: hash != PENDING_ACTIVATION,
         is_active: active != 0,
@@ -60,12 +63,12 @@ pub async fn account_of(pool: &AnyPool, expert_id: i64) -> StoreResult<Option<Li
 
 /// Whether library expert `expert_id` sits on the advisory team (顾问专家团队)
 /// of a center hosted by organisation `org_id`.
-pub async fn advises_center_of(pool: &AnyPool, expert_id: i64, org_id: i64) -> StoreResult<bool> {
+pub async fn advises_center_of(pool: &AnyPool, expert_id: ExpertId, org_id: OrgId) -> StoreResult<bool> {
     let hit: Option<i64> = sqlx::query_scalar(
         "SELECT a.expert_id FROM center_advisors a JOIN centers c ON c.id = a.center_id WHERE a.expert_id = $1 AND c.host_org_id = $2 LIMIT 1",
     )
-    .bind(expert_id)
-    .bind(org_id)
+    .bind(expert_id.get())
+    .bind(org_id.get())
     .fetch_optional(pool)
     .await?;
     Ok(hit.is_some())
@@ -75,7 +78,7 @@ pub async fn advises_center_of(pool: &AnyPool, expert_id: i64, org_id: i64) -> S
 /// Refused: the account is not an expert account (`not_expert_account`), is
 /// disabled (`account_inactive`), is already linked to another expert
 /// (`account_taken`), or the expert already has an account (`already_linked`).
-pub async fn link(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, expert_id: i64, username: &Username) -> StoreResult<Expert> {
+pub async fn link(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, expert_id: ExpertId, username: &Username) -> StoreResult<Expert> {
     let expert = experts::get(&mut *conn, expert_id).await?;
     if expert.user_id.is_some() {
         return Err(refused("already_linked", "该专家已关联账号，如需更换请先解除关联"));
@@ -95,7 +98,7 @@ pub async fn link(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, e
     if active == 0 {
         return Err(refused("account_inactive", format!("账号“{username}”已停用")));
     }
-    set_user(conn, actor, now, &expert, Some(user_id), "expert.link", None).await
+    set_user(conn, actor, now, &expert, Some(UserId::new(user_id)), "expert.link", None).await
 }
 
 async fn set_user(
@@ -103,14 +106,14 @@ async fn set_user(
     actor: &Actor,
     now: DateTime<Utc>,
     expert: &Expert,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     action: &'static str,
     reason: Option<&str>,
 ) -> StoreResult<Expert> {
     let done = sqlx::query("UPDATE experts SET user_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
-        .bind(user_id)
+        .bind(user_id.map(UserId::get))
         .bind(format_ts(now))
-        .bind(expert.id)
+        .bind(expert.id.get())
         .bind(expert.version)
         .execute(&mut *conn)
         .await
@@ -139,7 +142,7 @@ async fn set_user(
 /// Ends the link between a library expert and its account. The expert keeps
 /// its panels, declarations and scores; the account keeps existing (the
 /// bureau disables it separately) and any outstanding activation code dies.
-pub async fn unlink(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, expert_id: i64, reason: &str) -> StoreResult<Expert> {
+pub async fn unlink(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, expert_id: ExpertId, reason: &str) -> StoreResult<Expert> {
     let expert = experts::get(&mut *conn, expert_id).await?;
     let Some(user_id) = expert.user_id else {
         return Err(refused("not_linked", "该专家尚未关联账号"));
@@ -148,10 +151,10 @@ pub async fn unlink(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     set_user(conn, actor, now, &expert, None, "expert.unlink", Some(reason)).await
 }
 
-async fn revoke_codes(conn: &mut AnyConnection, user_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+async fn revoke_codes(conn: &mut AnyConnection, user_id: UserId, now: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(format_ts(now))
-        .bind(user_id)
+        .bind(user_id.get())
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -185,7 +188,7 @@ pub async fn open_account(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    expert_id: i64,
+    expert_id: ExpertId,
     username: &Username,
     code: &ActivationCode,
 ) -> StoreResult<Issued> {
@@ -209,7 +212,7 @@ pub async fn open_account(
 /// Issues a new activation code for the not yet activated account of a
 /// library expert; earlier codes die (`already_activated` once the expert has
 /// set its password: it then uses 修改密码 or the bureau resets it).
-pub async fn reissue_code(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, expert_id: i64, code: &ActivationCode) -> StoreResult<Issued> {
+pub async fn reissue_code(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, expert_id: ExpertId, code: &ActivationCode) -> StoreResult<Issued> {
     let expert = experts::get(&mut *conn, expert_id).await?;
     let Some(user_id) = expert.user_id else {
         return Err(refused("not_linked", "该专家尚未关联账号"));
@@ -226,10 +229,10 @@ pub async fn reissue_code(conn: &mut AnyConnection, actor: &Actor, now: DateTime
 async fn store_code(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, user: &User, code: &ActivationCode) -> StoreResult<Issued> {
     let expires_at = now + Duration::days(ACTIVATION_VALID_DAYS);
     sqlx::query("INSERT INTO activation_codes (user_id, code_hash, expires_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(user.id)
+        .bind(user.id.get())
         .bind(code_hash(code))
         .bind(format_ts(expires_at))
-        .bind(actor.user_id)
+        .bind(actor.user_column())
         .bind(format_ts(now))
         .execute(&mut *conn)
         .await?;
@@ -255,7 +258,7 @@ pub async fn account_for_code(conn: &mut AnyConnection, now: DateTime<Utc>, code
     .fetch_optional(&mut *conn)
     .await?;
     let user_id = user_id.ok_or_else(|| refused("invalid_code", "激活码无效、已使用或已过期，请联系市科技局或所在中心重新发放"))?;
-    users::get(&mut *conn, user_id).await
+    users::get(&mut *conn, UserId::new(user_id)).await
 }
 
 /// Activates: the code is used once, the account gets its password.
@@ -288,7 +291,8 @@ pub async fn activate(conn: &mut AnyConnection, now: DateTime<Utc>, ip: Option<S
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Registration {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: RegistrationId,
     /// The login name wanted.
     pub username: String,
     /// The applicant's name.
@@ -304,11 +308,16 @@ pub struct Registration {
     /// The profile as submitted.
     pub profile: ExpertInput,
     /// The library expert created on approval.
-    pub expert_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub expert_id: Option<ExpertId>,
     /// Submitted at (UTC).
-    pub created_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
     /// Decided at (UTC).
-    pub decided_at: Option<String>,
+    #[serde(serialize_with = "crate::time::serde_ts::option")]
+    #[schema(value_type = Option<String>)]
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 #[derive(FromRow)]
@@ -322,15 +331,17 @@ struct RegRow {
     reason: String,
     profile_json: String,
     expert_id: Option<i64>,
-    created_at: String,
-    decided_at: Option<String>,
+    #[sqlx(try_from = "Text")]
+    created_at: DateTime<Utc>,
+    #[sqlx(try_from = "Text")]
+    decided_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<RegRow> for Registration {
     type Error = StoreError;
     fn try_from(r: RegRow) -> StoreResult<Self> {
         Ok(Self {
-            id: r.id,
+            id: RegistrationId::new(r.id),
             username: r.username,
             name: r.name,
             org_name: r.org_name,
@@ -338,7 +349,7 @@ impl TryFrom<RegRow> for Registration {
             status: parse_code(&r.status, RegistrationStatus::parse)?,
             reason: r.reason,
             profile: serde_json::from_str(&r.profile_json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            expert_id: r.expert_id,
+            expert_id: r.expert_id.map(ExpertId::new),
             created_at: r.created_at,
             decided_at: r.decided_at,
         })
@@ -393,16 +404,16 @@ pub async fn submit(conn: &mut AnyConnection, now: DateTime<Utc>, ip: &str, draf
         reason: None,
     };
     audit::record(conn, &actor, now, change).await?;
-    get_registration(&mut *conn, id).await
+    get_registration(&mut *conn, RegistrationId::new(id)).await
 }
 
 /// Reads one application.
-pub async fn get_registration<'e, E>(executor: E, id: i64) -> StoreResult<Registration>
+pub async fn get_registration<'e, E>(executor: E, id: RegistrationId) -> StoreResult<Registration>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query_as::<_, RegRow>(&format!("{REG_SELECT} WHERE id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(executor)
         .await?
         .ok_or(StoreError::NotFound)?
@@ -425,17 +436,17 @@ pub async fn registrations(pool: &AnyPool, status: RegistrationStatus, page: Pag
     Ok(Paged::exact(items, total, page))
 }
 
-async fn decide(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, status: RegistrationStatus, reason: &str, expert_id: Option<i64>) -> StoreResult<()> {
+async fn decide(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: RegistrationId, status: RegistrationStatus, reason: &str, expert_id: Option<ExpertId>) -> StoreResult<()> {
     let done = sqlx::query(
         "UPDATE expert_registrations SET status = $1, reason = $2, expert_id = $3, decided_by = $4, decided_at = $5, \
          password_hash = '' WHERE id = $6 AND status = 'pending'",
     )
     .bind(status.as_str())
     .bind(reason)
-    .bind(expert_id)
-    .bind(actor.user_id)
+    .bind(expert_id.map(ExpertId::get))
+    .bind(actor.user_column())
     .bind(format_ts(now))
-    .bind(id)
+    .bind(id.get())
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -456,13 +467,13 @@ async fn decide(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id:
 /// Approves a pending application: the account (with the password the
 /// applicant chose) and the library expert (`draft`, whose unit the bureau
 /// settled) are created and linked, in the caller's transaction.
-pub async fn approve(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, draft: &ExpertDraft, note: &str) -> StoreResult<Expert> {
+pub async fn approve(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: RegistrationId, draft: &ExpertDraft, note: &str) -> StoreResult<Expert> {
     let reg = get_registration(&mut *conn, id).await?;
     if reg.status != RegistrationStatus::Pending {
         return Err(refused("already_decided", "该申请已处理"));
     }
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM expert_registrations WHERE id = $1")
-        .bind(id)
+        .bind(id.get())
         .fetch_one(&mut *conn)
         .await?;
     let username = Username::parse(&reg.username).map_err(|e| StoreError::Corrupt(e.message))?;
@@ -475,7 +486,7 @@ pub async fn approve(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
 }
 
 /// Rejects a pending application with the bureau's reason.
-pub async fn reject(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, reason: &str) -> StoreResult<()> {
+pub async fn reject(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: RegistrationId, reason: &str) -> StoreResult<()> {
     decide(conn, actor, now, id, RegistrationStatus::Rejected, reason, None).await
 }
 

@@ -6,6 +6,7 @@ use crate::sql_where::{contains, Arg, Where};
 use crate::{format_ts, parse_code, tallies, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::expert::{ExpertDraft, ExpertKind, Unavailable};
+use pocnet_domain::id::{ExpertId, OrgId, UserId};
 use pocnet_domain::region::Region;
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -14,15 +15,18 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Expert {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ExpertId,
     /// Linked account, if the expert signs in.
-    pub user_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub user_id: Option<UserId>,
     /// Name.
     pub name: String,
     /// Academic, industry or investment.
     pub kind: ExpertKind,
     /// Organisation id.
-    pub org_id: i64,
+    #[schema(value_type = i64)]
+    pub org_id: OrgId,
     /// Organisation name.
     pub org_name: String,
     /// Title (职称/职务).
@@ -40,7 +44,8 @@ pub struct Expert {
     /// Periods in which the expert cannot review.
     pub unavailable: Vec<Unavailable>,
     /// Declared conflicts: organisation ids.
-    pub conflict_orgs: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub conflict_orgs: Vec<OrgId>,
     /// Declared conflicts: people.
     pub conflict_people: Vec<String>,
     /// Telephone (curators and the expert only).
@@ -96,11 +101,11 @@ impl TryFrom<Row> for Expert {
     type Error = StoreError;
     fn try_from(r: Row) -> StoreResult<Self> {
         Ok(Self {
-            id: r.id,
-            user_id: r.user_id,
+            id: ExpertId::new(r.id),
+            user_id: r.user_id.map(UserId::new),
             name: r.name,
             kind: parse_code(&r.kind, ExpertKind::parse)?,
-            org_id: r.org_id,
+            org_id: OrgId::new(r.org_id),
             org_name: r.org_name,
             title: r.title,
             fields: json(&r.fields)?,
@@ -209,26 +214,27 @@ pub fn list_statements(filter: &ExpertFilter) -> Vec<String> {
 }
 
 /// The expert profile linked to an account, if any.
-pub async fn of_user(pool: &AnyPool, user_id: i64) -> StoreResult<Option<Expert>> {
+pub async fn of_user(pool: &AnyPool, user_id: UserId) -> StoreResult<Option<Expert>> {
     let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE e.user_id = $1"))
-        .bind(user_id)
+        .bind(user_id.get())
         .fetch_optional(pool)
         .await?;
     row.map(Expert::try_from).transpose()
 }
 
 /// Every expert's (name, organisation id), to catch duplicates on import.
-pub async fn names_and_orgs(pool: &AnyPool) -> StoreResult<Vec<(String, i64)>> {
-    Ok(sqlx::query_as("SELECT name, org_id FROM experts").fetch_all(pool).await?)
+pub async fn names_and_orgs(pool: &AnyPool) -> StoreResult<Vec<(String, OrgId)>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT name, org_id FROM experts").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(name, org)| (name, OrgId::new(org))).collect())
 }
 
 /// Reads one expert.
-pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Expert>
+pub async fn get<'e, E>(executor: E, id: ExpertId) -> StoreResult<Expert>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE e.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(executor)
         .await?
         .ok_or(StoreError::NotFound)?
@@ -262,7 +268,7 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     )
     .bind(&d.name)
     .bind(d.kind.as_str())
-    .bind(d.org_id)
+    .bind(d.org_id.get())
     .bind(&d.title)
     .bind(list_json(&d.fields))
     .bind(list_json(&d.sub_fields))
@@ -278,13 +284,14 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .fetch_one(&mut *conn)
     .await
     .map_err(map_fk)?;
+    let id = ExpertId::new(id);
     let e = get(&mut *conn, id).await?;
     audit::record(conn, actor, now, Change { action: "expert.create", entity_type: "expert", entity_id: id.to_string(), before: None, after: Some(snapshot(&e)), reason: None }).await?;
     Ok(e)
 }
 
 /// Edits an expert if nobody changed it since `expected_version`.
-pub async fn update(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, expected_version: i64, d: &ExpertDraft) -> StoreResult<Expert> {
+pub async fn update(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ExpertId, expected_version: i64, d: &ExpertDraft) -> StoreResult<Expert> {
     let before = get(&mut *conn, id).await?;
     let done = sqlx::query(
         "UPDATE experts SET name = $1, kind = $2, org_id = $3, title = $4, fields = $5, sub_fields = $6, keywords = $7, \
@@ -293,7 +300,7 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     )
     .bind(&d.name)
     .bind(d.kind.as_str())
-    .bind(d.org_id)
+    .bind(d.org_id.get())
     .bind(&d.title)
     .bind(list_json(&d.fields))
     .bind(list_json(&d.sub_fields))
@@ -306,7 +313,7 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .bind(&d.phone)
     .bind(&d.email)
     .bind(format_ts(now))
-    .bind(id)
+    .bind(id.get())
     .bind(expected_version)
     .execute(&mut *conn)
     .await
@@ -320,11 +327,11 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
 }
 
 /// Takes an expert out of (or back into) reviews.
-pub async fn set_active(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, active: bool, reason: &str) -> StoreResult<Expert> {
+pub async fn set_active(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ExpertId, active: bool, reason: &str) -> StoreResult<Expert> {
     let done = sqlx::query("UPDATE experts SET active = $1, version = version + 1, updated_at = $2 WHERE id = $3")
         .bind(i64::from(active))
         .bind(format_ts(now))
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
@@ -337,14 +344,14 @@ pub async fn set_active(conn: &mut AnyConnection, actor: &Actor, now: DateTime<U
 }
 
 /// Puts an expert on the bureau's blacklist (or, with `None`, takes it off).
-pub async fn set_blacklist(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, reason: Option<&str>) -> StoreResult<Expert> {
+pub async fn set_blacklist(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ExpertId, reason: Option<&str>) -> StoreResult<Expert> {
     get(&mut *conn, id).await?;
-    sqlx::query("DELETE FROM expert_blacklist WHERE expert_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM expert_blacklist WHERE expert_id = $1").bind(id.get()).execute(&mut *conn).await?;
     if let Some(r) = reason {
         sqlx::query("INSERT INTO expert_blacklist (expert_id, reason, added_by, added_at) VALUES ($1, $2, $3, $4)")
-            .bind(id)
+            .bind(id.get())
             .bind(r)
-            .bind(actor.user_id)
+            .bind(actor.user_column())
             .bind(format_ts(now))
             .execute(&mut *conn)
             .await?;

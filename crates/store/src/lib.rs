@@ -12,6 +12,7 @@ pub mod assignments;
 pub mod audit;
 mod batch;
 pub mod calendar;
+mod column;
 pub mod calls;
 pub mod centers;
 mod db;
@@ -44,7 +45,7 @@ pub use time::{format_ts, parse_ts, read_day, read_ts};
 #[derive(Debug, Clone)]
 pub struct Actor {
     /// The acting user's id, if a user acts.
-    pub user_id: Option<i64>,
+    pub user_id: Option<pocnet_domain::id::UserId>,
     /// Who, as shown in the audit trail (username or `system:…`).
     pub label: String,
     /// The client address, when the change came over HTTP.
@@ -53,8 +54,13 @@ pub struct Actor {
 
 impl Actor {
     /// A signed-in user acting from `ip`.
-    pub fn user(user_id: i64, username: &str, ip: Option<String>) -> Self {
+    pub fn user(user_id: pocnet_domain::id::UserId, username: &str, ip: Option<String>) -> Self {
         Self { user_id: Some(user_id), label: username.to_owned(), ip }
+    }
+
+    /// The acting user's id as the `actor_id` and `*_by` columns store it.
+    pub(crate) fn user_column(&self) -> Option<i64> {
+        self.user_id.map(pocnet_domain::id::UserId::get)
     }
 
     /// The platform itself (a CLI command, the demo loader).
@@ -101,7 +107,8 @@ pub enum StoreError {
         /// The newest migration this binary carries.
         known: i64,
     },
-    /// A stored value does not parse (a bug or a hand-edited database).
+    /// A stored value does not parse (a bug or a hand-edited database); a
+    /// column read into a type names the column.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
     /// The database URL is not one pocnet supports.
@@ -112,7 +119,19 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// The database failed.
     #[error(transparent)]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// A column that does not read as its type (a day that is no day, an
+    /// unknown status code) is a corrupt stored value naming the column;
+    /// anything else is the database failing.
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::ColumnDecode { index, source } => StoreError::Corrupt(format!("{}: {source}", index.trim_matches('"'))),
+            e => StoreError::Db(e),
+        }
+    }
 }
 
 impl StoreError {
@@ -131,4 +150,17 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Parses a stored enum code, reporting corruption instead of panicking.
 pub(crate) fn parse_code<T>(value: &str, parse: impl Fn(&str) -> Result<T, pocnet_domain::UnknownValue>) -> StoreResult<T> {
     parse(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_that_does_not_read_is_corrupt_naming_the_column() {
+        let bad = chrono::NaiveDate::try_from(column::Text::from_stored(Some("2026-02-30"))).err().map(|e| sqlx::Error::ColumnDecode { index: "visited_on".into(), source: Box::new(e) });
+        let e = bad.map(StoreError::from);
+        assert!(matches!(&e, Some(StoreError::Corrupt(m)) if m == "visited_on: “2026-02-30” is not a day"), "{e:?}");
+        assert!(matches!(StoreError::from(sqlx::Error::RowNotFound), StoreError::Db(_)));
+    }
 }

@@ -139,9 +139,13 @@ pub struct Block {
     /// Failures counted.
     pub failures: i64,
     /// Attempts are refused until then (UTC).
-    pub blocked_until: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub blocked_until: DateTime<Utc>,
     /// The last attempt counted (UTC).
-    pub last_attempt: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub last_attempt: DateTime<Utc>,
 }
 
 /// Counters refusing attempts at `now`, the longest wait first.
@@ -170,8 +174,8 @@ pub async fn blocks(pool: &AnyPool, now: DateTime<Utc>, page: Page) -> StoreResu
                 username: r.try_get("username")?,
                 address: r.try_get("address")?,
                 failures: r.try_get("failures")?,
-                blocked_until: r.try_get::<Option<String>, _>("blocked_until")?.unwrap_or_default(),
-                last_attempt: r.try_get("last_attempt")?,
+                blocked_until: crate::read_ts("login_guards.blocked_until", &r.try_get::<Option<String>, _>("blocked_until")?.unwrap_or_default())?,
+                last_attempt: crate::read_ts("login_guards.last_attempt", &r.try_get::<String, _>("last_attempt")?)?,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;

@@ -1,8 +1,10 @@
 //! Organisations (单位).
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
+use pocnet_domain::id::OrgId;
 use pocnet_domain::org::{OrgDraft, OrgKind};
 use pocnet_domain::region::Region;
 use pocnet_domain::text::comparable;
@@ -13,7 +15,8 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Organisation {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: OrgId,
     /// Full name.
     pub name: String,
     /// Kind of unit.
@@ -25,9 +28,13 @@ pub struct Organisation {
     /// Number of user accounts in it.
     pub user_count: i64,
     /// Created at (UTC).
-    pub created_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
     /// Last changed at (UTC).
-    pub updated_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(FromRow)]
@@ -38,15 +45,17 @@ struct Row {
     region: String,
     version: i64,
     user_count: i64,
-    created_at: String,
-    updated_at: String,
+    #[sqlx(try_from = "Text")]
+    created_at: DateTime<Utc>,
+    #[sqlx(try_from = "Text")]
+    updated_at: DateTime<Utc>,
 }
 
 impl TryFrom<Row> for Organisation {
     type Error = StoreError;
     fn try_from(r: Row) -> StoreResult<Self> {
         Ok(Self {
-            id: r.id,
+            id: OrgId::new(r.id),
             name: r.name,
             kind: parse_code(&r.kind, OrgKind::parse)?,
             region: parse_code(&r.region, Region::parse)?,
@@ -104,8 +113,9 @@ pub async fn list(pool: &AnyPool, filter: &OrgFilter, sort: &str, dir: SortDir, 
 }
 
 /// Every organisation's id and name, by name (for pickers).
-pub async fn all_names(pool: &AnyPool) -> StoreResult<Vec<(i64, String)>> {
-    Ok(sqlx::query_as("SELECT id, name FROM organisations ORDER BY name").fetch_all(pool).await?)
+pub async fn all_names(pool: &AnyPool) -> StoreResult<Vec<(OrgId, String)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM organisations ORDER BY name").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(id, name)| (OrgId::new(id), name)).collect())
 }
 
 /// The organisation of this name, compared on the folded form
@@ -124,12 +134,12 @@ where
 }
 
 /// Reads one organisation.
-pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Organisation>
+pub async fn get<'e, E>(executor: E, id: OrgId) -> StoreResult<Organisation>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE o.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(executor)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -154,7 +164,7 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::on_unique("name"))?;
-    let org = get(&mut *conn, id).await?;
+    let org = get(&mut *conn, OrgId::new(id)).await?;
     let change = Change {
         action: "organisation.create",
         entity_type: "organisation",
@@ -172,7 +182,7 @@ pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
+    id: OrgId,
     expected_version: i64,
     draft: &OrgDraft,
 ) -> StoreResult<Organisation> {
@@ -185,7 +195,7 @@ pub async fn update(
     .bind(draft.kind.as_str())
     .bind(draft.region.as_str())
     .bind(format_ts(now))
-    .bind(id)
+    .bind(id.get())
     .bind(expected_version)
     .bind(comparable(&draft.name))
     .execute(&mut *conn)

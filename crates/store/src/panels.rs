@@ -10,7 +10,9 @@
 use crate::audit::{self, Change};
 use crate::{format_ts, read_day, read_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
+use crate::column::NullableId;
 use pocnet_domain::expert::ExpertKind;
+use pocnet_domain::id::{of, ApplicationId, CenterId, ExpertId, Id, ResultId};
 use pocnet_domain::panel::seat::{PanelSubject, Occupancy, SeatStatus, SeatStep};
 use pocnet_domain::review::{aggregate, Aggregate, ScoreSheet};
 use serde::Serialize;
@@ -18,31 +20,62 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// What one panel judges: an application or a result, by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Subject {
-    /// Which kind of record.
-    pub kind: PanelSubject,
-    /// Its id.
-    pub id: i64,
+pub enum Subject {
+    /// The review panel of an application (申报评审).
+    Application(ApplicationId),
+    /// The screening panel of a result (入库遴选).
+    Result(ResultId),
 }
 
 impl Subject {
     /// The review panel of an application (申报评审).
-    pub fn application(id: i64) -> Self {
-        Self { kind: PanelSubject::Application, id }
+    pub fn application(id: ApplicationId) -> Self {
+        Self::Application(id)
     }
 
     /// The screening panel of a result (入库遴选).
-    pub fn result(id: i64) -> Self {
-        Self { kind: PanelSubject::Result, id }
+    pub fn result(id: ResultId) -> Self {
+        Self::Result(id)
+    }
+
+    /// Which kind of record it is.
+    pub fn kind(self) -> PanelSubject {
+        match self {
+            Self::Application(_) => PanelSubject::Application,
+            Self::Result(_) => PanelSubject::Result,
+        }
+    }
+
+    /// Its id as `panel_seats.subject_id` stores it.
+    fn raw(self) -> i64 {
+        match self {
+            Self::Application(id) => id.get(),
+            Self::Result(id) => id.get(),
+        }
     }
 
     fn change<'a>(self, action: &'a str, after: serde_json::Value, reason: Option<&'a str>) -> Change<'a> {
-        Change { action, entity_type: self.kind.as_str(), entity_id: self.id.to_string(), before: None, after: Some(after), reason }
+        Change { action, entity_type: self.kind().as_str(), entity_id: self.raw().to_string(), before: None, after: Some(after), reason }
     }
 
     fn action(self, what: &str) -> String {
-        format!("{}.panel.{what}", self.kind.as_str())
+        format!("{}.panel.{what}", self.kind().as_str())
     }
+}
+
+/// A kind of record a panel judges, named by its id's marker
+/// ([`of::Application`], [`of::Result`]).
+pub trait Judged {
+    /// The panels' name for it.
+    const KIND: PanelSubject;
+}
+
+impl Judged for of::Application {
+    const KIND: PanelSubject = PanelSubject::Application;
+}
+
+impl Judged for of::Result {
+    const KIND: PanelSubject = PanelSubject::Result;
 }
 
 /// An expert's seat on a panel, as the panel's managers read it.
@@ -50,7 +83,8 @@ impl Subject {
 #[schema(as = PanelSeat)]
 pub struct Seat {
     /// Expert id (library).
-    pub expert_id: i64,
+    #[schema(value_type = i64)]
+    pub expert_id: ExpertId,
     /// Name.
     pub name: String,
     /// The expert's kind (industry, investment, academic …).
@@ -78,7 +112,8 @@ pub struct Seat {
     #[schema(value_type = Option<String>)]
     pub scored_at: Option<DateTime<Utc>>,
     /// The vacated seat (recused or declined expert) this expert fills.
-    pub replaces_expert_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub replaces_expert_id: Option<ExpertId>,
     /// The invitation's deadline (评审截止日期).
     #[schema(value_type = Option<String>)]
     pub due_on: Option<NaiveDate>,
@@ -103,7 +138,8 @@ impl Seat {
 
 #[derive(FromRow)]
 struct SeatRow {
-    expert_id: i64,
+    #[sqlx(try_from = "i64")]
+    expert_id: ExpertId,
     name: String,
     kind: String,
     org_name: String,
@@ -114,7 +150,8 @@ struct SeatRow {
     total_hundredths: Option<i64>,
     comments: String,
     scored_at: Option<String>,
-    replaces_expert_id: Option<i64>,
+    #[sqlx(try_from = "NullableId")]
+    replaces_expert_id: Option<ExpertId>,
     due_on: Option<String>,
 }
 
@@ -155,19 +192,19 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let rows: Vec<SeatRow> = sqlx::query_as(&format!("{SEATS} WHERE s.subject_kind = $1 AND s.subject_id = $2 ORDER BY e.name, s.expert_id"))
-        .bind(subject.kind.as_str())
-        .bind(subject.id)
+        .bind(subject.kind().as_str())
+        .bind(subject.raw())
         .fetch_all(executor)
         .await?;
     rows.into_iter().map(Seat::try_from).collect()
 }
 
 /// One expert's seat on a panel, if invited.
-pub async fn seat(pool: &AnyPool, subject: Subject, expert_id: i64) -> StoreResult<Option<Seat>> {
+pub async fn seat(pool: &AnyPool, subject: Subject, expert_id: ExpertId) -> StoreResult<Option<Seat>> {
     let row: Option<SeatRow> = sqlx::query_as(&format!("{SEATS} WHERE s.subject_kind = $1 AND s.subject_id = $2 AND s.expert_id = $3"))
-        .bind(subject.kind.as_str())
-        .bind(subject.id)
-        .bind(expert_id)
+        .bind(subject.kind().as_str())
+        .bind(subject.raw())
+        .bind(expert_id.get())
         .fetch_optional(pool)
         .await?;
     row.map(Seat::try_from).transpose()
@@ -176,8 +213,8 @@ pub async fn seat(pool: &AnyPool, subject: Subject, expert_id: i64) -> StoreResu
 /// Whether the subject has any seat yet.
 pub async fn staffed(pool: &AnyPool, subject: Subject) -> StoreResult<bool> {
     let n: Option<i64> = sqlx::query_scalar("SELECT 1 FROM panel_seats WHERE subject_kind = $1 AND subject_id = $2 LIMIT 1")
-        .bind(subject.kind.as_str())
-        .bind(subject.id)
+        .bind(subject.kind().as_str())
+        .bind(subject.raw())
         .fetch_optional(pool)
         .await?;
     Ok(n.is_some())
@@ -185,16 +222,16 @@ pub async fn staffed(pool: &AnyPool, subject: Subject) -> StoreResult<bool> {
 
 /// Invites an expert to a panel (once), possibly into the seat of one who
 /// left; the invitation is due [`pocnet_domain::review::review_due`].
-pub async fn invite(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, subject: Subject, expert_id: i64, replaces: Option<i64>) -> StoreResult<()> {
+pub async fn invite(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, subject: Subject, expert_id: ExpertId, replaces: Option<ExpertId>) -> StoreResult<()> {
     let due = pocnet_domain::review::review_due(crate::time::china_day(now));
     sqlx::query(
         "INSERT INTO panel_seats (subject_kind, subject_id, expert_id, assigned_at, replaces_expert_id, due_on) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(subject.kind.as_str())
-    .bind(subject.id)
-    .bind(expert_id)
+    .bind(subject.kind().as_str())
+    .bind(subject.raw())
+    .bind(expert_id.get())
     .bind(format_ts(now))
-    .bind(replaces)
+    .bind(replaces.map(ExpertId::get))
     .bind(due.to_string())
     .execute(&mut *conn)
     .await
@@ -210,7 +247,7 @@ pub async fn invite(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
 /// Writes an expert's declaration: a step of the seat's machine, applied only
 /// if the seat is still in the status the step was made from (of two
 /// declarations at once, one wins; the other gets `VersionConflict`).
-pub async fn declare(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, subject: Subject, expert_id: i64, step: &SeatStep) -> StoreResult<()> {
+pub async fn declare(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, subject: Subject, expert_id: ExpertId, step: &SeatStep) -> StoreResult<()> {
     let d = step.declaration();
     let done = sqlx::query(
         "UPDATE panel_seats SET status = $1, reason = $2, declared_at = $3 \
@@ -219,9 +256,9 @@ pub async fn declare(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
     .bind(step.to().as_str())
     .bind(d.reason())
     .bind(format_ts(now))
-    .bind(subject.kind.as_str())
-    .bind(subject.id)
-    .bind(expert_id)
+    .bind(subject.kind().as_str())
+    .bind(subject.raw())
+    .bind(expert_id.get())
     .bind(step.from().as_str())
     .execute(&mut *conn)
     .await?;
@@ -248,7 +285,7 @@ pub struct Card<'a> {
 /// Records (or revises) a pledged expert's score, then writes the panel's
 /// aggregate back to the subject; returns it. A seat that has not declared
 /// no conflict is `NotFound`.
-pub async fn score(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, subject: Subject, expert_id: i64, card: &Card<'_>, sheet: &ScoreSheet) -> StoreResult<Option<Aggregate>> {
+pub async fn score(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, subject: Subject, expert_id: ExpertId, card: &Card<'_>, sheet: &ScoreSheet) -> StoreResult<Option<Aggregate>> {
     let done = sqlx::query(
         "UPDATE panel_seats SET total_hundredths = $1, scores_json = $2, comments = $3, scored_at = $4 \
          WHERE subject_kind = $5 AND subject_id = $6 AND expert_id = $7 AND status = 'no_conflict'",
@@ -257,9 +294,9 @@ pub async fn score(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, 
     .bind(card.scores_json)
     .bind(card.comments)
     .bind(format_ts(now))
-    .bind(subject.kind.as_str())
-    .bind(subject.id)
-    .bind(expert_id)
+    .bind(subject.kind().as_str())
+    .bind(subject.raw())
+    .bind(expert_id.get())
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -277,35 +314,36 @@ pub async fn score(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, 
 async fn write_back(conn: &mut AnyConnection, subject: Subject, sheet: &ScoreSheet) -> StoreResult<Option<Aggregate>> {
     let totals: Vec<i64> =
         sqlx::query_scalar("SELECT total_hundredths FROM panel_seats WHERE subject_kind = $1 AND subject_id = $2 AND total_hundredths IS NOT NULL")
-            .bind(subject.kind.as_str())
-            .bind(subject.id)
+            .bind(subject.kind().as_str())
+            .bind(subject.raw())
             .fetch_all(&mut *conn)
             .await?;
     let totals: Vec<u32> = totals.into_iter().filter_map(|t| u32::try_from(t).ok()).collect();
     let result = aggregate(sheet, &totals);
     let json = result.as_ref().map(|r| serde_json::to_string(r).unwrap_or_default());
-    match subject.kind {
-        PanelSubject::Application => {
+    match subject {
+        Subject::Application(id) => {
             let mean = result.as_ref().map(|r| (r.mean * 100.0).round() as i64);
             sqlx::query("UPDATE applications SET panel_result_json = $1, panel_mean_hundredths = $2 WHERE id = $3")
                 .bind(json)
                 .bind(mean)
-                .bind(subject.id)
+                .bind(id.get())
                 .execute(&mut *conn)
                 .await?;
         }
-        PanelSubject::Result => {
-            sqlx::query("UPDATE research_results SET screening_result_json = $1 WHERE id = $2").bind(json).bind(subject.id).execute(&mut *conn).await?;
+        Subject::Result(id) => {
+            sqlx::query("UPDATE research_results SET screening_result_json = $1 WHERE id = $2").bind(json).bind(id.get()).execute(&mut *conn).await?;
         }
     }
     Ok(result)
 }
 
-/// An expert's own seat, as its to-do list and lists read it.
+/// An expert's own seat on the panel of a `T` ([`of::Application`] or
+/// [`of::Result`]), as its to-do list and lists read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OwnSeat {
+pub struct OwnSeat<T> {
     /// The application or result.
-    pub subject_id: i64,
+    pub subject_id: Id<T>,
     /// Its status.
     pub status: SeatStatus,
     /// Whether the expert has scored.
@@ -314,19 +352,19 @@ pub struct OwnSeat {
     pub due_on: Option<NaiveDate>,
 }
 
-/// The expert's seats on panels of one kind, by subject id.
-pub async fn of_expert(pool: &AnyPool, expert_id: i64, kind: PanelSubject) -> StoreResult<Vec<OwnSeat>> {
+/// The expert's seats on the panels of one kind of record (`T`), by subject id.
+pub async fn of_expert<T: Judged>(pool: &AnyPool, expert_id: ExpertId) -> StoreResult<Vec<OwnSeat<T>>> {
     let rows: Vec<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
         "SELECT subject_id, status, total_hundredths, due_on FROM panel_seats WHERE expert_id = $1 AND subject_kind = $2 ORDER BY subject_id",
     )
-    .bind(expert_id)
-    .bind(kind.as_str())
+    .bind(expert_id.get())
+    .bind(T::KIND.as_str())
     .fetch_all(pool)
     .await?;
     rows.into_iter()
         .map(|(subject_id, status, total, due_on)| {
             Ok(OwnSeat {
-                subject_id,
+                subject_id: Id::new(subject_id),
                 status: SeatStatus::parse(&status).map_err(|e| corrupt("seat status", e))?,
                 scored: total.is_some(),
                 due_on: due_on.as_deref().map(|d| read_day("seat due_on", d)).transpose()?,
@@ -336,12 +374,13 @@ pub async fn of_expert(pool: &AnyPool, expert_id: i64, kind: PanelSubject) -> St
 }
 
 /// The results a center is screening that have no panel yet, oldest first (at most 2,000).
-pub async fn unstaffed_results(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<i64>> {
-    Ok(sqlx::query_scalar(
+pub async fn unstaffed_results(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<ResultId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT r.id FROM research_results r WHERE r.center_id = $1 AND r.state = 'screening' \
          AND NOT EXISTS (SELECT 1 FROM panel_seats s WHERE s.subject_kind = 'result' AND s.subject_id = r.id) ORDER BY r.id LIMIT 2000",
     )
-    .bind(center_id)
+    .bind(center_id.get())
     .fetch_all(pool)
-    .await?)
+    .await?;
+    Ok(ids.into_iter().map(ResultId::new).collect())
 }

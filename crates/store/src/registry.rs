@@ -5,9 +5,11 @@
 
 use crate::audit::{self, Change};
 use crate::batch::{Cell, Rows};
+use crate::column::Text;
 use crate::{centers, format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::eligibility::CenterRecords;
+use pocnet_domain::id::{CenterId, DocumentId, EquipmentId, ExpertId, FinanceId, StaffId};
 use pocnet_domain::money::Yuan;
 use serde::Serialize;
 use pocnet_domain::research_result::ResultState;
@@ -19,7 +21,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct StaffMember {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: StaffId,
     /// Name.
     pub name: String,
     /// Position (岗位).
@@ -34,7 +38,9 @@ pub struct StaffMember {
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Equipment {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: EquipmentId,
     /// Name.
     pub name: String,
     /// Original value.
@@ -46,7 +52,10 @@ pub struct Equipment {
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Finance {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: FinanceId,
+    // No domain enum names these two (the edit's kind is a &'static str too).
     /// `special_funds` or `fund`.
     pub kind: String,
     /// Year, for special funds.
@@ -62,11 +71,15 @@ pub struct Finance {
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Advisor {
     /// Expert id.
-    pub expert_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub expert_id: ExpertId,
     /// Name.
     pub name: String,
     /// Kind code.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub kind: pocnet_domain::expert::ExpertKind,
     /// Organisation name.
     pub org_name: String,
     /// 1 if from outside the host unit.
@@ -77,7 +90,9 @@ pub struct Advisor {
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Document {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: DocumentId,
     /// Fact or criterion code it supports.
     pub topic: String,
     /// File name as uploaded.
@@ -89,7 +104,10 @@ pub struct Document {
     /// Size in bytes.
     pub size: i64,
     /// When (UTC).
-    pub uploaded_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub uploaded_at: DateTime<Utc>,
 }
 
 /// Everything of a center's file, for its page and the API.
@@ -110,7 +128,8 @@ pub struct CenterFile {
 }
 
 /// Reads a center's file.
-pub async fn file(pool: &AnyPool, center_id: i64) -> StoreResult<CenterFile> {
+pub async fn file(pool: &AnyPool, center_id: CenterId) -> StoreResult<CenterFile> {
+    let center_id = center_id.get();
     let staff = sqlx::query_as("SELECT id, name, position, fulltime, tech_manager FROM center_staff WHERE center_id = $1 ORDER BY id")
         .bind(center_id)
         .fetch_all(pool)
@@ -184,7 +203,7 @@ pub enum FileEdit {
     /// Adds a library expert to the advisory team.
     AddAdvisor {
         /// Expert id.
-        expert_id: i64,
+        expert_id: ExpertId,
     },
     /// Answers a declaration criterion.
     Declare {
@@ -197,7 +216,8 @@ pub enum FileEdit {
     Remove {
         /// Which list.
         list: &'static str,
-        /// Row id (expert id for advisors).
+        /// Row id of that list (an expert id for advisors: the lists'
+        /// ids are of different kinds, so this one stays a plain integer).
         id: i64,
     },
 }
@@ -236,11 +256,12 @@ pub async fn edit(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center: CenterId,
     expected_version: Option<i64>,
     e: &FileEdit,
 ) -> StoreResult<()> {
-    centers::touch(&mut *conn, center_id, expected_version, now).await?;
+    centers::touch(&mut *conn, center, expected_version, now).await?;
+    let center_id = center.get();
     let ts = format_ts(now);
     match e {
         FileEdit::AddStaff { name, position, fulltime, tech_manager } => {
@@ -287,7 +308,7 @@ pub async fn edit(
         FileEdit::AddAdvisor { expert_id } => {
             sqlx::query("INSERT INTO center_advisors (center_id, expert_id, added_at) VALUES ($1, $2, $3)")
                 .bind(center_id)
-                .bind(expert_id)
+                .bind(expert_id.get())
                 .bind(&ts)
                 .execute(&mut *conn)
                 .await
@@ -359,13 +380,14 @@ pub async fn attach_document(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center: CenterId,
     topic: &str,
     filename: &str,
     mime: &str,
     content: &[u8],
 ) -> StoreResult<Document> {
-    centers::touch(&mut *conn, center_id, None, now).await?;
+    centers::touch(&mut *conn, center, None, now).await?;
+    let center_id = center.get();
     let ts = format_ts(now);
     let sha = keep_blob(&mut *conn, mime, content, &ts).await?;
     let id: i64 = sqlx::query_scalar(
@@ -375,18 +397,18 @@ pub async fn attach_document(
     .bind(topic)
     .bind(filename)
     .bind(&sha)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(&ts)
     .fetch_one(&mut *conn)
     .await?;
     let doc = Document {
-        id,
+        id: DocumentId::new(id),
         topic: topic.to_owned(),
         filename: filename.to_owned(),
         sha256: sha.clone(),
         mime: mime.to_owned(),
         size: content.len() as i64,
-        uploaded_at: ts,
+        uploaded_at: now,
     };
     audit::record(
         conn,
@@ -411,7 +433,7 @@ pub async fn attach_document(
 /// record names the batch (`label` and the count per kind). Additions and
 /// declarations only (a declaration replaces the center's earlier answer);
 /// a removal is refused. Runs in the caller's transaction.
-pub async fn edit_many(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, label: &str, edits: &[(i64, FileEdit)]) -> StoreResult<usize> {
+pub async fn edit_many(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, label: &str, edits: &[(CenterId, FileEdit)]) -> StoreResult<usize> {
     let ts = format_ts(now);
     let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
     let mut staff = Rows::new("center_staff", &["center_id", "name", "position", "fulltime", "tech_manager", "created_at"], sqlite);
@@ -419,10 +441,10 @@ pub async fn edit_many(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
     let mut finances = Rows::new("center_finances", &["center_id", "kind", "year", "name", "amount_yuan", "created_at"], sqlite);
     let mut advisors = Rows::new("center_advisors", &["center_id", "expert_id", "added_at"], sqlite);
     let mut declarations = Rows::new("center_declarations", &["center_id", "criterion_code", "value", "updated_at"], sqlite);
-    let mut centers: Vec<i64> = edits.iter().map(|(c, _)| *c).collect();
+    let mut centers: Vec<CenterId> = edits.iter().map(|(c, _)| *c).collect();
     centers.sort_unstable();
     centers.dedup();
-    let mut declared: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
+    let mut declared: BTreeMap<CenterId, Vec<&str>> = BTreeMap::new();
     for c in &centers {
         centers::touch(&mut *conn, *c, None, now).await?;
     }
@@ -436,7 +458,7 @@ pub async fn edit_many(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
         for chunk in codes.chunks(500) {
             let marks: Vec<String> = (0..chunk.len()).map(|i| if sqlite { "?".to_owned() } else { format!("${}", i + 2) }).collect();
             let sql = format!("DELETE FROM center_declarations WHERE center_id = {} AND criterion_code IN ({})", if sqlite { "?" } else { "$1" }, marks.join(", "));
-            let mut q = sqlx::query(&sql).bind(*center);
+            let mut q = sqlx::query(&sql).bind(center.get());
             for code in chunk {
                 q = q.bind(*code);
             }
@@ -444,6 +466,7 @@ pub async fn edit_many(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
         }
     }
     for (center, e) in edits {
+        let center = &center.get();
         match e {
             FileEdit::AddStaff { name, position, fulltime, tech_manager } => staff.push(vec![
                 Cell::I(*center),
@@ -464,7 +487,7 @@ pub async fn edit_many(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
                 Cell::I(amount_yuan.get()),
                 Cell::T(ts.clone()),
             ]),
-            FileEdit::AddAdvisor { expert_id } => advisors.push(vec![Cell::I(*center), Cell::I(*expert_id), Cell::T(ts.clone())]),
+            FileEdit::AddAdvisor { expert_id } => advisors.push(vec![Cell::I(*center), Cell::I(expert_id.get()), Cell::T(ts.clone())]),
             FileEdit::Declare { code, value } => {
                 declarations.push(vec![Cell::I(*center), Cell::T(code.clone()), Cell::I(i64::from(*value)), Cell::T(ts.clone())])
             }
@@ -503,12 +526,12 @@ pub async fn attach_many(
     label: &str,
     mime: &str,
     content: &[u8],
-    documents: &[(i64, String, String)],
+    documents: &[(CenterId, String, String)],
 ) -> StoreResult<usize> {
     let ts = format_ts(now);
     let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
     let sha = keep_blob(&mut *conn, mime, content, &ts).await?;
-    let mut centers: Vec<i64> = documents.iter().map(|(c, _, _)| *c).collect();
+    let mut centers: Vec<CenterId> = documents.iter().map(|(c, _, _)| *c).collect();
     centers.sort_unstable();
     centers.dedup();
     for c in &centers {
@@ -516,7 +539,7 @@ pub async fn attach_many(
     }
     let mut rows = Rows::new("center_documents", &["center_id", "topic", "filename", "sha256", "uploaded_by", "uploaded_at"], sqlite);
     for (center, topic, filename) in documents {
-        rows.push(vec![Cell::I(*center), Cell::T(topic.clone()), Cell::T(filename.clone()), Cell::T(sha.clone()), Cell::N(actor.user_id), Cell::T(ts.clone())]);
+        rows.push(vec![Cell::I(center.get()), Cell::T(topic.clone()), Cell::T(filename.clone()), Cell::T(sha.clone()), Cell::N(actor.user_column()), Cell::T(ts.clone())]);
         rows.flush_if_full(&mut *conn).await?;
     }
     rows.flush(&mut *conn).await?;
@@ -533,7 +556,7 @@ pub async fn attach_many(
 }
 
 /// A document's content, if it belongs to the center.
-pub async fn document_content(pool: &AnyPool, center_id: i64, document_id: i64) -> StoreResult<(Document, Vec<u8>)> {
+pub async fn document_content(pool: &AnyPool, center_id: CenterId, document_id: DocumentId) -> StoreResult<(Document, Vec<u8>)> {
     #[derive(FromRow)]
     struct Full {
         id: i64,
@@ -542,35 +565,38 @@ pub async fn document_content(pool: &AnyPool, center_id: i64, document_id: i64) 
         sha256: String,
         mime: String,
         size: i64,
-        uploaded_at: String,
+        #[sqlx(try_from = "Text")]
+        uploaded_at: DateTime<Utc>,
         content: Vec<u8>,
     }
     let f: Full = sqlx::query_as(
         "SELECT d.id, d.topic, d.filename, d.sha256, b.mime, b.size, d.uploaded_at, b.content FROM center_documents d \
          JOIN blobs b ON b.sha256 = d.sha256 WHERE d.center_id = $1 AND d.id = $2",
     )
-    .bind(center_id)
-    .bind(document_id)
+    .bind(center_id.get())
+    .bind(document_id.get())
     .fetch_optional(pool)
     .await?
     .ok_or(StoreError::NotFound)?;
     Ok((
-        Document { id: f.id, topic: f.topic, filename: f.filename, sha256: f.sha256, mime: f.mime, size: f.size, uploaded_at: f.uploaded_at },
+        Document { id: DocumentId::new(f.id), topic: f.topic, filename: f.filename, sha256: f.sha256, mime: f.mime, size: f.size, uploaded_at: f.uploaded_at },
         f.content,
     ))
 }
 
 /// The summary the eligibility criteria read, for one center or (with `None`)
 /// every center, in a fixed number of grouped queries whatever the count.
-pub async fn records(pool: &AnyPool, center: Option<i64>) -> StoreResult<BTreeMap<i64, CenterRecords>> {
+pub async fn records(pool: &AnyPool, center: Option<CenterId>) -> StoreResult<BTreeMap<CenterId, CenterRecords>> {
     let mut conn = pool.acquire().await?;
     records_in(&mut conn, center).await
 }
 
 /// [`records`] on one connection, e.g. inside the transaction that is
 /// writing them (the demo's history freezes eligibility as it goes).
-pub async fn records_in(conn: &mut AnyConnection, center: Option<i64>) -> StoreResult<BTreeMap<i64, CenterRecords>> {
-    let mut out: BTreeMap<i64, CenterRecords> = BTreeMap::new();
+pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> StoreResult<BTreeMap<CenterId, CenterRecords>> {
+    let mut by_id: BTreeMap<i64, CenterRecords> = BTreeMap::new();
+    let out = &mut by_id;
+    let center = center.map(CenterId::get);
     let base: Vec<(i64, String, Option<i64>, String, String)> =
         sqlx::query_as("SELECT id, fields, floor_area_m2, stage, status FROM centers WHERE ($1 IS NULL OR id = $1)")
             .bind(center)
@@ -696,10 +722,10 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<i64>) -> StoreR
             r.declarations.insert(code, value != 0);
         }
     }
-    Ok(out)
+    Ok(by_id.into_iter().map(|(id, r)| (CenterId::new(id), r)).collect())
 }
 
 /// The summary for one center.
-pub async fn records_of(pool: &AnyPool, center_id: i64) -> StoreResult<CenterRecords> {
+pub async fn records_of(pool: &AnyPool, center_id: CenterId) -> StoreResult<CenterRecords> {
     records(pool, Some(center_id)).await?.remove(&center_id).ok_or(StoreError::NotFound)
 }

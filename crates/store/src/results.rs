@@ -1,9 +1,12 @@
 //! Research results in the project library (科技成果/项目库). Issue 5 adds
 //! intake, screening and verification; lists here never carry trade secrets.
 
+use crate::column::Text;
 use crate::listing::{self, ListRow, Order, Total};
 use crate::sql_where::{contains, Arg, Where};
 use crate::{parse_code, tallies, Page, Paged, SortDir, StoreError, StoreResult};
+use chrono::NaiveDate;
+use pocnet_domain::id::{CenterId, ExpertId, OrgId, ResultId};
 use pocnet_domain::region::Region;
 use pocnet_domain::research_result::{ResultSource, ResultState};
 use serde::Serialize;
@@ -13,7 +16,8 @@ use sqlx::{AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ResultSummary {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ResultId,
     /// Title.
     pub title: String,
     /// Public summary.
@@ -33,7 +37,8 @@ pub struct ResultSummary {
     /// Technology-readiness level (1–9).
     pub trl: i64,
     /// Date submitted.
-    pub submitted_on: String,
+    #[schema(value_type = String)]
+    pub submitted_on: NaiveDate,
 }
 
 #[derive(FromRow)]
@@ -48,14 +53,15 @@ struct Row {
     center_name: Option<String>,
     state: String,
     trl: i64,
-    submitted_on: String,
+    #[sqlx(try_from = "Text")]
+    submitted_on: NaiveDate,
 }
 
 impl TryFrom<Row> for ResultSummary {
     type Error = StoreError;
     fn try_from(r: Row) -> StoreResult<Self> {
         Ok(Self {
-            id: r.id,
+            id: ResultId::new(r.id),
             title: r.title,
             summary: r.summary,
             field: r.field,
@@ -78,13 +84,13 @@ pub enum ResultScope {
     /// Those owned in, or handled by a center in, a region (a county department).
     Region(Region),
     /// Those handled by the centers an organisation hosts (its operator).
-    HostOrg(i64),
+    HostOrg(OrgId),
     /// Those owned by an organisation (its researchers).
-    OwnerOrg(i64),
+    OwnerOrg(OrgId),
     /// Verified ones, public summary only (investors).
     Verified,
     /// Those an expert is invited to screen.
-    Reviewer(i64),
+    Reviewer(ExpertId),
 }
 
 impl ResultScope {
@@ -105,10 +111,10 @@ impl ResultScope {
                 w.and("(o.region = ? OR c.region = ?)", Arg::Text(r.as_str().into()));
             }
             ResultScope::HostOrg(h) => {
-                w.and("c.host_org_id = ?", Arg::Int(h));
+                w.and("c.host_org_id = ?", Arg::Int(h.get()));
             }
             ResultScope::OwnerOrg(o) => {
-                w.and("r.owner_org_id = ?", Arg::Int(o));
+                w.and("r.owner_org_id = ?", Arg::Int(o.get()));
             }
             ResultScope::Verified => {
                 // `|| ''`: read in the list's order and keep the verified rows (over a quarter of
@@ -116,7 +122,7 @@ impl ResultScope {
                 w.and_raw("r.state || '' IN ('verified', 'handed_off')");
             }
             ResultScope::Reviewer(e) => {
-                w.and("r.id IN (SELECT s.subject_id FROM panel_seats s WHERE s.expert_id = ? AND s.subject_kind = 'result')", Arg::Int(e));
+                w.and("r.id IN (SELECT s.subject_id FROM panel_seats s WHERE s.expert_id = ? AND s.subject_kind = 'result')", Arg::Int(e.get()));
             }
         }
     }
@@ -132,7 +138,7 @@ pub struct ResultFilter {
     /// Only this field code.
     pub field: Option<String>,
     /// Only the library of this center.
-    pub center_id: Option<i64>,
+    pub center_id: Option<CenterId>,
     /// Owned in, or handled by a center in, this region.
     pub region: Option<Region>,
     /// Technology readiness at least.
@@ -158,7 +164,7 @@ impl ResultFilter {
             w.and("r.field = ?", Arg::Text(f.clone()));
         }
         if let Some(c) = self.center_id {
-            w.and("r.center_id = ?", Arg::Int(c));
+            w.and("r.center_id = ?", Arg::Int(c.get()));
         }
         if let Some(r) = self.region {
             w.and("(o.region = ? OR c.region = ?)", Arg::Text(r.as_str().into()));

@@ -41,7 +41,7 @@ pub fn token_id(token: &str) -> String {
 /// Opens a session for `user_id`; returns the token the client keeps.
 pub async fn create(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: pocnet_domain::id::UserId,
     now: DateTime<Utc>,
     absolute: Duration,
 ) -> StoreResult<(String, String)> {
@@ -53,7 +53,7 @@ pub async fn create(
          VALUES ($1, $2, $3, $4, $4, $5)",
     )
     .bind(token_id(&token))
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(&csrf)
     .bind(&ts)
     .bind(format_ts(now + absolute))

@@ -5,9 +5,11 @@
 
 use crate::audit::{self, Change};
 use crate::centers::{self, snapshot, Center};
+use crate::column::Text;
 use crate::{format_ts, Actor, StoreError, StoreResult};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::center::{CenterLevel, CenterStage};
+use pocnet_domain::id::{CenterId, ChangeReportId, OrgId, RevocationId};
 use pocnet_domain::supervision::CenterStatus;
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -16,7 +18,10 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct CenterEvent {
     /// When (UTC).
-    pub at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub at: DateTime<Utc>,
     /// Who (username or `system:…`).
     pub actor_label: String,
     /// What, e.g. `recognize`, `revoke`.
@@ -32,11 +37,11 @@ pub struct CenterEvent {
 }
 
 /// The history of a center, oldest first.
-pub async fn events(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<CenterEvent>> {
+pub async fn events(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<CenterEvent>> {
     Ok(sqlx::query_as(
         "SELECT at, actor_label, action, from_value, to_value, reason, article FROM center_events WHERE center_id = $1 ORDER BY id",
     )
-    .bind(center_id)
+    .bind(center_id.get())
     .fetch_all(pool)
     .await?)
 }
@@ -59,7 +64,7 @@ async fn record_event(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     before: &Center,
     e: &Event<'_>,
 ) -> StoreResult<()> {
@@ -67,9 +72,9 @@ async fn record_event(
         "INSERT INTO center_events (center_id, at, actor_id, actor_label, action, from_value, to_value, reason, article) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(center_id)
+    .bind(center_id.get())
     .bind(format_ts(now))
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(&actor.label)
     .bind(e.action)
     .bind(&e.from)
@@ -107,11 +112,11 @@ pub struct Recognition<'a> {
     /// Profile id.
     pub profile_id: &'a str,
     /// Day of the decision.
-    pub on: &'a str,
+    pub on: NaiveDate,
     /// Certificate number prefix, e.g. `温州市概认〔2026〕`.
     pub certificate_prefix: &'a str,
     /// Pilot platforms: first re-evaluation due.
-    pub reevaluation_due: Option<String>,
+    pub reevaluation_due: Option<NaiveDate>,
     /// Article of the procedure.
     pub article: &'a str,
 }
@@ -158,20 +163,20 @@ pub async fn apply_approval(
         stage: g.stage,
         level: g.level,
         profile_id: &profile.id,
-        on: &on.to_string(),
+        on,
         certificate_prefix: &g.certificate_prefix,
-        reevaluation_due: g.reevaluation_due.map(|d| d.to_string()),
+        reevaluation_due: g.reevaluation_due,
         article: &g.article,
     };
     recognize(conn, actor, now, a.center_id, &r).await
 }
 
 /// Applies an approval to the center: name, stage, level, certificate.
-pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, center_id: i64, r: &Recognition<'_>) -> StoreResult<Center> {
+pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, center_id: CenterId, r: &Recognition<'_>) -> StoreResult<Center> {
     let before = centers::get(&mut *conn, center_id).await?;
     let seq = next_certificate_seq(&mut *conn, r.certificate_prefix).await?;
     let certificate = format!("{}{:03}号", r.certificate_prefix, seq);
-    let recognized_on = (r.stage != CenterStage::Creating).then_some(r.on);
+    let recognized_on = (r.stage != CenterStage::Creating).then(|| r.on.to_string());
     sqlx::query(
         "UPDATE centers SET name = $1, stage = $2, level = $3, profile_id = $4, certificate_no = $5, \
          recognized_on = COALESCE($6, recognized_on), reevaluation_due = $7, status = 'active', version = version + 1, updated_at = $8 WHERE id = $9",
@@ -182,9 +187,9 @@ pub async fn recognize(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
     .bind(r.profile_id)
     .bind(&certificate)
     .bind(recognized_on)
-    .bind(&r.reevaluation_due)
+    .bind(r.reevaluation_due.map(|d| d.to_string()))
     .bind(format_ts(now))
-    .bind(center_id)
+    .bind(center_id.get())
     .execute(&mut *conn)
     .await
     .map_err(StoreError::on_unique("name"))?;
@@ -205,7 +210,7 @@ pub async fn set_status(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     status: CenterStatus,
     action: &str,
     reason: &str,
@@ -220,7 +225,7 @@ pub async fn set_status(
         .bind(status.as_str())
         .bind(china_day)
         .bind(format_ts(now))
-        .bind(center_id)
+        .bind(center_id.get())
         .execute(&mut *conn)
         .await?;
     let e = Event { action, from: before.status.label_zh().into(), to: status.label_zh().into(), reason, article };
@@ -230,8 +235,8 @@ pub async fn set_status(
 
 /// Sets the day from which a center's status holds, when it differs from the
 /// day of the decision ("自条件变化年度起取消", 000 指引 五).
-pub async fn set_status_from(conn: &mut AnyConnection, center_id: i64, day: &str) -> StoreResult<()> {
-    sqlx::query("UPDATE centers SET status_from = $1 WHERE id = $2").bind(day).bind(center_id).execute(&mut *conn).await?;
+pub async fn set_status_from(conn: &mut AnyConnection, center_id: CenterId, day: NaiveDate) -> StoreResult<()> {
+    sqlx::query("UPDATE centers SET status_from = $1 WHERE id = $2").bind(day.to_string()).bind(center_id.get()).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -241,7 +246,7 @@ pub async fn set_stage_level(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     version: i64,
     stage: CenterStage,
     level: CenterLevel,
@@ -253,7 +258,7 @@ pub async fn set_stage_level(
         .bind(stage.as_str())
         .bind(level.as_str())
         .bind(format_ts(now))
-        .bind(center_id)
+        .bind(center_id.get())
         .bind(version)
         .execute(&mut *conn)
         .await?;
@@ -275,11 +280,17 @@ pub async fn set_stage_level(
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct RevocationRecord {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: RevocationId,
     /// Center.
-    pub center_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub center_id: CenterId,
     /// Host unit barred.
-    pub host_org_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub host_org_id: OrgId,
     /// Reason code from the profile.
     pub reason_code: String,
     /// Reason as worded.
@@ -289,9 +300,13 @@ pub struct RevocationRecord {
     /// Details given.
     pub details: String,
     /// Day revoked.
-    pub revoked_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub revoked_on: NaiveDate,
     /// First day the host may apply again (equal to `revoked_on` without a bar).
-    pub may_apply_from: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub may_apply_from: NaiveDate,
 }
 
 /// Revokes a center and records the bar on its host.
@@ -300,28 +315,28 @@ pub async fn revoke(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     reason_code: &str,
     reason_label: &str,
     article: &str,
     details: &str,
-    revoked_on: &str,
-    may_apply_from: &str,
+    revoked_on: NaiveDate,
+    may_apply_from: NaiveDate,
 ) -> StoreResult<Center> {
     let center = centers::get(&mut *conn, center_id).await?;
     sqlx::query(
         "INSERT INTO revocations (center_id, host_org_id, reason_code, reason_label, article, details, revoked_on, may_apply_from, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(center_id)
-    .bind(center.host_org_id)
+    .bind(center_id.get())
+    .bind(center.host_org_id.get())
     .bind(reason_code)
     .bind(reason_label)
     .bind(article)
     .bind(details)
-    .bind(revoked_on)
-    .bind(may_apply_from)
-    .bind(actor.user_id)
+    .bind(revoked_on.to_string())
+    .bind(may_apply_from.to_string())
+    .bind(actor.user_column())
     .bind(format_ts(now))
     .execute(&mut *conn)
     .await?;
@@ -330,24 +345,24 @@ pub async fn revoke(
 }
 
 /// The bar in force on a host unit on `today` (YYYY-MM-DD), if any: the latest one.
-pub async fn bar_on(pool: &AnyPool, host_org_id: i64, today: &str) -> StoreResult<Option<RevocationRecord>> {
+pub async fn bar_on(pool: &AnyPool, host_org_id: OrgId, today: NaiveDate) -> StoreResult<Option<RevocationRecord>> {
     Ok(sqlx::query_as(
         "SELECT id, center_id, host_org_id, reason_code, reason_label, article, details, revoked_on, may_apply_from FROM revocations \
          WHERE host_org_id = $1 AND may_apply_from > $2 ORDER BY may_apply_from DESC LIMIT 1",
     )
-    .bind(host_org_id)
-    .bind(today)
+    .bind(host_org_id.get())
+    .bind(today.to_string())
     .fetch_optional(pool)
     .await?)
 }
 
 /// The revocations of a center.
-pub async fn revocations(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<RevocationRecord>> {
+pub async fn revocations(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<RevocationRecord>> {
     Ok(sqlx::query_as(
         "SELECT id, center_id, host_org_id, reason_code, reason_label, article, details, revoked_on, may_apply_from FROM revocations \
          WHERE center_id = $1 ORDER BY id",
     )
-    .bind(center_id)
+    .bind(center_id.get())
     .fetch_all(pool)
     .await?)
 }
@@ -356,17 +371,29 @@ pub async fn revocations(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<Revo
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct ChangeReport {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: ChangeReportId,
     /// Center.
-    pub center_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub center_id: CenterId,
     /// Kind code.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub kind: pocnet_domain::supervision::ChangeKind,
     /// Day of the change.
-    pub change_date: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub change_date: NaiveDate,
     /// Last day to report, when the policy sets one.
-    pub due_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = Option<String>)]
+    pub due_on: Option<NaiveDate>,
     /// Day reported.
-    pub reported_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub reported_on: NaiveDate,
     /// 1 if reported after the deadline.
     pub overdue: i64,
     /// What changed.
@@ -376,7 +403,10 @@ pub struct ChangeReport {
     /// Why.
     pub decision_reason: String,
     /// When decided.
-    pub decided_at: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::option")]
+    #[schema(value_type = Option<String>)]
+    pub decided_at: Option<DateTime<Utc>>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -390,11 +420,11 @@ pub async fn file_change(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
-    kind: &str,
-    change_date: &str,
-    due_on: Option<&str>,
-    reported_on: &str,
+    center_id: CenterId,
+    kind: pocnet_domain::supervision::ChangeKind,
+    change_date: NaiveDate,
+    due_on: Option<NaiveDate>,
+    reported_on: NaiveDate,
     overdue: bool,
     description: &str,
 ) -> StoreResult<ChangeReport> {
@@ -402,14 +432,14 @@ pub async fn file_change(
         "INSERT INTO change_reports (center_id, kind, change_date, due_on, reported_on, overdue, description, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
-    .bind(center_id)
-    .bind(kind)
-    .bind(change_date)
-    .bind(due_on)
-    .bind(reported_on)
+    .bind(center_id.get())
+    .bind(kind.as_str())
+    .bind(change_date.to_string())
+    .bind(due_on.map(|d| d.to_string()))
+    .bind(reported_on.to_string())
     .bind(i64::from(overdue))
     .bind(description)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(format_ts(now))
     .fetch_one(&mut *conn)
     .await?;
@@ -427,21 +457,21 @@ pub async fn file_change(
         },
     )
     .await?;
-    change(&mut *conn, id).await
+    change(&mut *conn, ChangeReportId::new(id)).await
 }
 
 /// Reads one change report.
-pub async fn change<'e, E>(executor: E, id: i64) -> StoreResult<ChangeReport>
+pub async fn change<'e, E>(executor: E, id: ChangeReportId) -> StoreResult<ChangeReport>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as(&format!("{CHANGE_SELECT} WHERE id = $1")).bind(id).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!("{CHANGE_SELECT} WHERE id = $1")).bind(id.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
 }
 
 /// Change reports of one center, or of all (with `None`), newest first.
-pub async fn changes(pool: &AnyPool, center_id: Option<i64>) -> StoreResult<Vec<ChangeReport>> {
+pub async fn changes(pool: &AnyPool, center_id: Option<CenterId>) -> StoreResult<Vec<ChangeReport>> {
     Ok(sqlx::query_as(&format!("{CHANGE_SELECT} WHERE ($1 IS NULL OR center_id = $1) ORDER BY id DESC"))
-        .bind(center_id)
+        .bind(center_id.map(CenterId::get))
         .fetch_all(pool)
         .await?)
 }
@@ -451,7 +481,7 @@ pub async fn decide_change(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
+    id: ChangeReportId,
     version: i64,
     decision: &str,
     reason: &str,
@@ -462,9 +492,9 @@ pub async fn decide_change(
     )
     .bind(decision)
     .bind(reason)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(format_ts(now))
-    .bind(id)
+    .bind(id.get())
     .bind(version)
     .execute(&mut *conn)
     .await?;
@@ -493,15 +523,22 @@ pub async fn decide_change(
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Reevaluation {
     /// Day evaluated.
-    pub evaluated_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub evaluated_on: NaiveDate,
     /// `pass` or `fail`.
     pub result: String,
     /// Comments.
     pub comments: String,
     /// The next one due (after a pass).
-    pub next_due: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = Option<String>)]
+    pub next_due: Option<NaiveDate>,
     /// Recorded (UTC).
-    pub recorded_at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// Records a re-evaluation and moves the due date.
@@ -510,35 +547,35 @@ pub async fn record_reevaluation(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
-    evaluated_on: &str,
+    center_id: CenterId,
+    evaluated_on: NaiveDate,
     result: &str,
     comments: &str,
-    next_due: Option<&str>,
+    next_due: Option<NaiveDate>,
     article: &str,
 ) -> StoreResult<Center> {
     let before = centers::get(&mut *conn, center_id).await?;
     sqlx::query(
         "INSERT INTO reevaluations (center_id, evaluated_on, result, comments, next_due, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(center_id)
-    .bind(evaluated_on)
+    .bind(center_id.get())
+    .bind(evaluated_on.to_string())
     .bind(result)
     .bind(comments)
-    .bind(next_due)
-    .bind(actor.user_id)
+    .bind(next_due.map(|d| d.to_string()))
+    .bind(actor.user_column())
     .bind(format_ts(now))
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE centers SET reevaluation_due = $1, version = version + 1, updated_at = $2 WHERE id = $3")
-        .bind(next_due)
+        .bind(next_due.map(|d| d.to_string()))
         .bind(format_ts(now))
-        .bind(center_id)
+        .bind(center_id.get())
         .execute(&mut *conn)
         .await?;
     let e = Event {
         action: "reevaluate",
-        from: before.reevaluation_due.clone().map(|d| format!("复评到期 {d}")).unwrap_or_default(),
+        from: before.reevaluation_due.map(|d| format!("复评到期 {d}")).unwrap_or_default(),
         to: format!("复评{}（{}）", if result == "pass" { "通过" } else { "不通过" }, evaluated_on),
         reason: comments,
         article,
@@ -548,9 +585,9 @@ pub async fn record_reevaluation(
 }
 
 /// The re-evaluations of a center.
-pub async fn reevaluations(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<Reevaluation>> {
+pub async fn reevaluations(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<Reevaluation>> {
     Ok(sqlx::query_as("SELECT evaluated_on, result, comments, next_due, recorded_at FROM reevaluations WHERE center_id = $1 ORDER BY id")
-        .bind(center_id)
+        .bind(center_id.get())
         .fetch_all(pool)
         .await?)
 }

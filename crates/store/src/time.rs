@@ -30,9 +30,16 @@ pub fn read_day(what: &str, s: &str) -> crate::StoreResult<chrono::NaiveDate> {
 }
 
 /// Timestamps in JSON exactly as they are stored ([`format_ts`]: RFC 3339,
-/// microseconds, `Z`), so typed fields answer what the strings did.
+/// microseconds, `Z`), so typed fields answer what the strings did (chrono's
+/// own form drops trailing zeros of the fraction). Days need no helper: a
+/// `NaiveDate` is `YYYY-MM-DD` in JSON, as stored.
 pub(crate) mod serde_ts {
     use chrono::{DateTime, Utc};
+
+    /// A timestamp.
+    pub fn instant<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_ts(*t))
+    }
 
     /// An optional timestamp.
     pub fn option<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
@@ -56,6 +63,25 @@ mod tests {
         assert_eq!(parse_ts(&format_ts(a)), Some(a));
         assert!(format_ts(a) < format_ts(b));
         assert_eq!(format_ts(a), "2026-01-02T03:04:05.000000Z");
+    }
+
+    #[test]
+    fn typed_values_serialise_as_they_are_stored() {
+        #[derive(serde::Serialize)]
+        struct Typed {
+            #[serde(serialize_with = "serde_ts::instant")]
+            at: DateTime<Utc>,
+            #[serde(serialize_with = "serde_ts::option")]
+            seen: Option<DateTime<Utc>>,
+            #[serde(serialize_with = "serde_ts::option")]
+            never: Option<DateTime<Utc>>,
+            on: chrono::NaiveDate,
+        }
+        let (Some(at), Some(on)) = (Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single(), chrono::NaiveDate::from_ymd_opt(2026, 1, 2)) else {
+            panic!("valid dates")
+        };
+        let json = serde_json::to_string(&Typed { at, seen: Some(at), never: None, on }).unwrap_or_default();
+        assert_eq!(json, r#"{"at":"2026-01-02T03:04:05.000000Z","seen":"2026-01-02T03:04:05.000000Z","never":null,"on":"2026-01-02"}"#);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! the records behind a count are read only for the to-do page, a few at a time.
 
 use crate::StoreResult;
+use pocnet_domain::id::{ExpertId, OrgId};
 use pocnet_domain::todo::{Tally, TodoKind, Window};
 use sqlx::AnyPool;
 
@@ -16,11 +17,11 @@ pub enum TodoScope<'a> {
     /// A county department: its region (code).
     Region(&'a str),
     /// A center operator: the centers its unit hosts.
-    HostOrg(i64),
+    HostOrg(OrgId),
     /// An expert: its own seats on panels (library expert id).
-    Expert(i64),
+    Expert(ExpertId),
     /// A researcher: its unit's results.
-    OwnerOrg(i64),
+    OwnerOrg(OrgId),
     /// Nobody's work (investors, an expert account without a library profile).
     Nothing,
 }
@@ -72,9 +73,9 @@ fn statement<'a>(scope: TodoScope<'a>, w: &Window) -> Option<(&'static str, Vec<
     Some(match scope {
         TodoScope::Bureau => (BUREAU, vec![day(w.today)]),
         TodoScope::Region(r) => (COUNTY, vec![Bind::Str(r)]),
-        TodoScope::Expert(e) => (EXPERT, vec![Bind::Int(e)]),
-        TodoScope::HostOrg(o) => (CENTER, vec![Bind::Int(o), day(w.today), day(w.reevaluations_until)]),
-        TodoScope::OwnerOrg(o) => (RESEARCHER, vec![Bind::Int(o), day(w.milestones_until)]),
+        TodoScope::Expert(e) => (EXPERT, vec![Bind::Int(e.get())]),
+        TodoScope::HostOrg(o) => (CENTER, vec![Bind::Int(o.get()), day(w.today), day(w.reevaluations_until)]),
+        TodoScope::OwnerOrg(o) => (RESEARCHER, vec![Bind::Int(o.get()), day(w.milestones_until)]),
         TodoScope::Nothing => return None,
     })
 }
@@ -127,7 +128,8 @@ pub struct TodoEntry {
     /// Where the work on it is done.
     pub href: String,
     /// Its date that matters (YYYY-MM-DD), if any.
-    pub due: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub due: Option<chrono::NaiveDate>,
 }
 
 /// The first `limit` records behind a count of `kind` in `scope`, earliest
@@ -154,29 +156,29 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
         (TodoKind::ReevaluationDue, TodoScope::HostOrg(o)) => (
             "SELECT name, '', 'center', id, reevaluation_due FROM centers WHERE host_org_id = $1 AND status = 'active' AND reevaluation_due <= $2 \
              ORDER BY reevaluation_due LIMIT $3",
-            vec![Bind::Int(o), day(w.reevaluations_until)],
+            vec![Bind::Int(o.get()), day(w.reevaluations_until)],
         ),
         (TodoKind::MilestonesToAccept, TodoScope::HostOrg(o)) => (
             "SELECT r.title || '：' || m.title, '', 'result', r.id, m.due_on FROM centers c JOIN research_results r ON r.center_id = c.id \
              JOIN milestones m ON m.result_id = r.id WHERE c.host_org_id = $1 AND r.state = 'verifying' AND m.status = 'submitted' \
              ORDER BY m.due_on LIMIT $2",
-            vec![Bind::Int(o)],
+            vec![Bind::Int(o.get())],
         ),
         (TodoKind::MilestonesOverdue, TodoScope::HostOrg(o)) => (
             "SELECT r.title || '：' || m.title, '', 'result', r.id, m.due_on FROM centers c JOIN research_results r ON r.center_id = c.id \
              JOIN milestones m ON m.result_id = r.id WHERE c.host_org_id = $1 AND r.state = 'verifying' \
              AND m.status IN ('planned', 'failed') AND m.due_on < $2 ORDER BY m.due_on LIMIT $3",
-            vec![Bind::Int(o), day(w.today)],
+            vec![Bind::Int(o.get()), day(w.today)],
         ),
         (TodoKind::MilestonesReturned, TodoScope::OwnerOrg(o)) => (
             "SELECT r.title || '：' || m.title, '', 'result', r.id, m.due_on FROM research_results r JOIN milestones m ON m.result_id = r.id \
              WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' ORDER BY m.due_on LIMIT $2",
-            vec![Bind::Int(o)],
+            vec![Bind::Int(o.get())],
         ),
         (TodoKind::MilestonesToSubmit, TodoScope::OwnerOrg(o)) => (
             "SELECT r.title || '：' || m.title, '', 'result', r.id, m.due_on FROM research_results r JOIN milestones m ON m.result_id = r.id \
              WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'planned' AND m.due_on <= $2 ORDER BY m.due_on LIMIT $3",
-            vec![Bind::Int(o), day(w.milestones_until)],
+            vec![Bind::Int(o.get()), day(w.milestones_until)],
         ),
         _ => return Ok(Vec::new()),
     };
@@ -185,10 +187,10 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
     for b in binds {
         q = b.onto(q);
     }
-    Ok(q.fetch_all(pool)
+    q.fetch_all(pool)
         .await?
         .into_iter()
-        .map(|(name, detail, link, id, due)| TodoEntry {
+        .map(|(name, detail, link, id, due)| Ok(TodoEntry {
             // A change report names its kind in Chinese, never its code.
             title: match pocnet_domain::supervision::ChangeKind::parse(&detail) {
                 Ok(k) => format!("{name}：{}", k.label_zh()),
@@ -199,7 +201,7 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
                 "application" => format!("/applications/{id}"),
                 _ => format!("/results/{id}"),
             },
-            due,
-        })
-        .collect())
+            due: due.as_deref().map(|d| crate::read_day("to-do entry due", d)).transpose()?,
+        }))
+        .collect()
 }

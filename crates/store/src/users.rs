@@ -2,9 +2,11 @@
 //! layer's job (it runs argon2 off the async executor).
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::credentials::Username;
+use pocnet_domain::id::{OrgId, UserId};
 use pocnet_domain::region::Region;
 use pocnet_domain::role::Role;
 use serde::Serialize;
@@ -14,7 +16,8 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: UserId,
     /// Login name.
     pub username: String,
     /// Name shown in the UI.
@@ -22,7 +25,8 @@ pub struct User {
     /// Role.
     pub role: Role,
     /// Organisation id.
-    pub org_id: i64,
+    #[schema(value_type = i64)]
+    pub org_id: OrgId,
     /// Organisation name.
     pub org_name: String,
     /// Organisation's region (a county user sees this region).
@@ -34,9 +38,13 @@ pub struct User {
     /// Optimistic-lock version.
     pub version: i64,
     /// Created at (UTC).
-    pub created_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub created_at: DateTime<Utc>,
     /// Password last changed at (UTC).
-    pub password_changed_at: String,
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub password_changed_at: DateTime<Utc>,
 }
 
 #[derive(FromRow)]
@@ -51,19 +59,21 @@ pub(crate) struct Row {
     is_active: i64,
     is_demo: i64,
     version: i64,
-    created_at: String,
-    password_changed_at: String,
+    #[sqlx(try_from = "Text")]
+    created_at: DateTime<Utc>,
+    #[sqlx(try_from = "Text")]
+    password_changed_at: DateTime<Utc>,
 }
 
 impl TryFrom<Row> for User {
     type Error = StoreError;
     fn try_from(r: Row) -> StoreResult<Self> {
         Ok(Self {
-            id: r.id,
+            id: UserId::new(r.id),
             username: r.username,
             display_name: r.display_name,
             role: parse_code(&r.role, Role::parse)?,
-            org_id: r.org_id,
+            org_id: OrgId::new(r.org_id),
             org_name: r.org_name,
             org_region: parse_code(&r.org_region, Region::parse)?,
             is_active: r.is_active != 0,
@@ -90,7 +100,7 @@ pub struct NewUser {
     /// Role.
     pub role: Role,
     /// Organisation.
-    pub org_id: i64,
+    pub org_id: OrgId,
     /// argon2 PHC string.
     pub password_hash: String,
     /// Demo account?
@@ -114,7 +124,7 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .bind(new.username.as_str())
     .bind(&new.display_name)
     .bind(new.role.as_str())
-    .bind(new.org_id)
+    .bind(new.org_id.get())
     .bind(&new.password_hash)
     .bind(new.is_demo)
     .bind(&ts)
@@ -124,7 +134,7 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
         _ => StoreError::on_unique("username")(e),
     })?;
-    let user = get(&mut *conn, id).await?;
+    let user = get(&mut *conn, UserId::new(id)).await?;
     let change = Change {
         action: "user.create",
         entity_type: "user",
@@ -138,12 +148,12 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
 }
 
 /// Reads one account.
-pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<User>
+pub async fn get<'e, E>(executor: E, id: UserId) -> StoreResult<User>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(executor)
         .await?
         .ok_or(StoreError::NotFound)?
@@ -169,12 +179,12 @@ pub async fn find_for_login(pool: &AnyPool, username: &Username) -> StoreResult<
 }
 
 /// The stored password hash of an account.
-pub async fn password_hash<'e, E>(executor: E, id: i64) -> StoreResult<String>
+pub async fn password_hash<'e, E>(executor: E, id: UserId) -> StoreResult<String>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(executor)
         .await?
         .ok_or(StoreError::NotFound)
@@ -185,7 +195,7 @@ pub async fn set_password(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
+    id: UserId,
     password_hash: &str,
     keep_session: Option<&str>,
 ) -> StoreResult<()> {
@@ -195,14 +205,14 @@ pub async fn set_password(
     )
     .bind(password_hash)
     .bind(&ts)
-    .bind(id)
+    .bind(id.get())
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-        .bind(id)
+        .bind(id.get())
         .bind(keep_session.unwrap_or(""))
         .execute(&mut *conn)
         .await?;
@@ -225,7 +235,7 @@ pub struct UserEdit {
     /// Role.
     pub role: Role,
     /// Organisation.
-    pub org_id: i64,
+    pub org_id: OrgId,
     /// Whether the account may sign in.
     pub is_active: bool,
 }
@@ -236,7 +246,7 @@ pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
+    id: UserId,
     expected_version: i64,
     edit: &UserEdit,
 ) -> StoreResult<User> {
@@ -247,10 +257,10 @@ pub async fn update(
     )
     .bind(&edit.display_name)
     .bind(edit.role.as_str())
-    .bind(edit.org_id)
+    .bind(edit.org_id.get())
     .bind(edit.is_active)
     .bind(format_ts(now))
-    .bind(id)
+    .bind(id.get())
     .bind(expected_version)
     .execute(&mut *conn)
     .await
@@ -262,7 +272,7 @@ pub async fn update(
         return Err(StoreError::VersionConflict { expected: expected_version });
     }
     if !edit.is_active || edit.role != before.role {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.get()).execute(&mut *conn).await?;
     }
     let after = get(&mut *conn, id).await?;
     let change = Change {
@@ -283,7 +293,7 @@ pub struct UserFilter {
     /// Only this role.
     pub role: Option<Role>,
     /// Only this organisation.
-    pub org_id: Option<i64>,
+    pub org_id: Option<OrgId>,
 }
 
 /// Columns a list may be sorted by.
@@ -295,7 +305,7 @@ pub async fn list(pool: &AnyPool, filter: &UserFilter, sort: &str, dir: SortDir,
     const WHERE: &str = "WHERE ($1 IS NULL OR u.role = $1) AND ($2 IS NULL OR u.org_id = $2)";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u {WHERE}"))
         .bind(filter.role.map(|r| r.as_str()))
-        .bind(filter.org_id)
+        .bind(filter.org_id.map(OrgId::get))
         .fetch_one(pool)
         .await?;
     let rows = sqlx::query_as::<_, Row>(&format!(
@@ -303,7 +313,7 @@ pub async fn list(pool: &AnyPool, filter: &UserFilter, sort: &str, dir: SortDir,
         dir.sql()
     ))
     .bind(filter.role.map(|r| r.as_str()))
-    .bind(filter.org_id)
+    .bind(filter.org_id.map(OrgId::get))
     .bind(page.limit())
     .bind(page.offset())
     .fetch_all(pool)

@@ -8,6 +8,7 @@
 //! 0013, then applies 0014 and reads the seats through the store.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use pocnet_domain::id::{ApplicationId, ExpertId, ResultId};
 use pocnet_domain::panel::seat::SeatStatus;
 use pocnet_store::panels::{self, Subject};
 use pocnet_store::Store;
@@ -72,15 +73,15 @@ async fn seats_of_both_old_tables_survive_the_move() {
     drop(conn);
     store.migrate().await.expect("migrate 0014");
 
-    let app = panels::seats(store.pool(), Subject::application(7)).await.expect("application seats");
-    let by = |id: i64| app.iter().find(|s| s.expert_id == id).expect("seat");
+    let app = panels::seats(store.pool(), Subject::application(ApplicationId::new(7))).await.expect("application seats");
+    let by = |id: i64| app.iter().find(|s| s.expert_id == ExpertId::new(id)).expect("seat");
     assert_eq!(app.len(), 3);
     assert_eq!((by(1).conflict_status, by(1).total_hundredths, by(1).score), (SeatStatus::NoConflict, Some(8200), Some(82)), "old score kept as a total");
     assert_eq!(by(1).due_on.map(|d| d.to_string()).as_deref(), Some("2026-06-11"));
     assert_eq!((by(2).conflict_status, by(2).recusal_reason.as_str()), (SeatStatus::Recused, "同单位"));
-    assert_eq!((by(3).conflict_status, by(3).replaces_expert_id), (SeatStatus::Pending, Some(2)));
-    let res = panels::seats(store.pool(), Subject::result(9)).await.expect("result seats");
+    assert_eq!((by(3).conflict_status, by(3).replaces_expert_id), (SeatStatus::Pending, Some(ExpertId::new(2))));
+    let res = panels::seats(store.pool(), Subject::result(ResultId::new(9))).await.expect("result seats");
     assert_eq!(res.len(), 1);
     assert_eq!((res[0].total_hundredths, res[0].scores_json.as_str(), res[0].comments.as_str()), (Some(7850), "{\"innovation\":80}", "可入库"));
-    assert!(panels::seats(store.pool(), Subject::result(7)).await.expect("none").is_empty(), "subjects stay apart");
+    assert!(panels::seats(store.pool(), Subject::result(ResultId::new(7))).await.expect("none").is_empty(), "subjects stay apart");
 }

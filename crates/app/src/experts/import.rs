@@ -7,6 +7,7 @@
 use super::{field_code, is_field, is_sub_field, sub_field_code, CURATORS};
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::expert::{split_list, ExpertInput};
+use pocnet_domain::id::OrgId;
 use pocnet_domain::org::OrgDraft;
 use pocnet_store::orgs;
 use serde::Serialize;
@@ -57,7 +58,7 @@ pub async fn import(ctx: &Context, caller: &Caller, rows: &[Vec<String>], dry_ru
         return Err(Error::rule("too_many_rows", "一次最多导入20000行"));
     }
     let pool = ctx.store().pool();
-    let mut orgs_by_name: HashMap<String, i64> = orgs::all_names(pool).await?.into_iter().map(|(i, n)| (n, i)).collect();
+    let mut orgs_by_name: HashMap<String, OrgId> = orgs::all_names(pool).await?.into_iter().map(|(i, n)| (n, i)).collect();
     let existing = pocnet_store::experts::names_and_orgs(pool).await?;
     let mut errors = Vec::new();
     let mut new_orgs: Vec<(usize, OrgDraft)> = Vec::new();
@@ -104,7 +105,7 @@ pub async fn import(ctx: &Context, caller: &Caller, rows: &[Vec<String>], dry_ru
         let mut conflict_orgs = Vec::new();
         for o in split_list(&r[col("回避单位")]) {
             match orgs_by_name.get(&o) {
-                Some(id) => conflict_orgs.push(*id),
+                Some(id) => conflict_orgs.push(id.get()),
                 None => err("回避单位", "unknown_organisation", format!("回避单位“{o}”尚未登记")),
             }
         }
@@ -167,7 +168,7 @@ pub async fn import(ctx: &Context, caller: &Caller, rows: &[Vec<String>], dry_ru
         report.organisations_created += 1;
     }
     for (row, mut input, org_name) in parsed {
-        input.org_id = orgs_by_name.get(&org_name).copied().unwrap_or_default();
+        input.org_id = orgs_by_name.get(&org_name).map_or(0, |o| o.get());
         let draft = input
             .parse(&|c| is_field(ctx, c), &|c| is_sub_field(ctx, c))
             .map_err(|e| Error::rule("import_row_failed", format!("第{row}行：{}", e.message)))?;

@@ -6,6 +6,7 @@
 
 use crate::{Caller, Context, Error, Result};
 use chrono::NaiveDate;
+use pocnet_domain::id::{CenterId, OrgId};
 use pocnet_domain::library::list::{self, RowError};
 use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
@@ -18,7 +19,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy)]
 pub struct Upload<'a> {
     /// The receiving center (`None`: the caller did not choose one).
-    pub center_id: Option<i64>,
+    pub center_id: Option<CenterId>,
     /// The file's name (decides .xlsx or .csv).
     pub file_name: &'a str,
     /// The file.
@@ -73,7 +74,7 @@ pub async fn import_results(ctx: &Context, caller: &Caller, upload: Upload<'_>, 
     }
     let total = sheet.rows.len();
     progress(Phase::Read, total, total);
-    let names: HashMap<String, i64> = orgs::all_names(pool).await?.into_iter().map(|(id, n)| (n, id)).collect();
+    let names: HashMap<String, OrgId> = orgs::all_names(pool).await?.into_iter().map(|(id, n)| (n, id)).collect();
     let taken = intake::ref_nos(pool, center.id).await?;
     let catalogue = ctx.catalogue_for(center.kind, center.profile_id.as_deref());
     let checked = list::check(&sheet, &positions, &names, &taken, &catalogue, |n| progress(Phase::Checking, n, total));

@@ -4,6 +4,7 @@
 
 use super::receiving_center;
 use crate::{Caller, Context, Error, Result};
+use pocnet_domain::id::{CenterId, OrgId, ResultId};
 use pocnet_domain::library::intake::ResultInput;
 use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
@@ -18,14 +19,16 @@ pub struct IntakeInput {
     #[serde(flatten)]
     pub result: ResultInput,
     /// The proof-of-concept center it is submitted to.
-    pub center_id: i64,
+    #[schema(value_type = i64)]
+    pub center_id: CenterId,
     /// The owner unit (a center operator entering for it; a researcher's own unit otherwise).
     #[serde(default)]
-    pub owner_org_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub owner_org_id: Option<OrgId>,
 }
 
 /// The owner unit an operator (or the console) names: it must be registered.
-async fn named_owner(ctx: &Context, input: &IntakeInput) -> Result<i64> {
+async fn named_owner(ctx: &Context, input: &IntakeInput) -> Result<OrgId> {
     let owner = input.owner_org_id.ok_or_else(|| FieldError::required("owner_org_id", "成果所属单位"))?;
     orgs::get(ctx.store().pool(), owner).await.map_err(|e| match e {
         StoreError::NotFound => Error::from(FieldError::unknown_value("owner_org_id", "成果所属单位")),
@@ -38,7 +41,7 @@ async fn named_owner(ctx: &Context, input: &IntakeInput) -> Result<i64> {
 /// its own unit; a center operator to one of its own centers for a
 /// registered owner unit. Every field error at once; nothing stored on error.
 /// Answers the new result's id.
-pub async fn create(ctx: &Context, caller: &Caller, input: &IntakeInput) -> Result<i64> {
+pub async fn create(ctx: &Context, caller: &Caller, input: &IntakeInput) -> Result<ResultId> {
     caller.require(&[Role::Researcher, Role::Center])?;
     let center = receiving_center(ctx, caller, Some(input.center_id)).await?;
     let owner = match caller.user() {

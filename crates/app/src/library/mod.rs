@@ -24,7 +24,7 @@ use pocnet_store::StoreError;
 /// The center a result (or a list of them) enters: a proof-of-concept center
 /// still in the register — a pilot platform or a revoked center takes no
 /// results. (Whose center it must be is the calling workflow's rule.)
-pub async fn receiving_center(ctx: &Context, caller: &Caller, center_id: Option<i64>) -> Result<Center> {
+pub async fn receiving_center(ctx: &Context, caller: &Caller, center_id: Option<pocnet_domain::id::CenterId>) -> Result<Center> {
     caller.require(&[Role::Center, Role::Researcher])?;
     let center_id = center_id.ok_or_else(|| FieldError::required("center_id", "概念验证中心"))?;
     let center = centers::get(ctx.store().pool(), center_id).await.map_err(|e| match e {

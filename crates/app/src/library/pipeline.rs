@@ -9,6 +9,7 @@
 //! experts ([`Standing::sees_secrets`]); every such view is audited.
 
 use crate::{Caller, Context, Error, Result};
+use pocnet_domain::id::{CenterId, ExpertId, ResultId};
 use pocnet_domain::library::pipeline::{LibraryActor, PipelineGuards, ResultAction};
 use pocnet_domain::library::secrecy::Standing;
 use pocnet_domain::library::verification::{MilestoneStatus, Recommendation};
@@ -34,7 +35,7 @@ pub struct Access {
     /// The pipeline role the caller acts in, if any.
     pub actor: Option<LibraryActor>,
     /// The caller's library expert id, when an expert on the panel.
-    pub expert: Option<i64>,
+    pub expert: Option<ExpertId>,
     /// Sees the plan, milestones, panel and history (owners and authorities).
     pub sees_work: bool,
 }
@@ -78,7 +79,7 @@ pub async fn standing(ctx: &Context, caller: &Caller, p: &Project) -> Result<Opt
 }
 
 /// Reads a project the caller may see and how it stands to it (404 otherwise).
-pub async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<(Project, Access)> {
+pub async fn load(ctx: &Context, caller: &Caller, id: ResultId) -> Result<(Project, Access)> {
     let p = pipeline::get(ctx.store().pool(), id).await?;
     match standing(ctx, caller, &p).await? {
         Some(a) => Ok((p, a)),
@@ -91,7 +92,8 @@ pub async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<(Project, A
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProjectView {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ResultId,
     /// Title.
     pub title: String,
     /// Public summary.
@@ -105,7 +107,8 @@ pub struct ProjectView {
     /// Owner unit.
     pub owner_org_name: String,
     /// Handling center.
-    pub center_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub center_id: Option<CenterId>,
     /// Its name.
     pub center_name: Option<String>,
     /// State.
@@ -117,11 +120,13 @@ pub struct ProjectView {
     /// Stage code.
     pub stage: String,
     /// Day submitted.
-    pub submitted_on: String,
+    #[schema(value_type = String)]
+    pub submitted_on: chrono::NaiveDate,
     /// Reasons of the last rejection, stop or withdrawal.
     pub decision_reason: String,
     /// Day of the decision.
-    pub decided_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decided_on: Option<chrono::NaiveDate>,
     /// Score sheet of the screening.
     pub screening_sheet: String,
     /// The screening panel's result (owners and authorities).
@@ -161,10 +166,10 @@ pub fn view(p: &Project, a: &Access) -> ProjectView {
         state: p.state,
         trl: p.trl,
         trl_after: p.trl_after,
-        stage: p.stage.clone(),
-        submitted_on: p.submitted_on.clone(),
+        stage: p.stage.as_str().to_owned(),
+        submitted_on: p.submitted_on,
         decision_reason: p.decision_reason.clone(),
-        decided_on: p.decided_on.clone(),
+        decided_on: p.decided_on,
         screening_sheet: p.screening_sheet.clone(),
         screening_result: if a.sees_work { p.screening_result.clone() } else { None },
         version: p.version,
@@ -230,7 +235,7 @@ pub async fn guards(ctx: &Context, p: &Project) -> Result<PipelineGuards> {
 }
 
 /// A project with everything the caller may see; a view of trade secrets is audited.
-pub async fn detail(ctx: &Context, caller: &Caller, id: i64) -> Result<ProjectDetail> {
+pub async fn detail(ctx: &Context, caller: &Caller, id: ResultId) -> Result<ProjectDetail> {
     Ok(load_detail(ctx, caller, id).await?.detail)
 }
 
@@ -248,7 +253,7 @@ pub struct Loaded {
 
 /// Reads a project once with its panel, plan, milestones, report and
 /// hand-offs, and keeps of them what the caller may see.
-pub async fn load_detail(ctx: &Context, caller: &Caller, id: i64) -> Result<Loaded> {
+pub async fn load_detail(ctx: &Context, caller: &Caller, id: ResultId) -> Result<Loaded> {
     let (p, a) = load(ctx, caller, id).await?;
     let pool = ctx.store().pool();
     if a.standing.sees_secrets() {
@@ -325,7 +330,7 @@ pub(crate) fn stale(e: pocnet_store::StoreError) -> Error {
 }
 
 /// Takes a pipeline step (the domain decides; a stale version is a conflict).
-pub async fn take_step(ctx: &Context, caller: &Caller, id: i64, input: &StepInput) -> Result<Project> {
+pub async fn take_step(ctx: &Context, caller: &Caller, id: ResultId, input: &StepInput) -> Result<Project> {
     let (p, a) = load(ctx, caller, id).await?;
     let action = ResultAction::parse(input.action.trim()).map_err(|_| FieldError::unknown_value("action", "操作"))?;
     if matches!(action, ResultAction::HandOff | ResultAction::IssueReport) {
@@ -345,7 +350,7 @@ pub async fn take_step(ctx: &Context, caller: &Caller, id: i64, input: &StepInpu
     if input.version != p.version {
         return Err(stale(pocnet_store::StoreError::VersionConflict { expected: input.version }));
     }
-    let decided = matches!(action, ResultAction::Admit | ResultAction::Reject | ResultAction::Stop | ResultAction::Withdraw).then(|| ctx.today().to_string());
+    let decided = matches!(action, ResultAction::Admit | ResultAction::Reject | ResultAction::Stop | ResultAction::Withdraw).then_some(ctx.today());
     let mut tx = ctx.store().write().await?;
     let step = Step { transition, version: input.version, comments: &comments };
     let after = pipeline::take_step(&mut tx, &caller.actor(), ctx.now(), id, &step, &StepEffects { decided_on: decided, trl_after: None, screening_sheet: sheet })
@@ -380,7 +385,7 @@ pub fn judged(p: &Project) -> crate::panels::Judged {
 }
 
 /// A result's screening panel for the owning center to staff (入库遴选 only).
-pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: i64, replacing: bool) -> Result<crate::panels::Judged> {
+pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: ResultId, replacing: bool) -> Result<crate::panels::Judged> {
     let (p, a) = load(ctx, caller, id).await?;
     require_center(&a)?;
     if p.state != ResultState::Screening {
@@ -392,7 +397,7 @@ pub async fn panel_to_manage(ctx: &Context, caller: &Caller, id: i64, replacing:
 
 /// A result's screening panel for the calling expert to declare on or score
 /// (入库遴选 only), with its seat.
-pub async fn panel_to_sit(ctx: &Context, caller: &Caller, id: i64, _scoring: bool) -> Result<(crate::panels::Judged, Seat)> {
+pub async fn panel_to_sit(ctx: &Context, caller: &Caller, id: ResultId, _scoring: bool) -> Result<(crate::panels::Judged, Seat)> {
     caller.require(&[Role::Expert])?;
     let (p, a) = load(ctx, caller, id).await?;
     let expert = a.expert.ok_or(Error::Forbidden)?;

@@ -6,6 +6,7 @@
 use super::pipeline::{guards, load, require_center, stale, Access};
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::center::CenterKind;
+use pocnet_domain::id::{CenterId, HandoffId, MilestoneId, OutcomeId, ResultId};
 use pocnet_domain::library::pipeline::{LibraryActor, ResultAction};
 use pocnet_domain::library::secrecy::Standing;
 use pocnet_domain::library::verification::{HandoffState, check_release, MilestoneAction, MilestoneInput, MilestoneStatus, Plan, PlanInput, Recommendation, ReportInput};
@@ -38,7 +39,7 @@ pub struct PlanForm {
 }
 
 /// Creates or edits the verification plan (owning center, once admitted and until the report).
-pub async fn save_plan(ctx: &Context, caller: &Caller, id: i64, input: &PlanForm) -> Result<PlanRecord> {
+pub async fn save_plan(ctx: &Context, caller: &Caller, id: ResultId, input: &PlanForm) -> Result<PlanRecord> {
     let (p, a) = load(ctx, caller, id).await?;
     require_center(&a)?;
     if !matches!(p.state, ResultState::Admitted | ResultState::Verifying) {
@@ -52,21 +53,20 @@ pub async fn save_plan(ctx: &Context, caller: &Caller, id: i64, input: &PlanForm
 }
 
 /// Adds a milestone to the plan (owning center, admitted or verifying).
-pub async fn add_milestone(ctx: &Context, caller: &Caller, id: i64, input: &MilestoneInput) -> Result<Milestone> {
+pub async fn add_milestone(ctx: &Context, caller: &Caller, id: ResultId, input: &MilestoneInput) -> Result<Milestone> {
     let (p, a) = load(ctx, caller, id).await?;
     require_center(&a)?;
     if !matches!(p.state, ResultState::Admitted | ResultState::Verifying) {
         return Err(Error::Conflict { code: "illegal_transition", message: "入库后、出具验证报告前方可设置里程碑".into(), field: None });
     }
     let stored = store_v::plan(ctx.store().pool(), id).await?.ok_or_else(|| Error::rule("plan_missing", "请先制定验证方案"))?;
-    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|e| Error::Internal(format!("stored plan day {d}: {e}")));
     let plan = Plan {
         goal: stored.goal.clone(),
         trl_target: current_trl(stored.trl_target)?,
         manager_name: stored.manager_name.clone(),
         manager_phone: stored.manager_phone.clone(),
-        starts_on: day(&stored.starts_on)?,
-        ends_on: day(&stored.ends_on)?,
+        starts_on: stored.starts_on,
+        ends_on: stored.ends_on,
     };
     let draft = input.parse(&plan)?;
     let mut tx = ctx.store().write().await?;
@@ -90,7 +90,7 @@ pub struct MilestoneStepInput {
     pub version: i64,
 }
 
-async fn milestone_access(ctx: &Context, caller: &Caller, mid: i64) -> Result<(Milestone, pocnet_store::library::pipeline::Project, Access)> {
+async fn milestone_access(ctx: &Context, caller: &Caller, mid: MilestoneId) -> Result<(Milestone, pocnet_store::library::pipeline::Project, Access)> {
     let m = store_v::milestone(ctx.store().pool(), mid).await?;
     let (p, a) = load(ctx, caller, m.result_id).await?;
     if !a.sees_work {
@@ -101,7 +101,7 @@ async fn milestone_access(ctx: &Context, caller: &Caller, mid: i64) -> Result<(M
 
 /// Moves a milestone: the project team or the center submits the evidence;
 /// only the center accepts, fails or cancels it — while the project is verifying.
-pub async fn step_milestone(ctx: &Context, caller: &Caller, mid: i64, input: &MilestoneStepInput) -> Result<Milestone> {
+pub async fn step_milestone(ctx: &Context, caller: &Caller, mid: MilestoneId, input: &MilestoneStepInput) -> Result<Milestone> {
     let (m, p, a) = milestone_access(ctx, caller, mid).await?;
     let action = MilestoneAction::parse(input.action.trim()).map_err(|_| FieldError::unknown_value("action", "操作"))?;
     let allowed = match action {
@@ -143,7 +143,7 @@ pub struct ReleaseInput {
 }
 
 /// Releases money for an accepted milestone (owning center; 里程碑式支持).
-pub async fn release(ctx: &Context, caller: &Caller, mid: i64, input: &ReleaseInput) -> Result<Milestone> {
+pub async fn release(ctx: &Context, caller: &Caller, mid: MilestoneId, input: &ReleaseInput) -> Result<Milestone> {
     let (m, _, a) = milestone_access(ctx, caller, mid).await?;
     require_center(&a)?;
     let amount = parse_yuan("amount_yuan", "拨付金额", &input.amount_yuan)?;
@@ -172,7 +172,7 @@ pub struct OutcomeInput {
 }
 
 /// Records an outcome of a project being or having been verified (owning center).
-pub async fn add_outcome(ctx: &Context, caller: &Caller, id: i64, input: &OutcomeInput) -> Result<i64> {
+pub async fn add_outcome(ctx: &Context, caller: &Caller, id: ResultId, input: &OutcomeInput) -> Result<OutcomeId> {
     let (p, a) = load(ctx, caller, id).await?;
     require_center(&a)?;
     if !matches!(p.state, ResultState::Verifying | ResultState::Verified | ResultState::HandedOff) {
@@ -207,12 +207,12 @@ pub async fn add_outcome(ctx: &Context, caller: &Caller, id: i64, input: &Outcom
 
 /// Issues the verification report and closes the verification in one step
 /// (owning center): every milestone decided, a finding for each.
-pub async fn issue_report(ctx: &Context, caller: &Caller, id: i64, input: &ReportInput) -> Result<ReportRecord> {
+pub async fn issue_report(ctx: &Context, caller: &Caller, id: ResultId, input: &ReportInput) -> Result<ReportRecord> {
     let (p, a) = load(ctx, caller, id).await?;
     require_center(&a)?;
     let center_id = p.center_id.ok_or(Error::Forbidden)?;
     let milestones = store_v::milestones(ctx.store().pool(), id).await?;
-    let ids: Vec<i64> = milestones.iter().filter(|m| m.status != MilestoneStatus::Cancelled).map(|m| m.id).collect();
+    let ids: Vec<i64> = milestones.iter().filter(|m| m.status != MilestoneStatus::Cancelled).map(|m| m.id.get()).collect();
     let mut g = guards(ctx, &p).await?;
     g.has_report = true; // written in the same transaction
     let transition = p.state.step(ResultAction::IssueReport, LibraryActor::Center, &g)?;
@@ -238,7 +238,7 @@ pub struct HandoffInput {
 
 /// Sends a verified project recommended for pilot scale to a registered,
 /// active pilot platform (owning center); one open hand-off at a time.
-pub async fn send_handoff(ctx: &Context, caller: &Caller, id: i64, input: &HandoffInput) -> Result<Handoff> {
+pub async fn send_handoff(ctx: &Context, caller: &Caller, id: ResultId, input: &HandoffInput) -> Result<Handoff> {
     let (p, a) = load(ctx, caller, id).await?;
     require_center(&a)?;
     if p.state != ResultState::Verified {
@@ -247,7 +247,7 @@ pub async fn send_handoff(ctx: &Context, caller: &Caller, id: i64, input: &Hando
     if !guards(ctx, &p).await?.recommends_pilot {
         return Err(Error::rule("not_recommended", "验证报告未建议进入中试，不能移交中试平台"));
     }
-    let platform = centers::get(ctx.store().pool(), input.platform_center_id).await.map_err(|e| match e {
+    let platform = centers::get(ctx.store().pool(), CenterId::new(input.platform_center_id)).await.map_err(|e| match e {
         pocnet_store::StoreError::NotFound => Error::from(FieldError::unknown_value("platform_center_id", "中试平台")),
         other => other.into(),
     })?;
@@ -267,7 +267,7 @@ pub async fn send_handoff(ctx: &Context, caller: &Caller, id: i64, input: &Hando
     Ok(h)
 }
 
-async fn platform_handoff(ctx: &Context, caller: &Caller, hid: i64) -> Result<Handoff> {
+async fn platform_handoff(ctx: &Context, caller: &Caller, hid: HandoffId) -> Result<Handoff> {
     caller.require(&[Role::Center])?;
     let h = handoffs::get(ctx.store().pool(), hid).await?;
     if caller.org_id() != Some(h.platform_host_org_id) {
@@ -289,7 +289,7 @@ pub struct ResponseInput {
 }
 
 /// The platform accepts (the project is handed off) or declines (the center may send it elsewhere).
-pub async fn respond_handoff(ctx: &Context, caller: &Caller, hid: i64, input: &ResponseInput) -> Result<Handoff> {
+pub async fn respond_handoff(ctx: &Context, caller: &Caller, hid: HandoffId, input: &ResponseInput) -> Result<Handoff> {
     let h = platform_handoff(ctx, caller, hid).await?;
     let (decision, accept) = match input.decision.as_str() {
         "accept" => (HandoffState::Accepted, true),
@@ -323,7 +323,7 @@ pub struct FeedbackInput {
 }
 
 /// The platform reports back on an accepted hand-off; the center sees it.
-pub async fn handoff_feedback(ctx: &Context, caller: &Caller, hid: i64, input: &FeedbackInput) -> Result<Handoff> {
+pub async fn handoff_feedback(ctx: &Context, caller: &Caller, hid: HandoffId, input: &FeedbackInput) -> Result<Handoff> {
     let h = platform_handoff(ctx, caller, hid).await?;
     if h.state != HandoffState::Accepted {
         return Err(Error::Conflict { code: "illegal_transition", message: "接收移交后方可反馈".into(), field: None });
@@ -361,11 +361,11 @@ pub struct AcceptInput {
 
 /// Records that one of the caller's centers accepts another center's report
 /// instead of verifying again (结果互认).
-pub async fn accept_report(ctx: &Context, caller: &Caller, id: i64, input: &AcceptInput) -> Result<()> {
+pub async fn accept_report(ctx: &Context, caller: &Caller, id: ResultId, input: &AcceptInput) -> Result<()> {
     caller.require(&[Role::Center])?;
     let (p, _) = load(ctx, caller, id).await?;
     let report = reports::report(ctx.store().pool(), id).await?.ok_or_else(|| Error::rule("report_missing", "该项目尚未出具验证报告"))?;
-    let center = centers::get(ctx.store().pool(), input.center_id).await.map_err(|e| match e {
+    let center = centers::get(ctx.store().pool(), CenterId::new(input.center_id)).await.map_err(|e| match e {
         pocnet_store::StoreError::NotFound => Error::from(FieldError::unknown_value("center_id", "中心")),
         other => other.into(),
     })?;

@@ -908,7 +908,7 @@ async fn import_bench(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
         let actor = Actor::system("bench");
         let now = chrono::Utc::now();
         let mut tx = store.write().await?;
-        let mut host = 0;
+        let mut host = pocnet_domain::id::OrgId::new(0);
         for (name, kind, _) in &owners {
             let o = orgs::create(&mut tx, &actor, now, &OrgDraft::parse(name, kind, "鹿城区")?).await?;
             host = o.id;

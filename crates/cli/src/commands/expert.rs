@@ -9,6 +9,7 @@ use anyhow::bail;
 use clap::{Args, Subcommand};
 use pocnet_app::expert_accounts::{self, LinkInput};
 use pocnet_app::{Caller, Error};
+use pocnet_domain::id::ExpertId;
 use pocnet_domain::credentials::Username;
 use pocnet_store::{experts, StoreError};
 
@@ -68,14 +69,14 @@ pub async fn run(cli: &Cli, cmd: &ExpertCommand) -> anyhow::Result<()> {
         ExpertCommand::Link(args) => {
             let username = Username::parse(&args.username).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let input = LinkInput { username: username.as_str().to_owned(), reason: String::new() };
-            let e = expert_accounts::link(&ctx, &CONSOLE, args.expert, &input).await.map_err(|e| explain(e, args.expert))?;
+            let e = expert_accounts::link(&ctx, &CONSOLE, ExpertId::new(args.expert), &input).await.map_err(|e| explain(e, args.expert))?;
             println!("linked account {username} to expert {} (id {})", e.name, e.id);
         }
         ExpertCommand::Invite(args) => {
             let username = Username::parse(&args.username).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let input = LinkInput { username: username.as_str().to_owned(), reason: String::new() };
-            let issued = expert_accounts::invite(&ctx, &CONSOLE, args.expert, &input).await.map_err(|e| explain(e, args.expert))?;
-            let e = experts::get(store.pool(), args.expert).await?;
+            let issued = expert_accounts::invite(&ctx, &CONSOLE, ExpertId::new(args.expert), &input).await.map_err(|e| explain(e, args.expert))?;
+            let e = experts::get(store.pool(), ExpertId::new(args.expert)).await?;
             println!("opened account {} for expert {} (id {})", issued.username, e.name, e.id);
             println!("activation code: {}", issued.code);
             println!("valid until {} (UTC); the expert opens /activate, types the code and sets a password", issued.expires_at);
@@ -85,7 +86,7 @@ pub async fn run(cli: &Cli, cmd: &ExpertCommand) -> anyhow::Result<()> {
                 bail!("--reason is at most 500 characters");
             }
             let input = LinkInput { username: String::new(), reason: args.reason.clone() };
-            let e = expert_accounts::unlink(&ctx, &CONSOLE, args.expert, &input).await.map_err(|e| explain(e, args.expert))?;
+            let e = expert_accounts::unlink(&ctx, &CONSOLE, ExpertId::new(args.expert), &input).await.map_err(|e| explain(e, args.expert))?;
             println!("unlinked expert {} (id {}); its panels and scores stay", e.name, e.id);
         }
     }

@@ -11,6 +11,7 @@ use crate::Cli;
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
+use pocnet_domain::id::CenterId;
 use pocnet_app::library::import::{self, Phase, Upload};
 use pocnet_app::{Caller, Error};
 use std::collections::HashSet;
@@ -121,7 +122,7 @@ pub struct Timings {
 /// What to do with a list.
 pub struct Options<'a> {
     /// The center.
-    pub center_id: i64,
+    pub center_id: CenterId,
     /// The file.
     pub file: &'a Path,
     /// Check only.
@@ -158,7 +159,7 @@ impl PhaseClock {
 }
 
 /// The console's words for the workflow's refusals of a center.
-fn refusal(center_id: i64, e: Error) -> anyhow::Error {
+fn refusal(center_id: CenterId, e: Error) -> anyhow::Error {
     match &e {
         Error::Validation(f) if f.field == "center_id" => match f.code {
             "unknown_value" => anyhow::anyhow!("center {center_id} does not exist"),
@@ -235,7 +236,7 @@ pub async fn run(cli: &Cli, cmd: &ImportCommand) -> anyhow::Result<()> {
             let store = open_store(cli, 2).await?;
             let ctx = super::context(cli, &store)?;
             let options = Options {
-                center_id: args.center,
+                center_id: CenterId::new(args.center),
                 file: &args.file,
                 dry_run: args.dry_run,
                 submitted_on: args.submitted_on.unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()),

@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Subcommand;
 use pocnet_domain::eligibility::{self, CenterRecords, Eligibility};
+use pocnet_domain::id::CenterId;
 use pocnet_domain::money::wan;
 use pocnet_domain::policy::{Comparison, CriterionResult, Fact, Outcome, Profile, StageKind, SHIPPED};
 use pocnet_store::{centers, registry, StoreError};
@@ -97,7 +98,7 @@ pub fn load_all(cli: &Cli) -> anyhow::Result<Vec<(Profile, String)>> {
 pub async fn run(cli: &Cli, cmd: &PolicyCommand) -> anyhow::Result<()> {
     match cmd {
         PolicyCommand::Eligibility { center, profile, kind, json } => {
-            return check_center(cli, *center, profile, *kind, *json).await;
+            return check_center(cli, CenterId::new(*center), profile, *kind, *json).await;
         }
         PolicyCommand::List => {
             for (p, from) in load_all(cli)? {
@@ -144,7 +145,7 @@ fn find_profile(cli: &Cli, id: &str) -> anyhow::Result<Profile> {
         .with_context(|| format!("unknown profile `{id}`; known profiles: {}", known.join(", ")))
 }
 
-async fn check_center(cli: &Cli, center_id: i64, profile_id: &str, kind: StageKind, json: bool) -> anyhow::Result<()> {
+async fn check_center(cli: &Cli, center_id: CenterId, profile_id: &str, kind: StageKind, json: bool) -> anyhow::Result<()> {
     // The profile and its stage first: a typo should not need the database.
     let profile = find_profile(cli, profile_id)?;
     if profile.stage(kind).is_none() {
@@ -176,7 +177,7 @@ async fn check_center(cli: &Cli, center_id: i64, profile_id: &str, kind: StageKi
         /// The JSON answer: the center, the conclusion, and the [`Eligibility`] fields.
         #[derive(serde::Serialize)]
         struct Answer<'a> {
-            center_id: i64,
+            center_id: CenterId,
             eligible: bool,
             #[serde(flatten)]
             result: &'a Eligibility,

@@ -9,6 +9,7 @@ use pocnet_app::accounts::{self, NewUserInput};
 use pocnet_app::orgs::OrgInput;
 use pocnet_app::Caller;
 use pocnet_domain::credentials::Username;
+use pocnet_domain::id::OrgId;
 use pocnet_domain::org::OrgKind;
 use pocnet_domain::role::Role;
 use pocnet_store::orgs::{self, OrgFilter};
@@ -82,7 +83,7 @@ const CONSOLE: Caller = Caller::Console { name: "cli" };
 
 const DEFAULT_BUREAU_ORG: &str = "市科学技术局";
 
-async fn resolve_org(ctx: &pocnet_app::Context, org: Option<&str>, role: Role) -> anyhow::Result<i64> {
+async fn resolve_org(ctx: &pocnet_app::Context, org: Option<&str>, role: Role) -> anyhow::Result<OrgId> {
     let Some(org) = org else {
         if role != Role::Bureau {
             bail!("--org is required for role {role} (the organisation decides what the account may see)");
@@ -98,7 +99,7 @@ async fn resolve_org(ctx: &pocnet_app::Context, org: Option<&str>, role: Role) -
         return Ok(o.id);
     };
     if let Ok(id) = org.parse::<i64>() {
-        return Ok(orgs::get(ctx.store().pool(), id).await.with_context(|| format!("no organisation with id {id}"))?.id);
+        return Ok(orgs::get(ctx.store().pool(), OrgId::new(id)).await.with_context(|| format!("no organisation with id {id}"))?.id);
     }
     let filter = OrgFilter { q: Some(org.to_owned()), ..OrgFilter::default() };
     let found = orgs::list(ctx.store().pool(), &filter, "name", SortDir::Asc, Page::new(Some(1), Some(50))).await?;

@@ -9,6 +9,7 @@
 use super::intake::{ResultDraft, ResultInput, LIST_COLUMNS as COLUMNS};
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
+use crate::id::OrgId;
 use std::collections::{HashMap, HashSet};
 
 pub(crate) fn column_index(code: &str) -> usize {
@@ -191,7 +192,7 @@ pub struct Checked {
     /// Data rows read.
     pub rows: usize,
     /// Every good row: (row number, draft, owner organisation id).
-    pub good: Vec<(usize, ResultDraft, i64)>,
+    pub good: Vec<(usize, ResultDraft, OrgId)>,
     /// Every problem.
     pub errors: Vec<RowError>,
 }
@@ -206,7 +207,7 @@ fn column_of(field: &str) -> &'static str {
 pub fn check(
     sheet: &Sheet,
     positions: &[Option<usize>],
-    orgs_by_name: &HashMap<String, i64>,
+    orgs_by_name: &HashMap<String, OrgId>,
     taken: &HashSet<String>,
     catalogue: &crate::catalogue::Catalogue,
     mut progress: impl FnMut(usize),

@@ -10,6 +10,7 @@
 //! Storage accepts only a [`SeatStep`] made here, so no caller can write a
 //! status the machine would not reach.
 
+use crate::id::ExpertId;
 use crate::validation::FieldError;
 
 string_enum! {
@@ -153,11 +154,11 @@ impl SeatStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Occupancy {
     /// The expert (library id).
-    pub expert_id: i64,
+    pub expert_id: ExpertId,
     /// Its status.
     pub status: SeatStatus,
     /// The vacated seat this expert fills, if a replacement.
-    pub replaces: Option<i64>,
+    pub replaces: Option<ExpertId>,
 }
 
 /// Why a seat cannot be filled by a replacement.
@@ -192,7 +193,7 @@ impl VacancyError {
 
 /// Checks that `left` vacated a seat of `panel` nobody fills yet; returns the
 /// seats the panel has once it is filled (those still on it, plus one).
-pub fn open_seat(panel: &[Occupancy], left: i64) -> Result<u32, VacancyError> {
+pub fn open_seat(panel: &[Occupancy], left: ExpertId) -> Result<u32, VacancyError> {
     let seat = panel.iter().find(|s| s.expert_id == left).ok_or(VacancyError::NotOnPanel)?;
     if !seat.status.vacated() {
         return Err(VacancyError::NotVacated);
@@ -238,7 +239,7 @@ mod tests {
 
     #[test]
     fn a_vacated_seat_is_filled_once() {
-        let seat = |expert_id, status, replaces| Occupancy { expert_id, status, replaces };
+        let seat = |expert_id, status, replaces: Option<i64>| Occupancy { expert_id: ExpertId::new(expert_id), status, replaces: replaces.map(ExpertId::new) };
         let panel = [seat(1, NoConflict, None), seat(2, Recused, None), seat(3, Declined, None), seat(4, Pending, Some(3)), seat(5, Pending, None)];
         let cases: &[(i64, Result<u32, VacancyError>)] = &[
             (2, Ok(4)), // 1, 4, 5 stay; 2's seat gets one more
@@ -248,7 +249,7 @@ mod tests {
             (9, Err(VacancyError::NotOnPanel)),
         ];
         for (left, want) in cases {
-            assert_eq!(&open_seat(&panel, *left), want, "left {left}");
+            assert_eq!(&open_seat(&panel, ExpertId::new(*left)), want, "left {left}");
         }
     }
 }

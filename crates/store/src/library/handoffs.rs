@@ -4,6 +4,8 @@
 
 use pocnet_domain::library::verification::HandoffState;
 use crate::audit::{self, Change};
+use crate::column::{NullableId, Text};
+use pocnet_domain::id::{CenterId, HandoffId, OrgId, ResultId};
 use crate::{Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -13,30 +15,44 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Handoff {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: HandoffId,
     /// The project.
-    pub result_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub result_id: ResultId,
     /// Its title.
     pub title: String,
     /// The sending center.
-    pub center_id: Option<i64>,
+    #[sqlx(try_from = "NullableId")]
+    #[schema(value_type = Option<i64>)]
+    pub center_id: Option<CenterId>,
     /// Its name.
     pub center_name: Option<String>,
     /// The pilot platform.
-    pub platform_center_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub platform_center_id: CenterId,
     /// Its name.
     pub platform_name: String,
     /// The platform's host unit (whose operators answer).
-    pub platform_host_org_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub platform_host_org_id: OrgId,
     /// Sent, accepted or declined.
     #[sqlx(try_from = "String")]
     pub state: HandoffState,
     /// The center's note.
     pub note: String,
     /// Day sent.
-    pub sent_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub sent_on: NaiveDate,
     /// Day answered.
-    pub responded_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = Option<String>)]
+    pub responded_on: Option<NaiveDate>,
     /// The platform's answer.
     pub response_note: String,
     /// Engineering results (工程化结果) reported back.
@@ -44,7 +60,9 @@ pub struct Handoff {
     /// Needs reported back (资金、场地、人才…).
     pub needs: String,
     /// Day of the last feedback.
-    pub feedback_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = Option<String>)]
+    pub feedback_on: Option<NaiveDate>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -54,40 +72,40 @@ const SELECT: &str = "SELECT h.id, h.result_id, r.title, r.center_id, c.name AS 
     FROM handoffs h JOIN research_results r ON r.id = h.result_id LEFT JOIN centers c ON c.id = r.center_id JOIN centers p ON p.id = h.platform_center_id";
 
 /// One hand-off.
-pub async fn get<'e, E>(executor: E, hid: i64) -> StoreResult<Handoff>
+pub async fn get<'e, E>(executor: E, hid: HandoffId) -> StoreResult<Handoff>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as(&format!("{SELECT} WHERE h.id = $1")).bind(hid).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!("{SELECT} WHERE h.id = $1")).bind(hid.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
 }
 
 /// The hand-offs of a project, newest first.
-pub async fn of_result(pool: &AnyPool, id: i64) -> StoreResult<Vec<Handoff>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE h.result_id = $1 ORDER BY h.id DESC")).bind(id).fetch_all(pool).await?)
+pub async fn of_result(pool: &AnyPool, id: ResultId) -> StoreResult<Vec<Handoff>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE h.result_id = $1 ORDER BY h.id DESC")).bind(id.get()).fetch_all(pool).await?)
 }
 
 /// The hand-offs to the platforms an organisation hosts, newest first.
-pub async fn to_host(pool: &AnyPool, host_org_id: i64) -> StoreResult<Vec<Handoff>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE p.host_org_id = $1 ORDER BY h.id DESC")).bind(host_org_id).fetch_all(pool).await?)
+pub async fn to_host(pool: &AnyPool, host_org_id: OrgId) -> StoreResult<Vec<Handoff>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE p.host_org_id = $1 ORDER BY h.id DESC")).bind(host_org_id.get()).fetch_all(pool).await?)
 }
 
-fn change<'a>(action: &'a str, result_id: i64, after: serde_json::Value, reason: Option<&'a str>) -> Change<'a> {
+fn change<'a>(action: &'a str, result_id: ResultId, after: serde_json::Value, reason: Option<&'a str>) -> Change<'a> {
     Change { action, entity_type: "result", entity_id: result_id.to_string(), before: None, after: Some(after), reason }
 }
 
 /// Sends a project to a platform. At most one hand-off waits for an answer
 /// at a time (the partial unique rule is checked here, in the transaction).
-pub async fn send(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, platform: i64, note: &str, today: NaiveDate) -> StoreResult<Handoff> {
+pub async fn send(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ResultId, platform: CenterId, note: &str, today: NaiveDate) -> StoreResult<Handoff> {
     let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM handoffs WHERE result_id = $1 AND state IN ('sent', 'accepted')")
-        .bind(id)
+        .bind(id.get())
         .fetch_one(&mut *conn)
         .await?;
     if waiting > 0 {
         return Err(StoreError::Duplicate { field: "platform_center_id" });
     }
     let hid: i64 = sqlx::query_scalar("INSERT INTO handoffs (result_id, platform_center_id, state, note, sent_on) VALUES ($1, $2, 'sent', $3, $4) RETURNING id")
-        .bind(id)
-        .bind(platform)
+        .bind(id.get())
+        .bind(platform.get())
         .bind(note)
         .bind(today.to_string())
         .fetch_one(&mut *conn)
@@ -97,12 +115,12 @@ pub async fn send(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, i
             _ => StoreError::Db(e),
         })?;
     audit::record(&mut *conn, actor, now, change("result.handoff.send", id, serde_json::json!({"handoff_id": hid, "platform_center_id": platform}), None)).await?;
-    get(&mut *conn, hid).await
+    get(&mut *conn, HandoffId::new(hid)).await
 }
 
 /// The platform's answer: `accepted` or `declined`, compare-and-set on the version.
 #[allow(clippy::too_many_arguments)]
-pub async fn respond(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, hid: i64, version: i64, answer: HandoffState, note: &str, today: NaiveDate) -> StoreResult<Handoff> {
+pub async fn respond(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, hid: HandoffId, version: i64, answer: HandoffState, note: &str, today: NaiveDate) -> StoreResult<Handoff> {
     if answer == HandoffState::Sent {
         return Err(StoreError::Refused { code: "illegal_transition", message: "答复须为接收或谢绝".into() });
     }
@@ -112,7 +130,7 @@ pub async fn respond(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
     .bind(answer.as_str())
     .bind(note)
     .bind(today.to_string())
-    .bind(hid)
+    .bind(hid.get())
     .bind(version)
     .execute(&mut *conn)
     .await?;
@@ -126,14 +144,14 @@ pub async fn respond(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
 
 /// The platform's feedback on an accepted hand-off (replaces the previous one).
 #[allow(clippy::too_many_arguments)]
-pub async fn feedback(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, hid: i64, version: i64, feedback: &str, needs: &str, today: NaiveDate) -> StoreResult<Handoff> {
+pub async fn feedback(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, hid: HandoffId, version: i64, feedback: &str, needs: &str, today: NaiveDate) -> StoreResult<Handoff> {
     let done = sqlx::query(
         "UPDATE handoffs SET feedback = $1, needs = $2, feedback_on = $3, version = version + 1 WHERE id = $4 AND version = $5 AND state = 'accepted'",
     )
     .bind(feedback)
     .bind(needs)
     .bind(today.to_string())
-    .bind(hid)
+    .bind(hid.get())
     .bind(version)
     .execute(&mut *conn)
     .await?;

@@ -11,6 +11,7 @@
 use crate::audit::{self, Change};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
+use pocnet_domain::id::{CenterId, OrgId, ResultId, UserId};
 use pocnet_domain::library::intake::ResultDraft;
 use pocnet_domain::research_result::ResultState;
 use sqlx::{AnyConnection, AnyPool};
@@ -23,14 +24,14 @@ pub struct NewResult<'a> {
     /// The parsed fields.
     pub draft: &'a ResultDraft,
     /// The owning unit (所属单位); must be a registered organisation.
-    pub owner_org_id: i64,
+    pub owner_org_id: OrgId,
     /// The center whose intake receives it; `None` for a result no center
     /// has received yet (待承接: a unit's own entry, a pushed list's row).
-    pub center_id: Option<i64>,
+    pub center_id: Option<CenterId>,
     /// The day it was submitted.
     pub submitted_on: NaiveDate,
     /// The user who entered it (a researcher or a center operator), if a user did.
-    pub entered_by: Option<i64>,
+    pub entered_by: Option<UserId>,
 }
 
 /// The columns written at intake, in bind order.
@@ -84,8 +85,8 @@ fn values<'a>(id: i64, r: &NewResult<'a>, ts: &'a str) -> StoreResult<Vec<V<'a>>
         V::T(&d.field),
         V::T(&d.sub_field),
         V::T(d.source.as_str()),
-        V::I(r.owner_org_id),
-        V::N(r.center_id),
+        V::I(r.owner_org_id.get()),
+        V::N(r.center_id.map(CenterId::get)),
         V::T(ResultState::Submitted.as_str()),
         V::I(i64::from(d.trl.level())),
         V::O(json(&d.team)?),
@@ -97,7 +98,7 @@ fn values<'a>(id: i64, r: &NewResult<'a>, ts: &'a str) -> StoreResult<Vec<V<'a>>
         V::T(d.stage.as_str()),
         V::O(json(&d.secret_parts)?),
         V::S(d.ref_no.as_deref()),
-        V::N(r.entered_by),
+        V::N(r.entered_by.map(UserId::get)),
     ])
 }
 
@@ -129,7 +130,7 @@ fn is_sqlite(conn: &AnyConnection) -> bool {
 /// record; returns its id. A `ref_no` the center already has is
 /// [`StoreError::Duplicate`] on `ref_no`; an unknown owner or center is
 /// [`StoreError::NotFound`].
-pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, r: &NewResult<'_>) -> StoreResult<i64> {
+pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, r: &NewResult<'_>) -> StoreResult<ResultId> {
     let ts = format_ts(now);
     let placeholders: Vec<String> = (2..=COLUMNS.len()).map(|i| format!("${}", i - 1)).collect();
     let sql = format!(
@@ -154,7 +155,7 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     ))
     .bind(id)
     .bind(ResultState::Submitted.as_str())
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(&actor.label)
     .bind("提交成果入库申请")
     .bind(&ts)
@@ -169,14 +170,14 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
         reason: None,
     };
     audit::record(conn, actor, now, change).await?;
-    Ok(id)
+    Ok(ResultId::new(id))
 }
 
 /// The `ref_no`s a center already holds (to report duplicates before importing).
-pub async fn ref_nos(pool: &AnyPool, center_id: i64) -> StoreResult<HashSet<String>> {
+pub async fn ref_nos(pool: &AnyPool, center_id: CenterId) -> StoreResult<HashSet<String>> {
     let rows: Vec<String> =
         sqlx::query_scalar("SELECT ref_no FROM research_results WHERE center_id = $1 AND ref_no IS NOT NULL")
-            .bind(center_id)
+            .bind(center_id.get())
             .fetch_all(pool)
             .await?;
     Ok(rows.into_iter().collect())
@@ -256,7 +257,7 @@ pub async fn import(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    center_id: i64,
+    center_id: CenterId,
     file_name: &str,
     rows: &[NewResult<'_>],
     mut progress: impl FnMut(usize),
@@ -302,12 +303,12 @@ pub async fn import_batch(
     label: &str,
     rows: &[NewResult<'_>],
     mut progress: impl FnMut(usize),
-) -> StoreResult<Vec<i64>> {
+) -> StoreResult<Vec<ResultId>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let ids = write_rows(conn, actor, now, rows, label, &mut progress).await?;
-    let centers: HashSet<Option<i64>> = rows.iter().map(|r| r.center_id).collect();
+    let centers: HashSet<Option<CenterId>> = rows.iter().map(|r| r.center_id).collect();
     let change = Change {
         action: "result.import",
         entity_type: "dataset",
@@ -320,7 +321,7 @@ pub async fn import_batch(
         reason: Some(label),
     };
     audit::record(conn, actor, now, change).await?;
-    Ok(ids)
+    Ok(ids.into_iter().map(ResultId::new).collect())
 }
 
 /// Writes `rows` and their first steps (commented `comments`) in chunked
@@ -362,7 +363,7 @@ async fn write_rows(
                 V::T("submit"),
                 V::T(""),
                 V::T(ResultState::Submitted.as_str()),
-                V::N(actor.user_id),
+                V::N(actor.user_column()),
                 V::T(&actor.label),
                 V::T(comments),
                 V::T(&ts),
@@ -416,7 +417,7 @@ mod tests {
     }
 
     /// An owner unit and a PoC center.
-    async fn fixture(store: &Store) -> (i64, i64) {
+    async fn fixture(store: &Store) -> (OrgId, CenterId) {
         let actor = Actor::system("test");
         let mut tx = store.write().await.unwrap();
         let univ = orgs::create(&mut tx, &actor, Utc::now(), &OrgDraft::parse("温州测试大学", "university", "鹿城区").unwrap())
@@ -473,7 +474,7 @@ mod tests {
         tx.commit().await.unwrap();
         let (state, stage, patents, team, secret_parts, ref_no): (String, String, String, String, String, Option<String>) =
             sqlx::query_as("SELECT state, stage, patents, team, secret_parts, ref_no FROM research_results WHERE id = $1")
-                .bind(id)
+                .bind(id.get())
                 .fetch_one(store.pool())
                 .await
                 .unwrap();

@@ -3,9 +3,12 @@
 //! step kept with actor and reasons, and the audit trail.
 
 use crate::audit::{self, Change};
+use crate::column::Text;
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use pocnet_domain::id::{CenterId, OrgId, ResultId};
 use pocnet_domain::library::pipeline::{PipelineGuards, ResultAction, ResultTransition};
+use pocnet_domain::library::intake::ResultStage;
 use pocnet_domain::research_result::{ResultSource, ResultState};
 use pocnet_domain::review::Aggregate;
 use serde::Serialize;
@@ -17,7 +20,8 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Project {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ResultId,
     /// Title.
     pub title: String,
     /// Public summary.
@@ -31,17 +35,20 @@ pub struct Project {
     /// Source.
     pub source: ResultSource,
     /// Owner unit (成果所属单位).
-    pub owner_org_id: i64,
+    #[schema(value_type = i64)]
+    pub owner_org_id: OrgId,
     /// Its name.
     pub owner_org_name: String,
     /// Its region (county department's scope).
     pub owner_region: String,
     /// The center handling it.
-    pub center_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub center_id: Option<CenterId>,
     /// Its name.
     pub center_name: Option<String>,
     /// The center's host unit (whose operators act for the center).
-    pub center_host_org_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub center_host_org_id: Option<OrgId>,
     /// The center's region.
     pub center_region: Option<String>,
     /// State.
@@ -53,7 +60,8 @@ pub struct Project {
     /// Level reached after verification.
     pub trl_after: Option<i64>,
     /// Stage code (`lab`, `prototype`, `pilot`, `industrialization`).
-    pub stage: String,
+    #[schema(value_type = String)]
+    pub stage: ResultStage,
     /// Team members.
     pub team: Vec<String>,
     /// Patents: `[{"number": …, "status": …}]`.
@@ -63,7 +71,8 @@ pub struct Project {
     /// The spreadsheet's own number, if imported.
     pub ref_no: Option<String>,
     /// Day submitted.
-    pub submitted_on: String,
+    #[schema(value_type = String)]
+    pub submitted_on: NaiveDate,
     /// The score sheet of its screening (`screening` or `three_dimensional`).
     pub screening_sheet: String,
     /// The screening panel's result, as written back with the last score.
@@ -71,7 +80,8 @@ pub struct Project {
     /// Reasons of the last decision (rejection, stop, withdrawal).
     pub decision_reason: String,
     /// Day of the admission or rejection.
-    pub decided_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decided_on: Option<NaiveDate>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -101,11 +111,13 @@ struct Row {
     patents: String,
     secret_parts: String,
     ref_no: Option<String>,
-    submitted_on: String,
+    #[sqlx(try_from = "Text")]
+    submitted_on: NaiveDate,
     screening_sheet: String,
     screening_result_json: Option<String>,
     decision_reason: String,
-    decided_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    decided_on: Option<NaiveDate>,
     version: i64,
 }
 
@@ -120,25 +132,25 @@ impl TryFrom<Row> for Project {
             patents: json(r.id, "patents", &r.patents)?,
             secret_parts: json(r.id, "secret_parts", &r.secret_parts)?,
             screening_result: r.screening_result_json.as_deref().and_then(|j| serde_json::from_str(j).ok()),
-            id: r.id,
+            id: ResultId::new(r.id),
             title: r.title,
             summary: r.summary,
             secret_summary: r.secret_summary,
             field: r.field,
             sub_field: r.sub_field,
             source: parse_code(&r.source, ResultSource::parse)?,
-            owner_org_id: r.owner_org_id,
+            owner_org_id: OrgId::new(r.owner_org_id),
             owner_org_name: r.owner_org_name,
             owner_region: r.owner_region,
-            center_id: r.center_id,
+            center_id: r.center_id.map(CenterId::new),
             center_name: r.center_name,
-            center_host_org_id: r.center_host_org_id,
+            center_host_org_id: r.center_host_org_id.map(OrgId::new),
             center_region: r.center_region,
             state: parse_code(&r.state, ResultState::parse)?,
             trl: r.trl,
             trl_evidence: r.trl_evidence,
             trl_after: r.trl_after,
-            stage: r.stage,
+            stage: parse_code(&r.stage, ResultStage::parse)?,
             ref_no: r.ref_no,
             screening_sheet: r.screening_sheet,
             submitted_on: r.submitted_on,
@@ -157,18 +169,18 @@ const SELECT: &str = "SELECT r.id, r.title, r.summary, r.secret_summary, r.field
     FROM research_results r JOIN organisations o ON o.id = r.owner_org_id LEFT JOIN centers c ON c.id = r.center_id";
 
 /// Reads a project.
-pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Project>
+pub async fn get<'e, E>(executor: E, id: ResultId) -> StoreResult<Project>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE r.id = $1")).bind(id).fetch_optional(executor).await?.ok_or(StoreError::NotFound)?.try_into()
+    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE r.id = $1")).bind(id.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)?.try_into()
 }
 
 /// What a step also sets.
 #[derive(Debug, Clone, Default)]
 pub struct StepEffects {
     /// The day of an admission, rejection, stop or withdrawal.
-    pub decided_on: Option<String>,
+    pub decided_on: Option<NaiveDate>,
     /// The level reached (on issuing the report).
     pub trl_after: Option<i64>,
     /// The score sheet (on starting the screening).
@@ -187,7 +199,7 @@ pub struct Step<'a> {
 
 /// Takes a step: compare-and-set on state and version; the step recorded
 /// with its reasons and in the audit trail. A stale version is a conflict.
-pub async fn take_step(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, step: &Step<'_>, effects: &StepEffects) -> StoreResult<Project> {
+pub async fn take_step(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ResultId, step: &Step<'_>, effects: &StepEffects) -> StoreResult<Project> {
     let ts = format_ts(now);
     let reason = step.transition.action().needs_comment().then_some(step.comments);
     let done = sqlx::query(
@@ -198,9 +210,9 @@ pub async fn take_step(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
     .bind(step.transition.to().as_str())
     .bind(&ts)
     .bind(reason)
-    .bind(&effects.decided_on)
+    .bind(effects.decided_on.map(|d| d.to_string()))
     .bind(effects.trl_after)
-    .bind(id)
+    .bind(id.get())
     .bind(step.version)
     .bind(step.transition.from().as_str())
     .bind(&effects.screening_sheet)
@@ -232,7 +244,7 @@ pub async fn take_step(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
 #[derive(Debug, Clone)]
 pub struct Walk {
     /// The result.
-    pub id: i64,
+    pub id: ResultId,
     /// Its state and version as read.
     pub from: ResultState,
     /// Its version as read.
@@ -263,11 +275,11 @@ pub async fn walk(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, g
         for action in &w.path {
             let by = action.actors().first().copied().ok_or_else(|| StoreError::Corrupt(format!("no actor for {}", action.as_str())))?;
             let to = state.step(*action, by, guards).map_err(|e| StoreError::Corrupt(format!("result {}: {}", w.id, e.message)))?.to();
-            steps.push((w.id, action.as_str(), state.as_str(), to.as_str(), if action.needs_comment() { comments } else { "" }));
+            steps.push((w.id.get(), action.as_str(), state.as_str(), to.as_str(), if action.needs_comment() { comments } else { "" }));
             state = to;
         }
         if !w.path.is_empty() {
-            moves.entry((w.from.as_str(), w.version, state.as_str(), w.path.len() as i64)).or_default().push(w.id);
+            moves.entry((w.from.as_str(), w.version, state.as_str(), w.path.len() as i64)).or_default().push(w.id.get());
         }
     }
     let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
@@ -315,7 +327,7 @@ pub async fn walk(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, g
         }
         let mut q = sqlx::query(&sql);
         for (id, action, from, to, comments) in chunk {
-            q = q.bind(*id).bind(*action).bind(*from).bind(*to).bind(actor.user_id).bind(&actor.label).bind(*comments).bind(&ts);
+            q = q.bind(*id).bind(*action).bind(*from).bind(*to).bind(actor.user_column()).bind(&actor.label).bind(*comments).bind(&ts);
         }
         q.execute(&mut *conn).await?;
     }
@@ -333,16 +345,16 @@ pub async fn walk(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, g
 
 /// Appends a row to a result's pipeline history.
 #[allow(clippy::too_many_arguments)]
-pub async fn record_step(conn: &mut AnyConnection, actor: &Actor, ts: &str, id: i64, action: &str, from: &str, to: &str, comments: &str) -> StoreResult<()> {
+pub async fn record_step(conn: &mut AnyConnection, actor: &Actor, ts: &str, id: ResultId, action: &str, from: &str, to: &str, comments: &str) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO result_steps (result_id, action, from_state, to_state, actor_id, actor_label, comments, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(id)
+    .bind(id.get())
     .bind(action)
     .bind(from)
     .bind(to)
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .bind(&actor.label)
     .bind(comments)
     .bind(ts)
@@ -357,28 +369,34 @@ pub async fn record_step(conn: &mut AnyConnection, actor: &Actor, ts: &str, id: 
 pub struct StepRecord {
     /// Action code.
     pub action: String,
+    // '' for the intake step, which comes from no state: a code, not a ResultState.
     /// From state.
     pub from_state: String,
     /// To state.
-    pub to_state: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub to_state: ResultState,
     /// Who (username).
     pub actor_label: String,
     /// Reasons and comments.
     pub comments: String,
     /// When (UTC).
-    pub at: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "crate::time::serde_ts::instant")]
+    #[schema(value_type = String)]
+    pub at: DateTime<Utc>,
 }
 
 /// The pipeline history of a result, oldest first.
-pub async fn steps(pool: &AnyPool, id: i64) -> StoreResult<Vec<StepRecord>> {
+pub async fn steps(pool: &AnyPool, id: ResultId) -> StoreResult<Vec<StepRecord>> {
     Ok(sqlx::query_as("SELECT action, from_state, to_state, actor_label, comments, at FROM result_steps WHERE result_id = $1 ORDER BY id")
-        .bind(id)
+        .bind(id.get())
         .fetch_all(pool)
         .await?)
 }
 
 /// Records that a caller was shown a project's trade secrets (查看商业秘密).
-pub async fn record_secret_view(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, standing: &str) -> StoreResult<()> {
+pub async fn record_secret_view(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ResultId, standing: &str) -> StoreResult<()> {
     audit::record(
         conn,
         actor,
@@ -396,9 +414,10 @@ pub async fn record_secret_view(conn: &mut AnyConnection, actor: &Actor, now: Da
 }
 
 /// The results a center is screening, oldest first (at most 2,000).
-pub async fn in_screening(pool: &AnyPool, center_id: i64) -> StoreResult<Vec<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM research_results WHERE center_id = $1 AND state = 'screening' ORDER BY id LIMIT 2000")
-        .bind(center_id)
+pub async fn in_screening(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<ResultId>> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM research_results WHERE center_id = $1 AND state = 'screening' ORDER BY id LIMIT 2000")
+        .bind(center_id.get())
         .fetch_all(pool)
-        .await?)
+        .await?;
+    Ok(ids.into_iter().map(ResultId::new).collect())
 }

@@ -4,6 +4,8 @@
 
 use pocnet_domain::library::verification::Recommendation;
 use crate::audit::{self, Change};
+use crate::column::Text;
+use pocnet_domain::id::{CenterId, ResultId};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use pocnet_domain::library::verification::Report;
@@ -14,11 +16,15 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct ReportRecord {
     /// The result it reports on.
-    pub result_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub result_id: ResultId,
     /// The report's number, e.g. `概验报〔2026〕7-001号`.
     pub report_no: String,
     /// The issuing center.
-    pub center_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub center_id: CenterId,
     /// Its name.
     pub center_name: String,
     /// The project's title.
@@ -33,7 +39,9 @@ pub struct ReportRecord {
     #[sqlx(try_from = "String")]
     pub recommendation: Recommendation,
     /// Day issued.
-    pub issued_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub issued_on: NaiveDate,
 }
 
 const SELECT: &str = "SELECT v.result_id, v.report_no, v.center_id, c.name AS center_name, r.title, v.summary, v.findings_json, \
@@ -41,11 +49,11 @@ const SELECT: &str = "SELECT v.result_id, v.report_no, v.center_id, c.name AS ce
     JOIN research_results r ON r.id = v.result_id";
 
 /// The report on a result, if issued.
-pub async fn report<'e, E>(executor: E, id: i64) -> StoreResult<Option<ReportRecord>>
+pub async fn report<'e, E>(executor: E, id: ResultId) -> StoreResult<Option<ReportRecord>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE v.result_id = $1")).bind(id).fetch_optional(executor).await?)
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE v.result_id = $1")).bind(id.get()).fetch_optional(executor).await?)
 }
 
 /// Issued reports whose title, number or center name contains `q`, newest first (at most 50).
@@ -58,7 +66,7 @@ pub async fn search(pool: &AnyPool, q: &str) -> StoreResult<Vec<ReportRecord>> {
 }
 
 /// Writes the report of a result (once) with the next number of the center's year.
-pub async fn issue(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, center_id: i64, r: &Report, today: NaiveDate) -> StoreResult<ReportRecord> {
+pub async fn issue(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ResultId, center_id: CenterId, r: &Report, today: NaiveDate) -> StoreResult<ReportRecord> {
     let key = format!("report_seq:{center_id}:{}", today.year());
     let value: String = sqlx::query_scalar(
         "INSERT INTO settings (key, value) VALUES ($1, '1') ON CONFLICT (key) DO UPDATE \
@@ -73,15 +81,15 @@ pub async fn issue(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, 
         "INSERT INTO verification_reports (result_id, report_no, center_id, summary, findings_json, trl_after, recommendation, issued_on, issued_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(id)
+    .bind(id.get())
     .bind(&report_no)
-    .bind(center_id)
+    .bind(center_id.get())
     .bind(&r.summary)
     .bind(serde_json::to_string(&r.findings).unwrap_or_else(|_| "[]".into()))
     .bind(i64::from(r.trl_after.level()))
     .bind(r.recommendation.as_str())
     .bind(today.to_string())
-    .bind(actor.user_id)
+    .bind(actor.user_column())
     .execute(&mut *conn)
     .await
     .map_err(|e| match &e {
@@ -110,33 +118,37 @@ pub async fn issue(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, 
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Acceptance {
     /// The accepting center.
-    pub center_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub center_id: CenterId,
     /// Its name.
     pub center_name: String,
     /// Why / how it relies on the report.
     pub note: String,
     /// Day recorded.
-    pub accepted_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub accepted_on: NaiveDate,
 }
 
 /// The centers that accepted a result's report.
-pub async fn acceptances(pool: &AnyPool, id: i64) -> StoreResult<Vec<Acceptance>> {
+pub async fn acceptances(pool: &AnyPool, id: ResultId) -> StoreResult<Vec<Acceptance>> {
     Ok(sqlx::query_as(
         "SELECT a.center_id, c.name AS center_name, a.note, a.accepted_on FROM report_acceptances a JOIN centers c ON c.id = a.center_id \
          WHERE a.result_id = $1 ORDER BY a.accepted_on, c.name",
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_all(pool)
     .await?)
 }
 
 /// Records that `center_id` accepts the report on result `id` (once).
-pub async fn accept(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, center_id: i64, note: &str, today: NaiveDate) -> StoreResult<()> {
+pub async fn accept(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ResultId, center_id: CenterId, note: &str, today: NaiveDate) -> StoreResult<()> {
     sqlx::query("INSERT INTO report_acceptances (result_id, center_id, note, accepted_by, accepted_on) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(center_id)
+        .bind(id.get())
+        .bind(center_id.get())
         .bind(note)
-        .bind(actor.user_id)
+        .bind(actor.user_column())
         .bind(today.to_string())
         .execute(&mut *conn)
         .await

@@ -4,8 +4,10 @@
 
 use crate::audit::{self, Change};
 use crate::batch::{Cell, Rows};
+use crate::column::Text;
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
+use pocnet_domain::id::{MilestoneId, OrgId, OutcomeId, ResultId};
 use pocnet_domain::money::Yuan;
 use pocnet_domain::library::verification::{MilestoneDraft, MilestoneKind, MilestoneStatus, MilestoneTransition, Plan};
 use serde::Serialize;
@@ -15,7 +17,9 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct PlanRecord {
     /// Result id.
-    pub result_id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub result_id: ResultId,
     /// Goal.
     pub goal: String,
     /// Target level.
@@ -25,28 +29,32 @@ pub struct PlanRecord {
     /// Manager's phone.
     pub manager_phone: String,
     /// First day.
-    pub starts_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub starts_on: NaiveDate,
     /// Last day.
-    pub ends_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub ends_on: NaiveDate,
     /// Optimistic-lock version.
     pub version: i64,
 }
 
 /// The plan of a result, if any.
-pub async fn plan<'e, E>(executor: E, id: i64) -> StoreResult<Option<PlanRecord>>
+pub async fn plan<'e, E>(executor: E, id: ResultId) -> StoreResult<Option<PlanRecord>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     Ok(sqlx::query_as(
         "SELECT result_id, goal, trl_target, manager_name, manager_phone, starts_on, ends_on, version FROM verification_plans WHERE result_id = $1",
     )
-    .bind(id)
+    .bind(id.get())
     .fetch_optional(executor)
     .await?)
 }
 
 /// Creates the plan (`version` None) or updates it at `version`.
-pub async fn save_plan(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, p: &Plan, version: Option<i64>) -> StoreResult<PlanRecord> {
+pub async fn save_plan(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ResultId, p: &Plan, version: Option<i64>) -> StoreResult<PlanRecord> {
     let ts = format_ts(now);
     let before = plan(&mut *conn, id).await?;
     match (version, &before) {
@@ -55,7 +63,7 @@ pub async fn save_plan(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
                 "INSERT INTO verification_plans (result_id, goal, trl_target, manager_name, manager_phone, starts_on, ends_on, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
             )
-            .bind(id)
+            .bind(id.get())
             .bind(&p.goal)
             .bind(i64::from(p.trl_target.level()))
             .bind(&p.manager_name)
@@ -78,7 +86,7 @@ pub async fn save_plan(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
             .bind(p.starts_on.to_string())
             .bind(p.ends_on.to_string())
             .bind(&ts)
-            .bind(id)
+            .bind(id.get())
             .bind(v)
             .execute(&mut *conn)
             .await?;
@@ -111,9 +119,11 @@ pub async fn save_plan(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Milestone {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: MilestoneId,
     /// Result id.
-    pub result_id: i64,
+    #[schema(value_type = i64)]
+    pub result_id: ResultId,
     /// Kind.
     pub kind: MilestoneKind,
     /// Title.
@@ -121,7 +131,8 @@ pub struct Milestone {
     /// Acceptance criterion.
     pub goal: String,
     /// Due day.
-    pub due_on: String,
+    #[schema(value_type = String)]
+    pub due_on: NaiveDate,
     /// Budget (yuan).
     pub budget_yuan: Yuan,
     /// Status.
@@ -129,15 +140,18 @@ pub struct Milestone {
     /// What the team submitted for acceptance.
     pub evidence: String,
     /// Day submitted.
-    pub submitted_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub submitted_on: Option<NaiveDate>,
     /// Day accepted or failed.
-    pub decided_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decided_on: Option<NaiveDate>,
     /// The center's note on its decision.
     pub decision_note: String,
     /// Money released so far (yuan).
     pub released_yuan: Yuan,
     /// Day of the last release.
-    pub released_on: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub released_on: Option<NaiveDate>,
     /// Optimistic-lock version.
     pub version: i64,
 }
@@ -149,15 +163,19 @@ struct MilestoneRow {
     kind: String,
     title: String,
     goal: String,
-    due_on: String,
+    #[sqlx(try_from = "Text")]
+    due_on: NaiveDate,
     budget_yuan: i64,
     status: String,
     evidence: String,
-    submitted_on: Option<String>,
-    decided_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    submitted_on: Option<NaiveDate>,
+    #[sqlx(try_from = "Text")]
+    decided_on: Option<NaiveDate>,
     decision_note: String,
     released_yuan: i64,
-    released_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    released_on: Option<NaiveDate>,
     version: i64,
 }
 
@@ -165,8 +183,8 @@ impl TryFrom<MilestoneRow> for Milestone {
     type Error = StoreError;
     fn try_from(r: MilestoneRow) -> StoreResult<Self> {
         Ok(Milestone {
-            id: r.id,
-            result_id: r.result_id,
+            id: MilestoneId::new(r.id),
+            result_id: ResultId::new(r.result_id),
             kind: parse_code(&r.kind, MilestoneKind::parse)?,
             title: r.title,
             goal: r.goal,
@@ -188,12 +206,12 @@ const MILESTONE: &str = "SELECT id, result_id, kind, title, goal, due_on, budget
     decision_note, released_yuan, released_on, version FROM milestones";
 
 /// The milestones of a result, by due day.
-pub async fn milestones<'e, E>(executor: E, id: i64) -> StoreResult<Vec<Milestone>>
+pub async fn milestones<'e, E>(executor: E, id: ResultId) -> StoreResult<Vec<Milestone>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query_as::<_, MilestoneRow>(&format!("{MILESTONE} WHERE result_id = $1 ORDER BY due_on, id"))
-        .bind(id)
+        .bind(id.get())
         .fetch_all(executor)
         .await?
         .into_iter()
@@ -202,23 +220,23 @@ where
 }
 
 /// One milestone.
-pub async fn milestone<'e, E>(executor: E, mid: i64) -> StoreResult<Milestone>
+pub async fn milestone<'e, E>(executor: E, mid: MilestoneId) -> StoreResult<Milestone>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as::<_, MilestoneRow>(&format!("{MILESTONE} WHERE id = $1")).bind(mid).fetch_optional(executor).await?.ok_or(StoreError::NotFound)?.try_into()
+    sqlx::query_as::<_, MilestoneRow>(&format!("{MILESTONE} WHERE id = $1")).bind(mid.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)?.try_into()
 }
 
-fn change<'a>(action: &'a str, result_id: i64, after: serde_json::Value, reason: Option<&'a str>) -> Change<'a> {
+fn change<'a>(action: &'a str, result_id: ResultId, after: serde_json::Value, reason: Option<&'a str>) -> Change<'a> {
     Change { action, entity_type: "result", entity_id: result_id.to_string(), before: None, after: Some(after), reason }
 }
 
 /// Adds a milestone to a result's plan.
-pub async fn add_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, m: &MilestoneDraft) -> StoreResult<Milestone> {
+pub async fn add_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ResultId, m: &MilestoneDraft) -> StoreResult<Milestone> {
     let mid: i64 = sqlx::query_scalar(
         "INSERT INTO milestones (result_id, kind, title, goal, due_on, budget_yuan, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(id)
+    .bind(id.get())
     .bind(m.kind.as_str())
     .bind(&m.title)
     .bind(&m.goal)
@@ -227,7 +245,7 @@ pub async fn add_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTim
     .bind(format_ts(now))
     .fetch_one(&mut *conn)
     .await?;
-    let after = milestone(&mut *conn, mid).await?;
+    let after = milestone(&mut *conn, MilestoneId::new(mid)).await?;
     audit::record(conn, actor, now, change("result.milestone.add", id, serde_json::to_value(&after).unwrap_or_default(), None)).await?;
     Ok(after)
 }
@@ -247,7 +265,7 @@ pub struct MilestoneStep<'a> {
 }
 
 /// Changes a milestone's status.
-pub async fn step_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, mid: i64, s: &MilestoneStep<'_>) -> StoreResult<Milestone> {
+pub async fn step_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, mid: MilestoneId, s: &MilestoneStep<'_>) -> StoreResult<Milestone> {
     let day = s.today.to_string();
     let submitted = (s.transition.to() == MilestoneStatus::Submitted).then(|| day.clone());
     let decided = matches!(s.transition.to(), MilestoneStatus::Accepted | MilestoneStatus::Failed | MilestoneStatus::Cancelled).then(|| day.clone());
@@ -260,7 +278,7 @@ pub async fn step_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTi
     .bind(submitted)
     .bind(decided)
     .bind(s.note)
-    .bind(mid)
+    .bind(mid.get())
     .bind(s.version)
     .bind(s.transition.from().as_str())
     .execute(&mut *conn)
@@ -276,14 +294,14 @@ pub async fn step_milestone(conn: &mut AnyConnection, actor: &Actor, now: DateTi
 
 /// Records a funding release of an accepted milestone (checked by the
 /// domain), compare-and-set on the version.
-pub async fn release(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, mid: i64, version: i64, amount: Yuan, today: NaiveDate) -> StoreResult<Milestone> {
+pub async fn release(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, mid: MilestoneId, version: i64, amount: Yuan, today: NaiveDate) -> StoreResult<Milestone> {
     let done = sqlx::query(
         "UPDATE milestones SET released_yuan = released_yuan + $1, released_on = $2, version = version + 1 \
          WHERE id = $3 AND version = $4 AND status = 'accepted' AND released_yuan + $1 <= budget_yuan",
     )
     .bind(amount.get())
     .bind(today.to_string())
-    .bind(mid)
+    .bind(mid.get())
     .bind(version)
     .execute(&mut *conn)
     .await?;
@@ -300,11 +318,17 @@ pub async fn release(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct OutcomeRecord {
     /// Id.
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub id: OutcomeId,
     /// Kind code.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub kind: pocnet_domain::outcome::OutcomeKind,
     /// Day achieved.
-    pub achieved_on: String,
+    #[sqlx(try_from = "Text")]
+    #[schema(value_type = String)]
+    pub achieved_on: NaiveDate,
     /// Amount (yuan), for contracts, financing and licences.
     #[sqlx(try_from = "i64")]
     pub amount_yuan: Yuan,
@@ -313,9 +337,9 @@ pub struct OutcomeRecord {
 }
 
 /// The outcomes of a result, oldest first.
-pub async fn outcomes(pool: &AnyPool, id: i64) -> StoreResult<Vec<OutcomeRecord>> {
+pub async fn outcomes(pool: &AnyPool, id: ResultId) -> StoreResult<Vec<OutcomeRecord>> {
     Ok(sqlx::query_as("SELECT id, kind, achieved_on, amount_yuan, evidence FROM result_outcomes WHERE result_id = $1 ORDER BY achieved_on, id")
-        .bind(id)
+        .bind(id.get())
         .fetch_all(pool)
         .await?)
 }
@@ -326,16 +350,16 @@ pub async fn add_outcome(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: DateTime<Utc>,
-    id: i64,
+    id: ResultId,
     kind: pocnet_domain::outcome::OutcomeKind,
     achieved_on: NaiveDate,
     amount: Yuan,
     evidence: &str,
-) -> StoreResult<i64> {
+) -> StoreResult<OutcomeId> {
     let oid: i64 = sqlx::query_scalar(
         "INSERT INTO result_outcomes (result_id, kind, achieved_on, amount_yuan, evidence, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
-    .bind(id)
+    .bind(id.get())
     .bind(kind.as_str())
     .bind(achieved_on.to_string())
     .bind(amount.get())
@@ -345,14 +369,14 @@ pub async fn add_outcome(
     .await?;
     let what = serde_json::json!({"outcome_id": oid, "kind": kind, "achieved_on": achieved_on, "amount_yuan": amount});
     audit::record(conn, actor, now, change("result.outcome.add", id, what, None)).await?;
-    Ok(oid)
+    Ok(OutcomeId::new(oid))
 }
 
 /// An outcome to record in a batch ([`add_outcomes`]).
 #[derive(Debug, Clone)]
 pub struct NewOutcome {
     /// The result.
-    pub result_id: i64,
+    pub result_id: ResultId,
     /// Kind.
     pub kind: pocnet_domain::outcome::OutcomeKind,
     /// Day achieved.
@@ -372,7 +396,7 @@ pub async fn add_outcomes(conn: &mut AnyConnection, actor: &Actor, now: DateTime
     let mut rows = Rows::new("result_outcomes", &["result_id", "kind", "achieved_on", "amount_yuan", "evidence", "created_at"], sqlite);
     for o in outcomes {
         rows.push(vec![
-            Cell::I(o.result_id),
+            Cell::I(o.result_id.get()),
             Cell::T(o.kind.as_str().to_owned()),
             Cell::T(o.achieved_on.to_string()),
             Cell::I(o.amount_yuan.get()),
@@ -396,13 +420,13 @@ pub async fn add_outcomes(conn: &mut AnyConnection, actor: &Actor, now: DateTime
 
 /// Milestone figures of the centers an organisation hosts: milestones
 /// awaiting acceptance, and budget and money released (yuan) over all.
-pub async fn host_totals(pool: &AnyPool, host_org_id: i64) -> StoreResult<(i64, i64, i64)> {
+pub async fn host_totals(pool: &AnyPool, host_org_id: OrgId) -> StoreResult<(i64, i64, i64)> {
     let row: (i64, i64, i64) = sqlx::query_as(
         "SELECT COUNT(CASE WHEN m.status = 'submitted' THEN 1 END), CAST(COALESCE(SUM(m.budget_yuan), 0) AS BIGINT), \
          CAST(COALESCE(SUM(m.released_yuan), 0) AS BIGINT) FROM milestones m JOIN research_results r ON r.id = m.result_id \
          JOIN centers c ON c.id = r.center_id WHERE c.host_org_id = $1 AND m.status <> 'cancelled'",
     )
-    .bind(host_org_id)
+    .bind(host_org_id.get())
     .fetch_one(pool)
     .await?;
     Ok(row)

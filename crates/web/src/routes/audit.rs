@@ -63,7 +63,7 @@ fn pretty(json: &Option<String>) -> String {
 }
 
 struct Row {
-    id: i64,
+    id: pocnet_domain::id::AuditEventId,
     at: String,
     actor: String,
     action: String,
@@ -98,7 +98,7 @@ async fn page(
         .iter()
         .map(|e| Row {
             id: e.id,
-            at: pocnet_domain::display::beijing_time(&e.at),
+            at: pocnet_domain::display::beijing(e.at),
             actor: e.actor_label.clone(),
             action: pocnet_domain::display::audit_action(&e.action),
             entity: format!("{} #{}", pocnet_domain::display::record_type(&e.entity_type), e.entity_id),

@@ -87,7 +87,7 @@ pub async fn api_list(State(state): State<AppState>, auth: Auth, QueryParams(p):
 }
 
 struct CenterRow {
-    id: i64,
+    id: pocnet_domain::id::CenterId,
     name: String,
     kind: &'static str,
     host: String,
@@ -102,7 +102,7 @@ struct CenterRow {
     directors: String,
 }
 
-fn rows(list: &[Center], today: &str) -> Vec<CenterRow> {
+fn rows(list: &[Center], today: chrono::NaiveDate) -> Vec<CenterRow> {
     list.iter()
         .map(|c| CenterRow {
             id: c.id,
@@ -114,9 +114,9 @@ fn rows(list: &[Center], today: &str) -> Vec<CenterRow> {
             stage: c.stage.label_zh(),
             stage_public: c.counts_as_recognized(),
             fields: views::field_labels(&c.fields),
-            reevaluation: c.reevaluation_due.clone().unwrap_or_default(),
+            reevaluation: c.reevaluation_due.map(|d| d.to_string()).unwrap_or_default(),
             reevaluation_overdue: c.reevaluation_overdue(today),
-            recognized_on: c.recognized_on.clone().unwrap_or_else(|| "—".into()),
+            recognized_on: c.recognized_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
             directors: format!("{} / {}", c.admin_director, c.tech_director),
         })
         .collect()
@@ -150,7 +150,7 @@ async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> 
         creating: figures.counts.creating,
         fields_covered,
         fields_total,
-        centers: rows(&latest, &state.today().to_string()),
+        centers: rows(&latest, state.today()),
     };
     Ok(render(&page))
 }
@@ -189,7 +189,7 @@ async fn list_page(State(state): State<AppState>, auth: Auth, QueryParams(p): Qu
         chrome: Chrome::public(Some(&auth), "中心名录", "centers"),
         heading: if scope == CenterScope::Public { "创建名单与已认定的概念验证中心、中试平台" } else { "概念验证中心与中试平台名录" },
         headers: views::sort_headers("/centers", &columns, &sort, p.dir() == SortDir::Desc, &filters),
-        centers: rows(&list.items, &state.today().to_string()),
+        centers: rows(&list.items, state.today()),
         pager: Pager::new("/centers", &list, &keep),
         can_register: auth.current.as_ref().is_some_and(|u| matches!(u.user.role, Role::Center | Role::Bureau)),
         fields: crate::routes::registry::catalogue_labels(&state).into_iter().map(|(c, l)| Choice::new(c, l)).collect(),

@@ -181,7 +181,7 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
                 None => d.notes.push("您的账号尚未关联专家档案，请联系市科技局。".into()),
             }
             if let Some(e) = experts::of_user(pool, user.id).await? {
-                let tasks = pocnet_store::panels::of_expert(pool, e.id, pocnet_domain::panel::seat::PanelSubject::Result).await?;
+                let tasks = pocnet_store::panels::of_expert::<pocnet_domain::id::of::Result>(pool, e.id).await?;
                 let pending = tasks.iter().filter(|s| s.status == pocnet_domain::panel::seat::SeatStatus::Pending).count();
                 let filter = pocnet_store::applications::ApplicationFilter { state: Some(pocnet_domain::recognition::ApplicationState::BureauReview), call_id: None, region: None };
                 let reviews = pocnet_store::applications::list(pool, pocnet_store::applications::ApplicationScope::Expert(e.id), &filter, pocnet_store::Page::new(Some(1), Some(1))).await?.total;

@@ -97,9 +97,8 @@ impl Figures {
 
 /// One note per center whose re-evaluation (复评, 001 中试 五 两年一复评) is overdue.
 pub fn overdue_notes(list: &[&pocnet_store::centers::Center], today: chrono::NaiveDate) -> Vec<String> {
-    let today = today.to_string();
     list.iter()
-        .filter(|c| c.reevaluation_overdue(&today))
-        .map(|c| format!("{}复评已逾期：应于{}前复评（两年一复评）", c.name, c.reevaluation_due.as_deref().unwrap_or_default()))
+        .filter(|c| c.reevaluation_overdue(today))
+        .map(|c| format!("{}复评已逾期：应于{}前复评（两年一复评）", c.name, c.reevaluation_due.map(|d| d.to_string()).unwrap_or_default()))
         .collect()
 }

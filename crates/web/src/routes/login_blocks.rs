@@ -82,7 +82,7 @@ async fn render_list(state: &AppState, me: &CurrentUser, p: &ListParams, error: 
             username: b.username.clone(),
             address: b.address.clone(),
             failures: b.failures,
-            until: pocnet_domain::display::beijing_time(&b.blocked_until),
+            until: pocnet_domain::display::beijing(b.blocked_until),
         })
         .collect();
     let page = ListPage {

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json};
+use pocnet_domain::id::{OrgId, UserId};
 use pocnet_domain::org::OrgKind;
 use pocnet_domain::region::Region;
 use pocnet_domain::role::Role;
@@ -88,6 +89,7 @@ pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(
     responses((status = 200, body = Organisation), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Organisation>> {
+    let id = OrgId::new(id);
     me.require(&[Role::Bureau])?;
     Ok(Json(orgs::get(state.store().pool(), id).await?))
 }
@@ -103,6 +105,7 @@ pub async fn api_update(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<OrgInput>,
 ) -> AppResult<Json<Organisation>> {
+    let id = OrgId::new(id);
     Ok(Json(update(&state, &me, id, &input).await?))
 }
 
@@ -110,7 +113,7 @@ async fn create(state: &AppState, me: &CurrentUser, input: &OrgInput) -> AppResu
     Ok(pocnet_app::orgs::create(state.context(), &me.caller(), input).await?)
 }
 
-async fn update(state: &AppState, me: &CurrentUser, id: i64, input: &OrgInput) -> AppResult<Organisation> {
+async fn update(state: &AppState, me: &CurrentUser, id: OrgId, input: &OrgInput) -> AppResult<Organisation> {
     Ok(pocnet_app::orgs::update(state.context(), &me.caller(), id, input).await?)
 }
 
@@ -123,7 +126,7 @@ fn regions() -> Vec<Choice> {
 }
 
 struct OrgRow {
-    id: i64,
+    id: OrgId,
     name: String,
     kind: &'static str,
     region: &'static str,
@@ -174,8 +177,8 @@ async fn list_page(
                 kind: o.kind.label_zh(),
                 region: o.region.label_zh(),
                 user_count: o.user_count,
-                created_at: pocnet_domain::display::beijing_time(&o.created_at).chars().take(10).collect(),
-                updated_at: pocnet_domain::display::beijing_time(&o.updated_at).chars().take(10).collect(),
+                created_at: pocnet_domain::display::beijing(o.created_at).chars().take(10).collect(),
+                updated_at: pocnet_domain::display::beijing(o.updated_at).chars().take(10).collect(),
             })
             .collect(),
         pager: Pager::new("/admin/orgs", &list, &keep),
@@ -189,7 +192,7 @@ async fn list_page(
 }
 
 struct MemberRow {
-    id: i64,
+    id: UserId,
     username: String,
     display_name: String,
     role: &'static str,
@@ -200,7 +203,7 @@ struct MemberRow {
 #[template(path = "orgs/org_form.html")]
 struct FormPage {
     chrome: Chrome,
-    id: Option<i64>,
+    id: Option<OrgId>,
     name: String,
     kind: String,
     region: String,
@@ -211,7 +214,7 @@ struct FormPage {
     members: Vec<MemberRow>,
 }
 
-fn form_page(me: &CurrentUser, id: Option<i64>, input: &OrgInput, error: Option<String>, members: Vec<MemberRow>) -> FormPage {
+fn form_page(me: &CurrentUser, id: Option<OrgId>, input: &OrgInput, error: Option<String>, members: Vec<MemberRow>) -> FormPage {
     FormPage {
         chrome: Chrome::signed_in(me, if id.is_some() { "编辑单位" } else { "新增单位" }, "orgs"),
         id,
@@ -232,7 +235,7 @@ async fn new_page(me: CurrentUser) -> AppResult<Response> {
     Ok(render(&form_page(&me, None, &blank, None, vec![])))
 }
 
-async fn members(state: &AppState, org_id: i64) -> AppResult<Vec<MemberRow>> {
+async fn members(state: &AppState, org_id: OrgId) -> AppResult<Vec<MemberRow>> {
     let filter = UserFilter { role: None, org_id: Some(org_id) };
     let list = users::list(state.store().pool(), &filter, "username", SortDir::Asc, Page::new(Some(1), Some(200))).await?;
     Ok(list
@@ -242,7 +245,7 @@ async fn members(state: &AppState, org_id: i64) -> AppResult<Vec<MemberRow>> {
         .collect())
 }
 
-async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<OrgId>) -> AppResult<Response> {
     me.require(&[Role::Bureau])?;
     let org = orgs::get(state.store().pool(), id).await?;
     let input = OrgInput {
@@ -255,7 +258,7 @@ async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
 }
 
 /// Re-shows a form with the user's input and the error, or fails the request.
-async fn form_failure(state: &AppState, me: &CurrentUser, id: Option<i64>, input: &OrgInput, e: AppError) -> AppResult<Response> {
+async fn form_failure(state: &AppState, me: &CurrentUser, id: Option<OrgId>, input: &OrgInput, e: AppError) -> AppResult<Response> {
     match e {
         AppError::Validation(_) | AppError::Conflict { .. } => {
             let status = e.status();
@@ -276,7 +279,7 @@ async fn create_form(State(state): State<AppState>, me: CurrentUser, Form(input)
     }
 }
 
-async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<OrgInput>) -> AppResult<Response> {
+async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<OrgId>, Form(input): Form<OrgInput>) -> AppResult<Response> {
     match update(&state, &me, id, &input).await {
         Ok(org) => Ok(Redirect::to(&format!("/admin/orgs/{}", org.id)).into_response()),
         Err(e) => form_failure(&state, &me, Some(id), &input, e).await,

@@ -102,7 +102,7 @@ impl ResultQuery {
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        Ok(ResultFilter { state: result_state, q, field, center_id, region, trl_min, trl_max })
+        Ok(ResultFilter { state: result_state, q, field, center_id: center_id.map(pocnet_domain::id::CenterId::new), region, trl_min, trl_max })
     }
 
     /// The filters as query-string pairs (kept across pages, sorts and the export).
@@ -136,7 +136,7 @@ pub async fn api_list(
 }
 
 struct Row {
-    id: i64,
+    id: pocnet_domain::id::ResultId,
     title: String,
     summary: String,
     field: String,
@@ -194,7 +194,7 @@ async fn page(
     // An expert's list is its task list: the state column is its own seat (待声明 / 待评分 / 已评分).
     let state_label = if me.user.role == Role::Expert { "我的评审" } else { "状态" };
     let columns = [("title", "成果名称"), ("field", "领域"), ("state", state_label), ("trl", "技术就绪度"), ("submitted_on", "提交日期")];
-    let in_screening: std::collections::HashMap<i64, bool> = list.items.iter().map(|r| (r.id, r.state == ResultState::Screening)).collect();
+    let in_screening: std::collections::HashMap<pocnet_domain::id::ResultId, bool> = list.items.iter().map(|r| (r.id, r.state == ResultState::Screening)).collect();
     let seats = crate::routes::todo::screening_seats(&state, &me, |id| in_screening.get(&id).copied().unwrap_or(false)).await?;
     let heading = match me.user.role {
         Role::County => "本地区科技成果",
@@ -234,7 +234,7 @@ async fn page(
                 center: r.center_name.clone().unwrap_or_else(|| "—".into()),
                 state: r.state.label_zh(),
                 trl: r.trl,
-                submitted_on: r.submitted_on.clone(),
+                submitted_on: r.submitted_on.to_string(),
                 my_seat: seats.get(&r.id).map(|s| s.label_zh()),
             })
             .collect(),
@@ -307,7 +307,7 @@ pub async fn api_export(State(state): State<AppState>, me: CurrentUser, QueryPar
             ws.write_string(row, i as u16, v).map_err(fail)?;
         }
         ws.write_number(row, 8, r.trl as f64).map_err(fail)?;
-        ws.write_string(row, 9, &r.submitted_on).map_err(fail)?;
+        ws.write_string(row, 9, r.submitted_on.to_string()).map_err(fail)?;
     }
     let bytes = wb.save_to_buffer().map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
     Ok(crate::routes::experts::api::xlsx(bytes, "成果项目库.xlsx"))

@@ -18,14 +18,14 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Json;
+use pocnet_domain::id::{of, ApplicationId, Id, ResultId};
 use pocnet_domain::research_result::ResultState;
 use pocnet_domain::recognition::ApplicationState;
 use pocnet_domain::role::Role;
 use pocnet_domain::todo::{SeatState, TodoKind, TodoList, Window};
 use pocnet_store::applications::{self, ApplicationFilter, ApplicationScope};
 use pocnet_store::results::{self, ResultScope};
-use pocnet_domain::panel::seat::PanelSubject;
-use pocnet_store::panels::{self, OwnSeat};
+use pocnet_store::panels::{self, Judged, OwnSeat};
 use pocnet_store::todo::{self as store, TodoEntry, TodoScope};
 use pocnet_store::{Page, SortDir};
 use serde::Serialize;
@@ -98,24 +98,26 @@ pub struct ReviewTask {
 }
 
 /// The seat state of each item an expert sits on, by item id.
-pub(crate) fn seat_states(seats: &[OwnSeat], open: impl Fn(i64) -> bool) -> HashMap<i64, SeatState> {
+pub(crate) fn seat_states<T>(seats: &[OwnSeat<T>], open: impl Fn(Id<T>) -> bool) -> HashMap<Id<T>, SeatState> {
     seats.iter().map(|s| (s.subject_id, SeatState::of(s.status, s.scored, open(s.subject_id)))).collect()
 }
 
-/// The seat state of each application the calling expert sits on (empty for other roles).
-pub async fn application_seats(state: &AppState, me: &CurrentUser, under_review: impl Fn(i64) -> bool) -> AppResult<HashMap<i64, SeatState>> {
+/// The seat state of each item of kind `T` the calling expert sits on (empty for other roles).
+async fn seats_of<T: Judged>(state: &AppState, me: &CurrentUser, open: impl Fn(Id<T>) -> bool) -> AppResult<HashMap<Id<T>, SeatState>> {
     Ok(match expert_id(state, me).await? {
-        Some(e) => seat_states(&panels::of_expert(state.store().pool(), e, PanelSubject::Application).await?, under_review),
+        Some(e) => seat_states(&panels::of_expert::<T>(state.store().pool(), e).await?, open),
         None => HashMap::new(),
     })
 }
 
+/// The seat state of each application the calling expert sits on (empty for other roles).
+pub async fn application_seats(state: &AppState, me: &CurrentUser, under_review: impl Fn(ApplicationId) -> bool) -> AppResult<HashMap<ApplicationId, SeatState>> {
+    seats_of::<of::Application>(state, me, under_review).await
+}
+
 /// The seat state of each result the calling expert screens (empty for other roles).
-pub async fn screening_seats(state: &AppState, me: &CurrentUser, in_screening: impl Fn(i64) -> bool) -> AppResult<HashMap<i64, SeatState>> {
-    Ok(match expert_id(state, me).await? {
-        Some(e) => seat_states(&panels::of_expert(state.store().pool(), e, PanelSubject::Result).await?, in_screening),
-        None => HashMap::new(),
-    })
+pub async fn screening_seats(state: &AppState, me: &CurrentUser, in_screening: impl Fn(ResultId) -> bool) -> AppResult<HashMap<ResultId, SeatState>> {
+    seats_of::<of::Result>(state, me, in_screening).await
 }
 
 /// The calling expert's review tasks, newest first, each with its own seat
@@ -128,14 +130,16 @@ pub async fn review_tasks(state: &AppState, me: &CurrentUser) -> AppResult<Vec<R
     let pool = state.store().pool();
     let page = Page::new(Some(1), Some(200));
     let apps = applications::list(pool, ApplicationScope::Expert(e), &ApplicationFilter::default(), page).await?.items;
-    let open_apps: HashMap<i64, bool> = apps.iter().map(|a| (a.id, a.state == ApplicationState::BureauReview)).collect();
-    let app_seat_rows = panels::of_expert(pool, e, PanelSubject::Application).await?;
+    let open_apps: HashMap<ApplicationId, bool> = apps.iter().map(|a| (a.id, a.state == ApplicationState::BureauReview)).collect();
+    let app_seat_rows = panels::of_expert::<of::Application>(pool, e).await?;
     let app_seats = seat_states(&app_seat_rows, |id| open_apps.get(&id).copied().unwrap_or(false));
     let res = results::list(pool, ResultScope::Reviewer(e), &results::ResultFilter::default(), "submitted_on", SortDir::Desc, page).await?.items;
-    let open_res: HashMap<i64, bool> = res.iter().map(|r| (r.id, r.state == ResultState::Screening)).collect();
-    let res_seat_rows = panels::of_expert(pool, e, PanelSubject::Result).await?;
+    let open_res: HashMap<ResultId, bool> = res.iter().map(|r| (r.id, r.state == ResultState::Screening)).collect();
+    let res_seat_rows = panels::of_expert::<of::Result>(pool, e).await?;
     let res_seats = seat_states(&res_seat_rows, |id| open_res.get(&id).copied().unwrap_or(false));
-    let due = |rows: &[OwnSeat], id: i64| rows.iter().find(|s| s.subject_id == id).and_then(|s| s.due_on.map(|d| d.to_string()));
+    fn due<T>(rows: &[OwnSeat<T>], id: Id<T>) -> Option<String> {
+        rows.iter().find(|s| s.subject_id == id).and_then(|s| s.due_on.map(|d| d.to_string()))
+    }
     let task = |kind, id, title: &str, seat: SeatState, href: String, due_on: Option<String>| ReviewTask {
         kind,
         id,
@@ -148,11 +152,11 @@ pub async fn review_tasks(state: &AppState, me: &CurrentUser) -> AppResult<Vec<R
     let mut tasks: Vec<ReviewTask> = apps
         .iter()
         .filter_map(|a| {
-            app_seats.get(&a.id).map(|s| task("application", a.id, &a.proposed_name, *s, format!("/applications/{}", a.id), due(&app_seat_rows, a.id)))
+            app_seats.get(&a.id).map(|s| task("application", a.id.get(), &a.proposed_name, *s, format!("/applications/{}", a.id), due(&app_seat_rows, a.id)))
         })
         .collect();
     tasks.extend(res.iter().filter_map(|r| {
-        res_seats.get(&r.id).map(|s| task("screening", r.id, &r.title, *s, format!("/results/{}", r.id), due(&res_seat_rows, r.id)))
+        res_seats.get(&r.id).map(|s| task("screening", r.id.get(), &r.title, *s, format!("/results/{}", r.id), due(&res_seat_rows, r.id)))
     }));
     Ok(tasks)
 }

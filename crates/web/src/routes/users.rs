@@ -14,6 +14,7 @@ use axum::routing::get;
 use axum::{Form, Json};
 use pocnet_app::accounts::{self, parse_org, parse_role};
 pub use pocnet_app::accounts::{NewUserInput, UserEditInput};
+use pocnet_domain::id::UserId;
 use pocnet_domain::role::Role;
 use pocnet_store::users::{self, User, UserFilter};
 use pocnet_store::{orgs, Paged, SortDir};
@@ -53,7 +54,7 @@ async fn create(state: &AppState, me: &CurrentUser, input: &NewUserInput) -> App
     Ok(accounts::create(state.context(), &me.caller(), input).await?)
 }
 
-async fn update(state: &AppState, me: &CurrentUser, id: i64, input: &UserEditInput) -> AppResult<User> {
+async fn update(state: &AppState, me: &CurrentUser, id: UserId, input: &UserEditInput) -> AppResult<User> {
     Ok(accounts::update(state.context(), &me.caller(), id, input).await?)
 }
 
@@ -85,6 +86,7 @@ pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(
     responses((status = 200, body = User), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<User>> {
+    let id = UserId::new(id);
     me.require(&[Role::Bureau])?;
     Ok(Json(users::get(state.store().pool(), id).await?))
 }
@@ -99,6 +101,7 @@ pub async fn api_update(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<UserEditInput>,
 ) -> AppResult<Json<User>> {
+    let id = UserId::new(id);
     Ok(Json(update(&state, &me, id, &input).await?))
 }
 
@@ -115,7 +118,7 @@ async fn org_choices(state: &AppState) -> AppResult<Vec<Choice>> {
 }
 
 struct UserRow {
-    id: i64,
+    id: UserId,
     username: String,
     display_name: String,
     role: &'static str,
@@ -162,7 +165,7 @@ async fn list_page(
                 org_name: u.org_name.clone(),
                 active: u.is_active,
                 demo: u.is_demo,
-                created_at: pocnet_domain::display::beijing_time(&u.created_at).chars().take(10).collect(),
+                created_at: pocnet_domain::display::beijing(u.created_at).chars().take(10).collect(),
             })
             .collect(),
         pager: Pager::new("/admin/users", &list, &keep),
@@ -176,7 +179,7 @@ async fn list_page(
 #[template(path = "accounts/user_form.html")]
 struct FormPage {
     chrome: Chrome,
-    id: Option<i64>,
+    id: Option<UserId>,
     username: String,
     display_name: String,
     role: String,
@@ -210,7 +213,7 @@ async fn new_page(State(state): State<AppState>, me: CurrentUser, QueryParams(q)
     }))
 }
 
-async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<UserId>) -> AppResult<Response> {
     me.require(&[Role::Bureau])?;
     let u = users::get(state.store().pool(), id).await?;
     Ok(render(&FormPage {
@@ -255,7 +258,7 @@ async fn create_form(State(state): State<AppState>, me: CurrentUser, Form(input)
     }
 }
 
-async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<UserEditInput>) -> AppResult<Response> {
+async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<UserId>, Form(input): Form<UserEditInput>) -> AppResult<Response> {
     match update(&state, &me, id, &input).await {
         Ok(u) => Ok(Redirect::to(&format!("/admin/users/{}", u.id)).into_response()),
         Err(e) if is_form_error(&e) => {

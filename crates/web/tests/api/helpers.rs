@@ -125,7 +125,7 @@ pub async fn spawn_app_with(config: WebConfig) -> TestApp {
         .into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
     let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { base: format!("http://{addr}"), store, clock, bureau_org, ruian_org, lucheng_univ, state, http, conformance, _tmp: tmp }
+    TestApp { base: format!("http://{addr}"), store, clock, bureau_org: bureau_org.get(), ruian_org: ruian_org.get(), lucheng_univ: lucheng_univ.get(), state, http, conformance, _tmp: tmp }
 }
 
 /// A second web node on the same database and clock (as two servers behind
@@ -264,7 +264,7 @@ impl TestApp {
         let draft = OrgDraft::parse(name, kind, region).expect("org draft");
         let id = orgs::create(&mut tx, &Actor::system("test"), self.now(), &draft).await.expect("org").id;
         tx.commit().await.expect("commit");
-        id
+        id.get()
     }
 
     /// Adds an account (password [`PASSWORD`]).
@@ -274,13 +274,13 @@ impl TestApp {
             username: Username::parse(username).expect("username"),
             display_name: format!("测试{username}"),
             role,
-            org_id,
+            org_id: org_id.into(),
             password_hash: fixture_hash().to_owned(),
             is_demo: false,
         };
         let id = users::create(&mut tx, &Actor::system("test"), self.now(), &new).await.expect("user").id;
         tx.commit().await.expect("commit");
-        id
+        id.get()
     }
 
     /// A bearer token for an account, from a session opened directly in the
@@ -293,7 +293,7 @@ impl TestApp {
             .expect("user exists");
         let mut tx = self.store.write().await.expect("tx");
         let (token, _csrf) =
-            pocnet_store::sessions::create(&mut tx, id, self.now(), self.state.config().session_absolute).await.expect("session");
+            pocnet_store::sessions::create(&mut tx, id.into(), self.now(), self.state.config().session_absolute).await.expect("session");
         tx.commit().await.expect("commit");
         token
     }

@@ -208,13 +208,13 @@ async fn no_list_reads_a_whole_big_table() {
 
     let ruian = Region::parse("瑞安市").unwrap();
     let mut statements: Vec<(String, String)> = Vec::new();
-    let scopes = [ResultScope::All, ResultScope::Region(ruian), ResultScope::HostOrg(1), ResultScope::OwnerOrg(1), ResultScope::Verified, ResultScope::Reviewer(1)];
+    let scopes = [ResultScope::All, ResultScope::Region(ruian), ResultScope::HostOrg(1.into()), ResultScope::OwnerOrg(1.into()), ResultScope::Verified, ResultScope::Reviewer(1.into())];
     let filters = [
         ResultFilter::default(),
         ResultFilter::in_state(Some(ResultState::Verifying)),
         ResultFilter { field: Some("new_energy".into()), ..ResultFilter::default() },
         ResultFilter { region: Some(ruian), ..ResultFilter::default() },
-        ResultFilter { center_id: Some(1), ..ResultFilter::default() },
+        ResultFilter { center_id: Some(1.into()), ..ResultFilter::default() },
         ResultFilter { trl_min: Some(6), ..ResultFilter::default() },
     ];
     for scope in scopes {
@@ -242,7 +242,7 @@ async fn no_list_reads_a_whole_big_table() {
     for filter in [
         AuditFilter::default(),
         AuditFilter { entity_type: Some("result".into()), entity_id: Some("1".into()), actor_id: None },
-        AuditFilter { actor_id: Some(1), ..AuditFilter::default() },
+        AuditFilter { actor_id: Some(1.into()), ..AuditFilter::default() },
     ] {
         for sql in pocnet_store::audit::list_statements(&filter) {
             statements.push((format!("audit {filter:?}"), sql));

@@ -38,6 +38,7 @@ pub struct RunDetail {
     responses((status = 201, body = RunDetail), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_preview(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<RunInput>) -> AppResult<Response> {
+    let id = CallId::new(id);
     let run = preview(&state, &me, id, &input).await?;
     let solution = solution_of(&run)?;
     Ok((StatusCode::CREATED, Json(RunDetail { run, solution })).into_response())
@@ -47,6 +48,7 @@ pub async fn api_preview(State(state): State<AppState>, me: CurrentUser, Path(id
 #[utoipa::path(get, path = "/api/v1/calls/{id}/assignments", tag = "panels", responses((status = 200, body = Vec<Run>)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_runs(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<Run>>> {
+    let id = CallId::new(id);
     me.require(&[Role::Bureau])?;
     Ok(Json(assignments::of_call(state.store().pool(), id).await?))
 }
@@ -55,6 +57,7 @@ pub async fn api_runs(State(state): State<AppState>, me: CurrentUser, Path(id): 
 #[utoipa::path(get, path = "/api/v1/assignments/{id}", tag = "panels", responses((status = 200, body = RunDetail)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_run(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<RunDetail>> {
+    let id = RunId::new(id);
     let run = assignments::get(state.store().pool(), id).await?;
     require_run_owner(&state, &me, &run).await?;
     let solution = solution_of(&run)?;
@@ -66,6 +69,7 @@ pub async fn api_run(State(state): State<AppState>, me: CurrentUser, Path(id): P
     responses((status = 200, description = "已邀请的专家人次", body = Invited), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_confirm(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Invited>> {
+    let id = RunId::new(id);
     let invited = confirm(&state, &me, id).await?;
     Ok(Json(Invited { invited }))
 }
@@ -82,6 +86,7 @@ pub struct Invited {
     responses((status = 200, body = RunDetail), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_adjust(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AdjustInput>) -> AppResult<Json<RunDetail>> {
+    let id = RunId::new(id);
     let run = adjust(&state, &me, id, &input).await?;
     let solution = solution_of(&run)?;
     Ok(Json(RunDetail { run, solution }))
@@ -105,7 +110,8 @@ pub async fn api_replacement(
     Path(id): Path<i64>,
     crate::extract::QueryParams(q): crate::extract::QueryParams<ReplacementQuery>,
 ) -> AppResult<Json<ReplacementView>> {
-    Ok(Json(replacement(&state, &me, id, q.expert).await?))
+    let id = ApplicationId::new(id);
+    Ok(Json(replacement(&state, &me, id, ExpertId::new(q.expert)).await?))
 }
 
 /// Computes optimal, conflict-free screening panels for the center's results in screening without a panel, and stores the preview (the center's operator).
@@ -113,6 +119,7 @@ pub async fn api_replacement(
     responses((status = 201, body = RunDetail), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_preview_screening(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<RunInput>) -> AppResult<Response> {
+    let id = CenterId::new(id);
     let run = preview_screening(&state, &me, id, &input).await?;
     let solution = solution_of(&run)?;
     Ok((StatusCode::CREATED, Json(RunDetail { run, solution })).into_response())
@@ -122,6 +129,7 @@ pub async fn api_preview_screening(State(state): State<AppState>, me: CurrentUse
 #[utoipa::path(get, path = "/api/v1/centers/{id}/screening-assignments", tag = "panels", responses((status = 200, body = Vec<Run>)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_screening_runs(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<Run>>> {
+    let id = CenterId::new(id);
     // The center's own operators (and the bureau) first: whether it has runs is theirs to know.
     crate::routes::assignment::require_center_of(&state, &me, id).await?;
     Ok(Json(assignments::of_center(state.store().pool(), id).await?))

@@ -38,7 +38,7 @@ struct RunForm {
     seed: Option<String>,
 }
 
-async fn screening_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<RunForm>) -> AppResult<Response> {
+async fn screening_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<CenterId>, Form(f): Form<RunForm>) -> AppResult<Response> {
     let input = run_input(f)?;
     let run = preview_screening(&state, &me, id, &input).await?;
     Ok(Redirect::to(&format!("/assignments/{}", run.id)).into_response())
@@ -50,7 +50,7 @@ fn run_input(f: RunForm) -> AppResult<RunInput> {
     Ok(RunInput { panel_size: f.panel_size, min_industry: f.min_industry, min_investment: f.min_investment, min_academic: f.min_academic, max_load: f.max_load, q, seed })
 }
 
-async fn preview_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<RunForm>) -> AppResult<Response> {
+async fn preview_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<CallId>, Form(f): Form<RunForm>) -> AppResult<Response> {
     let input = run_input(f)?;
     let run = preview(&state, &me, id, &input).await?;
     Ok(Redirect::to(&format!("/assignments/{}", run.id)).into_response())
@@ -96,11 +96,11 @@ struct RunPage {
     error: Option<String>,
 }
 
-async fn run_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+async fn run_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<RunId>) -> AppResult<Response> {
     render_run(&state, &me, id, None).await
 }
 
-async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>) -> AppResult<Response> {
+async fn render_run(state: &AppState, me: &CurrentUser, id: RunId, error: Option<String>) -> AppResult<Response> {
     let pool = state.store().pool();
     let run = assignments::get(pool, id).await?;
     require_run_owner(state, me, &run).await?;
@@ -111,7 +111,7 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<S
     if run.status == pocnet_domain::panel::RunStatus::Preview {
         let inst: Instance = serde_json::from_str(&run.input_json).map_err(|e| AppError::Internal(anyhow::anyhow!("stored instance: {e}")))?;
         for e in &inst.experts {
-            if let Ok(eid) = e.id.parse::<i64>() {
+            if let Ok(eid) = e.id.parse::<ExpertId>() {
                 if let Ok(x) = experts::get(pool, eid).await {
                     names.insert(e.id.clone(), x.name.clone());
                     choices.push((e.id.clone(), format!("{}（{}，{}）", x.name, x.kind.label_zh(), x.org_name)));
@@ -123,13 +123,13 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<S
     let mut panels = Vec::new();
     for p in &s.panels {
         let name = match (p.item.parse::<i64>(), screening) {
-            (Ok(r), true) => pocnet_store::library::pipeline::get(pool, r).await.map(|x| x.title).unwrap_or_else(|_| p.item.clone()),
-            (Ok(app), false) => pocnet_store::applications::get(pool, app).await.map(|a| a.proposed_name).unwrap_or_else(|_| p.item.clone()),
+            (Ok(r), true) => pocnet_store::library::pipeline::get(pool, ResultId::new(r)).await.map(|x| x.title).unwrap_or_else(|_| p.item.clone()),
+            (Ok(app), false) => pocnet_store::applications::get(pool, ApplicationId::new(app)).await.map(|a| a.proposed_name).unwrap_or_else(|_| p.item.clone()),
             (Err(_), _) => p.item.clone(),
         };
         let mut seats = Vec::new();
         for seat in &p.experts {
-            let (name, org) = match seat.expert.parse::<i64>() {
+            let (name, org) = match seat.expert.parse::<ExpertId>() {
                 Ok(e) => experts::get(pool, e).await.map(|e| (e.name, e.org_name)).unwrap_or_else(|_| (seat.expert.clone(), String::new())),
                 Err(_) => (seat.expert.clone(), String::new()),
             };
@@ -179,7 +179,7 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: i64, error: Option<S
     Ok(render(&page))
 }
 
-async fn adjust_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<AdjustInput>) -> AppResult<Response> {
+async fn adjust_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<RunId>, Form(input): Form<AdjustInput>) -> AppResult<Response> {
     match adjust(&state, &me, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/assignments/{id}")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
@@ -190,7 +190,7 @@ async fn adjust_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
     }
 }
 
-async fn confirm_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+async fn confirm_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<RunId>) -> AppResult<Response> {
     let run = assignments::get(state.store().pool(), id).await?;
     confirm(&state, &me, id).await?;
     Ok(match run.call_id {

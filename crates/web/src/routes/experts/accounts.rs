@@ -32,28 +32,28 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// Whether the caller may manage the account of library expert `id`: the
 /// bureau any; a center only the experts of its own advisory team (顾问专家).
-pub async fn may_manage(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<bool> {
+pub async fn may_manage(state: &AppState, me: &CurrentUser, id: ExpertId) -> AppResult<bool> {
     Ok(workflow::may_manage(state.context(), &me.caller(), id).await?)
 }
 
 /// Links an existing expert account.
-pub async fn link(state: &AppState, me: &CurrentUser, id: i64, input: &LinkInput) -> AppResult<Expert> {
+pub async fn link(state: &AppState, me: &CurrentUser, id: ExpertId, input: &LinkInput) -> AppResult<Expert> {
     Ok(workflow::link(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Opens the account from the expert's record (or, for a linked account not
 /// yet activated, issues a fresh code) and returns the code, once.
-pub async fn invite(state: &AppState, me: &CurrentUser, id: i64, input: &LinkInput) -> AppResult<Invitation> {
+pub async fn invite(state: &AppState, me: &CurrentUser, id: ExpertId, input: &LinkInput) -> AppResult<Invitation> {
     Ok(workflow::invite(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Ends the link; the expert keeps its history.
-pub async fn unlink(state: &AppState, me: &CurrentUser, id: i64, input: &LinkInput) -> AppResult<Expert> {
+pub async fn unlink(state: &AppState, me: &CurrentUser, id: ExpertId, input: &LinkInput) -> AppResult<Expert> {
     Ok(workflow::unlink(state.context(), &me.caller(), id, input).await?)
 }
 
 /// The account linked to an expert (curators who may manage it, and the expert itself).
-pub async fn account(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Option<LinkedAccount>> {
+pub async fn account(state: &AppState, me: &CurrentUser, id: ExpertId) -> AppResult<Option<LinkedAccount>> {
     Ok(workflow::account(state.context(), &me.caller(), id).await?)
 }
 
@@ -62,6 +62,7 @@ pub async fn account(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<O
     responses((status = 200, body = Option<LinkedAccount>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_account(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Option<LinkedAccount>>> {
+    let id = ExpertId::new(id);
     Ok(Json(account(&state, &me, id).await?))
 }
 
@@ -72,6 +73,7 @@ pub async fn api_account(State(state): State<AppState>, me: CurrentUser, Path(id
     responses((status = 200, body = Expert), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_link(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<LinkInput>) -> AppResult<Json<Expert>> {
+    let id = ExpertId::new(id);
     Ok(Json(link(&state, &me, id, &input).await?))
 }
 
@@ -80,6 +82,7 @@ pub async fn api_link(State(state): State<AppState>, me: CurrentUser, Path(id): 
     responses((status = 200, body = Expert), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_unlink(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Json<Expert>> {
+    let id = ExpertId::new(id);
     let input: LinkInput = if body.is_empty() { LinkInput::default() } else { serde_json::from_slice(&body).unwrap_or_default() };
     Ok(Json(unlink(&state, &me, id, &input).await?))
 }
@@ -90,6 +93,7 @@ pub async fn api_unlink(State(state): State<AppState>, me: CurrentUser, Path(id)
     responses((status = 201, body = Invitation), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_invite(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<LinkInput>) -> AppResult<Response> {
+    let id = ExpertId::new(id);
     Ok((StatusCode::CREATED, Json(invite(&state, &me, id, &input).await?)).into_response())
 }
 
@@ -97,14 +101,14 @@ pub async fn api_invite(State(state): State<AppState>, me: CurrentUser, Path(id)
 #[template(path = "experts/expert_invitation.html")]
 struct InvitationPage {
     chrome: Chrome,
-    expert_id: i64,
+    expert_id: ExpertId,
     expert_name: String,
     invitation: Invitation,
     expires_local: String,
 }
 
 /// Reports a refusal on the expert page itself, with the refusal's status.
-async fn back_with_error(state: &AppState, me: &CurrentUser, id: i64, e: AppError) -> AppResult<Response> {
+async fn back_with_error(state: &AppState, me: &CurrentUser, id: ExpertId, e: AppError) -> AppResult<Response> {
     match e {
         AppError::Validation(_) | AppError::Conflict { .. } | AppError::Rule { .. } => {
             let status = e.status();
@@ -115,21 +119,21 @@ async fn back_with_error(state: &AppState, me: &CurrentUser, id: i64, e: AppErro
     }
 }
 
-async fn link_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<LinkInput>) -> AppResult<Response> {
+async fn link_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ExpertId>, Form(input): Form<LinkInput>) -> AppResult<Response> {
     match link(&state, &me, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/experts/{id}")).into_response()),
         Err(e) => back_with_error(&state, &me, id, e).await,
     }
 }
 
-async fn unlink_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<LinkInput>) -> AppResult<Response> {
+async fn unlink_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ExpertId>, Form(input): Form<LinkInput>) -> AppResult<Response> {
     match unlink(&state, &me, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/experts/{id}")).into_response()),
         Err(e) => back_with_error(&state, &me, id, e).await,
     }
 }
 
-async fn invite_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<LinkInput>) -> AppResult<Response> {
+async fn invite_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ExpertId>, Form(input): Form<LinkInput>) -> AppResult<Response> {
     match invite(&state, &me, id, &input).await {
         Ok(invitation) => {
             let e = experts::get(state.store().pool(), id).await?;

@@ -46,6 +46,7 @@ pub async fn api_list(
     responses((status = 200, body = Expert), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_get(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Expert>> {
+    let id = ExpertId::new(id);
     let e = read(&state, &me, id).await?;
     Ok(Json(if sees_contact(&me, &e) { e } else { e.without_contact() }))
 }
@@ -71,6 +72,7 @@ pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(
     responses((status = 200, body = Expert), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_update(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ExpertInput>) -> AppResult<Json<Expert>> {
+    let id = ExpertId::new(id);
     Ok(Json(update(&state, &me, id, &input).await?))
 }
 
@@ -79,6 +81,7 @@ pub async fn api_update(State(state): State<AppState>, me: CurrentUser, Path(id)
     responses((status = 200, body = Expert), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_status(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<StatusInput>) -> AppResult<Json<Expert>> {
+    let id = ExpertId::new(id);
     Ok(Json(set_status(&state, &me, id, &input).await?))
 }
 

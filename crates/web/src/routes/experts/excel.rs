@@ -82,7 +82,7 @@ pub fn template() -> AppResult<Vec<u8>> {
 }
 
 /// Exports experts in the import layout (contacts only when `contacts`).
-pub fn export(state: &AppState, list: &[Expert], contacts: bool, org_names: &HashMap<i64, String>) -> AppResult<Vec<u8>> {
+pub fn export(state: &AppState, list: &[Expert], contacts: bool, org_names: &HashMap<pocnet_domain::id::OrgId, String>) -> AppResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let ws = wb.add_worksheet();

@@ -27,7 +27,7 @@ pub(crate) fn router() -> Router<AppState> {
 }
 
 struct Row {
-    id: i64,
+    id: ExpertId,
     name: String,
     kind: &'static str,
     org: String,
@@ -115,7 +115,7 @@ async fn list_page(
 #[template(path = "experts/expert_form.html")]
 struct FormPage {
     chrome: Chrome,
-    id: Option<i64>,
+    id: Option<ExpertId>,
     input: ExpertInput,
     keywords: String,
     people: String,
@@ -137,7 +137,7 @@ struct FormPage {
     account_error: Option<String>,
 }
 
-async fn form_page(state: &AppState, me: &CurrentUser, id: Option<i64>, input: ExpertInput, error: Option<String>, current: Option<&Expert>) -> AppResult<FormPage> {
+async fn form_page(state: &AppState, me: &CurrentUser, id: Option<ExpertId>, input: ExpertInput, error: Option<String>, current: Option<&Expert>) -> AppResult<FormPage> {
     let orgs = pocnet_store::orgs::all_names(state.store().pool()).await?.into_iter().map(|(i, n)| Choice::new(i.to_string(), n)).collect();
     let mut subs = Vec::new();
     for p in state.config().policies.iter() {
@@ -177,7 +177,7 @@ fn input_of(e: &Expert) -> ExpertInput {
     ExpertInput {
         name: e.name.clone(),
         kind: e.kind.as_str().into(),
-        org_id: e.org_id,
+        org_id: e.org_id.get(),
         title: e.title.clone(),
         fields: e.fields.clone(),
         sub_fields: e.sub_fields.clone(),
@@ -185,7 +185,7 @@ fn input_of(e: &Expert) -> ExpertInput {
         region: e.region.as_str().into(),
         bio: e.bio.clone(),
         unavailable: e.unavailable.iter().map(|w| format!("{}~{} {}", w.from, w.to, w.reason).trim().to_owned()).collect::<Vec<_>>().join("；"),
-        conflict_orgs: e.conflict_orgs.clone(),
+        conflict_orgs: e.conflict_orgs.iter().map(|o| o.get()).collect(),
         conflict_people: e.conflict_people.clone(),
         phone: e.phone.clone(),
         email: e.email.clone(),
@@ -241,12 +241,12 @@ async fn create_form(State(state): State<AppState>, me: CurrentUser, body: axum:
     }
 }
 
-async fn detail_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+async fn detail_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ExpertId>) -> AppResult<Response> {
     detail(&state, &me, id, None).await
 }
 
 /// The expert page, with a refusal of an account action if one happened.
-pub(super) async fn detail(state: &AppState, me: &CurrentUser, id: i64, account_error: Option<String>) -> AppResult<Response> {
+pub(super) async fn detail(state: &AppState, me: &CurrentUser, id: ExpertId, account_error: Option<String>) -> AppResult<Response> {
     let e = read(state, me, id).await?;
     let mut input = input_of(&e);
     if !sees_contact(me, &e) {
@@ -262,7 +262,7 @@ pub(super) async fn detail(state: &AppState, me: &CurrentUser, id: i64, account_
     Ok(render(&page))
 }
 
-async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Response> {
+async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ExpertId>, body: axum::body::Bytes) -> AppResult<Response> {
     let input = parse_form(&body);
     match update(&state, &me, id, &input).await {
         Ok(e) => Ok(Redirect::to(&format!("/experts/{}", e.id)).into_response()),
@@ -274,7 +274,7 @@ async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
     }
 }
 
-async fn status_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, axum::Form(input): axum::Form<StatusInput>) -> AppResult<Response> {
+async fn status_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ExpertId>, axum::Form(input): axum::Form<StatusInput>) -> AppResult<Response> {
     match set_status(&state, &me, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/experts/{id}")).into_response()),
         Err(err) => {

@@ -15,6 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::extract::non_empty;
 use crate::AppState;
 use axum::Router;
+use pocnet_domain::id::{ExpertId, RegistrationId};
 use pocnet_domain::expert::{ExpertInput, ExpertKind};
 use pocnet_domain::region::Region;
 use pocnet_domain::role::Role;
@@ -83,7 +84,7 @@ pub async fn own(state: &AppState, me: &CurrentUser) -> AppResult<Option<Expert>
 }
 
 /// Reads an expert: curators and county departments see any; an expert itself.
-pub async fn read(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Expert> {
+pub async fn read(state: &AppState, me: &CurrentUser, id: ExpertId) -> AppResult<Expert> {
     Ok(workflow::read(state.context(), &me.caller(), id).await?)
 }
 
@@ -93,12 +94,12 @@ pub async fn create(state: &AppState, me: &CurrentUser, input: &ExpertInput) -> 
 }
 
 /// Edits an expert: curators any, an expert its own profile (not its kind).
-pub async fn update(state: &AppState, me: &CurrentUser, id: i64, input: &ExpertInput) -> AppResult<Expert> {
+pub async fn update(state: &AppState, me: &CurrentUser, id: ExpertId, input: &ExpertInput) -> AppResult<Expert> {
     Ok(workflow::update(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Takes an expert out of reviews or back (curators), or blacklists it (bureau).
-pub async fn set_status(state: &AppState, me: &CurrentUser, id: i64, input: &StatusInput) -> AppResult<Expert> {
+pub async fn set_status(state: &AppState, me: &CurrentUser, id: ExpertId, input: &StatusInput) -> AppResult<Expert> {
     Ok(workflow::set_status(state.context(), &me.caller(), id, input).await?)
 }
 

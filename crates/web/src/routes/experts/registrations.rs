@@ -41,7 +41,7 @@ pub async fn submit(state: &AppState, ip: &str, input: &RegistrationInput) -> Ap
 }
 
 /// Approves or rejects a pending application (bureau).
-pub async fn decide(state: &AppState, me: &CurrentUser, id: i64, input: &DecisionInput) -> AppResult<Registration> {
+pub async fn decide(state: &AppState, me: &CurrentUser, id: RegistrationId, input: &DecisionInput) -> AppResult<Registration> {
     Ok(workflow::decide(state.context(), &me.caller(), id, input).await?)
 }
 
@@ -89,6 +89,7 @@ pub async fn api_list(
     responses((status = 200, body = Registration), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_decide(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DecisionInput>) -> AppResult<Json<Registration>> {
+    let id = RegistrationId::new(id);
     Ok(Json(decide(&state, &me, id, &input).await?))
 }
 
@@ -217,7 +218,7 @@ async fn list_view(state: &AppState, me: &CurrentUser, p: &ListParams, q: &Regis
             org_kind: r.org_kind.label_zh(),
             fields: crate::routes::registry::field_labels(state, &r.profile.fields),
             region: Region::parse(&r.profile.region).map_or_else(|_| r.profile.region.clone(), |g| g.label_zh().to_owned()),
-            submitted: r.created_at.get(..10).unwrap_or_default().to_owned(),
+            submitted: r.created_at.date_naive().to_string(),
             existing_org,
             r: r.clone(),
         });
@@ -241,7 +242,7 @@ async fn list_page(
     Ok(render(&list_view(&state, &me, &p, &q, None).await?))
 }
 
-async fn decision_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, axum::Form(input): axum::Form<DecisionInput>) -> AppResult<Response> {
+async fn decision_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<RegistrationId>, axum::Form(input): axum::Form<DecisionInput>) -> AppResult<Response> {
     match decide(&state, &me, id, &input).await {
         Ok(r) => Ok(Redirect::to(&match r.expert_id {
             Some(e) => format!("/experts/{e}"),

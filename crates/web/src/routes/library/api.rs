@@ -42,6 +42,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/results/{id}", tag = "results", responses((status = 200, body = ProjectDetail), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_detail(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<ProjectDetail>> {
+    let id = ResultId::new(id);
     Ok(Json(detail(&state, &me, id).await?))
 }
 
@@ -50,6 +51,7 @@ pub async fn api_detail(State(state): State<AppState>, me: CurrentUser, Path(id)
     responses((status = 200, body = ProjectView), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_step(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<StepInput>) -> AppResult<Json<ProjectView>> {
+    let id = ResultId::new(id);
     take_step(&state, &me, id, &input).await?;
     Ok(Json(detail(&state, &me, id).await?.project))
 }
@@ -69,7 +71,8 @@ pub struct AssignInput {
 #[utoipa::path(post, path = "/api/v1/results/{id}/panel", operation_id = "assign_result_panel", tag = "results", request_body = AssignInput,
     responses((status = 204), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AssignInput>) -> AppResult<StatusCode> {
-    assign_expert(&state, &me, id, input.expert_id, input.replaces).await?;
+    let id = ResultId::new(id);
+    assign_expert(&state, &me, id, ExpertId::new(input.expert_id), input.replaces.map(ExpertId::new)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -78,6 +81,7 @@ pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id)
     responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_declare(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DeclarationInput>) -> AppResult<StatusCode> {
+    let id = ResultId::new(id);
     declare(&state, &me, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -86,6 +90,7 @@ pub async fn api_declare(State(state): State<AppState>, me: CurrentUser, Path(id
 #[utoipa::path(post, path = "/api/v1/results/{id}/scores", operation_id = "score_result", tag = "results", request_body = ScoreInput,
     responses((status = 200, body = Option<Aggregate>), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_score(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ScoreInput>) -> AppResult<Json<Option<Aggregate>>> {
+    let id = ResultId::new(id);
     Ok(Json(score(&state, &me, id, &input).await?))
 }
 
@@ -94,6 +99,7 @@ pub async fn api_score(State(state): State<AppState>, me: CurrentUser, Path(id):
     responses((status = 200, body = PlanRecord), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_plan(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<PlanForm>) -> AppResult<Json<PlanRecord>> {
+    let id = ResultId::new(id);
     Ok(Json(save_plan(&state, &me, id, &input).await?))
 }
 
@@ -101,6 +107,7 @@ pub async fn api_plan(State(state): State<AppState>, me: CurrentUser, Path(id): 
 #[utoipa::path(post, path = "/api/v1/results/{id}/milestones", tag = "results", request_body = MilestoneInput,
     responses((status = 201, body = Milestone), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_milestone(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<MilestoneInput>) -> AppResult<Response> {
+    let id = ResultId::new(id);
     Ok((StatusCode::CREATED, Json(add_milestone(&state, &me, id, &input).await?)).into_response())
 }
 
@@ -109,6 +116,7 @@ pub async fn api_milestone(State(state): State<AppState>, me: CurrentUser, Path(
     responses((status = 200, body = Milestone), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_milestone_step(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<MilestoneStepInput>) -> AppResult<Json<Milestone>> {
+    let id = MilestoneId::new(id);
     Ok(Json(step_milestone(&state, &me, id, &input).await?))
 }
 
@@ -116,6 +124,7 @@ pub async fn api_milestone_step(State(state): State<AppState>, me: CurrentUser, 
 #[utoipa::path(post, path = "/api/v1/milestones/{id}/releases", tag = "results", request_body = ReleaseInput,
     responses((status = 200, body = Milestone), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_release(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ReleaseInput>) -> AppResult<Json<Milestone>> {
+    let id = MilestoneId::new(id);
     Ok(Json(release(&state, &me, id, &input).await?))
 }
 
@@ -124,14 +133,16 @@ pub async fn api_release(State(state): State<AppState>, me: CurrentUser, Path(id
     responses((status = 201, description = "新结果的 id", body = crate::routes::Created), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_outcome(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<OutcomeInput>) -> AppResult<Response> {
+    let id = ResultId::new(id);
     let oid = add_outcome(&state, &me, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(crate::routes::Created { id: oid })).into_response())
+    Ok((StatusCode::CREATED, Json(crate::routes::Created { id: oid.get() })).into_response())
 }
 
 /// Issues the verification report and completes the verification (owning center; every milestone decided).
 #[utoipa::path(post, path = "/api/v1/results/{id}/report", tag = "results", request_body = ReportInput,
     responses((status = 201, body = ReportRecord), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_report(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ReportInput>) -> AppResult<Response> {
+    let id = ResultId::new(id);
     Ok((StatusCode::CREATED, Json(issue_report(&state, &me, id, &input).await?)).into_response())
 }
 
@@ -140,6 +151,7 @@ pub async fn api_report(State(state): State<AppState>, me: CurrentUser, Path(id)
     responses((status = 201, body = Handoff), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_handoff(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<HandoffInput>) -> AppResult<Response> {
+    let id = ResultId::new(id);
     Ok((StatusCode::CREATED, Json(send_handoff(&state, &me, id, &input).await?)).into_response())
 }
 
@@ -153,6 +165,7 @@ pub async fn api_handoffs(State(state): State<AppState>, me: CurrentUser) -> App
 #[utoipa::path(post, path = "/api/v1/handoffs/{id}/response", tag = "results", request_body = ResponseInput,
     responses((status = 200, body = Handoff), (status = 409, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_respond(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ResponseInput>) -> AppResult<Json<Handoff>> {
+    let id = HandoffId::new(id);
     Ok(Json(respond_handoff(&state, &me, id, &input).await?))
 }
 
@@ -160,6 +173,7 @@ pub async fn api_respond(State(state): State<AppState>, me: CurrentUser, Path(id
 #[utoipa::path(post, path = "/api/v1/handoffs/{id}/feedback", tag = "results", request_body = FeedbackInput,
     responses((status = 200, body = Handoff), (status = 409, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_feedback(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<FeedbackInput>) -> AppResult<Json<Handoff>> {
+    let id = HandoffId::new(id);
     Ok(Json(handoff_feedback(&state, &me, id, &input).await?))
 }
 
@@ -183,6 +197,7 @@ pub async fn api_reports(State(state): State<AppState>, me: CurrentUser, QueryPa
 #[utoipa::path(post, path = "/api/v1/results/{id}/acceptances", tag = "results", request_body = AcceptInput,
     responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_accept(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AcceptInput>) -> AppResult<StatusCode> {
+    let id = ResultId::new(id);
     accept_report(&state, &me, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -200,5 +215,6 @@ pub struct ReplacementQuery {
     responses((status = 200, body = crate::routes::assignment::ReplacementView), (status = 409, description = "评审阶段已过，不能替换专家", body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_replacement(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, QueryParams(q): QueryParams<ReplacementQuery>) -> AppResult<Json<crate::routes::assignment::ReplacementView>> {
-    Ok(Json(crate::routes::assignment::screening_replacement(&state, &me, id, q.expert).await?))
+    let id = ResultId::new(id);
+    Ok(Json(crate::routes::assignment::screening_replacement(&state, &me, id, ExpertId::new(q.expert)).await?))
 }

@@ -59,7 +59,7 @@ fn label_of<'a>(all: &[(&'a str, &'a str)], code: &str) -> &'a str {
 
 /// A seat an expert left, with the assigner's proposals for it.
 struct VacantSeat {
-    left: i64,
+    left: ExpertId,
     name: String,
     explanation: String,
     /// (expert id, label).
@@ -108,14 +108,14 @@ struct ProjectPage {
     recommendation: &'static str,
     platforms: Vec<Choice>,
     can_handoff: bool,
-    my_handoffs: Vec<i64>,
+    my_handoffs: Vec<HandoffId>,
     my_centers: Vec<Choice>,
     can_accept: bool,
     steps: Vec<(String, String, String)>,
     today: String,
 }
 
-async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>) -> AppResult<Response> {
+async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Option<String>) -> AppResult<Response> {
     let Loaded { detail: d, project: p, access: a, guards: g } = load_detail(state, me, id).await?;
     let pool = state.store().pool();
     let owner = a.standing == Standing::OwningCenter;
@@ -191,7 +191,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
         state_label: p.state.label_zh(),
         field: format!("{} / {}", industry::label(&p.field), industry::label(&p.sub_field)),
         source: p.source.label_zh(),
-        stage: label_of(&[("lab", "实验室阶段"), ("prototype", "样品/样机阶段"), ("pilot", "中试阶段"), ("industrialization", "产业化阶段")], &p.stage),
+        stage: label_of(&[("lab", "实验室阶段"), ("prototype", "样品/样机阶段"), ("pilot", "中试阶段"), ("industrialization", "产业化阶段")], p.stage.as_str()),
         patents: d.project.patents.as_ref().map(|v| {
             v.as_array()
                 .map(|a| {
@@ -217,7 +217,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
         milestones,
         kinds: MilestoneKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),
         outcome_kinds: OutcomeKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),
-        outcomes: d.outcomes.iter().map(|o| (o.achieved_on.clone(), label_of(&outcome_labels, &o.kind), if o.amount_yuan > pocnet_domain::money::Yuan::ZERO { o.amount_yuan.wan() } else { "—".into() }, o.evidence.clone())).collect(),
+        outcomes: d.outcomes.iter().map(|o| (o.achieved_on.to_string(), label_of(&outcome_labels, o.kind.as_str()), if o.amount_yuan > pocnet_domain::money::Yuan::ZERO { o.amount_yuan.wan() } else { "—".into() }, o.evidence.clone())).collect(),
         can_report: owner && verifying && g.open_milestones == 0,
         recommendation: d.report.as_ref().map_or("", |r| r.recommendation.label_zh()),
         can_handoff: !platforms.is_empty(),
@@ -227,7 +227,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
         my_centers,
         steps: d.steps.iter().map(|s| {
             let action = ResultAction::parse(&s.action).map(|x| x.label_zh()).unwrap_or(if s.action == "submit" { "提交成果" } else { "" });
-            (pocnet_domain::display::beijing_time(&s.at), format!("{}：{action}", s.actor_label), s.comments.clone())
+            (pocnet_domain::display::beijing(s.at), format!("{}：{action}", s.actor_label), s.comments.clone())
         }).collect(),
         today: state.today().to_string(),
         d,
@@ -235,11 +235,11 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: i64, error: Option<
     Ok(render(&page))
 }
 
-async fn page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+async fn page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>) -> AppResult<Response> {
     render_page(&state, &me, id, None).await
 }
 
-async fn back<T>(state: &AppState, me: &CurrentUser, id: i64, r: AppResult<T>) -> AppResult<Response> {
+async fn back<T>(state: &AppState, me: &CurrentUser, id: ResultId, r: AppResult<T>) -> AppResult<Response> {
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/results/{id}")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
@@ -250,17 +250,17 @@ async fn back<T>(state: &AppState, me: &CurrentUser, id: i64, r: AppResult<T>) -
     }
 }
 
-async fn step_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<StepInput>) -> AppResult<Response> {
+async fn step_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, Form(input): Form<StepInput>) -> AppResult<Response> {
     let r = take_step(&state, &me, id, &input).await;
     back(&state, &me, id, r).await
 }
 
-async fn assign_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<super::api::AssignInput>) -> AppResult<Response> {
-    let r = assign_expert(&state, &me, id, input.expert_id, input.replaces).await;
+async fn assign_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, Form(input): Form<super::api::AssignInput>) -> AppResult<Response> {
+    let r = assign_expert(&state, &me, id, ExpertId::new(input.expert_id), input.replaces.map(ExpertId::new)).await;
     back(&state, &me, id, r).await
 }
 
-async fn declaration_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<DeclarationInput>) -> AppResult<Response> {
+async fn declaration_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, Form(input): Form<DeclarationInput>) -> AppResult<Response> {
     let r = declare(&state, &me, id, &input).await;
     back(&state, &me, id, r).await
 }
@@ -270,7 +270,7 @@ fn pairs(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
 
-async fn score_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Response> {
+async fn score_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, body: axum::body::Bytes) -> AppResult<Response> {
     let mut input = ScoreInput::default();
     for (k, v) in pairs(&body) {
         if let Some(dim) = k.strip_prefix("score.") {
@@ -303,7 +303,7 @@ struct PlanHtml {
     version: String,
 }
 
-async fn plan_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(f): Form<PlanHtml>) -> AppResult<Response> {
+async fn plan_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, Form(f): Form<PlanHtml>) -> AppResult<Response> {
     let r = match f.trl_target.trim().parse::<i64>() {
         Err(_) => Err(FieldError::new("trl_target", "not_a_number", "目标技术就绪度须为1至9的整数").into()),
         Ok(trl_target) => {
@@ -317,30 +317,30 @@ async fn plan_form(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
     back(&state, &me, id, r).await
 }
 
-async fn milestone_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<MilestoneInput>) -> AppResult<Response> {
+async fn milestone_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, Form(input): Form<MilestoneInput>) -> AppResult<Response> {
     let r = add_milestone(&state, &me, id, &input).await;
     back(&state, &me, id, r).await
 }
 
-async fn milestone_step_form(State(state): State<AppState>, me: CurrentUser, Path(mid): Path<i64>, Form(input): Form<MilestoneStepInput>) -> AppResult<Response> {
+async fn milestone_step_form(State(state): State<AppState>, me: CurrentUser, Path(mid): Path<MilestoneId>, Form(input): Form<MilestoneStepInput>) -> AppResult<Response> {
     let result_id = store_v::milestone(state.store().pool(), mid).await?.result_id;
     let r = step_milestone(&state, &me, mid, &input).await;
     back(&state, &me, result_id, r).await
 }
 
-async fn release_form(State(state): State<AppState>, me: CurrentUser, Path(mid): Path<i64>, Form(input): Form<ReleaseInput>) -> AppResult<Response> {
+async fn release_form(State(state): State<AppState>, me: CurrentUser, Path(mid): Path<MilestoneId>, Form(input): Form<ReleaseInput>) -> AppResult<Response> {
     let result_id = store_v::milestone(state.store().pool(), mid).await?.result_id;
     let r = release(&state, &me, mid, &input).await;
     back(&state, &me, result_id, r).await
 }
 
-async fn outcome_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<OutcomeInput>) -> AppResult<Response> {
+async fn outcome_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, Form(input): Form<OutcomeInput>) -> AppResult<Response> {
     let r = add_outcome(&state, &me, id, &input).await;
     back(&state, &me, id, r).await
 }
 
 /// The report form: summary, level, recommendation and one `finding.<milestone id>` field per milestone.
-async fn report_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Response> {
+async fn report_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, body: axum::body::Bytes) -> AppResult<Response> {
     let mut input = ReportInput::default();
     let mut trl = String::new();
     for (k, v) in pairs(&body) {
@@ -365,24 +365,24 @@ async fn report_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
     back(&state, &me, id, r).await
 }
 
-async fn handoff_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<HandoffInput>) -> AppResult<Response> {
+async fn handoff_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, Form(input): Form<HandoffInput>) -> AppResult<Response> {
     let r = send_handoff(&state, &me, id, &input).await;
     back(&state, &me, id, r).await
 }
 
-async fn respond_form(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(input): Form<ResponseInput>) -> AppResult<Response> {
+async fn respond_form(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<HandoffId>, Form(input): Form<ResponseInput>) -> AppResult<Response> {
     let result_id = handoffs::get(state.store().pool(), hid).await?.result_id;
     let r = respond_handoff(&state, &me, hid, &input).await;
     back(&state, &me, result_id, r).await
 }
 
-async fn feedback_form(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(input): Form<FeedbackInput>) -> AppResult<Response> {
+async fn feedback_form(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<HandoffId>, Form(input): Form<FeedbackInput>) -> AppResult<Response> {
     let result_id = handoffs::get(state.store().pool(), hid).await?.result_id;
     let r = handoff_feedback(&state, &me, hid, &input).await;
     back(&state, &me, result_id, r).await
 }
 
-async fn accept_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<AcceptInput>) -> AppResult<Response> {
+async fn accept_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, Form(input): Form<AcceptInput>) -> AppResult<Response> {
     let r = accept_report(&state, &me, id, &input).await;
     back(&state, &me, id, r).await
 }
@@ -439,7 +439,7 @@ struct ReportPage {
 
 /// The verification report as a document (验证报告): anyone who may see the
 /// project may read it — other centers rely on it for mutual recognition.
-async fn report_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+async fn report_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>) -> AppResult<Response> {
     let (p, _) = load(&state, &me, id).await?;
     let pool = state.store().pool();
     let r = pocnet_store::library::reports::report(pool, id).await?.ok_or(AppError::NotFound)?;
@@ -447,7 +447,7 @@ async fn report_page(State(state): State<AppState>, me: CurrentUser, Path(id): P
     let findings: Vec<Finding> = serde_json::from_str(&r.findings_json).unwrap_or_default();
     let findings = findings
         .into_iter()
-        .map(|f| match milestones.iter().find(|m| m.id == f.milestone_id) {
+        .map(|f| match milestones.iter().find(|m| m.id.get() == f.milestone_id) {
             Some(m) => (m.kind.label_zh(), m.title.clone(), f.finding),
             None => ("", format!("里程碑#{}", f.milestone_id), f.finding),
         })

@@ -3,6 +3,7 @@
 //! row, every row with its problems by row and column, duplicates in the list
 //! and in the center — and all rows in one transaction, or none.
 
+use pocnet_domain::id::CenterId;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::QueryParams;
@@ -54,12 +55,12 @@ pub use pocnet_app::library::import::ImportReport;
 struct Upload {
     name: String,
     bytes: Vec<u8>,
-    center_id: Option<i64>,
+    center_id: Option<CenterId>,
     dry_run: bool,
 }
 
 async fn read_upload(mut mp: Multipart, q: &ImportQuery) -> AppResult<Upload> {
-    let mut up = Upload { name: String::new(), bytes: Vec::new(), center_id: q.center_id, dry_run: dry(q) };
+    let mut up = Upload { name: String::new(), bytes: Vec::new(), center_id: q.center_id.map(CenterId::new), dry_run: dry(q) };
     let mut seen = false;
     while let Ok(Some(field)) = mp.next_field().await {
         match field.name() {
@@ -85,7 +86,7 @@ async fn read_upload(mut mp: Multipart, q: &ImportQuery) -> AppResult<Upload> {
 
 /// Checks a list and, unless `dry_run` or any row is wrong, imports every
 /// row into the center: the workflow `pocnet_app::library::import`.
-pub async fn import(state: &AppState, me: &CurrentUser, center_id: Option<i64>, file_name: &str, bytes: &[u8], dry_run: bool) -> AppResult<ImportReport> {
+pub async fn import(state: &AppState, me: &CurrentUser, center_id: Option<CenterId>, file_name: &str, bytes: &[u8], dry_run: bool) -> AppResult<ImportReport> {
     let upload = import::Upload { center_id, file_name, bytes, dry_run, submitted_on: None };
     Ok(import::import_results(state.context(), &me.caller(), upload, &mut |_, _, _| {}).await?)
 }

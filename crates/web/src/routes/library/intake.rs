@@ -29,7 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// Submits a result (`pocnet_app::library::intake::create`): a researcher
 /// for its own unit, a center operator for a registered owner unit.
-pub async fn create(state: &AppState, me: &CurrentUser, input: &IntakeInput) -> AppResult<i64> {
+pub async fn create(state: &AppState, me: &CurrentUser, input: &IntakeInput) -> AppResult<pocnet_domain::id::ResultId> {
     Ok(pocnet_app::library::intake::create(state.context(), &me.caller(), input).await?)
 }
 
@@ -39,7 +39,7 @@ pub async fn create(state: &AppState, me: &CurrentUser, input: &IntakeInput) -> 
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_create(State(state): State<AppState>, me: CurrentUser, crate::extract::ApiJson(input): crate::extract::ApiJson<IntakeInput>) -> AppResult<Response> {
     let id = create(&state, &me, &input).await?;
-    Ok((StatusCode::CREATED, Json(crate::routes::Created { id })).into_response())
+    Ok((StatusCode::CREATED, Json(crate::routes::Created { id: id.get() })).into_response())
 }
 
 #[derive(Template)]
@@ -138,7 +138,7 @@ pub(crate) async fn form_submit(State(state): State<AppState>, me: CurrentUser, 
             stage: v.get("stage").to_owned(),
             secret_parts: v.0.iter().filter(|(k, _)| k == "secret_parts").map(|(_, x)| x.clone()).collect(),
         },
-        center_id: v.get("center_id").trim().parse().unwrap_or(0),
+        center_id: v.get("center_id").trim().parse().unwrap_or(pocnet_domain::id::CenterId::new(0)),
         owner_org_id: v.get("owner_org_id").trim().parse().ok(),
     };
     match create(&state, &me, &input).await {

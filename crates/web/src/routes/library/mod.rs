@@ -16,6 +16,7 @@ use crate::routes::recognition::{DeclarationInput, ScoreInput};
 use crate::AppState;
 use axum::Router;
 use pocnet_app::library as workflow;
+use pocnet_domain::id::{ExpertId, HandoffId, MilestoneId, OutcomeId, ResultId};
 use pocnet_domain::library::pipeline::PipelineGuards;
 use pocnet_domain::library::verification::{MilestoneInput, ReportInput};
 use pocnet_domain::review::Aggregate;
@@ -35,7 +36,7 @@ pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
 }
 
 /// Reads a project the caller may see and how it stands to it (404 otherwise).
-pub async fn load(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<(Project, Access)> {
+pub async fn load(state: &AppState, me: &CurrentUser, id: ResultId) -> AppResult<(Project, Access)> {
     Ok(workflow::load(state.context(), &me.caller(), id).await?)
 }
 
@@ -45,77 +46,77 @@ pub async fn guards(state: &AppState, p: &Project) -> AppResult<PipelineGuards> 
 }
 
 /// A project with everything the caller may see; a view of trade secrets is audited.
-pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<ProjectDetail> {
+pub async fn detail(state: &AppState, me: &CurrentUser, id: ResultId) -> AppResult<ProjectDetail> {
     Ok(workflow::detail(state.context(), &me.caller(), id).await?)
 }
 
 /// A project's detail with what it was made from (the page needs both).
-pub(crate) async fn load_detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<Loaded> {
+pub(crate) async fn load_detail(state: &AppState, me: &CurrentUser, id: ResultId) -> AppResult<Loaded> {
     Ok(workflow::load_detail(state.context(), &me.caller(), id).await?)
 }
 
 /// Takes a pipeline step (the domain decides; a stale version is a conflict).
-pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &StepInput) -> AppResult<Project> {
+pub async fn take_step(state: &AppState, me: &CurrentUser, id: ResultId, input: &StepInput) -> AppResult<Project> {
     Ok(workflow::take_step(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Invites an expert to screen a project (owning center, during screening).
-pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_id: i64, replaces: Option<i64>) -> AppResult<()> {
+pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: ResultId, expert_id: ExpertId, replaces: Option<ExpertId>) -> AppResult<()> {
     Ok(pocnet_app::panels::invite(state.context(), &me.caller(), Subject::result(id), expert_id, replaces).await?)
 }
 
 /// The calling expert declares no conflict (with the pledge), recuses or declines.
-pub async fn declare(state: &AppState, me: &CurrentUser, id: i64, input: &DeclarationInput) -> AppResult<()> {
+pub async fn declare(state: &AppState, me: &CurrentUser, id: ResultId, input: &DeclarationInput) -> AppResult<()> {
     Ok(pocnet_app::panels::declare(state.context(), &me.caller(), Subject::result(id), input).await?)
 }
 
 /// Records the calling expert's scores; the panel's result is written back.
-pub async fn score(state: &AppState, me: &CurrentUser, id: i64, input: &ScoreInput) -> AppResult<Option<Aggregate>> {
+pub async fn score(state: &AppState, me: &CurrentUser, id: ResultId, input: &ScoreInput) -> AppResult<Option<Aggregate>> {
     Ok(pocnet_app::panels::score(state.context(), &me.caller(), Subject::result(id), input).await?)
 }
 
 /// Saves the verification plan (owning center).
-pub async fn save_plan(state: &AppState, me: &CurrentUser, id: i64, input: &PlanForm) -> AppResult<PlanRecord> {
+pub async fn save_plan(state: &AppState, me: &CurrentUser, id: ResultId, input: &PlanForm) -> AppResult<PlanRecord> {
     Ok(workflow::save_plan(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Adds a milestone to the plan (owning center).
-pub async fn add_milestone(state: &AppState, me: &CurrentUser, id: i64, input: &MilestoneInput) -> AppResult<Milestone> {
+pub async fn add_milestone(state: &AppState, me: &CurrentUser, id: ResultId, input: &MilestoneInput) -> AppResult<Milestone> {
     Ok(workflow::add_milestone(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Moves a milestone (team submits; the center accepts, fails or cancels).
-pub async fn step_milestone(state: &AppState, me: &CurrentUser, mid: i64, input: &MilestoneStepInput) -> AppResult<Milestone> {
+pub async fn step_milestone(state: &AppState, me: &CurrentUser, mid: MilestoneId, input: &MilestoneStepInput) -> AppResult<Milestone> {
     Ok(workflow::step_milestone(state.context(), &me.caller(), mid, input).await?)
 }
 
 /// Releases money against an accepted milestone (owning center).
-pub async fn release(state: &AppState, me: &CurrentUser, mid: i64, input: &ReleaseInput) -> AppResult<Milestone> {
+pub async fn release(state: &AppState, me: &CurrentUser, mid: MilestoneId, input: &ReleaseInput) -> AppResult<Milestone> {
     Ok(workflow::release(state.context(), &me.caller(), mid, input).await?)
 }
 
 /// Records an outcome of verification (owning center).
-pub async fn add_outcome(state: &AppState, me: &CurrentUser, id: i64, input: &OutcomeInput) -> AppResult<i64> {
+pub async fn add_outcome(state: &AppState, me: &CurrentUser, id: ResultId, input: &OutcomeInput) -> AppResult<OutcomeId> {
     Ok(workflow::add_outcome(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Issues the numbered verification report (owning center).
-pub async fn issue_report(state: &AppState, me: &CurrentUser, id: i64, input: &ReportInput) -> AppResult<ReportRecord> {
+pub async fn issue_report(state: &AppState, me: &CurrentUser, id: ResultId, input: &ReportInput) -> AppResult<ReportRecord> {
     Ok(workflow::issue_report(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Hands a verified project off to a pilot platform (owning center).
-pub async fn send_handoff(state: &AppState, me: &CurrentUser, id: i64, input: &HandoffInput) -> AppResult<Handoff> {
+pub async fn send_handoff(state: &AppState, me: &CurrentUser, id: ResultId, input: &HandoffInput) -> AppResult<Handoff> {
     Ok(workflow::send_handoff(state.context(), &me.caller(), id, input).await?)
 }
 
 /// The platform accepts or declines a hand-off.
-pub async fn respond_handoff(state: &AppState, me: &CurrentUser, hid: i64, input: &ResponseInput) -> AppResult<Handoff> {
+pub async fn respond_handoff(state: &AppState, me: &CurrentUser, hid: HandoffId, input: &ResponseInput) -> AppResult<Handoff> {
     Ok(workflow::respond_handoff(state.context(), &me.caller(), hid, input).await?)
 }
 
 /// The platform reports back on a hand-off.
-pub async fn handoff_feedback(state: &AppState, me: &CurrentUser, hid: i64, input: &FeedbackInput) -> AppResult<Handoff> {
+pub async fn handoff_feedback(state: &AppState, me: &CurrentUser, hid: HandoffId, input: &FeedbackInput) -> AppResult<Handoff> {
     Ok(workflow::handoff_feedback(state.context(), &me.caller(), hid, input).await?)
 }
 
@@ -130,6 +131,6 @@ pub async fn search_reports(state: &AppState, me: &CurrentUser, q: &str) -> AppR
 }
 
 /// One of the caller's centers accepts another center's report (结果互认).
-pub async fn accept_report(state: &AppState, me: &CurrentUser, id: i64, input: &AcceptInput) -> AppResult<()> {
+pub async fn accept_report(state: &AppState, me: &CurrentUser, id: ResultId, input: &AcceptInput) -> AppResult<()> {
     Ok(workflow::accept_report(state.context(), &me.caller(), id, input).await?)
 }

@@ -63,6 +63,7 @@ pub async fn api_calls(State(state): State<AppState>) -> AppResult<Json<Vec<Call
 #[utoipa::path(get, path = "/api/v1/calls/{id}", tag = "recognition",
     responses((status = 200, body = Call), (status = 404, body = crate::error::ErrorEnvelope)))]
 pub async fn api_call(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Json<Call>> {
+    let id = CallId::new(id);
     Ok(Json(calls::get(state.store().pool(), id).await?))
 }
 
@@ -92,7 +93,7 @@ impl ApplicationQuery {
             state: non_empty(&self.state)
                 .map(|s| ApplicationState::parse(s).map_err(|_| FieldError::unknown_value("state", "申报状态")))
                 .transpose()?,
-            call_id: self.call_id,
+            call_id: self.call_id.map(CallId::new),
             region: non_empty(&self.region)
                 .map(|r| pocnet_domain::region::Region::parse(r.trim()).map_err(|_| FieldError::unknown_value("region", "地区")))
                 .transpose()?,
@@ -132,6 +133,7 @@ pub async fn api_apply(State(state): State<AppState>, me: CurrentUser, ApiJson(i
     responses((status = 200, body = ApplicationDetail), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_application(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<ApplicationDetail>> {
+    let id = ApplicationId::new(id);
     Ok(Json(detail(&state, &me, id).await?))
 }
 
@@ -149,6 +151,7 @@ pub struct RenameInput {
     responses((status = 200, body = Application), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_rename(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<RenameInput>) -> AppResult<Json<Application>> {
+    let id = ApplicationId::new(id);
     Ok(Json(rename(&state, &me, id, &input.proposed_name, input.version).await?))
 }
 
@@ -158,6 +161,7 @@ pub async fn api_rename(State(state): State<AppState>, me: CurrentUser, Path(id)
         (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_step(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<StepInput>) -> AppResult<Json<Application>> {
+    let id = ApplicationId::new(id);
     Ok(Json(take_step(&state, &me, id, &input).await?))
 }
 
@@ -176,7 +180,8 @@ pub struct AssignInput {
     responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<AssignInput>) -> AppResult<StatusCode> {
-    assign_expert(&state, &me, id, input.expert_id, input.replaces).await?;
+    let id = ApplicationId::new(id);
+    assign_expert(&state, &me, id, ExpertId::new(input.expert_id), input.replaces.map(ExpertId::new)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -185,6 +190,7 @@ pub async fn api_assign(State(state): State<AppState>, me: CurrentUser, Path(id)
     responses((status = 204), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_declare(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DeclarationInput>) -> AppResult<StatusCode> {
+    let id = ApplicationId::new(id);
     declare(&state, &me, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -194,6 +200,7 @@ pub async fn api_declare(State(state): State<AppState>, me: CurrentUser, Path(id
     responses((status = 204), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_score(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ScoreInput>) -> AppResult<StatusCode> {
+    let id = ApplicationId::new(id);
     score(&state, &me, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -203,6 +210,7 @@ pub async fn api_score(State(state): State<AppState>, me: CurrentUser, Path(id):
     responses((status = 204), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_site_visit(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<SiteVisitInput>) -> AppResult<StatusCode> {
+    let id = ApplicationId::new(id);
     add_site_visit(&state, &me, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -213,6 +221,7 @@ pub async fn api_site_visit(State(state): State<AppState>, me: CurrentUser, Path
     responses((status = 200, body = BatchResolved), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_resolve_batch(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<BatchResolutionInput>) -> AppResult<Json<BatchResolved>> {
+    let id = ApplicationId::new(id);
     Ok(Json(resolve_objections(&state, &me, id, &input).await?))
 }
 
@@ -221,6 +230,7 @@ pub async fn api_resolve_batch(State(state): State<AppState>, me: CurrentUser, P
     responses((status = 200, body = Objection), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_resolve(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ResolutionInput>) -> AppResult<Json<Objection>> {
+    let id = ObjectionId::new(id);
     Ok(Json(resolve_objection(&state, &me, id, &input).await?))
 }
 
@@ -228,7 +238,8 @@ pub async fn api_resolve(State(state): State<AppState>, me: CurrentUser, Path(id
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NoticeEntry {
     /// Application id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ApplicationId,
     /// The name on the proposed list.
     pub proposed_name: String,
     /// Host unit.
@@ -250,8 +261,8 @@ pub struct NoticeEntry {
 /// A notice entry of an application, if it was ever put on notice.
 pub fn notice_entry(state: &AppState, a: Application) -> Option<NoticeEntry> {
     let today = state.today().to_string();
-    let start = a.notice_start.clone()?;
-    let end = a.notice_end.clone().unwrap_or_default();
+    let start = a.notice_start?.to_string();
+    let end = a.notice_end.map(|d| d.to_string()).unwrap_or_default();
     Some(NoticeEntry {
         id: a.id,
         open_for_objections: a.state == ApplicationState::InNotice && start <= today && today <= end,
@@ -286,15 +297,17 @@ pub async fn api_object(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<ObjectionInput>,
 ) -> AppResult<Response> {
+    let id = ApplicationId::new(id);
     let o = file_objection(&state, Some(auth.ip.clone()), id, &input).await?;
-    Ok((StatusCode::CREATED, Json(ObjectionReceipt { id: o.id, filed_at: o.filed_at, status: o.status })).into_response())
+    Ok((StatusCode::CREATED, Json(ObjectionReceipt { id: o.id, filed_at: pocnet_store::format_ts(o.filed_at), status: o.status })).into_response())
 }
 
 /// What the public learns of the objection it filed.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ObjectionReceipt {
     /// Id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ObjectionId,
     /// Filed (UTC).
     pub filed_at: String,
     /// `open`.

@@ -9,7 +9,7 @@ use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
 use pocnet_store::applications::{self, Application, Objection, SiteVisit};
 use pocnet_store::calls::{self, Call};
-use pocnet_store::{experts, parse_ts};
+use pocnet_store::experts;
 use serde::Deserialize;
 use crate::auth::session::Auth;
 use crate::extract::{ListParams, QueryParams};
@@ -41,7 +41,7 @@ pub(crate) fn router() -> Router<AppState> {
 }
 
 struct CallRow {
-    id: i64,
+    id: CallId,
     title: String,
     profile: String,
     kind: &'static str,
@@ -51,8 +51,8 @@ struct CallRow {
     applications: i64,
 }
 
-fn local(ts: &str) -> String {
-    parse_ts(ts).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+fn local(t: chrono::DateTime<chrono::Utc>) -> String {
+    pocnet_domain::display::beijing(t)
 }
 
 fn call_row(state: &AppState, c: &Call) -> CallRow {
@@ -61,9 +61,9 @@ fn call_row(state: &AppState, c: &Call) -> CallRow {
         title: c.title.clone(),
         profile: state.profile(&c.profile_id).map(|p| p.title.clone()).unwrap_or_else(|| c.profile_id.clone()),
         kind: c.kind.label_zh(),
-        opens_on: c.opens_on.clone(),
-        deadline: local(&c.deadline_at),
-        open: parse_ts(&c.deadline_at).is_some_and(|deadline| state.now() <= deadline),
+        opens_on: c.opens_on.to_string(),
+        deadline: local(c.deadline_at),
+        open: state.now() <= c.deadline_at,
         applications: c.applications,
     }
 }
@@ -125,7 +125,7 @@ struct CallPage {
     runs: Vec<pocnet_store::assignments::Run>,
 }
 
-async fn render_call(state: &AppState, auth: &Auth, id: i64, error: Option<String>, name: String) -> AppResult<Response> {
+async fn render_call(state: &AppState, auth: &Auth, id: CallId, error: Option<String>, name: String) -> AppResult<Response> {
     let call = calls::get(state.store().pool(), id).await?;
     let profile = profile_of(state, &call.profile_id)?;
     let stage = profile.stage(call.kind);
@@ -157,7 +157,7 @@ async fn render_call(state: &AppState, auth: &Auth, id: i64, error: Option<Strin
     }))
 }
 
-async fn call_page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+async fn call_page(State(state): State<AppState>, auth: Auth, Path(id): Path<CallId>) -> AppResult<Response> {
     render_call(&state, &auth, id, None, String::new()).await
 }
 
@@ -166,14 +166,14 @@ async fn apply_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, 
         Ok(a) => Ok(Redirect::to(&format!("/applications/{}", a.id)).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
             let status = e.status();
-            Ok((status, render_call(&state, &auth, input.call_id, Some(e.body().message), input.proposed_name.clone()).await?).into_response())
+            Ok((status, render_call(&state, &auth, CallId::new(input.call_id), Some(e.body().message), input.proposed_name.clone()).await?).into_response())
         }
         Err(e) => Err(e),
     }
 }
 
 struct AppRow {
-    id: i64,
+    id: ApplicationId,
     name: String,
     host: String,
     region: &'static str,
@@ -216,7 +216,7 @@ async fn applications_page(
         ("region", q.region.clone().unwrap_or_default()),
     ];
     let calls = pocnet_store::calls::list(state.store().pool()).await?.into_iter().map(|c| Choice::new(c.id.to_string(), c.title)).collect();
-    let under_review: std::collections::HashMap<i64, bool> = list.items.iter().map(|a| (a.id, a.state == ApplicationState::BureauReview)).collect();
+    let under_review: std::collections::HashMap<ApplicationId, bool> = list.items.iter().map(|a| (a.id, a.state == ApplicationState::BureauReview)).collect();
     let seats = crate::routes::todo::application_seats(&state, &me, |id| under_review.get(&id).copied().unwrap_or(false)).await?;
     Ok(render(&ApplicationsPage {
         expert: me.role() == Role::Expert,
@@ -233,7 +233,7 @@ async fn applications_page(
                 kind: a.kind.label_zh(),
                 state: a.state.label_zh(),
                 state_code: a.state.as_str(),
-                submitted: a.submitted_at.as_deref().map(local).unwrap_or_else(|| "—".into()),
+                submitted: a.submitted_at.map(local).unwrap_or_else(|| "—".into()),
                 my_seat: seats.get(&a.id).map(|s| s.label_zh()),
             })
             .collect(),
@@ -249,7 +249,7 @@ async fn applications_page(
 
 /// A vacated seat and the assigner's proposals for it.
 struct ReplacementBlock {
-    left_id: i64,
+    left_id: ExpertId,
     left: String,
     explanation: String,
     candidates: Vec<(String, String)>,
@@ -314,7 +314,7 @@ struct ApplicationPage {
 
 /// One expert found by the panel picker, with the reason it may not be invited.
 struct PickRow {
-    id: i64,
+    id: ExpertId,
     name: String,
     org: String,
     kind: &'static str,
@@ -354,11 +354,11 @@ async fn picker(state: &AppState, a: &Application, panel: &[pocnet_store::panels
     Ok(Picker { q: q.unwrap_or_default(), rows, total: found.total })
 }
 
-async fn render_application(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>) -> AppResult<Response> {
+async fn render_application(state: &AppState, me: &CurrentUser, id: ApplicationId, error: Option<String>) -> AppResult<Response> {
     render_application_with(state, me, id, error, None).await
 }
 
-async fn render_application_with(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>, expert_q: Option<&str>) -> AppResult<Response> {
+async fn render_application_with(state: &AppState, me: &CurrentUser, id: ApplicationId, error: Option<String>, expert_q: Option<&str>) -> AppResult<Response> {
     let d = detail(state, me, id).await?;
     let a = d.application;
     let notice_rule = NoticeRule::of(profile_of(state, &a.profile_id)?);
@@ -401,15 +401,14 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: i64, er
         chrome: Chrome::signed_in(me, a.proposed_name.clone(), "applications"),
         state_label: a.state.label_zh(),
         kind_label: a.kind.label_zh(),
-        deadline: local(&a.deadline_at),
+        deadline: local(a.deadline_at),
         eligibility: d.eligibility.as_ref().map(|e| (criterion_rows(e), e.met, e.not_met, e.missing_evidence, e.eligible())),
         steps: d
             .steps
             .iter()
             .map(|s| {
                 let label = |c: &str| ReviewAction::parse(c).map(|x| x.label_zh()).unwrap_or("");
-                let st = |c: &str| ApplicationState::parse(c).map(|x| x.label_zh()).unwrap_or("");
-                (local(&s.at), format!("{}（{}）", s.actor_label, ActorKind::parse(&s.actor_kind).map(|k| k.label_zh()).unwrap_or("")), label(&s.action).to_owned(), format!("{} → {}", st(&s.from_state), st(&s.to_state)), s.comments.clone())
+                (local(s.at), format!("{}（{}）", s.actor_label, s.actor_kind.label_zh()), label(&s.action).to_owned(), format!("{} → {}", s.from_state.label_zh(), s.to_state.label_zh()), s.comments.clone())
             })
             .collect(),
         mean: d.mean_score.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into()),
@@ -477,7 +476,7 @@ struct ApplicationFormPage {
 /// The application form (申报书) as a printable A4 document: the applicant,
 /// its center and the eligibility check (frozen at submission). For the
 /// bureau, the county of the region and the applicant — not for experts.
-async fn application_form_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+async fn application_form_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ApplicationId>) -> AppResult<Response> {
     me.require(&[Role::Bureau, Role::County, Role::Center])?;
     let d = detail(&state, &me, id).await?;
     let a = d.application;
@@ -493,7 +492,7 @@ async fn application_form_page(State(state): State<AppState>, me: CurrentUser, P
         directors: format!("{} / {}", c.admin_director, c.tech_director),
         summary: c.summary.clone(),
         policy_title: state.profile(&a.profile_id).map(|p| p.title.clone()).unwrap_or_else(|| a.profile_id.clone()),
-        submitted: a.submitted_at.as_deref().map(local).unwrap_or_else(|| "尚未提交".into()),
+        submitted: a.submitted_at.map(local).unwrap_or_else(|| "尚未提交".into()),
         frozen: a.eligibility_json.is_some(),
         rows: d.eligibility.as_ref().map(criterion_rows).unwrap_or_default(),
         a,
@@ -506,11 +505,11 @@ struct PickerQuery {
     expert_q: Option<String>,
 }
 
-async fn application_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, QueryParams(q): QueryParams<PickerQuery>) -> AppResult<Response> {
+async fn application_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ApplicationId>, QueryParams(q): QueryParams<PickerQuery>) -> AppResult<Response> {
     render_application_with(&state, &me, id, None, q.expert_q.as_deref()).await
 }
 
-async fn back<T>(state: &AppState, me: &CurrentUser, id: i64, r: AppResult<T>) -> AppResult<Response> {
+async fn back<T>(state: &AppState, me: &CurrentUser, id: ApplicationId, r: AppResult<T>) -> AppResult<Response> {
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
@@ -521,23 +520,23 @@ async fn back<T>(state: &AppState, me: &CurrentUser, id: i64, r: AppResult<T>) -
     }
 }
 
-async fn rename_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<RenameInput>) -> AppResult<Response> {
+async fn rename_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ApplicationId>, Form(input): Form<RenameInput>) -> AppResult<Response> {
     let r = rename(&state, &me, id, &input.proposed_name, input.version).await;
     back(&state, &me, id, r).await
 }
 
-async fn step_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<StepInput>) -> AppResult<Response> {
+async fn step_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ApplicationId>, Form(input): Form<StepInput>) -> AppResult<Response> {
     let r = take_step(&state, &me, id, &input).await;
     back(&state, &me, id, r).await
 }
 
-async fn assign_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<AssignInput>) -> AppResult<Response> {
-    let r = assign_expert(&state, &me, id, input.expert_id, input.replaces).await;
+async fn assign_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ApplicationId>, Form(input): Form<AssignInput>) -> AppResult<Response> {
+    let r = assign_expert(&state, &me, id, ExpertId::new(input.expert_id), input.replaces.map(ExpertId::new)).await;
     back(&state, &me, id, r).await
 }
 
 /// The score form: one `score.<dimension>` field per dimension of the sheet, and comments.
-async fn score_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Response> {
+async fn score_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ApplicationId>, body: axum::body::Bytes) -> AppResult<Response> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let mut input = ScoreInput::default();
     for (k, v) in pairs {
@@ -557,17 +556,17 @@ async fn score_form(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
     back(&state, &me, id, r).await
 }
 
-async fn declaration_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<DeclarationInput>) -> AppResult<Response> {
+async fn declaration_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ApplicationId>, Form(input): Form<DeclarationInput>) -> AppResult<Response> {
     let r = declare(&state, &me, id, &input).await;
     back(&state, &me, id, r).await
 }
 
-async fn site_visit_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<SiteVisitInput>) -> AppResult<Response> {
+async fn site_visit_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ApplicationId>, Form(input): Form<SiteVisitInput>) -> AppResult<Response> {
     let r = add_site_visit(&state, &me, id, &input).await;
     back(&state, &me, id, r).await
 }
 
-async fn resolve_form(State(state): State<AppState>, me: CurrentUser, Path(oid): Path<i64>, Form(input): Form<ResolutionInput>) -> AppResult<Response> {
+async fn resolve_form(State(state): State<AppState>, me: CurrentUser, Path(oid): Path<ObjectionId>, Form(input): Form<ResolutionInput>) -> AppResult<Response> {
     me.require(&[Role::Bureau])?;
     let app = applications::objection(state.store().pool(), oid).await?.application_id;
     let r = resolve_objection(&state, &me, oid, &input).await;
@@ -575,10 +574,10 @@ async fn resolve_form(State(state): State<AppState>, me: CurrentUser, Path(oid):
 }
 
 /// The batch form: checked `ids` (repeated), one conclusion and one reason.
-async fn resolve_batch_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Response> {
+async fn resolve_batch_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ApplicationId>, body: axum::body::Bytes) -> AppResult<Response> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let ids: Vec<i64> = pairs.iter().filter(|(n, _)| n == "ids").filter_map(|(_, v)| v.trim().parse().ok()).collect();
+    let ids: Vec<ObjectionId> = pairs.iter().filter(|(n, _)| n == "ids").filter_map(|(_, v)| v.trim().parse().ok()).collect();
     if ids.is_empty() {
         return back(&state, &me, id, Err::<(), _>(FieldError::new("ids", "required", "请勾选要一并处理的异议").into())).await;
     }
@@ -609,7 +608,7 @@ struct NoticePage {
     input: ObjectionInput,
 }
 
-async fn render_notice(state: &AppState, auth: &Auth, id: i64, error: Option<String>, filed: bool, input: ObjectionInput) -> AppResult<Response> {
+async fn render_notice(state: &AppState, auth: &Auth, id: ApplicationId, error: Option<String>, filed: bool, input: ObjectionInput) -> AppResult<Response> {
     let a = applications::get(state.store().pool(), id).await?;
     let profile_id = a.profile_id.clone();
     let n = notice_entry(state, a).ok_or(AppError::NotFound)?;
@@ -624,14 +623,14 @@ struct NoticeQuery {
     filed: Option<String>,
 }
 
-async fn notice_page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, QueryParams(q): QueryParams<NoticeQuery>) -> AppResult<Response> {
+async fn notice_page(State(state): State<AppState>, auth: Auth, Path(id): Path<ApplicationId>, QueryParams(q): QueryParams<NoticeQuery>) -> AppResult<Response> {
     render_notice(&state, &auth, id, None, q.filed.is_some(), ObjectionInput::default()).await
 }
 
 async fn object_form(
     State(state): State<AppState>,
     auth: Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<ApplicationId>,
     Form(input): Form<ObjectionInput>,
 ) -> AppResult<Response> {
     match file_objection(&state, Some(auth.ip.clone()), id, &input).await {

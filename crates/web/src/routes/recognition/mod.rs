@@ -12,6 +12,7 @@ use crate::error::AppResult;
 use crate::AppState;
 use axum::Router;
 use pocnet_app::recognition as workflow;
+use pocnet_domain::id::{ApplicationId, CallId, ExpertId, ObjectionId};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::policy::Profile;
 use pocnet_domain::recognition::ActorKind;
@@ -40,7 +41,7 @@ pub fn profile_of<'a>(state: &'a AppState, profile_id: &str) -> AppResult<&'a Pr
 }
 
 /// The expert-library id of an expert account, if linked.
-pub async fn expert_id(state: &AppState, me: &CurrentUser) -> AppResult<Option<i64>> {
+pub async fn expert_id(state: &AppState, me: &CurrentUser) -> AppResult<Option<ExpertId>> {
     Ok(pocnet_app::panels::expert_of(state.context(), &me.caller()).await?)
 }
 
@@ -50,7 +51,7 @@ pub async fn scope_for(state: &AppState, me: &CurrentUser) -> AppResult<Applicat
 }
 
 /// Reads an application the caller may see, with its standing (404 otherwise).
-pub async fn load(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<(Application, Standing)> {
+pub async fn load(state: &AppState, me: &CurrentUser, id: ApplicationId) -> AppResult<(Application, Standing)> {
     Ok(workflow::load(state.context(), &me.caller(), id).await?)
 }
 
@@ -65,53 +66,53 @@ pub async fn apply(state: &AppState, me: &CurrentUser, input: &ApplyInput) -> Ap
 }
 
 /// Renames a draft or returned application.
-pub async fn rename(state: &AppState, me: &CurrentUser, id: i64, name: &str, version: i64) -> AppResult<Application> {
+pub async fn rename(state: &AppState, me: &CurrentUser, id: ApplicationId, name: &str, version: i64) -> AppResult<Application> {
     Ok(workflow::rename(state.context(), &me.caller(), id, name, version).await?)
 }
 
 /// Reads an application with all a caller may see.
-pub async fn detail(state: &AppState, me: &CurrentUser, id: i64) -> AppResult<ApplicationDetail> {
+pub async fn detail(state: &AppState, me: &CurrentUser, id: ApplicationId) -> AppResult<ApplicationDetail> {
     Ok(workflow::detail(state.context(), &me.caller(), id).await?)
 }
 
 /// Takes a step of the review chain.
-pub async fn take_step(state: &AppState, me: &CurrentUser, id: i64, input: &StepInput) -> AppResult<Application> {
+pub async fn take_step(state: &AppState, me: &CurrentUser, id: ApplicationId, input: &StepInput) -> AppResult<Application> {
     Ok(workflow::take_step(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Puts a library expert on an application's panel (bureau, during bureau review).
-pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: i64, expert_id: i64, replaces: Option<i64>) -> AppResult<()> {
+pub async fn assign_expert(state: &AppState, me: &CurrentUser, id: ApplicationId, expert_id: ExpertId, replaces: Option<ExpertId>) -> AppResult<()> {
     Ok(pocnet_app::panels::invite(state.context(), &me.caller(), Subject::application(id), expert_id, replaces).await?)
 }
 
 /// The calling expert declares no conflict (with the pledge), recuses or declines.
-pub async fn declare(state: &AppState, me: &CurrentUser, id: i64, input: &DeclarationInput) -> AppResult<()> {
+pub async fn declare(state: &AppState, me: &CurrentUser, id: ApplicationId, input: &DeclarationInput) -> AppResult<()> {
     Ok(pocnet_app::panels::declare(state.context(), &me.caller(), Subject::application(id), input).await?)
 }
 
 /// Records the calling expert's score.
-pub async fn score(state: &AppState, me: &CurrentUser, id: i64, input: &ScoreInput) -> AppResult<()> {
+pub async fn score(state: &AppState, me: &CurrentUser, id: ApplicationId, input: &ScoreInput) -> AppResult<()> {
     pocnet_app::panels::score(state.context(), &me.caller(), Subject::application(id), input).await?;
     Ok(())
 }
 
 /// Records a site visit (bureau, or the county during its review).
-pub async fn add_site_visit(state: &AppState, me: &CurrentUser, id: i64, input: &SiteVisitInput) -> AppResult<()> {
+pub async fn add_site_visit(state: &AppState, me: &CurrentUser, id: ApplicationId, input: &SiteVisitInput) -> AppResult<()> {
     Ok(workflow::add_site_visit(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Files an objection while the notice runs (anyone).
-pub async fn file_objection(state: &AppState, ip: Option<String>, id: i64, input: &ObjectionInput) -> AppResult<Objection> {
+pub async fn file_objection(state: &AppState, ip: Option<String>, id: ApplicationId, input: &ObjectionInput) -> AppResult<Objection> {
     Ok(workflow::file_objection(state.context(), ip, id, input).await?)
 }
 
 /// Resolves an objection (bureau).
-pub async fn resolve_objection(state: &AppState, me: &CurrentUser, oid: i64, input: &ResolutionInput) -> AppResult<Objection> {
+pub async fn resolve_objection(state: &AppState, me: &CurrentUser, oid: ObjectionId, input: &ResolutionInput) -> AppResult<Objection> {
     Ok(workflow::resolve_objection(state.context(), &me.caller(), oid, input).await?)
 }
 
 /// Resolves several open objections of an application with one reason (bureau), all or none.
-pub async fn resolve_objections(state: &AppState, me: &CurrentUser, id: i64, input: &BatchResolutionInput) -> AppResult<BatchResolved> {
+pub async fn resolve_objections(state: &AppState, me: &CurrentUser, id: ApplicationId, input: &BatchResolutionInput) -> AppResult<BatchResolved> {
     Ok(workflow::resolve_objections(state.context(), &me.caller(), id, input).await?)
 }
 

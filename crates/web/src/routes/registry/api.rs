@@ -12,6 +12,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use pocnet_domain::eligibility::Eligibility;
+use pocnet_domain::id::{CenterId, DocumentId};
 use pocnet_domain::policy::StageKind;
 use pocnet_domain::FieldError;
 use pocnet_store::centers::Center;
@@ -52,6 +53,7 @@ pub struct CenterDetail {
 #[utoipa::path(get, path = "/api/v1/centers/{id}", operation_id = "get_center", tag = "registry",
     responses((status = 200, body = CenterDetail), (status = 404, body = crate::error::ErrorEnvelope)))]
 pub async fn api_get(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Json<CenterDetail>> {
+    let id = CenterId::new(id);
     let me = auth.current.as_ref();
     let (center, a) = load(&state, me, id, Access::Public).await?;
     let pool = state.store().pool();
@@ -80,6 +82,7 @@ pub async fn api_create(State(state): State<AppState>, me: CurrentUser, ApiJson(
     responses((status = 200, body = Center), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_update(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<CenterInput>) -> AppResult<Json<Center>> {
+    let id = CenterId::new(id);
     Ok(Json(update(&state, &me, id, &input).await?))
 }
 
@@ -88,6 +91,7 @@ pub async fn api_update(State(state): State<AppState>, me: CurrentUser, Path(id)
     responses((status = 200, body = CenterFile), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_file(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<CenterFile>> {
+    let id = CenterId::new(id);
     load(&state, Some(&me), id, Access::Read).await?;
     Ok(Json(registry::file(state.store().pool(), id).await?))
 }
@@ -97,6 +101,7 @@ pub async fn api_file(State(state): State<AppState>, me: CurrentUser, Path(id): 
     responses((status = 200, body = CenterFile), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_edit_file(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<FileInput>) -> AppResult<Json<CenterFile>> {
+    let id = CenterId::new(id);
     edit_file(&state, &me, id, &input).await?;
     Ok(Json(registry::file(state.store().pool(), id).await?))
 }
@@ -137,6 +142,7 @@ pub(crate) async fn read_upload(mut mp: Multipart) -> AppResult<(String, String,
     responses((status = 201, body = Document), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_upload(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, mp: Multipart) -> AppResult<Response> {
+    let id = CenterId::new(id);
     let (topic, filename, content) = read_upload(mp).await?;
     let doc = upload(&state, &me, id, &topic, &filename, &content).await?;
     Ok((StatusCode::CREATED, Json(doc)).into_response())
@@ -147,6 +153,7 @@ pub async fn api_upload(State(state): State<AppState>, me: CurrentUser, Path(id)
     responses((status = 200, description = "文件内容（PDF、PNG 或 JPEG）", content(("application/pdf"), ("image/png"), ("image/jpeg"))), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_document(State(state): State<AppState>, me: CurrentUser, Path((id, doc)): Path<(i64, i64)>) -> AppResult<Response> {
+    let (id, doc) = (CenterId::new(id), DocumentId::new(doc));
     load(&state, Some(&me), id, Access::Read).await?;
     let (d, content) = registry::document_content(state.store().pool(), id, doc).await?;
     let mut resp = content.into_response();
@@ -182,6 +189,7 @@ pub async fn api_eligibility(
     Path(id): Path<i64>,
     QueryParams(q): QueryParams<EligibilityQuery>,
 ) -> AppResult<Json<Eligibility>> {
+    let id = CenterId::new(id);
     let (c, _) = load(&state, Some(&me), id, Access::Read).await?;
     let (profile, kind) = resolve_check(&state, &c, &q)?;
     Ok(Json(check(&state, id, &profile, kind).await?))

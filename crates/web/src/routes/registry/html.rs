@@ -18,6 +18,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use pocnet_domain::center::CenterKind;
 use pocnet_domain::eligibility::Eligibility;
+use pocnet_domain::id::CenterId;
 use pocnet_domain::money::wan;
 use pocnet_domain::role::Role;
 use pocnet_domain::supervision::{ChangeKind, CenterStatus};
@@ -127,7 +128,7 @@ fn money_rows(f: &CenterFile) -> String {
     f.equipment.iter().map(|e| e.value_yuan).sum::<pocnet_domain::money::Yuan>().wan()
 }
 
-async fn render_detail(state: &AppState, auth: &Auth, id: i64, q: &EligibilityQuery, error: Option<String>) -> AppResult<Response> {
+async fn render_detail(state: &AppState, auth: &Auth, id: CenterId, q: &EligibilityQuery, error: Option<String>) -> AppResult<Response> {
     let me = auth.current.as_ref();
     let (c, a) = load(state, me, id, Access::Public).await?;
     let pool = state.store().pool();
@@ -232,12 +233,12 @@ impl OrDefaultPair for AppResult<(String, pocnet_domain::policy::StageKind)> {
     }
 }
 
-async fn detail_page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>, QueryParams(q): QueryParams<EligibilityQuery>) -> AppResult<Response> {
+async fn detail_page(State(state): State<AppState>, auth: Auth, Path(id): Path<CenterId>, QueryParams(q): QueryParams<EligibilityQuery>) -> AppResult<Response> {
     render_detail(&state, &auth, id, &q, None).await
 }
 
 /// After a failed form on the detail page: show the page with the error, keeping its status.
-pub(crate) async fn detail_with_error(state: &AppState, auth: &Auth, id: i64, e: AppError) -> AppResult<Response> {
+pub(crate) async fn detail_with_error(state: &AppState, auth: &Auth, id: CenterId, e: AppError) -> AppResult<Response> {
     match e {
         AppError::Validation(_) | AppError::Conflict { .. } | AppError::Rule { .. } => {
             let status = e.status();
@@ -248,14 +249,14 @@ pub(crate) async fn detail_with_error(state: &AppState, auth: &Auth, id: i64, e:
     }
 }
 
-async fn file_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<FileInput>) -> AppResult<Response> {
+async fn file_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<CenterId>, Form(input): Form<FileInput>) -> AppResult<Response> {
     match edit_file(&state, &me, id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/centers/{id}#file")).into_response()),
         Err(e) => detail_with_error(&state, &auth, id, e).await,
     }
 }
 
-async fn upload_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<i64>, mp: Multipart) -> AppResult<Response> {
+async fn upload_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<CenterId>, mp: Multipart) -> AppResult<Response> {
     let result = match read_upload(mp).await {
         Ok((topic, filename, content)) => upload(&state, &me, id, &topic, &filename, &content).await.map(|_| ()),
         Err(e) => Err(e),
@@ -270,7 +271,7 @@ async fn upload_form(State(state): State<AppState>, auth: Auth, me: CurrentUser,
 #[template(path = "registry/center_form.html")]
 struct FormPage {
     chrome: Chrome,
-    id: Option<i64>,
+    id: Option<CenterId>,
     input: CenterInput,
     kinds: Vec<Choice>,
     fields: Vec<Choice>,
@@ -280,7 +281,7 @@ struct FormPage {
     area: String,
 }
 
-async fn form_page(state: &AppState, me: &CurrentUser, id: Option<i64>, input: CenterInput, error: Option<String>) -> AppResult<FormPage> {
+async fn form_page(state: &AppState, me: &CurrentUser, id: Option<CenterId>, input: CenterInput, error: Option<String>) -> AppResult<FormPage> {
     let bureau = me.role() == Role::Bureau;
     let orgs = if bureau {
         pocnet_store::orgs::all_names(state.store().pool()).await?.into_iter().map(|(i, n)| Choice::new(i.to_string(), n)).collect()
@@ -335,7 +336,7 @@ async fn create_form(State(state): State<AppState>, me: CurrentUser, body: axum:
     }
 }
 
-async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<CenterId>) -> AppResult<Response> {
     let (c, _) = load(&state, Some(&me), id, Access::Manage).await?;
     let input = CenterInput {
         name: c.name,
@@ -345,13 +346,13 @@ async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
         tech_director: c.tech_director,
         summary: c.summary,
         floor_area_m2: c.floor_area_m2,
-        host_org_id: Some(c.host_org_id),
+        host_org_id: Some(c.host_org_id.get()),
         version: Some(c.version),
     };
     Ok(render(&form_page(&state, &me, Some(id), input, None).await?))
 }
 
-async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> AppResult<Response> {
+async fn update_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<CenterId>, body: axum::body::Bytes) -> AppResult<Response> {
     let input = parse_form(&body);
     match update(&state, &me, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/centers/{id}")).into_response()),
@@ -378,7 +379,7 @@ struct CertificatePage {
     status: &'static str,
 }
 
-async fn certificate_page(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> AppResult<Response> {
+async fn certificate_page(State(state): State<AppState>, auth: Auth, Path(id): Path<CenterId>) -> AppResult<Response> {
     let (c, _) = load(&state, auth.current.as_ref(), id, Access::Public).await?;
     if c.certificate_no.is_none() {
         return Err(AppError::NotFound);

@@ -11,6 +11,7 @@ use crate::error::AppResult;
 use crate::AppState;
 use pocnet_app::registry as workflow;
 use pocnet_domain::eligibility::Eligibility;
+use pocnet_domain::id::CenterId;
 use pocnet_domain::policy::StageKind;
 use pocnet_store::centers::Center;
 use pocnet_store::registry;
@@ -22,7 +23,7 @@ pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
 }
 
 /// Reads a center and requires `need` of the caller (app::registry::load).
-pub async fn load(state: &AppState, me: Option<&CurrentUser>, id: i64, need: Access) -> AppResult<(Center, Access)> {
+pub async fn load(state: &AppState, me: Option<&CurrentUser>, id: CenterId, need: Access) -> AppResult<(Center, Access)> {
     Ok(workflow::load(state.context(), me.map(CurrentUser::caller).as_ref(), id, need).await?)
 }
 
@@ -77,17 +78,17 @@ pub async fn create(state: &AppState, me: &CurrentUser, input: &CenterInput) -> 
 }
 
 /// Edits a center's details (its operators, the bureau).
-pub async fn update(state: &AppState, me: &CurrentUser, id: i64, input: &CenterInput) -> AppResult<Center> {
+pub async fn update(state: &AppState, me: &CurrentUser, id: CenterId, input: &CenterInput) -> AppResult<Center> {
     Ok(workflow::update(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Applies one edit of a center's file.
-pub async fn edit_file(state: &AppState, me: &CurrentUser, id: i64, input: &FileInput) -> AppResult<()> {
+pub async fn edit_file(state: &AppState, me: &CurrentUser, id: CenterId, input: &FileInput) -> AppResult<()> {
     Ok(workflow::edit_file(state.context(), &me.caller(), id, input).await?)
 }
 
 /// Checks and stores an uploaded evidence document (up to the configured size).
-pub async fn upload(state: &AppState, me: &CurrentUser, id: i64, topic: &str, filename: &str, content: &[u8]) -> AppResult<registry::Document> {
+pub async fn upload(state: &AppState, me: &CurrentUser, id: CenterId, topic: &str, filename: &str, content: &[u8]) -> AppResult<registry::Document> {
     let evidence = workflow::Evidence { topic, filename, content, max_bytes: state.config().max_upload_bytes };
     Ok(workflow::upload(state.context(), &me.caller(), id, evidence).await?)
 }
@@ -98,7 +99,7 @@ pub fn evidence_topics(state: &AppState) -> Vec<(String, String)> {
 }
 
 /// Checks a center against a profile's stage.
-pub async fn check(state: &AppState, center_id: i64, profile_id: &str, kind: StageKind) -> AppResult<Eligibility> {
+pub async fn check(state: &AppState, center_id: CenterId, profile_id: &str, kind: StageKind) -> AppResult<Eligibility> {
     Ok(workflow::check(state.context(), center_id, profile_id, kind).await?)
 }
 

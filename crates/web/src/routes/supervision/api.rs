@@ -27,6 +27,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     responses((status = 201, body = ChangeReport), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_file_change(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ChangeInput>) -> AppResult<Response> {
+    let id = CenterId::new(id);
     Ok((StatusCode::CREATED, Json(file_change(&state, &me, id, &input).await?)).into_response())
 }
 
@@ -43,6 +44,7 @@ pub async fn api_changes(State(state): State<AppState>, me: CurrentUser) -> AppR
     responses((status = 200, body = ChangeReport), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_decide(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<DecisionInput>) -> AppResult<Json<ChangeReport>> {
+    let id = ChangeReportId::new(id);
     Ok(Json(decide_change(&state, &me, id, &input).await?))
 }
 
@@ -51,6 +53,7 @@ pub async fn api_decide(State(state): State<AppState>, me: CurrentUser, Path(id)
     responses((status = 200, body = Center), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_revoke(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<RevokeInput>) -> AppResult<Json<Center>> {
+    let id = CenterId::new(id);
     Ok(Json(revoke(&state, &me, id, &input).await?))
 }
 
@@ -59,6 +62,7 @@ pub async fn api_revoke(State(state): State<AppState>, me: CurrentUser, Path(id)
     responses((status = 200, body = Center), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_reevaluate(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ReevaluationInput>) -> AppResult<Json<Center>> {
+    let id = CenterId::new(id);
     Ok(Json(reevaluate(&state, &me, id, &input).await?))
 }
 
@@ -67,5 +71,6 @@ pub async fn api_reevaluate(State(state): State<AppState>, me: CurrentUser, Path
     responses((status = 200, body = Center), (status = 409, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_regrade(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<RegradeInput>) -> AppResult<Json<Center>> {
+    let id = CenterId::new(id);
     Ok(Json(regrade(&state, &me, id, &input).await?))
 }

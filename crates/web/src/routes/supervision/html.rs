@@ -19,30 +19,30 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/centers/{id}/reevaluations", post(reevaluate_form))
 }
 
-async fn back<T>(state: &AppState, auth: &Auth, id: i64, anchor: &str, r: AppResult<T>) -> AppResult<Response> {
+async fn back<T>(state: &AppState, auth: &Auth, id: CenterId, anchor: &str, r: AppResult<T>) -> AppResult<Response> {
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/centers/{id}#{anchor}")).into_response()),
         Err(e) => detail_with_error(state, auth, id, e).await,
     }
 }
 
-async fn change_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<ChangeInput>) -> AppResult<Response> {
+async fn change_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<CenterId>, Form(input): Form<ChangeInput>) -> AppResult<Response> {
     let r = file_change(&state, &me, id, &input).await;
     back(&state, &auth, id, "changes", r).await
 }
 
-async fn decision_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<DecisionInput>) -> AppResult<Response> {
+async fn decision_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<ChangeReportId>, Form(input): Form<DecisionInput>) -> AppResult<Response> {
     let center = supervision::change(state.store().pool(), id).await?.center_id;
     let r = decide_change(&state, &me, id, &input).await;
     back(&state, &auth, center, "changes", r).await
 }
 
-async fn revoke_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<RevokeInput>) -> AppResult<Response> {
+async fn revoke_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<CenterId>, Form(input): Form<RevokeInput>) -> AppResult<Response> {
     let r = revoke(&state, &me, id, &input).await;
     back(&state, &auth, id, "history", r).await
 }
 
-async fn reevaluate_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<i64>, Form(input): Form<ReevaluationInput>) -> AppResult<Response> {
+async fn reevaluate_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<CenterId>, Form(input): Form<ReevaluationInput>) -> AppResult<Response> {
     let r = reevaluate(&state, &me, id, &input).await;
     back(&state, &auth, id, "history", r).await
 }
