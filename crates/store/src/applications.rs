@@ -6,7 +6,7 @@
 //! acting at once on the same version, one wins and the other gets a conflict.
 
 use crate::audit::{self, Change};
-use crate::column::Text;
+use crate::column::{Code, Day, Instant, MaybeDay, MaybeInstant};
 use crate::sql_where::{Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -98,7 +98,7 @@ struct Row {
     call_title: String,
     profile_id: String,
     kind: String,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     deadline_at: DateTime<Utc>,
     center_id: i64,
     host_org_id: i64,
@@ -107,16 +107,16 @@ struct Row {
     proposed_name: String,
     state: String,
     eligibility_json: Option<String>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeInstant")]
     submitted_at: Option<DateTime<Utc>>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     notice_start: Option<NaiveDate>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     notice_end: Option<NaiveDate>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     decided_on: Option<NaiveDate>,
     version: i64,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     created_at: DateTime<Utc>,
     panel_result_json: Option<String>,
 }
@@ -399,23 +399,23 @@ pub struct StepRecord {
     /// Action code.
     pub action: String,
     /// From state.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<ApplicationState>")]
     #[schema(value_type = String)]
     pub from_state: ApplicationState,
     /// To state.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<ApplicationState>")]
     #[schema(value_type = String)]
     pub to_state: ApplicationState,
     /// Who (username).
     pub actor_label: String,
     /// As what (applicant / county / bureau).
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<ActorKind>")]
     #[schema(value_type = String)]
     pub actor_kind: ActorKind,
     /// Comments.
     pub comments: String,
     /// When (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub at: DateTime<Utc>,
@@ -440,7 +440,7 @@ pub struct SiteVisit {
     #[schema(value_type = i64)]
     pub id: SiteVisitId,
     /// Day of the visit.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub visited_on: NaiveDate,
     /// Who visited.
@@ -448,7 +448,7 @@ pub struct SiteVisit {
     /// What they found.
     pub findings: String,
     /// Recorded (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub recorded_at: DateTime<Utc>,
@@ -511,17 +511,17 @@ pub struct Objection {
     /// The objection.
     pub content: String,
     /// Filed (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub filed_at: DateTime<Utc>,
     /// Open, upheld (成立) or dismissed (不成立).
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<ObjectionStatus>")]
     pub status: ObjectionStatus,
     /// How it was resolved.
     pub resolution: String,
     /// Resolved (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeInstant")]
     #[serde(serialize_with = "crate::time::serde_ts::option")]
     #[schema(value_type = Option<String>)]
     pub resolved_at: Option<DateTime<Utc>>,

@@ -6,7 +6,7 @@ use crate::audit::{self, Change};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use crate::column::{NullableId, Text};
+use crate::column::{Code, Instant, MaybeInstant, NullableId};
 use pocnet_domain::id::{CallId, CenterId, RunId};
 use pocnet_domain::panel::{RunPurpose, RunStatus};
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -27,7 +27,7 @@ pub struct Run {
     #[schema(value_type = Option<i64>)]
     pub center_id: Option<CenterId>,
     /// What it staffs.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<RunPurpose>")]
     pub purpose: RunPurpose,
     /// Solver input (JSON, the `pocnet panels assign` format).
     pub input_json: String,
@@ -40,15 +40,15 @@ pub struct Run {
     /// Upper bound in millionths.
     pub bound_micro: i64,
     /// Preview or confirmed.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<RunStatus>")]
     pub status: RunStatus,
     /// When made (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub created_at: DateTime<Utc>,
     /// When confirmed (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeInstant")]
     #[serde(serialize_with = "crate::time::serde_ts::option")]
     #[schema(value_type = Option<String>)]
     pub confirmed_at: Option<DateTime<Utc>>,

@@ -7,7 +7,7 @@ use crate::listing::{self, ListRow, Order, Total};
 use crate::sql_where::{Arg, Where};
 use crate::{format_ts, Actor, Page, Paged, SortDir, StoreResult};
 use chrono::{DateTime, Utc};
-use crate::column::{NullableId, Text};
+use crate::column::{NullableId, Instant};
 use pocnet_domain::id::{AuditEventId, UserId};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -20,7 +20,7 @@ pub struct AuditEvent {
     #[schema(value_type = i64)]
     pub id: AuditEventId,
     /// When (UTC, RFC 3339).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub at: DateTime<Utc>,

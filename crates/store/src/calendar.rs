@@ -4,7 +4,7 @@
 //! Shared by all web nodes through the database.
 
 use crate::audit::{self, Change};
-use crate::column::Text;
+use crate::column::Instant;
 use crate::{format_ts, Actor, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::id::CalendarUploadId;
@@ -26,7 +26,7 @@ pub struct CalendarUpload {
     /// The years it covers, e.g. `2027`, comma-separated.
     pub years: String,
     /// When (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub uploaded_at: DateTime<Utc>,

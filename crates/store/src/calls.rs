@@ -2,7 +2,7 @@
 //! and a deadline, published by the bureau.
 
 use crate::audit::{self, Change};
-use crate::column::Text;
+use crate::column::{Day, Instant};
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::id::CallId;
@@ -46,12 +46,12 @@ struct Row {
     profile_id: String,
     kind: String,
     body: String,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     opens_on: NaiveDate,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     deadline_at: DateTime<Utc>,
     applications: i64,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     created_at: DateTime<Utc>,
 }
 

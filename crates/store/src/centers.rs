@@ -4,7 +4,7 @@
 //! [`crate::applications`]; status changes in [`crate::supervision`].
 
 use crate::audit::{self, Change};
-use crate::column::Text;
+use crate::column::MaybeDay;
 use crate::sql_where::{contains, Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -100,14 +100,14 @@ struct Row {
     admin_director: String,
     tech_director: String,
     summary: String,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     recognized_on: Option<NaiveDate>,
     floor_area_m2: Option<i64>,
     profile_id: Option<String>,
     certificate_no: Option<String>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     reevaluation_due: Option<NaiveDate>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     status_from: Option<NaiveDate>,
     version: i64,
 }

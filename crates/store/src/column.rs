@@ -1,41 +1,18 @@
-//! Typed values read from a row's columns. Days, instants and nullable ids
-//! are parsed as the row is read (`#[sqlx(try_from = "Text")]`,
-//! `#[sqlx(try_from = "NullableId")]`); a stored value that does not parse
-//! fails the read as [`crate::StoreError::Corrupt`] naming its column —
-//! never a default.
+//! Typed values read from a row's columns. Days, instants, codes and
+//! nullable ids are parsed as the row is read (`#[sqlx(try_from = "Day")]`,
+//! `"Instant"`, `"MaybeDay"`, `"MaybeInstant"`, `"Code<RunStatus>"`,
+//! `"NullableId"`): the text is parsed while it is decoded, so a stored value
+//! that does not parse fails the read as [`crate::StoreError::Corrupt`] naming
+//! its column and the value — never a default. (Parsing in a `TryFrom` of the
+//! stored `String` would lose the reason: sqlx 0.8.6 reports a failed
+//! `try_from` as an "unprintable error".)
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::id::Id;
 use sqlx::any::{Any, AnyTypeInfo, AnyValueRef};
+use pocnet_domain::UnknownValue;
 use sqlx::error::BoxDynError;
-
-/// A text column as stored, possibly NULL: a day (`YYYY-MM-DD`) or an
-/// instant (UTC RFC 3339, [`crate::format_ts`]), parsed into its type by `TryFrom`.
-pub(crate) struct Text(Option<String>);
-
-impl Text {
-    /// A stored value, as a test writes it.
-    #[cfg(test)]
-    pub(crate) fn from_stored(s: Option<&str>) -> Self {
-        Self(s.map(str::to_owned))
-    }
-}
-
-impl sqlx::Type<Any> for Text {
-    fn type_info() -> AnyTypeInfo {
-        <String as sqlx::Type<Any>>::type_info()
-    }
-
-    fn compatible(ty: &AnyTypeInfo) -> bool {
-        <String as sqlx::Type<Any>>::compatible(ty)
-    }
-}
-
-impl<'r> sqlx::Decode<'r, Any> for Text {
-    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
-        <Option<String> as sqlx::Decode<'r, Any>>::decode(value).map(Text)
-    }
-}
+use std::str::FromStr;
 
 /// A stored text that is not what its column holds (sqlx names the column).
 #[derive(Debug, thiserror::Error)]
@@ -45,65 +22,117 @@ pub(crate) struct NotA {
     value: String,
 }
 
-fn day(t: Option<String>) -> Result<Option<NaiveDate>, NotA> {
-    t.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| NotA { what: "a day", value: s })).transpose()
+fn day(s: String) -> Result<NaiveDate, NotA> {
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| NotA { what: "a day", value: s })
 }
 
-fn instant(t: Option<String>) -> Result<Option<DateTime<Utc>>, NotA> {
-    t.map(|s| crate::parse_ts(&s).ok_or(NotA { what: "a timestamp", value: s })).transpose()
+fn instant(s: String) -> Result<DateTime<Utc>, NotA> {
+    crate::parse_ts(&s).ok_or(NotA { what: "a timestamp", value: s })
 }
 
-fn required<T>(v: Option<T>) -> Result<T, NotA> {
-    v.ok_or(NotA { what: "a value", value: "NULL".into() })
+/// A column read as `$value`, decoded from `$stored` (`Option<_>` for a
+/// nullable one) by `$parse` (`Ok` for no parsing), with `From` into `$value`.
+macro_rules! column {
+    ($(#[$m:meta])* $name:ident: $value:ty, from $stored:ty, by $parse:expr) => {
+        $(#[$m])*
+        pub(crate) struct $name($value);
+
+        impl sqlx::Type<Any> for $name {
+            fn type_info() -> AnyTypeInfo {
+                <$stored as sqlx::Type<Any>>::type_info()
+            }
+
+            fn compatible(ty: &AnyTypeInfo) -> bool {
+                <$stored as sqlx::Type<Any>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, Any> for $name {
+            fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+                let stored = <$stored as sqlx::Decode<'r, Any>>::decode(value)?;
+                Ok($name($parse(stored)?))
+            }
+        }
+
+        impl From<$name> for $value {
+            fn from(c: $name) -> Self {
+                c.0
+            }
+        }
+    };
 }
 
-impl TryFrom<Text> for NaiveDate {
-    type Error = NotA;
-    fn try_from(t: Text) -> Result<Self, NotA> {
-        required(day(t.0)?)
-    }
+column! {
+    /// A day (`YYYY-MM-DD`).
+    Day: NaiveDate, from String, by day
 }
 
-impl TryFrom<Text> for Option<NaiveDate> {
-    type Error = NotA;
-    fn try_from(t: Text) -> Result<Self, NotA> {
-        day(t.0)
-    }
+column! {
+    /// A day, or NULL.
+    MaybeDay: Option<NaiveDate>, from Option<String>, by |s: Option<String>| s.map(day).transpose()
 }
 
-impl TryFrom<Text> for DateTime<Utc> {
-    type Error = NotA;
-    fn try_from(t: Text) -> Result<Self, NotA> {
-        required(instant(t.0)?)
-    }
+column! {
+    /// An instant (UTC RFC 3339, as [`crate::format_ts`] writes it).
+    Instant: DateTime<Utc>, from String, by instant
 }
 
-impl TryFrom<Text> for Option<DateTime<Utc>> {
-    type Error = NotA;
-    fn try_from(t: Text) -> Result<Self, NotA> {
-        instant(t.0)
-    }
+column! {
+    /// An instant, or NULL.
+    MaybeInstant: Option<DateTime<Utc>>, from Option<String>, by |s: Option<String>| s.map(instant).transpose()
 }
 
-/// A nullable integer column holding a record's id (a non-null one reads
-/// with `#[sqlx(try_from = "i64")]`).
-pub(crate) struct NullableId(Option<i64>);
+column! {
+    /// A nullable integer column holding a record's id (a non-null one reads
+    /// with `#[sqlx(try_from = "i64")]`).
+    NullableId: Option<i64>, from Option<i64>, by Ok::<_, NotA>
+}
 
-impl sqlx::Type<Any> for NullableId {
+/// A stored code read as its enum (a `string_enum!` type): an unknown code
+/// fails the read, naming the code.
+pub(crate) struct Code<T>(T);
+
+impl<T> sqlx::Type<Any> for Code<T> {
     fn type_info() -> AnyTypeInfo {
-        <i64 as sqlx::Type<Any>>::type_info()
+        <String as sqlx::Type<Any>>::type_info()
     }
 
     fn compatible(ty: &AnyTypeInfo) -> bool {
-        <i64 as sqlx::Type<Any>>::compatible(ty)
+        <String as sqlx::Type<Any>>::compatible(ty)
     }
 }
 
-impl<'r> sqlx::Decode<'r, Any> for NullableId {
+impl<'r, T: FromStr<Err = UnknownValue>> sqlx::Decode<'r, Any> for Code<T> {
     fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
-        <Option<i64> as sqlx::Decode<'r, Any>>::decode(value).map(NullableId)
+        let stored = <String as sqlx::Decode<'r, Any>>::decode(value)?;
+        Ok(Code(stored.parse()?))
     }
 }
+
+/// The enums the store reads as [`Code`]s.
+macro_rules! codes {
+    ($($t:ty),+ $(,)?) => {
+        $(impl From<Code<$t>> for $t {
+            fn from(c: Code<$t>) -> Self {
+                c.0
+            }
+        })+
+    };
+}
+
+codes!(
+    pocnet_domain::recognition::ActorKind,
+    pocnet_domain::recognition::ApplicationState,
+    pocnet_domain::expert::ExpertKind,
+    pocnet_domain::supervision::ChangeKind,
+    pocnet_domain::outcome::OutcomeKind,
+    pocnet_domain::library::verification::HandoffState,
+    pocnet_domain::library::verification::Recommendation,
+    pocnet_domain::objection::ObjectionStatus,
+    pocnet_domain::research_result::ResultState,
+    pocnet_domain::panel::RunPurpose,
+    pocnet_domain::panel::RunStatus,
+);
 
 impl<T> From<NullableId> for Option<Id<T>> {
     fn from(v: NullableId) -> Self {
@@ -117,15 +146,44 @@ mod tests {
 
     #[test]
     fn a_stored_text_parses_or_names_what_it_is_not() {
-        let text = Text::from_stored;
-        assert_eq!(NaiveDate::try_from(text(Some("2026-02-28"))).ok(), NaiveDate::from_ymd_opt(2026, 2, 28));
-        assert_eq!(Option::<NaiveDate>::try_from(text(None)).ok(), Some(None));
-        assert!(NaiveDate::try_from(text(None)).is_err(), "a NULL day where one is required");
-        let bad = NaiveDate::try_from(text(Some("2026-02-30"))).err().map(|e| e.to_string());
-        assert_eq!(bad.as_deref(), Some("“2026-02-30” is not a day"));
-        let t = DateTime::<Utc>::try_from(text(Some("2026-01-02T03:04:05.000000Z"))).ok();
+        assert_eq!(day("2026-02-28".into()).ok(), NaiveDate::from_ymd_opt(2026, 2, 28));
+        assert_eq!(day("2026-02-30".into()).err().map(|e| e.to_string()).as_deref(), Some("“2026-02-30” is not a day"));
+        let t = instant("2026-01-02T03:04:05.000000Z".into()).ok();
         assert_eq!(t.map(crate::format_ts).as_deref(), Some("2026-01-02T03:04:05.000000Z"));
-        assert!(Option::<DateTime<Utc>>::try_from(text(Some("1970"))).is_err());
+        assert_eq!(instant("1970".into()).err().map(|e| e.to_string()).as_deref(), Some("“1970” is not a timestamp"));
         assert_eq!(Option::<pocnet_domain::id::CenterId>::from(NullableId(Some(7))), Some(pocnet_domain::id::CenterId::new(7)));
+    }
+
+    /// What a hand-edited database may hold, written in SQL (the store writes no such value).
+    #[tokio::test]
+    #[allow(clippy::unwrap_used, clippy::expect_used)]
+    async fn a_bad_stored_value_is_corrupt_naming_its_column() {
+        use crate::{centers, orgs, supervision, Actor, StoreError};
+        use pocnet_domain::supervision::ChangeKind;
+        let (store, _dir) = crate::testing::fresh().await;
+        let (org, center) = crate::testing::fixture(&store).await;
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
+        let mut tx = store.write().await.expect("tx");
+        let report = supervision::file_change(&mut tx, &Actor::system("test"), Utc::now(), center, ChangeKind::ALL[0], day, None, day, false, "测试").await.expect("report");
+        tx.commit().await.expect("commit");
+        let corrupt = |sql: &'static str, id: i64| {
+            let pool = store.pool().clone();
+            async move { sqlx::query(sql).bind(id).execute(&pool).await.unwrap_or_else(|e| panic!("{sql}: {e}")) }
+        };
+        fn names<T: std::fmt::Debug>(r: Result<T, StoreError>, column: &str, value: &str) {
+            match r {
+                Err(StoreError::Corrupt(m)) => assert!(m.starts_with(&format!("{column}: ")) && m.contains(value), "{m}"),
+                other => panic!("{column} = {value:?} read as {other:?}"),
+            }
+        }
+        assert!(orgs::get(store.pool(), org).await.is_ok() && centers::get(store.pool(), center).await.is_ok());
+        // An instant that is none, a day that is no day, a code no enum knows.
+        corrupt("UPDATE organisations SET updated_at = 'yesterday' WHERE id = $1", org.get()).await;
+        names(orgs::get(store.pool(), org).await, "updated_at", "yesterday");
+        corrupt("UPDATE centers SET recognized_on = '2026-02-30' WHERE id = $1", center.get()).await;
+        names(centers::get(store.pool(), center).await, "recognized_on", "2026-02-30");
+        corrupt("UPDATE change_reports SET kind = 'rumour' WHERE id = $1", report.id.get()).await;
+        names(supervision::change(store.pool(), report.id).await, "kind", "rumour");
+        store.close().await;
     }
 }

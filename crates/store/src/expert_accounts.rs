@@ -6,7 +6,7 @@
 //! library expert, not to the account.
 
 use crate::audit::{self, Change};
-use crate::column::Text;
+use crate::column::{Instant, MaybeInstant};
 use crate::experts::{self, Expert};
 use crate::users::{self, NewUser, User};
 use crate::{format_ts, parse_code, Actor, Page, Paged, StoreError, StoreResult};
@@ -331,9 +331,9 @@ struct RegRow {
     reason: String,
     profile_json: String,
     expert_id: Option<i64>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     created_at: DateTime<Utc>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeInstant")]
     decided_at: Option<DateTime<Utc>>,
 }
 

@@ -33,6 +33,8 @@ mod sql_where;
 pub mod stats;
 pub mod supervision;
 pub mod tallies;
+#[cfg(test)]
+mod testing;
 pub mod todo;
 mod time;
 pub mod users;
@@ -158,9 +160,9 @@ mod tests {
 
     #[test]
     fn a_column_that_does_not_read_is_corrupt_naming_the_column() {
-        let bad = chrono::NaiveDate::try_from(column::Text::from_stored(Some("2026-02-30"))).err().map(|e| sqlx::Error::ColumnDecode { index: "visited_on".into(), source: Box::new(e) });
-        let e = bad.map(StoreError::from);
-        assert!(matches!(&e, Some(StoreError::Corrupt(m)) if m == "visited_on: “2026-02-30” is not a day"), "{e:?}");
+        // sqlx quotes the column it names (`"visited_on"`).
+        let e = StoreError::from(sqlx::Error::ColumnDecode { index: "\"visited_on\"".into(), source: "“2026-02-30” is not a day".into() });
+        assert!(matches!(&e, StoreError::Corrupt(m) if m == "visited_on: “2026-02-30” is not a day"), "{e:?}");
         assert!(matches!(StoreError::from(sqlx::Error::RowNotFound), StoreError::Db(_)));
     }
 }

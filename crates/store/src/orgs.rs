@@ -1,7 +1,7 @@
 //! Organisations (单位).
 
 use crate::audit::{self, Change};
-use crate::column::Text;
+use crate::column::Instant;
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::id::OrgId;
@@ -45,9 +45,9 @@ struct Row {
     region: String,
     version: i64,
     user_count: i64,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     created_at: DateTime<Utc>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     updated_at: DateTime<Utc>,
 }
 

@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Change};
 use crate::batch::{Cell, Rows};
-use crate::column::Text;
+use crate::column::{Code, Instant};
 use crate::{centers, format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::eligibility::CenterRecords;
@@ -77,7 +77,7 @@ pub struct Advisor {
     /// Name.
     pub name: String,
     /// Kind code.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<pocnet_domain::expert::ExpertKind>")]
     #[schema(value_type = String)]
     pub kind: pocnet_domain::expert::ExpertKind,
     /// Organisation name.
@@ -104,7 +104,7 @@ pub struct Document {
     /// Size in bytes.
     pub size: i64,
     /// When (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub uploaded_at: DateTime<Utc>,
@@ -565,7 +565,7 @@ pub async fn document_content(pool: &AnyPool, center_id: CenterId, document_id: 
         sha256: String,
         mime: String,
         size: i64,
-        #[sqlx(try_from = "Text")]
+        #[sqlx(try_from = "Instant")]
         uploaded_at: DateTime<Utc>,
         content: Vec<u8>,
     }

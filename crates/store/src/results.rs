@@ -1,7 +1,7 @@
 //! Research results in the project library (科技成果/项目库). Issue 5 adds
 //! intake, screening and verification; lists here never carry trade secrets.
 
-use crate::column::Text;
+use crate::column::Day;
 use crate::listing::{self, ListRow, Order, Total};
 use crate::sql_where::{contains, Arg, Where};
 use crate::{parse_code, tallies, Page, Paged, SortDir, StoreError, StoreResult};
@@ -53,7 +53,7 @@ struct Row {
     center_name: Option<String>,
     state: String,
     trl: i64,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     submitted_on: NaiveDate,
 }
 

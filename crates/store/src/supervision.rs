@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Change};
 use crate::centers::{self, snapshot, Center};
-use crate::column::Text;
+use crate::column::{Code, Day, Instant, MaybeDay, MaybeInstant};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::center::{CenterLevel, CenterStage};
@@ -18,7 +18,7 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct CenterEvent {
     /// When (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub at: DateTime<Utc>,
@@ -300,11 +300,11 @@ pub struct RevocationRecord {
     /// Details given.
     pub details: String,
     /// Day revoked.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub revoked_on: NaiveDate,
     /// First day the host may apply again (equal to `revoked_on` without a bar).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub may_apply_from: NaiveDate,
 }
@@ -379,19 +379,19 @@ pub struct ChangeReport {
     #[schema(value_type = i64)]
     pub center_id: CenterId,
     /// Kind code.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<pocnet_domain::supervision::ChangeKind>")]
     #[schema(value_type = String)]
     pub kind: pocnet_domain::supervision::ChangeKind,
     /// Day of the change.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub change_date: NaiveDate,
     /// Last day to report, when the policy sets one.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     #[schema(value_type = Option<String>)]
     pub due_on: Option<NaiveDate>,
     /// Day reported.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub reported_on: NaiveDate,
     /// 1 if reported after the deadline.
@@ -403,7 +403,7 @@ pub struct ChangeReport {
     /// Why.
     pub decision_reason: String,
     /// When decided.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeInstant")]
     #[serde(serialize_with = "crate::time::serde_ts::option")]
     #[schema(value_type = Option<String>)]
     pub decided_at: Option<DateTime<Utc>>,
@@ -523,7 +523,7 @@ pub async fn decide_change(
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Reevaluation {
     /// Day evaluated.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub evaluated_on: NaiveDate,
     /// `pass` or `fail`.
@@ -531,11 +531,11 @@ pub struct Reevaluation {
     /// Comments.
     pub comments: String,
     /// The next one due (after a pass).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     #[schema(value_type = Option<String>)]
     pub next_due: Option<NaiveDate>,
     /// Recorded (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub recorded_at: DateTime<Utc>,

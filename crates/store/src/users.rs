@@ -2,7 +2,7 @@
 //! layer's job (it runs argon2 off the async executor).
 
 use crate::audit::{self, Change};
-use crate::column::Text;
+use crate::column::Instant;
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::credentials::Username;
@@ -59,9 +59,9 @@ pub(crate) struct Row {
     is_active: i64,
     is_demo: i64,
     version: i64,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     created_at: DateTime<Utc>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     password_changed_at: DateTime<Utc>,
 }
 

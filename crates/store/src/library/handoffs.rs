@@ -4,7 +4,7 @@
 
 use pocnet_domain::library::verification::HandoffState;
 use crate::audit::{self, Change};
-use crate::column::{NullableId, Text};
+use crate::column::{Code, Day, MaybeDay, NullableId};
 use pocnet_domain::id::{CenterId, HandoffId, OrgId, ResultId};
 use crate::{Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -41,16 +41,16 @@ pub struct Handoff {
     #[schema(value_type = i64)]
     pub platform_host_org_id: OrgId,
     /// Sent, accepted or declined.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<HandoffState>")]
     pub state: HandoffState,
     /// The center's note.
     pub note: String,
     /// Day sent.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub sent_on: NaiveDate,
     /// Day answered.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     #[schema(value_type = Option<String>)]
     pub responded_on: Option<NaiveDate>,
     /// The platform's answer.
@@ -60,7 +60,7 @@ pub struct Handoff {
     /// Needs reported back (资金、场地、人才…).
     pub needs: String,
     /// Day of the last feedback.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     #[schema(value_type = Option<String>)]
     pub feedback_on: Option<NaiveDate>,
     /// Optimistic-lock version.

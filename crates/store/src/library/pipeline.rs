@@ -3,7 +3,7 @@
 //! step kept with actor and reasons, and the audit trail.
 
 use crate::audit::{self, Change};
-use crate::column::Text;
+use crate::column::{Code, Day, Instant, MaybeDay};
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::id::{CenterId, OrgId, ResultId};
@@ -111,12 +111,12 @@ struct Row {
     patents: String,
     secret_parts: String,
     ref_no: Option<String>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     submitted_on: NaiveDate,
     screening_sheet: String,
     screening_result_json: Option<String>,
     decision_reason: String,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     decided_on: Option<NaiveDate>,
     version: i64,
 }
@@ -373,7 +373,7 @@ pub struct StepRecord {
     /// From state.
     pub from_state: String,
     /// To state.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<ResultState>")]
     #[schema(value_type = String)]
     pub to_state: ResultState,
     /// Who (username).
@@ -381,7 +381,7 @@ pub struct StepRecord {
     /// Reasons and comments.
     pub comments: String,
     /// When (UTC).
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Instant")]
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub at: DateTime<Utc>,

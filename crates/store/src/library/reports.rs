@@ -4,7 +4,7 @@
 
 use pocnet_domain::library::verification::Recommendation;
 use crate::audit::{self, Change};
-use crate::column::Text;
+use crate::column::{Code, Day};
 use pocnet_domain::id::{CenterId, ResultId};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -36,10 +36,10 @@ pub struct ReportRecord {
     /// Level reached.
     pub trl_after: i64,
     /// `go_pilot`, `continue` or `stop`.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<Recommendation>")]
     pub recommendation: Recommendation,
     /// Day issued.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub issued_on: NaiveDate,
 }
@@ -126,7 +126,7 @@ pub struct Acceptance {
     /// Why / how it relies on the report.
     pub note: String,
     /// Day recorded.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub accepted_on: NaiveDate,
 }

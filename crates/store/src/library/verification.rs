@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Change};
 use crate::batch::{Cell, Rows};
-use crate::column::Text;
+use crate::column::{Code, Day, MaybeDay};
 use crate::{format_ts, parse_code, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::id::{MilestoneId, OrgId, OutcomeId, ResultId};
@@ -29,11 +29,11 @@ pub struct PlanRecord {
     /// Manager's phone.
     pub manager_phone: String,
     /// First day.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub starts_on: NaiveDate,
     /// Last day.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub ends_on: NaiveDate,
     /// Optimistic-lock version.
@@ -163,18 +163,18 @@ struct MilestoneRow {
     kind: String,
     title: String,
     goal: String,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     due_on: NaiveDate,
     budget_yuan: i64,
     status: String,
     evidence: String,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     submitted_on: Option<NaiveDate>,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     decided_on: Option<NaiveDate>,
     decision_note: String,
     released_yuan: i64,
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "MaybeDay")]
     released_on: Option<NaiveDate>,
     version: i64,
 }
@@ -322,11 +322,11 @@ pub struct OutcomeRecord {
     #[schema(value_type = i64)]
     pub id: OutcomeId,
     /// Kind code.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "Code<pocnet_domain::outcome::OutcomeKind>")]
     #[schema(value_type = String)]
     pub kind: pocnet_domain::outcome::OutcomeKind,
     /// Day achieved.
-    #[sqlx(try_from = "Text")]
+    #[sqlx(try_from = "Day")]
     #[schema(value_type = String)]
     pub achieved_on: NaiveDate,
     /// Amount (yuan), for contracts, financing and licences.
