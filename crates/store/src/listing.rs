@@ -146,9 +146,7 @@ fn statement(select_from: &str, w: &Where, order: Order, read_dir: SortDir, curs
 /// `counted`, its count: what the planner tests EXPLAIN (issue 13: no list scans a big table).
 pub(crate) fn statements(select_from: &str, from: &str, w: &Where, order: Order, counted: bool) -> Vec<String> {
     let cursor = if order.int { Arg::Int(1) } else { Arg::Text(String::new()) };
-    let n = w.next();
-    let position = format!("SELECT {a}.{c}, {a}.id {from} {} ORDER BY {} LIMIT 1 OFFSET ${n}", w.sql(), order.by(order.dir), a = order.alias, c = order.column);
-    let mut out = vec![statement(select_from, w, order, order.dir, None).0, statement(select_from, w, order, order.dir, Some((cursor, 1))).0, position];
+    let mut out = vec![statement(select_from, w, order, order.dir, None).0, statement(select_from, w, order, order.dir, Some((cursor, 1))).0, position_statement(from, w, order)];
     if counted {
         out.push(format!("SELECT COUNT(*) {from} {}", w.sql()));
     }
@@ -158,19 +156,19 @@ pub(crate) fn statements(select_from: &str, from: &str, w: &Where, order: Order,
 /// The sort value and id of the last row before a page that skips `skipped` rows,
 /// read on the order's index (ids only), if the list is that long.
 async fn row_before(pool: &AnyPool, from: &str, w: &Where, order: Order, skipped: i64) -> StoreResult<Option<(Arg, i64)>> {
-    let n = w.next();
-    let sql = format!(
-        "SELECT {a}.{c}, {a}.id {from} {} ORDER BY {} LIMIT 1 OFFSET ${n}",
-        w.sql(),
-        order.by(order.dir),
-        a = order.alias,
-        c = order.column
-    );
+    let sql = position_statement(from, w, order);
     Ok(if order.int {
         w.bind_as(sqlx::query_as::<_, (i64, i64)>(&sql)).bind(skipped - 1).fetch_optional(pool).await?.map(|(v, id)| (Arg::Int(v), id))
     } else {
         w.bind_as(sqlx::query_as::<_, (String, i64)>(&sql)).bind(skipped - 1).fetch_optional(pool).await?.map(|(v, id)| (Arg::Text(v), id))
     })
+}
+
+/// The statement [`row_before`] runs: the sort value and id of one row at an
+/// offset (its last placeholder), in the list's order.
+fn position_statement(from: &str, w: &Where, order: Order) -> String {
+    let n = w.next();
+    format!("SELECT {a}.{c}, {a}.id {from} {} ORDER BY {} LIMIT 1 OFFSET ${n}", w.sql(), order.by(order.dir), a = order.alias, c = order.column)
 }
 
 /// The sort value of the row `id`, if it exists.
