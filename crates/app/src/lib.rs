@@ -17,6 +17,7 @@ pub mod context;
 pub mod error;
 pub mod expert_accounts;
 pub mod experts;
+pub mod housekeeping;
 pub mod input;
 pub mod library;
 pub mod login_blocks;

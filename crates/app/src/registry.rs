@@ -11,7 +11,7 @@ use pocnet_domain::policy::StageKind;
 use pocnet_domain::role::Role;
 use pocnet_domain::validation::text;
 use pocnet_domain::FieldError;
-use pocnet_store::centers::{self, Center, CenterDraft};
+use pocnet_store::centers::{self, Center, CenterDraft, CenterScope};
 use pocnet_store::registry::{self, FileEdit};
 use serde::Deserialize;
 
@@ -41,6 +41,24 @@ pub fn standing(caller: Option<&Caller>, c: &Center) -> Result<Access> {
         Role::Center if user.org_id == c.host_org_id => Ok(Access::Manage),
         Role::County if user.org_region == c.region => Ok(Access::Read),
         Role::Center | Role::County | Role::Expert | Role::Researcher | Role::Investor => public(),
+    }
+}
+
+/// Which centers a caller's registry list shows — the list form of
+/// [`standing`]: the public (and every role without more) the recognized and
+/// listed ones; a county department also its region's; an operator also its
+/// own; the bureau and the console all. Every role is named.
+pub fn scope_for(caller: Option<&Caller>) -> CenterScope {
+    let user = match caller {
+        None => return CenterScope::Public,
+        Some(Caller::Console { .. }) => return CenterScope::All,
+        Some(Caller::User { user, .. }) => user,
+    };
+    match user.role {
+        Role::Bureau => CenterScope::All,
+        Role::County => CenterScope::PublicAndRegion(user.org_region),
+        Role::Center => CenterScope::PublicAndHost(user.org_id),
+        Role::Expert | Role::Researcher | Role::Investor => CenterScope::Public,
     }
 }
 

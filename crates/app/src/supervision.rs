@@ -90,7 +90,7 @@ pub async fn decide_change(ctx: &Context, caller: &Caller, report_id: ChangeRepo
     let (c, _) = registry::load(ctx, Some(caller), report.center_id, Access::Manage).await?;
     let profile = governing(ctx, &c)?;
     let mut tx = ctx.store().write().await?;
-    let r = supervision::decide_change(&mut tx, &caller.actor(), ctx.now(), report_id, input.version, decision.as_str(), &reason).await?;
+    let r = supervision::decide_change(&mut tx, &caller.actor(), ctx.now(), report_id, input.version, decision, &reason).await?;
     if decision == ChangeDecision::Revoke && c.status == CenterStatus::Active {
         // 000 指引 五 "自条件变化年度起取消其认定资格": from the first day of the change's year.
         let from = rules::title_ends_from_change(report.change_date);
@@ -176,7 +176,7 @@ pub async fn reevaluate(ctx: &Context, caller: &Caller, center_id: CenterId, inp
     let comments = text("comments", "复评意见", &input.comments, 2, 4000)?;
     let next = (result == ReevaluationResult::Pass).then(|| rules::reevaluation_due(day, cycle.every_years));
     let mut tx = ctx.store().write().await?;
-    let mut c = supervision::record_reevaluation(&mut tx, &caller.actor(), ctx.now(), center_id, day, result.as_str(), &comments, next, &cycle.article).await?;
+    let mut c = supervision::record_reevaluation(&mut tx, &caller.actor(), ctx.now(), center_id, day, result, &comments, next, &cycle.article).await?;
     if result == ReevaluationResult::Fail {
         c = supervision::set_status(&mut tx, &caller.actor(), ctx.now(), center_id, CenterStatus::Revoked, "revoke", &format!("复评不通过：{comments}"), &cycle.article).await?;
     }

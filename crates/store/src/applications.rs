@@ -397,7 +397,9 @@ pub async fn take_step(
 #[schema(as = ApplicationStepRecord)]
 pub struct StepRecord {
     /// Action code.
-    pub action: String,
+    #[sqlx(try_from = "Code<pocnet_domain::recognition::ReviewAction>")]
+    #[schema(value_type = String)]
+    pub action: pocnet_domain::recognition::ReviewAction,
     /// From state.
     #[sqlx(try_from = "Code<ApplicationState>")]
     #[schema(value_type = String)]

@@ -109,11 +109,37 @@ impl<'r, T: FromStr<Err = UnknownValue>> sqlx::Decode<'r, Any> for Code<T> {
     }
 }
 
+/// A nullable stored code read as its enum (`None` for NULL): an unknown
+/// code fails the read, naming the code.
+pub(crate) struct MaybeCode<T>(Option<T>);
+
+impl<T> sqlx::Type<Any> for MaybeCode<T> {
+    fn type_info() -> AnyTypeInfo {
+        <String as sqlx::Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <String as sqlx::Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r, T: FromStr<Err = UnknownValue>> sqlx::Decode<'r, Any> for MaybeCode<T> {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        let stored = <Option<String> as sqlx::Decode<'r, Any>>::decode(value)?;
+        Ok(MaybeCode(stored.map(|s| s.parse()).transpose()?))
+    }
+}
+
 /// The enums the store reads as [`Code`]s.
 macro_rules! codes {
     ($($t:ty),+ $(,)?) => {
         $(impl From<Code<$t>> for $t {
             fn from(c: Code<$t>) -> Self {
+                c.0
+            }
+        }
+        impl From<MaybeCode<$t>> for Option<$t> {
+            fn from(c: MaybeCode<$t>) -> Self {
                 c.0
             }
         })+
@@ -125,6 +151,10 @@ codes!(
     pocnet_domain::recognition::ApplicationState,
     pocnet_domain::expert::ExpertKind,
     pocnet_domain::supervision::ChangeKind,
+    pocnet_domain::supervision::ChangeDecision,
+    pocnet_domain::supervision::ReevaluationResult,
+    pocnet_domain::recognition::ReviewAction,
+    pocnet_domain::library::pipeline::RecordedAction,
     pocnet_domain::outcome::OutcomeKind,
     pocnet_domain::library::verification::HandoffState,
     pocnet_domain::library::verification::Recommendation,

@@ -4,7 +4,7 @@
 //! so parallel requests queue on the rows instead of slipping past a limit:
 //! SQLite has one writer, PostgreSQL holds the row locks of the upsert.
 
-use crate::{format_ts, parse_ts, Page, Paged, Store, StoreResult};
+use crate::{format_ts, parse_ts, Page, Paged, Store, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::login_guard::{self, Counter, Counters, LoginPolicy, Refusal, Scope, Success};
 use serde::Serialize;
@@ -129,7 +129,9 @@ pub async fn succeeded(conn: &mut AnyConnection, policy: &LoginPolicy, admitted:
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Block {
     /// `pair` (a name from one address), `username` (a name from anywhere) or `address` (an address for any name).
-    pub scope: String,
+    #[serde(serialize_with = "scope_code")]
+    #[schema(value_type = String)]
+    pub scope: Scope,
     /// Chinese label of the scope.
     pub scope_label: String,
     /// The login name ('' for an address block).
@@ -146,6 +148,11 @@ pub struct Block {
     #[serde(serialize_with = "crate::time::serde_ts::instant")]
     #[schema(value_type = String)]
     pub last_attempt: DateTime<Utc>,
+}
+
+/// A scope in JSON: its stored code.
+fn scope_code<S: serde::Serializer>(scope: &Scope, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(scope.as_str())
 }
 
 /// Counters refusing attempts at `now`, the longest wait first.
@@ -167,9 +174,10 @@ pub async fn blocks(pool: &AnyPool, now: DateTime<Utc>, page: Page) -> StoreResu
     let items = rows
         .into_iter()
         .map(|r| {
-            let scope: String = r.try_get("scope")?;
+            let code: String = r.try_get("scope")?;
+            let scope = Scope::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("login_guards.scope: “{code}” is not a scope")))?;
             Ok(Block {
-                scope_label: Scope::parse(&scope).map_or("", Scope::label_zh).to_owned(),
+                scope_label: scope.label_zh().to_owned(),
                 scope,
                 username: r.try_get("username")?,
                 address: r.try_get("address")?,

@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Change};
 use crate::centers::{self, snapshot, Center};
-use crate::column::{Code, Day, Instant, MaybeDay, MaybeInstant};
+use crate::column::{Code, Day, Instant, MaybeCode, MaybeDay, MaybeInstant};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::center::{CenterLevel, CenterStage};
@@ -399,7 +399,9 @@ pub struct ChangeReport {
     /// What changed.
     pub description: String,
     /// `keep` or `revoke`, once decided.
-    pub decision: Option<String>,
+    #[sqlx(try_from = "MaybeCode<pocnet_domain::supervision::ChangeDecision>")]
+    #[schema(value_type = Option<String>)]
+    pub decision: Option<pocnet_domain::supervision::ChangeDecision>,
     /// Why.
     pub decision_reason: String,
     /// When decided.
@@ -483,14 +485,14 @@ pub async fn decide_change(
     now: DateTime<Utc>,
     id: ChangeReportId,
     version: i64,
-    decision: &str,
+    decision: pocnet_domain::supervision::ChangeDecision,
     reason: &str,
 ) -> StoreResult<ChangeReport> {
     let done = sqlx::query(
         "UPDATE change_reports SET decision = $1, decision_reason = $2, decided_by = $3, decided_at = $4, version = version + 1 \
          WHERE id = $5 AND version = $6 AND decision IS NULL",
     )
-    .bind(decision)
+    .bind(decision.as_str())
     .bind(reason)
     .bind(actor.user_column())
     .bind(format_ts(now))
@@ -511,7 +513,7 @@ pub async fn decide_change(
             entity_type: "center",
             entity_id: r.center_id.to_string(),
             before: None,
-            after: Some(serde_json::json!({"report_id": id, "decision": decision})),
+            after: Some(serde_json::json!({"report_id": id, "decision": decision.as_str()})),
             reason: Some(reason),
         },
     )
@@ -527,7 +529,9 @@ pub struct Reevaluation {
     #[schema(value_type = String)]
     pub evaluated_on: NaiveDate,
     /// `pass` or `fail`.
-    pub result: String,
+    #[sqlx(try_from = "Code<pocnet_domain::supervision::ReevaluationResult>")]
+    #[schema(value_type = String)]
+    pub result: pocnet_domain::supervision::ReevaluationResult,
     /// Comments.
     pub comments: String,
     /// The next one due (after a pass).
@@ -549,7 +553,7 @@ pub async fn record_reevaluation(
     now: DateTime<Utc>,
     center_id: CenterId,
     evaluated_on: NaiveDate,
-    result: &str,
+    result: pocnet_domain::supervision::ReevaluationResult,
     comments: &str,
     next_due: Option<NaiveDate>,
     article: &str,
@@ -560,7 +564,7 @@ pub async fn record_reevaluation(
     )
     .bind(center_id.get())
     .bind(evaluated_on.to_string())
-    .bind(result)
+    .bind(result.as_str())
     .bind(comments)
     .bind(next_due.map(|d| d.to_string()))
     .bind(actor.user_column())
@@ -576,7 +580,7 @@ pub async fn record_reevaluation(
     let e = Event {
         action: "reevaluate",
         from: before.reevaluation_due.map(|d| format!("复评到期 {d}")).unwrap_or_default(),
-        to: format!("复评{}（{}）", if result == "pass" { "通过" } else { "不通过" }, evaluated_on),
+        to: format!("复评{}（{}）", result.label_zh(), evaluated_on),
         reason: comments,
         article,
     };

@@ -145,32 +145,27 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Removes what no longer counts: ended sessions and sign-in counters with
-/// nothing left to remember. Returns how many of each were deleted.
-pub async fn housekeeping(state: &AppState) -> Result<(u64, u64), pocnet_store::StoreError> {
-    let now = state.now();
-    let mut tx = state.store().write().await?;
-    let sessions = pocnet_store::sessions::purge_expired(&mut tx, now, state.config().session_idle).await?;
-    let failures = pocnet_store::login_throttle::purge(&mut tx, &state.config().login_policy, now).await?;
-    tx.commit().await?;
-    // Keeps SQLite's planner statistics current as the lists grow (issue 13).
-    state.store().optimize().await?;
-    Ok((sessions, failures))
+/// The housekeeping settings of this server ([`pocnet_app::housekeeping`]).
+fn housekeeping_settings(state: &AppState) -> pocnet_app::housekeeping::Settings {
+    pocnet_app::housekeeping::Settings { session_idle: state.config().session_idle, login_policy: state.config().login_policy }
 }
 
-/// Runs [`housekeeping`] every ten minutes, for the life of the server.
+/// Runs housekeeping once with this server's settings.
+pub async fn housekeeping(state: &AppState) -> pocnet_app::Result<pocnet_app::housekeeping::Swept> {
+    pocnet_app::housekeeping::run(state.context(), &housekeeping_settings(state)).await
+}
+
+/// Runs housekeeping every ten minutes, for the life of the server.
 pub fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            match housekeeping(&state).await {
-                Ok((s, f)) if s + f > 0 => tracing::info!(sessions = s, login_counters = f, "housekeeping"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
-            }
+    fn report(outcome: pocnet_app::Result<pocnet_app::housekeeping::Swept>) {
+        match outcome {
+            Ok(s) if s.sessions + s.login_counters > 0 => tracing::info!(sessions = s.sessions, login_counters = s.login_counters, "housekeeping"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }
-    })
+    }
+    let settings = housekeeping_settings(&state);
+    pocnet_app::housekeeping::every(state.context().clone(), settings, std::time::Duration::from_secs(600), report)
 }
 
 /// Serves the application on `listener` until `shutdown` resolves.

@@ -25,6 +25,7 @@ use pocnet_store::library::pipeline::{self, Project, Step, StepEffects, StepReco
 use pocnet_store::library::reports::{self, Acceptance, ReportRecord};
 use pocnet_store::library::verification::{self as store_v, Milestone, OutcomeRecord, PlanRecord};
 use pocnet_store::panels::{self, Seat, Subject};
+use pocnet_store::results::ResultScope;
 use serde::{Deserialize, Serialize};
 
 /// How the caller stands to one project, and what that lets it do.
@@ -75,6 +76,28 @@ pub async fn standing(ctx: &Context, caller: &Caller, p: &Project) -> Result<Opt
             None => None,
         },
         Role::Investor => matches!(p.state, ResultState::Verified | ResultState::HandedOff).then(|| access(Standing::Public, None, false)),
+    })
+}
+
+/// Which results a caller's list shows — the list form of [`standing`]: the
+/// bureau all; a county department its region's (owned there or handled by a
+/// center there); a center operator those its centers handle; a researcher
+/// its organisation's; an investor verified ones; an expert those it is
+/// invited to screen. Every list row is one [`standing`] admits (a center
+/// also opens reports and hand-offs of other centers one by one, which no
+/// list of its own shows). Every role is named.
+pub async fn scope_for(ctx: &Context, caller: &Caller) -> Result<ResultScope> {
+    let u = match caller {
+        Caller::Console { .. } => return Ok(ResultScope::All),
+        Caller::User { user, .. } => user,
+    };
+    Ok(match u.role {
+        Role::Bureau => ResultScope::All,
+        Role::County => ResultScope::Region(u.org_region),
+        Role::Center => ResultScope::HostOrg(u.org_id),
+        Role::Researcher => ResultScope::OwnerOrg(u.org_id),
+        Role::Investor => ResultScope::Verified,
+        Role::Expert => ResultScope::Reviewer(crate::panels::expert_of(ctx, caller).await?.ok_or(Error::Forbidden)?),
     })
 }
 

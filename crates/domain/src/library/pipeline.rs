@@ -69,6 +69,50 @@ impl ResultAction {
     }
 }
 
+/// What a recorded step of a result's history was: its intake (提交成果,
+/// from no state — stored as `submit`) or a step of the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordedAction {
+    /// The result entered the library's intake.
+    Intake,
+    /// A pipeline step.
+    Step(ResultAction),
+}
+
+impl RecordedAction {
+    /// Stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordedAction::Intake => "submit",
+            RecordedAction::Step(a) => a.as_str(),
+        }
+    }
+
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            RecordedAction::Intake => "提交成果",
+            RecordedAction::Step(a) => a.label_zh(),
+        }
+    }
+}
+
+impl std::str::FromStr for RecordedAction {
+    type Err = crate::UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "submit" {
+            return Ok(RecordedAction::Intake);
+        }
+        ResultAction::parse(s).map(RecordedAction::Step).map_err(|_| crate::UnknownValue { kind: "RecordedAction", value: s.to_owned() })
+    }
+}
+
+impl serde::Serialize for RecordedAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// Facts about the result that decide whether a step may be taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PipelineGuards {

@@ -367,8 +367,10 @@ pub async fn record_step(conn: &mut AnyConnection, actor: &Actor, ts: &str, id: 
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 #[schema(as = ResultStepRecord)]
 pub struct StepRecord {
-    /// Action code.
-    pub action: String,
+    /// Action code (`submit` for the intake).
+    #[sqlx(try_from = "Code<pocnet_domain::library::pipeline::RecordedAction>")]
+    #[schema(value_type = String)]
+    pub action: pocnet_domain::library::pipeline::RecordedAction,
     // '' for the intake step, which comes from no state: a code, not a ResultState.
     /// From state.
     pub from_state: String,

@@ -26,15 +26,9 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().route("/", get(home)).route("/centers", get(list_page)).routes(routes!(api_list))
 }
 
-/// Which centers a caller may list: the public sees recognized ones; a county
-/// department also its region's; an operator also its own; the bureau all.
+/// Which centers the caller's registry shows ([`pocnet_app::registry::scope_for`]).
 pub fn scope_for(auth: &Auth) -> CenterScope {
-    match auth.current.as_ref().map(|c| &c.user) {
-        Some(u) if u.role == Role::Bureau => CenterScope::All,
-        Some(u) if u.role == Role::County => CenterScope::PublicAndRegion(u.org_region),
-        Some(u) if u.role == Role::Center => CenterScope::PublicAndHost(u.org_id),
-        _ => CenterScope::Public,
-    }
+    pocnet_app::registry::scope_for(auth.current.as_ref().map(|c| c.caller()).as_ref())
 }
 
 /// Filters of the registry.

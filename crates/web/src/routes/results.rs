@@ -33,20 +33,9 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .route("/results/import-template.xlsx", get(api_template))
 }
 
-/// Which results a role sees: the bureau all; a county department its
-/// region's; a center operator those its centers handle; a researcher its
-/// organisation's; an investor verified ones; an expert those it is invited
-/// to screen.
+/// Which results the caller's lists show ([`pocnet_app::library::scope_for`]).
 pub async fn scope_for(state: &AppState, me: &CurrentUser) -> AppResult<ResultScope> {
-    let u = &me.user;
-    Ok(match u.role {
-        Role::Bureau => ResultScope::All,
-        Role::County => ResultScope::Region(u.org_region),
-        Role::Center => ResultScope::HostOrg(u.org_id),
-        Role::Researcher => ResultScope::OwnerOrg(u.org_id),
-        Role::Investor => ResultScope::Verified,
-        Role::Expert => ResultScope::Reviewer(crate::routes::recognition::expert_id(state, me).await?.ok_or(AppError::Forbidden)?),
-    })
+    Ok(pocnet_app::library::scope_for(state.context(), &me.caller()).await?)
 }
 
 /// Filters of the result list.

@@ -48,7 +48,8 @@ async fn housekeeping_removes_ended_sessions_and_stale_login_counters_only() {
     app.clock.advance(Duration::minutes(20));
     let (fresh, _, _) = app.login("ruian").await;
     app.clock.advance(Duration::minutes(15)); // chief idle 35 min, ruian 15 min; the failure is 35 min old
-    let (sessions, counters) = pocnet_web::housekeeping(&app.state).await.unwrap();
+    let swept = pocnet_web::housekeeping(&app.state).await.unwrap();
+    let (sessions, counters) = (swept.sessions, swept.login_counters);
     assert_eq!(sessions, 1);
     assert!(counters >= 2, "scholar's failure is forgotten: {counters}");
     assert_eq!(app.count_where("login_guards", "username = 'scholar'").await, 0);

@@ -5,7 +5,6 @@
 
 use super::*;
 use crate::error::AppError;
-use pocnet_domain::library::pipeline::ResultAction;
 use pocnet_domain::library::secrecy::Standing;
 use pocnet_domain::library::verification::{MilestoneStatus, Recommendation};
 use pocnet_domain::research_result::ResultState;
@@ -226,7 +225,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Op
         can_accept: !my_centers.is_empty(),
         my_centers,
         steps: d.steps.iter().map(|s| {
-            let action = ResultAction::parse(&s.action).map(|x| x.label_zh()).unwrap_or(if s.action == "submit" { "提交成果" } else { "" });
+            let action = s.action.label_zh();
             (pocnet_domain::display::beijing(s.at), format!("{}：{action}", s.actor_label), s.comments.clone())
         }).collect(),
         today: state.today().to_string(),

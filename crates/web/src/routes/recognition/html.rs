@@ -407,8 +407,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: Applica
             .steps
             .iter()
             .map(|s| {
-                let label = |c: &str| ReviewAction::parse(c).map(|x| x.label_zh()).unwrap_or("");
-                (local(s.at), format!("{}（{}）", s.actor_label, s.actor_kind.label_zh()), label(&s.action).to_owned(), format!("{} → {}", s.from_state.label_zh(), s.to_state.label_zh()), s.comments.clone())
+                (local(s.at), format!("{}（{}）", s.actor_label, s.actor_kind.label_zh()), s.action.label_zh().to_owned(), format!("{} → {}", s.from_state.label_zh(), s.to_state.label_zh()), s.comments.clone())
             })
             .collect(),
         mean: d.mean_score.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into()),
