@@ -2,6 +2,9 @@
 
 use crate::audit::{self, Change};
 use crate::column::Instant;
+use crate::listing::{self, ListRow, Order, Total};
+use crate::sql_where::{Arg, Where};
+use crate::tallies;
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::id::OrgId;
@@ -85,31 +88,65 @@ pub struct OrgFilter {
     pub q: Option<String>,
 }
 
-/// Lists organisations.
+/// Lists organisations, one page at any depth for the cost of the first
+/// (issue 13): the total is exact for all of them (a tally), one region or
+/// when `page` asks to count, and otherwise the rows known so far.
 pub async fn list(pool: &AnyPool, filter: &OrgFilter, sort: &str, dir: SortDir, page: Page) -> StoreResult<Paged<Organisation>> {
+    let w = filter.condition();
+    let total = if page.exact_total || filter.counted() {
+        Total::Exact(listing::count(pool, BASE, &w).await?)
+    } else if filter.is_empty() {
+        Total::Exact(tallies::sum(pool, tallies::ORGANISATIONS, &[String::new()]).await?)
+    } else {
+        Total::Unknown
+    };
+    let rows: Paged<Row> = listing::page_of(pool, SELECT, BASE, &w, order(sort, dir), page, total).await?;
+    rows.try_map(Organisation::try_from)
+}
+
+/// The statements [`list`] runs for this filter and order (for the planner tests).
+pub fn list_statements(filter: &OrgFilter, sort: &str, dir: SortDir) -> Vec<String> {
+    let w = filter.condition();
+    listing::statements(SELECT, BASE, &w, order(sort, dir), filter.counted())
+}
+
+const BASE: &str = "FROM organisations o";
+
+/// The list's order: a [`SORT_COLUMNS`] column (else the name), then the id.
+fn order(sort: &str, dir: SortDir) -> Order {
     let column = SORT_COLUMNS.iter().find(|c| **c == sort).copied().unwrap_or("name");
-    const WHERE: &str = "WHERE ($1 IS NULL OR o.kind = $1) AND ($2 IS NULL OR o.region = $2) \
-                         AND ($3 IS NULL OR o.name LIKE $3)";
-    let like = filter.q.as_ref().map(|q| format!("%{}%", q.replace(['%', '_'], "")));
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM organisations o {WHERE}"))
-        .bind(filter.kind.map(|k| k.as_str()))
-        .bind(filter.region.map(|r| r.as_str()))
-        .bind(&like)
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query_as::<_, Row>(&format!(
-        "{SELECT} {WHERE} ORDER BY o.{column} {}, o.id LIMIT $4 OFFSET $5",
-        dir.sql()
-    ))
-    .bind(filter.kind.map(|k| k.as_str()))
-    .bind(filter.region.map(|r| r.as_str()))
-    .bind(&like)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(pool)
-    .await?;
-    let items = rows.into_iter().map(Organisation::try_from).collect::<StoreResult<_>>()?;
-    Ok(Paged::exact(items, total, page))
+    Order { table: "organisations", alias: "o", column, int: false, dir }
+}
+
+impl OrgFilter {
+    fn condition(&self) -> Where {
+        let mut w = Where::default();
+        if let Some(k) = self.kind {
+            w.and("o.kind = ?", Arg::Text(k.as_str().into()));
+        }
+        if let Some(r) = self.region {
+            w.and("o.region = ?", Arg::Text(r.as_str().into()));
+        }
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            w.and("o.name LIKE ? ESCAPE '\\'", Arg::Text(crate::sql_where::contains(q)));
+        }
+        w
+    }
+
+    fn is_empty(&self) -> bool {
+        self.kind.is_none() && self.region.is_none() && self.q.as_deref().is_none_or(|q| q.trim().is_empty())
+    }
+
+    /// Whether the list is narrow enough to count on every page (one region's units, by name or not).
+    fn counted(&self) -> bool {
+        self.region.is_some() && self.q.as_deref().is_none_or(|q| q.trim().is_empty())
+    }
+}
+
+impl ListRow for Row {
+    fn list_id(&self) -> i64 {
+        self.id
+    }
 }
 
 /// Every organisation's id and name, by name (for pickers).

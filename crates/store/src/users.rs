@@ -3,6 +3,8 @@
 
 use crate::audit::{self, Change};
 use crate::column::Instant;
+use crate::listing::{self, ListRow, Order, Total};
+use crate::sql_where::{Arg, Where};
 use crate::{format_ts, parse_code, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use pocnet_domain::credentials::Username;
@@ -299,25 +301,52 @@ pub struct UserFilter {
 /// Columns a list may be sorted by.
 pub const SORT_COLUMNS: &[&str] = &["username", "display_name", "role", "created_at"];
 
-/// Lists accounts.
+/// Lists accounts, one page at any depth for the cost of the first (issue 13):
+/// the total is exact for one organisation's accounts or when `page` asks to
+/// count, and otherwise the rows known so far.
 pub async fn list(pool: &AnyPool, filter: &UserFilter, sort: &str, dir: SortDir, page: Page) -> StoreResult<Paged<User>> {
+    let w = filter.condition();
+    let from = listing::from_for(BASE, &JOINS, &w);
+    let total = if page.exact_total || filter.org_id.is_some() { Total::Exact(listing::count(pool, &from, &w).await?) } else { Total::Unknown };
+    let rows: Paged<Row> = listing::page_of(pool, LIST_SELECT, &from, &w, order(sort, dir), page, total).await?;
+    rows.try_map(User::try_from)
+}
+
+/// The statements [`list`] runs for this filter and order (for the planner tests).
+pub fn list_statements(filter: &UserFilter, sort: &str, dir: SortDir) -> Vec<String> {
+    let w = filter.condition();
+    listing::statements(LIST_SELECT, &listing::from_for(BASE, &JOINS, &w), &w, order(sort, dir), filter.org_id.is_some())
+}
+
+const BASE: &str = "FROM users u";
+const JOINS: [(&str, &str); 1] = [("o", "JOIN organisations o ON o.id = +u.org_id")];
+/// [`SELECT`] with the join written so that the list is read in its order (not by organisation).
+const LIST_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, \
+    o.name AS org_name, o.region AS org_region, CASE WHEN u.is_active THEN 1 ELSE 0 END AS is_active, \
+    CASE WHEN u.is_demo THEN 1 ELSE 0 END AS is_demo, u.version, u.created_at, \
+    u.password_changed_at FROM users u JOIN organisations o ON o.id = +u.org_id";
+
+/// The list's order: a [`SORT_COLUMNS`] column (else the login name), then the id.
+fn order(sort: &str, dir: SortDir) -> Order {
     let column = SORT_COLUMNS.iter().find(|c| **c == sort).copied().unwrap_or("username");
-    const WHERE: &str = "WHERE ($1 IS NULL OR u.role = $1) AND ($2 IS NULL OR u.org_id = $2)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u {WHERE}"))
-        .bind(filter.role.map(|r| r.as_str()))
-        .bind(filter.org_id.map(OrgId::get))
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query_as::<_, Row>(&format!(
-        "{SELECT} {WHERE} ORDER BY u.{column} {}, u.id LIMIT $3 OFFSET $4",
-        dir.sql()
-    ))
-    .bind(filter.role.map(|r| r.as_str()))
-    .bind(filter.org_id.map(OrgId::get))
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(pool)
-    .await?;
-    let items = rows.into_iter().map(User::try_from).collect::<StoreResult<_>>()?;
-    Ok(Paged::exact(items, total, page))
+    Order { table: "users", alias: "u", column, int: false, dir }
+}
+
+impl UserFilter {
+    fn condition(&self) -> Where {
+        let mut w = Where::default();
+        if let Some(r) = self.role {
+            w.and("u.role = ?", Arg::Text(r.as_str().into()));
+        }
+        if let Some(o) = self.org_id {
+            w.and("u.org_id = ?", Arg::Int(o.get()));
+        }
+        w
+    }
+}
+
+impl ListRow for Row {
+    fn list_id(&self) -> i64 {
+        self.id
+    }
 }

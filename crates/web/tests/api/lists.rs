@@ -23,28 +23,47 @@ fn ids(page: &Value) -> Vec<i64> {
 
 /// Every id of `query`, walking forward by `next_after` pages of 7, then back by `prev_before`.
 async fn walk(app: &TestApp, token: &str, query: &str) -> (Vec<i64>, Vec<i64>) {
+    walk_list(app, token, "/api/v1/results", query).await
+}
+
+/// Every id of the list at `path` under `query`, walking forward by
+/// `next_after` pages of 7, then back by `prev_before`.
+async fn walk_list(app: &TestApp, token: &str, path: &str, query: &str) -> (Vec<i64>, Vec<i64>) {
     let mut forward = Vec::new();
-    let mut page = app.get_ok(token, &format!("/api/v1/results?per_page=7&{query}")).await;
+    let mut page = app.get_ok(token, &format!("{path}?per_page=7&{query}")).await;
     let mut n = 1;
-    let mut pages = vec![page.clone()];
     loop {
         assert_eq!(page["page"], n, "the page number travels with the cursor");
         forward.extend(ids(&page));
         let Some(after) = page["next_after"].as_i64() else { break };
         n += 1;
-        page = app.get_ok(token, &format!("/api/v1/results?per_page=7&page={n}&after={after}&{query}")).await;
-        pages.push(page.clone());
+        page = app.get_ok(token, &format!("{path}?per_page=7&page={n}&after={after}&{query}")).await;
     }
     let mut backward = ids(&page);
     while let Some(before) = page["prev_before"].as_i64() {
         n -= 1;
-        page = app.get_ok(token, &format!("/api/v1/results?per_page=7&page={n}&before={before}&{query}")).await;
+        page = app.get_ok(token, &format!("{path}?per_page=7&page={n}&before={before}&{query}")).await;
         let mut earlier = ids(&page);
         earlier.extend(backward);
         backward = earlier;
     }
     assert_eq!(n, 1, "walking back ends on the first page");
     (forward, backward)
+}
+
+/// Whether the rows of a list are in the order of `key` (`desc` or not), ties broken by id.
+fn in_order(rows: &[Value], key: &str, desc: bool) -> Result<(), String> {
+    for pair in rows.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let ordered = match (a[key].as_i64(), b[key].as_i64()) {
+            (Some(x), Some(y)) => (x, a["id"].as_i64()).cmp(&(y, b["id"].as_i64())),
+            _ => (a[key].as_str(), a["id"].as_i64()).cmp(&(b[key].as_str(), b["id"].as_i64())),
+        };
+        if ordered != if desc { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Less } {
+            return Err(format!("{key}: {a} then {b}"));
+        }
+    }
+    Ok(())
 }
 
 #[tokio::test]
@@ -67,16 +86,7 @@ async fn pages_after_and_before_a_row_walk_every_sort_once_in_order() {
         assert_eq!(forward, ids(&all), "{query}: forward walk");
         assert_eq!(backward, forward, "{query}: backward walk");
         // And that order is the sort asked for, ties broken by id.
-        let rows = all["items"].as_array().unwrap();
-        let desc = query.contains("desc");
-        for pair in rows.windows(2) {
-            let (a, b) = (&pair[0], &pair[1]);
-            let ordered = match (a[key].as_i64(), b[key].as_i64()) {
-                (Some(x), Some(y)) => (x, a["id"].as_i64()).cmp(&(y, b["id"].as_i64())),
-                _ => (a[key].as_str(), a["id"].as_i64()).cmp(&(b[key].as_str(), b["id"].as_i64())),
-            };
-            assert_eq!(ordered, if desc { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Less }, "{query}: {a} then {b}");
-        }
+        in_order(all["items"].as_array().unwrap(), key, query.contains("desc")).unwrap_or_else(|e| panic!("{query}: {e}"));
     }
     // A page typed by number alone is the same page as the one reached by walking.
     let third = app.get_ok(chief, "/api/v1/results?per_page=7&page=3&sort=trl").await;
@@ -151,6 +161,48 @@ async fn the_tallies_follow_every_write_and_the_dashboard_agrees_with_a_count() 
     agree("after a new unit").await;
 }
 
+#[tokio::test]
+async fn the_account_and_unit_lists_walk_every_sort_once_in_order() {
+    let app = spawn_workflow_app().await;
+    let chief = app.token("chief").await;
+    // Units through the API, accounts with names and roles that repeat, so the id breaks ties.
+    for i in 0..12 {
+        let kind = ["enterprise", "university", "research_institute"][i % 3];
+        let region = ["瑞安市", "鹿城区", "乐清市"][i % 3];
+        let body = json!({"name": format!("列表测试单位{:02}", i), "kind": kind, "region": region});
+        let org = app.post_expect(&chief, "/api/v1/organisations", &body, StatusCode::CREATED).await["id"].as_i64().unwrap();
+        let role = [Role::Researcher, Role::Expert, Role::Investor][i % 3];
+        app.add_user(&format!("walker{i:02}"), role, org).await;
+    }
+    let all_units = app.get_ok(&chief, "/api/v1/organisations?per_page=200").await;
+    assert_eq!(all_units["total_exact"], true, "every unit is tallied");
+    assert_eq!(all_units["total"].as_u64(), Some(all_units["items"].as_array().unwrap().len() as u64));
+    for (query, key) in [("sort=name", "name"), ("sort=kind&dir=desc", "kind"), ("sort=region", "region"), ("sort=created_at&dir=desc", "created_at"), ("region=瑞安市", "name"), ("q=列表测试", "name")] {
+        let (forward, backward) = walk_list(&app, &chief, "/api/v1/organisations", query).await;
+        let all = app.get_ok(&chief, &format!("/api/v1/organisations?per_page=200&{query}")).await;
+        assert_eq!(forward, ids(&all), "units {query}: forward walk");
+        assert_eq!(backward, forward, "units {query}: backward walk");
+        in_order(all["items"].as_array().unwrap(), key, query.contains("desc")).unwrap_or_else(|e| panic!("units {query}: {e}"));
+    }
+    let ruian = app.get_ok(&chief, "/api/v1/organisations?per_page=2&region=瑞安市").await;
+    assert_eq!(ruian["total_exact"], true, "one region's units are counted");
+    for (query, key) in [("sort=username", "username"), ("sort=display_name&dir=desc", "display_name"), ("sort=role", "role"), ("role=expert", "username"), ("sort=created_at", "created_at")] {
+        let (forward, backward) = walk_list(&app, &chief, "/api/v1/users", query).await;
+        let all = app.get_ok(&chief, &format!("/api/v1/users?per_page=200&{query}")).await;
+        assert_eq!(forward, ids(&all), "accounts {query}: forward walk");
+        assert_eq!(backward, forward, "accounts {query}: backward walk");
+        in_order(all["items"].as_array().unwrap(), key, query.contains("desc")).unwrap_or_else(|e| panic!("accounts {query}: {e}"));
+    }
+    // Accounts are not counted on every page: a lower bound, counted on request.
+    let first = app.get_ok(&chief, "/api/v1/users?per_page=7").await;
+    assert_eq!((first["total"].as_i64(), first["total_exact"].as_bool()), (Some(8), Some(false)));
+    let counted = app.get_ok(&chief, "/api/v1/users?per_page=7&count=exact").await;
+    assert_eq!(counted["total_exact"], true);
+    assert_eq!(counted["total"].as_u64(), Some(app.get_ok(&chief, "/api/v1/users?per_page=200").await["items"].as_array().unwrap().len() as u64));
+    let html = app.get(&chief, "/admin/users?per_page=7").await.text().await.unwrap();
+    assert!(html.contains("至少 8 条") && html.contains("统计总数"), "{html}");
+}
+
 /// The plan steps of `sql` as the database would run it (its placeholders unbound, a generic plan).
 async fn plan(store: &pocnet_store::Store, sql: &str) -> Vec<String> {
     use sqlx::Row;
@@ -176,12 +228,12 @@ async fn plan(store: &pocnet_store::Store, sql: &str) -> Vec<String> {
 /// Whether a plan reads a whole big table: a table scan, or a walk of a whole index followed by a sort of what it found.
 /// (A list ordered by id walks the table itself in order and stops after a page.)
 fn full_scan(store: &pocnet_store::Store, sql: &str, steps: &[String]) -> Option<String> {
-    const BIG: [&str; 4] = ["research_results", "experts", "centers", "audit_events"];
+    const BIG: [&str; 6] = ["research_results", "experts", "centers", "audit_events", "users", "organisations"];
     if store.backend() == pocnet_store::Backend::Sqlite {
-        // Aliases as the list statements write them: r, e, c, a.
+        // Aliases as the list statements write them: r, e, c, a, u, o.
         let in_id_order = |alias: &str| sql.contains(&format!("ORDER BY {alias}.id "));
         let table_scan = steps.iter().find(|s| {
-            ["r", "e", "c", "a"].iter().any(|a| s.as_str() == format!("SCAN {a}") && !in_id_order(a))
+            ["r", "e", "c", "a", "u", "o"].iter().any(|a| s.as_str() == format!("SCAN {a}") && !in_id_order(a))
         });
         let walk_then_sort = steps.iter().any(|s| s.starts_with("SCAN ")) && steps.iter().any(|s| s.contains("TEMP B-TREE FOR ORDER BY"));
         table_scan.cloned().or_else(|| walk_then_sort.then(|| steps.join(" / ")))
@@ -246,6 +298,42 @@ async fn no_list_reads_a_whole_big_table() {
     ] {
         for sql in pocnet_store::audit::list_statements(&filter) {
             statements.push((format!("audit {filter:?}"), sql));
+        }
+    }
+    // Accounts (a province has an account for each of its 2×10^4 experts) and units.
+    {
+        use pocnet_domain::credentials::Username;
+        use pocnet_store::users::{self, NewUser, UserFilter};
+        let mut tx = store.write().await.unwrap();
+        for i in 0..3000 {
+            let role = [Role::Expert, Role::Researcher, Role::Center][i % 3];
+            let new = NewUser { username: Username::parse(&format!("planned{i:04}")).unwrap(), display_name: format!("账号{}", i % 97), role, org_id: (1 + (i % 40) as i64).into(), password_hash: "$argon2id$x".into(), is_demo: false };
+            users::create(&mut tx, &pocnet_store::Actor::system("test"), now, &new).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        store.analyze().await.unwrap();
+        for filter in [UserFilter::default(), UserFilter { role: Some(Role::Expert), org_id: None }, UserFilter { role: None, org_id: Some(1.into()) }] {
+            for (sort, dir) in [("username", SortDir::Asc), ("display_name", SortDir::Desc), ("role", SortDir::Asc), ("created_at", SortDir::Desc)] {
+                if (filter.role.is_some() || filter.org_id.is_some()) && sort != "username" {
+                    continue; // a filter reads in the default order on its own index
+                }
+                for sql in users::list_statements(&filter, sort, dir) {
+                    statements.push((format!("users {filter:?} by {sort}"), sql));
+                }
+            }
+        }
+        use pocnet_store::orgs::{self, OrgFilter};
+        for filter in [OrgFilter::default(), OrgFilter { region: Some(ruian), ..OrgFilter::default() }, OrgFilter { kind: Some(pocnet_domain::org::OrgKind::University), ..OrgFilter::default() }] {
+            for (sort, dir) in [("name", SortDir::Asc), ("kind", SortDir::Desc), ("region", SortDir::Asc), ("created_at", SortDir::Desc)] {
+                if filter.region.is_some() || filter.kind.is_some() {
+                    if sort != "name" {
+                        continue;
+                    }
+                }
+                for sql in orgs::list_statements(&filter, sort, dir) {
+                    statements.push((format!("units {filter:?} by {sort}"), sql));
+                }
+            }
         }
     }
     // Keyword filters (LIKE '%…%') read in the list's order until a page is full; issue 15's index replaces them.
