@@ -325,10 +325,8 @@ async fn no_list_reads_a_whole_big_table() {
         use pocnet_store::orgs::{self, OrgFilter};
         for filter in [OrgFilter::default(), OrgFilter { region: Some(ruian), ..OrgFilter::default() }, OrgFilter { kind: Some(pocnet_domain::org::OrgKind::University), ..OrgFilter::default() }] {
             for (sort, dir) in [("name", SortDir::Asc), ("kind", SortDir::Desc), ("region", SortDir::Asc), ("created_at", SortDir::Desc)] {
-                if filter.region.is_some() || filter.kind.is_some() {
-                    if sort != "name" {
-                        continue;
-                    }
+                if (filter.region.is_some() || filter.kind.is_some()) && sort != "name" {
+                    continue;
                 }
                 for sql in orgs::list_statements(&filter, sort, dir) {
                     statements.push((format!("units {filter:?} by {sort}"), sql));
