@@ -359,3 +359,41 @@ fn bench_panels_reports_objective_bound_gap_time_and_memory() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("randomised: q = 0.5"), "{}", text(&out));
 }
+
+#[test]
+fn demo_load_at_a_city_scale_builds_a_city_the_demo_logins_open_and_refuses_a_used_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let built = pocnet(dir.path(), &["demo", "load", "--scale", "city"], "");
+    let out = text(&built);
+    assert!(built.status.success(), "{out}");
+    assert!(out.contains("City scale: built in"), "{out}");
+    let db = dir.path().join("pocnet.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use pocnet_store::{experts, results};
+        let store = pocnet_store::Store::connect(&format!("sqlite://{}", db.display()), 1).await.unwrap();
+        let pool = store.pool();
+        // The mission's city: ~50 centers, ~5,000 projects, ~2,000 experts (the demo's included).
+        let n: i64 = results::count_by_state(pool, results::ResultScope::All).await.unwrap().iter().map(|(_, n)| n).sum();
+        assert!((4_500..=5_500).contains(&n), "{n} results");
+        let page = pocnet_store::Page { number: 1, size: 1, ..pocnet_store::Page::new(None, None) };
+        let e = experts::list(pool, &experts::ExpertFilter::default(), page).await.unwrap().total;
+        assert!((1_800..=2_200).contains(&e), "{e} experts");
+        // The demo's bureau login opens it with the README's password.
+        let (user, hash) = pocnet_store::users::find_for_login(pool, &pocnet_domain::credentials::Username::parse("bureau").unwrap()).await.unwrap().unwrap();
+        assert!(user.is_active);
+        assert!(pocnet_app::password::verify(pocnet_demo::DEMO_PASSWORD.into(), hash).await.unwrap());
+        store.close().await;
+    });
+    // The same scale again reuses it; another is refused and writes nothing.
+    let again = pocnet(dir.path(), &["demo", "load", "--scale", "city"], "");
+    assert!(again.status.success() && text(&again).contains("reusing"), "{}", text(&again));
+    let other = pocnet(dir.path(), &["demo", "load", "--scale", "province"], "");
+    assert!(!other.status.success() && text(&other).contains("holds another dataset"), "{}", text(&other));
+
+    // A database with the plain demo is not built at a scale: refused.
+    let plain = tempfile::tempdir().unwrap();
+    assert!(pocnet(plain.path(), &["demo", "load"], "").status.success());
+    let refused = pocnet(plain.path(), &["demo", "load", "--scale", "city"], "");
+    assert!(!refused.status.success() && text(&refused).contains("not empty"), "{}", text(&refused));
+}

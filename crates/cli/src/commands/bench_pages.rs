@@ -16,12 +16,11 @@
 //! quickly again, so a slow page's abandoned requests do not bill the next.
 
 use super::bench::{interruptible, load, percentile, thousands, with_database, Report};
-use super::progress_bar;
+use super::scale::{self, Scale, Sizes};
 use crate::Cli;
 use anyhow::{bail, Context};
 use clap::Args;
-use pocnet_demo::synthetic;
-use pocnet_store::{orgs, scratch, settings, Backend, Page, SortDir, Store};
+use pocnet_store::{orgs, scratch, Backend, Page, SortDir, Store};
 use pocnet_web::clock::SystemClock;
 use pocnet_web::config::WebConfig;
 use pocnet_web::AppState;
@@ -34,21 +33,22 @@ use std::time::{Duration, Instant};
 const GOAL_RPS: f64 = 1_000.0;
 /// Issue 13's goal: p99 at most this, in milliseconds.
 const GOAL_P99_MS: f64 = 100.0;
-/// The settings key recording which dataset a kept database holds.
-const DATASET_FLAG: &str = "bench_pages_dataset";
 
 /// Options of `bench pages`.
 #[derive(Debug, Args)]
 pub struct PagesArgs {
-    /// Centers of the synthetic network (on top of the demo's 15).
-    #[arg(long, default_value_t = 500)]
-    pub centers: usize,
-    /// Research results of the synthetic network (on top of the demo's ~520).
-    #[arg(long, default_value_t = 100_000)]
-    pub results: usize,
-    /// Experts added to the library (on top of the demo's 80 and the network's four per center).
-    #[arg(long, default_value_t = 18_000)]
-    pub experts: usize,
+    /// The size of the installation (`demo load --scale`'s); the three counts below change it.
+    #[arg(long, value_enum, default_value = "province")]
+    pub scale: Scale,
+    /// Centers of the synthetic network (on top of the demo's 15); default: the scale's.
+    #[arg(long)]
+    pub centers: Option<usize>,
+    /// Research results of the synthetic network (on top of the demo's ~520); default: the scale's.
+    #[arg(long)]
+    pub results: Option<usize>,
+    /// Experts added to the library (on top of the demo's 80 and the network's four per center); default: the scale's.
+    #[arg(long)]
+    pub experts: Option<usize>,
     /// Seed of the generators (same seed, same data).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -160,10 +160,12 @@ pub const PATHS: &[(&str, Login)] = &[
     ("/api/v1/changes", Some("bureau")),
 ];
 
-/// The dataset a kept database holds (the settings flag's value).
-fn dataset_key(args: &PagesArgs) -> String {
-    serde_json::json!({"demo": true, "centers": args.centers, "results": args.results, "experts": args.experts, "seed": args.seed})
-        .to_string()
+impl PagesArgs {
+    /// The sizes to build: the scale's, with any count given overriding it.
+    fn sizes(&self) -> Sizes {
+        let base = self.scale.sizes();
+        Sizes { centers: self.centers.unwrap_or(base.centers), results: self.results.unwrap_or(base.results), experts: self.experts.unwrap_or(base.experts) }
+    }
 }
 
 /// Runs `bench pages`.
@@ -185,7 +187,7 @@ pub async fn run(cli: &Cli, args: &PagesArgs) -> anyhow::Result<()> {
     }
     let (store, place, _temporary) = open(cli, args).await?;
     let outcome = interruptible(async {
-        let built = prepare(&store, args).await?;
+        let built = scale::prepare(&store, args.sizes(), args.seed).await?;
         println!("installation: {place}; {built}");
         measure(&store, args, &paths).await
     })
@@ -266,71 +268,6 @@ fn remove_sqlite(file: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Builds the dataset unless the database already holds it; says which.
-async fn prepare(store: &Store, args: &PagesArgs) -> anyhow::Result<String> {
-    let want = dataset_key(args);
-    match settings::get(store.pool(), DATASET_FLAG).await? {
-        Some(have) if have == want => return Ok(format!("reusing the dataset it holds ({want})")),
-        Some(have) => bail!("the database holds another dataset ({have}, not {want}): add --rebuild to start over"),
-        None => {}
-    }
-    let one = Page { number: 1, size: 1, ..Page::new(None, None) };
-    if orgs::list(store.pool(), &orgs::OrgFilter::default(), "name", SortDir::Asc, one).await?.total > 0 {
-        bail!("the database is not empty and was not built by bench pages: add --rebuild to start over (it empties the database)");
-    }
-    let started = Instant::now();
-
-    let t = Instant::now();
-    super::demo::load(store).await?;
-    let demo = t.elapsed();
-
-    let bar = progress_bar(0, "生成合成网络");
-    let bar_ref = bar.clone();
-    let progress = move |done: u64, total: u64| {
-        bar_ref.set_length(total);
-        bar_ref.set_position(done);
-    };
-    let t = Instant::now();
-    let spec = synthetic::Spec { centers: args.centers, results: args.results, seed: args.seed };
-    let g = synthetic::generate(store, spec, chrono::Utc::now(), &progress).await?;
-    let network = t.elapsed();
-    bar.finish_and_clear();
-    println!(
-        "synthetic network: {} rows in {:.1} s ({} centers, {} results, {} experts, {} organisations)",
-        thousands(g.rows()),
-        network.as_secs_f64(),
-        thousands(g.centers),
-        thousands(g.results),
-        thousands(g.experts),
-        thousands(g.organisations)
-    );
-
-    let bar = progress_bar(0, "生成合成专家");
-    let bar_ref = bar.clone();
-    let progress = move |done: u64, total: u64| {
-        bar_ref.set_length(total);
-        bar_ref.set_position(done);
-    };
-    let t = Instant::now();
-    let n = synthetic::experts(store, synthetic::ExpertSpec { experts: args.experts, seed: args.seed }, chrono::Utc::now(), &progress).await?;
-    let experts = t.elapsed();
-    bar.finish_and_clear();
-    println!("synthetic experts: {} in {:.1} s", thousands(n), experts.as_secs_f64());
-
-    // What a bulk load ends with: fresh planner statistics (autovacuum would do it on PostgreSQL in time).
-    store.analyze().await?;
-    let mut tx = store.write().await?;
-    settings::set(&mut tx, DATASET_FLAG, &want).await?;
-    tx.commit().await?;
-    Ok(format!(
-        "built in {:.1} s (demo {:.1} s, network {:.1} s, experts {:.1} s)",
-        started.elapsed().as_secs_f64(),
-        demo.as_secs_f64(),
-        network.as_secs_f64(),
-        experts.as_secs_f64()
-    ))
 }
 
 /// Serves the installation in-process and loads every path; prints the table.

@@ -1,4 +1,6 @@
-//! `pocnet demo load`: loads the demo dataset once.
+//! `pocnet demo load`: loads the demo dataset once, or with `--scale` an
+//! installation of a city's, a province's or the nation's size built around it
+//! ([`super::scale`]).
 
 use super::{open_store, progress_bar};
 use crate::Cli;
@@ -10,7 +12,20 @@ use pocnet_store::Store;
 #[derive(Debug, Subcommand)]
 pub enum DemoCommand {
     /// Load the demo dataset (a fictional Wenzhou-like network) unless already loaded.
-    Load,
+    Load(LoadArgs),
+}
+
+/// Options of `demo load`.
+#[derive(Debug, clap::Args)]
+pub struct LoadArgs {
+    /// Also build a synthetic network of this size around the demo, through the store's own
+    /// write paths (an empty database only; the demo logins work on it): city ~50 centers,
+    /// ~5,000 results, ~2,000 experts; province ~500, ~10^5, ~2×10^4; national ~5,000, ~10^6, ~10^5.
+    #[arg(long, value_enum)]
+    pub scale: Option<super::scale::Scale>,
+    /// Seed of the generators (same seed, same data).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// Loads the demo once, with a progress bar; says whether it did.
@@ -50,10 +65,21 @@ pub fn print_logins() {
 /// Runs a demo subcommand.
 pub async fn run(cli: &Cli, cmd: &DemoCommand) -> anyhow::Result<()> {
     match cmd {
-        DemoCommand::Load => {
+        DemoCommand::Load(args) => {
             let store = open_store(cli, 2).await?;
-            if !load(&store).await? {
-                println!("demo dataset was already loaded; nothing changed");
+            match args.scale {
+                Some(scale) => {
+                    let built = super::scale::prepare(&store, scale.sizes(), args.seed).await;
+                    if built.is_err() {
+                        store.close().await;
+                    }
+                    println!("{:?} scale: {}", scale, built?);
+                }
+                None => {
+                    if !load(&store).await? {
+                        println!("demo dataset was already loaded; nothing changed");
+                    }
+                }
             }
             print_logins();
             store.close().await;

@@ -10,6 +10,7 @@ pub mod import;
 pub mod org;
 pub mod panels;
 pub mod policy;
+pub mod scale;
 pub mod serve;
 pub mod user;
 
