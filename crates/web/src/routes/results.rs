@@ -50,6 +50,9 @@ pub struct ResultQuery {
     pub field: Option<String>,
     /// Only this center's library (center id).
     pub center: Option<String>,
+    /// Only the library of the one center whose name contains this text (the
+    /// page's filter where the registry is too long for a choice list).
+    pub center_name: Option<String>,
     /// Region, e.g. `瑞安市`.
     pub region: Option<String>,
     /// Technology readiness level at least (1–9).
@@ -59,8 +62,13 @@ pub struct ResultQuery {
 }
 
 impl ResultQuery {
-    /// The store filter; a bad value names its parameter.
-    pub fn filter(&self, state: &AppState) -> AppResult<ResultFilter> {
+    /// The store filter; a bad value names its parameter. A center named by
+    /// part of its name is looked up among the centers the caller may list.
+    pub async fn filter(&self, state: &AppState, me: &CurrentUser) -> AppResult<ResultFilter> {
+        let named = match non_empty(&self.center_name).filter(|_| non_empty(&self.center).is_none()) {
+            Some(text) => Some(center_named(state, me, text).await?),
+            None => None,
+        };
         let mut errors = Vec::new();
         let result_state = non_empty(&self.state)
             .and_then(|s| ResultState::parse(s).map_err(|_| errors.push(FieldError::unknown_value("state", "成果状态"))).ok());
@@ -69,7 +77,8 @@ impl ResultQuery {
             errors.push(FieldError::unknown_value("field", "产业领域"));
         }
         let center_id = non_empty(&self.center)
-            .and_then(|c| c.trim().parse::<i64>().map_err(|_| errors.push(FieldError::unknown_value("center", "承接中心"))).ok());
+            .and_then(|c| c.trim().parse::<i64>().map_err(|_| errors.push(FieldError::unknown_value("center", "承接中心"))).ok())
+            .or(named);
         let region = non_empty(&self.region)
             .and_then(|r| Region::parse(r.trim()).map_err(|_| errors.push(FieldError::unknown_value("region", "地区"))).ok());
         let mut trl = |name: &str, raw: &Option<String>| {
@@ -102,6 +111,7 @@ impl ResultQuery {
             ("q", v(&self.q)),
             ("field", v(&self.field)),
             ("center", v(&self.center)),
+            ("center_name", if non_empty(&self.center).is_some() { String::new() } else { v(&self.center_name) }),
             ("region", v(&self.region)),
             ("trl_min", v(&self.trl_min)),
             ("trl_max", v(&self.trl_max)),
@@ -111,7 +121,7 @@ impl ResultQuery {
 
 /// Lists the research results the caller may see (public summaries).
 #[utoipa::path(get, path = "/api/v1/results", operation_id = "list_results", tag = "results", params(ListParams, ResultQuery),
-    responses((status = 200, body = Paged<ResultSummary>), (status = 403, body = crate::error::ErrorEnvelope)),
+    responses((status = 200, body = Paged<ResultSummary>), (status = 403, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_list(
     State(state): State<AppState>,
@@ -120,7 +130,7 @@ pub async fn api_list(
     QueryParams(q): QueryParams<ResultQuery>,
 ) -> AppResult<Json<Paged<ResultSummary>>> {
     let scope = scope_for(&state, &me).await?;
-    let list = results::list(state.store().pool(), scope, &q.filter(&state)?, p.sort_or("submitted_on"), p.dir(), p.page()).await?;
+    let list = results::list(state.store().pool(), scope, &q.filter(&state, &me).await?, p.sort_or("submitted_on"), p.dir(), p.page()).await?;
     Ok(Json(list))
 }
 
@@ -161,6 +171,9 @@ struct ResultsPage {
     regions: Vec<Choice>,
     trls: Vec<Choice>,
     centers: Vec<Choice>,
+    /// The registry is too long for a choice list: the filter is a name to type.
+    center_search: bool,
+    center_name: String,
     q: String,
     field: String,
     region: String,
@@ -177,9 +190,16 @@ async fn page(
 ) -> AppResult<Response> {
     let scope = scope_for(&state, &me).await?;
     let sort = p.sort_or("submitted_on").to_owned();
-    let list = results::list(state.store().pool(), scope, &q.filter(&state)?, &sort, p.dir(), p.page()).await?;
+    let list = results::list(state.store().pool(), scope, &q.filter(&state, &me).await?, &sort, p.dir(), p.page()).await?;
     let filters = q.pairs();
     let keep = p.keep(&filters, &sort);
+    let center_choices = filter_centers(&state, &me).await?;
+    let center_search = center_choices.len() > CENTER_CHOICES_MAX;
+    // The name shown in the search box: the center filtered on, or the text typed.
+    let center_name = match non_empty(&q.center) {
+        Some(id) if center_search => center_choices.iter().find(|c| c.code == id.trim()).map(|c| c.label.clone()).unwrap_or_default(),
+        _ => q.center_name.clone().unwrap_or_default(),
+    };
     // An expert's list is its task list: the state column is its own seat (待声明 / 待评分 / 已评分).
     let state_label = if me.user.role == Role::Expert { "我的评审" } else { "状态" };
     let columns = [("title", "成果名称"), ("field", "领域"), ("state", state_label), ("trl", "技术就绪度"), ("submitted_on", "提交日期")];
@@ -232,7 +252,9 @@ async fn page(
         fields: crate::routes::registry::catalogue_labels(&state).into_iter().map(|(c, l)| Choice::new(c, l)).collect(),
         regions: Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect(),
         trls: (1..=9).map(|n| Choice::new(n.to_string(), n.to_string())).collect(),
-        centers: filter_centers(&state, &me).await?,
+        centers: if center_choices.len() <= CENTER_CHOICES_MAX { center_choices } else { Vec::new() },
+        center_search,
+        center_name,
         state: q.state.unwrap_or_default(),
         q: q.q.unwrap_or_default(),
         field: q.field.unwrap_or_default(),
@@ -241,6 +263,33 @@ async fn page(
         trl_min: q.trl_min.unwrap_or_default(),
         trl_max: q.trl_max.unwrap_or_default(),
     }))
+}
+
+/// Longest registry the filter offers as a choice list; beyond it the filter
+/// is a name to type (a province has 500 centers).
+const CENTER_CHOICES_MAX: usize = 60;
+
+/// The id of the one center the caller may list whose name contains `text`
+/// (an exact name wins); a clear error naming `center_name` otherwise.
+async fn center_named(state: &AppState, me: &CurrentUser, text: &str) -> AppResult<i64> {
+    let text = text.trim();
+    let scope = pocnet_app::registry::scope_for(Some(&me.caller()));
+    let all = state.all_centers().await?;
+    let visible = || all.iter().filter(|c| scope.admits(c));
+    if let Some(c) = visible().find(|c| c.name == text) {
+        return Ok(c.id.get());
+    }
+    let found: Vec<&pocnet_store::centers::Center> = visible().filter(|c| c.name.contains(text)).take(4).collect();
+    match found.as_slice() {
+        [one] => Ok(one.id.get()),
+        [] => Err(AppError::Validation(FieldError::new("center_name", "no_match", format!("没有名称包含“{text}”的中心")))),
+        many => {
+            let names: Vec<&str> = many.iter().take(3).map(|c| c.name.as_str()).collect();
+            let more = if many.len() > 3 { "等" } else { "" };
+            let message = format!("“{text}”对应多个中心（{}{more}），请输入更完整的名称", names.join("、"));
+            Err(AppError::Validation(FieldError::new("center_name", "ambiguous", message)))
+        }
+    }
 }
 
 /// The centers a caller may narrow its list to: the bureau every center, a
@@ -267,10 +316,11 @@ async fn filter_centers(state: &AppState, me: &CurrentUser) -> AppResult<Vec<Cho
 
 /// Exports the results the caller may see (in the state filtered on) as .xlsx: public faces only, never secrets.
 #[utoipa::path(get, path = "/api/v1/results/export.xlsx", operation_id = "export_results", tag = "results", params(ResultQuery),
-    responses((status = 200, description = "Excel 工作簿", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))), security(("bearer" = []), ("cookie" = [])))]
+    responses((status = 200, description = "Excel 工作簿", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_export(State(state): State<AppState>, me: CurrentUser, QueryParams(q): QueryParams<ResultQuery>) -> AppResult<Response> {
     let scope = scope_for(&state, &me).await?;
-    let list = results::list(state.store().pool(), scope, &q.filter(&state)?, "submitted_on", SortDir::Asc, pocnet_store::Page::new(Some(1), Some(200)).all()).await?;
+    let list = results::list(state.store().pool(), scope, &q.filter(&state, &me).await?, "submitted_on", SortDir::Asc, pocnet_store::Page::new(Some(1), Some(200)).all()).await?;
     let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
     let mut wb = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();

@@ -344,3 +344,41 @@ async fn no_list_reads_a_whole_big_table() {
     }
     assert!(failures.is_empty(), "{} of {} statements read a whole big table:\n{}", failures.len(), statements.len(), failures.join("\n"));
 }
+
+#[tokio::test]
+async fn a_center_is_found_by_part_of_its_name_among_those_the_caller_may_list() {
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let robots = register_center(&app, &crew.operator, "瑞安智能装备概念验证中心", &["smart_equipment", "new_energy"], Some(300)).await;
+    let cells = register_center(&app, &crew.operator, "瑞安新能源概念验证中心", &["smart_equipment", "new_energy"], Some(300)).await;
+    app.add_user("res", Role::Researcher, app.lucheng_univ).await;
+    let res = app.token("res").await;
+    for i in 0..5 {
+        let center = if i < 3 { robots } else { cells };
+        app.post_expect(&res, "/api/v1/results", &intake(center, i), StatusCode::CREATED).await;
+    }
+    let chief = &crew.chief;
+    for text in ["智能装备", "瑞安智能装备概念验证中心"] {
+        let page = app.get_ok(chief, &format!("/api/v1/results?center_name={text}")).await;
+        let centers: Vec<&str> = page["items"].as_array().unwrap().iter().map(|r| r["center_name"].as_str().unwrap()).collect();
+        assert_eq!(centers, vec!["瑞安智能装备概念验证中心"; 3], "{text}");
+    }
+    // A center id given wins over the name (a link from the center's page).
+    let page = app.get_ok(chief, &format!("/api/v1/results?center={cells}&center_name=智能装备")).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    for (text, code) in [("瑞安", "ambiguous"), ("不存在的中心", "no_match")] {
+        let resp = app.get(chief, &format!("/api/v1/results?center_name={text}")).await;
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!((body["error"]["field"].as_str(), body["error"]["code"].as_str()), (Some("center_name"), Some(code)), "{body}");
+    }
+    // An investor may not list a center still applying: its name finds nothing (and says nothing of it).
+    app.add_user("inv", Role::Investor, app.lucheng_univ).await;
+    let inv = app.token("inv").await;
+    let resp = app.get(&inv, "/api/v1/results?center_name=智能装备").await;
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "no_match", "{body}");
+    // The page keeps the name across pages and sorts.
+    let html = app.get(chief, "/results?center_name=智能装备").await.text().await.unwrap();
+    assert!(html.contains("center_name=%E6%99%BA") || html.contains("center_name=智能装备"), "{html}");
+}
