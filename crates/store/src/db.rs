@@ -195,8 +195,14 @@ impl Store {
     /// than one center's. (Its statistics count the NULLs of a unique nullable
     /// column as one value, so lists never let it drive a join from the other
     /// table: `+e.org_id`, `+r.owner_org_id`.)
+    ///
+    /// On PostgreSQL it also vacuums (`VACUUM (ANALYZE)`): after a bulk load no
+    /// page is marked all-visible yet, so an index-only scan (a page found by
+    /// number is positioned by one) still reads every row's heap page — 88 ms
+    /// against 3 ms for page 500 of the province's results.
     pub async fn analyze(&self) -> StoreResult<()> {
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        let statement = if self.backend == Backend::Postgres { "VACUUM (ANALYZE)" } else { "ANALYZE" };
+        sqlx::raw_sql(statement).execute(&self.pool).await?;
         Ok(())
     }
 

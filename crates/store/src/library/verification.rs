@@ -422,9 +422,13 @@ pub async fn add_outcomes(conn: &mut AnyConnection, actor: &Actor, now: DateTime
 /// awaiting acceptance, and budget and money released (yuan) over all.
 pub async fn host_totals(pool: &AnyPool, host_org_id: OrgId) -> StoreResult<(i64, i64, i64)> {
     let row: (i64, i64, i64) = sqlx::query_as(
-        "SELECT COUNT(CASE WHEN m.status = 'submitted' THEN 1 END), CAST(COALESCE(SUM(m.budget_yuan), 0) AS BIGINT), \
-         CAST(COALESCE(SUM(m.released_yuan), 0) AS BIGINT) FROM milestones m JOIN research_results r ON r.id = m.result_id \
-         JOIN centers c ON c.id = r.center_id WHERE c.host_org_id = $1 AND m.status <> 'cancelled'",
+        // The host's results first (its centers, then their results on the center index), then
+        // their milestones: joined the other way round, PostgreSQL walks every result in id order
+        // to meet the milestones' (issue 13: 250 ms at province scale, against 2 ms).
+        "WITH mine AS MATERIALIZED (SELECT r.id FROM centers c JOIN research_results r ON r.center_id = c.id WHERE c.host_org_id = $1) \
+         SELECT COUNT(CASE WHEN m.status = 'submitted' THEN 1 END), CAST(COALESCE(SUM(m.budget_yuan), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(m.released_yuan), 0) AS BIGINT) FROM mine JOIN milestones m ON m.result_id = mine.id \
+         WHERE m.status <> 'cancelled'",
     )
     .bind(host_org_id.get())
     .fetch_one(pool)
