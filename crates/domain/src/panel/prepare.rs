@@ -277,6 +277,11 @@ pub(crate) struct Prepared<'a> {
     globally_out: Vec<u32>,
     out: Vec<bool>,
     with_availability: Vec<u32>,
+    /// Experts of each kind.
+    kind_total: [u32; 3],
+    /// Per organisation, its experts of each kind (an item's internal experts
+    /// are its host unit's).
+    org_kind: Vec<[u32; 3]>,
 }
 
 /// Reusable arrays for scanning one item after another.
@@ -284,6 +289,8 @@ pub(crate) struct Prepared<'a> {
 pub(crate) struct Scratch {
     epoch: u32,
     stamp: Vec<u32>,
+    /// The experts marked for the current item, each once.
+    marked: Vec<u32>,
     fc: Vec<u16>,
     sc: Vec<u16>,
     tc: Vec<u16>,
@@ -434,7 +441,13 @@ impl<'a> Prepared<'a> {
             list.sort_by_key(|&(j, _)| j); // stable: the last given comes first
             list.dedup_by_key(|&mut (j, _)| j);
         }
-        let kind = inst.experts.iter().map(|e| kind_index(e.kind) as u8).collect();
+        let kind: Vec<u8> = inst.experts.iter().map(|e| kind_index(e.kind) as u8).collect();
+        let mut kind_total = [0u32; 3];
+        let mut org_kind = vec![[0u32; 3]; orgs.ids.len()];
+        for (j, &k) in kind.iter().enumerate() {
+            kind_total[k as usize] += 1;
+            org_kind[expert_org[j] as usize][k as usize] += 1;
+        }
         Prepared {
             inst,
             n,
@@ -461,6 +474,8 @@ impl<'a> Prepared<'a> {
             globally_out,
             out,
             with_availability,
+            kind_total,
+            org_kind,
         }
     }
 
@@ -468,6 +483,7 @@ impl<'a> Prepared<'a> {
         Scratch {
             epoch: 0,
             stamp: vec![0; self.m],
+            marked: Vec::new(),
             fc: vec![0; self.m],
             sc: vec![0; self.m],
             tc: vec![0; self.m],
@@ -509,7 +525,13 @@ impl<'a> Prepared<'a> {
         let ep = sc.epoch;
         let owner = self.item_owner[i] as usize;
         let item = &self.inst.items[i];
-        let mut mark = |j: u32| sc.stamp[j as usize] = ep;
+        sc.marked.clear();
+        let mut mark = |j: u32| {
+            if sc.stamp[j as usize] != ep {
+                sc.stamp[j as usize] = ep;
+                sc.marked.push(j);
+            }
+        };
         self.org_members[owner].iter().copied().for_each(&mut mark);
         self.org_declarers[owner].iter().copied().for_each(&mut mark);
         self.item_special[i].iter().copied().for_each(&mut mark);
@@ -534,26 +556,33 @@ impl<'a> Prepared<'a> {
     }
 
     /// Eligibility and affinities of item `i` against every expert. Leaves the
-    /// conflicts of `i` marked in the scratch.
+    /// conflicts of `i` marked in the scratch ([`Scratch::marked`] lists them).
+    ///
+    /// The counts are every expert's less the marked ones', so a scan costs
+    /// the conflicts and the postings of the item's tokens, not a pass over
+    /// the library.
     pub fn scan(&self, i: usize, sc: &mut Scratch) -> ItemScan {
         self.mark_conflicts(i, sc);
-        let mut out = ItemScan::default();
-        for j in 0..self.m {
-            if sc.eligible(j) {
-                out.eligible += 1;
-                let k = self.kind[j] as usize;
-                out.per_kind[k] += 1;
-                if self.internal(i, j) {
-                    out.internal_per_kind[k] += 1;
-                }
+        let host = self.item_host[i];
+        let mut out = ItemScan {
+            eligible: (self.m - sc.marked.len()) as u32,
+            per_kind: self.kind_total,
+            internal_per_kind: host.map_or([0; 3], |h| self.org_kind[h as usize]),
+            ..ItemScan::default()
+        };
+        for &j in &sc.marked {
+            let k = self.kind[j as usize] as usize;
+            out.per_kind[k] -= 1;
+            if host.is_some_and(|h| h == self.expert_org[j as usize]) {
+                out.internal_per_kind[k] -= 1;
             }
         }
         out.nonzero = self.affinities(i, sc);
         out
     }
 
-    /// Eligible experts of item `i` with a non-zero affinity, best first
-    /// (`mark_conflicts(i)` must have been called).
+    /// Eligible experts of item `i` with a non-zero affinity, in no particular
+    /// order (`mark_conflicts(i)` must have been called).
     pub fn affinities(&self, i: usize, sc: &mut Scratch) -> Vec<(u32, i64)> {
         sc.touched.clear();
         let touch = |j: u32, sc: &mut Scratch| {
@@ -618,7 +647,6 @@ impl<'a> Prepared<'a> {
         }
         touched.clear();
         sc.touched = touched;
-        out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         out
     }
 }
@@ -627,5 +655,10 @@ impl Scratch {
     /// Whether expert `j` is eligible for the item last marked.
     pub fn eligible(&self, j: usize) -> bool {
         self.stamp[j] != self.epoch
+    }
+
+    /// The experts in conflict with the item last marked, each once.
+    pub fn marked(&self) -> &[u32] {
+        &self.marked
     }
 }

@@ -17,7 +17,7 @@
 use super::flow::Network;
 use super::model::Item;
 use super::output::{Unstaffable, SCALE};
-use super::prepare::{Prepared, Scratch};
+use super::prepare::{ItemScan, Prepared, Scratch};
 use crate::expert::ExpertKind;
 
 const NONE: u32 = u32::MAX;
@@ -68,18 +68,18 @@ pub(crate) struct Survey {
 /// Scans every item once: eligibility counts and the top-K candidates.
 pub(crate) fn survey(prep: &Prepared, top_k: usize) -> Survey {
     let mut sc = prep.scratch();
-    let mut out = Survey { expert_items: vec![0; prep.m], ..Survey::default() };
+    let mut out = Survey::default();
+    // Per expert, the items they are in conflict with.
+    let mut excluded = vec![0u32; prep.m];
     let mut chosen = vec![false; prep.m];
     for i in 0..prep.n {
-        let scan = prep.scan(i, &mut sc);
+        let mut scan = prep.scan(i, &mut sc);
         out.eligible_pairs += u64::from(scan.eligible);
         out.nonzero_pairs += scan.nonzero.len() as u64;
-        for (j, count) in out.expert_items.iter_mut().enumerate() {
-            if sc.eligible(j) {
-                *count += 1;
-            }
+        for &j in sc.marked() {
+            excluded[j as usize] += 1;
         }
-        let (candidates, reserve, theta) = select(prep, i, &scan.nonzero, &sc, top_k, &mut chosen);
+        let (candidates, reserve, theta) = select(prep, i, &mut scan, &sc, top_k, &mut chosen);
         out.items.push(ItemInfo {
             eligible: scan.eligible,
             per_kind: scan.per_kind,
@@ -89,88 +89,152 @@ pub(crate) fn survey(prep: &Prepared, top_k: usize) -> Survey {
             theta,
         });
     }
+    out.expert_items = excluded.iter().map(|&x| prep.n as u32 - x).collect();
     out
+}
+
+/// Best first: affinity descending, ties by expert index.
+fn better(a: &(u32, i64), b: &(u32, i64)) -> std::cmp::Ordering {
+    b.1.cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Puts the best `len` entries of `list` first, sorted best first (the rest
+/// follow in no order): an item's candidates and reserve come from the top
+/// few hundred of its thousands of scored experts.
+fn sort_prefix(list: &mut [(u32, i64)], len: usize) {
+    if len < list.len() {
+        list.select_nth_unstable_by(len, better);
+    }
+    let len = len.min(list.len());
+    list[..len].sort_unstable_by(better);
 }
 
 /// The top-K eligible experts by affinity, plus enough of each required kind
 /// and enough external experts that the sparse graph is rarely short; fills
 /// with zero-affinity experts (spread by a stride) when too few have a score.
 /// Also returns the reserve (the next `4 k` pairs by affinity) and the best
-/// affinity beyond both.
+/// affinity beyond both. Orders only as much of `scan.nonzero` as the choice
+/// reads.
 #[allow(clippy::type_complexity)]
 fn select(
     prep: &Prepared,
     i: usize,
-    nonzero: &[(u32, i64)],
+    scan: &mut ItemScan,
     sc: &Scratch,
     k: usize,
     chosen: &mut [bool],
 ) -> (Vec<(u32, i64)>, Vec<(u32, i64)>, i64) {
     let item = &prep.inst.items[i];
     let p = item.panel_size as usize;
-    let mut need_kind = [0usize; 3];
+    let mut need = Needs { kind: [0; 3], ext: item.internal_cap().map_or(0, |c| 3 * p.saturating_sub(c as usize) + 5) };
     for (x, kind) in ExpertKind::ALL.iter().enumerate() {
         let m = item.min_of(*kind) as usize;
         if m > 0 {
-            need_kind[x] = (3 * m).max(m + p);
+            need.kind[x] = (3 * m).max(m + p);
         }
     }
-    let need_ext = item.internal_cap().map_or(0, |c| 3 * p.saturating_sub(c as usize) + 5);
-    let mut have_kind = [0usize; 3];
-    let mut have_ext = 0usize;
-    let mut out: Vec<(u32, i64)> = Vec::with_capacity(k + 16);
-    let wanted = |j: usize, len: usize, have_kind: &[usize; 3], have_ext: usize| {
-        len < k || have_kind[prep.kind[j] as usize] < need_kind[prep.kind[j] as usize] || (have_ext < need_ext && !prep.internal(i, j))
+    let nonzero = &mut scan.nonzero;
+    let mut sorted = k.saturating_mul(5).saturating_add(65).min(nonzero.len());
+    let mut pick = loop {
+        sort_prefix(nonzero, sorted);
+        let complete = sorted == nonzero.len();
+        match pick_scored(prep, i, &nonzero[..sorted], complete, k, &need, chosen) {
+            Some(pick) => break pick,
+            None => sorted = sorted.saturating_mul(4).min(nonzero.len()),
+        }
     };
-    for &(j, a) in nonzero {
-        let ju = j as usize;
-        if wanted(ju, out.len(), &have_kind, have_ext) {
-            out.push((j, a));
-            chosen[ju] = true;
-            have_kind[prep.kind[ju] as usize] += 1;
-            if !prep.internal(i, ju) {
-                have_ext += 1;
-            }
-        }
-    }
-    let mut rest = nonzero.iter().filter(|(j, _)| !chosen[*j as usize]);
-    let reserve: Vec<(u32, i64)> = rest.by_ref().take(4 * k).copied().collect();
-    let mut theta = rest.next().map_or(-1, |&(_, a)| a);
-    for &(j, _) in nonzero {
-        chosen[j as usize] = true;
-    }
-    let zero_eligible = (0..prep.m).filter(|&j| sc.eligible(j)).count() - nonzero.len();
+    let zero_eligible = scan.eligible as usize - nonzero.len();
     let mut zero_taken = 0usize;
     if zero_eligible > 0 {
-        let start = (i.wrapping_mul(7919)) % prep.m.max(1);
-        for step in 0..prep.m {
-            let done = out.len() >= k && have_kind.iter().zip(need_kind.iter()).all(|(h, n)| h >= n) && have_ext >= need_ext;
-            if done {
-                break;
+        let done = |pick: &Pick| pick.out.len() >= k && pick.have_kind.iter().zip(need.kind.iter()).all(|(h, n)| h >= n) && pick.have_ext >= need.ext;
+        if !done(&pick) {
+            for &(j, _) in nonzero.iter() {
+                chosen[j as usize] = true;
             }
-            let j = (start + step) % prep.m;
-            if chosen[j] || !sc.eligible(j) || !wanted(j, out.len(), &have_kind, have_ext) {
-                continue;
+            let start = (i.wrapping_mul(7919)) % prep.m.max(1);
+            for step in 0..prep.m {
+                if done(&pick) {
+                    break;
+                }
+                let j = (start + step) % prep.m;
+                if chosen[j] || !sc.eligible(j) || !need.wanted(prep, i, j, &pick, k) {
+                    continue;
+                }
+                pick.take(prep, i, j as u32, 0, chosen);
+                zero_taken += 1;
             }
-            out.push((j as u32, 0));
-            chosen[j] = true;
-            have_kind[prep.kind[j] as usize] += 1;
-            if !prep.internal(i, j) {
-                have_ext += 1;
+            for &(j, _) in nonzero.iter() {
+                chosen[j as usize] = false;
             }
-            zero_taken += 1;
         }
         if zero_taken < zero_eligible {
-            theta = theta.max(0);
+            pick.theta = pick.theta.max(0);
         }
     }
-    for &(j, _) in nonzero {
+    for &(j, _) in &pick.out {
         chosen[j as usize] = false;
     }
-    for &(j, _) in &out {
+    (pick.out, pick.reserve, pick.theta)
+}
+
+/// How many candidates of each kind, and external ones, an item's graph wants.
+struct Needs {
+    kind: [usize; 3],
+    ext: usize,
+}
+
+impl Needs {
+    /// Whether expert `j` is still wanted among the candidates.
+    fn wanted(&self, prep: &Prepared, i: usize, j: usize, pick: &Pick, k: usize) -> bool {
+        let kind = prep.kind[j] as usize;
+        pick.out.len() < k || pick.have_kind[kind] < self.kind[kind] || (pick.have_ext < self.ext && !prep.internal(i, j))
+    }
+}
+
+/// The candidates chosen so far, the reserve and θ.
+struct Pick {
+    out: Vec<(u32, i64)>,
+    have_kind: [usize; 3],
+    have_ext: usize,
+    reserve: Vec<(u32, i64)>,
+    theta: i64,
+}
+
+impl Pick {
+    fn take(&mut self, prep: &Prepared, i: usize, j: u32, a: i64, chosen: &mut [bool]) {
+        let ju = j as usize;
+        self.out.push((j, a));
+        chosen[ju] = true;
+        self.have_kind[prep.kind[ju] as usize] += 1;
+        if !prep.internal(i, ju) {
+            self.have_ext += 1;
+        }
+    }
+}
+
+/// Candidates, reserve and θ from the best scored experts, `best` (sorted,
+/// best first; `complete`: all of them). `None` when the choice could read
+/// beyond `best` (marks cleared): the caller orders more.
+fn pick_scored(prep: &Prepared, i: usize, best: &[(u32, i64)], complete: bool, k: usize, need: &Needs, chosen: &mut [bool]) -> Option<Pick> {
+    let mut pick = Pick { out: Vec::with_capacity(k + 16), have_kind: [0; 3], have_ext: 0, reserve: Vec::new(), theta: -1 };
+    for &(j, a) in best {
+        if need.wanted(prep, i, j as usize, &pick, k) {
+            pick.take(prep, i, j, a, chosen);
+        }
+    }
+    let mut rest = best.iter().filter(|(j, _)| !chosen[*j as usize]);
+    pick.reserve = rest.by_ref().take(4 * k).copied().collect();
+    let next = rest.next();
+    // Beyond `best`, an expert could still be wanted, belong in the reserve or be θ.
+    let satisfied = pick.out.len() >= k && pick.have_kind.iter().zip(need.kind.iter()).all(|(h, n)| h >= n) && pick.have_ext >= need.ext;
+    if complete || (satisfied && next.is_some()) {
+        pick.theta = next.map_or(-1, |&(_, a)| a);
+        return Some(pick);
+    }
+    for &(j, _) in &pick.out {
         chosen[j as usize] = false;
     }
-    (out, reserve, theta)
+    None
 }
 
 /// How one item enters the network.
