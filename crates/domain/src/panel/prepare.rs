@@ -263,6 +263,8 @@ pub(crate) struct Prepared<'a> {
     exp_s: Vec<Vec<u32>>,
     exp_t: Vec<Vec<u32>>,
     exp_t_len: Vec<u32>,
+    /// The most text tokens any expert has.
+    max_t_len: u32,
     post_f: Vec<Vec<u32>>,
     post_s: Vec<Vec<u32>>,
     post_t: Vec<Vec<u32>>,
@@ -284,6 +286,44 @@ pub(crate) struct Prepared<'a> {
     org_kind: Vec<[u32; 3]>,
 }
 
+/// Most score combinations remembered for one item.
+const MEMO_MAX: usize = 1 << 16;
+
+/// Scores of one item by their counts, each slot valid for the epoch it was
+/// written in (so starting the next item clears nothing).
+#[derive(Clone, Default)]
+struct Memo {
+    epoch: u32,
+    slots: Vec<(u32, i64)>,
+}
+
+impl Memo {
+    /// Starts an item with `size` slots; returns its epoch.
+    fn start(&mut self, size: usize) -> u32 {
+        if self.slots.len() < size {
+            self.slots.resize(size, (0, 0));
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.slots.iter_mut().for_each(|s| s.0 = 0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+
+    /// The score in slot `key`, computed by `score` the first time in this epoch.
+    fn get_or(&mut self, key: usize, epoch: u32, score: impl FnOnce() -> i64) -> i64 {
+        match self.slots.get_mut(key) {
+            Some(slot) if slot.0 == epoch => slot.1,
+            Some(slot) => {
+                *slot = (epoch, score());
+                slot.1
+            }
+            None => score(),
+        }
+    }
+}
+
 /// Reusable arrays for scanning one item after another.
 #[derive(Clone)]
 pub(crate) struct Scratch {
@@ -296,6 +336,7 @@ pub(crate) struct Scratch {
     tc: Vec<u16>,
     aff: Vec<i64>,
     touched: Vec<u32>,
+    memo: Memo,
 }
 
 /// One item scanned against every expert.
@@ -352,7 +393,8 @@ impl<'a> Prepared<'a> {
         let post_f = postings(fields.ids.len(), &exp_f);
         let post_s = postings(subs.ids.len(), &exp_s);
         let post_t = postings(texts.ids.len(), &exp_t);
-        let exp_t_len = exp_t.iter().map(|t| t.len() as u32).collect();
+        let exp_t_len: Vec<u32> = exp_t.iter().map(|t| t.len() as u32).collect();
+        let max_t_len = exp_t_len.iter().copied().max().unwrap_or(0);
 
         let mut org_members = vec![Vec::new(); orgs.ids.len()];
         for (j, &o) in expert_org.iter().enumerate() {
@@ -463,6 +505,7 @@ impl<'a> Prepared<'a> {
             exp_s,
             exp_t,
             exp_t_len,
+            max_t_len,
             post_f,
             post_s,
             post_t,
@@ -489,6 +532,7 @@ impl<'a> Prepared<'a> {
             tc: vec![0; self.m],
             aff: vec![-1; self.m],
             touched: Vec::new(),
+            memo: Memo::default(),
         }
     }
 
@@ -618,14 +662,23 @@ impl<'a> Prepared<'a> {
         let w = &self.inst.options.weights;
         let (fl, sl, tl) = (self.item_f[i].len() as u32, self.item_s[i].len() as u32, self.item_t[i].len() as u32);
         let mut touched = std::mem::take(&mut sc.touched);
+        // The score depends on the item and four small counts only: each
+        // combination is computed once per item (the same formula, so the
+        // same value to the last unit), unless the combinations are too many.
+        let dims = [fl as usize + 1, sl as usize + 1, tl as usize + 1, self.max_t_len as usize + 1];
+        let size = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d)).filter(|&s| s <= MEMO_MAX);
+        let ep = sc.memo.start(size.unwrap_or(0));
         for &j in &touched {
             let ju = j as usize;
-            let (micro, _) = combine(
-                w,
-                (u32::from(sc.fc[ju]), fl),
-                (u32::from(sc.sc[ju]), sl),
-                (u32::from(sc.tc[ju]), tl, self.exp_t_len[ju]),
-            );
+            let counts = (u32::from(sc.fc[ju]), u32::from(sc.sc[ju]), u32::from(sc.tc[ju]), self.exp_t_len[ju]);
+            let score = || combine(w, (counts.0, fl), (counts.1, sl), (counts.2, tl, counts.3)).0;
+            let micro = match size {
+                Some(_) => {
+                    let key = ((counts.0 as usize * dims[1] + counts.1 as usize) * dims[2] + counts.2 as usize) * dims[3] + counts.3 as usize;
+                    sc.memo.get_or(key, ep, score)
+                }
+                None => score(),
+            };
             sc.aff[ju] = micro;
             sc.fc[ju] = 0;
             sc.sc[ju] = 0;

@@ -635,7 +635,7 @@ impl<'p, 'a> Model<'p, 'a> {
             self.net.tighten(self.expert_node[k]);
         }
         const HOT: usize = 32;
-        let mut by_pot: Vec<(i64, u32)> = (0..self.prep.m).map(|j| (self.net.pot[self.expert_node[j] as usize], j as u32)).collect();
+        let mut by_pot: Vec<(i64, u32)> = (0..self.prep.m).map(|j| (self.net.pot(self.expert_node[j]), j as u32)).collect();
         let split = by_pot.len().min(HOT);
         if split < by_pot.len() {
             by_pot.select_nth_unstable_by(split, |a, b| b.cmp(a));
@@ -665,7 +665,7 @@ impl<'p, 'a> Model<'p, 'a> {
             if self.theta[i] < 0 {
                 continue;
             }
-            let min_src = self.srcs(i).iter().map(|&v| self.net.pot[v as usize]).min().unwrap_or(0);
+            let min_src = self.srcs(i).iter().map(|&v| self.net.pot(v)).min().unwrap_or(0);
             if SCALE - self.theta[i] + min_src - max_cold < 0 {
                 let mut best_left = -1;
                 for (j, a) in self.missing(i) {
@@ -706,7 +706,7 @@ impl<'p, 'a> Model<'p, 'a> {
     fn reduced_pair(&self, i: usize, j: usize, aff: i64) -> i64 {
         let Some(src) = self.src(i, j) else { return 0 };
         let cost = self.pair_cost(i, aff, self.prep.internal(i, j));
-        cost + self.net.pot[src as usize] - self.net.pot[self.expert_node[j] as usize]
+        cost + self.net.pot(src) - self.net.pot(self.expert_node[j])
     }
 
     /// Routes, then prices until no pair outside the graph has a negative
