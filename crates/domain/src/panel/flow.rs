@@ -31,13 +31,29 @@ pub(crate) struct Stuck {
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(32))]
 struct Arc {
-    /// Residual capacity.
+    /// Residual capacity (change it with [`Network::set_residual`]).
     cap: i64,
     cost: i64,
     head: u32,
+    /// Position of this arc in its tail's adjacency list.
+    pos: u32,
 }
 
-/// What a shortest-path search reads and writes of a node, in one cache line.
+/// An arc in its tail's adjacency list, with whether it has residual
+/// capacity: most arcs out of an expert are reverse arcs without flow, and
+/// the search skips them without reading them.
+#[derive(Debug, Clone, Copy)]
+struct Out {
+    arc: u32,
+    /// The arc's head (it never changes): a settled head is skipped without
+    /// reading the arc.
+    head: u32,
+    live: bool,
+}
+
+/// What a shortest-path search reads and writes of a node it reaches, in
+/// one cache line (whether it is settled is kept apart, in a dense array:
+/// most arcs a search scans lead to settled nodes).
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(32))]
 struct Node {
@@ -45,7 +61,6 @@ struct Node {
     dist: i64,
     parent: u32,
     seen: u32,
-    done: u32,
 }
 
 /// A flow network with residual capacities and potentials.
@@ -53,7 +68,9 @@ struct Node {
 pub(crate) struct Network {
     arcs: Vec<Arc>,
     node: Vec<Node>,
-    adj: Vec<Vec<u32>>,
+    /// The search (epoch) that settled each node.
+    done: Vec<u32>,
+    adj: Vec<Vec<Out>>,
     pub excess: Vec<i64>,
     epoch: u32,
     settled: Vec<u32>,
@@ -68,7 +85,8 @@ impl Network {
         let id = self.excess.len() as u32;
         self.adj.push(Vec::new());
         self.excess.push(supply);
-        self.node.push(Node { pot: 0, dist: 0, parent: NONE, seen: 0, done: 0 });
+        self.node.push(Node { pot: 0, dist: 0, parent: NONE, seen: 0 });
+        self.done.push(0);
         id
     }
 
@@ -110,8 +128,8 @@ impl Network {
     pub fn set_flow(&mut self, a: u32, flow: i64) {
         let capacity = self.capacity(a);
         let delta = flow - self.flow(a);
-        self.arcs[a as usize].cap = capacity - flow;
-        self.arcs[(a ^ 1) as usize].cap = flow;
+        self.set_residual(a, capacity - flow);
+        self.set_residual(a ^ 1, flow);
         let (t, h) = (self.tail(a) as usize, self.head(a) as usize);
         self.excess[t] -= delta;
         self.excess[h] += delta;
@@ -121,9 +139,18 @@ impl Network {
         self.arcs[a as usize].cost + self.node[self.tail(a) as usize].pot - self.node[self.head(a) as usize].pot
     }
 
+    /// Sets the residual capacity of one direction, keeping its adjacency entry in step.
+    fn set_residual(&mut self, a: u32, cap: i64) {
+        let arc = &mut self.arcs[a as usize];
+        arc.cap = cap;
+        let pos = arc.pos as usize;
+        let tail = self.arcs[(a ^ 1) as usize].head as usize;
+        self.adj[tail][pos].live = cap > 0;
+    }
+
     fn push(&mut self, a: u32, d: i64) {
-        self.arcs[a as usize].cap -= d;
-        self.arcs[(a ^ 1) as usize].cap += d;
+        self.set_residual(a, self.arcs[a as usize].cap - d);
+        self.set_residual(a ^ 1, self.arcs[(a ^ 1) as usize].cap + d);
         let (t, h) = (self.tail(a) as usize, self.head(a) as usize);
         self.excess[t] -= d;
         self.excess[h] += d;
@@ -142,10 +169,12 @@ impl Network {
     /// Adds an arc `u → v`; returns its (even) id.
     pub fn add_arc(&mut self, u: u32, v: u32, cap: i64, cost: i64) -> u32 {
         let id = self.arcs.len() as u32;
-        self.arcs.push(Arc { cap, cost, head: v });
-        self.arcs.push(Arc { cap: 0, cost: -cost, head: u });
-        self.adj[u as usize].push(id);
-        self.adj[v as usize].push(id + 1);
+        let pu = self.adj[u as usize].len() as u32;
+        self.adj[u as usize].push(Out { arc: id, head: v, live: cap > 0 });
+        let pv = self.adj[v as usize].len() as u32;
+        self.adj[v as usize].push(Out { arc: id + 1, head: u, live: false });
+        self.arcs.push(Arc { cap, cost, head: v, pos: pu });
+        self.arcs.push(Arc { cap: 0, cost: -cost, head: u, pos: pv });
         self.restore(id);
         id
     }
@@ -164,7 +193,7 @@ impl Network {
             self.push(a ^ 1, flow - cap);
         }
         let flow = self.flow(a);
-        self.arcs[a as usize].cap = cap - flow;
+        self.set_residual(a, cap - flow);
         self.restore(a);
     }
 
@@ -176,8 +205,8 @@ impl Network {
     pub fn tighten(&mut self, v: u32) {
         let vu = v as usize;
         let mut least = i64::MIN;
-        for &a in &self.adj[vu] {
-            let arc = &self.arcs[a as usize];
+        for out in self.adj[vu].iter().filter(|o| o.live) {
+            let arc = &self.arcs[out.arc as usize];
             if arc.cap > 0 {
                 least = least.max(self.node[arc.head as usize].pot - arc.cost);
             }
@@ -212,10 +241,8 @@ impl Network {
     fn shortest_path(&mut self, s: u32) -> Option<u32> {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.node.iter_mut().for_each(|x| {
-                x.seen = 0;
-                x.done = 0;
-            });
+            self.node.iter_mut().for_each(|x| x.seen = 0);
+            self.done.iter_mut().for_each(|x| *x = 0);
             self.epoch = 1;
         }
         let ep = self.epoch;
@@ -229,28 +256,24 @@ impl Network {
         let mut found = None;
         while let Some(Reverse((d, u))) = self.heap.pop() {
             let uu = u as usize;
-            let nu = &mut self.node[uu];
-            if nu.done == ep || d > nu.dist {
+            if self.done[uu] == ep || d > self.node[uu].dist {
                 continue;
             }
-            nu.done = ep;
-            let pu = nu.pot;
+            self.done[uu] = ep;
+            let pu = self.node[uu].pot;
             self.settled.push(u);
             if u != s && self.excess[uu] < 0 {
                 found = Some((u, d));
                 break;
             }
-            for &a in &self.adj[uu] {
-                let arc = self.arcs[a as usize];
-                if arc.cap <= 0 {
+            for out in &self.adj[uu] {
+                let v = out.head as usize;
+                if !out.live || self.done[v] == ep {
                     continue;
                 }
-                let v = arc.head as usize;
+                let a = out.arc;
                 let nv = &mut self.node[v];
-                if nv.done == ep {
-                    continue;
-                }
-                let rc = arc.cost + pu - nv.pot;
+                let rc = self.arcs[a as usize].cost + pu - nv.pot;
                 debug_assert!(rc >= 0, "negative reduced cost {rc} on arc {a}");
                 let nd = d + rc;
                 if nv.seen != ep || nd < nv.dist {
@@ -280,8 +303,8 @@ impl Network {
         let mut v = t;
         while v != s {
             let a = self.node[v as usize].parent;
-            self.arcs[a as usize].cap -= delta;
-            self.arcs[(a ^ 1) as usize].cap += delta;
+            self.set_residual(a, self.arcs[a as usize].cap - delta);
+            self.set_residual(a ^ 1, self.arcs[(a ^ 1) as usize].cap + delta);
             v = self.tail(a);
         }
         self.excess[s as usize] -= delta;
@@ -292,7 +315,11 @@ impl Network {
     /// Whether every residual arc has a non-negative reduced cost (the optimality certificate).
     #[cfg(test)]
     pub fn certified(&self) -> bool {
-        (0..self.arcs.len() as u32).all(|a| self.arcs[a as usize].cap <= 0 || self.reduced(a) >= 0)
+        let live = (0..self.arcs.len() as u32).all(|a| {
+            let arc = &self.arcs[a as usize];
+            self.adj[self.tail(a) as usize][arc.pos as usize].live == (arc.cap > 0)
+        });
+        live && (0..self.arcs.len() as u32).all(|a| self.arcs[a as usize].cap <= 0 || self.reduced(a) >= 0)
     }
 }
 
