@@ -66,18 +66,69 @@ pub(crate) struct Survey {
 }
 
 /// Scans every item once: eligibility counts and the top-K candidates.
+///
+/// Items are independent here, so large instances are scanned by a few
+/// threads, each over a contiguous range of items with its own scratch; the
+/// ranges are joined in order, so the survey is the same whatever the number
+/// of threads.
 pub(crate) fn survey(prep: &Prepared, top_k: usize) -> Survey {
-    let mut sc = prep.scratch();
-    let mut out = Survey::default();
+    let threads = if prep.n.saturating_mul(prep.m) < PARALLEL_PAIRS {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, MAX_THREADS)
+    };
+    let per = prep.n.div_ceil(threads).max(1);
+    let ranges: Vec<std::ops::Range<usize>> = (0..prep.n).step_by(per).map(|a| a..(a + per).min(prep.n)).collect();
+    let parts: Vec<Part> = if ranges.len() <= 1 {
+        vec![survey_range(prep, top_k, 0..prep.n)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges.iter().skip(1).map(|r| scope.spawn(|| survey_range(prep, top_k, r.clone()))).collect();
+            let mut parts = vec![survey_range(prep, top_k, ranges[0].clone())];
+            // A panic in a scanning thread is re-raised here, as it would have been without threads.
+            parts.extend(handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))));
+            parts
+        })
+    };
+    let mut out = Survey { items: Vec::with_capacity(prep.n), ..Survey::default() };
     // Per expert, the items they are in conflict with.
     let mut excluded = vec![0u32; prep.m];
+    for part in parts {
+        out.items.extend(part.items);
+        out.eligible_pairs += part.eligible_pairs;
+        out.nonzero_pairs += part.nonzero_pairs;
+        for (x, p) in excluded.iter_mut().zip(&part.excluded) {
+            *x += p;
+        }
+    }
+    out.expert_items = excluded.iter().map(|&x| prep.n as u32 - x).collect();
+    out
+}
+
+/// Pairs (items × experts) from which the survey is shared among threads.
+const PARALLEL_PAIRS: usize = 4_000_000;
+/// Most threads the survey uses.
+const MAX_THREADS: usize = 4;
+
+/// The survey of a range of items.
+struct Part {
+    items: Vec<ItemInfo>,
+    eligible_pairs: u64,
+    nonzero_pairs: u64,
+    /// Per expert, the items of the range they are in conflict with.
+    excluded: Vec<u32>,
+}
+
+fn survey_range(prep: &Prepared, top_k: usize, range: std::ops::Range<usize>) -> Part {
+    let mut sc = prep.scratch();
+    let mut out = Part { items: Vec::with_capacity(range.len()), eligible_pairs: 0, nonzero_pairs: 0, excluded: vec![0; prep.m] };
     let mut chosen = vec![false; prep.m];
-    for i in 0..prep.n {
+    for i in range {
         let mut scan = prep.scan(i, &mut sc);
         out.eligible_pairs += u64::from(scan.eligible);
         out.nonzero_pairs += scan.nonzero.len() as u64;
         for &j in sc.marked() {
-            excluded[j as usize] += 1;
+            out.excluded[j as usize] += 1;
         }
         let (candidates, reserve, theta) = select(prep, i, &mut scan, &sc, top_k, &mut chosen);
         out.items.push(ItemInfo {
@@ -89,7 +140,6 @@ pub(crate) fn survey(prep: &Prepared, top_k: usize) -> Survey {
             theta,
         });
     }
-    out.expert_items = excluded.iter().map(|&x| prep.n as u32 - x).collect();
     out
 }
 
