@@ -44,6 +44,8 @@ struct Arc {
 /// the search skips them without reading them.
 #[derive(Debug, Clone, Copy)]
 struct Out {
+    /// The arc's cost (kept equal to the arc's own by [`Network::set_cost`]).
+    cost: i64,
     arc: u32,
     /// The arc's head (it never changes): a settled head is skipped without
     /// reading the arc.
@@ -170,9 +172,9 @@ impl Network {
     pub fn add_arc(&mut self, u: u32, v: u32, cap: i64, cost: i64) -> u32 {
         let id = self.arcs.len() as u32;
         let pu = self.adj[u as usize].len() as u32;
-        self.adj[u as usize].push(Out { arc: id, head: v, live: cap > 0 });
+        self.adj[u as usize].push(Out { cost, arc: id, head: v, live: cap > 0 });
         let pv = self.adj[v as usize].len() as u32;
-        self.adj[v as usize].push(Out { arc: id + 1, head: u, live: false });
+        self.adj[v as usize].push(Out { cost: -cost, arc: id + 1, head: u, live: false });
         self.arcs.push(Arc { cap, cost, head: v, pos: pu });
         self.arcs.push(Arc { cap: 0, cost: -cost, head: u, pos: pv });
         self.restore(id);
@@ -181,8 +183,13 @@ impl Network {
 
     /// Changes the cost of a forward arc.
     pub fn set_cost(&mut self, a: u32, cost: i64) {
-        self.arcs[a as usize].cost = cost;
-        self.arcs[(a ^ 1) as usize].cost = -cost;
+        for (arc, c) in [(a, cost), (a ^ 1, -cost)] {
+            let record = &mut self.arcs[arc as usize];
+            record.cost = c;
+            let pos = record.pos as usize;
+            let tail = self.arcs[(arc ^ 1) as usize].head as usize;
+            self.adj[tail][pos].cost = c;
+        }
         self.restore(a);
     }
 
@@ -273,7 +280,7 @@ impl Network {
                 }
                 let a = out.arc;
                 let nv = &mut self.node[v];
-                let rc = self.arcs[a as usize].cost + pu - nv.pot;
+                let rc = out.cost + pu - nv.pot;
                 debug_assert!(rc >= 0, "negative reduced cost {rc} on arc {a}");
                 let nd = d + rc;
                 if nv.seen != ep || nd < nv.dist {
@@ -317,7 +324,8 @@ impl Network {
     pub fn certified(&self) -> bool {
         let live = (0..self.arcs.len() as u32).all(|a| {
             let arc = &self.arcs[a as usize];
-            self.adj[self.tail(a) as usize][arc.pos as usize].live == (arc.cap > 0)
+            let out = &self.adj[self.tail(a) as usize][arc.pos as usize];
+            out.live == (arc.cap > 0) && out.cost == arc.cost && out.head == arc.head
         });
         live && (0..self.arcs.len() as u32).all(|a| self.arcs[a as usize].cap <= 0 || self.reduced(a) >= 0)
     }
