@@ -77,6 +77,12 @@ pub(crate) fn survey(prep: &Prepared, top_k: usize) -> Survey {
     } else {
         std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, MAX_THREADS)
     };
+    survey_on(prep, top_k, threads)
+}
+
+/// The survey on `threads` threads.
+fn survey_on(prep: &Prepared, top_k: usize, threads: usize) -> Survey {
+    let threads = threads.max(1);
     let per = prep.n.div_ceil(threads).max(1);
     let ranges: Vec<std::ops::Range<usize>> = (0..prep.n).step_by(per).map(|a| a..(a + per).min(prep.n)).collect();
     let parts: Vec<Part> = if ranges.len() <= 1 {
@@ -857,5 +863,108 @@ impl<'p, 'a> Model<'p, 'a> {
 
     pub fn augmentations(&self) -> u64 {
         self.net.augmentations
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::panel::synthetic;
+    use rand_chacha::rand_core::{RngCore, SeedableRng};
+
+    #[test]
+    fn a_sorted_prefix_is_the_head_of_the_fully_sorted_list() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for round in 0..200 {
+            let len = (rng.next_u32() % 300) as usize;
+            // Few distinct scores, so ties by expert index matter.
+            let list: Vec<(u32, i64)> = (0..len as u32).map(|j| (j, i64::from(rng.next_u32() % 7))).collect();
+            let mut full = list.clone();
+            full.sort_by(better);
+            for want in [0, 1, 5, len / 2, len, len + 3] {
+                let mut part = list.clone();
+                sort_prefix(&mut part, want);
+                let n = want.min(len);
+                assert_eq!(part[..n], full[..n], "round {round}, prefix {want} of {len}");
+            }
+        }
+    }
+
+    /// Candidates, reserve and θ as if every scored expert had been sorted:
+    /// the choice the survey made before it sorted only the head.
+    fn select_fully_sorted(prep: &Prepared, i: usize, scan: &ItemScan, k: usize) -> (Vec<(u32, i64)>, Vec<(u32, i64)>, i64) {
+        let mut all = scan.clone();
+        all.nonzero.sort_by(better);
+        let mut chosen = vec![false; prep.m];
+        let item = &prep.inst.items[i];
+        let p = item.panel_size as usize;
+        let mut need = Needs { kind: [0; 3], ext: item.internal_cap().map_or(0, |c| 3 * p.saturating_sub(c as usize) + 5) };
+        for (x, kind) in ExpertKind::ALL.iter().enumerate() {
+            let m = item.min_of(*kind) as usize;
+            if m > 0 {
+                need.kind[x] = (3 * m).max(m + p);
+            }
+        }
+        // The zero-affinity fill is the same code either way; compare what comes before it.
+        let pick = pick_scored(prep, i, &all.nonzero, true, k, &need, &mut chosen).expect("complete");
+        (pick.out, pick.reserve, pick.theta)
+    }
+
+    #[test]
+    fn candidates_from_a_partial_order_are_those_of_the_full_order() {
+        for (composition, top_k) in [(false, 1), (true, 1), (true, 3), (false, 8)] {
+            let inst = synthetic::generate(&synthetic::Spec { items: 30, experts: 600, panel: 5, composition, seed: 11, max_load: None, dense: false });
+            let prep = Prepared::new(&inst);
+            let mut sc = prep.scratch();
+            let mut chosen = vec![false; prep.m];
+            for i in 0..prep.n {
+                let mut scan = prep.scan(i, &mut sc);
+                let (want_c, want_r, want_t) = select_fully_sorted(&prep, i, &scan, top_k);
+                let (c, r, t) = select(&prep, i, &mut scan, &sc, top_k, &mut chosen);
+                assert!(chosen.iter().all(|&x| !x), "marks cleared");
+                assert_eq!(r, want_r, "reserve of item {i}");
+                assert_eq!(&c[..want_c.len()], &want_c[..], "candidates of item {i}");
+                assert!(c[want_c.len()..].iter().all(|&(_, a)| a == 0), "only zero-affinity fill after the scored ones");
+                assert!(t == want_t || (t == 0 && want_t < 0), "θ of item {i}: {t} vs {want_t}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_survey_is_the_same_on_any_number_of_threads() {
+        let inst = synthetic::generate(&synthetic::Spec { items: 37, experts: 300, panel: 4, composition: true, seed: 2, max_load: None, dense: false });
+        let prep = Prepared::new(&inst);
+        let one = format!("{:?}", survey_on(&prep, 10, 1));
+        for threads in [2, 3, 4, 64] {
+            assert_eq!(format!("{:?}", survey_on(&prep, 10, threads)), one, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn survey_counts_are_those_of_the_direct_checks() {
+        let inst = synthetic::generate(&synthetic::Spec { items: 25, experts: 200, panel: 3, composition: true, seed: 4, max_load: None, dense: false });
+        let prep = Prepared::new(&inst);
+        let s = survey_on(&prep, 10, 1);
+        let mut expert_items = vec![0u32; prep.m];
+        let mut pairs = 0u64;
+        for (i, item) in inst.items.iter().enumerate() {
+            let mut per_kind = [0u32; 3];
+            let mut internal = [0u32; 3];
+            for j in 0..prep.m {
+                if crate::panel::conflicts_of(&inst, item, j).is_empty() {
+                    let k = prep.kind[j] as usize;
+                    per_kind[k] += 1;
+                    internal[k] += u32::from(prep.internal(i, j));
+                    expert_items[j] += 1;
+                    pairs += 1;
+                }
+            }
+            assert_eq!(s.items[i].per_kind, per_kind, "item {i}");
+            assert_eq!(s.items[i].internal_per_kind, internal, "item {i}");
+            assert_eq!(s.items[i].eligible, per_kind.iter().sum::<u32>(), "item {i}");
+        }
+        assert_eq!(s.expert_items, expert_items);
+        assert_eq!(s.eligible_pairs, pairs);
     }
 }

@@ -1,10 +1,13 @@
 //! Reading an instance file into the typed [`Instance`].
 //!
-//! The file is deserialized straight into the typed instance: no
+//! The text is deserialized straight into the typed instance: no
 //! `serde_json::Value` tree of the whole file (a 1,000 × 1,500 instance with
-//! 1.5 M explicit scores is 80 MB of JSON and made a tree of over 1 GiB).
-//! Only `options`, a few lines, goes through a tree, so that a randomised
-//! draw without a seed gets one before it is typed.
+//! 1.5 M explicit scores is 80–130 MB of JSON and made a tree of over 1 GiB).
+//! The explicit scores are read with their ids interned ([`scores`]) and
+//! become the instance's strings only once the text is dropped, so the text
+//! and the typed scores are never held together. Only `options`, a few
+//! lines, goes through a tree, so that a randomised draw without a seed gets
+//! one before it is typed.
 //!
 //! Input the direct reader refuses is read again the way it always was (the
 //! whole tree, then the typed instance with the JSON path of the first value
@@ -13,7 +16,10 @@
 //! object: the last one wins). Only input that cannot be an instance pays
 //! for the tree.
 
-use pocnet_domain::panel::{AffinityOverride, BlacklistEntry, Expert, Instance, Item, Options, PairConflict};
+mod scores;
+
+use pocnet_domain::panel::{BlacklistEntry, Expert, Instance, Item, Options, PairConflict};
+use scores::Scores;
 use serde::de::{self, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
@@ -35,18 +41,22 @@ pub enum InputError {
     },
 }
 
-/// Reads an instance from JSON text. When `options.randomize` is an object
-/// without a `seed`, `seed` is put in and returned, so the draw can be replayed.
-pub fn read(text: &str, seed: u64) -> Result<(Instance, Option<u64>), InputError> {
-    match read_direct(text, seed) {
-        Some(read) => Ok(read),
-        None => read_tree(text, seed),
+/// Reads an instance from JSON text, dropping the text as soon as it is no
+/// longer needed. When `options.randomize` is an object without a `seed`,
+/// `seed` is put in and returned, so the draw can be replayed.
+pub fn read(text: String, seed: u64) -> Result<(Instance, Option<u64>), InputError> {
+    match read_direct(&text, seed) {
+        Some(parts) => {
+            drop(text);
+            Ok(parts.build())
+        }
+        None => read_tree(&text, seed),
     }
 }
 
 /// The direct reader: `None` when the text is not a well-formed instance
 /// (the tree reader then says why).
-fn read_direct(text: &str, seed: u64) -> Option<(Instance, Option<u64>)> {
+fn read_direct(text: &str, seed: u64) -> Option<Typed> {
     let mut de = serde_json::Deserializer::from_str(text);
     let parts = Parts::deserialize(&mut de).ok()?;
     de.end().ok()?;
@@ -57,15 +67,40 @@ fn read_direct(text: &str, seed: u64) -> Option<(Instance, Option<u64>)> {
         }
         None => (Options::default(), None),
     };
-    let instance = Instance {
+    Some(Typed {
         items: parts.items?,
         experts: parts.experts?,
         conflicts: parts.conflicts.unwrap_or_default(),
         blacklist: parts.blacklist.unwrap_or_default(),
         affinities: parts.affinities.unwrap_or_default(),
         options,
-    };
-    Some((instance, drawn))
+        drawn,
+    })
+}
+
+/// Everything typed but the scores' strings.
+struct Typed {
+    items: Vec<Item>,
+    experts: Vec<Expert>,
+    conflicts: Vec<PairConflict>,
+    blacklist: Vec<BlacklistEntry>,
+    affinities: Scores,
+    options: Options,
+    drawn: Option<u64>,
+}
+
+impl Typed {
+    fn build(self) -> (Instance, Option<u64>) {
+        let instance = Instance {
+            items: self.items,
+            experts: self.experts,
+            conflicts: self.conflicts,
+            blacklist: self.blacklist,
+            affinities: self.affinities.into_overrides(),
+            options: self.options,
+        };
+        (instance, self.drawn)
+    }
 }
 
 /// The reader of record for input the direct one refuses: the whole tree,
@@ -111,7 +146,7 @@ struct Parts {
     experts: Option<Vec<Expert>>,
     conflicts: Option<Vec<PairConflict>>,
     blacklist: Option<Vec<BlacklistEntry>>,
-    affinities: Option<Vec<AffinityOverride>>,
+    affinities: Option<Scores>,
     options: Option<Value>,
 }
 

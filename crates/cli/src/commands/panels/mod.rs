@@ -133,9 +133,7 @@ fn fresh_seed() -> u64 {
 /// The text is read straight into the typed instance ([`input::read`]) and
 /// dropped before the instance is checked.
 pub fn parse_instance(path: &Path) -> anyhow::Result<(Instance, Option<u64>)> {
-    let text = read_text(path)?;
-    let read = input::read(&text, fresh_seed());
-    drop(text);
+    let read = input::read(read_text(path)?, fresh_seed());
     let (instance, drawn) = read.map_err(|e| match e {
         InputError::NotJson(cause) => anyhow::Error::new(cause).context(format!("{}: not JSON", path.display())),
         InputError::Field { path: at, message } => anyhow::anyhow!("{}: {at}: {message}", path.display()),

@@ -58,7 +58,8 @@ fn example_json() -> Value {
 fn a_valid_file_reads_into_the_instance_it_was_written_from() {
     let inst = example();
     for text in [serde_json::to_string(&inst).unwrap(), serde_json::to_string_pretty(&inst).unwrap()] {
-        let (read_back, drawn) = read(&text, 42).unwrap();
+        assert!(super::read_direct(&text, 42).is_some(), "read directly, not through the tree");
+        let (read_back, drawn) = read(text, 42).unwrap();
         assert_eq!(read_back, inst);
         assert_eq!(drawn, None);
     }
@@ -93,6 +94,12 @@ fn valid_files_read_as_the_tree_reader_read_them() {
     let mut v = example_json();
     v["items"][0]["keywords"] = json!(["芯片\u{0}封装", "a\"b\\c", "\u{1F600}"]);
     cases.push(("escapes in strings", v));
+    let mut v = example_json();
+    v["affinities"][1] = json!(["I00000", "E00003", 0.75]);
+    cases.push(("a score as a list (lenient)", v));
+    let mut v = example_json();
+    v["affinities"][2]["expert"] = json!("E\u{4e00}\"x\\");
+    cases.push(("an id with escapes", v));
     let ordered = {
         let v = example_json();
         let mut text = String::from("{");
@@ -108,24 +115,29 @@ fn valid_files_read_as_the_tree_reader_read_them() {
     let mut texts: Vec<(&str, String)> = cases.iter().map(|(name, v)| (*name, v.to_string())).collect();
     texts.push(("keys in another order", ordered));
     let twice = example_json().to_string();
-    texts.push(("a key given twice: the last wins", format!("{{\"items\": [], {}", &twice[1..])));
+    texts.push(("a key given twice: the last wins (lenient)", format!("{{\"items\": [], {}", &twice[1..])));
     texts.push(("whitespace around", format!("\n\t {twice} \n")));
     let nested = twice.replacen("\"panel_size\":3", "\"panel_size\":9,\"panel_size\":3", 1);
     assert_ne!(nested, twice);
-    texts.push(("a key given twice in an item: the last wins", nested));
+    texts.push(("a key given twice in an item: the last wins (lenient)", nested));
+    let score_twice = twice.replacen("\"score\":", "\"score\":0.5,\"score\":", 1);
+    assert_ne!(score_twice, twice);
+    texts.push(("a key given twice in a score (lenient)", score_twice));
     for (name, text) in texts {
-        let got = read(&text, 99).unwrap_or_else(|e| panic!("{name}: {}", shown(&e)));
+        // Only what the old reader was lenient about goes the long way.
+        assert_eq!(super::read_direct(&text, 99).is_some(), !name.contains("lenient"), "{name}: read directly");
         let want = reference(&text, 99).unwrap_or_else(|e| panic!("{name}: reference: {}", shown(&e)));
+        let got = read(text, 99).unwrap_or_else(|e| panic!("{name}: {}", shown(&e)));
         assert_eq!(got, want, "{name}");
     }
     let seeded = example_json();
     let mut v = seeded.clone();
     v["options"]["randomize"] = json!({"q": 0.5});
-    let (inst, drawn) = read(&v.to_string(), 1234).unwrap();
+    let (inst, drawn) = read(v.to_string(), 1234).unwrap();
     assert_eq!(drawn, Some(1234));
     assert_eq!(inst.options.randomize.map(|r| r.seed), Some(1234));
     v["options"]["randomize"] = json!({"q": 0.5, "seed": 7});
-    let (inst, drawn) = read(&v.to_string(), 1234).unwrap();
+    let (inst, drawn) = read(v.to_string(), 1234).unwrap();
     assert_eq!((drawn, inst.options.randomize.map(|r| r.seed)), (None, Some(7)));
 }
 
@@ -162,6 +174,11 @@ fn each_kind_of_malformed_input_gives_the_error_it_always_gave() {
         ("items not a list", edit(&|v| v["items"] = json!({})), "items: invalid type: map, expected a sequence"),
         ("score not a number", edit(&|v| v["affinities"][5]["score"] = json!("high")), "affinities[5].score: invalid type: string \"high\", expected f64"),
         ("score without its expert", edit(&|v| drop(v["affinities"][0].as_object_mut().unwrap().remove("expert"))), "affinities[0]: missing field `expert`"),
+        ("score id not a string", edit(&|v| v["affinities"][3]["item"] = json!(3)), "affinities[3].item: invalid type: integer `3`, expected a string"),
+        ("score null", edit(&|v| v["affinities"][1]["score"] = Value::Null), "affinities[1].score: invalid type: null, expected f64"),
+        ("unknown field in a score", edit(&|v| v["affinities"][4]["weight"] = json!(1)), "affinities[4].weight: unknown field `weight`, expected one of `item`, `expert`, `score`"),
+        ("a score not an object", edit(&|v| v["affinities"][0] = json!("I00000")), "affinities[0]: invalid type: string \"I00000\", expected struct AffinityOverride"),
+        ("affinities not a list", edit(&|v| v["affinities"] = json!({})), "affinities: invalid type: map, expected a sequence"),
         ("conflict with a number id", edit(&|v| v["conflicts"][0]["expert"] = json!(7)), "conflicts[0].expert: invalid type: integer `7`, expected a string"),
         ("blacklist not a list", edit(&|v| v["blacklist"] = json!("E00001")), "blacklist: invalid type: string \"E00001\", expected a sequence"),
         ("options null", edit(&|v| v["options"] = Value::Null), "options: invalid type: null, expected struct Options"),
@@ -174,8 +191,9 @@ fn each_kind_of_malformed_input_gives_the_error_it_always_gave() {
     ];
     let mut wrong = Vec::new();
     for (name, text, expected) in cases {
-        let got = read(&text, 5).map(|_| ()).map_err(|e| shown(&e));
+        assert!(super::read_direct(&text, 5).is_none(), "{name}: the direct reader accepted it");
         let want = reference(&text, 5).map(|_| ()).map_err(|e| shown(&e));
+        let got = read(text, 5).map(|_| ()).map_err(|e| shown(&e));
         assert_eq!(got, want, "{name}: the same error as the tree reader");
         let got = got.expect_err(name);
         if !got.contains(expected) {
