@@ -893,6 +893,7 @@ mod tests {
 
     /// Candidates, reserve and θ as if every scored expert had been sorted:
     /// the choice the survey made before it sorted only the head.
+    #[allow(clippy::type_complexity)]
     fn select_fully_sorted(prep: &Prepared, i: usize, scan: &ItemScan, k: usize) -> (Vec<(u32, i64)>, Vec<(u32, i64)>, i64) {
         let mut all = scan.clone();
         all.nonzero.sort_by(better);
@@ -951,12 +952,12 @@ mod tests {
         for (i, item) in inst.items.iter().enumerate() {
             let mut per_kind = [0u32; 3];
             let mut internal = [0u32; 3];
-            for j in 0..prep.m {
+            for (j, count) in expert_items.iter_mut().enumerate() {
                 if crate::panel::conflicts_of(&inst, item, j).is_empty() {
                     let k = prep.kind[j] as usize;
                     per_kind[k] += 1;
                     internal[k] += u32::from(prep.internal(i, j));
-                    expert_items[j] += 1;
+                    *count += 1;
                     pairs += 1;
                 }
             }
