@@ -26,19 +26,54 @@ pub(crate) struct Stuck {
     pub reachable: Vec<u32>,
 }
 
+/// One direction of an arc: what a shortest-path search reads of it, in one
+/// cache line (the search is bound by memory, not arithmetic).
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(32))]
+struct Arc {
+    /// Residual capacity (change it with [`Network::set_residual`]).
+    cap: i64,
+    cost: i64,
+    head: u32,
+    /// Position of this arc in its tail's adjacency list.
+    pos: u32,
+}
+
+/// An arc in its tail's adjacency list, with whether it has residual
+/// capacity: most arcs out of an expert are reverse arcs without flow, and
+/// the search skips them without reading them.
+#[derive(Debug, Clone, Copy)]
+struct Out {
+    /// The arc's cost (kept equal to the arc's own by [`Network::set_cost`]).
+    cost: i64,
+    arc: u32,
+    /// The arc's head (it never changes): a settled head is skipped without
+    /// reading the arc.
+    head: u32,
+    live: bool,
+}
+
+/// What a shortest-path search reads and writes of a node it reaches, in
+/// one cache line (whether it is settled is kept apart, in a dense array:
+/// most arcs a search scans lead to settled nodes).
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(32))]
+struct Node {
+    pot: i64,
+    dist: i64,
+    parent: u32,
+    seen: u32,
+}
+
 /// A flow network with residual capacities and potentials.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Network {
-    head: Vec<u32>,
-    cap: Vec<i64>,
-    cost: Vec<i64>,
-    adj: Vec<Vec<u32>>,
-    pub excess: Vec<i64>,
-    pub pot: Vec<i64>,
-    dist: Vec<i64>,
-    parent: Vec<u32>,
-    seen: Vec<u32>,
+    arcs: Vec<Arc>,
+    node: Vec<Node>,
+    /// The search (epoch) that settled each node.
     done: Vec<u32>,
+    adj: Vec<Vec<Out>>,
+    pub excess: Vec<i64>,
     epoch: u32,
     settled: Vec<u32>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
@@ -52,10 +87,7 @@ impl Network {
         let id = self.excess.len() as u32;
         self.adj.push(Vec::new());
         self.excess.push(supply);
-        self.pot.push(0);
-        self.dist.push(0);
-        self.parent.push(NONE);
-        self.seen.push(0);
+        self.node.push(Node { pot: 0, dist: 0, parent: NONE, seen: 0 });
         self.done.push(0);
         id
     }
@@ -64,27 +96,32 @@ impl Network {
         self.excess.len()
     }
 
+    /// Potential of node `v` (its dual price).
+    pub fn pot(&self, v: u32) -> i64 {
+        self.node[v as usize].pot
+    }
+
     /// Forward arc ids are even; `a ^ 1` is the reverse arc.
     pub fn arcs(&self) -> usize {
-        self.head.len()
+        self.arcs.len()
     }
 
     pub fn head(&self, a: u32) -> u32 {
-        self.head[a as usize]
+        self.arcs[a as usize].head
     }
 
     pub fn tail(&self, a: u32) -> u32 {
-        self.head[(a ^ 1) as usize]
+        self.arcs[(a ^ 1) as usize].head
     }
 
     /// Flow on a forward arc.
     pub fn flow(&self, a: u32) -> i64 {
-        self.cap[(a ^ 1) as usize]
+        self.arcs[(a ^ 1) as usize].cap
     }
 
     /// Capacity of a forward arc (flow plus residual).
     pub fn capacity(&self, a: u32) -> i64 {
-        self.cap[a as usize] + self.cap[(a ^ 1) as usize]
+        self.arcs[a as usize].cap + self.arcs[(a ^ 1) as usize].cap
     }
 
     /// Sets the flow of a forward arc directly, keeping the capacity and moving
@@ -93,20 +130,29 @@ impl Network {
     pub fn set_flow(&mut self, a: u32, flow: i64) {
         let capacity = self.capacity(a);
         let delta = flow - self.flow(a);
-        self.cap[a as usize] = capacity - flow;
-        self.cap[(a ^ 1) as usize] = flow;
+        self.set_residual(a, capacity - flow);
+        self.set_residual(a ^ 1, flow);
         let (t, h) = (self.tail(a) as usize, self.head(a) as usize);
         self.excess[t] -= delta;
         self.excess[h] += delta;
     }
 
     pub fn reduced(&self, a: u32) -> i64 {
-        self.cost[a as usize] + self.pot[self.tail(a) as usize] - self.pot[self.head(a) as usize]
+        self.arcs[a as usize].cost + self.node[self.tail(a) as usize].pot - self.node[self.head(a) as usize].pot
+    }
+
+    /// Sets the residual capacity of one direction, keeping its adjacency entry in step.
+    fn set_residual(&mut self, a: u32, cap: i64) {
+        let arc = &mut self.arcs[a as usize];
+        arc.cap = cap;
+        let pos = arc.pos as usize;
+        let tail = self.arcs[(a ^ 1) as usize].head as usize;
+        self.adj[tail][pos].live = cap > 0;
     }
 
     fn push(&mut self, a: u32, d: i64) {
-        self.cap[a as usize] -= d;
-        self.cap[(a ^ 1) as usize] += d;
+        self.set_residual(a, self.arcs[a as usize].cap - d);
+        self.set_residual(a ^ 1, self.arcs[(a ^ 1) as usize].cap + d);
         let (t, h) = (self.tail(a) as usize, self.head(a) as usize);
         self.excess[t] -= d;
         self.excess[h] += d;
@@ -115,7 +161,7 @@ impl Network {
     /// Saturates whichever direction of `a` has a negative reduced cost.
     fn restore(&mut self, a: u32) {
         for arc in [a, a ^ 1] {
-            let residual = self.cap[arc as usize];
+            let residual = self.arcs[arc as usize].cap;
             if residual > 0 && self.reduced(arc) < 0 {
                 self.push(arc, residual);
             }
@@ -124,23 +170,26 @@ impl Network {
 
     /// Adds an arc `u → v`; returns its (even) id.
     pub fn add_arc(&mut self, u: u32, v: u32, cap: i64, cost: i64) -> u32 {
-        let id = self.head.len() as u32;
-        self.head.push(v);
-        self.cap.push(cap);
-        self.cost.push(cost);
-        self.head.push(u);
-        self.cap.push(0);
-        self.cost.push(-cost);
-        self.adj[u as usize].push(id);
-        self.adj[v as usize].push(id + 1);
+        let id = self.arcs.len() as u32;
+        let pu = self.adj[u as usize].len() as u32;
+        self.adj[u as usize].push(Out { cost, arc: id, head: v, live: cap > 0 });
+        let pv = self.adj[v as usize].len() as u32;
+        self.adj[v as usize].push(Out { cost: -cost, arc: id + 1, head: u, live: false });
+        self.arcs.push(Arc { cap, cost, head: v, pos: pu });
+        self.arcs.push(Arc { cap: 0, cost: -cost, head: u, pos: pv });
         self.restore(id);
         id
     }
 
     /// Changes the cost of a forward arc.
     pub fn set_cost(&mut self, a: u32, cost: i64) {
-        self.cost[a as usize] = cost;
-        self.cost[(a ^ 1) as usize] = -cost;
+        for (arc, c) in [(a, cost), (a ^ 1, -cost)] {
+            let record = &mut self.arcs[arc as usize];
+            record.cost = c;
+            let pos = record.pos as usize;
+            let tail = self.arcs[(arc ^ 1) as usize].head as usize;
+            self.adj[tail][pos].cost = c;
+        }
         self.restore(a);
     }
 
@@ -151,7 +200,7 @@ impl Network {
             self.push(a ^ 1, flow - cap);
         }
         let flow = self.flow(a);
-        self.cap[a as usize] = cap - flow;
+        self.set_residual(a, cap - flow);
         self.restore(a);
     }
 
@@ -163,14 +212,14 @@ impl Network {
     pub fn tighten(&mut self, v: u32) {
         let vu = v as usize;
         let mut least = i64::MIN;
-        for &a in &self.adj[vu] {
-            let au = a as usize;
-            if self.cap[au] > 0 {
-                least = least.max(self.pot[self.head[au] as usize] - self.cost[au]);
+        for out in self.adj[vu].iter().filter(|o| o.live) {
+            let arc = &self.arcs[out.arc as usize];
+            if arc.cap > 0 {
+                least = least.max(self.node[arc.head as usize].pot - arc.cost);
             }
         }
-        if least != i64::MIN && least < self.pot[vu] {
-            self.pot[vu] = least;
+        if least != i64::MIN && least < self.node[vu].pot {
+            self.node[vu].pot = least;
         }
     }
 
@@ -199,7 +248,7 @@ impl Network {
     fn shortest_path(&mut self, s: u32) -> Option<u32> {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.seen.iter_mut().for_each(|x| *x = 0);
+            self.node.iter_mut().for_each(|x| x.seen = 0);
             self.done.iter_mut().for_each(|x| *x = 0);
             self.epoch = 1;
         }
@@ -207,47 +256,45 @@ impl Network {
         self.settled.clear();
         self.heap.clear();
         let su = s as usize;
-        self.dist[su] = 0;
-        self.seen[su] = ep;
-        self.parent[su] = NONE;
+        self.node[su].dist = 0;
+        self.node[su].seen = ep;
+        self.node[su].parent = NONE;
         self.heap.push(Reverse((0, s)));
         let mut found = None;
         while let Some(Reverse((d, u))) = self.heap.pop() {
             let uu = u as usize;
-            if self.done[uu] == ep || d > self.dist[uu] {
+            if self.done[uu] == ep || d > self.node[uu].dist {
                 continue;
             }
             self.done[uu] = ep;
+            let pu = self.node[uu].pot;
             self.settled.push(u);
             if u != s && self.excess[uu] < 0 {
                 found = Some((u, d));
                 break;
             }
-            let pu = self.pot[uu];
-            for &a in &self.adj[uu] {
-                let au = a as usize;
-                if self.cap[au] <= 0 {
+            for out in &self.adj[uu] {
+                let v = out.head as usize;
+                if !out.live || self.done[v] == ep {
                     continue;
                 }
-                let v = self.head[au] as usize;
-                if self.done[v] == ep {
-                    continue;
-                }
-                let rc = self.cost[au] + pu - self.pot[v];
+                let a = out.arc;
+                let nv = &mut self.node[v];
+                let rc = out.cost + pu - nv.pot;
                 debug_assert!(rc >= 0, "negative reduced cost {rc} on arc {a}");
                 let nd = d + rc;
-                if self.seen[v] != ep || nd < self.dist[v] {
-                    self.seen[v] = ep;
-                    self.dist[v] = nd;
-                    self.parent[v] = a;
+                if nv.seen != ep || nd < nv.dist {
+                    nv.seen = ep;
+                    nv.dist = nd;
+                    nv.parent = a;
                     self.heap.push(Reverse((nd, v as u32)));
                 }
             }
         }
         let (t, dt) = found?;
         for &v in &self.settled {
-            let vu = v as usize;
-            self.pot[vu] += self.dist[vu] - dt;
+            let n = &mut self.node[v as usize];
+            n.pot += n.dist - dt;
         }
         Some(t)
     }
@@ -256,15 +303,15 @@ impl Network {
         let mut delta = self.excess[s as usize].min(-self.excess[t as usize]);
         let mut v = t;
         while v != s {
-            let a = self.parent[v as usize];
-            delta = delta.min(self.cap[a as usize]);
+            let a = self.node[v as usize].parent;
+            delta = delta.min(self.arcs[a as usize].cap);
             v = self.tail(a);
         }
         let mut v = t;
         while v != s {
-            let a = self.parent[v as usize];
-            self.cap[a as usize] -= delta;
-            self.cap[(a ^ 1) as usize] += delta;
+            let a = self.node[v as usize].parent;
+            self.set_residual(a, self.arcs[a as usize].cap - delta);
+            self.set_residual(a ^ 1, self.arcs[(a ^ 1) as usize].cap + delta);
             v = self.tail(a);
         }
         self.excess[s as usize] -= delta;
@@ -275,7 +322,12 @@ impl Network {
     /// Whether every residual arc has a non-negative reduced cost (the optimality certificate).
     #[cfg(test)]
     pub fn certified(&self) -> bool {
-        (0..self.head.len() as u32).all(|a| self.cap[a as usize] <= 0 || self.reduced(a) >= 0)
+        let live = (0..self.arcs.len() as u32).all(|a| {
+            let arc = &self.arcs[a as usize];
+            let out = &self.adj[self.tail(a) as usize][arc.pos as usize];
+            out.live == (arc.cap > 0) && out.cost == arc.cost && out.head == arc.head
+        });
+        live && (0..self.arcs.len() as u32).all(|a| self.arcs[a as usize].cap <= 0 || self.reduced(a) >= 0)
     }
 }
 

@@ -263,6 +263,8 @@ pub(crate) struct Prepared<'a> {
     exp_s: Vec<Vec<u32>>,
     exp_t: Vec<Vec<u32>>,
     exp_t_len: Vec<u32>,
+    /// The most text tokens any expert has.
+    max_t_len: u32,
     post_f: Vec<Vec<u32>>,
     post_s: Vec<Vec<u32>>,
     post_t: Vec<Vec<u32>>,
@@ -277,6 +279,49 @@ pub(crate) struct Prepared<'a> {
     globally_out: Vec<u32>,
     out: Vec<bool>,
     with_availability: Vec<u32>,
+    /// Experts of each kind.
+    kind_total: [u32; 3],
+    /// Per organisation, its experts of each kind (an item's internal experts
+    /// are its host unit's).
+    org_kind: Vec<[u32; 3]>,
+}
+
+/// Most score combinations remembered for one item.
+const MEMO_MAX: usize = 1 << 16;
+
+/// Scores of one item by their counts, each slot valid for the epoch it was
+/// written in (so starting the next item clears nothing).
+#[derive(Clone, Default)]
+struct Memo {
+    epoch: u32,
+    slots: Vec<(u32, i64)>,
+}
+
+impl Memo {
+    /// Starts an item with `size` slots; returns its epoch.
+    fn start(&mut self, size: usize) -> u32 {
+        if self.slots.len() < size {
+            self.slots.resize(size, (0, 0));
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.slots.iter_mut().for_each(|s| s.0 = 0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+
+    /// The score in slot `key`, computed by `score` the first time in this epoch.
+    fn get_or(&mut self, key: usize, epoch: u32, score: impl FnOnce() -> i64) -> i64 {
+        match self.slots.get_mut(key) {
+            Some(slot) if slot.0 == epoch => slot.1,
+            Some(slot) => {
+                *slot = (epoch, score());
+                slot.1
+            }
+            None => score(),
+        }
+    }
 }
 
 /// Reusable arrays for scanning one item after another.
@@ -284,11 +329,14 @@ pub(crate) struct Prepared<'a> {
 pub(crate) struct Scratch {
     epoch: u32,
     stamp: Vec<u32>,
+    /// The experts marked for the current item, each once.
+    marked: Vec<u32>,
     fc: Vec<u16>,
     sc: Vec<u16>,
     tc: Vec<u16>,
     aff: Vec<i64>,
     touched: Vec<u32>,
+    memo: Memo,
 }
 
 /// One item scanned against every expert.
@@ -345,7 +393,8 @@ impl<'a> Prepared<'a> {
         let post_f = postings(fields.ids.len(), &exp_f);
         let post_s = postings(subs.ids.len(), &exp_s);
         let post_t = postings(texts.ids.len(), &exp_t);
-        let exp_t_len = exp_t.iter().map(|t| t.len() as u32).collect();
+        let exp_t_len: Vec<u32> = exp_t.iter().map(|t| t.len() as u32).collect();
+        let max_t_len = exp_t_len.iter().copied().max().unwrap_or(0);
 
         let mut org_members = vec![Vec::new(); orgs.ids.len()];
         for (j, &o) in expert_org.iter().enumerate() {
@@ -434,7 +483,13 @@ impl<'a> Prepared<'a> {
             list.sort_by_key(|&(j, _)| j); // stable: the last given comes first
             list.dedup_by_key(|&mut (j, _)| j);
         }
-        let kind = inst.experts.iter().map(|e| kind_index(e.kind) as u8).collect();
+        let kind: Vec<u8> = inst.experts.iter().map(|e| kind_index(e.kind) as u8).collect();
+        let mut kind_total = [0u32; 3];
+        let mut org_kind = vec![[0u32; 3]; orgs.ids.len()];
+        for (j, &k) in kind.iter().enumerate() {
+            kind_total[k as usize] += 1;
+            org_kind[expert_org[j] as usize][k as usize] += 1;
+        }
         Prepared {
             inst,
             n,
@@ -450,6 +505,7 @@ impl<'a> Prepared<'a> {
             exp_s,
             exp_t,
             exp_t_len,
+            max_t_len,
             post_f,
             post_s,
             post_t,
@@ -461,6 +517,8 @@ impl<'a> Prepared<'a> {
             globally_out,
             out,
             with_availability,
+            kind_total,
+            org_kind,
         }
     }
 
@@ -468,11 +526,13 @@ impl<'a> Prepared<'a> {
         Scratch {
             epoch: 0,
             stamp: vec![0; self.m],
+            marked: Vec::new(),
             fc: vec![0; self.m],
             sc: vec![0; self.m],
             tc: vec![0; self.m],
             aff: vec![-1; self.m],
             touched: Vec::new(),
+            memo: Memo::default(),
         }
     }
 
@@ -509,7 +569,13 @@ impl<'a> Prepared<'a> {
         let ep = sc.epoch;
         let owner = self.item_owner[i] as usize;
         let item = &self.inst.items[i];
-        let mut mark = |j: u32| sc.stamp[j as usize] = ep;
+        sc.marked.clear();
+        let mut mark = |j: u32| {
+            if sc.stamp[j as usize] != ep {
+                sc.stamp[j as usize] = ep;
+                sc.marked.push(j);
+            }
+        };
         self.org_members[owner].iter().copied().for_each(&mut mark);
         self.org_declarers[owner].iter().copied().for_each(&mut mark);
         self.item_special[i].iter().copied().for_each(&mut mark);
@@ -534,26 +600,33 @@ impl<'a> Prepared<'a> {
     }
 
     /// Eligibility and affinities of item `i` against every expert. Leaves the
-    /// conflicts of `i` marked in the scratch.
+    /// conflicts of `i` marked in the scratch ([`Scratch::marked`] lists them).
+    ///
+    /// The counts are every expert's less the marked ones', so a scan costs
+    /// the conflicts and the postings of the item's tokens, not a pass over
+    /// the library.
     pub fn scan(&self, i: usize, sc: &mut Scratch) -> ItemScan {
         self.mark_conflicts(i, sc);
-        let mut out = ItemScan::default();
-        for j in 0..self.m {
-            if sc.eligible(j) {
-                out.eligible += 1;
-                let k = self.kind[j] as usize;
-                out.per_kind[k] += 1;
-                if self.internal(i, j) {
-                    out.internal_per_kind[k] += 1;
-                }
+        let host = self.item_host[i];
+        let mut out = ItemScan {
+            eligible: (self.m - sc.marked.len()) as u32,
+            per_kind: self.kind_total,
+            internal_per_kind: host.map_or([0; 3], |h| self.org_kind[h as usize]),
+            ..ItemScan::default()
+        };
+        for &j in &sc.marked {
+            let k = self.kind[j as usize] as usize;
+            out.per_kind[k] -= 1;
+            if host.is_some_and(|h| h == self.expert_org[j as usize]) {
+                out.internal_per_kind[k] -= 1;
             }
         }
         out.nonzero = self.affinities(i, sc);
         out
     }
 
-    /// Eligible experts of item `i` with a non-zero affinity, best first
-    /// (`mark_conflicts(i)` must have been called).
+    /// Eligible experts of item `i` with a non-zero affinity, in no particular
+    /// order (`mark_conflicts(i)` must have been called).
     pub fn affinities(&self, i: usize, sc: &mut Scratch) -> Vec<(u32, i64)> {
         sc.touched.clear();
         let touch = |j: u32, sc: &mut Scratch| {
@@ -589,14 +662,23 @@ impl<'a> Prepared<'a> {
         let w = &self.inst.options.weights;
         let (fl, sl, tl) = (self.item_f[i].len() as u32, self.item_s[i].len() as u32, self.item_t[i].len() as u32);
         let mut touched = std::mem::take(&mut sc.touched);
+        // The score depends on the item and four small counts only: each
+        // combination is computed once per item (the same formula, so the
+        // same value to the last unit), unless the combinations are too many.
+        let dims = [fl as usize + 1, sl as usize + 1, tl as usize + 1, self.max_t_len as usize + 1];
+        let size = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d)).filter(|&s| s <= MEMO_MAX);
+        let ep = sc.memo.start(size.unwrap_or(0));
         for &j in &touched {
             let ju = j as usize;
-            let (micro, _) = combine(
-                w,
-                (u32::from(sc.fc[ju]), fl),
-                (u32::from(sc.sc[ju]), sl),
-                (u32::from(sc.tc[ju]), tl, self.exp_t_len[ju]),
-            );
+            let counts = (u32::from(sc.fc[ju]), u32::from(sc.sc[ju]), u32::from(sc.tc[ju]), self.exp_t_len[ju]);
+            let score = || combine(w, (counts.0, fl), (counts.1, sl), (counts.2, tl, counts.3)).0;
+            let micro = match size {
+                Some(_) => {
+                    let key = ((counts.0 as usize * dims[1] + counts.1 as usize) * dims[2] + counts.2 as usize) * dims[3] + counts.3 as usize;
+                    sc.memo.get_or(key, ep, score)
+                }
+                None => score(),
+            };
             sc.aff[ju] = micro;
             sc.fc[ju] = 0;
             sc.sc[ju] = 0;
@@ -618,7 +700,6 @@ impl<'a> Prepared<'a> {
         }
         touched.clear();
         sc.touched = touched;
-        out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         out
     }
 }
@@ -627,5 +708,10 @@ impl Scratch {
     /// Whether expert `j` is eligible for the item last marked.
     pub fn eligible(&self, j: usize) -> bool {
         self.stamp[j] != self.epoch
+    }
+
+    /// The experts in conflict with the item last marked, each once.
+    pub fn marked(&self) -> &[u32] {
+        &self.marked
     }
 }

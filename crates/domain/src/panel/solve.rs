@@ -17,7 +17,7 @@
 use super::flow::Network;
 use super::model::Item;
 use super::output::{Unstaffable, SCALE};
-use super::prepare::{Prepared, Scratch};
+use super::prepare::{ItemScan, Prepared, Scratch};
 use crate::expert::ExpertKind;
 
 const NONE: u32 = u32::MAX;
@@ -66,20 +66,77 @@ pub(crate) struct Survey {
 }
 
 /// Scans every item once: eligibility counts and the top-K candidates.
+///
+/// Items are independent here, so large instances are scanned by a few
+/// threads, each over a contiguous range of items with its own scratch; the
+/// ranges are joined in order, so the survey is the same whatever the number
+/// of threads.
 pub(crate) fn survey(prep: &Prepared, top_k: usize) -> Survey {
+    let threads = if prep.n.saturating_mul(prep.m) < PARALLEL_PAIRS {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, MAX_THREADS)
+    };
+    survey_on(prep, top_k, threads)
+}
+
+/// The survey on `threads` threads.
+fn survey_on(prep: &Prepared, top_k: usize, threads: usize) -> Survey {
+    let threads = threads.max(1);
+    let per = prep.n.div_ceil(threads).max(1);
+    let ranges: Vec<std::ops::Range<usize>> = (0..prep.n).step_by(per).map(|a| a..(a + per).min(prep.n)).collect();
+    let parts: Vec<Part> = if ranges.len() <= 1 {
+        vec![survey_range(prep, top_k, 0..prep.n)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges.iter().skip(1).map(|r| scope.spawn(|| survey_range(prep, top_k, r.clone()))).collect();
+            let mut parts = vec![survey_range(prep, top_k, ranges[0].clone())];
+            // A panic in a scanning thread is re-raised here, as it would have been without threads.
+            parts.extend(handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))));
+            parts
+        })
+    };
+    let mut out = Survey { items: Vec::with_capacity(prep.n), ..Survey::default() };
+    // Per expert, the items they are in conflict with.
+    let mut excluded = vec![0u32; prep.m];
+    for part in parts {
+        out.items.extend(part.items);
+        out.eligible_pairs += part.eligible_pairs;
+        out.nonzero_pairs += part.nonzero_pairs;
+        for (x, p) in excluded.iter_mut().zip(&part.excluded) {
+            *x += p;
+        }
+    }
+    out.expert_items = excluded.iter().map(|&x| prep.n as u32 - x).collect();
+    out
+}
+
+/// Pairs (items × experts) from which the survey is shared among threads.
+const PARALLEL_PAIRS: usize = 4_000_000;
+/// Most threads the survey uses.
+const MAX_THREADS: usize = 4;
+
+/// The survey of a range of items.
+struct Part {
+    items: Vec<ItemInfo>,
+    eligible_pairs: u64,
+    nonzero_pairs: u64,
+    /// Per expert, the items of the range they are in conflict with.
+    excluded: Vec<u32>,
+}
+
+fn survey_range(prep: &Prepared, top_k: usize, range: std::ops::Range<usize>) -> Part {
     let mut sc = prep.scratch();
-    let mut out = Survey { expert_items: vec![0; prep.m], ..Survey::default() };
+    let mut out = Part { items: Vec::with_capacity(range.len()), eligible_pairs: 0, nonzero_pairs: 0, excluded: vec![0; prep.m] };
     let mut chosen = vec![false; prep.m];
-    for i in 0..prep.n {
-        let scan = prep.scan(i, &mut sc);
+    for i in range {
+        let mut scan = prep.scan(i, &mut sc);
         out.eligible_pairs += u64::from(scan.eligible);
         out.nonzero_pairs += scan.nonzero.len() as u64;
-        for (j, count) in out.expert_items.iter_mut().enumerate() {
-            if sc.eligible(j) {
-                *count += 1;
-            }
+        for &j in sc.marked() {
+            out.excluded[j as usize] += 1;
         }
-        let (candidates, reserve, theta) = select(prep, i, &scan.nonzero, &sc, top_k, &mut chosen);
+        let (candidates, reserve, theta) = select(prep, i, &mut scan, &sc, top_k, &mut chosen);
         out.items.push(ItemInfo {
             eligible: scan.eligible,
             per_kind: scan.per_kind,
@@ -92,85 +149,148 @@ pub(crate) fn survey(prep: &Prepared, top_k: usize) -> Survey {
     out
 }
 
+/// Best first: affinity descending, ties by expert index.
+fn better(a: &(u32, i64), b: &(u32, i64)) -> std::cmp::Ordering {
+    b.1.cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Puts the best `len` entries of `list` first, sorted best first (the rest
+/// follow in no order): an item's candidates and reserve come from the top
+/// few hundred of its thousands of scored experts.
+fn sort_prefix(list: &mut [(u32, i64)], len: usize) {
+    if len < list.len() {
+        list.select_nth_unstable_by(len, better);
+    }
+    let len = len.min(list.len());
+    list[..len].sort_unstable_by(better);
+}
+
 /// The top-K eligible experts by affinity, plus enough of each required kind
 /// and enough external experts that the sparse graph is rarely short; fills
 /// with zero-affinity experts (spread by a stride) when too few have a score.
 /// Also returns the reserve (the next `4 k` pairs by affinity) and the best
-/// affinity beyond both.
+/// affinity beyond both. Orders only as much of `scan.nonzero` as the choice
+/// reads.
 #[allow(clippy::type_complexity)]
 fn select(
     prep: &Prepared,
     i: usize,
-    nonzero: &[(u32, i64)],
+    scan: &mut ItemScan,
     sc: &Scratch,
     k: usize,
     chosen: &mut [bool],
 ) -> (Vec<(u32, i64)>, Vec<(u32, i64)>, i64) {
     let item = &prep.inst.items[i];
     let p = item.panel_size as usize;
-    let mut need_kind = [0usize; 3];
+    let mut need = Needs { kind: [0; 3], ext: item.internal_cap().map_or(0, |c| 3 * p.saturating_sub(c as usize) + 5) };
     for (x, kind) in ExpertKind::ALL.iter().enumerate() {
         let m = item.min_of(*kind) as usize;
         if m > 0 {
-            need_kind[x] = (3 * m).max(m + p);
+            need.kind[x] = (3 * m).max(m + p);
         }
     }
-    let need_ext = item.internal_cap().map_or(0, |c| 3 * p.saturating_sub(c as usize) + 5);
-    let mut have_kind = [0usize; 3];
-    let mut have_ext = 0usize;
-    let mut out: Vec<(u32, i64)> = Vec::with_capacity(k + 16);
-    let wanted = |j: usize, len: usize, have_kind: &[usize; 3], have_ext: usize| {
-        len < k || have_kind[prep.kind[j] as usize] < need_kind[prep.kind[j] as usize] || (have_ext < need_ext && !prep.internal(i, j))
+    let nonzero = &mut scan.nonzero;
+    let mut sorted = k.saturating_mul(5).saturating_add(65).min(nonzero.len());
+    let mut pick = loop {
+        sort_prefix(nonzero, sorted);
+        let complete = sorted == nonzero.len();
+        match pick_scored(prep, i, &nonzero[..sorted], complete, k, &need, chosen) {
+            Some(pick) => break pick,
+            None => sorted = sorted.saturating_mul(4).min(nonzero.len()),
+        }
     };
-    for &(j, a) in nonzero {
-        let ju = j as usize;
-        if wanted(ju, out.len(), &have_kind, have_ext) {
-            out.push((j, a));
-            chosen[ju] = true;
-            have_kind[prep.kind[ju] as usize] += 1;
-            if !prep.internal(i, ju) {
-                have_ext += 1;
-            }
-        }
-    }
-    let mut rest = nonzero.iter().filter(|(j, _)| !chosen[*j as usize]);
-    let reserve: Vec<(u32, i64)> = rest.by_ref().take(4 * k).copied().collect();
-    let mut theta = rest.next().map_or(-1, |&(_, a)| a);
-    for &(j, _) in nonzero {
-        chosen[j as usize] = true;
-    }
-    let zero_eligible = (0..prep.m).filter(|&j| sc.eligible(j)).count() - nonzero.len();
+    let zero_eligible = scan.eligible as usize - nonzero.len();
     let mut zero_taken = 0usize;
     if zero_eligible > 0 {
-        let start = (i.wrapping_mul(7919)) % prep.m.max(1);
-        for step in 0..prep.m {
-            let done = out.len() >= k && have_kind.iter().zip(need_kind.iter()).all(|(h, n)| h >= n) && have_ext >= need_ext;
-            if done {
-                break;
+        let done = |pick: &Pick| pick.out.len() >= k && pick.have_kind.iter().zip(need.kind.iter()).all(|(h, n)| h >= n) && pick.have_ext >= need.ext;
+        if !done(&pick) {
+            for &(j, _) in nonzero.iter() {
+                chosen[j as usize] = true;
             }
-            let j = (start + step) % prep.m;
-            if chosen[j] || !sc.eligible(j) || !wanted(j, out.len(), &have_kind, have_ext) {
-                continue;
+            let start = (i.wrapping_mul(7919)) % prep.m.max(1);
+            for step in 0..prep.m {
+                if done(&pick) {
+                    break;
+                }
+                let j = (start + step) % prep.m;
+                if chosen[j] || !sc.eligible(j) || !need.wanted(prep, i, j, &pick, k) {
+                    continue;
+                }
+                pick.take(prep, i, j as u32, 0, chosen);
+                zero_taken += 1;
             }
-            out.push((j as u32, 0));
-            chosen[j] = true;
-            have_kind[prep.kind[j] as usize] += 1;
-            if !prep.internal(i, j) {
-                have_ext += 1;
+            for &(j, _) in nonzero.iter() {
+                chosen[j as usize] = false;
             }
-            zero_taken += 1;
         }
         if zero_taken < zero_eligible {
-            theta = theta.max(0);
+            pick.theta = pick.theta.max(0);
         }
     }
-    for &(j, _) in nonzero {
+    for &(j, _) in &pick.out {
         chosen[j as usize] = false;
     }
-    for &(j, _) in &out {
+    (pick.out, pick.reserve, pick.theta)
+}
+
+/// How many candidates of each kind, and external ones, an item's graph wants.
+struct Needs {
+    kind: [usize; 3],
+    ext: usize,
+}
+
+impl Needs {
+    /// Whether expert `j` is still wanted among the candidates.
+    fn wanted(&self, prep: &Prepared, i: usize, j: usize, pick: &Pick, k: usize) -> bool {
+        let kind = prep.kind[j] as usize;
+        pick.out.len() < k || pick.have_kind[kind] < self.kind[kind] || (pick.have_ext < self.ext && !prep.internal(i, j))
+    }
+}
+
+/// The candidates chosen so far, the reserve and θ.
+struct Pick {
+    out: Vec<(u32, i64)>,
+    have_kind: [usize; 3],
+    have_ext: usize,
+    reserve: Vec<(u32, i64)>,
+    theta: i64,
+}
+
+impl Pick {
+    fn take(&mut self, prep: &Prepared, i: usize, j: u32, a: i64, chosen: &mut [bool]) {
+        let ju = j as usize;
+        self.out.push((j, a));
+        chosen[ju] = true;
+        self.have_kind[prep.kind[ju] as usize] += 1;
+        if !prep.internal(i, ju) {
+            self.have_ext += 1;
+        }
+    }
+}
+
+/// Candidates, reserve and θ from the best scored experts, `best` (sorted,
+/// best first; `complete`: all of them). `None` when the choice could read
+/// beyond `best` (marks cleared): the caller orders more.
+fn pick_scored(prep: &Prepared, i: usize, best: &[(u32, i64)], complete: bool, k: usize, need: &Needs, chosen: &mut [bool]) -> Option<Pick> {
+    let mut pick = Pick { out: Vec::with_capacity(k + 16), have_kind: [0; 3], have_ext: 0, reserve: Vec::new(), theta: -1 };
+    for &(j, a) in best {
+        if need.wanted(prep, i, j as usize, &pick, k) {
+            pick.take(prep, i, j, a, chosen);
+        }
+    }
+    let mut rest = best.iter().filter(|(j, _)| !chosen[*j as usize]);
+    pick.reserve = rest.by_ref().take(4 * k).copied().collect();
+    let next = rest.next();
+    // Beyond `best`, an expert could still be wanted, belong in the reserve or be θ.
+    let satisfied = pick.out.len() >= k && pick.have_kind.iter().zip(need.kind.iter()).all(|(h, n)| h >= n) && pick.have_ext >= need.ext;
+    if complete || (satisfied && next.is_some()) {
+        pick.theta = next.map_or(-1, |&(_, a)| a);
+        return Some(pick);
+    }
+    for &(j, _) in &pick.out {
         chosen[j as usize] = false;
     }
-    (out, reserve, theta)
+    None
 }
 
 /// How one item enters the network.
@@ -571,7 +691,7 @@ impl<'p, 'a> Model<'p, 'a> {
             self.net.tighten(self.expert_node[k]);
         }
         const HOT: usize = 32;
-        let mut by_pot: Vec<(i64, u32)> = (0..self.prep.m).map(|j| (self.net.pot[self.expert_node[j] as usize], j as u32)).collect();
+        let mut by_pot: Vec<(i64, u32)> = (0..self.prep.m).map(|j| (self.net.pot(self.expert_node[j]), j as u32)).collect();
         let split = by_pot.len().min(HOT);
         if split < by_pot.len() {
             by_pot.select_nth_unstable_by(split, |a, b| b.cmp(a));
@@ -601,7 +721,7 @@ impl<'p, 'a> Model<'p, 'a> {
             if self.theta[i] < 0 {
                 continue;
             }
-            let min_src = self.srcs(i).iter().map(|&v| self.net.pot[v as usize]).min().unwrap_or(0);
+            let min_src = self.srcs(i).iter().map(|&v| self.net.pot(v)).min().unwrap_or(0);
             if SCALE - self.theta[i] + min_src - max_cold < 0 {
                 let mut best_left = -1;
                 for (j, a) in self.missing(i) {
@@ -642,7 +762,7 @@ impl<'p, 'a> Model<'p, 'a> {
     fn reduced_pair(&self, i: usize, j: usize, aff: i64) -> i64 {
         let Some(src) = self.src(i, j) else { return 0 };
         let cost = self.pair_cost(i, aff, self.prep.internal(i, j));
-        cost + self.net.pot[src as usize] - self.net.pot[self.expert_node[j] as usize]
+        cost + self.net.pot(src) - self.net.pot(self.expert_node[j])
     }
 
     /// Routes, then prices until no pair outside the graph has a negative
@@ -743,5 +863,109 @@ impl<'p, 'a> Model<'p, 'a> {
 
     pub fn augmentations(&self) -> u64 {
         self.net.augmentations
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::panel::synthetic;
+    use rand_chacha::rand_core::{RngCore, SeedableRng};
+
+    #[test]
+    fn a_sorted_prefix_is_the_head_of_the_fully_sorted_list() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for round in 0..200 {
+            let len = (rng.next_u32() % 300) as usize;
+            // Few distinct scores, so ties by expert index matter.
+            let list: Vec<(u32, i64)> = (0..len as u32).map(|j| (j, i64::from(rng.next_u32() % 7))).collect();
+            let mut full = list.clone();
+            full.sort_by(better);
+            for want in [0, 1, 5, len / 2, len, len + 3] {
+                let mut part = list.clone();
+                sort_prefix(&mut part, want);
+                let n = want.min(len);
+                assert_eq!(part[..n], full[..n], "round {round}, prefix {want} of {len}");
+            }
+        }
+    }
+
+    /// Candidates, reserve and θ as if every scored expert had been sorted:
+    /// the choice the survey made before it sorted only the head.
+    #[allow(clippy::type_complexity)]
+    fn select_fully_sorted(prep: &Prepared, i: usize, scan: &ItemScan, k: usize) -> (Vec<(u32, i64)>, Vec<(u32, i64)>, i64) {
+        let mut all = scan.clone();
+        all.nonzero.sort_by(better);
+        let mut chosen = vec![false; prep.m];
+        let item = &prep.inst.items[i];
+        let p = item.panel_size as usize;
+        let mut need = Needs { kind: [0; 3], ext: item.internal_cap().map_or(0, |c| 3 * p.saturating_sub(c as usize) + 5) };
+        for (x, kind) in ExpertKind::ALL.iter().enumerate() {
+            let m = item.min_of(*kind) as usize;
+            if m > 0 {
+                need.kind[x] = (3 * m).max(m + p);
+            }
+        }
+        // The zero-affinity fill is the same code either way; compare what comes before it.
+        let pick = pick_scored(prep, i, &all.nonzero, true, k, &need, &mut chosen).expect("complete");
+        (pick.out, pick.reserve, pick.theta)
+    }
+
+    #[test]
+    fn candidates_from_a_partial_order_are_those_of_the_full_order() {
+        for (composition, top_k) in [(false, 1), (true, 1), (true, 3), (false, 8)] {
+            let inst = synthetic::generate(&synthetic::Spec { items: 30, experts: 600, panel: 5, composition, seed: 11, max_load: None, dense: false });
+            let prep = Prepared::new(&inst);
+            let mut sc = prep.scratch();
+            let mut chosen = vec![false; prep.m];
+            for i in 0..prep.n {
+                let mut scan = prep.scan(i, &mut sc);
+                let (want_c, want_r, want_t) = select_fully_sorted(&prep, i, &scan, top_k);
+                let (c, r, t) = select(&prep, i, &mut scan, &sc, top_k, &mut chosen);
+                assert!(chosen.iter().all(|&x| !x), "marks cleared");
+                assert_eq!(r, want_r, "reserve of item {i}");
+                assert_eq!(&c[..want_c.len()], &want_c[..], "candidates of item {i}");
+                assert!(c[want_c.len()..].iter().all(|&(_, a)| a == 0), "only zero-affinity fill after the scored ones");
+                assert!(t == want_t || (t == 0 && want_t < 0), "θ of item {i}: {t} vs {want_t}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_survey_is_the_same_on_any_number_of_threads() {
+        let inst = synthetic::generate(&synthetic::Spec { items: 37, experts: 300, panel: 4, composition: true, seed: 2, max_load: None, dense: false });
+        let prep = Prepared::new(&inst);
+        let one = format!("{:?}", survey_on(&prep, 10, 1));
+        for threads in [2, 3, 4, 64] {
+            assert_eq!(format!("{:?}", survey_on(&prep, 10, threads)), one, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn survey_counts_are_those_of_the_direct_checks() {
+        let inst = synthetic::generate(&synthetic::Spec { items: 25, experts: 200, panel: 3, composition: true, seed: 4, max_load: None, dense: false });
+        let prep = Prepared::new(&inst);
+        let s = survey_on(&prep, 10, 1);
+        let mut expert_items = vec![0u32; prep.m];
+        let mut pairs = 0u64;
+        for (i, item) in inst.items.iter().enumerate() {
+            let mut per_kind = [0u32; 3];
+            let mut internal = [0u32; 3];
+            for (j, count) in expert_items.iter_mut().enumerate() {
+                if crate::panel::conflicts_of(&inst, item, j).is_empty() {
+                    let k = prep.kind[j] as usize;
+                    per_kind[k] += 1;
+                    internal[k] += u32::from(prep.internal(i, j));
+                    *count += 1;
+                    pairs += 1;
+                }
+            }
+            assert_eq!(s.items[i].per_kind, per_kind, "item {i}");
+            assert_eq!(s.items[i].internal_per_kind, internal, "item {i}");
+            assert_eq!(s.items[i].eligible, per_kind.iter().sum::<u32>(), "item {i}");
+        }
+        assert_eq!(s.expert_items, expert_items);
+        assert_eq!(s.eligible_pairs, pairs);
     }
 }

@@ -3,8 +3,11 @@
 //! proposes a replacement for an expert who declined, `explain` checks one
 //! pair, `generate` writes a seeded synthetic instance.
 
+pub mod input;
+
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
+use input::InputError;
 use pocnet_domain::panel::{self, synthetic, Assignment, Instance, Solution};
 use std::path::{Path, PathBuf};
 
@@ -126,20 +129,15 @@ fn fresh_seed() -> u64 {
 }
 
 /// Parses an instance; errors name the file and the JSON path.
+///
+/// The text is read straight into the typed instance ([`input::read`]) and
+/// dropped before the instance is checked.
 pub fn parse_instance(path: &Path) -> anyhow::Result<(Instance, Option<u64>)> {
-    let text = read_text(path)?;
-    let mut value: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
-    let mut drawn = None;
-    if let Some(r) = value.pointer_mut("/options/randomize").and_then(|r| r.as_object_mut()) {
-        if !r.contains_key("seed") {
-            let seed = fresh_seed();
-            r.insert("seed".into(), seed.into());
-            drawn = Some(seed);
-        }
-    }
-    let instance: Instance = serde_path_to_error::deserialize(value)
-        .map_err(|e| anyhow::anyhow!("{}: {}: {}", path.display(), e.path(), e.inner()))?;
+    let read = input::read(read_text(path)?, fresh_seed());
+    let (instance, drawn) = read.map_err(|e| match e {
+        InputError::NotJson(cause) => anyhow::Error::new(cause).context(format!("{}: not JSON", path.display())),
+        InputError::Field { path: at, message } => anyhow::anyhow!("{}: {at}: {message}", path.display()),
+    })?;
     if let Err(errors) = instance.validate() {
         let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}: {} ({})", path.display(), e.field, e.message, e.code)).collect();
         bail!("{} problem(s):\n{}", lines.len(), lines.join("\n"));
