@@ -448,3 +448,56 @@ async fn the_main_pages_fit_a_phone_and_the_menu_folds() {
     assert!(c.find(Locator::Css(".sidenav ul li a")).await.unwrap().is_displayed().await.unwrap(), "菜单 opens the navigation");
     c.close().await.unwrap();
 }
+
+/// The titles of the rows of the results list on the page shown.
+async fn result_titles(c: &fantoccini::Client) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in c.find_all(Locator::Css("table.data tbody tr td a strong")).await.unwrap() {
+        out.push(e.text().await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_bureau_pages_on_and_jumps_to_a_page_by_number() {
+    let Some(driver_bin) = chromedriver() else { return };
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let center = register_center(&app, &crew.operator, "瑞安智能装备概念验证中心", &["smart_equipment"], Some(500)).await;
+    let univ = app.add_org("温州测试理工大学", "university", "鹿城区").await;
+    app.add_user("researcher", pocnet_domain::role::Role::Researcher, univ).await;
+    let res = app.token("researcher").await;
+    for i in 0..12 {
+        let body = serde_json::json!({"center_id": center, "ref_no": format!("P-{i:02}"), "title": format!("分页测试成果{i:02}"),
+            "summary": "面向智能装备场景，已完成实验室验证与样机测试。", "secret_summary": "", "field": "smart_equipment",
+            "sub_field": "industrial_robots", "source": "高校", "team": ["张伟"], "patents": [], "trl": 3, "trl_evidence": "实验室测试报告",
+            "stage": "lab", "secret_parts": []});
+        app.post_expect(&res, "/api/v1/results", &body, reqwest::StatusCode::CREATED).await;
+    }
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    sign_in(&c, &app, "chief").await;
+
+    // Page on by 下一页 twice: each link carries the page number and the row it follows.
+    c.goto(&app.url("/results?sort=title&per_page=5")).await.unwrap();
+    assert_eq!(result_titles(&c).await, (0..5).map(|i| format!("分页测试成果{i:02}")).collect::<Vec<_>>());
+    for n in [2, 3] {
+        c.find(Locator::Css("nav.pager a[rel=next]")).await.unwrap().click().await.unwrap();
+        let shown = format!("//nav[contains(@class,'pager')]/span[contains(., '第 {n} /')]");
+        c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath(&shown)).await.unwrap();
+        assert!(c.current_url().await.unwrap().as_str().contains("after="), "下一页 reads after the last row seen");
+    }
+    let walked = result_titles(&c).await;
+    assert_eq!(walked, vec!["分页测试成果10".to_owned(), "分页测试成果11".to_owned()]);
+    assert!(c.find(Locator::Css("nav.pager a[rel=next]")).await.is_err(), "the last page has no 下一页");
+
+    // Back on the first page, 跳至第 3 页 shows the same rows as walking there.
+    c.goto(&app.url("/results?sort=title&per_page=5")).await.unwrap();
+    let jump = c.find(Locator::Css("form.pager-jump input[name=page]")).await.unwrap();
+    jump.clear().await.unwrap();
+    jump.send_keys("3").await.unwrap();
+    c.find(Locator::Css("form.pager-jump button")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//nav[contains(@class,'pager')]/span[contains(., '第 3 /')]")).await.unwrap();
+    assert_eq!(result_titles(&c).await, walked, "the page typed in is the page walked to");
+    c.close().await.unwrap();
+}
