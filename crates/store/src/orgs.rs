@@ -127,19 +127,24 @@ impl OrgFilter {
         if let Some(r) = self.region {
             w.and("o.region = ?", Arg::Text(r.as_str().into()));
         }
-        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(q) = self.keyword() {
             w.and("o.name LIKE ? ESCAPE '\\'", Arg::Text(crate::sql_where::contains(q)));
         }
         w
     }
 
-    fn is_empty(&self) -> bool {
-        self.kind.is_none() && self.region.is_none() && self.q.as_deref().is_none_or(|q| q.trim().is_empty())
+    /// The name text searched for, if any.
+    fn keyword(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
     }
 
-    /// Whether the list is narrow enough to count on every page (one region's units, by name or not).
+    fn is_empty(&self) -> bool {
+        self.kind.is_none() && self.region.is_none() && self.keyword().is_none()
+    }
+
+    /// Whether the list is narrow enough to count on every page (one region's units, without a keyword).
     fn counted(&self) -> bool {
-        self.region.is_some() && self.q.as_deref().is_none_or(|q| q.trim().is_empty())
+        self.region.is_some() && self.keyword().is_none()
     }
 }
 

@@ -90,7 +90,7 @@ impl TryFrom<Row> for User {
 pub(crate) const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, \
     o.name AS org_name, o.region AS org_region, CASE WHEN u.is_active THEN 1 ELSE 0 END AS is_active, \
     CASE WHEN u.is_demo THEN 1 ELSE 0 END AS is_demo, u.version, u.created_at, \
-    u.password_changed_at FROM users u JOIN organisations o ON o.id = u.org_id";
+    u.password_changed_at FROM users u JOIN organisations o ON o.id = +u.org_id";
 
 /// A validated new account.
 #[derive(Debug, Clone)]
@@ -308,23 +308,18 @@ pub async fn list(pool: &AnyPool, filter: &UserFilter, sort: &str, dir: SortDir,
     let w = filter.condition();
     let from = listing::from_for(BASE, &JOINS, &w);
     let total = if page.exact_total || filter.org_id.is_some() { Total::Exact(listing::count(pool, &from, &w).await?) } else { Total::Unknown };
-    let rows: Paged<Row> = listing::page_of(pool, LIST_SELECT, &from, &w, order(sort, dir), page, total).await?;
+    let rows: Paged<Row> = listing::page_of(pool, SELECT, &from, &w, order(sort, dir), page, total).await?;
     rows.try_map(User::try_from)
 }
 
 /// The statements [`list`] runs for this filter and order (for the planner tests).
 pub fn list_statements(filter: &UserFilter, sort: &str, dir: SortDir) -> Vec<String> {
     let w = filter.condition();
-    listing::statements(LIST_SELECT, &listing::from_for(BASE, &JOINS, &w), &w, order(sort, dir), filter.org_id.is_some())
+    listing::statements(SELECT, &listing::from_for(BASE, &JOINS, &w), &w, order(sort, dir), filter.org_id.is_some())
 }
 
 const BASE: &str = "FROM users u";
 const JOINS: [(&str, &str); 1] = [("o", "JOIN organisations o ON o.id = +u.org_id")];
-/// [`SELECT`] with the join written so that the list is read in its order (not by organisation).
-const LIST_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.org_id, \
-    o.name AS org_name, o.region AS org_region, CASE WHEN u.is_active THEN 1 ELSE 0 END AS is_active, \
-    CASE WHEN u.is_demo THEN 1 ELSE 0 END AS is_demo, u.version, u.created_at, \
-    u.password_changed_at FROM users u JOIN organisations o ON o.id = +u.org_id";
 
 /// The list's order: a [`SORT_COLUMNS`] column (else the login name), then the id.
 fn order(sort: &str, dir: SortDir) -> Order {

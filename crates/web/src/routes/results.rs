@@ -193,13 +193,7 @@ async fn page(
     let list = results::list(state.store().pool(), scope, &q.filter(&state, &me).await?, &sort, p.dir(), p.page()).await?;
     let filters = q.pairs();
     let keep = p.keep(&filters, &sort);
-    let center_choices = filter_centers(&state, &me).await?;
-    let center_search = center_choices.len() > CENTER_CHOICES_MAX;
-    // The name shown in the search box: the center filtered on, or the text typed.
-    let center_name = match non_empty(&q.center) {
-        Some(id) if center_search => center_choices.iter().find(|c| c.code == id.trim()).map(|c| c.label.clone()).unwrap_or_default(),
-        _ => q.center_name.clone().unwrap_or_default(),
-    };
+    let center_filter = center_filter(&state, &me, &q).await?;
     // An expert's list is its task list: the state column is its own seat (待声明 / 待评分 / 已评分).
     let state_label = if me.user.role == Role::Expert { "我的评审" } else { "状态" };
     let columns = [("title", "成果名称"), ("field", "领域"), ("state", state_label), ("trl", "技术就绪度"), ("submitted_on", "提交日期")];
@@ -252,9 +246,9 @@ async fn page(
         fields: crate::routes::registry::catalogue_labels(&state).into_iter().map(|(c, l)| Choice::new(c, l)).collect(),
         regions: Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect(),
         trls: (1..=9).map(|n| Choice::new(n.to_string(), n.to_string())).collect(),
-        centers: if center_choices.len() <= CENTER_CHOICES_MAX { center_choices } else { Vec::new() },
-        center_search,
-        center_name,
+        centers: center_filter.choices,
+        center_search: center_filter.search,
+        center_name: center_filter.name,
         state: q.state.unwrap_or_default(),
         q: q.q.unwrap_or_default(),
         field: q.field.unwrap_or_default(),
@@ -292,26 +286,40 @@ async fn center_named(state: &AppState, me: &CurrentUser, text: &str) -> AppResu
     }
 }
 
-/// The centers a caller may narrow its list to: the bureau every center, a
-/// county department every center in its scope, an operator its own (nobody
-/// else needs the choice). Read from the server's copy of the registry, kept
-/// while no center changes.
-async fn filter_centers(state: &AppState, me: &CurrentUser) -> AppResult<Vec<Choice>> {
-    use pocnet_store::centers::CenterScope;
-    let scope = match me.user.role {
-        Role::Bureau => CenterScope::All,
-        Role::County => CenterScope::PublicAndRegion(me.user.org_region),
-        Role::Center => CenterScope::PublicAndHost(me.user.org_id),
-        Role::Expert | Role::Researcher | Role::Investor => return Ok(Vec::new()),
+/// The results page's center filter: a choice list, or beyond
+/// [`CENTER_CHOICES_MAX`] centers a name to type (with the name of the center
+/// filtered on, or the text typed).
+struct CenterFilterView {
+    choices: Vec<Choice>,
+    search: bool,
+    name: String,
+}
+
+/// The center filter a caller is offered: the bureau every center, a county
+/// department every center in its registry scope, an operator its own
+/// (nobody else needs the choice). Read from the server's copy of the
+/// registry, kept while no center changes; choices are built only when
+/// offered as a list.
+async fn center_filter(state: &AppState, me: &CurrentUser, q: &ResultQuery) -> AppResult<CenterFilterView> {
+    let none = CenterFilterView { choices: Vec::new(), search: false, name: String::new() };
+    let own_only = match me.user.role {
+        Role::Bureau | Role::County => false,
+        Role::Center => true,
+        Role::Expert | Role::Researcher | Role::Investor => return Ok(none),
     };
-    let own_only = me.user.role == Role::Center;
-    Ok(state
-        .all_centers()
-        .await?
-        .iter()
-        .filter(|c| if own_only { c.host_org_id == me.user.org_id } else { scope.admits(c) })
-        .map(|c| Choice::new(c.id.to_string(), c.name.clone()))
-        .collect())
+    let scope = pocnet_app::registry::scope_for(Some(&me.caller()));
+    let all = state.all_centers().await?;
+    let offered: Vec<&pocnet_store::centers::Center> =
+        all.iter().filter(|c| if own_only { c.host_org_id == me.user.org_id } else { scope.admits(c) }).collect();
+    if offered.len() <= CENTER_CHOICES_MAX {
+        let choices = offered.iter().map(|c| Choice::new(c.id.to_string(), c.name.clone())).collect();
+        return Ok(CenterFilterView { choices, ..none });
+    }
+    let name = match non_empty(&q.center) {
+        Some(id) => offered.iter().find(|c| c.id.to_string() == id.trim()).map(|c| c.name.clone()).unwrap_or_default(),
+        None => q.center_name.clone().unwrap_or_default(),
+    };
+    Ok(CenterFilterView { search: true, name, ..none })
 }
 
 /// Exports the results the caller may see (in the state filtered on) as .xlsx: public faces only, never secrets.
