@@ -14,6 +14,7 @@ pub mod center;
 pub mod credentials;
 pub mod display;
 pub mod eligibility;
+pub mod evaluation;
 pub mod expert;
 pub mod expert_account;
 pub mod id;

@@ -4,6 +4,7 @@
 //! id of a shipped profile replaces it). `policy eligibility` checks a center's
 //! records against a stage of a profile (申报条件自动核验).
 
+use pocnet_domain::evaluation::IndicatorSource;
 use super::open_store;
 use crate::Cli;
 use anyhow::{bail, Context};
@@ -130,6 +131,31 @@ pub async fn run(cli: &Cli, cmd: &PolicyCommand) -> anyhow::Result<()> {
                 p.stages.len(),
                 p.catalogue.len()
             );
+            let e = &p.evaluation;
+            let share = |source| e.indicators.iter().filter(|i| i.source == source).map(|i| i.weight).sum::<u32>();
+            if e.indicators.is_empty() {
+                println!("  evaluation: no indicators — this profile cannot run an annual evaluation yet");
+            } else {
+                let bands: Vec<String> = e
+                    .grades
+                    .iter()
+                    .map(|g| match (g.min, g.below) {
+                        (Some(m), Some(b)) => format!("{} {m}–<{b}", g.label),
+                        (Some(m), None) => format!("{} ≥{m}", g.label),
+                        (None, Some(b)) => format!("{} <{b}", g.label),
+                        (None, None) => g.label.clone(),
+                    })
+                    .collect();
+                println!(
+                    "  evaluation: {} indicators (experts {}%, records {}%), window from {}, report due {}, bands {}",
+                    e.indicators.len(),
+                    share(IndicatorSource::Experts),
+                    share(IndicatorSource::Records),
+                    e.window_start,
+                    e.report_due,
+                    bands.join("、")
+                );
+            }
         }
     }
     Ok(())

@@ -3,6 +3,8 @@
 use super::criteria::{Comparison, Condition, Criterion, Fact};
 use crate::calendar::{CalendarError, HolidayCalendar};
 use crate::center::{CenterKind, CenterLevel, CenterStage};
+use crate::evaluation::management::UNQUALIFIED;
+use crate::evaluation::plan::{self, Indicator, IndicatorSource, MonthDay, Reward, Support, Window};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -149,6 +151,62 @@ pub struct Evaluation {
     pub revoke_if_refused: bool,
     /// The bands.
     pub grades: Vec<Grade>,
+    /// Years a host may not apply again after an evaluation revocation (0: no bar).
+    #[serde(default)]
+    pub revocation_bar_years: u32,
+    /// First day of an evaluation year's data window (`01-01`: the calendar year).
+    #[serde(default = "new_year")]
+    pub window_start: MonthDay,
+    /// The annual report (年度运行报告) is due on the first such day after the window.
+    #[serde(default = "end_of_march")]
+    pub report_due: MonthDay,
+    /// Whose the weights and targets are, and how they were set.
+    #[serde(default)]
+    pub weights_reading: String,
+    /// The indicators (评价指标); empty: this profile cannot run an evaluation yet.
+    #[serde(default, rename = "indicator")]
+    pub indicators: Vec<Indicator>,
+    /// A reward for a grade, if the policy sets one.
+    #[serde(default)]
+    pub reward: Option<Reward>,
+    /// Support that follows the grade, if the policy sets it.
+    #[serde(default)]
+    pub support: Option<Support>,
+}
+
+fn new_year() -> MonthDay {
+    MonthDay::NEW_YEAR
+}
+
+fn end_of_march() -> MonthDay {
+    MonthDay::parse("03-31").unwrap_or(MonthDay::NEW_YEAR)
+}
+
+impl Evaluation {
+    /// The experts indicators: the dimensions an evaluation panel scores.
+    pub fn expert_indicators(&self) -> impl Iterator<Item = &Indicator> {
+        self.indicators.iter().filter(|i| i.source == IndicatorSource::Experts)
+    }
+
+    /// The data window of evaluation year `year`.
+    pub fn window(&self, year: i32) -> Window {
+        Window::of_year(self.window_start, year)
+    }
+
+    /// The grade of a total given in hundredths, if the profile sets score
+    /// bounds (`min` included, `below` excluded).
+    pub fn grade_of(&self, total_hundredths: i64) -> Option<&Grade> {
+        self.grades.iter().find(|g| {
+            (g.min.is_some() || g.below.is_some())
+                && g.min.is_none_or(|m| total_hundredths >= m * 100)
+                && g.below.is_none_or(|b| total_hundredths < b * 100)
+        })
+    }
+
+    /// The grade with this code.
+    pub fn grade(&self, code: &str) -> Option<&Grade> {
+        self.grades.iter().find(|g| g.code == code)
+    }
 }
 
 /// Major-change rules (重大变化报告).
@@ -439,7 +497,14 @@ impl Profile {
             }
         }
         if let Some(dup) = unique(evaluation.grades.iter().map(|g| g.code.as_str())) {
-            c.at(eval_span, format!("grade code {dup} appears twice"));
+            c.at(eval_span.clone(), format!("grade code {dup} appears twice"));
+        }
+        let codes: Vec<&str> = evaluation.grades.iter().map(|g| g.code.as_str()).collect();
+        if (evaluation.revoke_after_consecutive_unqualified > 0 || evaluation.rectification_years > 0) && !codes.contains(&UNQUALIFIED) {
+            c.at(eval_span.clone(), format!("evaluation: a rule on unqualified years needs a grade with code `{UNQUALIFIED}`"));
+        }
+        for problem in plan::check(&evaluation.indicators, &codes, evaluation.reward.as_ref(), evaluation.support.as_ref()) {
+            c.at(eval_span.clone(), problem);
         }
         let mut revocations = Vec::new();
         for r in &raw.revocation {

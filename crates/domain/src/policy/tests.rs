@@ -205,7 +205,8 @@ fn zhejiang_pilot_platforms_are_reevaluated_every_two_years() {
     for f in ["石化化工", "工业母机", "低空装备", "生物制造"] {
         assert!(fields.contains(&f), "{f}");
     }
-    assert!(p.evaluation.grades.iter().all(|g| g.min.is_none() && g.below.is_none()));
+    assert!(p.evaluation.weights_reading.contains("85/60分等次界限均为本局默认"), "四(14) names only 优秀: the bands are the bureau's");
+    assert_eq!(p.evaluation.reward.as_ref().map(|r| (r.amount_yuan, r.at_most_once_in_years)), Some((1_000_000, 3)));
     assert!(
         p.evaluation.reading.contains("100万元") && p.evaluation.reading.contains("1000万元") && p.evaluation.reading.contains("3000万元")
     );
@@ -231,7 +232,7 @@ fn zhejiang_and_shanghai_name_and_notice_by_default_and_say_so() {
         assert_eq!((p.notice.days, p.notice.counting.as_str()), (5, "working_days"), "{id}");
         assert!(p.notice.reading.contains("默认") && p.notice.reading.contains("并非"), "{id}: {}", p.notice.reading);
         assert_eq!(p.catalogue.iter().filter(|f| f.future).count(), future, "{id}");
-        assert!(p.grade_for(90.0).is_none(), "{id} sets no score bands");
+        assert!(p.evaluation.weights_reading.contains("85/60分等次界限均为本局默认"), "{id}: the policy sets no score bands");
         let Some(rec) = p.stage(StageKind::Recognition) else { panic!("{id} recognition") };
         assert_eq!(rec.grants, CenterStage::Recognized, "{id}");
         assert_eq!(rec.site_visit, SiteVisitRule::Optional, "{id}");
@@ -334,7 +335,7 @@ fn each_bad_stage_or_reevaluation_value_is_one_problem_on_its_line() {
         ),
         (
             "zhejiang-pilot-platform-2025",
-            pilot.replace("article = \"五\"\nreading", "article = \"\"\nreading"),
+            pilot.replace("every_years = 2\narticle = \"五\"", "every_years = 2\narticle = \"\""),
             "article = \"\"\nreading",
             "reevaluation.article is empty",
         ),
@@ -440,7 +441,8 @@ fn wenzhou_grade_bands_include_their_lower_bound() {
     for (score, code) in cases {
         assert_eq!(p.grade_for(score).map(|g| g.code.as_str()), Some(code), "{score}");
     }
-    assert!(profile("urumqi-2026").grade_for(90.0).is_none(), "Urumqi sets no score bands");
+    let uq = profile("urumqi-2026");
+    assert!(uq.evaluation.weights_reading.contains("85/60分等次界限均为本局默认"), "Urumqi sets no score bands: the profile says whose they are");
 }
 
 #[test]
