@@ -61,7 +61,7 @@ pub struct Judged {
     /// Who else may not sit on its panel.
     pub excluded: Excluded,
     /// The score sheet.
-    pub sheet: &'static ScoreSheet,
+    pub sheet: ScoreSheet,
     /// Whether one overall 0–100 score is taken instead of the sheet's dimensions.
     pub overall_score: bool,
     /// Whether the subject is in the phase that takes panel work.
@@ -254,7 +254,7 @@ pub async fn score(ctx: &Context, caller: &Caller, subject: Subject, input: &Sco
     let comments = text("comments", label, &input.comments, 0, 2000)?;
     let card = Card { scores_json: &scores_json, total_hundredths, comments: &comments };
     let mut tx = ctx.store().write().await?;
-    let result = store::score(&mut tx, &caller.actor(), ctx.now(), subject, seat.expert_id, &card, judged.sheet).await?;
+    let result = store::score(&mut tx, &caller.actor(), ctx.now(), subject, seat.expert_id, &card, &judged.sheet).await?;
     tx.commit().await?;
     Ok(result)
 }

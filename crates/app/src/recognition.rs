@@ -485,7 +485,7 @@ pub async fn judged(ctx: &Context, a: &Application) -> Result<crate::panels::Jud
         subject: Subject::application(a.id),
         owner: crate::panels::Owner { org_id: a.host_org_id, org_name: a.host_org_name.clone(), role: "申报单位" },
         excluded: crate::panels::Excluded::Advisors(advisors),
-        sheet: pocnet_domain::review::sheet(pocnet_domain::review::ReviewPurpose::ApplicationReview),
+        sheet: pocnet_domain::review::sheet(pocnet_domain::review::ReviewPurpose::ApplicationReview).clone(),
         overall_score: true,
         open: a.state == ApplicationState::BureauReview,
     })

@@ -211,7 +211,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, results: &[Pla
                 continue;
             }
             let base = 62 + ((i * 5 + n as i64 * 11) % 30) as u32;
-            let card: Vec<(String, u32)> = screening.dimensions.iter().enumerate().map(|(d, dim)| (dim.code.to_owned(), (base + d as u32 * 3).min(100))).collect();
+            let card: Vec<(String, u32)> = screening.dimensions.iter().enumerate().map(|(d, dim)| (dim.code.to_string(), (base + d as u32 * 3).min(100))).collect();
             let total = screening.total(&card).map_err(|e| corrupt(format!("scores: {e}")))?;
             let scores: BTreeMap<&str, u32> = card.iter().map(|(k, v)| (k.as_str(), *v)).collect();
             let when = at(c.after(started, 5), 60).max(invited + Duration::minutes(10 + n as i64));

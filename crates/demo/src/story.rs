@@ -237,7 +237,7 @@ async fn panel(
         let step = SeatStatus::Pending.declare(Declaration::NoConflict).map_err(corrupt)?;
         panels::declare(&mut *conn, &m.actor, when, Subject::application(a.id), m.id, &step).await?;
         let card: Vec<(String, u32)> =
-            review.dimensions.iter().enumerate().map(|(d, dim)| (dim.code.to_owned(), (base + [0, 3, 1, 4][d % 4]).saturating_sub(2).min(100))).collect();
+            review.dimensions.iter().enumerate().map(|(d, dim)| (dim.code.to_string(), (base + [0, 3, 1, 4][d % 4]).saturating_sub(2).min(100))).collect();
         let total = review.total(&card).map_err(corrupt)?;
         let scores: serde_json::Map<String, serde_json::Value> = card.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect();
         let comments = if *base >= 80 {

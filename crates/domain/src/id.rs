@@ -159,6 +159,14 @@ pub mod of {
         CalendarUpload,
         /// 审计记录.
         AuditEvent,
+        /// 年度绩效评价轮次.
+        Round,
+        /// 年度运行报告.
+        AnnualReport,
+        /// 一个中心的年度绩效评价.
+        Evaluation,
+        /// 动态管理处理建议.
+        Action,
     }
 }
 
@@ -206,6 +214,14 @@ pub type OutcomeId = Id<of::Outcome>;
 pub type CalendarUploadId = Id<of::CalendarUpload>;
 /// 审计记录.
 pub type AuditEventId = Id<of::AuditEvent>;
+/// 年度绩效评价轮次.
+pub type RoundId = Id<of::Round>;
+/// 年度运行报告.
+pub type AnnualReportId = Id<of::AnnualReport>;
+/// 一个中心的年度绩效评价.
+pub type EvaluationId = Id<of::Evaluation>;
+/// 动态管理处理建议.
+pub type ActionId = Id<of::Action>;
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 //! spread exceeds the sheet's threshold.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 string_enum! {
     /// What a panel judges.
@@ -20,31 +21,33 @@ string_enum! {
 }
 
 /// One scored dimension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dimension {
     /// Stable code.
-    pub code: &'static str,
+    pub code: Cow<'static, str>,
     /// Chinese label.
-    pub label: &'static str,
+    pub label: Cow<'static, str>,
     /// Weight in percent; a sheet's weights sum to 100.
     pub weight: u32,
     /// The article it comes from.
-    pub article: &'static str,
+    pub article: Cow<'static, str>,
 }
 
-/// A score sheet: dimensions scored 0–100 each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A score sheet: dimensions scored 0–100 each. The shipped sheets are
+/// constants; an annual evaluation's sheet is built from its profile's
+/// experts indicators ([`ScoreSheet::of_dimensions`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScoreSheet {
     /// Purpose.
     pub purpose: ReviewPurpose,
     /// Dimensions.
-    pub dimensions: &'static [Dimension],
+    pub dimensions: Cow<'static, [Dimension]>,
     /// A spread (max − min of totals) above this flags disagreement (分歧).
     pub disagreement_spread: u32,
 }
 
 const fn dim(code: &'static str, label: &'static str, weight: u32, article: &'static str) -> Dimension {
-    Dimension { code, label, weight, article }
+    Dimension { code: Cow::Borrowed(code), label: Cow::Borrowed(label), weight, article: Cow::Borrowed(article) }
 }
 
 /// Days an invited expert has to declare and score (评审期限). The seeds set
@@ -62,41 +65,41 @@ pub fn review_due(invited: chrono::NaiveDate) -> chrono::NaiveDate {
 pub const SHEETS: &[ScoreSheet] = &[
     ScoreSheet {
         purpose: ReviewPurpose::Screening,
-        dimensions: &[
+        dimensions: Cow::Borrowed(&[
             dim("theoretical_innovation", "理论创新性", 25, "温州行动方案 二(三)"),
             dim("technical_feasibility", "技术可行性", 30, "温州行动方案 二(三)"),
             dim("market_potential", "市场潜力", 25, "温州行动方案 二(三)"),
             dim("ip_completeness", "知识产权完整性", 20, "温州行动方案 二(三)"),
-        ],
+        ]),
         disagreement_spread: 25,
     },
     ScoreSheet {
         purpose: ReviewPurpose::ThreeDimensional,
-        dimensions: &[
+        dimensions: Cow::Borrowed(&[
             dim("technical_feasibility", "技术可行性", 40, "002 三(三)"),
             dim("commercial_value", "商业价值（商业模式、竞品分析）", 30, "002 三(三)"),
             dim("market_potential", "市场潜力（专利布局）", 30, "002 三(三)"),
-        ],
+        ]),
         disagreement_spread: 25,
     },
     ScoreSheet {
         purpose: ReviewPurpose::ApplicationReview,
-        dimensions: &[
+        dimensions: Cow::Borrowed(&[
             dim("conditions", "基础条件与验证能力", 30, "温州指引 二(二)"),
             dim("team", "人才团队与顾问专家", 25, "温州指引 二(三)"),
             dim("management", "管理机制", 20, "温州指引 二(四)"),
             dim("plan", "建设方案与预期成效", 25, "温州指引 三"),
-        ],
+        ]),
         disagreement_spread: 20,
     },
     ScoreSheet {
         purpose: ReviewPurpose::AnnualEvaluation,
-        dimensions: &[
+        dimensions: Cow::Borrowed(&[
             dim("capability", "能力建设", 25, "温州行动方案 三(三)"),
             dim("service", "服务水平", 30, "温州行动方案 三(三)"),
             dim("management", "规范管理", 20, "温州行动方案 三(三)"),
             dim("benefit", "综合效益", 25, "温州行动方案 三(三)"),
-        ],
+        ]),
         disagreement_spread: 20,
     },
 ];
@@ -111,30 +114,39 @@ pub fn sheet(purpose: ReviewPurpose) -> &'static ScoreSheet {
 pub enum ScoreError {
     /// A dimension has no score.
     #[error("缺少“{0}”的评分")]
-    Missing(&'static str),
+    Missing(String),
     /// A score outside 0–100.
     #[error("“{0}”的评分须在0至100之间")]
-    OutOfRange(&'static str),
+    OutOfRange(String),
     /// A score for a dimension the sheet does not have.
     #[error("评分表中没有“{0}”")]
     Unknown(String),
 }
 
 impl ScoreSheet {
+    /// A sheet of the given dimensions (weights as given, e.g. an annual
+    /// evaluation's experts indicators, which need not sum to 100: the total
+    /// is then scaled to 0–100).
+    pub fn of_dimensions(purpose: ReviewPurpose, dimensions: Vec<Dimension>, disagreement_spread: u32) -> Self {
+        Self { purpose, dimensions: Cow::Owned(dimensions), disagreement_spread }
+    }
+
     /// The weighted total (0–100, two decimals as hundredths) of one expert's scores.
     pub fn total(&self, scores: &[(String, u32)]) -> Result<u32, ScoreError> {
-        if let Some((code, _)) = scores.iter().find(|(c, _)| !self.dimensions.iter().any(|d| d.code == c)) {
+        if let Some((code, _)) = scores.iter().find(|(c, _)| !self.dimensions.iter().any(|d| d.code == c.as_str())) {
             return Err(ScoreError::Unknown(code.clone()));
         }
         let mut weighted = 0u32;
-        for d in self.dimensions {
-            let s = scores.iter().find(|(c, _)| c == d.code).map(|(_, s)| *s).ok_or(ScoreError::Missing(d.label))?;
+        for d in self.dimensions.iter() {
+            let s = scores.iter().find(|(c, _)| c.as_str() == d.code).map(|(_, s)| *s).ok_or_else(|| ScoreError::Missing(d.label.to_string()))?;
             if s > 100 {
-                return Err(ScoreError::OutOfRange(d.label));
+                return Err(ScoreError::OutOfRange(d.label.to_string()));
             }
             weighted += s * d.weight;
         }
-        Ok(weighted) // hundredths of a point: Σ score × weight% = total × 100
+        // Hundredths of a point: Σ score × weight% = total × 100 (scaled when the weights do not sum to 100).
+        let sum: u32 = self.dimensions.iter().map(|d| d.weight).sum();
+        Ok(if sum == 100 || sum == 0 { weighted } else { (weighted * 100 + sum / 2) / sum })
     }
 }
 
@@ -206,10 +218,10 @@ mod tests {
         assert_eq!(s.total(&card(80, 90, 70, 60)), Ok(80 * 25 + 90 * 30 + 70 * 25 + 60 * 20));
         assert_eq!(s.total(&card(100, 100, 100, 100)), Ok(10_000));
         assert_eq!(s.total(&card(0, 0, 0, 0)), Ok(0));
-        assert_eq!(s.total(&card(101, 0, 0, 0)), Err(ScoreError::OutOfRange("理论创新性")));
+        assert_eq!(s.total(&card(101, 0, 0, 0)), Err(ScoreError::OutOfRange("理论创新性".into())));
         let mut missing = card(1, 1, 1, 1);
         missing.pop();
-        assert_eq!(s.total(&missing), Err(ScoreError::Missing("知识产权完整性")));
+        assert_eq!(s.total(&missing), Err(ScoreError::Missing("知识产权完整性".into())));
         let mut extra = card(1, 1, 1, 1);
         extra.push(("charm".into(), 5));
         assert_eq!(s.total(&extra), Err(ScoreError::Unknown("charm".into())));

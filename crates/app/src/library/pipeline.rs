@@ -401,7 +401,7 @@ pub fn judged(p: &Project) -> crate::panels::Judged {
         subject: Subject::result(p.id),
         owner: crate::panels::Owner { org_id: p.owner_org_id, org_name: p.owner_org_name.clone(), role: "成果所属单位" },
         excluded: crate::panels::Excluded::Team(p.team.clone()),
-        sheet: review::sheet(purpose),
+        sheet: review::sheet(purpose).clone(),
         overall_score: false,
         open: p.state == ResultState::Screening,
     }

@@ -211,7 +211,7 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Op
         experts,
         replacements,
         my_status,
-        dimensions: review::sheet(purpose).dimensions.iter().map(|x| (x.code, x.label, x.weight)).collect(),
+        dimensions: review::sheet(purpose).dimensions.iter().map(|x| (x.code.as_ref(), x.label.as_ref(), x.weight)).collect(),
         can_plan: owner && matches!(p.state, ResultState::Admitted | ResultState::Verifying),
         milestones,
         kinds: MilestoneKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect(),

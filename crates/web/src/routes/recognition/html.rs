@@ -419,7 +419,7 @@ async fn render_application_with(state: &AppState, me: &CurrentUser, id: Applica
             pocnet_domain::review::sheet(pocnet_domain::review::ReviewPurpose::ApplicationReview)
                 .dimensions
                 .iter()
-                .map(|dm| (dm.code, dm.label, dm.weight, mine.get(dm.code).map(|v| v.to_string()).unwrap_or_default()))
+                .map(|dm| (dm.code.as_ref(), dm.label.as_ref(), dm.weight, mine.get(dm.code.as_ref()).map(|v| v.to_string()).unwrap_or_default()))
                 .collect()
         },
         site_visit_rule: d.site_visit_rule.label_zh(),
