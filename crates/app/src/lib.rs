@@ -15,6 +15,7 @@ pub mod caller;
 pub mod clock;
 pub mod context;
 pub mod error;
+pub mod evaluation;
 pub mod expert_accounts;
 pub mod experts;
 pub mod housekeeping;

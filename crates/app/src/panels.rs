@@ -11,7 +11,7 @@
 //! Each subject's own workflow says who manages its panel, when the panel is
 //! open and what its conflicts are ([`Judged`]); everything else is here once.
 
-use crate::{library, recognition, Caller, Context, Error, Result};
+use crate::{evaluation, library, recognition, Caller, Context, Error, Result};
 use chrono::NaiveDate;
 use pocnet_domain::id::{ExpertId, OrgId};
 use pocnet_domain::panel::seat::{self, Declaration, SeatRefusal, VacancyError};
@@ -121,6 +121,7 @@ pub async fn to_manage(ctx: &Context, caller: &Caller, subject: Subject, replaci
     match subject {
         Subject::Application(id) => recognition::panel_to_manage(ctx, caller, id, replacing).await,
         Subject::Result(id) => library::panel_to_manage(ctx, caller, id, replacing).await,
+        Subject::Evaluation(id) => evaluation::panel_to_manage(ctx, caller, id, replacing).await,
     }
 }
 
@@ -129,6 +130,7 @@ async fn to_sit(ctx: &Context, caller: &Caller, subject: Subject, scoring: bool)
     match subject {
         Subject::Application(id) => recognition::panel_to_sit(ctx, caller, id, scoring).await,
         Subject::Result(id) => library::panel_to_sit(ctx, caller, id, scoring).await,
+        Subject::Evaluation(id) => evaluation::panel_to_sit(ctx, caller, id, scoring).await,
     }
 }
 
@@ -249,12 +251,15 @@ pub async fn score(ctx: &Context, caller: &Caller, subject: Subject, input: &Sco
     let (scores_json, total_hundredths) = card_of(&judged, input)?;
     let label = match subject {
         Subject::Application(_) => "评审意见",
-        Subject::Result(_) => "评价意见",
+        Subject::Result(_) | Subject::Evaluation(_) => "评价意见",
     };
     let comments = text("comments", label, &input.comments, 0, 2000)?;
     let card = Card { scores_json: &scores_json, total_hundredths, comments: &comments };
     let mut tx = ctx.store().write().await?;
     let result = store::score(&mut tx, &caller.actor(), ctx.now(), subject, seat.expert_id, &card, &judged.sheet).await?;
     tx.commit().await?;
+    if let Subject::Evaluation(id) = subject {
+        evaluation::refresh(ctx, id).await?;
+    }
     Ok(result)
 }

@@ -51,6 +51,9 @@ pub enum Command {
     /// Policy profiles (criteria, naming, notice periods, grades) as data.
     #[command(subcommand)]
     Policy(commands::policy::PolicyCommand),
+    /// Annual evaluation: every covered center's indicators and proposed grade for a year
+    /// (opens the round unless --dry-run).
+    Evaluate(commands::evaluate::EvaluateArgs),
     /// The working-day calendar (State Council holidays and make-up working days).
     #[command(subcommand)]
     Calendar(commands::calendar::CalendarCommand),

@@ -162,6 +162,11 @@ codes!(
     pocnet_domain::research_result::ResultState,
     pocnet_domain::panel::RunPurpose,
     pocnet_domain::panel::RunStatus,
+    pocnet_domain::evaluation::RoundState,
+    pocnet_domain::evaluation::ReportState,
+    pocnet_domain::evaluation::EvaluationState,
+    pocnet_domain::evaluation::ActionState,
+    pocnet_domain::evaluation::ActionKind,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

@@ -17,6 +17,7 @@ pub mod calls;
 pub mod centers;
 mod db;
 pub mod expert_accounts;
+pub mod evaluations;
 pub mod experts;
 pub mod library;
 mod listing;

@@ -12,7 +12,7 @@ use crate::{format_ts, read_day, read_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use crate::column::NullableId;
 use pocnet_domain::expert::ExpertKind;
-use pocnet_domain::id::{of, ApplicationId, CenterId, ExpertId, Id, ResultId};
+use pocnet_domain::id::{of, ApplicationId, CenterId, EvaluationId, ExpertId, Id, ResultId};
 use pocnet_domain::panel::seat::{PanelSubject, Occupancy, SeatStatus, SeatStep};
 use pocnet_domain::review::{aggregate, Aggregate, ScoreSheet};
 use serde::Serialize;
@@ -25,6 +25,8 @@ pub enum Subject {
     Application(ApplicationId),
     /// The screening panel of a result (入库遴选).
     Result(ResultId),
+    /// The evaluation panel of a center's year (年度绩效评价).
+    Evaluation(EvaluationId),
 }
 
 impl Subject {
@@ -43,6 +45,7 @@ impl Subject {
         match self {
             Self::Application(_) => PanelSubject::Application,
             Self::Result(_) => PanelSubject::Result,
+            Self::Evaluation(_) => PanelSubject::Evaluation,
         }
     }
 
@@ -51,6 +54,7 @@ impl Subject {
         match self {
             Self::Application(id) => id.get(),
             Self::Result(id) => id.get(),
+            Self::Evaluation(id) => id.get(),
         }
     }
 
@@ -334,6 +338,9 @@ async fn write_back(conn: &mut AnyConnection, subject: Subject, sheet: &ScoreShe
         Subject::Result(id) => {
             sqlx::query("UPDATE research_results SET screening_result_json = $1 WHERE id = $2").bind(json).bind(id.get()).execute(&mut *conn).await?;
         }
+        // An evaluation's scorecard combines the panel's means per dimension with
+        // the records under its round's plan: the workflow recomputes it.
+        Subject::Evaluation(_) => {}
     }
     Ok(result)
 }
@@ -383,4 +390,15 @@ pub async fn unstaffed_results(pool: &AnyPool, center_id: CenterId) -> StoreResu
     .fetch_all(pool)
     .await?;
     Ok(ids.into_iter().map(ResultId::new).collect())
+}
+
+/// The scored seats' cards of a panel (dimension → 0–100 each).
+pub async fn score_cards(pool: &AnyPool, subject: Subject) -> StoreResult<Vec<std::collections::BTreeMap<String, i64>>> {
+    let rows: Vec<String> =
+        sqlx::query_scalar("SELECT scores_json FROM panel_seats WHERE subject_kind = $1 AND subject_id = $2 AND total_hundredths IS NOT NULL")
+            .bind(subject.kind().as_str())
+            .bind(subject.raw())
+            .fetch_all(pool)
+            .await?;
+    rows.iter().map(|j| serde_json::from_str(j).map_err(|e| StoreError::Corrupt(format!("panel_seats.scores_json: {e}")))).collect()
 }

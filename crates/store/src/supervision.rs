@@ -233,6 +233,15 @@ pub async fn set_status(
     centers::get(&mut *conn, center_id).await
 }
 
+/// Records an event on a center's history that leaves its status as it is
+/// (a rectification, a caution, a reward or support after its evaluation).
+pub async fn note(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, center_id: CenterId, action: &str, reason: &str, article: &str) -> StoreResult<()> {
+    let before = centers::get(&mut *conn, center_id).await?;
+    let status = before.status.label_zh().to_owned();
+    let e = Event { action, from: status.clone(), to: status, reason, article };
+    record_event(conn, actor, now, center_id, &before, &e).await
+}
+
 /// Sets the day from which a center's status holds, when it differs from the
 /// day of the decision ("自条件变化年度起取消", 000 指引 五).
 pub async fn set_status_from(conn: &mut AnyConnection, center_id: CenterId, day: NaiveDate) -> StoreResult<()> {

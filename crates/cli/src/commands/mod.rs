@@ -5,6 +5,7 @@ pub mod bench;
 pub mod bench_pages;
 pub mod calendar;
 pub mod demo;
+pub mod evaluate;
 pub mod expert;
 pub mod import;
 pub mod org;
@@ -60,6 +61,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(cmd) => demo::run(&cli, cmd).await,
         Command::Calendar(cmd) => calendar::run(&cli, cmd),
         Command::Policy(cmd) => policy::run(&cli, cmd).await,
+        Command::Evaluate(args) => evaluate::run(&cli, args).await,
         Command::Panels(cmd) => panels::run(cmd),
         Command::Import(cmd) => import::run(&cli, cmd).await,
         Command::Bench(cmd) => bench::run(&cli, cmd).await,

@@ -12,6 +12,7 @@
 //!   (revocation, rectification, caution, reward, support), proposed for the
 //!   bureau to confirm — never applied silently.
 
+pub mod cycle;
 pub mod figures;
 pub mod management;
 pub mod plan;
@@ -19,7 +20,8 @@ pub mod scoring;
 #[cfg(test)]
 mod tests;
 
-pub use figures::{Metric, YearFigures};
+pub use cycle::{ActionState, EvaluationState, ReportState, RoundState};
+pub use figures::{Correction, Metric, YearFigures};
 pub use management::{propose, ActionKind, PastYear, Proposal, YearOutcome};
 pub use plan::{Indicator, IndicatorSource, MonthDay, Reward, Support, Window};
 pub use scoring::{combine, Component, ExpertMeans, Scorecard};

@@ -20,6 +20,8 @@ string_enum! {
         Application => ("application", "申报评审"),
         /// 成果入库评价遴选 (000 二(三); 002 三(三)).
         Result => ("result", "入库遴选"),
+        /// 年度绩效评价 (000 四; 003 六(三)).
+        Evaluation => ("evaluation", "年度绩效评价"),
     }
 }
 

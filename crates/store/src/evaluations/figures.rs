@@ -1,0 +1,146 @@
+//! A year's figures computed from the records (年度运行数据): one grouped read
+//! per kind of record over the window, for every center at once (a round's
+//! opening, `pocnet evaluate`) or for one (its report page). Each read walks
+//! an index on the center or the day; none rescans a table per center.
+
+use crate::{format_ts, StoreResult};
+use chrono::{Datelike, Days, NaiveTime, TimeZone, Utc};
+use pocnet_domain::evaluation::{Metric, Window, YearFigures};
+use pocnet_domain::id::CenterId;
+use pocnet_domain::outcome::OutcomeKind;
+use sqlx::AnyPool;
+use std::collections::HashMap;
+
+/// Figures by center over `window`; with `only`, for that center alone.
+pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -> StoreResult<HashMap<CenterId, YearFigures>> {
+    let (from, to) = (window.from.to_string(), window.to.to_string());
+    // Records created up to the end of the window's last day in China (UTC+8).
+    let end = window.to.checked_add_days(Days::new(1)).unwrap_or(window.to).and_time(NaiveTime::MIN) - chrono::Duration::hours(8);
+    let end = format_ts(Utc.from_utc_datetime(&end));
+    let only = only.map(CenterId::get);
+    let mut out: HashMap<CenterId, YearFigures> = HashMap::new();
+    fn put(out: &mut HashMap<CenterId, YearFigures>, rows: Vec<(i64, i64)>, metric: Metric) {
+        for (c, v) in rows {
+            out.entry(CenterId::new(c)).or_default().set(metric, v);
+        }
+    }
+    put(
+        &mut out,
+        sqlx::query_as(
+            "SELECT center_id, COUNT(*) FROM research_results WHERE center_id IS NOT NULL AND submitted_on >= $1 AND submitted_on <= $2 \
+             AND ($3 IS NULL OR center_id = $3) GROUP BY center_id",
+        )
+        .bind(&from)
+        .bind(&to)
+        .bind(only)
+        .fetch_all(pool)
+        .await?,
+        Metric::ServiceProjects,
+    );
+    put(
+        &mut out,
+        sqlx::query_as(
+            "SELECT center_id, COUNT(*) FROM verification_reports WHERE issued_on >= $1 AND issued_on <= $2 \
+             AND ($3 IS NULL OR center_id = $3) GROUP BY center_id",
+        )
+        .bind(&from)
+        .bind(&to)
+        .bind(only)
+        .fetch_all(pool)
+        .await?,
+        Metric::VerifiedProjects,
+    );
+    let outcomes: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT r.center_id, o.kind, COUNT(*), CAST(COALESCE(SUM(o.amount_yuan), 0) AS BIGINT) FROM result_outcomes o \
+         JOIN research_results r ON r.id = o.result_id \
+         WHERE r.center_id IS NOT NULL AND o.achieved_on >= $1 AND o.achieved_on <= $2 AND ($3 IS NULL OR r.center_id = $3) \
+         GROUP BY r.center_id, o.kind",
+    )
+    .bind(&from)
+    .bind(&to)
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    for (c, kind, n, yuan) in outcomes {
+        let f = out.entry(CenterId::new(c)).or_default();
+        match OutcomeKind::parse(&kind) {
+            Ok(OutcomeKind::Prototype) => f.set(Metric::PrototypeOutcomes, n),
+            Ok(OutcomeKind::Product) => f.set(Metric::ProductOutcomes, n),
+            Ok(OutcomeKind::LandedTransfer) => f.set(Metric::LandedTransfers, n),
+            Ok(OutcomeKind::LicenceTransfer) => f.set(Metric::LicenceTransfers, n),
+            Ok(OutcomeKind::CompanyIncubated) => f.set(Metric::CompaniesIncubated, n),
+            Ok(OutcomeKind::EquityFinancing) => f.set(Metric::FinancingYuan, yuan),
+            Ok(OutcomeKind::ServiceContract) => f.set(Metric::ServiceIncomeYuan, yuan),
+            Ok(OutcomeKind::PatentAfterPrototype) | Err(_) => {}
+        }
+    }
+    put(
+        &mut out,
+        sqlx::query_as(
+            "SELECT center_id, CAST(COALESCE(SUM(amount_yuan), 0) AS BIGINT) FROM center_finances WHERE kind = 'special_funds' AND year = $1 \
+             AND ($2 IS NULL OR center_id = $2) GROUP BY center_id",
+        )
+        .bind(i64::from(window.to.year()))
+        .bind(only)
+        .fetch_all(pool)
+        .await?,
+        Metric::SpecialFundsYuan,
+    );
+    put(
+        &mut out,
+        sqlx::query_as("SELECT center_id, COUNT(*) FROM center_staff WHERE created_at < $1 AND ($2 IS NULL OR center_id = $2) GROUP BY center_id")
+            .bind(&end)
+            .bind(only)
+            .fetch_all(pool)
+            .await?,
+        Metric::ServiceStaff,
+    );
+    put(
+        &mut out,
+        sqlx::query_as("SELECT center_id, COUNT(*) FROM center_advisors WHERE added_at < $1 AND ($2 IS NULL OR center_id = $2) GROUP BY center_id")
+            .bind(&end)
+            .bind(only)
+            .fetch_all(pool)
+            .await?,
+        Metric::AdvisoryExperts,
+    );
+    put(
+        &mut out,
+        sqlx::query_as(
+            "SELECT center_id, CAST(COALESCE(SUM(value_yuan), 0) AS BIGINT) FROM center_equipment WHERE created_at < $1 AND ($2 IS NULL OR center_id = $2) \
+             GROUP BY center_id",
+        )
+        .bind(&end)
+        .bind(only)
+        .fetch_all(pool)
+        .await?,
+        Metric::EquipmentValueYuan,
+    );
+    put(
+        &mut out,
+        sqlx::query_as(
+            "SELECT r.center_id, COUNT(*) FROM handoffs h JOIN research_results r ON r.id = h.result_id \
+             WHERE r.center_id IS NOT NULL AND h.sent_on >= $1 AND h.sent_on <= $2 AND ($3 IS NULL OR r.center_id = $3) GROUP BY r.center_id",
+        )
+        .bind(&from)
+        .bind(&to)
+        .bind(only)
+        .fetch_all(pool)
+        .await?,
+        Metric::HandoffsSent,
+    );
+    put(
+        &mut out,
+        sqlx::query_as(
+            "SELECT platform_center_id, COUNT(*) FROM handoffs WHERE state = 'accepted' AND responded_on >= $1 AND responded_on <= $2 \
+             AND ($3 IS NULL OR platform_center_id = $3) GROUP BY platform_center_id",
+        )
+        .bind(&from)
+        .bind(&to)
+        .bind(only)
+        .fetch_all(pool)
+        .await?,
+        Metric::HandoffsAccepted,
+    );
+    Ok(out)
+}
