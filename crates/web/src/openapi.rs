@@ -28,6 +28,7 @@ use utoipa_axum::routes;
         (name = "recognition", description = "申报通知、申报、审核推荐、专家评审、公示与异议、认定"),
         (name = "panels", description = "专家组智能分配（无冲突、最优、可复现）"),
         (name = "supervision", description = "重大变化报告、撤销资格、中试平台复评、级别与阶段调整"),
+        (name = "evaluation", description = "年度运行报告、年度绩效评价、动态管理、评价结果公布"),
         (name = "organisations", description = "单位管理（市科技局）"),
         (name = "users", description = "账号管理（市科技局）"),
         (name = "audit", description = "审计日志（市科技局）"),

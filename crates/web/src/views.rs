@@ -51,6 +51,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/results", "成果项目库", "results"),
             nav("/reports", "验证报告", "reports"),
             nav("/experts", "专家库", "experts"),
+            nav("/evaluation", "年度绩效评价", "evaluation"),
             nav("/admin/orgs", "单位管理", "orgs"),
             nav("/admin/users", "账号管理", "users"),
             nav("/audit", "审计日志", "audit"),
@@ -61,6 +62,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/centers", "中心名录", "centers"),
             nav("/results", "本地区成果", "results"),
             nav("/experts", "专家库", "experts"),
+            nav("/evaluation", "年度绩效评价", "evaluation"),
         ]),
         Role::Center => items.extend([
             nav("/centers", "本中心档案", "centers"),
@@ -70,6 +72,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/handoffs", "中试移交", "handoffs"),
             nav("/reports", "验证报告互认", "reports"),
             nav("/experts", "专家库", "experts"),
+            nav("/evaluation", "年度运行报告与评价", "evaluation"),
         ]),
         Role::Expert => items.extend([
             nav("/applications", "评审任务", "applications"),

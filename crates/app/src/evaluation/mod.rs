@@ -87,6 +87,7 @@ pub async fn compute(ctx: &Context, profile: &Profile, year: i32, experts: impl 
 
 /// A round to open, as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = EvaluationRoundInput)]
 pub struct RoundInput {
     /// Profile id.
     pub profile_id: String,
@@ -159,6 +160,7 @@ pub async fn evaluation(ctx: &Context, caller: &Caller, id: EvaluationId) -> Res
 
 /// The bureau's decision on an evaluation, as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = EvaluationDecisionInput)]
 pub struct DecisionInput {
     /// `grade` (set the grade) or `refused` (the center did not take part).
     pub decision: String,
@@ -237,6 +239,7 @@ pub async fn decide(ctx: &Context, caller: &Caller, id: EvaluationId, input: &De
 
 /// The bureau's decision on a proposed action, as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ManagementActionInput)]
 pub struct ActionInput {
     /// `confirm` or `dismiss`.
     pub decision: String,
@@ -361,4 +364,81 @@ pub async fn panel_to_sit(ctx: &Context, caller: &Caller, id: EvaluationId, scor
         return Err(Error::Conflict { code: "illegal_transition", message: message.into(), field: None });
     }
     Ok((j, seat))
+}
+
+/// Which evaluations of a round the caller sees in full: the bureau all, a
+/// county its region's, a center's operators their own centers'.
+pub async fn scope_for(ctx: &Context, caller: &Caller) -> Result<store::EvaluationScope> {
+    let Some(user) = caller.user() else { return Ok(store::EvaluationScope::All) };
+    Ok(match user.role {
+        Role::Bureau => store::EvaluationScope::All,
+        Role::County => store::EvaluationScope::Region(user.org_region.to_string()),
+        Role::Center => store::EvaluationScope::Centers(centers::hosted_by(ctx.store().pool(), user.org_id).await?.into_iter().map(|c| c.id).collect()),
+        Role::Expert | Role::Researcher | Role::Investor => return Err(Error::Forbidden),
+    })
+}
+
+/// A page of a round's evaluations in the caller's scope.
+pub async fn list(
+    ctx: &Context,
+    caller: &Caller,
+    round_id: RoundId,
+    state: Option<EvaluationState>,
+    order: store::EvaluationOrder,
+    page: pocnet_store::Page,
+) -> Result<pocnet_store::Paged<store::CenterEvaluation>> {
+    let scope = scope_for(ctx, caller).await?;
+    store::get(ctx.store().pool(), round_id).await?;
+    Ok(store::list(ctx.store().pool(), round_id, &scope, state, order, page).await?)
+}
+
+/// One line of a published round's public list (公布结果): no scores by dimension, no reasons.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublishedResult {
+    /// Center id.
+    #[schema(value_type = i64)]
+    pub center_id: CenterId,
+    /// Center name.
+    pub center_name: String,
+    /// Region.
+    pub region: String,
+    /// Total, hundredths of a point (absent for a center that did not take part).
+    pub total_hundredths: Option<i64>,
+    /// Grade code (`refused` where the center did not take part).
+    pub grade: String,
+    /// Grade label.
+    pub grade_label: String,
+}
+
+/// A published round's results, highest total first (public).
+pub async fn published(ctx: &Context, round_id: RoundId, page: pocnet_store::Page) -> Result<(Round, pocnet_store::Paged<PublishedResult>)> {
+    let round = store::get(ctx.store().pool(), round_id).await?;
+    if round.state != pocnet_domain::evaluation::RoundState::Published {
+        return Err(Error::NotFound);
+    }
+    let plan = round.plan()?;
+    let list = store::list(ctx.store().pool(), round_id, &store::EvaluationScope::All, None, store::EvaluationOrder::Total, page).await?;
+    let list = list.try_map(|e| {
+        let (grade, grade_label) = match (&e.state, &e.grade) {
+            (EvaluationState::Graded, Some(g)) => (g.clone(), plan.grade(g).map_or_else(|| g.clone(), |x| x.label.clone())),
+            _ => ("refused".to_owned(), EvaluationState::Refused.label_zh().to_owned()),
+        };
+        Ok::<_, Error>(PublishedResult { center_id: e.center_id, center_name: e.center_name, region: e.region, total_hundredths: e.total_hundredths, grade, grade_label })
+    })?;
+    Ok((round, list))
+}
+
+/// An invited expert's view of an evaluation: the seat, and — once it has
+/// declared no conflict with the pledge — the center's annual report.
+pub async fn for_expert(ctx: &Context, caller: &Caller, id: EvaluationId) -> Result<(store::CenterEvaluation, pocnet_store::panels::Seat, Option<report_store::AnnualReport>)> {
+    caller.require(&[Role::Expert])?;
+    let expert = crate::panels::expert_of(ctx, caller).await?.ok_or(Error::Forbidden)?;
+    let seat = pocnet_store::panels::seat(ctx.store().pool(), pocnet_store::panels::Subject::Evaluation(id), expert).await?.ok_or(Error::NotFound)?;
+    let e = store::evaluation(ctx.store().pool(), id).await?;
+    let report = if seat.conflict_status == pocnet_domain::panel::seat::SeatStatus::NoConflict {
+        Some(report_store::of(ctx.store().pool(), e.round_id, e.center_id).await?)
+    } else {
+        None
+    };
+    Ok((e, seat, report))
 }

@@ -24,6 +24,7 @@ pub async fn get(ctx: &Context, caller: &Caller, id: AnnualReportId) -> Result<A
 
 /// A correction as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = AnnualReportCorrection)]
 pub struct CorrectionInput {
     /// Metric code.
     pub metric: String,
@@ -35,6 +36,7 @@ pub struct CorrectionInput {
 
 /// A report's text as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = AnnualReportInput)]
 pub struct ReportInput {
     /// 服务能力.
     #[serde(default)]

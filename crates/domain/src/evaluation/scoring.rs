@@ -14,6 +14,7 @@ pub type ExpertMeans = BTreeMap<String, (i64, usize)>;
 
 /// One indicator's part in the total.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ScoreComponent)]
 pub struct Component {
     /// Indicator code.
     pub code: String,

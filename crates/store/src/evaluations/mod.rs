@@ -12,8 +12,8 @@ use crate::audit::{self, Change};
 use crate::column::{Code, Day, MaybeDay};
 use crate::{format_ts, Actor, Page, Paged, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use pocnet_domain::evaluation::{EvaluationState, RoundState, Scorecard, YearFigures};
-use pocnet_domain::id::{CenterId, EvaluationId, RoundId};
+use pocnet_domain::evaluation::{EvaluationState, ReportState, RoundState, Scorecard, YearFigures};
+use pocnet_domain::id::{AnnualReportId, CenterId, EvaluationId, RoundId};
 use pocnet_domain::policy::profile::Evaluation as Plan;
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -207,6 +207,16 @@ pub struct CenterEvaluation {
     pub refused_with_cause: Option<i64>,
     /// Optimistic-lock version.
     pub version: i64,
+    /// The center's annual report of the round.
+    #[sqlx(try_from = "i64")]
+    #[schema(value_type = i64)]
+    pub report_id: AnnualReportId,
+    /// Its state.
+    #[sqlx(try_from = "Code<ReportState>")]
+    #[schema(value_type = String)]
+    pub report_state: ReportState,
+    /// 1 when filed (or still unfiled) after the due day.
+    pub report_late: i64,
 }
 
 impl CenterEvaluation {
@@ -217,8 +227,9 @@ impl CenterEvaluation {
 }
 
 const EVAL_SELECT: &str = "SELECT e.id, e.round_id, e.center_id, c.name AS center_name, e.region, e.state, e.scorecard_json, \
-    e.total_hundredths, e.proposed_grade, e.grade, e.grade_reason, e.refusal_reason, e.refused_with_cause, e.version \
-    FROM evaluations e JOIN centers c ON c.id = e.center_id";
+    e.total_hundredths, e.proposed_grade, e.grade, e.grade_reason, e.refusal_reason, e.refused_with_cause, e.version, \
+    a.id AS report_id, a.state AS report_state, a.late AS report_late \
+    FROM evaluations e JOIN centers c ON c.id = e.center_id JOIN annual_reports a ON a.round_id = e.round_id AND a.center_id = e.center_id";
 
 /// Reads one evaluation.
 pub async fn evaluation<'e, E>(executor: E, id: EvaluationId) -> StoreResult<CenterEvaluation>

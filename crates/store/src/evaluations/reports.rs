@@ -13,6 +13,7 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// An annual report.
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[schema(as = AnnualReport)]
 pub struct AnnualReport {
     /// Id.
     #[sqlx(try_from = "i64")]

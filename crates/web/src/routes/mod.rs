@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendar;
 pub mod centers;
 pub mod dashboard;
+pub mod evaluation;
 pub mod experts;
 pub mod figures;
 pub mod health;
@@ -55,6 +56,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(registry::router())
         .merge(recognition::router())
         .merge(supervision::router())
+        .merge(evaluation::router())
         .merge(assignment::router())
         .merge(todo::router())
         .merge(crate::openapi::router())

@@ -10,6 +10,7 @@ mod auth;
 mod bad_input;
 mod csrf;
 mod demo;
+mod evaluation;
 mod expert_accounts;
 mod experts;
 mod finding;
