@@ -31,6 +31,10 @@ string_enum! {
         OverdueReevaluations => ("overdue_reevaluations", "复评已到期的中试平台"),
         /// 市局：待审核的专家入库申请
         ExpertRegistrations => ("expert_registrations", "待审核的专家入库申请"),
+        /// 市局：进行中的年度绩效评价里待审定等次的中心
+        EvaluationsToGrade => ("evaluations_to_grade", "待审定等次的年度绩效评价"),
+        /// 市局：待确认的动态管理处理意见
+        ActionsToDecide => ("actions_to_decide", "待确认的动态管理处理意见"),
         /// 专家：待声明利益冲突的申报评审邀请
         ApplicationsToDeclare => ("applications_to_declare", "待声明利益冲突的申报评审"),
         /// 专家：待评分的申报评审
@@ -39,6 +43,10 @@ string_enum! {
         ScreeningsToDeclare => ("screenings_to_declare", "待声明利益冲突的成果入库遴选"),
         /// 专家：待评分的成果遴选
         ScreeningsToScore => ("screenings_to_score", "待评分的成果入库遴选"),
+        /// 专家：待声明利益冲突的年度绩效评价邀请
+        EvaluationsToDeclare => ("evaluations_to_declare", "待声明利益冲突的年度绩效评价"),
+        /// 专家：待评分的年度绩效评价
+        EvaluationsToScore => ("evaluations_to_score", "待评分的年度绩效评价"),
         /// 中心：项目团队已提交材料、待验收的里程碑
         MilestonesToAccept => ("milestones_to_accept", "待验收的里程碑"),
         /// 中心：已提交、待启动入库遴选的成果
@@ -47,6 +55,8 @@ string_enum! {
         MilestonesOverdue => ("milestones_overdue", "已过计划完成日、尚未提交验收的里程碑"),
         /// 中心：复评即将到期或已到期的本单位中试平台
         ReevaluationDue => ("reevaluation_due", "复评即将到期的本单位中试平台"),
+        /// 中心：待报送的年度运行报告 (003 六(二))
+        ReportsToFile => ("reports_to_file", "待报送的年度运行报告"),
         /// 成果方：验收不通过、退回补充材料的里程碑
         MilestonesReturned => ("milestones_returned", "验收未通过、退回补充材料的里程碑"),
         /// 成果方：计划完成日临近、待提交验收材料的里程碑
@@ -65,9 +75,12 @@ impl TodoKind {
         use TodoKind::*;
         match self {
             CountyReview => Role::County,
-            ToPropose | ToPublish | NoticeEnding | OpenObjections | ChangeReports | OverdueReevaluations | ExpertRegistrations => Role::Bureau,
-            ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore => Role::Expert,
-            MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue => Role::Center,
+            ToPropose | ToPublish | NoticeEnding | OpenObjections | ChangeReports | OverdueReevaluations | ExpertRegistrations
+            | EvaluationsToGrade | ActionsToDecide => Role::Bureau,
+            ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore | EvaluationsToDeclare | EvaluationsToScore => {
+                Role::Expert
+            }
+            MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue | ReportsToFile => Role::Center,
             MilestonesReturned | MilestonesToSubmit => Role::Researcher,
         }
     }
@@ -84,6 +97,10 @@ impl TodoKind {
             ChangeReports => "/todo#change_reports",
             OverdueReevaluations => "/todo#overdue_reevaluations",
             ExpertRegistrations => "/experts/registrations",
+            EvaluationsToGrade | ActionsToDecide => "/evaluation",
+            EvaluationsToDeclare => "/todo#evaluations_to_declare",
+            EvaluationsToScore => "/todo#evaluations_to_score",
+            ReportsToFile => "/todo#reports_to_file",
             ApplicationsToDeclare | ApplicationsToScore => "/applications?state=bureau_review",
             ScreeningsToDeclare | ScreeningsToScore => "/results?state=screening",
             MilestonesToAccept | MilestonesOverdue => "/results?state=verifying",
@@ -100,7 +117,10 @@ impl TodoKind {
             NoticeEnding => Some("最早公示期满"),
             OverdueReevaluations | ReevaluationDue => Some("最早复评到期"),
             MilestonesToAccept | MilestonesOverdue | MilestonesReturned | MilestonesToSubmit => Some("最早计划完成日"),
-            ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore => Some("最早评审截止"),
+            ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore | EvaluationsToDeclare | EvaluationsToScore => {
+                Some("最早评审截止")
+            }
+            ReportsToFile => Some("最早报送截止"),
             _ => None,
         }
     }

@@ -33,7 +33,10 @@ const BUREAU: &str = "SELECT 'to_propose', COUNT(*), CAST(NULL AS TEXT) FROM app
     UNION ALL SELECT 'change_reports', COUNT(*), CAST(NULL AS TEXT) FROM change_reports WHERE decision IS NULL \
     UNION ALL SELECT 'overdue_reevaluations', COUNT(*), MIN(reevaluation_due) FROM centers \
         WHERE status = 'active' AND reevaluation_due < $1 \
-    UNION ALL SELECT 'expert_registrations', COUNT(*), CAST(NULL AS TEXT) FROM expert_registrations WHERE status = 'pending'";
+    UNION ALL SELECT 'expert_registrations', COUNT(*), CAST(NULL AS TEXT) FROM expert_registrations WHERE status = 'pending' \
+    UNION ALL SELECT 'evaluations_to_grade', COUNT(*), CAST(NULL AS TEXT) FROM evaluations \
+        WHERE state = 'pending' AND round_id IN (SELECT id FROM evaluation_rounds WHERE state = 'open') \
+    UNION ALL SELECT 'actions_to_decide', COUNT(*), CAST(NULL AS TEXT) FROM management_actions WHERE state = 'proposed'";
 
 const COUNTY: &str = "SELECT 'county_review', COUNT(*), CAST(NULL AS TEXT) FROM applications WHERE state = 'submitted' AND region = $1";
 
@@ -48,7 +51,13 @@ const EXPERT: &str = "SELECT 'applications_to_declare', COUNT(*), MIN(p.due_on) 
         WHERE v.expert_id = $1 AND v.subject_kind = 'result' AND v.status = 'pending' AND r.state = 'screening' \
     UNION ALL SELECT 'screenings_to_score', COUNT(*), MIN(v.due_on) FROM panel_seats v \
         JOIN research_results r ON r.id = v.subject_id \
-        WHERE v.expert_id = $1 AND v.subject_kind = 'result' AND v.status = 'no_conflict' AND v.total_hundredths IS NULL AND r.state = 'screening'";
+        WHERE v.expert_id = $1 AND v.subject_kind = 'result' AND v.status = 'no_conflict' AND v.total_hundredths IS NULL AND r.state = 'screening' \
+    UNION ALL SELECT 'evaluations_to_declare', COUNT(*), MIN(v.due_on) FROM panel_seats v \
+        JOIN evaluations e ON e.id = v.subject_id \
+        WHERE v.expert_id = $1 AND v.subject_kind = 'evaluation' AND v.status = 'pending' AND e.state = 'pending' \
+    UNION ALL SELECT 'evaluations_to_score', COUNT(*), MIN(v.due_on) FROM panel_seats v \
+        JOIN evaluations e ON e.id = v.subject_id \
+        WHERE v.expert_id = $1 AND v.subject_kind = 'evaluation' AND v.status = 'no_conflict' AND v.total_hundredths IS NULL AND e.state = 'pending'";
 
 const CENTER: &str = "SELECT 'milestones_to_accept', COUNT(*), MIN(m.due_on) FROM centers c \
         JOIN research_results r ON r.center_id = c.id JOIN milestones m ON m.result_id = r.id \
@@ -59,7 +68,10 @@ const CENTER: &str = "SELECT 'milestones_to_accept', COUNT(*), MIN(m.due_on) FRO
         JOIN research_results r ON r.center_id = c.id JOIN milestones m ON m.result_id = r.id \
         WHERE c.host_org_id = $1 AND r.state = 'verifying' AND m.status IN ('planned', 'failed') AND m.due_on < $2 \
     UNION ALL SELECT 'reevaluation_due', COUNT(*), MIN(reevaluation_due) FROM centers \
-        WHERE host_org_id = $1 AND status = 'active' AND reevaluation_due <= $3";
+        WHERE host_org_id = $1 AND status = 'active' AND reevaluation_due <= $3 \
+    UNION ALL SELECT 'reports_to_file', COUNT(*), MIN(r.report_due) FROM centers c \
+        JOIN annual_reports a ON a.center_id = c.id JOIN evaluation_rounds r ON r.id = a.round_id \
+        WHERE c.host_org_id = $1 AND a.state = 'draft' AND r.state = 'open'";
 
 const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) FROM research_results r \
         JOIN milestones m ON m.result_id = r.id WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' \
@@ -170,6 +182,25 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
              AND m.status IN ('planned', 'failed') AND m.due_on < $2 ORDER BY m.due_on LIMIT $3",
             vec![Bind::Int(o.get()), day(w.today)],
         ),
+        (TodoKind::ReportsToFile, TodoScope::HostOrg(o)) => (
+            "SELECT c.name || '（' || CAST(r.year AS TEXT) || '年度）', '', 'annual_report', a.id, r.report_due FROM centers c \
+             JOIN annual_reports a ON a.center_id = c.id JOIN evaluation_rounds r ON r.id = a.round_id \
+             WHERE c.host_org_id = $1 AND a.state = 'draft' AND r.state = 'open' ORDER BY r.report_due, a.id LIMIT $2",
+            vec![Bind::Int(o.get())],
+        ),
+        (TodoKind::EvaluationsToDeclare | TodoKind::EvaluationsToScore, TodoScope::Expert(x)) => (
+            if kind == TodoKind::EvaluationsToDeclare {
+                "SELECT c.name || '（' || CAST(r.year AS TEXT) || '年度）', '', 'evaluation', e.id, v.due_on FROM panel_seats v \
+                 JOIN evaluations e ON e.id = v.subject_id JOIN centers c ON c.id = e.center_id JOIN evaluation_rounds r ON r.id = e.round_id \
+                 WHERE v.expert_id = $1 AND v.subject_kind = 'evaluation' AND v.status = 'pending' AND e.state = 'pending' ORDER BY v.due_on, e.id LIMIT $2"
+            } else {
+                "SELECT c.name || '（' || CAST(r.year AS TEXT) || '年度）', '', 'evaluation', e.id, v.due_on FROM panel_seats v \
+                 JOIN evaluations e ON e.id = v.subject_id JOIN centers c ON c.id = e.center_id JOIN evaluation_rounds r ON r.id = e.round_id \
+                 WHERE v.expert_id = $1 AND v.subject_kind = 'evaluation' AND v.status = 'no_conflict' AND v.total_hundredths IS NULL \
+                 AND e.state = 'pending' ORDER BY v.due_on, e.id LIMIT $2"
+            },
+            vec![Bind::Int(x.get())],
+        ),
         (TodoKind::MilestonesReturned, TodoScope::OwnerOrg(o)) => (
             "SELECT r.title || '：' || m.title, '', 'result', r.id, m.due_on FROM research_results r JOIN milestones m ON m.result_id = r.id \
              WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' ORDER BY m.due_on LIMIT $2",
@@ -199,6 +230,8 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
             href: match link.as_str() {
                 "center" => format!("/centers/{id}"),
                 "application" => format!("/applications/{id}"),
+                "annual_report" => format!("/annual-reports/{id}"),
+                "evaluation" => format!("/evaluations/{id}"),
                 _ => format!("/results/{id}"),
             },
             due: due.as_deref().map(|d| crate::read_day("to-do entry due", d)).transpose()?,

@@ -29,6 +29,13 @@ async fn own_evaluation(app: &TestApp, token: &str, round: i64) -> Value {
     list["items"][0].clone()
 }
 
+/// The count of one kind in a caller's to-do list, with its due day.
+async fn todo(app: &TestApp, token: &str, kind: &str) -> (i64, Option<String>) {
+    let list = app.get_ok(token, "/api/v1/me/todo").await;
+    let item = list["items"].as_array().unwrap().iter().find(|i| i["kind"] == kind).unwrap_or_else(|| panic!("{kind} in {list}"));
+    (item["count"].as_i64().unwrap(), item["due"].as_str().map(str::to_owned))
+}
+
 fn component<'a>(detail: &'a Value, code: &str) -> &'a Value {
     detail["scorecard"]["components"].as_array().expect("components").iter().find(|c| c["code"] == code).expect(code)
 }
@@ -47,6 +54,10 @@ async fn a_center_files_its_report_the_panel_scores_and_the_bureau_grades_and_pu
     let detail = app.get_ok(&crew.chief, &format!("/api/v1/evaluation-rounds/{round_id}")).await;
     let weights: i64 = detail["indicators"].as_array().unwrap().iter().map(|i| i["weight"].as_i64().unwrap()).sum();
     assert_eq!(weights, 100);
+
+    // Every role's to-do list says what the round asks of it.
+    assert_eq!(todo(&app, &crew.operator, "reports_to_file").await, (1, Some("2027-03-31".to_owned())));
+    assert_eq!(todo(&app, &crew.chief, "evaluations_to_grade").await.0, 1);
 
     // The report carries the figures of the records (40 results taken in, 10 landed in 2026).
     let mine = own_evaluation(&app, &crew.operator, round_id).await;
@@ -79,12 +90,14 @@ async fn a_center_files_its_report_the_panel_scores_and_the_bureau_grades_and_pu
     let filed = app.post_expect(&crew.operator, &submit, &json!({"version": saved["version"]}), StatusCode::OK).await;
     assert_eq!((filed["state"].as_str(), filed["late"].as_i64()), (Some("submitted"), Some(0)));
     expect_error(app.put(&crew.operator, &path, &full).await, StatusCode::CONFLICT, "already_submitted").await;
+    assert_eq!(todo(&app, &crew.operator, "reports_to_file").await.0, 0);
 
     // The panel: three experts, each scoring the four dimensions of 方案 三(三).
     let eval_id = mine["id"].as_i64().unwrap();
     let scores = [[90, 80, 70, 60], [80, 80, 90, 80], [85, 80, 80, 70]];
     for ((token, expert_id), s) in crew.panel.iter().zip(scores) {
         app.post_expect(&crew.chief, &format!("/api/v1/evaluations/{eval_id}/panel"), &json!({"expert_id": expert_id}), StatusCode::NO_CONTENT).await;
+        assert_eq!(todo(&app, token, "evaluations_to_declare").await.0, 1);
         let card = json!({"scores": {"capability": s[0], "service": s[1], "management": s[2], "benefit": s[3]}});
         expect_error(app.post(token, &format!("/api/v1/evaluations/{eval_id}/scores"), &card).await, StatusCode::UNPROCESSABLE_ENTITY, "declaration_required").await;
         app.post_expect(token, &format!("/api/v1/evaluations/{eval_id}/declaration"), &json!({"decision": "no_conflict", "pledge": "true"}), StatusCode::NO_CONTENT).await;
@@ -115,6 +128,8 @@ async fn a_center_files_its_report_the_panel_scores_and_the_bureau_grades_and_pu
     expect_error(app.post(&crew.chief, &decide, &json!({"decision": "grade", "version": graded["version"]})).await, StatusCode::CONFLICT, "already_decided").await;
     let actions = app.get_ok(&crew.chief, &format!("/api/v1/evaluation-rounds/{round_id}/actions")).await;
     assert_eq!(actions.as_array().unwrap().len(), 0, "a qualified year prescribes nothing in 000 四");
+    assert_eq!(todo(&app, &crew.chief, "evaluations_to_grade").await.0, 0);
+    assert_eq!(todo(&app, &crew.panel[0].0, "evaluations_to_score").await.0, 0);
 
     // Not public until published; then the public list shows the name, total and grade.
     expect_error(app.get_anon(&format!("/api/v1/evaluation-rounds/{round_id}/results")).await, StatusCode::NOT_FOUND, "not_found").await;

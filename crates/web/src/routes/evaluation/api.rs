@@ -36,7 +36,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Every evaluation round, newest year first (bureau, county, center staff).
-#[utoipa::path(get, path = "/api/v1/evaluation-rounds", tag = "evaluation", responses((status = 200, body = Vec<Round>), (status = 403, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/evaluation-rounds", operation_id = "list_evaluation_rounds", tag = "evaluation", responses((status = 200, body = Vec<Round>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_rounds(State(state): State<AppState>, me: CurrentUser) -> AppResult<Json<Vec<Round>>> {
     me.require(&[Role::Bureau, Role::County, Role::Center])?;
@@ -45,7 +45,7 @@ pub async fn api_rounds(State(state): State<AppState>, me: CurrentUser) -> AppRe
 
 /// Opens a round for a profile and a year (bureau): the plan is frozen; every center the profile
 /// governs gets a draft annual report with its figures computed from the records and a pending evaluation.
-#[utoipa::path(post, path = "/api/v1/evaluation-rounds", tag = "evaluation", request_body = RoundInput,
+#[utoipa::path(post, path = "/api/v1/evaluation-rounds", operation_id = "open_evaluation_round", tag = "evaluation", request_body = RoundInput,
     responses((status = 201, body = Round), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_open_round(State(state): State<AppState>, me: CurrentUser, ApiJson(input): ApiJson<RoundInput>) -> AppResult<Response> {
@@ -54,7 +54,7 @@ pub async fn api_open_round(State(state): State<AppState>, me: CurrentUser, ApiJ
 }
 
 /// A round with its frozen plan: indicators and weights, bands, the consequences.
-#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}", tag = "evaluation", responses((status = 200, body = RoundDetail), (status = 404, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}", operation_id = "get_evaluation_round", tag = "evaluation", responses((status = 200, body = RoundDetail), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_round(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<RoundDetail>> {
     let r = workflow::round(state.context(), &me.caller(), RoundId::new(id)).await?;
@@ -88,7 +88,7 @@ impl EvaluationQuery {
 }
 
 /// A page of a round's evaluations in the caller's scope: all (bureau), the region's (county), its own (center).
-#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/evaluations", tag = "evaluation", params(ListParams, EvaluationQuery),
+#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/evaluations", operation_id = "list_round_evaluations", tag = "evaluation", params(ListParams, EvaluationQuery),
     responses((status = 200, body = Paged<CenterEvaluation>), (status = 403, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_round_evaluations(
@@ -103,14 +103,14 @@ pub async fn api_round_evaluations(
 }
 
 /// A published round's results, highest total first (public: names, totals and grades only).
-#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/results", tag = "evaluation", params(ListParams),
+#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/results", operation_id = "list_published_results", tag = "evaluation", params(ListParams),
     responses((status = 200, body = Paged<PublishedResult>), (status = 404, body = crate::error::ErrorEnvelope)))]
 pub async fn api_round_results(State(state): State<AppState>, Path(id): Path<i64>, QueryParams(p): QueryParams<ListParams>) -> AppResult<Json<Paged<PublishedResult>>> {
     Ok(Json(workflow::published(state.context(), RoundId::new(id), p.page()).await?.1))
 }
 
 /// A round's dynamic-management actions, undecided first (bureau).
-#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/actions", tag = "evaluation", responses((status = 200, body = Vec<Action>), (status = 403, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/actions", operation_id = "list_round_actions", tag = "evaluation", responses((status = 200, body = Vec<Action>), (status = 403, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_round_actions(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<Action>>> {
     Ok(Json(round_actions(&state, &me, RoundId::new(id)).await?))
@@ -124,7 +124,7 @@ pub struct VersionInput {
 }
 
 /// Publishes a round (bureau) once every evaluation is graded or refused.
-#[utoipa::path(post, path = "/api/v1/evaluation-rounds/{id}/publication", tag = "evaluation", request_body = VersionInput,
+#[utoipa::path(post, path = "/api/v1/evaluation-rounds/{id}/publication", operation_id = "publish_evaluation_round", tag = "evaluation", request_body = VersionInput,
     responses((status = 200, body = Round), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_publish(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<VersionInput>) -> AppResult<Json<Round>> {
@@ -132,7 +132,7 @@ pub async fn api_publish(State(state): State<AppState>, me: CurrentUser, Path(id
 }
 
 /// One center's evaluation: the scorecard with every component, the actions, the panel (bureau).
-#[utoipa::path(get, path = "/api/v1/evaluations/{id}", tag = "evaluation", responses((status = 200, body = EvaluationDetail), (status = 404, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}", operation_id = "get_evaluation", tag = "evaluation", responses((status = 200, body = EvaluationDetail), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_evaluation(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<EvaluationDetail>> {
     Ok(Json(evaluation_detail(&state, &me, EvaluationId::new(id)).await?))
@@ -205,7 +205,7 @@ pub struct ReportDetail {
 }
 
 /// Reads an annual report: its center's operators, the bureau, the county of its region.
-#[utoipa::path(get, path = "/api/v1/annual-reports/{id}", tag = "evaluation", responses((status = 200, body = ReportDetail), (status = 404, body = crate::error::ErrorEnvelope)),
+#[utoipa::path(get, path = "/api/v1/annual-reports/{id}", operation_id = "get_annual_report", tag = "evaluation", responses((status = 200, body = ReportDetail), (status = 404, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_report(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<ReportDetail>> {
     let r = report_workflow::get(state.context(), &me.caller(), AnnualReportId::new(id)).await?;
@@ -214,7 +214,7 @@ pub async fn api_report(State(state): State<AppState>, me: CurrentUser, Path(id)
 }
 
 /// Saves a draft annual report (its center's operators, with `version`): narrative sections and corrections with reasons.
-#[utoipa::path(put, path = "/api/v1/annual-reports/{id}", tag = "evaluation", request_body = ReportInput,
+#[utoipa::path(put, path = "/api/v1/annual-reports/{id}", operation_id = "save_annual_report", tag = "evaluation", request_body = ReportInput,
     responses((status = 200, body = AnnualReport), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_save_report(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ReportInput>) -> AppResult<Json<AnnualReport>> {
@@ -222,7 +222,7 @@ pub async fn api_save_report(State(state): State<AppState>, me: CurrentUser, Pat
 }
 
 /// Submits an annual report (its center's operators); flagged late after the round's due day.
-#[utoipa::path(post, path = "/api/v1/annual-reports/{id}/submission", tag = "evaluation", request_body = VersionInput,
+#[utoipa::path(post, path = "/api/v1/annual-reports/{id}/submission", operation_id = "submit_annual_report", tag = "evaluation", request_body = VersionInput,
     responses((status = 200, body = AnnualReport), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_submit_report(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<VersionInput>) -> AppResult<Json<AnnualReport>> {
