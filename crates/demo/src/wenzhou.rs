@@ -313,6 +313,7 @@ pub async fn load_once(
     progress.total.set(progress.total.get() + (results.len() - dataset_results) as u64);
     crate::pipeline::fill(&mut tx, &net, &results, &|| progress.tick()).await?;
     let told = crate::story::fill(&mut tx, &net).await?;
+    crate::evaluation::fill(&mut tx, &net).await?;
 
     // The story must have brought every center to the stage and level the dataset promises.
     for c in &data.centers {

@@ -12,7 +12,6 @@ pub mod reports;
 use crate::registry::{self, Access};
 use crate::{Caller, Context, Error, Result};
 use chrono::Datelike;
-use pocnet_domain::center::CenterStage;
 use pocnet_domain::evaluation::management::{self, PastYear, YearOutcome};
 use pocnet_domain::evaluation::scoring::{self, ExpertMeans};
 use pocnet_domain::evaluation::{ActionKind, ActionState, EvaluationState, Scorecard, YearFigures};
@@ -27,10 +26,9 @@ use pocnet_store::centers::{self, Center};
 use pocnet_store::evaluations::{self as store, actions, figures, reports as report_store, Covered, Decision, NewRound, Round};
 use serde::{Deserialize, Serialize};
 
-/// Whether a center takes part in its profile's annual evaluation: active, on
-/// the creation list or recognized (003 六(二): 创建（认定）概念验证中心每年应…报送年度运行报告).
+/// Whether a center takes part in its profile's annual evaluation (see `cycle::takes_part`).
 pub fn takes_part(c: &Center) -> bool {
-    c.status == CenterStatus::Active && matches!(c.stage, CenterStage::Creating | CenterStage::Recognized | CenterStage::KeyCultivation)
+    pocnet_domain::evaluation::cycle::takes_part(c.status, c.stage)
 }
 
 /// The profile an evaluation runs, by id, with a plan (indicators) to run.

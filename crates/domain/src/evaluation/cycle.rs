@@ -2,7 +2,16 @@
 //! year), each center's annual report (年度运行报告, 003 六(二)) and its
 //! evaluation, and the dynamic-management actions the bureau decides.
 
+use crate::center::CenterStage;
+use crate::supervision::CenterStatus;
 use chrono::NaiveDate;
+
+/// Whether a center takes part in its profile's annual evaluation: active, on
+/// the creation list or recognized (003 六(二): 创建（认定）概念验证中心每年应向
+/// 市科技局报送年度运行报告; 000 四: 经认定的市级概念验证中心).
+pub fn takes_part(status: CenterStatus, stage: CenterStage) -> bool {
+    status == CenterStatus::Active && matches!(stage, CenterStage::Creating | CenterStage::Recognized | CenterStage::KeyCultivation)
+}
 
 string_enum! {
     /// Where an evaluation round stands.

@@ -100,6 +100,14 @@ pub async fn of_round(pool: &AnyPool, round_id: RoundId) -> StoreResult<Vec<Acti
     Ok(sqlx::query_as(&format!("{SELECT} WHERE a.round_id = $1 ORDER BY CASE WHEN a.state = 'proposed' THEN 0 ELSE 1 END, a.id")).bind(round_id.get()).fetch_all(pool).await?)
 }
 
+/// The actions following one evaluation, oldest first.
+pub async fn of_evaluation<'e, E>(executor: E, evaluation_id: EvaluationId) -> StoreResult<Vec<Action>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE a.evaluation_id = $1 ORDER BY a.id")).bind(evaluation_id.get()).fetch_all(executor).await?)
+}
+
 /// A center's actions, newest first.
 pub async fn of_center(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<Action>> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE a.center_id = $1 ORDER BY a.id DESC")).bind(center_id.get()).fetch_all(pool).await?)

@@ -8,11 +8,17 @@ use chrono::{Datelike, Days, NaiveTime, TimeZone, Utc};
 use pocnet_domain::evaluation::{Metric, Window, YearFigures};
 use pocnet_domain::id::CenterId;
 use pocnet_domain::outcome::OutcomeKind;
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 
 /// Figures by center over `window`; with `only`, for that center alone.
 pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -> StoreResult<HashMap<CenterId, YearFigures>> {
+    let mut conn = pool.acquire().await?;
+    of_window_in(&mut conn, window, only).await
+}
+
+/// [`of_window`] on a connection (inside a transaction: what it has written counts).
+pub async fn of_window_in(conn: &mut AnyConnection, window: Window, only: Option<CenterId>) -> StoreResult<HashMap<CenterId, YearFigures>> {
     let (from, to) = (window.from.to_string(), window.to.to_string());
     // Records created up to the end of the window's last day in China (UTC+8).
     let end = window.to.checked_add_days(Days::new(1)).unwrap_or(window.to).and_time(NaiveTime::MIN) - chrono::Duration::hours(8);
@@ -33,7 +39,7 @@ pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -
         .bind(&from)
         .bind(&to)
         .bind(only)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?,
         Metric::ServiceProjects,
     );
@@ -46,7 +52,7 @@ pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -
         .bind(&from)
         .bind(&to)
         .bind(only)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?,
         Metric::VerifiedProjects,
     );
@@ -59,7 +65,7 @@ pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -
     .bind(&from)
     .bind(&to)
     .bind(only)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     for (c, kind, n, yuan) in outcomes {
         let f = out.entry(CenterId::new(c)).or_default();
@@ -82,7 +88,7 @@ pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -
         )
         .bind(i64::from(window.to.year()))
         .bind(only)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?,
         Metric::SpecialFundsYuan,
     );
@@ -91,7 +97,7 @@ pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -
         sqlx::query_as("SELECT center_id, COUNT(*) FROM center_staff WHERE created_at < $1 AND ($2 IS NULL OR center_id = $2) GROUP BY center_id")
             .bind(&end)
             .bind(only)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?,
         Metric::ServiceStaff,
     );
@@ -100,7 +106,7 @@ pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -
         sqlx::query_as("SELECT center_id, COUNT(*) FROM center_advisors WHERE added_at < $1 AND ($2 IS NULL OR center_id = $2) GROUP BY center_id")
             .bind(&end)
             .bind(only)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?,
         Metric::AdvisoryExperts,
     );
@@ -112,7 +118,7 @@ pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -
         )
         .bind(&end)
         .bind(only)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?,
         Metric::EquipmentValueYuan,
     );
@@ -125,7 +131,7 @@ pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -
         .bind(&from)
         .bind(&to)
         .bind(only)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?,
         Metric::HandoffsSent,
     );
@@ -138,7 +144,7 @@ pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -
         .bind(&from)
         .bind(&to)
         .bind(only)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?,
         Metric::HandoffsAccepted,
     );

@@ -239,6 +239,19 @@ where
     sqlx::query_as(&format!("{EVAL_SELECT} WHERE e.id = $1")).bind(id.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
 }
 
+/// The evaluation of a center in a round.
+pub async fn evaluation_of<'e, E>(executor: E, round_id: RoundId, center_id: CenterId) -> StoreResult<CenterEvaluation>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as(&format!("{EVAL_SELECT} WHERE e.round_id = $1 AND e.center_id = $2"))
+        .bind(round_id.get())
+        .bind(center_id.get())
+        .fetch_optional(executor)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
 /// Who sees which evaluations of a round.
 #[derive(Debug, Clone)]
 pub enum EvaluationScope {

@@ -137,7 +137,7 @@ pub struct EvaluationDetail {
 pub async fn evaluation_detail(state: &AppState, me: &CurrentUser, id: EvaluationId) -> AppResult<EvaluationDetail> {
     let e = workflow::evaluation(state.context(), &me.caller(), id).await?;
     let e = if e.state == pocnet_domain::evaluation::EvaluationState::Pending { workflow::refresh(state.context(), id).await? } else { e };
-    let actions = store::actions::of_center(state.store().pool(), e.center_id).await?.into_iter().filter(|a| a.evaluation_id == id).collect();
+    let actions = store::actions::of_evaluation(state.store().pool(), id).await?;
     let seats = if me.user.role == Role::Bureau { panels::seats(state.store().pool(), Subject::Evaluation(id)).await? } else { Vec::new() };
     Ok(EvaluationDetail { scorecard: e.scorecard(), evaluation: e, actions, seats })
 }

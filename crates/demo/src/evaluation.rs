@@ -1,0 +1,187 @@
+//! The demo's annual evaluation (年度绩效评价): one finished round and one open,
+//! written through the evaluation store as the workflow would write them.
+//!
+//! - The finished round is the year before the open one: every covered Wenzhou
+//!   center filed its annual report (one late), a panel of three library
+//!   experts scored it on 方案 三(三)'s four dimensions, the bureau set the
+//!   grades the bands proposed, confirmed the caution 000 四 prescribes for the
+//!   one 不合格, and published the results.
+//! - The open round is the current year: reports are drafts (two filed), the
+//!   demo expert is invited to one center's panel and has not yet declared.
+
+use crate::when::{at, china_day, ymd};
+use crate::wenzhou::Network;
+use chrono::{Datelike, Duration, NaiveDate};
+use pocnet_domain::evaluation::cycle::{takes_part, SECTIONS};
+use pocnet_domain::evaluation::management::{propose, YearOutcome};
+use pocnet_domain::evaluation::scoring::{combine, expert_means};
+use pocnet_domain::evaluation::{ActionState, Window};
+use pocnet_domain::id::{CenterId, ExpertId};
+use pocnet_domain::panel::seat::{Declaration, SeatStatus};
+use pocnet_domain::policy::profile::Evaluation as Plan;
+use pocnet_domain::policy::{governing, Profile, SHIPPED};
+use pocnet_domain::review::{Dimension, ReviewPurpose, ScoreSheet};
+use pocnet_store::evaluations::{self as store, actions, figures, reports, Covered, Decision, NewRound, Round};
+use pocnet_store::panels::{self, Card, Subject};
+use pocnet_store::{centers, Actor, StoreError, StoreResult};
+use sqlx::AnyConnection;
+
+const WENZHOU: &str = "wenzhou-municipal-2025";
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("demo evaluation: {what}"))
+}
+
+/// The narrative of a report, by section, for a center's `n`-th place.
+fn narrative(name: &str, year: i32, n: usize) -> [String; 5] {
+    let served = 18 + n * 3;
+    [
+        format!("{name}{year}年度完善了验证场地和仪器设备，专职服务团队稳定，双主任制运行顺畅，新增合作验证场景{}个。", 2 + n % 3),
+        format!("全年受理概念验证项目并开展技术、产品与商业前景验证，服务企业{served}家，组织成果路演{}场。", 1 + n % 4),
+        "专项资金按年度足额配备，合作基金完成首期投放，验证服务收费与收益分成机制进入试运行。".to_owned(),
+        format!("推动验证成果在本市落地转化，带动企业新增研发投入，服务本地产业链上下游企业{}家。", served / 2),
+        format!("{}年度计划拓展验证服务领域，引进专职技术经理人，提升验证报告互认和成果转化成效。", year + 1),
+    ]
+}
+
+/// The experts dimensions of a plan as a sheet.
+fn sheet_of(plan: &Plan) -> ScoreSheet {
+    let dims = plan
+        .expert_indicators()
+        .map(|i| Dimension { code: i.code.clone().into(), label: i.label.clone().into(), weight: i.weight, article: i.article.clone().into() })
+        .collect();
+    ScoreSheet::of_dimensions(ReviewPurpose::AnnualEvaluation, dims, 20)
+}
+
+/// The covered centers of `profile` with their figures for `window`.
+async fn covered(conn: &mut AnyConnection, net: &Network, profiles: &[Profile], profile: &Profile, window: Window) -> StoreResult<Vec<Row>> {
+    let mut by_center = figures::of_window_in(&mut *conn, window, None).await?;
+    let mut out = Vec::new();
+    for c in &net.centers {
+        let got = centers::get(&mut *conn, c.id).await?;
+        let governed = governing(profiles, got.kind, got.level, got.profile_id.as_deref()).is_some_and(|p| p.id == profile.id);
+        if governed && takes_part(got.status, got.stage) {
+            let figures = by_center.remove(&c.id).unwrap_or_default();
+            out.push((Covered { center_id: c.id, region: got.region.to_string(), figures }, got.name.clone(), got.host_org_id));
+        }
+    }
+    Ok(out)
+}
+
+/// Three library experts free to judge a center: not of its host unit, not on its advisory team, not the demo expert.
+fn panel_for(net: &Network, host: pocnet_domain::id::OrgId, center: CenterId, seed: usize) -> StoreResult<Vec<(ExpertId, Actor)>> {
+    let advisors = net.advisors.get(&center).cloned().unwrap_or_default();
+    let free: Vec<_> = net.experts.iter().filter(|e| e.org_id != host && !advisors.contains(&e.id) && Some(e.id) != net.demo_expert).collect();
+    if free.len() < 3 {
+        return Err(corrupt("too few free experts"));
+    }
+    let mut out: Vec<(ExpertId, Actor)> = Vec::new();
+    let mut k = 0;
+    while out.len() < 3 {
+        let e = free[(seed * 5 + k * 13) % free.len()];
+        if !out.iter().any(|(id, _)| *id == e.id) {
+            out.push((e.id, e.actor.clone()));
+        }
+        k += 1;
+    }
+    Ok(out)
+}
+
+async fn open(conn: &mut AnyConnection, net: &Network, profiles: &[Profile], profile: &Profile, year: i32, opened: NaiveDate) -> StoreResult<(Round, Vec<Row>)> {
+    let plan = &profile.evaluation;
+    let window = plan.window(year);
+    let rows = covered(&mut *conn, net, profiles, profile, window).await?;
+    let list: Vec<Covered> = rows.iter().map(|(c, _, _)| c.clone()).collect();
+    let new = NewRound { profile_id: &profile.id, year, window, report_due: window.due(plan.report_due), plan };
+    let bureau = net.user("bureau")?;
+    let round = store::open(&mut *conn, &bureau, at(opened, 0), &new, &list).await?;
+    Ok((round, rows))
+}
+
+/// A covered center: its round entry, name and host unit.
+type Row = (Covered, String, pocnet_domain::id::OrgId);
+
+async fn file_report(conn: &mut AnyConnection, net: &Network, round: &Round, row: &Row, n: usize, on: NaiveDate) -> StoreResult<()> {
+    let (c, name, host) = row;
+    let (center, host) = (c.center_id, *host);
+    let r = reports::of(&mut *conn, round.id, center).await?;
+    let t = narrative(name, round.year as i32, n);
+    let text = reports::ReportText { capability: &t[0], effectiveness: &t[1], sustainability: &t[2], social_benefit: &t[3], next_year_plan: &t[4], corrections: &[] };
+    debug_assert_eq!(SECTIONS.len(), t.len());
+    let actor = net.acting_for(host)?;
+    let saved = reports::save(&mut *conn, &actor, at(on, 0) - Duration::days(2), r.id, r.version, &text, &r.figures()).await?;
+    reports::submit(&mut *conn, &actor, at(on, 30), saved.id, saved.version, on, on > round.report_due).await?;
+    Ok(())
+}
+
+/// Writes the demo's two rounds; returns how many evaluations they hold.
+pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult<usize> {
+    let profiles: Vec<Profile> = SHIPPED.iter().filter_map(|(id, t)| Profile::parse(t, Some(id)).ok()).collect();
+    let profile = profiles.iter().find(|p| p.id == WENZHOU).ok_or_else(|| corrupt("no Wenzhou profile"))?.clone();
+    let plan = profile.evaluation.clone();
+    let today = china_day(net.now);
+    let bureau = net.user("bureau")?;
+    let current = today.year();
+    let mut written = 0;
+
+    // The finished round: last year's, opened in January, filed by 31 March, scored in April, published in May.
+    let last = current - 1;
+    let (round, rows) = open(&mut *conn, net, &profiles, &profile, last, ymd(current, 1, 8)?).await?;
+    let sheet = sheet_of(&plan);
+    let bases = [92u32, 88, 86, 90, 84, 89, 62, 91, 85, 87, 86, 90];
+    for (n, (c, _, host)) in rows.iter().enumerate() {
+        let filed = if n == 4 { ymd(current, 4, 8)? } else { ymd(current, 3, 10)? + Duration::days(n as i64 % 15) };
+        file_report(&mut *conn, net, &round, &rows[n], n, filed).await?;
+        let e = store::evaluation_of(&mut *conn, round.id, c.center_id).await?;
+        let base = bases[n % bases.len()];
+        let subject = Subject::Evaluation(e.id);
+        let mut cards = Vec::new();
+        for (k, (expert, actor)) in panel_for(net, *host, c.center_id, n)?.into_iter().enumerate() {
+            let invited = ymd(current, 4, 10)?;
+            panels::invite(&mut *conn, &bureau, at(invited, k as i64), subject, expert, None).await?;
+            let step = SeatStatus::Pending.declare(Declaration::NoConflict).map_err(corrupt)?;
+            let when = at(invited + Duration::days(2 + k as i64), 0);
+            panels::declare(&mut *conn, &actor, when, subject, expert, &step).await?;
+            let card: Vec<(String, u32)> = sheet.dimensions.iter().enumerate().map(|(d, dim)| (dim.code.to_string(), (base + [3, 0, 4, 1][(d + k) % 4]).min(100))).collect();
+            let total = sheet.total(&card).map_err(corrupt)?;
+            let map: std::collections::BTreeMap<String, i64> = card.iter().map(|(k, v)| (k.clone(), i64::from(*v))).collect();
+            let json = serde_json::to_string(&map).map_err(corrupt)?;
+            let comments = if base >= 85 { "运行规范，服务成效突出" } else if base >= 60 { "运行总体规范，服务成效有待提升" } else { "服务项目偏少，规范管理不到位" };
+            panels::score(&mut *conn, &actor, when + Duration::minutes(30), subject, expert, &Card { scores_json: &json, total_hundredths: i64::from(total), comments }, &sheet).await?;
+            cards.push(map);
+        }
+        let report = reports::of(&mut *conn, round.id, c.center_id).await?;
+        let card = combine(&plan.indicators, &report.figures().corrected(&report.corrections()), &expert_means(cards.iter()));
+        let grade = card.total_hundredths.and_then(|t| plan.grade_of(t)).map(|g| g.code.clone()).ok_or_else(|| corrupt("no total"))?;
+        let decided = at(ymd(current, 4, 28)?, n as i64);
+        store::set_scorecard(&mut *conn, decided, e.id, &card, Some(&grade)).await?;
+        let e = store::evaluation(&mut *conn, e.id).await?;
+        store::decide(&mut *conn, &bureau, decided, e.id, e.version, &Decision::Grade { grade: &grade, reason: "" }).await?;
+        let proposals = propose(&plan, last, &YearOutcome::Graded(grade.clone()), &[]);
+        actions::propose(&mut *conn, e.id, round.id, c.center_id, &proposals).await?;
+        for a in actions::of_evaluation(&mut *conn, e.id).await? {
+            if a.state == ActionState::Proposed {
+                actions::decide(&mut *conn, &bureau, decided + Duration::days(3), a.id, a.version, ActionState::Confirmed, "经局务会研究，予以书面警示，限期提升").await?;
+            }
+        }
+        written += 1;
+    }
+    store::publish(&mut *conn, &bureau, at(ymd(current, 5, 15)?, 0), round.id, round.version, ymd(current, 5, 15)?).await?;
+
+    // The open round: this year's, opened a week ago; two reports filed, the demo expert invited to one panel.
+    let (round, rows) = open(&mut *conn, net, &profiles, &profile, current, today - Duration::days(7)).await?;
+    for (n, (c, _, host)) in rows.iter().enumerate() {
+        let operator_org = net.users.iter().find(|u| u.0 == "center").map(|u| u.2);
+        if n < 2 && Some(*host) != operator_org {
+            file_report(&mut *conn, net, &round, &rows[n], n, today - Duration::days(2 - n as i64)).await?;
+        }
+        if n == 0 {
+            if let Some(expert) = net.demo_expert {
+                let e = store::evaluation_of(&mut *conn, round.id, c.center_id).await?;
+                panels::invite(&mut *conn, &bureau, at(today - Duration::days(1), 0), Subject::Evaluation(e.id), expert, None).await?;
+            }
+        }
+        written += 1;
+    }
+    Ok(written)
+}
