@@ -268,9 +268,12 @@ mod tests {
     fn each_role_has_its_kinds() {
         let cases: &[(Role, &[TodoKind])] = &[
             (Role::County, &[CountyReview]),
-            (Role::Bureau, &[ToPropose, ToPublish, NoticeEnding, OpenObjections, ChangeReports, OverdueReevaluations, ExpertRegistrations]),
-            (Role::Expert, &[ApplicationsToDeclare, ApplicationsToScore, ScreeningsToDeclare, ScreeningsToScore]),
-            (Role::Center, &[MilestonesToAccept, ScreeningToStart, MilestonesOverdue, ReevaluationDue]),
+            (
+                Role::Bureau,
+                &[ToPropose, ToPublish, NoticeEnding, OpenObjections, ChangeReports, OverdueReevaluations, ExpertRegistrations, EvaluationsToGrade, ActionsToDecide],
+            ),
+            (Role::Expert, &[ApplicationsToDeclare, ApplicationsToScore, ScreeningsToDeclare, ScreeningsToScore, EvaluationsToDeclare, EvaluationsToScore]),
+            (Role::Center, &[MilestonesToAccept, ScreeningToStart, MilestonesOverdue, ReevaluationDue, ReportsToFile]),
             (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit]),
             (Role::Investor, &[]),
         ];
@@ -312,7 +315,7 @@ mod tests {
         ];
         let list = TodoList::build(Role::Bureau, &tallies);
         assert_eq!(list.total, 3);
-        assert_eq!(list.items.len(), 7, "zero counts stay in the API's list");
+        assert_eq!(list.items.len(), 9, "zero counts stay in the API's list");
         let pending: Vec<(TodoKind, i64, Option<&str>)> = list.pending().map(|i| (i.kind, i.count, i.due.as_deref())).collect();
         assert_eq!(pending, vec![(NoticeEnding, 2, Some("2026-12-08")), (OpenObjections, 1, None)]);
         let notice = list.items.iter().find(|i| i.kind == NoticeEnding).expect("notice");

@@ -167,6 +167,7 @@ codes!(
     pocnet_domain::evaluation::EvaluationState,
     pocnet_domain::evaluation::ActionState,
     pocnet_domain::evaluation::ActionKind,
+    pocnet_domain::org::OrgKind,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

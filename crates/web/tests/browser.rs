@@ -501,3 +501,75 @@ async fn the_bureau_pages_on_and_jumps_to_a_page_by_number() {
     assert_eq!(result_titles(&c).await, walked, "the page typed in is the page walked to");
     c.close().await.unwrap();
 }
+
+/// The yearly cycle in the browser: the bureau opens the round on
+/// 年度绩效评价, the center's to-do list leads to its annual report, which it
+/// writes and files; the bureau grades it with a reason and publishes, and the
+/// public list shows the grade.
+#[tokio::test]
+async fn a_center_files_its_annual_report_and_the_bureau_grades_and_publishes() {
+    let Some(driver_bin) = chromedriver() else { return };
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let call = publish_call(&app, &crew.chief, WENZHOU, "recognition", "2027-12-31").await;
+    let center = make_wenzhou_ready_center(&app, &crew.operator, "瑞安年报概念验证中心").await;
+    recognize_wenzhou(&app, &crew, call, center, "温州市瑞安年报概念验证中心").await;
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+
+    sign_in(&c, &app, "chief").await;
+    c.goto(&app.url("/evaluation")).await.unwrap();
+    c.find(Locator::Css("[data-testid=open-round-form] select[name=profile_id]")).await.unwrap().select_by_value(WENZHOU).await.unwrap();
+    let year = c.find(Locator::Css("[data-testid=open-round-form] input[name=year]")).await.unwrap();
+    year.clear().await.unwrap();
+    year.send_keys("2026").await.unwrap();
+    c.find(Locator::Css("[data-testid=open-round-form] button")).await.unwrap().click().await.unwrap();
+    let plan = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=plan]")).await.unwrap().text().await.unwrap();
+    assert!(plan.contains("能力建设") && plan.contains("年度专项资金投入"), "{plan}");
+    let round_url = c.current_url().await.unwrap().to_string();
+    sign_out(&c).await;
+
+    // The operator's to-do list names the report and its due day; the entry opens it.
+    sign_in(&c, &app, "operator").await;
+    c.goto(&app.url("/todo")).await.unwrap();
+    let item = c.find(Locator::Css("[data-testid=todo-reports_to_file]")).await.unwrap();
+    assert_eq!(item.attr("data-count").await.unwrap().as_deref(), Some("1"));
+    assert!(item.text().await.unwrap().contains("2027-03-31"));
+    c.find(Locator::Css("[data-testid=todo-reports_to_file] ul a")).await.unwrap().click().await.unwrap();
+    let figures = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=figures]")).await.unwrap().text().await.unwrap();
+    assert!(figures.contains("服务项目数"), "{figures}");
+    for code in ["capability", "effectiveness", "sustainability", "social_benefit", "next_year_plan"] {
+        c.find(Locator::Id(code)).await.unwrap().send_keys("本年度围绕验证能力与服务成效开展了系统性工作。").await.unwrap();
+    }
+    c.find(Locator::Css("[data-testid=report-form] button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=submit-form]")).await.unwrap();
+    c.find(Locator::Css("[data-testid=submit-form] button")).await.unwrap().click().await.unwrap();
+    let head = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".page-head p")).await.unwrap().text().await.unwrap();
+    assert!(head.contains("已报送") && !head.contains("逾期"), "{head}");
+    assert!(c.find(Locator::Css("[data-testid=report-form]")).await.is_err(), "a filed report is no longer a form");
+    sign_out(&c).await;
+
+    // The bureau sees it filed, grades it (no panel yet: a grade with its reason) and publishes.
+    sign_in(&c, &app, "chief").await;
+    c.goto(&round_url).await.unwrap();
+    let rows = c.find(Locator::Css("[data-testid=evaluations]")).await.unwrap().text().await.unwrap();
+    assert!(rows.contains("已报送"), "{rows}");
+    assert!(c.find(Locator::Css("[data-testid=publish-blocked]")).await.unwrap().text().await.unwrap().contains("1个中心"));
+    c.find(Locator::Css("[data-testid=evaluations] tbody a[href^='/evaluations/']")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=decision-form]")).await.unwrap();
+    c.find(Locator::Css("[data-testid=decision-form] select[name=grade]")).await.unwrap().select_by_value("qualified").await.unwrap();
+    c.find(Locator::Css("[data-testid=decision-form] button")).await.unwrap().click().await.unwrap();
+    let err = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=form-error]")).await.unwrap().text().await.unwrap();
+    assert!(err.contains("理由"), "a grade other than the proposal needs its reason: {err}");
+    c.find(Locator::Css("[data-testid=decision-form] select[name=grade]")).await.unwrap().select_by_value("qualified").await.unwrap();
+    c.find(Locator::Css("[data-testid=decision-form] input[name=reason]")).await.unwrap().send_keys("专家组现场核查后集体审定").await.unwrap();
+    c.find(Locator::Css("[data-testid=decision-form] button")).await.unwrap().click().await.unwrap();
+    let grade = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=grade]")).await.unwrap();
+    assert_eq!(grade.text().await.unwrap(), "合格");
+    c.goto(&round_url).await.unwrap();
+    c.find(Locator::Css("[data-testid=publish-form] button")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("a[href^='/evaluation/rounds/'][href$='/results']")).await.unwrap().click().await.unwrap();
+    let public = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=published-results]")).await.unwrap().text().await.unwrap();
+    assert!(public.contains("温州市瑞安年报概念验证中心") && public.contains("合格"), "{public}");
+    c.close().await.unwrap();
+}

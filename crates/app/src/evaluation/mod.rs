@@ -440,3 +440,150 @@ pub async fn for_expert(ctx: &Context, caller: &Caller, id: EvaluationId) -> Res
     };
     Ok((e, seat, report))
 }
+
+/// Who a ranking orders: the centers, or their host institutions (高校、科研院所、医院 …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankOf {
+    /// Centers.
+    Centers,
+    /// Host institutions, by the mean of their centers.
+    Hosts,
+}
+
+/// A center's place.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RankedCenter {
+    /// Place (ties share it).
+    pub place: Option<usize>,
+    /// Place under equal weights (ranking by the total only).
+    pub equal_weight_place: Option<usize>,
+    /// Center id.
+    #[schema(value_type = i64)]
+    pub center_id: CenterId,
+    /// Name.
+    pub center_name: String,
+    /// Region.
+    pub region: String,
+    /// Host institution.
+    pub host_name: String,
+    /// Host's kind, in Chinese.
+    pub host_kind: String,
+    /// The value ranked by, hundredths (absent: did not take part).
+    pub value_hundredths: Option<i64>,
+    /// Grade label.
+    pub grade_label: String,
+}
+
+/// A host institution's place.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RankedHost {
+    /// Place.
+    pub place: Option<usize>,
+    /// Host id.
+    #[schema(value_type = i64)]
+    pub host_id: pocnet_domain::id::OrgId,
+    /// Name.
+    pub host_name: String,
+    /// Kind, in Chinese.
+    pub host_kind: String,
+    /// Its centers evaluated.
+    pub centers: usize,
+    /// Mean of its centers' values, hundredths.
+    pub value_hundredths: i64,
+}
+
+/// A published round's ranking.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Ranking {
+    /// The round.
+    pub round: Round,
+    /// What it orders by: `total` or an indicator code.
+    pub by: String,
+    /// Its label.
+    pub by_label: String,
+    /// The weighting: (indicator label, weight %).
+    pub weights: Vec<(String, u32)>,
+    /// Centers, best first (when ranking centers).
+    pub centers: Vec<RankedCenter>,
+    /// Host institutions, best first (when ranking hosts).
+    pub hosts: Vec<RankedHost>,
+    /// How the order of centers by total moves under equal weights.
+    pub sensitivity: Option<pocnet_domain::evaluation::ranking::Sensitivity>,
+}
+
+/// The ranking of a published round (public): of centers or hosts, by the total or one
+/// indicator, optionally of one kind of host.
+pub async fn ranking(ctx: &Context, round_id: RoundId, of: RankOf, by: &str, host_kind: Option<pocnet_domain::org::OrgKind>) -> Result<Ranking> {
+    use pocnet_domain::evaluation::ranking::{equal_weight_total, host_means, places, sensitivity, value, RankBy};
+    let round = store::get(ctx.store().pool(), round_id).await?;
+    if round.state != pocnet_domain::evaluation::RoundState::Published {
+        return Err(Error::NotFound);
+    }
+    let plan = round.plan()?;
+    let (rank_by, by_label) = match by {
+        "" | "total" => (RankBy::Total, "评价总分".to_owned()),
+        code => match plan.indicators.iter().find(|i| i.code == code) {
+            Some(i) => (RankBy::Indicator(code.to_owned()), format!("{}（单项得分）", i.label)),
+            None => return Err(FieldError::unknown_value("by", "排名指标").into()),
+        },
+    };
+    let rows: Vec<_> = store::ranking_rows(ctx.store().pool(), round_id).await?.into_iter().filter(|r| host_kind.is_none_or(|k| r.host_kind == k)).collect();
+    let cards: Vec<Option<Scorecard>> = rows.iter().map(|r| if r.state == EvaluationState::Graded { serde_json::from_str(&r.scorecard_json).ok() } else { None }).collect();
+    let values: Vec<Option<i64>> = cards.iter().map(|c| c.as_ref().and_then(|c| value(c, &rank_by))).collect();
+    let weights = plan.indicators.iter().map(|i| (i.label.clone(), i.weight)).collect();
+    let grade_label = |r: &store::RankingRow| match (&r.state, &r.grade) {
+        (EvaluationState::Graded, Some(g)) => plan.grade(g).map_or_else(|| g.clone(), |x| x.label.clone()),
+        _ => EvaluationState::Refused.label_zh().to_owned(),
+    };
+    let by_code = match &rank_by {
+        RankBy::Total => "total".to_owned(),
+        RankBy::Indicator(c) => c.clone(),
+    };
+    match of {
+        RankOf::Centers => {
+            let weighted = places(&values);
+            let (equal, sens) = if rank_by == RankBy::Total {
+                let eq: Vec<Option<i64>> = cards.iter().map(|c| c.as_ref().and_then(|c| equal_weight_total(&c.components))).collect();
+                let eq = places(&eq);
+                let s = sensitivity(&weighted, &eq);
+                (eq, Some(s))
+            } else {
+                (vec![None; rows.len()], None)
+            };
+            let mut centers: Vec<RankedCenter> = rows
+                .iter()
+                .enumerate()
+                .map(|(k, r)| RankedCenter {
+                    place: weighted[k],
+                    equal_weight_place: equal[k],
+                    center_id: r.center_id,
+                    center_name: r.center_name.clone(),
+                    region: r.region.clone(),
+                    host_name: r.host_name.clone(),
+                    host_kind: r.host_kind.label_zh().to_owned(),
+                    value_hundredths: values[k],
+                    grade_label: grade_label(r),
+                })
+                .collect();
+            centers.sort_by_key(|c| (c.place.unwrap_or(usize::MAX), c.center_id));
+            Ok(Ranking { round, by: by_code, by_label, weights, centers, hosts: Vec::new(), sensitivity: sens })
+        }
+        RankOf::Hosts => {
+            let entries: Vec<(pocnet_domain::id::OrgId, Option<i64>)> = rows.iter().zip(&values).map(|(r, v)| (r.host_id, *v)).collect();
+            let means = host_means(&entries);
+            let mut hosts: Vec<RankedHost> = means
+                .iter()
+                .filter_map(|(id, (mean, n))| {
+                    let r = rows.iter().find(|r| r.host_id == *id)?;
+                    Some(RankedHost { place: None, host_id: *id, host_name: r.host_name.clone(), host_kind: r.host_kind.label_zh().to_owned(), centers: *n, value_hundredths: *mean })
+                })
+                .collect();
+            let p = places(&hosts.iter().map(|h| Some(h.value_hundredths)).collect::<Vec<_>>());
+            for (h, place) in hosts.iter_mut().zip(p) {
+                h.place = place;
+            }
+            hosts.sort_by_key(|h| (h.place.unwrap_or(usize::MAX), h.host_id.get()));
+            Ok(Ranking { round, by: by_code, by_label, weights, centers: Vec::new(), hosts, sensitivity: None })
+        }
+    }
+}

@@ -16,6 +16,7 @@ pub mod cycle;
 pub mod figures;
 pub mod management;
 pub mod plan;
+pub mod ranking;
 pub mod scoring;
 #[cfg(test)]
 mod tests;

@@ -450,3 +450,41 @@ pub struct HistoryRow {
     /// Confirmed support.
     pub supported: i64,
 }
+
+/// One center's line for a round's rankings: its scorecard, grade and host institution.
+#[derive(Debug, Clone, FromRow)]
+pub struct RankingRow {
+    /// Center.
+    #[sqlx(try_from = "i64")]
+    pub center_id: CenterId,
+    /// Its name.
+    pub center_name: String,
+    /// Its region.
+    pub region: String,
+    /// Host institution.
+    #[sqlx(try_from = "i64")]
+    pub host_id: pocnet_domain::id::OrgId,
+    /// Host's name.
+    pub host_name: String,
+    /// Host's kind.
+    #[sqlx(try_from = "Code<pocnet_domain::org::OrgKind>")]
+    pub host_kind: pocnet_domain::org::OrgKind,
+    /// `graded` or `refused` (a published round has no pending ones).
+    #[sqlx(try_from = "Code<EvaluationState>")]
+    pub state: EvaluationState,
+    /// Grade code.
+    pub grade: Option<String>,
+    /// Scorecard JSON.
+    pub scorecard_json: String,
+}
+
+/// Every center of a round with what its rankings need (one read of the round's rows).
+pub async fn ranking_rows(pool: &AnyPool, round_id: RoundId) -> StoreResult<Vec<RankingRow>> {
+    Ok(sqlx::query_as(
+        "SELECT e.center_id, c.name AS center_name, e.region, o.id AS host_id, o.name AS host_name, o.kind AS host_kind, e.state, e.grade, e.scorecard_json \
+         FROM evaluations e JOIN centers c ON c.id = e.center_id JOIN organisations o ON o.id = c.host_org_id WHERE e.round_id = $1 ORDER BY e.center_id",
+    )
+    .bind(round_id.get())
+    .fetch_all(pool)
+    .await?)
+}

@@ -139,6 +139,23 @@ async fn a_center_files_its_report_the_panel_scores_and_the_bureau_grades_and_pu
     assert_eq!(public["items"][0]["center_id"], center_id);
     assert_eq!((public["items"][0]["total_hundredths"].as_i64(), public["items"][0]["grade_label"].as_str()), (Some(7_550), Some("合格")));
     assert!(public["items"][0].get("refusal_reason").is_none() && public["items"][0].get("scorecard").is_none());
+
+    // The rankings (排行榜): by total with the equal-weight check, by one indicator, by host institution.
+    let r = expect_status(app.get_anon(&format!("/api/v1/evaluation-rounds/{round_id}/rankings")).await, StatusCode::OK).await;
+    assert_eq!((r["centers"][0]["place"].as_i64(), r["centers"][0]["value_hundredths"].as_i64()), (Some(1), Some(7_550)));
+    assert_eq!((r["sensitivity"]["ranked"].as_i64(), r["sensitivity"]["moved"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(r["weights"].as_array().unwrap().len(), 8);
+    let r = expect_status(app.get_anon(&format!("/api/v1/evaluation-rounds/{round_id}/rankings?by=capability")).await, StatusCode::OK).await;
+    assert_eq!(r["centers"][0]["value_hundredths"], 8_500);
+    assert!(r["sensitivity"].is_null(), "the equal-weight check is of the total");
+    let r = expect_status(app.get_anon(&format!("/api/v1/evaluation-rounds/{round_id}/rankings?of=hosts&host_kind=enterprise")).await, StatusCode::OK).await;
+    assert_eq!((r["hosts"][0]["host_name"].as_str(), r["hosts"][0]["centers"].as_i64()), (Some("瑞安测试智能装备有限公司"), Some(1)));
+    let r = expect_status(app.get_anon(&format!("/api/v1/evaluation-rounds/{round_id}/rankings?of=hosts&host_kind=university")).await, StatusCode::OK).await;
+    assert!(r["hosts"].as_array().unwrap().is_empty());
+    let e = expect_error(app.get_anon(&format!("/api/v1/evaluation-rounds/{round_id}/rankings?by=charm")).await, StatusCode::UNPROCESSABLE_ENTITY, "unknown_value").await;
+    assert_eq!(e["error"]["field"], "by");
+    let html = app.get_anon(&format!("/evaluation/rounds/{round_id}/rankings")).await.text().await.unwrap();
+    assert!(html.contains("温州市评价测试概念验证中心") && html.contains("名次不变"), "{html}");
 }
 
 #[tokio::test]

@@ -23,6 +23,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api_round))
         .routes(routes!(api_round_evaluations))
         .routes(routes!(api_round_results))
+        .routes(routes!(api_rankings))
         .routes(routes!(api_round_actions))
         .routes(routes!(api_publish))
         .routes(routes!(api_evaluation))
@@ -227,4 +228,41 @@ pub async fn api_save_report(State(state): State<AppState>, me: CurrentUser, Pat
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_submit_report(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<VersionInput>) -> AppResult<Json<AnnualReport>> {
     Ok(Json(report_workflow::submit(state.context(), &me.caller(), AnnualReportId::new(id), input.version).await?))
+}
+
+/// What a ranking orders.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RankingQuery {
+    /// `centers` (default) or `hosts` (host institutions, by the mean of their centers).
+    pub of: Option<String>,
+    /// `total` (default) or an indicator code of the round's plan.
+    pub by: Option<String>,
+    /// Only hosts of this kind (`university`, `research_institute`, `hospital`, `enterprise`, `incubator` …).
+    pub host_kind: Option<String>,
+}
+
+impl RankingQuery {
+    /// The query, checked.
+    pub fn parse(&self) -> AppResult<(workflow::RankOf, String, Option<pocnet_domain::org::OrgKind>)> {
+        let of = match crate::extract::non_empty(&self.of) {
+            None | Some("centers") => workflow::RankOf::Centers,
+            Some("hosts") => workflow::RankOf::Hosts,
+            Some(_) => return Err(pocnet_domain::FieldError::unknown_value("of", "排名对象").into()),
+        };
+        let kind = match crate::extract::non_empty(&self.host_kind) {
+            None => None,
+            Some(k) => Some(pocnet_domain::org::OrgKind::parse(k).map_err(|_| pocnet_domain::FieldError::unknown_value("host_kind", "依托单位类型"))?),
+        };
+        Ok((of, crate::extract::non_empty(&self.by).unwrap_or("total").to_owned(), kind))
+    }
+}
+
+/// A published round's ranking (排行榜, public): centers or host institutions, by the total or one
+/// indicator, with the weighting and, for centers by total, how the order moves under equal weights.
+#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/rankings", operation_id = "get_rankings", tag = "evaluation", params(RankingQuery),
+    responses((status = 200, body = pocnet_app::evaluation::Ranking), (status = 404, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)))]
+pub async fn api_rankings(State(state): State<AppState>, Path(id): Path<i64>, QueryParams(q): QueryParams<RankingQuery>) -> AppResult<Json<pocnet_app::evaluation::Ranking>> {
+    let (of, by, kind) = q.parse()?;
+    Ok(Json(workflow::ranking(state.context(), RoundId::new(id), of, &by, kind).await?))
 }

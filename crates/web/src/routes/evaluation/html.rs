@@ -29,6 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/evaluation/rounds/{id}", get(round_page))
         .route("/evaluation/rounds/{id}/publication", post(publish_form))
         .route("/evaluation/rounds/{id}/results", get(results_page))
+        .route("/evaluation/rounds/{id}/rankings", get(rankings_page))
         .route("/evaluations/{id}", get(evaluation_page))
         .route("/evaluations/{id}/decision", post(decision_form))
         .route("/evaluations/{id}/panel", post(assign_form))
@@ -293,6 +294,7 @@ struct ResultRow {
 #[template(path = "evaluation/results.html")]
 struct ResultsPage {
     chrome: Chrome,
+    round_id: RoundId,
     title: String,
     published_on: String,
     rows: Vec<ResultRow>,
@@ -313,6 +315,7 @@ async fn results_page(State(state): State<AppState>, auth: Auth, Path(id): Path<
     let page = ResultsPage {
         chrome: Chrome::public(Some(&auth), title.clone(), "evaluation"),
         title: format!("{}（{}）", title, state.context().profile(&round.profile_id).map_or(round.profile_id.as_str(), |p| p.title.as_str())),
+        round_id: round.id,
         published_on: round.published_on.map(|d| d.to_string()).unwrap_or_default(),
         pager: Pager::new(&path, &list, &p.keep(&[], "")),
         rows,
@@ -628,4 +631,62 @@ async fn submit_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
         }
         Err(e) => Err(e),
     }
+}
+
+// ---- rankings ------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "evaluation/rankings.html")]
+struct RankingsPage {
+    chrome: Chrome,
+    r: pocnet_app::evaluation::Ranking,
+    of: &'static str,
+    host_kind: String,
+    indicators: Vec<(String, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    sensitivity_note: Option<String>,
+}
+
+async fn rankings_page(State(state): State<AppState>, auth: Auth, Path(id): Path<RoundId>, QueryParams(q): QueryParams<api::RankingQuery>) -> AppResult<Response> {
+    let (of, by, kind) = q.parse()?;
+    let r = workflow::ranking(state.context(), id, of, &by, kind).await?;
+    let plan = r.round.plan()?;
+    let sensitivity_note = r.sensitivity.as_ref().map(|s| {
+        if s.moved == 0 {
+            format!("各指标等权重时，{}个中心的名次不变。", s.ranked)
+        } else {
+            format!(
+                "各指标等权重时，{}个中心中有{}个名次变化，最大变动{}位{}；名次相关系数（Spearman）{:.2}。",
+                s.ranked,
+                s.moved,
+                s.largest_move,
+                if s.first_changes { "，第一名改变" } else { "，第一名不变" },
+                s.spearman
+            )
+        }
+    });
+    let page = RankingsPage {
+        chrome: Chrome::public(Some(&auth), format!("{}年度绩效评价排行榜", r.round.year), "evaluation"),
+        of: if of == workflow::RankOf::Hosts { "hosts" } else { "centers" },
+        host_kind: kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+        indicators: plan.indicators.iter().map(|i| (i.code.clone(), i.label.clone())).collect(),
+        kinds: [
+            pocnet_domain::org::OrgKind::University,
+            pocnet_domain::org::OrgKind::ResearchInstitute,
+            pocnet_domain::org::OrgKind::Hospital,
+            pocnet_domain::org::OrgKind::Enterprise,
+            pocnet_domain::org::OrgKind::Incubator,
+        ]
+        .iter()
+        .map(|k| (k.as_str(), k.label_zh()))
+        .collect(),
+        sensitivity_note,
+        r,
+    };
+    Ok(render(&page))
+}
+
+/// A value in hundredths as a score.
+pub(crate) fn score_text(h: Option<i64>) -> String {
+    points(h)
 }
