@@ -90,7 +90,8 @@ mod tests {
 
     #[test]
     fn ties_share_a_place_and_the_unscored_are_unplaced() {
-        let cases: Vec<(Vec<Option<i64>>, Vec<Option<usize>>)> = vec![
+        type Case = (Vec<Option<i64>>, Vec<Option<usize>>);
+        let cases: Vec<Case> = vec![
             (vec![Some(9000), Some(8000), Some(8000), Some(7000)], vec![Some(1), Some(2), Some(2), Some(4)]),
             (vec![Some(5000), None, Some(6000)], vec![Some(2), None, Some(1)]),
             (vec![], vec![]),
