@@ -139,3 +139,44 @@ pub async fn submit(ctx: &Context, caller: &Caller, id: AnnualReportId, version:
     tx.commit().await?;
     Ok(done)
 }
+
+/// The bureau's review of a report's corrections, as sent: the metrics whose
+/// correction it does not accept (the computed figure then counts), and why.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = CorrectionReviewInput)]
+pub struct CorrectionReview {
+    /// Metric codes of the corrections not accepted (the others are accepted).
+    #[serde(default)]
+    pub refused: Vec<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// Accepts or refuses each correction of a filed report (bureau, while its
+/// evaluation is pending); the evaluation's scorecard follows.
+pub async fn review_corrections(ctx: &Context, caller: &Caller, id: AnnualReportId, input: &CorrectionReview) -> Result<AnnualReport> {
+    caller.require(&[Role::Bureau])?;
+    let r = reports::get(ctx.store().pool(), id).await?;
+    if r.state != ReportState::Submitted {
+        return Err(Error::rule("report_not_submitted", "报告尚未报送，不能审核更正"));
+    }
+    let e = store::evaluation_of(ctx.store().pool(), r.round_id, r.center_id).await?;
+    if e.state != pocnet_domain::evaluation::EvaluationState::Pending {
+        return Err(Error::Conflict { code: "already_decided", message: format!("该中心的评价已{}，不能再审核更正", e.state.label_zh()), field: None });
+    }
+    let mut fixes = r.corrections();
+    for code in &input.refused {
+        if !fixes.iter().any(|c| c.metric.as_str() == code) {
+            return Err(FieldError::unknown_value("refused", "更正项").into());
+        }
+    }
+    let reason = text("reason", "审核意见", &input.reason, 2, 1000)?;
+    for c in &mut fixes {
+        c.accepted = !input.refused.iter().any(|code| code == c.metric.as_str());
+    }
+    let mut tx = ctx.store().write().await?;
+    let after = reports::set_corrections(&mut tx, &caller.actor(), ctx.now(), id, &fixes, &reason).await?;
+    tx.commit().await?;
+    super::refresh(ctx, e.id).await?;
+    Ok(after)
+}

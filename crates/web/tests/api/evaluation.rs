@@ -103,6 +103,14 @@ async fn a_center_files_its_report_the_panel_scores_and_the_bureau_grades_and_pu
         app.post_expect(token, &format!("/api/v1/evaluations/{eval_id}/declaration"), &json!({"decision": "no_conflict", "pledge": "true"}), StatusCode::NO_CONTENT).await;
         app.post_expect(token, &format!("/api/v1/evaluations/{eval_id}/scores"), &card, StatusCode::OK).await;
     }
+    // The bureau may refuse a correction: the computed figure then counts; accepting it again restores it.
+    let review = format!("/api/v1/annual-reports/{report_id}/corrections");
+    expect_error(app.post(&crew.operator, &review, &json!({"refused": [], "reason": "自查"})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let refused = app.post_expect(&crew.chief, &review, &json!({"refused": ["special_funds_yuan"], "reason": "未见拨付凭证"}), StatusCode::OK).await;
+    assert_eq!(refused["id"], report_id);
+    let d = app.get_ok(&crew.chief, &format!("/api/v1/evaluations/{eval_id}")).await;
+    assert_eq!(component(&d, "special_funds")["value"], 0, "a refused correction does not count");
+    app.post_expect(&crew.chief, &review, &json!({"refused": [], "reason": "补充凭证后予以采纳"}), StatusCode::OK).await;
     let d = app.get_ok(&crew.chief, &format!("/api/v1/evaluations/{eval_id}")).await;
     // Means: 85, 80, 80, 70 → 17.00 + 16.00 + 12.00 + 10.50; records: 40/20 → 10.00, no reports → 0,
     // 10/5 → 5.00, the corrected funds 1.2 M / 1 M → 5.00.

@@ -34,6 +34,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api_decide_action))
         .routes(routes!(api_report, api_save_report))
         .routes(routes!(api_submit_report))
+        .routes(routes!(api_review_corrections))
 }
 
 /// Every evaluation round, newest year first (bureau, county, center staff).
@@ -265,4 +266,13 @@ impl RankingQuery {
 pub async fn api_rankings(State(state): State<AppState>, Path(id): Path<i64>, QueryParams(q): QueryParams<RankingQuery>) -> AppResult<Json<pocnet_app::evaluation::Ranking>> {
     let (of, by, kind) = q.parse()?;
     Ok(Json(workflow::ranking(state.context(), RoundId::new(id), of, &by, kind).await?))
+}
+
+/// Accepts or refuses the corrections of a filed report (bureau, while its evaluation is pending); the scorecard follows.
+#[utoipa::path(post, path = "/api/v1/annual-reports/{id}/corrections", operation_id = "review_annual_report_corrections", tag = "evaluation",
+    request_body = report_workflow::CorrectionReview,
+    responses((status = 200, body = AnnualReport), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_review_corrections(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<report_workflow::CorrectionReview>) -> AppResult<Json<AnnualReport>> {
+    Ok(Json(report_workflow::review_corrections(state.context(), &me.caller(), AnnualReportId::new(id), &input).await?))
 }

@@ -38,6 +38,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/management-actions/{id}/decision", post(action_form))
         .route("/annual-reports/{id}", get(report_page).post(report_form))
         .route("/annual-reports/{id}/submission", post(submit_form))
+        .route("/annual-reports/{id}/corrections", post(corrections_form))
 }
 
 fn yuan_or_count(metric: Option<Metric>, v: i64) -> String {
@@ -536,6 +537,7 @@ struct ReportPage {
     sections: Vec<(&'static str, &'static str, String)>,
     editable: bool,
     late_now: bool,
+    reviewable: bool,
     error: Option<String>,
 }
 
@@ -565,7 +567,11 @@ async fn render_report(state: &AppState, me: &CurrentUser, id: AnnualReportId, e
     let sections = SECTIONS.iter().enumerate().map(|(k, (code, label))| (*code, *label, typed.map_or_else(|| stored[k].clone(), |t| t[k].clone()))).collect();
     let editable = me.user.role == Role::Center && r.state == ReportState::Draft && round.state == RoundState::Open;
     let late_now = r.state == ReportState::Draft && state.today() > round.report_due;
-    Ok(render(&ReportPage { chrome: Chrome::signed_in(me, format!("{}·{}年度运行报告", r.center_name, round.year), "evaluation"), r, round, figures, sections, editable, late_now, error }))
+    let reviewable = me.user.role == Role::Bureau
+        && r.state == ReportState::Submitted
+        && !corrections.is_empty()
+        && store::evaluation_of(state.store().pool(), r.round_id, r.center_id).await?.state == EvaluationState::Pending;
+    Ok(render(&ReportPage { chrome: Chrome::signed_in(me, format!("{}·{}年度运行报告", r.center_name, round.year), "evaluation"), r, round, figures, sections, editable, late_now, reviewable, error }))
 }
 
 async fn report_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<AnnualReportId>) -> AppResult<Response> {
@@ -689,4 +695,23 @@ async fn rankings_page(State(state): State<AppState>, auth: Auth, Path(id): Path
 /// A value in hundredths as a score.
 pub(crate) fn score_text(h: Option<i64>) -> String {
     points(h)
+}
+
+async fn corrections_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<AnnualReportId>, body: axum::body::Bytes) -> AppResult<Response> {
+    let mut input = report_workflow::CorrectionReview::default();
+    for (k, v) in serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default() {
+        match k.as_str() {
+            "refused" => input.refused.push(v),
+            "reason" => input.reason = v,
+            _ => {}
+        }
+    }
+    match report_workflow::review_corrections(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
+        Ok(_) => Ok(Redirect::to(&format!("/annual-reports/{id}")).into_response()),
+        Err(e) if is_user_error(&e) => {
+            let status = e.status();
+            Ok((status, render_report(&state, &me, id, Some(e.body().message), None).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
