@@ -272,9 +272,8 @@ pub enum EvaluationOrder {
     Total,
 }
 
-/// A page of a round's evaluations in `scope`, counted exactly (a round holds
-/// one row per center it covers, read on the round's indexes).
-pub async fn list(pool: &AnyPool, round_id: RoundId, scope: &EvaluationScope, state: Option<EvaluationState>, order: EvaluationOrder, page: Page) -> StoreResult<Paged<CenterEvaluation>> {
+/// The conditions, order and binds of a round's list.
+fn list_sql(scope: &EvaluationScope, order: EvaluationOrder) -> (String, &'static str, Option<String>) {
     let mut cond = String::from(" WHERE e.round_id = $1 AND ($2 IS NULL OR e.state = $2)");
     let mut region = None;
     match scope {
@@ -293,19 +292,36 @@ pub async fn list(pool: &AnyPool, round_id: RoundId, scope: &EvaluationScope, st
         EvaluationOrder::Center => " ORDER BY e.center_id",
         EvaluationOrder::Total => " ORDER BY CASE WHEN e.total_hundredths IS NULL THEN 1 ELSE 0 END, e.total_hundredths DESC, e.center_id",
     };
+    (cond, order_by, region)
+}
+
+/// The statements a round's list runs (count, page), for reading their plans.
+pub fn list_statements(scope: &EvaluationScope, order: EvaluationOrder) -> Vec<String> {
+    let (cond, order_by, _) = list_sql(scope, order);
+    vec![format!("SELECT COUNT(*) FROM evaluations e{cond}"), format!("{EVAL_SELECT}{cond}{order_by} LIMIT 20 OFFSET 0")]
+}
+
+/// A page of a round's evaluations in `scope`, counted exactly (a round holds
+/// one row per center it covers, read on the round's indexes).
+pub async fn list<'c, C>(conn: C, round_id: RoundId, scope: &EvaluationScope, state: Option<EvaluationState>, order: EvaluationOrder, page: Page) -> StoreResult<Paged<CenterEvaluation>>
+where
+    C: sqlx::Acquire<'c, Database = sqlx::Any>,
+{
+    let mut conn = conn.acquire().await?;
+    let (cond, order_by, region) = list_sql(scope, order);
     let state = state.map(|s| s.as_str());
     let count_sql = format!("SELECT COUNT(*) FROM evaluations e{cond}");
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(round_id.get()).bind(state);
     if let Some(r) = &region {
         count = count.bind(r.clone());
     }
-    let total = count.fetch_one(pool).await?;
+    let total = count.fetch_one(&mut *conn).await?;
     let sql = format!("{EVAL_SELECT}{cond}{order_by} LIMIT {} OFFSET {}", page.limit(), page.offset());
     let mut q = sqlx::query_as::<_, CenterEvaluation>(&sql).bind(round_id.get()).bind(state);
     if let Some(r) = region {
         q = q.bind(r);
     }
-    Ok(Paged::exact(q.fetch_all(pool).await?, total, page))
+    Ok(Paged::exact(q.fetch_all(&mut *conn).await?, total, page))
 }
 
 /// A center's evaluations, newest round first (its own sheets; the history the rules read).

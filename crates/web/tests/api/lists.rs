@@ -334,6 +334,17 @@ async fn no_list_reads_a_whole_big_table() {
             }
         }
     }
+    // A round's evaluations: every scope and order reads the round's rows on its indexes and each center by its key.
+    {
+        use pocnet_store::evaluations::{list_statements, EvaluationOrder, EvaluationScope};
+        for scope in [EvaluationScope::All, EvaluationScope::Region("瑞安市".into()), EvaluationScope::Centers(vec![1.into(), 2.into()])] {
+            for order in [EvaluationOrder::Center, EvaluationOrder::Total] {
+                for sql in list_statements(&scope, order) {
+                    statements.push((format!("evaluations {scope:?} by {order:?}"), sql));
+                }
+            }
+        }
+    }
     // Keyword filters (LIKE '%…%') read in the list's order until a page is full; issue 15's index replaces them.
     let mut failures = Vec::new();
     for (what, sql) in &statements {
