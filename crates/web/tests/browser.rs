@@ -502,6 +502,17 @@ async fn the_bureau_pages_on_and_jumps_to_a_page_by_number() {
     c.close().await.unwrap();
 }
 
+/// Waits until no element matches `css` (the page that had it was replaced).
+async fn wait_gone(c: &fantoccini::Client, css: &str) {
+    for _ in 0..100 {
+        if c.find(Locator::Css(css)).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} is still on the page");
+}
+
 /// The yearly cycle in the browser: the bureau opens the round on
 /// 年度绩效评价, the center's to-do list leads to its annual report, which it
 /// writes and files; the bureau grades it with a reason and publishes, and the
@@ -542,8 +553,19 @@ async fn a_center_files_its_annual_report_and_the_bureau_grades_and_publishes() 
         c.find(Locator::Id(code)).await.unwrap().send_keys("本年度围绕验证能力与服务成效开展了系统性工作。").await.unwrap();
     }
     c.find(Locator::Css("[data-testid=report-form] button[type=submit]")).await.unwrap().click().await.unwrap();
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=submit-form]")).await.unwrap();
+    // The saved draft's page carries the report's next version.
+    for _ in 0..100 {
+        let v = match c.find(Locator::Css("[data-testid=submit-form] input[name=version]")).await {
+            Ok(el) => el.attr("value").await.ok().flatten(),
+            Err(_) => None,
+        };
+        if v.as_deref() == Some("2") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     c.find(Locator::Css("[data-testid=submit-form] button")).await.unwrap().click().await.unwrap();
+    wait_gone(&c, "[data-testid=submit-form]").await;
     let head = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".page-head p")).await.unwrap().text().await.unwrap();
     assert!(head.contains("已报送") && !head.contains("逾期"), "{head}");
     assert!(c.find(Locator::Css("[data-testid=report-form]")).await.is_err(), "a filed report is no longer a form");
@@ -564,10 +586,12 @@ async fn a_center_files_its_annual_report_and_the_bureau_grades_and_publishes() 
     c.find(Locator::Css("[data-testid=decision-form] select[name=grade]")).await.unwrap().select_by_value("qualified").await.unwrap();
     c.find(Locator::Css("[data-testid=decision-form] input[name=reason]")).await.unwrap().send_keys("专家组现场核查后集体审定").await.unwrap();
     c.find(Locator::Css("[data-testid=decision-form] button")).await.unwrap().click().await.unwrap();
+    wait_gone(&c, "[data-testid=decision-form]").await;
     let grade = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=grade]")).await.unwrap();
     assert_eq!(grade.text().await.unwrap(), "合格");
     c.goto(&round_url).await.unwrap();
     c.find(Locator::Css("[data-testid=publish-form] button")).await.unwrap().click().await.unwrap();
+    wait_gone(&c, "[data-testid=publish-form]").await;
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("a[href^='/evaluation/rounds/'][href$='/results']")).await.unwrap().click().await.unwrap();
     let public = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=published-results]")).await.unwrap().text().await.unwrap();
     assert!(public.contains("温州市瑞安年报概念验证中心") && public.contains("合格"), "{public}");
