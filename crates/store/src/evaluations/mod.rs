@@ -274,7 +274,7 @@ pub enum EvaluationOrder {
 
 /// The conditions, order and binds of a round's list.
 fn list_sql(scope: &EvaluationScope, order: EvaluationOrder) -> (String, &'static str, Option<String>) {
-    let mut cond = String::from(" WHERE e.round_id = $1 AND ($2 IS NULL OR e.state = $2)");
+    let mut cond = String::from(" WHERE e.round_id = $1 AND (CAST($2 AS TEXT) IS NULL OR e.state = $2)");
     let mut region = None;
     match scope {
         EvaluationScope::All => {}
