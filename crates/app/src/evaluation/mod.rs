@@ -97,8 +97,11 @@ pub struct RoundInput {
 pub async fn open_round(ctx: &Context, caller: &Caller, input: &RoundInput) -> Result<Round> {
     caller.require(&[Role::Bureau])?;
     let profile = profile_to_run(ctx, &input.profile_id)?;
+    if !(2000..=2100).contains(&input.year) {
+        return Err(FieldError::new("year", "out_of_range", "评价年度须在2000至2100之间").into());
+    }
     let window = profile.evaluation.window(input.year);
-    if input.year < 2000 || window.from > ctx.today() {
+    if window.from > ctx.today() {
         return Err(FieldError::new("year", "not_started", format!("{}年度的数据期（{}起）尚未开始", input.year, window.from)).into());
     }
     if store::round_of(ctx.store().pool(), &profile.id, input.year).await?.is_some() {

@@ -40,6 +40,7 @@ pub async fn run(cli: &Cli, args: &EvaluateArgs) -> anyhow::Result<()> {
     let store = open_store(cli, 4).await?;
     let ctx = context(cli, &store)?;
     let profile = evaluation::profile_to_run(&ctx, &args.profile).map_err(|e| anyhow::anyhow!("{e}"))?.clone();
+    anyhow::ensure!((2000..=2100).contains(&args.year), "--year must lie between 2000 and 2100");
     let started = std::time::Instant::now();
     let records: Vec<_> = profile.evaluation.indicators.iter().filter(|i| i.source == IndicatorSource::Records).collect();
     let header: Vec<String> = records.iter().map(|i| i.label.clone()).collect();

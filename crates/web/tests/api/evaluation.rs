@@ -47,6 +47,10 @@ async fn a_center_files_its_report_the_panel_scores_and_the_bureau_grades_and_pu
     let body = json!({"profile_id": WENZHOU, "year": 2026});
     expect_error(app.post(&crew.operator, "/api/v1/evaluation-rounds", &body).await, StatusCode::FORBIDDEN, "forbidden").await;
     expect_error(app.post(&crew.chief, "/api/v1/evaluation-rounds", &json!({"profile_id": WENZHOU, "year": 2027})).await, StatusCode::UNPROCESSABLE_ENTITY, "not_started").await;
+    for year in [i32::MAX, i32::MIN, 1999] {
+        let e = expect_error(app.post(&crew.chief, "/api/v1/evaluation-rounds", &json!({"profile_id": WENZHOU, "year": year})).await, StatusCode::UNPROCESSABLE_ENTITY, "out_of_range").await;
+        assert_eq!(e["error"]["field"], "year");
+    }
     let round = open_round(&app, &crew.chief, 2026).await;
     let round_id = round["id"].as_i64().unwrap();
     assert_eq!((round["window_from"].as_str(), round["window_to"].as_str(), round["report_due"].as_str()), (Some("2026-01-01"), Some("2026-12-31"), Some("2027-03-31")));
