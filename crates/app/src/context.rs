@@ -21,12 +21,19 @@ pub struct Context {
     clock: Arc<dyn Clock>,
     /// See [`crate::calendar::effective`].
     effective_calendar: Arc<EffectiveCalendar>,
+    /// See [`crate::evaluation::ranking`]: published rounds never change, so their rankings are kept.
+    published_rankings: Arc<crate::evaluation::RankingCache>,
 }
 
 impl Context {
     /// A context over `store` with the policies and calendar in effect.
     pub fn new(store: Store, policies: Arc<Vec<Profile>>, calendar: Arc<HolidayCalendar>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, policies, calendar, clock, effective_calendar: Arc::new(Mutex::new(None)) }
+        Self { store, policies, calendar, clock, effective_calendar: Arc::new(Mutex::new(None)), published_rankings: Arc::default() }
+    }
+
+    /// The rankings of published rounds computed so far.
+    pub(crate) fn published_rankings(&self) -> &crate::evaluation::RankingCache {
+        &self.published_rankings
     }
 
     /// The database.

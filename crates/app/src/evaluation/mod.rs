@@ -514,9 +514,33 @@ pub struct Ranking {
     pub sensitivity: Option<pocnet_domain::evaluation::ranking::Sensitivity>,
 }
 
+/// Rankings of published rounds already computed, by round, what they rank and how. A
+/// published round's evaluations no longer change (grades, totals and scorecards are written
+/// only while pending), so a ranking read once stays true; at most [`RANKINGS_KEPT`] are kept.
+#[derive(Default)]
+pub struct RankingCache(std::sync::Mutex<std::collections::HashMap<(RoundId, bool, String, Option<pocnet_domain::org::OrgKind>), std::sync::Arc<Ranking>>>);
+
+/// How many computed rankings the cache keeps before it starts again.
+pub const RANKINGS_KEPT: usize = 512;
+
 /// The ranking of a published round (public): of centers or hosts, by the total or one
-/// indicator, optionally of one kind of host.
-pub async fn ranking(ctx: &Context, round_id: RoundId, of: RankOf, by: &str, host_kind: Option<pocnet_domain::org::OrgKind>) -> Result<Ranking> {
+/// indicator, optionally of one kind of host. Computed once per round and question.
+pub async fn ranking(ctx: &Context, round_id: RoundId, of: RankOf, by: &str, host_kind: Option<pocnet_domain::org::OrgKind>) -> Result<std::sync::Arc<Ranking>> {
+    let key = (round_id, of == RankOf::Hosts, by.to_owned(), host_kind);
+    let cached = ctx.published_rankings().0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key).cloned();
+    if let Some(r) = cached {
+        return Ok(r);
+    }
+    let r = std::sync::Arc::new(compute_ranking(ctx, round_id, of, by, host_kind).await?);
+    let mut kept = ctx.published_rankings().0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if kept.len() >= RANKINGS_KEPT {
+        kept.clear();
+    }
+    kept.insert(key, r.clone());
+    Ok(r)
+}
+
+async fn compute_ranking(ctx: &Context, round_id: RoundId, of: RankOf, by: &str, host_kind: Option<pocnet_domain::org::OrgKind>) -> Result<Ranking> {
     use pocnet_domain::evaluation::ranking::{equal_weight_total, host_means, places, sensitivity, value, RankBy};
     let round = store::get(ctx.store().pool(), round_id).await?;
     if round.state != pocnet_domain::evaluation::RoundState::Published {

@@ -265,7 +265,7 @@ impl RankingQuery {
     responses((status = 200, body = pocnet_app::evaluation::Ranking), (status = 404, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)))]
 pub async fn api_rankings(State(state): State<AppState>, Path(id): Path<i64>, QueryParams(q): QueryParams<RankingQuery>) -> AppResult<Json<pocnet_app::evaluation::Ranking>> {
     let (of, by, kind) = q.parse()?;
-    Ok(Json(workflow::ranking(state.context(), RoundId::new(id), of, &by, kind).await?))
+    Ok(Json(workflow::ranking(state.context(), RoundId::new(id), of, &by, kind).await?.as_ref().clone()))
 }
 
 /// Accepts or refuses the corrections of a filed report (bureau, while its evaluation is pending); the scorecard follows.

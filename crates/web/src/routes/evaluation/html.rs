@@ -645,7 +645,7 @@ async fn submit_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
 #[template(path = "evaluation/rankings.html")]
 struct RankingsPage {
     chrome: Chrome,
-    r: pocnet_app::evaluation::Ranking,
+    r: std::sync::Arc<pocnet_app::evaluation::Ranking>,
     of: &'static str,
     host_kind: String,
     indicators: Vec<(String, String)>,
