@@ -518,7 +518,10 @@ pub struct Ranking {
 /// published round's evaluations no longer change (grades, totals and scorecards are written
 /// only while pending), so a ranking read once stays true; at most [`RANKINGS_KEPT`] are kept.
 #[derive(Default)]
-pub struct RankingCache(std::sync::Mutex<std::collections::HashMap<(RoundId, bool, String, Option<pocnet_domain::org::OrgKind>), std::sync::Arc<Ranking>>>);
+pub struct RankingCache(std::sync::Mutex<std::collections::HashMap<RankingKey, std::sync::Arc<Ranking>>>);
+
+/// A ranking asked of a round: the round, whether of hosts, by what, of which kind of host.
+type RankingKey = (RoundId, bool, String, Option<pocnet_domain::org::OrgKind>);
 
 /// How many computed rankings the cache keeps before it starts again.
 pub const RANKINGS_KEPT: usize = 512;
