@@ -18,9 +18,7 @@ use pocnet_domain::evaluation::scoring::{combine, expert_means};
 use pocnet_domain::evaluation::{ActionState, Window};
 use pocnet_domain::id::{CenterId, ExpertId};
 use pocnet_domain::panel::seat::{Declaration, SeatStatus};
-use pocnet_domain::policy::profile::Evaluation as Plan;
 use pocnet_domain::policy::{governing, Profile, SHIPPED};
-use pocnet_domain::review::{Dimension, ReviewPurpose, ScoreSheet};
 use pocnet_store::evaluations::{self as store, actions, figures, reports, Covered, Decision, NewRound, Round};
 use pocnet_store::panels::{self, Card, Subject};
 use pocnet_store::{centers, Actor, StoreError, StoreResult};
@@ -42,15 +40,6 @@ fn narrative(name: &str, year: i32, n: usize) -> [String; 5] {
         format!("推动验证成果在本市落地转化，带动企业新增研发投入，服务本地产业链上下游企业{}家。", served / 2),
         format!("{}年度计划拓展验证服务领域，引进专职技术经理人，提升验证报告互认和成果转化成效。", year + 1),
     ]
-}
-
-/// The experts dimensions of a plan as a sheet.
-fn sheet_of(plan: &Plan) -> ScoreSheet {
-    let dims = plan
-        .expert_indicators()
-        .map(|i| Dimension { code: i.code.clone().into(), label: i.label.clone().into(), weight: i.weight, article: i.article.clone().into() })
-        .collect();
-    ScoreSheet::of_dimensions(ReviewPurpose::AnnualEvaluation, dims, 20)
 }
 
 /// The covered centers of `profile` with their figures for `window`.
@@ -127,7 +116,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
     // The finished round: last year's, opened in January, filed by 31 March, scored in April, published in May.
     let last = current - 1;
     let (round, rows) = open(&mut *conn, net, &profiles, &profile, last, ymd(current, 1, 8)?).await?;
-    let sheet = sheet_of(&plan);
+    let sheet = plan.expert_sheet();
     let bases = [92u32, 88, 86, 90, 84, 89, 62, 91, 85, 87, 86, 90];
     for (n, (c, _, host)) in rows.iter().enumerate() {
         let filed = if n == 4 { ymd(current, 4, 8)? } else { ymd(current, 3, 10)? + Duration::days(n as i64 % 15) };

@@ -313,16 +313,6 @@ pub fn latest_closed_year(plan: &Plan, today: chrono::NaiveDate) -> i32 {
     y
 }
 
-/// The experts dimensions of a plan as a score sheet (each 0–100, weighted as in the plan).
-pub fn sheet_of(plan: &Plan) -> pocnet_domain::review::ScoreSheet {
-    use pocnet_domain::review::{Dimension, ReviewPurpose, ScoreSheet};
-    let dims = plan
-        .expert_indicators()
-        .map(|i| Dimension { code: i.code.clone().into(), label: i.label.clone().into(), weight: i.weight, article: i.article.clone().into() })
-        .collect();
-    ScoreSheet::of_dimensions(ReviewPurpose::AnnualEvaluation, dims, pocnet_domain::review::sheet(ReviewPurpose::AnnualEvaluation).disagreement_spread)
-}
-
 /// An evaluation's panel as the panel rules need it: the center's host unit
 /// and advisory team may not sit on it; its sheet is the round's experts
 /// dimensions; it takes panel work while the evaluation is pending in an open round.
@@ -333,7 +323,7 @@ pub async fn judged(ctx: &Context, e: &store::CenterEvaluation, round: &Round) -
         subject: pocnet_store::panels::Subject::Evaluation(e.id),
         owner: crate::panels::Owner { org_id: c.host_org_id, org_name: c.host_org_name.clone(), role: "中心依托单位" },
         excluded: crate::panels::Excluded::Advisors(advisors),
-        sheet: sheet_of(&round.plan()?),
+        sheet: round.plan()?.expert_sheet(),
         overall_score: false,
         open: e.state == EvaluationState::Pending && round.state == pocnet_domain::evaluation::RoundState::Open,
     })

@@ -203,6 +203,17 @@ impl Evaluation {
         })
     }
 
+    /// The experts indicators as the evaluation panel's score sheet (each dimension 0–100,
+    /// weighted as in the plan; a member's total is scaled to 0–100).
+    pub fn expert_sheet(&self) -> crate::review::ScoreSheet {
+        use crate::review::{sheet, Dimension, ReviewPurpose, ScoreSheet};
+        let dims = self
+            .expert_indicators()
+            .map(|i| Dimension { code: i.code.clone().into(), label: i.label.clone().into(), weight: i.weight, article: i.article.clone().into() })
+            .collect();
+        ScoreSheet::of_dimensions(ReviewPurpose::AnnualEvaluation, dims, sheet(ReviewPurpose::AnnualEvaluation).disagreement_spread)
+    }
+
     /// The grade with this code.
     pub fn grade(&self, code: &str) -> Option<&Grade> {
         self.grades.iter().find(|g| g.code == code)
