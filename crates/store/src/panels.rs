@@ -82,6 +82,10 @@ impl Judged for of::Result {
     const KIND: PanelSubject = PanelSubject::Result;
 }
 
+impl Judged for of::Evaluation {
+    const KIND: PanelSubject = PanelSubject::Evaluation;
+}
+
 /// An expert's seat on a panel, as the panel's managers read it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = PanelSeat)]

@@ -81,9 +81,9 @@ pub async fn api_todo(State(state): State<AppState>, me: CurrentUser) -> AppResu
 /// One review task of an expert, with its own seat state.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReviewTask {
-    /// `application` (申报评审) or `screening` (成果入库遴选).
+    /// `application` (申报评审), `screening` (成果入库遴选) or `evaluation` (年度绩效评价).
     pub kind: &'static str,
-    /// Application or result id.
+    /// Application, result or evaluation id.
     pub id: i64,
     /// Name of the application or title of the result.
     pub title: String,
@@ -158,6 +158,16 @@ pub async fn review_tasks(state: &AppState, me: &CurrentUser) -> AppResult<Vec<R
     tasks.extend(res.iter().filter_map(|r| {
         res_seats.get(&r.id).map(|s| task("screening", r.id.get(), &r.title, *s, format!("/results/{}", r.id), due(&res_seat_rows, r.id)))
     }));
+    // A center's annual evaluation (年度绩效评价): an expert sits on few, each read by its key.
+    let eval_seat_rows = panels::of_expert::<of::Evaluation>(pool, e).await?;
+    for seat in eval_seat_rows.iter().rev() {
+        let ev = pocnet_store::evaluations::evaluation(pool, seat.subject_id).await?;
+        let round = pocnet_store::evaluations::get(pool, ev.round_id).await?;
+        let open = ev.state == pocnet_domain::evaluation::EvaluationState::Pending && round.state == pocnet_domain::evaluation::RoundState::Open;
+        let s = SeatState::of(seat.status, seat.scored, open);
+        let title = format!("{}（{}年度绩效评价）", ev.center_name, round.year);
+        tasks.push(task("evaluation", ev.id.get(), &title, s, format!("/evaluations/{}", ev.id), seat.due_on.map(|d| d.to_string())));
+    }
     Ok(tasks)
 }
 

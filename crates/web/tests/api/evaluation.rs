@@ -102,6 +102,9 @@ async fn a_center_files_its_report_the_panel_scores_and_the_bureau_grades_and_pu
     for ((token, expert_id), s) in crew.panel.iter().zip(scores) {
         app.post_expect(&crew.chief, &format!("/api/v1/evaluations/{eval_id}/panel"), &json!({"expert_id": expert_id}), StatusCode::NO_CONTENT).await;
         assert_eq!(todo(&app, token, "evaluations_to_declare").await.0, 1);
+        let tasks = app.get_ok(token, "/api/v1/me/reviews").await;
+        let task = tasks.as_array().unwrap().iter().find(|t| t["kind"] == "evaluation").expect("the evaluation among the expert's tasks");
+        assert_eq!((task["id"].as_i64(), task["seat"].as_str()), (Some(eval_id), Some("to_declare")));
         let card = json!({"scores": {"capability": s[0], "service": s[1], "management": s[2], "benefit": s[3]}});
         expect_error(app.post(token, &format!("/api/v1/evaluations/{eval_id}/scores"), &card).await, StatusCode::UNPROCESSABLE_ENTITY, "declaration_required").await;
         app.post_expect(token, &format!("/api/v1/evaluations/{eval_id}/declaration"), &json!({"decision": "no_conflict", "pledge": "true"}), StatusCode::NO_CONTENT).await;
