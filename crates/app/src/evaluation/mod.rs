@@ -132,7 +132,8 @@ pub async fn expert_means(ctx: &Context, id: EvaluationId) -> Result<ExpertMeans
 }
 
 /// Recomputes a pending evaluation's scorecard from its report's (corrected)
-/// figures and the panel's scores, under the round's plan.
+/// figures and the panel's scores, under the round's plan: after every change of
+/// its inputs (a score, a saved report, a reviewed correction), never on a read.
 pub async fn refresh(ctx: &Context, id: EvaluationId) -> Result<store::CenterEvaluation> {
     let e = store::evaluation(ctx.store().pool(), id).await?;
     if e.state != EvaluationState::Pending {
@@ -186,7 +187,7 @@ fn yes(v: Option<&str>) -> bool {
 /// proposes the actions its profile prescribes.
 pub async fn decide(ctx: &Context, caller: &Caller, id: EvaluationId, input: &DecisionInput) -> Result<store::CenterEvaluation> {
     caller.require(&[Role::Bureau])?;
-    let e = refresh(ctx, id).await?;
+    let e = store::evaluation(ctx.store().pool(), id).await?;
     if e.state != EvaluationState::Pending {
         return Err(Error::Conflict { code: "already_decided", message: format!("该评价已{}", e.state.label_zh()), field: None });
     }
@@ -295,7 +296,7 @@ pub async fn decide_action(ctx: &Context, caller: &Caller, id: ActionId, input: 
 pub async fn publish(ctx: &Context, caller: &Caller, id: RoundId, version: i64) -> Result<Round> {
     caller.require(&[Role::Bureau])?;
     let mut tx = ctx.store().write().await?;
-    let pending = store::pending(&mut tx, id).await?;
+    let pending = store::pending(&mut *tx, id).await?;
     if let Some(why) = pocnet_domain::evaluation::cycle::unpublishable(usize::try_from(pending).unwrap_or(usize::MAX)) {
         return Err(Error::rule("evaluations_pending", why));
     }

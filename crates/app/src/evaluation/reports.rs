@@ -116,6 +116,9 @@ pub async fn save(ctx: &Context, caller: &Caller, id: AnnualReportId, input: &Re
     let mut tx = ctx.store().write().await?;
     let saved = reports::save(&mut tx, &caller.actor(), ctx.now(), id, input.version, &text, &figures).await?;
     tx.commit().await?;
+    // The figures and corrections changed: the evaluation's scorecard follows.
+    let e = store::evaluation_of(ctx.store().pool(), r.round_id, r.center_id).await?;
+    super::refresh(ctx, e.id).await?;
     Ok(saved)
 }
 

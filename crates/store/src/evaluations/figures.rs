@@ -11,6 +11,11 @@ use pocnet_domain::outcome::OutcomeKind;
 use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 
+/// `(center, figure)` rows of `sql` over the window's days (`$1`–`$2`), for every center or `only` one (`$3`).
+async fn in_window(conn: &mut AnyConnection, from: &str, to: &str, only: Option<i64>, sql: &str) -> StoreResult<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(sql).bind(from).bind(to).bind(only).fetch_all(&mut *conn).await?)
+}
+
 /// Figures by center over `window`; with `only`, for that center alone.
 pub async fn of_window(pool: &AnyPool, window: Window, only: Option<CenterId>) -> StoreResult<HashMap<CenterId, YearFigures>> {
     let mut conn = pool.acquire().await?;
@@ -32,27 +37,27 @@ pub async fn of_window_in(conn: &mut AnyConnection, window: Window, only: Option
     }
     put(
         &mut out,
-        sqlx::query_as(
+        in_window(
+            &mut *conn,
+            &from,
+            &to,
+            only,
             "SELECT center_id, COUNT(*) FROM research_results WHERE center_id IS NOT NULL AND submitted_on >= $1 AND submitted_on <= $2 \
              AND ($3 IS NULL OR center_id = $3) GROUP BY center_id",
         )
-        .bind(&from)
-        .bind(&to)
-        .bind(only)
-        .fetch_all(&mut *conn)
         .await?,
         Metric::ServiceProjects,
     );
     put(
         &mut out,
-        sqlx::query_as(
+        in_window(
+            &mut *conn,
+            &from,
+            &to,
+            only,
             "SELECT center_id, COUNT(*) FROM verification_reports WHERE issued_on >= $1 AND issued_on <= $2 \
              AND ($3 IS NULL OR center_id = $3) GROUP BY center_id",
         )
-        .bind(&from)
-        .bind(&to)
-        .bind(only)
-        .fetch_all(&mut *conn)
         .await?,
         Metric::VerifiedProjects,
     );
@@ -124,27 +129,27 @@ pub async fn of_window_in(conn: &mut AnyConnection, window: Window, only: Option
     );
     put(
         &mut out,
-        sqlx::query_as(
+        in_window(
+            &mut *conn,
+            &from,
+            &to,
+            only,
             "SELECT r.center_id, COUNT(*) FROM handoffs h JOIN research_results r ON r.id = h.result_id \
              WHERE r.center_id IS NOT NULL AND h.sent_on >= $1 AND h.sent_on <= $2 AND ($3 IS NULL OR r.center_id = $3) GROUP BY r.center_id",
         )
-        .bind(&from)
-        .bind(&to)
-        .bind(only)
-        .fetch_all(&mut *conn)
         .await?,
         Metric::HandoffsSent,
     );
     put(
         &mut out,
-        sqlx::query_as(
+        in_window(
+            &mut *conn,
+            &from,
+            &to,
+            only,
             "SELECT platform_center_id, COUNT(*) FROM handoffs WHERE state = 'accepted' AND responded_on >= $1 AND responded_on <= $2 \
              AND ($3 IS NULL OR platform_center_id = $3) GROUP BY platform_center_id",
         )
-        .bind(&from)
-        .bind(&to)
-        .bind(only)
-        .fetch_all(&mut *conn)
         .await?,
         Metric::HandoffsAccepted,
     );

@@ -12,6 +12,7 @@ use crate::audit::{self, Change};
 use crate::column::{Code, Day, MaybeDay};
 use crate::{format_ts, Actor, Page, Paged, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
+use pocnet_domain::evaluation::scoring::{combine, ExpertMeans};
 use pocnet_domain::evaluation::{EvaluationState, ReportState, RoundState, Scorecard, YearFigures};
 use pocnet_domain::id::{AnnualReportId, CenterId, EvaluationId, RoundId};
 use pocnet_domain::policy::profile::Evaluation as Plan;
@@ -93,7 +94,8 @@ pub struct NewRound<'a> {
     pub plan: &'a Plan,
 }
 
-/// Opens a round: the round, then a draft report and a pending evaluation per covered center.
+/// Opens a round: the round, then a draft report and a pending evaluation per covered center
+/// (its scorecard computed from the figures, the experts' dimensions still unscored).
 pub async fn open(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, round: &NewRound<'_>, covered: &[Covered]) -> StoreResult<Round> {
     let plan_json = serde_json::to_string(round.plan).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let ts = format_ts(now);
@@ -123,10 +125,13 @@ pub async fn open(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, r
         .bind(&ts)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("INSERT INTO evaluations (round_id, center_id, region, state, updated_at) VALUES ($1, $2, $3, 'pending', $4)")
+        // The first scorecard: the records' part, the experts' dimensions awaiting the panel.
+        let card = combine(&round.plan.indicators, &c.figures, &ExpertMeans::new());
+        sqlx::query("INSERT INTO evaluations (round_id, center_id, region, state, scorecard_json, updated_at) VALUES ($1, $2, $3, 'pending', $4, $5)")
             .bind(id)
             .bind(c.center_id.get())
             .bind(&c.region)
+            .bind(serde_json::to_string(&card).unwrap_or_else(|_| "{}".into()))
             .bind(&ts)
             .execute(&mut *conn)
             .await?;
@@ -336,8 +341,11 @@ pub async fn of_center(pool: &AnyPool, center_id: CenterId) -> StoreResult<Vec<(
 }
 
 /// Pending evaluations left in a round (publishing waits for none).
-pub async fn pending(conn: &mut AnyConnection, round_id: RoundId) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM evaluations WHERE round_id = $1 AND state = 'pending'").bind(round_id.get()).fetch_one(&mut *conn).await?)
+pub async fn pending<'e, E>(executor: E, round_id: RoundId) -> StoreResult<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM evaluations WHERE round_id = $1 AND state = 'pending'").bind(round_id.get()).fetch_one(executor).await?)
 }
 
 /// Writes a computed scorecard and the grade its total proposes (no audit: a derived figure,

@@ -147,6 +147,23 @@ struct EvaluationRow {
     state: &'static str,
 }
 
+/// A proposed or decided action as its row shows it.
+fn action_row(a: Action) -> ActionRow {
+    ActionRow {
+        id: a.id,
+        center: a.center_name,
+        kind: a.kind.label_zh(),
+        weighty: weighty(a.kind),
+        explanation: a.explanation,
+        article: a.article,
+        amount: a.amount_yuan.map(|y| pocnet_domain::money::Yuan::new(y).to_string()).unwrap_or_default(),
+        state: a.state.label_zh(),
+        proposed: a.state == ActionState::Proposed,
+        reason: a.reason,
+        version: a.version,
+    }
+}
+
 struct ActionRow {
     id: ActionId,
     center: String,
@@ -206,25 +223,13 @@ async fn render_round(state: &AppState, me: &CurrentUser, id: RoundId, p: &ListP
         round_actions(state, me, id)
             .await?
             .into_iter()
-            .map(|a| ActionRow {
-                id: a.id,
-                center: a.center_name,
-                kind: a.kind.label_zh(),
-                weighty: weighty(a.kind),
-                explanation: a.explanation,
-                article: a.article,
-                amount: a.amount_yuan.map(|y| pocnet_domain::money::Yuan::new(y).to_string()).unwrap_or_default(),
-                state: a.state.label_zh(),
-                proposed: a.state == ActionState::Proposed,
-                reason: a.reason,
-                version: a.version,
-            })
+            .map(action_row)
             .collect()
     } else {
         Vec::new()
     };
     let publish_blocked = if bureau && round.state == RoundState::Open {
-        let pending = store::list(state.store().pool(), id, &store::EvaluationScope::All, Some(EvaluationState::Pending), store::EvaluationOrder::Center, pocnet_store::Page::new(Some(1), Some(1))).await?.total;
+        let pending = store::pending(state.store().pool(), id).await?;
         pocnet_domain::evaluation::cycle::unpublishable(usize::try_from(pending).unwrap_or(usize::MAX))
     } else {
         None
@@ -418,19 +423,7 @@ async fn render_evaluation(state: &AppState, me: &CurrentUser, id: EvaluationId,
         grades: plan.grades.iter().map(|g| (g.code.clone(), g.label.clone())).collect(),
         actions: actions
             .into_iter()
-            .map(|a| ActionRow {
-                id: a.id,
-                center: a.center_name,
-                kind: a.kind.label_zh(),
-                weighty: weighty(a.kind),
-                explanation: a.explanation,
-                article: a.article,
-                amount: a.amount_yuan.map(|y| pocnet_domain::money::Yuan::new(y).to_string()).unwrap_or_default(),
-                state: a.state.label_zh(),
-                proposed: a.state == ActionState::Proposed,
-                reason: a.reason,
-                version: a.version,
-            })
+            .map(action_row)
             .collect(),
         seats: seats
             .iter()

@@ -133,10 +133,9 @@ pub struct EvaluationDetail {
     pub seats: Vec<Seat>,
 }
 
-/// An evaluation as its reader may see it (refreshed first while pending).
+/// An evaluation as its reader may see it.
 pub async fn evaluation_detail(state: &AppState, me: &CurrentUser, id: EvaluationId) -> AppResult<EvaluationDetail> {
     let e = workflow::evaluation(state.context(), &me.caller(), id).await?;
-    let e = if e.state == pocnet_domain::evaluation::EvaluationState::Pending { workflow::refresh(state.context(), id).await? } else { e };
     let actions = store::actions::of_evaluation(state.store().pool(), id).await?;
     let seats = if me.user.role == Role::Bureau { panels::seats(state.store().pool(), Subject::Evaluation(id)).await? } else { Vec::new() };
     Ok(EvaluationDetail { scorecard: e.scorecard(), evaluation: e, actions, seats })
