@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod center;
 pub mod credentials;
 pub mod display;
+pub mod document;
 pub mod eligibility;
 pub mod evaluation;
 pub mod expert;

@@ -59,6 +59,13 @@ pub fn records_score(value: i64, full_marks_at: i64) -> i64 {
 }
 
 /// Weight × score, rounded half up, in hundredths of a point.
+/// A value in hundredths shown with two decimals (8500 → "85.00").
+pub fn shown(hundredths: i64) -> String {
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let a = hundredths.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
 fn points(weight: u32, score_hundredths: i64) -> i64 {
     (i64::from(weight) * score_hundredths + 50) / 100
 }

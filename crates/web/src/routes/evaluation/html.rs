@@ -49,7 +49,7 @@ fn yuan_or_count(metric: Option<Metric>, v: i64) -> String {
 }
 
 fn points(h: Option<i64>) -> String {
-    h.map_or_else(|| "—".to_owned(), |h| format!("{}.{:02}", h / 100, h % 100))
+    h.map_or_else(|| "—".to_owned(), pocnet_domain::evaluation::scoring::shown)
 }
 
 fn is_user_error(e: &AppError) -> bool {
