@@ -28,6 +28,7 @@ pub mod password;
 pub mod recognition;
 pub mod registry;
 pub mod supervision;
+pub mod white_paper;
 
 pub use caller::Caller;
 pub use context::Context;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// A document: title page facts and its sections in order.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = PublishedDocument)]
 pub struct Document {
     /// Title (e.g. 2026年度科技成果转化白皮书).
     pub title: String,
@@ -22,6 +23,7 @@ pub struct Document {
 
 /// A numbered section (一、二、…).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = DocumentSection)]
 pub struct Section {
     /// Heading without its number.
     pub heading: String,
@@ -31,6 +33,7 @@ pub struct Section {
 
 /// One piece of a section.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = DocumentBlock)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
     /// A sub-heading.
@@ -51,6 +54,7 @@ pub enum Block {
 
 /// A table with a title (the Excel sheet's name comes from `sheet`).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = DocumentTable)]
 pub struct Table {
     /// Caption (表1 …).
     pub title: String,
@@ -64,8 +68,9 @@ pub struct Table {
     pub note: String,
 }
 
-/// A table cell: text, or a number shown with its decimals (kept a number in Excel).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+/// A table cell: text, or a number (kept a number in JSON and Excel). In JSON
+/// a cell is a string, an integer, or a score as a number with two decimals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Cell {
     /// Text.
@@ -73,7 +78,41 @@ pub enum Cell {
     /// A whole number.
     Int(i64),
     /// A number in hundredths shown with two decimals (scores).
-    Hundredths(i64),
+    Hundredths(Score),
+}
+
+impl utoipa::PartialSchema for Cell {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Number]))
+            .description(Some("单元格：文字，或数值（整数；分数为两位小数）"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Cell {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "DocumentCell".into()
+    }
+}
+
+/// A score in hundredths (8550 is 85.50), written to JSON as the number 85.5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Score(pub i64);
+
+impl utoipa::PartialSchema for Score {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        f64::schema()
+    }
+}
+
+impl utoipa::ToSchema for Score {}
+
+impl Serialize for Score {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.0 as f64 / 100.0)
+    }
 }
 
 impl Cell {
@@ -82,7 +121,7 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
-            Cell::Hundredths(h) => crate::evaluation::scoring::shown(*h),
+            Cell::Hundredths(h) => crate::evaluation::scoring::shown(h.0),
         }
     }
 
@@ -112,6 +151,7 @@ impl From<i64> for Cell {
 
 /// A horizontal bar chart: one bar per label, with an optional target value drawn as a mark.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = DocumentBarChart)]
 pub struct BarChart {
     /// Title.
     pub title: String,
@@ -188,7 +228,8 @@ mod tests {
 
     #[test]
     fn cells_show_scores_with_two_decimals_and_charts_reach_their_target() {
-        assert_eq!(Cell::Hundredths(8500).shown(), "85.00");
+        assert_eq!(Cell::Hundredths(Score(8500)).shown(), "85.00");
+        assert_eq!(serde_json::to_string(&Cell::Hundredths(Score(7550))).unwrap_or_default(), "75.5");
         assert_eq!(Cell::Int(-3).shown(), "-3");
         assert!(Cell::Int(1).is_number() && !Cell::from("a").is_number());
         let chart = BarChart { title: "t".into(), bars: vec![("a".into(), 12)], target: Some(30) };

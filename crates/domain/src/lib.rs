@@ -39,6 +39,7 @@ pub mod text;
 pub mod todo;
 pub mod transition;
 pub mod validation;
+pub mod white_paper;
 
 pub use string_enum::UnknownValue;
 pub use validation::FieldError;

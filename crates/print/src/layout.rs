@@ -103,7 +103,9 @@ pub fn break_lines(text: &str, full: f32, indent: f32, width: &dyn Fn(&str) -> f
 /// Column widths for a table `available` wide: each column's natural width
 /// (its widest cell on one line) when they all fit, stretched to fill the width;
 /// otherwise every column keeps at least its `least` (its widest unbreakable
-/// token) and the rest is shared in proportion to what each would still need.
+/// token) and the rest is shared in proportion to what each would still need,
+/// a long column's need counted up to 45 % of the width (so one long text does
+/// not squeeze the others to their least).
 pub fn column_widths(natural: &[f32], least: &[f32], available: f32) -> Vec<f32> {
     let total: f32 = natural.iter().sum();
     if natural.is_empty() {
@@ -118,7 +120,8 @@ pub fn column_widths(natural: &[f32], least: &[f32], available: f32) -> Vec<f32>
     if floor_sum >= available {
         return floor.iter().map(|w| w * available / floor_sum.max(f32::EPSILON)).collect();
     }
-    let want: Vec<f32> = natural.iter().zip(&floor).map(|(n, f)| n - f).collect();
+    let cap = available * 0.45;
+    let want: Vec<f32> = natural.iter().zip(&floor).map(|(n, f)| (n.min(cap) - f).max(0.0)).collect();
     let want_sum: f32 = want.iter().sum::<f32>().max(f32::EPSILON);
     let spare = available - floor_sum;
     floor.iter().zip(&want).map(|(f, w)| f + spare * w / want_sum).collect()
@@ -187,7 +190,10 @@ mod tests {
         // Too wide: each keeps its least, the rest is shared by need.
         let w = column_widths(&[50.0, 10.0, 100.0], &[10.0, 10.0, 20.0], 100.0);
         assert!((w.iter().sum::<f32>() - 100.0).abs() < 1e-3, "{w:?}");
-        assert!(w[1] >= 10.0 - 1e-3 && w[0] >= 10.0 && w[2] > w[0], "{w:?}");
+        assert!(w[1] >= 10.0 - 1e-3 && w[0] >= 10.0 && w[2] >= w[0], "{w:?}");
+        // A long column does not squeeze a short one to its least.
+        let w = column_widths(&[40.0, 400.0], &[10.0, 10.0], 200.0);
+        assert!(w[0] >= 39.0, "{w:?}");
         // Even the least does not fit: scaled down.
         let w = column_widths(&[70.0, 50.0], &[60.0, 40.0], 50.0);
         assert_eq!(w, vec![30.0, 20.0]);

@@ -456,7 +456,7 @@ mod tests {
             sheet: "结果".into(),
             columns: vec!["名次".into(), "中心".into(), "依托单位".into(), "总分".into()],
             rows: (0..rows)
-                .map(|i| vec![Cell::Int(i as i64 + 1), Cell::from(format!("温州市第{i}号新能源概念验证中心")), Cell::from("温州大学（高校）"), Cell::Hundredths(9000 - i as i64)])
+                .map(|i| vec![Cell::Int(i as i64 + 1), Cell::from(format!("温州市第{i}号新能源概念验证中心")), Cell::from("温州大学（高校）"), Cell::Hundredths(pocnet_domain::document::Score(9000 - i as i64))])
                 .collect(),
             note: "总分按本局公布的权重计算。".into(),
         };

@@ -60,7 +60,7 @@ pub fn workbook(doc: &Document) -> Result<Vec<u8>, XlsxError> {
                 match cell {
                     Cell::Text(s) => ws.write(r, col, s)?,
                     Cell::Int(n) => ws.write(r, col, *n as f64)?,
-                    Cell::Hundredths(h) => ws.write_with_format(r, col, *h as f64 / 100.0, &score)?,
+                    Cell::Hundredths(h) => ws.write_with_format(r, col, h.0 as f64 / 100.0, &score)?,
                 };
             }
         }
@@ -95,7 +95,7 @@ mod tests {
             title: "评价结果".into(),
             sheet: sheet.into(),
             columns: vec!["中心".into(), "总分".into(), "项目数".into()],
-            rows: vec![vec![Cell::from("甲中心"), Cell::Hundredths(8550), Cell::Int(12)]],
+            rows: vec![vec![Cell::from("甲中心"), Cell::Hundredths(pocnet_domain::document::Score(8550)), Cell::Int(12)]],
             note: "来源：年度评价".into(),
         };
         let doc = Document {

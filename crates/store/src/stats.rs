@@ -113,3 +113,11 @@ pub async fn registry(pool: &AnyPool, today: &str, region: Option<&str>) -> Stor
     .await?;
     Ok(out)
 }
+
+/// Every center's host kind (one indexed join), for documents that count the whole registry.
+pub async fn host_kinds(pool: &AnyPool) -> StoreResult<std::collections::HashMap<pocnet_domain::id::CenterId, OrgKind>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT c.id, o.kind FROM centers c JOIN organisations o ON o.id = c.host_org_id").fetch_all(pool).await?;
+    rows.into_iter()
+        .map(|(id, kind)| Ok((pocnet_domain::id::CenterId::new(id), OrgKind::parse(&kind).map_err(|e| StoreError::Corrupt(e.to_string()))?)))
+        .collect()
+}

@@ -8,11 +8,16 @@ fn escape(s: &str) -> String {
 
 /// A horizontal bar chart: one bar per `(label, value)`, labelled with the value.
 pub fn bar_chart(title: &str, bars: &[(String, i64)]) -> String {
+    bar_chart_with_target(title, bars, None)
+}
+
+/// [`bar_chart`] with a target drawn as a dashed line across the bars (e.g. 30 centers by 2027).
+pub fn bar_chart_with_target(title: &str, bars: &[(String, i64)], target: Option<i64>) -> String {
     let row = 28;
     let label_w = 150;
     let bar_w = 300;
-    let height = 34 + row * bars.len().max(1);
-    let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let height = 34 + row * bars.len().max(1) + if target.is_some() { 16 } else { 0 };
+    let max = bars.iter().map(|(_, v)| *v).chain(target).max().unwrap_or(0).max(1);
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -33,6 +38,15 @@ pub fn bar_chart(title: &str, bars: &[(String, i64)]) -> String {
             vx = label_w as i64 + len + 6,
         );
     }
+    if let Some(t) = target {
+        let x = label_w as i64 + (t as f64 / max as f64 * bar_w as f64).round() as i64;
+        let _ = write!(
+            svg,
+            r#"<line x1="{x}" y1="24" x2="{x}" y2="{y2}" class="chart-target" stroke-dasharray="4 3"/><text x="{x}" y="{ty}" text-anchor="middle" class="chart-target-label">目标 {t}</text>"#,
+            y2 = height - 18,
+            ty = height - 4,
+        );
+    }
     svg.push_str("</svg>");
     svg
 }
@@ -48,6 +62,13 @@ mod tests {
         assert!(svg.contains(r#"width="150""#), "half value, half width");
         assert!(svg.contains("&lt;b&gt;"));
         assert!(!svg.contains("<b>"));
+    }
+
+    #[test]
+    fn a_target_stretches_the_axis_and_is_drawn() {
+        let svg = bar_chart_with_target("市级中心", &[("2026年".into(), 15)], Some(30));
+        assert!(svg.contains(r#"width="150""#), "15 of a 30 axis is half the width");
+        assert!(svg.contains("目标 30") && svg.contains(r#"x1="300""#), "{svg}");
     }
 
     #[test]

@@ -29,6 +29,7 @@ use utoipa_axum::routes;
         (name = "panels", description = "专家组智能分配（无冲突、最优、可复现）"),
         (name = "supervision", description = "重大变化报告、撤销资格、中试平台复评、级别与阶段调整"),
         (name = "evaluation", description = "年度运行报告、年度绩效评价、动态管理、评价结果公布"),
+        (name = "white_paper", description = "年度科技成果转化白皮书（网页、PDF、Excel）"),
         (name = "organisations", description = "单位管理（市科技局）"),
         (name = "users", description = "账号管理（市科技局）"),
         (name = "audit", description = "审计日志（市科技局）"),

@@ -52,6 +52,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/reports", "验证报告", "reports"),
             nav("/experts", "专家库", "experts"),
             nav("/evaluation", "年度绩效评价", "evaluation"),
+            nav("/white-paper", "年度白皮书", "white_paper"),
             nav("/admin/orgs", "单位管理", "orgs"),
             nav("/admin/users", "账号管理", "users"),
             nav("/audit", "审计日志", "audit"),
@@ -63,6 +64,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/results", "本地区成果", "results"),
             nav("/experts", "专家库", "experts"),
             nav("/evaluation", "年度绩效评价", "evaluation"),
+            nav("/white-paper", "年度白皮书", "white_paper"),
         ]),
         Role::Center => items.extend([
             nav("/centers", "本中心档案", "centers"),
@@ -87,6 +89,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
         Role::Investor => items.extend([
             nav("/results", "已验证项目", "results"),
             nav("/centers", "中心名录", "centers"),
+            nav("/white-paper", "年度白皮书", "white_paper"),
         ]),
     }
     items.push(nav("/account", "账号设置", "account"));

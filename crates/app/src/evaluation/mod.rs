@@ -444,47 +444,7 @@ pub enum RankOf {
     Hosts,
 }
 
-/// A center's place.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RankedCenter {
-    /// Place (ties share it).
-    pub place: Option<usize>,
-    /// Place under equal weights (ranking by the total only).
-    pub equal_weight_place: Option<usize>,
-    /// Center id.
-    #[schema(value_type = i64)]
-    pub center_id: CenterId,
-    /// Name.
-    pub center_name: String,
-    /// Region.
-    pub region: String,
-    /// Host institution.
-    pub host_name: String,
-    /// Host's kind, in Chinese.
-    pub host_kind: String,
-    /// The value ranked by, hundredths (absent: did not take part).
-    pub value_hundredths: Option<i64>,
-    /// Grade label.
-    pub grade_label: String,
-}
-
-/// A host institution's place.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RankedHost {
-    /// Place.
-    pub place: Option<usize>,
-    /// Host id.
-    #[schema(value_type = i64)]
-    pub host_id: pocnet_domain::id::OrgId,
-    /// Name.
-    pub host_name: String,
-    /// Kind, in Chinese.
-    pub host_kind: String,
-    /// Its centers evaluated.
-    pub centers: usize,
-    /// Mean of its centers' values, hundredths.
-    pub value_hundredths: i64,
-}
+pub use pocnet_domain::evaluation::ranking::{RankedCenter, RankedHost};
 
 /// A published round's ranking.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

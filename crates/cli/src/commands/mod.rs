@@ -14,6 +14,7 @@ pub mod policy;
 pub mod scale;
 pub mod serve;
 pub mod user;
+pub mod white_paper;
 
 use crate::{Cli, Command};
 use anyhow::Context;
@@ -62,6 +63,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar(cmd) => calendar::run(&cli, cmd),
         Command::Policy(cmd) => policy::run(&cli, cmd).await,
         Command::Evaluate(args) => evaluate::run(&cli, args).await,
+        Command::WhitePaper(args) => white_paper::run(&cli, args).await,
         Command::Panels(cmd) => panels::run(cmd),
         Command::Import(cmd) => import::run(&cli, cmd).await,
         Command::Bench(cmd) => bench::run(&cli, cmd).await,

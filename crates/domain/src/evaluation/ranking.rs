@@ -84,6 +84,48 @@ pub fn host_means<K: Ord + Clone>(entries: &[(K, Option<i64>)]) -> BTreeMap<K, (
     sums.into_iter().map(|(k, (s, n))| (k, ((s + n as i64 / 2) / n as i64, n))).collect()
 }
 
+/// A center's place.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RankedCenter {
+    /// Place (ties share it).
+    pub place: Option<usize>,
+    /// Place under equal weights (ranking by the total only).
+    pub equal_weight_place: Option<usize>,
+    /// Center id.
+    #[schema(value_type = i64)]
+    pub center_id: crate::id::CenterId,
+    /// Name.
+    pub center_name: String,
+    /// Region.
+    pub region: String,
+    /// Host institution.
+    pub host_name: String,
+    /// Host's kind, in Chinese.
+    pub host_kind: String,
+    /// The value ranked by, hundredths (absent: did not take part).
+    pub value_hundredths: Option<i64>,
+    /// Grade label.
+    pub grade_label: String,
+}
+
+/// A host institution's place.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RankedHost {
+    /// Place.
+    pub place: Option<usize>,
+    /// Host id.
+    #[schema(value_type = i64)]
+    pub host_id: crate::id::OrgId,
+    /// Name.
+    pub host_name: String,
+    /// Kind, in Chinese.
+    pub host_kind: String,
+    /// Its centers evaluated.
+    pub centers: usize,
+    /// Mean of its centers' values, hundredths.
+    pub value_hundredths: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -317,6 +317,44 @@ pub struct Profile {
     pub stages: Vec<Stage>,
     /// Periodic re-evaluation, if the policy sets one (required for pilot platforms).
     pub reevaluation: Option<Reevaluation>,
+    /// The network's targets the plan sets (建设目标), which the white paper reads the records against.
+    pub goals: Vec<Goal>,
+}
+
+/// What a goal counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "measure", rename_all = "snake_case")]
+pub enum GoalMeasure {
+    /// Recognized, active centers of a kind at a level or above.
+    RecognizedCenters {
+        /// PoC centers or pilot platforms.
+        center_kind: CenterKind,
+        /// The least level counted.
+        level: CenterLevel,
+    },
+    /// Entries of the profile's catalogue (fields and sub-fields) a recognized center serves.
+    CatalogueCovered,
+    /// Host types of 000 一 (高校、新型研发机构、研究型医院、孵化器) with a recognized center.
+    HostTypesCovered,
+}
+
+/// A target of the plan (e.g. 000 一: 到2027年建成市级概念验证中心30家).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Goal {
+    /// Stable code.
+    pub code: String,
+    /// What is counted, in Chinese.
+    pub label: String,
+    /// How it is counted.
+    pub measure: GoalMeasure,
+    /// The number to reach; none for a coverage goal (全覆盖: every entry).
+    pub target: Option<i64>,
+    /// The year it is to be reached by (end of year).
+    pub by_year: i32,
+    /// Whether the plan only strives for it (力争) rather than sets it.
+    pub striven: bool,
+    /// The article setting it.
+    pub article: String,
 }
 
 #[derive(Deserialize)]
@@ -341,6 +379,23 @@ struct RawProfile {
     catalogue: Vec<Spanned<RawField>>,
     stage: Vec<Spanned<RawStage>>,
     reevaluation: Option<Spanned<RawReevaluation>>,
+    #[serde(default)]
+    goal: Vec<Spanned<RawGoal>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGoal {
+    code: String,
+    label: String,
+    measure: String,
+    center_kind: Option<String>,
+    level: Option<String>,
+    target: Option<i64>,
+    by_year: i32,
+    #[serde(default)]
+    striven: bool,
+    article: String,
 }
 
 #[derive(Deserialize)]
@@ -654,6 +709,46 @@ impl Profile {
             }
             Reevaluation { every_years: r.every_years.into_inner(), article: r.article.into_inner(), reading: r.reading.into_inner() }
         });
+        let mut goals: Vec<Goal> = Vec::new();
+        for g in raw.goal {
+            let span = g.span();
+            let g = g.into_inner();
+            if goals.iter().any(|x| x.code == g.code) {
+                c.at(span.clone(), format!("goal {} appears twice", g.code));
+            }
+            if g.article.trim().is_empty() {
+                c.at(span.clone(), format!("goal {}: article is empty (every target cites its article)", g.code));
+            }
+            if !(2000..=2100).contains(&g.by_year) {
+                c.at(span.clone(), format!("goal {}: by_year {} is not a year between 2000 and 2100", g.code, g.by_year));
+            }
+            let measure = match (g.measure.as_str(), &g.center_kind, &g.level, g.target) {
+                ("recognized_centers", Some(k), Some(l), Some(t)) if t > 0 => match (CenterKind::parse(k), CenterLevel::parse(l)) {
+                    (Ok(center_kind), Ok(level)) => Some(GoalMeasure::RecognizedCenters { center_kind, level }),
+                    _ => {
+                        c.at(span.clone(), format!("goal {}: center_kind must be poc_center or pilot_platform and level municipal, provincial or national", g.code));
+                        None
+                    }
+                },
+                ("recognized_centers", ..) => {
+                    c.at(span.clone(), format!("goal {}: recognized_centers needs center_kind, level and a positive target", g.code));
+                    None
+                }
+                ("catalogue_covered", None, None, None) => Some(GoalMeasure::CatalogueCovered),
+                ("host_types_covered", None, None, None) => Some(GoalMeasure::HostTypesCovered),
+                ("catalogue_covered" | "host_types_covered", ..) => {
+                    c.at(span.clone(), format!("goal {}: a coverage goal means every entry (全覆盖); give no center_kind, level or target", g.code));
+                    None
+                }
+                (other, ..) => {
+                    c.at(span.clone(), format!("goal {}: unknown measure `{other}` (recognized_centers, catalogue_covered or host_types_covered)", g.code));
+                    None
+                }
+            };
+            if let Some(measure) = measure {
+                goals.push(Goal { code: g.code, label: g.label, measure, target: g.target, by_year: g.by_year, striven: g.striven, article: g.article });
+            }
+        }
         if center_kind == CenterKind::PilotPlatform && reevaluation.is_none() {
             c.at(raw.center_kind.span(), "a pilot_platform profile needs a [reevaluation] table (复评周期)");
         }
@@ -676,6 +771,7 @@ impl Profile {
                 catalogue,
                 stages,
                 reevaluation,
+                goals,
             })
         } else {
             c.problems.sort_by_key(|p| p.line);

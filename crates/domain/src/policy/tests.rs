@@ -2,10 +2,10 @@
 //! its threshold exactly as its comparison says.
 
 use super::criteria::{evaluate, Comparison, Declarations, Fact, FactSet, Observed, Outcome};
-use super::profile::{Problem, Profile, SiteVisitRule, StageKind};
+use super::profile::{GoalMeasure, Problem, Profile, SiteVisitRule, StageKind};
 use super::SHIPPED;
 use crate::calendar::HolidayCalendar;
-use crate::center::{CenterKind, CenterStage};
+use crate::center::{CenterKind, CenterLevel, CenterStage};
 use chrono::NaiveDate;
 
 fn profile(id: &str) -> Profile {
@@ -543,5 +543,40 @@ fn each_level_is_governed_by_its_own_levels_profile() {
     ];
     for (level, under, want) in cases {
         assert_eq!(id(super::governing(&all, pilot, level, under)), want.map(str::to_owned), "{level:?} {under:?}");
+    }
+}
+
+/// The plans' targets (000 行动方案 一; 001 中试平台实施方案 一) are data the white paper reads.
+#[test]
+fn the_plans_targets_are_goals_and_a_bad_goal_is_one_problem() {
+    let wz = profile("wenzhou-municipal-2025");
+    let codes: Vec<(&str, Option<i64>, bool)> = wz.goals.iter().map(|g| (g.code.as_str(), g.target, g.striven)).collect();
+    assert_eq!(
+        codes,
+        vec![("municipal_poc_centers", Some(30), false), ("provincial_poc_centers", Some(10), true), ("industries_covered", None, false), ("host_types_covered", None, false)]
+    );
+    assert!(wz.goals.iter().all(|g| g.by_year == 2027 && !g.article.is_empty()));
+    let pilot = profile("zhejiang-pilot-platform-2025");
+    assert_eq!(
+        pilot.goals[0].measure,
+        GoalMeasure::RecognizedCenters { center_kind: CenterKind::PilotPlatform, level: CenterLevel::Provincial }
+    );
+    assert!(profile("urumqi-2026").goals.is_empty(), "a profile without targets has none");
+    let text = shipped_text("wenzhou-municipal-2025");
+    // (amended text, words of the message)
+    let cases: Vec<(String, &str)> = vec![
+        (text.replacen("target = 30\n", "", 1), "needs center_kind, level and a positive target"),
+        (text.replacen("target = 30", "target = 0", 1), "positive target"),
+        (text.replacen("measure = \"catalogue_covered\"", "measure = \"catalogue_covered\"\ntarget = 11", 1), "全覆盖"),
+        (text.replacen("measure = \"host_types_covered\"", "measure = \"hosts\"", 1), "unknown measure `hosts`"),
+        (text.replacen("level = \"provincial\"\ntarget = 10", "level = \"county\"\ntarget = 10", 1), "level municipal"),
+        (text.replacen("by_year = 2027\narticle = \"行动方案 一：到2027年", "by_year = 27\narticle = \"行动方案 一：到2027年", 1), "by_year 27"),
+        (text.replacen("code = \"provincial_poc_centers\"", "code = \"municipal_poc_centers\"", 1), "appears twice"),
+    ];
+    for (amended, words) in cases {
+        let problems = problems_of(&amended, "wenzhou-municipal-2025");
+        assert_eq!(problems.len(), 1, "{words}: {problems:?}");
+        assert!(problems[0].message.contains(words), "`{}` lacks `{words}`", problems[0].message);
+        assert!(problems[0].line.is_some_and(|l| l >= line_of(&amended, "[[goal]]")), "{problems:?}");
     }
 }

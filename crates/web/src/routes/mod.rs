@@ -20,6 +20,7 @@ pub mod login_blocks;
 pub mod results;
 pub mod supervision;
 pub mod todo;
+pub mod white_paper;
 pub mod users;
 
 use crate::error::AppError;
@@ -57,6 +58,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(recognition::router())
         .merge(supervision::router())
         .merge(evaluation::router())
+        .merge(white_paper::router())
         .merge(assignment::router())
         .merge(todo::router())
         .merge(crate::openapi::router())

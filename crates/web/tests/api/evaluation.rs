@@ -5,6 +5,7 @@
 //! published list.
 
 use crate::helpers::*;
+use calamine::Reader;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -148,6 +149,9 @@ async fn a_center_files_its_report_the_panel_scores_and_the_bureau_grades_and_pu
 
     // Not public until published; then the public list shows the name, total and grade.
     expect_error(app.get_anon(&format!("/api/v1/evaluation-rounds/{round_id}/results")).await, StatusCode::NOT_FOUND, "not_found").await;
+    let paper = expect_status(app.get_anon("/api/v1/white-papers/2026").await, StatusCode::OK).await;
+    let text = crate::white_paper::text_of(&paper);
+    assert!(text.contains("评价结果尚未公布") && !text.contains("75.50"), "an unpublished round stays out of the white paper: {text}");
     let round = app.get_ok(&crew.chief, &format!("/api/v1/evaluation-rounds/{round_id}")).await;
     app.post_expect(&crew.chief, &format!("/api/v1/evaluation-rounds/{round_id}/publication"), &json!({"version": round["round"]["version"]}), StatusCode::OK).await;
     let public = expect_status(app.get_anon(&format!("/api/v1/evaluation-rounds/{round_id}/results")).await, StatusCode::OK).await;
@@ -171,6 +175,26 @@ async fn a_center_files_its_report_the_panel_scores_and_the_bureau_grades_and_pu
     assert_eq!(e["error"]["field"], "by");
     let html = app.get_anon(&format!("/evaluation/rounds/{round_id}/rankings")).await.text().await.unwrap();
     assert!(html.contains("温州市评价测试概念验证中心") && html.contains("名次不变"), "{html}");
+
+    // The white paper (002 四(四)) now carries the round: grades, rankings, every result, in all three forms.
+    let years = expect_status(app.get_anon("/api/v1/white-papers").await, StatusCode::OK).await;
+    assert_eq!(years["default_year"], 2026);
+    let paper = expect_status(app.get_anon("/api/v1/white-papers/2026").await, StatusCode::OK).await;
+    let grades = crate::white_paper::table(&paper, "等次分布1");
+    assert!(grades["rows"].as_array().unwrap().contains(&json!(["合格", 1, "100.0%"])), "{grades}");
+    let ranking = crate::white_paper::table(&paper, "中心排行1");
+    assert_eq!(ranking["rows"][0][0], 1);
+    assert_eq!(ranking["rows"][0][1], "温州市评价测试概念验证中心");
+    assert_eq!(ranking["rows"][0][4], 75.5, "the total as a number with two decimals");
+    let goals = crate::white_paper::table(&paper, "目标完成情况");
+    assert_eq!(goals["rows"][0][2], 1, "one municipal center recognized against the 30 of 000 行动方案 一");
+    assert!(crate::white_paper::text_of(&paper).contains("敏感性检验"));
+    let (_, mut book) = crate::white_paper::files(&app, 2026).await;
+    let results = book.worksheet_range("评价结果1").unwrap();
+    assert_eq!(results.get_value((3, 1)), Some(&calamine::Data::String("温州市评价测试概念验证中心".into())));
+    assert_eq!(results.get_value((3, 4)), Some(&calamine::Data::Float(75.5)), "a score stays a number in Excel");
+    let html = app.get_anon("/white-paper/2026").await.text().await.unwrap();
+    assert!(html.contains("中心排行榜") && html.contains("75.50"), "{html}");
 }
 
 #[tokio::test]

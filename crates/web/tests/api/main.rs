@@ -29,3 +29,4 @@ mod storage;
 mod strict_input;
 mod supervision;
 mod todo;
+mod white_paper;
