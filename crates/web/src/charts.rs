@@ -67,8 +67,8 @@ mod tests {
     #[test]
     fn a_target_stretches_the_axis_and_is_drawn() {
         let svg = bar_chart_with_target("市级中心", &[("2026年".into(), 15)], Some(30));
-        assert!(svg.contains(r#"width="150""#), "15 of a 30 axis is half the width");
-        assert!(svg.contains("目标 30") && svg.contains(r#"x1="300""#), "{svg}");
+        assert!(svg.contains(r#"width="150""#), "15 of a 30 axis is half the bar width");
+        assert!(svg.contains("目标 30") && svg.contains(r#"x1="450""#), "{svg}");
     }
 
     #[test]
