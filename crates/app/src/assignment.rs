@@ -10,9 +10,9 @@
 use crate::panels::{self as workflow_panels, Judged};
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::expert::ExpertKind;
-use pocnet_domain::id::{ApplicationId, CallId, CenterId, ExpertId, ResultId, RunId};
+use pocnet_domain::id::{ApplicationId, CallId, CenterId, EvaluationId, ExpertId, ResultId, RoundId, RunId};
 use pocnet_domain::panel::seat::{open_seat, VacancyError};
-use pocnet_domain::panel::RunStatus;
+use pocnet_domain::panel::{RunPurpose, RunStatus};
 use pocnet_domain::panel::{self, Assignment, DeclaredConflicts, Instance, Item, Options, Randomize, Replacement, Solution};
 use pocnet_domain::recognition::ApplicationState;
 use pocnet_domain::role::Role;
@@ -259,7 +259,12 @@ pub async fn replacement(ctx: &Context, caller: &Caller, app_id: ApplicationId, 
 }
 
 /// Solves an instance off the async runtime and stores the preview.
-async fn solve_and_store(ctx: &Context, caller: &Caller, inst: Instance, call_id: Option<CallId>, center_id: Option<CenterId>) -> Result<Run> {
+async fn solve_and_store(ctx: &Context, caller: &Caller, inst: Instance, owner: RunOwner) -> Result<Run> {
+    let (call_id, center_id, round_id) = match owner {
+        RunOwner::Call(c) => (Some(c), None, None),
+        RunOwner::Center(c) => (None, Some(c), None),
+        RunOwner::Round(r) => (None, None, Some(r)),
+    };
     let solved = tokio::task::spawn_blocking(move || panel::assign(&inst).map(|s| (inst, s)))
         .await
         .map_err(|e| Error::Internal(format!("solver task: {e}")))?;
@@ -272,7 +277,7 @@ async fn solve_and_store(ctx: &Context, caller: &Caller, inst: Instance, call_id
         &mut tx,
         &caller.actor(),
         ctx.now(),
-        &NewRun { call_id, center_id, input_json: &input_json, output_json: &output_json, seed, objective_micro: solution.objective_micro, bound_micro: solution.bound_micro },
+        &NewRun { call_id, center_id, round_id, input_json: &input_json, output_json: &output_json, seed, objective_micro: solution.objective_micro, bound_micro: solution.bound_micro },
     )
     .await?;
     tx.commit().await?;
@@ -284,7 +289,15 @@ pub async fn preview(ctx: &Context, caller: &Caller, call_id: CallId, input: &Ru
     caller.require(&[Role::Bureau])?;
     calls::get(ctx.store().pool(), call_id).await?;
     let inst = instance(ctx, call_id, input).await?;
-    solve_and_store(ctx, caller, inst, Some(call_id), None).await
+    solve_and_store(ctx, caller, inst, RunOwner::Call(call_id)).await
+}
+
+/// Whose panels a run staffs.
+#[derive(Debug, Clone, Copy)]
+enum RunOwner {
+    Call(CallId),
+    Center(CenterId),
+    Round(RoundId),
 }
 
 /// Runs the solver for the results a center is screening that have no panel
@@ -306,7 +319,53 @@ pub async fn preview_screening(ctx: &Context, caller: &Caller, center_id: Center
     }
     let randomize = randomize_of(input)?;
     let inst = Instance { items, experts: library, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options { randomize, ..Options::default() } };
-    solve_and_store(ctx, caller, inst, None, Some(center_id)).await
+    solve_and_store(ctx, caller, inst, RunOwner::Center(center_id)).await
+}
+
+/// The solver's item for a center's evaluation: its host unit and advisory
+/// team (conflicts, as 000 四's evaluation panel must avoid them), its fields and words.
+async fn evaluation_item(ctx: &Context, id: EvaluationId, input: &RunInput) -> Result<Item> {
+    let pool = ctx.store().pool();
+    let e = pocnet_store::evaluations::evaluation(pool, id).await?;
+    let center = pocnet_store::centers::get(pool, e.center_id).await?;
+    let file = registry::file(pool, e.center_id).await?;
+    Ok(Item {
+        id: id.to_string(),
+        panel_size: input.panel_size,
+        owner_org: center.host_org_id.to_string(),
+        host_org: None,
+        team: file.advisors.iter().map(|x| x.expert_id.to_string()).collect(),
+        fields: center.fields.clone(),
+        sub_fields: Vec::new(),
+        keywords: pocnet_domain::expert::split_list(&center.summary).into_iter().take(20).collect(),
+        review_date: Some(ctx.today()),
+        min_per_kind: kind_minimums(input),
+        max_internal_share: None,
+    })
+}
+
+/// Runs the solver for an open round's pending evaluations that have no panel
+/// yet (年度绩效评价专家组), and stores the preview (bureau).
+pub async fn preview_evaluation(ctx: &Context, caller: &Caller, round_id: RoundId, input: &RunInput) -> Result<Run> {
+    caller.require(&[Role::Bureau])?;
+    validate(input)?;
+    let pool = ctx.store().pool();
+    let round = pocnet_store::evaluations::get(pool, round_id).await?;
+    if round.state != pocnet_domain::evaluation::RoundState::Open {
+        return Err(Error::Conflict { code: "round_published", message: "评价结果已公布，不能再组建专家组".into(), field: None });
+    }
+    let ids = panels::unstaffed_evaluations(pool, round_id).await?;
+    if ids.is_empty() {
+        return Err(Error::rule("nothing_to_assign", "本轮评价没有待评且尚未组建专家组的中心"));
+    }
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        items.push(evaluation_item(ctx, id, input).await?);
+    }
+    let experts = available_experts(ctx, input.max_load).await?;
+    let randomize = randomize_of(input)?;
+    let inst = Instance { items, experts, conflicts: Vec::new(), blacklist: Vec::new(), affinities: Vec::new(), options: Options { randomize, ..Options::default() } };
+    solve_and_store(ctx, caller, inst, RunOwner::Round(round_id)).await
 }
 
 /// Library experts by name (to recognise team members who are in the library).
@@ -390,7 +449,7 @@ pub async fn require_center_of(ctx: &Context, caller: &Caller, center_id: Center
     }
 }
 
-/// Who may see, adjust and confirm a run: the bureau a call's, the center's operator a screening run.
+/// Who may see, adjust and confirm a run: the bureau a call's or a round's, the center's operator a screening run.
 pub async fn require_run_owner(ctx: &Context, caller: &Caller, run: &Run) -> Result<()> {
     match run.center_id {
         Some(c) => require_center_of(ctx, caller, c).await,
@@ -405,11 +464,21 @@ pub fn solution_of(run: &Run) -> Result<Solution> {
 
 /// The panel a run's item is confirmed onto, or why it is no longer to be
 /// staffed: an application still in bureau review, a result still in
-/// screening without a panel.
-async fn still_open(ctx: &Context, screening: bool, item: &str) -> Result<Judged> {
+/// screening without a panel, an evaluation still pending without a panel
+/// in a round not yet published.
+async fn still_open(ctx: &Context, purpose: RunPurpose, item: &str) -> Result<Judged> {
     let bad = || Error::Internal(format!("bad item id {item}"));
     let pool = ctx.store().pool();
-    if screening {
+    if purpose == RunPurpose::Evaluation {
+        let id: EvaluationId = item.parse().map_err(|_| bad())?;
+        let e = pocnet_store::evaluations::evaluation(pool, id).await?;
+        let round = pocnet_store::evaluations::get(pool, e.round_id).await?;
+        if e.state != pocnet_domain::evaluation::EvaluationState::Pending || round.state != pocnet_domain::evaluation::RoundState::Open || panels::staffed(pool, Subject::Evaluation(id)).await? {
+            return Err(Error::Conflict { code: "stale_assignment", message: format!("“{}”的评价已不在待组建专家组的阶段，请重新组建", e.center_name), field: None });
+        }
+        return crate::evaluation::judged(ctx, &e, &round).await;
+    }
+    if purpose == RunPurpose::Screening {
         let id: ResultId = item.parse().map_err(|_| bad())?;
         let p = pocnet_store::library::pipeline::get(pool, id).await?;
         if p.state != pocnet_domain::research_result::ResultState::Screening || panels::staffed(pool, Subject::result(id)).await? {
@@ -438,7 +507,7 @@ pub async fn confirm(ctx: &Context, caller: &Caller, run_id: RunId) -> Result<us
     let solution = solution_of(&run)?;
     let mut seats = Vec::new();
     for p in &solution.panels {
-        let judged = still_open(ctx, run.center_id.is_some(), &p.item).await?;
+        let judged = still_open(ctx, run.purpose, &p.item).await?;
         for s in &p.experts {
             let expert_id: ExpertId = s.expert.parse().map_err(|_| Error::Internal(format!("bad expert id {}", s.expert)))?;
             if let Some(reason) = workflow_panels::conflict_of(ctx, &judged, expert_id).await? {

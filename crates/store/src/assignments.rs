@@ -7,7 +7,7 @@ use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use crate::column::{Code, Instant, MaybeInstant, NullableId};
-use pocnet_domain::id::{CallId, CenterId, RunId};
+use pocnet_domain::id::{CallId, CenterId, RoundId, RunId};
 use pocnet_domain::panel::{RunPurpose, RunStatus};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -26,6 +26,10 @@ pub struct Run {
     #[sqlx(try_from = "NullableId")]
     #[schema(value_type = Option<i64>)]
     pub center_id: Option<CenterId>,
+    /// The evaluation round whose panels it staffs (evaluation).
+    #[sqlx(try_from = "NullableId")]
+    #[schema(value_type = Option<i64>)]
+    pub round_id: Option<RoundId>,
     /// What it staffs.
     #[sqlx(try_from = "Code<RunPurpose>")]
     pub purpose: RunPurpose,
@@ -54,7 +58,7 @@ pub struct Run {
     pub confirmed_at: Option<DateTime<Utc>>,
 }
 
-const SELECT: &str = "SELECT id, call_id, center_id, purpose, input_json, output_json, seed, objective_micro, bound_micro, status, created_at, confirmed_at FROM assignment_runs";
+const SELECT: &str = "SELECT id, call_id, center_id, round_id, purpose, input_json, output_json, seed, objective_micro, bound_micro, status, created_at, confirmed_at FROM assignment_runs";
 
 /// What a new run holds.
 pub struct NewRun<'a> {
@@ -62,6 +66,8 @@ pub struct NewRun<'a> {
     pub call_id: Option<CallId>,
     /// Center (screening).
     pub center_id: Option<CenterId>,
+    /// Evaluation round (evaluation).
+    pub round_id: Option<RoundId>,
     /// Input JSON.
     pub input_json: &'a str,
     /// Output JSON.
@@ -77,8 +83,8 @@ pub struct NewRun<'a> {
 /// Stores a previewed run.
 pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, r: &NewRun<'_>) -> StoreResult<Run> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO assignment_runs (call_id, input_json, output_json, seed, objective_micro, bound_micro, status, created_by, created_at, center_id, purpose) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'preview', $7, $8, $9, $10) RETURNING id",
+        "INSERT INTO assignment_runs (call_id, input_json, output_json, seed, objective_micro, bound_micro, status, created_by, created_at, center_id, purpose, round_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'preview', $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(r.call_id.map(CallId::get))
     .bind(r.input_json)
@@ -89,10 +95,20 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .bind(actor.user_column())
     .bind(format_ts(now))
     .bind(r.center_id.map(CenterId::get))
-    .bind(if r.center_id.is_some() { "screening" } else { "application_review" })
+    .bind(
+        if r.round_id.is_some() {
+            RunPurpose::Evaluation
+        } else if r.center_id.is_some() {
+            RunPurpose::Screening
+        } else {
+            RunPurpose::ApplicationReview
+        }
+        .as_str(),
+    )
+    .bind(r.round_id.map(RoundId::get))
     .fetch_one(&mut *conn)
     .await?;
-    let (entity_type, entity_id) = owner(r.call_id, r.center_id);
+    let (entity_type, entity_id) = owner(r.call_id, r.center_id, r.round_id);
     audit::record(
         &mut *conn,
         actor,
@@ -110,13 +126,19 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     get(&mut *conn, RunId::new(id)).await
 }
 
-/// The record a run's audit events belong to: its call or its center.
-fn owner(call_id: Option<CallId>, center_id: Option<CenterId>) -> (&'static str, String) {
-    match (call_id, center_id) {
-        (Some(c), _) => ("call", c.to_string()),
-        (None, Some(c)) => ("center", c.to_string()),
-        (None, None) => ("assignment", String::new()),
+/// The record a run's audit events belong to: its call, its center or its evaluation round.
+fn owner(call_id: Option<CallId>, center_id: Option<CenterId>, round_id: Option<RoundId>) -> (&'static str, String) {
+    match (call_id, center_id, round_id) {
+        (Some(c), _, _) => ("call", c.to_string()),
+        (None, Some(c), _) => ("center", c.to_string()),
+        (None, None, Some(r)) => ("evaluation_round", r.to_string()),
+        (None, None, None) => ("assignment", String::new()),
     }
+}
+
+/// The evaluation runs of a round, newest first.
+pub async fn of_round(pool: &AnyPool, round_id: RoundId) -> StoreResult<Vec<Run>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE round_id = $1 ORDER BY id DESC")).bind(round_id.get()).fetch_all(pool).await?)
 }
 
 /// The screening runs of a center, newest first.
@@ -148,7 +170,7 @@ pub async fn confirm(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
         return Err(StoreError::VersionConflict { expected: 0 });
     }
     let run = get(&mut *conn, id).await?;
-    let (entity_type, entity_id) = owner(run.call_id, run.center_id);
+    let (entity_type, entity_id) = owner(run.call_id, run.center_id, run.round_id);
     audit::record(
         conn,
         actor,
@@ -193,7 +215,7 @@ pub async fn adjust(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
         return Err(StoreError::VersionConflict { expected: 0 });
     }
     let run = get(&mut *conn, id).await?;
-    let (entity_type, entity_id) = owner(run.call_id, run.center_id);
+    let (entity_type, entity_id) = owner(run.call_id, run.center_id, run.round_id);
     audit::record(
         &mut *conn,
         actor,

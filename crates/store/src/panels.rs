@@ -406,3 +406,15 @@ pub async fn score_cards(pool: &AnyPool, subject: Subject) -> StoreResult<Vec<st
             .await?;
     rows.iter().map(|j| serde_json::from_str(j).map_err(|e| StoreError::Corrupt(format!("panel_seats.scores_json: {e}")))).collect()
 }
+
+/// The pending evaluations of a round that have no panel yet, in center order (at most 2,000).
+pub async fn unstaffed_evaluations(pool: &AnyPool, round_id: pocnet_domain::id::RoundId) -> StoreResult<Vec<pocnet_domain::id::EvaluationId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT e.id FROM evaluations e WHERE e.round_id = $1 AND e.state = 'pending' \
+         AND NOT EXISTS (SELECT 1 FROM panel_seats s WHERE s.subject_kind = 'evaluation' AND s.subject_id = e.id) ORDER BY e.center_id LIMIT 2000",
+    )
+    .bind(round_id.get())
+    .fetch_all(pool)
+    .await?;
+    Ok(ids.into_iter().map(pocnet_domain::id::EvaluationId::new).collect())
+}

@@ -595,5 +595,20 @@ async fn a_center_files_its_annual_report_and_the_bureau_grades_and_publishes() 
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("a[href^='/evaluation/rounds/'][href$='/results']")).await.unwrap().click().await.unwrap();
     let public = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=published-results]")).await.unwrap().text().await.unwrap();
     assert!(public.contains("温州市瑞安年报概念验证中心") && public.contains("合格"), "{public}");
+
+    // The white paper (002 四(四)) from the navigation: the round's result is in it, with PDF and Excel beside.
+    c.find(Locator::Css("nav a[href='/white-paper']")).await.unwrap().click().await.unwrap();
+    let title = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=white-paper-title]")).await.unwrap().text().await.unwrap();
+    assert_eq!(title, "温州市2026年度科技成果转化白皮书");
+    let sections = c.find_all(Locator::Css("[data-testid=white-paper-section]")).await.unwrap();
+    assert_eq!(sections.len(), 8);
+    let tables = c.find_all(Locator::Css("[data-testid=white-paper-table]")).await.unwrap();
+    let mut ranked = false;
+    for t in tables {
+        ranked |= t.text().await.unwrap().contains("温州市瑞安年报概念验证中心");
+    }
+    assert!(ranked, "the published center is in the rankings");
+    let pdf = c.find(Locator::Css("[data-testid=white-paper-pdf]")).await.unwrap().attr("href").await.unwrap();
+    assert_eq!(pdf.as_deref(), Some("/white-paper/2026/pdf"));
     c.close().await.unwrap();
 }

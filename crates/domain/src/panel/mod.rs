@@ -77,6 +77,8 @@ string_enum! {
         ApplicationReview => ("application_review", "申报评审"),
         /// A center's results in screening.
         Screening => ("screening", "入库遴选"),
+        /// A round's centers in the annual evaluation.
+        Evaluation => ("evaluation", "年度绩效评价"),
     }
 }
 use prepare::Prepared;

@@ -256,3 +256,41 @@ async fn refusing_the_evaluation_without_cause_proposes_revocation_and_with_caus
     let public = expect_status(app.get_anon(&format!("/api/v1/evaluation-rounds/{round_id}/results")).await, StatusCode::OK).await;
     assert_eq!((public["items"][0]["grade"].as_str(), public["items"][0]["total_hundredths"].as_i64()), (Some("refused"), None));
 }
+
+/// Issue 14 三: the round's evaluation panels come from the same solver as
+/// applications and screening — the center's host unit excluded, previewed,
+/// confirmed into invitations; a round with every center staffed has nothing left.
+#[tokio::test]
+async fn the_bureau_staffs_a_rounds_evaluation_panels_with_the_solver() {
+    let app = spawn_workflow_app().await;
+    let (crew, _center_id) = recognized(&app).await;
+    // An expert of the center's own host unit must never sit on its panel.
+    let colleague = app.add_expert("同单位专家", crew.operator_org, None).await;
+    let round = open_round(&app, &crew.chief, 2026).await;
+    let round_id = round["id"].as_i64().unwrap();
+    let eval_id = own_evaluation(&app, &crew.operator, round_id).await["id"].as_i64().unwrap();
+    let path = format!("/api/v1/evaluation-rounds/{round_id}/assignments");
+    let settings = json!({"panel_size": 3, "min_industry": 0, "min_investment": 0, "max_load": 5});
+    expect_error(app.post(&crew.operator, &path, &settings).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let e = expect_error(app.post(&crew.chief, &path, &json!({"panel_size": 2, "max_load": 5})).await, StatusCode::UNPROCESSABLE_ENTITY, "out_of_range").await;
+    assert_eq!(e["error"]["field"], "panel_size");
+    let run = app.post_expect(&crew.chief, &path, &settings, StatusCode::CREATED).await;
+    assert_eq!((run["run"]["purpose"].as_str(), run["run"]["round_id"].as_i64()), (Some("evaluation"), Some(round_id)));
+    let panel = &run["solution"]["panels"][0];
+    assert_eq!(panel["item"], eval_id.to_string());
+    let mut seated: Vec<i64> = panel["experts"].as_array().unwrap().iter().map(|s| s["expert"].as_str().unwrap().parse().unwrap()).collect();
+    seated.sort_unstable();
+    let mut crew_ids: Vec<i64> = crew.panel.iter().map(|(_, id)| *id).collect();
+    crew_ids.sort_unstable();
+    assert_eq!(seated, crew_ids, "the three outside experts, never the colleague #{colleague}");
+    let html = app.get(&crew.chief, &format!("/assignments/{}", run["run"]["id"])).await.text().await.unwrap();
+    assert!(html.contains("年度绩效评价专家组分配方案") && html.contains("温州市评价测试概念验证中心"), "{html}");
+    let runs = app.get_ok(&crew.chief, &path).await;
+    assert_eq!(runs.as_array().unwrap().len(), 1);
+    let invited = app.post_expect(&crew.chief, &format!("/api/v1/assignments/{}/confirm", run["run"]["id"]), &json!({}), StatusCode::OK).await;
+    assert_eq!(invited["invited"], 3);
+    let d = app.get_ok(&crew.chief, &format!("/api/v1/evaluations/{eval_id}")).await;
+    assert_eq!(d["seats"].as_array().unwrap().len(), 3);
+    assert_eq!(todo(&app, &crew.panel[0].0, "evaluations_to_declare").await.0, 1);
+    expect_error(app.post(&crew.chief, &path, &settings).await, StatusCode::UNPROCESSABLE_ENTITY, "nothing_to_assign").await;
+}

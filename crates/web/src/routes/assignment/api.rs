@@ -22,6 +22,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api_adjust))
         .routes(routes!(api_preview_screening, api_screening_runs))
         .routes(routes!(api_replacement))
+        .routes(routes!(api_preview_evaluation, api_evaluation_runs))
 }
 
 /// A run with its solution.
@@ -133,4 +134,22 @@ pub async fn api_screening_runs(State(state): State<AppState>, me: CurrentUser, 
     // The center's own operators (and the bureau) first: whether it has runs is theirs to know.
     crate::routes::assignment::require_center_of(&state, &me, id).await?;
     Ok(Json(assignments::of_center(state.store().pool(), id).await?))
+}
+
+/// Computes optimal, conflict-free evaluation panels (年度绩效评价专家组) for an open round's pending centers without a panel — each center's host unit and advisory team excluded — and stores the preview (bureau).
+#[utoipa::path(post, path = "/api/v1/evaluation-rounds/{id}/assignments", tag = "panels", request_body = RunInput,
+    responses((status = 201, body = RunDetail), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_preview_evaluation(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<RunInput>) -> AppResult<Response> {
+    let run = preview_evaluation(&state, &me, pocnet_domain::id::RoundId::new(id), &input).await?;
+    let solution = solution_of(&run)?;
+    Ok((StatusCode::CREATED, Json(RunDetail { run, solution })).into_response())
+}
+
+/// The assignment runs of an evaluation round (bureau).
+#[utoipa::path(get, path = "/api/v1/evaluation-rounds/{id}/assignments", tag = "panels", responses((status = 200, body = Vec<Run>)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_evaluation_runs(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<Run>>> {
+    me.require(&[Role::Bureau])?;
+    Ok(Json(assignments::of_round(state.store().pool(), pocnet_domain::id::RoundId::new(id)).await?))
 }

@@ -2,6 +2,7 @@
 //! every pair explained, and confirmation.
 
 use super::*;
+use pocnet_domain::panel::RunPurpose;
 use crate::error::AppError;
 use pocnet_domain::panel::Instance;
 use pocnet_domain::FieldError;
@@ -24,6 +25,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/assignments/{id}/confirm", post(confirm_form))
         .route("/assignments/{id}/adjust", post(adjust_form))
         .route("/centers/{id}/screening-assignments", post(screening_form))
+        .route("/evaluation/rounds/{id}/assignments", post(evaluation_form))
 }
 
 /// The settings form as posted (empty `q` means no randomisation).
@@ -44,6 +46,12 @@ async fn screening_form(State(state): State<AppState>, me: CurrentUser, Path(id)
     Ok(Redirect::to(&format!("/assignments/{}", run.id)).into_response())
 }
 
+async fn evaluation_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<pocnet_domain::id::RoundId>, Form(f): Form<RunForm>) -> AppResult<Response> {
+    let input = run_input(f)?;
+    let run = preview_evaluation(&state, &me, id, &input).await?;
+    Ok(Redirect::to(&format!("/assignments/{}", run.id)).into_response())
+}
+
 fn run_input(f: RunForm) -> AppResult<RunInput> {
     let q = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.parse::<f64>().map_err(|_| FieldError::new("q", "not_a_number", "概率上限须为0到1之间的小数"))).transpose()?;
     let seed = f.seed.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.parse::<u64>().map_err(|_| FieldError::new("seed", "not_a_number", "随机种子须为非负整数"))).transpose()?;
@@ -54,6 +62,15 @@ async fn preview_form(State(state): State<AppState>, me: CurrentUser, Path(id): 
     let input = run_input(f)?;
     let run = preview(&state, &me, id, &input).await?;
     Ok(Redirect::to(&format!("/assignments/{}", run.id)).into_response())
+}
+
+/// Where a run's item lives on the web.
+fn item_path(purpose: RunPurpose) -> &'static str {
+    match purpose {
+        RunPurpose::Screening => "results",
+        RunPurpose::Evaluation => "evaluations",
+        RunPurpose::ApplicationReview => "applications",
+    }
 }
 
 struct SeatRow {
@@ -94,6 +111,8 @@ struct RunPage {
     choices: Vec<(String, String)>,
     adjustments: Vec<String>,
     error: Option<String>,
+    /// What an item is: 申报, 成果 or 中心.
+    item_label: &'static str,
 }
 
 async fn run_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<RunId>) -> AppResult<Response> {
@@ -104,7 +123,7 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: RunId, error: Option
     let pool = state.store().pool();
     let run = assignments::get(pool, id).await?;
     require_run_owner(state, me, &run).await?;
-    let screening = run.center_id.is_some();
+    let purpose = run.purpose;
     let s = solution_of(&run)?;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut choices = Vec::new();
@@ -122,9 +141,10 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: RunId, error: Option
     }
     let mut panels = Vec::new();
     for p in &s.panels {
-        let name = match (p.item.parse::<i64>(), screening) {
-            (Ok(r), true) => pocnet_store::library::pipeline::get(pool, ResultId::new(r)).await.map(|x| x.title).unwrap_or_else(|_| p.item.clone()),
-            (Ok(app), false) => pocnet_store::applications::get(pool, ApplicationId::new(app)).await.map(|a| a.proposed_name).unwrap_or_else(|_| p.item.clone()),
+        let name = match (p.item.parse::<i64>(), purpose) {
+            (Ok(r), RunPurpose::Screening) => pocnet_store::library::pipeline::get(pool, ResultId::new(r)).await.map(|x| x.title).unwrap_or_else(|_| p.item.clone()),
+            (Ok(app), RunPurpose::ApplicationReview) => pocnet_store::applications::get(pool, ApplicationId::new(app)).await.map(|a| a.proposed_name).unwrap_or_else(|_| p.item.clone()),
+            (Ok(e), RunPurpose::Evaluation) => pocnet_store::evaluations::evaluation(pool, pocnet_domain::id::EvaluationId::new(e)).await.map(|x| x.center_name).unwrap_or_else(|_| p.item.clone()),
             (Err(_), _) => p.item.clone(),
         };
         let mut seats = Vec::new();
@@ -143,11 +163,12 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: RunId, error: Option
                 reason: seat.reason.clone(),
             });
         }
-        panels.push(PanelRow { item_href: format!("/{}/{}", if screening { "results" } else { "applications" }, p.item), item_id: p.item.clone(), item: name, affinity: format!("{:.3}", p.affinity), seats });
+        panels.push(PanelRow { item_href: format!("/{}/{}", item_path(purpose), p.item), item_id: p.item.clone(), item: name, affinity: format!("{:.3}", p.affinity), seats });
     }
-    let unstaffable = s.unstaffable.iter().map(|u| (format!("/{}/{}", if screening { "results" } else { "applications" }, u.item), u.reason.clone())).collect();
-    let back = match (run.call_id, run.center_id) {
-        (Some(c), _) => (format!("/calls/{c}"), "← 返回申报通知"),
+    let unstaffable = s.unstaffable.iter().map(|u| (format!("/{}/{}", item_path(purpose), u.item), u.reason.clone())).collect();
+    let back = match (run.call_id, run.center_id, run.round_id) {
+        (Some(c), _, _) => (format!("/calls/{c}"), "← 返回申报通知"),
+        (None, None, Some(r)) => (format!("/evaluation/rounds/{r}"), "← 返回评价轮次"),
         _ => ("/results?state=screening".to_owned(), "← 返回项目库"),
     };
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
@@ -156,11 +177,28 @@ async fn render_run(state: &AppState, me: &CurrentUser, id: RunId, error: Option
         .iter()
         .map(|a| {
             let how = if a.how == "best_replacement" { "系统推荐替补" } else { "人工指定" };
-            format!("申报 #{}：{} → {}（{how}）", a.item, name(&a.removed), name(&a.added))
+            format!("{} #{}：{} → {}（{how}）", purpose.label_zh(), a.item, name(&a.removed), name(&a.added))
         })
         .collect();
     let page = RunPage {
-        chrome: Chrome::signed_in(me, if screening { "入库遴选专家组分配方案" } else { "专家组分配方案" }, if screening { "results" } else { "applications" }),
+        item_label: match purpose {
+            RunPurpose::Screening => "成果",
+            RunPurpose::Evaluation => "中心",
+            RunPurpose::ApplicationReview => "申报",
+        },
+        chrome: Chrome::signed_in(
+            me,
+            match purpose {
+                RunPurpose::Screening => "入库遴选专家组分配方案",
+                RunPurpose::Evaluation => "年度绩效评价专家组分配方案",
+                RunPurpose::ApplicationReview => "专家组分配方案",
+            },
+            match purpose {
+                RunPurpose::Screening => "results",
+                RunPurpose::Evaluation => "evaluation",
+                RunPurpose::ApplicationReview => "applications",
+            },
+        ),
         back,
         choices,
         adjustments,
@@ -193,9 +231,10 @@ async fn adjust_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
 async fn confirm_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<RunId>) -> AppResult<Response> {
     let run = assignments::get(state.store().pool(), id).await?;
     confirm(&state, &me, id).await?;
-    Ok(match run.call_id {
-        Some(call) => Redirect::to(&format!("/applications?call_id={call}&state=bureau_review")),
-        None => Redirect::to("/results?state=screening"),
+    Ok(match (run.call_id, run.round_id) {
+        (Some(call), _) => Redirect::to(&format!("/applications?call_id={call}&state=bureau_review")),
+        (None, Some(round)) => Redirect::to(&format!("/evaluation/rounds/{round}")),
+        (None, None) => Redirect::to("/results?state=screening"),
     }
     .into_response())
 }

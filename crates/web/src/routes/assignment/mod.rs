@@ -11,7 +11,7 @@ use crate::error::AppResult;
 use crate::AppState;
 use axum::Router;
 use pocnet_app::assignment as workflow;
-use pocnet_domain::id::{ApplicationId, CallId, CenterId, ExpertId, ResultId, RunId};
+use pocnet_domain::id::{ApplicationId, CallId, CenterId, ExpertId, ResultId, RoundId, RunId};
 use pocnet_store::assignments::Run;
 
 pub use pocnet_app::assignment::{solution_of, AdjustInput, ReplacementView, RunInput};
@@ -38,6 +38,11 @@ pub async fn preview(state: &AppState, me: &CurrentUser, call_id: CallId, input:
 /// Runs the solver for a center's results in screening and stores the preview (its operator).
 pub async fn preview_screening(state: &AppState, me: &CurrentUser, center_id: CenterId, input: &RunInput) -> AppResult<Run> {
     Ok(workflow::preview_screening(state.context(), &me.caller(), center_id, input).await?)
+}
+
+/// Runs the solver for an evaluation round's pending centers and stores the preview (bureau).
+pub async fn preview_evaluation(state: &AppState, me: &CurrentUser, round_id: RoundId, input: &RunInput) -> AppResult<Run> {
+    Ok(workflow::preview_evaluation(state.context(), &me.caller(), round_id, input).await?)
 }
 
 /// The caller operates the center (its unit hosts it).

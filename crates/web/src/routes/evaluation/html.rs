@@ -192,6 +192,8 @@ struct RoundPage {
     actions: Vec<ActionRow>,
     publish_blocked: Option<String>,
     error: Option<String>,
+    /// The round's panel assignment runs (bureau).
+    runs: Vec<pocnet_store::assignments::Run>,
 }
 
 fn grade_label(plan: &pocnet_domain::policy::profile::Evaluation, code: &Option<String>) -> String {
@@ -234,10 +236,12 @@ async fn render_round(state: &AppState, me: &CurrentUser, id: RoundId, p: &ListP
     } else {
         None
     };
+    let runs = if bureau && round.state == RoundState::Open { pocnet_store::assignments::of_round(state.store().pool(), id).await? } else { Vec::new() };
     let filters = vec![("state", q.state.clone().unwrap_or_default()), ("order", q.order.clone().unwrap_or_default())];
     let keep = p.keep(&filters, "");
     let path = format!("/evaluation/rounds/{id}");
     let page = RoundPage {
+        runs,
         chrome: Chrome::signed_in(me, format!("{}年度绩效评价", round.year), "evaluation"),
         pager: Pager::new(&path, &list, &keep),
         d: round_detail(state, round).await?,
