@@ -156,6 +156,10 @@ pub async fn run(cli: &Cli, cmd: &PolicyCommand) -> anyhow::Result<()> {
                     bands.join("、")
                 );
             }
+            for g in &p.goals {
+                let target = g.target.map_or_else(|| "全覆盖".to_owned(), |t| t.to_string());
+                println!("  goal {}: {} {}{} by {} ({})", g.code, g.label, if g.striven { "力争 " } else { "" }, target, g.by_year, g.article);
+            }
         }
     }
     Ok(())

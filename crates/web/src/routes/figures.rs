@@ -18,19 +18,21 @@ pub struct Figures {
     pub counts: std::sync::Arc<RegistryCounts>,
     /// The catalogue coverage is measured against.
     pub catalogue: Catalogue,
+    /// The network's targets (the profile's `[[goal]]`s, e.g. 30 municipal centers by 2027).
+    pub goals: Vec<pocnet_domain::policy::profile::Goal>,
 }
 
-/// The catalogue of the network's own municipal PoC profile (the first
-/// loaded), which the plans' coverage targets refer to; Wenzhou's if none.
-pub fn network_catalogue(state: &AppState) -> Catalogue {
-    pocnet_domain::policy::governing(&state.config().policies, CenterKind::PocCenter, CenterLevel::Municipal, None)
-        .map_or_else(|| catalogue::wenzhou().clone(), Catalogue::of)
-}
-
-/// Reads the figures (three indexed queries, once per change of the registry and day).
+/// Reads the figures (three indexed queries, once per change of the registry and day). The
+/// catalogue and targets are those of the network's own profile (the one the white paper uses).
 pub async fn load(state: &AppState, region: Option<&str>) -> AppResult<Figures> {
     let counts = state.registry_figures(region, &state.today().to_string()).await?;
-    Ok(Figures { counts, catalogue: network_catalogue(state) })
+    let all = state.all_centers().await?;
+    let profile = pocnet_app::white_paper::network_profile(state.context(), &all).ok();
+    Ok(Figures {
+        counts,
+        catalogue: profile.map_or_else(|| catalogue::wenzhou().clone(), Catalogue::of),
+        goals: profile.map(|p| p.goals.clone()).unwrap_or_default(),
+    })
 }
 
 fn card(label: &str, value: i64, target: Option<i64>, hint: &str) -> Card {
@@ -43,12 +45,23 @@ impl Figures {
         self.counts.recognized.iter().map(|(_, _, _, f)| f.clone()).collect()
     }
 
+    /// The target a goal of the network's profile sets for recognized centers of `kind` at `level`, with its wording.
+    fn goal(&self, kind: CenterKind, level: CenterLevel) -> (Option<i64>, String) {
+        use pocnet_domain::policy::profile::GoalMeasure;
+        self.goals
+            .iter()
+            .find(|g| g.measure == GoalMeasure::RecognizedCenters { center_kind: kind, level })
+            .map_or((None, "已认定且资格有效".to_owned()), |g| (g.target, format!("目标：{}（{}年）；仅计已认定且资格有效的中心", g.article, g.by_year)))
+    }
+
     /// The registry's headline cards of the bureau.
     pub fn bureau_cards(&self) -> Vec<Card> {
         let c = &self.counts;
+        let (municipal, municipal_hint) = self.goal(CenterKind::PocCenter, CenterLevel::Municipal);
+        let (provincial, provincial_hint) = self.goal(CenterKind::PocCenter, CenterLevel::Provincial);
         vec![
-            card("市级及以上概念验证中心", c.recognized(CenterKind::PocCenter, CenterLevel::Municipal), Some(30), "《温州市深化和扩大概念验证中心建设行动方案（2025-2027年）》目标：到2027年建成市级30家；仅计已认定且资格有效的中心"),
-            card("省级及以上概念验证中心", c.recognized(CenterKind::PocCenter, CenterLevel::Provincial), Some(10), "同一行动方案：力争建成省级10家"),
+            card("市级及以上概念验证中心", c.recognized(CenterKind::PocCenter, CenterLevel::Municipal), municipal, &municipal_hint),
+            card("省级及以上概念验证中心", c.recognized(CenterKind::PocCenter, CenterLevel::Provincial), provincial, &provincial_hint),
             card("中试平台", c.recognized(CenterKind::PilotPlatform, CenterLevel::Municipal), None, "已认定且资格有效"),
             card("创建中", c.creating, None, "已列入创建名单、尚未认定（先创建后认定）"),
             card("复评逾期", c.reevaluation_overdue, None, "中试平台“两年一复评”已过期未复评（浙江省现代化中试平台实施方案五）"),

@@ -68,6 +68,12 @@ async fn a_day_one_installation_reads_its_white_paper_and_a_bad_year_is_refused_
     assert!(book.sheet_names().contains(&"目标完成情况".to_owned()));
     let goals = book.worksheet_range("目标完成情况").unwrap();
     assert_eq!(goals.get_value((3, 0)), Some(&calamine::Data::String("市级及以上概念验证中心".into())));
+    // The bureau's dashboard reads the same targets from the profile.
+    let chief = app.token("chief").await;
+    let dash = app.get_ok(&chief, "/api/v1/dashboard").await;
+    let card = dash["cards"].as_array().unwrap().iter().find(|c| c["label"] == "市级及以上概念验证中心").cloned().unwrap_or_default();
+    assert_eq!((card["value"].as_i64(), card["target"].as_i64()), (Some(0), Some(30)), "{dash}");
+    assert!(card["hint"].as_str().unwrap().contains("行动方案 一"), "{card}");
     let page = app.get_anon("/white-paper").await;
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
     assert_eq!(page.headers()["location"], "/white-paper/2026", "the default year");
