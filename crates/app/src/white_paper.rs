@@ -132,3 +132,19 @@ pub async fn compose(ctx: &Context, year: i32) -> Result<Document> {
     };
     Ok(white_paper::compose(&facts))
 }
+
+/// What a white paper of `year` depends on besides the year's running figures: the
+/// registry's generation and the year's published rounds (id and version). A paper
+/// composed under another signature is stale at once; one under the same signature
+/// differs only by figures recorded since it was read (its `as_of` says when).
+pub async fn signature(ctx: &Context, year: i32) -> Result<String> {
+    let pool = ctx.store().pool();
+    let generation = pocnet_store::tallies::centers_generation(pool).await?;
+    let rounds: Vec<String> = store::rounds(pool)
+        .await?
+        .into_iter()
+        .filter(|r| r.year == i64::from(year) && r.state == RoundState::Published)
+        .map(|r| format!("{}:{}", r.id, r.version))
+        .collect();
+    Ok(format!("g{generation}|{}", rounds.join(",")))
+}

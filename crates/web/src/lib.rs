@@ -53,6 +53,8 @@ struct Inner {
     registry_figures: cache::GenerationCache<(Option<String>, String), pocnet_store::stats::RegistryCounts>,
     /// Every center, while none changes (the lists' center choices).
     all_centers: cache::GenerationCache<(), Vec<pocnet_store::centers::Center>>,
+    /// The white papers composed, by year.
+    white_papers: routes::white_paper::WhitePapers,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
             metrics: metrics::Registry::default(),
             registry_figures: cache::GenerationCache::default(),
             all_centers: cache::GenerationCache::default(),
+            white_papers: Default::default(),
         }) })
     }
 
@@ -77,6 +80,11 @@ impl AppState {
         }
         let counts = pocnet_store::stats::registry(pool, today, region).await?;
         Ok(self.inner.registry_figures.put(key, generation, counts))
+    }
+
+    /// The white papers composed, by year.
+    pub(crate) fn white_papers(&self) -> &routes::white_paper::WhitePapers {
+        &self.inner.white_papers
     }
 
     /// Every center, read once per change of the registry.

@@ -18,13 +18,46 @@ use axum::{Json, Router};
 use pocnet_app::white_paper as workflow;
 use pocnet_domain::document::{section_number, Block, Document};
 use serde::Serialize;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use tokio::sync::Semaphore;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// At most one white paper is printed at a time: printing is CPU work and the pages are public.
 static PRINTING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(1));
+
+/// How long a composed white paper is served before its figures are read again (its
+/// `as_of` says when they were read); a change of the registry or of the year's
+/// published rounds makes it stale at once.
+pub const KEPT_FOR: chrono::Duration = chrono::Duration::minutes(10);
+
+/// A composed white paper with its printed forms, made once each.
+pub struct Composed {
+    signature: String,
+    read_at: chrono::DateTime<chrono::Utc>,
+    /// The document.
+    pub doc: Document,
+    pdf: tokio::sync::OnceCell<Arc<Vec<u8>>>,
+    xlsx: tokio::sync::OnceCell<Arc<Vec<u8>>>,
+}
+
+/// The white papers composed, by year (one per year).
+#[derive(Default)]
+pub struct WhitePapers(std::sync::Mutex<std::collections::HashMap<i32, Arc<Composed>>>);
+
+/// The white paper of `year`: the one kept if still current, else composed now (and kept).
+async fn composed(state: &AppState, year: i32) -> AppResult<Arc<Composed>> {
+    let signature = workflow::signature(state.context(), year).await?;
+    let now = state.now();
+    let kept = state.white_papers().0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&year).cloned();
+    if let Some(c) = kept.filter(|c| c.signature == signature && now - c.read_at < KEPT_FOR && now >= c.read_at) {
+        return Ok(c);
+    }
+    let doc = workflow::compose(state.context(), year).await?;
+    let c = Arc::new(Composed { signature, read_at: now, doc, pdf: Default::default(), xlsx: Default::default() });
+    state.white_papers().0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(year, c.clone());
+    Ok(c)
+}
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     let html: Router<AppState> = Router::new()
@@ -59,8 +92,9 @@ pub async fn api_years(State(state): State<AppState>) -> AppResult<Json<Years>> 
 #[utoipa::path(get, path = "/api/v1/white-papers/{year}", operation_id = "get_white_paper", tag = "white_paper",
     params(("year" = i32, Path, description = "年份")),
     responses((status = 200, body = Document), (status = 422, body = crate::error::ErrorEnvelope)))]
-pub async fn api_document(State(state): State<AppState>, Path(year): Path<i32>) -> AppResult<Json<Document>> {
-    Ok(Json(workflow::compose(state.context(), year).await?))
+pub async fn api_document(State(state): State<AppState>, Path(year): Path<i32>) -> AppResult<Response> {
+    let c = composed(&state, year).await?;
+    Ok(Json(&c.doc).into_response())
 }
 
 fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
@@ -74,13 +108,27 @@ fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Respons
     resp
 }
 
-/// Runs `print` on `doc` on a blocking thread, one at a time.
-async fn print<T: Send + 'static>(doc: Document, print: fn(&Document) -> Result<T, String>) -> AppResult<(Document, T)> {
+/// Runs `print` on the paper on a blocking thread, one at a time.
+async fn print(c: &Arc<Composed>, print: fn(&Document) -> Result<Vec<u8>, String>) -> AppResult<Arc<Vec<u8>>> {
     let _permit = PRINTING.acquire().await.map_err(|e| AppError::Internal(anyhow::anyhow!("print queue: {e}")))?;
-    tokio::task::spawn_blocking(move || print(&doc).map(|t| (doc, t)))
+    let c = c.clone();
+    tokio::task::spawn_blocking(move || print(&c.doc).map(Arc::new))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("print: {e}")))?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("print: {e}")))
+}
+
+fn print_pdf(doc: &Document) -> Result<Vec<u8>, String> {
+    let printed = pocnet_print::pdf(doc).map_err(|e| e.to_string())?;
+    if !printed.missing.is_empty() {
+        let missing: String = printed.missing.iter().collect();
+        tracing::warn!(%missing, "white paper: characters the shipped font lacks print as boxes");
+    }
+    Ok(printed.bytes)
+}
+
+fn print_xlsx(doc: &Document) -> Result<Vec<u8>, String> {
+    pocnet_print::xlsx(doc).map_err(|e| e.to_string())
 }
 
 /// The white paper of a year as an A4 PDF with Chinese text (public).
@@ -88,13 +136,9 @@ async fn print<T: Send + 'static>(doc: Document, print: fn(&Document) -> Result<
     params(("year" = i32, Path, description = "年份")),
     responses((status = 200, description = "白皮书 PDF（A4）", content(("application/pdf"))), (status = 422, body = crate::error::ErrorEnvelope)))]
 pub async fn api_pdf(State(state): State<AppState>, Path(year): Path<i32>) -> AppResult<Response> {
-    let doc = workflow::compose(state.context(), year).await?;
-    let (doc, printed) = print(doc, |d| pocnet_print::pdf(d).map_err(|e| e.to_string())).await?;
-    if !printed.missing.is_empty() {
-        let missing: String = printed.missing.iter().collect();
-        tracing::warn!(%missing, "white paper: characters the shipped font lacks print as boxes");
-    }
-    Ok(attachment(printed.bytes, "application/pdf", &format!("{}.pdf", doc.title)))
+    let c = composed(&state, year).await?;
+    let bytes = c.pdf.get_or_try_init(|| print(&c, print_pdf)).await?;
+    Ok(attachment(bytes.as_ref().clone(), "application/pdf", &format!("{}.pdf", c.doc.title)))
 }
 
 /// The white paper of a year as an Excel workbook, one sheet per table (public).
@@ -103,9 +147,9 @@ pub async fn api_pdf(State(state): State<AppState>, Path(year): Path<i32>) -> Ap
     responses((status = 200, description = "白皮书各表（Excel 工作簿）", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 422, body = crate::error::ErrorEnvelope)))]
 pub async fn api_xlsx(State(state): State<AppState>, Path(year): Path<i32>) -> AppResult<Response> {
-    let doc = workflow::compose(state.context(), year).await?;
-    let (doc, bytes) = print(doc, |d| pocnet_print::xlsx(d).map_err(|e| e.to_string())).await?;
-    Ok(attachment(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{}.xlsx", doc.title)))
+    let c = composed(&state, year).await?;
+    let bytes = c.xlsx.get_or_try_init(|| print(&c, print_xlsx)).await?;
+    Ok(attachment(bytes.as_ref().clone(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{}.xlsx", c.doc.title)))
 }
 
 async fn latest_page(State(state): State<AppState>) -> AppResult<Response> {
@@ -183,7 +227,8 @@ fn sections(doc: &Document) -> Vec<SectionView> {
 }
 
 async fn page(State(state): State<AppState>, auth: Auth, Path(year): Path<i32>) -> AppResult<Response> {
-    let doc = workflow::compose(state.context(), year).await?;
+    let c = composed(&state, year).await?;
+    let doc = c.doc.clone();
     let y = years(&state).await?;
     let page = WhitePaperPage { chrome: Chrome::public(Some(&auth), doc.title.clone(), "white_paper"), year, years: y.years, sections: sections(&doc), doc };
     Ok(render(&page))
