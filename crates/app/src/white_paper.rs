@@ -96,7 +96,9 @@ pub async fn compose(ctx: &Context, year: i32) -> Result<Document> {
         })
         .collect();
     let mut rounds = Vec::new();
-    for r in store::rounds(pool).await?.into_iter().filter(|r| r.state == RoundState::Published && r.year == i64::from(year)) {
+    let mut published: Vec<_> = store::rounds(pool).await?.into_iter().filter(|r| r.state == RoundState::Published && r.year == i64::from(year)).collect();
+    published.sort_by_key(|r| r.id);
+    for r in published {
         let by_centers = evaluation::ranking(ctx, r.id, RankOf::Centers, "total", None).await?;
         let by_hosts = evaluation::ranking(ctx, r.id, RankOf::Hosts, "total", None).await?;
         let confirmed = actions::of_round(pool, r.id)

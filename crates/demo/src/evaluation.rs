@@ -8,6 +8,9 @@
 //!   one 不合格, and published the results.
 //! - The open round is the current year: reports are drafts (two filed), the
 //!   demo expert is invited to one center's panel and has not yet declared.
+//! - The provincial pilot platforms' round of last year (001 中试): their reports
+//!   correct the figures kept outside pocnet, with reasons; one is 优秀 and the
+//!   bureau confirms its 100万 reward (四(14)).
 
 use crate::when::{at, china_day, ymd};
 use crate::wenzhou::Network;
@@ -15,7 +18,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use pocnet_domain::evaluation::cycle::{takes_part, SECTIONS};
 use pocnet_domain::evaluation::management::{propose, YearOutcome};
 use pocnet_domain::evaluation::scoring::{combine, expert_means};
-use pocnet_domain::evaluation::{ActionState, Window};
+use pocnet_domain::evaluation::{ActionKind, ActionState, Correction, Metric, Window};
 use pocnet_domain::id::{CenterId, ExpertId};
 use pocnet_domain::panel::seat::{Declaration, SeatStatus};
 use pocnet_domain::policy::{governing, Profile, SHIPPED};
@@ -25,6 +28,7 @@ use pocnet_store::{centers, Actor, StoreError, StoreResult};
 use sqlx::AnyConnection;
 
 const WENZHOU: &str = "wenzhou-municipal-2025";
+const PILOTS: &str = "zhejiang-pilot-platform-2025";
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("demo evaluation: {what}"))
@@ -90,12 +94,12 @@ async fn open(conn: &mut AnyConnection, net: &Network, profiles: &[Profile], pro
 /// A covered center: its round entry, name and host unit.
 type Row = (Covered, String, pocnet_domain::id::OrgId);
 
-async fn file_report(conn: &mut AnyConnection, net: &Network, round: &Round, row: &Row, n: usize, on: NaiveDate) -> StoreResult<()> {
+async fn file_report(conn: &mut AnyConnection, net: &Network, round: &Round, row: &Row, n: usize, on: NaiveDate, corrections: &[Correction]) -> StoreResult<()> {
     let (c, name, host) = row;
     let (center, host) = (c.center_id, *host);
     let r = reports::of(&mut *conn, round.id, center).await?;
     let t = narrative(name, round.year as i32, n);
-    let text = reports::ReportText { capability: &t[0], effectiveness: &t[1], sustainability: &t[2], social_benefit: &t[3], next_year_plan: &t[4], corrections: &[] };
+    let text = reports::ReportText { capability: &t[0], effectiveness: &t[1], sustainability: &t[2], social_benefit: &t[3], next_year_plan: &t[4], corrections };
     debug_assert_eq!(SECTIONS.len(), t.len());
     let actor = net.acting_for(host)?;
     let saved = reports::save(&mut *conn, &actor, at(on, 0) - Duration::days(2), r.id, r.version, &text, &r.figures()).await?;
@@ -103,24 +107,28 @@ async fn file_report(conn: &mut AnyConnection, net: &Network, round: &Round, row
     Ok(())
 }
 
-/// Writes the demo's two rounds; returns how many evaluations they hold.
-pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult<usize> {
-    let profiles: Vec<Profile> = SHIPPED.iter().filter_map(|(id, t)| Profile::parse(t, Some(id)).ok()).collect();
-    let profile = profiles.iter().find(|p| p.id == WENZHOU).ok_or_else(|| corrupt("no Wenzhou profile"))?.clone();
-    let plan = profile.evaluation.clone();
-    let today = china_day(net.now);
+/// A finished round of `profile` for `year`: every covered center files its report, three experts
+/// score it (a base score per center, `bases` in turn), the bureau sets the grade the bands
+/// propose, confirms each proposed action with `reason_for(kind)`, and publishes in May.
+async fn finished_round(
+    conn: &mut AnyConnection,
+    net: &Network,
+    profiles: &[Profile],
+    profile: &Profile,
+    year: i32,
+    bases: &[u32],
+    corrections: &[Vec<Correction>],
+    reason_for: fn(ActionKind) -> &'static str,
+) -> StoreResult<usize> {
+    let plan = &profile.evaluation;
     let bureau = net.user("bureau")?;
-    let current = today.year();
-    let mut written = 0;
-
-    // The finished round: last year's, opened in January, filed by 31 March, scored in April, published in May.
-    let last = current - 1;
-    let (round, rows) = open(&mut *conn, net, &profiles, &profile, last, ymd(current, 1, 8)?).await?;
+    let current = year + 1;
+    let (round, rows) = open(&mut *conn, net, profiles, profile, year, ymd(current, 1, 8)?).await?;
     let sheet = plan.expert_sheet();
-    let bases = [92u32, 88, 86, 90, 84, 89, 62, 91, 85, 87, 86, 90];
+    let mut written = 0;
     for (n, (c, _, host)) in rows.iter().enumerate() {
         let filed = if n == 4 { ymd(current, 4, 8)? } else { ymd(current, 3, 10)? + Duration::days(n as i64 % 15) };
-        file_report(&mut *conn, net, &round, &rows[n], n, filed).await?;
+        file_report(&mut *conn, net, &round, &rows[n], n, filed, corrections.get(n).map_or(&[][..], Vec::as_slice)).await?;
         let e = store::evaluation_of(&mut *conn, round.id, c.center_id).await?;
         let base = bases[n % bases.len()];
         let subject = Subject::Evaluation(e.id);
@@ -146,23 +154,37 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
         store::set_scorecard(&mut *conn, decided, e.id, &card, Some(&grade)).await?;
         let e = store::evaluation(&mut *conn, e.id).await?;
         store::decide(&mut *conn, &bureau, decided, e.id, e.version, &Decision::Grade { grade: &grade, reason: "" }).await?;
-        let proposals = propose(&plan, last, &YearOutcome::Graded(grade.clone()), &[]);
+        let proposals = propose(plan, year, &YearOutcome::Graded(grade.clone()), &[]);
         actions::propose(&mut *conn, e.id, round.id, c.center_id, &proposals).await?;
         for a in actions::of_evaluation(&mut *conn, e.id).await? {
             if a.state == ActionState::Proposed {
-                actions::decide(&mut *conn, &bureau, decided + Duration::days(3), a.id, a.version, ActionState::Confirmed, "经局务会研究，予以书面警示，限期提升").await?;
+                actions::decide(&mut *conn, &bureau, decided + Duration::days(3), a.id, a.version, ActionState::Confirmed, reason_for(a.kind)).await?;
             }
         }
         written += 1;
     }
     store::publish(&mut *conn, &bureau, at(ymd(current, 5, 15)?, 0), round.id, round.version, ymd(current, 5, 15)?).await?;
+    Ok(written)
+}
+
+/// Writes the demo's rounds — Wenzhou's finished last year and open this year, and the provincial
+/// pilot platforms' finished last year (one 优秀 with its reward, 001 中试 四(14)) — and returns how
+/// many evaluations they hold.
+pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult<usize> {
+    let profiles: Vec<Profile> = SHIPPED.iter().filter_map(|(id, t)| Profile::parse(t, Some(id)).ok()).collect();
+    let profile = profiles.iter().find(|p| p.id == WENZHOU).ok_or_else(|| corrupt("no Wenzhou profile"))?.clone();
+    let today = china_day(net.now);
+    let bureau = net.user("bureau")?;
+    let current = today.year();
+    let last = current - 1;
+    let mut written = finished_round(&mut *conn, net, &profiles, &profile, last, &[92, 88, 86, 90, 84, 89, 62, 91, 85, 87, 86, 90], &[], |_| "经局务会研究，予以书面警示，限期提升").await?;
 
     // The open round: this year's, opened a week ago; two reports filed, the demo expert invited to one panel.
     let (round, rows) = open(&mut *conn, net, &profiles, &profile, current, today - Duration::days(7)).await?;
     for (n, (c, _, host)) in rows.iter().enumerate() {
         let operator_org = net.users.iter().find(|u| u.0 == "center").map(|u| u.2);
         if n < 2 && Some(*host) != operator_org {
-            file_report(&mut *conn, net, &round, &rows[n], n, today - Duration::days(2 - n as i64)).await?;
+            file_report(&mut *conn, net, &round, &rows[n], n, today - Duration::days(2 - n as i64), &[]).await?;
         }
         if n == 0 {
             if let Some(expert) = net.demo_expert {
@@ -172,5 +194,28 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
         }
         written += 1;
     }
+
+    // The provincial pilot platforms' finished round (001 中试 四(14)): their reports correct the
+    // figures kept outside pocnet (contracts, fixed assets, hand-offs from other provinces), with
+    // reasons; one 优秀 earns the 100万 reward.
+    let pilots = profiles.iter().find(|p| p.id == PILOTS).ok_or_else(|| corrupt("no pilot platform profile"))?.clone();
+    let fix = |metric, value, reason: &str| Correction { metric, value, reason: reason.to_owned(), accepted: true };
+    let corrections = [
+        vec![
+            fix(Metric::ServiceIncomeYuan, 6_200_000, "横向中试服务合同收入以合同台账为准（台账附后），部分合同未在平台登记"),
+            fix(Metric::EquipmentValueYuan, 61_000_000, "中试线及检测设备原值以固定资产台账为准"),
+            fix(Metric::HandoffsAccepted, 12, "承接省外概念验证中心移交项目12项，线下办理"),
+        ],
+        vec![
+            fix(Metric::ServiceIncomeYuan, 2_100_000, "中试服务合同收入以合同台账为准"),
+            fix(Metric::EquipmentValueYuan, 30_500_000, "设备原值以固定资产台账为准"),
+            fix(Metric::HandoffsAccepted, 4, "承接项目含线下移交4项"),
+        ],
+    ];
+    written += finished_round(&mut *conn, net, &profiles, &pilots, last, &[93, 80], &corrections, |kind| match kind {
+        ActionKind::Reward => "经专家组评审为优秀，按实施方案四(14)给予绩效奖励",
+        _ => "经局务会研究，予以确认",
+    })
+    .await?;
     Ok(written)
 }

@@ -289,4 +289,16 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     assert_eq!(app.step_ok(&bureau, id, "county_approve", "市本级直接受理，同意推荐").await["state"], "bureau_review");
     app.post_expect(&bureau, &format!("/api/v1/applications/{id}/panel"), &json!({"expert_id": expert_id}), StatusCode::NO_CONTENT).await;
     assert_eq!(app.application(&expert, id).await["my_declaration"], "pending");
+
+    // The annual evaluation: last year's Wenzhou and pilot-platform rounds published — one platform
+    // 优秀 with its 100万 reward confirmed (001 中试 四(14)) — and both in last year's white paper.
+    let pilots = expect_status(app.get_anon("/api/v1/evaluation-rounds/3/results").await, StatusCode::OK).await;
+    assert_eq!(pilots["total"], 2);
+    assert_eq!(pilots["items"][0]["grade_label"], "优秀");
+    let paper = expect_status(app.get_anon("/api/v1/white-papers/2025").await, StatusCode::OK).await;
+    let rewards = crate::white_paper::table(&paper, "动态管理2");
+    assert_eq!(rewards["rows"][0][1], "绩效奖励");
+    assert_eq!(rewards["rows"][0][2], "100万元");
+    let cautions = crate::white_paper::table(&paper, "动态管理1");
+    assert_eq!(cautions["rows"][0][1], "警示");
 }
