@@ -107,19 +107,20 @@ async fn file_report(conn: &mut AnyConnection, net: &Network, round: &Round, row
     Ok(())
 }
 
+/// How a finished round goes: its year, each center's base score in turn, each center's
+/// corrections in turn, and the bureau's reason for confirming an action of a kind.
+struct Script<'a> {
+    year: i32,
+    bases: &'a [u32],
+    corrections: &'a [Vec<Correction>],
+    reason_for: fn(ActionKind) -> &'static str,
+}
+
 /// A finished round of `profile` for `year`: every covered center files its report, three experts
 /// score it (a base score per center, `bases` in turn), the bureau sets the grade the bands
 /// propose, confirms each proposed action with `reason_for(kind)`, and publishes in May.
-async fn finished_round(
-    conn: &mut AnyConnection,
-    net: &Network,
-    profiles: &[Profile],
-    profile: &Profile,
-    year: i32,
-    bases: &[u32],
-    corrections: &[Vec<Correction>],
-    reason_for: fn(ActionKind) -> &'static str,
-) -> StoreResult<usize> {
+async fn finished_round(conn: &mut AnyConnection, net: &Network, profiles: &[Profile], profile: &Profile, script: Script<'_>) -> StoreResult<usize> {
+    let Script { year, bases, corrections, reason_for } = script;
     let plan = &profile.evaluation;
     let bureau = net.user("bureau")?;
     let current = year + 1;
@@ -177,7 +178,8 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
     let bureau = net.user("bureau")?;
     let current = today.year();
     let last = current - 1;
-    let mut written = finished_round(&mut *conn, net, &profiles, &profile, last, &[92, 88, 86, 90, 84, 89, 62, 91, 85, 87, 86, 90], &[], |_| "经局务会研究，予以书面警示，限期提升").await?;
+    let wenzhou = Script { year: last, bases: &[92, 88, 86, 90, 84, 89, 62, 91, 85, 87, 86, 90], corrections: &[], reason_for: |_| "经局务会研究，予以书面警示，限期提升" };
+    let mut written = finished_round(&mut *conn, net, &profiles, &profile, wenzhou).await?;
 
     // The open round: this year's, opened a week ago; two reports filed, the demo expert invited to one panel.
     let (round, rows) = open(&mut *conn, net, &profiles, &profile, current, today - Duration::days(7)).await?;
@@ -212,10 +214,15 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
             fix(Metric::HandoffsAccepted, 4, "承接项目含线下移交4项"),
         ],
     ];
-    written += finished_round(&mut *conn, net, &profiles, &pilots, last, &[93, 80], &corrections, |kind| match kind {
-        ActionKind::Reward => "经专家组评审为优秀，按实施方案四(14)给予绩效奖励",
-        _ => "经局务会研究，予以确认",
-    })
-    .await?;
+    let script = Script {
+        year: last,
+        bases: &[93, 80],
+        corrections: &corrections,
+        reason_for: |kind| match kind {
+            ActionKind::Reward => "经专家组评审为优秀，按实施方案四(14)给予绩效奖励",
+            _ => "经局务会研究，予以确认",
+        },
+    };
+    written += finished_round(&mut *conn, net, &profiles, &pilots, script).await?;
     Ok(written)
 }
