@@ -379,9 +379,21 @@ pub async fn list(
     order: store::EvaluationOrder,
     page: pocnet_store::Page,
 ) -> Result<pocnet_store::Paged<store::CenterEvaluation>> {
+    let round = store::get(ctx.store().pool(), round_id).await?;
+    list_of(ctx, caller, &round, state, order, page).await
+}
+
+/// [`list`] of a round already read (its page reads it once).
+pub async fn list_of(
+    ctx: &Context,
+    caller: &Caller,
+    round: &Round,
+    state: Option<EvaluationState>,
+    order: store::EvaluationOrder,
+    page: pocnet_store::Page,
+) -> Result<pocnet_store::Paged<store::CenterEvaluation>> {
     let scope = scope_for(ctx, caller).await?;
-    store::get(ctx.store().pool(), round_id).await?;
-    Ok(store::list(ctx.store().pool(), round_id, &scope, state, order, page).await?)
+    Ok(store::list(ctx.store().pool(), round.id, &scope, state, order, page).await?)
 }
 
 /// One line of a published round's public list (公布结果): no scores by dimension, no reasons.

@@ -41,16 +41,27 @@ pub struct Composed {
     xlsx: tokio::sync::OnceCell<Arc<Vec<u8>>>,
 }
 
-/// The white papers composed, by year (one per year).
+/// The white papers composed, by year (one per year), and the lock one composition holds so that
+/// requests arriving together wait for it instead of each composing the same paper.
 #[derive(Default)]
-pub struct WhitePapers(std::sync::Mutex<std::collections::HashMap<i32, Arc<Composed>>>);
+pub struct WhitePapers(std::sync::Mutex<std::collections::HashMap<i32, Arc<Composed>>>, tokio::sync::Mutex<()>);
+
+impl WhitePapers {
+    fn current(&self, year: i32, signature: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Arc<Composed>> {
+        let kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&year).cloned();
+        kept.filter(|c| c.signature == signature && now - c.read_at < KEPT_FOR && now >= c.read_at)
+    }
+}
 
 /// The white paper of `year`: the one kept if still current, else composed now (and kept).
 async fn composed(state: &AppState, year: i32) -> AppResult<Arc<Composed>> {
     let signature = workflow::signature(state.context(), year).await?;
     let now = state.now();
-    let kept = state.white_papers().0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&year).cloned();
-    if let Some(c) = kept.filter(|c| c.signature == signature && now - c.read_at < KEPT_FOR && now >= c.read_at) {
+    if let Some(c) = state.white_papers().current(year, &signature, now) {
+        return Ok(c);
+    }
+    let _composing = state.white_papers().1.lock().await;
+    if let Some(c) = state.white_papers().current(year, &signature, now) {
         return Ok(c);
     }
     let doc = workflow::compose(state.context(), year).await?;

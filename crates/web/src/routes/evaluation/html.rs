@@ -204,7 +204,7 @@ async fn render_round(state: &AppState, me: &CurrentUser, id: RoundId, p: &ListP
     let round = workflow::round(state.context(), &me.caller(), id).await?;
     let plan = round.plan()?;
     let (st, order) = q.parse()?;
-    let list = workflow::list(state.context(), &me.caller(), id, st, order, p.page()).await?;
+    let list = workflow::list_of(state.context(), &me.caller(), &round, st, order, p.page()).await?;
     let rows = list
         .items
         .iter()
@@ -244,7 +244,7 @@ async fn render_round(state: &AppState, me: &CurrentUser, id: RoundId, p: &ListP
         runs,
         chrome: Chrome::signed_in(me, format!("{}年度绩效评价", round.year), "evaluation"),
         pager: Pager::new(&path, &list, &keep),
-        d: round_detail(state, round).await?,
+        d: round_detail_with(state, round, &plan),
         rows,
         state_filter: q.state.clone().unwrap_or_default(),
         order: q.order.clone().unwrap_or_default(),

@@ -78,6 +78,11 @@ pub struct RoundDetail {
 /// A round with its plan, for anyone who may read it.
 pub async fn round_detail(state: &AppState, round: Round) -> AppResult<RoundDetail> {
     let plan = round.plan()?;
+    Ok(round_detail_with(state, round, &plan))
+}
+
+/// [`round_detail`] with the round's plan already parsed.
+pub fn round_detail_with(state: &AppState, round: Round, plan: &pocnet_domain::policy::profile::Evaluation) -> RoundDetail {
     let profile_title = state.context().profile(&round.profile_id).map_or_else(|| round.profile_id.clone(), |p| p.title.clone());
     let mut rules = Vec::new();
     if plan.revoke_if_refused {
@@ -96,7 +101,7 @@ pub async fn round_detail(state: &AppState, round: Round) -> AppResult<RoundDeta
         let grades: Vec<&str> = s.grades.iter().map(|g| plan.grade(g).map_or(g.as_str(), |x| x.label.as_str())).collect();
         rules.push(format!("{}的给予支持{}（{}）", grades.join("、"), s.cap_yuan.map(|c| format!("，每年不超过{}", pocnet_domain::money::Yuan::new(c))).unwrap_or_default(), s.article));
     }
-    Ok(RoundDetail {
+    RoundDetail {
         profile_title,
         indicators: plan
             .indicators
@@ -117,7 +122,7 @@ pub async fn round_detail(state: &AppState, round: Round) -> AppResult<RoundDeta
         weights_reading: plan.weights_reading.clone(),
         rules,
         round,
-    })
+    }
 }
 
 /// One center's evaluation with what its readers may see.
