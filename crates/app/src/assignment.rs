@@ -91,21 +91,27 @@ fn randomize_of(input: &RunInput) -> Result<Option<Randomize>> {
 
 /// The solver's item for an application.
 async fn item_of(ctx: &Context, a: &Application, input: &RunInput) -> Result<Item> {
+    center_item(ctx, a.id.to_string(), a.center_id, Some(a.host_org_id), input).await
+}
+
+/// The solver's item for something judged about a center (its application, its annual
+/// evaluation): the host unit (the application's, else the center's) and the advisory team as
+/// conflicts, the center's fields and words.
+async fn center_item(ctx: &Context, id: String, center_id: CenterId, host: Option<pocnet_domain::id::OrgId>, input: &RunInput) -> Result<Item> {
     let pool = ctx.store().pool();
-    let min_per_kind = kind_minimums(input);
-    let center = pocnet_store::centers::get(pool, a.center_id).await?;
-    let file = registry::file(pool, a.center_id).await?;
+    let center = pocnet_store::centers::get(pool, center_id).await?;
+    let file = registry::file(pool, center_id).await?;
     Ok(Item {
-        id: a.id.to_string(),
+        id,
         panel_size: input.panel_size,
-        owner_org: a.host_org_id.to_string(),
+        owner_org: host.unwrap_or(center.host_org_id).to_string(),
         host_org: None,
         team: file.advisors.iter().map(|x| x.expert_id.to_string()).collect(),
         fields: center.fields.clone(),
         sub_fields: Vec::new(),
         keywords: pocnet_domain::expert::split_list(&center.summary).into_iter().take(20).collect(),
         review_date: Some(ctx.today()),
-        min_per_kind,
+        min_per_kind: kind_minimums(input),
         max_internal_share: None,
     })
 }
@@ -322,26 +328,10 @@ pub async fn preview_screening(ctx: &Context, caller: &Caller, center_id: Center
     solve_and_store(ctx, caller, inst, RunOwner::Center(center_id)).await
 }
 
-/// The solver's item for a center's evaluation: its host unit and advisory
-/// team (conflicts, as 000 四's evaluation panel must avoid them), its fields and words.
+/// The solver's item for a center's evaluation (000 四's panel avoids its host unit and advisory team).
 async fn evaluation_item(ctx: &Context, id: EvaluationId, input: &RunInput) -> Result<Item> {
-    let pool = ctx.store().pool();
-    let e = pocnet_store::evaluations::evaluation(pool, id).await?;
-    let center = pocnet_store::centers::get(pool, e.center_id).await?;
-    let file = registry::file(pool, e.center_id).await?;
-    Ok(Item {
-        id: id.to_string(),
-        panel_size: input.panel_size,
-        owner_org: center.host_org_id.to_string(),
-        host_org: None,
-        team: file.advisors.iter().map(|x| x.expert_id.to_string()).collect(),
-        fields: center.fields.clone(),
-        sub_fields: Vec::new(),
-        keywords: pocnet_domain::expert::split_list(&center.summary).into_iter().take(20).collect(),
-        review_date: Some(ctx.today()),
-        min_per_kind: kind_minimums(input),
-        max_internal_share: None,
-    })
+    let e = pocnet_store::evaluations::evaluation(ctx.store().pool(), id).await?;
+    center_item(ctx, id.to_string(), e.center_id, None, input).await
 }
 
 /// Runs the solver for an open round's pending evaluations that have no panel

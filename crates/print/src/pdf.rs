@@ -190,15 +190,7 @@ impl Pager {
             let y = p.y;
             p.page().push(Op::Fill { x: LEFT, y, w: CONTENT_W, h: header_h, color: HEAD_FILL });
             p.rule(p.y, LEFT, CONTENT_W, 1.0);
-            let mut x = LEFT;
-            for (j, lines) in header.iter().enumerate() {
-                for (k, line) in lines.iter().enumerate() {
-                    let top = p.y + pad + k as f32 * lh + (lh - TABLE) / 2.0;
-                    let lx = if numeric[j] { x + widths[j] - pad - m(line) } else { x + pad };
-                    p.text(lx, top, TABLE, line, INK);
-                }
-                x += widths[j];
-            }
+            p.cells(&header, &widths, &numeric, pad, lh);
             p.y += header_h;
             p.rule(p.y, LEFT, CONTENT_W, 0.5);
         };
@@ -211,15 +203,7 @@ impl Pager {
                 self.new_page();
                 draw_head(self, &format!("表{}（续）", self.tables));
             }
-            let mut x = LEFT;
-            for (j, cell) in lines.iter().enumerate() {
-                for (k, line) in cell.iter().enumerate() {
-                    let top = self.y + pad + k as f32 * lh + (lh - TABLE) / 2.0;
-                    let lx = if numeric[j] { x + widths[j] - pad - m(line) } else { x + pad };
-                    self.text(lx, top, TABLE, line, INK);
-                }
-                x += widths[j];
-            }
+            self.cells(&lines, &widths, &numeric, pad, lh);
             self.y += h;
         }
         if shown.is_empty() {
@@ -231,6 +215,20 @@ impl Pager {
             self.lines(&format!("注：{}", t.note), 8.5, 0.0, MUTED, false);
         }
         self.y += BODY * 0.8;
+    }
+
+    /// One table row's cells from the cursor: each cell's lines, numbers right-aligned.
+    fn cells(&mut self, cells: &[Vec<String>], widths: &[f32], numeric: &[bool], pad: f32, lh: f32) {
+        let m = measure(TABLE);
+        let mut x = LEFT;
+        for (j, lines) in cells.iter().enumerate() {
+            for (k, line) in lines.iter().enumerate() {
+                let top = self.y + pad + k as f32 * lh + (lh - TABLE) / 2.0;
+                let lx = if numeric[j] { x + widths[j] - pad - m(line) } else { x + pad };
+                self.text(lx, top, TABLE, line, INK);
+            }
+            x += widths[j];
+        }
     }
 
     fn chart(&mut self, c: &BarChart) {
