@@ -1,0 +1,8 @@
+//! Chinese full-text search (全文检索) for pocnet: jieba with the domain
+//! dictionary shipped in `data/search` as a tantivy tokenizer ([`tokenizer`]),
+//! cutting finely when indexing (every word and its parts, so 高镍三元前驱体 is
+//! found by 前驱体 and by 高镍三元) and coarsely when querying.
+
+pub mod tokenizer;
+
+pub use tokenizer::{Cut, Segmenter};
