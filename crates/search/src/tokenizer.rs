@@ -95,7 +95,7 @@ impl Segmenter {
     fn parts(&self, word: &str, at: usize, out: &mut Vec<(usize, usize, String)>) {
         let bounds: Vec<usize> = word.char_indices().map(|(i, _)| i).chain([word.len()]).collect();
         let n = bounds.len() - 1;
-        if n < 3 || n > 16 {
+        if !(3..=16).contains(&n) {
             return;
         }
         for i in 0..n {
@@ -214,7 +214,7 @@ mod tests {
         let mut got = Vec::new();
         while stream.advance() {
             let tok = stream.token();
-            got.push((tok.text.clone(), &text[tok.offset_from..tok.offset_to] == tok.text, tok.position));
+            got.push((tok.text.clone(), text[tok.offset_from..tok.offset_to] == tok.text, tok.position));
         }
         assert_eq!(got, [("固态电池".to_owned(), true, 0), ("中试".to_owned(), true, 1)]);
     }
