@@ -1,0 +1,404 @@
+//! The search index (检索索引): one tantivy index of every searchable record's
+//! public face — results, demands, centers, platforms, experts, equipment,
+//! reports — each with the keys of who may see it, so a query returns only what
+//! its caller may read. Titles and bodies are cut finely when indexed; a query
+//! is cut coarsely, each word (and, at a lower weight, the dictionary words
+//! inside it) sought in titles (weighted double) and bodies, with filters by
+//! kind, field, region, stage and TRL. Trade secrets are never handed to it.
+
+use crate::tokenizer::{Cut, Segmenter};
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Mutex;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Schema, Value, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// The tokenizer name the text fields are indexed with.
+const FINE: &str = "zh_fine";
+
+/// Why the index failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// tantivy refused.
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The index directory.
+    #[error("search index directory: {0}")]
+    Directory(String),
+}
+
+/// A record as the index holds it: its public face only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    /// What it is (`result`, `demand`, `center`, `platform`, `expert`, `equipment`, `report`).
+    pub kind: &'static str,
+    /// Its id among its kind.
+    pub id: i64,
+    /// Title or name.
+    pub title: String,
+    /// Public text (summary, capabilities, keywords …).
+    pub body: String,
+    /// Field and sub-field codes.
+    pub fields: Vec<String>,
+    /// Region (county-level), if any.
+    pub region: String,
+    /// Stage or state code, if any.
+    pub stage: String,
+    /// Technology readiness level, 0 when none.
+    pub trl: u64,
+    /// Who may see it: `public`, `center:<id>`, `org:<id>`, `bureau` …
+    pub visible_to: Vec<String>,
+}
+
+impl Doc {
+    /// The key that names it in the index (`result:12`).
+    pub fn key(&self) -> String {
+        key(self.kind, self.id)
+    }
+}
+
+fn key(kind: &str, id: i64) -> String {
+    format!("{kind}:{id}")
+}
+
+/// What to look for.
+#[derive(Debug, Clone, Default)]
+pub struct Query<'a> {
+    /// The words typed (may be empty: filters alone).
+    pub text: &'a str,
+    /// Kinds wanted (empty: all).
+    pub kinds: &'a [&'a str],
+    /// A field or sub-field code.
+    pub field: Option<&'a str>,
+    /// A region.
+    pub region: Option<&'a str>,
+    /// A stage or state code.
+    pub stage: Option<&'a str>,
+    /// TRL from–to (included).
+    pub trl: Option<(u64, u64)>,
+    /// The caller's visibility keys; a record is found only if it carries one of them.
+    pub visible: &'a [String],
+    /// Page size.
+    pub limit: usize,
+    /// Hits skipped.
+    pub offset: usize,
+}
+
+/// A record found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Kind.
+    pub kind: String,
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// The best passage, HTML-escaped, the words found in `<b>`.
+    pub snippet: String,
+    /// BM25 score.
+    pub score: f32,
+}
+
+/// A page of hits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hits {
+    /// How many records match in all.
+    pub total: usize,
+    /// This page, best first.
+    pub items: Vec<Hit>,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    key: Field,
+    kind: Field,
+    id: Field,
+    title: Field,
+    body: Field,
+    field: Field,
+    region: Field,
+    stage: Field,
+    trl: Field,
+    visible: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(FINE).set_index_option(IndexRecordOption::WithFreqsAndPositions))
+        .set_stored();
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        id: b.add_i64_field("id", INDEXED | STORED | FAST),
+        title: b.add_text_field("title", text.clone()),
+        body: b.add_text_field("body", text),
+        field: b.add_text_field("field", STRING),
+        region: b.add_text_field("region", STRING),
+        stage: b.add_text_field("stage", STRING),
+        trl: b.add_u64_field("trl", INDEXED | FAST),
+        visible: b.add_text_field("visible", STRING),
+    };
+    (b.build(), fields)
+}
+
+/// The index with its writer and reader.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    segmenter: Segmenter,
+}
+
+impl SearchIndex {
+    fn with_index(index: Index, fields: Fields, segmenter: Segmenter) -> Result<Self, SearchError> {
+        index.tokenizers().register(FINE, TextAnalyzer::from(segmenter.tokenizer(Cut::Fine)));
+        let writer = index.writer(50_000_000)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Self { index, reader, writer: Mutex::new(writer), fields, segmenter })
+    }
+
+    /// An index held in memory (tests, benchmarks).
+    pub fn in_memory(segmenter: Segmenter) -> Result<Self, SearchError> {
+        let (schema, fields) = schema();
+        Self::with_index(Index::create_in_ram(schema), fields, segmenter)
+    }
+
+    /// The index in `dir`, created if absent.
+    pub fn open(dir: &Path, segmenter: Segmenter) -> Result<Self, SearchError> {
+        std::fs::create_dir_all(dir).map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
+        let (schema, fields) = schema();
+        let directory = tantivy::directory::MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+        let index = Index::open_or_create(directory, schema)?;
+        Self::with_index(index, fields, segmenter)
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Adds or replaces `docs` and deletes the records named in `gone` (kind, id), then commits
+    /// and makes the change visible to searches.
+    pub fn apply(&self, docs: &[Doc], gone: &[(&str, i64)]) -> Result<(), SearchError> {
+        let f = self.fields;
+        let mut w = self.writer();
+        for (kind, id) in gone {
+            w.delete_term(Term::from_field_text(f.key, &key(kind, *id)));
+        }
+        for d in docs {
+            w.delete_term(Term::from_field_text(f.key, &d.key()));
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.key, d.key());
+            doc.add_text(f.kind, d.kind);
+            doc.add_i64(f.id, d.id);
+            doc.add_text(f.title, &d.title);
+            doc.add_text(f.body, &d.body);
+            for code in &d.fields {
+                doc.add_text(f.field, code);
+            }
+            doc.add_text(f.region, &d.region);
+            doc.add_text(f.stage, &d.stage);
+            doc.add_u64(f.trl, d.trl);
+            for v in &d.visible_to {
+                doc.add_text(f.visible, v);
+            }
+            w.add_document(doc)?;
+        }
+        w.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Deletes every record (before a rebuild).
+    pub fn clear(&self) -> Result<(), SearchError> {
+        let mut w = self.writer();
+        w.delete_all_documents()?;
+        w.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// How many records the index holds.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Whether the index holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn term(&self, field: Field, value: &str) -> Box<dyn TantivyQuery> {
+        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+    }
+
+    /// The text part of a query: each coarse word in titles (×2) and bodies, and the
+    /// dictionary words inside it at half weight; `None` when nothing was typed.
+    fn text_query(&self, text: &str) -> Option<Box<dyn TantivyQuery>> {
+        let f = self.fields;
+        let coarse = self.segmenter.terms(text, Cut::Coarse);
+        if coarse.is_empty() {
+            return None;
+        }
+        let mut shoulds: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for word in &coarse {
+            let fine = self.segmenter.terms(word, Cut::Fine);
+            for w in fine {
+                if !seen.insert(w.clone()) {
+                    continue;
+                }
+                let weight = if coarse.contains(&w) { 1.0 } else { 0.5 };
+                let in_title = TermQuery::new(Term::from_field_text(f.title, &w), IndexRecordOption::WithFreqs);
+                let in_body = TermQuery::new(Term::from_field_text(f.body, &w), IndexRecordOption::WithFreqs);
+                shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(in_title), 2.0 * weight))));
+                shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(in_body), weight))));
+            }
+        }
+        Some(Box::new(BooleanQuery::new(shoulds)))
+    }
+
+    /// Searches.
+    pub fn search(&self, q: &Query<'_>) -> Result<Hits, SearchError> {
+        let f = self.fields;
+        let mut musts: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        let text = self.text_query(q.text);
+        if let Some(t) = &text {
+            musts.push((Occur::Must, t.box_clone()));
+        }
+        if !q.kinds.is_empty() {
+            musts.push((Occur::Must, Box::new(BooleanQuery::new(q.kinds.iter().map(|k| (Occur::Should, self.term(f.kind, k))).collect()))));
+        }
+        for (field, value) in [(f.field, q.field), (f.region, q.region), (f.stage, q.stage)] {
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                musts.push((Occur::Must, self.term(field, v)));
+            }
+        }
+        if let Some((from, to)) = q.trl {
+            let range = RangeQuery::new(Bound::Included(Term::from_field_u64(f.trl, from)), Bound::Included(Term::from_field_u64(f.trl, to)));
+            musts.push((Occur::Must, Box::new(range)));
+        }
+        // Nothing is found that the caller may not see.
+        musts.push((Occur::Must, Box::new(BooleanQuery::new(q.visible.iter().map(|v| (Occur::Should, self.term(f.visible, v))).collect()))));
+        if text.is_none() {
+            musts.push((Occur::Must, Box::new(AllQuery)));
+        }
+        let query = BooleanQuery::new(musts);
+        let searcher = self.reader.searcher();
+        let limit = q.limit.clamp(1, 200);
+        let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
+        let body_snippets = SnippetGenerator::create(&searcher, &query, f.body)?;
+        let title_snippets = SnippetGenerator::create(&searcher, &query, f.title)?;
+        let mut items = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text_of = |field: Field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let id = doc.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default();
+            let mut snippet = body_snippets.snippet_from_doc(&doc);
+            if snippet.highlighted().is_empty() {
+                let in_title = title_snippets.snippet_from_doc(&doc);
+                if !in_title.highlighted().is_empty() {
+                    snippet = in_title;
+                }
+            }
+            items.push(Hit { kind: text_of(f.kind), id, title: text_of(f.title), snippet: snippet.to_html(), score });
+        }
+        Ok(Hits { total, items })
+    }
+
+    /// The index itself (for a rebuild's writer settings or inspection).
+    pub fn inner(&self) -> &Index {
+        &self.index
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn result(id: i64, title: &str, body: &str, field: &str, trl: u64, visible: &[&str]) -> Doc {
+        Doc {
+            kind: "result",
+            id,
+            title: title.into(),
+            body: body.into(),
+            fields: vec![field.into()],
+            region: "瑞安市".into(),
+            stage: "admitted".into(),
+            trl,
+            visible_to: visible.iter().map(|v| (*v).to_owned()).collect(),
+        }
+    }
+
+    fn index() -> SearchIndex {
+        let i = SearchIndex::in_memory(Segmenter::shipped()).unwrap();
+        i.apply(
+            &[
+                result(1, "高镍三元前驱体连续共沉淀工艺", "面向动力电池正极材料的前驱体制备", "new_energy", 4, &["public"]),
+                result(2, "硅碳复合负极材料预锂化工艺", "提升首次效率的负极预锂化", "new_energy", 5, &["public"]),
+                result(3, "多联检化学发光微流控检测芯片", "体外诊断芯片，前驱体无关", "life_health", 6, &["center:7"]),
+                result(4, "焊接机器人离线编程系统", "工业机器人焊接路径规划", "smart_equipment", 7, &["public"]),
+            ],
+            &[],
+        )
+        .unwrap();
+        i
+    }
+
+    fn ids(h: &Hits) -> Vec<i64> {
+        h.items.iter().map(|x| x.id).collect()
+    }
+
+    fn public() -> Vec<String> {
+        vec!["public".to_owned()]
+    }
+
+    #[test]
+    fn a_word_inside_a_longer_word_finds_it_and_is_highlighted() {
+        let i = index();
+        let v = public();
+        let h = i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(ids(&h), vec![1], "the center-only record stays hidden");
+        assert!(h.items[0].snippet.contains("<b>前驱体</b>"), "{}", h.items[0].snippet);
+        let h = i.search(&Query { text: "高镍三元", visible: &v, limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(ids(&h), vec![1]);
+        let h = i.search(&Query { text: "机器人", visible: &v, limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(ids(&h), vec![4]);
+    }
+
+    #[test]
+    fn filters_and_visibility_narrow_and_the_title_weighs_more() {
+        let i = index();
+        let both = vec!["public".to_owned(), "center:7".to_owned()];
+        let h = i.search(&Query { text: "前驱体", visible: &both, limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(ids(&h), vec![1, 3], "in the title before in the body");
+        let h = i.search(&Query { text: "", field: Some("new_energy"), visible: &both, limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(h.total, 2);
+        let h = i.search(&Query { text: "", trl: Some((6, 9)), visible: &both, limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(h.total, 2);
+        let h = i.search(&Query { text: "工艺", kinds: &["demand"], visible: &both, limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(h.total, 0);
+        let h = i.search(&Query { text: "前驱体", visible: &[], limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(h.total, 0, "a caller with no key sees nothing");
+    }
+
+    #[test]
+    fn a_record_is_replaced_not_doubled_and_can_be_removed() {
+        let i = index();
+        let v = public();
+        i.apply(&[result(1, "高镍三元前驱体喷雾干燥工艺", "改进", "new_energy", 5, &["public"])], &[]).unwrap();
+        let h = i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap();
+        assert_eq!((h.total, h.items[0].title.as_str()), (1, "高镍三元前驱体喷雾干燥工艺"));
+        i.apply(&[], &[("result", 1)]).unwrap();
+        assert_eq!(i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap().total, 0);
+        assert_eq!(i.len(), 3);
+    }
+}
