@@ -27,6 +27,7 @@ pub mod panels;
 pub mod password;
 pub mod recognition;
 pub mod registry;
+pub mod search;
 pub mod supervision;
 pub mod white_paper;
 

@@ -54,6 +54,9 @@ pub enum Command {
     /// Annual evaluation: every covered center's indicators and proposed grade for a year
     /// (opens the round unless --dry-run).
     Evaluate(commands::evaluate::EvaluateArgs),
+    /// The search index (全文检索): rebuild it from the records.
+    #[command(subcommand)]
+    Search(commands::search::SearchCommand),
     /// The year's white paper (科技成果转化白皮书) as PDF and/or Excel, with timings.
     WhitePaper(commands::white_paper::WhitePaperArgs),
     /// The working-day calendar (State Council holidays and make-up working days).

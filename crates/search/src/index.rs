@@ -183,8 +183,9 @@ impl SearchIndex {
     }
 
     /// Adds or replaces `docs` and deletes the records named in `gone` (kind, id), then commits
-    /// and makes the change visible to searches.
-    pub fn apply(&self, docs: &[Doc], gone: &[(&str, i64)]) -> Result<(), SearchError> {
+    /// — with `cursor`, the last outbox change the commit covers, when given — and makes the
+    /// change visible to searches.
+    pub fn apply(&self, docs: &[Doc], gone: &[(&str, i64)], cursor: Option<i64>) -> Result<(), SearchError> {
         let f = self.fields;
         let mut w = self.writer();
         for (kind, id) in gone {
@@ -209,17 +210,28 @@ impl SearchIndex {
             }
             w.add_document(doc)?;
         }
-        w.commit()?;
+        let mut prepared = w.prepare_commit()?;
+        if let Some(c) = cursor {
+            prepared.set_payload(&c.to_string());
+        }
+        prepared.commit()?;
         drop(w);
         self.reader.reload()?;
         Ok(())
     }
 
-    /// Deletes every record (before a rebuild).
+    /// The last outbox change the committed index covers (0 for a new index).
+    pub fn cursor(&self) -> Result<i64, SearchError> {
+        Ok(self.index.load_metas()?.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
+    }
+
+    /// Deletes every record (before a rebuild); the cursor goes back to 0.
     pub fn clear(&self) -> Result<(), SearchError> {
         let mut w = self.writer();
         w.delete_all_documents()?;
-        w.commit()?;
+        let mut prepared = w.prepare_commit()?;
+        prepared.set_payload("0");
+        prepared.commit()?;
         drop(w);
         self.reader.reload()?;
         Ok(())
@@ -348,6 +360,7 @@ mod tests {
                 result(4, "焊接机器人离线编程系统", "工业机器人焊接路径规划", "smart_equipment", 7, &["public"]),
             ],
             &[],
+            Some(7),
         )
         .unwrap();
         i
@@ -394,10 +407,12 @@ mod tests {
     fn a_record_is_replaced_not_doubled_and_can_be_removed() {
         let i = index();
         let v = public();
-        i.apply(&[result(1, "高镍三元前驱体喷雾干燥工艺", "改进", "new_energy", 5, &["public"])], &[]).unwrap();
+        assert_eq!(i.cursor().unwrap(), 7, "the commit carries the outbox cursor");
+        i.apply(&[result(1, "高镍三元前驱体喷雾干燥工艺", "改进", "new_energy", 5, &["public"])], &[], Some(9)).unwrap();
+        assert_eq!(i.cursor().unwrap(), 9);
         let h = i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap();
         assert_eq!((h.total, h.items[0].title.as_str()), (1, "高镍三元前驱体喷雾干燥工艺"));
-        i.apply(&[], &[("result", 1)]).unwrap();
+        i.apply(&[], &[("result", 1)], None).unwrap();
         assert_eq!(i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap().total, 0);
         assert_eq!(i.len(), 3);
     }

@@ -29,6 +29,7 @@ mod paging;
 pub mod results;
 pub mod sessions;
 pub mod scratch;
+pub mod search_faces;
 pub mod search_outbox;
 pub mod settings;
 mod sql_where;

@@ -30,7 +30,7 @@ const LANDED: &[(&str, &str)] = &[
     ("postgres/0019_annual_evaluation.sql", "5373c53e2623b3b0378c4b431435ab9eba7fd33778ece97b68899c01bbb7299d"),
     ("postgres/0020_evaluation_todo_indexes.sql", "f0e9bce205ef82b3c5c9b67b8e5b4fe8fcdb4ddba64220cf116fe8a7eb154111"),
     ("postgres/0021_evaluation_runs.sql", "dfe48173d04008b2868dd3d84dae2dae002232537c0dd75901c43aff05da689c"),
-    ("postgres/0022_search_outbox.sql", "74f179700bb907b50eeff67d621936a2e302f04268783c993dcc88085c43c7ae"),
+    ("postgres/0022_search_outbox.sql", "5c756624d57e81dc0f589ad2f11d6de187cfc605b756ffb86e94d302bbfcac86"),
     ("sqlite/0001_foundation.sql", "a5e884f510d8e0df3db1aff50b27a0fa1e39f30bcd4257890fdc6de74fb840f3"),
     ("sqlite/0002_recognition.sql", "a3b319513aef84f7cd21d646bded84abfb78c04923186be4d83713848e040c1a"),
     ("sqlite/0003_expert_library.sql", "12ee2ae6a359f0ed0c2d66187b43b22b77e0b8a6fd08ff8e7d7da056f4766692"),
@@ -52,7 +52,7 @@ const LANDED: &[(&str, &str)] = &[
     ("sqlite/0019_annual_evaluation.sql", "d15e71e5c94da4fee3d397004327a24a2e4b01fbfc639aa677589431f4487703"),
     ("sqlite/0020_evaluation_todo_indexes.sql", "f0e9bce205ef82b3c5c9b67b8e5b4fe8fcdb4ddba64220cf116fe8a7eb154111"),
     ("sqlite/0021_evaluation_runs.sql", "dfe48173d04008b2868dd3d84dae2dae002232537c0dd75901c43aff05da689c"),
-    ("sqlite/0022_search_outbox.sql", "a680988bc3f0d96a6cb09907e2825439f65857dc4586714f0d266f0df77241b0"),
+    ("sqlite/0022_search_outbox.sql", "500f494eba107d4cd54a41f79dc37eb1ec620cadca7014e17248c7384fcf017f"),
 ];
 
 #[test]

@@ -31,6 +31,8 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// The bearer token that opens `/metrics`; without one `/metrics` is not served.
     pub metrics_token: Option<crate::metrics::MetricsToken>,
+    /// Where the search index lives (`<data-dir>/search`); none: in memory (tests).
+    pub search_dir: Option<std::path::PathBuf>,
 }
 
 pub use pocnet_app::context::{shipped_calendar, shipped_policies};
@@ -49,6 +51,7 @@ impl Default for WebConfig {
             calendar: Arc::new(shipped_calendar()),
             max_upload_bytes: 10 * 1024 * 1024,
             metrics_token: None,
+            search_dir: None,
         }
     }
 }

@@ -55,6 +55,8 @@ struct Inner {
     all_centers: cache::GenerationCache<(), Vec<pocnet_store::centers::Center>>,
     /// The white papers composed, by year.
     white_papers: routes::white_paper::WhitePapers,
+    /// The search index (kept current from the outbox).
+    search: Arc<pocnet_search::SearchIndex>,
 }
 
 impl AppState {
@@ -62,11 +64,18 @@ impl AppState {
     pub fn new(store: Store, config: WebConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let fallback_hash = auth::password::hash_blocking("pocnet-fallback-not-a-password")?;
         let context = pocnet_app::Context::new(store.clone(), config.policies.clone(), config.calendar.clone(), clock.clone());
+        let labels: Vec<String> = config.policies.iter().flat_map(|p| p.catalogue.iter().flat_map(|f| std::iter::once(f.label.clone()).chain(f.sub_fields.iter().map(|(_, l)| l.clone())))).collect();
+        let segmenter = pocnet_search::Segmenter::with_words(labels.iter().map(String::as_str));
+        let search = Arc::new(match &config.search_dir {
+            Some(dir) => pocnet_search::SearchIndex::open(dir, segmenter)?,
+            None => pocnet_search::SearchIndex::in_memory(segmenter)?,
+        });
         Ok(Self { inner: Arc::new(Inner { store, context, config, clock, fallback_hash,
             metrics: metrics::Registry::default(),
             registry_figures: cache::GenerationCache::default(),
             all_centers: cache::GenerationCache::default(),
             white_papers: Default::default(),
+            search,
         }) })
     }
 
@@ -80,6 +89,11 @@ impl AppState {
         }
         let counts = pocnet_store::stats::registry(pool, today, region).await?;
         Ok(self.inner.registry_figures.put(key, generation, counts))
+    }
+
+    /// The search index.
+    pub fn search(&self) -> &Arc<pocnet_search::SearchIndex> {
+        &self.inner.search
     }
 
     /// The white papers composed, by year.
@@ -174,6 +188,26 @@ pub fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
     }
     let settings = housekeeping_settings(&state);
     pocnet_app::housekeeping::every(state.context().clone(), settings, std::time::Duration::from_secs(600), report)
+}
+
+/// Keeps the search index current: rebuilds it first if it is new (a fresh data directory, or
+/// records older than the outbox), then applies the outbox every second.
+pub fn spawn_indexer(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let index = state.search().clone();
+        if index.is_empty() && index.cursor().unwrap_or(0) == 0 {
+            match pocnet_app::search::rebuild(state.context(), &index, &|_, _| {}).await {
+                Ok(n) => tracing::info!(records = n, "search index built"),
+                Err(e) => tracing::warn!(error = %e, "search index build failed"),
+            }
+        }
+        loop {
+            if let Err(e) = pocnet_app::search::catch_up(state.context(), &index).await {
+                tracing::warn!(error = %e, "search index update failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    })
 }
 
 /// Serves the application on `listener` until `shutdown` resolves.

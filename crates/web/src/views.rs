@@ -92,6 +92,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/white-paper", "年度白皮书", "white_paper"),
         ]),
     }
+    items.push(nav("/search", "全文检索", "search"));
     items.push(nav("/account", "账号设置", "account"));
     items
 }

@@ -12,6 +12,7 @@ pub mod org;
 pub mod panels;
 pub mod policy;
 pub mod scale;
+pub mod search;
 pub mod serve;
 pub mod user;
 pub mod white_paper;
@@ -64,6 +65,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Policy(cmd) => policy::run(&cli, cmd).await,
         Command::Evaluate(args) => evaluate::run(&cli, args).await,
         Command::WhitePaper(args) => white_paper::run(&cli, args).await,
+        Command::Search(cmd) => search::run(&cli, cmd).await,
         Command::Panels(cmd) => panels::run(cmd),
         Command::Import(cmd) => import::run(&cli, cmd).await,
         Command::Bench(cmd) => bench::run(&cli, cmd).await,

@@ -80,10 +80,12 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         demo: args.demo,
         trusted_proxies: args.trusted_proxies.clone(),
         metrics_token,
+        search_dir: Some(cli.data_dir.join("search")),
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), config, Arc::new(SystemClock))?;
     let housekeeping = pocnet_web::spawn_housekeeping(state.clone());
+    let indexer = pocnet_web::spawn_indexer(state.clone());
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     println!("pocnet is serving on http://{addr}/ (database: {:?})", store.backend());
@@ -92,6 +94,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
     }
     pocnet_web::serve(listener, state, shutdown_signal()).await?;
     housekeeping.abort();
+    indexer.abort();
     store.close().await;
     Ok(())
 }

@@ -26,3 +26,18 @@ CREATE TRIGGER search_outbox_center AFTER INSERT OR UPDATE OR DELETE ON centers
     FOR EACH ROW EXECUTE FUNCTION search_outbox_note('center');
 CREATE TRIGGER search_outbox_expert AFTER INSERT OR UPDATE OR DELETE ON experts
     FOR EACH ROW EXECUTE FUNCTION search_outbox_note('expert');
+
+-- Who may see a result includes the experts invited to screen it.
+CREATE FUNCTION search_outbox_seat() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.subject_kind = 'result' THEN
+            INSERT INTO search_outbox (kind, entity_id) VALUES ('result', OLD.subject_id);
+        END IF;
+    ELSIF NEW.subject_kind = 'result' THEN
+        INSERT INTO search_outbox (kind, entity_id) VALUES ('result', NEW.subject_id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER search_outbox_seat AFTER INSERT OR DELETE ON panel_seats
+    FOR EACH ROW EXECUTE FUNCTION search_outbox_seat();

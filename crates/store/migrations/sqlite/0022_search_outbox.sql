@@ -39,3 +39,11 @@ END;
 CREATE TRIGGER search_outbox_expert_delete AFTER DELETE ON experts BEGIN
     INSERT INTO search_outbox (kind, entity_id) VALUES ('expert', OLD.id);
 END;
+
+-- Who may see a result includes the experts invited to screen it.
+CREATE TRIGGER search_outbox_seat_insert AFTER INSERT ON panel_seats WHEN NEW.subject_kind = 'result' BEGIN
+    INSERT INTO search_outbox (kind, entity_id) VALUES ('result', NEW.subject_id);
+END;
+CREATE TRIGGER search_outbox_seat_delete AFTER DELETE ON panel_seats WHEN OLD.subject_kind = 'result' BEGIN
+    INSERT INTO search_outbox (kind, entity_id) VALUES ('result', OLD.subject_id);
+END;

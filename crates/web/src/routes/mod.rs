@@ -18,6 +18,7 @@ pub mod registry;
 pub mod library;
 pub mod login_blocks;
 pub mod results;
+pub mod search;
 pub mod supervision;
 pub mod todo;
 pub mod white_paper;
@@ -53,6 +54,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(experts::router())
         .merge(results::router())
+        .merge(search::router())
         .merge(library::router())
         .merge(registry::router())
         .merge(recognition::router())

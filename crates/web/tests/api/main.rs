@@ -28,5 +28,6 @@ mod sessions;
 mod storage;
 mod strict_input;
 mod supervision;
+mod search;
 mod todo;
 mod white_paper;

@@ -1,0 +1,173 @@
+//! Search (全文检索) as a workflow: what each record looks like in the index
+//! (its public face, and the keys of everyone who may see it — the same rules
+//! as the result lists' scopes), keeping the index current from the outbox,
+//! rebuilding it, and answering a caller's query within what the caller may read.
+
+use crate::{Caller, Context, Error, Result};
+use pocnet_domain::research_result::ResultState;
+use pocnet_search::{Doc, Hits, Query, SearchIndex};
+use pocnet_store::results::ResultScope;
+use pocnet_store::search_faces::{self, ResultFace};
+use pocnet_store::search_outbox;
+use serde::Deserialize;
+
+/// Changes applied per batch.
+const BATCH: i64 = 500;
+
+fn failed(e: pocnet_search::SearchError) -> Error {
+    Error::Internal(e.to_string())
+}
+
+/// The visibility keys of a result: the bureau; the regions of its owner and its center
+/// (county departments); its center's host (the operator); its owner (researchers);
+/// investors once verified; the experts invited to screen it.
+pub fn result_keys(f: &ResultFace) -> Vec<String> {
+    let mut keys = vec!["bureau".to_owned(), format!("region:{}", f.owner_region), format!("owner:{}", f.owner_org_id)];
+    if let Some(r) = &f.center_region {
+        keys.push(format!("region:{r}"));
+    }
+    if let Some(h) = f.center_host {
+        keys.push(format!("host:{h}"));
+    }
+    if matches!(ResultState::parse(&f.state), Ok(ResultState::Verified | ResultState::HandedOff)) {
+        keys.push("verified".to_owned());
+    }
+    keys.extend(f.reviewers.iter().map(|e| format!("reviewer:{e}")));
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The keys a caller's result scope opens.
+pub fn scope_keys(scope: ResultScope) -> Vec<String> {
+    vec![match scope {
+        ResultScope::All => "bureau".to_owned(),
+        ResultScope::Region(r) => format!("region:{}", r.as_str()),
+        ResultScope::HostOrg(o) => format!("host:{o}"),
+        ResultScope::OwnerOrg(o) => format!("owner:{o}"),
+        ResultScope::Verified => "verified".to_owned(),
+        ResultScope::Reviewer(e) => format!("reviewer:{e}"),
+    }]
+}
+
+/// A result as the index holds it: title, public summary and owner unit — never the secret summary.
+pub fn result_doc(f: &ResultFace) -> Doc {
+    let mut fields = vec![f.field.clone()];
+    if !f.sub_field.is_empty() {
+        fields.push(f.sub_field.clone());
+    }
+    Doc {
+        kind: "result",
+        id: f.id,
+        title: f.title.clone(),
+        body: format!("{}\n{}", f.summary, f.owner_name),
+        fields,
+        region: f.center_region.clone().unwrap_or_else(|| f.owner_region.clone()),
+        stage: f.state.clone(),
+        trl: u64::try_from(f.trl).unwrap_or(0),
+        visible_to: result_keys(f),
+    }
+}
+
+/// Re-reads the named results and writes them to the index (those gone are deleted), committing `cursor`.
+async fn refresh_results(ctx: &Context, index: &SearchIndex, ids: &[i64], cursor: Option<i64>) -> Result<usize> {
+    let faces = search_faces::results(ctx.store().pool(), ids).await?;
+    let docs: Vec<Doc> = faces.iter().map(result_doc).collect();
+    let gone: Vec<(&str, i64)> = ids.iter().filter(|id| !faces.iter().any(|f| f.id == **id)).map(|id| ("result", *id)).collect();
+    index.apply(&docs, &gone, cursor).map_err(failed)?;
+    Ok(docs.len())
+}
+
+/// Applies the outbox changes after the index's cursor; returns how many records were
+/// written. Run every second by each web node; harmless to run twice.
+pub async fn catch_up(ctx: &Context, index: &SearchIndex) -> Result<usize> {
+    let mut written = 0;
+    loop {
+        let cursor = index.cursor().map_err(failed)?;
+        let changes = search_outbox::after(ctx.store().pool(), cursor, BATCH).await?;
+        let fresh: Vec<&search_outbox::Change> = changes.iter().filter(|c| c.id > cursor).collect();
+        let Some(last) = fresh.last().map(|c| c.id) else { return Ok(written) };
+        let mut ids: Vec<i64> = changes.iter().filter(|c| c.kind == "result").map(|c| c.entity_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        written += refresh_results(ctx, index, &ids, Some(last)).await?;
+        if (changes.len() as i64) < BATCH {
+            return Ok(written);
+        }
+    }
+}
+
+/// Rebuilds the index from the records, reporting `(done, total)` as it goes; returns how
+/// many records it holds. The cursor is the outbox's newest change when the rebuild began,
+/// so changes made meanwhile are applied by the next catch-up.
+pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<u64> {
+    let pool = ctx.store().pool();
+    let start = search_outbox::latest(pool).await?;
+    let total = u64::try_from(search_faces::result_count(pool).await?).unwrap_or(0);
+    index.clear().map_err(failed)?;
+    let (mut after, mut done) = (0, 0u64);
+    loop {
+        let ids = search_faces::result_ids(pool, after, 1000).await?;
+        let Some(last) = ids.last().copied() else { break };
+        done += refresh_results(ctx, index, &ids, None).await? as u64;
+        after = last;
+        progress(done, total);
+    }
+    index.apply(&[], &[], Some(start)).map_err(failed)?;
+    Ok(done)
+}
+
+/// A search as asked.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchInput {
+    /// The words (Chinese or Latin).
+    pub q: Option<String>,
+    /// A field or sub-field code.
+    pub field: Option<String>,
+    /// A region, e.g. `瑞安市`.
+    pub region: Option<String>,
+    /// A state code, e.g. `verified`.
+    pub state: Option<String>,
+    /// Lowest TRL (1–9).
+    pub trl_min: Option<u64>,
+    /// Highest TRL (1–9).
+    pub trl_max: Option<u64>,
+    /// Page (from 1).
+    pub page: Option<usize>,
+    /// Hits per page (1–100, default 20).
+    pub per_page: Option<usize>,
+}
+
+/// Searches the results the caller may see.
+pub async fn search_results(ctx: &Context, index: &SearchIndex, caller: &Caller, input: &SearchInput) -> Result<Hits> {
+    let scope = crate::library::scope_for(ctx, caller).await?;
+    let keys = scope_keys(scope);
+    let per_page = input.per_page.unwrap_or(20);
+    if !(1..=100).contains(&per_page) {
+        return Err(pocnet_domain::FieldError::new("per_page", "out_of_range", "每页条数须在1至100之间").into());
+    }
+    let page = input.page.unwrap_or(1).max(1);
+    let trl = match (input.trl_min, input.trl_max) {
+        (None, None) => None,
+        (from, to) => {
+            let (from, to) = (from.unwrap_or(1), to.unwrap_or(9));
+            if !(1..=9).contains(&from) || !(1..=9).contains(&to) || from > to {
+                return Err(pocnet_domain::FieldError::new("trl_min", "out_of_range", "技术就绪度须在1至9之间，且下限不高于上限").into());
+            }
+            Some((from, to))
+        }
+    };
+    let q = Query {
+        text: input.q.as_deref().unwrap_or(""),
+        kinds: &["result"],
+        field: input.field.as_deref(),
+        region: input.region.as_deref(),
+        stage: input.state.as_deref(),
+        trl,
+        visible: &keys,
+        limit: per_page,
+        offset: (page - 1).saturating_mul(per_page),
+    };
+    index.search(&q).map_err(failed)
+}

@@ -1,0 +1,79 @@
+//! Search on the web (全文检索): `GET /api/v1/search` and the page `/search`.
+//! Each query first applies the outbox changes the index has not seen (one
+//! indexed read when there are none), so a record saved a moment ago is found.
+
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::extract::QueryParams;
+use crate::views::{render, Chrome};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use pocnet_app::search::{self as workflow, SearchInput};
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    let html: Router<AppState> = Router::new().route("/search", get(page));
+    OpenApiRouter::new().routes(routes!(api_search)).merge(html.into())
+}
+
+/// A record found.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    /// Kind (`result`).
+    pub kind: String,
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// The best passage, HTML-escaped, the words found in `<b>`.
+    pub snippet: String,
+    /// Relevance (BM25).
+    pub score: f32,
+}
+
+/// A page of records found.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SearchPage {
+    /// Records matching in all.
+    pub total: usize,
+    /// This page, most relevant first.
+    pub items: Vec<SearchHit>,
+}
+
+async fn run(state: &AppState, me: &CurrentUser, input: &SearchInput) -> AppResult<SearchPage> {
+    workflow::catch_up(state.context(), state.search()).await?;
+    let hits = workflow::search_results(state.context(), state.search(), &me.caller(), input).await?;
+    Ok(SearchPage {
+        total: hits.total,
+        items: hits.items.into_iter().map(|h| SearchHit { kind: h.kind, id: h.id, title: h.title, snippet: h.snippet, score: h.score }).collect(),
+    })
+}
+
+/// Chinese full-text search of the research results the caller may see (public faces only:
+/// titles, public summaries, owner units), with field, region, state and TRL filters.
+#[utoipa::path(get, path = "/api/v1/search", tag = "results", params(SearchInput),
+    responses((status = 200, body = SearchPage), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_search(State(state): State<AppState>, me: CurrentUser, QueryParams(input): QueryParams<SearchInput>) -> AppResult<Json<SearchPage>> {
+    Ok(Json(run(&state, &me, &input).await?))
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct Page {
+    chrome: Chrome,
+    q: String,
+    page: Option<SearchPage>,
+}
+
+async fn page(State(state): State<AppState>, me: CurrentUser, QueryParams(input): QueryParams<SearchInput>) -> AppResult<Response> {
+    let q = input.q.clone().unwrap_or_default();
+    let page = if q.trim().is_empty() { None } else { Some(run(&state, &me, &input).await?) };
+    Ok(render(&Page { chrome: Chrome::signed_in(&me, "全文检索", "search"), q, page }))
+}
