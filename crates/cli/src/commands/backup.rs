@@ -302,7 +302,8 @@ fn hash_file(path: &Path, bar: &indicatif::ProgressBar) -> std::io::Result<(Stri
 }
 
 /// The data directory's own files (relative paths), without the database and
-/// its WAL, backups in progress and anything under `skip`.
+/// its WAL, backups in progress, the search index (rebuilt from the database)
+/// and anything under `skip`.
 fn data_files(data_dir: &Path, skip: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     if !data_dir.is_dir() {
@@ -315,6 +316,10 @@ fn data_files(data_dir: &Path, skip: &[PathBuf]) -> std::io::Result<Vec<PathBuf>
             let name = entry.file_name();
             let name_str = name.to_string_lossy();
             if name_str.starts_with(".pocnet-backup-") || name_str.starts_with(".pocnet-restore-") || name_str.ends_with(".partial") {
+                continue;
+            }
+            // The search index is derived from the database: a restored server rebuilds it.
+            if rel.as_os_str().is_empty() && name_str == "search" {
                 continue;
             }
             let path = entry.path();
