@@ -14,7 +14,8 @@
 //! Latin letters are lower-cased; punctuation and spaces are not tokens.
 
 use jieba_rs::Jieba;
-use std::sync::{Arc, LazyLock};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 use tantivy_tokenizer_api::{Token, TokenStream, Tokenizer};
 
 /// The domain dictionary shipped with pocnet.
@@ -60,17 +61,29 @@ impl Segmenter {
     }
 
     /// The shipped dictionary plus `words` (e.g. the catalogue labels of the loaded profiles),
-    /// each kept whole.
+    /// each kept whole. Built once per set of words in a process (a dictionary takes tens of
+    /// megabytes and a noticeable moment to build).
     pub fn with_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
+        static BUILT: LazyLock<Mutex<HashMap<Vec<String>, Segmenter>>> = LazyLock::new(Default::default);
+        let mut key: Vec<String> = words.into_iter().map(|w| w.trim().to_owned()).filter(|w| w.chars().count() >= 2).collect();
+        key.sort();
+        key.dedup();
+        let mut built = BUILT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(s) = built.get(&key) {
+            return s.clone();
+        }
+        let s = Self::build(&key);
+        built.insert(key, s.clone());
+        s
+    }
+
+    fn build(words: &[String]) -> Self {
         let mut jieba = Jieba::new();
         for (word, freq) in DICTIONARY.lines().filter_map(entry) {
             jieba.add_word(word, Some(freq), None);
         }
         for w in words {
-            let w = w.trim();
-            if w.chars().count() >= 2 {
-                jieba.add_word(w, Some(10_000), None);
-            }
+            jieba.add_word(w, Some(10_000), None);
         }
         Self(Arc::new(jieba))
     }
