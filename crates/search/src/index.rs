@@ -156,17 +156,17 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    fn with_index(index: Index, fields: Fields, segmenter: Segmenter) -> Result<Self, SearchError> {
+    fn with_index(index: Index, fields: Fields, segmenter: Segmenter, threads: usize, heap: usize) -> Result<Self, SearchError> {
         index.tokenizers().register(FINE, TextAnalyzer::from(segmenter.tokenizer(Cut::Fine)));
-        let writer = index.writer(50_000_000)?;
+        let writer = index.writer_with_num_threads(threads, heap)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(Self { index, reader, writer: Mutex::new(writer), fields, segmenter })
     }
 
-    /// An index held in memory (tests, benchmarks).
+    /// An index held in memory (tests): one indexing thread, the smallest arena.
     pub fn in_memory(segmenter: Segmenter) -> Result<Self, SearchError> {
         let (schema, fields) = schema();
-        Self::with_index(Index::create_in_ram(schema), fields, segmenter)
+        Self::with_index(Index::create_in_ram(schema), fields, segmenter, 1, 15_000_000)
     }
 
     /// The index in `dir`, created if absent.
@@ -175,7 +175,7 @@ impl SearchIndex {
         let (schema, fields) = schema();
         let directory = tantivy::directory::MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
         let index = Index::open_or_create(directory, schema)?;
-        Self::with_index(index, fields, segmenter)
+        Self::with_index(index, fields, segmenter, 2, 100_000_000)
     }
 
     fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
