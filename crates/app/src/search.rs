@@ -11,6 +11,15 @@ use pocnet_store::search_faces::{self, ResultFace};
 use pocnet_store::search_outbox;
 use serde::Deserialize;
 
+/// The segmenter of the loaded profiles: the shipped dictionary plus every catalogue label.
+pub fn segmenter(policies: &[pocnet_domain::policy::Profile]) -> pocnet_search::Segmenter {
+    let labels: Vec<&str> = policies
+        .iter()
+        .flat_map(|p| p.catalogue.iter().flat_map(|f| std::iter::once(f.label.as_str()).chain(f.sub_fields.iter().map(|(_, l)| l.as_str()))))
+        .collect();
+    pocnet_search::Segmenter::with_words(labels)
+}
+
 /// Changes applied per batch.
 const BATCH: i64 = 500;
 

@@ -64,8 +64,7 @@ impl AppState {
     pub fn new(store: Store, config: WebConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let fallback_hash = auth::password::hash_blocking("pocnet-fallback-not-a-password")?;
         let context = pocnet_app::Context::new(store.clone(), config.policies.clone(), config.calendar.clone(), clock.clone());
-        let labels: Vec<String> = config.policies.iter().flat_map(|p| p.catalogue.iter().flat_map(|f| std::iter::once(f.label.clone()).chain(f.sub_fields.iter().map(|(_, l)| l.clone())))).collect();
-        let segmenter = pocnet_search::Segmenter::with_words(labels.iter().map(String::as_str));
+        let segmenter = pocnet_app::search::segmenter(&config.policies);
         let search = Arc::new(match &config.search_dir {
             Some(dir) => pocnet_search::SearchIndex::open(dir, segmenter)?,
             None => pocnet_search::SearchIndex::in_memory(segmenter)?,

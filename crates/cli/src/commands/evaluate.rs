@@ -32,7 +32,7 @@ fn points(card: &Scorecard, source: IndicatorSource) -> i64 {
 }
 
 fn hundredths(v: Option<i64>) -> String {
-    v.map_or_else(|| "—".to_owned(), |h| format!("{}.{:02}", h / 100, h % 100))
+    v.map_or_else(|| "—".to_owned(), pocnet_domain::evaluation::scoring::shown)
 }
 
 /// Runs the command.

@@ -19,8 +19,7 @@ pub async fn run(cli: &Cli, cmd: &SearchCommand) -> anyhow::Result<()> {
         SearchCommand::Rebuild => {
             let store = open_store(cli, 4).await?;
             let ctx = context(cli, &store)?;
-            let labels: Vec<String> = ctx.policies().iter().flat_map(|p| p.catalogue.iter().flat_map(|f| std::iter::once(f.label.clone()).chain(f.sub_fields.iter().map(|(_, l)| l.clone())))).collect();
-            let segmenter = pocnet_search::Segmenter::with_words(labels.iter().map(String::as_str));
+            let segmenter = pocnet_app::search::segmenter(ctx.policies());
             let index = pocnet_search::SearchIndex::open(&cli.data_dir.join("search"), segmenter)?;
             let started = std::time::Instant::now();
             let bar = progress_bar(0, "index");

@@ -11,7 +11,6 @@ use crate::views::{render, Chrome};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -36,7 +35,7 @@ pub struct Composed {
     signature: String,
     read_at: chrono::DateTime<chrono::Utc>,
     /// The document.
-    pub doc: Document,
+    pub doc: Arc<Document>,
     pdf: tokio::sync::OnceCell<Arc<Vec<u8>>>,
     xlsx: tokio::sync::OnceCell<Arc<Vec<u8>>>,
 }
@@ -65,7 +64,7 @@ async fn composed(state: &AppState, year: i32) -> AppResult<Arc<Composed>> {
         return Ok(c);
     }
     let doc = workflow::compose(state.context(), year).await?;
-    let c = Arc::new(Composed { signature, read_at: now, doc, pdf: Default::default(), xlsx: Default::default() });
+    let c = Arc::new(Composed { signature, read_at: now, doc: Arc::new(doc), pdf: Default::default(), xlsx: Default::default() });
     state.white_papers().0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(year, c.clone());
     Ok(c)
 }
@@ -105,18 +104,7 @@ pub async fn api_years(State(state): State<AppState>) -> AppResult<Json<Years>> 
     responses((status = 200, body = Document), (status = 422, body = crate::error::ErrorEnvelope)))]
 pub async fn api_document(State(state): State<AppState>, Path(year): Path<i32>) -> AppResult<Response> {
     let c = composed(&state, year).await?;
-    Ok(Json(&c.doc).into_response())
-}
-
-fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    resp
+    Ok(Json(c.doc.as_ref()).into_response())
 }
 
 /// Runs `print` on the paper on a blocking thread, one at a time.
@@ -149,7 +137,7 @@ fn print_xlsx(doc: &Document) -> Result<Vec<u8>, String> {
 pub async fn api_pdf(State(state): State<AppState>, Path(year): Path<i32>) -> AppResult<Response> {
     let c = composed(&state, year).await?;
     let bytes = c.pdf.get_or_try_init(|| print(&c, print_pdf)).await?;
-    Ok(attachment(bytes.as_ref().clone(), "application/pdf", &format!("{}.pdf", c.doc.title)))
+    Ok(crate::routes::experts::api::attachment(bytes.as_ref().clone(), "application/pdf", &format!("{}.pdf", c.doc.title)))
 }
 
 /// The white paper of a year as an Excel workbook, one sheet per table (public).
@@ -160,7 +148,7 @@ pub async fn api_pdf(State(state): State<AppState>, Path(year): Path<i32>) -> Ap
 pub async fn api_xlsx(State(state): State<AppState>, Path(year): Path<i32>) -> AppResult<Response> {
     let c = composed(&state, year).await?;
     let bytes = c.xlsx.get_or_try_init(|| print(&c, print_xlsx)).await?;
-    Ok(attachment(bytes.as_ref().clone(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{}.xlsx", c.doc.title)))
+    Ok(crate::routes::experts::api::xlsx(bytes.as_ref().clone(), &format!("{}.xlsx", c.doc.title)))
 }
 
 async fn latest_page(State(state): State<AppState>) -> AppResult<Response> {
@@ -196,7 +184,7 @@ struct WhitePaperPage {
     chrome: Chrome,
     year: i32,
     years: Vec<i32>,
-    doc: Document,
+    doc: Arc<Document>,
     sections: Vec<SectionView>,
 }
 

@@ -122,9 +122,14 @@ pub async fn api_import(State(state): State<AppState>, me: CurrentUser, QueryPar
 }
 
 pub(crate) fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
+    attachment(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
+}
+
+/// A file to download: its type, and its name (UTF-8, percent-encoded) in `Content-Disposition`.
+pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")) {
         h.insert(header::CONTENT_DISPOSITION, v);
