@@ -22,6 +22,7 @@ pub mod housekeeping;
 pub mod input;
 pub mod library;
 pub mod login_blocks;
+pub mod matching;
 pub mod orgs;
 pub mod panels;
 pub mod password;

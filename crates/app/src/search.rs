@@ -6,6 +6,11 @@
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::research_result::ResultState;
 use pocnet_search::{Doc, Hits, Query, SearchIndex};
+use pocnet_domain::id::CenterId;
+use pocnet_domain::matching::DemandState;
+use pocnet_domain::role::Role;
+use pocnet_store::centers::{self, Center};
+use pocnet_store::matching::demands::{self, Demand};
 use pocnet_store::results::ResultScope;
 use pocnet_store::search_faces::{self, ResultFace};
 use pocnet_store::search_outbox;
@@ -59,6 +64,76 @@ pub fn scope_keys(scope: ResultScope) -> Vec<String> {
     }]
 }
 
+/// The keys of every record kind a caller opens: its result scope's, every
+/// signed-in account's (`everyone`: open demands), its unit's (`org:`: its own
+/// demands, withdrawn too), and the registry's (`public` centers; a county its
+/// region's, an operator its own, the bureau all).
+pub async fn caller_keys(ctx: &Context, caller: &Caller) -> Result<Vec<String>> {
+    let mut keys = scope_keys(crate::library::scope_for(ctx, caller).await?);
+    keys.push("everyone".to_owned());
+    match caller.user() {
+        None => keys.push("bureau".to_owned()),
+        Some(u) => {
+            keys.push(format!("org:{}", u.org_id));
+            keys.push("public".to_owned());
+            match u.role {
+                Role::Bureau => keys.push("bureau".to_owned()),
+                Role::County => keys.push(format!("region:{}", u.org_region.as_str())),
+                Role::Center => keys.push(format!("host:{}", u.org_id)),
+                Role::Expert | Role::Researcher | Role::Investor => {}
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    Ok(keys)
+}
+
+/// A demand as the index holds it: open ones are read by every signed-in
+/// account; a withdrawn one by the bureau, its county and its unit.
+pub fn demand_doc(d: &Demand) -> Doc {
+    let visible_to = if d.state == DemandState::Withdrawn {
+        vec!["bureau".to_owned(), format!("region:{}", d.region.as_str()), format!("org:{}", d.org_id)]
+    } else {
+        vec!["everyone".to_owned()]
+    };
+    let mut fields = vec![d.field.clone()];
+    if !d.sub_field.is_empty() {
+        fields.push(d.sub_field.clone());
+    }
+    Doc {
+        kind: "demand",
+        id: d.id.get(),
+        title: d.title.clone(),
+        body: format!("{}\n{}", d.problem, d.org_name),
+        fields,
+        region: d.region.as_str().to_owned(),
+        stage: d.state.as_str().to_owned(),
+        trl: u64::try_from(d.target_trl).unwrap_or(0),
+        visible_to,
+    }
+}
+
+/// A center as the index holds it: its public card (name, summary, host unit);
+/// read by everyone when public, else by the bureau, its county and its operator.
+pub fn center_doc(c: &Center) -> Doc {
+    let mut visible_to = vec!["bureau".to_owned(), format!("region:{}", c.region.as_str()), format!("host:{}", c.host_org_id)];
+    if c.is_public() {
+        visible_to.push("public".to_owned());
+    }
+    Doc {
+        kind: "center",
+        id: c.id.get(),
+        title: c.name.clone(),
+        body: format!("{}\n{}", c.summary, c.host_org_name),
+        fields: c.fields.clone(),
+        region: c.region.as_str().to_owned(),
+        stage: c.stage.as_str().to_owned(),
+        trl: 0,
+        visible_to,
+    }
+}
+
 /// A result as the index holds it: title, public summary and owner unit — never the secret summary.
 pub fn result_doc(f: &ResultFace) -> Doc {
     let mut fields = vec![f.field.clone()];
@@ -78,11 +153,41 @@ pub fn result_doc(f: &ResultFace) -> Doc {
     }
 }
 
-/// Re-reads the named results and writes them to the index (those gone are deleted), committing `cursor`.
-async fn refresh_results(ctx: &Context, index: &SearchIndex, ids: &[i64], cursor: Option<i64>) -> Result<usize> {
-    let faces = search_faces::results(ctx.store().pool(), ids).await?;
-    let docs: Vec<Doc> = faces.iter().map(result_doc).collect();
-    let gone: Vec<(&str, i64)> = ids.iter().filter(|id| !faces.iter().any(|f| f.id == **id)).map(|id| ("result", *id)).collect();
+/// The index's documents of the named records of `kind`, and the ids no longer there.
+async fn docs_of(ctx: &Context, kind: &str, ids: &[i64]) -> Result<(Vec<Doc>, Vec<i64>)> {
+    let pool = ctx.store().pool();
+    let docs: Vec<Doc> = match kind {
+        "result" => search_faces::results(pool, ids).await?.iter().map(result_doc).collect(),
+        "demand" => demands::faces(pool, ids).await?.iter().map(demand_doc).collect(),
+        "center" => {
+            let mut docs = Vec::with_capacity(ids.len());
+            for id in ids {
+                match centers::get(pool, CenterId::new(*id)).await {
+                    Ok(c) => docs.push(center_doc(&c)),
+                    Err(pocnet_store::StoreError::NotFound) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            docs
+        }
+        _ => Vec::new(),
+    };
+    let gone = ids.iter().copied().filter(|id| !docs.iter().any(|d| d.id == *id)).collect();
+    Ok((docs, gone))
+}
+
+/// The kinds of record the index holds.
+pub const KINDS: [&str; 3] = ["result", "demand", "center"];
+
+/// Re-reads the named records and writes them to the index (those gone are deleted), committing `cursor`.
+async fn refresh(ctx: &Context, index: &SearchIndex, changed: &[(&str, Vec<i64>)], cursor: Option<i64>) -> Result<usize> {
+    let mut docs = Vec::new();
+    let mut gone: Vec<(&str, i64)> = Vec::new();
+    for (kind, ids) in changed {
+        let (d, g) = docs_of(ctx, kind, ids).await?;
+        docs.extend(d);
+        gone.extend(g.into_iter().map(|id| (*kind, id)));
+    }
     index.apply(&docs, &gone, cursor).map_err(failed)?;
     Ok(docs.len())
 }
@@ -96,10 +201,16 @@ pub async fn catch_up(ctx: &Context, index: &SearchIndex) -> Result<usize> {
         let changes = search_outbox::after(ctx.store().pool(), cursor, BATCH).await?;
         let fresh: Vec<&search_outbox::Change> = changes.iter().filter(|c| c.id > cursor).collect();
         let Some(last) = fresh.last().map(|c| c.id) else { return Ok(written) };
-        let mut ids: Vec<i64> = changes.iter().filter(|c| c.kind == "result").map(|c| c.entity_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        written += refresh_results(ctx, index, &ids, Some(last)).await?;
+        let changed: Vec<(&str, Vec<i64>)> = KINDS
+            .iter()
+            .map(|kind| {
+                let mut ids: Vec<i64> = changes.iter().filter(|c| c.kind == *kind).map(|c| c.entity_id).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                (*kind, ids)
+            })
+            .collect();
+        written += refresh(ctx, index, &changed, Some(last)).await?;
         if (changes.len() as i64) < BATCH {
             return Ok(written);
         }
@@ -118,9 +229,21 @@ pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64,
     loop {
         let ids = search_faces::result_ids(pool, after, 1000).await?;
         let Some(last) = ids.last().copied() else { break };
-        done += refresh_results(ctx, index, &ids, None).await? as u64;
+        done += refresh(ctx, index, &[("result", ids)], None).await? as u64;
         after = last;
         progress(done, total);
+    }
+    for kind in ["demand", "center"] {
+        let mut after = 0;
+        loop {
+            let ids = match kind {
+                "demand" => demands::ids_after(pool, after, 1000).await?,
+                _ => search_faces::center_ids(pool, after, 1000).await?,
+            };
+            let Some(last) = ids.last().copied() else { break };
+            done += refresh(ctx, index, &[(kind, ids)], None).await? as u64;
+            after = last;
+        }
     }
     index.apply(&[], &[], Some(start)).map_err(failed)?;
     Ok(done)
@@ -138,6 +261,8 @@ pub struct SearchInput {
     pub region: Option<String>,
     /// A state code, e.g. `verified`.
     pub state: Option<String>,
+    /// Only this kind: `result`, `demand` or `center` (default: all).
+    pub kind: Option<String>,
     /// Lowest TRL (1–9).
     pub trl_min: Option<u64>,
     /// Highest TRL (1–9).
@@ -148,10 +273,16 @@ pub struct SearchInput {
     pub per_page: Option<usize>,
 }
 
-/// Searches the results the caller may see.
+/// Searches the records the caller may see.
 pub async fn search_results(ctx: &Context, index: &SearchIndex, caller: &Caller, input: &SearchInput) -> Result<Hits> {
-    let scope = crate::library::scope_for(ctx, caller).await?;
-    let keys = scope_keys(scope);
+    let keys = caller_keys(ctx, caller).await?;
+    let kinds: &[&str] = match input.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        None => &KINDS,
+        Some(k) => match KINDS.iter().position(|x| *x == k) {
+            Some(i) => &KINDS[i..=i],
+            None => return Err(pocnet_domain::FieldError::unknown_value("kind", "类别").into()),
+        },
+    };
     let per_page = input.per_page.unwrap_or(20);
     if !(1..=100).contains(&per_page) {
         return Err(pocnet_domain::FieldError::new("per_page", "out_of_range", "每页条数须在1至100之间").into());
@@ -169,7 +300,7 @@ pub async fn search_results(ctx: &Context, index: &SearchIndex, caller: &Caller,
     };
     let q = Query {
         text: input.q.as_deref().unwrap_or(""),
-        kinds: &["result"],
+        kinds,
         field: input.field.as_deref(),
         region: input.region.as_deref(),
         stage: input.state.as_deref(),

@@ -208,6 +208,16 @@ impl Network {
         self.orgs.get(key).ok_or_else(|| StoreError::Corrupt(format!("demo: no organisation {key}")))
     }
 
+    /// An organisation by dataset key.
+    pub(crate) fn org_key(&self, key: &str) -> StoreResult<&Org> {
+        self.org(key)
+    }
+
+    /// The id of a demo login, if there is one of that name.
+    pub(crate) fn user_id(&self, name: &str) -> Option<UserId> {
+        self.users.iter().find(|u| u.0 == name).map(|u| u.1)
+    }
+
     /// An organisation by id.
     pub(crate) fn org_by_id(&self, id: OrgId) -> StoreResult<&Org> {
         self.org_list.iter().find(|o| o.id == id).ok_or_else(|| StoreError::Corrupt(format!("demo: no organisation #{id}")))
@@ -314,6 +324,7 @@ pub async fn load_once(
     crate::pipeline::fill(&mut tx, &net, &results, &|| progress.tick()).await?;
     let told = crate::story::fill(&mut tx, &net).await?;
     crate::evaluation::fill(&mut tx, &net).await?;
+    crate::demands::fill(&mut tx, &net).await?;
 
     // The story must have brought every center to the stage and level the dataset promises.
     for c in &data.centers {

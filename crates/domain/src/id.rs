@@ -141,6 +141,10 @@ pub mod of {
         Registration,
         /// 中心的证明材料.
         Document,
+        /// 产业需求.
+        Demand,
+        /// 供需匹配（对接）.
+        Match,
         /// 中心服务团队成员.
         Staff,
         /// 中心仪器设备.
@@ -222,6 +226,10 @@ pub type AnnualReportId = Id<of::AnnualReport>;
 pub type EvaluationId = Id<of::Evaluation>;
 /// 动态管理处理建议.
 pub type ActionId = Id<of::Action>;
+/// 产业需求 (需求清单).
+pub type DemandId = Id<of::Demand>;
+/// 供需匹配（精准对接清单）.
+pub type MatchId = Id<of::Match>;
 
 #[cfg(test)]
 mod tests {

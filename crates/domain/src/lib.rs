@@ -22,6 +22,7 @@ pub mod id;
 pub mod industry;
 pub mod library;
 pub mod login_guard;
+pub mod matching;
 pub mod money;
 pub mod objection;
 pub mod next_step;

@@ -306,8 +306,8 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let limit = q.limit.clamp(1, 200);
         let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
-        let body_snippets = SnippetGenerator::create(&searcher, &query, f.body)?;
-        let title_snippets = SnippetGenerator::create(&searcher, &query, f.title)?;
+        let body_snippets = self.snippets(&searcher, &query, f.body)?;
+        let title_snippets = self.snippets(&searcher, &query, f.title)?;
         let mut items = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -323,6 +323,34 @@ impl SearchIndex {
             items.push(Hit { kind: text_of(f.kind), id, title: text_of(f.title), snippet: snippet.to_html(), score });
         }
         Ok(Hits { total, items })
+    }
+
+    /// A snippet generator for `field` highlighting the query's terms, cutting with
+    /// [`Segmenter::highlighter`] (the index's own cut overlaps, which tantivy's
+    /// snippets cannot take).
+    fn snippets(&self, searcher: &tantivy::Searcher, query: &dyn TantivyQuery, field: Field) -> Result<SnippetGenerator, SearchError> {
+        let mut terms: Vec<Term> = Vec::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                terms.push(term.clone());
+            }
+        });
+        let mut scored = std::collections::BTreeMap::new();
+        for term in &terms {
+            if let Some(text) = term.value().as_str() {
+                let freq = searcher.doc_freq(term)?;
+                if freq > 0 {
+                    scored.insert(text.to_owned(), 1.0 / (1.0 + freq as f32));
+                }
+            }
+        }
+        let wanted = scored.keys().cloned().collect();
+        Ok(SnippetGenerator::new(scored, TextAnalyzer::from(self.segmenter.highlighter(wanted)), field, 150))
+    }
+
+    /// The segmenter the index cuts with (a demand's words for matching).
+    pub fn segmenter(&self) -> &Segmenter {
+        &self.segmenter
     }
 
     /// The index itself (for a rebuild's writer settings or inspection).

@@ -168,6 +168,10 @@ codes!(
     pocnet_domain::evaluation::ActionState,
     pocnet_domain::evaluation::ActionKind,
     pocnet_domain::org::OrgKind,
+    pocnet_domain::region::Region,
+    pocnet_domain::matching::DemandState,
+    pocnet_domain::matching::Answer,
+    pocnet_domain::matching::MatchStage,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

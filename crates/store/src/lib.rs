@@ -22,6 +22,7 @@ pub mod experts;
 pub mod library;
 mod listing;
 pub mod login_throttle;
+pub mod matching;
 pub mod orgs;
 pub mod panels;
 pub mod registry;

@@ -78,3 +78,8 @@ pub async fn result_ids(pool: &AnyPool, after: i64, limit: i64) -> StoreResult<V
 pub async fn result_count(pool: &AnyPool) -> StoreResult<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM research_results").fetch_one(pool).await?)
 }
+
+/// The ids of every center after `after`, in order, at most `limit` (a rebuild's batches).
+pub async fn center_ids(pool: &AnyPool, after: i64, limit: i64) -> StoreResult<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM centers WHERE id > $1 ORDER BY id LIMIT $2").bind(after).bind(limit).fetch_all(pool).await?)
+}

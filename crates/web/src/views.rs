@@ -92,6 +92,12 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/white-paper", "年度白皮书", "white_paper"),
         ]),
     }
+    if !matches!(role, Role::Expert) {
+        items.push(nav("/demands", "产业需求清单", "demands"));
+    }
+    if matches!(role, Role::Bureau | Role::County | Role::Center | Role::Researcher) {
+        items.push(nav("/docking", "精准对接清单", "docking"));
+    }
     items.push(nav("/search", "全文检索", "search"));
     items.push(nav("/account", "账号设置", "account"));
     items

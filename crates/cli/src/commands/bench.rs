@@ -72,6 +72,14 @@ pub enum BenchCommand {
     /// verdict against the goal (≥ 1,000 req/s and p99 ≤ 100 ms). Non-2xx
     /// answers, redirects and timeouts are errors.
     Pages(super::bench_pages::PagesArgs),
+    /// Measure supply–demand matching against a plain SQLite FTS5 trigram baseline (issue 15).
+    ///
+    /// Loads the demo into a temporary SQLite file (plus `--distractors`
+    /// synthetic results), builds pocnet's search index and an FTS5 trigram
+    /// table of the same public text, ranks ten results for each demand of the
+    /// labelled set (data/matching/labelled.json) with both, and prints
+    /// Recall@10, nDCG@10, MRR and the time per demand of each.
+    Matching(super::bench_matching::MatchingArgs),
 }
 
 /// Options of `bench import`.
@@ -307,6 +315,7 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Panels(args) => panels_bench(args),
         BenchCommand::Import(args) => import_bench(cli, args).await,
         BenchCommand::Pages(args) => super::bench_pages::run(cli, args).await,
+        BenchCommand::Matching(args) => super::bench_matching::run(cli, args).await,
     }
 }
 

@@ -307,7 +307,7 @@ pub const LIST_COLUMNS: &[ListColumn] = &[
 /// A research result at intake, as typed (form, JSON or a spreadsheet row).
 ///
 /// The schema of a value sent as a string or a JSON integer.
-fn string_or_integer() -> utoipa::openapi::schema::Object {
+pub fn string_or_integer() -> utoipa::openapi::schema::Object {
     use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
     ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Integer])).build()
 }
@@ -357,7 +357,8 @@ pub struct ResultInput {
     pub secret_parts: Vec<String>,
 }
 
-fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+/// Reads a value sent as a string or a JSON number as the text typed.
+pub fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {

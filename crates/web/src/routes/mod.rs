@@ -17,6 +17,7 @@ pub mod recognition;
 pub mod registry;
 pub mod library;
 pub mod login_blocks;
+pub mod matching;
 pub mod results;
 pub mod search;
 pub mod supervision;
@@ -55,6 +56,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(experts::router())
         .merge(results::router())
         .merge(search::router())
+        .merge(matching::router())
         .merge(library::router())
         .merge(registry::router())
         .merge(recognition::router())

@@ -300,6 +300,37 @@ async fn no_list_reads_a_whole_big_table() {
             statements.push((format!("audit {filter:?}"), sql));
         }
     }
+    // Demands and matches (issue 15): every filter and scope on its own index.
+    {
+        use pocnet_domain::matching::{DemandState, MatchStage};
+        use pocnet_store::matching::demands::{self, DemandFilter};
+        use pocnet_store::matching::matches::{self, MatchFilter, MatchScope};
+        for filter in [
+            DemandFilter::default(),
+            DemandFilter { hide_withdrawn: true, ..DemandFilter::default() },
+            DemandFilter { state: Some(DemandState::Listed), ..DemandFilter::default() },
+            DemandFilter { field: Some("new_energy".into()), hide_withdrawn: true, ..DemandFilter::default() },
+            DemandFilter { region: Some(ruian), ..DemandFilter::default() },
+            DemandFilter { org_id: Some(1.into()), ..DemandFilter::default() },
+        ] {
+            for (sort, dir) in [("created_at", SortDir::Desc), ("deadline", SortDir::Asc)] {
+                let narrowed = filter.state.is_some() || filter.field.is_some() || filter.region.is_some() || filter.org_id.is_some();
+                if narrowed && sort != "created_at" {
+                    continue;
+                }
+                for sql in demands::list_statements(&filter, sort, dir) {
+                    statements.push((format!("demands {filter:?} by {sort}"), sql));
+                }
+            }
+        }
+        for scope in [MatchScope::All, MatchScope::Region(ruian), MatchScope::Org(1.into())] {
+            for filter in [MatchFilter::default(), MatchFilter { docking: true, ..MatchFilter::default() }, MatchFilter { stage: Some(MatchStage::Landed), ..MatchFilter::default() }] {
+                for sql in matches::list_statements(scope, &filter, SortDir::Desc) {
+                    statements.push((format!("matches {scope:?} {filter:?}"), sql));
+                }
+            }
+        }
+    }
     // Accounts (a province has an account for each of its 2×10^4 experts) and units.
     {
         use pocnet_domain::credentials::Username;

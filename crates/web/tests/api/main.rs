@@ -16,6 +16,7 @@ mod experts;
 mod finding;
 mod helpers;
 mod lists;
+mod matching;
 mod library;
 mod matrix;
 mod metrics;

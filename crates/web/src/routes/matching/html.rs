@@ -1,0 +1,365 @@
+//! Pages of supply–demand matching: the demand list (需求清单), a demand with
+//! its proposals and their score components, the docking list (精准对接清单),
+//! and the demands a result fits. Every form works without JavaScript; a
+//! refused form re-renders its page with the reason.
+
+use super::{DemandQuery, MatchQuery};
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::extract::{ListParams, Path, QueryParams};
+use crate::views::{render, Chrome, Choice, Pager};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use pocnet_app::matching::answers::{self, AnswerInput, FollowUpInput};
+use pocnet_app::matching::demands::{self as flow, DemandAccess, DemandInput, DemandStepInput};
+use pocnet_app::matching::propose::{self, Proposal};
+use pocnet_app::matching::{field_label, publisher_org};
+use pocnet_domain::id::{DemandId, MatchId, ResultId};
+use pocnet_domain::matching::{DeclineReason, DemandState, MatchStage};
+use pocnet_domain::money::wan;
+use pocnet_domain::region::Region;
+use pocnet_store::matching::demands::Demand;
+use pocnet_store::matching::matches::MatchRecord;
+use pocnet_store::SortDir;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/demands", get(list_page).post(publish_form))
+        .route("/demands/new", get(new_page))
+        .route("/demands/{id}", get(demand_page))
+        .route("/demands/{id}/answers", post(answer_form))
+        .route("/demands/{id}/steps", post(step_form))
+        .route("/docking", get(docking_page))
+        .route("/matches/{id}/follow-ups", post(follow_up_form))
+        .route("/results/{id}/demands", get(result_demands_page))
+}
+
+fn user_error(e: &AppError) -> bool {
+    matches!(e, AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. } | AppError::Forbidden)
+}
+
+fn budget(d: &Demand) -> String {
+    d.budget_yuan.map_or_else(|| "面议".to_owned(), |b| format!("{}万元", wan(b)))
+}
+
+fn field_of(state: &AppState, d: &Demand) -> String {
+    let f = field_label(state.context(), &d.field);
+    if d.sub_field.is_empty() {
+        f
+    } else {
+        format!("{f} · {}", field_label(state.context(), &d.sub_field))
+    }
+}
+
+fn field_choices(state: &AppState) -> Vec<Choice> {
+    let mut seen = std::collections::BTreeSet::new();
+    state
+        .context()
+        .policies()
+        .iter()
+        .flat_map(|p| p.catalogue.iter())
+        .filter(|f| seen.insert(f.code.clone()))
+        .map(|f| Choice::new(f.code.clone(), f.label.clone()))
+        .collect()
+}
+
+fn sub_field_choices(state: &AppState) -> Vec<Choice> {
+    let mut seen = std::collections::BTreeSet::new();
+    state
+        .context()
+        .policies()
+        .iter()
+        .flat_map(|p| p.catalogue.iter())
+        .flat_map(|f| f.sub_fields.iter().map(move |(c, l)| (f.label.clone(), c.clone(), l.clone())))
+        .filter(|(_, c, _)| seen.insert(c.clone()))
+        .map(|(fl, c, l)| Choice::new(c, format!("{fl} · {l}")))
+        .collect()
+}
+
+fn region_choices() -> Vec<Choice> {
+    Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect()
+}
+
+fn reason_choices() -> Vec<Choice> {
+    DeclineReason::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect()
+}
+
+// ---- the list ---------------------------------------------------------------
+
+struct DemandRow {
+    d: Demand,
+    field: String,
+    budget: String,
+}
+
+#[derive(Template)]
+#[template(path = "matching/demands.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<DemandRow>,
+    pager: Pager,
+    q: DemandQuery,
+    fields: Vec<Choice>,
+    regions: Vec<Choice>,
+    states: Vec<Choice>,
+    can_publish: bool,
+    export_href: String,
+}
+
+async fn list_page(State(state): State<AppState>, me: CurrentUser, QueryParams(p): QueryParams<ListParams>, QueryParams(q): QueryParams<DemandQuery>) -> AppResult<Response> {
+    let dir = if p.dir.is_none() { SortDir::Desc } else { p.dir() };
+    let sort = p.sort_or("created_at").to_owned();
+    let list = flow::list(state.context(), &me.caller(), q.filter(&state, &me)?, &sort, dir, p.page()).await?;
+    let pager = Pager::new("/demands", &list, &p.keep(&q.pairs(), &sort));
+    let export_href = crate::views::url("/demands/export.xlsx", &q.pairs());
+    let rows = list.items.into_iter().map(|d| DemandRow { field: field_of(&state, &d), budget: budget(&d), d }).collect();
+    let can_publish = publisher_org(state.context(), &me.caller()).await.is_ok();
+    let states = DemandState::ALL.iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect();
+    Ok(render(&ListPage {
+        chrome: Chrome::signed_in(&me, "产业需求清单", "demands"),
+        rows,
+        pager,
+        q,
+        fields: field_choices(&state),
+        regions: region_choices(),
+        states,
+        can_publish,
+        export_href,
+    }))
+}
+
+// ---- publishing -------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "matching/new.html")]
+struct NewPage {
+    chrome: Chrome,
+    error: Option<String>,
+    input: DemandInput,
+    fields: Vec<Choice>,
+    sub_fields: Vec<Choice>,
+    regions: Vec<Choice>,
+    refused: Option<String>,
+}
+
+async fn render_new(state: &AppState, me: &CurrentUser, input: DemandInput, error: Option<String>) -> AppResult<Response> {
+    let refused = match publisher_org(state.context(), &me.caller()).await {
+        Ok(_) => None,
+        Err(e) => Some(AppError::from(e).body().message),
+    };
+    let input = DemandInput { region: if input.region.is_empty() { me.user.org_region.as_str().to_owned() } else { input.region }, ..input };
+    Ok(render(&NewPage {
+        chrome: Chrome::signed_in(me, "发布产业需求", "demands"),
+        error,
+        input,
+        fields: field_choices(state),
+        sub_fields: sub_field_choices(state),
+        regions: region_choices(),
+        refused,
+    }))
+}
+
+async fn new_page(State(state): State<AppState>, me: CurrentUser) -> AppResult<Response> {
+    render_new(&state, &me, DemandInput::default(), None).await
+}
+
+async fn publish_form(State(state): State<AppState>, me: CurrentUser, Form(input): Form<DemandInput>) -> AppResult<Response> {
+    match flow::publish(state.context(), &me.caller(), &input).await.map_err(AppError::from) {
+        Ok(id) => Ok(Redirect::to(&format!("/demands/{id}")).into_response()),
+        Err(e) if user_error(&e) => {
+            let status = e.status();
+            Ok((status, render_new(&state, &me, input, Some(e.body().message)).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ---- one demand -------------------------------------------------------------
+
+struct ProposalRow {
+    p: Proposal,
+    /// (label, weight, fit as percent, why, applies)
+    components: Vec<(&'static str, u32, String, String, bool)>,
+    answers: String,
+    /// The caller may answer it (its side has not, and the match is still open).
+    can_answer: bool,
+}
+
+fn proposal_row(p: Proposal, own: bool, me: &CurrentUser) -> ProposalRow {
+    let components = p.fit.components.iter().map(|c| (c.kind.label_zh(), c.weight, format!("{:.0}%", c.fit * 100.0), c.why.clone(), c.applies)).collect();
+    let answers = match &p.answered {
+        None => "待回应".to_owned(),
+        Some(m) => format!("{}（需求方{}，供给方{}）", m.stage.label_zh(), m.demand_answer.label_zh(), m.supply_answer.label_zh()),
+    };
+    let open = p.answered.as_ref().is_none_or(|m| m.stage == MatchStage::Proposed);
+    let supply = matches!(me.user.role, pocnet_domain::role::Role::Researcher | pocnet_domain::role::Role::Center) && !own;
+    let can_answer = open && (own || supply);
+    ProposalRow { p, components, answers, can_answer }
+}
+
+#[derive(Template)]
+#[template(path = "matching/demand.html")]
+struct DemandPage {
+    chrome: Chrome,
+    d: Demand,
+    field: String,
+    budget: String,
+    own: bool,
+    curate: bool,
+    open: bool,
+    error: Option<String>,
+    results: Vec<ProposalRow>,
+    centers: Vec<ProposalRow>,
+    reasons: Vec<Choice>,
+    this_year: i32,
+    /// The weights, e.g. 关键词70分、产业领域10分…
+    weights: String,
+}
+
+async fn render_demand(state: &AppState, me: &CurrentUser, id: DemandId, error: Option<String>) -> AppResult<Response> {
+    pocnet_app::search::catch_up(state.context(), state.search()).await?;
+    let (d, access, results) = propose::for_demand(state.context(), state.search(), &me.caller(), id, "result", 10).await?;
+    let (_, _, centers) = propose::for_demand(state.context(), state.search(), &me.caller(), id, "center", 5).await?;
+    let own = access == DemandAccess::Own;
+    let open = d.state.open() && d.deadline >= state.context().today();
+    Ok(render(&DemandPage {
+        chrome: Chrome::signed_in(me, d.title.clone(), "demands"),
+        field: field_of(state, &d),
+        budget: budget(&d),
+        own,
+        curate: access == DemandAccess::Curate,
+        open,
+        error,
+        results: results.into_iter().map(|p| proposal_row(p, own, me)).collect(),
+        centers: centers.into_iter().map(|p| proposal_row(p, own, me)).collect(),
+        reasons: reason_choices(),
+        this_year: chrono::Datelike::year(&state.context().today()),
+        weights: pocnet_domain::matching::fit::WEIGHTS.iter().map(|(k, w)| format!("{}{w}分", k.label_zh())).collect::<Vec<_>>().join("、"),
+        d,
+    }))
+}
+
+async fn demand_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DemandId>) -> AppResult<Response> {
+    render_demand(&state, &me, id, None).await
+}
+
+async fn back_to_demand<T>(state: &AppState, me: &CurrentUser, id: DemandId, r: Result<T, pocnet_app::Error>) -> AppResult<Response> {
+    match r.map_err(AppError::from) {
+        Ok(_) => Ok(Redirect::to(&format!("/demands/{id}")).into_response()),
+        Err(e) if user_error(&e) => {
+            let status = e.status();
+            Ok((status, render_demand(state, me, id, Some(e.body().message)).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn answer_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DemandId>, Form(input): Form<AnswerInput>) -> AppResult<Response> {
+    let r = answers::answer(state.context(), state.search(), &me.caller(), id, &input).await;
+    back_to_demand(&state, &me, id, r).await
+}
+
+async fn step_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DemandId>, Form(input): Form<DemandStepInput>) -> AppResult<Response> {
+    let r = flow::step(state.context(), &me.caller(), id, &input).await;
+    back_to_demand(&state, &me, id, r).await
+}
+
+// ---- the docking list -------------------------------------------------------
+
+struct MatchRow {
+    m: MatchRecord,
+    subject_href: String,
+    kind: &'static str,
+    amount: String,
+    /// The follow-up stages it may move to.
+    next: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "matching/docking.html")]
+struct DockingPage {
+    chrome: Chrome,
+    rows: Vec<MatchRow>,
+    pager: Pager,
+    stages: Vec<Choice>,
+    stage: String,
+    reasons: Vec<Choice>,
+    error: Option<String>,
+}
+
+async fn render_docking(state: &AppState, me: &CurrentUser, p: &ListParams, q: &MatchQuery, error: Option<String>) -> AppResult<Response> {
+    let dir = if p.dir.is_none() { SortDir::Desc } else { p.dir() };
+    let list = answers::list(state.context(), &me.caller(), &q.filter()?, dir, p.page()).await?;
+    let pairs = vec![("stage", q.stage.clone().unwrap_or_default()), ("docking", q.docking.clone().unwrap_or_default())];
+    let pager = Pager::new("/docking", &list, &p.keep(&pairs, "updated_at"));
+    let rows = list
+        .items
+        .into_iter()
+        .map(|m| {
+            let next = MatchStage::FOLLOW_UP
+                .iter()
+                .chain([MatchStage::Dropped].iter())
+                .filter(|to| m.stage.follow_up(**to, Some(DeclineReason::Other), true).is_ok())
+                .map(|s| Choice::new(s.as_str(), s.label_zh()))
+                .collect();
+            MatchRow {
+                subject_href: if m.subject_kind == "center" { format!("/centers/{}", m.subject_id) } else { format!("/results/{}", m.subject_id) },
+                kind: if m.subject_kind == "center" { "中心" } else { "成果" },
+                amount: m.contract_yuan.map(|a| format!("{}万元", wan(a))).unwrap_or_default(),
+                next,
+                m,
+            }
+        })
+        .collect();
+    let stages = MatchStage::ALL.iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect();
+    Ok(render(&DockingPage {
+        chrome: Chrome::signed_in(me, "精准对接清单", "docking"),
+        rows,
+        pager,
+        stages,
+        stage: q.stage.clone().unwrap_or_default(),
+        reasons: reason_choices(),
+        error,
+    }))
+}
+
+async fn docking_page(State(state): State<AppState>, me: CurrentUser, QueryParams(p): QueryParams<ListParams>, QueryParams(q): QueryParams<MatchQuery>) -> AppResult<Response> {
+    render_docking(&state, &me, &p, &q, None).await
+}
+
+async fn follow_up_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<MatchId>, Form(input): Form<FollowUpInput>) -> AppResult<Response> {
+    match answers::follow_up(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
+        Ok(_) => Ok(Redirect::to("/docking").into_response()),
+        Err(e) if user_error(&e) => {
+            let status = e.status();
+            Ok((status, render_docking(&state, &me, &ListParams::default(), &MatchQuery::default(), Some(e.body().message)).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ---- the demands a result fits ------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "matching/result_demands.html")]
+struct ResultDemandsPage {
+    chrome: Chrome,
+    result_id: ResultId,
+    rows: Vec<ProposalRow>,
+    reasons: Vec<Choice>,
+}
+
+async fn result_demands_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>) -> AppResult<Response> {
+    pocnet_app::search::catch_up(state.context(), state.search()).await?;
+    let proposals = propose::for_result(state.context(), state.search(), &me.caller(), id, 20).await?;
+    Ok(render(&ResultDemandsPage {
+        chrome: Chrome::signed_in(&me, "匹配的产业需求", "results"),
+        result_id: id,
+        rows: proposals.into_iter().map(|p| proposal_row(p, false, &me)).collect(),
+        reasons: reason_choices(),
+    }))
+}
