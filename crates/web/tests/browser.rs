@@ -436,7 +436,7 @@ async fn the_main_pages_fit_a_phone_and_the_menu_folds() {
     c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
     c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
-    for path in ["/dashboard", "/results", "/centers", "/applications", "/experts", "/notices", "/calls"] {
+    for path in ["/dashboard", "/results", "/centers", "/applications", "/experts", "/notices", "/calls", "/demands", "/docking"] {
         c.goto(&app.url(path)).await.unwrap();
         let (scroll, inner) = width(&c).await;
         assert!(scroll <= inner, "{path} scrolls sideways at 390 px: {scroll} > {inner}");
@@ -446,6 +446,46 @@ async fn the_main_pages_fit_a_phone_and_the_menu_folds() {
     assert!(!first.is_displayed().await.unwrap(), "the navigation is folded on a phone");
     c.find(Locator::Css("[data-testid=nav-toggle]")).await.unwrap().click().await.unwrap();
     assert!(c.find(Locator::Css(".sidenav ul li a")).await.unwrap().is_displayed().await.unwrap(), "菜单 opens the navigation");
+    c.close().await.unwrap();
+}
+
+/// The demo researcher opens an enterprise's demand, reads why its result was
+/// proposed, accepts, and finds the match on the docking list (精准对接清单).
+#[tokio::test]
+async fn a_researcher_accepts_a_proposed_match_and_finds_it_on_the_docking_list() {
+    let Some(driver_bin) = chromedriver() else { return };
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
+    demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Id("username")).await.unwrap().send_keys("researcher").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
+    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
+
+    c.goto(&app.url("/demands")).await.unwrap();
+    c.find(Locator::LinkText("协作机器人关节模组国产替代")).await.unwrap().click().await.unwrap();
+    let list = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=result-proposals]")).await.unwrap();
+    let mut mine = None;
+    for li in list.find_all(Locator::Css(":scope > li")).await.unwrap() {
+        if li.text().await.unwrap().contains("协作机器人一体化关节模组") {
+            mine = Some(li);
+            break;
+        }
+    }
+    let mine = mine.expect("the unit's own result is proposed");
+    let text = mine.text().await.unwrap();
+    assert!(text.contains("匹配度") && text.contains("关键词") && text.contains("技术就绪度"), "every component is shown: {text}");
+    assert!(text.contains("待双方确认"), "the enterprise accepted, the unit has not: {text}");
+    mine.find(Locator::Css("form[data-testid=answer-form] button")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=result-proposals]")).await.unwrap();
+
+    c.goto(&app.url("/docking")).await.unwrap();
+    let table = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=docking-table]")).await.unwrap().text().await.unwrap();
+    assert!(table.contains("协作机器人一体化关节模组") && table.contains("已对接"), "{table}");
+    assert!(table.contains("已落地"), "the demo's landed match is on the unit's list too: {table}");
     c.close().await.unwrap();
 }
 
