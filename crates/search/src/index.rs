@@ -153,6 +153,8 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     fields: Fields,
     segmenter: Segmenter,
+    /// Each word of a synonym group with the group's other words.
+    synonyms: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl SearchIndex {
@@ -160,7 +162,13 @@ impl SearchIndex {
         index.tokenizers().register(FINE, TextAnalyzer::from(segmenter.tokenizer(Cut::Fine)));
         let writer = index.writer_with_num_threads(threads, heap)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Self { index, reader, writer: Mutex::new(writer), fields, segmenter })
+        let mut synonyms: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for group in crate::tokenizer::synonym_groups() {
+            for w in &group {
+                synonyms.entry(w.clone()).or_default().extend(group.iter().filter(|o| *o != w).cloned());
+            }
+        }
+        Ok(Self { index, reader, writer: Mutex::new(writer), fields, segmenter, synonyms })
     }
 
     /// An index held in memory (tests): one indexing thread, the smallest arena.
@@ -251,8 +259,9 @@ impl SearchIndex {
         Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
     }
 
-    /// The text part of a query: each coarse word in titles (×2) and bodies, and the
-    /// dictionary words inside it at half weight; `None` when nothing was typed.
+    /// The text part of a query: each coarse word in titles (×2) and bodies, its
+    /// synonyms at 0.6 and the dictionary words inside it at half weight; `None`
+    /// when nothing was typed.
     fn text_query(&self, text: &str) -> Option<Box<dyn TantivyQuery>> {
         let f = self.fields;
         let coarse = self.segmenter.terms(text, Cut::Coarse);
@@ -260,19 +269,24 @@ impl SearchIndex {
             return None;
         }
         let mut shoulds: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
+        let mut weighted: Vec<(String, f32)> = Vec::new();
         for word in &coarse {
-            let fine = self.segmenter.terms(word, Cut::Fine);
-            for w in fine {
-                if !seen.insert(w.clone()) {
-                    continue;
-                }
+            for w in self.segmenter.terms(word, Cut::Fine) {
                 let weight = if coarse.contains(&w) { 1.0 } else { 0.5 };
-                let in_title = TermQuery::new(Term::from_field_text(f.title, &w), IndexRecordOption::WithFreqs);
-                let in_body = TermQuery::new(Term::from_field_text(f.body, &w), IndexRecordOption::WithFreqs);
-                shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(in_title), 2.0 * weight))));
-                shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(in_body), weight))));
+                weighted.push((w, weight));
             }
+            for s in self.synonyms.get(word).into_iter().flatten() {
+                weighted.push((s.clone(), 0.6));
+            }
+        }
+        // The best weight each word is sought at.
+        weighted.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        weighted.dedup_by(|a, b| a.0 == b.0);
+        for (w, weight) in weighted {
+            let in_title = TermQuery::new(Term::from_field_text(f.title, &w), IndexRecordOption::WithFreqs);
+            let in_body = TermQuery::new(Term::from_field_text(f.body, &w), IndexRecordOption::WithFreqs);
+            shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(in_title), 2.0 * weight))));
+            shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(in_body), weight))));
         }
         Some(Box::new(BooleanQuery::new(shoulds)))
     }
@@ -429,6 +443,19 @@ mod tests {
         assert_eq!(h.total, 0);
         let h = i.search(&Query { text: "前驱体", visible: &[], limit: 10, ..Default::default() }).unwrap();
         assert_eq!(h.total, 0, "a caller with no key sees nothing");
+    }
+
+    #[test]
+    fn a_synonym_finds_what_the_word_itself_does_not() {
+        let i = index();
+        let v = public();
+        // 动力电池 is in result 1's body; the query says 锂电.
+        let h = i.search(&Query { text: "锂电", visible: &v, limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(ids(&h), vec![1]);
+        assert!(h.items[0].snippet.contains("<b>动力电池</b>"), "{}", h.items[0].snippet);
+        // 机械臂 finds the 工业机器人 result.
+        let h = i.search(&Query { text: "机械臂", visible: &v, limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(ids(&h), vec![4]);
     }
 
     #[test]

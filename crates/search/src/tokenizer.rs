@@ -22,6 +22,20 @@ use tantivy_tokenizer_api::{Token, TokenStream, Tokenizer};
 /// The domain dictionary shipped with pocnet.
 pub const DICTIONARY: &str = include_str!("../../../data/search/dictionary.txt");
 
+/// The synonym groups shipped with pocnet (one group a line, words apart by spaces).
+pub const SYNONYMS: &str = include_str!("../../../data/search/synonyms.txt");
+
+/// The groups of [`SYNONYMS`], lower-cased.
+pub fn synonym_groups() -> Vec<Vec<String>> {
+    SYNONYMS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>())
+        .filter(|g| g.len() > 1)
+        .collect()
+}
+
 /// How finely text is cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cut {
@@ -85,6 +99,11 @@ impl Segmenter {
         }
         for w in words {
             jieba.add_word(w, Some(10_000), None);
+        }
+        for group in synonym_groups() {
+            for w in group.iter().filter(|w| w.chars().count() >= 2) {
+                jieba.add_word(w, Some(10_000), None);
+            }
         }
         Self(Arc::new(jieba))
     }
