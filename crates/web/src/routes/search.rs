@@ -25,7 +25,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 /// A record found.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchHit {
-    /// Kind (`result`).
+    /// Kind: `result`, `demand` or `center`.
     pub kind: String,
     /// Id.
     pub id: i64,
@@ -55,8 +55,8 @@ async fn run(state: &AppState, me: &CurrentUser, input: &SearchInput) -> AppResu
     })
 }
 
-/// Chinese full-text search of the research results the caller may see (public faces only:
-/// titles, public summaries, owner units), with field, region, state and TRL filters.
+/// Chinese full-text search of the research results, demands and centers the caller may see
+/// (public faces only: titles, public summaries, units), with kind, field, region, state and TRL filters.
 #[utoipa::path(get, path = "/api/v1/search", tag = "results", params(SearchInput),
     responses((status = 200, body = SearchPage), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
@@ -69,11 +69,15 @@ pub async fn api_search(State(state): State<AppState>, me: CurrentUser, QueryPar
 struct Page {
     chrome: Chrome,
     q: String,
+    kind: String,
+    kinds: [(&'static str, &'static str); 3],
     page: Option<SearchPage>,
 }
 
 async fn page(State(state): State<AppState>, me: CurrentUser, QueryParams(input): QueryParams<SearchInput>) -> AppResult<Response> {
     let q = input.q.clone().unwrap_or_default();
     let page = if q.trim().is_empty() { None } else { Some(run(&state, &me, &input).await?) };
-    Ok(render(&Page { chrome: Chrome::signed_in(&me, "全文检索", "search"), q, page }))
+    let kind = input.kind.clone().unwrap_or_default();
+    let kinds = [("result", "科技成果"), ("demand", "产业需求"), ("center", "概念验证中心")];
+    Ok(render(&Page { chrome: Chrome::signed_in(&me, "全文检索", "search"), q, kind, kinds, page }))
 }

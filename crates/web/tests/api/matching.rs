@@ -160,6 +160,8 @@ async fn an_enterprise_sees_only_verified_results_and_its_withdrawn_demand_stays
     let page = app.get_ok(&res, "/api/v1/search?q=包覆改性&kind=demand").await;
     assert_eq!(page["total"], 1, "{page}");
     expect_error(app.get(&res, "/api/v1/search?q=包覆&kind=planet").await, StatusCode::UNPROCESSABLE_ENTITY, "unknown_value").await;
+    let html = app.get(&res, "/search?q=%E5%8C%85%E8%A6%86%E6%94%B9%E6%80%A7&kind=demand").await.text().await.unwrap();
+    assert!(html.contains(&format!("href=\"/demands/{id}\"")) && html.contains("产业需求"), "a demand found links to its page: {html}");
     let e = expect_error(app.post(&ent, &format!("/api/v1/demands/{id}/steps"), &json!({"action": "withdraw", "version": d["version"]})).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
     assert_eq!(e["error"]["field"], "reason");
     app.post_expect(&ent, &format!("/api/v1/demands/{id}/steps"), &json!({"action": "withdraw", "reason": "已自行解决", "version": d["version"]}), StatusCode::OK).await;
