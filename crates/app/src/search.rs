@@ -10,6 +10,7 @@ use pocnet_domain::id::CenterId;
 use pocnet_domain::matching::DemandState;
 use pocnet_domain::role::Role;
 use pocnet_store::centers::{self, Center};
+use pocnet_store::experts::Expert;
 use pocnet_store::matching::demands::{self, Demand};
 use pocnet_store::results::ResultScope;
 use pocnet_store::search_faces::{self, ResultFace};
@@ -82,6 +83,9 @@ pub async fn caller_keys(ctx: &Context, caller: &Caller) -> Result<Vec<String>> 
                 Role::Center => keys.push(format!("host:{}", u.org_id)),
                 Role::Expert | Role::Researcher | Role::Investor => {}
             }
+            if crate::experts::BROWSERS.contains(&u.role) {
+                keys.push("experts".to_owned());
+            }
         }
     }
     keys.sort();
@@ -134,6 +138,24 @@ pub fn center_doc(c: &Center) -> Doc {
     }
 }
 
+/// An expert as the index holds it: name, title, unit, key words and profile — never
+/// the phone or e-mail — read by those who browse the library (bureau, county, operators).
+pub fn expert_doc(e: &Expert) -> Doc {
+    let mut fields = e.fields.clone();
+    fields.extend(e.sub_fields.iter().cloned());
+    Doc {
+        kind: "expert",
+        id: e.id.get(),
+        title: format!("{} {}", e.name, e.title),
+        body: format!("{}\n{}\n{}", e.org_name, e.keywords.join("、"), e.bio),
+        fields,
+        region: e.region.as_str().to_owned(),
+        stage: if e.active { "active".to_owned() } else { "inactive".to_owned() },
+        trl: 0,
+        visible_to: vec!["bureau".to_owned(), "experts".to_owned()],
+    }
+}
+
 /// A result as the index holds it: title, public summary and owner unit — never the secret summary.
 pub fn result_doc(f: &ResultFace) -> Doc {
     let mut fields = vec![f.field.clone()];
@@ -159,6 +181,7 @@ async fn docs_of(ctx: &Context, kind: &str, ids: &[i64]) -> Result<(Vec<Doc>, Ve
     let docs: Vec<Doc> = match kind {
         "result" => search_faces::results(pool, ids).await?.iter().map(result_doc).collect(),
         "demand" => demands::faces(pool, ids).await?.iter().map(demand_doc).collect(),
+        "expert" => pocnet_store::experts::many(pool, ids).await?.iter().map(expert_doc).collect(),
         "center" => {
             let mut docs = Vec::with_capacity(ids.len());
             for id in ids {
@@ -177,7 +200,7 @@ async fn docs_of(ctx: &Context, kind: &str, ids: &[i64]) -> Result<(Vec<Doc>, Ve
 }
 
 /// The kinds of record the index holds.
-pub const KINDS: [&str; 3] = ["result", "demand", "center"];
+pub const KINDS: [&str; 4] = ["result", "demand", "center", "expert"];
 
 /// Re-reads the named records and writes them to the index (those gone are deleted), committing `cursor`.
 async fn refresh(ctx: &Context, index: &SearchIndex, changed: &[(&str, Vec<i64>)], cursor: Option<i64>) -> Result<usize> {
@@ -233,11 +256,12 @@ pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64,
         after = last;
         progress(done, total);
     }
-    for kind in ["demand", "center"] {
+    for kind in ["demand", "center", "expert"] {
         let mut after = 0;
         loop {
             let ids = match kind {
                 "demand" => demands::ids_after(pool, after, 1000).await?,
+                "expert" => pocnet_store::experts::ids_after(pool, after, 1000).await?,
                 _ => search_faces::center_ids(pool, after, 1000).await?,
             };
             let Some(last) = ids.last().copied() else { break };
@@ -261,7 +285,7 @@ pub struct SearchInput {
     pub region: Option<String>,
     /// A state code, e.g. `verified`.
     pub state: Option<String>,
-    /// Only this kind: `result`, `demand` or `center` (default: all).
+    /// Only this kind: `result`, `demand`, `center` or `expert` (default: all).
     pub kind: Option<String>,
     /// Lowest TRL (1–9).
     pub trl_min: Option<u64>,

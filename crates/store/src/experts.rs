@@ -228,6 +228,21 @@ pub async fn names_and_orgs(pool: &AnyPool) -> StoreResult<Vec<(String, OrgId)>>
     Ok(rows.into_iter().map(|(name, org)| (name, OrgId::new(org))).collect())
 }
 
+/// The experts among `ids` that exist (at most a thousand ids a call), in id order (the search index).
+pub async fn many(pool: &AnyPool, ids: &[i64]) -> StoreResult<Vec<Expert>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE e.id IN ({list}) ORDER BY e.id")).fetch_all(pool).await?;
+    rows.into_iter().map(Expert::try_from).collect()
+}
+
+/// The ids of every expert after `after`, in order, at most `limit` (a rebuild's batches).
+pub async fn ids_after(pool: &AnyPool, after: i64, limit: i64) -> StoreResult<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM experts WHERE id > $1 ORDER BY id LIMIT $2").bind(after).bind(limit).fetch_all(pool).await?)
+}
+
 /// Reads one expert.
 pub async fn get<'e, E>(executor: E, id: ExpertId) -> StoreResult<Expert>
 where

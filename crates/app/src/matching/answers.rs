@@ -62,7 +62,7 @@ async fn supply_of(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, i
             let c = centers::get(ctx.store().pool(), CenterId::new(id)).await?;
             Ok(Supply { org: Some(c.host_org_id.get()), host: None, verified: false, fit: score_center(ctx, d, &wanted, &c, 0.0) })
         }
-        _ => Err(FieldError::unknown_value("kind", "匹配类别").into()),
+        _ => Err(FieldError::new("kind", "unknown_value", "只能回应推荐的成果或中心（专家推荐仅供参考）").into()),
     }
 }
 

@@ -109,8 +109,19 @@ pub fn score_center(ctx: &Context, d: &Demand, wanted: &[String], c: &centers::C
     fit::score(&need_of(d), &offer, &terms, &|x| field_label(ctx, x))
 }
 
-/// The kinds a demand is matched with.
-pub const OFFER_KINDS: [&str; 2] = ["result", "center"];
+/// Scores an expert against a demand (the fields and sub-fields of the expert's profile).
+pub fn score_expert(ctx: &Context, d: &Demand, wanted: &[String], e: &pocnet_store::experts::Expert, relevance: f64) -> Fit {
+    let mut fields = e.fields.clone();
+    fields.extend(e.sub_fields.iter().cloned());
+    let offer = Offer { fields: &fields, trl: None, region: Some(e.region), price: None };
+    let text = format!("{} {}\n{}\n{}", e.name, e.title, e.keywords.join("、"), e.bio);
+    let terms = Terms { wanted: wanted.to_vec(), matched: found_in(wanted, &text), relevance };
+    fit::score(&need_of(d), &offer, &terms, &|x| field_label(ctx, x))
+}
+
+/// The kinds a demand is matched with: results and centers (both sides may answer), and
+/// experts (advice to those who browse the library; an expert is no party to a match).
+pub const OFFER_KINDS: [&str; 3] = ["result", "center", "expert"];
 
 /// The keys matching reads candidates under: the caller's, plus verified results' public faces.
 async fn matching_keys(ctx: &Context, caller: &Caller) -> Result<Vec<String>> {
@@ -146,9 +157,9 @@ pub async fn rank(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, ke
     let q = Query { text: &text, kinds: &kinds, visible: keys, limit: CANDIDATES, ..Query::default() };
     let mut hits = index.search(&q).map_err(|e| Error::Internal(e.to_string()))?;
     let best = hits.items.first().map(|h| f64::from(h.score)).unwrap_or(1.0).max(f64::MIN_POSITIVE);
-    if kind == "center" {
-        // A center is defined by the fields it serves: those of the demand's field are
-        // candidates even when its card shares no word with the demand.
+    if kind == "center" || kind == "expert" {
+        // A center or an expert is defined by the fields it serves: those of the demand's
+        // field are candidates even when the card shares no word with the demand.
         let by_field = Query { text: "", kinds: &kinds, field: Some(&d.field), visible: keys, limit: CANDIDATES, ..Query::default() };
         for mut h in index.search(&by_field).map_err(|e| Error::Internal(e.to_string()))?.items {
             if !hits.items.iter().any(|x| x.id == h.id) {
@@ -166,6 +177,14 @@ pub async fn rank(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, ke
                 let Some(f) = faces.iter().find(|f| f.id == h.id) else { continue };
                 let fit = score_result(ctx, d, &wanted, f, f64::from(h.score) / best);
                 out.push((h.score, Proposal { kind: "result".into(), id: h.id, title: f.title.clone(), snippet: h.snippet.clone(), unit: f.owner_name.clone(), fit, answered: None }));
+            }
+        }
+        "expert" => {
+            let found = pocnet_store::experts::many(ctx.store().pool(), &ids).await?;
+            for h in &hits.items {
+                let Some(e) = found.iter().find(|e| e.id.get() == h.id && e.active) else { continue };
+                let fit = score_expert(ctx, d, &wanted, e, f64::from(h.score) / best);
+                out.push((h.score, Proposal { kind: "expert".into(), id: h.id, title: format!("{} {}", e.name, e.title), snippet: h.snippet.clone(), unit: e.org_name.clone(), fit, answered: None }));
             }
         }
         _ => {

@@ -25,7 +25,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 /// A record found.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchHit {
-    /// Kind: `result`, `demand` or `center`.
+    /// Kind: `result`, `demand`, `center` or `expert`.
     pub kind: String,
     /// Id.
     pub id: i64,
@@ -70,7 +70,7 @@ struct Page {
     chrome: Chrome,
     q: String,
     kind: String,
-    kinds: [(&'static str, &'static str); 3],
+    kinds: Vec<(&'static str, &'static str)>,
     page: Option<SearchPage>,
 }
 
@@ -78,6 +78,9 @@ async fn page(State(state): State<AppState>, me: CurrentUser, QueryParams(input)
     let q = input.q.clone().unwrap_or_default();
     let page = if q.trim().is_empty() { None } else { Some(run(&state, &me, &input).await?) };
     let kind = input.kind.clone().unwrap_or_default();
-    let kinds = [("result", "科技成果"), ("demand", "产业需求"), ("center", "概念验证中心")];
+    let mut kinds = vec![("result", "科技成果"), ("demand", "产业需求"), ("center", "概念验证中心")];
+    if pocnet_app::experts::BROWSERS.contains(&me.user.role) {
+        kinds.push(("expert", "库内专家"));
+    }
     Ok(render(&Page { chrome: Chrome::signed_in(&me, "全文检索", "search"), q, kind, kinds, page }))
 }

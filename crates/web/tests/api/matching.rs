@@ -155,6 +155,16 @@ async fn an_enterprise_sees_only_verified_results_and_its_withdrawn_demand_stays
     expect_error(app.post(&ent, &format!("/api/v1/demands/{id}/answers"), &answer).await, StatusCode::NOT_FOUND, "not_found").await;
     // The bureau sees it proposed.
     assert_eq!(app.get_ok(&crew.chief, &format!("/api/v1/demands/{id}/matches")).await[0]["id"].as_i64(), Some(nickel));
+    let expert = json!({"name": "周正极", "kind": "academic", "org_id": app.lucheng_univ, "title": "教授", "fields": ["new_energy"],
+        "sub_fields": ["advanced_batteries"], "keywords": ["正极材料", "包覆改性"], "region": "鹿城区", "bio": "长期从事高镍正极材料包覆与掺杂研究。"});
+    app.post_expect(&crew.chief, "/api/v1/experts", &expert, StatusCode::CREATED).await;
+    // Experts are proposed to those who browse the library, never to the enterprise, and are no party to a match.
+    let experts = app.get_ok(&crew.chief, &format!("/api/v1/demands/{id}/matches?kind=expert")).await;
+    assert_eq!(experts[0]["title"], "周正极 教授", "{experts}");
+    assert!(experts[0]["fit"]["components"].as_array().unwrap().len() == 5);
+    assert_eq!(app.get_ok(&ent, &format!("/api/v1/demands/{id}/matches?kind=expert")).await.as_array().unwrap().len(), 0);
+    let e = expect_error(app.post(&crew.chief, &format!("/api/v1/demands/{id}/answers"), &json!({"kind": "expert", "subject_id": experts[0]["id"], "answer": "accept"})).await, StatusCode::UNPROCESSABLE_ENTITY, "unknown_value").await;
+    assert_eq!(e["error"]["field"], "kind");
 
     // Found by search (kind filter); withdrawn, only its unit, its county and the bureau see it.
     let page = app.get_ok(&res, "/api/v1/search?q=包覆改性&kind=demand").await;

@@ -200,7 +200,7 @@ pub async fn api_step(State(state): State<AppState>, me: CurrentUser, Path(id): 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProposalQuery {
-    /// `result` (default) or `center`.
+    /// `result` (default), `center` or `expert` (experts only for those who browse the library).
     pub kind: Option<String>,
     /// How many (1–50, default 10).
     pub limit: Option<usize>,

@@ -214,6 +214,8 @@ struct DemandPage {
     error: Option<String>,
     results: Vec<ProposalRow>,
     centers: Vec<ProposalRow>,
+    /// Experts, for those who browse the library (None: the caller does not).
+    experts: Option<Vec<ProposalRow>>,
     reasons: Vec<Choice>,
     this_year: i32,
     /// The weights, e.g. 关键词70分、产业领域10分…
@@ -224,6 +226,12 @@ async fn render_demand(state: &AppState, me: &CurrentUser, id: DemandId, error: 
     pocnet_app::search::catch_up(state.context(), state.search()).await?;
     let (d, access, results) = propose::for_demand(state.context(), state.search(), &me.caller(), id, "result", 10).await?;
     let (_, _, centers) = propose::for_demand(state.context(), state.search(), &me.caller(), id, "center", 5).await?;
+    let experts = if pocnet_app::experts::BROWSERS.contains(&me.user.role) {
+        let (_, _, experts) = propose::for_demand(state.context(), state.search(), &me.caller(), id, "expert", 5).await?;
+        Some(experts.into_iter().map(|p| ProposalRow { can_answer: false, ..proposal_row(p, false, me) }).collect())
+    } else {
+        None
+    };
     let own = access == DemandAccess::Own;
     let open = d.state.open() && d.deadline >= state.context().today();
     Ok(render(&DemandPage {
@@ -236,6 +244,7 @@ async fn render_demand(state: &AppState, me: &CurrentUser, id: DemandId, error: 
         error,
         results: results.into_iter().map(|p| proposal_row(p, own, me)).collect(),
         centers: centers.into_iter().map(|p| proposal_row(p, own, me)).collect(),
+        experts,
         reasons: reason_choices(),
         this_year: chrono::Datelike::year(&state.context().today()),
         weights: pocnet_domain::matching::fit::WEIGHTS.iter().map(|(k, w)| format!("{}{w}分", k.label_zh())).collect::<Vec<_>>().join("、"),
