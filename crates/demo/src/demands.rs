@@ -59,10 +59,29 @@ struct Face {
     host: Option<i64>,
 }
 
-/// Writes the demo's demands and matches.
+/// The year's 转化培育清单 (002 三(二)): the library's results the bureau lists first, with why.
+const CULTIVATION: &[(&str, &str)] = &[
+    ("退役动力电池梯次利用快速分选技术", "对接瓯能电池梯次利用需求，已进入洽谈"),
+    ("低压配电柜触头温升在线监测技术", "已在瑞安三家企业落地，具备推广条件"),
+    ("高扭矩密度无框力矩电机", "人形机器人关节核心部件，市场需求明确"),
+    ("柔性透明导电薄膜制备技术", "验证完成，可对接显示与光伏企业"),
+    ("直流固态断路器快速分断技术", "光伏直流配电场景明确，待中试"),
+    ("协作机器人一体化关节模组", "国产替代需求迫切，已有企业需求对接"),
+];
+
+/// Writes the demo's demands and matches, and the year's 转化培育清单.
 pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult<()> {
     let today = china_day(net.now);
     let bureau = net.user("bureau")?;
+    for (k, (title, reason)) in CULTIVATION.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM research_results WHERE title = $1")
+            .bind(*title)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("demo: no result {title}")))?;
+        let at = net.now - Duration::days(30 - k as i64);
+        pocnet_store::matching::cultivation::add(conn, &bureau, at, i64::from(today.year()), ResultId::new(id), reason).await?;
+    }
     let mut ids = Vec::new();
     for (i, (org, title, problem, field, sub_field, trl, budget_wan, days, listed, _)) in DEMANDS.iter().enumerate() {
         let org_row = net.org_key(org)?;

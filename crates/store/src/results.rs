@@ -145,6 +145,8 @@ pub struct ResultFilter {
     pub trl_min: Option<i64>,
     /// Technology readiness at most.
     pub trl_max: Option<i64>,
+    /// Only those on this year's 转化培育清单.
+    pub cultivation_year: Option<i64>,
 }
 
 impl ResultFilter {
@@ -174,6 +176,9 @@ impl ResultFilter {
         }
         if let Some(t) = self.trl_max {
             w.and("r.trl <= ?", Arg::Int(t));
+        }
+        if let Some(y) = self.cultivation_year {
+            w.and("r.id IN (SELECT ce.result_id FROM cultivation_entries ce WHERE ce.year = ?)", Arg::Int(y));
         }
     }
 }
@@ -213,7 +218,8 @@ pub async fn list(
 ) -> StoreResult<Paged<ResultSummary>> {
     let (w, order) = query(scope, filter, sort, dir);
     let from = listing::from_for(BASE, &JOINS, &w);
-    let total = if page.exact_total || scope.is_narrow() {
+    // A year's list is about a hundred: counted over its index.
+    let total = if page.exact_total || scope.is_narrow() || filter.cultivation_year.is_some() {
         Total::Exact(listing::count(pool, &from, &w).await?)
     } else if let Some((name, keys)) = tally_of(scope, filter) {
         Total::Exact(tallies::sum(pool, name, &keys).await?)
@@ -241,8 +247,8 @@ pub fn list_statements(scope: ResultScope, filter: &ResultFilter, sort: &str, di
 
 /// The tally (and its keys) that counts `scope` under `filter`, when one does.
 fn tally_of(scope: ResultScope, filter: &ResultFilter) -> Option<(&'static str, Vec<String>)> {
-    let ResultFilter { state, q, field, center_id, region, trl_min, trl_max } = filter;
-    if q.as_deref().is_some_and(|q| !q.trim().is_empty()) || center_id.is_some() || trl_min.is_some() || trl_max.is_some() {
+    let ResultFilter { state, q, field, center_id, region, trl_min, trl_max, cultivation_year } = filter;
+    if q.as_deref().is_some_and(|q| !q.trim().is_empty()) || center_id.is_some() || trl_min.is_some() || trl_max.is_some() || cultivation_year.is_some() {
         return None;
     }
     let states: Vec<ResultState> = match scope {

@@ -5,6 +5,7 @@
 //! sides answer, and accepted matches are followed up to landing ([`answers`]).
 
 pub mod answers;
+pub mod cultivation;
 pub mod demands;
 pub mod propose;
 

@@ -59,6 +59,8 @@ pub struct ResultQuery {
     pub trl_min: Option<String>,
     /// Technology readiness level at most (1–9).
     pub trl_max: Option<String>,
+    /// Only those on this year's 转化培育清单.
+    pub cultivation_year: Option<String>,
 }
 
 impl ResultQuery {
@@ -97,10 +99,17 @@ impl ResultQuery {
             }
         }
         let q = non_empty(&self.q).map(|q| q.trim().chars().take(50).collect::<String>());
+        let cultivation_year = non_empty(&self.cultivation_year).and_then(|y| match y.trim().parse::<i64>() {
+            Ok(y) if (2000..=2100).contains(&y) => Some(y),
+            _ => {
+                errors.push(FieldError::new("cultivation_year", "out_of_range", "清单年度应为四位年份"));
+                None
+            }
+        });
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        Ok(ResultFilter { state: result_state, q, field, center_id: center_id.map(pocnet_domain::id::CenterId::new), region, trl_min, trl_max })
+        Ok(ResultFilter { state: result_state, q, field, center_id: center_id.map(pocnet_domain::id::CenterId::new), region, trl_min, trl_max, cultivation_year })
     }
 
     /// The filters as query-string pairs (kept across pages, sorts and the export).
@@ -115,6 +124,7 @@ impl ResultQuery {
             ("region", v(&self.region)),
             ("trl_min", v(&self.trl_min)),
             ("trl_max", v(&self.trl_max)),
+            ("cultivation_year", v(&self.cultivation_year)),
         ]
     }
 }
@@ -180,6 +190,7 @@ struct ResultsPage {
     center: String,
     trl_min: String,
     trl_max: String,
+    cultivation_year: String,
 }
 
 async fn page(
@@ -256,6 +267,7 @@ async fn page(
         center: q.center.unwrap_or_default(),
         trl_min: q.trl_min.unwrap_or_default(),
         trl_max: q.trl_max.unwrap_or_default(),
+        cultivation_year: q.cultivation_year.unwrap_or_default(),
     }))
 }
 

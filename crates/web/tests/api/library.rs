@@ -661,3 +661,40 @@ async fn the_assigner_staffs_a_centers_screening_panels_without_conflicts() {
     assert_eq!(runs.as_array().unwrap().len(), 1);
     let _ = ids;
 }
+
+/// The 转化培育清单 (002 三(二)): the bureau lists a library result into the year's list
+/// with a reason; the list is the result list by year, each role seeing its own part.
+#[tokio::test]
+async fn the_bureau_lists_a_library_result_into_the_years_cultivation_list() {
+    let app = spawn_workflow_app().await;
+    let w = world(&app).await;
+    let id = add_project(&app, &w, "多联检化学发光微流控检测芯片").await;
+    let year = chrono::Datelike::year(&app.today());
+    let body = |year: i32, reason: &str| json!({"year": year, "reason": reason});
+    let path = format!("/api/v1/results/{id}/cultivation");
+    expect_error(app.post(&w.chief, &path, &body(year, "急诊检测需求明确")).await, StatusCode::UNPROCESSABLE_ENTITY, "not_in_library").await;
+    screen_and_admit(&app, &w, id).await;
+    expect_error(app.post(&w.county, &path, &body(year, "急诊检测需求明确")).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let e = expect_error(app.post(&w.chief, &path, &body(year, "好")).await, StatusCode::UNPROCESSABLE_ENTITY, "too_short").await;
+    assert_eq!(e["error"]["field"], "reason");
+    let e = expect_error(app.post(&w.chief, &path, &body(2000, "急诊检测需求明确")).await, StatusCode::UNPROCESSABLE_ENTITY, "out_of_range").await;
+    assert_eq!(e["error"]["field"], "year");
+    let listed = app.post_expect(&w.chief, &path, &body(year, "急诊检测需求明确，转化前景好"), StatusCode::OK).await;
+    assert_eq!((listed["listed"].as_i64(), listed["target"].as_i64()), (Some(1), Some(100)));
+    expect_error(app.post(&w.chief, &path, &body(year, "再次列入")).await, StatusCode::CONFLICT, "already_listed").await;
+
+    // The list: the bureau and the owner unit see it; an investor sees only verified results.
+    let list = format!("/api/v1/results?cultivation_year={year}");
+    assert_eq!(app.get_ok(&w.chief, &list).await["total"], 1);
+    assert_eq!(app.get_ok(&w.researcher, &list).await["total"], 1);
+    assert_eq!(app.get_ok(&w.investor, &list).await["total"], 0);
+    assert_eq!(app.get_ok(&w.researcher, &path).await[0]["year"], year);
+    let html = app.get(&w.chief, &format!("/results/{id}")).await.text().await.unwrap();
+    assert!(html.contains(&format!("已列入{year}年转化培育清单")), "{html}");
+    expect_error(app.get(&w.chief, "/api/v1/results?cultivation_year=19").await, StatusCode::UNPROCESSABLE_ENTITY, "out_of_range").await;
+
+    // Taken off with a reason.
+    expect_status(app.delete(&w.chief, &path, &body(year, "企业已自行转化")).await, StatusCode::NO_CONTENT).await;
+    assert_eq!(app.get_ok(&w.chief, &list).await["total"], 0);
+    expect_error(app.delete(&w.chief, &path, &body(year, "企业已自行转化")).await, StatusCode::NOT_FOUND, "not_found").await;
+}

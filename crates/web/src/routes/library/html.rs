@@ -50,6 +50,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/handoffs/{id}/feedback", post(feedback_form))
         .route("/reports", get(reports_page))
         .route("/results/{id}/acceptances", post(accept_form))
+        .route("/results/{id}/cultivation", post(cultivation_form))
+        .route("/results/{id}/cultivation/removal", post(cultivation_removal_form))
 }
 
 fn label_of<'a>(all: &[(&'a str, &'a str)], code: &str) -> &'a str {
@@ -112,6 +114,11 @@ struct ProjectPage {
     can_accept: bool,
     steps: Vec<(String, String, String)>,
     today: String,
+    /// The 转化培育清单 years holding it, with the reasons.
+    cultivation: Vec<(i64, String)>,
+    /// The bureau may list it (a result of the library).
+    can_cultivate: bool,
+    this_year: i32,
 }
 
 async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Option<String>) -> AppResult<Response> {
@@ -229,6 +236,9 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Op
             (pocnet_domain::display::beijing(s.at), format!("{}：{action}", s.actor_label), s.comments.clone())
         }).collect(),
         today: state.today().to_string(),
+        cultivation: pocnet_app::matching::cultivation::years(state.context(), &me.caller(), id).await?,
+        can_cultivate: me.role() == Role::Bureau && p.state.in_library(),
+        this_year: chrono::Datelike::year(&state.today()),
         d,
     };
     Ok(render(&page))
@@ -236,6 +246,27 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Op
 
 async fn page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>) -> AppResult<Response> {
     render_page(&state, &me, id, None).await
+}
+
+async fn back_to_project<T>(state: &AppState, me: &CurrentUser, id: ResultId, r: Result<T, pocnet_app::Error>) -> AppResult<Response> {
+    match r.map_err(AppError::from) {
+        Ok(_) => Ok(Redirect::to(&format!("/results/{id}")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+            let status = e.status();
+            Ok((status, render_page(state, me, id, Some(e.body().message)).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn cultivation_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, Form(input): Form<pocnet_app::matching::cultivation::CultivationInput>) -> AppResult<Response> {
+    let r = pocnet_app::matching::cultivation::add(state.context(), &me.caller(), id, &input).await;
+    back_to_project(&state, &me, id, r).await
+}
+
+async fn cultivation_removal_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>, Form(input): Form<pocnet_app::matching::cultivation::CultivationInput>) -> AppResult<Response> {
+    let r = pocnet_app::matching::cultivation::remove(state.context(), &me.caller(), id, &input).await;
+    back_to_project(&state, &me, id, r).await
 }
 
 async fn back<T>(state: &AppState, me: &CurrentUser, id: ResultId, r: AppResult<T>) -> AppResult<Response> {

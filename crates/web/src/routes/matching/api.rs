@@ -31,6 +31,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api_match))
         .routes(routes!(api_follow_up))
         .routes(routes!(api_result_demands))
+        .routes(routes!(api_cultivation, api_cultivate, api_uncultivate))
         .routes(routes!(api_export_demands))
         .routes(routes!(api_export_matches))
         .route("/demands/export.xlsx", axum::routing::get(api_export_demands))
@@ -281,4 +282,54 @@ pub async fn api_result_demands(State(state): State<AppState>, me: CurrentUser, 
     let limit = q.limit()?;
     pocnet_app::search::catch_up(state.context(), state.search()).await?;
     Ok(Json(propose::for_result(state.context(), state.search(), &me.caller(), id, limit).await?))
+}
+
+/// A year of the 转化培育清单 holding a result.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CultivationYear {
+    /// The list's year.
+    pub year: i64,
+    /// Why it was listed.
+    pub reason: String,
+}
+
+/// A result listed: the year and how full that year's list now is.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Cultivated {
+    /// The list's year.
+    pub year: i64,
+    /// Results the year's list holds.
+    pub listed: i64,
+    /// Results a year's list is to hold (002 三(二)).
+    pub target: i64,
+}
+
+/// The years of the 转化培育清单 holding a result (whoever may see the result).
+#[utoipa::path(get, path = "/api/v1/results/{id}/cultivation", operation_id = "result_cultivation", tag = "matching",
+    responses((status = 200, body = Vec<CultivationYear>), (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_cultivation(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<CultivationYear>>> {
+    let years = pocnet_app::matching::cultivation::years(state.context(), &me.caller(), ResultId::new(id)).await?;
+    Ok(Json(years.into_iter().map(|(year, reason)| CultivationYear { year, reason }).collect()))
+}
+
+/// Lists a result of the library into a year's 转化培育清单 with a reason (bureau); the list
+/// itself is `GET /api/v1/results?cultivation_year=YYYY`.
+#[utoipa::path(post, path = "/api/v1/results/{id}/cultivation", operation_id = "cultivate_result", tag = "matching", request_body = pocnet_app::matching::cultivation::CultivationInput,
+    responses((status = 200, body = Cultivated), (status = 403, body = crate::error::ErrorEnvelope), (status = 404, body = crate::error::ErrorEnvelope),
+        (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_cultivate(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<pocnet_app::matching::cultivation::CultivationInput>) -> AppResult<Json<Cultivated>> {
+    let year = pocnet_app::matching::cultivation::add(state.context(), &me.caller(), ResultId::new(id), &input).await?;
+    let (listed, target) = pocnet_app::matching::cultivation::progress(state.context(), year).await?;
+    Ok(Json(Cultivated { year, listed, target }))
+}
+
+/// Takes a result off a year's 转化培育清单 with a reason (bureau).
+#[utoipa::path(delete, path = "/api/v1/results/{id}/cultivation", operation_id = "uncultivate_result", tag = "matching", request_body = pocnet_app::matching::cultivation::CultivationInput,
+    responses((status = 204, description = "已移出"), (status = 403, body = crate::error::ErrorEnvelope), (status = 404, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_uncultivate(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<pocnet_app::matching::cultivation::CultivationInput>) -> AppResult<StatusCode> {
+    pocnet_app::matching::cultivation::remove(state.context(), &me.caller(), ResultId::new(id), &input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

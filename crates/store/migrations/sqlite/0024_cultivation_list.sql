@@ -1,0 +1,11 @@
+-- Issue 15: the 转化培育清单 (002 三(二): 每年遴选100项成果): the bureau lists
+-- results of the project library into a year's list, each with its reason.
+CREATE TABLE cultivation_entries (
+    id         INTEGER PRIMARY KEY,
+    year       BIGINT NOT NULL,
+    result_id  BIGINT NOT NULL REFERENCES research_results (id),
+    reason     TEXT   NOT NULL,
+    added_at   TEXT   NOT NULL,
+    UNIQUE (year, result_id)
+);
+CREATE INDEX cultivation_entries_result ON cultivation_entries (result_id, year);
