@@ -218,6 +218,10 @@ async fn refresh(ctx: &Context, index: &SearchIndex, changed: &[(&str, Vec<i64>)
 /// Applies the outbox changes after the index's cursor; returns how many records were
 /// written. Run every second by each web node; harmless to run twice.
 pub async fn catch_up(ctx: &Context, index: &SearchIndex) -> Result<usize> {
+    // The common case, nothing new: one read of the outbox's newest id.
+    if search_outbox::latest(ctx.store().pool()).await? <= index.cursor().map_err(failed)? {
+        return Ok(0);
+    }
     let mut written = 0;
     loop {
         let cursor = index.cursor().map_err(failed)?;

@@ -155,6 +155,9 @@ pub struct SearchIndex {
     segmenter: Segmenter,
     /// Each word of a synonym group with the group's other words.
     synonyms: std::collections::HashMap<String, Vec<String>>,
+    /// The committed cursor, kept in memory (reading it from the index's meta file cost a file
+    /// read and a JSON parse per query).
+    cursor: std::sync::atomic::AtomicI64,
 }
 
 impl SearchIndex {
@@ -168,7 +171,8 @@ impl SearchIndex {
                 synonyms.entry(w.clone()).or_default().extend(group.iter().filter(|o| *o != w).cloned());
             }
         }
-        Ok(Self { index, reader, writer: Mutex::new(writer), fields, segmenter, synonyms })
+        let cursor = index.load_metas()?.payload.and_then(|p| p.parse().ok()).unwrap_or(0);
+        Ok(Self { index, reader, writer: Mutex::new(writer), fields, segmenter, synonyms, cursor: std::sync::atomic::AtomicI64::new(cursor) })
     }
 
     /// An index held in memory (tests): one indexing thread, the smallest arena.
@@ -223,6 +227,9 @@ impl SearchIndex {
             prepared.set_payload(&c.to_string());
         }
         prepared.commit()?;
+        if let Some(c) = cursor {
+            self.cursor.store(c, std::sync::atomic::Ordering::SeqCst);
+        }
         drop(w);
         self.reader.reload()?;
         Ok(())
@@ -230,7 +237,7 @@ impl SearchIndex {
 
     /// The last outbox change the committed index covers (0 for a new index).
     pub fn cursor(&self) -> Result<i64, SearchError> {
-        Ok(self.index.load_metas()?.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
+        Ok(self.cursor.load(std::sync::atomic::Ordering::SeqCst))
     }
 
     /// Deletes every record (before a rebuild); the cursor goes back to 0.
@@ -240,6 +247,7 @@ impl SearchIndex {
         let mut prepared = w.prepare_commit()?;
         prepared.set_payload("0");
         prepared.commit()?;
+        self.cursor.store(0, std::sync::atomic::Ordering::SeqCst);
         drop(w);
         self.reader.reload()?;
         Ok(())
