@@ -6,6 +6,7 @@
 //! inside it) sought in titles (weighted double) and bodies, with filters by
 //! kind, field, region, stage and TRL. Trade secrets are never handed to it.
 
+use crate::snippet;
 use crate::tokenizer::{Cut, Segmenter};
 use std::ops::Bound;
 use std::path::Path;
@@ -13,7 +14,6 @@ use std::sync::Mutex;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, Value, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -267,16 +267,10 @@ impl SearchIndex {
         Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
     }
 
-    /// The text part of a query: each coarse word in titles (×2) and bodies, its
-    /// synonyms at 0.6 and the dictionary words inside it at half weight; `None`
-    /// when nothing was typed.
-    fn text_query(&self, text: &str) -> Option<Box<dyn TantivyQuery>> {
-        let f = self.fields;
+    /// The words a query seeks with their weights: each coarse word (1), its synonyms
+    /// (0.6) and the dictionary words inside it (0.5), each once at its best weight.
+    fn query_words(&self, text: &str) -> Vec<(String, f32)> {
         let coarse = self.segmenter.terms(text, Cut::Coarse);
-        if coarse.is_empty() {
-            return None;
-        }
-        let mut shoulds: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         let mut weighted: Vec<(String, f32)> = Vec::new();
         for word in &coarse {
             for w in self.segmenter.terms(word, Cut::Fine) {
@@ -287,14 +281,24 @@ impl SearchIndex {
                 weighted.push((s.clone(), 0.6));
             }
         }
-        // The best weight each word is sought at.
         weighted.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         weighted.dedup_by(|a, b| a.0 == b.0);
-        for (w, weight) in weighted {
-            let in_title = TermQuery::new(Term::from_field_text(f.title, &w), IndexRecordOption::WithFreqs);
-            let in_body = TermQuery::new(Term::from_field_text(f.body, &w), IndexRecordOption::WithFreqs);
+        weighted
+    }
+
+    /// The text part of a query: each sought word ([`Self::query_words`]) in titles
+    /// (×2) and bodies at its weight; `None` when nothing was typed.
+    fn text_query(&self, words: &[(String, f32)]) -> Option<Box<dyn TantivyQuery>> {
+        let f = self.fields;
+        if words.is_empty() {
+            return None;
+        }
+        let mut shoulds: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for (w, weight) in words {
+            let in_title = TermQuery::new(Term::from_field_text(f.title, w), IndexRecordOption::WithFreqs);
+            let in_body = TermQuery::new(Term::from_field_text(f.body, w), IndexRecordOption::WithFreqs);
             shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(in_title), 2.0 * weight))));
-            shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(in_body), weight))));
+            shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(in_body), *weight))));
         }
         Some(Box::new(BooleanQuery::new(shoulds)))
     }
@@ -303,7 +307,8 @@ impl SearchIndex {
     pub fn search(&self, q: &Query<'_>) -> Result<Hits, SearchError> {
         let f = self.fields;
         let mut musts: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-        let text = self.text_query(q.text);
+        let words = self.query_words(q.text);
+        let text = self.text_query(&words);
         if let Some(t) = &text {
             musts.push((Occur::Must, t.box_clone()));
         }
@@ -328,46 +333,18 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let limit = q.limit.clamp(1, 200);
         let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
-        let body_snippets = self.snippets(&searcher, &query, f.body)?;
-        let title_snippets = self.snippets(&searcher, &query, f.title)?;
+        let sought: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
         let mut items = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text_of = |field: Field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             let id = doc.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default();
-            let mut snippet = body_snippets.snippet_from_doc(&doc);
-            if snippet.highlighted().is_empty() {
-                let in_title = title_snippets.snippet_from_doc(&doc);
-                if !in_title.highlighted().is_empty() {
-                    snippet = in_title;
-                }
-            }
-            items.push(Hit { kind: text_of(f.kind), id, title: text_of(f.title), snippet: snippet.to_html(), score });
+            let (title, body) = (text_of(f.title), text_of(f.body));
+            let in_body = sought.iter().any(|w| body.to_lowercase().contains(w.as_str()));
+            let snippet = snippet::highlight(if in_body || !sought.iter().any(|w| title.to_lowercase().contains(w.as_str())) { &body } else { &title }, &sought, 120);
+            items.push(Hit { kind: text_of(f.kind), id, title, snippet, score });
         }
         Ok(Hits { total, items })
-    }
-
-    /// A snippet generator for `field` highlighting the query's terms, cutting with
-    /// [`Segmenter::highlighter`] (the index's own cut overlaps, which tantivy's
-    /// snippets cannot take).
-    fn snippets(&self, searcher: &tantivy::Searcher, query: &dyn TantivyQuery, field: Field) -> Result<SnippetGenerator, SearchError> {
-        let mut terms: Vec<Term> = Vec::new();
-        query.query_terms(&mut |term, _| {
-            if term.field() == field {
-                terms.push(term.clone());
-            }
-        });
-        let mut scored = std::collections::BTreeMap::new();
-        for term in &terms {
-            if let Some(text) = term.value().as_str() {
-                let freq = searcher.doc_freq(term)?;
-                if freq > 0 {
-                    scored.insert(text.to_owned(), 1.0 / (1.0 + freq as f32));
-                }
-            }
-        }
-        let wanted = scored.keys().cloned().collect();
-        Ok(SnippetGenerator::new(scored, TextAnalyzer::from(self.segmenter.highlighter(wanted)), field, 150))
     }
 
     /// The segmenter the index cuts with (a demand's words for matching).

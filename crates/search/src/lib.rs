@@ -4,6 +4,7 @@
 //! found by 前驱体 and by 高镍三元) and coarsely when querying.
 
 pub mod index;
+pub mod snippet;
 pub mod tokenizer;
 
 pub use index::{Doc, Hit, Hits, Query, SearchError, SearchIndex};

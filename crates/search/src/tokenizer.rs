@@ -15,7 +15,6 @@
 
 use jieba_rs::Jieba;
 use std::collections::HashMap;
-use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock, Mutex};
 use tantivy_tokenizer_api::{Token, TokenStream, Tokenizer};
 
@@ -153,45 +152,7 @@ impl Segmenter {
 
     /// A tantivy tokenizer cutting as `cut` says.
     pub fn tokenizer(&self, cut: Cut) -> ChineseTokenizer {
-        ChineseTokenizer { segmenter: self.clone(), cut, highlight: None, token: Token::default() }
-    }
-
-    /// The words of `text` to highlight `terms` in: each word once, or, when the word is
-    /// not sought but words inside it are, those (leftmost, longest, not overlapping).
-    /// Never overlapping and always forward, as tantivy's snippets need.
-    pub fn highlight_words(&self, text: &str, terms: &BTreeSet<String>) -> Vec<(usize, usize, String)> {
-        let mut out = Vec::new();
-        for t in self.0.cut(text, true) {
-            if !is_word(t.word) {
-                continue;
-            }
-            let word = t.word.to_lowercase();
-            if terms.contains(&word) {
-                out.push((t.byte_start, t.byte_end, word));
-                continue;
-            }
-            let mut parts = Vec::new();
-            self.parts(t.word, t.byte_start, &mut parts);
-            parts.retain(|p| terms.contains(&p.2));
-            parts.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-            let mut end = t.byte_start;
-            let before = out.len();
-            for p in parts {
-                if p.0 >= end {
-                    end = p.1;
-                    out.push(p);
-                }
-            }
-            if out.len() == before {
-                out.push((t.byte_start, t.byte_end, word));
-            }
-        }
-        out
-    }
-
-    /// A tantivy tokenizer for snippets of `terms` ([`Segmenter::highlight_words`]).
-    pub fn highlighter(&self, terms: BTreeSet<String>) -> ChineseTokenizer {
-        ChineseTokenizer { segmenter: self.clone(), cut: Cut::Coarse, highlight: Some(Arc::new(terms)), token: Token::default() }
+        ChineseTokenizer { segmenter: self.clone(), cut, token: Token::default() }
     }
 }
 
@@ -200,8 +161,6 @@ impl Segmenter {
 pub struct ChineseTokenizer {
     segmenter: Segmenter,
     cut: Cut,
-    /// Cut for highlighting these terms instead.
-    highlight: Option<Arc<BTreeSet<String>>>,
     token: Token,
 }
 
@@ -217,11 +176,7 @@ impl Tokenizer for ChineseTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ChineseTokenStream<'a> {
         self.token.reset();
-        let words = match &self.highlight {
-            Some(terms) => self.segmenter.highlight_words(text, terms),
-            None => self.segmenter.words(text, self.cut),
-        };
-        ChineseTokenStream { words: words.into_iter(), position: 0, token: &mut self.token }
+        ChineseTokenStream { words: self.segmenter.words(text, self.cut).into_iter(), position: 0, token: &mut self.token }
     }
 }
 
@@ -259,22 +214,6 @@ mod tests {
         let starts: Vec<usize> = s.words(text, Cut::Fine).iter().map(|w| w.0).collect();
         assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
         assert!(starts.len() > s.words(text, Cut::Coarse).len(), "parts are there too");
-    }
-
-    /// Snippets highlight a sought word inside a longer one, never overlapping.
-    #[test]
-    fn highlighting_picks_the_sought_words_and_never_overlaps() {
-        let s = Segmenter::shipped();
-        let text = "高镍三元前驱体的概念验证中心";
-        let words = |terms: &[&str]| -> Vec<String> {
-            let set: BTreeSet<String> = terms.iter().map(|t| (*t).to_owned()).collect();
-            let w = s.highlight_words(text, &set);
-            assert!(w.windows(2).all(|p| p[0].1 <= p[1].0), "{w:?}");
-            w.into_iter().filter(|x| set.contains(&x.2)).map(|x| x.2).collect()
-        };
-        assert_eq!(words(&["验证"]), ["验证"]);
-        assert_eq!(words(&["三元", "前驱体"]), ["三元", "前驱体"]);
-        assert_eq!(words(&["概念验证中心", "验证"]), ["概念验证中心"]);
     }
 
     /// The cuts the issue names (jieba's default cuts 概念验证 into 概念/验证 and 高镍三元
