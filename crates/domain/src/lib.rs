@@ -35,6 +35,7 @@ pub mod region;
 pub mod research_result;
 pub mod review;
 pub mod role;
+pub mod service_map;
 pub mod supervision;
 pub mod text;
 pub mod todo;

@@ -51,9 +51,56 @@ pub fn bar_chart_with_target(title: &str, bars: &[(String, i64)], target: Option
     svg
 }
 
+/// The service map (服务地图): one tile per region where it lies, shaded by how many
+/// public centers it has, each tile a link (`href`) to that region's centers.
+pub fn service_map(title: &str, tiles: &[pocnet_domain::service_map::Tile], href: &dyn Fn(pocnet_domain::region::Region) -> String) -> String {
+    let (w, h, gap) = (118, 64, 8);
+    let cols = tiles.iter().map(|t| t.col).max().unwrap_or(0) + 1;
+    let rows = tiles.iter().map(|t| t.row).max().unwrap_or(0) + 1;
+    let max = tiles.iter().map(|t| t.poc + t.pilot).max().unwrap_or(0).max(1);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart service-map" role="img" aria-label="{t}" viewBox="0 0 {vw} {vh}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = escape(title),
+        vw = cols * (w + gap),
+        vh = rows * (h + gap) + 4,
+    );
+    for t in tiles {
+        let (x, y) = (t.col * (w + gap), t.row * (h + gap));
+        let n = t.poc + t.pilot;
+        // 0 → the lightest shade; the busiest region the darkest.
+        let level = if n == 0 { 0 } else { 1 + (n * 4 - 1) / max };
+        let _ = write!(
+            svg,
+            r#"<a href="{href}"><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6" class="map-tile map-level-{level}"/><text x="{tx}" y="{ty}" text-anchor="middle" class="map-name">{name}</text><text x="{tx}" y="{cy}" text-anchor="middle" class="map-count">验证中心 {poc} · 中试 {pilot}</text></a>"#,
+            href = escape(&href(t.region)),
+            tx = x + w / 2,
+            ty = y + 26,
+            cy = y + 48,
+            name = escape(t.region.label_zh()),
+            poc = t.poc,
+            pilot = t.pilot,
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_map_draws_a_linked_tile_per_region_shaded_by_its_count() {
+        use pocnet_domain::center::CenterKind;
+        use pocnet_domain::region::Region;
+        let tiles = pocnet_domain::service_map::tiles(&[(Region::Ruian, CenterKind::PocCenter), (Region::Ruian, CenterKind::PilotPlatform), (Region::Lucheng, CenterKind::PocCenter)]);
+        let svg = service_map("服务地图", &tiles, &|r| format!("/service-map?region={}#centers", r.as_str()));
+        assert_eq!(svg.matches("<a href=").count(), Region::ALL.len());
+        assert!(svg.contains("瑞安市") && svg.contains("验证中心 1 · 中试 1"), "{svg}");
+        assert!(svg.contains("map-level-4") && svg.contains("map-level-0"), "the busiest region darkest, empty ones lightest");
+    }
 
     #[test]
     fn bars_scale_to_the_largest_and_escape_labels() {

@@ -20,6 +20,7 @@ pub mod login_blocks;
 pub mod matching;
 pub mod results;
 pub mod search;
+pub mod service_map;
 pub mod supervision;
 pub mod todo;
 pub mod white_paper;
@@ -57,6 +58,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(results::router())
         .merge(search::router())
         .merge(matching::router())
+        .merge(service_map::router())
         .merge(library::router())
         .merge(registry::router())
         .merge(recognition::router())

@@ -239,3 +239,29 @@ async fn a_center_in_the_making_is_private_and_a_recognized_one_shows_only_its_c
     assert_eq!(c["name"], "温州市访问测试概念验证中心");
     assert_eq!(c["summary"], "更新后的简介");
 }
+
+/// The public service map (服务地图, 004 四(一)): a center on the creation list
+/// appears on its region's tile and in its region's list, linked to its public
+/// card, without signing in; filters narrow it; a bad filter is named.
+#[tokio::test]
+async fn the_public_service_map_shows_public_centers_by_region_and_field() {
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let center = register_center(&app, &crew.operator, "瑞安新能源概念验证中心", &["new_energy"], Some(300)).await;
+    let ruian = |map: &serde_json::Value| map["regions"].as_array().unwrap().iter().find(|r| r["region"] == "瑞安市").cloned().unwrap();
+    let map = expect_status(app.get_anon("/api/v1/service-map").await, StatusCode::OK).await;
+    assert_eq!(ruian(&map)["poc_centers"], 0, "a registered center is not public yet");
+    assert_eq!(map["regions"].as_array().unwrap().len(), 14, "every region has its tile");
+    put_on_creation_list(&app, center).await;
+    let map = expect_status(app.get_anon("/api/v1/service-map").await, StatusCode::OK).await;
+    assert_eq!(ruian(&map)["poc_centers"], 1);
+    assert_eq!(ruian(&map)["centers"][0]["id"].as_i64(), Some(center));
+    let map = expect_status(app.get_anon("/api/v1/service-map?field=smart_equipment").await, StatusCode::OK).await;
+    assert_eq!(ruian(&map)["poc_centers"], 0, "filtered by field");
+    let map = expect_status(app.get_anon("/api/v1/service-map?region=鹿城区").await, StatusCode::OK).await;
+    assert_eq!((ruian(&map)["poc_centers"].as_i64(), ruian(&map)["centers"].as_array().unwrap().len()), (Some(1), 0), "counted, not listed");
+    let e = expect_error(app.get_anon("/api/v1/service-map?kind=rocket").await, StatusCode::UNPROCESSABLE_ENTITY, "unknown_value").await;
+    assert_eq!(e["error"]["field"], "kind");
+    let html = app.get_anon("/service-map").await.text().await.unwrap();
+    assert!(html.contains("<svg") && html.contains("瑞安市") && html.contains(&format!("href=\"/centers/{center}\"")), "{html}");
+}
