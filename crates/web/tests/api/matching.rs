@@ -20,18 +20,22 @@ fn demand(title: &str, problem: &str, deadline: &str) -> Value {
         "budget_yuan": "800000", "region": "瑞安市", "deadline": deadline})
 }
 
+/// A registered center of the crew's operator, a university's researcher, and its
+/// result on high-nickel cathodes submitted to the center: (center, researcher token, result).
+async fn supply(app: &TestApp, crew: &Crew) -> (i64, String, i64) {
+    let center = register_center(app, &crew.operator, "瑞安新能源概念验证中心", &["new_energy"], Some(300)).await;
+    app.add_user("res", Role::Researcher, app.lucheng_univ).await;
+    let res = app.token("res").await;
+    let body = intake(center, "M-1", "高镍三元正极材料包覆改性工艺", "高镍三元正极材料表面包覆改性，提升高温循环寿命与热稳定性。", 5);
+    let nickel = app.post_expect(&res, "/api/v1/results", &body, StatusCode::CREATED).await["id"].as_i64().unwrap();
+    (center, res, nickel)
+}
+
 #[tokio::test]
 async fn a_demand_is_matched_answered_by_both_sides_and_followed_up_until_it_lands() {
     let app = spawn_workflow_app().await;
     let crew = crew(&app).await;
-    let center = register_center(&app, &crew.operator, "瑞安新能源概念验证中心", &["new_energy"], Some(300)).await;
-    app.add_user("res", Role::Researcher, app.lucheng_univ).await;
-    let res = app.token("res").await;
-    let nickel = app
-        .post_expect(&res, "/api/v1/results", &intake(center, "M-1", "高镍三元正极材料包覆改性工艺", "高镍三元正极材料表面包覆改性，提升高温循环寿命与热稳定性。", 5), StatusCode::CREATED)
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let (center, res, nickel) = supply(&app, &crew).await;
     let silicon = app
         .post_expect(&res, "/api/v1/results", &intake(center, "M-2", "硅碳负极预锂化工艺", "硅碳复合负极材料预锂化，提升首次库伦效率。", 4), StatusCode::CREATED)
         .await["id"]
@@ -132,14 +136,7 @@ async fn a_demand_is_matched_answered_by_both_sides_and_followed_up_until_it_lan
 async fn an_enterprise_sees_only_verified_results_and_its_withdrawn_demand_stays_its_own() {
     let app = spawn_workflow_app().await;
     let crew = crew(&app).await;
-    let center = register_center(&app, &crew.operator, "瑞安新能源概念验证中心", &["new_energy"], Some(300)).await;
-    app.add_user("res", Role::Researcher, app.lucheng_univ).await;
-    let res = app.token("res").await;
-    let nickel = app
-        .post_expect(&res, "/api/v1/results", &intake(center, "M-1", "高镍三元正极材料包覆改性工艺", "高镍三元正极材料表面包覆改性，提升高温循环寿命。", 5), StatusCode::CREATED)
-        .await["id"]
-        .as_i64()
-        .unwrap();
+    let (_center, res, nickel) = supply(&app, &crew).await;
     // An enterprise registered by the bureau through the API, with a unit account.
     let org = app.post_expect(&crew.chief, "/api/v1/organisations", &json!({"name": "瑞安锂电材料有限公司", "kind": "enterprise", "region": "瑞安市"}), StatusCode::CREATED).await;
     app.add_user("ent", Role::Researcher, org["id"].as_i64().unwrap()).await;
