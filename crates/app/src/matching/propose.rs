@@ -65,6 +65,10 @@ pub struct Proposal {
     pub fit: Fit,
     /// The answers so far, if either side answered.
     pub answered: Option<MatchRecord>,
+    /// Who answers for the offer: a result's owner unit, a center's host unit (none for experts and demands).
+    pub supply_org_id: Option<i64>,
+    /// The host unit of a result's center, whose operator may also answer for it.
+    pub supply_host_org_id: Option<i64>,
 }
 
 fn need_of(d: &Demand) -> Need<'_> {
@@ -176,7 +180,7 @@ pub async fn rank(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, ke
             for h in &hits.items {
                 let Some(f) = faces.iter().find(|f| f.id == h.id) else { continue };
                 let fit = score_result(ctx, d, &wanted, f, f64::from(h.score) / best);
-                out.push((h.score, Proposal { kind: "result".into(), id: h.id, title: f.title.clone(), snippet: h.snippet.clone(), unit: f.owner_name.clone(), fit, answered: None }));
+                out.push((h.score, Proposal { kind: "result".into(), id: h.id, title: f.title.clone(), snippet: h.snippet.clone(), unit: f.owner_name.clone(), fit, answered: None, supply_org_id: Some(f.owner_org_id), supply_host_org_id: f.center_host }));
             }
         }
         "expert" => {
@@ -184,7 +188,7 @@ pub async fn rank(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, ke
             for h in &hits.items {
                 let Some(e) = found.iter().find(|e| e.id.get() == h.id && e.active) else { continue };
                 let fit = score_expert(ctx, d, &wanted, e, f64::from(h.score) / best);
-                out.push((h.score, Proposal { kind: "expert".into(), id: h.id, title: format!("{} {}", e.name, e.title), snippet: h.snippet.clone(), unit: e.org_name.clone(), fit, answered: None }));
+                out.push((h.score, Proposal { kind: "expert".into(), id: h.id, title: format!("{} {}", e.name, e.title), snippet: h.snippet.clone(), unit: e.org_name.clone(), fit, answered: None, supply_org_id: None, supply_host_org_id: None }));
             }
         }
         _ => {
@@ -195,7 +199,7 @@ pub async fn rank(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, ke
                     Err(e) => return Err(e.into()),
                 };
                 let fit = score_center(ctx, d, &wanted, &c, f64::from(h.score) / best);
-                out.push((h.score, Proposal { kind: "center".into(), id: h.id, title: c.name.clone(), snippet: h.snippet.clone(), unit: c.host_org_name.clone(), fit, answered: None }));
+                out.push((h.score, Proposal { kind: "center".into(), id: h.id, title: c.name.clone(), snippet: h.snippet.clone(), unit: c.host_org_name.clone(), fit, answered: None, supply_org_id: Some(c.host_org_id.get()), supply_host_org_id: None }));
             }
         }
     }
@@ -226,7 +230,7 @@ pub async fn for_result(ctx: &Context, index: &SearchIndex, caller: &Caller, id:
         let wanted = wanted_words(index, &format!("{}\n{}", d.title, d.problem));
         let fit = score_result(ctx, d, &wanted, &face, f64::from(h.score) / best);
         let answered = matches::find(pool, d.id, "result", id.get()).await?;
-        out.push((h.score, Proposal { kind: "demand".into(), id: h.id, title: d.title.clone(), snippet: h.snippet.clone(), unit: d.org_name.clone(), fit, answered }));
+        out.push((h.score, Proposal { kind: "demand".into(), id: h.id, title: d.title.clone(), snippet: h.snippet.clone(), unit: d.org_name.clone(), fit, answered, supply_org_id: Some(face.owner_org_id), supply_host_org_id: face.center_host }));
     }
     out.sort_by(|(sa, a), (sb, b)| b.fit.total.total_cmp(&a.fit.total).then(sb.total_cmp(sa)).then(a.id.cmp(&b.id)));
     Ok(out.into_iter().take(limit).map(|(_, p)| p).collect())

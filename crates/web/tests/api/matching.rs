@@ -86,6 +86,12 @@ async fn a_demand_is_matched_answered_by_both_sides_and_followed_up_until_it_lan
     let fits = app.get_ok(&res, &format!("/api/v1/results/{nickel}/demands")).await;
     assert_eq!(fits[0]["id"].as_i64(), Some(id), "{fits}");
 
+    // The page offers the answer form only to a side: the demand's department and the result's unit, not the bureau.
+    let forms = |html: String| html.matches("data-testid=\"answer-form\"").count();
+    assert!(forms(app.get(&crew.ruian, &format!("/demands/{id}")).await.text().await.unwrap()) >= 2);
+    assert!(forms(app.get(&res, &format!("/demands/{id}")).await.text().await.unwrap()) >= 1);
+    assert_eq!(forms(app.get(&crew.chief, &format!("/demands/{id}")).await.text().await.unwrap()), 0);
+
     // Answers: a decline needs a reason code; the center's operator declines the silicon result.
     let answer = |kind: &str, subject: i64, a: &str, reason: &str| json!({"kind": kind, "subject_id": subject, "answer": a, "reason": reason, "note": ""});
     let e = expect_error(app.post(&crew.operator, &format!("/api/v1/demands/{id}/answers"), &answer("result", silicon, "decline", "")).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;

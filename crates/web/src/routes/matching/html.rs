@@ -196,7 +196,15 @@ fn proposal_row(p: Proposal, own: bool, me: &CurrentUser) -> ProposalRow {
         Some(m) => format!("{}（需求方{}，供给方{}）", m.stage.label_zh(), m.demand_answer.label_zh(), m.supply_answer.label_zh()),
     };
     let open = p.answered.as_ref().is_none_or(|m| m.stage == MatchStage::Proposed);
-    let supply = matches!(me.user.role, pocnet_domain::role::Role::Researcher | pocnet_domain::role::Role::Center) && !own;
+    // The offer's own side: the result's unit (a researcher) or its center's operator; a center's operator.
+    let org = Some(me.user.org_id.get());
+    let supply = !own
+        && match (me.user.role, p.kind.as_str()) {
+            (pocnet_domain::role::Role::Researcher, "result" | "demand") => p.supply_org_id == org,
+            (pocnet_domain::role::Role::Center, "result" | "demand") => p.supply_host_org_id == org,
+            (pocnet_domain::role::Role::Center, "center") => p.supply_org_id == org,
+            _ => false,
+        };
     let can_answer = open && (own || supply);
     ProposalRow { p, components, answers, can_answer }
 }
