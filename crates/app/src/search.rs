@@ -86,6 +86,10 @@ pub async fn caller_keys(ctx: &Context, caller: &Caller) -> Result<Vec<String>> 
             if crate::experts::BROWSERS.contains(&u.role) {
                 keys.push("experts".to_owned());
             }
+            if u.role == Role::Center {
+                // Every issued report, for mutual recognition (验证报告互认).
+                keys.push("operators".to_owned());
+            }
         }
     }
     keys.sort();
@@ -156,6 +160,23 @@ pub fn expert_doc(e: &Expert) -> Doc {
     }
 }
 
+/// An issued verification report as the index holds it (by its result's id): number, result
+/// title, issuing center and summary — never the findings — read by the bureau and every
+/// center's operator, who may accept it instead of verifying again (验证报告互认).
+pub fn report_doc(r: &pocnet_store::library::reports::ReportRecord) -> Doc {
+    Doc {
+        kind: "report",
+        id: r.result_id.get(),
+        title: format!("{} {}", r.report_no, r.title),
+        body: format!("{}\n{}", r.summary, r.center_name),
+        fields: Vec::new(),
+        region: String::new(),
+        stage: r.recommendation.as_str().to_owned(),
+        trl: u64::try_from(r.trl_after).unwrap_or(0),
+        visible_to: vec!["bureau".to_owned(), "operators".to_owned()],
+    }
+}
+
 /// A result as the index holds it: title, public summary and owner unit — never the secret summary.
 pub fn result_doc(f: &ResultFace) -> Doc {
     let mut fields = vec![f.field.clone()];
@@ -182,6 +203,7 @@ async fn docs_of(ctx: &Context, kind: &str, ids: &[i64]) -> Result<(Vec<Doc>, Ve
         "result" => search_faces::results(pool, ids).await?.iter().map(result_doc).collect(),
         "demand" => demands::faces(pool, ids).await?.iter().map(demand_doc).collect(),
         "expert" => pocnet_store::experts::many(pool, ids).await?.iter().map(expert_doc).collect(),
+        "report" => pocnet_store::library::reports::many(pool, ids).await?.iter().map(report_doc).collect(),
         "center" => {
             let mut docs = Vec::with_capacity(ids.len());
             for id in ids {
@@ -200,7 +222,7 @@ async fn docs_of(ctx: &Context, kind: &str, ids: &[i64]) -> Result<(Vec<Doc>, Ve
 }
 
 /// The kinds of record the index holds.
-pub const KINDS: [&str; 4] = ["result", "demand", "center", "expert"];
+pub const KINDS: [&str; 5] = ["result", "demand", "center", "expert", "report"];
 
 /// Re-reads the named records and writes them to the index (those gone are deleted), committing `cursor`.
 async fn refresh(ctx: &Context, index: &SearchIndex, changed: &[(&str, Vec<i64>)], cursor: Option<i64>) -> Result<usize> {
@@ -260,12 +282,13 @@ pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64,
         after = last;
         progress(done, total);
     }
-    for kind in ["demand", "center", "expert"] {
+    for kind in ["demand", "center", "expert", "report"] {
         let mut after = 0;
         loop {
             let ids = match kind {
                 "demand" => demands::ids_after(pool, after, 1000).await?,
                 "expert" => pocnet_store::experts::ids_after(pool, after, 1000).await?,
+                "report" => pocnet_store::library::reports::ids_after(pool, after, 1000).await?,
                 _ => search_faces::center_ids(pool, after, 1000).await?,
             };
             let Some(last) = ids.last().copied() else { break };
@@ -289,7 +312,7 @@ pub struct SearchInput {
     pub region: Option<String>,
     /// A state code, e.g. `verified`.
     pub state: Option<String>,
-    /// Only this kind: `result`, `demand`, `center` or `expert` (default: all).
+    /// Only this kind: `result`, `demand`, `center`, `expert` or `report` (default: all).
     pub kind: Option<String>,
     /// Lowest TRL (1–9).
     pub trl_min: Option<u64>,

@@ -9,3 +9,16 @@ CREATE TABLE cultivation_entries (
     UNIQUE (year, result_id)
 );
 CREATE INDEX cultivation_entries_result ON cultivation_entries (result_id, year);
+
+-- Issued verification reports are searched too (验证报告互认): each write notes the report by its result.
+CREATE FUNCTION search_outbox_report() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        INSERT INTO search_outbox (kind, entity_id) VALUES ('report', OLD.result_id);
+    ELSE
+        INSERT INTO search_outbox (kind, entity_id) VALUES ('report', NEW.result_id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER search_outbox_report AFTER INSERT OR UPDATE OR DELETE ON verification_reports
+    FOR EACH ROW EXECUTE FUNCTION search_outbox_report();

@@ -9,3 +9,14 @@ CREATE TABLE cultivation_entries (
     UNIQUE (year, result_id)
 );
 CREATE INDEX cultivation_entries_result ON cultivation_entries (result_id, year);
+
+-- Issued verification reports are searched too (验证报告互认): each write notes the report by its result.
+CREATE TRIGGER search_outbox_report_insert AFTER INSERT ON verification_reports BEGIN
+    INSERT INTO search_outbox (kind, entity_id) VALUES ('report', NEW.result_id);
+END;
+CREATE TRIGGER search_outbox_report_update AFTER UPDATE ON verification_reports BEGIN
+    INSERT INTO search_outbox (kind, entity_id) VALUES ('report', NEW.result_id);
+END;
+CREATE TRIGGER search_outbox_report_delete AFTER DELETE ON verification_reports BEGIN
+    INSERT INTO search_outbox (kind, entity_id) VALUES ('report', OLD.result_id);
+END;

@@ -65,6 +65,20 @@ pub async fn search(pool: &AnyPool, q: &str) -> StoreResult<Vec<ReportRecord>> {
         .await?)
 }
 
+/// The reports of the results among `ids` (the search index), at most a thousand ids a call.
+pub async fn many(pool: &AnyPool, ids: &[i64]) -> StoreResult<Vec<ReportRecord>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE v.result_id IN ({list}) ORDER BY v.result_id")).fetch_all(pool).await?)
+}
+
+/// The results after `after` that have a report, in order, at most `limit` (a rebuild's batches).
+pub async fn ids_after(pool: &AnyPool, after: i64, limit: i64) -> StoreResult<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT result_id FROM verification_reports WHERE result_id > $1 ORDER BY result_id LIMIT $2").bind(after).bind(limit).fetch_all(pool).await?)
+}
+
 /// Writes the report of a result (once) with the next number of the center's year.
 pub async fn issue(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: ResultId, center_id: CenterId, r: &Report, today: NaiveDate) -> StoreResult<ReportRecord> {
     let key = format!("report_seq:{center_id}:{}", today.year());

@@ -25,7 +25,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 /// A record found.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchHit {
-    /// Kind: `result`, `demand`, `center` or `expert`.
+    /// Kind: `result`, `demand`, `center`, `expert` or `report` (a report's id is its result's).
     pub kind: String,
     /// Id.
     pub id: i64,
@@ -72,6 +72,19 @@ struct Page {
     kind: String,
     kinds: Vec<(&'static str, &'static str)>,
     page: Option<SearchPage>,
+    /// Each hit as shown: (kind label, link, title, snippet).
+    rows: Vec<(&'static str, String, String, String)>,
+}
+
+/// Where a hit leads and what it is called: its page (a report's is its result's report).
+fn shown(h: &SearchHit) -> (&'static str, String) {
+    match h.kind.as_str() {
+        "demand" => ("产业需求", format!("/demands/{}", h.id)),
+        "center" => ("中心", format!("/centers/{}", h.id)),
+        "expert" => ("专家", format!("/experts/{}", h.id)),
+        "report" => ("验证报告", format!("/results/{}/report", h.id)),
+        _ => ("科技成果", format!("/results/{}", h.id)),
+    }
 }
 
 async fn page(State(state): State<AppState>, me: CurrentUser, QueryParams(input): QueryParams<SearchInput>) -> AppResult<Response> {
@@ -82,5 +95,12 @@ async fn page(State(state): State<AppState>, me: CurrentUser, QueryParams(input)
     if pocnet_app::experts::BROWSERS.contains(&me.user.role) {
         kinds.push(("expert", "库内专家"));
     }
-    Ok(render(&Page { chrome: Chrome::signed_in(&me, "全文检索", "search"), q, kind, kinds, page }))
+    if matches!(me.user.role, pocnet_domain::role::Role::Bureau | pocnet_domain::role::Role::Center) {
+        kinds.push(("report", "验证报告"));
+    }
+    let rows = page.as_ref().map(|p| p.items.iter().map(|h| {
+        let (label, href) = shown(h);
+        (label, href, h.title.clone(), h.snippet.clone())
+    }).collect()).unwrap_or_default();
+    Ok(render(&Page { chrome: Chrome::signed_in(&me, "全文检索", "search"), q, kind, kinds, page, rows }))
 }

@@ -309,6 +309,13 @@ async fn verification_releases_money_by_milestone_then_reports_and_hands_off() {
     // Mutual recognition: another center finds the report and accepts it once; its own center may not.
     let found = app.get_ok(&w.other_operator, "/api/v1/reports?q=微流控").await;
     assert_eq!(found.as_array().unwrap().len(), 1);
+    // The report is in the search index for every center's operator (number, title, summary), not for units.
+    let hits = app.get_ok(&w.other_operator, "/api/v1/search?q=微流控&kind=report").await;
+    assert_eq!((hits["total"].as_i64(), hits["items"][0]["id"].as_i64()), (Some(1), Some(id)), "{hits}");
+    assert!(hits["items"][0]["title"].as_str().unwrap().starts_with("概验报"), "{hits}");
+    assert_eq!(app.get_ok(&w.researcher, "/api/v1/search?q=微流控&kind=report").await["total"], 0);
+    let html = app.get(&w.other_operator, "/search?q=%E5%BE%AE%E6%B5%81%E6%8E%A7&kind=report").await.text().await.unwrap();
+    assert!(html.contains(&format!("href=\"/results/{id}/report\"")), "{html}");
     let doc = app.get(&w.other_operator, &format!("/results/{id}/report")).await;
     assert_eq!(doc.status(), StatusCode::OK);
     let doc = doc.text().await.unwrap();
