@@ -64,6 +64,25 @@ async fn a_demand_is_matched_answered_by_both_sides_and_followed_up_until_it_lan
     let e = expect_error(app.post(&crew.ruian, &format!("/api/v1/demands/{id}/steps"), &json!({"action": "list", "version": listed["version"]})).await, StatusCode::FORBIDDEN, "forbidden").await;
     assert!(e["error"].is_object());
 
+    // Its department edits it in the page's form (at the version read); a stale version is refused.
+    let (client, _, csrf) = app.login("ruian").await;
+    let form = client.get(app.url(&format!("/demands/{id}/edit"))).send().await.unwrap().text().await.unwrap();
+    assert!(form.contains("修改产业需求") && form.contains("高镍正极循环寿命提升"), "{form}");
+    let version = listed["version"].as_i64().unwrap().to_string();
+    let fields = |title: &'static str, version: &str| {
+        vec![("csrf_token", csrf.clone()), ("title", title.to_owned()), ("problem", good["problem"].as_str().unwrap().to_owned()), ("field", "new_energy".into()),
+            ("sub_field", "advanced_batteries".into()), ("target_trl", "6".into()), ("budget_yuan", "800000".into()), ("region", "瑞安市".into()),
+            ("deadline", deadline.clone()), ("version", version.to_owned())]
+    };
+    let page = client.post(app.url(&format!("/demands/{id}/edit"))).form(&fields("高镍正极材料循环寿命提升", &version)).send().await.unwrap();
+    assert!(page.status().is_success() || page.status().is_redirection(), "{}", page.status());
+    assert_eq!(app.get_ok(&crew.ruian, &format!("/api/v1/demands/{id}")).await["demand"]["title"], "高镍正极材料循环寿命提升");
+    let page = client.post(app.url(&format!("/demands/{id}/edit"))).form(&fields("又一次修改", &version)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::CONFLICT, "the version read is stale");
+    let xlsx = app.get(&crew.chief, "/api/v1/demands/export.xlsx").await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(xlsx.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+
     // Proposals: the nickel result first, every component explained; results carry no price.
     let proposals = app.get_ok(&crew.ruian, &format!("/api/v1/demands/{id}/matches")).await;
     let first = &proposals[0];

@@ -31,6 +31,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/demands", get(list_page).post(publish_form))
         .route("/demands/new", get(new_page))
         .route("/demands/{id}", get(demand_page))
+        .route("/demands/{id}/edit", get(edit_page).post(edit_form))
         .route("/demands/{id}/answers", post(answer_form))
         .route("/demands/{id}/steps", post(step_form))
         .route("/docking", get(docking_page))
@@ -139,6 +140,8 @@ async fn list_page(State(state): State<AppState>, me: CurrentUser, QueryParams(p
 struct NewPage {
     chrome: Chrome,
     error: Option<String>,
+    /// Where the form posts: `/demands` (publish) or `/demands/{id}/edit`.
+    action: String,
     input: DemandInput,
     fields: Vec<Choice>,
     sub_fields: Vec<Choice>,
@@ -147,14 +150,24 @@ struct NewPage {
 }
 
 async fn render_new(state: &AppState, me: &CurrentUser, input: DemandInput, error: Option<String>) -> AppResult<Response> {
+    render_form(state, me, input, error, None).await
+}
+
+/// The demand form: publishing (`editing` none) or editing a demand of the caller's unit.
+async fn render_form(state: &AppState, me: &CurrentUser, input: DemandInput, error: Option<String>, editing: Option<DemandId>) -> AppResult<Response> {
     let refused = match publisher_org(state.context(), &me.caller()).await {
         Ok(_) => None,
         Err(e) => Some(AppError::from(e).body().message),
     };
+    let (title, action) = match editing {
+        Some(id) => ("修改产业需求", format!("/demands/{id}/edit")),
+        None => ("发布产业需求", "/demands".to_owned()),
+    };
     let input = DemandInput { region: if input.region.is_empty() { me.user.org_region.as_str().to_owned() } else { input.region }, ..input };
     Ok(render(&NewPage {
-        chrome: Chrome::signed_in(me, "发布产业需求", "demands"),
+        chrome: Chrome::signed_in(me, title, "demands"),
         error,
+        action,
         input,
         fields: field_choices(state),
         sub_fields: sub_field_choices(state),
@@ -173,6 +186,36 @@ async fn publish_form(State(state): State<AppState>, me: CurrentUser, Form(input
         Err(e) if user_error(&e) => {
             let status = e.status();
             Ok((status, render_new(&state, &me, input, Some(e.body().message)).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DemandId>) -> AppResult<Response> {
+    let (d, access) = flow::load(state.context(), &me.caller(), id).await?;
+    if access != DemandAccess::Own {
+        return Err(AppError::Forbidden);
+    }
+    let input = DemandInput {
+        title: d.title,
+        problem: d.problem,
+        field: d.field,
+        sub_field: d.sub_field,
+        target_trl: d.target_trl.to_string(),
+        budget_yuan: d.budget_yuan.map(|b| b.to_string()).unwrap_or_default(),
+        region: d.region.as_str().to_owned(),
+        deadline: d.deadline.to_string(),
+        version: Some(d.version),
+    };
+    render_form(&state, &me, input, None, Some(id)).await
+}
+
+async fn edit_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DemandId>, Form(input): Form<DemandInput>) -> AppResult<Response> {
+    match flow::edit(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
+        Ok(_) => Ok(Redirect::to(&format!("/demands/{id}")).into_response()),
+        Err(e) if user_error(&e) => {
+            let status = e.status();
+            Ok((status, render_form(&state, &me, input, Some(e.body().message), Some(id)).await?).into_response())
         }
         Err(e) => Err(e),
     }
