@@ -61,6 +61,10 @@ string_enum! {
         MilestonesReturned => ("milestones_returned", "验收未通过、退回补充材料的里程碑"),
         /// 成果方：计划完成日临近、待提交验收材料的里程碑
         MilestonesToSubmit => ("milestones_to_submit", "临近计划完成日、待提交验收材料的里程碑"),
+        /// 中心：对方已回应、待本中心回应的供需匹配（本中心的成果或本中心）
+        CenterMatchesToAnswer => ("center_matches_to_answer", "待本中心回应的供需匹配"),
+        /// 成果方（含发布需求的企业）：对方已回应、待本单位回应的供需匹配
+        MatchesToAnswer => ("matches_to_answer", "待本单位回应的供需匹配"),
     }
 }
 
@@ -80,8 +84,8 @@ impl TodoKind {
             ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore | EvaluationsToDeclare | EvaluationsToScore => {
                 Role::Expert
             }
-            MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue | ReportsToFile => Role::Center,
-            MilestonesReturned | MilestonesToSubmit => Role::Researcher,
+            MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue | ReportsToFile | CenterMatchesToAnswer => Role::Center,
+            MilestonesReturned | MilestonesToSubmit | MatchesToAnswer => Role::Researcher,
         }
     }
 
@@ -107,6 +111,7 @@ impl TodoKind {
             ScreeningToStart => "/results?state=submitted",
             ReevaluationDue => "/todo#reevaluation_due",
             MilestonesReturned | MilestonesToSubmit => "/results?state=verifying",
+            CenterMatchesToAnswer | MatchesToAnswer => "/docking?stage=proposed",
         }
     }
 
@@ -273,8 +278,8 @@ mod tests {
                 &[ToPropose, ToPublish, NoticeEnding, OpenObjections, ChangeReports, OverdueReevaluations, ExpertRegistrations, EvaluationsToGrade, ActionsToDecide],
             ),
             (Role::Expert, &[ApplicationsToDeclare, ApplicationsToScore, ScreeningsToDeclare, ScreeningsToScore, EvaluationsToDeclare, EvaluationsToScore]),
-            (Role::Center, &[MilestonesToAccept, ScreeningToStart, MilestonesOverdue, ReevaluationDue, ReportsToFile]),
-            (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit]),
+            (Role::Center, &[MilestonesToAccept, ScreeningToStart, MilestonesOverdue, ReevaluationDue, ReportsToFile, CenterMatchesToAnswer]),
+            (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer]),
             (Role::Investor, &[]),
         ];
         for (role, kinds) in cases {

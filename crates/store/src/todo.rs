@@ -71,13 +71,19 @@ const CENTER: &str = "SELECT 'milestones_to_accept', COUNT(*), MIN(m.due_on) FRO
         WHERE host_org_id = $1 AND status = 'active' AND reevaluation_due <= $3 \
     UNION ALL SELECT 'reports_to_file', COUNT(*), MIN(r.report_due) FROM centers c \
         JOIN annual_reports a ON a.center_id = c.id JOIN evaluation_rounds r ON r.id = a.round_id \
-        WHERE c.host_org_id = $1 AND a.state = 'draft' AND r.state = 'open'";
+        WHERE c.host_org_id = $1 AND a.state = 'draft' AND r.state = 'open' \
+    UNION ALL SELECT 'center_matches_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM demand_matches \
+        WHERE stage = 'proposed' AND supply_answer = 'pending' \
+        AND (supply_host_org_id = $1 OR (subject_kind = 'center' AND supply_org_id = $1))";
 
 const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) FROM research_results r \
         JOIN milestones m ON m.result_id = r.id WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' \
     UNION ALL SELECT 'milestones_to_submit', COUNT(*), MIN(m.due_on) FROM research_results r \
         JOIN milestones m ON m.result_id = r.id WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'planned' \
-        AND m.due_on <= $2";
+        AND m.due_on <= $2 \
+    UNION ALL SELECT 'matches_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM demand_matches \
+        WHERE stage = 'proposed' AND ((subject_kind = 'result' AND supply_org_id = $1 AND supply_answer = 'pending') \
+        OR (demand_org_id = $1 AND demand_answer = 'pending'))";
 
 /// The statement that counts a scope's work, with its binds.
 fn statement<'a>(scope: TodoScope<'a>, w: &Window) -> Option<(&'static str, Vec<Bind<'a>>)> {
@@ -211,6 +217,18 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
              WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'planned' AND m.due_on <= $2 ORDER BY m.due_on LIMIT $3",
             vec![Bind::Int(o.get()), day(w.milestones_until)],
         ),
+        (TodoKind::CenterMatchesToAnswer, TodoScope::HostOrg(o)) => (
+            "SELECT d.title, '', 'demand', d.id, CAST(NULL AS TEXT) FROM demand_matches m JOIN demands d ON d.id = m.demand_id \
+             WHERE m.stage = 'proposed' AND m.supply_answer = 'pending' AND (m.supply_host_org_id = $1 OR (m.subject_kind = 'center' AND m.supply_org_id = $1)) \
+             ORDER BY m.id LIMIT $2",
+            vec![Bind::Int(o.get())],
+        ),
+        (TodoKind::MatchesToAnswer, TodoScope::OwnerOrg(o)) => (
+            "SELECT d.title, '', 'demand', d.id, CAST(NULL AS TEXT) FROM demand_matches m JOIN demands d ON d.id = m.demand_id \
+             WHERE m.stage = 'proposed' AND ((m.subject_kind = 'result' AND m.supply_org_id = $1 AND m.supply_answer = 'pending') \
+             OR (m.demand_org_id = $1 AND m.demand_answer = 'pending')) ORDER BY m.id LIMIT $2",
+            vec![Bind::Int(o.get())],
+        ),
         _ => return Ok(Vec::new()),
     };
     binds.push(Bind::Int(limit));
@@ -232,6 +250,7 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
                 "application" => format!("/applications/{id}"),
                 "annual_report" => format!("/annual-reports/{id}"),
                 "evaluation" => format!("/evaluations/{id}"),
+                "demand" => format!("/demands/{id}"),
                 _ => format!("/results/{id}"),
             },
             due: due.as_deref().map(|d| crate::read_day("to-do entry due", d)).transpose()?,

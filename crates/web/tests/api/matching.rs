@@ -121,8 +121,14 @@ async fn a_demand_is_matched_answered_by_both_sides_and_followed_up_until_it_lan
     let m = app.post_expect(&crew.ruian, &format!("/api/v1/demands/{id}/answers"), &answer("result", nickel, "accept", ""), StatusCode::OK).await;
     assert_eq!(m["stage"], "proposed");
     assert!(m["components"].as_str().unwrap().contains("terms"), "the components are kept as proposed");
+    // The unit's to-do list names the match waiting for its answer, linked to the demand.
+    let todo = |v: &Value| v["items"].as_array().unwrap().iter().find(|i| i["kind"] == "matches_to_answer").map(|i| i["count"].as_i64().unwrap());
+    assert_eq!(todo(&app.get_ok(&res, "/api/v1/me/todo").await), Some(1));
+    let page = app.get(&res, "/todo").await.text().await.unwrap();
+    assert!(page.contains("待本单位回应的供需匹配") && page.contains(&format!("/demands/{id}")), "{page}");
     let m = app.post_expect(&res, &format!("/api/v1/demands/{id}/answers"), &answer("result", nickel, "accept", ""), StatusCode::OK).await;
     assert_eq!(m["stage"], "docking");
+    assert_eq!(todo(&app.get_ok(&res, "/api/v1/me/todo").await).unwrap_or(0), 0);
     let mid = m["id"].as_i64().unwrap();
     expect_error(app.post(&res, &format!("/api/v1/demands/{id}/answers"), &answer("result", nickel, "decline", "too_early")).await, StatusCode::CONFLICT, "already_answered").await;
     let docking = app.get_ok(&crew.chief, "/api/v1/matches").await;
