@@ -29,6 +29,21 @@ pub fn is_sub_field(ctx: &Context, code: &str) -> bool {
     ctx.policies().iter().any(|p| p.catalogue.iter().any(|f| f.sub_fields.iter().any(|(c, _)| c == code)))
 }
 
+/// The Chinese label of a field or sub-field code in any loaded catalogue (the code itself if none).
+pub fn field_label(ctx: &Context, code: &str) -> String {
+    ctx.policies()
+        .iter()
+        .find_map(|p| {
+            p.catalogue.iter().find_map(|f| if f.code == code { Some(f.label.clone()) } else { f.sub_fields.iter().find(|(c, _)| c == code).map(|(_, l)| l.clone()) })
+        })
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// Whether `field` is a field of a loaded catalogue and `sub` is '' or one of that field's sub-fields.
+pub fn is_field_pair(ctx: &Context, field: &str, sub: &str) -> bool {
+    ctx.policies().iter().any(|p| p.catalogue.iter().any(|f| f.code == field && (sub.is_empty() || f.sub_fields.iter().any(|(c, _)| c == sub))))
+}
+
 /// The field code for a code or a Chinese label, if any catalogue knows it.
 pub fn field_code(ctx: &Context, raw: &str) -> Option<String> {
     let t = raw.trim();

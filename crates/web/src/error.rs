@@ -206,6 +206,12 @@ impl AppError {
         AppError::Rule { code, message: message.into() }
     }
 
+    /// Whether a form's page should show the error beside the form (a rule the
+    /// input broke or a collision with the records), rather than an error page.
+    pub fn is_user_error(&self) -> bool {
+        matches!(self, AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {

@@ -159,6 +159,11 @@ impl Chrome {
     }
 }
 
+/// Every region as a form's or a filter's choices.
+pub fn region_choices() -> Vec<Choice> {
+    pocnet_domain::region::Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect()
+}
+
 /// Builds a URL with query parameters, leaving out empty ones.
 pub fn url(path: &str, params: &[(&str, String)]) -> String {
     let kept: Vec<(&str, &str)> = params.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (*k, v.as_str())).collect();

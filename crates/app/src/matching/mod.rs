@@ -31,14 +31,4 @@ pub async fn publisher_org(ctx: &Context, caller: &Caller) -> Result<pocnet_doma
     }
 }
 
-/// The Chinese label of a field or sub-field code in any loaded catalogue (the code itself if none).
-pub fn field_label(ctx: &Context, code: &str) -> String {
-    ctx.policies().iter().find_map(|p| {
-        p.catalogue.iter().find_map(|f| if f.code == code { Some(f.label.clone()) } else { f.sub_fields.iter().find(|(c, _)| c == code).map(|(_, l)| l.clone()) })
-    }).unwrap_or_else(|| code.to_owned())
-}
-
-/// Whether `sub` is '' or a sub-field of `field` in a loaded catalogue, and `field` a field.
-pub fn is_field_pair(ctx: &Context, field: &str, sub: &str) -> bool {
-    ctx.policies().iter().any(|p| p.catalogue.iter().any(|f| f.code == field && (sub.is_empty() || f.sub_fields.iter().any(|(c, _)| c == sub))))
-}
+pub use crate::experts::{field_label, is_field_pair};

@@ -3,7 +3,7 @@
 //! works without a login (the pre-login CSRF token protects the form).
 
 use crate::auth::session::Auth;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::{ApiJson, QueryParams};
 use crate::views::{public_form_chrome, render, with_cookie, Chrome};
 use crate::AppState;
@@ -61,7 +61,7 @@ async fn form(State(state): State<AppState>, auth: Auth, Form(input): Form<Activ
     let (chrome, cookie) = public_form_chrome(&state, &auth, "激活账号", "");
     match activate(&state, &auth.ip, &input).await {
         Ok(a) => Ok(with_cookie(render(&ActivatePage { chrome, code: String::new(), error: None, done: Some(a.username) }), cookie)),
-        Err(e @ (AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) if e.is_user_error() => {
             let status = e.status();
             let page = ActivatePage { chrome, code: input.code.chars().take(40).collect(), error: Some(e.body().message), done: None };
             Ok((status, with_cookie(render(&page), cookie)).into_response())

@@ -187,7 +187,7 @@ async fn list_page(State(state): State<AppState>, auth: Auth, QueryParams(p): Qu
         pager: Pager::new("/centers", &list, &keep),
         can_register: auth.current.as_ref().is_some_and(|u| matches!(u.user.role, Role::Center | Role::Bureau)),
         fields: crate::routes::registry::catalogue_labels(&state).into_iter().map(|(c, l)| Choice::new(c, l)).collect(),
-        regions: Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect(),
+        regions: crate::views::region_choices(),
         levels: CenterLevel::ALL.iter().map(|l| Choice::new(l.as_str(), l.label_zh())).collect(),
         stages: CenterStage::ALL.iter().map(|l| Choice::new(l.as_str(), l.label_zh())).collect(),
         kinds: CenterKind::ALL.iter().map(|l| Choice::new(l.as_str(), l.label_zh())).collect(),

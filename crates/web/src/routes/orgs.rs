@@ -121,10 +121,6 @@ fn kinds() -> Vec<Choice> {
     OrgKind::ALL.iter().map(|k| Choice::new(k.as_str(), k.label_zh())).collect()
 }
 
-fn regions() -> Vec<Choice> {
-    Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect()
-}
-
 struct OrgRow {
     id: OrgId,
     name: String,
@@ -183,7 +179,7 @@ async fn list_page(
             .collect(),
         pager: Pager::new("/admin/orgs", &list, &keep),
         kinds: kinds(),
-        regions: regions(),
+        regions: crate::views::region_choices(),
         kind: q.kind.unwrap_or_default(),
         region: q.region.unwrap_or_default(),
         q: q.q.unwrap_or_default(),
@@ -223,7 +219,7 @@ fn form_page(me: &CurrentUser, id: Option<OrgId>, input: &OrgInput, error: Optio
         region: input.region.clone(),
         version: input.version.unwrap_or(0),
         kinds: kinds(),
-        regions: regions(),
+        regions: crate::views::region_choices(),
         error,
         members,
     }

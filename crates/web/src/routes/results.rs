@@ -255,7 +255,7 @@ async fn page(
         pager: Pager::new("/results", &list, &keep),
         states: ResultState::ALL.iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect(),
         fields: crate::routes::registry::catalogue_labels(&state).into_iter().map(|(c, l)| Choice::new(c, l)).collect(),
-        regions: Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect(),
+        regions: crate::views::region_choices(),
         trls: (1..=9).map(|n| Choice::new(n.to_string(), n.to_string())).collect(),
         centers: center_filter.choices,
         center_search: center_filter.search,

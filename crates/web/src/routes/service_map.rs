@@ -154,8 +154,7 @@ async fn page(State(state): State<AppState>, auth: Auth, QueryParams(q): QueryPa
         format!("{}#centers", crate::views::url("/service-map", &pairs))
     };
     let svg = crate::charts::service_map("概念验证中心与中试平台服务地图", &tiles, &keep);
-    let mut seen = std::collections::BTreeSet::new();
-    let fields = state.context().policies().iter().flat_map(|p| p.catalogue.iter()).filter(|f| seen.insert(f.code.clone())).map(|f| Choice::new(f.code.clone(), f.label.clone())).collect();
+    let fields = crate::routes::registry::field_choices(&state);
     let total = map.regions.iter().map(|r| r.poc_centers + r.pilot_platforms).sum();
     Ok(render(&Page { chrome: Chrome::public(Some(&auth), "服务地图", "service_map"), svg, map, q, fields, total }))
 }

@@ -52,9 +52,6 @@ fn points(h: Option<i64>) -> String {
     h.map_or_else(|| "—".to_owned(), pocnet_domain::evaluation::scoring::shown)
 }
 
-fn is_user_error(e: &AppError) -> bool {
-    matches!(e, AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })
-}
 
 // ---- rounds -------------------------------------------------------------
 
@@ -123,7 +120,7 @@ async fn open_form(State(state): State<AppState>, me: CurrentUser, Form(input): 
         Ok(r) => Ok(Redirect::to(&format!("/evaluation/rounds/{}", r.id)).into_response()),
         Err(e) => {
             let e = AppError::from(e);
-            if is_user_error(&e) {
+            if e.is_user_error() {
                 let status = e.status();
                 Ok((status, render_rounds(&state, &me, Some(e.body().message)).await?).into_response())
             } else {
@@ -264,7 +261,7 @@ async fn round_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
 async fn back_to_round<T>(state: &AppState, me: &CurrentUser, id: RoundId, r: Result<T, pocnet_app::Error>) -> AppResult<Response> {
     match r.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/evaluation/rounds/{id}")).into_response()),
-        Err(e) if is_user_error(&e) => {
+        Err(e) if e.is_user_error() => {
             let status = e.status();
             let page = render_round(state, me, id, &ListParams::default(), &api::EvaluationQuery::default(), Some(e.body().message)).await?;
             Ok((status, page).into_response())
@@ -461,7 +458,7 @@ async fn evaluation_page(State(state): State<AppState>, me: CurrentUser, Path(id
 async fn back_to_evaluation<T>(state: &AppState, me: &CurrentUser, id: EvaluationId, r: Result<T, pocnet_app::Error>) -> AppResult<Response> {
     match r.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/evaluations/{id}")).into_response()),
-        Err(e) if is_user_error(&e) => {
+        Err(e) if e.is_user_error() => {
             let status = e.status();
             Ok((status, render_evaluation(state, me, id, Some(e.body().message)).await?).into_response())
         }
@@ -617,7 +614,7 @@ async fn report_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
     };
     match report_workflow::save(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/annual-reports/{id}")).into_response()),
-        Err(e) if is_user_error(&e) => {
+        Err(e) if e.is_user_error() => {
             let status = e.status();
             Ok((status, render_report(&state, &me, id, Some(e.body().message), Some(&input)).await?).into_response())
         }
@@ -628,7 +625,7 @@ async fn report_form(State(state): State<AppState>, me: CurrentUser, Path(id): P
 async fn submit_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<AnnualReportId>, Form(f): Form<VersionForm>) -> AppResult<Response> {
     match report_workflow::submit(state.context(), &me.caller(), id, f.version).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/annual-reports/{id}")).into_response()),
-        Err(e) if is_user_error(&e) => {
+        Err(e) if e.is_user_error() => {
             let status = e.status();
             Ok((status, render_report(&state, &me, id, Some(e.body().message), None).await?).into_response())
         }
@@ -705,7 +702,7 @@ async fn corrections_form(State(state): State<AppState>, me: CurrentUser, Path(i
     }
     match report_workflow::review_corrections(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/annual-reports/{id}")).into_response()),
-        Err(e) if is_user_error(&e) => {
+        Err(e) if e.is_user_error() => {
             let status = e.status();
             Ok((status, render_report(&state, &me, id, Some(e.body().message), None).await?).into_response())
         }

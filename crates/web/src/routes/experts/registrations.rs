@@ -119,7 +119,7 @@ fn join_view(state: &AppState, chrome: Chrome, input: RegistrationInput, errors:
             .map(|k| Choice::new(k.as_str(), k.label_zh()))
             .collect(),
         fields: crate::routes::registry::catalogue_labels(state).into_iter().map(|(c, l)| Choice::new(c, l)).collect(),
-        regions: Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect(),
+        regions: crate::views::region_choices(),
         errors,
         submitted,
     }
@@ -171,7 +171,7 @@ async fn join_form(State(state): State<AppState>, auth: Auth, body: axum::body::
     };
     match result {
         Ok(_) => Ok(with_cookie(render(&join_view(&state, chrome, RegistrationInput::default(), Vec::new(), true)), cookie)),
-        Err(e @ (AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) if e.is_user_error() => {
             let status = e.status();
             let errors = match e {
                 AppError::Invalid(list) => list,
@@ -249,7 +249,7 @@ async fn decision_form(State(state): State<AppState>, me: CurrentUser, Path(id):
             None => "/experts/registrations".to_owned(),
         })
         .into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) if e.is_user_error() => {
             let status = e.status();
             let page = list_view(&state, &me, &ListParams::default(), &RegistrationQuery::default(), Some(e.body().message)).await?;
             Ok((status, render(&page)).into_response())

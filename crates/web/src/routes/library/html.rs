@@ -251,7 +251,7 @@ async fn page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<Res
 async fn back_to_project<T>(state: &AppState, me: &CurrentUser, id: ResultId, r: Result<T, pocnet_app::Error>) -> AppResult<Response> {
     match r.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/results/{id}")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) if e.is_user_error() => {
             let status = e.status();
             Ok((status, render_page(state, me, id, Some(e.body().message)).await?).into_response())
         }
@@ -272,7 +272,7 @@ async fn cultivation_removal_form(State(state): State<AppState>, me: CurrentUser
 async fn back<T>(state: &AppState, me: &CurrentUser, id: ResultId, r: AppResult<T>) -> AppResult<Response> {
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/results/{id}")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })) => {
+        Err(e) if e.is_user_error() => {
             let status = e.status();
             Ok((status, render_page(state, me, id, Some(e.body().message)).await?).into_response())
         }

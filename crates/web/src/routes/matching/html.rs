@@ -21,7 +21,6 @@ use pocnet_app::matching::{field_label, publisher_org};
 use pocnet_domain::id::{DemandId, MatchId, ResultId};
 use pocnet_domain::matching::{DeclineReason, DemandState, MatchStage};
 use pocnet_domain::money::wan;
-use pocnet_domain::region::Region;
 use pocnet_store::matching::demands::Demand;
 use pocnet_store::matching::matches::MatchRecord;
 use pocnet_store::SortDir;
@@ -39,8 +38,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/results/{id}/demands", get(result_demands_page))
 }
 
+/// A refusal the page shows beside its forms: a user error, or an action the caller's side may not take.
 fn user_error(e: &AppError) -> bool {
-    matches!(e, AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. } | AppError::Forbidden)
+    e.is_user_error() || matches!(e, AppError::Forbidden)
 }
 
 fn budget(d: &Demand) -> String {
@@ -54,35 +54,6 @@ fn field_of(state: &AppState, d: &Demand) -> String {
     } else {
         format!("{f} · {}", field_label(state.context(), &d.sub_field))
     }
-}
-
-fn field_choices(state: &AppState) -> Vec<Choice> {
-    let mut seen = std::collections::BTreeSet::new();
-    state
-        .context()
-        .policies()
-        .iter()
-        .flat_map(|p| p.catalogue.iter())
-        .filter(|f| seen.insert(f.code.clone()))
-        .map(|f| Choice::new(f.code.clone(), f.label.clone()))
-        .collect()
-}
-
-fn sub_field_choices(state: &AppState) -> Vec<Choice> {
-    let mut seen = std::collections::BTreeSet::new();
-    state
-        .context()
-        .policies()
-        .iter()
-        .flat_map(|p| p.catalogue.iter())
-        .flat_map(|f| f.sub_fields.iter().map(move |(c, l)| (f.label.clone(), c.clone(), l.clone())))
-        .filter(|(_, c, _)| seen.insert(c.clone()))
-        .map(|(fl, c, l)| Choice::new(c, format!("{fl} · {l}")))
-        .collect()
-}
-
-fn region_choices() -> Vec<Choice> {
-    Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect()
 }
 
 fn reason_choices() -> Vec<Choice> {
@@ -125,8 +96,8 @@ async fn list_page(State(state): State<AppState>, me: CurrentUser, QueryParams(p
         rows,
         pager,
         q,
-        fields: field_choices(&state),
-        regions: region_choices(),
+        fields: crate::routes::registry::field_choices(&state),
+        regions: crate::views::region_choices(),
         states,
         can_publish,
         export_href,
@@ -169,9 +140,9 @@ async fn render_form(state: &AppState, me: &CurrentUser, input: DemandInput, err
         error,
         action,
         input,
-        fields: field_choices(state),
-        sub_fields: sub_field_choices(state),
-        regions: region_choices(),
+        fields: crate::routes::registry::field_choices(state),
+        sub_fields: crate::routes::registry::sub_field_choices(state),
+        regions: crate::views::region_choices(),
         refused,
     }))
 }

@@ -242,7 +242,7 @@ async fn applications_page(
         state: q.state.unwrap_or_default(),
         calls,
         call_id: q.call_id.map(|c| c.to_string()).unwrap_or_default(),
-        regions: pocnet_domain::region::Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect(),
+        regions: crate::views::region_choices(),
         region: q.region.unwrap_or_default(),
     }))
 }

@@ -8,6 +8,7 @@ pub mod html;
 
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
+use crate::views::Choice;
 use crate::AppState;
 use pocnet_app::registry as workflow;
 use pocnet_domain::eligibility::Eligibility;
@@ -54,17 +55,22 @@ pub fn catalogue_labels(state: &AppState) -> Vec<(String, String)> {
 
 /// The label of a field code in any loaded catalogue.
 pub fn field_label(state: &AppState, code: &str) -> String {
-    for p in state.config().policies.iter() {
-        for f in &p.catalogue {
-            if f.code == code {
-                return f.label.clone();
-            }
-            if let Some((_, l)) = f.sub_fields.iter().find(|(c, _)| c == code) {
-                return l.clone();
-            }
-        }
-    }
-    code.to_owned()
+    pocnet_app::experts::field_label(state.context(), code)
+}
+
+/// The fields of every loaded catalogue, once each (a form's or a filter's choices).
+pub fn field_choices(state: &AppState) -> Vec<Choice> {
+    let mut seen = std::collections::BTreeSet::new();
+    state.context().policies().iter().flat_map(|p| p.catalogue.iter()).filter(|f| seen.insert(f.code.clone())).map(|f| Choice::new(f.code.clone(), f.label.clone())).collect()
+}
+
+/// The sub-fields of every loaded catalogue, once each, labelled with their field.
+pub fn sub_field_choices(state: &AppState) -> Vec<Choice> {
+    catalogue_labels(state)
+        .into_iter()
+        .filter(|(code, _)| pocnet_app::experts::is_sub_field(state.context(), code))
+        .map(|(c, l)| Choice::new(c, l))
+        .collect()
 }
 
 /// Labels of several field codes.
