@@ -4,7 +4,7 @@
 //! of the result (落地转化) and marks the demand met.
 
 use super::demands::{self as demand_flow, DemandAccess};
-use super::propose::{score_center, score_result, wanted_words};
+use super::propose::{demand_words, score_center, score_result};
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::id::{CenterId, DemandId, MatchId, ResultId};
 use pocnet_domain::matching::{Answer, DeclineReason, DemandState, MatchStage, Side};
@@ -51,7 +51,7 @@ struct Supply {
 }
 
 async fn supply_of(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, id: i64) -> Result<Supply> {
-    let wanted = wanted_words(index, &format!("{}\n{}", d.title, d.problem));
+    let wanted = demand_words(index, d);
     match kind {
         "result" => {
             let f = search_faces::results(ctx.store().pool(), &[id]).await?.into_iter().next().ok_or(Error::NotFound)?;
@@ -230,15 +230,19 @@ pub fn scope_for(caller: &Caller) -> Result<MatchScope> {
     })
 }
 
+/// Whether a caller whose match scope is `scope` ([`scope_for`]) may read `m`: the record form of the list's scope.
+pub fn may_read(caller: &Caller, scope: MatchScope, m: &MatchRecord) -> bool {
+    match scope {
+        MatchScope::All => true,
+        MatchScope::Region(r) => m.region == r || may_follow(caller, m),
+        MatchScope::Org(o) => m.demand_org_id == o || m.supply_org_id == Some(o.get()) || m.supply_host_org_id == Some(o.get()),
+    }
+}
+
 /// Reads a match the caller may read.
 pub async fn load(ctx: &Context, caller: &Caller, id: MatchId) -> Result<MatchRecord> {
     let m = matches::get(ctx.store().pool(), id).await?;
-    let visible = match scope_for(caller)? {
-        MatchScope::All => true,
-        MatchScope::Region(r) => m.region == r || may_follow(caller, &m),
-        MatchScope::Org(o) => m.demand_org_id == o || m.supply_org_id == Some(o.get()) || m.supply_host_org_id == Some(o.get()),
-    };
-    if visible {
+    if may_read(caller, scope_for(caller)?, &m) {
         Ok(m)
     } else {
         Err(Error::NotFound)

@@ -134,28 +134,40 @@ async fn matching_keys(ctx: &Context, caller: &Caller) -> Result<Vec<String>> {
     Ok(keys)
 }
 
-/// Ranks the offers of `kind` (`result` or `center`) for a demand, best first, at most `limit`.
-pub async fn for_demand(ctx: &Context, index: &SearchIndex, caller: &Caller, id: DemandId, kind: &str, limit: usize) -> Result<(Demand, DemandAccess, Vec<Proposal>)> {
+/// The words sought for a demand: those of its title and problem ([`wanted_words`]).
+pub fn demand_words(index: &SearchIndex, d: &Demand) -> Vec<String> {
+    wanted_words(index, &format!("{}\n{}", d.title, d.problem))
+}
+
+/// Ranks the offers of each kind asked for (`result`, `center` or `expert`, with how many) for a
+/// demand, best first, each with the answers so far. The demand, the caller's keys, the demand's
+/// words and its answered matches are read once for every kind.
+pub async fn for_demand(ctx: &Context, index: &SearchIndex, caller: &Caller, id: DemandId, asked: &[(&str, usize)]) -> Result<(Demand, DemandAccess, Vec<Vec<Proposal>>)> {
     let (d, access) = demand_flow::load(ctx, caller, id).await?;
-    if !OFFER_KINDS.contains(&kind) {
+    if asked.iter().any(|(kind, _)| !OFFER_KINDS.contains(kind)) {
         return Err(pocnet_domain::FieldError::unknown_value("kind", "匹配类别").into());
     }
     let keys = matching_keys(ctx, caller).await?;
-    let proposals = rank(ctx, index, &d, kind, &keys, limit).await?;
+    let wanted = demand_words(index, &d);
     let answered = matches::of_demand(ctx.store().pool(), id).await?;
-    let proposals = proposals
-        .into_iter()
-        .map(|mut p| {
-            p.answered = answered.iter().find(|m| m.subject_kind == p.kind && m.subject_id == p.id).cloned();
-            p
-        })
-        .collect();
-    Ok((d, access, proposals))
+    let mut lists = Vec::with_capacity(asked.len());
+    for (kind, limit) in asked {
+        let proposals = rank(ctx, index, &d, &wanted, kind, &keys, *limit).await?;
+        lists.push(
+            proposals
+                .into_iter()
+                .map(|mut p| {
+                    p.answered = answered.iter().find(|m| m.subject_kind == p.kind && m.subject_id == p.id).cloned();
+                    p
+                })
+                .collect(),
+        );
+    }
+    Ok((d, access, lists))
 }
 
-/// The ranking itself, under `keys` (the bench runs it with the bureau's).
-pub async fn rank(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, keys: &[String], limit: usize) -> Result<Vec<Proposal>> {
-    let wanted = wanted_words(index, &format!("{}\n{}", d.title, d.problem));
+/// The ranking itself for the demand's words `wanted` ([`demand_words`]), under `keys` (the bench runs it with the bureau's).
+pub async fn rank(ctx: &Context, index: &SearchIndex, d: &Demand, wanted: &[String], kind: &str, keys: &[String], limit: usize) -> Result<Vec<Proposal>> {
     let text = wanted.join(" ");
     let kinds = [kind];
     let q = Query { text: &text, kinds: &kinds, visible: keys, limit: CANDIDATES, ..Query::default() };
@@ -179,7 +191,7 @@ pub async fn rank(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, ke
             let faces = search_faces::results(ctx.store().pool(), &ids).await?;
             for h in &hits.items {
                 let Some(f) = faces.iter().find(|f| f.id == h.id) else { continue };
-                let fit = score_result(ctx, d, &wanted, f, f64::from(h.score) / best);
+                let fit = score_result(ctx, d, wanted, f, f64::from(h.score) / best);
                 out.push((h.score, Proposal { kind: "result".into(), id: h.id, title: f.title.clone(), snippet: h.snippet.clone(), unit: f.owner_name.clone(), fit, answered: None, supply_org_id: Some(f.owner_org_id), supply_host_org_id: f.center_host }));
             }
         }
@@ -187,7 +199,7 @@ pub async fn rank(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, ke
             let found = pocnet_store::experts::many(ctx.store().pool(), &ids).await?;
             for h in &hits.items {
                 let Some(e) = found.iter().find(|e| e.id.get() == h.id && e.active) else { continue };
-                let fit = score_expert(ctx, d, &wanted, e, f64::from(h.score) / best);
+                let fit = score_expert(ctx, d, wanted, e, f64::from(h.score) / best);
                 out.push((h.score, Proposal { kind: "expert".into(), id: h.id, title: format!("{} {}", e.name, e.title), snippet: h.snippet.clone(), unit: e.org_name.clone(), fit, answered: None, supply_org_id: None, supply_host_org_id: None }));
             }
         }
@@ -198,7 +210,7 @@ pub async fn rank(ctx: &Context, index: &SearchIndex, d: &Demand, kind: &str, ke
                     Err(pocnet_store::StoreError::NotFound) => continue,
                     Err(e) => return Err(e.into()),
                 };
-                let fit = score_center(ctx, d, &wanted, &c, f64::from(h.score) / best);
+                let fit = score_center(ctx, d, wanted, &c, f64::from(h.score) / best);
                 out.push((h.score, Proposal { kind: "center".into(), id: h.id, title: c.name.clone(), snippet: h.snippet.clone(), unit: c.host_org_name.clone(), fit, answered: None, supply_org_id: Some(c.host_org_id.get()), supply_host_org_id: None }));
             }
         }
@@ -227,8 +239,7 @@ pub async fn for_result(ctx: &Context, index: &SearchIndex, caller: &Caller, id:
         if !d.state.open() || d.deadline < today {
             continue;
         }
-        let wanted = wanted_words(index, &format!("{}\n{}", d.title, d.problem));
-        let fit = score_result(ctx, d, &wanted, &face, f64::from(h.score) / best);
+        let fit = score_result(ctx, d, &demand_words(index, d), &face, f64::from(h.score) / best);
         let answered = matches::find(pool, d.id, "result", id.get()).await?;
         out.push((h.score, Proposal { kind: "demand".into(), id: h.id, title: d.title.clone(), snippet: h.snippet.clone(), unit: d.org_name.clone(), fit, answered, supply_org_id: Some(face.owner_org_id), supply_host_org_id: face.center_host }));
     }

@@ -221,7 +221,8 @@ pub async fn run(cli: &Cli, args: &MatchingArgs) -> anyhow::Result<()> {
         let mut ranked = Vec::new();
         for _ in 0..args.repeat {
             let t = Instant::now();
-            ranked = propose::rank(&ctx, &index, &d, "result", &keys, K).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let wanted = propose::demand_words(&index, &d);
+            ranked = propose::rank(&ctx, &index, &d, &wanted, "result", &keys, K).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             ours.times_us.push(t.elapsed().as_micros() as u64);
         }
         let grades: Vec<u8> = ranked.iter().map(|p| grade_of(titles.get(&p.id).map_or("", String::as_str), &by_title)).collect();

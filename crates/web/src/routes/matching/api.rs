@@ -152,18 +152,11 @@ pub struct DemandDetail {
 
 async fn detail(state: &AppState, me: &CurrentUser, id: DemandId) -> AppResult<DemandDetail> {
     let (demand, access) = flow::load(state.context(), &me.caller(), id).await?;
-    let all = matches::of_demand(state.store().pool(), id).await?;
-    let scope = answers::scope_for(&me.caller()).ok();
-    let org = me.user.org_id.get();
-    let matches = all
-        .into_iter()
-        .filter(|m| match scope {
-            Some(matches::MatchScope::All) => true,
-            Some(matches::MatchScope::Region(r)) => m.region == r,
-            Some(matches::MatchScope::Org(_)) => access == DemandAccess::Own || m.supply_org_id == Some(org) || m.supply_host_org_id == Some(org),
-            None => false,
-        })
-        .collect();
+    let caller = me.caller();
+    let matches = match answers::scope_for(&caller) {
+        Ok(scope) => matches::of_demand(state.store().pool(), id).await?.into_iter().filter(|m| answers::may_read(&caller, scope, m)).collect(),
+        Err(_) => Vec::new(),
+    };
     Ok(DemandDetail { demand, own: access == DemandAccess::Own, curate: access == DemandAccess::Curate, matches })
 }
 
@@ -228,8 +221,8 @@ pub async fn api_proposals(State(state): State<AppState>, me: CurrentUser, Path(
     let limit = q.limit()?;
     pocnet_app::search::catch_up(state.context(), state.search()).await?;
     let kind = q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()).unwrap_or("result");
-    let (_, _, proposals) = propose::for_demand(state.context(), state.search(), &me.caller(), id, kind, limit).await?;
-    Ok(Json(proposals))
+    let (_, _, mut lists) = propose::for_demand(state.context(), state.search(), &me.caller(), id, &[(kind, limit)]).await?;
+    Ok(Json(lists.pop().unwrap_or_default()))
 }
 
 /// Accepts or declines (with a reason code) a proposed match for the caller's side:

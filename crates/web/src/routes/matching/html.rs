@@ -246,14 +246,15 @@ struct DemandPage {
 
 async fn render_demand(state: &AppState, me: &CurrentUser, id: DemandId, error: Option<String>) -> AppResult<Response> {
     pocnet_app::search::catch_up(state.context(), state.search()).await?;
-    let (d, access, results) = propose::for_demand(state.context(), state.search(), &me.caller(), id, "result", 10).await?;
-    let (_, _, centers) = propose::for_demand(state.context(), state.search(), &me.caller(), id, "center", 5).await?;
-    let experts = if pocnet_app::experts::BROWSERS.contains(&me.user.role) {
-        let (_, _, experts) = propose::for_demand(state.context(), state.search(), &me.caller(), id, "expert", 5).await?;
-        Some(experts.into_iter().map(|p| ProposalRow { can_answer: false, ..proposal_row(p, false, me) }).collect())
-    } else {
-        None
-    };
+    let browses_experts = pocnet_app::experts::BROWSERS.contains(&me.user.role);
+    let mut asked = vec![("result", 10), ("center", 5)];
+    if browses_experts {
+        asked.push(("expert", 5));
+    }
+    let (d, access, lists) = propose::for_demand(state.context(), state.search(), &me.caller(), id, &asked).await?;
+    let mut lists = lists.into_iter();
+    let (results, centers) = (lists.next().unwrap_or_default(), lists.next().unwrap_or_default());
+    let experts = lists.next().map(|experts| experts.into_iter().map(|p| ProposalRow { can_answer: false, ..proposal_row(p, false, me) }).collect());
     let own = access == DemandAccess::Own;
     let open = d.state.open() && d.deadline >= state.context().today();
     Ok(render(&DemandPage {
