@@ -171,6 +171,12 @@ pub mod of {
         Evaluation,
         /// 动态管理处理建议.
         Action,
+        /// 共享资源.
+        Offer,
+        /// 资源使用申请.
+        ResourceRequest,
+        /// 配套政策.
+        PolicyItem,
     }
 }
 
@@ -230,6 +236,12 @@ pub type ActionId = Id<of::Action>;
 pub type DemandId = Id<of::Demand>;
 /// 供需匹配（精准对接清单）.
 pub type MatchId = Id<of::Match>;
+/// 共享资源（验证能力、仪器设备、中试线、试验环境、应用场景）.
+pub type OfferId = Id<of::Offer>;
+/// 资源使用申请.
+pub type ResourceRequestId = Id<of::ResourceRequest>;
+/// 配套政策.
+pub type PolicyItemId = Id<of::PolicyItem>;
 
 #[cfg(test)]
 mod tests {

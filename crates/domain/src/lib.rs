@@ -36,6 +36,7 @@ pub mod research_result;
 pub mod review;
 pub mod role;
 pub mod service_map;
+pub mod sharing;
 pub mod supervision;
 pub mod text;
 pub mod todo;
