@@ -29,6 +29,7 @@ pub mod password;
 pub mod recognition;
 pub mod registry;
 pub mod search;
+pub mod sharing;
 pub mod supervision;
 pub mod white_paper;
 

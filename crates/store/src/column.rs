@@ -172,6 +172,12 @@ codes!(
     pocnet_domain::matching::DemandState,
     pocnet_domain::matching::Answer,
     pocnet_domain::matching::MatchStage,
+    pocnet_domain::center::CenterKind,
+    pocnet_domain::sharing::OfferKind,
+    pocnet_domain::sharing::OfferState,
+    pocnet_domain::sharing::RequestPurpose,
+    pocnet_domain::sharing::RequestState,
+    pocnet_domain::sharing::PolicyItemState,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

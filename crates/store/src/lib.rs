@@ -33,6 +33,7 @@ pub mod scratch;
 pub mod search_faces;
 pub mod search_outbox;
 pub mod settings;
+pub mod sharing;
 mod sql_where;
 pub mod stats;
 pub mod supervision;
