@@ -177,6 +177,27 @@ pub fn report_doc(r: &pocnet_store::library::reports::ReportRecord) -> Doc {
     }
 }
 
+/// A shared resource as the index holds it (验证能力、仪器设备、中试线、试验环境、应用场景):
+/// name, what it does, its conditions and its center; read by everyone when listed by a
+/// public center, else by the bureau, its county and its center's operators.
+pub fn offer_doc(o: &pocnet_store::sharing::offers::Offer, center_public: bool) -> Doc {
+    let mut visible_to = vec!["bureau".to_owned(), format!("region:{}", o.region.as_str()), format!("host:{}", o.host_org_id)];
+    if o.is_listed(center_public) {
+        visible_to.push("public".to_owned());
+    }
+    Doc {
+        kind: "offer",
+        id: o.id.get(),
+        title: format!("{}（{}）", o.name, o.kind.label_zh()),
+        body: format!("{}\n{}\n{}", o.description, o.conditions, o.center_name),
+        fields: vec![o.field.clone()],
+        region: o.region.as_str().to_owned(),
+        stage: o.state.as_str().to_owned(),
+        trl: 0,
+        visible_to,
+    }
+}
+
 /// A result as the index holds it: title, public summary and owner unit — never the secret summary.
 pub fn result_doc(f: &ResultFace) -> Doc {
     let mut fields = vec![f.field.clone()];
@@ -204,6 +225,15 @@ async fn docs_of(ctx: &Context, kind: &str, ids: &[i64]) -> Result<(Vec<Doc>, Ve
         "demand" => demands::faces(pool, ids).await?.iter().map(demand_doc).collect(),
         "expert" => pocnet_store::experts::many(pool, ids).await?.iter().map(expert_doc).collect(),
         "report" => pocnet_store::library::reports::many(pool, ids).await?.iter().map(report_doc).collect(),
+        "offer" => {
+            let offers = pocnet_store::sharing::offers::many(pool, ids).await?;
+            let mut docs = Vec::with_capacity(offers.len());
+            for o in &offers {
+                let public = centers::get(pool, o.center_id).await?.is_public();
+                docs.push(offer_doc(o, public));
+            }
+            docs
+        }
         "center" => {
             let mut docs = Vec::with_capacity(ids.len());
             for id in ids {
@@ -222,13 +252,18 @@ async fn docs_of(ctx: &Context, kind: &str, ids: &[i64]) -> Result<(Vec<Doc>, Ve
 }
 
 /// The kinds of record the index holds.
-pub const KINDS: [&str; 5] = ["result", "demand", "center", "expert", "report"];
+pub const KINDS: [&str; 6] = ["result", "demand", "center", "expert", "report", "offer"];
 
 /// Re-reads the named records and writes them to the index (those gone are deleted), committing `cursor`.
 async fn refresh(ctx: &Context, index: &SearchIndex, changed: &[(&str, Vec<i64>)], cursor: Option<i64>) -> Result<usize> {
     let mut docs = Vec::new();
     let mut gone: Vec<(&str, i64)> = Vec::new();
-    for (kind, ids) in changed {
+    // A center's change reaches its offers' visibility (listed only while it is public).
+    let centers_changed: Vec<i64> = changed.iter().filter(|(k, _)| *k == "center").flat_map(|(_, ids)| ids.iter().copied()).collect();
+    let mut offers_changed = pocnet_store::sharing::offers::ids_of_centers(ctx.store().pool(), &centers_changed).await?;
+    offers_changed.retain(|id| !changed.iter().any(|(k, ids)| *k == "offer" && ids.contains(id)));
+    let extra = [("offer", offers_changed)];
+    for (kind, ids) in changed.iter().chain(extra.iter().filter(|(_, ids)| !ids.is_empty())) {
         let (d, g) = docs_of(ctx, kind, ids).await?;
         docs.extend(d);
         gone.extend(g.into_iter().map(|id| (*kind, id)));
@@ -282,13 +317,14 @@ pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64,
         after = last;
         progress(done, total);
     }
-    for kind in ["demand", "center", "expert", "report"] {
+    for kind in ["demand", "center", "expert", "report", "offer"] {
         let mut after = 0;
         loop {
             let ids = match kind {
                 "demand" => demands::ids_after(pool, after, 1000).await?,
                 "expert" => pocnet_store::experts::ids_after(pool, after, 1000).await?,
                 "report" => pocnet_store::library::reports::ids_after(pool, after, 1000).await?,
+                "offer" => pocnet_store::sharing::offers::ids_after(pool, after, 1000).await?,
                 _ => search_faces::center_ids(pool, after, 1000).await?,
             };
             let Some(last) = ids.last().copied() else { break };
@@ -312,7 +348,7 @@ pub struct SearchInput {
     pub region: Option<String>,
     /// A state code, e.g. `verified`.
     pub state: Option<String>,
-    /// Only this kind: `result`, `demand`, `center`, `expert` or `report` (default: all).
+    /// Only this kind: `result`, `demand`, `center`, `expert`, `report` or `offer` (a shared resource) (default: all).
     pub kind: Option<String>,
     /// Lowest TRL (1–9).
     pub trl_min: Option<u64>,

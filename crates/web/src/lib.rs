@@ -20,6 +20,7 @@ pub mod routes;
 pub mod security_headers;
 mod text_input;
 mod views;
+mod xlsx;
 
 use crate::clock::Clock;
 use crate::config::WebConfig;
@@ -53,6 +54,8 @@ struct Inner {
     registry_figures: cache::GenerationCache<(Option<String>, String), pocnet_store::stats::RegistryCounts>,
     /// Every center, while none changes (the lists' center choices).
     all_centers: cache::GenerationCache<(), Vec<pocnet_store::centers::Center>>,
+    /// The 服务领域 list and the capability coverage (资源共享), by the same generation.
+    sharing_lists: cache::GenerationCache<(), routes::sharing::SharingLists>,
     /// The white papers composed, by year.
     white_papers: routes::white_paper::WhitePapers,
     /// The search index (kept current from the outbox).
@@ -73,6 +76,7 @@ impl AppState {
             metrics: metrics::Registry::default(),
             registry_figures: cache::GenerationCache::default(),
             all_centers: cache::GenerationCache::default(),
+            sharing_lists: cache::GenerationCache::default(),
             white_papers: Default::default(),
             search,
         }) })

@@ -98,6 +98,10 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
     if matches!(role, Role::Bureau | Role::County | Role::Center | Role::Researcher) {
         items.push(nav("/docking", "精准对接清单", "docking"));
     }
+    items.push(nav("/resources", "资源共享", "resources"));
+    if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
+        items.push(nav("/resource-requests", "资源使用申请", "resource_requests"));
+    }
     items.push(nav("/service-map", "服务地图", "service_map"));
     items.push(nav("/search", "全文检索", "search"));
     items.push(nav("/account", "账号设置", "account"));

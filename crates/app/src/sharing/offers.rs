@@ -30,6 +30,9 @@ pub struct OfferInput {
     /// Qualifications: `cnas`, `cma`.
     #[serde(default)]
     pub qualifications: Vec<String>,
+    /// The offering center or platform, when publishing (ignored when editing).
+    #[serde(default, deserialize_with = "crate::input::empty_as_none")]
+    pub center_id: Option<i64>,
     /// The version read, when editing.
     #[serde(default, deserialize_with = "crate::input::empty_as_none")]
     pub version: Option<i64>,
@@ -79,8 +82,9 @@ pub async fn load(ctx: &Context, caller: Option<&Caller>, id: OfferId) -> Result
     Ok((o, c, a))
 }
 
-/// Publishes an offer of `center` (its operators or the bureau); answers its id.
-pub async fn publish(ctx: &Context, caller: &Caller, center: CenterId, input: &OfferInput) -> Result<OfferId> {
+/// Publishes an offer of the center `input.center_id` (its operators or the bureau); answers its id.
+pub async fn publish(ctx: &Context, caller: &Caller, input: &OfferInput) -> Result<OfferId> {
+    let center = CenterId::new(input.center_id.ok_or_else(|| pocnet_domain::FieldError::required("center_id", "提供资源的中心"))?);
     let (c, _) = registry::load(ctx, Some(caller), center, Access::Manage).await?;
     if c.status != CenterStatus::Active {
         return Err(Error::rule("center_inactive", format!("“{}”{}，不能发布共享资源", c.name, c.status.label_zh())));

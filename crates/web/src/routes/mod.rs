@@ -21,6 +21,7 @@ pub mod matching;
 pub mod results;
 pub mod search;
 pub mod service_map;
+pub mod sharing;
 pub mod supervision;
 pub mod todo;
 pub mod white_paper;
@@ -59,6 +60,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(search::router())
         .merge(matching::router())
         .merge(service_map::router())
+        .merge(sharing::router())
         .merge(library::router())
         .merge(registry::router())
         .merge(recognition::router())

@@ -83,6 +83,7 @@ fn shown(h: &SearchHit) -> (&'static str, String) {
         "center" => ("中心", format!("/centers/{}", h.id)),
         "expert" => ("专家", format!("/experts/{}", h.id)),
         "report" => ("验证报告", format!("/results/{}/report", h.id)),
+        "offer" => ("共享资源", format!("/resources/{}", h.id)),
         _ => ("科技成果", format!("/results/{}", h.id)),
     }
 }
@@ -91,7 +92,7 @@ async fn page(State(state): State<AppState>, me: CurrentUser, QueryParams(input)
     let q = input.q.clone().unwrap_or_default();
     let page = if q.trim().is_empty() { None } else { Some(run(&state, &me, &input).await?) };
     let kind = input.kind.clone().unwrap_or_default();
-    let mut kinds = vec![("result", "科技成果"), ("demand", "产业需求"), ("center", "概念验证中心")];
+    let mut kinds = vec![("result", "科技成果"), ("demand", "产业需求"), ("center", "概念验证中心"), ("offer", "共享资源")];
     if pocnet_app::experts::BROWSERS.contains(&me.user.role) {
         kinds.push(("expert", "库内专家"));
     }

@@ -40,21 +40,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// One worksheet: a bold header and rows of text, widths as given.
 fn sheet(name: &str, header: &[(&str, f64)], rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
-    let fail = |e: rust_xlsxwriter::XlsxError| crate::error::AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    let ws = wb.add_worksheet();
-    ws.set_name(name).map_err(fail)?;
-    for (i, (h, width)) in header.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &bold).map_err(fail)?;
-        ws.set_column_width(i as u16, *width).map_err(fail)?;
-    }
-    for (n, row) in rows.iter().enumerate() {
-        for (i, v) in row.iter().enumerate() {
-            ws.write_string((n + 1) as u32, i as u16, v).map_err(fail)?;
-        }
-    }
-    wb.save_to_buffer().map_err(fail)
+    crate::xlsx::workbook(&[crate::xlsx::Sheet { name, header, rows: rows.to_vec() }])
 }
 
 /// The demands the caller may see, filtered as the list (every page), as an Excel workbook.
