@@ -30,5 +30,6 @@ mod storage;
 mod strict_input;
 mod supervision;
 mod search;
+mod sharing;
 mod todo;
 mod white_paper;

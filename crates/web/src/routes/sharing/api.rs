@@ -58,7 +58,8 @@ pub async fn api_offers(State(state): State<AppState>, auth: Auth, QueryParams(p
 
 /// Publishes a shared resource of a center (its operators or the bureau); open to requests at once.
 #[utoipa::path(post, path = "/api/v1/resources", operation_id = "publish_offer", tag = "sharing", request_body = OfferInput,
-    responses((status = 201, body = Offer), (status = 403, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    responses((status = 201, body = Offer), (status = 403, body = crate::error::ErrorEnvelope), (status = 404, body = crate::error::ErrorEnvelope),
+        (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_publish(State(state): State<AppState>, me: CurrentUser, ApiJson(input): ApiJson<OfferInput>) -> AppResult<Response> {
     let id = offers::publish(state.context(), &me.caller(), &input).await?;
