@@ -88,6 +88,8 @@ pub struct Generated {
     pub results: usize,
     /// Verification outcomes.
     pub outcomes: usize,
+    /// Shared resources the centers offer (验证能力、仪器设备、中试线、试验环境、应用场景).
+    pub offers: usize,
 }
 
 impl Generated {
@@ -104,6 +106,7 @@ impl Generated {
             + self.documents
             + self.results
             + self.outcomes
+            + self.offers
             + 1
     }
 }
@@ -321,6 +324,7 @@ pub async fn generate(
     // Centers, registered by their host units, then recognized or listed as the bureau decided.
     let mut center_ids: Vec<CenterId> = Vec::with_capacity(spec.centers);
     let mut center_stage: Vec<CenterStage> = Vec::with_capacity(spec.centers);
+    let mut center_offers: Vec<(CenterKind, Vec<&str>)> = Vec::with_capacity(spec.centers);
     for (c, &region) in org_region[..spec.centers].iter().enumerate() {
         let n = center_base + 1 + c as i64;
         let kind = rng.weighted(&[(80, CenterKind::PocCenter), (20, CenterKind::PilotPlatform)]);
@@ -356,6 +360,7 @@ pub async fn generate(
         let floor_area = rng.chance(0.85).then(|| rng.range(150, 3_000));
         let draft = CenterDraft { floor_area_m2: floor_area, ..draft };
         let center = centers::create(&mut tx, &system, now, org_ids[c], &draft).await?;
+        center_offers.push((kind, own.clone()));
         match recognized {
             Some(on) => {
                 let year = &on[..4];
@@ -616,6 +621,7 @@ pub async fn generate(
         })
         .collect::<StoreResult<Vec<_>>>()?;
     g.outcomes = verification::add_outcomes(&mut tx, &system, now, "合成数据", &outcomes).await?;
+    g.offers = offers(&mut tx, &system, now, spec.seed, &center_ids, &center_offers).await?;
 
     let change = Change {
         action: "synthetic.generate",
@@ -631,6 +637,60 @@ pub async fn generate(
     audit::record(&mut tx, &system, now, change).await?;
     tx.commit().await?;
     Ok(g)
+}
+
+/// Each center's shared resources (3–12; pilot platforms also lines and test
+/// environments), drawn from their own generator so the rest of the network
+/// stays as it was before offers existed.
+async fn offers(
+    tx: &mut sqlx::AnyConnection,
+    system: &Actor,
+    now: DateTime<Utc>,
+    seed: u64,
+    center_ids: &[CenterId],
+    kinds: &[(CenterKind, Vec<&str>)],
+) -> StoreResult<usize> {
+    use pocnet_domain::sharing::{OfferDraft, OfferKind, Qualification};
+    let mut rng = Rng(seed ^ 0x6F66_6665_7273); // "offers"
+    let mut n = 0;
+    for (id, (kind, fields)) in center_ids.iter().zip(kinds) {
+        let choices: &[(u32, OfferKind)] = if *kind == CenterKind::PilotPlatform {
+            &[(25, OfferKind::Capability), (30, OfferKind::Instrument), (25, OfferKind::Line), (15, OfferKind::Environment), (5, OfferKind::Scenario)]
+        } else {
+            &[(45, OfferKind::Capability), (40, OfferKind::Instrument), (5, OfferKind::Environment), (10, OfferKind::Scenario)]
+        };
+        for k in 0..rng.range(3, 12) {
+            let offer = rng.weighted(choices);
+            let field = *rng.pick(fields);
+            let label = industry::label(field);
+            let name = match offer {
+                OfferKind::Capability => format!("{label}{}", rng.pick(&["技术可行性验证", "样品性能测试", "可靠性验证", "工艺验证", "商业化验证"])),
+                OfferKind::Instrument => format!("{}{}", rng.pick(&["扫描电子显微镜", "X射线衍射仪", "电化学工作站", "三坐标测量机", "液相色谱仪", "高低温试验箱"]), k + 1),
+                OfferKind::Line => format!("{label}中试线{}", k + 1),
+                OfferKind::Environment => format!("{}{}", rng.pick(&["洁净实验室", "环境模拟舱", "电磁兼容暗室", "户外试验场"]), k + 1),
+                OfferKind::Scenario => format!("{label}应用场景{}", k + 1),
+            };
+            let mut qualifications = Vec::new();
+            if rng.chance(0.3) {
+                qualifications.push(Qualification::Cnas);
+            }
+            if rng.chance(0.4) {
+                qualifications.push(Qualification::Cma);
+            }
+            let draft = OfferDraft {
+                kind: offer,
+                name,
+                field: field.to_owned(),
+                description: format!("面向{label}领域的合成共享资源（负载测量用数据）"),
+                conditions: "提前5个工作日预约；须经培训".into(),
+                fee_terms: format!("{}元/{}", rng.range(2, 80) * 50, rng.pick(&["机时", "样品", "天"])),
+                qualifications,
+            };
+            pocnet_store::sharing::offers::create(tx, system, now, *id, &draft).await?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// What [`experts`] generates.

@@ -22,6 +22,7 @@ CREATE INDEX service_offers_updated ON service_offers (updated_at, id);
 CREATE INDEX service_offers_kind ON service_offers (kind, updated_at, id);
 CREATE INDEX service_offers_field ON service_offers (field, updated_at, id);
 CREATE INDEX service_offers_center ON service_offers (center_id, updated_at, id);
+CREATE INDEX service_offers_name ON service_offers (name, id);
 
 CREATE TABLE resource_requests (
     id                INTEGER PRIMARY KEY,

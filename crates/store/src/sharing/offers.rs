@@ -112,8 +112,12 @@ impl Offer {
 
 const SELECT: &str = "SELECT o.id, o.center_id, c.name AS center_name, c.kind AS center_kind, c.region, c.host_org_id, o.kind, o.name, o.field, \
     o.description, o.conditions, o.fee_terms, o.qualifications, o.state, o.version, o.created_at, o.updated_at \
-    FROM service_offers o JOIN centers c ON c.id = o.center_id";
-const BASE: &str = "FROM service_offers o JOIN centers c ON c.id = o.center_id";
+    FROM service_offers o CROSS JOIN centers c";
+/// The offers first, then each one's center: `CROSS JOIN` keeps that order in SQLite (which would
+/// otherwise walk the few centers and sort all their offers for every page); PostgreSQL plans it as
+/// any join. Every condition starts with [`JOINED`].
+const BASE: &str = "FROM service_offers o CROSS JOIN centers c";
+const JOINED: &str = "c.id = o.center_id";
 /// A public center's listed offer.
 const LISTED: &str = "(c.stage IN ('creating', 'recognized', 'key_cultivation') AND c.status = 'active' AND o.state <> 'withdrawn')";
 
@@ -146,6 +150,7 @@ impl OfferFilter {
 
     fn condition(&self) -> Where {
         let mut w = Where::default();
+        w.and_raw(JOINED);
         match self.scope {
             CenterScope::All => {}
             CenterScope::Public => {
@@ -213,7 +218,7 @@ pub async fn get<'e, E>(executor: E, id: OfferId) -> StoreResult<Offer>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as(&format!("{SELECT} WHERE o.id = $1")).bind(id.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!("{SELECT} WHERE {JOINED} AND o.id = $1")).bind(id.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
 }
 
 /// The offers among `ids` (the search index).
@@ -222,7 +227,7 @@ pub async fn many(pool: &AnyPool, ids: &[i64]) -> StoreResult<Vec<Offer>> {
         return Ok(Vec::new());
     }
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE o.id IN ({list}) ORDER BY o.id")).fetch_all(pool).await?)
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE {JOINED} AND o.id IN ({list}) ORDER BY o.id")).fetch_all(pool).await?)
 }
 
 /// The ids of every offer after `after`, in order, at most `limit` (a rebuild's batches).
@@ -318,7 +323,7 @@ pub async fn set_state(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Ut
 /// own rows (a province holds some thousands), grouped in the database.
 pub async fn coverage(pool: &AnyPool) -> StoreResult<Vec<(String, String, Region, i64)>> {
     let rows: Vec<(String, String, String, i64)> = sqlx::query_as(&format!(
-        "SELECT o.field, o.kind, c.region, CAST(COUNT(*) AS BIGINT) {BASE} WHERE {LISTED} GROUP BY o.field, o.kind, c.region ORDER BY o.field, o.kind, c.region"
+        "SELECT o.field, o.kind, c.region, CAST(COUNT(*) AS BIGINT) {BASE} WHERE {JOINED} AND {LISTED} GROUP BY o.field, o.kind, c.region ORDER BY o.field, o.kind, c.region"
     ))
     .fetch_all(pool)
     .await?;

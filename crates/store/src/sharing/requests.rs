@@ -86,8 +86,11 @@ impl ListRow for ResourceRequest {
 const SELECT: &str = "SELECT q.id, q.offer_id, o.name AS offer_name, o.kind AS offer_kind, q.center_id, c.name AS center_name, c.host_org_id, \
     q.requester_org_id, (SELECT g.name FROM organisations g WHERE g.id = q.requester_org_id) AS requester_name, q.purpose, q.description, \
     q.wanted_from, q.wanted_to, q.state, q.reason, q.note, q.version, q.created_at, q.updated_at \
-    FROM resource_requests q JOIN service_offers o ON o.id = q.offer_id JOIN centers c ON c.id = q.center_id";
-const BASE: &str = "FROM resource_requests q";
+    FROM resource_requests q CROSS JOIN service_offers o CROSS JOIN centers c";
+/// The requests first, then each one's offer and center (`CROSS JOIN` keeps that order in SQLite;
+/// see `offers`). Every condition starts with [`JOINED`].
+const BASE: &str = "FROM resource_requests q CROSS JOIN service_offers o CROSS JOIN centers c";
+const JOINED: &str = "o.id = q.offer_id AND c.id = q.center_id";
 
 /// Which requests a list shows.
 #[derive(Debug, Clone, Default)]
@@ -107,6 +110,7 @@ pub struct RequestFilter {
 impl RequestFilter {
     fn condition(&self) -> Where {
         let mut w = Where::default();
+        w.and_raw(JOINED);
         let centers = self.centers.iter().map(|c| c.get().to_string()).collect::<Vec<_>>().join(",");
         match (self.requester, self.centers.is_empty(), self.either_side) {
             (Some(o), false, true) => {
@@ -152,7 +156,7 @@ pub async fn get<'e, E>(executor: E, id: ResourceRequestId) -> StoreResult<Resou
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query_as(&format!("{SELECT} WHERE q.id = $1")).bind(id.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!("{SELECT} WHERE {JOINED} AND q.id = $1")).bind(id.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
 }
 
 /// Records a request of `requester` for the offer `offer` of `center`. A second open

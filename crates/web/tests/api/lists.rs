@@ -331,6 +331,46 @@ async fn no_list_reads_a_whole_big_table() {
             }
         }
     }
+    // Shared resources, requests and supporting policies (issue 15): each filter and scope on its own index.
+    {
+        use pocnet_domain::sharing::{OfferKind, Qualification, RequestState};
+        use pocnet_store::centers::CenterScope;
+        use pocnet_store::sharing::offers::{self, OfferFilter};
+        use pocnet_store::sharing::requests::{self, RequestFilter};
+        for scope in [CenterScope::All, CenterScope::Public, CenterScope::PublicAndRegion(ruian), CenterScope::PublicAndHost(1.into())] {
+            for filter in [
+                OfferFilter { scope, ..OfferFilter::public() },
+                OfferFilter { scope, kind: Some(OfferKind::Capability), ..OfferFilter::public() },
+                OfferFilter { scope, field: Some("new_energy".into()), ..OfferFilter::public() },
+                OfferFilter { scope, center_id: Some(1.into()), ..OfferFilter::public() },
+                OfferFilter { scope, region: Some(ruian), qualification: Some(Qualification::Cma), ..OfferFilter::public() },
+                OfferFilter { scope, center_kind: Some(pocnet_domain::center::CenterKind::PilotPlatform), ..OfferFilter::public() },
+            ] {
+                for (sort, dir) in [("updated_at", SortDir::Desc), ("name", SortDir::Asc)] {
+                    for sql in offers::list_statements(&filter, sort, dir) {
+                        statements.push((format!("offers {filter:?} by {sort}"), sql));
+                    }
+                }
+            }
+        }
+        for filter in [
+            RequestFilter::default(),
+            RequestFilter { requester: Some(1.into()), ..RequestFilter::default() },
+            RequestFilter { centers: vec![1.into(), 2.into()], ..RequestFilter::default() },
+            RequestFilter { requester: Some(1.into()), centers: vec![1.into()], either_side: true, ..RequestFilter::default() },
+            RequestFilter { state: Some(RequestState::Requested), ..RequestFilter::default() },
+            RequestFilter { offer_id: Some(1.into()), ..RequestFilter::default() },
+        ] {
+            for sql in requests::list_statements(&filter, SortDir::Desc) {
+                statements.push((format!("requests {filter:?}"), sql));
+            }
+        }
+        for state in [None, Some(pocnet_domain::sharing::PolicyItemState::Active)] {
+            for sql in pocnet_store::sharing::policies::list_statements(state) {
+                statements.push((format!("policies {state:?}"), sql));
+            }
+        }
+    }
     // Accounts (a province has an account for each of its 2×10^4 experts) and units.
     {
         use pocnet_domain::credentials::Username;
