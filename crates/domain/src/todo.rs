@@ -65,6 +65,8 @@ string_enum! {
         CenterMatchesToAnswer => ("center_matches_to_answer", "待本中心回应的供需匹配"),
         /// 成果方（含发布需求的企业）：对方已回应、待本单位回应的供需匹配
         MatchesToAnswer => ("matches_to_answer", "待本单位回应的供需匹配"),
+        /// 中心：其他单位申请使用本中心共享资源、待答复的申请 (000 二(九))
+        ResourceRequestsToAnswer => ("resource_requests_to_answer", "待本中心答复的资源使用申请"),
     }
 }
 
@@ -84,7 +86,8 @@ impl TodoKind {
             ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore | EvaluationsToDeclare | EvaluationsToScore => {
                 Role::Expert
             }
-            MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue | ReportsToFile | CenterMatchesToAnswer => Role::Center,
+            MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue | ReportsToFile | CenterMatchesToAnswer
+            | ResourceRequestsToAnswer => Role::Center,
             MilestonesReturned | MilestonesToSubmit | MatchesToAnswer => Role::Researcher,
         }
     }
@@ -112,6 +115,7 @@ impl TodoKind {
             ReevaluationDue => "/todo#reevaluation_due",
             MilestonesReturned | MilestonesToSubmit => "/results?state=verifying",
             CenterMatchesToAnswer | MatchesToAnswer => "/docking?stage=proposed",
+            ResourceRequestsToAnswer => "/resource-requests?side=received&state=requested",
         }
     }
 
@@ -126,6 +130,7 @@ impl TodoKind {
                 Some("最早评审截止")
             }
             ReportsToFile => Some("最早报送截止"),
+            ResourceRequestsToAnswer => Some("最早期望开始"),
             _ => None,
         }
     }
@@ -278,7 +283,7 @@ mod tests {
                 &[ToPropose, ToPublish, NoticeEnding, OpenObjections, ChangeReports, OverdueReevaluations, ExpertRegistrations, EvaluationsToGrade, ActionsToDecide],
             ),
             (Role::Expert, &[ApplicationsToDeclare, ApplicationsToScore, ScreeningsToDeclare, ScreeningsToScore, EvaluationsToDeclare, EvaluationsToScore]),
-            (Role::Center, &[MilestonesToAccept, ScreeningToStart, MilestonesOverdue, ReevaluationDue, ReportsToFile, CenterMatchesToAnswer]),
+            (Role::Center, &[MilestonesToAccept, ScreeningToStart, MilestonesOverdue, ReevaluationDue, ReportsToFile, CenterMatchesToAnswer, ResourceRequestsToAnswer]),
             (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer]),
             (Role::Investor, &[]),
         ];

@@ -74,7 +74,9 @@ const CENTER: &str = "SELECT 'milestones_to_accept', COUNT(*), MIN(m.due_on) FRO
         WHERE c.host_org_id = $1 AND a.state = 'draft' AND r.state = 'open' \
     UNION ALL SELECT 'center_matches_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM demand_matches \
         WHERE stage = 'proposed' AND supply_answer = 'pending' \
-        AND (supply_host_org_id = $1 OR (subject_kind = 'center' AND supply_org_id = $1))";
+        AND (supply_host_org_id = $1 OR (subject_kind = 'center' AND supply_org_id = $1)) \
+    UNION ALL SELECT 'resource_requests_to_answer', COUNT(*), MIN(q.wanted_from) FROM centers c \
+        JOIN resource_requests q ON q.center_id = c.id WHERE c.host_org_id = $1 AND q.state = 'requested'";
 
 const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) FROM research_results r \
         JOIN milestones m ON m.result_id = r.id WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' \
@@ -223,6 +225,12 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
              ORDER BY m.id LIMIT $2",
             vec![Bind::Int(o.get())],
         ),
+        (TodoKind::ResourceRequestsToAnswer, TodoScope::HostOrg(o)) => (
+            "SELECT o.name || '（' || g.name || '）', '', 'resource_request', q.id, q.wanted_from FROM centers c \
+             JOIN resource_requests q ON q.center_id = c.id JOIN service_offers o ON o.id = q.offer_id JOIN organisations g ON g.id = q.requester_org_id \
+             WHERE c.host_org_id = $1 AND q.state = 'requested' ORDER BY q.wanted_from, q.id LIMIT $2",
+            vec![Bind::Int(o.get())],
+        ),
         (TodoKind::MatchesToAnswer, TodoScope::OwnerOrg(o)) => (
             "SELECT d.title, '', 'demand', d.id, CAST(NULL AS TEXT) FROM demand_matches m JOIN demands d ON d.id = m.demand_id \
              WHERE m.stage = 'proposed' AND ((m.subject_kind = 'result' AND m.supply_org_id = $1 AND m.supply_answer = 'pending') \
@@ -251,6 +259,7 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
                 "annual_report" => format!("/annual-reports/{id}"),
                 "evaluation" => format!("/evaluations/{id}"),
                 "demand" => format!("/demands/{id}"),
+                "resource_request" => format!("/resource-requests/{id}"),
                 _ => format!("/results/{id}"),
             },
             due: due.as_deref().map(|d| crate::read_day("to-do entry due", d)).transpose()?,

@@ -89,6 +89,11 @@ async fn a_center_shares_an_instrument_and_a_university_uses_it_until_the_use_is
     app.get_ok(&crew.chief, &format!("/api/v1/resource-requests/{rid}")).await;
     expect_error(app.get(&crew.ruian, "/api/v1/resource-requests").await, StatusCode::FORBIDDEN, "forbidden").await;
     assert_eq!(app.get_ok(&res2, "/api/v1/resource-requests").await["items"], json!([]));
+    // The center's to-do list names the request waiting for its answer.
+    let todo = |v: &Value| v["items"].as_array().unwrap().iter().find(|i| i["kind"] == "resource_requests_to_answer").map(|i| i["count"].as_i64().unwrap());
+    assert_eq!(todo(&app.get_ok(&crew.operator, "/api/v1/me/todo").await), Some(1));
+    let page = app.get(&crew.operator, "/todo").await.text().await.unwrap();
+    assert!(page.contains("待本中心答复的资源使用申请") && page.contains(&format!("/resource-requests/{rid}")), "{page}");
     let received = app.get_ok(&crew.operator, "/api/v1/resource-requests?side=received&state=requested").await;
     assert_eq!(received["items"][0]["id"].as_i64(), Some(rid), "{received}");
     assert_eq!(app.get_ok(&crew.operator, "/api/v1/resource-requests?side=sent").await["items"], json!([]));
@@ -101,6 +106,7 @@ async fn a_center_shares_an_instrument_and_a_university_uses_it_until_the_use_is
     assert_eq!(e["error"]["field"], "reason");
     let accepted = app.post_expect(&crew.operator, &format!("/api/v1/resource-requests/{rid}/steps"), &step("accept", "", &v), StatusCode::OK).await;
     assert_eq!(accepted["state"], "accepted");
+    assert_eq!(todo(&app.get_ok(&crew.operator, "/api/v1/me/todo").await).unwrap_or(0), 0, "answered");
     expect_error(app.post(&crew.operator, &format!("/api/v1/resource-requests/{rid}/steps"), &step("complete", "", &v)).await, StatusCode::CONFLICT, "version_conflict").await;
     expect_error(app.post(&res, &format!("/api/v1/resource-requests/{rid}/steps"), &step("withdraw", "", &accepted["version"])).await, StatusCode::CONFLICT, "illegal_transition").await;
     let done = app.post_expect(&crew.operator, &format!("/api/v1/resource-requests/{rid}/steps"), &step("complete", "", &accepted["version"]), StatusCode::OK).await;
