@@ -16,6 +16,7 @@ mod demands;
 mod evaluation;
 mod pipeline;
 mod records;
+mod sharing;
 mod story;
 pub mod synthetic;
 mod wenzhou;

@@ -325,6 +325,7 @@ pub async fn load_once(
     let told = crate::story::fill(&mut tx, &net).await?;
     crate::evaluation::fill(&mut tx, &net).await?;
     crate::demands::fill(&mut tx, &net).await?;
+    crate::sharing::fill(&mut tx, &net).await?;
 
     // The story must have brought every center to the stage and level the dataset promises.
     for c in &data.centers {

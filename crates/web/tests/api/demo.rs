@@ -301,4 +301,21 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     assert_eq!(rewards["rows"][0][2], "100万元");
     let cautions = crate::white_paper::table(&paper, "动态管理1");
     assert_eq!(cautions["rows"][0][1], "警示");
+
+    // Resource sharing: the public lists, the center's request to answer (in its to-do list), each side's requests.
+    let offers = expect_status(app.get_anon("/api/v1/resources?kind=capability").await, StatusCode::OK).await;
+    assert!(items(&offers).len() >= 6, "{offers}");
+    let pilots = expect_status(app.get_anon("/api/v1/resources?center_kind=pilot_platform").await, StatusCode::OK).await;
+    assert!(items(&pilots).iter().any(|o| o["kind"] == "line"), "the pilot platforms' 服务资源目录清单 lists their lines: {pilots}");
+    let todo = app.get_ok(&center, "/api/v1/me/todo").await;
+    let waiting = todo["items"].as_array().unwrap().iter().find(|i| i["kind"] == "resource_requests_to_answer").map(|i| i["count"].as_i64().unwrap());
+    assert_eq!(waiting, Some(1), "{todo}");
+    let sent = app.get_ok(&center, "/api/v1/resource-requests?side=sent").await;
+    assert_eq!(sent["items"][0]["state"], "accepted", "{sent}");
+    let researcher = demo_token(&app, "researcher").await;
+    let mine = app.get_ok(&researcher, "/api/v1/resource-requests").await;
+    let states: Vec<String> = items(&mine).iter().map(|r| r["state"].as_str().unwrap().to_owned()).collect();
+    assert!(states.iter().any(|s| s == "completed") && states.iter().any(|s| s == "requested"), "{mine}");
+    let policies = expect_status(app.get_anon("/api/v1/support-policies").await, StatusCode::OK).await;
+    assert_eq!(items(&policies).len(), 6);
 }
