@@ -436,7 +436,7 @@ async fn the_main_pages_fit_a_phone_and_the_menu_folds() {
     c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
     c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
-    for path in ["/dashboard", "/results", "/centers", "/applications", "/experts", "/notices", "/calls", "/demands", "/docking"] {
+    for path in ["/dashboard", "/results", "/centers", "/applications", "/experts", "/notices", "/calls", "/demands", "/docking", "/resources", "/four-lists", "/resource-requests"] {
         c.goto(&app.url(path)).await.unwrap();
         let (scroll, inner) = width(&c).await;
         assert!(scroll <= inner, "{path} scrolls sideways at 390 px: {scroll} > {inner}");
@@ -486,6 +486,54 @@ async fn a_researcher_accepts_a_proposed_match_and_finds_it_on_the_docking_list(
     let table = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=docking-table]")).await.unwrap().text().await.unwrap();
     assert!(table.contains("协作机器人一体化关节模组") && table.contains("已对接"), "{table}");
     assert!(table.contains("已落地"), "the demo's landed match is on the unit's list too: {table}");
+    c.close().await.unwrap();
+}
+
+/// The demo center's operator answers the request waiting in its to-do list; the
+/// researcher finds an instrument in the sharing list and asks to use it.
+#[tokio::test]
+async fn a_center_answers_a_resource_request_and_a_researcher_asks_for_an_instrument() {
+    let Some(driver_bin) = chromedriver() else { return };
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
+    demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    let demo_sign_in = |c: &fantoccini::Client, username: &'static str| {
+        let (c, url) = (c.clone(), app.url("/login"));
+        async move {
+            c.goto(&url).await.unwrap();
+            c.find(Locator::Id("username")).await.unwrap().send_keys(username).await.unwrap();
+            c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
+            c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+            c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
+        }
+    };
+    demo_sign_in(&c, "center").await;
+    c.goto(&app.url("/todo")).await.unwrap();
+    c.find(Locator::Css("[data-testid=todo-resource_requests_to_answer] > a")).await.unwrap().click().await.unwrap();
+    let table = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=requests-table]")).await.unwrap();
+    table.find(Locator::LinkText("工业机器人整机性能与可靠性验证")).await.unwrap().click().await.unwrap();
+    let form = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=accept-form]")).await.unwrap();
+    form.find(Locator::Css("input[name=note]")).await.unwrap().send_keys("下周一送样").await.unwrap();
+    form.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=complete-form]")).await.unwrap();
+    assert_eq!(c.find(Locator::Css("[data-testid=request-state]")).await.unwrap().text().await.unwrap(), "已同意");
+    sign_out(&c).await;
+
+    demo_sign_in(&c, "researcher").await;
+    c.goto(&app.url("/resources?kind=instrument")).await.unwrap();
+    c.find(Locator::LinkText("X射线衍射仪")).await.unwrap().click().await.unwrap();
+    let form = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=request-form]")).await.unwrap();
+    form.find(Locator::Css("textarea[name=description]")).await.unwrap().send_keys("硅碳负极样品8个，物相分析。").await.unwrap();
+    let day = |d: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(d)).format("%Y-%m-%d").to_string();
+    for (name, value) in [("wanted_from", day(5)), ("wanted_to", day(6))] {
+        // A date input takes its value by script in every locale.
+        c.execute(&format!("document.querySelector('[data-testid=request-form] input[name={name}]').value = arguments[0];"), vec![serde_json::json!(value)]).await.unwrap();
+    }
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    let state = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=request-state]")).await.unwrap().text().await.unwrap();
+    assert_eq!(state, "待答复");
     c.close().await.unwrap();
 }
 
