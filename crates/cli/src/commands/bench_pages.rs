@@ -158,6 +158,20 @@ pub const PATHS: &[(&str, Login)] = &[
     ("/handoffs", Some("center")),
     ("/reports", Some("bureau")),
     ("/api/v1/changes", Some("bureau")),
+    // Issue 15: demands, the docking list, the service map and resource sharing.
+    ("/demands", Some("bureau")),
+    ("/docking", Some("bureau")),
+    ("/service-map", None),
+    ("/resources", None),
+    ("/resources?page=100", None),
+    ("/resources?page=100&after=@", None),
+    ("/resources?kind=capability", None),
+    ("/resources?center_kind=pilot_platform&qualification=cma", None),
+    ("/api/v1/resources?field=new_energy", None),
+    ("/four-lists", None),
+    ("/api/v1/four-lists", None),
+    ("/resource-requests", Some("center")),
+    ("/resources", Some("bureau")),
 ];
 
 impl PagesArgs {
