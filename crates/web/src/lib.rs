@@ -87,11 +87,7 @@ impl AppState {
         let pool = self.store().pool();
         let generation = pocnet_store::tallies::centers_generation(pool).await?;
         let key = (region.map(str::to_owned), today.to_owned());
-        if let Some(hit) = self.inner.registry_figures.get(&key, generation) {
-            return Ok(hit);
-        }
-        let counts = pocnet_store::stats::registry(pool, today, region).await?;
-        Ok(self.inner.registry_figures.put(key, generation, counts))
+        self.inner.registry_figures.get_or_build(key, generation, || pocnet_store::stats::registry(pool, today, region)).await
     }
 
     /// The search index.
@@ -108,11 +104,7 @@ impl AppState {
     pub(crate) async fn all_centers(&self) -> Result<Arc<Vec<pocnet_store::centers::Center>>, pocnet_store::StoreError> {
         let pool = self.store().pool();
         let generation = pocnet_store::tallies::centers_generation(pool).await?;
-        if let Some(hit) = self.inner.all_centers.get(&(), generation) {
-            return Ok(hit);
-        }
-        let all = pocnet_store::centers::all(pool).await?;
-        Ok(self.inner.all_centers.put((), generation, all))
+        self.inner.all_centers.get_or_build((), generation, || pocnet_store::centers::all(pool)).await
     }
 
     /// The database.

@@ -164,15 +164,14 @@ pub struct SharingLists {
 pub(crate) async fn sharing_lists(state: &AppState) -> AppResult<Arc<SharingLists>> {
     let pool = state.store().pool();
     let generation = pocnet_store::tallies::centers_generation(pool).await?;
-    if let Some(hit) = state.inner.sharing_lists.get(&(), generation) {
-        return Ok(hit);
-    }
-    let centers = state.all_centers().await?;
-    let coverage = pocnet_store::sharing::offers::coverage(pool).await?;
-    let catalogue: Vec<(String, String)> = crate::routes::registry::field_choices(state).into_iter().map(|c| (c.code, c.label)).collect();
-    let built = SharingLists {
-        service_fields: lists::service_fields(&catalogue, &centers, &coverage),
-        capability_coverage: lists::capability_coverage(&catalogue, &coverage),
+    let build = || async {
+        let centers = state.all_centers().await?;
+        let coverage = pocnet_store::sharing::offers::coverage(pool).await?;
+        let catalogue: Vec<(String, String)> = crate::routes::registry::field_choices(state).into_iter().map(|c| (c.code, c.label)).collect();
+        AppResult::Ok(SharingLists {
+            service_fields: lists::service_fields(&catalogue, &centers, &coverage),
+            capability_coverage: lists::capability_coverage(&catalogue, &coverage),
+        })
     };
-    Ok(state.inner.sharing_lists.put((), generation, built))
+    state.inner.sharing_lists.get_or_build((), generation, build).await
 }
