@@ -59,6 +59,7 @@ impl<K: Eq + Hash + Clone, V> GenerationCache<K, V> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
