@@ -55,7 +55,7 @@ struct Inner {
     /// Every center, while none changes (the lists' center choices).
     all_centers: cache::GenerationCache<(), Vec<pocnet_store::centers::Center>>,
     /// The 服务领域 list and the capability coverage (资源共享), by the same generation.
-    sharing_lists: cache::GenerationCache<(), routes::sharing::SharingLists>,
+    sharing_lists: cache::GenerationCache<(), routes::sharing::FourLists>,
     /// The white papers composed, by year.
     white_papers: routes::white_paper::WhitePapers,
     /// The search index (kept current from the outbox).

@@ -180,7 +180,7 @@ pub async fn api_edit_policy(State(state): State<AppState>, me: CurrentUser, Pat
 #[utoipa::path(get, path = "/api/v1/four-lists", operation_id = "four_lists", tag = "sharing",
     responses((status = 200, body = SharingLists)))]
 pub async fn api_four_lists(State(state): State<AppState>) -> AppResult<Json<SharingLists>> {
-    Ok(Json((*sharing_lists(&state).await?).clone()))
+    Ok(Json(sharing_lists(&state).await?.lists.clone()))
 }
 
 /// Every offer the caller may see under `q` (all pages), for a workbook.
@@ -277,7 +277,8 @@ pub async fn api_export_requests(State(state): State<AppState>, me: CurrentUser,
 #[utoipa::path(get, path = "/api/v1/four-lists/export.xlsx", operation_id = "export_four_lists", tag = "sharing",
     responses((status = 200, description = "Excel 工作簿", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
 pub async fn api_export_four_lists(State(state): State<AppState>) -> AppResult<Response> {
-    let lists = sharing_lists(&state).await?;
+    let four = sharing_lists(&state).await?;
+    let lists = &four.lists;
     let kinds: Vec<&str> = OfferKind::ALL.iter().map(|k| k.label_zh()).collect();
     let fields_rows = lists
         .service_fields

@@ -4,7 +4,7 @@
 //! Shanghai's four lists and the supporting policies. Every form works without
 //! JavaScript; a refused form re-renders its page with the reason.
 
-use super::{sharing_lists, OfferQuery, RequestQuery, SharingLists};
+use super::{sharing_lists, FourLists, OfferQuery, RequestQuery};
 use crate::auth::session::Auth;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -87,7 +87,7 @@ struct ListPage {
     can_publish: bool,
     export_href: String,
     /// The 验证能力互补清单's coverage table, on that list's page.
-    coverage: Option<Arc<SharingLists>>,
+    coverage: Option<Arc<FourLists>>,
     signed_in: bool,
 }
 
@@ -399,7 +399,7 @@ async fn request_step_form(State(state): State<AppState>, me: CurrentUser, Path(
 #[template(path = "sharing/four_lists.html")]
 struct FourListsPage {
     chrome: Chrome,
-    lists: Arc<SharingLists>,
+    lists: Arc<FourLists>,
     kinds: Vec<&'static str>,
     content: Vec<OfferRow>,
     scenarios: Vec<OfferRow>,
@@ -417,16 +417,8 @@ fn policy_rows(state: &AppState, items: Vec<PolicyItem>) -> Vec<PolicyRow> {
 
 async fn four_lists_page(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
     let lists = sharing_lists(&state).await?;
-    let first = |kind: OfferKind| {
-        let state = state.clone();
-        async move {
-            let filter = OfferQuery { kind: Some(kind.as_str().to_owned()), ..OfferQuery::default() }.filter(&state)?;
-            let page = offers::list(state.context(), None, filter, "updated_at", SortDir::Desc, Page::new(Some(1), Some(10))).await?;
-            AppResult::Ok(page.items.into_iter().map(|o| OfferRow { field: label(&state, &o.field), qualifications: qualifications(&o), o }).collect::<Vec<_>>())
-        }
-    };
-    let content = first(OfferKind::Capability).await?;
-    let scenarios = first(OfferKind::Scenario).await?;
+    let rows = |offers: &[Offer]| offers.iter().map(|o| OfferRow { field: label(&state, &o.field), qualifications: qualifications(o), o: o.clone() }).collect::<Vec<_>>();
+    let (content, scenarios) = (rows(&lists.content), rows(&lists.scenarios));
     let policies = policy_rows(&state, policies::list(state.context(), None, Page::new(Some(1), Some(10))).await?.items);
     Ok(render(&FourListsPage {
         chrome: Chrome::public(Some(&auth), "四张清单", "resources"),

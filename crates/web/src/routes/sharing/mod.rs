@@ -160,17 +160,37 @@ pub struct SharingLists {
     pub capability_coverage: CapabilityCoverage,
 }
 
-/// The two lists, built once per change of the registry or of an offer.
-pub(crate) async fn sharing_lists(state: &AppState) -> AppResult<Arc<SharingLists>> {
+/// What the four lists' page and the capability list read once per change of the registry or
+/// of an offer: the two computed lists, and the latest capabilities and scenarios (public ones).
+pub struct FourLists {
+    /// 服务领域 and the capability coverage.
+    pub lists: SharingLists,
+    /// 服务内容: the ten latest listed capabilities.
+    pub content: Vec<pocnet_store::sharing::offers::Offer>,
+    /// 场景应用: the ten latest listed scenarios.
+    pub scenarios: Vec<pocnet_store::sharing::offers::Offer>,
+}
+
+/// The lists, built once per change of the registry or of an offer.
+pub(crate) async fn sharing_lists(state: &AppState) -> AppResult<Arc<FourLists>> {
     let pool = state.store().pool();
     let generation = pocnet_store::tallies::centers_generation(pool).await?;
     let build = || async {
         let centers = state.all_centers().await?;
         let coverage = pocnet_store::sharing::offers::coverage(pool).await?;
         let catalogue: Vec<(String, String)> = crate::routes::registry::field_choices(state).into_iter().map(|c| (c.code, c.label)).collect();
-        AppResult::Ok(SharingLists {
-            service_fields: lists::service_fields(&catalogue, &centers, &coverage),
-            capability_coverage: lists::capability_coverage(&catalogue, &coverage),
+        let latest = |kind: OfferKind| async move {
+            let filter = OfferFilter { kind: Some(kind), ..OfferFilter::public() };
+            let page = pocnet_store::Page::new(Some(1), Some(10));
+            AppResult::Ok(pocnet_store::sharing::offers::list(pool, &filter, "updated_at", pocnet_store::SortDir::Desc, page).await?.items)
+        };
+        AppResult::Ok(FourLists {
+            lists: SharingLists {
+                service_fields: lists::service_fields(&catalogue, &centers, &coverage),
+                capability_coverage: lists::capability_coverage(&catalogue, &coverage),
+            },
+            content: latest(OfferKind::Capability).await?,
+            scenarios: latest(OfferKind::Scenario).await?,
         })
     };
     state.inner.sharing_lists.get_or_build((), generation, build).await
