@@ -322,9 +322,14 @@ pub struct SearchInput {
     pub page: Option<usize>,
     /// Hits per page (1–100, default 20).
     pub per_page: Option<usize>,
+    /// `exact`: count every hit; otherwise the count stops past 1,000 and `total` is a lower bound (`total_exact` false).
+    pub count: Option<String>,
 }
 
-/// Searches the records the caller may see.
+/// Searches the records the caller may see. A first page is answered from the index's
+/// cache of this generation when the same query with the same keys was asked since the
+/// last change (the caller's keys are part of the cache key: nothing is shared between
+/// callers who may see different records).
 pub async fn search_results(ctx: &Context, index: &SearchIndex, caller: &Caller, input: &SearchInput) -> Result<Hits> {
     let keys = caller_keys(ctx, caller).await?;
     let kinds: &[&str] = match input.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
@@ -359,6 +364,7 @@ pub async fn search_results(ctx: &Context, index: &SearchIndex, caller: &Caller,
         visible: &keys,
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),
+        exact_total: input.count.as_deref() == Some("exact"),
     };
-    index.search(&q).map_err(failed)
+    index.search_cached(&q).map_err(failed)
 }
