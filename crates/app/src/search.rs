@@ -266,9 +266,18 @@ pub async fn catch_up(ctx: &Context, index: &SearchIndex) -> Result<usize> {
     }
 }
 
+/// Adds the named records of `kind` to the index without committing (a rebuild's batches:
+/// one commit at the end, not one per batch).
+async fn stage(ctx: &Context, index: &SearchIndex, kind: &str, ids: &[i64]) -> Result<u64> {
+    let (docs, _) = docs_of(ctx, kind, ids).await?;
+    index.add(&docs).map_err(failed)?;
+    Ok(docs.len() as u64)
+}
+
 /// Rebuilds the index from the records, reporting `(done, total)` as it goes; returns how
 /// many records it holds. The cursor is the outbox's newest change when the rebuild began,
-/// so changes made meanwhile are applied by the next catch-up.
+/// so changes made meanwhile are applied by the next catch-up. The records are committed
+/// once, at the end.
 pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<u64> {
     let pool = ctx.store().pool();
     let start = search_outbox::latest(pool).await?;
@@ -278,7 +287,7 @@ pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64,
     loop {
         let ids = search_faces::result_ids(pool, after, 1000).await?;
         let Some(last) = ids.last().copied() else { break };
-        done += refresh(ctx, index, &[("result", ids)], None).await? as u64;
+        done += stage(ctx, index, "result", &ids).await?;
         after = last;
         progress(done, total);
     }
@@ -292,7 +301,7 @@ pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64,
                 _ => search_faces::center_ids(pool, after, 1000).await?,
             };
             let Some(last) = ids.last().copied() else { break };
-            done += refresh(ctx, index, &[(kind, ids)], None).await? as u64;
+            done += stage(ctx, index, kind, &ids).await?;
             after = last;
         }
     }

@@ -240,22 +240,7 @@ impl SearchIndex {
         }
         for d in docs {
             w.delete_term(Term::from_field_text(f.key, &d.key()));
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.key, d.key());
-            doc.add_text(f.kind, d.kind);
-            doc.add_i64(f.id, d.id);
-            doc.add_text(f.title, &d.title);
-            doc.add_text(f.body, &d.body);
-            for code in &d.fields {
-                doc.add_text(f.field, code);
-            }
-            doc.add_text(f.region, &d.region);
-            doc.add_text(f.stage, &d.stage);
-            doc.add_u64(f.trl, d.trl);
-            for v in &d.visible_to {
-                doc.add_text(f.visible, v);
-            }
-            w.add_document(doc)?;
+            w.add_document(self.document(d))?;
         }
         let mut prepared = w.prepare_commit()?;
         if let Some(c) = cursor {
@@ -265,6 +250,37 @@ impl SearchIndex {
         self.made_visible(cursor)?;
         drop(w);
         Ok(())
+    }
+
+    /// Adds `docs` without committing them: a rebuild's batches after [`Self::clear`] (no
+    /// record is there to replace, so none is deleted first). The next [`Self::apply`]
+    /// commits them; until then searches do not see them.
+    pub fn add(&self, docs: &[Doc]) -> Result<(), SearchError> {
+        let w = self.writer();
+        for d in docs {
+            w.add_document(self.document(d))?;
+        }
+        Ok(())
+    }
+
+    fn document(&self, d: &Doc) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.key, d.key());
+        doc.add_text(f.kind, d.kind);
+        doc.add_i64(f.id, d.id);
+        doc.add_text(f.title, &d.title);
+        doc.add_text(f.body, &d.body);
+        for code in &d.fields {
+            doc.add_text(f.field, code);
+        }
+        doc.add_text(f.region, &d.region);
+        doc.add_text(f.stage, &d.stage);
+        doc.add_u64(f.trl, d.trl);
+        for v in &d.visible_to {
+            doc.add_text(f.visible, v);
+        }
+        doc
     }
 
     /// After a commit (the writer still held): searches see it, cached pages go, and only
@@ -652,6 +668,19 @@ mod tests {
         i.apply(&[], &[("result", 1)], None).unwrap();
         assert_eq!(i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap().total, 0);
         assert_eq!(i.len(), 3);
+    }
+
+    #[test]
+    fn a_rebuilds_batches_are_seen_once_committed() {
+        let i = index();
+        let v = public();
+        i.clear().unwrap();
+        i.add(&[result(1, "高镍三元前驱体连续共沉淀工艺", "前驱体", "new_energy", 4, &["public"])]).unwrap();
+        i.add(&[result(2, "三元前驱体废料回收", "前驱体", "new_energy", 4, &["public"])]).unwrap();
+        assert_eq!(i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap().total, 0, "not yet committed");
+        i.apply(&[], &[], Some(12)).unwrap();
+        assert_eq!(i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap().total, 2);
+        assert_eq!((i.len(), i.cursor().unwrap()), (2, 12));
     }
 
     /// 1,500 results about 储能 with varied words (so varied scores), a quarter of them seen
