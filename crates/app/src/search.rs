@@ -301,9 +301,18 @@ pub async fn catch_up(ctx: &Context, index: &SearchIndex) -> Result<usize> {
     }
 }
 
+/// Adds the named records of `kind` to the index without committing (a rebuild's batches:
+/// one commit at the end, not one per batch).
+async fn stage(ctx: &Context, index: &SearchIndex, kind: &str, ids: &[i64]) -> Result<u64> {
+    let (docs, _) = docs_of(ctx, kind, ids).await?;
+    index.add(&docs).map_err(failed)?;
+    Ok(docs.len() as u64)
+}
+
 /// Rebuilds the index from the records, reporting `(done, total)` as it goes; returns how
 /// many records it holds. The cursor is the outbox's newest change when the rebuild began,
-/// so changes made meanwhile are applied by the next catch-up.
+/// so changes made meanwhile are applied by the next catch-up. The records are committed
+/// once, at the end.
 pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<u64> {
     let pool = ctx.store().pool();
     let start = search_outbox::latest(pool).await?;
@@ -313,7 +322,7 @@ pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64,
     loop {
         let ids = search_faces::result_ids(pool, after, 1000).await?;
         let Some(last) = ids.last().copied() else { break };
-        done += refresh(ctx, index, &[("result", ids)], None).await? as u64;
+        done += stage(ctx, index, "result", &ids).await?;
         after = last;
         progress(done, total);
     }
@@ -328,7 +337,7 @@ pub async fn rebuild(ctx: &Context, index: &SearchIndex, progress: &(dyn Fn(u64,
                 _ => search_faces::center_ids(pool, after, 1000).await?,
             };
             let Some(last) = ids.last().copied() else { break };
-            done += refresh(ctx, index, &[(kind, ids)], None).await? as u64;
+            done += stage(ctx, index, kind, &ids).await?;
             after = last;
         }
     }
@@ -358,9 +367,14 @@ pub struct SearchInput {
     pub page: Option<usize>,
     /// Hits per page (1–100, default 20).
     pub per_page: Option<usize>,
+    /// `exact`: count every hit; otherwise the count stops past 1,000 and `total` is a lower bound (`total_exact` false).
+    pub count: Option<String>,
 }
 
-/// Searches the records the caller may see.
+/// Searches the records the caller may see. A first page is answered from the index's
+/// cache of this generation when the same query with the same keys was asked since the
+/// last change (the caller's keys are part of the cache key: nothing is shared between
+/// callers who may see different records).
 pub async fn search_results(ctx: &Context, index: &SearchIndex, caller: &Caller, input: &SearchInput) -> Result<Hits> {
     let keys = caller_keys(ctx, caller).await?;
     let kinds: &[&str] = match input.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
@@ -395,6 +409,7 @@ pub async fn search_results(ctx: &Context, index: &SearchIndex, caller: &Caller,
         visible: &keys,
         limit: per_page,
         offset: (page - 1).saturating_mul(per_page),
+        exact_total: input.count.as_deref() == Some("exact"),
     };
-    index.search(&q).map_err(failed)
+    index.search_cached(&q).map_err(failed)
 }

@@ -5,20 +5,36 @@
 //! is cut coarsely, each word (and, at a lower weight, the dictionary words
 //! inside it) sought in titles (weighted double) and bodies, with filters by
 //! kind, field, region, stage and TRL. Trade secrets are never handed to it.
+//!
+//! Speed for broad words (issue 15): the words are ranked by block-max WAND with
+//! the filters checked on each candidate, so blocks of postings that cannot enter
+//! the page are skipped; the total is counted one by one only up to
+//! [`COUNT_BOUND`] (beyond, it is a lower bound, exact on request); and the first
+//! page of a query is kept per index generation ([`SearchIndex::search_cached`]).
 
+use crate::cache::{Key, PageCache};
 use crate::snippet;
 use crate::tokenizer::{Cut, Segmenter};
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 use std::ops::Bound;
 use std::path::Path;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::SeqCst};
 use std::sync::Mutex;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, Query as TantivyQuery, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, Value, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument, Term, TERMINATED};
 
 /// The tokenizer name the text fields are indexed with.
 const FINE: &str = "zh_fine";
+
+/// Hits counted one by one before the total becomes a lower bound (“1,000+”).
+pub const COUNT_BOUND: usize = 1000;
+
+/// First pages kept (each some 10 KB at 20 hits).
+const CACHED_PAGES: usize = 1024;
 
 /// Why the index failed.
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +102,8 @@ pub struct Query<'a> {
     pub limit: usize,
     /// Hits skipped.
     pub offset: usize,
+    /// Count every hit, however many (else the count stops past [`COUNT_BOUND`]).
+    pub exact_total: bool,
 }
 
 /// A record found.
@@ -106,8 +124,11 @@ pub struct Hit {
 /// A page of hits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hits {
-    /// How many records match in all.
+    /// How many records match in all when `total_exact`; otherwise a lower bound
+    /// ([`COUNT_BOUND`], or more when the page reaches further).
     pub total: usize,
+    /// Whether `total` is exact.
+    pub total_exact: bool,
     /// This page, best first.
     pub items: Vec<Hit>,
 }
@@ -156,8 +177,12 @@ pub struct SearchIndex {
     /// Each word of a synonym group with the group's other words.
     synonyms: std::collections::HashMap<String, Vec<String>>,
     /// The committed cursor, kept in memory (reading it from the index's meta file cost a file
-    /// read and a JSON parse per query).
-    cursor: std::sync::atomic::AtomicI64,
+    /// read and a JSON parse per query). Set once the commit is visible to searches.
+    cursor: AtomicI64,
+    /// Raised each time a commit becomes visible to searches.
+    generation: AtomicU64,
+    /// First pages of this generation.
+    cache: PageCache,
 }
 
 impl SearchIndex {
@@ -172,7 +197,17 @@ impl SearchIndex {
             }
         }
         let cursor = index.load_metas()?.payload.and_then(|p| p.parse().ok()).unwrap_or(0);
-        Ok(Self { index, reader, writer: Mutex::new(writer), fields, segmenter, synonyms, cursor: std::sync::atomic::AtomicI64::new(cursor) })
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            segmenter,
+            synonyms,
+            cursor: AtomicI64::new(cursor),
+            generation: AtomicU64::new(0),
+            cache: PageCache::new(CACHED_PAGES),
+        })
     }
 
     /// An index held in memory (tests): one indexing thread, the smallest arena.
@@ -205,39 +240,65 @@ impl SearchIndex {
         }
         for d in docs {
             w.delete_term(Term::from_field_text(f.key, &d.key()));
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.key, d.key());
-            doc.add_text(f.kind, d.kind);
-            doc.add_i64(f.id, d.id);
-            doc.add_text(f.title, &d.title);
-            doc.add_text(f.body, &d.body);
-            for code in &d.fields {
-                doc.add_text(f.field, code);
-            }
-            doc.add_text(f.region, &d.region);
-            doc.add_text(f.stage, &d.stage);
-            doc.add_u64(f.trl, d.trl);
-            for v in &d.visible_to {
-                doc.add_text(f.visible, v);
-            }
-            w.add_document(doc)?;
+            w.add_document(self.document(d))?;
         }
         let mut prepared = w.prepare_commit()?;
         if let Some(c) = cursor {
             prepared.set_payload(&c.to_string());
         }
         prepared.commit()?;
-        if let Some(c) = cursor {
-            self.cursor.store(c, std::sync::atomic::Ordering::SeqCst);
-        }
+        self.made_visible(cursor)?;
         drop(w);
+        Ok(())
+    }
+
+    /// Adds `docs` without committing them: a rebuild's batches after [`Self::clear`] (no
+    /// record is there to replace, so none is deleted first). The next [`Self::apply`]
+    /// commits them; until then searches do not see them.
+    pub fn add(&self, docs: &[Doc]) -> Result<(), SearchError> {
+        let w = self.writer();
+        for d in docs {
+            w.add_document(self.document(d))?;
+        }
+        Ok(())
+    }
+
+    fn document(&self, d: &Doc) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.key, d.key());
+        doc.add_text(f.kind, d.kind);
+        doc.add_i64(f.id, d.id);
+        doc.add_text(f.title, &d.title);
+        doc.add_text(f.body, &d.body);
+        for code in &d.fields {
+            doc.add_text(f.field, code);
+        }
+        doc.add_text(f.region, &d.region);
+        doc.add_text(f.stage, &d.stage);
+        doc.add_u64(f.trl, d.trl);
+        for v in &d.visible_to {
+            doc.add_text(f.visible, v);
+        }
+        doc
+    }
+
+    /// After a commit (the writer still held): searches see it, cached pages go, and only
+    /// then does the cursor move — a query that finds the cursor past a change finds the
+    /// change too.
+    fn made_visible(&self, cursor: Option<i64>) -> Result<(), SearchError> {
         self.reader.reload()?;
+        let generation = self.generation.fetch_add(1, SeqCst) + 1;
+        self.cache.clear(generation);
+        if let Some(c) = cursor {
+            self.cursor.store(c, SeqCst);
+        }
         Ok(())
     }
 
     /// The last outbox change the committed index covers (0 for a new index).
     pub fn cursor(&self) -> Result<i64, SearchError> {
-        Ok(self.cursor.load(std::sync::atomic::Ordering::SeqCst))
+        Ok(self.cursor.load(SeqCst))
     }
 
     /// Deletes every record (before a rebuild); the cursor goes back to 0.
@@ -247,9 +308,8 @@ impl SearchIndex {
         let mut prepared = w.prepare_commit()?;
         prepared.set_payload("0");
         prepared.commit()?;
-        self.cursor.store(0, std::sync::atomic::Ordering::SeqCst);
+        self.made_visible(Some(0))?;
         drop(w);
-        self.reader.reload()?;
         Ok(())
     }
 
@@ -303,15 +363,11 @@ impl SearchIndex {
         Some(Box::new(BooleanQuery::new(shoulds)))
     }
 
-    /// Searches.
-    pub fn search(&self, q: &Query<'_>) -> Result<Hits, SearchError> {
+    /// The filters of a query, each required: kind, field, region, stage, TRL and — always —
+    /// one of the caller's keys.
+    fn filters(&self, q: &Query<'_>) -> BooleanQuery {
         let f = self.fields;
         let mut musts: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-        let words = self.query_words(q.text);
-        let text = self.text_query(&words);
-        if let Some(t) = &text {
-            musts.push((Occur::Must, t.box_clone()));
-        }
         if !q.kinds.is_empty() {
             musts.push((Occur::Must, Box::new(BooleanQuery::new(q.kinds.iter().map(|k| (Occur::Should, self.term(f.kind, k))).collect()))));
         }
@@ -326,13 +382,79 @@ impl SearchIndex {
         }
         // Nothing is found that the caller may not see.
         musts.push((Occur::Must, Box::new(BooleanQuery::new(q.visible.iter().map(|v| (Occur::Should, self.term(f.visible, v))).collect()))));
-        if text.is_none() {
-            musts.push((Occur::Must, Box::new(AllQuery)));
+        BooleanQuery::new(musts)
+    }
+
+    /// Searches.
+    pub fn search(&self, q: &Query<'_>) -> Result<Hits, SearchError> {
+        self.run(q, self.query_words(q.text))
+    }
+
+    /// Searches as [`Self::search`] does, answering a first page (`offset` 0) from the pages
+    /// kept for this generation of the index when the same query — same words, filters, page
+    /// size and caller's keys — was answered since the last commit.
+    pub fn search_cached(&self, q: &Query<'_>) -> Result<Hits, SearchError> {
+        let words = self.query_words(q.text);
+        if q.offset != 0 {
+            return self.run(q, words);
         }
-        let query = BooleanQuery::new(musts);
+        let key = self.key(q, &words);
+        // Read before the searcher: a page is never kept under a generation newer than the
+        // one it was read from.
+        let generation = self.generation.load(SeqCst);
+        if let Some(hits) = self.cache.get(generation, &key) {
+            return Ok(hits);
+        }
+        let hits = self.run(q, words)?;
+        self.cache.put(generation, key, &hits);
+        Ok(hits)
+    }
+
+    /// What names a first page in the cache: the words as sought (so spacing and case do
+    /// not matter), the filters as applied, the page size and the caller's keys as a set.
+    fn key(&self, q: &Query<'_>, words: &[(String, f32)]) -> Key {
+        let given = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_owned);
+        let mut kinds: Vec<String> = q.kinds.iter().map(|k| (*k).to_owned()).collect();
+        kinds.sort();
+        kinds.dedup();
+        let mut visible = q.visible.to_vec();
+        visible.sort();
+        visible.dedup();
+        Key {
+            words: words.iter().map(|(w, weight)| (w.clone(), weight.to_bits())).collect(),
+            kinds,
+            filters: [given(q.field), given(q.region), given(q.stage)],
+            trl: q.trl,
+            visible,
+            limit: q.limit.clamp(1, 200),
+            exact_total: q.exact_total,
+        }
+    }
+
+    fn run(&self, q: &Query<'_>, words: Vec<(String, f32)>) -> Result<Hits, SearchError> {
+        let f = self.fields;
+        let filters = self.filters(q);
+        let text = self.text_query(&words);
+        let whole = match &text {
+            Some(t) => BooleanQuery::new(vec![(Occur::Must, t.box_clone()), (Occur::Must, Box::new(filters.clone()))]),
+            None => BooleanQuery::new(vec![(Occur::Must, Box::new(filters.clone())), (Occur::Must, Box::new(AllQuery))]),
+        };
         let searcher = self.reader.searcher();
         let limit = q.limit.clamp(1, 200);
-        let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
+        let top = match &text {
+            Some(t) => top_filtered(&searcher, t.as_ref(), &filters, q.offset + limit)?.into_iter().skip(q.offset).collect(),
+            None => searcher.search(&whole, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?,
+        };
+        let (mut total, mut total_exact) = if q.exact_total { (searcher.search(&whole, &Count)?, true) } else { bounded_count(&searcher, &whole, COUNT_BOUND)? };
+        if !total_exact {
+            // A page that is not full ends the list; a full one shows how far it reaches at least.
+            let reached = q.offset + top.len();
+            if !top.is_empty() && top.len() < limit {
+                (total, total_exact) = (reached, true);
+            } else {
+                total = total.max(reached);
+            }
+        }
         let sought: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
         let mut items = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -344,7 +466,7 @@ impl SearchIndex {
             let snippet = snippet::highlight(if in_body || !sought.iter().any(|w| title.to_lowercase().contains(w.as_str())) { &body } else { &title }, &sought, 120);
             items.push(Hit { kind: text_of(f.kind), id, title, snippet, score });
         }
-        Ok(Hits { total, items })
+        Ok(Hits { total, total_exact, items })
     }
 
     /// The segmenter the index cuts with (a demand's words for matching).
@@ -356,6 +478,97 @@ impl SearchIndex {
     pub fn inner(&self) -> &Index {
         &self.index
     }
+}
+
+/// A hit's place in the ranking: the higher score first, then the earlier address — a
+/// total order, so the pages of one query neither overlap nor leave a gap.
+#[derive(Clone, Copy, PartialEq)]
+struct Ranked {
+    score: Score,
+    address: DocAddress,
+}
+
+impl Eq for Ranked {}
+
+impl Ord for Ranked {
+    /// Greater is better.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score.total_cmp(&other.score).then_with(|| other.address.cmp(&self.address))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The `k` best hits of `text` among the records `filter` lets through, best first. The
+/// words are ranked by block-max WAND (a block of postings whose best possible score cannot
+/// beat the k-th hit so far is skipped) and each candidate is checked against the filter as
+/// it comes, in increasing document order — so a broad word costs what its best blocks
+/// cost, not what all its postings do. A hit whose score ties the k-th comes later in the
+/// order and is rightly left out.
+fn top_filtered(searcher: &Searcher, text: &dyn TantivyQuery, filter: &dyn TantivyQuery, k: usize) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    let text = text.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let filter = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    let mut threshold = Score::MIN;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut allowed = filter.scorer(reader, 1.0)?;
+        if allowed.doc() == TERMINATED {
+            continue;
+        }
+        let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
+        let alive = reader.alive_bitset();
+        let from = threshold;
+        text.for_each_pruning(from, reader, &mut |doc, score| {
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                return threshold;
+            }
+            if allowed.doc() < doc {
+                allowed.seek(doc);
+            }
+            if allowed.doc() != doc {
+                return threshold;
+            }
+            best.push(Reverse(Ranked { score, address: DocAddress::new(segment_ord, doc) }));
+            if best.len() > k {
+                best.pop();
+            }
+            if best.len() == k {
+                if let Some(Reverse(worst)) = best.peek() {
+                    threshold = worst.score;
+                }
+            }
+            threshold
+        })?;
+    }
+    let mut ranked: Vec<Ranked> = best.into_iter().map(|Reverse(r)| r).collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(ranked.into_iter().map(|r| (r.score, r.address)).collect())
+}
+
+/// How many records `query` matches, counted one by one without scores up to `bound`:
+/// `(n, true)` when n ≤ `bound`, else `(bound, false)` — a lower bound.
+fn bounded_count(searcher: &Searcher, query: &dyn TantivyQuery, bound: usize) -> tantivy::Result<(usize, bool)> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut n = 0;
+    for reader in searcher.segment_readers() {
+        let mut docs = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = docs.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                n += 1;
+                if n > bound {
+                    return Ok((bound, false));
+                }
+            }
+            doc = docs.advance();
+        }
+    }
+    Ok((n, true))
 }
 
 #[cfg(test)]
@@ -455,5 +668,103 @@ mod tests {
         i.apply(&[], &[("result", 1)], None).unwrap();
         assert_eq!(i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap().total, 0);
         assert_eq!(i.len(), 3);
+    }
+
+    #[test]
+    fn a_rebuilds_batches_are_seen_once_committed() {
+        let i = index();
+        let v = public();
+        i.clear().unwrap();
+        i.add(&[result(1, "高镍三元前驱体连续共沉淀工艺", "前驱体", "new_energy", 4, &["public"])]).unwrap();
+        i.add(&[result(2, "三元前驱体废料回收", "前驱体", "new_energy", 4, &["public"])]).unwrap();
+        assert_eq!(i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap().total, 0, "not yet committed");
+        i.apply(&[], &[], Some(12)).unwrap();
+        assert_eq!(i.search(&Query { text: "前驱体", visible: &v, limit: 10, ..Default::default() }).unwrap().total, 2);
+        assert_eq!((i.len(), i.cursor().unwrap()), (2, 12));
+    }
+
+    /// 1,500 results about 储能 with varied words (so varied scores), a quarter of them seen
+    /// only by `center:7`.
+    fn broad() -> SearchIndex {
+        let i = SearchIndex::in_memory(Segmenter::shipped()).unwrap();
+        let docs: Vec<Doc> = (1..=1500)
+            .map(|n| {
+                let title = if n % 7 == 0 { format!("储能电池系统{n}") } else { format!("电池管理平台{n}") };
+                let body = format!("{}面向电网的方案{n}", "储能".repeat(1 + (n % 5) as usize));
+                result(n, &title, &body, "new_energy", 1 + (n % 9) as u64, if n % 4 == 0 { &["center:7"] } else { &["public"] })
+            })
+            .collect();
+        i.apply(&docs, &[], Some(1)).unwrap();
+        i
+    }
+
+    #[test]
+    fn the_count_stops_past_the_bound_unless_asked_and_pages_neither_overlap_nor_skip() {
+        let i = broad();
+        let both = vec!["public".to_owned(), "center:7".to_owned()];
+        let q = Query { text: "储能", visible: &both, limit: 20, ..Default::default() };
+        let h = i.search(&q).unwrap();
+        assert_eq!((h.total, h.total_exact), (COUNT_BOUND, false), "1,000+");
+        let exact = i.search(&Query { exact_total: true, ..q.clone() }).unwrap();
+        assert_eq!((exact.total, exact.total_exact), (1500, true));
+        assert_eq!(ids(&h), ids(&exact), "the same first page either way");
+        let public = public();
+        let h = i.search(&Query { visible: &public, ..q.clone() }).unwrap();
+        assert_eq!((h.total, h.total_exact), (COUNT_BOUND, false));
+        let h = i.search(&Query { visible: &public, trl: Some((9, 9)), ..q.clone() }).unwrap();
+        let nines = (1..=1500).filter(|n| n % 4 != 0 && n % 9 == 8).count();
+        assert_eq!((h.total, h.total_exact), (nines, true), "under the bound, exact");
+        // The last page, past the bound, is exact; a full page past it says how far it reaches.
+        let last = i.search(&Query { offset: 1490, ..q.clone() }).unwrap();
+        assert_eq!((last.items.len(), last.total, last.total_exact), (10, 1500, true));
+        let deep = i.search(&Query { offset: 1200, ..q.clone() }).unwrap();
+        assert_eq!((deep.total, deep.total_exact), (1220, false));
+        // Paged by 7 or read at once: the same order, every record once.
+        let all = i.search(&Query { limit: 200, ..q.clone() }).unwrap();
+        let paged: Vec<i64> = (0..29).flat_map(|page| ids(&i.search(&Query { limit: 7, offset: page * 7, ..q.clone() }).unwrap())).collect();
+        assert_eq!(paged[..200], ids(&all)[..]);
+    }
+
+    #[test]
+    fn the_filtered_ranking_is_the_whole_querys_ranking() {
+        // Block-max WAND with the filters checked per candidate must rank as scoring every
+        // hit of the whole query does (the filters choose, the words alone score).
+        let i = broad();
+        let keys = vec!["center:7".to_owned()];
+        for (text, trl) in [("储能", None), ("储能 电池", Some((3, 7))), ("电网", Some((9, 9)))] {
+            let q = Query { text, visible: &keys, trl, limit: 60, ..Default::default() };
+            let words = i.query_words(text);
+            let filters = tantivy::query::ConstScoreQuery::new(Box::new(i.filters(&q)), 0.0);
+            let whole = BooleanQuery::new(vec![(Occur::Must, i.text_query(&words).unwrap()), (Occur::Must, Box::new(filters))]);
+            let searcher = i.reader.searcher();
+            let every = searcher.search(&whole, &TopDocs::with_limit(60).order_by_score()).unwrap();
+            let scores: Vec<f32> = i.search(&q).unwrap().items.iter().map(|h| h.score).collect();
+            assert_eq!(scores.len(), every.len(), "{text}");
+            // The same sums, added in another order.
+            assert!(scores.iter().zip(&every).all(|(a, (b, _))| (a - b).abs() < 1e-4), "{text}: {scores:?} {every:?}");
+        }
+    }
+
+    #[test]
+    fn a_cached_first_page_goes_with_the_next_commit_and_is_never_shared_across_keys() {
+        let i = index();
+        let public = public();
+        let both = vec!["public".to_owned(), "center:7".to_owned()];
+        let q = Query { text: "前驱体", visible: &public, limit: 10, ..Default::default() };
+        assert_eq!(ids(&i.search_cached(&q).unwrap()), vec![1]);
+        assert_eq!(ids(&i.search_cached(&Query { text: " 前驱体 ", ..q.clone() }).unwrap()), vec![1], "the same words, the same page");
+        assert_eq!(i.cache.len(), 1);
+        // Other keys: their own entry, with what they may see.
+        assert_eq!(ids(&i.search_cached(&Query { visible: &both, ..q.clone() }).unwrap()), vec![1, 3]);
+        assert_eq!(ids(&i.search_cached(&q).unwrap()), vec![1], "the center-only record stays hidden");
+        assert_eq!(i.cache.len(), 2);
+        // A change committed after the page was cached is found by the next query.
+        i.apply(&[result(5, "三元前驱体废料回收", "前驱体", "new_energy", 5, &["public"])], &[], Some(8)).unwrap();
+        assert_eq!(i.cache.len(), 0);
+        let mut now = ids(&i.search_cached(&q).unwrap());
+        now.sort_unstable();
+        assert_eq!(now, vec![1, 5]);
+        i.apply(&[], &[("result", 5)], Some(9)).unwrap();
+        assert_eq!(ids(&i.search_cached(&q).unwrap()), vec![1]);
     }
 }

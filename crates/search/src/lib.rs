@@ -3,9 +3,10 @@
 //! cutting finely when indexing (every word and its parts, so 高镍三元前驱体 is
 //! found by 前驱体 and by 高镍三元) and coarsely when querying.
 
+mod cache;
 pub mod index;
 pub mod snippet;
 pub mod tokenizer;
 
-pub use index::{Doc, Hit, Hits, Query, SearchError, SearchIndex};
+pub use index::{Doc, Hit, Hits, Query, SearchError, SearchIndex, COUNT_BOUND};
 pub use tokenizer::{Cut, Segmenter};

@@ -337,17 +337,18 @@ async fn http(args: &HttpArgs) -> anyhow::Result<()> {
         .await?;
     let token = login["token"].as_str().context("no token in the login answer")?.to_owned();
     println!("{} clients, {} s per path, signed in as {}", args.concurrency, args.seconds, args.username);
-    println!("{:<24} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7}", "path", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors");
+    println!("{:<24} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}", "path", "requests", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms", "errors");
     for path in &args.paths {
         let r = load(&client, format!("{}{}", args.url, path), Some(&token), args.concurrency, Duration::from_secs(args.seconds)).await?;
         let rps = r.rate();
         println!(
-            "{:<24} {:>10} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>7}",
+            "{:<24} {:>10} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>7}",
             path,
             r.requests,
             rps,
             percentile(&r.latencies_us, 50.0),
             percentile(&r.latencies_us, 90.0),
+            percentile(&r.latencies_us, 95.0),
             percentile(&r.latencies_us, 99.0),
             percentile(&r.latencies_us, 100.0),
             r.errors

@@ -1,11 +1,13 @@
 //! Search on the web (全文检索): `GET /api/v1/search` and the page `/search`.
 //! Each query first applies the outbox changes the index has not seen (one
-//! indexed read when there are none), so a record saved a moment ago is found.
+//! indexed read when there are none), so a record saved a moment ago is found —
+//! and a first page cached before the change is not answered again. Hits are
+//! counted up to 1,000 (“1,000+” beyond; `count=exact` counts them all).
 
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::extract::QueryParams;
-use crate::views::{render, Chrome};
+use crate::views::{render, url, Chrome};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -40,8 +42,11 @@ pub struct SearchHit {
 /// A page of records found.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchPage {
-    /// Records matching in all.
+    /// Records matching in all when `total_exact`; otherwise a lower bound (1,000, or as far
+    /// as this page reaches): the count stops there unless asked with `count=exact`.
     pub total: usize,
+    /// Whether `total` is exact.
+    pub total_exact: bool,
     /// This page, most relevant first.
     pub items: Vec<SearchHit>,
 }
@@ -51,6 +56,7 @@ async fn run(state: &AppState, me: &CurrentUser, input: &SearchInput) -> AppResu
     let hits = workflow::search_results(state.context(), state.search(), &me.caller(), input).await?;
     Ok(SearchPage {
         total: hits.total,
+        total_exact: hits.total_exact,
         items: hits.items.into_iter().map(|h| SearchHit { kind: h.kind, id: h.id, title: h.title, snippet: h.snippet, score: h.score }).collect(),
     })
 }
@@ -72,6 +78,10 @@ struct Page {
     kind: String,
     kinds: Vec<(&'static str, &'static str)>,
     page: Option<SearchPage>,
+    /// `共找到 12 项`, or `共找到 1,000+ 项` where the count stopped.
+    total_label: String,
+    /// Where the count stopped: the same search counted in full.
+    count_href: Option<String>,
     /// Each hit as shown: (kind label, link, title, snippet).
     rows: Vec<(&'static str, String, String, String)>,
 }
@@ -103,5 +113,34 @@ async fn page(State(state): State<AppState>, me: CurrentUser, QueryParams(input)
         let (label, href) = shown(h);
         (label, href, h.title.clone(), h.snippet.clone())
     }).collect()).unwrap_or_default();
-    Ok(render(&Page { chrome: Chrome::signed_in(&me, "全文检索", "search"), q, kind, kinds, page, rows }))
+    let total_label = match &page {
+        Some(p) if p.total_exact => format!("共找到 {} 项", p.total),
+        Some(p) => format!("共找到 {}+ 项", thousands(p.total)),
+        None => String::new(),
+    };
+    let count_href = page.as_ref().filter(|p| !p.total_exact).map(|_| {
+        let mut params = vec![("q", q.clone()), ("kind", kind.clone())];
+        for (name, value) in [("field", &input.field), ("region", &input.region), ("state", &input.state)] {
+            params.push((name, value.clone().unwrap_or_default()));
+        }
+        for (name, value) in [("trl_min", input.trl_min), ("trl_max", input.trl_max)] {
+            params.push((name, value.map(|v| v.to_string()).unwrap_or_default()));
+        }
+        params.push(("count", "exact".to_owned()));
+        url("/search", &params)
+    });
+    Ok(render(&Page { chrome: Chrome::signed_in(&me, "全文检索", "search"), q, kind, kinds, page, total_label, count_href, rows }))
+}
+
+/// 1234567 → `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

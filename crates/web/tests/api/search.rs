@@ -52,3 +52,31 @@ async fn results_are_found_by_chinese_words_within_the_callers_scope_and_never_b
     let html = app.get(&crew.chief, "/search?q=%E5%89%8D%E9%A9%B1%E4%BD%93").await.text().await.unwrap();
     assert!(html.contains("共找到 1 项") && html.contains("高镍三元前驱体连续共沉淀工艺"), "{html}");
 }
+
+#[tokio::test]
+async fn a_cached_first_page_gives_way_to_a_change_and_is_never_shared_between_callers_with_other_keys() {
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let ruian = register_center(&app, &crew.operator, "瑞安新能源概念验证中心", &["new_energy"], Some(300)).await;
+    app.add_user("res", Role::Researcher, app.lucheng_univ).await;
+    let res = app.token("res").await;
+    app.post_expect(&res, "/api/v1/results", &intake(ruian, "S-1", "高镍三元前驱体连续共沉淀工艺", ""), StatusCode::CREATED).await;
+    app.add_user("inv", Role::Investor, crew.operator_org).await;
+    let inv = app.token("inv").await;
+
+    // The chief's first page is cached (asked twice: the same answer); the investor, whose
+    // keys differ, asks the same words next and is not handed the chief's page.
+    let first = app.get_ok(&crew.chief, "/api/v1/search?q=前驱体").await;
+    assert_eq!((titles(&first), first["total"].as_u64(), first["total_exact"].as_bool()), (vec!["高镍三元前驱体连续共沉淀工艺".to_owned()], Some(1), Some(true)));
+    assert_eq!(app.get_ok(&crew.chief, "/api/v1/search?q=前驱体").await, first);
+    let seen = app.get_ok(&inv, "/api/v1/search?q=前驱体").await;
+    assert_eq!((seen["total"].as_u64(), titles(&seen).len()), (Some(0), 0), "an investor sees no unverified result");
+    // A result submitted after the chief's page was cached is found by the chief's next query.
+    app.post_expect(&res, "/api/v1/results", &intake(ruian, "S-2", "三元前驱体废料回收工艺", ""), StatusCode::CREATED).await;
+    let mut now = titles(&app.get_ok(&crew.chief, "/api/v1/search?q=前驱体").await);
+    now.sort();
+    assert_eq!(now, ["三元前驱体废料回收工艺", "高镍三元前驱体连续共沉淀工艺"]);
+    // Counted exactly on request (a few hits are counted exactly anyway).
+    let counted = app.get_ok(&crew.chief, "/api/v1/search?q=前驱体&count=exact").await;
+    assert_eq!((counted["total"].as_u64(), counted["total_exact"].as_bool()), (Some(2), Some(true)));
+}
