@@ -227,10 +227,15 @@ async fn docs_of(ctx: &Context, kind: &str, ids: &[i64]) -> Result<(Vec<Doc>, Ve
         "report" => pocnet_store::library::reports::many(pool, ids).await?.iter().map(report_doc).collect(),
         "offer" => {
             let offers = pocnet_store::sharing::offers::many(pool, ids).await?;
+            // Each center once: a batch holds several offers of most centers.
+            let mut public: std::collections::HashMap<CenterId, bool> = std::collections::HashMap::new();
             let mut docs = Vec::with_capacity(offers.len());
             for o in &offers {
-                let public = centers::get(pool, o.center_id).await?.is_public();
-                docs.push(offer_doc(o, public));
+                let listed = match public.get(&o.center_id) {
+                    Some(p) => *p,
+                    None => *public.entry(o.center_id).or_insert(centers::get(pool, o.center_id).await?.is_public()),
+                };
+                docs.push(offer_doc(o, listed));
             }
             docs
         }

@@ -65,6 +65,8 @@ async fn a_center_shares_an_instrument_and_a_university_uses_it_until_the_use_is
     put_on_creation_list(&app, center).await;
     let public: Value = app.get_anon("/api/v1/resources?kind=instrument&qualification=cma").await.json().await.unwrap();
     assert!(public["items"].as_array().unwrap().iter().any(|i| i["id"].as_i64() == Some(id)), "{public}");
+    let e = expect_error(app.get_anon("/api/v1/resources?kind=instrument&qualification=iso").await, StatusCode::UNPROCESSABLE_ENTITY, "unknown_value").await;
+    assert_eq!(e["error"]["field"], "qualification", "a bad filter names its parameter");
     let view: Value = app.get_anon(&format!("/api/v1/resources/{id}")).await.json().await.unwrap();
     assert_eq!((view["may_manage"].as_bool(), view["request_refused"].as_str()), (Some(false), Some("请先登录")));
     expect_error(app.post(&res, "/api/v1/resources", &good).await, StatusCode::FORBIDDEN, "forbidden").await;

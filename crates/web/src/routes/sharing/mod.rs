@@ -49,34 +49,25 @@ impl OfferQuery {
     /// The store filter (its scope is set by the workflow); a bad value names its parameter.
     pub fn filter(&self, state: &AppState) -> AppResult<OfferFilter> {
         let mut errors = Vec::new();
-        let mut parse = |v: &Option<String>, field: &str, label: &str, ok: &dyn Fn(&str) -> bool| {
-            let v = non_empty(v).map(str::to_owned);
-            if v.as_deref().is_some_and(|x| !ok(x)) {
-                errors.push(FieldError::unknown_value(field, label));
-                return None;
-            }
-            v
-        };
-        let kind = parse(&self.kind, "kind", "资源类别", &|k| OfferKind::parse(k).is_ok());
-        let center_kind = parse(&self.center_kind, "center_kind", "平台类型", &|k| CenterKind::parse(k).is_ok());
-        let field = parse(&self.field, "field", "产业领域", &|f| crate::routes::experts::is_field(state, f));
-        let region = parse(&self.region, "region", "地区", &|r| Region::parse(r).is_ok());
-        let center = parse(&self.center_id, "center_id", "中心", &|c| c.parse::<i64>().is_ok_and(|n| n > 0));
-        let qualification = parse(&self.qualification, "qualification", "资质", &|q| Qualification::parse(q).is_ok());
-        let st = parse(&self.state, "state", "状态", &|s| OfferState::parse(s).is_ok());
+        // Each value parsed once into its type; a bad one names its parameter.
+        let mut bad = |field: &str, label: &str| errors.push(FieldError::unknown_value(field, label));
+        let kind = non_empty(&self.kind).and_then(|k| OfferKind::parse(k).map_err(|_| bad("kind", "资源类别")).ok());
+        let center_kind = non_empty(&self.center_kind).and_then(|k| CenterKind::parse(k).map_err(|_| bad("center_kind", "平台类型")).ok());
+        let field = non_empty(&self.field).map(str::to_owned);
+        if field.as_deref().is_some_and(|f| !crate::routes::experts::is_field(state, f)) {
+            bad("field", "产业领域");
+        }
+        let region = non_empty(&self.region).and_then(|r| Region::parse(r).map_err(|_| bad("region", "地区")).ok());
+        let center_id = non_empty(&self.center_id).and_then(|c| c.parse::<i64>().ok().filter(|n| *n > 0).map(CenterId::new).or_else(|| {
+            bad("center_id", "中心");
+            None
+        }));
+        let qualification = non_empty(&self.qualification).and_then(|q| Qualification::parse(q).map_err(|_| bad("qualification", "资质")).ok());
+        let st = non_empty(&self.state).and_then(|s| OfferState::parse(s).map_err(|_| bad("state", "状态")).ok());
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        Ok(OfferFilter {
-            kind: kind.and_then(|k| OfferKind::parse(&k).ok()),
-            center_kind: center_kind.and_then(|k| CenterKind::parse(&k).ok()),
-            field,
-            region: region.and_then(|r| Region::parse(&r).ok()),
-            center_id: center.and_then(|c| c.parse().ok()).map(CenterId::new),
-            qualification: qualification.and_then(|q| Qualification::parse(&q).ok()),
-            state: st.and_then(|s| OfferState::parse(&s).ok()),
-            ..OfferFilter::public()
-        })
+        Ok(OfferFilter { kind, center_kind, field, region, center_id, qualification, state: st, ..OfferFilter::public() })
     }
 
     /// The filters as query-string pairs.
