@@ -13,6 +13,7 @@
 //! page of a query is kept per index generation ([`SearchIndex::search_cached`]).
 
 use crate::cache::{Key, PageCache};
+use crate::filter_cache::{Allowed, FilterCache, FilterKey};
 use crate::snippet;
 use crate::tokenizer::{Cut, Segmenter};
 use std::cmp::{Ordering, Reverse};
@@ -21,11 +22,11 @@ use std::ops::Bound;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::SeqCst};
 use std::sync::Mutex;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, Query as TantivyQuery, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, Value, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument, Term, TERMINATED};
+use tantivy::{BitSet, DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument, Term, TERMINATED};
 
 /// The tokenizer name the text fields are indexed with.
 const FINE: &str = "zh_fine";
@@ -35,6 +36,9 @@ pub const COUNT_BOUND: usize = 1000;
 
 /// First pages kept (each some 10 KB at 20 hits).
 const CACHED_PAGES: usize = 1024;
+
+/// Filters kept (each a bit per record: 16 KB at 125,000 records).
+const CACHED_FILTERS: usize = 256;
 
 /// Why the index failed.
 #[derive(Debug, thiserror::Error)]
@@ -183,6 +187,8 @@ pub struct SearchIndex {
     generation: AtomicU64,
     /// First pages of this generation.
     cache: PageCache,
+    /// The records each filter lets through, per searcher generation.
+    filter_cache: FilterCache,
 }
 
 impl SearchIndex {
@@ -207,6 +213,7 @@ impl SearchIndex {
             cursor: AtomicI64::new(cursor),
             generation: AtomicU64::new(0),
             cache: PageCache::new(CACHED_PAGES),
+            filter_cache: FilterCache::new(CACHED_FILTERS),
         })
     }
 
@@ -413,18 +420,12 @@ impl SearchIndex {
     /// What names a first page in the cache: the words as sought (so spacing and case do
     /// not matter), the filters as applied, the page size and the caller's keys as a set.
     fn key(&self, q: &Query<'_>, words: &[(String, f32)]) -> Key {
-        let given = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_owned);
-        let mut kinds: Vec<String> = q.kinds.iter().map(|k| (*k).to_owned()).collect();
-        kinds.sort();
-        kinds.dedup();
-        let mut visible = q.visible.to_vec();
-        visible.sort();
-        visible.dedup();
+        let FilterKey { kinds, filters, trl, visible } = filter_key(q);
         Key {
             words: words.iter().map(|(w, weight)| (w.clone(), weight.to_bits())).collect(),
             kinds,
-            filters: [given(q.field), given(q.region), given(q.stage)],
-            trl: q.trl,
+            filters,
+            trl,
             visible,
             limit: q.limit.clamp(1, 200),
             exact_total: q.exact_total,
@@ -435,17 +436,23 @@ impl SearchIndex {
         let f = self.fields;
         let filters = self.filters(q);
         let text = self.text_query(&words);
-        let whole = match &text {
-            Some(t) => BooleanQuery::new(vec![(Occur::Must, t.box_clone()), (Occur::Must, Box::new(filters.clone()))]),
-            None => BooleanQuery::new(vec![(Occur::Must, Box::new(filters.clone())), (Occur::Must, Box::new(AllQuery))]),
-        };
         let searcher = self.reader.searcher();
         let limit = q.limit.clamp(1, 200);
-        let top = match &text {
-            Some(t) => top_filtered(&searcher, t.as_ref(), &filters, q.offset + limit)?.into_iter().skip(q.offset).collect(),
-            None => searcher.search(&whole, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?,
+        let allowed = self.filter_cache.get_or_read(searcher.generation().generation_id(), &filter_key(q), || read_allowed(&searcher, &filters))?;
+        let bound = if q.exact_total { usize::MAX } else { COUNT_BOUND };
+        let (top, (mut total, mut total_exact)) = match &text {
+            Some(t) => {
+                let top = top_filtered(&searcher, t.as_ref(), &allowed, q.offset + limit)?.into_iter().skip(q.offset).collect();
+                (top, bounded_count(&searcher, t.as_ref(), &allowed, bound)?)
+            }
+            None => {
+                // Filters alone: every record they let through, equal in score, in index order.
+                let whole = BooleanQuery::new(vec![(Occur::Must, Box::new(filters.clone())), (Occur::Must, Box::new(AllQuery))]);
+                let top = searcher.search(&whole, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?;
+                (top, bounded_count(&searcher, &AllQuery, &allowed, bound)?)
+            }
         };
-        let (mut total, mut total_exact) = if q.exact_total { (searcher.search(&whole, &Count)?, true) } else { bounded_count(&searcher, &whole, COUNT_BOUND)? };
+        let top: Vec<(Score, DocAddress)> = top;
         if !total_exact {
             // A page that is not full ends the list; a full one shows how far it reaches at least.
             let reached = q.offset + top.len();
@@ -462,7 +469,8 @@ impl SearchIndex {
             let text_of = |field: Field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             let id = doc.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or_default();
             let (title, body) = (text_of(f.title), text_of(f.body));
-            let in_body = sought.iter().any(|w| body.to_lowercase().contains(w.as_str()));
+            let body_lower = body.to_lowercase();
+            let in_body = sought.iter().any(|w| body_lower.contains(w.as_str()));
             let snippet = snippet::highlight(if in_body || !sought.iter().any(|w| title.to_lowercase().contains(w.as_str())) { &body } else { &title }, &sought, 120);
             items.push(Hit { kind: text_of(f.kind), id, title, snippet, score });
         }
@@ -509,27 +517,19 @@ impl PartialOrd for Ranked {
 /// it comes, in increasing document order — so a broad word costs what its best blocks
 /// cost, not what all its postings do. A hit whose score ties the k-th comes later in the
 /// order and is rightly left out.
-fn top_filtered(searcher: &Searcher, text: &dyn TantivyQuery, filter: &dyn TantivyQuery, k: usize) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+fn top_filtered(searcher: &Searcher, text: &dyn TantivyQuery, allowed: &Allowed, k: usize) -> tantivy::Result<Vec<(Score, DocAddress)>> {
     let text = text.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let filter = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
     let mut threshold = Score::MIN;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let mut allowed = filter.scorer(reader, 1.0)?;
-        if allowed.doc() == TERMINATED {
+        if allowed.segments.get(ord).is_none_or(|s| s.len() == 0) {
             continue;
         }
         let segment_ord = u32::try_from(ord).unwrap_or(u32::MAX);
         let alive = reader.alive_bitset();
         let from = threshold;
         text.for_each_pruning(from, reader, &mut |doc, score| {
-            if alive.is_some_and(|a| a.is_deleted(doc)) {
-                return threshold;
-            }
-            if allowed.doc() < doc {
-                allowed.seek(doc);
-            }
-            if allowed.doc() != doc {
+            if alive.is_some_and(|a| a.is_deleted(doc)) || !allowed.contains(ord, doc) {
                 return threshold;
             }
             best.push(Reverse(Ranked { score, address: DocAddress::new(segment_ord, doc) }));
@@ -549,17 +549,50 @@ fn top_filtered(searcher: &Searcher, text: &dyn TantivyQuery, filter: &dyn Tanti
     Ok(ranked.into_iter().map(|r| (r.score, r.address)).collect())
 }
 
-/// How many records `query` matches, counted one by one without scores up to `bound`:
-/// `(n, true)` when n ≤ `bound`, else `(bound, false)` — a lower bound.
-fn bounded_count(searcher: &Searcher, query: &dyn TantivyQuery, bound: usize) -> tantivy::Result<(usize, bool)> {
-    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut n = 0;
+/// The records `filter` lets through, one bitset per segment (deleted ones included: the
+/// searches check them apart).
+fn read_allowed(searcher: &Searcher, filter: &dyn TantivyQuery) -> tantivy::Result<Allowed> {
+    let weight = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut segments = Vec::with_capacity(searcher.segment_readers().len());
     for reader in searcher.segment_readers() {
+        let mut set = BitSet::with_max_value(reader.max_doc());
+        let mut docs = weight.scorer(reader, 1.0)?;
+        let mut doc = docs.doc();
+        while doc != TERMINATED {
+            set.insert(doc);
+            doc = docs.advance();
+        }
+        segments.push(set);
+    }
+    Ok(Allowed { segments })
+}
+
+/// What names a query's filters in the filter cache: kinds and keys as sets.
+fn filter_key(q: &Query<'_>) -> FilterKey {
+    let given = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_owned);
+    let mut kinds: Vec<String> = q.kinds.iter().map(|k| (*k).to_owned()).collect();
+    kinds.sort();
+    kinds.dedup();
+    let mut visible = q.visible.to_vec();
+    visible.sort();
+    visible.dedup();
+    FilterKey { kinds, filters: [given(q.field), given(q.region), given(q.stage)], trl: q.trl, visible }
+}
+
+/// How many records match `text` among those `allowed`, counted one by one without scores
+/// up to `bound`: `(n, true)` when n ≤ `bound`, else `(bound, false)` — a lower bound.
+fn bounded_count(searcher: &Searcher, text: &dyn TantivyQuery, allowed: &Allowed, bound: usize) -> tantivy::Result<(usize, bool)> {
+    let weight = text.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut n = 0;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        if allowed.segments.get(ord).is_none_or(|s| s.len() == 0) {
+            continue;
+        }
         let mut docs = weight.scorer(reader, 1.0)?;
         let alive = reader.alive_bitset();
         let mut doc = docs.doc();
         while doc != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc)) {
+            if alive.is_none_or(|a| a.is_alive(doc)) && allowed.contains(ord, doc) {
                 n += 1;
                 if n > bound {
                     return Ok((bound, false));

@@ -4,6 +4,7 @@
 //! found by 前驱体 and by 高镍三元) and coarsely when querying.
 
 mod cache;
+mod filter_cache;
 pub mod index;
 pub mod snippet;
 pub mod tokenizer;

@@ -33,6 +33,9 @@ pub struct WebConfig {
     pub metrics_token: Option<crate::metrics::MetricsToken>,
     /// Where the search index lives (`<data-dir>/search`); none: in memory (tests).
     pub search_dir: Option<std::path::PathBuf>,
+    /// How long a search may rely on the outbox read by an earlier one when nothing was
+    /// written through this server since ([`pocnet_app::search::Freshness`]).
+    pub search_recheck: std::time::Duration,
 }
 
 pub use pocnet_app::context::{shipped_calendar, shipped_policies};
@@ -52,6 +55,7 @@ impl Default for WebConfig {
             max_upload_bytes: 10 * 1024 * 1024,
             metrics_token: None,
             search_dir: None,
+            search_recheck: std::time::Duration::from_millis(100),
         }
     }
 }

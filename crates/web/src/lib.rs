@@ -24,7 +24,7 @@ mod xlsx;
 
 use crate::clock::Clock;
 use crate::config::WebConfig;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::Router;
 use pocnet_store::Store;
 use std::net::SocketAddr;
@@ -60,6 +60,8 @@ struct Inner {
     white_papers: routes::white_paper::WhitePapers,
     /// The search index (kept current from the outbox).
     search: Arc<pocnet_search::SearchIndex>,
+    /// When a search reads the outbox first.
+    search_freshness: pocnet_app::search::Freshness,
 }
 
 impl AppState {
@@ -72,6 +74,7 @@ impl AppState {
             Some(dir) => pocnet_search::SearchIndex::open(dir, segmenter)?,
             None => pocnet_search::SearchIndex::in_memory(segmenter)?,
         });
+        let search_recheck = config.search_recheck;
         Ok(Self { inner: Arc::new(Inner { store, context, config, clock, fallback_hash,
             metrics: metrics::Registry::default(),
             registry_figures: cache::GenerationCache::default(),
@@ -79,6 +82,7 @@ impl AppState {
             sharing_lists: cache::GenerationCache::default(),
             white_papers: Default::default(),
             search,
+            search_freshness: pocnet_app::search::Freshness::new(search_recheck),
         }) })
     }
 
@@ -93,6 +97,13 @@ impl AppState {
     /// The search index.
     pub fn search(&self) -> &Arc<pocnet_search::SearchIndex> {
         &self.inner.search
+    }
+
+    /// Applies the outbox's changes the index has not seen before a search (at most once per
+    /// `search_recheck` while nothing is written through this server).
+    pub(crate) async fn fresh_search(&self) -> pocnet_app::Result<&Arc<pocnet_search::SearchIndex>> {
+        self.inner.search_freshness.catch_up(self.context(), &self.inner.search).await?;
+        Ok(&self.inner.search)
     }
 
     /// The white papers composed, by year.
@@ -157,9 +168,21 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::resolve))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::add))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), noted_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Counts each request that may have written (any method but GET, HEAD and OPTIONS) once it
+/// is answered — its transaction committed — so the next search reads the outbox first.
+async fn noted_writes(State(state): State<AppState>, req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let writes = !matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+    let resp = next.run(req).await;
+    if writes {
+        state.inner.search_freshness.wrote();
+    }
+    resp
 }
 
 /// The housekeeping settings of this server ([`pocnet_app::housekeeping`]).

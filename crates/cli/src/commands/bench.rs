@@ -166,6 +166,11 @@ pub struct HttpArgs {
     /// Account to sign in as (its password comes from POCNET_BENCH_PASSWORD, default the demo password).
     #[arg(long, default_value = "bureau")]
     pub username: String,
+    /// A file of paths, one per line (`#` starts a comment): measured as one more row, each
+    /// client taking the next path in turn — many different requests, as real users send,
+    /// rather than one repeated.
+    #[arg(long)]
+    pub mix: Option<std::path::PathBuf>,
 }
 
 /// What one path's load measured.
@@ -231,9 +236,18 @@ struct Worker {
 /// in full counts as a request; anything else is an error (a client built
 /// without redirects sees a redirect as an error too).
 pub(super) async fn load(client: &reqwest::Client, url: String, token: Option<&str>, concurrency: usize, duration: Duration) -> anyhow::Result<Report> {
+    load_mix(client, vec![url], token, concurrency, duration).await
+}
+
+/// As [`load`], each request taking the next of `urls` in turn (one counter shared by all clients).
+pub(super) async fn load_mix(client: &reqwest::Client, urls: Vec<String>, token: Option<&str>, concurrency: usize, duration: Duration) -> anyhow::Result<Report> {
+    anyhow::ensure!(!urls.is_empty(), "nothing to load");
     let deadline = Instant::now() + duration;
     let ticks = duration.as_secs_f64().ceil().max(1.0) as u64;
-    let bar = progress_bar(ticks, &format!("{url:<40}"));
+    let label = if urls.len() == 1 { urls[0].clone() } else { format!("{} paths in turn", urls.len()) };
+    let bar = progress_bar(ticks, &format!("{label:<40}"));
+    let urls = std::sync::Arc::new(urls);
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let ticker = {
         let bar = bar.clone();
         tokio::spawn(async move {
@@ -247,13 +261,14 @@ pub(super) async fn load(client: &reqwest::Client, url: String, token: Option<&s
     let mut workers = Vec::with_capacity(concurrency);
     for _ in 0..concurrency {
         let client = client.clone();
-        let url = url.clone();
+        let (urls, next) = (urls.clone(), next.clone());
         let auth = token.map(|t| format!("Bearer {t}"));
         workers.push(tokio::spawn(async move {
             let mut w = Worker { latencies_us: Vec::with_capacity(4096), ..Worker::default() };
             while Instant::now() < deadline {
+                let url = &urls[next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % urls.len()];
                 let t = Instant::now();
-                let mut request = client.get(&url);
+                let mut request = client.get(url);
                 if let Some(auth) = &auth {
                     request = request.header("authorization", auth);
                 }
@@ -338,8 +353,17 @@ async fn http(args: &HttpArgs) -> anyhow::Result<()> {
     let token = login["token"].as_str().context("no token in the login answer")?.to_owned();
     println!("{} clients, {} s per path, signed in as {}", args.concurrency, args.seconds, args.username);
     println!("{:<24} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}", "path", "requests", "req/s", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "max ms", "errors");
-    for path in &args.paths {
-        let r = load(&client, format!("{}{}", args.url, path), Some(&token), args.concurrency, Duration::from_secs(args.seconds)).await?;
+    let mut rows: Vec<(String, Vec<String>)> = args.paths.iter().map(|p| (p.clone(), vec![format!("{}{}", args.url, p)])).collect();
+    if let Some(file) = &args.mix {
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let paths: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|p| format!("{}{}", args.url, p)).collect();
+        if paths.is_empty() {
+            bail!("{} holds no paths", file.display());
+        }
+        rows.push((format!("mix: {} paths", paths.len()), paths));
+    }
+    for (path, urls) in rows {
+        let r = load_mix(&client, urls, Some(&token), args.concurrency, Duration::from_secs(args.seconds)).await?;
         let rps = r.rate();
         println!(
             "{:<24} {:>10} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>7}",

@@ -1,7 +1,9 @@
 //! Search on the web (全文检索): `GET /api/v1/search` and the page `/search`.
-//! Each query first applies the outbox changes the index has not seen (one
-//! indexed read when there are none), so a record saved a moment ago is found —
-//! and a first page cached before the change is not answered again. Hits are
+//! A query first applies the outbox changes the index has not seen (one indexed
+//! read when there are none, at most once per 100 ms while nothing is written
+//! through this server: [`pocnet_app::search::Freshness`]), so a record saved a
+//! moment ago is found — and a first page cached before the change is not
+//! answered again. Hits are
 //! counted up to 1,000 (“1,000+” beyond; `count=exact` counts them all).
 
 use crate::auth::CurrentUser;
@@ -52,7 +54,7 @@ pub struct SearchPage {
 }
 
 async fn run(state: &AppState, me: &CurrentUser, input: &SearchInput) -> AppResult<SearchPage> {
-    workflow::catch_up(state.context(), state.search()).await?;
+    state.fresh_search().await?;
     let hits = workflow::search_results(state.context(), state.search(), &me.caller(), input).await?;
     Ok(SearchPage {
         total: hits.total,

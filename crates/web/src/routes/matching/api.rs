@@ -205,7 +205,7 @@ impl ProposalQuery {
 pub async fn api_proposals(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, QueryParams(q): QueryParams<ProposalQuery>) -> AppResult<Json<Vec<Proposal>>> {
     let id = DemandId::new(id);
     let limit = q.limit()?;
-    pocnet_app::search::catch_up(state.context(), state.search()).await?;
+    state.fresh_search().await?;
     let kind = q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()).unwrap_or("result");
     let (_, _, mut lists) = propose::for_demand(state.context(), state.search(), &me.caller(), id, &[(kind, limit)]).await?;
     Ok(Json(lists.pop().unwrap_or_default()))
@@ -259,7 +259,7 @@ pub async fn api_follow_up(State(state): State<AppState>, me: CurrentUser, Path(
 pub async fn api_result_demands(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, QueryParams(q): QueryParams<ProposalQuery>) -> AppResult<Json<Vec<Proposal>>> {
     let id = ResultId::new(id);
     let limit = q.limit()?;
-    pocnet_app::search::catch_up(state.context(), state.search()).await?;
+    state.fresh_search().await?;
     Ok(Json(propose::for_result(state.context(), state.search(), &me.caller(), id, limit).await?))
 }
 

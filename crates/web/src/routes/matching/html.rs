@@ -245,7 +245,7 @@ struct DemandPage {
 }
 
 async fn render_demand(state: &AppState, me: &CurrentUser, id: DemandId, error: Option<String>) -> AppResult<Response> {
-    pocnet_app::search::catch_up(state.context(), state.search()).await?;
+    state.fresh_search().await?;
     let browses_experts = pocnet_app::experts::BROWSERS.contains(&me.user.role);
     let mut asked = vec![("result", 10), ("center", 5)];
     if browses_experts {
@@ -386,7 +386,7 @@ struct ResultDemandsPage {
 }
 
 async fn result_demands_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResultId>) -> AppResult<Response> {
-    pocnet_app::search::catch_up(state.context(), state.search()).await?;
+    state.fresh_search().await?;
     let proposals = propose::for_result(state.context(), state.search(), &me.caller(), id, 20).await?;
     Ok(render(&ResultDemandsPage {
         chrome: Chrome::signed_in(&me, "匹配的产业需求", "results"),
