@@ -1,3 +1,4 @@
 //! placeholder
 pub mod hash;
+pub mod note;
 pub mod tree;
