@@ -291,7 +291,9 @@ impl Signer {
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, NoteError> {
         match (&self.key, self.algorithm) {
             (SecretKey::Ed25519(k), Algorithm::Ed25519) => {
-                Ok(ed25519_dalek::Signer::sign(k.as_ref(), message).to_bytes().to_vec())
+                Ok(ed25519_dalek::Signer::sign(k.as_ref(), message)
+                    .to_bytes()
+                    .to_vec())
             }
             (SecretKey::Sm2(k), Algorithm::Sm2) => {
                 let sig: sm2::dsa::Signature =
@@ -310,7 +312,9 @@ impl Signer {
     fn cosign_bytes(&self, message: &[u8]) -> Result<Vec<u8>, NoteError> {
         match (&self.key, self.algorithm) {
             (SecretKey::Ed25519(k), Algorithm::CosignatureV1) => {
-                Ok(ed25519_dalek::Signer::sign(k.as_ref(), message).to_bytes().to_vec())
+                Ok(ed25519_dalek::Signer::sign(k.as_ref(), message)
+                    .to_bytes()
+                    .to_vec())
             }
             _ => Err(NoteError::WrongAlgorithm {
                 name: self.name.clone(),
