@@ -17,6 +17,8 @@
 //! Tessera and any CT tool can check its proofs; checkpoints are C2SP checkpoints that Go's
 //! `sumdb/note` opens when signed with Ed25519.
 
+#![deny(missing_docs)]
+
 pub mod bundle;
 pub mod canonical;
 pub mod hash;

@@ -560,3 +560,43 @@ fn transparency_dev_vectors() {
     }
     assert!(ok >= 10 && err >= 150, "{ok} verified, {err} rejected");
 }
+
+/// Not a benchmark harness: prints the cost of appending batches of 1,000 leaves to a tree of
+/// about a million. Run with `cargo test -p pocnet-evidence --release -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn append_cost_per_leaf() {
+    let mut map = TileMap::new();
+    let mut size = 0u64;
+    let batch: Vec<Hash> = leaves(1000);
+    let start = std::time::Instant::now();
+    for _ in 0..1000 {
+        let needed = tiles_needed_for_append(size);
+        let mut preloaded = TileMap::new();
+        for id in needed {
+            preloaded.insert(id, map.tile(id).unwrap().into_owned());
+        }
+        let a = append(&preloaded, size, &batch).unwrap();
+        map.apply(&a);
+        size = a.new_size;
+    }
+    let per_leaf = start.elapsed().as_secs_f64() * 1e6 / size as f64;
+    let t = std::time::Instant::now();
+    let n = 1000u64;
+    for i in 0..n {
+        let index = (i * 7919) % size;
+        let proof = inclusion_proof(&map, index, size).unwrap();
+        verify_inclusion(
+            &batch[(index % 1000) as usize],
+            index,
+            size,
+            &proof,
+            &tree_hash(&map, size).unwrap(),
+        )
+        .unwrap();
+    }
+    let per_proof = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!(
+        "append: {per_leaf:.2} µs/leaf over {size} leaves; prove+root+verify: {per_proof:.1} µs"
+    );
+}
