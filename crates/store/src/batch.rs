@@ -9,6 +9,7 @@ pub(crate) enum Cell {
     I(i64),
     N(Option<i64>),
     T(String),
+    B(Vec<u8>),
 }
 
 /// Rows of one table waiting to be written as multi-row `INSERT`s (SQLite
@@ -68,6 +69,7 @@ impl Rows {
                     Cell::I(i) => q.bind(i),
                     Cell::N(i) => q.bind(i),
                     Cell::T(s) => q.bind(s),
+                    Cell::B(b) => q.bind(b),
                 };
             }
             q.execute(&mut *conn).await.map_err(|e| match &e {

@@ -18,6 +18,7 @@ pub mod centers;
 mod db;
 pub mod expert_accounts;
 pub mod evaluations;
+pub mod evidence;
 pub mod experts;
 pub mod library;
 mod listing;
