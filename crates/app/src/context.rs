@@ -23,12 +23,25 @@ pub struct Context {
     effective_calendar: Arc<EffectiveCalendar>,
     /// See [`crate::evaluation::ranking`]: published rounds never change, so their rankings are kept.
     published_rankings: Arc<crate::evaluation::RankingCache>,
+    /// The installation's signing keys (存证), when this process signs.
+    notary: Option<Arc<crate::evidence::Notary>>,
 }
 
 impl Context {
     /// A context over `store` with the policies and calendar in effect.
     pub fn new(store: Store, policies: Arc<Vec<Profile>>, calendar: Arc<HolidayCalendar>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, policies, calendar, clock, effective_calendar: Arc::new(Mutex::new(None)), published_rankings: Arc::default() }
+        Self { store, policies, calendar, clock, effective_calendar: Arc::new(Mutex::new(None)), published_rankings: Arc::default(), notary: None }
+    }
+
+    /// The same context signing with `notary`.
+    pub fn with_notary(mut self, notary: crate::evidence::Notary) -> Self {
+        self.notary = Some(Arc::new(notary));
+        self
+    }
+
+    /// The installation's signing keys (an error where this process holds none).
+    pub fn notary(&self) -> crate::Result<&crate::evidence::Notary> {
+        self.notary.as_deref().ok_or_else(|| crate::Error::Internal("this process holds no signing keys (存证签名密钥未加载)".to_owned()))
     }
 
     /// The rankings of published rounds computed so far.

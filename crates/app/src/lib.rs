@@ -16,6 +16,7 @@ pub mod clock;
 pub mod context;
 pub mod error;
 pub mod evaluation;
+pub mod evidence;
 pub mod expert_accounts;
 pub mod experts;
 pub mod housekeeping;

@@ -1,0 +1,8 @@
+//! Evidence (存证, issue 16) as workflows: the installation's keys
+//! ([`notary`]), the log — appending what the triggers queued, signing
+//! checkpoints, proofs, witnesses' cosignatures, the full verification — ([`log`]).
+
+pub mod log;
+pub mod notary;
+
+pub use notary::Notary;
