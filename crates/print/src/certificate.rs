@@ -1,5 +1,5 @@
 //! The printed face of a signed document (签章文件的 PDF): a [`Certificate`]
-//! typeset on A4 ([`sheet`] places it), its QR code drawn as vector squares in
+//! typeset on A4 (the private `sheet` module places it), its QR code drawn as vector squares in
 //! the last page's bottom-left corner beside the evidence footer, and the
 //! signed bundle (`pocnet_evidence::SignedDocument` as JSON) attached to the
 //! PDF as the embedded file [`BUNDLE_NAME`], which [`attached_bundle`] reads

@@ -305,3 +305,14 @@ fn a_signed_certificate_verifies_from_its_pdf() {
     tampered[i] = b'7';
     assert!(verify_bundle(&attached_bundle(&tampered).unwrap(), &trusted).is_err());
 }
+
+/// The bytes of one certificate, pinned: a run in another process (or on another machine) gives
+/// the same file, so nothing in it comes from the clock, chance or hash-map order. A deliberate
+/// change of the layout, the font or krilla changes this hash — and means that certificates
+/// printed before can no longer be re-rendered byte for byte by this version.
+#[test]
+fn the_bytes_are_pinned_across_runs() {
+    let c = kinds().remove(1).1;
+    let printed = render(&c, &qr_text(&c), &bundle(&c)).unwrap();
+    assert_eq!(pocnet_evidence::hash::sha256(&printed.bytes).to_hex(), "cb55aa2f5b8c7189c77578f60c94d9765b2d2f9bf76d32afdccb6fb58436417a");
+}
