@@ -1,9 +1,13 @@
 //! A published document as data (出版物): headings, paragraphs, tables and bar
 //! charts in reading order, with no layout. The white paper is composed into
 //! one; the web page, the Excel workbook (every table a sheet) and the PDF are
-//! three renderings of the same value, so they never disagree.
+//! three renderings of the same value, so they never disagree. A signed
+//! document's printed face is a [`Certificate`].
 
 use serde::Serialize;
+
+mod certificate;
+pub use certificate::{Certificate, VerificationFooter};
 
 /// A document: title page facts and its sections in order.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]

@@ -1,9 +1,12 @@
 //! Printed documents (出版物): a [`pocnet_domain::document::Document`] — the
-//! white paper, and later certificates and reports — typeset as an A4 PDF
-//! ([`pdf`]) with the Chinese font shipped in `fonts/` ([`font`]), and written
-//! as an Excel workbook of its tables ([`xlsx`]). [`layout`] holds the pure
-//! rules (line breaking with 避头尾, table columns) the PDF follows.
+//! white paper — typeset as an A4 PDF ([`mod@pdf`]) with the Chinese font shipped
+//! in `fonts/` ([`font`]), and written as an Excel workbook of its tables
+//! ([`mod@xlsx`]); a signed document's [`pocnet_domain::document::Certificate`]
+//! printed with its QR code and its evidence bundle attached ([`certificate`]).
+//! [`layout`] holds the pure rules (line breaking with 避头尾, table columns)
+//! the PDFs follow.
 
+pub mod certificate;
 pub mod font;
 pub mod layout;
 pub mod pdf;

@@ -21,8 +21,8 @@ use pocnet_domain::document::{section_number, BarChart, Block, Document, Table};
 use std::collections::BTreeSet;
 
 /// A4 in points.
-const PAGE_W: f32 = 595.28;
-const PAGE_H: f32 = 841.89;
+pub(crate) const PAGE_W: f32 = 595.28;
+pub(crate) const PAGE_H: f32 = 841.89;
 const LEFT: f32 = 64.0;
 const TOP: f32 = 78.0;
 const BOTTOM: f32 = 72.0;
@@ -38,7 +38,7 @@ const BAR: Rgb = (0x2f, 0x6f, 0xb3);
 const TARGET: Rgb = (0xc0, 0x39, 0x2b);
 const HEAD_FILL: Rgb = (0xee, 0xf2, 0xf7);
 
-type Rgb = (u8, u8, u8);
+pub(crate) type Rgb = (u8, u8, u8);
 
 /// A printed document.
 #[derive(Debug)]
@@ -60,14 +60,20 @@ pub enum PrintError {
     /// krilla refused the document.
     #[error("PDF: {0}")]
     Pdf(String),
+    /// The QR code's text does not fit in a QR code.
+    #[error("QR: {0}")]
+    Qr(String),
 }
 
 /// One positioned drawing operation (y grows downwards, as krilla's).
 #[derive(Debug, Clone)]
-enum Op {
+pub(crate) enum Op {
     Text { x: f32, baseline: f32, size: f32, text: String, color: Rgb },
     Fill { x: f32, y: f32, w: f32, h: f32, color: Rgb },
     Line { from: (f32, f32), to: (f32, f32), width: f32, color: Rgb, dashed: bool },
+    /// Squares of side `side` at their top-left corners, filled as one path (a QR code's modules:
+    /// adjacent squares merge, with no hairline seams between them).
+    Squares { corners: Vec<(f32, f32)>, side: f32, color: Rgb },
 }
 
 /// Where a section starts, for the contents and the outline.
@@ -374,15 +380,10 @@ fn contents(p: &mut Pager) {
     }
 }
 
-fn fill(color: Rgb) -> Fill {
-    Fill { paint: rgb::Color::new(color.0, color.1, color.2).into(), opacity: NormalizedF32::ONE, rule: Default::default() }
-}
-
-fn write(doc: &Document, p: &Pager) -> Result<Printed, PrintError> {
-    let font = Font::new(font::DATA.into(), 0).ok_or(PrintError::Font)?;
-    let mut pdf = krilla::Document::new();
+/// Draws each page's operations on a new A4 page of `pdf`, returning all the text shown.
+pub(crate) fn draw_pages(pdf: &mut krilla::Document, pages: &[Vec<Op>], font: &Font) -> Result<String, PrintError> {
     let mut shown = String::new();
-    for ops in &p.pages {
+    for ops in pages {
         let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| PrintError::Pdf("page size".into()))?;
         let mut page = pdf.start_page_with(settings);
         let mut surface = page.surface();
@@ -398,6 +399,19 @@ fn write(doc: &Document, p: &Pager) -> Result<Printed, PrintError> {
                     let mut b = PathBuilder::new();
                     if let Some(r) = Rect::from_xywh(*x, *y, *w, *h) {
                         b.push_rect(r);
+                    }
+                    if let Some(path) = b.finish() {
+                        surface.set_stroke(None);
+                        surface.set_fill(Some(fill(*color)));
+                        surface.draw_path(&path);
+                    }
+                }
+                Op::Squares { corners, side, color } => {
+                    let mut b = PathBuilder::new();
+                    for (x, y) in corners {
+                        if let Some(r) = Rect::from_xywh(*x, *y, *side, *side) {
+                            b.push_rect(r);
+                        }
                     }
                     if let Some(path) = b.finish() {
                         surface.set_stroke(None);
@@ -425,6 +439,17 @@ fn write(doc: &Document, p: &Pager) -> Result<Printed, PrintError> {
         surface.finish();
         page.finish();
     }
+    Ok(shown)
+}
+
+fn fill(color: Rgb) -> Fill {
+    Fill { paint: rgb::Color::new(color.0, color.1, color.2).into(), opacity: NormalizedF32::ONE, rule: Default::default() }
+}
+
+fn write(doc: &Document, p: &Pager) -> Result<Printed, PrintError> {
+    let font = Font::new(font::DATA.into(), 0).ok_or(PrintError::Font)?;
+    let mut pdf = krilla::Document::new();
+    let shown = draw_pages(&mut pdf, &p.pages, &font)?;
     let mut outline = Outline::new();
     for m in &p.marks {
         outline.push_child(OutlineNode::new(m.title.clone(), XyzDestination::new(m.page, Point::from_xy(LEFT, m.y))));
