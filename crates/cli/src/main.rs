@@ -57,6 +57,9 @@ pub enum Command {
     /// The search index (全文检索): rebuild it from the records.
     #[command(subcommand)]
     Search(commands::search::SearchCommand),
+    /// The evidence log (存证日志): keys, checkpoints, full verification.
+    #[command(subcommand)]
+    Log(commands::log::LogCommand),
     /// The year's white paper (科技成果转化白皮书) as PDF and/or Excel, with timings.
     WhitePaper(commands::white_paper::WhitePaperArgs),
     /// The working-day calendar (State Council holidays and make-up working days).

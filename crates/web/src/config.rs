@@ -33,6 +33,11 @@ pub struct WebConfig {
     pub metrics_token: Option<crate::metrics::MetricsToken>,
     /// Where the search index lives (`<data-dir>/search`); none: in memory (tests).
     pub search_dir: Option<std::path::PathBuf>,
+    /// Where the log's signing keys live (`<data-dir>/keys`, made there at first start); none:
+    /// keys made in memory for this process only (tests).
+    pub log_keys_dir: Option<std::path::PathBuf>,
+    /// The log's origin when its keys are made (e.g. `kjj.wenzhou.gov.cn/pocnet`).
+    pub log_origin: String,
     /// How long a search may rely on the outbox read by an earlier one when nothing was
     /// written through this server since ([`pocnet_app::search::Freshness`]).
     pub search_recheck: std::time::Duration,
@@ -55,6 +60,8 @@ impl Default for WebConfig {
             max_upload_bytes: 10 * 1024 * 1024,
             metrics_token: None,
             search_dir: None,
+            log_keys_dir: None,
+            log_origin: "pocnet.localhost/log".to_owned(),
             search_recheck: std::time::Duration::from_millis(100),
         }
     }

@@ -68,7 +68,17 @@ impl AppState {
     /// Builds the state. Hashes a throwaway password once (a few ms).
     pub fn new(store: Store, config: WebConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let fallback_hash = auth::password::hash_blocking("pocnet-fallback-not-a-password")?;
-        let context = pocnet_app::Context::new(store.clone(), config.policies.clone(), config.calendar.clone(), clock.clone());
+        let notary = match &config.log_keys_dir {
+            Some(dir) => {
+                let (notary, made) = pocnet_app::evidence::Notary::open_or_create(dir, &config.log_origin)?;
+                if made {
+                    tracing::info!(origin = notary.origin(), dir = %dir.display(), "evidence log keys made (Ed25519 and SM2)");
+                }
+                notary
+            }
+            None => pocnet_app::evidence::Notary::ephemeral(&config.log_origin)?,
+        };
+        let context = pocnet_app::Context::new(store.clone(), config.policies.clone(), config.calendar.clone(), clock.clone()).with_notary(notary);
         let segmenter = pocnet_app::search::segmenter(&config.policies);
         let search = Arc::new(match &config.search_dir {
             Some(dir) => pocnet_search::SearchIndex::open(dir, segmenter)?,
@@ -222,6 +232,30 @@ pub fn spawn_indexer(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             if let Err(e) = pocnet_app::search::catch_up(state.context(), &index).await {
                 tracing::warn!(error = %e, "search index update failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    })
+}
+
+/// Keeps the evidence log current: publishes this server's public keys, appends what the
+/// triggers queued every second, and signs a checkpoint every minute the log grew.
+pub fn spawn_sequencer(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let ctx = state.context();
+        if let Err(e) = pocnet_app::evidence::log::publish_keys(ctx).await {
+            tracing::warn!(error = %e, "publishing the log's public keys failed");
+        }
+        let mut last_signed = std::time::Instant::now() - std::time::Duration::from_secs(3600);
+        loop {
+            if let Err(e) = pocnet_app::evidence::log::sequence(ctx).await {
+                tracing::warn!(error = %e, "evidence log append failed");
+            }
+            if last_signed.elapsed() >= std::time::Duration::from_secs(60) {
+                match pocnet_app::evidence::log::checkpoint(ctx).await {
+                    Ok(_) => last_signed = std::time::Instant::now(),
+                    Err(e) => tracing::warn!(error = %e, "evidence log checkpoint failed"),
+                }
             }
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }

@@ -37,6 +37,7 @@ use utoipa_axum::routes;
         (name = "results", description = "科技成果与项目库"),
         (name = "system", description = "运行状态"),
         (name = "calendar", description = "工作日历（国务院节假日安排，市科技局上传）"),
+        (name = "evidence", description = "存证日志：默克尔树、签名检查点、包含证明与一致性证明、见证联署、公钥"),
         (name = "sharing", description = "资源共享：验证能力互补清单、仪器设备共享、中试平台服务资源目录清单、使用申请、四张清单与配套政策"),
     )
 )]

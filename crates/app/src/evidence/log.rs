@@ -57,6 +57,10 @@ pub async fn checkpoint(ctx: &Context) -> Result<Option<StoredCheckpoint>> {
     let head = sequence(ctx).await?;
     let pool = ctx.store().pool();
     let latest = checkpoints::latest(pool).await?;
+    if latest.is_none() {
+        // The first checkpoint: the keys it is signed with are published first.
+        publish_keys(ctx).await?;
+    }
     if head.size == 0 || latest.as_ref().is_some_and(|c| c.size >= head.size) {
         return Ok(latest);
     }
@@ -396,4 +400,43 @@ pub async fn verify(ctx: &Context, progress: &(dyn Fn(u64, u64) + Sync)) -> Resu
         }
     }
     Ok(out)
+}
+
+/// A witness as the bureau enters it.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct WitnessInput {
+    /// Who it is (e.g. 浙江省科学技术厅).
+    pub name: String,
+    /// Its public key in C2SP vkey form (`name+id+base64`), a cosignature/v1 (or Ed25519) key.
+    pub vkey: String,
+    /// A note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Lists a witness whose cosignatures the log accepts (the bureau).
+pub async fn add_witness(ctx: &Context, caller: &Caller, input: &WitnessInput) -> Result<i64> {
+    bureau_only(caller)?;
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(pocnet_domain::FieldError::new("name", "required", "请填写见证方名称（100字以内）").into());
+    }
+    let vkey = input.vkey.trim();
+    let v = Verifier::parse(vkey).map_err(|e| Error::from(pocnet_domain::FieldError::new("vkey", "invalid_key", format!("公钥格式无效：{e}"))))?;
+    if v.algorithm() != Algorithm::CosignatureV1 {
+        return Err(pocnet_domain::FieldError::new("vkey", "not_witness_key", "见证方公钥须为 cosignature/v1（类型 0x04）公钥").into());
+    }
+    Ok(keys::add_witness(ctx.store(), &caller.actor(), ctx.now(), name, vkey, input.note.trim()).await?)
+}
+
+/// The witnesses in force (the bureau).
+pub async fn witnesses(ctx: &Context, caller: &Caller) -> Result<Vec<keys::TrustedKey>> {
+    bureau_only(caller)?;
+    Ok(keys::witnesses(ctx.store().pool()).await?)
+}
+
+/// Runs the full verification for the bureau (one at a time per server).
+pub async fn verify_for(ctx: &Context, caller: &Caller) -> Result<Verification> {
+    bureau_only(caller)?;
+    verify(ctx, &|_, _| {}).await
 }

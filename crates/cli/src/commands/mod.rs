@@ -9,6 +9,7 @@ pub mod demo;
 pub mod evaluate;
 pub mod expert;
 pub mod import;
+pub mod log;
 pub mod org;
 pub mod panels;
 pub mod policy;
@@ -67,6 +68,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Evaluate(args) => evaluate::run(&cli, args).await,
         Command::WhitePaper(args) => white_paper::run(&cli, args).await,
         Command::Search(cmd) => search::run(&cli, cmd).await,
+        Command::Log(cmd) => log::run(&cli, cmd).await,
         Command::Panels(cmd) => panels::run(cmd),
         Command::Import(cmd) => import::run(&cli, cmd).await,
         Command::Bench(cmd) => bench::run(&cli, cmd).await,

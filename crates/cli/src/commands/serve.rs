@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// variable to the flag (a flag shows in `ps`).
     #[arg(long, env = "POCNET_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// The evidence log's name (origin) when its keys are made at first start, e.g.
+    /// `kjj.wenzhou.gov.cn/pocnet` (keys already under `<data-dir>/keys` keep theirs).
+    #[arg(long, env = "POCNET_LOG_ORIGIN", default_value = "pocnet.localhost/log")]
+    pub log_origin: String,
 }
 
 async fn shutdown_signal() {
@@ -81,11 +85,14 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         trusted_proxies: args.trusted_proxies.clone(),
         metrics_token,
         search_dir: Some(cli.data_dir.join("search")),
+        log_keys_dir: Some(pocnet_app::evidence::notary::keys_dir(&cli.data_dir)),
+        log_origin: args.log_origin.clone(),
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), config, Arc::new(SystemClock))?;
     let housekeeping = pocnet_web::spawn_housekeeping(state.clone());
     let indexer = pocnet_web::spawn_indexer(state.clone());
+    let sequencer = pocnet_web::spawn_sequencer(state.clone());
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     println!("pocnet is serving on http://{addr}/ (database: {:?})", store.backend());
@@ -95,6 +102,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
     pocnet_web::serve(listener, state, shutdown_signal()).await?;
     housekeeping.abort();
     indexer.abort();
+    sequencer.abort();
     store.close().await;
     Ok(())
 }

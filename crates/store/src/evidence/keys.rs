@@ -44,7 +44,7 @@ pub async fn publish_current(pool: &AnyPool, current: &[(String, &str)], now: Da
 
 /// Every key this installation has signed with, current first.
 pub async fn published(pool: &AnyPool) -> StoreResult<Vec<PublishedKey>> {
-    Ok(sqlx::query_as("SELECT vkey, alg, created_at, retired_at FROM log_keys ORDER BY (retired_at IS NULL) DESC, created_at DESC, vkey").fetch_all(pool).await?)
+    Ok(sqlx::query_as("SELECT vkey, alg, created_at, retired_at FROM log_keys ORDER BY (retired_at IS NULL) DESC, created_at DESC, alg, vkey").fetch_all(pool).await?)
 }
 
 /// A witness or a trusted installation: a name and its public key(s).

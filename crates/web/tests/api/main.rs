@@ -12,6 +12,7 @@ mod csrf;
 mod demo;
 mod evaluation;
 mod expert_accounts;
+mod evidence;
 mod experts;
 mod finding;
 mod helpers;
