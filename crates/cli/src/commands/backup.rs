@@ -595,7 +595,7 @@ fn unpack(input: &Path, staging: &Path, backend: Backend) -> Result<Manifest, Ba
         let want = expected.remove(&name).ok_or_else(|| BackupError::Unexpected(name.clone()))?;
         let target = staging.join(&path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(unreadable)?;
+            create_private_dirs(parent).map_err(unreadable)?;
         }
         let mut out = BufWriter::with_capacity(1 << 20, create_private(&target).map_err(unreadable)?);
         let mut hasher = Sha256::new();
@@ -626,10 +626,24 @@ fn unpack(input: &Path, staging: &Path, backend: Backend) -> Result<Manifest, Ba
     Ok(manifest)
 }
 
+/// Creates a directory and its missing parents for the owner alone (0700): a data directory
+/// holds the log's signing keys, which pocnet refuses to use when others may read them.
+fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
 /// Moves a file, across file systems if need be.
 fn move_file(from: &Path, to: &Path) -> std::io::Result<()> {
     if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
+        create_private_dirs(parent)?;
     }
     if std::fs::rename(from, to).is_err() {
         std::fs::copy(from, to)?;
