@@ -60,6 +60,8 @@ pub enum Command {
     /// The evidence log (存证日志): keys, checkpoints, full verification.
     #[command(subcommand)]
     Log(commands::log::LogCommand),
+    /// Check a signed document (a PDF or its JSON bundle) offline with public keys.
+    Verify(commands::verify::VerifyArgs),
     /// The year's white paper (科技成果转化白皮书) as PDF and/or Excel, with timings.
     WhitePaper(commands::white_paper::WhitePaperArgs),
     /// The working-day calendar (State Council holidays and make-up working days).

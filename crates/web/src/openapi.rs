@@ -201,3 +201,12 @@ async fn document() -> Json<utoipa::openapi::OpenApi> {
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(document))
 }
+
+/// A signed document to check (a PDF printed by pocnet, or its JSON evidence bundle).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct VerifyForm {
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}

@@ -2,6 +2,7 @@
 //! ([`notary`]), the log — appending what the triggers queued, signing
 //! checkpoints, proofs, witnesses' cosignatures, the full verification — ([`log`]).
 
+pub mod documents;
 pub mod log;
 pub mod notary;
 

@@ -17,6 +17,7 @@ pub mod scale;
 pub mod search;
 pub mod serve;
 pub mod user;
+pub mod verify;
 pub mod white_paper;
 
 use crate::{Cli, Command};
@@ -40,12 +41,19 @@ pub async fn open_store(cli: &Cli, max_connections: u32) -> anyhow::Result<Store
 /// the shipped calendar and the system clock.
 pub fn context(cli: &Cli, store: &Store) -> anyhow::Result<pocnet_app::Context> {
     let policies = policy::load_all(cli)?.into_iter().map(|(p, _)| p).collect();
-    Ok(pocnet_app::Context::new(
+    let ctx = pocnet_app::Context::new(
         store.clone(),
         std::sync::Arc::new(policies),
         std::sync::Arc::new(pocnet_app::context::shipped_calendar()),
         std::sync::Arc::new(pocnet_app::clock::SystemClock),
-    ))
+    );
+    // The log's keys, where the server has made them: a console command that issues a signed
+    // document signs with the installation's keys.
+    let keys = pocnet_app::evidence::notary::keys_dir(&cli.data_dir);
+    if keys.exists() {
+        return Ok(ctx.with_notary(pocnet_app::evidence::Notary::open(&keys).map_err(|e| anyhow::anyhow!("{e}"))?));
+    }
+    Ok(ctx)
 }
 
 /// Runs the chosen subcommand.
@@ -69,6 +77,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::WhitePaper(args) => white_paper::run(&cli, args).await,
         Command::Search(cmd) => search::run(&cli, cmd).await,
         Command::Log(cmd) => log::run(&cli, cmd).await,
+        Command::Verify(args) => verify::run(&cli, args).await,
         Command::Panels(cmd) => panels::run(cmd),
         Command::Import(cmd) => import::run(&cli, cmd).await,
         Command::Bench(cmd) => bench::run(&cli, cmd).await,

@@ -166,7 +166,7 @@ pub async fn api_add_witness(State(state): State<AppState>, me: CurrentUser, cra
 /// Recomputes the whole log from the records and reports every leaf whose record was changed
 /// or deleted, every tile, head or checkpoint that disagrees (the bureau; `pocnet log verify`
 /// does the same from the command line).
-#[utoipa::path(post, path = "/api/v1/log/verification", tag = "evidence",
+#[utoipa::path(post, path = "/api/v1/log/verification", operation_id = "verify_log", tag = "evidence",
     responses((status = 200, body = Verification), (status = 403, body = crate::error::ErrorEnvelope)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_verify(State(state): State<AppState>, me: CurrentUser) -> AppResult<Json<Verification>> {
     static ONE_AT_A_TIME: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);

@@ -19,6 +19,7 @@ pub mod library;
 pub mod login_blocks;
 pub mod matching;
 pub mod results;
+pub mod documents;
 pub mod evidence;
 pub mod search;
 pub mod service_map;
@@ -63,6 +64,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(service_map::router())
         .merge(sharing::router())
         .merge(evidence::router())
+        .merge(documents::router())
         .merge(library::router())
         .merge(registry::router())
         .merge(recognition::router())

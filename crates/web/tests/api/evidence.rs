@@ -147,3 +147,61 @@ async fn a_record_changed_or_deleted_behind_pocnets_back_is_found() {
     let last = report["problems"].as_array().unwrap().last().unwrap().clone();
     assert_eq!((last["code"].as_str(), last["index"].as_u64()), (Some("leaf_missing"), Some(1)), "{report}");
 }
+
+/// A multipart body with one `file` field.
+fn file_form(bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "pocnet-verify-boundary-9d2e";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"doc\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn verify_over_http(app: &crate::helpers::TestApp, bytes: &[u8]) -> reqwest::Response {
+    let (ct, body) = file_form(bytes);
+    app.http.post(app.url("/api/v1/verify")).header("content-type", ct).body(body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_recognition_certificate_is_issued_signed_and_anyone_can_check_it_offline() {
+    use crate::helpers::*;
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let call_id = publish_call(&app, &crew.chief, WENZHOU, "recognition", "2027-12-31").await;
+    let center_id = make_wenzhou_ready_center(&app, &crew.operator, "瑞安存证测试概念验证中心").await;
+    recognize_wenzhou(&app, &crew, call_id, center_id, "温州市存证测试概念验证中心").await;
+    let docs = app.get_ok(&crew.operator, &format!("/api/v1/documents?subject_type=center&subject_id={center_id}")).await;
+    let docs = docs.as_array().unwrap();
+    assert_eq!(docs.len(), 1, "one certificate: {docs:?}");
+    assert_eq!(docs[0]["kind"], "certificate");
+    let id = docs[0]["id"].as_i64().unwrap();
+    // Anyone downloads the bundle and checks it with the published keys alone.
+    let bundle = app.http.get(app.url(&format!("/api/v1/documents/{id}/bundle"))).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let keys = public_keys(&app).await;
+    let v = pocnet_evidence::verify_bundle(&bundle, &keys).unwrap();
+    assert_eq!(v.signed_by.len(), 2, "Ed25519 and SM2");
+    let parsed: Value = serde_json::from_slice(&bundle).unwrap();
+    assert_eq!(parsed["document"]["subject"]["center_id"].as_i64(), Some(center_id));
+    assert_eq!(parsed["document"]["face"]["fields"][0][1], "温州市存证测试概念验证中心");
+    // The PDF: printed the same way twice, carrying the bundle; the server checks it for anyone.
+    let pdf = app.http.get(app.url(&format!("/api/v1/documents/{id}/pdf"))).send().await.unwrap().bytes().await.unwrap().to_vec();
+    assert!(pdf.starts_with(b"%PDF"));
+    let again = app.http.get(app.url(&format!("/documents/{id}/pdf"))).send().await.unwrap().bytes().await.unwrap().to_vec();
+    assert_eq!(pdf, again, "the same bundle prints the same bytes");
+    let ok = verify_over_http(&app, &pdf).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let ok: Value = ok.json().await.unwrap();
+    assert_eq!((ok["format"].as_str(), ok["index"].as_u64()), (Some("pdf"), Some(v.index)));
+    assert_eq!(pocnet_app::evidence::documents::verify_file(&pdf, &keys).unwrap().document_sha256, v.document_sha256.to_hex());
+    // A changed byte fails with its reason: in the bundle's document, and in the PDF's pages.
+    let text = String::from_utf8(bundle.clone()).unwrap().replacen("温州市存证测试概念验证中心", "温州市存证测试概念验证中所", 1);
+    expect_error(verify_over_http(&app, text.as_bytes()).await, StatusCode::UNPROCESSABLE_ENTITY, "bundle_invalid").await;
+    let mut altered = pdf.clone();
+    let at = altered.len() / 3;
+    altered[at] ^= 0x01;
+    let resp = verify_over_http(&app, &altered).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Keys of another installation do not vouch for this one's documents.
+    let stranger = Signer::generate("other.example/log", Algorithm::Ed25519).unwrap();
+    assert!(pocnet_app::evidence::documents::verify_file(&pdf, &[stranger.verifier().clone()]).is_err());
+}
