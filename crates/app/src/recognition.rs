@@ -473,13 +473,7 @@ pub async fn take_step(ctx: &Context, caller: &Caller, id: ApplicationId, input:
     if approved {
         let center = pocnet_store::supervision::apply_approval(&mut tx, &caller.actor(), ctx.now(), &after, profile, ctx.today()).await?;
         // The certificate is issued signed (存证): its face and facts, signed and logged with the decision.
-        let face = crate::evidence::documents::certificate_face(&center, profile, ctx.today());
-        let subject = serde_json::json!({
-            "center_id": center.id.get(), "name": center.name, "certificate_no": center.certificate_no, "host": center.host_org_name,
-            "level": center.level.as_str(), "stage": center.stage.as_str(), "kind": center.kind.as_str(), "profile": profile.id,
-            "recognized_on": ctx.today().to_string(), "application_id": after.id.get(),
-        });
-        crate::evidence::documents::sign_in(&mut tx, ctx, &caller.actor(), "certificate", "center", center.id.get().to_string(), &face, subject).await?;
+        crate::evidence::documents::sign_certificate(&mut tx, ctx, &caller.actor(), &center, profile, ctx.today(), Some(after.id.get())).await?;
     }
     tx.commit().await?;
     if approved {

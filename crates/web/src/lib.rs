@@ -246,6 +246,12 @@ pub fn spawn_sequencer(state: AppState) -> tokio::task::JoinHandle<()> {
         if let Err(e) = pocnet_app::evidence::log::publish_keys(ctx).await {
             tracing::warn!(error = %e, "publishing the log's public keys failed");
         }
+        // Reports and certificates issued before the log existed get their signed documents.
+        match pocnet_app::evidence::documents::backfill(ctx).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(documents = n, "signed the reports and certificates issued before the evidence log"),
+            Err(e) => tracing::warn!(error = %e, "signing earlier reports and certificates failed"),
+        }
         let mut last_signed = std::time::Instant::now() - std::time::Duration::from_secs(3600);
         loop {
             if let Err(e) = pocnet_app::evidence::log::sequence(ctx).await {

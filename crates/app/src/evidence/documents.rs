@@ -320,3 +320,97 @@ pub fn certificate_face(c: &pocnet_store::centers::Center, profile: &pocnet_doma
         verification: unplaced(),
     }
 }
+
+/// Signs a verification report in the caller's transaction: its face (conclusion, each
+/// milestone's finding) and its facts.
+pub async fn sign_report(
+    tx: &mut pocnet_store::Write,
+    ctx: &Context,
+    actor: &Actor,
+    record: &pocnet_store::library::reports::ReportRecord,
+    owner: &str,
+    milestones: &[pocnet_store::library::verification::Milestone],
+) -> Result<i64> {
+    let findings: Vec<(String, String)> = serde_json::from_str::<Vec<Value>>(&record.findings_json)
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            let mid = f.get("milestone_id").and_then(Value::as_i64).unwrap_or_default();
+            let title = milestones.iter().find(|m| m.id.get() == mid).map_or_else(|| format!("里程碑#{mid}"), |m| format!("{}“{}”", m.kind.label_zh(), m.title));
+            (title, f.get("finding").and_then(Value::as_str).unwrap_or_default().to_owned())
+        })
+        .collect();
+    let face = report_face(record, owner, &findings);
+    let subject = json!({
+        "result_id": record.result_id.get(), "center_id": record.center_id.get(), "report_no": record.report_no, "title": record.title,
+        "trl_after": record.trl_after, "recommendation": record.recommendation.as_str(), "issued_on": record.issued_on.to_string(),
+    });
+    sign_in(tx, ctx, actor, "verification_report", "result", record.result_id.get().to_string(), &face, subject).await
+}
+
+/// Signs a recognition certificate in the caller's transaction.
+pub async fn sign_certificate(
+    tx: &mut pocnet_store::Write,
+    ctx: &Context,
+    actor: &Actor,
+    center: &pocnet_store::centers::Center,
+    profile: &pocnet_domain::policy::Profile,
+    on: chrono::NaiveDate,
+    application_id: Option<i64>,
+) -> Result<i64> {
+    let face = certificate_face(center, profile, on);
+    let subject = json!({
+        "center_id": center.id.get(), "name": center.name, "certificate_no": center.certificate_no, "host": center.host_org_name,
+        "level": center.level.as_str(), "stage": center.stage.as_str(), "kind": center.kind.as_str(), "profile": profile.id,
+        "recognized_on": on.to_string(), "application_id": application_id,
+    });
+    sign_in(tx, ctx, actor, "certificate", "center", center.id.get().to_string(), &face, subject).await
+}
+
+/// Issues the signed documents that records made before the log existed lack (an upgraded
+/// installation, the demo's story): each verification report and each center's current
+/// certificate, signed now with their own dates on their faces. Returns how many were signed.
+pub async fn backfill(ctx: &Context) -> Result<u64> {
+    let pool = ctx.store().pool();
+    let actor = Actor::system("evidence-backfill");
+    let mut signed = 0;
+    let mut after = 0;
+    loop {
+        let ids = documents::unsigned_reports(pool, after, 200).await?;
+        let Some(last) = ids.last().copied() else { break };
+        after = last;
+        let mut tx = ctx.store().write().await?;
+        for rid in &ids {
+            let id = pocnet_domain::id::ResultId::new(*rid);
+            let Some(record) = pocnet_store::library::reports::report(pool, id).await? else { continue };
+            let project = pocnet_store::library::pipeline::get(pool, id).await?;
+            let milestones = pocnet_store::library::verification::milestones(pool, id).await?;
+            sign_report(&mut tx, ctx, &actor, &record, &project.owner_org_name, &milestones).await?;
+            signed += 1;
+        }
+        tx.commit().await?;
+    }
+    let mut after = 0;
+    loop {
+        let ids = documents::uncertified_centers(pool, after, 200).await?;
+        let Some(last) = ids.last().copied() else { break };
+        after = last;
+        let mut tx = ctx.store().write().await?;
+        for cid in &ids {
+            let center = pocnet_store::centers::get(pool, pocnet_domain::id::CenterId::new(*cid)).await?;
+            let Some(profile) = center.profile_id.as_deref().and_then(|p| ctx.profile(p)) else {
+                // A certificate under a profile no longer loaded: signed under a placeholder issuer would mislead; skip.
+                tracing::warn!(center = cid, "no loaded profile for the center's certificate: not signed");
+                continue;
+            };
+            let on = center.recognized_on.unwrap_or_else(|| ctx.today());
+            sign_certificate(&mut tx, ctx, &actor, &center, profile, on, None).await?;
+            signed += 1;
+        }
+        tx.commit().await?;
+    }
+    if signed > 0 {
+        seal(ctx).await;
+    }
+    Ok(signed)
+}

@@ -223,21 +223,7 @@ pub async fn issue_report(ctx: &Context, caller: &Caller, id: ResultId, input: &
     let effects = StepEffects { trl_after: Some(i64::from(report.trl_after.level())), ..StepEffects::default() };
     pipeline::take_step(&mut tx, &caller.actor(), ctx.now(), id, &step, &effects).await.map_err(stale)?;
     // Issued signed (存证): the report's face and facts, signed and logged in the same transaction.
-    let findings: Vec<(String, String)> = serde_json::from_str::<Vec<serde_json::Value>>(&record.findings_json)
-        .unwrap_or_default()
-        .iter()
-        .map(|f| {
-            let mid = f.get("milestone_id").and_then(serde_json::Value::as_i64).unwrap_or_default();
-            let title = milestones.iter().find(|m| m.id.get() == mid).map_or_else(|| format!("里程碑#{mid}"), |m| format!("{}“{}”", m.kind.label_zh(), m.title));
-            (title, f.get("finding").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned())
-        })
-        .collect();
-    let face = crate::evidence::documents::report_face(&record, &p.owner_org_name, &findings);
-    let subject = serde_json::json!({
-        "result_id": id.get(), "center_id": center_id.get(), "report_no": record.report_no, "title": record.title,
-        "trl_after": record.trl_after, "recommendation": record.recommendation.as_str(), "issued_on": record.issued_on.to_string(),
-    });
-    crate::evidence::documents::sign_in(&mut tx, ctx, &caller.actor(), "verification_report", "result", id.get().to_string(), &face, subject).await?;
+    crate::evidence::documents::sign_report(&mut tx, ctx, &caller.actor(), &record, &p.owner_org_name, &milestones).await?;
     tx.commit().await?;
     crate::evidence::documents::seal(ctx).await;
     Ok(record)

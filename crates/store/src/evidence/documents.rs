@@ -99,3 +99,27 @@ pub async fn by_sha256(pool: &AnyPool, sha256: &str) -> StoreResult<Option<Store
 pub async fn of_subject(pool: &AnyPool, subject_type: &str, subject_id: &str) -> StoreResult<Vec<StoredDocument>> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE subject_type = $1 AND subject_id = $2 ORDER BY id DESC")).bind(subject_type).bind(subject_id).fetch_all(pool).await?)
 }
+
+/// Results with a verification report but no signed one, oldest first (the backfill).
+pub async fn unsigned_reports(pool: &AnyPool, after: i64, limit: i64) -> StoreResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT v.result_id FROM verification_reports v WHERE NOT EXISTS (SELECT 1 FROM signed_documents d \
+         WHERE d.subject_type = 'result' AND d.subject_id = CAST(v.result_id AS TEXT) AND d.kind = 'verification_report') AND v.result_id > $1 ORDER BY v.result_id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Centers holding a certificate number with no signed certificate of that number (the backfill).
+pub async fn uncertified_centers(pool: &AnyPool, after: i64, limit: i64) -> StoreResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT c.id FROM centers c WHERE c.certificate_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM signed_documents d \
+         WHERE d.subject_type = 'center' AND d.subject_id = CAST(c.id AS TEXT) AND d.kind = 'certificate' AND d.number = c.certificate_no) AND c.id > $1 ORDER BY c.id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}

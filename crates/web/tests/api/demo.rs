@@ -319,3 +319,28 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     let policies = expect_status(app.get_anon("/api/v1/support-policies").await, StatusCode::OK).await;
     assert_eq!(items(&policies).len(), 6);
 }
+
+#[tokio::test]
+async fn the_demos_reports_and_certificates_are_signed_at_start_and_verify() {
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    load(&app).await.expect("first load");
+    // What the server does at start (spawn_sequencer): sign what was issued before the log.
+    let ctx = app.state.context();
+    let signed = pocnet_app::evidence::documents::backfill(ctx).await.unwrap();
+    let reports = app.count("verification_reports").await;
+    let certified = app.count_where("centers", "certificate_no IS NOT NULL").await;
+    assert!(reports > 0 && certified > 0);
+    assert_eq!(signed as i64, reports + certified, "every report and every certificate");
+    assert_eq!(pocnet_app::evidence::documents::backfill(ctx).await.unwrap(), 0, "once");
+    // Each verifies with the installation's keys, as a stranger would check it.
+    let keys = pocnet_app::evidence::documents::trusted_keys(ctx).await.unwrap();
+    let chief = demo_login(&app, "bureau").await.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let (rid,): (i64,) = sqlx::query_as("SELECT result_id FROM verification_reports ORDER BY result_id LIMIT 1").fetch_one(app.store.pool()).await.unwrap();
+    let docs = app.get_ok(&chief, &format!("/api/v1/documents?subject_type=result&subject_id={rid}")).await;
+    let id = docs[0]["id"].as_i64().unwrap();
+    let bundle = app.http.get(app.url(&format!("/api/v1/documents/{id}/bundle"))).bearer_auth(&chief).send().await.unwrap().bytes().await.unwrap();
+    let v = pocnet_evidence::verify_bundle(&bundle, &keys).unwrap();
+    assert_eq!(v.signed_by.len(), 2);
+    // A report is not public: without an account it is not found.
+    assert_eq!(app.http.get(app.url(&format!("/api/v1/documents/{id}/bundle"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}

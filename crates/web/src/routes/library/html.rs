@@ -465,6 +465,8 @@ struct ReportPage {
     /// (milestone kind, title, finding).
     findings: Vec<(&'static str, String, String)>,
     acceptances: Vec<pocnet_store::library::reports::Acceptance>,
+    /// The report issued signed (存证), newest first.
+    signed: Vec<pocnet_app::evidence::documents::DocumentView>,
 }
 
 /// The verification report as a document (验证报告): anyone who may see the
@@ -490,6 +492,7 @@ async fn report_page(State(state): State<AppState>, me: CurrentUser, Path(id): P
         recommendation: r.recommendation.label_zh(),
         findings,
         acceptances: pocnet_store::library::reports::acceptances(pool, id).await?,
+        signed: pocnet_app::evidence::documents::of_subject(state.context(), "result", &id.get().to_string()).await?,
         r,
     };
     Ok(render(&page))

@@ -377,6 +377,8 @@ struct CertificatePage {
     fields: String,
     valid: bool,
     status: &'static str,
+    /// The certificate issued signed (存证), newest first.
+    signed: Vec<pocnet_app::evidence::documents::DocumentView>,
 }
 
 async fn certificate_page(State(state): State<AppState>, auth: Auth, Path(id): Path<CenterId>) -> AppResult<Response> {
@@ -395,6 +397,11 @@ async fn certificate_page(State(state): State<AppState>, auth: Auth, Path(id): P
         fields: field_labels(&state, &c.fields),
         valid: c.status == CenterStatus::Active,
         status: c.status.label_zh(),
+        signed: pocnet_app::evidence::documents::of_subject(state.context(), "center", &c.id.get().to_string())
+            .await?
+            .into_iter()
+            .filter(|d| d.kind == "certificate")
+            .collect(),
         c,
     };
     Ok(render(&page))
