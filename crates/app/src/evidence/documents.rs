@@ -414,3 +414,24 @@ pub async fn backfill(ctx: &Context) -> Result<u64> {
     }
     Ok(signed)
 }
+
+/// A verification report's face with sample text (for `pocnet bench log`).
+pub fn certificate_face_for_bench() -> Certificate {
+    Certificate {
+        kind_label: "概念验证报告".to_owned(),
+        title: "概念验证报告".to_owned(),
+        number: "概验报〔2026〕1-001号".to_owned(),
+        recipient: vec!["温州大学：".to_owned()],
+        fields: vec![
+            ("项目名称".to_owned(), "高镍三元前驱体连续共沉淀工艺".to_owned()),
+            ("成果持有单位".to_owned(), "温州大学".to_owned()),
+            ("验证机构".to_owned(), "温州市新能源材料概念验证中心".to_owned()),
+            ("验证后技术就绪度".to_owned(), "TRL 6".to_owned()),
+            ("建议".to_owned(), "建议进入中试".to_owned()),
+        ],
+        paragraphs: vec!["结论：连续共沉淀工艺在百公斤级装置上稳定运行，振实密度与粒径分布达到设计指标。".to_owned(), "工艺验证“连续共沉淀”：三批次一致性良好。".to_owned()],
+        issuer: "温州市新能源材料概念验证中心".to_owned(),
+        issued_on: "2026年12月3日".to_owned(),
+        verification: unplaced(),
+    }
+}

@@ -80,6 +80,10 @@ pub enum BenchCommand {
     /// labelled set (data/matching/labelled.json) with both, and prints
     /// Recall@10, nDCG@10, MRR and the time per demand of each.
     Matching(super::bench_matching::MatchingArgs),
+    /// Time the evidence log on a scratch database: appends/s through the sequencer (SQLite with
+    /// synchronous=FULL, or `--database-url postgres://…`), an inclusion proof made and verified,
+    /// a signed report checked offline (bundle and PDF), and `log verify` of the whole log.
+    Log(super::bench_log::LogArgs),
 }
 
 /// Options of `bench import`.
@@ -331,6 +335,7 @@ pub async fn run(cli: &Cli, cmd: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Import(args) => import_bench(cli, args).await,
         BenchCommand::Pages(args) => super::bench_pages::run(cli, args).await,
         BenchCommand::Matching(args) => super::bench_matching::run(cli, args).await,
+        BenchCommand::Log(args) => super::bench_log::run(cli, args).await,
     }
 }
 
@@ -852,12 +857,12 @@ fn write_bench_list(path: &std::path::Path, rows: usize, seed: u64, owners: &[(S
 }
 
 /// A throw-away database for a benchmark, and how to get rid of it.
-enum Scratch {
+pub(super) enum Scratch {
     Sqlite(tempfile::TempDir),
     Postgres { admin: Store, name: String },
 }
 
-async fn scratch_store(cli: &Cli, what: &str) -> anyhow::Result<(Store, Scratch, String)> {
+pub(super) async fn scratch_store(cli: &Cli, what: &str) -> anyhow::Result<(Store, Scratch, String)> {
     match cli.database_url.as_deref() {
         None => {
             let dir = tempfile::Builder::new().prefix("pocnet-bench-").tempdir().context("cannot create a temporary directory")?;
@@ -893,7 +898,7 @@ async fn scratch_store(cli: &Cli, what: &str) -> anyhow::Result<(Store, Scratch,
     }
 }
 
-async fn drop_scratch(store: Store, scratch: Scratch) {
+pub(super) async fn drop_scratch(store: Store, scratch: Scratch) {
     store.close().await;
     match scratch {
         Scratch::Sqlite(dir) => drop(dir),

@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod bench;
+pub mod bench_log;
 pub mod bench_matching;
 pub mod bench_pages;
 pub mod calendar;
