@@ -5,5 +5,6 @@
 pub mod documents;
 pub mod log;
 pub mod notary;
+pub mod trust;
 
 pub use notary::Notary;

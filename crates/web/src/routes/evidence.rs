@@ -33,6 +33,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api_leaf))
         .routes(routes!(api_witnesses, api_add_witness))
         .routes(routes!(api_verify))
+        .routes(routes!(api_trusted, api_add_trusted))
+        .routes(routes!(api_remove_trusted))
         .merge(html.into())
 }
 
@@ -178,6 +180,37 @@ pub async fn api_verify(State(state): State<AppState>, me: CurrentUser) -> AppRe
 async fn sign_form(State(state): State<AppState>, me: CurrentUser) -> AppResult<Response> {
     workflow::sign_now(state.context(), &me.caller()).await?;
     Ok(axum::response::Redirect::to("/log").into_response())
+}
+
+/// The installations whose signed documents this one accepts (互认信任列表; public).
+#[utoipa::path(get, path = "/api/v1/trusted-logs", tag = "evidence", responses((status = 200, body = Vec<TrustedKey>)))]
+pub async fn api_trusted(State(state): State<AppState>) -> AppResult<Json<Vec<TrustedKey>>> {
+    Ok(Json(pocnet_app::evidence::trust::list(state.context()).await?))
+}
+
+/// Adds an installation to the trust list by its origin and published keys (the bureau).
+#[utoipa::path(post, path = "/api/v1/trusted-logs", tag = "evidence", request_body = pocnet_app::evidence::trust::TrustedInput,
+    responses((status = 201, body = WitnessAdded), (status = 403, body = crate::error::ErrorEnvelope), (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_add_trusted(State(state): State<AppState>, me: CurrentUser, crate::extract::ApiJson(input): crate::extract::ApiJson<pocnet_app::evidence::trust::TrustedInput>) -> AppResult<Response> {
+    let id = pocnet_app::evidence::trust::add(state.context(), &me.caller(), &input).await?;
+    Ok((StatusCode::CREATED, Json(WitnessAdded { id })).into_response())
+}
+
+/// Why an installation leaves the trust list.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RemoveInput {
+    /// The reason (kept in the audit trail).
+    pub reason: String,
+}
+
+/// Takes an installation off the trust list (the bureau).
+#[utoipa::path(post, path = "/api/v1/trusted-logs/{id}/remove", tag = "evidence", params(("id" = i64, Path, description = "Entry id")), request_body = RemoveInput,
+    responses((status = 204), (status = 403, body = crate::error::ErrorEnvelope), (status = 404, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_remove_trusted(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, crate::extract::ApiJson(input): crate::extract::ApiJson<RemoveInput>) -> AppResult<StatusCode> {
+    pocnet_app::evidence::trust::remove(state.context(), &me.caller(), id, &input.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Every public key this installation has signed with, one C2SP vkey a line (current first).

@@ -205,3 +205,40 @@ async fn a_recognition_certificate_is_issued_signed_and_anyone_can_check_it_offl
     let stranger = Signer::generate("other.example/log", Algorithm::Ed25519).unwrap();
     assert!(pocnet_app::evidence::documents::verify_file(&pdf, &[stranger.verifier().clone()]).is_err());
 }
+
+#[tokio::test]
+async fn another_installations_document_verifies_only_once_its_bureau_trusts_that_log() {
+    use crate::helpers::*;
+    // Wenzhou issues a certificate …
+    let wenzhou = spawn_app_with(pocnet_web::config::WebConfig {
+        session_idle: chrono::Duration::days(3650),
+        session_absolute: chrono::Duration::days(3650),
+        log_origin: "kjj.wenzhou.example.cn/pocnet".to_owned(),
+        ..pocnet_web::config::WebConfig::default()
+    })
+    .await;
+    let crew = crew(&wenzhou).await;
+    let call_id = publish_call(&wenzhou, &crew.chief, WENZHOU, "recognition", "2027-12-31").await;
+    let center_id = make_wenzhou_ready_center(&wenzhou, &crew.operator, "瑞安互认测试概念验证中心").await;
+    recognize_wenzhou(&wenzhou, &crew, call_id, center_id, "温州市互认测试概念验证中心").await;
+    let docs = wenzhou.get_ok(&crew.operator, &format!("/api/v1/documents?subject_type=center&subject_id={center_id}")).await;
+    let pdf = wenzhou.http.get(wenzhou.url(&format!("/api/v1/documents/{}/pdf", docs[0]["id"]))).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let keys = wenzhou.http.get(wenzhou.url("/.well-known/pocnet-log-keys")).send().await.unwrap().text().await.unwrap();
+    // … which another installation does not vouch for until its bureau trusts Wenzhou's log.
+    let other = spawn_app().await;
+    expect_error(verify_over_http(&other, &pdf).await, StatusCode::UNPROCESSABLE_ENTITY, "bundle_invalid").await;
+    let chief = other.token("chief").await;
+    let ruian = other.token("ruian").await;
+    let entry = json!({"origin": "kjj.wenzhou.example.cn/pocnet", "name": "温州市科学技术局", "vkeys": keys});
+    expect_error(other.post(&ruian, "/api/v1/trusted-logs", &entry).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(other.post(&chief, "/api/v1/trusted-logs", &json!({"origin": "kjj.hangzhou.example.cn/pocnet", "name": "杭州", "vkeys": keys})).await, StatusCode::UNPROCESSABLE_ENTITY, "wrong_origin").await;
+    let id = other.post_expect(&chief, "/api/v1/trusted-logs", &entry, StatusCode::CREATED).await["id"].as_i64().unwrap();
+    let ok = verify_over_http(&other, &pdf).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert_eq!(ok.json::<Value>().await.unwrap()["origin"], "kjj.wenzhou.example.cn/pocnet");
+    assert_eq!(anonymous(&other, "/api/v1/trusted-logs").await[0]["name"], "温州市科学技术局");
+    // Off the list, no longer vouched for.
+    let resp = other.post(&chief, &format!("/api/v1/trusted-logs/{id}/remove"), &json!({"reason": "对方平台更换密钥"})).await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    expect_error(verify_over_http(&other, &pdf).await, StatusCode::UNPROCESSABLE_ENTITY, "bundle_invalid").await;
+}
