@@ -22,7 +22,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
-    let html: Router<AppState> = Router::new().route("/log", get(page)).route("/log/checkpoint", axum::routing::post(sign_form)).route("/.well-known/pocnet-log-keys", get(well_known_keys));
+    let html: Router<AppState> = Router::new()
+        .route("/log", get(page))
+        .route("/log/checkpoint", axum::routing::post(sign_form))
+        .route("/log/trusted", axum::routing::post(trusted_form))
+        .route("/log/witnesses", axum::routing::post(witness_form)).route("/.well-known/pocnet-log-keys", get(well_known_keys));
     OpenApiRouter::new()
         .routes(routes!(api_state))
         .routes(routes!(api_checkpoints, api_sign))
@@ -227,11 +231,42 @@ struct Page {
     log: LogState,
     checkpoints: Vec<CheckpointView>,
     bureau: bool,
+    trusted: Vec<TrustedKey>,
+    witnesses: Vec<TrustedKey>,
+    error: Option<String>,
+}
+
+async fn page_with(state: &AppState, auth: &Auth, error: Option<String>) -> AppResult<Response> {
+    let ctx = state.context();
+    let log = workflow::state(ctx).await?;
+    let checkpoints = workflow::checkpoints_page(ctx, None, 20).await?;
+    let bureau = auth.current.as_ref().is_some_and(|u| u.user.role == pocnet_domain::role::Role::Bureau);
+    let witnesses = match auth.current.as_ref() {
+        Some(u) if bureau => workflow::witnesses(ctx, &u.caller()).await?,
+        _ => Vec::new(),
+    };
+    let trusted = pocnet_app::evidence::trust::list(ctx).await?;
+    Ok(render(&Page { chrome: Chrome::public(Some(auth), "存证日志", "log"), log, checkpoints, bureau, trusted, witnesses, error }))
 }
 
 async fn page(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
-    let log = workflow::state(state.context()).await?;
-    let checkpoints = workflow::checkpoints_page(state.context(), None, 20).await?;
-    let bureau = auth.current.as_ref().is_some_and(|u| u.user.role == pocnet_domain::role::Role::Bureau);
-    Ok(render(&Page { chrome: Chrome::public(Some(&auth), "存证日志", "log"), log, checkpoints, bureau }))
+    page_with(&state, &auth, None).await
+}
+
+/// The bureau's form: trust another installation.
+async fn trusted_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, axum::Form(input): axum::Form<pocnet_app::evidence::trust::TrustedInput>) -> AppResult<Response> {
+    match pocnet_app::evidence::trust::add(state.context(), &me.caller(), &input).await {
+        Ok(_) => Ok(axum::response::Redirect::to("/log#trusted").into_response()),
+        Err(pocnet_app::Error::Validation(e)) => page_with(&state, &auth, Some(e.message)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The bureau's form: list a witness.
+async fn witness_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, axum::Form(input): axum::Form<WitnessInput>) -> AppResult<Response> {
+    match workflow::add_witness(state.context(), &me.caller(), &input).await {
+        Ok(_) => Ok(axum::response::Redirect::to("/log#witnesses").into_response()),
+        Err(pocnet_app::Error::Validation(e)) => page_with(&state, &auth, Some(e.message)).await,
+        Err(e) => Err(e.into()),
+    }
 }

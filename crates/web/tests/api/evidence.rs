@@ -237,6 +237,8 @@ async fn another_installations_document_verifies_only_once_its_bureau_trusts_tha
     assert_eq!(ok.status(), StatusCode::OK);
     assert_eq!(ok.json::<Value>().await.unwrap()["origin"], "kjj.wenzhou.example.cn/pocnet");
     assert_eq!(anonymous(&other, "/api/v1/trusted-logs").await[0]["name"], "温州市科学技术局");
+    let page = other.http.get(other.url("/log")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("温州市科学技术局") && page.contains("kjj.wenzhou.example.cn/pocnet"), "the public log page names whom the bureau trusts");
     // Off the list, no longer vouched for.
     let resp = other.post(&chief, &format!("/api/v1/trusted-logs/{id}/remove"), &json!({"reason": "对方平台更换密钥"})).await;
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
