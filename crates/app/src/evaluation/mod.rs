@@ -301,7 +301,28 @@ pub async fn publish(ctx: &Context, caller: &Caller, id: RoundId, version: i64) 
         return Err(Error::rule("evaluations_pending", why));
     }
     let r = store::publish(&mut tx, &caller.actor(), ctx.now(), id, version, ctx.today()).await?;
+    // Each center's result is issued signed (存证), in the publishing transaction.
+    let plan = r.plan()?;
+    let issuer = ctx.profile(&r.profile_id).map(|p| p.issuer.clone()).unwrap_or_default();
+    let mut seq = 0;
+    {
+        // A round covers one network's centers (hundreds): one page holds them all.
+        let list = store::list(ctx.store().pool(), id, &store::EvaluationScope::All, None, store::EvaluationOrder::Total, pocnet_store::Page::new(None, None).all()).await?;
+        for e in &list.items {
+            seq += 1;
+            let (grade, grade_label) = match (&e.state, &e.grade) {
+                (EvaluationState::Graded, Some(g)) => (g.clone(), plan.grade(g).map_or_else(|| g.clone(), |x| x.label.clone())),
+                _ => ("refused".to_owned(), EvaluationState::Refused.label_zh().to_owned()),
+            };
+            let total = e.total_hundredths.map(|t| format!("{}.{:02}", t / 100, t % 100));
+            let face = crate::evidence::documents::evaluation_face(r.year, r.id.get(), seq, &e.center_name, total.as_deref(), &grade_label, &issuer, ctx.today());
+            let subject = serde_json::json!({"round_id": r.id.get(), "evaluation_id": e.id.get(), "center_id": e.center_id.get(), "year": r.year,
+                "profile": r.profile_id, "total_hundredths": e.total_hundredths, "grade": grade});
+            crate::evidence::documents::sign_in(&mut tx, ctx, &caller.actor(), "evaluation_result", "center", e.center_id.get().to_string(), &face, subject).await?;
+        }
+    }
     tx.commit().await?;
+    crate::evidence::documents::seal(ctx).await;
     Ok(r)
 }
 

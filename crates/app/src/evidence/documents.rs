@@ -415,6 +415,30 @@ pub async fn backfill(ctx: &Context) -> Result<u64> {
     Ok(signed)
 }
 
+/// The face of one center's annual evaluation result (年度绩效评价结果).
+#[allow(clippy::too_many_arguments)]
+pub fn evaluation_face(year: i64, round: i64, seq: usize, center: &str, total: Option<&str>, grade: &str, issuer: &str, on: chrono::NaiveDate) -> Certificate {
+    let mut fields = vec![("中心名称".to_owned(), center.to_owned()), ("评价年度".to_owned(), format!("{year}年度"))];
+    if let Some(t) = total {
+        fields.push(("评价总分".to_owned(), t.to_owned()));
+    }
+    fields.push(("评价等次".to_owned(), grade.to_owned()));
+    Certificate {
+        kind_label: "年度绩效评价结果".to_owned(),
+        title: format!("{year}年度绩效评价结果通知书"),
+        number: format!("评〔{year}〕{round}-{seq:03}号"),
+        recipient: vec![format!("{center}：")],
+        fields,
+        paragraphs: vec![match total {
+            Some(t) => format!("经年度运行报告审核与专家评价，你中心{year}年度绩效评价总分{t}分，等次为“{grade}”。"),
+            None => format!("你中心{year}年度绩效评价结果为“{grade}”。"),
+        }],
+        issuer: issuer.to_owned(),
+        issued_on: chinese_date(on),
+        verification: unplaced(),
+    }
+}
+
 /// A verification report's face with sample text (for `pocnet bench log`).
 pub fn certificate_face_for_bench() -> Certificate {
     Certificate {

@@ -158,6 +158,15 @@ async fn a_center_files_its_report_the_panel_scores_and_the_bureau_grades_and_pu
     assert_eq!(public["items"][0]["center_id"], center_id);
     assert_eq!((public["items"][0]["total_hundredths"].as_i64(), public["items"][0]["grade_label"].as_str()), (Some(7_550), Some("合格")));
     assert!(public["items"][0].get("refusal_reason").is_none() && public["items"][0].get("scorecard").is_none());
+    // Each center's result is issued signed (存证): its operator reads it, a stranger does not.
+    let docs = app.get_ok(&crew.operator, &format!("/api/v1/documents?subject_type=center&subject_id={center_id}")).await;
+    let result = docs.as_array().unwrap().iter().find(|d| d["kind"] == "evaluation_result").expect("a signed evaluation result").clone();
+    let bundle = app.get(&crew.operator, &format!("/api/v1/documents/{}/bundle", result["id"])).await.bytes().await.unwrap();
+    let keys: Vec<pocnet_evidence::note::Verifier> = app.get_anon("/.well-known/pocnet-log-keys").await.text().await.unwrap().lines().map(|l| pocnet_evidence::note::Verifier::parse(l).unwrap()).collect();
+    pocnet_evidence::verify_bundle(&bundle, &keys).unwrap();
+    let parsed: Value = serde_json::from_slice(&bundle).unwrap();
+    assert_eq!((parsed["document"]["subject"]["total_hundredths"].as_i64(), parsed["document"]["subject"]["grade"].as_str()), (Some(7_550), Some("qualified")));
+    expect_error(app.get_anon(&format!("/api/v1/documents/{}/bundle", result["id"])).await, StatusCode::NOT_FOUND, "not_found").await;
 
     // The rankings (排行榜): by total with the equal-weight check, by one indicator, by host institution.
     let r = expect_status(app.get_anon(&format!("/api/v1/evaluation-rounds/{round_id}/rankings")).await, StatusCode::OK).await;
