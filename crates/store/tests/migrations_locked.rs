@@ -35,6 +35,7 @@ const LANDED: &[(&str, &str)] = &[
     ("postgres/0024_cultivation_list.sql", "ef79150c830a0f31995247ebccc8aca9628e0f38d9fa8f4eb4207ecfcf79dfcb"),
     ("postgres/0025_sharing.sql", "7061858ef654f8e86da54337c1e96a82b8aec95b0064528f03f5741e712b3de1"),
     ("postgres/0026_evidence_log.sql", "33a6975081810f3bee1168f205c1e98bc3d36973d098ddf14bfed0884109ce77"),
+    ("postgres/0027_recognized_reports.sql", "269f74346e624759d4ed1d114fef8edb7f783cec64ced8b2751808fdb924c1e8"),
     ("sqlite/0001_foundation.sql", "a5e884f510d8e0df3db1aff50b27a0fa1e39f30bcd4257890fdc6de74fb840f3"),
     ("sqlite/0002_recognition.sql", "a3b319513aef84f7cd21d646bded84abfb78c04923186be4d83713848e040c1a"),
     ("sqlite/0003_expert_library.sql", "12ee2ae6a359f0ed0c2d66187b43b22b77e0b8a6fd08ff8e7d7da056f4766692"),
@@ -61,6 +62,7 @@ const LANDED: &[(&str, &str)] = &[
     ("sqlite/0024_cultivation_list.sql", "2512671b2e3fda29e252a6a24d0e4ba16a43533584c9a59b34c39007c2f73724"),
     ("sqlite/0025_sharing.sql", "1c4c9aba3fcfe535302c1e45ccf7852d62eb5c835def9e60218099abede1edb6"),
     ("sqlite/0026_evidence_log.sql", "20ba776b3f9a1f4c9f9cabacf894a4bbb02ff375457078b49cf3ab59ed864626"),
+    ("sqlite/0027_recognized_reports.sql", "72998dfb46c2b45ad5c7f64bad79842dc5af9e60a1da9957febd993ba27d9c94"),
 ];
 
 #[test]

@@ -210,3 +210,14 @@ pub(crate) struct VerifyForm {
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
 }
+
+/// Another installation's signed verification report, presented for mutual recognition.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct RecognizeForm {
+    /// The report: its PDF or its JSON evidence bundle.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Why the center accepts it (optional, ≤ 500 characters).
+    note: Option<String>,
+}

@@ -4,6 +4,7 @@
 
 pub mod documents;
 pub mod log;
+pub mod mutual;
 pub mod notary;
 pub mod trust;
 

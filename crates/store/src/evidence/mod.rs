@@ -9,3 +9,4 @@ pub mod checkpoints;
 pub mod documents;
 pub mod keys;
 pub mod log;
+pub mod recognized;

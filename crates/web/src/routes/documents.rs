@@ -13,7 +13,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use pocnet_app::evidence::documents::{self as workflow, DocumentView, FileVerification};
@@ -32,6 +32,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api_bundle))
         .routes(routes!(api_pdf))
         .routes(routes!(api_verify))
+        .routes(routes!(api_recognized, api_recognize))
         .merge(html.into())
 }
 
@@ -163,4 +164,37 @@ async fn verify_form(State(state): State<AppState>, auth: Auth, mp: Multipart) -
         resp.headers_mut().append(axum::http::header::SET_COOKIE, c);
     }
     Ok(resp)
+}
+
+/// The reports of other installations this center accepted (its operators and the bureau).
+#[utoipa::path(get, path = "/api/v1/centers/{id}/recognized-reports", tag = "evidence", params(("id" = i64, Path, description = "Center id")),
+    responses((status = 200, body = Vec<pocnet_store::evidence::recognized::RecognizedReport>), (status = 403, body = crate::error::ErrorEnvelope), (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_recognized(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<pocnet_store::evidence::recognized::RecognizedReport>>> {
+    Ok(Json(pocnet_app::evidence::mutual::list(state.context(), &me.caller(), pocnet_domain::id::CenterId::new(id)).await?))
+}
+
+/// A center accepts another installation's signed verification report instead of verifying again
+/// (multipart: `file` — its PDF or bundle — and `note`): checked against the bureau's trust list
+/// first; a report that does not verify, is not a verification report or is this installation's
+/// own is refused with the reason (422), one accepted twice is a conflict (409).
+#[utoipa::path(post, path = "/api/v1/centers/{id}/recognized-reports", tag = "evidence", params(("id" = i64, Path, description = "Center id")),
+    request_body(content = crate::openapi::RecognizeForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = crate::routes::evidence::WitnessAdded), (status = 403, body = crate::error::ErrorEnvelope), (status = 404, body = crate::error::ErrorEnvelope),
+        (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_recognize(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, mut mp: Multipart) -> AppResult<Response> {
+    let (mut file, mut note) = (Vec::new(), String::new());
+    while let Ok(Some(field)) = mp.next_field().await {
+        match field.name() {
+            Some("file") => file = field.bytes().await.map_err(|_| FieldError::required("file", "文件"))?.to_vec(),
+            Some("note") => note = field.text().await.map_err(|_| FieldError::required("note", "采信说明"))?,
+            _ => {}
+        }
+    }
+    if file.is_empty() {
+        return Err(FieldError::required("file", "文件").into());
+    }
+    let rid = pocnet_app::evidence::mutual::accept(state.context(), &me.caller(), pocnet_domain::id::CenterId::new(id), &file, &note).await?;
+    Ok((StatusCode::CREATED, Json(crate::routes::evidence::WitnessAdded { id: rid })).into_response())
 }

@@ -280,6 +280,7 @@ async fn verification_releases_money_by_milestone_then_reports_and_hands_off() {
     let seen = project(&app, &w.investor, id).await;
     assert!(seen["project"]["secret_summary"].is_null() && seen["plan"].is_null() && seen["milestones"].as_array().unwrap().is_empty(), "{seen}");
     assert_eq!(seen["report"]["recommendation"], "go_pilot");
+    signed_report_is_recognized_elsewhere(&app, &w, id).await;
 
     // Hand-off: only to a pilot platform; the platform declines, then accepts and reports back.
     let e = expect_error(app.post(&w.operator, &format!("/api/v1/results/{id}/handoffs"), &json!({"platform_center_id": w.other_center})).await, StatusCode::UNPROCESSABLE_ENTITY, "not_a_platform").await;
@@ -704,4 +705,54 @@ async fn the_bureau_lists_a_library_result_into_the_years_cultivation_list() {
     expect_status(app.delete(&w.chief, &path, &body(year, "企业已自行转化")).await, StatusCode::NO_CONTENT).await;
     assert_eq!(app.get_ok(&w.chief, &list).await["total"], 0);
     expect_error(app.delete(&w.chief, &path, &body(year, "企业已自行转化")).await, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+/// A multipart body with `file` and `note`.
+fn report_form(bytes: &[u8], note: &str) -> (String, Vec<u8>) {
+    let boundary = "pocnet-recognize-boundary-51a";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n{note}\r\n").into_bytes();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn present(app: &TestApp, token: &str, center: i64, pdf: &[u8]) -> reqwest::Response {
+    let (ct, body) = report_form(pdf, "已由对方中心完成同类验证，直接采信");
+    app.http.post(app.url(&format!("/api/v1/centers/{center}/recognized-reports"))).bearer_auth(token).header("content-type", ct).body(body).send().await.unwrap()
+}
+
+/// The report just issued is signed; another installation's center accepts it (互认) once its
+/// bureau trusts this log — and this installation's own center is sent to the local flow.
+async fn signed_report_is_recognized_elsewhere(app: &TestApp, w: &World, id: i64) {
+    let docs = app.get_ok(&w.operator, &format!("/api/v1/documents?subject_type=result&subject_id={id}")).await;
+    assert_eq!(docs[0]["kind"], "verification_report", "{docs}");
+    let pdf = app.get(&w.operator, &format!("/api/v1/documents/{}/pdf", docs[0]["id"])).await.bytes().await.unwrap().to_vec();
+    let keys = app.get_anon("/.well-known/pocnet-log-keys").await.text().await.unwrap();
+    let parsed: Value = serde_json::from_slice(&pocnet_print::certificate::attached_bundle(&pdf).unwrap()).unwrap();
+    assert_eq!((parsed["document"]["subject"]["trl_after"].as_i64(), parsed["document"]["subject"]["recommendation"].as_str()), (Some(6), Some("go_pilot")));
+    expect_error(present(app, &w.other_operator, w.other_center, &pdf).await, StatusCode::UNPROCESSABLE_ENTITY, "own_report").await;
+    // Hangzhou: another installation, another log.
+    let hz = spawn_app_with(pocnet_web::config::WebConfig { log_origin: "kjj.hangzhou.example.cn/pocnet".to_owned(), ..pocnet_web::config::WebConfig::default() }).await;
+    let host = hz.add_org("杭州储能材料有限公司", "enterprise", "鹿城区").await;
+    hz.add_user("hzop", Role::Center, host).await;
+    let hzop = hz.token("hzop").await;
+    let center = register_center(&hz, &hzop, "杭州储能概念验证中心", &["smart_equipment"], Some(300)).await;
+    expect_error(present(&hz, &hzop, center, &pdf).await, StatusCode::UNPROCESSABLE_ENTITY, "bundle_invalid").await;
+    let chief = hz.token("chief").await;
+    hz.post_expect(&chief, "/api/v1/trusted-logs", &json!({"origin": "pocnet.localhost/log", "name": "温州市科学技术局", "vkeys": keys}), StatusCode::CREATED).await;
+    let ruian = hz.token("ruian").await;
+    expect_error(present(&hz, &ruian, center, &pdf).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let resp = present(&hz, &hzop, center, &pdf).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    expect_error(present(&hz, &hzop, center, &pdf).await, StatusCode::CONFLICT, "already_recognized").await;
+    let list = hz.get_ok(&hzop, &format!("/api/v1/centers/{center}/recognized-reports")).await;
+    assert_eq!((list[0]["origin"].as_str(), list[0]["trl_after"].as_i64()), (Some("pocnet.localhost/log"), Some(6)));
+    assert_eq!(list[0]["report_no"], parsed["document"]["subject"]["report_no"]);
+    // A changed byte in the report is refused even from a trusted log.
+    let mut altered = pdf.clone();
+    let at = altered.len() / 2;
+    altered[at] ^= 0x01;
+    let resp = present(&hz, &hzop, center, &altered).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
