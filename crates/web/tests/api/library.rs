@@ -749,6 +749,8 @@ async fn signed_report_is_recognized_elsewhere(app: &TestApp, w: &World, id: i64
     let list = hz.get_ok(&hzop, &format!("/api/v1/centers/{center}/recognized-reports")).await;
     assert_eq!((list[0]["origin"].as_str(), list[0]["trl_after"].as_i64()), (Some("pocnet.localhost/log"), Some(6)));
     assert_eq!(list[0]["report_no"], parsed["document"]["subject"]["report_no"]);
+    let page = hz.get(&hzop, &format!("/centers/{center}")).await.text().await.unwrap();
+    assert!(page.contains("互认采信的验证报告") && page.contains(list[0]["report_no"].as_str().unwrap()), "the center's page lists it");
     // A changed byte in the report is refused even from a trusted log.
     let mut altered = pdf.clone();
     let at = altered.len() / 2;

@@ -33,6 +33,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/centers/{id}/edit", get(edit_page).post(update_form))
         .route("/centers/{id}/file", post(file_form))
         .route("/centers/{id}/documents", post(upload_form).layer(DefaultBodyLimit::max(16 * 1024 * 1024)))
+        .route("/centers/{id}/recognized-reports", post(recognize_form))
         .route("/centers/{id}/documents/{doc}", get(super::api::api_document))
         .route("/centers/{id}/certificate", get(certificate_page))
 }
@@ -122,6 +123,8 @@ struct CenterPage {
     error: Option<String>,
     experts: Vec<Choice>,
     today: String,
+    /// Other installations' reports this center accepted (互认), for its operators and the bureau.
+    recognized: Option<Vec<pocnet_store::evidence::recognized::RecognizedReport>>,
 }
 
 fn money_rows(f: &CenterFile) -> String {
@@ -180,7 +183,12 @@ async fn render_detail(state: &AppState, auth: &Auth, id: CenterId, q: &Eligibil
         Vec::new()
     };
     let governing = super::default_profile(state, &c);
+    let recognized = match me {
+        Some(m) if c.kind == pocnet_domain::center::CenterKind::PocCenter => pocnet_app::evidence::mutual::list(state.context(), &m.caller(), id).await.ok(),
+        _ => None,
+    };
     let page = CenterPage {
+        recognized,
         chrome: Chrome::public(Some(auth), c.name.clone(), "centers"),
         kind: c.kind.label_zh(),
         level: c.level.label_zh(),
@@ -253,6 +261,29 @@ async fn file_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, P
     match edit_file(&state, &me, id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/centers/{id}#file")).into_response()),
         Err(e) => detail_with_error(&state, &auth, id, e).await,
+    }
+}
+
+/// The operator's form: accept another installation's signed report (互认).
+async fn recognize_form(State(state): State<AppState>, auth: Auth, me: CurrentUser, Path(id): Path<CenterId>, mut mp: Multipart) -> AppResult<Response> {
+    let (mut file, mut note) = (Vec::new(), String::new());
+    while let Ok(Some(field)) = mp.next_field().await {
+        match field.name() {
+            Some("file") => file = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+            Some("note") => note = field.text().await.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    let outcome = if file.is_empty() {
+        Err(pocnet_app::Error::from(pocnet_domain::FieldError::required("file", "报告文件")))
+    } else {
+        pocnet_app::evidence::mutual::accept(state.context(), &me.caller(), id, &file, &note).await
+    };
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/centers/{id}#recognized")).into_response()),
+        Err(pocnet_app::Error::Validation(e)) => render_detail(&state, &auth, id, &EligibilityQuery::default(), Some(e.message)).await,
+        Err(pocnet_app::Error::Conflict { message, .. }) => render_detail(&state, &auth, id, &EligibilityQuery::default(), Some(message)).await,
+        Err(e) => Err(e.into()),
     }
 }
 
