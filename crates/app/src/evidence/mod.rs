@@ -7,5 +7,6 @@ pub mod log;
 pub mod mutual;
 pub mod notary;
 pub mod trust;
+pub mod witness;
 
 pub use notary::Notary;
