@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod center;
 pub mod credentials;
+pub mod data_rights;
 pub mod display;
 pub mod document;
 pub mod eligibility;

@@ -358,7 +358,7 @@ pub async fn edit(
 
 /// Keeps a file's bytes once under their SHA-256 (the same bytes attached
 /// twice are stored once); returns the digest.
-async fn keep_blob(conn: &mut AnyConnection, mime: &str, content: &[u8], ts: &str) -> StoreResult<String> {
+pub(crate) async fn keep_blob(conn: &mut AnyConnection, mime: &str, content: &[u8], ts: &str) -> StoreResult<String> {
     let sha = hex::encode(Sha256::digest(content));
     let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM blobs WHERE sha256 = $1").bind(&sha).fetch_one(&mut *conn).await?;
     if exists == 0 {

@@ -221,3 +221,22 @@ pub(crate) struct RecognizeForm {
     /// Why the center accepts it (optional, ≤ 500 characters).
     note: Option<String>,
 }
+
+/// A data set to register (数据登记).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct DataSetForm {
+    /// The data file (≤ 16 MB).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Title.
+    title: String,
+    /// What it holds.
+    description: Option<String>,
+    /// Who may use it, on what terms.
+    access_terms: String,
+    /// The center's project it came from.
+    result_id: Option<i64>,
+    /// The rights holders: a JSON array of `{name, role, share_percent}`.
+    holders: String,
+}

@@ -112,6 +112,10 @@ pub async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<StoredDocum
                     Err(_) => false,
                 }
         }
+        "data_registration" => match d.subject_id.parse::<i64>() {
+            Ok(id) => crate::evidence::registration::may_read(ctx, caller, id).await,
+            Err(_) => false,
+        },
         "evaluation_result" => match (caller.user(), d.subject_id.parse::<i64>()) {
             (Some(u), Ok(center)) if u.role == Role::Center => pocnet_store::centers::get(ctx.store().pool(), pocnet_domain::id::CenterId::new(center)).await.is_ok_and(|c| c.host_org_id == u.org_id),
             _ => false,

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod log;
 pub mod mutual;
 pub mod notary;
+pub mod registration;
 pub mod trust;
 pub mod witness;
 

@@ -6,6 +6,7 @@
 //! module stores and reads.
 
 pub mod checkpoints;
+pub mod data_sets;
 pub mod documents;
 pub mod keys;
 pub mod log;

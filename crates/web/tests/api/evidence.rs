@@ -244,3 +244,72 @@ async fn another_installations_document_verifies_only_once_its_bureau_trusts_tha
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
     expect_error(verify_over_http(&other, &pdf).await, StatusCode::UNPROCESSABLE_ENTITY, "bundle_invalid").await;
 }
+
+fn data_set_form(file: &[u8], holders: &Value) -> (String, Vec<u8>) {
+    let boundary = "pocnet-dataset-boundary-7c3";
+    let mut body = Vec::new();
+    for (name, value) in [("title", "高镍三元前驱体共沉淀工艺数据集"), ("description", "三批次连续共沉淀的温度、pH、粒径分布原始记录"), ("access_terms", "权利人书面同意后用于科研；商业使用须另签许可")] {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"holders\"\r\n\r\n{holders}\r\n").as_bytes());
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"batch-data.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_data_set_is_registered_with_its_rights_holders_and_each_change_is_a_new_signed_version() {
+    use crate::helpers::*;
+    use pocnet_domain::role::Role;
+    let app = spawn_app().await;
+    let host = app.add_org("温州新能源材料研究院", "university", "鹿城区").await;
+    app.add_user("dataop", Role::Center, host).await;
+    let op = app.token("dataop").await;
+    let center = register_center(&app, &op, "温州新能源材料概念验证中心", &["smart_equipment"], Some(300)).await;
+    let other = app.add_org("乐清电气有限公司", "enterprise", "瑞安市").await;
+    app.add_user("otherop", Role::Center, other).await;
+    let otherop = app.token("otherop").await;
+    let file = b"batch,temp_c,ph,d50_um\n1,55.0,11.2,10.1\n2,55.2,11.1,10.3\n3,54.9,11.2,10.2\n";
+    let holders = json!([{"name": "温州大学", "role": "research_unit", "share_percent": 60}, {"name": "温州新能源材料概念验证中心", "role": "center", "share_percent": 10}, {"name": "瑞安锂电材料有限公司", "role": "enterprise", "share_percent": 30}]);
+    let post = |token: String, holders: Value| {
+        let (ct, body) = data_set_form(file, &holders);
+        let req = app.http.post(app.url(&format!("/api/v1/centers/{center}/data-sets"))).bearer_auth(token).header("content-type", ct).body(body);
+        async move { req.send().await.unwrap() }
+    };
+    // Rules first: shares must add up; only the center's operators register.
+    let mut short = holders.clone();
+    short[2]["share_percent"] = json!(20);
+    expect_error(post(op.clone(), short).await, StatusCode::UNPROCESSABLE_ENTITY, "shares_sum").await;
+    expect_error(post(otherop.clone(), holders.clone()).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let resp = post(op.clone(), holders.clone()).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let d: Value = resp.json().await.unwrap();
+    assert_eq!(d["sha256"].as_str(), Some(pocnet_evidence::hash::sha256(file).to_hex().as_str()), "registered by the file's hash");
+    let id = d["id"].as_i64().unwrap();
+    // The registration certificate is signed and verifies; its facts name the hash and holders.
+    let keys = public_keys(&app).await;
+    let docs = app.get_ok(&op, &format!("/api/v1/documents?subject_type=data_set&subject_id={id}")).await;
+    assert_eq!(docs.as_array().unwrap().len(), 1);
+    let bundle = app.get(&op, &format!("/api/v1/documents/{}/bundle", docs[0]["id"])).await.bytes().await.unwrap();
+    pocnet_evidence::verify_bundle(&bundle, &keys).unwrap();
+    let parsed: Value = serde_json::from_slice(&bundle).unwrap();
+    assert_eq!(parsed["document"]["subject"]["sha256"], d["sha256"]);
+    assert_eq!(parsed["document"]["subject"]["holders"][2]["name"], "瑞安锂电材料有限公司");
+    expect_error(app.get(&otherop, &format!("/api/v1/documents/{}/bundle", docs[0]["id"])).await, StatusCode::NOT_FOUND, "not_found").await;
+    // A change of holders is a new version with its reason, and a new certificate; a stale edit conflicts.
+    let change = json!({"holders": [{"name": "温州大学", "role": "research_unit", "share_percent": 50}, {"name": "瑞安锂电材料有限公司", "role": "enterprise", "share_percent": 50}], "reason": "依转让协议调整份额", "version": 1});
+    let changed = app.post_expect(&op, &format!("/api/v1/data-sets/{id}/rights"), &change, StatusCode::OK).await;
+    assert_eq!(changed["rights_version"], 2);
+    expect_error(app.post(&op, &format!("/api/v1/data-sets/{id}/rights"), &change).await, StatusCode::CONFLICT, "stale_version").await;
+    let listed = app.get_ok(&op, &format!("/api/v1/centers/{center}/data-sets")).await;
+    let versions: Vec<i64> = listed[0]["rights"].as_array().unwrap().iter().map(|r| r["version"].as_i64().unwrap()).collect();
+    assert_eq!(versions, vec![1, 2]);
+    assert_eq!(listed[0]["rights"][1]["reason"], "依转让协议调整份额");
+    assert_eq!(app.get_ok(&op, &format!("/api/v1/documents?subject_type=data_set&subject_id={id}")).await.as_array().unwrap().len(), 2);
+    // The file and every step are in the log, and the log verifies.
+    let chief = app.token("chief").await;
+    let report = app.post_expect(&chief, "/api/v1/log/verification", &json!({}), StatusCode::OK).await;
+    assert_eq!(report["problems"], json!([]), "{report}");
+}
+
