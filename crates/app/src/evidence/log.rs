@@ -4,8 +4,8 @@
 //! records up — the check that finds a row changed or deleted behind pocnet's
 //! back.
 
+use super::bureau_only;
 use crate::{Caller, Context, Error, Result};
-use pocnet_domain::role::Role;
 use pocnet_evidence::note::{open_note, Algorithm, Checkpoint, Verifier};
 use pocnet_evidence::tree::{self, TileMap};
 use pocnet_evidence::{leaf_hash, sm3_leaf_digest, Hash};
@@ -16,14 +16,6 @@ use serde::Serialize;
 
 /// Records appended per transaction.
 pub const BATCH: usize = 5_000;
-
-fn bureau_only(caller: &Caller) -> Result<()> {
-    match caller.user() {
-        None => Ok(()),
-        Some(u) if u.role == Role::Bureau => Ok(()),
-        Some(_) => Err(Error::Forbidden),
-    }
-}
 
 fn proof_failed(e: tree::TreeError) -> Error {
     match e {

@@ -12,17 +12,9 @@ use pocnet_evidence::bundle::SignedDocument;
 use pocnet_store::evidence::recognized::{self, NewRecognized, RecognizedReport};
 use serde_json::Value;
 
-/// Whether the caller runs this center (its host unit's operator).
-async fn operates(ctx: &Context, caller: &Caller, center: CenterId) -> Result<bool> {
-    let c = pocnet_store::centers::get(ctx.store().pool(), center).await?;
-    Ok(caller.user().is_some_and(|u| u.role == Role::Center && u.org_id == c.host_org_id))
-}
-
 /// Accepts another installation's signed verification report for `center` (its operators).
 pub async fn accept(ctx: &Context, caller: &Caller, center: CenterId, file: &[u8], note: &str) -> Result<i64> {
-    if !operates(ctx, caller, center).await? {
-        return Err(Error::Forbidden);
-    }
+    super::operated(ctx, caller, center).await?;
     let note = note.trim();
     if note.chars().count() > 500 {
         return Err(FieldError::new("note", "too_long", "采信说明不超过500字").into());
@@ -70,8 +62,8 @@ pub async fn accept(ctx: &Context, caller: &Caller, center: CenterId, file: &[u8
 /// A center's recognized reports (its operators and the bureau).
 pub async fn list(ctx: &Context, caller: &Caller, center: CenterId) -> Result<Vec<RecognizedReport>> {
     let bureau = caller.user().is_none_or(|u| u.role == Role::Bureau);
-    if !bureau && !operates(ctx, caller, center).await? {
-        return Err(Error::Forbidden);
+    if !bureau {
+        super::operated(ctx, caller, center).await?;
     }
     Ok(recognized::of_center(ctx.store().pool(), center).await?)
 }

@@ -4,6 +4,7 @@
 //! rights holders per the agreement; every change of the holders is a new version.
 //! Each version is issued as a signed registration certificate (签章文件).
 
+use super::operated;
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::data_rights::{check_holders, RightsHolder};
 use pocnet_domain::document::Certificate;
@@ -49,14 +50,6 @@ pub struct DataSetView {
     pub data_set: DataSet,
     /// Its holders, each version.
     pub rights: Vec<RightsVersion>,
-}
-
-async fn operated(ctx: &Context, caller: &Caller, center: CenterId) -> Result<pocnet_store::centers::Center> {
-    let c = pocnet_store::centers::get(ctx.store().pool(), center).await?;
-    match caller.user() {
-        Some(u) if u.role == Role::Center && u.org_id == c.host_org_id => Ok(c),
-        _ => Err(Error::Forbidden),
-    }
 }
 
 fn face(d: &DataSet, center: &str, holders: &[RightsHolder], reason: &str, on: chrono::NaiveDate) -> Certificate {

@@ -3,19 +3,12 @@
 //! log origin and public keys as published at its well-known address. The
 //! bureau keeps it; [`crate::evidence::documents::trusted_keys`] reads it.
 
+use super::bureau_only;
 use crate::{Caller, Context, Error, Result};
-use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
 use pocnet_evidence::note::{Algorithm, Verifier};
 use pocnet_store::evidence::keys::{self, TrustedKey};
 use serde::Deserialize;
-
-fn bureau_only(caller: &Caller) -> Result<()> {
-    match caller.user() {
-        Some(u) if u.role != Role::Bureau => Err(Error::Forbidden),
-        _ => Ok(()),
-    }
-}
 
 /// An installation as the bureau enters it.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]

@@ -143,7 +143,8 @@ const IN_CHUNK: usize = 500;
 /// document's, the canonical JSON that was signed.
 pub async fn entries(conn: &mut AnyConnection, sqlite: bool, items: &[(LeafKind, String)]) -> StoreResult<Vec<Option<Vec<u8>>>> {
     use std::collections::HashMap;
-    let mut found: HashMap<(LeafKind, &str), Vec<u8>> = HashMap::new();
+    // Keyed by the reference as the queue writes it (`CAST(id AS TEXT)`, a blob's hash).
+    let mut found: HashMap<(LeafKind, String), Vec<u8>> = HashMap::new();
     for kind in [LeafKind::Audit, LeafKind::Blob, LeafKind::Document] {
         let refs: Vec<&str> = items.iter().filter(|(k, _)| *k == kind).map(|(_, r)| r.as_str()).collect();
         for chunk in refs.chunks(IN_CHUNK) {
@@ -178,8 +179,7 @@ pub async fn entries(conn: &mut AnyConnection, sqlite: bool, items: &[(LeafKind,
                             "action": row.action, "entity_type": row.entity_type, "entity_id": row.entity_id,
                             "before": row.before_json, "after": row.after_json, "reason": row.reason, "ip": row.ip,
                         });
-                        let key = chunk.iter().copied().find(|r| r.parse::<i64>().ok() == Some(row.id)).unwrap_or_default();
-                        found.insert((kind, key), canonical(&entry)?);
+                        found.insert((kind, row.id.to_string()), canonical(&entry)?);
                     }
                 }
                 LeafKind::Blob => {
@@ -190,9 +190,7 @@ pub async fn entries(conn: &mut AnyConnection, sqlite: bool, items: &[(LeafKind,
                     }
                     for (sha, mime, size) in q.fetch_all(&mut *conn).await? {
                         let entry = canonical(&json!({"type": "blob", "sha256": sha, "mime": mime, "size": size}))?;
-                        if let Some(key) = chunk.iter().copied().find(|r| *r == sha) {
-                            found.insert((kind, key), entry);
-                        }
+                        found.insert((kind, sha), entry);
                     }
                 }
                 LeafKind::Document => {
@@ -202,15 +200,13 @@ pub async fn entries(conn: &mut AnyConnection, sqlite: bool, items: &[(LeafKind,
                         q = q.bind(r.parse::<i64>().map_err(|_| StoreError::Corrupt(format!("log document ref {r}")))?);
                     }
                     for (id, text) in q.fetch_all(&mut *conn).await? {
-                        if let Some(key) = chunk.iter().copied().find(|r| r.parse::<i64>().ok() == Some(id)) {
-                            found.insert((kind, key), text.into_bytes());
-                        }
+                        found.insert((kind, id.to_string()), text.into_bytes());
                     }
                 }
             }
         }
     }
-    Ok(items.iter().map(|(k, r)| found.get(&(*k, r.as_str())).cloned()).collect())
+    Ok(items.iter().map(|(k, r)| found.get(&(*k, r.clone())).cloned()).collect())
 }
 
 fn canonical(v: &Value) -> StoreResult<Vec<u8>> {
