@@ -21,6 +21,24 @@ pub enum HolderRole {
 }
 
 impl HolderRole {
+    /// Every part, in the order forms offer them.
+    pub const ALL: [HolderRole; 4] = [HolderRole::ResearchUnit, HolderRole::Center, HolderRole::Enterprise, HolderRole::Other];
+
+    /// The stable code (as in the API).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HolderRole::ResearchUnit => "research_unit",
+            HolderRole::Center => "center",
+            HolderRole::Enterprise => "enterprise",
+            HolderRole::Other => "other",
+        }
+    }
+
+    /// The part of a code, if it is one.
+    pub fn parse(code: &str) -> Option<HolderRole> {
+        HolderRole::ALL.into_iter().find(|r| r.as_str() == code)
+    }
+
     /// Chinese label.
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -76,6 +94,15 @@ mod tests {
 
     fn h(name: &str, role: HolderRole, share: Option<u8>) -> RightsHolder {
         RightsHolder { name: name.to_owned(), role, share_percent: share }
+    }
+
+    #[test]
+    fn role_codes_round_trip_as_the_api_spells_them() {
+        for r in HolderRole::ALL {
+            assert_eq!(HolderRole::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::Value::String(r.as_str().to_owned()));
+        }
+        assert_eq!(HolderRole::parse("owner"), None);
     }
 
     #[test]

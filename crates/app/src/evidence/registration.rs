@@ -50,6 +50,8 @@ pub struct DataSetView {
     pub data_set: DataSet,
     /// Its holders, each version.
     pub rights: Vec<RightsVersion>,
+    /// Its signed registration certificates, newest first (one per version).
+    pub certificates: Vec<crate::evidence::documents::DocumentView>,
 }
 
 fn face(d: &DataSet, center: &str, holders: &[RightsHolder], reason: &str, on: chrono::NaiveDate) -> Certificate {
@@ -154,7 +156,8 @@ pub async fn list(ctx: &Context, caller: &Caller, center: CenterId) -> Result<Ve
     let mut out = Vec::new();
     for d in data_sets::of_center(pool, center).await? {
         let rights = data_sets::rights(pool, d.id).await?;
-        out.push(DataSetView { data_set: d, rights });
+        let certificates = crate::evidence::documents::of_subject(ctx, "data_set", &d.id.to_string()).await?;
+        out.push(DataSetView { data_set: d, rights, certificates });
     }
     Ok(out)
 }

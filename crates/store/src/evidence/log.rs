@@ -337,8 +337,10 @@ pub async fn sequence(store: &Store, now: DateTime<Utc>, max: usize) -> StoreRes
 
 /// The leaf at `index`.
 pub async fn leaf(pool: &AnyPool, index: u64) -> StoreResult<Leaf> {
+    // An index beyond what a stored index can be is simply not in the log.
+    let index = i64::try_from(index).map_err(|_| StoreError::NotFound)?;
     let row: Option<LeafRow> = sqlx::query_as("SELECT idx, kind, ref, leaf_hash, sm3, sequenced_at FROM log_leaves WHERE idx = $1")
-        .bind(to_i64(index, "leaf index")?)
+        .bind(index)
         .fetch_optional(pool)
         .await?;
     row.ok_or(StoreError::NotFound)?.try_into()

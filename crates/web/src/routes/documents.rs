@@ -11,7 +11,8 @@ use crate::routes::experts::api::attachment;
 use crate::views::{render, Chrome};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use crate::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -19,7 +20,7 @@ use axum::{Json, Router};
 use pocnet_app::evidence::documents::{self as workflow, DocumentView, FileVerification};
 use pocnet_domain::FieldError;
 use serde::Deserialize;
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -33,8 +34,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api_pdf))
         .routes(routes!(api_verify))
         .routes(routes!(api_recognized, api_recognize))
-        .routes(routes!(api_data_sets, api_register).layer(axum::extract::DefaultBodyLimit::max(DATA_SET_MAX + 64 * 1024)))
-        .routes(routes!(api_change_rights))
         .merge(html.into())
 }
 
@@ -199,67 +198,4 @@ pub async fn api_recognize(State(state): State<AppState>, me: CurrentUser, Path(
     }
     let rid = pocnet_app::evidence::mutual::accept(state.context(), &me.caller(), pocnet_domain::id::CenterId::new(id), &file, &note).await?;
     Ok((StatusCode::CREATED, Json(crate::routes::evidence::WitnessAdded { id: rid })).into_response())
-}
-
-/// Largest data set file accepted here (larger ones: register a manifest of their hashes).
-const DATA_SET_MAX: usize = 16 * 1024 * 1024;
-
-/// A center's registered data sets with every version of their rights holders (its operators and the bureau).
-#[utoipa::path(get, path = "/api/v1/centers/{id}/data-sets", tag = "evidence", params(("id" = i64, Path, description = "Center id")),
-    responses((status = 200, body = Vec<pocnet_app::evidence::registration::DataSetView>), (status = 403, body = crate::error::ErrorEnvelope), (status = 404, body = crate::error::ErrorEnvelope)),
-    security(("bearer" = []), ("cookie" = [])))]
-pub async fn api_data_sets(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<pocnet_app::evidence::registration::DataSetView>>> {
-    Ok(Json(pocnet_app::evidence::registration::list(state.context(), &me.caller(), pocnet_domain::id::CenterId::new(id)).await?))
-}
-
-/// Registers a data set (数据登记·确权; the center's operators). Multipart: `file` (≤ 16 MB), `title`,
-/// `description`, `access_terms`, `result_id` (optional), `holders` (JSON array of
-/// `{name, role: research_unit|center|enterprise|other, share_percent}`). Issues the signed
-/// registration certificate (see `/api/v1/documents?subject_type=data_set`).
-#[utoipa::path(post, path = "/api/v1/centers/{id}/data-sets", tag = "evidence", params(("id" = i64, Path, description = "Center id")),
-    request_body(content = crate::openapi::DataSetForm, content_type = "multipart/form-data"),
-    responses((status = 201, body = pocnet_store::evidence::data_sets::DataSet), (status = 403, body = crate::error::ErrorEnvelope), (status = 404, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
-    security(("bearer" = []), ("cookie" = [])))]
-pub async fn api_register(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, mut mp: Multipart) -> AppResult<Response> {
-    let mut input = pocnet_app::evidence::registration::RegisterInput::default();
-    let (mut filename, mut content) = (String::new(), Vec::new());
-    while let Ok(Some(field)) = mp.next_field().await {
-        match field.name().unwrap_or_default().to_owned().as_str() {
-            "file" => {
-                filename = field.file_name().unwrap_or_default().to_owned();
-                content = match field.bytes().await {
-                    Ok(b) => b.to_vec(),
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(FieldError::new("file", "too_large", "文件过大（不超过16MB）").into()),
-                    Err(_) => return Err(FieldError::required("file", "数据文件").into()),
-                };
-            }
-            "title" => input.title = field.text().await.unwrap_or_default(),
-            "description" => input.description = field.text().await.unwrap_or_default(),
-            "access_terms" => input.access_terms = field.text().await.unwrap_or_default(),
-            "result_id" => {
-                let t = field.text().await.unwrap_or_default();
-                if !t.trim().is_empty() {
-                    input.result_id = Some(t.trim().parse().map_err(|_| FieldError::new("result_id", "not_a_number", "项目编号须为数字"))?);
-                }
-            }
-            "holders" => {
-                let t = field.text().await.unwrap_or_default();
-                input.holders = serde_json::from_str(&t).map_err(|e| FieldError::new("holders", "invalid_holders", format!("权利人格式不正确：{e}")))?;
-            }
-            _ => {}
-        }
-    }
-    let d = pocnet_app::evidence::registration::register(state.context(), &me.caller(), pocnet_domain::id::CenterId::new(id), &input, &filename, &content).await?;
-    Ok((StatusCode::CREATED, Json(d)).into_response())
-}
-
-/// Records a new version of a data set's rights holders with the reason (its center's operators);
-/// issues the new signed certificate. A stale `version` is a conflict (409).
-#[utoipa::path(post, path = "/api/v1/data-sets/{id}/rights", tag = "evidence", params(("id" = i64, Path, description = "Data set id")),
-    request_body = pocnet_app::evidence::registration::RightsInput,
-    responses((status = 200, body = pocnet_store::evidence::data_sets::DataSet), (status = 403, body = crate::error::ErrorEnvelope), (status = 404, body = crate::error::ErrorEnvelope),
-        (status = 409, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
-    security(("bearer" = []), ("cookie" = [])))]
-pub async fn api_change_rights(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, crate::extract::ApiJson(input): crate::extract::ApiJson<pocnet_app::evidence::registration::RightsInput>) -> AppResult<Json<pocnet_store::evidence::data_sets::DataSet>> {
-    Ok(Json(pocnet_app::evidence::registration::change_rights(state.context(), &me.caller(), id, &input).await?))
 }

@@ -19,6 +19,7 @@ pub mod library;
 pub mod login_blocks;
 pub mod matching;
 pub mod results;
+pub mod data_sets;
 pub mod documents;
 pub mod evidence;
 pub mod search;
@@ -65,6 +66,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(sharing::router())
         .merge(evidence::router())
         .merge(documents::router())
+        .merge(data_sets::router())
         .merge(library::router())
         .merge(registry::router())
         .merge(recognition::router())

@@ -148,17 +148,8 @@ async fn a_record_changed_or_deleted_behind_pocnets_back_is_found() {
     assert_eq!((last["code"].as_str(), last["index"].as_u64()), (Some("leaf_missing"), Some(1)), "{report}");
 }
 
-/// A multipart body with one `file` field.
-fn file_form(bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "pocnet-verify-boundary-9d2e";
-    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"doc\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn verify_over_http(app: &crate::helpers::TestApp, bytes: &[u8]) -> reqwest::Response {
-    let (ct, body) = file_form(bytes);
+    let (ct, body) = crate::helpers::multipart(&[], Some(("doc", bytes)));
     app.http.post(app.url("/api/v1/verify")).header("content-type", ct).body(body).send().await.unwrap()
 }
 
@@ -246,16 +237,14 @@ async fn another_installations_document_verifies_only_once_its_bureau_trusts_tha
 }
 
 fn data_set_form(file: &[u8], holders: &Value) -> (String, Vec<u8>) {
-    let boundary = "pocnet-dataset-boundary-7c3";
-    let mut body = Vec::new();
-    for (name, value) in [("title", "高镍三元前驱体共沉淀工艺数据集"), ("description", "三批次连续共沉淀的温度、pH、粒径分布原始记录"), ("access_terms", "权利人书面同意后用于科研；商业使用须另签许可")] {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
-    }
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"holders\"\r\n\r\n{holders}\r\n").as_bytes());
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"batch-data.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    let holders = holders.to_string();
+    let fields = [
+        ("title", "高镍三元前驱体共沉淀工艺数据集"),
+        ("description", "三批次连续共沉淀的温度、pH、粒径分布原始记录"),
+        ("access_terms", "权利人书面同意后用于科研；商业使用须另签许可"),
+        ("holders", holders.as_str()),
+    ];
+    crate::helpers::multipart(&fields, Some(("batch-data.csv", file)))
 }
 
 #[tokio::test]
@@ -313,3 +302,85 @@ async fn a_data_set_is_registered_with_its_rights_holders_and_each_change_is_a_n
     assert_eq!(report["problems"], json!([]), "{report}");
 }
 
+
+#[tokio::test]
+async fn a_center_registers_a_data_set_and_changes_its_holders_from_its_page() {
+    use crate::helpers::*;
+    use pocnet_domain::role::Role;
+    let app = spawn_app().await;
+    let host = app.add_org("温州新能源材料研究院", "university", "鹿城区").await;
+    app.add_user("dataop", Role::Center, host).await;
+    let op = app.token("dataop").await;
+    let center = register_center(&app, &op, "温州新能源材料概念验证中心", &["smart_equipment"], Some(300)).await;
+    let (client, _, csrf) = app.login("dataop").await;
+    let page = client.get(app.url(&format!("/centers/{center}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("数据登记与确权") && page.contains("尚未登记数据") && page.contains("data-set-form"), "the operator sees the empty section and the form");
+    let register = |fields: Vec<(&'static str, &'static str)>| {
+        let (ct, body) = multipart(&fields, Some(("pH-records.csv", b"batch,ph\n1,11.2\n".as_slice())));
+        let req = client.post(app.url(&format!("/centers/{center}/data-sets?csrf_token={csrf}"))).header("content-type", ct).body(body);
+        async move { req.send().await.unwrap() }
+    };
+    let base = vec![("title", "共沉淀 pH 记录"), ("access_terms", "仅限协议各方科研使用"), ("holder_name_1", "温州大学"), ("holder_role_1", "research_unit"), ("holder_share_1", "70")];
+    // Shares that do not add up: the page says why, nothing is registered.
+    let mut short = base.clone();
+    short.extend([("holder_name_2", "瑞安锂电材料有限公司"), ("holder_role_2", "enterprise"), ("holder_share_2", "20")]);
+    let resp = register(short).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains("各权利人份额之和须为100%"));
+    assert!(app.get_ok(&op, &format!("/api/v1/centers/{center}/data-sets")).await.as_array().unwrap().is_empty(), "a refused form registers nothing");
+    let mut good = base.clone();
+    good.extend([("holder_name_2", "瑞安锂电材料有限公司"), ("holder_role_2", "enterprise"), ("holder_share_2", "30")]);
+    let resp = register(good).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], format!("/centers/{center}#data-sets").as_str());
+    let listed = app.get_ok(&op, &format!("/api/v1/centers/{center}/data-sets")).await;
+    let id = listed[0]["data_set"]["id"].as_i64().unwrap();
+    assert_eq!(listed[0]["rights"][0]["holders"][1]["share_percent"], 30);
+    let first_certificate = listed[0]["certificates"][0]["id"].as_i64().unwrap();
+    let page = client.get(app.url(&format!("/centers/{center}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("共沉淀 pH 记录") && page.contains("温州大学（研究单位，70%）、瑞安锂电材料有限公司（企业，30%）"), "the page lists the data set and its holders");
+    assert!(page.contains(&format!("/documents/{first_certificate}/pdf")), "and links its signed certificate");
+    // A change from the page's form: a new version and certificate; the same form sent again is stale.
+    let change = [
+        ("csrf_token", csrf.as_str()),
+        ("version", "1"),
+        ("reason", "依2026年11月转让协议"),
+        ("holder_name_1", "温州大学"),
+        ("holder_role_1", "research_unit"),
+        ("holder_share_1", ""),
+        ("holder_name_2", ""),
+    ];
+    let resp = client.post(app.url(&format!("/data-sets/{id}/rights"))).form(&change).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let resp = client.post(app.url(&format!("/data-sets/{id}/rights"))).form(&change).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    assert!(resp.text().await.unwrap().contains("权利人已被他人变更"));
+    let listed = app.get_ok(&op, &format!("/api/v1/centers/{center}/data-sets")).await;
+    assert_eq!(listed[0]["data_set"]["rights_version"], 2);
+    assert_eq!(listed[0]["rights"][1]["holders"], json!([{"name": "温州大学", "role": "research_unit", "share_percent": null}]));
+    assert_eq!(listed[0]["certificates"].as_array().unwrap().len(), 2);
+    // Another center's operator sees no section and cannot post to it.
+    let other = app.add_org("乐清电气有限公司", "enterprise", "瑞安市").await;
+    app.add_user("otherop", Role::Center, other).await;
+    let (stranger, _, stranger_csrf) = app.login("otherop").await;
+    let page = stranger.get(app.url(&format!("/centers/{center}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("共沉淀 pH 记录") && !page.contains("data-set-form"));
+    let mut theirs = change.to_vec();
+    theirs[0].1 = stranger_csrf.as_str();
+    theirs[1].1 = "2";
+    assert_eq!(stranger.post(app.url(&format!("/data-sets/{id}/rights"))).form(&theirs).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn anyone_checks_a_signed_file_on_the_verification_page_without_signing_in() {
+    use crate::helpers::*;
+    let app = spawn_app().await;
+    let visitor = browser();
+    let page = visitor.get(app.url("/verify")).send().await.unwrap().text().await.unwrap();
+    let token = page.split("name=\"csrf_token\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
+    let (ct, body) = multipart(&[], Some(("report.pdf", b"%PDF-1.7 not really a signed report".as_slice())));
+    let resp = visitor.post(app.url(&format!("/verify?csrf_token={token}"))).header("content-type", ct).body(body).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "the public form is accepted without an account");
+    let page = resp.text().await.unwrap();
+    assert!(page.contains("verify-outcome") && page.contains("核验未通过"), "and says the file does not verify: {}", &page[page.len().saturating_sub(600)..]);
+}

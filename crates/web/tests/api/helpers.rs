@@ -186,6 +186,23 @@ impl TestApp {
     }
 }
 
+/// A `multipart/form-data` body: text fields, then a file field `file` (name, bytes) if given;
+/// returns (content type, body).
+pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "pocnet-multipart-boundary-5e8a1";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    if let Some((filename, bytes)) = file {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 /// Asserts the error shape and returns its body.
 pub async fn expect_error(resp: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(resp.status(), status, "status");

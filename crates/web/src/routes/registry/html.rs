@@ -125,6 +125,8 @@ struct CenterPage {
     today: String,
     /// Other installations' reports this center accepted (互认), for its operators and the bureau.
     recognized: Option<Vec<pocnet_store::evidence::recognized::RecognizedReport>>,
+    /// Its registered data sets (数据登记), for its operators and the bureau.
+    data_sets: Option<crate::routes::data_sets::DataSetSection>,
 }
 
 fn money_rows(f: &CenterFile) -> String {
@@ -187,8 +189,10 @@ async fn render_detail(state: &AppState, auth: &Auth, id: CenterId, q: &Eligibil
         Some(m) if c.kind == pocnet_domain::center::CenterKind::PocCenter => pocnet_app::evidence::mutual::list(state.context(), &m.caller(), id).await.ok(),
         _ => None,
     };
+    let data_sets = crate::routes::data_sets::section(state, me, id).await;
     let page = CenterPage {
         recognized,
+        data_sets,
         chrome: Chrome::public(Some(auth), c.name.clone(), "centers"),
         kind: c.kind.label_zh(),
         level: c.level.label_zh(),
