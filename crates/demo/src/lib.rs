@@ -7,13 +7,15 @@
 //!   files, experts, research results taken through the project pipeline
 //!   step by step (`ResultState::apply`, screening panels that pledge and
 //!   score, plans, milestones, reports, hand-offs), and the recognition story
-//!   (`ApplicationState::apply`), each step dated in the past.
+//!   (`ApplicationState::apply`), each step dated in the past; the trust list,
+//!   a witness and registered data sets of the evidence side.
 //! - [`synthetic`]: the province-scale network of `pocnet bench eligibility`,
 //!   written with the store's batch functions, and a synthetic expert library
 //!   (`pocnet bench pages` puts both on top of the demo).
 
 mod demands;
 mod evaluation;
+mod evidence;
 mod pipeline;
 mod records;
 mod sharing;

@@ -326,6 +326,7 @@ pub async fn load_once(
     crate::evaluation::fill(&mut tx, &net).await?;
     crate::demands::fill(&mut tx, &net).await?;
     crate::sharing::fill(&mut tx, &net).await?;
+    crate::evidence::fill(&mut tx, &net).await?;
 
     // The story must have brought every center to the stage and level the dataset promises.
     for c in &data.centers {

@@ -372,8 +372,8 @@ pub async fn sign_certificate(
 }
 
 /// Issues the signed documents that records made before the log existed lack (an upgraded
-/// installation, the demo's story): each verification report and each center's current
-/// certificate, signed now with their own dates on their faces. Returns how many were signed.
+/// installation, the demo's story): each verification report, each center's current
+/// certificate and each version of a registered data set, signed now with their own dates on their faces. Returns how many were signed.
 pub async fn backfill(ctx: &Context) -> Result<u64> {
     let pool = ctx.store().pool();
     let actor = Actor::system("evidence-backfill");
@@ -413,6 +413,7 @@ pub async fn backfill(ctx: &Context) -> Result<u64> {
         }
         tx.commit().await?;
     }
+    signed += crate::evidence::registration::backfill(ctx).await?;
     if signed > 0 {
         seal(ctx).await;
     }

@@ -88,6 +88,41 @@ fn subject(d: &DataSet, holders: &[RightsHolder], reason: &str) -> serde_json::V
         "sha256": d.sha256, "size": d.size, "access_terms": d.access_terms, "rights_version": d.rights_version, "holders": holders, "reason": reason})
 }
 
+/// Issues the signed registration certificate of the data set's current version (`d.rights_version`)
+/// in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn certify(tx: &mut pocnet_store::Write, ctx: &Context, actor: &pocnet_store::Actor, d: &DataSet, center: &str, holders: &[RightsHolder], reason: &str, on: chrono::NaiveDate) -> Result<()> {
+    let f = face(d, center, holders, reason, on);
+    crate::evidence::documents::sign_in(tx, ctx, actor, "data_registration", "data_set", d.id.to_string(), &f, subject(d, holders, reason)).await?;
+    Ok(())
+}
+
+/// Issues the registration certificates data sets lack (registered before the log, or by the
+/// demo's loader), one per version of their holders, in order, dated as recorded. Returns how many.
+pub(crate) async fn backfill(ctx: &Context) -> Result<u64> {
+    let pool = ctx.store().pool();
+    let actor = pocnet_store::Actor::system("evidence-backfill");
+    let (mut signed, mut after) = (0, 0);
+    loop {
+        let page = pocnet_store::evidence::documents::data_set_certificates(pool, after, 200).await?;
+        let Some(&(last, _, _)) = page.last() else { break };
+        after = last;
+        let mut tx = ctx.store().write().await?;
+        for (id, version, certified) in page.into_iter().filter(|(_, v, s)| s < v) {
+            let d = data_sets::get(pool, id).await?;
+            let center = pocnet_store::centers::get(pool, CenterId::new(d.center_id)).await?;
+            for r in data_sets::rights(pool, id).await?.into_iter().filter(|r| r.version > certified && r.version <= version) {
+                let on = pocnet_store::parse_ts(&r.recorded_at).map_or_else(|| ctx.today(), |t| (t + chrono::Duration::hours(8)).date_naive());
+                let at_version = DataSet { rights_version: r.version, ..d.clone() };
+                certify(&mut tx, ctx, &actor, &at_version, &center.name, &r.holders, &r.reason, on).await?;
+                signed += 1;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(signed)
+}
+
 /// Registers a data set for `center` (its operators) and issues its signed certificate.
 pub async fn register(ctx: &Context, caller: &Caller, center: CenterId, input: &RegisterInput, filename: &str, content: &[u8]) -> Result<DataSet> {
     let c = operated(ctx, caller, center).await?;
@@ -121,8 +156,7 @@ pub async fn register(ctx: &Context, caller: &Caller, center: CenterId, input: &
         &NewDataSet { center_id: center, result_id: input.result_id, title: &title, description: &description, filename, mime: "application/octet-stream", content, access_terms: &terms, holders: &holders },
     )
     .await?;
-    let f = face(&d, &c.name, &holders, "登记", ctx.today());
-    crate::evidence::documents::sign_in(&mut tx, ctx, &caller.actor(), "data_registration", "data_set", d.id.to_string(), &f, subject(&d, &holders, "登记")).await?;
+    certify(&mut tx, ctx, &caller.actor(), &d, &c.name, &holders, "登记", ctx.today()).await?;
     tx.commit().await?;
     crate::evidence::documents::seal(ctx).await;
     Ok(d)
@@ -140,8 +174,7 @@ pub async fn change_rights(ctx: &Context, caller: &Caller, id: i64, input: &Righ
         pocnet_store::StoreError::VersionConflict { .. } => Error::Conflict { code: "stale_version", message: "权利人已被他人变更，请刷新后再改".into(), field: Some("version".to_owned()) },
         e => e.into(),
     })?;
-    let f = face(&d, &c.name, &holders, &reason, ctx.today());
-    crate::evidence::documents::sign_in(&mut tx, ctx, &caller.actor(), "data_registration", "data_set", d.id.to_string(), &f, subject(&d, &holders, &reason)).await?;
+    certify(&mut tx, ctx, &caller.actor(), &d, &c.name, &holders, &reason, ctx.today()).await?;
     tx.commit().await?;
     crate::evidence::documents::seal(ctx).await;
     Ok(d)

@@ -112,6 +112,19 @@ pub async fn unsigned_reports(pool: &AnyPool, after: i64, limit: i64) -> StoreRe
     .await?)
 }
 
+/// Data sets after `after` with their version and how many signed registration certificates
+/// they have, oldest first (the backfill signs those with fewer certificates than versions).
+pub async fn data_set_certificates(pool: &AnyPool, after: i64, limit: i64) -> StoreResult<Vec<(i64, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT d.id, d.rights_version, (SELECT COUNT(*) FROM signed_documents s WHERE s.subject_type = 'data_set' \
+         AND s.subject_id = CAST(d.id AS TEXT) AND s.kind = 'data_registration') AS signed FROM data_sets d WHERE d.id > $1 ORDER BY d.id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
 /// Centers holding a certificate number with no signed certificate of that number (the backfill).
 pub async fn uncertified_centers(pool: &AnyPool, after: i64, limit: i64) -> StoreResult<Vec<i64>> {
     Ok(sqlx::query_scalar(

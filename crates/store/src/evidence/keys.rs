@@ -7,7 +7,7 @@ use crate::audit::{self, Change};
 use crate::{format_ts, Actor, StoreError, StoreResult, Store};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{AnyPool, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// One of this installation's public keys.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, Serialize, utoipa::ToSchema)]
@@ -67,18 +67,24 @@ pub struct TrustedKey {
 /// Adds a witness; the same key twice is a duplicate.
 pub async fn add_witness(store: &Store, actor: &Actor, now: DateTime<Utc>, name: &str, vkey: &str, note: &str) -> StoreResult<i64> {
     let mut tx = store.write().await?;
+    let id = insert_witness(&mut tx, actor, now, name, vkey, note).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds a witness in the caller's transaction (the demo's loader; [`add_witness`] otherwise).
+pub async fn insert_witness(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, name: &str, vkey: &str, note: &str) -> StoreResult<i64> {
     let id: i64 = sqlx::query_scalar("INSERT INTO log_witnesses (name, vkey, note, added_by, added_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(name)
         .bind(vkey)
         .bind(note)
         .bind(actor.user_column())
         .bind(format_ts(now))
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await
         .map_err(StoreError::on_unique("vkey"))?;
-    audit::record(&mut tx, actor, now, Change { action: "log.witness.add", entity_type: "log_witness", entity_id: id.to_string(), before: None,
+    audit::record(conn, actor, now, Change { action: "log.witness.add", entity_type: "log_witness", entity_id: id.to_string(), before: None,
         after: Some(serde_json::json!({"name": name, "vkey": vkey, "note": note})), reason: None }).await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -102,18 +108,24 @@ pub async fn witnesses(pool: &AnyPool) -> StoreResult<Vec<TrustedKey>> {
 /// Adds an installation to the trust list (互认): its origin, name and keys.
 pub async fn add_trusted(store: &Store, actor: &Actor, now: DateTime<Utc>, origin: &str, name: &str, vkeys: &str) -> StoreResult<i64> {
     let mut tx = store.write().await?;
+    let id = insert_trusted(&mut tx, actor, now, origin, name, vkeys).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds to the trust list in the caller's transaction (the demo's loader; [`add_trusted`] otherwise).
+pub async fn insert_trusted(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, origin: &str, name: &str, vkeys: &str) -> StoreResult<i64> {
     let id: i64 = sqlx::query_scalar("INSERT INTO trusted_logs (origin, name, vkeys, added_by, added_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(origin)
         .bind(name)
         .bind(vkeys)
         .bind(actor.user_column())
         .bind(format_ts(now))
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await
         .map_err(StoreError::on_unique("origin"))?;
-    audit::record(&mut tx, actor, now, Change { action: "log.trust.add", entity_type: "trusted_log", entity_id: id.to_string(), before: None,
+    audit::record(conn, actor, now, Change { action: "log.trust.add", entity_type: "trusted_log", entity_id: id.to_string(), before: None,
         after: Some(serde_json::json!({"origin": origin, "name": name, "vkeys": vkeys})), reason: None }).await?;
-    tx.commit().await?;
     Ok(id)
 }
 

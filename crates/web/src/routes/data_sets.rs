@@ -265,9 +265,12 @@ mod tests {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
+    /// The holders a form should give, or the error code.
+    type Expected = Result<Vec<(&'static str, HolderRole, Option<u8>)>, &'static str>;
+
     #[test]
     fn holder_rows_become_holders() {
-        let cases: Vec<(HashMap<String, String>, Result<Vec<(&str, HolderRole, Option<u8>)>, &str>)> = vec![
+        let cases: Vec<(HashMap<String, String>, Expected)> = vec![
             (form(&[]), Ok(vec![])),
             (
                 form(&[("holder_name_1", " 温州大学 "), ("holder_role_1", "research_unit"), ("holder_share_1", "60"), ("holder_name_3", "瑞安锂电"), ("holder_role_3", "enterprise"), ("holder_share_3", "40%")]),

@@ -329,8 +329,9 @@ async fn the_demos_reports_and_certificates_are_signed_at_start_and_verify() {
     let signed = pocnet_app::evidence::documents::backfill(ctx).await.unwrap();
     let reports = app.count("verification_reports").await;
     let certified = app.count_where("centers", "certificate_no IS NOT NULL").await;
-    assert!(reports > 0 && certified > 0);
-    assert_eq!(signed as i64, reports + certified, "every report and every certificate");
+    let data_set_versions = app.count("data_set_rights").await;
+    assert!(reports > 0 && certified > 0 && data_set_versions > app.count("data_sets").await, "the demo registers data sets and changes one's holders");
+    assert_eq!(signed as i64, reports + certified + data_set_versions, "every report, every certificate and every data set version");
     assert_eq!(pocnet_app::evidence::documents::backfill(ctx).await.unwrap(), 0, "once");
     // Each verifies with the installation's keys, as a stranger would check it.
     let keys = pocnet_app::evidence::documents::trusted_keys(ctx).await.unwrap();
@@ -343,4 +344,22 @@ async fn the_demos_reports_and_certificates_are_signed_at_start_and_verify() {
     assert_eq!(v.signed_by.len(), 2);
     // A report is not public: without an account it is not found.
     assert_eq!(app.http.get(app.url(&format!("/api/v1/documents/{id}/bundle"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    // The `center` login's data sets: each version has its certificate, in order, and the changed
+    // one's newest certificate names the new shares.
+    let center = demo_login(&app, "center").await.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let cid = center_id_named(&app, &chief, "温州市瓯江理工大学智能装备概念验证中心").await;
+    let sets = app.get_ok(&center, &format!("/api/v1/centers/{cid}/data-sets")).await;
+    let changed = sets.as_array().unwrap().iter().find(|s| s["data_set"]["rights_version"] == 2).expect("a data set changed once");
+    assert_eq!(changed["certificates"].as_array().unwrap().len(), 2);
+    let newest = changed["certificates"][0]["id"].as_i64().unwrap();
+    let bundle = app.http.get(app.url(&format!("/api/v1/documents/{newest}/bundle"))).bearer_auth(&center).send().await.unwrap().bytes().await.unwrap();
+    pocnet_evidence::verify_bundle(&bundle, &keys).unwrap();
+    let doc: Value = serde_json::from_slice(&bundle).unwrap();
+    assert_eq!(doc["document"]["subject"]["rights_version"], 2);
+    assert_eq!(doc["document"]["subject"]["holders"][0]["share_percent"], 50);
+    // The bureau trusts the province's log and lists the province as a witness.
+    let trusted = app.get_ok(&chief, "/api/v1/trusted-logs").await;
+    assert_eq!(trusted[0]["origin"], "kjt.zhejiang.example.cn/pocnet");
+    let witnesses = app.get_ok(&chief, "/api/v1/log/witnesses").await;
+    assert_eq!(witnesses[0]["name"], "浙江省科学技术厅");
 }
