@@ -700,3 +700,62 @@ async fn a_center_files_its_annual_report_and_the_bureau_grades_and_publishes() 
     assert_eq!(pdf.as_deref(), Some("/white-paper/2026/pdf"));
     c.close().await.unwrap();
 }
+
+/// The `center` login registers a data set on its center's page and gets its signed certificate;
+/// a visitor checks that certificate on the public verification page, and the log page shows
+/// the bureau's trust list and witness.
+#[tokio::test]
+async fn a_center_registers_a_data_set_and_a_visitor_verifies_its_certificate() {
+    let Some(driver_bin) = chromedriver() else { return };
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
+    demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
+    pocnet_app::evidence::documents::backfill(app.state.context()).await.unwrap();
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Id("username")).await.unwrap().send_keys("center").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
+    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
+    c.goto(&app.url("/centers")).await.unwrap();
+    c.find(Locator::LinkText("温州市瓯江理工大学智能装备概念验证中心")).await.unwrap().click().await.unwrap();
+    let form = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=data-set-form]")).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gripper-force.csv");
+    std::fs::write(&file, "trial,force_n\n1,41.8\n2,42.1\n").unwrap();
+    form.find(Locator::Css("input[name=file]")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
+    form.find(Locator::Css("input[name=title]")).await.unwrap().send_keys("柔性夹爪抓取力测试数据").await.unwrap();
+    form.find(Locator::Css("input[name=access_terms]")).await.unwrap().send_keys("协议各方科研使用").await.unwrap();
+    form.find(Locator::Css("input[name=holder_name_1]")).await.unwrap().send_keys("瓯江理工大学").await.unwrap();
+    form.find(Locator::Css("select[name=holder_role_1] option[value=research_unit]")).await.unwrap().click().await.unwrap();
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    let table = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=data-sets]")).await.unwrap();
+    let text = table.text().await.unwrap();
+    assert!(text.contains("柔性夹爪抓取力测试数据") && text.contains("瓯江理工大学（研究单位）"), "{text}");
+    // Its certificate, as the operator downloads it from the page's link.
+    let history = c.find(Locator::XPath("//details[@data-testid='data-set-history'][contains(., '柔性夹爪抓取力测试数据')]")).await.unwrap();
+    history.find(Locator::Css("summary")).await.unwrap().click().await.unwrap();
+    let href = history.find(Locator::LinkText("PDF")).await.unwrap().attr("href").await.unwrap().unwrap();
+    let http = browser();
+    let login = http.post(app.url("/api/v1/auth/login")).json(&serde_json::json!({"username": "center", "password": demo::DEMO_PASSWORD})).send().await.unwrap();
+    assert!(login.status().is_success());
+    let pdf = http.get(app.url(&href)).send().await.unwrap().bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let pdf_path = dir.path().join("certificate.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    sign_out(&c).await;
+
+    // A visitor without an account checks it.
+    c.goto(&app.url("/verify")).await.unwrap();
+    let form = c.find(Locator::Css("[data-testid=verify-form]")).await.unwrap();
+    form.find(Locator::Css("input[name=file]")).await.unwrap().send_keys(pdf_path.to_str().unwrap()).await.unwrap();
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    let outcome = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=verify-outcome]")).await.unwrap().text().await.unwrap();
+    assert!(outcome.contains("核验通过") && outcome.contains("数据登记证书"), "{outcome}");
+    // The log page: the bureau trusts the province's log and lists its witness.
+    c.goto(&app.url("/log")).await.unwrap();
+    let page = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(page.contains("浙江省科学技术厅概念验证平台") && page.contains("浙江省科学技术厅"), "{page}");
+    c.close().await.unwrap();
+}
