@@ -6,47 +6,17 @@
 use crate::validation::FieldError;
 use serde::{Deserialize, Serialize};
 
-/// A holder's part in the work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HolderRole {
-    /// 成果完成单位 / 研究单位.
-    ResearchUnit,
-    /// 概念验证中心.
-    Center,
-    /// 企业.
-    Enterprise,
-    /// 其他.
-    Other,
-}
-
-impl HolderRole {
-    /// Every part, in the order forms offer them.
-    pub const ALL: [HolderRole; 4] = [HolderRole::ResearchUnit, HolderRole::Center, HolderRole::Enterprise, HolderRole::Other];
-
-    /// The stable code (as in the API).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HolderRole::ResearchUnit => "research_unit",
-            HolderRole::Center => "center",
-            HolderRole::Enterprise => "enterprise",
-            HolderRole::Other => "other",
-        }
-    }
-
-    /// The part of a code, if it is one.
-    pub fn parse(code: &str) -> Option<HolderRole> {
-        HolderRole::ALL.into_iter().find(|r| r.as_str() == code)
-    }
-
-    /// Chinese label.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            HolderRole::ResearchUnit => "研究单位",
-            HolderRole::Center => "概念验证中心",
-            HolderRole::Enterprise => "企业",
-            HolderRole::Other => "其他权利人",
-        }
+string_enum! {
+    /// A holder's part in the work.
+    pub enum HolderRole {
+        /// 成果完成单位 / 研究单位.
+        ResearchUnit => ("research_unit", "研究单位"),
+        /// 概念验证中心.
+        Center => ("center", "概念验证中心"),
+        /// 企业.
+        Enterprise => ("enterprise", "企业"),
+        /// 其他.
+        Other => ("other", "其他权利人"),
     }
 }
 
@@ -99,10 +69,10 @@ mod tests {
     #[test]
     fn role_codes_round_trip_as_the_api_spells_them() {
         for r in HolderRole::ALL {
-            assert_eq!(HolderRole::parse(r.as_str()), Some(r));
+            assert_eq!(HolderRole::parse(r.as_str()), Ok(*r));
             assert_eq!(serde_json::to_value(r).unwrap(), serde_json::Value::String(r.as_str().to_owned()));
         }
-        assert_eq!(HolderRole::parse("owner"), None);
+        assert!(HolderRole::parse("owner").is_err());
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub async fn unsigned_reports(pool: &AnyPool, after: i64, limit: i64) -> StoreRe
 pub async fn data_set_certificates(pool: &AnyPool, after: i64, limit: i64) -> StoreResult<Vec<(i64, i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT d.id, d.rights_version, (SELECT COUNT(*) FROM signed_documents s WHERE s.subject_type = 'data_set' \
-         AND s.subject_id = CAST(d.id AS TEXT) AND s.kind = 'data_registration') AS signed FROM data_sets d WHERE d.id > $1 ORDER BY d.id LIMIT $2",
+         AND s.subject_id = CAST(d.id AS TEXT)) AS signed FROM data_sets d WHERE d.id > $1 ORDER BY d.id LIMIT $2",
     )
     .bind(after)
     .bind(limit)

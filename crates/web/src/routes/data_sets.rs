@@ -141,7 +141,7 @@ fn holders_from_rows(fields: &HashMap<String, String>) -> Result<Vec<RightsHolde
         if name.is_empty() {
             continue;
         }
-        let role = HolderRole::parse(get("role")).ok_or_else(|| FieldError::new("holders", "holder_role", format!("请为权利人“{name}”选择类型")))?;
+        let role = HolderRole::parse(get("role")).map_err(|_| FieldError::new("holders", "holder_role", format!("请为权利人“{name}”选择类型")))?;
         let share = match get("share").trim_end_matches('%') {
             "" => None,
             s => Some(s.parse::<u8>().ok().filter(|p| *p <= 100).ok_or_else(|| FieldError::new("holders", "holder_share", format!("权利人“{name}”的份额须为0至100的整数")))?),
