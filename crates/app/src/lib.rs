@@ -19,6 +19,7 @@ pub mod evaluation;
 pub mod evidence;
 pub mod expert_accounts;
 pub mod experts;
+pub mod finance;
 pub mod housekeeping;
 pub mod input;
 pub mod library;

@@ -59,6 +59,7 @@ pub fn check_holders(holders: &[RightsHolder]) -> Result<Vec<RightsHolder>, Fiel
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

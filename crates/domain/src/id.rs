@@ -177,6 +177,12 @@ pub mod of {
         ResourceRequest,
         /// 配套政策.
         PolicyItem,
+        /// 创新券年度方案.
+        VoucherScheme,
+        /// 企业创新券额度.
+        VoucherQuota,
+        /// 创新券使用.
+        VoucherUse,
     }
 }
 
@@ -242,6 +248,12 @@ pub type OfferId = Id<of::Offer>;
 pub type ResourceRequestId = Id<of::ResourceRequest>;
 /// 配套政策.
 pub type PolicyItemId = Id<of::PolicyItem>;
+/// 创新券年度方案.
+pub type VoucherSchemeId = Id<of::VoucherScheme>;
+/// 企业的创新券年度额度 (申领额度).
+pub type VoucherQuotaId = Id<of::VoucherQuota>;
+/// 一次创新券使用 (申请使用 → 兑付).
+pub type VoucherUseId = Id<of::VoucherUse>;
 
 #[cfg(test)]
 mod tests {

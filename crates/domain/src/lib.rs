@@ -16,6 +16,7 @@ pub mod data_rights;
 pub mod display;
 pub mod document;
 pub mod eligibility;
+pub mod finance;
 pub mod evaluation;
 pub mod expert;
 pub mod expert_account;

@@ -178,6 +178,8 @@ codes!(
     pocnet_domain::sharing::RequestPurpose,
     pocnet_domain::sharing::RequestState,
     pocnet_domain::sharing::PolicyItemState,
+    pocnet_domain::finance::voucher::QuotaState,
+    pocnet_domain::finance::voucher::UseState,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

@@ -20,6 +20,7 @@ pub mod expert_accounts;
 pub mod evaluations;
 pub mod evidence;
 pub mod experts;
+pub mod finance;
 pub mod library;
 mod listing;
 pub mod login_throttle;

@@ -102,6 +102,9 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
     if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
         items.push(nav("/resource-requests", "资源使用申请", "resource_requests"));
     }
+    if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
+        items.push(nav("/vouchers", "科技创新券", "vouchers"));
+    }
     items.push(nav("/service-map", "服务地图", "service_map"));
     items.push(nav("/search", "全文检索", "search"));
     items.push(nav("/account", "账号设置", "account"));

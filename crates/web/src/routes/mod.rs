@@ -24,6 +24,7 @@ pub mod documents;
 pub mod evidence;
 pub mod search;
 pub mod service_map;
+pub mod finance;
 pub mod sharing;
 pub mod supervision;
 pub mod todo;
@@ -64,6 +65,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(matching::router())
         .merge(service_map::router())
         .merge(sharing::router())
+        .merge(finance::vouchers_api::router())
+        .merge(finance::vouchers_html::router().into())
         .merge(evidence::router())
         .merge(documents::router())
         .merge(data_sets::router())

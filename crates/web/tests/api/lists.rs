@@ -371,6 +371,33 @@ async fn no_list_reads_a_whole_big_table() {
             }
         }
     }
+    // Innovation vouchers (issue 17): quotas and uses by scheme, state, enterprise and provider.
+    {
+        use pocnet_domain::finance::voucher::{QuotaState, UseState};
+        use pocnet_store::finance::vouchers::{quotas_statements, uses_statements, QuotaFilter, UseFilter};
+        for filter in [
+            QuotaFilter::default(),
+            QuotaFilter { scheme: Some(1.into()), ..QuotaFilter::default() },
+            QuotaFilter { scheme: Some(1.into()), state: Some(QuotaState::Applied), ..QuotaFilter::default() },
+            QuotaFilter { org: Some(1.into()), ..QuotaFilter::default() },
+        ] {
+            for sql in quotas_statements(&filter) {
+                statements.push((format!("voucher quotas {filter:?}"), sql));
+            }
+        }
+        for filter in [
+            UseFilter::default(),
+            UseFilter { scheme: Some(1.into()), ..UseFilter::default() },
+            UseFilter { state: Some(UseState::Redeeming), ..UseFilter::default() },
+            UseFilter { scheme: Some(1.into()), state: Some(UseState::Redeeming), ..UseFilter::default() },
+            UseFilter { org: Some(1.into()), ..UseFilter::default() },
+            UseFilter { centers: vec![1.into(), 2.into()], ..UseFilter::default() },
+        ] {
+            for sql in uses_statements(&filter) {
+                statements.push((format!("voucher uses {filter:?}"), sql));
+            }
+        }
+    }
     // Accounts (a province has an account for each of its 2×10^4 experts) and units.
     {
         use pocnet_domain::credentials::Username;

@@ -33,4 +33,5 @@ mod supervision;
 mod search;
 mod sharing;
 mod todo;
+mod vouchers;
 mod white_paper;
