@@ -67,6 +67,16 @@ string_enum! {
         MatchesToAnswer => ("matches_to_answer", "待本单位回应的供需匹配"),
         /// 中心：其他单位申请使用本中心共享资源、待答复的申请 (000 二(九))
         ResourceRequestsToAnswer => ("resource_requests_to_answer", "待本中心答复的资源使用申请"),
+        /// 市局：企业申领、待核定的创新券额度
+        VoucherQuotasToDecide => ("voucher_quotas_to_decide", "待核定的创新券额度申请"),
+        /// 市局：企业已申请兑付、待兑付的创新券
+        VoucherRedemptionsToPay => ("voucher_redemptions_to_pay", "待兑付的创新券"),
+        /// 中心：企业用创新券委托、待本中心确认的服务
+        VoucherOrdersToAnswer => ("voucher_orders_to_answer", "待本中心确认的创新券服务委托"),
+        /// 中心：服务中、待确认完成的创新券服务
+        VoucherServicesToDeliver => ("voucher_services_to_deliver", "服务中、待确认完成的创新券服务"),
+        /// 企业：服务已完成、待凭发票申请兑付的创新券
+        VoucherUsesToRedeem => ("voucher_uses_to_redeem", "服务已完成、待申请兑付的创新券"),
     }
 }
 
@@ -82,13 +92,13 @@ impl TodoKind {
         match self {
             CountyReview => Role::County,
             ToPropose | ToPublish | NoticeEnding | OpenObjections | ChangeReports | OverdueReevaluations | ExpertRegistrations
-            | EvaluationsToGrade | ActionsToDecide => Role::Bureau,
+            | EvaluationsToGrade | ActionsToDecide | VoucherQuotasToDecide | VoucherRedemptionsToPay => Role::Bureau,
             ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore | EvaluationsToDeclare | EvaluationsToScore => {
                 Role::Expert
             }
             MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue | ReportsToFile | CenterMatchesToAnswer
-            | ResourceRequestsToAnswer => Role::Center,
-            MilestonesReturned | MilestonesToSubmit | MatchesToAnswer => Role::Researcher,
+            | ResourceRequestsToAnswer | VoucherOrdersToAnswer | VoucherServicesToDeliver => Role::Center,
+            MilestonesReturned | MilestonesToSubmit | MatchesToAnswer | VoucherUsesToRedeem => Role::Researcher,
         }
     }
 
@@ -116,6 +126,10 @@ impl TodoKind {
             MilestonesReturned | MilestonesToSubmit => "/results?state=verifying",
             CenterMatchesToAnswer | MatchesToAnswer => "/docking?stage=proposed",
             ResourceRequestsToAnswer => "/resource-requests?side=received&state=requested",
+            VoucherQuotasToDecide | VoucherRedemptionsToPay => "/vouchers#pending",
+            VoucherOrdersToAnswer => "/vouchers/uses?state=requested",
+            VoucherServicesToDeliver => "/vouchers/uses?state=accepted",
+            VoucherUsesToRedeem => "/vouchers/uses?state=delivered",
         }
     }
 

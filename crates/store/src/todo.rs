@@ -36,7 +36,9 @@ const BUREAU: &str = "SELECT 'to_propose', COUNT(*), CAST(NULL AS TEXT) FROM app
     UNION ALL SELECT 'expert_registrations', COUNT(*), CAST(NULL AS TEXT) FROM expert_registrations WHERE status = 'pending' \
     UNION ALL SELECT 'evaluations_to_grade', COUNT(*), CAST(NULL AS TEXT) FROM evaluations \
         WHERE state = 'pending' AND round_id IN (SELECT id FROM evaluation_rounds WHERE state = 'open') \
-    UNION ALL SELECT 'actions_to_decide', COUNT(*), CAST(NULL AS TEXT) FROM management_actions WHERE state = 'proposed'";
+    UNION ALL SELECT 'actions_to_decide', COUNT(*), CAST(NULL AS TEXT) FROM management_actions WHERE state = 'proposed' \
+    UNION ALL SELECT 'voucher_quotas_to_decide', COUNT(*), CAST(NULL AS TEXT) FROM voucher_quotas WHERE state = 'applied' \
+    UNION ALL SELECT 'voucher_redemptions_to_pay', COUNT(*), CAST(NULL AS TEXT) FROM voucher_uses WHERE state = 'redeeming'";
 
 const COUNTY: &str = "SELECT 'county_review', COUNT(*), CAST(NULL AS TEXT) FROM applications WHERE state = 'submitted' AND region = $1";
 
@@ -76,7 +78,11 @@ const CENTER: &str = "SELECT 'milestones_to_accept', COUNT(*), MIN(m.due_on) FRO
         WHERE stage = 'proposed' AND supply_answer = 'pending' \
         AND (supply_host_org_id = $1 OR (subject_kind = 'center' AND supply_org_id = $1)) \
     UNION ALL SELECT 'resource_requests_to_answer', COUNT(*), MIN(q.wanted_from) FROM centers c \
-        JOIN resource_requests q ON q.center_id = c.id WHERE c.host_org_id = $1 AND q.state = 'requested'";
+        JOIN resource_requests q ON q.center_id = c.id WHERE c.host_org_id = $1 AND q.state = 'requested' \
+    UNION ALL SELECT 'voucher_orders_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
+        JOIN voucher_uses u ON u.center_id = c.id WHERE c.host_org_id = $1 AND u.state = 'requested' \
+    UNION ALL SELECT 'voucher_services_to_deliver', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
+        JOIN voucher_uses u ON u.center_id = c.id WHERE c.host_org_id = $1 AND u.state = 'accepted'";
 
 const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) FROM research_results r \
         JOIN milestones m ON m.result_id = r.id WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' \
@@ -85,7 +91,8 @@ const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) 
         AND m.due_on <= $2 \
     UNION ALL SELECT 'matches_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM demand_matches \
         WHERE stage = 'proposed' AND ((subject_kind = 'result' AND supply_org_id = $1 AND supply_answer = 'pending') \
-        OR (demand_org_id = $1 AND demand_answer = 'pending'))";
+        OR (demand_org_id = $1 AND demand_answer = 'pending')) \
+    UNION ALL SELECT 'voucher_uses_to_redeem', COUNT(*), CAST(NULL AS TEXT) FROM voucher_uses WHERE org_id = $1 AND state = 'delivered'";
 
 /// The statement that counts a scope's work, with its binds.
 fn statement<'a>(scope: TodoScope<'a>, w: &Window) -> Option<(&'static str, Vec<Bind<'a>>)> {

@@ -43,6 +43,12 @@ async fn enterprise_with_quota(app: &TestApp, chief: &str, scheme: i64, name: &s
     token
 }
 
+/// The count of one kind in the caller's to-do list.
+async fn todo(app: &TestApp, token: &str, kind: &str) -> i64 {
+    let list = app.get_ok(token, "/api/v1/me/todo").await;
+    list["items"].as_array().unwrap().iter().find(|i| i["kind"] == kind).and_then(|i| i["count"].as_i64()).unwrap_or_else(|| panic!("no {kind} in {list}"))
+}
+
 #[tokio::test]
 async fn an_enterprise_pays_for_a_service_with_its_voucher_from_quota_to_payment() {
     let app = spawn_workflow_app().await;
@@ -71,6 +77,7 @@ async fn an_enterprise_pays_for_a_service_with_its_voucher_from_quota_to_payment
     assert_eq!(e["error"]["field"], "requested_yuan", "above the yearly cap");
     let q = app.post_expect(&ent, &format!("/api/v1/voucher-schemes/{sid}/quotas"), &apply(40_000), StatusCode::CREATED).await;
     assert_eq!(q["state"], "applied");
+    assert_eq!(todo(&app, &crew.chief, "voucher_quotas_to_decide").await, 1, "the bureau's to-do list shows the application");
     expect_error(app.post(&ent, &format!("/api/v1/voucher-schemes/{sid}/quotas"), &apply(10_000)).await, StatusCode::CONFLICT, "quota_exists").await;
     let use_body = |fee: i64| json!({"offer_id": offer, "description": "协作机器人样机2台，重复定位精度与1000小时可靠性验证", "fee_yuan": fee});
     expect_error(app.post(&ent, &format!("/api/v1/voucher-schemes/{sid}/uses"), &use_body(30_000)).await, StatusCode::UNPROCESSABLE_ENTITY, "quota_not_granted").await;
@@ -86,6 +93,7 @@ async fn an_enterprise_pays_for_a_service_with_its_voucher_from_quota_to_payment
     // A use of a 3万 service: half is covered and reserved; a second one of 4万 (2万 covered) does not fit what is left.
     let u = app.post_expect(&ent, &format!("/api/v1/voucher-schemes/{sid}/uses"), &use_body(30_000), StatusCode::CREATED).await;
     assert_eq!((u["state"].as_str(), u["covered_yuan"].as_i64()), (Some("requested"), Some(15_000)));
+    assert_eq!(todo(&app, &crew.operator, "voucher_orders_to_answer").await, 1, "the provider's to-do list shows the order");
     let uses_before = app.count("voucher_uses").await;
     expect_error(app.post(&ent, &format!("/api/v1/voucher-schemes/{sid}/uses"), &use_body(40_000)).await, StatusCode::CONFLICT, "quota_exceeded").await;
     assert_eq!(app.count("voucher_uses").await, uses_before, "a refused use writes nothing");
@@ -104,9 +112,11 @@ async fn an_enterprise_pays_for_a_service_with_its_voucher_from_quota_to_payment
     // Delivered for 2.6万: half is 1.3万, under what was reserved; the rest goes back.
     let u = app.post_expect(&crew.operator, &format!("/api/v1/voucher-uses/{uid}/steps"), &step("deliver", &u["version"], json!({"fee_yuan": 26_000})), StatusCode::OK).await;
     assert_eq!((u["state"].as_str(), u["fee_yuan"].as_i64(), u["covered_yuan"].as_i64()), (Some("delivered"), Some(26_000), Some(13_000)));
+    assert_eq!(todo(&app, &ent, "voucher_uses_to_redeem").await, 1, "the enterprise's to-do list shows the redemption to apply for");
     let e = expect_error(app.post(&ent, &format!("/api/v1/voucher-uses/{uid}/steps"), &step("redeem", &u["version"], json!({}))).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
     assert_eq!(e["error"]["field"], "invoice_no");
     let u = app.post_expect(&ent, &format!("/api/v1/voucher-uses/{uid}/steps"), &step("redeem", &u["version"], json!({"invoice_no": "33012700-00046521"})), StatusCode::OK).await;
+    assert_eq!(todo(&app, &crew.chief, "voucher_redemptions_to_pay").await, 1);
     expect_error(app.post(&crew.chief, &format!("/api/v1/voucher-uses/{uid}/steps"), &step("pay", &json!(1), json!({}))).await, StatusCode::CONFLICT, "version_conflict").await;
     let u = app.post_expect(&crew.chief, &format!("/api/v1/voucher-uses/{uid}/steps"), &step("pay", &u["version"], json!({})), StatusCode::OK).await;
     assert_eq!(u["state"], "paid");
