@@ -20,6 +20,7 @@ mod pipeline;
 mod records;
 mod sharing;
 mod story;
+mod vouchers;
 pub mod synthetic;
 mod wenzhou;
 

@@ -68,10 +68,11 @@ fn day(s: &str) -> StoreResult<chrono::NaiveDate> {
 }
 
 /// Writes the demo's offers, requests and supporting policies.
-pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult<()> {
+/// Writes the offers, requests and policies; returns each offer's (name, id, center).
+pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult<Vec<(&'static str, pocnet_domain::id::OfferId, pocnet_domain::id::CenterId)>> {
     let today = china_day(net.now);
     let bureau = net.user("bureau")?;
-    let mut written: Vec<(&str, pocnet_domain::id::OfferId, pocnet_domain::id::CenterId, pocnet_domain::id::OrgId)> = Vec::new();
+    let mut written: Vec<(&'static str, pocnet_domain::id::OfferId, pocnet_domain::id::CenterId, pocnet_domain::id::OrgId)> = Vec::new();
     for (center_key, kind, name, field, description, conditions, fee, cnas, cma, state) in OFFERS {
         let center = net.center(center_key)?;
         let actor = net.acting_for_center(center.id)?;
@@ -145,5 +146,5 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
         };
         policies::create(conn, &bureau, net.now, &draft).await?;
     }
-    Ok(())
+    Ok(written.into_iter().map(|(name, offer, center, _)| (name, offer, center)).collect())
 }

@@ -37,14 +37,16 @@ pub const DATASET: &str = include_str!("../../../data/demo/wenzhou.json");
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "pocnet-demo";
 
-/// The demo accounts: username = role, with the organisation (dataset key) each belongs to.
-pub const DEMO_ACCOUNTS: &[(Role, &str, &str)] = &[
-    (Role::Bureau, "bureau", "演示·市科技局管理员"),
-    (Role::County, "county_ruian", "演示·瑞安市科技局审核员"),
-    (Role::Center, "@center_demo", "演示·概念验证中心运营人员"),
-    (Role::Expert, "@expert_demo", "演示·评审专家"),
-    (Role::Researcher, "univ_demo", "演示·科研人员"),
-    (Role::Investor, "fund_demo", "演示·投资经理"),
+/// The demo accounts: (role, username, the organisation (dataset key) each belongs to, display name).
+pub const DEMO_ACCOUNTS: &[(Role, &str, &str, &str)] = &[
+    (Role::Bureau, "bureau", "bureau", "演示·市科技局管理员"),
+    (Role::County, "county", "county_ruian", "演示·瑞安市科技局审核员"),
+    (Role::Center, "center", "@center_demo", "演示·概念验证中心运营人员"),
+    (Role::Expert, "expert", "@expert_demo", "演示·评审专家"),
+    (Role::Researcher, "researcher", "univ_demo", "演示·科研人员"),
+    (Role::Investor, "investor", "fund_demo", "演示·投资经理"),
+    // An enterprise's account (a researcher's role at an enterprise): innovation vouchers.
+    (Role::Researcher, "enterprise", "ent_robot", "演示·企业科技专员"),
 ];
 
 const LOADED_FLAG: &str = "demo_loaded_at";
@@ -325,7 +327,8 @@ pub async fn load_once(
     let told = crate::story::fill(&mut tx, &net).await?;
     crate::evaluation::fill(&mut tx, &net).await?;
     crate::demands::fill(&mut tx, &net).await?;
-    crate::sharing::fill(&mut tx, &net).await?;
+    let offers = crate::sharing::fill(&mut tx, &net).await?;
+    crate::vouchers::fill(&mut tx, &net, &offers).await?;
     crate::evidence::fill(&mut tx, &net).await?;
 
     // The story must have brought every center to the stage and level the dataset promises.
@@ -437,7 +440,7 @@ async fn write_network(conn: &mut AnyConnection, data: &Dataset, now: DateTime<U
         progress.tick();
     }
 
-    for (role, org_key, display_name) in DEMO_ACCOUNTS {
+    for (role, username, org_key, display_name) in DEMO_ACCOUNTS {
         let org_key = match org_key.strip_prefix('@') {
             Some("center_demo") => data.centers.iter().find(|c| c.key == "center_demo").map(|c| c.host.as_str()),
             Some("expert_demo") => data.experts.iter().find(|e| e.key == "expert_demo").map(|e| e.org.as_str()),
@@ -445,7 +448,7 @@ async fn write_network(conn: &mut AnyConnection, data: &Dataset, now: DateTime<U
             None => Some(*org_key),
         }
         .ok_or_else(|| StoreError::Corrupt(format!("demo: no organisation for {}", role.as_str())))?;
-        let username = Username::parse(role.as_str()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let username = Username::parse(username).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let new = NewUser {
             username: username.clone(),
             display_name: (*display_name).to_owned(),
@@ -494,7 +497,7 @@ mod tests {
         assert!(data.results.len() >= 150);
         let kinds: std::collections::HashSet<_> = data.experts.iter().map(|e| e.kind).collect();
         assert_eq!(kinds.len(), 3, "experts of the three kinds");
-        for (_, key, _) in DEMO_ACCOUNTS {
+        for (_, _, key, _) in DEMO_ACCOUNTS {
             let key = key.trim_start_matches('@');
             let known = data.organisations.iter().any(|o| o.key == key)
                 || data.centers.iter().any(|c| c.key == key)

@@ -57,8 +57,8 @@ pub async fn load(store: &Store) -> anyhow::Result<bool> {
 /// Prints the demo logins.
 pub fn print_logins() {
     println!("demo logins (password: {}):", demo::DEMO_PASSWORD);
-    for (role, _, name) in demo::DEMO_ACCOUNTS {
-        println!("  {:<11} {}（{}）", role.as_str(), name, role.label_zh());
+    for (role, username, _, name) in demo::DEMO_ACCOUNTS {
+        println!("  {:<11} {}（{}）", username, name, role.label_zh());
     }
 }
 

@@ -118,7 +118,7 @@ fn login_page_response(state: &AppState, auth: &Auth, next: String, username: St
     let mut chrome = Chrome::public(None, "登录", "");
     chrome.csrf = token.clone();
     let demo_accounts = if state.config().demo {
-        pocnet_domain::role::Role::ALL.iter().map(|r| (r.as_str(), r.label_zh())).collect()
+        pocnet_demo::DEMO_ACCOUNTS.iter().map(|(_, username, _, name)| (*username, *name)).collect()
     } else {
         Vec::new()
     };

@@ -33,7 +33,7 @@ async fn the_demo_loads_once_and_its_accounts_work_only_in_demo_mode() {
     let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
     let loaded = load(&app).await.expect("first load");
     assert!(loaded.centers >= 12 && loaded.experts >= 80 && loaded.results >= 150);
-    assert_eq!(loaded.accounts, 6);
+    assert_eq!(loaded.accounts, 7);
     assert!(load(&app).await.is_none(), "second load does nothing");
     assert_eq!(app.count("research_results").await, loaded.results as i64);
     // The pipeline behind each state: a report for every verified or handed-off
@@ -46,9 +46,9 @@ async fn the_demo_loads_once_and_its_accounts_work_only_in_demo_mode() {
     assert_eq!(app.count_where("milestones", "released_yuan > 0 AND status <> 'accepted'").await, 0, "money only for accepted milestones");
     assert!(app.count_where("panel_seats", "subject_kind = 'result' AND status = 'pending'").await > 0, "open screening tasks");
 
-    for role in ["bureau", "county", "center", "expert", "researcher", "investor"] {
-        let resp = demo_login(&app, role).await;
-        assert_eq!(resp.status(), StatusCode::OK, "{role}");
+    for (user, role) in [("bureau", "bureau"), ("county", "county"), ("center", "center"), ("expert", "expert"), ("researcher", "researcher"), ("investor", "investor"), ("enterprise", "researcher")] {
+        let resp = demo_login(&app, user).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{user}");
         let body: Value = resp.json().await.unwrap();
         assert_eq!(body["user"]["role"], role);
     }
@@ -318,6 +318,19 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     assert!(states.iter().any(|s| s == "completed") && states.iter().any(|s| s == "requested"), "{mine}");
     let policies = expect_status(app.get_anon("/api/v1/support-policies").await, StatusCode::OK).await;
     assert_eq!(items(&policies).len(), 6);
+
+    // Innovation vouchers: each side has its next step waiting, and the budget adds up.
+    let count = |list: &Value, kind: &str| list["items"].as_array().unwrap().iter().find(|i| i["kind"] == kind).and_then(|i| i["count"].as_i64());
+    let enterprise = demo_token(&app, "enterprise").await;
+    assert_eq!(count(&app.get_ok(&enterprise, "/api/v1/me/todo").await, "voucher_uses_to_redeem"), Some(1));
+    assert_eq!(count(&app.get_ok(&center, "/api/v1/me/todo").await, "voucher_orders_to_answer"), Some(1));
+    let bureau_todo = app.get_ok(&bureau, "/api/v1/me/todo").await;
+    assert_eq!((count(&bureau_todo, "voucher_quotas_to_decide"), count(&bureau_todo, "voucher_redemptions_to_pay")), (Some(1), Some(1)));
+    let schemes = expect_status(app.get_anon("/api/v1/voucher-schemes").await, StatusCode::OK).await;
+    let uses = app.get_ok(&bureau, &format!("/api/v1/voucher-uses?scheme_id={}&per_page=50", schemes[0]["id"])).await;
+    let holding: i64 = items(&uses).iter().filter(|u| !["declined", "cancelled", "refused"].contains(&u["state"].as_str().unwrap())).map(|u| u["covered_yuan"].as_i64().unwrap()).sum();
+    assert_eq!(holding, schemes[0]["reserved_yuan"].as_i64().unwrap() + schemes[0]["paid_yuan"].as_i64().unwrap(), "{schemes}");
+    assert_eq!(schemes[0]["paid_yuan"], 20_000, "one use of the enterprise paid at the cap");
 }
 
 #[tokio::test]
