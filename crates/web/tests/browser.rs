@@ -759,3 +759,50 @@ async fn a_center_registers_a_data_set_and_a_visitor_verifies_its_certificate() 
     assert!(page.contains("浙江省科学技术厅概念验证平台") && page.contains("浙江省科学技术厅"), "{page}");
     c.close().await.unwrap();
 }
+
+/// The `enterprise` login follows its to-do list to a delivered voucher service and applies for
+/// redemption with its invoice; the bureau pays it from the voucher page.
+#[tokio::test]
+async fn an_enterprise_redeems_a_voucher_and_the_bureau_pays_it() {
+    let Some(driver_bin) = chromedriver() else { return };
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
+    demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    let demo_sign_in = |c: &fantoccini::Client, username: &'static str| {
+        let (c, url) = (c.clone(), app.url("/login"));
+        async move {
+            c.goto(&url).await.unwrap();
+            c.find(Locator::Id("username")).await.unwrap().send_keys(username).await.unwrap();
+            c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
+            c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+            c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
+        }
+    };
+    demo_sign_in(&c, "enterprise").await;
+    c.goto(&app.url("/todo")).await.unwrap();
+    c.find(Locator::Css("[data-testid=todo-voucher_uses_to_redeem] > a")).await.unwrap().click().await.unwrap();
+    let table = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=uses-table]")).await.unwrap();
+    table.find(Locator::LinkText("激光跟踪仪")).await.unwrap().click().await.unwrap();
+    let form = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=redeem-form]")).await.unwrap();
+    form.find(Locator::Css("input[name=invoice_no]")).await.unwrap().send_keys("33012600-00099871").await.unwrap();
+    form.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='use-state'][text()='待兑付']")).await.unwrap();
+    sign_out(&c).await;
+
+    demo_sign_in(&c, "bureau").await;
+    c.goto(&app.url("/vouchers")).await.unwrap();
+    let bar = c.find(Locator::Css("[data-testid=budget-bar] figcaption")).await.unwrap().text().await.unwrap();
+    assert!(bar.contains("已兑付 2万元"), "{bar}");
+    let queue = c.find(Locator::Css("[data-testid=redeeming]")).await.unwrap();
+    queue.find(Locator::LinkText("激光跟踪仪")).await.unwrap().click().await.unwrap();
+    let pay = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=pay-form] button")).await.unwrap();
+    assert_eq!(pay.text().await.unwrap(), "兑付 0.8万元");
+    pay.click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='use-state'][text()='已兑付']")).await.unwrap();
+    c.goto(&app.url("/vouchers")).await.unwrap();
+    let bar = c.find(Locator::Css("[data-testid=budget-bar] figcaption")).await.unwrap().text().await.unwrap();
+    assert!(bar.contains("已兑付 2.8万元"), "{bar}");
+    c.close().await.unwrap();
+}
