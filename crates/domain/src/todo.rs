@@ -294,11 +294,36 @@ mod tests {
             (Role::County, &[CountyReview]),
             (
                 Role::Bureau,
-                &[ToPropose, ToPublish, NoticeEnding, OpenObjections, ChangeReports, OverdueReevaluations, ExpertRegistrations, EvaluationsToGrade, ActionsToDecide],
+                &[
+                    ToPropose,
+                    ToPublish,
+                    NoticeEnding,
+                    OpenObjections,
+                    ChangeReports,
+                    OverdueReevaluations,
+                    ExpertRegistrations,
+                    EvaluationsToGrade,
+                    ActionsToDecide,
+                    VoucherQuotasToDecide,
+                    VoucherRedemptionsToPay,
+                ],
             ),
             (Role::Expert, &[ApplicationsToDeclare, ApplicationsToScore, ScreeningsToDeclare, ScreeningsToScore, EvaluationsToDeclare, EvaluationsToScore]),
-            (Role::Center, &[MilestonesToAccept, ScreeningToStart, MilestonesOverdue, ReevaluationDue, ReportsToFile, CenterMatchesToAnswer, ResourceRequestsToAnswer]),
-            (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer]),
+            (
+                Role::Center,
+                &[
+                    MilestonesToAccept,
+                    ScreeningToStart,
+                    MilestonesOverdue,
+                    ReevaluationDue,
+                    ReportsToFile,
+                    CenterMatchesToAnswer,
+                    ResourceRequestsToAnswer,
+                    VoucherOrdersToAnswer,
+                    VoucherServicesToDeliver,
+                ],
+            ),
+            (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer, VoucherUsesToRedeem]),
             (Role::Investor, &[]),
         ];
         for (role, kinds) in cases {
@@ -339,7 +364,7 @@ mod tests {
         ];
         let list = TodoList::build(Role::Bureau, &tallies);
         assert_eq!(list.total, 3);
-        assert_eq!(list.items.len(), 9, "zero counts stay in the API's list");
+        assert_eq!(list.items.len(), 11, "zero counts stay in the API's list");
         let pending: Vec<(TodoKind, i64, Option<&str>)> = list.pending().map(|i| (i.kind, i.count, i.due.as_deref())).collect();
         assert_eq!(pending, vec![(NoticeEnding, 2, Some("2026-12-08")), (OpenObjections, 1, None)]);
         let notice = list.items.iter().find(|i| i.kind == NoticeEnding).expect("notice");

@@ -181,6 +181,13 @@ pub const PATHS: &[(&str, Login)] = &[
     ("/api/v1/documents?subject_type=center&subject_id=1", Some("bureau")),
     ("/centers/1", Some("bureau")),
     ("/api/v1/centers/1/data-sets", Some("bureau")),
+    // Issue 17: innovation vouchers.
+    ("/vouchers", None),
+    ("/vouchers", Some("bureau")),
+    ("/vouchers", Some("enterprise")),
+    ("/vouchers/uses", Some("center")),
+    ("/api/v1/voucher-uses", Some("bureau")),
+    ("/api/v1/voucher-schemes", None),
 ];
 
 impl PagesArgs {
