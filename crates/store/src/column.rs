@@ -180,6 +180,8 @@ codes!(
     pocnet_domain::sharing::PolicyItemState,
     pocnet_domain::finance::voucher::QuotaState,
     pocnet_domain::finance::voucher::UseState,
+    pocnet_domain::finance::returns::ReturnInstrument,
+    pocnet_domain::finance::returns::ReturnForm,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

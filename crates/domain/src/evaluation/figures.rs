@@ -40,13 +40,15 @@ string_enum! {
         HandoffsSent => ("handoffs_sent", "推送中试项目数"),
         /// Hand-offs a pilot platform accepted in the window (承接中试).
         HandoffsAccepted => ("handoffs_accepted", "承接中试项目数"),
+        /// Returns the center realised in the window, yuan (中心收益: 转化收益、股权等, 000 二(四), 004 四(二)).
+        ReturnsYuan => ("returns_yuan", "中心实现收益（元）"),
     }
 }
 
 impl Metric {
     /// Whether the figure is an amount of money in yuan.
     pub fn is_yuan(self) -> bool {
-        matches!(self, Metric::FinancingYuan | Metric::ServiceIncomeYuan | Metric::SpecialFundsYuan | Metric::EquipmentValueYuan)
+        matches!(self, Metric::FinancingYuan | Metric::ServiceIncomeYuan | Metric::SpecialFundsYuan | Metric::EquipmentValueYuan | Metric::ReturnsYuan)
     }
 }
 

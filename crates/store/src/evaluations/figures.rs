@@ -153,5 +153,18 @@ pub async fn of_window_in(conn: &mut AnyConnection, window: Window, only: Option
         .await?,
         Metric::HandoffsAccepted,
     );
+    put(
+        &mut out,
+        in_window(
+            &mut *conn,
+            &from,
+            &to,
+            only,
+            "SELECT center_id, CAST(COALESCE(SUM(amount_yuan), 0) AS BIGINT) FROM realised_returns WHERE received_on >= $1 AND received_on <= $2 \
+             AND ($3 IS NULL OR center_id = $3) GROUP BY center_id",
+        )
+        .await?,
+        Metric::ReturnsYuan,
+    );
     Ok(out)
 }

@@ -66,6 +66,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(service_map::router())
         .merge(sharing::router())
         .merge(finance::vouchers_api::router())
+        .merge(finance::returns::router())
         .merge(finance::vouchers_html::router().into())
         .merge(evidence::router())
         .merge(documents::router())

@@ -25,6 +25,7 @@ mod openapi;
 mod pages;
 mod policies;
 mod recognition;
+mod returns;
 mod registry;
 mod sessions;
 mod storage;
