@@ -18,6 +18,7 @@ mod evaluation;
 mod evidence;
 mod pipeline;
 mod records;
+mod returns;
 mod sharing;
 mod story;
 mod vouchers;

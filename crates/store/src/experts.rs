@@ -376,3 +376,15 @@ pub async fn set_blacklist(conn: &mut AnyConnection, actor: &Actor, now: DateTim
     audit::record(conn, actor, now, Change { action, entity_type: "expert", entity_id: id.to_string(), before: None, after: Some(snapshot(&after)), reason }).await?;
     Ok(after)
 }
+
+/// The first `limit` available experts by name as a form offers them: (id, name, unit, kind code) —
+/// only the columns a choice shows (a center's advisory-team form).
+pub async fn available_choices(pool: &AnyPool, limit: i64) -> StoreResult<Vec<(i64, String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT e.id, e.name, o.name, e.kind FROM experts e JOIN organisations o ON o.id = +e.org_id LEFT JOIN expert_blacklist b ON b.expert_id = e.id \
+         WHERE e.active = 1 AND b.expert_id IS NULL ORDER BY e.name, e.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}

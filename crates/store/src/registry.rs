@@ -584,6 +584,28 @@ pub async fn document_content(pool: &AnyPool, center_id: CenterId, document_id: 
     ))
 }
 
+/// `sql` for one center (`$1` bound to its id): each `($1 IS NULL OR x = $1)` becomes `(x = $1)`, so
+/// SQLite's planner (which plans before it sees `$1`) searches the center's index instead of walking
+/// every center's rows; for every center (`one` false) the statement is unchanged.
+fn for_one(sql: &str, one: bool) -> String {
+    const OPEN: &str = "($1 IS NULL OR ";
+    if !one {
+        return sql.to_owned();
+    }
+    let (mut out, mut rest) = (String::with_capacity(sql.len()), sql);
+    while let Some(i) = rest.find(OPEN) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + OPEN.len()..];
+        let Some(j) = after.find(')') else { return sql.to_owned() };
+        out.push('(');
+        out.push_str(&after[..j]);
+        out.push(')');
+        rest = &after[j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The summary the eligibility criteria read, for one center or (with `None`)
 /// every center, in a fixed number of grouped queries whatever the count.
 pub async fn records(pool: &AnyPool, center: Option<CenterId>) -> StoreResult<BTreeMap<CenterId, CenterRecords>> {
@@ -597,8 +619,9 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> S
     let mut by_id: BTreeMap<i64, CenterRecords> = BTreeMap::new();
     let out = &mut by_id;
     let center = center.map(CenterId::get);
+    let one = center.is_some();
     let base: Vec<(i64, String, Option<i64>, String, String)> =
-        sqlx::query_as("SELECT id, fields, floor_area_m2, stage, status FROM centers WHERE ($1 IS NULL OR id = $1)")
+        sqlx::query_as(&for_one("SELECT id, fields, floor_area_m2, stage, status FROM centers WHERE ($1 IS NULL OR id = $1)", one))
             .bind(center)
             .fetch_all(&mut *conn)
             .await?;
@@ -611,11 +634,11 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> S
     }
     // 累计入库: the states of ResultState::ever_in_library, the one definition every count uses.
     let ever: Vec<String> = ResultState::ALL.iter().filter(|s| s.ever_in_library()).map(|s| format!("'{}'", s.as_str())).collect();
-    let library: Vec<(i64, i64)> = sqlx::query_as(&format!(
+    let library: Vec<(i64, i64)> = sqlx::query_as(&for_one(&format!(
         "SELECT center_id, COUNT(*) FROM research_results WHERE center_id IS NOT NULL AND ($1 IS NULL OR center_id = $1) \
          AND state IN ({}) GROUP BY center_id",
         ever.join(", ")
-    ))
+    ), one))
     .bind(center)
     .fetch_all(&mut *conn)
     .await?;
@@ -624,7 +647,7 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> S
             r.library_projects = n;
         }
     }
-    let outcomes: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+    let outcomes: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(&for_one(
         "SELECT r.center_id, \
          COUNT(DISTINCT CASE WHEN o.kind IN ('prototype', 'product') THEN r.id END), \
          COUNT(DISTINCT CASE WHEN o.kind = 'landed_transfer' THEN r.id END), \
@@ -633,7 +656,8 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> S
          CAST(COALESCE(SUM(CASE WHEN o.kind = 'service_contract' THEN o.amount_yuan ELSE 0 END), 0) AS BIGINT) \
          FROM result_outcomes o JOIN research_results r ON r.id = o.result_id \
          WHERE r.center_id IS NOT NULL AND ($1 IS NULL OR r.center_id = $1) GROUP BY r.center_id",
-    )
+        one,
+    ))
     .bind(center)
     .fetch_all(&mut *conn)
     .await?;
@@ -645,11 +669,12 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> S
             r.service_income_yuan = income;
         }
     }
-    let advisors: Vec<(i64, i64, i64)> = sqlx::query_as(
+    let advisors: Vec<(i64, i64, i64)> = sqlx::query_as(&for_one(
         "SELECT a.center_id, COUNT(*), CAST(SUM(CASE WHEN e.org_id <> c.host_org_id THEN 1 ELSE 0 END) AS BIGINT) \
          FROM center_advisors a JOIN experts e ON e.id = a.expert_id JOIN centers c ON c.id = a.center_id \
          WHERE ($1 IS NULL OR a.center_id = $1) GROUP BY a.center_id",
-    )
+        one,
+    ))
     .bind(center)
     .fetch_all(&mut *conn)
     .await?;
@@ -659,10 +684,11 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> S
             r.advisory_external = external;
         }
     }
-    let staff: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+    let staff: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(&for_one(
         "SELECT center_id, COUNT(*), CAST(SUM(fulltime) AS BIGINT), CAST(SUM(tech_manager) AS BIGINT), \
          CAST(SUM(fulltime * tech_manager) AS BIGINT) FROM center_staff WHERE ($1 IS NULL OR center_id = $1) GROUP BY center_id",
-    )
+        one,
+    ))
     .bind(center)
     .fetch_all(&mut *conn)
     .await?;
@@ -674,9 +700,10 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> S
             r.fulltime_tech_managers = ft_tm;
         }
     }
-    let equipment: Vec<(i64, i64)> = sqlx::query_as(
+    let equipment: Vec<(i64, i64)> = sqlx::query_as(&for_one(
         "SELECT center_id, CAST(SUM(value_yuan) AS BIGINT) FROM center_equipment WHERE ($1 IS NULL OR center_id = $1) GROUP BY center_id",
-    )
+        one,
+    ))
     .bind(center)
     .fetch_all(&mut *conn)
     .await?;
@@ -685,9 +712,10 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> S
             r.equipment_value_yuan = v;
         }
     }
-    let finances: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
+    let finances: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(&for_one(
         "SELECT center_id, kind, year, amount_yuan FROM center_finances WHERE ($1 IS NULL OR center_id = $1)",
-    )
+        one,
+    ))
     .bind(center)
     .fetch_all(&mut *conn)
     .await?;
@@ -703,7 +731,7 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> S
         }
     }
     let topics: Vec<(i64, String)> =
-        sqlx::query_as("SELECT DISTINCT center_id, topic FROM center_documents WHERE ($1 IS NULL OR center_id = $1)")
+        sqlx::query_as(&for_one("SELECT DISTINCT center_id, topic FROM center_documents WHERE ($1 IS NULL OR center_id = $1)", one))
             .bind(center)
             .fetch_all(&mut *conn)
             .await?;
@@ -713,7 +741,7 @@ pub async fn records_in(conn: &mut AnyConnection, center: Option<CenterId>) -> S
         }
     }
     let declared: Vec<(i64, String, i64)> =
-        sqlx::query_as("SELECT center_id, criterion_code, value FROM center_declarations WHERE ($1 IS NULL OR center_id = $1)")
+        sqlx::query_as(&for_one("SELECT center_id, criterion_code, value FROM center_declarations WHERE ($1 IS NULL OR center_id = $1)", one))
             .bind(center)
             .fetch_all(&mut *conn)
             .await?;

@@ -331,6 +331,11 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     let holding: i64 = items(&uses).iter().filter(|u| !["declined", "cancelled", "refused"].contains(&u["state"].as_str().unwrap())).map(|u| u["covered_yuan"].as_i64().unwrap()).sum();
     assert_eq!(holding, schemes[0]["reserved_yuan"].as_i64().unwrap() + schemes[0]["paid_yuan"].as_i64().unwrap(), "{schemes}");
     assert_eq!(schemes[0]["paid_yuan"], 20_000, "one use of the enterprise paid at the cap");
+
+    // The center's returns: a transfer-income share paid in cash and a stake for its service.
+    let cid = center_id_named(&app, &bureau, "温州市瓯江理工大学智能装备概念验证中心").await;
+    let p = app.get_ok(&center, &format!("/api/v1/centers/{cid}/returns")).await;
+    assert_eq!((p["realised_yuan"].as_i64(), p["agreements"].as_array().map(Vec::len), p["may_manage"].as_bool()), (Some(345_000), Some(3), Some(true)), "{p}");
 }
 
 #[tokio::test]

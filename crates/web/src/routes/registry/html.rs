@@ -175,11 +175,13 @@ async fn render_detail(state: &AppState, auth: &Auth, id: CenterId, q: &Eligibil
     };
     let bureau = me.is_some_and(|m| m.role() == Role::Bureau);
     let experts = if a == Access::Manage {
-        pocnet_store::experts::list(pool, &pocnet_store::experts::ExpertFilter { available_only: true, ..Default::default() }, pocnet_store::Page::new(Some(1), Some(200)))
+        pocnet_store::experts::available_choices(pool, 200)
             .await?
-            .items
             .into_iter()
-            .map(|e| Choice::new(e.id.to_string(), format!("{}（{}，{}）", e.name, e.org_name, e.kind.label_zh())))
+            .map(|(id, name, org, kind)| {
+                let kind = pocnet_domain::expert::ExpertKind::parse(&kind).map(|k| k.label_zh()).unwrap_or_default();
+                Choice::new(id.to_string(), format!("{name}（{org}，{kind}）"))
+            })
             .collect()
     } else {
         Vec::new()
