@@ -136,6 +136,15 @@ async fn sign_in(c: &fantoccini::Client, app: &TestApp, username: &str) {
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=current-user]")).await.unwrap();
 }
 
+/// Signs in with a demo login and waits for its dashboard.
+async fn demo_sign_in(c: &fantoccini::Client, app: &TestApp, username: &str) {
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Id("username")).await.unwrap().send_keys(username).await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
+    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
+}
+
 async fn sign_out(c: &fantoccini::Client) {
     c.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("a[href='/login']")).await.unwrap();
@@ -499,17 +508,7 @@ async fn a_center_answers_a_resource_request_and_a_researcher_asks_for_an_instru
     demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
     let (_driver, port) = start_driver(&driver_bin).await;
     let c = client(port).await;
-    let demo_sign_in = |c: &fantoccini::Client, username: &'static str| {
-        let (c, url) = (c.clone(), app.url("/login"));
-        async move {
-            c.goto(&url).await.unwrap();
-            c.find(Locator::Id("username")).await.unwrap().send_keys(username).await.unwrap();
-            c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
-            c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-            c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
-        }
-    };
-    demo_sign_in(&c, "center").await;
+    demo_sign_in(&c, &app, "center").await;
     c.goto(&app.url("/todo")).await.unwrap();
     c.find(Locator::Css("[data-testid=todo-resource_requests_to_answer] > a")).await.unwrap().click().await.unwrap();
     let table = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=requests-table]")).await.unwrap();
@@ -521,7 +520,7 @@ async fn a_center_answers_a_resource_request_and_a_researcher_asks_for_an_instru
     assert_eq!(c.find(Locator::Css("[data-testid=request-state]")).await.unwrap().text().await.unwrap(), "已同意");
     sign_out(&c).await;
 
-    demo_sign_in(&c, "researcher").await;
+    demo_sign_in(&c, &app, "researcher").await;
     c.goto(&app.url("/resources?kind=instrument")).await.unwrap();
     c.find(Locator::LinkText("X射线衍射仪")).await.unwrap().click().await.unwrap();
     let form = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=request-form]")).await.unwrap();
@@ -713,11 +712,7 @@ async fn a_center_registers_a_data_set_and_a_visitor_verifies_its_certificate() 
     pocnet_app::evidence::documents::backfill(app.state.context()).await.unwrap();
     let (_driver, port) = start_driver(&driver_bin).await;
     let c = client(port).await;
-    c.goto(&app.url("/login")).await.unwrap();
-    c.find(Locator::Id("username")).await.unwrap().send_keys("center").await.unwrap();
-    c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
-    c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
+    demo_sign_in(&c, &app, "center").await;
     c.goto(&app.url("/centers")).await.unwrap();
     c.find(Locator::LinkText("温州市瓯江理工大学智能装备概念验证中心")).await.unwrap().click().await.unwrap();
     let form = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=data-set-form]")).await.unwrap();
@@ -770,17 +765,7 @@ async fn an_enterprise_redeems_a_voucher_and_the_bureau_pays_it() {
     demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
     let (_driver, port) = start_driver(&driver_bin).await;
     let c = client(port).await;
-    let demo_sign_in = |c: &fantoccini::Client, username: &'static str| {
-        let (c, url) = (c.clone(), app.url("/login"));
-        async move {
-            c.goto(&url).await.unwrap();
-            c.find(Locator::Id("username")).await.unwrap().send_keys(username).await.unwrap();
-            c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
-            c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-            c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=dashboard-heading]")).await.unwrap();
-        }
-    };
-    demo_sign_in(&c, "enterprise").await;
+    demo_sign_in(&c, &app, "enterprise").await;
     c.goto(&app.url("/todo")).await.unwrap();
     c.find(Locator::Css("[data-testid=todo-voucher_uses_to_redeem] > a")).await.unwrap().click().await.unwrap();
     let table = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=uses-table]")).await.unwrap();
@@ -791,7 +776,7 @@ async fn an_enterprise_redeems_a_voucher_and_the_bureau_pays_it() {
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='use-state'][text()='待兑付']")).await.unwrap();
     sign_out(&c).await;
 
-    demo_sign_in(&c, "bureau").await;
+    demo_sign_in(&c, &app, "bureau").await;
     c.goto(&app.url("/vouchers")).await.unwrap();
     let bar = c.find(Locator::Css("[data-testid=budget-bar] figcaption")).await.unwrap().text().await.unwrap();
     assert!(bar.contains("已兑付 2万元"), "{bar}");

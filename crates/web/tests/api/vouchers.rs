@@ -189,6 +189,11 @@ async fn concurrent_requests_never_spend_past_the_quota_or_the_budget() {
     let uses = app.get_ok(&crew.chief, &format!("/api/v1/voucher-uses?scheme_id={sid}&per_page=50")).await;
     let sum: i64 = uses["items"].as_array().unwrap().iter().map(|u| u["covered_yuan"].as_i64().unwrap()).sum();
     assert_eq!((uses["items"].as_array().unwrap().len(), sum), (5, 50_000));
+    // A use refused for the budget left its quota untouched (the transaction rolled back).
+    let quotas = app.get_ok(&crew.chief, &format!("/api/v1/voucher-quotas?scheme_id={sid}")).await;
+    let reserved: Vec<(String, i64, i64)> =
+        quotas["items"].as_array().unwrap().iter().map(|q| (q["org_name"].as_str().unwrap().to_owned(), q["reserved_yuan"].as_i64().unwrap(), q["uses"].as_i64().unwrap())).collect();
+    assert_eq!(reserved, vec![("鹿湾智能电气有限公司".to_owned(), 20_000, 2), ("瓯博智能机器人有限公司".to_owned(), 30_000, 3)]);
 }
 
 #[tokio::test]
