@@ -234,3 +234,26 @@ pub async fn portfolio(ctx: &Context, caller: &Caller, center: CenterId) -> Resu
         realised,
     })
 }
+
+/// A project's return agreements, for the parties that may read them: the bureau, the operators
+/// of the project's center and the project's owner unit (a party to each agreement).
+pub async fn of_project(ctx: &Context, caller: &Caller, result: ResultId) -> Result<Vec<Agreement>> {
+    let pool = ctx.store().pool();
+    let p = pocnet_store::library::pipeline::get(pool, result).await?;
+    let allowed = match caller.user() {
+        None => true,
+        Some(u) => match u.role {
+            Role::Bureau => true,
+            Role::Researcher => u.org_id == p.owner_org_id,
+            Role::Center => match p.center_id {
+                Some(c) => matches!(standing(ctx, caller, c).await, Ok((_, Standing::Manage))),
+                None => false,
+            },
+            Role::County | Role::Expert | Role::Investor => false,
+        },
+    };
+    if !allowed {
+        return Err(Error::NotFound);
+    }
+    Ok(store::of_result(pool, result).await?)
+}

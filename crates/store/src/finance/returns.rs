@@ -208,3 +208,8 @@ pub async fn realised_between(pool: &AnyPool, center: CenterId, from: NaiveDate,
     .await?;
     Ok(Yuan::new(sum))
 }
+
+/// A project's agreements, newest first.
+pub async fn of_result(pool: &AnyPool, result: ResultId) -> StoreResult<Vec<Agreement>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE {JOINED} AND a.result_id = $1 ORDER BY a.id DESC LIMIT 100")).bind(result.get()).fetch_all(pool).await?)
+}

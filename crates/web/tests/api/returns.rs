@@ -38,6 +38,13 @@ async fn a_center_records_its_return_agreements_and_what_they_yield() {
     let equity = json!({"result_id": rid, "instrument": "service_for_equity", "counterparty": "瓯博智能机器人有限公司", "share_percent": "1.5", "amount_yuan": 300000, "starts_on": today});
     app.post_expect(&crew.operator, &agreements, &equity, StatusCode::CREATED).await;
 
+    // The project's owner unit is a party: it reads the agreements on its project; another unit does not.
+    let mine = app.get_ok(&res, &format!("/api/v1/results/{rid}/return-agreements")).await;
+    assert_eq!(mine.as_array().unwrap().len(), 2, "{mine}");
+    app.add_user("stranger", Role::Researcher, app.add_org("瓯海测试研究院", "research_institute", "瓯海区").await).await;
+    let stranger = app.token("stranger").await;
+    expect_error(app.get(&stranger, &format!("/api/v1/results/{rid}/return-agreements")).await, StatusCode::NOT_FOUND, "not_found").await;
+
     // Nobody else records; only the bureau reads besides the center.
     let other = app.add_org("乐清电气有限公司", "enterprise", "乐清市").await;
     app.add_user("otherop", Role::Center, other).await;

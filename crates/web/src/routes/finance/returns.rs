@@ -30,6 +30,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api_create))
         .routes(routes!(api_record))
         .routes(routes!(api_end))
+        .routes(routes!(api_of_project))
         .merge(html.into())
 }
 
@@ -71,6 +72,15 @@ pub async fn api_record(State(state): State<AppState>, me: CurrentUser, Path(id)
     security(("bearer" = []), ("cookie" = [])))]
 pub async fn api_end(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<EndInput>) -> AppResult<Json<Agreement>> {
     Ok(Json(workflow::end(state.context(), &me.caller(), id, &input).await?))
+}
+
+/// A project's return agreements: for the bureau, its center's operators and its owner unit (a party
+/// to each); anyone else is told it is not found.
+#[utoipa::path(get, path = "/api/v1/results/{id}/return-agreements", operation_id = "project_return_agreements", tag = "finance", params(("id" = i64, Path, description = "项目编号")),
+    responses((status = 200, body = Vec<Agreement>), (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = []), ("cookie" = [])))]
+pub async fn api_of_project(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Vec<Agreement>>> {
+    Ok(Json(workflow::of_project(state.context(), &me.caller(), pocnet_domain::id::ResultId::new(id)).await?))
 }
 
 #[derive(Template)]
