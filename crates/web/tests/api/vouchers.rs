@@ -250,6 +250,7 @@ async fn the_voucher_pages_lead_each_role_through_its_part() {
     // The report page and the uses list.
     let page = chief.get(app.url(&format!("/vouchers/schemes/{sid}/report"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("瑞安智能装备概念验证中心") && page.contains("瓯博智能机器人有限公司") && page.contains("budget-bar"));
+    assert_eq!(ent.get(app.url(&format!("/vouchers/schemes/{sid}/report"))).send().await.unwrap().status(), StatusCode::FORBIDDEN, "the report is the bureau's");
     let page = chief.get(app.url("/vouchers/uses?state=accepted")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("工业机器人整机性能与可靠性验证"));
 }

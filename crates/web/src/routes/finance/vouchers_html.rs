@@ -291,16 +291,25 @@ struct ReportPage {
     bar: BudgetBar,
     providers: Vec<Provider>,
     quotas: Vec<Quota>,
+    pager: Pager,
 }
 
-async fn report_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<VoucherSchemeId>) -> AppResult<Response> {
-    let r = workflow::report(state.context(), &me.caller(), id).await?;
+/// The report (the bureau): the budget, every provider, the enterprises a page at a time (the
+/// workbook holds them all).
+async fn report_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<VoucherSchemeId>, QueryParams(p): QueryParams<ListParams>) -> AppResult<Response> {
+    if me.role() != Role::Bureau {
+        return Err(AppError::Forbidden);
+    }
+    let ctx = state.context();
+    let scheme = workflow::scheme(ctx, id).await?;
+    let quotas = workflow::quotas(ctx, &me.caller(), QuotaFilter { scheme: Some(id), ..Default::default() }, p.page()).await?;
     Ok(render(&ReportPage {
-        chrome: Chrome::signed_in(&me, format!("{}兑付报表", r.scheme.title), "vouchers"),
-        bar: bar(&r.scheme),
-        scheme: r.scheme,
-        providers: r.providers,
-        quotas: r.quotas,
+        chrome: Chrome::signed_in(&me, format!("{}兑付报表", scheme.title), "vouchers"),
+        bar: bar(&scheme),
+        providers: workflow::providers(ctx, id).await?,
+        pager: Pager::new(&format!("/vouchers/schemes/{id}/report"), &quotas, &p.keep(&[], "id")),
+        quotas: quotas.items,
+        scheme,
     }))
 }
 
