@@ -212,6 +212,12 @@ impl AppError {
         matches!(self, AppError::Validation(_) | AppError::Invalid(_) | AppError::Rule { .. } | AppError::Conflict { .. })
     }
 
+    /// Whether a form's page should show the refusal beside the form: a user error, or an action the
+    /// caller may not take on a record it may read.
+    pub fn is_form_refusal(&self) -> bool {
+        self.is_user_error() || matches!(self, AppError::Forbidden)
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {

@@ -4,7 +4,6 @@
 //! records up — the check that finds a row changed or deleted behind pocnet's
 //! back.
 
-use super::bureau_only;
 use crate::{Caller, Context, Error, Result};
 use pocnet_evidence::note::{open_note, Algorithm, Checkpoint, Verifier};
 use pocnet_evidence::tree::{self, TileMap};
@@ -139,7 +138,7 @@ pub async fn checkpoint_of(ctx: &Context, size: u64) -> Result<CheckpointView> {
 
 /// Signs a checkpoint now (the bureau; the server also does so by itself).
 pub async fn sign_now(ctx: &Context, caller: &Caller) -> Result<Option<CheckpointView>> {
-    bureau_only(caller)?;
+    caller.require(&[pocnet_domain::role::Role::Bureau])?;
     match checkpoint(ctx).await? {
         Some(c) => Ok(Some(view(ctx, c).await?)),
         None => Ok(None),
@@ -208,7 +207,7 @@ pub struct LeafView {
 
 /// A leaf with its record (the bureau: entries carry the audit trail's contents).
 pub async fn leaf(ctx: &Context, caller: &Caller, index: u64) -> Result<LeafView> {
-    bureau_only(caller)?;
+    caller.require(&[pocnet_domain::role::Role::Bureau])?;
     let pool = ctx.store().pool();
     let l = store_log::leaf(pool, index).await?;
     let mut conn = pool.acquire().await.map_err(pocnet_store::StoreError::from)?;
@@ -408,7 +407,7 @@ pub struct WitnessInput {
 
 /// Lists a witness whose cosignatures the log accepts (the bureau).
 pub async fn add_witness(ctx: &Context, caller: &Caller, input: &WitnessInput) -> Result<i64> {
-    bureau_only(caller)?;
+    caller.require(&[pocnet_domain::role::Role::Bureau])?;
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(pocnet_domain::FieldError::new("name", "required", "请填写见证方名称（100字以内）").into());
@@ -423,12 +422,12 @@ pub async fn add_witness(ctx: &Context, caller: &Caller, input: &WitnessInput) -
 
 /// The witnesses in force (the bureau).
 pub async fn witnesses(ctx: &Context, caller: &Caller) -> Result<Vec<keys::TrustedKey>> {
-    bureau_only(caller)?;
+    caller.require(&[pocnet_domain::role::Role::Bureau])?;
     Ok(keys::witnesses(ctx.store().pool()).await?)
 }
 
 /// Runs the full verification for the bureau (one at a time per server).
 pub async fn verify_for(ctx: &Context, caller: &Caller) -> Result<Verification> {
-    bureau_only(caller)?;
+    caller.require(&[pocnet_domain::role::Role::Bureau])?;
     verify(ctx, &|_, _| {}).await
 }

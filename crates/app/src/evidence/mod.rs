@@ -14,14 +14,6 @@ pub use notary::Notary;
 
 use crate::{Caller, Context, Error, Result};
 
-/// The bureau (or the console) only.
-pub(crate) fn bureau_only(caller: &Caller) -> Result<()> {
-    match caller.user() {
-        Some(u) if u.role != pocnet_domain::role::Role::Bureau => Err(Error::Forbidden),
-        _ => Ok(()),
-    }
-}
-
 /// The center, if the caller operates it (its host unit's operator); otherwise forbidden.
 pub(crate) async fn operated(ctx: &Context, caller: &Caller, center: pocnet_domain::id::CenterId) -> Result<pocnet_store::centers::Center> {
     let c = pocnet_store::centers::get(ctx.store().pool(), center).await?;

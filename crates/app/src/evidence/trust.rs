@@ -3,7 +3,6 @@
 //! log origin and public keys as published at its well-known address. The
 //! bureau keeps it; [`crate::evidence::documents::trusted_keys`] reads it.
 
-use super::bureau_only;
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::FieldError;
 use pocnet_evidence::note::{Algorithm, Verifier};
@@ -25,7 +24,7 @@ pub struct TrustedInput {
 /// Adds an installation to the trust list (the bureau). Every key must parse, sign documents
 /// (Ed25519 or SM2) and be named by the origin.
 pub async fn add(ctx: &Context, caller: &Caller, input: &TrustedInput) -> Result<i64> {
-    bureau_only(caller)?;
+    caller.require(&[pocnet_domain::role::Role::Bureau])?;
     let origin = input.origin.trim();
     crate::evidence::notary::check_origin(origin)?;
     let name = input.name.trim();
@@ -54,7 +53,7 @@ pub async fn add(ctx: &Context, caller: &Caller, input: &TrustedInput) -> Result
 
 /// Takes an installation off the list (the bureau), with a reason.
 pub async fn remove(ctx: &Context, caller: &Caller, id: i64, reason: &str) -> Result<()> {
-    bureau_only(caller)?;
+    caller.require(&[pocnet_domain::role::Role::Bureau])?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(FieldError::new("reason", "required", "请填写移出信任列表的原因").into());

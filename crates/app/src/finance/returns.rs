@@ -135,10 +135,9 @@ async fn managed(ctx: &Context, caller: &Caller, id: i64) -> Result<Agreement> {
 /// Records what an agreement yielded (its center's operators).
 pub async fn record(ctx: &Context, caller: &Caller, id: i64, input: &RealisedInput) -> Result<Agreement> {
     let a = managed(ctx, caller, id).await?;
-    let ends_on = a.ends_on.as_deref().and_then(pocnet_domain::validation::strict_day);
     let amount = input.amount_yuan.map(|a| a.to_string()).unwrap_or_default();
     let raw = RawRealised { received_on: &input.received_on, amount_yuan: &amount, form: &input.form, note: &input.note };
-    let draft = RealisedDraft::parse(&raw, a.starts_on, ends_on, ctx.today()).map_err(Error::Invalid)?;
+    let draft = RealisedDraft::parse(&raw, a.starts_on, a.ends_on, ctx.today()).map_err(Error::Invalid)?;
     let mut tx = ctx.store().write().await?;
     store::record(&mut tx, &caller.actor(), ctx.now(), &a, &draft).await?;
     let a = store::get(&mut *tx, id).await?;

@@ -104,13 +104,6 @@ fn rules_of(input: &SchemeInput) -> Result<(i32, VoucherRules)> {
     }
 }
 
-fn bureau_only(caller: &Caller) -> Result<()> {
-    match caller.user() {
-        Some(u) if u.role != Role::Bureau => Err(Error::Forbidden),
-        _ => Ok(()),
-    }
-}
-
 /// Every scheme, newest year first (public: the limits are policy).
 pub async fn schemes(ctx: &Context) -> Result<Vec<Scheme>> {
     Ok(store::schemes(ctx.store().pool()).await?)
@@ -123,7 +116,7 @@ pub async fn scheme(ctx: &Context, id: VoucherSchemeId) -> Result<Scheme> {
 
 /// Opens a year's scheme (the bureau).
 pub async fn create_scheme(ctx: &Context, caller: &Caller, input: &SchemeInput) -> Result<Scheme> {
-    bureau_only(caller)?;
+    caller.require(&[Role::Bureau])?;
     let (year, rules) = rules_of(input)?;
     let mut tx = ctx.store().write().await?;
     let id = store::create_scheme(&mut tx, &caller.actor(), ctx.now(), year, input.title.trim(), &rules).await.map_err(|e| match e {
@@ -137,7 +130,7 @@ pub async fn create_scheme(ctx: &Context, caller: &Caller, input: &SchemeInput) 
 
 /// Changes a scheme's title, limits, budget and whether it is open (the bureau); the year stays.
 pub async fn update_scheme(ctx: &Context, caller: &Caller, id: VoucherSchemeId, input: &SchemeInput) -> Result<Scheme> {
-    bureau_only(caller)?;
+    caller.require(&[Role::Bureau])?;
     let current = store::scheme(ctx.store().pool(), id).await?;
     let (_, rules) = rules_of(&SchemeInput { year: Some(i64::from(current.year)), ..input.clone() })?;
     let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
@@ -151,7 +144,7 @@ pub async fn update_scheme(ctx: &Context, caller: &Caller, id: VoucherSchemeId, 
 /// Lists a center or pilot platform the bureau has recognized or put on its creation list as a
 /// provider of the scheme (the bureau).
 pub async fn add_provider(ctx: &Context, caller: &Caller, scheme: VoucherSchemeId, center: CenterId) -> Result<()> {
-    bureau_only(caller)?;
+    caller.require(&[Role::Bureau])?;
     store::scheme(ctx.store().pool(), scheme).await?;
     let c = pocnet_store::centers::get(ctx.store().pool(), center).await.map_err(|e| match e {
         StoreError::NotFound => Error::from(FieldError::new("center_id", "not_found", "没有这个中心或平台")),
@@ -242,7 +235,7 @@ pub struct QuotaDecision {
 
 /// Grants or refuses a quota (the bureau).
 pub async fn decide(ctx: &Context, caller: &Caller, id: VoucherQuotaId, input: &QuotaDecision) -> Result<Quota> {
-    bureau_only(caller)?;
+    caller.require(&[Role::Bureau])?;
     let pool = ctx.store().pool();
     let q = store::quota(pool, id).await?;
     let s = store::scheme(pool, q.scheme_id).await?;
@@ -466,7 +459,7 @@ pub struct Report {
 
 /// The report of a scheme (the bureau), for its page and its Excel workbook.
 pub async fn report(ctx: &Context, caller: &Caller, scheme: VoucherSchemeId) -> Result<Report> {
-    bureau_only(caller)?;
+    caller.require(&[Role::Bureau])?;
     let pool = ctx.store().pool();
     let s = store::scheme(pool, scheme).await?;
     let providers = providers(ctx, scheme).await?;
@@ -481,7 +474,7 @@ pub async fn listed_services(ctx: &Context, scheme: VoucherSchemeId) -> Result<V
 
 /// A page of a scheme's ledger (the bureau).
 pub async fn ledger(ctx: &Context, caller: &Caller, scheme: VoucherSchemeId, page: Page) -> Result<Paged<store::LedgerEntry>> {
-    bureau_only(caller)?;
+    caller.require(&[Role::Bureau])?;
     store::scheme(ctx.store().pool(), scheme).await?;
     Ok(store::ledger_page(ctx.store().pool(), scheme, page).await?)
 }

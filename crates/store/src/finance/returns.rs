@@ -1,7 +1,7 @@
 //! The centers' returns (中心收益, migration 0030): agreements per project and what they yield.
 
 use crate::audit::{self, Change};
-use crate::column::{Code, Day, Instant};
+use crate::column::{Code, Day, Instant, MaybeDay};
 use crate::{format_ts, Actor, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::finance::returns::{AgreementDraft, RealisedDraft, ReturnForm, ReturnInstrument};
@@ -43,7 +43,9 @@ pub struct Agreement {
     #[schema(value_type = String)]
     pub starts_on: NaiveDate,
     /// The term's last day, if it ends.
-    pub ends_on: Option<String>,
+    #[sqlx(try_from = "MaybeDay")]
+    #[schema(value_type = Option<String>)]
+    pub ends_on: Option<NaiveDate>,
     /// A note.
     pub note: String,
     /// Yielded so far (yuan).
@@ -194,19 +196,6 @@ pub async fn realised_of_center(pool: &AnyPool, center: CenterId) -> StoreResult
     .bind(center.get())
     .fetch_all(pool)
     .await?)
-}
-
-/// A center's realised returns between two days (inclusive), in yuan.
-pub async fn realised_between(pool: &AnyPool, center: CenterId, from: NaiveDate, to: NaiveDate) -> StoreResult<Yuan> {
-    let sum: i64 = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(amount_yuan), 0) AS BIGINT) FROM realised_returns WHERE center_id = $1 AND received_on >= $2 AND received_on <= $3",
-    )
-    .bind(center.get())
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .fetch_one(pool)
-    .await?;
-    Ok(Yuan::new(sum))
 }
 
 /// A project's agreements, newest first.

@@ -39,11 +39,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/vouchers/uses/{id}/steps", post(step_form))
 }
 
-/// A refusal the page shows beside its forms.
-fn user_error(e: &AppError) -> bool {
-    e.is_user_error() || matches!(e, AppError::Forbidden)
-}
-
 /// The budget of a scheme as a bar: paid, reserved, available (percent of the budget).
 pub struct BudgetBar {
     pub paid: u32,
@@ -161,7 +156,7 @@ async fn back(state: &AppState, auth: &Auth, scheme: Option<VoucherSchemeId>, ou
             None => format!("/vouchers#{anchor}"),
         })
         .into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_vouchers(state, auth, scheme, Some(e.body().message)).await?).into_response())
         }
@@ -243,7 +238,7 @@ async fn use_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path
 async fn step_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<VoucherUseId>, Form(input): Form<UseStepInput>) -> AppResult<Response> {
     match workflow::step_use(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/vouchers/uses/{id}")).into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_use(&state, &me, id, Some(e.body().message)).await?).into_response())
         }

@@ -38,11 +38,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/results/{id}/demands", get(result_demands_page))
 }
 
-/// A refusal the page shows beside its forms: a user error, or an action the caller's side may not take.
-fn user_error(e: &AppError) -> bool {
-    e.is_user_error() || matches!(e, AppError::Forbidden)
-}
-
 fn budget(d: &Demand) -> String {
     d.budget_yuan.map_or_else(|| "面议".to_owned(), |b| format!("{}万元", wan(b)))
 }
@@ -154,7 +149,7 @@ async fn new_page(State(state): State<AppState>, me: CurrentUser) -> AppResult<R
 async fn publish_form(State(state): State<AppState>, me: CurrentUser, Form(input): Form<DemandInput>) -> AppResult<Response> {
     match flow::publish(state.context(), &me.caller(), &input).await.map_err(AppError::from) {
         Ok(id) => Ok(Redirect::to(&format!("/demands/{id}")).into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_new(&state, &me, input, Some(e.body().message)).await?).into_response())
         }
@@ -184,7 +179,7 @@ async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
 async fn edit_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<DemandId>, Form(input): Form<DemandInput>) -> AppResult<Response> {
     match flow::edit(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/demands/{id}")).into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_form(&state, &me, input, Some(e.body().message), Some(id)).await?).into_response())
         }
@@ -282,7 +277,7 @@ async fn demand_page(State(state): State<AppState>, me: CurrentUser, Path(id): P
 async fn back_to_demand<T>(state: &AppState, me: &CurrentUser, id: DemandId, r: Result<T, pocnet_app::Error>) -> AppResult<Response> {
     match r.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/demands/{id}")).into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_demand(state, me, id, Some(e.body().message)).await?).into_response())
         }
@@ -366,7 +361,7 @@ async fn docking_page(State(state): State<AppState>, me: CurrentUser, QueryParam
 async fn follow_up_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<MatchId>, Form(input): Form<FollowUpInput>) -> AppResult<Response> {
     match answers::follow_up(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to("/docking").into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_docking(&state, &me, &ListParams::default(), &MatchQuery::default(), Some(e.body().message)).await?).into_response())
         }

@@ -45,11 +45,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/policies/{id}/edit", get(edit_policy_page).post(edit_policy_form))
 }
 
-/// A refusal the page shows beside its forms.
-fn user_error(e: &AppError) -> bool {
-    e.is_user_error() || matches!(e, AppError::Forbidden)
-}
-
 fn caller(auth: &Auth) -> Option<pocnet_app::Caller> {
     auth.current.as_ref().map(CurrentUser::caller)
 }
@@ -201,7 +196,7 @@ async fn publish_form(State(state): State<AppState>, me: CurrentUser, body: axum
     let input = parse_form(&body);
     match offers::publish(state.context(), &me.caller(), &input).await.map_err(AppError::from) {
         Ok(id) => Ok(Redirect::to(&format!("/resources/{id}")).into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_form(&state, &me, input, Some(e.body().message), None).await?).into_response())
         }
@@ -232,7 +227,7 @@ async fn edit_form(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
     let input = parse_form(&body);
     match offers::edit(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/resources/{id}")).into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_form(&state, &me, input, Some(e.body().message), Some(id)).await?).into_response())
         }
@@ -304,7 +299,7 @@ async fn offer_page(State(state): State<AppState>, auth: Auth, Path(id): Path<Of
 async fn offer_step_form(State(state): State<AppState>, me: CurrentUser, auth: Auth, Path(id): Path<OfferId>, Form(input): Form<OfferStepInput>) -> AppResult<Response> {
     match offers::step(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/resources/{id}")).into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_offer(&state, &auth, id, RequestInput::default(), Some(e.body().message)).await?).into_response())
         }
@@ -315,7 +310,7 @@ async fn offer_step_form(State(state): State<AppState>, me: CurrentUser, auth: A
 async fn request_form(State(state): State<AppState>, me: CurrentUser, auth: Auth, Path(id): Path<OfferId>, Form(input): Form<RequestInput>) -> AppResult<Response> {
     match requests::send(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
         Ok(rid) => Ok(Redirect::to(&format!("/resource-requests/{rid}")).into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_offer(&state, &auth, id, input, Some(e.body().message)).await?).into_response())
         }
@@ -385,7 +380,7 @@ async fn request_page(State(state): State<AppState>, me: CurrentUser, Path(id): 
 async fn request_step_form(State(state): State<AppState>, me: CurrentUser, Path(id): Path<ResourceRequestId>, Form(input): Form<RequestStepInput>) -> AppResult<Response> {
     match requests::step(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/resource-requests/{id}")).into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_request(&state, &me, id, Some(e.body().message)).await?).into_response())
         }
@@ -467,7 +462,7 @@ async fn policies_page(State(state): State<AppState>, auth: Auth, QueryParams(p)
 async fn add_policy_form(State(state): State<AppState>, me: CurrentUser, auth: Auth, Form(input): Form<PolicyItemInput>) -> AppResult<Response> {
     match policies::create(state.context(), &me.caller(), &input).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to("/policies").into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_policies(&state, &auth, &ListParams::default(), input, Some(e.body().message), "/policies".to_owned()).await?).into_response())
         }
@@ -496,7 +491,7 @@ async fn edit_policy_page(State(state): State<AppState>, me: CurrentUser, auth: 
 async fn edit_policy_form(State(state): State<AppState>, me: CurrentUser, auth: Auth, Path(id): Path<PolicyItemId>, Form(input): Form<PolicyItemInput>) -> AppResult<Response> {
     match policies::edit(state.context(), &me.caller(), id, &input).await.map_err(AppError::from) {
         Ok(_) => Ok(Redirect::to("/policies").into_response()),
-        Err(e) if user_error(&e) => {
+        Err(e) if e.is_form_refusal() => {
             let status = e.status();
             Ok((status, render_policies(&state, &auth, &ListParams::default(), input, Some(e.body().message), format!("/policies/{id}/edit")).await?).into_response())
         }
