@@ -183,6 +183,10 @@ pub mod of {
         VoucherQuota,
         /// 创新券使用.
         VoucherUse,
+        /// 路演.
+        Roadshow,
+        /// 投资意向.
+        Interest,
     }
 }
 
@@ -254,6 +258,10 @@ pub type VoucherSchemeId = Id<of::VoucherScheme>;
 pub type VoucherQuotaId = Id<of::VoucherQuota>;
 /// 一次创新券使用 (申请使用 → 兑付).
 pub type VoucherUseId = Id<of::VoucherUse>;
+/// 路演.
+pub type RoadshowId = Id<of::Roadshow>;
+/// 投资机构对一个项目的意向 (表达意向 → 投资).
+pub type InterestId = Id<of::Interest>;
 
 #[cfg(test)]
 mod tests {

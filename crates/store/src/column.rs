@@ -83,6 +83,11 @@ column! {
 }
 
 column! {
+    /// A flag stored as an integer (0 = no), the same on both databases.
+    Flag: bool, from i64, by |v: i64| Ok::<_, NotA>(v != 0)
+}
+
+column! {
     /// A nullable integer column holding a record's id (a non-null one reads
     /// with `#[sqlx(try_from = "i64")]`).
     NullableId: Option<i64>, from Option<i64>, by Ok::<_, NotA>
@@ -182,6 +187,13 @@ codes!(
     pocnet_domain::finance::voucher::UseState,
     pocnet_domain::finance::returns::ReturnInstrument,
     pocnet_domain::finance::returns::ReturnForm,
+    pocnet_domain::finance::roadshow::RoadshowKind,
+    pocnet_domain::finance::roadshow::RoadshowMode,
+    pocnet_domain::finance::roadshow::RoadshowState,
+    pocnet_domain::finance::roadshow::InviteeKind,
+    pocnet_domain::finance::roadshow::Attendance,
+    pocnet_domain::finance::investment::InterestState,
+    pocnet_domain::finance::investment::InterestStep,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

@@ -147,6 +147,8 @@ pub struct ResultFilter {
     pub trl_max: Option<i64>,
     /// Only those on this year's 转化培育清单.
     pub cultivation_year: Option<i64>,
+    /// Only those handled by a recognized, active center (the 市科创基金 priority, 000 二(十一)).
+    pub fund_priority: bool,
 }
 
 impl ResultFilter {
@@ -179,6 +181,9 @@ impl ResultFilter {
         }
         if let Some(y) = self.cultivation_year {
             w.and("r.id IN (SELECT ce.result_id FROM cultivation_entries ce WHERE ce.year = ?)", Arg::Int(y));
+        }
+        if self.fund_priority {
+            w.and_raw("c.stage IN ('recognized', 'key_cultivation') AND c.status = 'active'");
         }
     }
 }
@@ -247,8 +252,8 @@ pub fn list_statements(scope: ResultScope, filter: &ResultFilter, sort: &str, di
 
 /// The tally (and its keys) that counts `scope` under `filter`, when one does.
 fn tally_of(scope: ResultScope, filter: &ResultFilter) -> Option<(&'static str, Vec<String>)> {
-    let ResultFilter { state, q, field, center_id, region, trl_min, trl_max, cultivation_year } = filter;
-    if q.as_deref().is_some_and(|q| !q.trim().is_empty()) || center_id.is_some() || trl_min.is_some() || trl_max.is_some() || cultivation_year.is_some() {
+    let ResultFilter { state, q, field, center_id, region, trl_min, trl_max, cultivation_year, fund_priority } = filter;
+    if q.as_deref().is_some_and(|q| !q.trim().is_empty()) || center_id.is_some() || trl_min.is_some() || trl_max.is_some() || cultivation_year.is_some() || *fund_priority {
         return None;
     }
     let states: Vec<ResultState> = match scope {

@@ -105,6 +105,13 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
     if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
         items.push(nav("/vouchers", "科技创新券", "vouchers"));
     }
+    if !matches!(role, Role::Expert | Role::County) {
+        items.push(nav("/roadshows", "路演", "roadshows"));
+        items.push(nav("/interests", "投资对接", "interests"));
+    }
+    if matches!(role, Role::Bureau | Role::Investor) {
+        items.push(nav("/fund", "基金优先项目", "fund"));
+    }
     items.push(nav("/service-map", "服务地图", "service_map"));
     items.push(nav("/search", "全文检索", "search"));
     items.push(nav("/account", "账号设置", "account"));

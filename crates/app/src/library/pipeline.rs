@@ -75,7 +75,10 @@ pub async fn standing(ctx: &Context, caller: &Caller, p: &Project) -> Result<Opt
             }),
             None => None,
         },
-        Role::Investor => matches!(p.state, ResultState::Verified | ResultState::HandedOff).then(|| access(Standing::Public, None, false)),
+        Role::Investor if !p.state.verified_for_investors() => None,
+        // 000 二(十一) 对接: the owner and the center accepted the investor's interest and it signed the pledge.
+        Role::Investor if pocnet_store::finance::interests::has_pledged(pool, p.id, u.org_id).await? => Some(access(Standing::PledgedInvestor, None, false)),
+        Role::Investor => Some(access(Standing::Public, None, false)),
     })
 }
 

@@ -1,49 +1,13 @@
-//! Roadshows, investor interest and fund priority (000 二(十一) “定期组织‘验证成果专项路演’，
+//! Investor interest and fund priority (000 二(十一) “定期组织‘验证成果专项路演’，
 //! 推动经验证项目与专业投资机构、产业链龙头企业直接对接…将经市级及以上概念验证中心验证通过的
 //! 项目，优先纳入市科创基金直接投资范围，建立‘验证-孵化-产业化’基金接力机制”; 002 三(九)
-//! 每年“温州产业需求专场路演”5场). The rules here are pure: who may be invited, where an
+//! 每年“温州产业需求专场路演”5场). The rules here are pure: where an
 //! investor's interest in a project stands and who moves it, which projects carry the fund's
-//! priority flag, and where a project is on the relay.
+//! priority flag, and where a project is on the relay. Roadshows are in [`super::roadshow`].
 
 use crate::center::CenterLevel;
-use crate::org::OrgKind;
 use crate::outcome::OutcomeKind;
 use crate::research_result::ResultState;
-
-string_enum! {
-    /// What kind of roadshow (路演).
-    pub enum RoadshowKind {
-        /// 验证成果专项路演 (000 二(十一)): verified projects before investors.
-        VerifiedResults => ("verified_results", "验证成果专项路演"),
-        /// 产业需求专场路演 (002 三(九)): an industry's demands before research teams.
-        IndustryDemand => ("industry_demand", "产业需求专场路演"),
-    }
-}
-
-string_enum! {
-    /// Who is invited to a roadshow, by the kind of unit.
-    pub enum InviteeKind {
-        /// 投资机构.
-        Investor => ("investor", "投资机构"),
-        /// 基金（含市科创基金）.
-        Fund => ("fund", "基金"),
-        /// 银行.
-        Bank => ("bank", "银行"),
-        /// 产业链龙头企业（链主）.
-        ChainLeader => ("chain_leader", "链主企业"),
-    }
-}
-
-impl InviteeKind {
-    /// Whether a unit of `kind` may be invited as this kind of guest.
-    pub fn fits(self, kind: OrgKind) -> bool {
-        match self {
-            InviteeKind::Investor | InviteeKind::Fund => kind == OrgKind::InvestmentFund,
-            InviteeKind::Bank => kind == OrgKind::Bank,
-            InviteeKind::ChainLeader => kind == OrgKind::Enterprise,
-        }
-    }
-}
 
 string_enum! {
     /// Where an investor's interest in a project stands (表达意向 → 对接 → 投资).
@@ -221,6 +185,5 @@ mod tests {
         for (state, outcomes, want) in cases {
             assert_eq!(relay_stage(state, outcomes), want, "{state:?} {outcomes:?}");
         }
-        assert!(InviteeKind::Bank.fits(OrgKind::Bank) && !InviteeKind::Bank.fits(OrgKind::Enterprise) && InviteeKind::ChainLeader.fits(OrgKind::Enterprise));
     }
 }

@@ -4,4 +4,5 @@
 
 pub mod investment;
 pub mod returns;
+pub mod roadshow;
 pub mod voucher;

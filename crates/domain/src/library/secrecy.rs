@@ -1,8 +1,10 @@
 //! Who may see a project's trade secrets (商业秘密). The owning center, the
 //! project's researchers (its owner unit) and experts assigned to it after
-//! they accept the confidentiality pledge see them; everyone else — the
-//! bureau, county departments, other centers, pilot platforms, investors and
-//! the public — sees the public summary only. Every view of a secret field
+//! they accept the confidentiality pledge see them, and so does an investor
+//! whose interest the owner and the center accepted once it signs the pledge
+//! (000 二(十一) 对接; issue 17); everyone else — the bureau, county
+//! departments, other centers, pilot platforms, other investors and the
+//! public — sees the public summary only. Every view of a secret field
 //! is audited by the caller.
 
 string_enum! {
@@ -16,6 +18,8 @@ string_enum! {
         PledgedExpert => ("pledged_expert", "已签署保密承诺的评审专家"),
         /// 已受邀但尚未声明的评审专家
         InvitedExpert => ("invited_expert", "尚未签署保密承诺的评审专家"),
+        /// 对接获同意并已签署保密承诺的投资机构
+        PledgedInvestor => ("pledged_investor", "已签署保密承诺的投资机构"),
         /// 科技主管部门（市局、县级）
         Authority => ("authority", "科技主管部门"),
         /// 其他中心、中试平台
@@ -28,7 +32,7 @@ string_enum! {
 impl Standing {
     /// Whether this viewer sees the trade-secret fields.
     pub fn sees_secrets(self) -> bool {
-        matches!(self, Standing::OwningCenter | Standing::Researcher | Standing::PledgedExpert)
+        matches!(self, Standing::OwningCenter | Standing::Researcher | Standing::PledgedExpert | Standing::PledgedInvestor)
     }
 }
 
@@ -43,6 +47,7 @@ mod tests {
             (Standing::Researcher, true),
             (Standing::PledgedExpert, true),
             (Standing::InvitedExpert, false),
+            (Standing::PledgedInvestor, true),
             (Standing::Authority, false),
             (Standing::OtherCenter, false),
             (Standing::Public, false),

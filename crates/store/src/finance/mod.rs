@@ -1,4 +1,6 @@
-//! The finance side (金融联动, issue 17): innovation vouchers and the centers' returns.
+//! The finance side (金融联动, issue 17): innovation vouchers, the centers' returns, roadshows and investors' interest.
 
+pub mod interests;
 pub mod returns;
+pub mod roadshows;
 pub mod vouchers;

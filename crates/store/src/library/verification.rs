@@ -344,6 +344,16 @@ pub async fn outcomes(pool: &AnyPool, id: ResultId) -> StoreResult<Vec<OutcomeRe
         .await?)
 }
 
+/// The kinds of outcome each of `ids` has reached (a page of projects at once; the relay view).
+pub async fn outcome_kinds_of(pool: &AnyPool, ids: &[ResultId]) -> StoreResult<Vec<(ResultId, pocnet_domain::outcome::OutcomeKind)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(|i| i.get().to_string()).collect::<Vec<_>>().join(",");
+    let rows: Vec<(i64, String)> = sqlx::query_as(&format!("SELECT DISTINCT result_id, kind FROM result_outcomes WHERE result_id IN ({list})")).fetch_all(pool).await?;
+    rows.into_iter().map(|(id, kind)| Ok((ResultId::new(id), parse_code(&kind, pocnet_domain::outcome::OutcomeKind::parse)?))).collect()
+}
+
 /// Records an outcome.
 #[allow(clippy::too_many_arguments)]
 pub async fn add_outcome(

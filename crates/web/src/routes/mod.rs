@@ -67,6 +67,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(sharing::router())
         .merge(finance::vouchers_api::router())
         .merge(finance::returns::router())
+        .merge(finance::investment_api::router())
+        .merge(finance::investment_html::router().into())
         .merge(finance::vouchers_html::router().into())
         .merge(evidence::router())
         .merge(documents::router())

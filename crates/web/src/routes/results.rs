@@ -109,7 +109,7 @@ impl ResultQuery {
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        Ok(ResultFilter { state: result_state, q, field, center_id: center_id.map(pocnet_domain::id::CenterId::new), region, trl_min, trl_max, cultivation_year })
+        Ok(ResultFilter { fund_priority: false, state: result_state, q, field, center_id: center_id.map(pocnet_domain::id::CenterId::new), region, trl_min, trl_max, cultivation_year })
     }
 
     /// The filters as query-string pairs (kept across pages, sorts and the export).

@@ -1,5 +1,8 @@
-//! The finance side on the web (金融联动, issue 17): innovation vouchers so far.
+//! The finance side on the web (金融联动, issue 17): innovation vouchers, the centers' returns,
+//! roadshows, investors' interest and the fund's view.
 
+pub mod investment_api;
+pub mod investment_html;
 pub mod returns;
 pub mod vouchers_api;
 pub mod vouchers_html;

@@ -119,6 +119,41 @@ struct ProjectPage {
     /// The bureau may list it (a result of the library).
     can_cultivate: bool,
     this_year: i32,
+    /// Roadshows, investors' interest and the fund relay (verified projects).
+    finance: Option<ProjectFinance>,
+}
+
+/// A verified project's finance side as its page shows it (000 二(十一)).
+struct ProjectFinance {
+    relay: pocnet_app::finance::fund::Relay,
+    roadshows: Vec<pocnet_store::finance::roadshows::ShownAt>,
+    /// An investor's open interest in it.
+    my_interest: Option<pocnet_store::finance::interests::Interest>,
+    /// An investor without an open interest may express one.
+    may_express: bool,
+    /// The owner unit, the center and the bureau follow its interests on `/interests`.
+    sees_interests: bool,
+}
+
+async fn project_finance(state: &AppState, me: &CurrentUser, p: &pocnet_store::library::pipeline::Project, a: &pocnet_app::library::pipeline::Access) -> AppResult<Option<ProjectFinance>> {
+    if !p.state.verified_for_investors() {
+        return Ok(None);
+    }
+    let ctx = state.context();
+    let my_interest = pocnet_app::finance::interests::mine_on(ctx, &me.caller(), p.id).await?;
+    Ok(Some(ProjectFinance {
+        relay: pocnet_app::finance::fund::relay_of(ctx, p).await?,
+        roadshows: pocnet_store::finance::roadshows::of_project(state.store().pool(), p.id).await?,
+        may_express: me.role() == Role::Investor && my_interest.is_none(),
+        my_interest,
+        sees_interests: me.role() == Role::Bureau || matches!(a.standing, Standing::OwningCenter | Standing::Researcher),
+    }))
+}
+
+/// The project's page with a refused form's reason (forms of other modules that post about a project).
+pub(crate) async fn back_with_error(state: &AppState, me: &CurrentUser, id: ResultId, e: AppError) -> AppResult<Response> {
+    let status = e.status();
+    Ok((status, render_page(state, me, id, Some(e.body().message)).await?).into_response())
 }
 
 async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Option<String>) -> AppResult<Response> {
@@ -192,7 +227,9 @@ async fn render_page(state: &AppState, me: &CurrentUser, id: ResultId, error: Op
         Vec::new()
     };
     let outcome_labels: Vec<(&str, &str)> = OutcomeKind::ALL.iter().map(|k| (k.as_str(), k.label_zh())).collect();
+    let finance = project_finance(state, me, &p, &a).await?;
     let page = ProjectPage {
+        finance,
         chrome: Chrome::signed_in(me, p.title.clone(), "results"),
         state_label: p.state.label_zh(),
         field: format!("{} / {}", industry::label(&p.field), industry::label(&p.sub_field)),
