@@ -77,6 +77,12 @@ string_enum! {
         VoucherServicesToDeliver => ("voucher_services_to_deliver", "服务中、待确认完成的创新券服务"),
         /// 企业：服务已完成、待凭发票申请兑付的创新券
         VoucherUsesToRedeem => ("voucher_uses_to_redeem", "服务已完成、待申请兑付的创新券"),
+        /// 中心：投资机构对本中心项目表达的、待本中心答复的意向 (000 二(十一))
+        CenterInterestsToAnswer => ("center_interests_to_answer", "待本中心答复的投资意向"),
+        /// 成果方：投资机构对本单位项目表达的、待本单位答复的意向
+        InterestsToAnswer => ("interests_to_answer", "待本单位答复的投资意向"),
+        /// 投资机构：双方已同意对接、待签署保密承诺的意向
+        InterestsToPledge => ("interests_to_pledge", "已同意对接、待签署保密承诺的投资意向"),
     }
 }
 
@@ -97,8 +103,9 @@ impl TodoKind {
                 Role::Expert
             }
             MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue | ReportsToFile | CenterMatchesToAnswer
-            | ResourceRequestsToAnswer | VoucherOrdersToAnswer | VoucherServicesToDeliver => Role::Center,
-            MilestonesReturned | MilestonesToSubmit | MatchesToAnswer | VoucherUsesToRedeem => Role::Researcher,
+            | ResourceRequestsToAnswer | VoucherOrdersToAnswer | VoucherServicesToDeliver | CenterInterestsToAnswer => Role::Center,
+            MilestonesReturned | MilestonesToSubmit | MatchesToAnswer | VoucherUsesToRedeem | InterestsToAnswer => Role::Researcher,
+            InterestsToPledge => Role::Investor,
         }
     }
 
@@ -130,6 +137,8 @@ impl TodoKind {
             VoucherOrdersToAnswer => "/vouchers/uses?state=requested",
             VoucherServicesToDeliver => "/vouchers/uses?state=accepted",
             VoucherUsesToRedeem => "/vouchers/uses?state=delivered",
+            CenterInterestsToAnswer | InterestsToAnswer => "/interests?state=expressed",
+            InterestsToPledge => "/interests?state=accepted",
         }
     }
 
@@ -321,10 +330,11 @@ mod tests {
                     ResourceRequestsToAnswer,
                     VoucherOrdersToAnswer,
                     VoucherServicesToDeliver,
+                    CenterInterestsToAnswer,
                 ],
             ),
-            (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer, VoucherUsesToRedeem]),
-            (Role::Investor, &[]),
+            (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer, VoucherUsesToRedeem, InterestsToAnswer]),
+            (Role::Investor, &[InterestsToPledge]),
         ];
         for (role, kinds) in cases {
             assert_eq!(kinds_for(*role), kinds.to_vec(), "{role}");

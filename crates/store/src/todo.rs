@@ -22,7 +22,9 @@ pub enum TodoScope<'a> {
     Expert(ExpertId),
     /// A researcher: its unit's results.
     OwnerOrg(OrgId),
-    /// Nobody's work (investors, an expert account without a library profile).
+    /// An investor: its unit's interests in projects.
+    Investor(OrgId),
+    /// Nobody's work (an expert account without a library profile).
     Nothing,
 }
 
@@ -82,7 +84,9 @@ const CENTER: &str = "SELECT 'milestones_to_accept', COUNT(*), MIN(m.due_on) FRO
     UNION ALL SELECT 'voucher_orders_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
         JOIN voucher_uses u ON u.center_id = c.id WHERE c.host_org_id = $1 AND u.state = 'requested' \
     UNION ALL SELECT 'voucher_services_to_deliver', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
-        JOIN voucher_uses u ON u.center_id = c.id WHERE c.host_org_id = $1 AND u.state = 'accepted'";
+        JOIN voucher_uses u ON u.center_id = c.id WHERE c.host_org_id = $1 AND u.state = 'accepted' \
+    UNION ALL SELECT 'center_interests_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
+        JOIN investor_interests i ON i.center_id = c.id WHERE c.host_org_id = $1 AND i.state = 'expressed' AND i.center_accepted = 0";
 
 const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) FROM research_results r \
         JOIN milestones m ON m.result_id = r.id WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' \
@@ -92,7 +96,11 @@ const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) 
     UNION ALL SELECT 'matches_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM demand_matches \
         WHERE stage = 'proposed' AND ((subject_kind = 'result' AND supply_org_id = $1 AND supply_answer = 'pending') \
         OR (demand_org_id = $1 AND demand_answer = 'pending')) \
-    UNION ALL SELECT 'voucher_uses_to_redeem', COUNT(*), CAST(NULL AS TEXT) FROM voucher_uses WHERE org_id = $1 AND state = 'delivered'";
+    UNION ALL SELECT 'voucher_uses_to_redeem', COUNT(*), CAST(NULL AS TEXT) FROM voucher_uses WHERE org_id = $1 AND state = 'delivered' \
+    UNION ALL SELECT 'interests_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM investor_interests \
+        WHERE owner_org_id = $1 AND state = 'expressed' AND owner_accepted = 0";
+
+const INVESTOR: &str = "SELECT 'interests_to_pledge', COUNT(*), CAST(NULL AS TEXT) FROM investor_interests WHERE investor_org_id = $1 AND state = 'accepted'";
 
 /// The statement that counts a scope's work, with its binds.
 fn statement<'a>(scope: TodoScope<'a>, w: &Window) -> Option<(&'static str, Vec<Bind<'a>>)> {
@@ -103,6 +111,7 @@ fn statement<'a>(scope: TodoScope<'a>, w: &Window) -> Option<(&'static str, Vec<
         TodoScope::Expert(e) => (EXPERT, vec![Bind::Int(e.get())]),
         TodoScope::HostOrg(o) => (CENTER, vec![Bind::Int(o.get()), day(w.today), day(w.reevaluations_until)]),
         TodoScope::OwnerOrg(o) => (RESEARCHER, vec![Bind::Int(o.get()), day(w.milestones_until)]),
+        TodoScope::Investor(o) => (INVESTOR, vec![Bind::Int(o.get())]),
         TodoScope::Nothing => return None,
     })
 }

@@ -39,6 +39,7 @@ const LANDED: &[(&str, &str)] = &[
     ("postgres/0028_data_registration.sql", "07fe0e67add23aa7537fd2edda68b02834ca3e7147775b2a4c0a5ff6cc4e48e8"),
     ("postgres/0029_innovation_vouchers.sql", "5fd2074aa349edfba72251d1d9bdc7d7328bab99dd00c3502eed85cb3becacf0"),
     ("postgres/0030_center_returns.sql", "9e147870c4eee031e631d1d5d2e511770c59a0bd048ab0ba57ce132d6d913743"),
+    ("postgres/0031_roadshows_and_interest.sql", "851c6c6b93f879e5e96e1c936a3ff02bd311dbe7a9e763c7f57045c3bbcfe658"),
     ("sqlite/0001_foundation.sql", "a5e884f510d8e0df3db1aff50b27a0fa1e39f30bcd4257890fdc6de74fb840f3"),
     ("sqlite/0002_recognition.sql", "a3b319513aef84f7cd21d646bded84abfb78c04923186be4d83713848e040c1a"),
     ("sqlite/0003_expert_library.sql", "12ee2ae6a359f0ed0c2d66187b43b22b77e0b8a6fd08ff8e7d7da056f4766692"),
@@ -69,6 +70,7 @@ const LANDED: &[(&str, &str)] = &[
     ("sqlite/0028_data_registration.sql", "d4ee4f2ade6139ef88ce0914971a2128549f119aa18f921f465acf8f49bdc0b1"),
     ("sqlite/0029_innovation_vouchers.sql", "0d3a67eb0fb86d5344328c10ec65c9d0f925b0805077f642a2d93aef05695c7a"),
     ("sqlite/0030_center_returns.sql", "2fa45952fb55b75590bade0159605626240f417edc586af6ac6e7eb8c80dce10"),
+    ("sqlite/0031_roadshows_and_interest.sql", "3efe1316ffe43e47ba9dd1ece5de39a0c8b37edbd8effc1d0b64141f684364b8"),
 ];
 
 #[test]

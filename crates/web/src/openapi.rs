@@ -38,7 +38,7 @@ use utoipa_axum::routes;
         (name = "system", description = "运行状态"),
         (name = "calendar", description = "工作日历（国务院节假日安排，市科技局上传）"),
         (name = "evidence", description = "存证日志：默克尔树、签名检查点、包含证明与一致性证明、见证联署、公钥"),
-        (name = "finance", description = "金融联动：科技创新券（年度方案、服务机构目录、额度申领与核定、使用预留、完成服务、兑付与台账、报表）"),
+        (name = "finance", description = "金融联动：科技创新券（年度方案、服务机构目录、额度申领与核定、使用预留、完成服务、兑付与台账、报表），中心收益，路演、投资意向与市科创基金优先项目"),
         (name = "sharing", description = "资源共享：验证能力互补清单、仪器设备共享、中试平台服务资源目录清单、使用申请、四张清单与配套政策"),
     )
 )]

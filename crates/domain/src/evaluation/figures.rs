@@ -42,13 +42,15 @@ string_enum! {
         HandoffsAccepted => ("handoffs_accepted", "承接中试项目数"),
         /// Returns the center realised in the window, yuan (中心收益: 转化收益、股权等, 000 二(四), 004 四(二)).
         ReturnsYuan => ("returns_yuan", "中心实现收益（元）"),
+        /// Investments investors made in the window in projects the center verified, yuan (路演对接, 000 二(十一)).
+        InvestedYuan => ("invested_yuan", "对接投资额（元）"),
     }
 }
 
 impl Metric {
     /// Whether the figure is an amount of money in yuan.
     pub fn is_yuan(self) -> bool {
-        matches!(self, Metric::FinancingYuan | Metric::ServiceIncomeYuan | Metric::SpecialFundsYuan | Metric::EquipmentValueYuan | Metric::ReturnsYuan)
+        matches!(self, Metric::FinancingYuan | Metric::ServiceIncomeYuan | Metric::SpecialFundsYuan | Metric::EquipmentValueYuan | Metric::ReturnsYuan | Metric::InvestedYuan)
     }
 }
 

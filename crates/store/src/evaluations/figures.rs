@@ -166,5 +166,18 @@ pub async fn of_window_in(conn: &mut AnyConnection, window: Window, only: Option
         .await?,
         Metric::ReturnsYuan,
     );
+    put(
+        &mut out,
+        in_window(
+            &mut *conn,
+            &from,
+            &to,
+            only,
+            "SELECT center_id, CAST(COALESCE(SUM(invested_yuan), 0) AS BIGINT) FROM investor_interests WHERE invested_on >= $1 AND invested_on <= $2 \
+             AND ($3 IS NULL OR center_id = $3) GROUP BY center_id",
+        )
+        .await?,
+        Metric::InvestedYuan,
+    );
     Ok(out)
 }

@@ -125,6 +125,13 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
                 title: "专家按类型".into(),
                 bars: ExpertKind::ALL.iter().map(|k| (k.label_zh().to_owned(), count_of(&net.experts_by_kind, k.as_str()))).collect(),
             });
+            let year = chrono::Datelike::year(&state.today());
+            let money = pocnet_app::finance::interests::year_tally(state.context(), year).await?;
+            d.cards.extend([
+                card(&format!("{year}年路演"), money.roadshows, None, "验证成果专项路演、产业需求专场路演（000 二(十一)，002 三(九)）"),
+                card(&format!("{year}年投资意向"), money.interests, None, &format!("其中{}项已同意对接", money.accepted)),
+                card(&format!("{year}年达成投资（项）"), money.deals, None, &format!("投资额{}；另有投资意向书{}项、{}", money.invested_yuan.wan(), money.term_sheets, money.term_sheet_yuan.wan())),
+            ]);
             d.notes.extend(super::calendar::warning(state).await?);
             d.notes.extend(figures.notes());
         }
@@ -159,6 +166,10 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
             d.cards.push(card("里程碑资金已拨付（万元）", released / 10_000, None, &format!("预算合计{}，验收通过后拨付", pocnet_domain::money::wan(budget))));
             for c in &mine {
                 d.notes.push(format!("{}：{}，{}，{}", c.name, c.level.label_zh(), c.stage.label_zh(), c.kind.label_zh()));
+            }
+            if let Some(c) = mine.first() {
+                let inv = pocnet_app::finance::interests::of_center(state.context(), c.id).await?;
+                d.cards.push(card("投资机构意向", inv.interests, None, &format!("进行中{}项；达成投资{}项，投资额{}", inv.open, inv.deals, inv.invested_yuan.wan())));
             }
             d.notes.extend(super::figures::overdue_notes(&mine.iter().collect::<Vec<_>>(), state.today()));
             d.charts.push(chart);
@@ -203,7 +214,8 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
             d.heading = "已验证项目概览".into();
             let verified: i64 = results::count_by_state(pool, ResultScope::Verified).await?.iter().map(|(_, n)| n).sum();
             let by_field = results::verified_by_field(pool).await?;
-            d.cards = vec![card("已完成验证的项目", verified, None, "仅显示公开摘要")];
+            d.cards = vec![card("已完成验证的项目", verified, None, "对接获成果方和中心同意、签署保密承诺前，仅显示公开摘要")];
+            d.notes.push("可在“路演”和“基金优先项目”中选择项目表达投资意向，进展见“投资对接”。".into());
             d.charts.push(Chart {
                 title: "已验证项目按产业领域".into(),
                 bars: industry::WENZHOU.iter().map(|f| (f.label.to_owned(), count_of(&by_field, f.code))).collect(),

@@ -45,7 +45,7 @@ const ENTRIES_PER_KIND: i64 = 10;
 
 /// Whose work the caller sees: the bureau all, a county its region, an
 /// operator its unit's centers, an expert its own seats, a researcher its
-/// unit's results; nothing for others.
+/// unit's results, an investor its unit's interests.
 async fn scope_of<'a>(state: &AppState, me: &'a CurrentUser) -> AppResult<TodoScope<'a>> {
     let u = &me.user;
     Ok(match u.role {
@@ -57,7 +57,7 @@ async fn scope_of<'a>(state: &AppState, me: &'a CurrentUser) -> AppResult<TodoSc
             Some(e) => TodoScope::Expert(e),
             None => TodoScope::Nothing,
         },
-        Role::Investor => TodoScope::Nothing,
+        Role::Investor => TodoScope::Investor(u.org_id),
     })
 }
 

@@ -268,6 +268,8 @@ async fn no_list_reads_a_whole_big_table() {
         ResultFilter { region: Some(ruian), ..ResultFilter::default() },
         ResultFilter { center_id: Some(1.into()), ..ResultFilter::default() },
         ResultFilter { trl_min: Some(6), ..ResultFilter::default() },
+        ResultFilter { fund_priority: true, ..ResultFilter::default() },
+        ResultFilter { fund_priority: true, field: Some("new_energy".into()), ..ResultFilter::default() },
     ];
     for scope in scopes {
         for (sort, dir) in [("submitted_on", SortDir::Asc), ("submitted_on", SortDir::Desc), ("title", SortDir::Desc), ("trl", SortDir::Asc), ("state", SortDir::Asc), ("field", SortDir::Desc)] {
@@ -395,6 +397,34 @@ async fn no_list_reads_a_whole_big_table() {
         ] {
             for sql in uses_statements(&filter) {
                 statements.push((format!("voucher uses {filter:?}"), sql));
+            }
+        }
+    }
+    // Roadshows (coming and past, one organiser's) and investors' interests by each party (issue 17).
+    {
+        use pocnet_domain::finance::investment::InterestState;
+        use pocnet_store::finance::interests::{list_statements as interest_statements, InterestFilter};
+        use pocnet_store::finance::roadshows::{list_statements as roadshow_statements, RoadshowFilter};
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 1);
+        for filter in [
+            RoadshowFilter { from: day, ..RoadshowFilter::default() },
+            RoadshowFilter { before: day, ..RoadshowFilter::default() },
+            RoadshowFilter { from: day, organiser: Some(1.into()), ..RoadshowFilter::default() },
+        ] {
+            for sql in roadshow_statements(&filter) {
+                statements.push((format!("roadshows {filter:?}"), sql));
+            }
+        }
+        for filter in [
+            InterestFilter::default(),
+            InterestFilter { state: Some(InterestState::Expressed), ..InterestFilter::default() },
+            InterestFilter { investor: Some(1.into()), ..InterestFilter::default() },
+            InterestFilter { owner: Some(1.into()), ..InterestFilter::default() },
+            InterestFilter { centers: vec![1.into(), 2.into()], ..InterestFilter::default() },
+            InterestFilter { result: Some(1.into()), centers: vec![1.into()], ..InterestFilter::default() },
+        ] {
+            for sql in interest_statements(&filter) {
+                statements.push((format!("interests {filter:?}"), sql));
             }
         }
     }

@@ -26,6 +26,7 @@ mod pages;
 mod policies;
 mod recognition;
 mod returns;
+mod roadshows;
 mod registry;
 mod sessions;
 mod storage;

@@ -127,6 +127,8 @@ struct CenterPage {
     recognized: Option<Vec<pocnet_store::evidence::recognized::RecognizedReport>>,
     /// Its registered data sets (数据登记), for its operators and the bureau.
     data_sets: Option<crate::routes::data_sets::DataSetSection>,
+    /// Investors' interest in its projects and the deals made (its operators and the bureau).
+    investment: Option<pocnet_store::finance::interests::CenterInvestment>,
 }
 
 fn money_rows(f: &CenterFile) -> String {
@@ -192,7 +194,9 @@ async fn render_detail(state: &AppState, auth: &Auth, id: CenterId, q: &Eligibil
         _ => None,
     };
     let data_sets = crate::routes::data_sets::section(state, me, id).await;
+    let investment = if a == Access::Manage || bureau { Some(pocnet_app::finance::interests::of_center(state.context(), id).await?) } else { None };
     let page = CenterPage {
+        investment,
         recognized,
         data_sets,
         chrome: Chrome::public(Some(auth), c.name.clone(), "centers"),
