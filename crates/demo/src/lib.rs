@@ -19,6 +19,7 @@ mod evidence;
 mod pipeline;
 mod records;
 mod returns;
+mod roadshows;
 mod sharing;
 mod story;
 mod vouchers;

@@ -336,6 +336,25 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     let cid = center_id_named(&app, &bureau, "温州市瓯江理工大学智能装备概念验证中心").await;
     let p = app.get_ok(&center, &format!("/api/v1/centers/{cid}/returns")).await;
     assert_eq!((p["realised_yuan"].as_i64(), p["agreements"].as_array().map(Vec::len), p["may_manage"].as_bool()), (Some(345_000), Some(3), Some(true)), "{p}");
+
+    // Roadshows and interest: a held roadshow and two coming; the investor invested once, reads that
+    // project's secrets after its pledge, and has a pledge to sign; the center has an interest to answer.
+    let investor = demo_token(&app, "investor").await;
+    assert_eq!(items(&app.get_ok(&investor, "/api/v1/roadshows").await).len(), 2);
+    let past = app.get_ok(&investor, "/api/v1/roadshows?when=past").await;
+    assert_eq!((items(&past).len(), items(&past)[0]["state"].as_str(), items(&past)[0]["attended"].as_i64()), (1, Some("held"), Some(3)), "{past}");
+    assert_eq!(count(&app.get_ok(&investor, "/api/v1/me/todo").await, "interests_to_pledge"), Some(1));
+    assert_eq!(count(&app.get_ok(&center, "/api/v1/me/todo").await, "center_interests_to_answer"), Some(1));
+    let mine = app.get_ok(&investor, "/api/v1/interests").await;
+    let invested = items(&mine).into_iter().find(|i| i["state"] == "invested").expect("an investment");
+    assert_eq!(invested["invested_yuan"], 3_000_000);
+    let p = app.get_ok(&investor, &format!("/api/v1/results/{}", invested["result_id"])).await;
+    assert_eq!(p["project"]["standing"], "pledged_investor", "{p}");
+    let waiting = items(&mine).into_iter().find(|i| i["state"] == "accepted").expect("one to pledge");
+    assert_eq!(app.get_ok(&investor, &format!("/api/v1/results/{}", waiting["result_id"])).await["project"]["redacted"], true);
+    let figures = app.get_ok(&bureau, "/api/v1/investment-figures").await;
+    assert_eq!((figures["roadshows"].as_i64(), figures["deals"].as_i64()), (Some(3), Some(1)), "{figures}");
+    assert!(!items(&app.get_ok(&investor, "/api/v1/fund/priority-projects").await).is_empty());
 }
 
 #[tokio::test]
