@@ -48,8 +48,11 @@ async fn roadshow(
     Ok(id)
 }
 
+/// One step of an interest: who, what, as which party, the amount, the note, the day.
+type Planned<'a> = (&'a Actor, InterestStep, &'static str, Option<i64>, &'a str, NaiveDate);
+
 /// Takes `steps` on an interest in order, each by its party on its day.
-async fn advance(conn: &mut AnyConnection, id: InterestId, steps: &[(&Actor, InterestStep, &'static str, Option<i64>, &str, NaiveDate)]) -> StoreResult<()> {
+async fn advance(conn: &mut AnyConnection, id: InterestId, steps: &[Planned<'_>]) -> StoreResult<()> {
     for (actor, step, party, amount, note, day) in steps {
         let i = interests::get(&mut *conn, id).await?;
         let (owner, center) = (i.owner_accepted || (*step == InterestStep::Accept && *party == "owner"), i.center_accepted || (*step == InterestStep::Accept && *party == "center"));
