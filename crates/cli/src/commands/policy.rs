@@ -160,6 +160,11 @@ pub async fn run(cli: &Cli, cmd: &PolicyCommand) -> anyhow::Result<()> {
                 let target = g.target.map_or_else(|| "全覆盖".to_owned(), |t| t.to_string());
                 println!("  goal {}: {} {}{} by {} ({})", g.code, g.label, if g.striven { "力争 " } else { "" }, target, g.by_year, g.article);
             }
+            for f in &p.funding {
+                let cap = f.cap_yuan.map_or_else(|| "no cap named".to_owned(), pocnet_domain::money::wan);
+                let once = if f.once_in_years == 0 { "once only".to_owned() } else { format!("at most once in {} year(s)", f.once_in_years) };
+                println!("  funding {}: {} — {}, {}, {cap}, {once} ({})", f.code, f.label, f.trigger.label_zh(), f.basis.label_zh(), f.article);
+            }
         }
     }
     Ok(())

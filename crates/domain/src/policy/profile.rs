@@ -319,6 +319,8 @@ pub struct Profile {
     pub reevaluation: Option<Reevaluation>,
     /// The network's targets the plan sets (建设目标), which the white paper reads the records against.
     pub goals: Vec<Goal>,
+    /// Subsidies and rewards the policy grants (`[[funding]]`; 财政补助与奖励).
+    pub funding: Vec<crate::finance::grant::GrantProgramme>,
 }
 
 /// What a goal counts.
@@ -381,6 +383,8 @@ struct RawProfile {
     reevaluation: Option<Spanned<RawReevaluation>>,
     #[serde(default)]
     goal: Vec<Spanned<RawGoal>>,
+    #[serde(default)]
+    funding: Vec<Spanned<crate::finance::grant::GrantProgramme>>,
 }
 
 #[derive(Deserialize)]
@@ -749,6 +753,18 @@ impl Profile {
                 goals.push(Goal { code: g.code, label: g.label, measure, target: g.target, by_year: g.by_year, striven: g.striven, article: g.article });
             }
         }
+        let mut funding: Vec<crate::finance::grant::GrantProgramme> = Vec::new();
+        for f in raw.funding {
+            let span = f.span();
+            let f = f.into_inner();
+            if funding.iter().any(|x| x.code == f.code) {
+                c.at(span.clone(), format!("funding {} appears twice", f.code));
+            }
+            for problem in f.problems() {
+                c.at(span.clone(), problem);
+            }
+            funding.push(f);
+        }
         if center_kind == CenterKind::PilotPlatform && reevaluation.is_none() {
             c.at(raw.center_kind.span(), "a pilot_platform profile needs a [reevaluation] table (复评周期)");
         }
@@ -772,6 +788,7 @@ impl Profile {
                 stages,
                 reevaluation,
                 goals,
+                funding,
             })
         } else {
             c.problems.sort_by_key(|p| p.line);
