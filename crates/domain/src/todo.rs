@@ -83,6 +83,10 @@ string_enum! {
         InterestsToAnswer => ("interests_to_answer", "待本单位答复的投资意向"),
         /// 投资机构：双方已同意对接、待签署保密承诺的意向
         InterestsToPledge => ("interests_to_pledge", "已同意对接、待签署保密承诺的投资意向"),
+        /// 市局：按记录生成、待核定的补助与奖励
+        GrantsToDecide => ("grants_to_decide", "待核定的补助与奖励"),
+        /// 市局：已核定、尚未拨付完毕的补助与奖励
+        GrantsToPay => ("grants_to_pay", "已核定、待拨付的补助与奖励"),
     }
 }
 
@@ -98,7 +102,7 @@ impl TodoKind {
         match self {
             CountyReview => Role::County,
             ToPropose | ToPublish | NoticeEnding | OpenObjections | ChangeReports | OverdueReevaluations | ExpertRegistrations
-            | EvaluationsToGrade | ActionsToDecide | VoucherQuotasToDecide | VoucherRedemptionsToPay => Role::Bureau,
+            | EvaluationsToGrade | ActionsToDecide | VoucherQuotasToDecide | VoucherRedemptionsToPay | GrantsToDecide | GrantsToPay => Role::Bureau,
             ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore | EvaluationsToDeclare | EvaluationsToScore => {
                 Role::Expert
             }
@@ -139,6 +143,8 @@ impl TodoKind {
             VoucherUsesToRedeem => "/vouchers/uses?state=delivered",
             CenterInterestsToAnswer | InterestsToAnswer => "/interests?state=expressed",
             InterestsToPledge => "/interests?state=accepted",
+            GrantsToDecide => "/grants?state=proposed",
+            GrantsToPay => "/grants?state=approved",
         }
     }
 
@@ -315,6 +321,8 @@ mod tests {
                     ActionsToDecide,
                     VoucherQuotasToDecide,
                     VoucherRedemptionsToPay,
+                    GrantsToDecide,
+                    GrantsToPay,
                 ],
             ),
             (Role::Expert, &[ApplicationsToDeclare, ApplicationsToScore, ScreeningsToDeclare, ScreeningsToScore, EvaluationsToDeclare, EvaluationsToScore]),
@@ -374,7 +382,7 @@ mod tests {
         ];
         let list = TodoList::build(Role::Bureau, &tallies);
         assert_eq!(list.total, 3);
-        assert_eq!(list.items.len(), 11, "zero counts stay in the API's list");
+        assert_eq!(list.items.len(), 13, "zero counts stay in the API's list");
         let pending: Vec<(TodoKind, i64, Option<&str>)> = list.pending().map(|i| (i.kind, i.count, i.due.as_deref())).collect();
         assert_eq!(pending, vec![(NoticeEnding, 2, Some("2026-12-08")), (OpenObjections, 1, None)]);
         let notice = list.items.iter().find(|i| i.kind == NoticeEnding).expect("notice");

@@ -194,6 +194,7 @@ codes!(
     pocnet_domain::finance::roadshow::Attendance,
     pocnet_domain::finance::investment::InterestState,
     pocnet_domain::finance::investment::InterestStep,
+    pocnet_domain::finance::grant::GrantState,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

@@ -40,7 +40,9 @@ const BUREAU: &str = "SELECT 'to_propose', COUNT(*), CAST(NULL AS TEXT) FROM app
         WHERE state = 'pending' AND round_id IN (SELECT id FROM evaluation_rounds WHERE state = 'open') \
     UNION ALL SELECT 'actions_to_decide', COUNT(*), CAST(NULL AS TEXT) FROM management_actions WHERE state = 'proposed' \
     UNION ALL SELECT 'voucher_quotas_to_decide', COUNT(*), CAST(NULL AS TEXT) FROM voucher_quotas WHERE state = 'applied' \
-    UNION ALL SELECT 'voucher_redemptions_to_pay', COUNT(*), CAST(NULL AS TEXT) FROM voucher_uses WHERE state = 'redeeming'";
+    UNION ALL SELECT 'voucher_redemptions_to_pay', COUNT(*), CAST(NULL AS TEXT) FROM voucher_uses WHERE state = 'redeeming' \
+    UNION ALL SELECT 'grants_to_decide', COUNT(*), CAST(NULL AS TEXT) FROM grants WHERE state = 'proposed' \
+    UNION ALL SELECT 'grants_to_pay', COUNT(*), CAST(NULL AS TEXT) FROM grants WHERE state = 'approved' AND paid_yuan < approved_yuan";
 
 const COUNTY: &str = "SELECT 'county_review', COUNT(*), CAST(NULL AS TEXT) FROM applications WHERE state = 'submitted' AND region = $1";
 

@@ -112,6 +112,9 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
     if matches!(role, Role::Bureau | Role::Investor) {
         items.push(nav("/fund", "基金优先项目", "fund"));
     }
+    if matches!(role, Role::Bureau | Role::Center) {
+        items.push(nav("/grants", "补助与奖励", "grants"));
+    }
     items.push(nav("/service-map", "服务地图", "service_map"));
     items.push(nav("/search", "全文检索", "search"));
     items.push(nav("/account", "账号设置", "account"));

@@ -1,7 +1,8 @@
 //! The finance side (金融联动, issue 17): innovation vouchers, the centers' returns, roadshows,
-//! investors' interest and the fund's priority view.
+//! investors' interest, the fund's priority view, subsidies and rewards.
 
 pub mod fund;
+pub mod grants;
 pub mod interests;
 pub mod returns;
 pub mod roadshows;

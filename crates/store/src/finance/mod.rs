@@ -1,5 +1,6 @@
-//! The finance side (金融联动, issue 17): innovation vouchers, the centers' returns, roadshows and investors' interest.
+//! The finance side (金融联动, issue 17): innovation vouchers, the centers' returns, roadshows and investors' interest, subsidies and rewards.
 
+pub mod grants;
 pub mod interests;
 pub mod returns;
 pub mod roadshows;

@@ -428,6 +428,21 @@ async fn no_list_reads_a_whole_big_table() {
             }
         }
     }
+    // Subsidies and rewards by year, state and an operator's centers (issue 17).
+    {
+        use pocnet_domain::finance::grant::GrantState;
+        use pocnet_store::finance::grants::{list_statements, GrantFilter};
+        for filter in [
+            GrantFilter::default(),
+            GrantFilter { year: Some(2026), ..GrantFilter::default() },
+            GrantFilter { state: Some(GrantState::Proposed), ..GrantFilter::default() },
+            GrantFilter { centers: vec![1.into(), 2.into()], ..GrantFilter::default() },
+        ] {
+            for sql in list_statements(&filter) {
+                statements.push((format!("grants {filter:?}"), sql));
+            }
+        }
+    }
     // Accounts (a province has an account for each of its 2×10^4 experts) and units.
     {
         use pocnet_domain::credentials::Username;

@@ -13,6 +13,7 @@ mod demo;
 mod evaluation;
 mod expert_accounts;
 mod evidence;
+mod grants;
 mod experts;
 mod finding;
 mod helpers;

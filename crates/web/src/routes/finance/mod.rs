@@ -1,6 +1,7 @@
 //! The finance side on the web (金融联动, issue 17): innovation vouchers, the centers' returns,
-//! roadshows, investors' interest and the fund's view.
+//! roadshows, investors' interest, the fund's view, subsidies and rewards.
 
+pub mod grants;
 pub mod investment_api;
 pub mod investment_html;
 pub mod returns;
