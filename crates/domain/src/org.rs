@@ -25,6 +25,8 @@ string_enum! {
         InvestmentFund => ("investment_fund", "投资机构"),
         /// Bank (银行).
         Bank => ("bank", "银行"),
+        /// Insurer (保险机构): publishes 科技保险、中试险 (001 中试 15).
+        Insurer => ("insurer", "保险机构"),
     }
 }
 

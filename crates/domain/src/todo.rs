@@ -83,6 +83,8 @@ string_enum! {
         InterestsToAnswer => ("interests_to_answer", "待本单位答复的投资意向"),
         /// 投资机构：双方已同意对接、待签署保密承诺的意向
         InterestsToPledge => ("interests_to_pledge", "已同意对接、待签署保密承诺的投资意向"),
+        /// 银行、保险机构：企业申请、待答复的金融产品申请
+        FinanceApplicationsToAnswer => ("finance_applications_to_answer", "待答复的金融产品申请"),
         /// 市局：按记录生成、待核定的补助与奖励
         GrantsToDecide => ("grants_to_decide", "待核定的补助与奖励"),
         /// 市局：已核定、尚未拨付完毕的补助与奖励
@@ -109,7 +111,7 @@ impl TodoKind {
             MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue | ReportsToFile | CenterMatchesToAnswer
             | ResourceRequestsToAnswer | VoucherOrdersToAnswer | VoucherServicesToDeliver | CenterInterestsToAnswer => Role::Center,
             MilestonesReturned | MilestonesToSubmit | MatchesToAnswer | VoucherUsesToRedeem | InterestsToAnswer => Role::Researcher,
-            InterestsToPledge => Role::Investor,
+            InterestsToPledge | FinanceApplicationsToAnswer => Role::Investor,
         }
     }
 
@@ -144,6 +146,7 @@ impl TodoKind {
             CenterInterestsToAnswer | InterestsToAnswer => "/interests?state=expressed",
             InterestsToPledge => "/interests?state=accepted",
             GrantsToDecide => "/grants?state=proposed",
+            FinanceApplicationsToAnswer => "/finance-applications?state=applied",
             GrantsToPay => "/grants?state=approved",
         }
     }
@@ -342,7 +345,7 @@ mod tests {
                 ],
             ),
             (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer, VoucherUsesToRedeem, InterestsToAnswer]),
-            (Role::Investor, &[InterestsToPledge]),
+            (Role::Investor, &[InterestsToPledge, FinanceApplicationsToAnswer]),
         ];
         for (role, kinds) in cases {
             assert_eq!(kinds_for(*role), kinds.to_vec(), "{role}");

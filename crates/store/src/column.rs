@@ -195,6 +195,8 @@ codes!(
     pocnet_domain::finance::investment::InterestState,
     pocnet_domain::finance::investment::InterestStep,
     pocnet_domain::finance::grant::GrantState,
+    pocnet_domain::finance::product::ProductKind,
+    pocnet_domain::finance::product::ProductApplicationState,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

@@ -102,7 +102,8 @@ const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) 
     UNION ALL SELECT 'interests_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM investor_interests \
         WHERE owner_org_id = $1 AND state = 'expressed' AND owner_accepted = 0";
 
-const INVESTOR: &str = "SELECT 'interests_to_pledge', COUNT(*), CAST(NULL AS TEXT) FROM investor_interests WHERE investor_org_id = $1 AND state = 'accepted'";
+const INVESTOR: &str = "SELECT 'interests_to_pledge', COUNT(*), CAST(NULL AS TEXT) FROM investor_interests WHERE investor_org_id = $1 AND state = 'accepted' \
+    UNION ALL SELECT 'finance_applications_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM finance_applications WHERE provider_org_id = $1 AND state = 'applied'";
 
 /// The statement that counts a scope's work, with its binds.
 fn statement<'a>(scope: TodoScope<'a>, w: &Window) -> Option<(&'static str, Vec<Bind<'a>>)> {

@@ -115,6 +115,9 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
     if matches!(role, Role::Bureau | Role::Center) {
         items.push(nav("/grants", "补助与奖励", "grants"));
     }
+    if !matches!(role, Role::Expert | Role::County) {
+        items.push(nav("/finance-products", "金融产品", "finance_products"));
+    }
     items.push(nav("/service-map", "服务地图", "service_map"));
     items.push(nav("/search", "全文检索", "search"));
     items.push(nav("/account", "账号设置", "account"));

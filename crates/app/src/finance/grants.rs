@@ -97,6 +97,7 @@ fn programme_of<'a>(ctx: &'a Context, g: &Grant) -> Result<&'a GrantProgramme> {
 
 /// The bureau's decision (JSON or form).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = GrantDecisionInput)]
 pub struct DecisionInput {
     /// `true` to approve, `false` to refuse.
     pub approve: bool,

@@ -85,6 +85,7 @@ async fn readable(ctx: &Context, caller: &Caller, id: InterestId) -> Result<(Int
 
 /// A step as sent (JSON or form).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = InterestStepInput)]
 pub struct StepInput {
     /// `accept`, `decline` (owner unit or center), `pledge`, `diligence`, `term_sheet`, `invest`, `withdraw` (the investor).
     pub step: String,

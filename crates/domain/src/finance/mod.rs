@@ -4,6 +4,7 @@
 
 pub mod grant;
 pub mod investment;
+pub mod product;
 pub mod returns;
 pub mod roadshow;
 pub mod voucher;

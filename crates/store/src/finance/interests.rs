@@ -380,6 +380,7 @@ pub fn list_statements(filter: &InterestFilter) -> Vec<String> {
 
 /// One recorded step of an interest.
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[schema(as = InterestStepRecord)]
 pub struct StepRecord {
     /// The step's code (`express` for the first).
     pub step: String,

@@ -69,6 +69,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(finance::returns::router())
         .merge(finance::investment_api::router())
         .merge(finance::grants::router())
+        .merge(finance::products::router())
         .merge(finance::investment_html::router().into())
         .merge(finance::vouchers_html::router().into())
         .merge(evidence::router())

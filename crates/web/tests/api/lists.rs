@@ -443,6 +443,25 @@ async fn no_list_reads_a_whole_big_table() {
             }
         }
     }
+    // The loans and insurance catalogue and its applications (issue 17).
+    {
+        use pocnet_domain::finance::product::{ProductApplicationState, ProductKind};
+        use pocnet_store::finance::products::{applications_statements, list_statements, ApplicationFilter, ProductFilter};
+        for filter in [ProductFilter::default(), ProductFilter { kind: Some(ProductKind::RdLoan), provider: None }, ProductFilter { kind: None, provider: Some(1.into()) }] {
+            for sql in list_statements(&filter) {
+                statements.push((format!("finance products {filter:?}"), sql));
+            }
+        }
+        for filter in [
+            ApplicationFilter::default(),
+            ApplicationFilter { org: Some(1.into()), ..ApplicationFilter::default() },
+            ApplicationFilter { provider: Some(1.into()), state: Some(ProductApplicationState::Applied), ..ApplicationFilter::default() },
+        ] {
+            for sql in applications_statements(&filter) {
+                statements.push((format!("finance applications {filter:?}"), sql));
+            }
+        }
+    }
     // Accounts (a province has an account for each of its 2×10^4 experts) and units.
     {
         use pocnet_domain::credentials::Username;

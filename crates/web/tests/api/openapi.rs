@@ -133,7 +133,7 @@ async fn every_documented_operation_reaches_its_route() {
         .layer(axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
     let mut n = 0;
     for (method, path, _) in operations() {
-        let uri = path.replace("{id}", "1").replace("{doc}", "1").replace("{year}", "1").replace("{size}", "1").replace("{index}", "1");
+        let uri = path.replace("{id}", "1").replace("{doc}", "1").replace("{year}", "1").replace("{size}", "1").replace("{index}", "1").replace("{result_id}", "1");
         assert!(!uri.contains('{'), "a path parameter without a probe value: {path}");
         let req = Request::builder()
             .method(method.to_ascii_uppercase().as_str())
@@ -179,7 +179,7 @@ async fn the_router_answers_exactly_the_documented_operations() {
     let paths: BTreeSet<&String> = ops.iter().map(|(_, p)| p).collect();
     let (mut routed, mut refused) = (0, 0);
     for path in paths {
-        let uri = path.replace("{id}", "1").replace("{doc}", "1").replace("{year}", "1").replace("{size}", "1").replace("{index}", "1");
+        let uri = path.replace("{id}", "1").replace("{doc}", "1").replace("{year}", "1").replace("{size}", "1").replace("{index}", "1").replace("{result_id}", "1");
         assert!(!uri.contains('{'), "a path parameter without a probe value: {path}");
         for method in METHODS {
             if ops.contains(&(method.to_string(), path.clone())) {
