@@ -16,6 +16,7 @@
 mod demands;
 mod evaluation;
 mod evidence;
+mod grants;
 mod pipeline;
 mod records;
 mod returns;

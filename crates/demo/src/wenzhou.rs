@@ -331,6 +331,7 @@ pub async fn load_once(
     crate::vouchers::fill(&mut tx, &net, &offers).await?;
     crate::returns::fill(&mut tx, &net).await?;
     crate::roadshows::fill(&mut tx, &net).await?;
+    crate::grants::fill(&mut tx, &net).await?;
     crate::evidence::fill(&mut tx, &net).await?;
 
     // The story must have brought every center to the stage and level the dataset promises.

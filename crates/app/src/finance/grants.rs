@@ -8,13 +8,12 @@
 //! operators read their own centers' grants.
 
 use crate::{Caller, Context, Error, Result};
-use pocnet_domain::finance::grant::{check_amount, once_rule, proposed_amount, GrantFacts, GrantProgramme, GrantState, GrantTrigger};
-use pocnet_domain::id::CenterId;
+use pocnet_domain::finance::grant::{check_amount, once_rule, GrantProgramme, GrantState, GrantTrigger};
 use pocnet_domain::money::{parse_yuan, Yuan};
 use pocnet_domain::role::Role;
 use pocnet_domain::validation::{day, text, DayRange};
 use pocnet_domain::FieldError;
-use pocnet_store::finance::grants::{self as store, Grant, GrantFilter, NewGrant, Payment};
+use pocnet_store::finance::grants::{self as store, Grant, GrantFilter, Payment};
 use pocnet_store::{Page, Paged};
 use serde::{Deserialize, Serialize};
 
@@ -45,47 +44,9 @@ pub async fn propose(ctx: &Context, caller: &Caller, input: &ProposeInput) -> Re
     let year = input.year.ok_or_else(|| FieldError::required("year", "年度"))?;
     let year = i32::try_from(year).ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| FieldError::new("year", "out_of_range", "年度须在2000至2100之间"))?;
     let mut tx = ctx.store().write().await?;
-    let mut run = ProposalRun { year, proposed: 0, skipped: Vec::new() };
-    let mut wanted: Vec<(CenterId, String, GrantProgramme, String, Option<i64>, GrantFacts)> = Vec::new();
-    for (center, profile_id, level, recognized_on) in store::candidates(&mut tx, year).await? {
-        let Some(profile) = ctx.profile(&profile_id) else { continue };
-        let center = CenterId::new(center);
-        for p in &profile.funding {
-            let basis = match p.trigger {
-                GrantTrigger::Recognized if recognized_on.as_deref().is_some_and(|d| d.starts_with(&format!("{year:04}-"))) => {
-                    format!("{}年{}认定", year, recognized_on.as_deref().unwrap_or_default())
-                }
-                GrantTrigger::UpgradedNational if level == "national" => "已升级为国家级".to_owned(),
-                _ => continue,
-            };
-            let facts = GrantFacts { equipment_yuan: store::equipment_total(&mut tx, center).await?, action_yuan: None };
-            wanted.push((center, profile_id.clone(), p.clone(), basis, None, facts));
-        }
-    }
-    for (action, center, kind, amount, profile_id) in store::confirmed_actions(&mut tx, year).await? {
-        let Some(profile) = ctx.profile(&profile_id) else { continue };
-        let trigger = if kind == "reward" { GrantTrigger::EvaluationReward } else { GrantTrigger::EvaluationSupport };
-        for p in profile.funding.iter().filter(|p| p.trigger == trigger) {
-            let basis = format!("{year}年度绩效评价，动态管理已确认“{}”{}", trigger.label_zh(), amount.map(|a| format!("，金额{}", pocnet_domain::money::wan(a))).unwrap_or_default());
-            wanted.push((CenterId::new(center), profile_id.clone(), p.clone(), basis, Some(action), GrantFacts { equipment_yuan: 0, action_yuan: amount }));
-        }
-    }
-    for (center, profile_id, p, mut basis, action, facts) in wanted {
-        let held = store::held_years(&mut tx, center, &p.code, true).await?;
-        if let Err(why) = once_rule(&p, year, &held) {
-            run.skipped.push(format!("中心{center}：{why}"));
-            continue;
-        }
-        if p.trigger == GrantTrigger::Recognized && facts.equipment_yuan > 0 && p.basis == pocnet_domain::finance::grant::GrantBasis::NewEquipment {
-            basis.push_str(&format!("；登记设备原值{}", pocnet_domain::money::wan(facts.equipment_yuan)));
-        }
-        let g = NewGrant { center, profile_id: &profile_id, programme: &p, year, basis, action_id: action, proposed: proposed_amount(&p, facts) };
-        if store::propose(&mut tx, &caller.actor(), ctx.now(), &g).await?.is_some() {
-            run.proposed += 1;
-        }
-    }
+    let (proposed, skipped) = store::propose_year(&mut tx, &caller.actor(), ctx.now(), ctx.policies(), year).await?;
     tx.commit().await?;
-    Ok(run)
+    Ok(ProposalRun { year, proposed, skipped })
 }
 
 /// The programme a grant belongs to, from its profile.

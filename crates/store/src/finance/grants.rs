@@ -303,3 +303,52 @@ pub async fn confirmed_actions(conn: &mut AnyConnection, year: i32) -> StoreResu
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// Proposes `year`'s grants under each center's profile (`profiles`) from the records: a
+/// recognition that year, an upgrade to national level, the rewards and supports the bureau
+/// confirmed after that year's evaluation. A center's programme is proposed once a year; an
+/// entitlement the once rule bars is skipped with its reason. Returns (proposed, skipped).
+pub async fn propose_year(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, profiles: &[pocnet_domain::policy::Profile], year: i32) -> StoreResult<(usize, Vec<String>)> {
+    use pocnet_domain::finance::grant::{once_rule, proposed_amount, GrantBasis, GrantFacts, GrantTrigger};
+    let profile = |id: &str| profiles.iter().find(|p| p.id == id);
+    let mut wanted: Vec<(CenterId, String, GrantProgramme, String, Option<i64>, GrantFacts)> = Vec::new();
+    for (center, profile_id, level, recognized_on) in candidates(conn, year).await? {
+        let Some(p) = profile(&profile_id) else { continue };
+        let center = CenterId::new(center);
+        for f in &p.funding {
+            let basis = match f.trigger {
+                GrantTrigger::Recognized if recognized_on.as_deref().is_some_and(|d| d.starts_with(&format!("{year:04}-"))) => {
+                    format!("{}认定", recognized_on.as_deref().unwrap_or_default())
+                }
+                GrantTrigger::UpgradedNational if level == "national" => "已升级为国家级".to_owned(),
+                _ => continue,
+            };
+            let facts = GrantFacts { equipment_yuan: equipment_total(conn, center).await?, action_yuan: None };
+            wanted.push((center, profile_id.clone(), f.clone(), basis, None, facts));
+        }
+    }
+    for (action, center, kind, amount, profile_id) in confirmed_actions(conn, year).await? {
+        let Some(p) = profile(&profile_id) else { continue };
+        let trigger = if kind == "reward" { GrantTrigger::EvaluationReward } else { GrantTrigger::EvaluationSupport };
+        for f in p.funding.iter().filter(|f| f.trigger == trigger) {
+            let basis = format!("{year}年度绩效评价，动态管理已确认“{}”{}", trigger.label_zh(), amount.map(|a| format!("，金额{}", pocnet_domain::money::wan(a))).unwrap_or_default());
+            wanted.push((CenterId::new(center), profile_id.clone(), f.clone(), basis, Some(action), GrantFacts { equipment_yuan: 0, action_yuan: amount }));
+        }
+    }
+    let (mut proposed, mut skipped) = (0, Vec::new());
+    for (center, profile_id, f, mut basis, action, facts) in wanted {
+        let held = held_years(conn, center, &f.code, true).await?;
+        if let Err(why) = once_rule(&f, year, &held) {
+            skipped.push(format!("中心{center}：{why}"));
+            continue;
+        }
+        if f.basis == GrantBasis::NewEquipment {
+            basis.push_str(&format!("；登记设备原值{}", pocnet_domain::money::wan(facts.equipment_yuan)));
+        }
+        let g = NewGrant { center, profile_id: &profile_id, programme: &f, year, basis, action_id: action, proposed: proposed_amount(&f, facts) };
+        if propose(conn, actor, now, &g).await?.is_some() {
+            proposed += 1;
+        }
+    }
+    Ok((proposed, skipped))
+}

@@ -355,6 +355,16 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     let figures = app.get_ok(&bureau, "/api/v1/investment-figures").await;
     assert_eq!((figures["roadshows"].as_i64(), figures["deals"].as_i64()), (Some(3), Some(1)), "{figures}");
     assert!(!items(&app.get_ok(&investor, "/api/v1/fund/priority-projects").await).is_empty());
+
+    // Grants from the records: the pilot platform's 优秀 reward of last year approved and paid; one waits.
+    let grants = app.get_ok(&bureau, "/api/v1/grants?per_page=50").await;
+    let reward = items(&grants).into_iter().find(|g| g["programme"] == "excellent_reward").expect("the 四(14) reward");
+    assert_eq!((reward["approved_yuan"].as_i64(), reward["paid_yuan"].as_i64()), (Some(1_000_000), Some(1_000_000)), "{reward}");
+    assert_eq!(count(&app.get_ok(&bureau, "/api/v1/me/todo").await, "grants_to_decide"), Some(1));
+    // The catalogue: three products; the enterprise's loan approved.
+    assert_eq!(items(&app.get_ok(&enterprise, "/api/v1/finance-products").await).len(), 3);
+    let mine = app.get_ok(&enterprise, "/api/v1/finance-applications").await;
+    assert_eq!((items(&mine).len(), items(&mine)[0]["approved_yuan"].as_i64()), (1, Some(1_500_000)), "{mine}");
 }
 
 #[tokio::test]
