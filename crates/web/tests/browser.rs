@@ -791,3 +791,39 @@ async fn an_enterprise_redeems_a_voucher_and_the_bureau_pays_it() {
     assert!(bar.contains("已兑付 2.8万元"), "{bar}");
     c.close().await.unwrap();
 }
+
+/// Issue 17: the investor follows its to-do list to an interest the owner and the center
+/// accepted, signs the confidentiality pledge and then reads the project's trade secrets; the
+/// center follows its own to-do line to an interest and accepts it.
+#[tokio::test]
+async fn an_investor_signs_the_pledge_and_the_center_accepts_an_interest() {
+    let Some(driver_bin) = chromedriver() else { return };
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
+    demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    demo_sign_in(&c, &app, "investor").await;
+    c.goto(&app.url("/todo")).await.unwrap();
+    c.find(Locator::Css("[data-testid=todo-interests_to_pledge] > a")).await.unwrap().click().await.unwrap();
+    let table = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=interests-table]")).await.unwrap();
+    table.find(Locator::Css("tbody a")).await.unwrap().click().await.unwrap();
+    let pledge = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=pledge-form] button")).await.unwrap();
+    pledge.click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='interest-state'][text()='已签保密承诺']")).await.unwrap();
+    c.find(Locator::LinkText("查看项目")).await.unwrap().click().await.unwrap();
+    let finance = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=finance]")).await.unwrap();
+    assert!(finance.text().await.unwrap().contains("本机构的投资意向：已签保密承诺"));
+    c.find(Locator::Css("[data-testid=secrets]")).await.expect("after the pledge the secrets are shown");
+    sign_out(&c).await;
+
+    demo_sign_in(&c, &app, "center").await;
+    c.goto(&app.url("/todo")).await.unwrap();
+    c.find(Locator::Css("[data-testid=todo-center_interests_to_answer] > a")).await.unwrap().click().await.unwrap();
+    let table = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[data-testid=interests-table]")).await.unwrap();
+    table.find(Locator::Css("tbody a")).await.unwrap().click().await.unwrap();
+    let accept = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//button[text()='同意对接']")).await.unwrap();
+    accept.click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='interest-state'][text()='已同意对接']")).await.unwrap();
+    c.close().await.unwrap();
+}
