@@ -188,6 +188,19 @@ pub const PATHS: &[(&str, Login)] = &[
     ("/vouchers/uses", Some("center")),
     ("/api/v1/voucher-uses", Some("bureau")),
     ("/api/v1/voucher-schemes", None),
+    // Issue 17: roadshows, interests, the fund's view, grants, the loans and insurance catalogue.
+    ("/roadshows", Some("investor")),
+    ("/roadshows?when=past", Some("bureau")),
+    ("/interests", Some("bureau")),
+    ("/interests", Some("investor")),
+    ("/fund", Some("investor")),
+    ("/fund?page=100", Some("investor")),
+    ("/api/v1/fund/priority-projects?page=100&after=@", Some("investor")),
+    ("/api/v1/fund/priority-projects?field=new_energy", Some("investor")),
+    ("/grants", Some("bureau")),
+    ("/finance-products", Some("enterprise")),
+    ("/finance-applications", Some("bureau")),
+    ("/dashboard", Some("bureau")),
 ];
 
 impl PagesArgs {
