@@ -67,7 +67,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
     let enterprise = net.user("enterprise")?;
     let p = products::get(&mut *conn, pilot).await?;
     let a = products::apply(conn, &enterprise, at(today - Duration::days(20), 0), &p, robot, Yuan::new(2_000_000), "协作机器人关节在中试平台小批量试制").await?;
-    products::answer(conn, &rural_actor, at(today - Duration::days(12), 0), a, 1, ProductApplicationState::Approved, Some(Yuan::new(1_500_000)), "").await?;
+    products::answer(conn, &rural_actor, at(today - Duration::days(12), 0), a, 1, &products::Outcome { to: ProductApplicationState::Approved, approved: Some(Yuan::new(1_500_000)), reason: "" }).await?;
     let electric = net.org_key("ent_electric")?;
     let electric_actor = Actor { user_id: None, label: electric.name.clone(), ip: None };
     let p = products::get(&mut *conn, poc).await?;

@@ -274,7 +274,7 @@ pub async fn answer(ctx: &Context, caller: &Caller, id: i64, input: &AnswerInput
         _ => return Err(FieldError::unknown_value("action", "操作").into()),
     };
     let mut tx = ctx.store().write().await?;
-    store::answer(&mut tx, &caller.actor(), ctx.now(), id, version, to, amount, &reason).await?;
+    store::answer(&mut tx, &caller.actor(), ctx.now(), id, version, &store::Outcome { to, approved: amount, reason: &reason }).await?;
     let a = store::application(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(a)

@@ -172,7 +172,7 @@ pub fn percent_label(bp: u32) -> String {
     let frac = bp % 100;
     if frac == 0 {
         format!("{}%", bp / 100)
-    } else if frac % 10 == 0 {
+    } else if frac.is_multiple_of(10) {
         format!("{}.{}%", bp / 100, frac / 10)
     } else {
         format!("{}.{frac:02}%", bp / 100)
@@ -201,7 +201,8 @@ mod tests {
     /// 001 中试 15: a government guarantee for small firms' pilot financing charges at most 0.8 %.
     #[test]
     fn the_small_firm_guarantee_fee_is_capped_at_point_eight_percent() {
-        let cases: [(&str, &str, bool, Result<Option<u32>, &str>); 7] = [
+        type Case<'a> = (&'a str, &'a str, bool, Result<Option<u32>, &'a str>);
+        let cases: [Case<'_>; 7] = [
             ("rd_loan", "", true, Ok(None)),
             ("rd_loan", "0.8", true, Ok(Some(80))),
             ("rd_loan", "0.5", true, Ok(Some(50))),
@@ -212,7 +213,7 @@ mod tests {
         ];
         for (kind, fee, small, want) in cases {
             let got = ProductDraft::parse(&raw(kind, fee, small)).map(|d| d.guarantee_fee_bp).map_err(|e| e.first().map(|f| f.code).unwrap_or_default());
-            assert_eq!(got, want.map_err(|c| c), "{kind} {fee} small={small}");
+            assert_eq!(got, want, "{kind} {fee} small={small}");
         }
         assert_eq!(ProductDraft::parse(&raw("rd_loan", "", true)).map(|d| d.rate_bp), Ok(345));
         assert_eq!((percent_label(345), percent_label(80), percent_label(300), percent_label(50)), ("3.45%".into(), "0.8%".into(), "3%".into(), "0.5%".into()));

@@ -252,8 +252,19 @@ pub async fn apply(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, 
     Ok(id)
 }
 
-/// Moves an open application at `version` to `to` (approved with an amount, declined with a reason, withdrawn).
-pub async fn answer(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, version: i64, to: ProductApplicationState, approved: Option<Yuan>, reason: &str) -> StoreResult<()> {
+/// Where an answer takes an application.
+pub struct Outcome<'a> {
+    /// Approved, declined or withdrawn.
+    pub to: ProductApplicationState,
+    /// The amount approved.
+    pub approved: Option<Yuan>,
+    /// The reason of a decline.
+    pub reason: &'a str,
+}
+
+/// Moves an open application at `version` to the outcome's state (approved with an amount, declined with a reason, withdrawn).
+pub async fn answer(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, version: i64, o: &Outcome<'_>) -> StoreResult<()> {
+    let (to, approved, reason) = (o.to, o.approved, o.reason);
     let n = sqlx::query("UPDATE finance_applications SET state = $1, approved_yuan = $2, reason = $3, version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6 AND state = 'applied'")
         .bind(to.as_str())
         .bind(approved.map(Yuan::get))
