@@ -200,7 +200,6 @@ pub const PATHS: &[(&str, Login)] = &[
     ("/grants", Some("bureau")),
     ("/finance-products", Some("enterprise")),
     ("/finance-applications", Some("bureau")),
-    ("/dashboard", Some("bureau")),
 ];
 
 impl PagesArgs {
