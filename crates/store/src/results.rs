@@ -183,7 +183,10 @@ impl ResultFilter {
             w.and("r.id IN (SELECT ce.result_id FROM cultivation_entries ce WHERE ce.year = ?)", Arg::Int(y));
         }
         if self.fund_priority {
-            w.and_raw("c.stage IN ('recognized', 'key_cultivation') AND c.status = 'active'");
+            // `+`: the list is read in its order and each row's center looked up in the (small)
+            // set of recognized centers; SQLite would otherwise drive it from the centers and
+            // sort every verified result of theirs (4 s a page at 10^5 results).
+            w.and_raw("+r.center_id IN (SELECT x.id FROM centers x WHERE x.stage IN ('recognized', 'key_cultivation') AND x.status = 'active')");
         }
     }
 }

@@ -46,6 +46,16 @@ impl Where {
         self
     }
 
+    /// Adds `column IN (…)` over record ids (integers, written inline: the few centers an
+    /// operator's unit hosts); no condition when there are none.
+    pub(crate) fn and_among(&mut self, column: &str, ids: impl IntoIterator<Item = i64>) -> &mut Self {
+        let list = ids.into_iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",");
+        if !list.is_empty() {
+            self.conds.push(format!("{column} IN ({list})"));
+        }
+        self
+    }
+
     /// Adds a condition with no argument.
     pub(crate) fn and_raw(&mut self, cond: &str) -> &mut Self {
         self.conds.push(cond.to_owned());

@@ -227,10 +227,7 @@ impl GrantFilter {
         if let Some(s) = self.state {
             w.and("g.state = ?", Arg::Text(s.as_str().into()));
         }
-        if !self.centers.is_empty() {
-            let ids = self.centers.iter().map(|c| c.get().to_string()).collect::<Vec<_>>().join(",");
-            w.and_raw(&format!("g.center_id IN ({ids})"));
-        }
+        w.and_among("g.center_id", self.centers.iter().map(|c| c.get()));
         w
     }
 }

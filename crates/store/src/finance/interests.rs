@@ -350,10 +350,7 @@ impl InterestFilter {
         if let Some(o) = self.owner {
             w.and("i.owner_org_id = ?", Arg::Int(o.get()));
         }
-        if !self.centers.is_empty() {
-            let ids = self.centers.iter().map(|c| c.get().to_string()).collect::<Vec<_>>().join(",");
-            w.and_raw(&format!("i.center_id IN ({ids})"));
-        }
+        w.and_among("i.center_id", self.centers.iter().map(|c| c.get()));
         if let Some(r) = self.result {
             w.and("i.result_id = ?", Arg::Int(r.get()));
         }

@@ -476,10 +476,7 @@ impl UseFilter {
         if let Some(o) = self.org {
             w.and("u.org_id = ?", Arg::Int(o.get()));
         }
-        if !self.centers.is_empty() {
-            let ids = self.centers.iter().map(|c| c.get().to_string()).collect::<Vec<_>>().join(",");
-            w.and_raw(&format!("u.center_id IN ({ids})"));
-        }
+        w.and_among("u.center_id", self.centers.iter().map(|c| c.get()));
         if let Some(s) = self.state {
             w.and("u.state = ?", Arg::Text(s.as_str().into()));
         }
