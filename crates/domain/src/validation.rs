@@ -122,6 +122,12 @@ pub fn strict_day(raw: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, n(5..7)?, n(8..10)?)
 }
 
+/// Keeps the value of one of several parses, or records its error with the others (every field
+/// of a form reported at once).
+pub(crate) fn collect<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
 /// Parses a date field strictly ([`strict_day`]) within `range`.
 pub fn day(field: &str, label: &str, raw: &str, range: DayRange) -> Result<NaiveDate, FieldError> {
     let raw = raw.trim();

@@ -4,9 +4,10 @@
 //! 融资需求，给予平均不高于0.8%的政府性融资担保费优惠费率”; 004 五(一) 概念验证贷款、保险产品. Banks
 //! publish loans, insurers insurance; an enterprise applies; the provider approves or declines.
 
+use super::returns::BasisPoints;
 use crate::money::{parse_yuan, Yuan};
 use crate::org::OrgKind;
-use crate::validation::{multiline, text};
+use crate::validation::{collect, multiline, text};
 use crate::FieldError;
 
 string_enum! {
@@ -107,17 +108,10 @@ pub struct ProductDraft {
     pub contact: String,
 }
 
-/// A percentage with up to two decimals, as basis points.
+/// A percentage with up to two decimals, as basis points, at most `max_bp`.
 fn percent_bp(field: &str, label: &str, raw: &str, max_bp: u32) -> Result<u32, FieldError> {
-    let raw = raw.trim().trim_end_matches('%');
-    let bad = || FieldError::new(field, "not_percent", format!("{label}须为百分数，最多两位小数，例如3.45"));
-    let (whole, frac) = raw.split_once('.').unwrap_or((raw, ""));
-    if whole.is_empty() || frac.len() > 2 || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let w: u32 = whole.parse().map_err(|_| bad())?;
-    let f: u32 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| bad())? };
-    let bp = w.checked_mul(100).and_then(|v| v.checked_add(f)).ok_or_else(bad)?;
+    let bp = BasisPoints::read(raw.trim().trim_end_matches('%'))
+        .ok_or_else(|| FieldError::new(field, "not_percent", format!("{label}须为百分数，最多两位小数，例如3.45")))?;
     if bp > max_bp {
         return Err(FieldError::new(field, "out_of_range", format!("{label}不能超过{}%", max_bp / 100)));
     }
@@ -128,19 +122,19 @@ impl ProductDraft {
     /// Checks a product, every field at once.
     pub fn parse(raw: &RawProduct<'_>) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let kind = keep(&mut errors, ProductKind::parse(raw.kind.trim()).map_err(|_| FieldError::unknown_value("kind", "产品类别")));
-        let name = keep(&mut errors, text("name", "产品名称", raw.name, 2, 60));
-        let terms = keep(&mut errors, multiline("terms", "产品要素", raw.terms, 2, 1000));
-        let max_amount = keep(&mut errors, parse_yuan("max_amount_yuan", "最高额度", raw.max_amount_yuan).and_then(|y| if y > Yuan::ZERO { Ok(y) } else { Err(FieldError::new("max_amount_yuan", "not_positive", "最高额度须大于0")) }));
-        let term_months = keep(
+        let kind = collect(&mut errors, ProductKind::parse(raw.kind.trim()).map_err(|_| FieldError::unknown_value("kind", "产品类别")));
+        let name = collect(&mut errors, text("name", "产品名称", raw.name, 2, 60));
+        let terms = collect(&mut errors, multiline("terms", "产品要素", raw.terms, 2, 1000));
+        let max_amount = collect(&mut errors, parse_yuan("max_amount_yuan", "最高额度", raw.max_amount_yuan).and_then(|y| if y > Yuan::ZERO { Ok(y) } else { Err(FieldError::new("max_amount_yuan", "not_positive", "最高额度须大于0")) }));
+        let term_months = collect(
             &mut errors,
             raw.term_months.trim().parse::<u32>().ok().filter(|m| (1..=120).contains(m)).ok_or_else(|| FieldError::new("term_months", "out_of_range", "期限须为1至120个月")),
         );
-        let rate_bp = keep(&mut errors, percent_bp("rate_percent", "利率或费率", raw.rate_percent, 3600));
+        let rate_bp = collect(&mut errors, percent_bp("rate_percent", "利率或费率", raw.rate_percent, 3600));
         let guarantee_fee_bp = if raw.guarantee_fee_percent.trim().is_empty() {
             Some(None)
         } else {
-            keep(&mut errors, percent_bp("guarantee_fee_percent", "担保费率", raw.guarantee_fee_percent, 1000).map(Some))
+            collect(&mut errors, percent_bp("guarantee_fee_percent", "担保费率", raw.guarantee_fee_percent, 1000).map(Some))
         };
         if let (Some(Some(fee)), true) = (guarantee_fee_bp, raw.for_small_firms) {
             if fee > SMALL_FIRM_GUARANTEE_FEE_CAP_BP {
@@ -152,8 +146,8 @@ impl ProductDraft {
                 errors.push(FieldError::new("guarantee_fee_percent", "not_a_loan", "担保费率只适用于贷款产品"));
             }
         }
-        let eligibility = keep(&mut errors, multiline("eligibility", "申请条件", raw.eligibility, 2, 500));
-        let contact = keep(&mut errors, text("contact", "联系方式", raw.contact, 2, 100));
+        let eligibility = collect(&mut errors, multiline("eligibility", "申请条件", raw.eligibility, 2, 500));
+        let contact = collect(&mut errors, text("contact", "联系方式", raw.contact, 2, 100));
         match (kind, name, terms, max_amount, term_months, rate_bp, guarantee_fee_bp, eligibility, contact) {
             (Some(kind), Some(name), Some(terms), Some(max_amount), Some(term_months), Some(rate_bp), Some(guarantee_fee_bp), Some(eligibility), Some(contact)) if errors.is_empty() => {
                 Ok(Self { kind, name, terms, max_amount, term_months, rate_bp, guarantee_fee_bp, for_small_firms: raw.for_small_firms, eligibility, contact })
@@ -163,20 +157,9 @@ impl ProductDraft {
     }
 }
 
-fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
-    r.map_err(|e| errors.push(e)).ok()
-}
-
 /// A basis-point rate as people read it ("3.45%").
 pub fn percent_label(bp: u32) -> String {
-    let frac = bp % 100;
-    if frac == 0 {
-        format!("{}%", bp / 100)
-    } else if frac.is_multiple_of(10) {
-        format!("{}.{}%", bp / 100, frac / 10)
-    } else {
-        format!("{}.{frac:02}%", bp / 100)
-    }
+    BasisPoints::new(bp).percent()
 }
 
 #[cfg(test)]

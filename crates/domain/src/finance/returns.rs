@@ -81,21 +81,29 @@ impl BasisPoints {
         }
     }
 
+    /// Reads a percent written as digits with at most two decimals ("2.5", "10", "0.85") as basis
+    /// points; `None` for anything else (a sign, a third decimal, no digits, too large).
+    pub fn read(percent: &str) -> Option<u32> {
+        let (whole, frac) = percent.split_once('.').unwrap_or((percent, ""));
+        if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 || !frac.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let whole: u32 = whole.parse().ok()?;
+        let frac: u32 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+        whole.checked_mul(100)?.checked_add(frac)
+    }
+
     /// Parses a percent typed by a user ("2.5", "2.5%", "10"): above 0, at most 100, at most two decimals.
     pub fn parse(field: &str, label: &str, raw: &str) -> Result<Self, FieldError> {
         let t = raw.trim().trim_end_matches(['%', '％']).trim();
         let bad = || FieldError::new(field, "not_a_share", format!("{label}须为大于0、不超过100的百分数，最多两位小数，如 2.5"));
-        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-        if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 || !frac.chars().all(|c| c.is_ascii_digit()) || whole.len() > 3 {
+        if t.split('.').next().is_some_and(|whole| whole.len() > 3) {
             return Err(bad());
         }
-        let whole: u32 = whole.parse().map_err(|_| bad())?;
-        let frac: u32 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| bad())? };
-        let bp = whole * 100 + frac;
-        if bp == 0 || bp > 10_000 {
-            return Err(bad());
+        match Self::read(t) {
+            Some(bp) if bp > 0 && bp <= 10_000 => Ok(Self(bp)),
+            _ => Err(bad()),
         }
-        Ok(Self(bp))
     }
 }
 

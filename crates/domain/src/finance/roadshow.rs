@@ -5,7 +5,7 @@
 //! and 链主 enterprises, and records who came once the day has come.
 
 use crate::org::OrgKind;
-use crate::validation::{multiline, text, DayRange};
+use crate::validation::{collect, multiline, text, DayRange};
 use crate::FieldError;
 use chrono::NaiveDate;
 
@@ -130,18 +130,18 @@ impl RoadshowDraft {
     /// records a past one only by holding a planned one), at most a year ahead.
     pub fn parse(raw: &RawRoadshow<'_>, today: NaiveDate) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let kind = keep(&mut errors, RoadshowKind::parse(raw.kind.trim()).map_err(|_| FieldError::unknown_value("kind", "路演类型")));
-        let theme = keep(&mut errors, text("theme", "路演主题", raw.theme, 2, 100));
+        let kind = collect(&mut errors, RoadshowKind::parse(raw.kind.trim()).map_err(|_| FieldError::unknown_value("kind", "路演类型")));
+        let theme = collect(&mut errors, text("theme", "路演主题", raw.theme, 2, 100));
         let field = raw.field.trim();
-        let field = keep(&mut errors, if field.is_empty() || crate::industry::field(field).is_some() { Ok(field.to_owned()) } else { Err(FieldError::unknown_value("field", "产业领域")) });
+        let field = collect(&mut errors, if field.is_empty() || crate::industry::field(field).is_some() { Ok(field.to_owned()) } else { Err(FieldError::unknown_value("field", "产业领域")) });
         let latest = today.checked_add_months(chrono::Months::new(12)).unwrap_or(today);
-        let held_on = keep(&mut errors, crate::validation::day("held_on", "路演日期", raw.held_on, DayRange { earliest: today, latest }));
-        let mode = keep(&mut errors, RoadshowMode::parse(raw.mode.trim()).map_err(|_| FieldError::unknown_value("mode", "举办方式")));
+        let held_on = collect(&mut errors, crate::validation::day("held_on", "路演日期", raw.held_on, DayRange { earliest: today, latest }));
+        let mode = collect(&mut errors, RoadshowMode::parse(raw.mode.trim()).map_err(|_| FieldError::unknown_value("mode", "举办方式")));
         let place = match mode {
-            Some(m) if m.needs_place() => keep(&mut errors, text("place", "举办地点", raw.place, 2, 100)),
+            Some(m) if m.needs_place() => collect(&mut errors, text("place", "举办地点", raw.place, 2, 100)),
             _ => Some(raw.place.trim().chars().take(100).collect()),
         };
-        let note = keep(&mut errors, multiline("note", "说明", raw.note, 0, 1000));
+        let note = collect(&mut errors, multiline("note", "说明", raw.note, 0, 1000));
         match (kind, theme, field, held_on, mode, place, note) {
             (Some(kind), Some(theme), Some(field), Some(held_on), Some(mode), Some(place), Some(note)) if errors.is_empty() => {
                 Ok(Self { kind, theme, field, held_on, mode, place, note })
@@ -149,10 +149,6 @@ impl RoadshowDraft {
             _ => Err(errors),
         }
     }
-}
-
-fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
-    r.map_err(|e| errors.push(e)).ok()
 }
 
 /// Whether attendance may be recorded on `today` for a roadshow held on `held_on` in `state`.

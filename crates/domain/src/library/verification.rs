@@ -7,7 +7,7 @@
 
 use crate::money::{parse_yuan, Yuan};
 use crate::research_result::Trl;
-use crate::validation::{text, FieldError};
+use crate::validation::{collect, text, FieldError};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -135,11 +135,6 @@ pub fn check_release(status: MilestoneStatus, budget: Yuan, released: Yuan, amou
 
 fn day(field: &str, label: &str, raw: &str) -> Result<NaiveDate, FieldError> {
     crate::validation::day(field, label, raw, crate::validation::DayRange::years_2000_to_2100())
-}
-
-/// Collects the errors of several parses.
-fn collect<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
-    r.map_err(|e| errors.push(e)).ok()
 }
 
 /// A verification plan as sent.
