@@ -8,7 +8,7 @@
 use crate::when::{at, china_day};
 use crate::wenzhou::Network;
 use chrono::{Datelike, Duration, NaiveDate};
-use pocnet_domain::finance::investment::{InterestState, InterestStep};
+use pocnet_domain::finance::investment::{next_interest_state, InterestParty, InterestStep};
 use pocnet_domain::finance::roadshow::{InviteeKind, RoadshowDraft, RoadshowKind, RoadshowMode};
 use pocnet_domain::id::{CenterId, InterestId, OrgId, ResultId, RoadshowId};
 use pocnet_domain::money::Yuan;
@@ -49,24 +49,16 @@ async fn roadshow(
 }
 
 /// One step of an interest: who, what, as which party, the amount, the note, the day.
-type Planned<'a> = (&'a Actor, InterestStep, &'static str, Option<i64>, &'a str, NaiveDate);
+type Planned<'a> = (&'a Actor, InterestStep, InterestParty, Option<i64>, &'a str, NaiveDate);
 
 /// Takes `steps` on an interest in order, each by its party on its day.
 async fn advance(conn: &mut AnyConnection, id: InterestId, steps: &[Planned<'_>]) -> StoreResult<()> {
     for (actor, step, party, amount, note, day) in steps {
         let i = interests::get(&mut *conn, id).await?;
-        let (owner, center) = (i.owner_accepted || (*step == InterestStep::Accept && *party == "owner"), i.center_accepted || (*step == InterestStep::Accept && *party == "center"));
-        let to = match step {
-            InterestStep::Accept if owner && center => InterestState::Accepted,
-            InterestStep::Accept => InterestState::Expressed,
-            InterestStep::Decline => InterestState::Declined,
-            InterestStep::Pledge => InterestState::Pledged,
-            InterestStep::Diligence => InterestState::DueDiligence,
-            InterestStep::SignTermSheet => InterestState::TermSheet,
-            InterestStep::Invest => InterestState::Invested,
-            InterestStep::Withdraw => InterestState::Withdrawn,
-        };
-        let change = StepChange { step: *step, party, to, owner_accepted: owner, center_accepted: center, amount: amount.map(Yuan::new), note };
+        let (_, other) = party.sides(i.owner_accepted, i.center_accepted);
+        let to = next_interest_state(i.state, *step, *party, other).map_err(|m| StoreError::Corrupt(format!("demo interest {id}: {m}")))?;
+        let (owner, center) = party.acceptances_after(*step, i.owner_accepted, i.center_accepted);
+        let change = StepChange { step: *step, party: party.code(), to, owner_accepted: owner, center_accepted: center, amount: amount.map(Yuan::new), note };
         interests::step(conn, actor, at(*day, 60), *day, &i, i.version, &change).await?;
     }
     Ok(())
@@ -154,12 +146,12 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
         conn,
         i1,
         &[
-            (&owner, InterestStep::Accept, "owner", None, "", d0 + Duration::days(2)),
-            (&operator, InterestStep::Accept, "center", None, "", d0 + Duration::days(3)),
-            (&investor, InterestStep::Pledge, "investor", None, "", d0 + Duration::days(4)),
-            (&investor, InterestStep::Diligence, "investor", None, "", d0 + Duration::days(6)),
-            (&investor, InterestStep::SignTermSheet, "investor", Some(5_000_000), "A轮领投", d0 + Duration::days(16)),
-            (&investor, InterestStep::Invest, "investor", Some(3_000_000), "A轮首期到账", d0 + Duration::days(30)),
+            (&owner, InterestStep::Accept, InterestParty::Owner, None, "", d0 + Duration::days(2)),
+            (&operator, InterestStep::Accept, InterestParty::Center, None, "", d0 + Duration::days(3)),
+            (&investor, InterestStep::Pledge, InterestParty::Investor, None, "", d0 + Duration::days(4)),
+            (&investor, InterestStep::Diligence, InterestParty::Investor, None, "", d0 + Duration::days(6)),
+            (&investor, InterestStep::SignTermSheet, InterestParty::Investor, Some(5_000_000), "A轮领投", d0 + Duration::days(16)),
+            (&investor, InterestStep::Invest, InterestParty::Investor, Some(3_000_000), "A轮首期到账", d0 + Duration::days(30)),
         ],
     )
     .await?;
@@ -168,15 +160,15 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
     let d1 = held_on + Duration::days(2);
     let i2 = interests::express(conn, &investor, at(d1, 10), d1, &express(mine[1], fund, "关注该项目的中试放大计划，拟跟投。")).await?;
     let owner = owner_of(&mine[1])?;
-    advance(conn, i2, &[(&owner, InterestStep::Accept, "owner", None, "", d1 + Duration::days(3))]).await?;
+    advance(conn, i2, &[(&owner, InterestStep::Accept, InterestParty::Owner, None, "", d1 + Duration::days(3))]).await?;
 
     // 3. Both accepted: the investor is to sign the pledge.
     let i3 = interests::express(conn, &investor, at(d1, 20), d1, &express(mine[2], fund, "希望进一步了解样机测试数据。")).await?;
     let owner = owner_of(&mine[2])?;
-    advance(conn, i3, &[(&owner, InterestStep::Accept, "owner", None, "", d1 + Duration::days(4)), (&operator, InterestStep::Accept, "center", None, "", d1 + Duration::days(5))]).await?;
+    advance(conn, i3, &[(&owner, InterestStep::Accept, InterestParty::Owner, None, "", d1 + Duration::days(4)), (&operator, InterestStep::Accept, InterestParty::Center, None, "", d1 + Duration::days(5))]).await?;
 
     // 4. Another fund declined by the center with its reason.
     let i4 = interests::express(conn, &angel_actor, at(d1, 30), d1, &express(mine[0], angel, "天使轮跟投意向。")).await?;
-    advance(conn, i4, &[(&operator, InterestStep::Decline, "center", None, "本轮融资已由领投方确定，暂不引入新的投资方", d1 + Duration::days(6))]).await?;
+    advance(conn, i4, &[(&operator, InterestStep::Decline, InterestParty::Center, None, "本轮融资已由领投方确定，暂不引入新的投资方", d1 + Duration::days(6))]).await?;
     Ok(())
 }

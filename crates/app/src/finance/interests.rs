@@ -108,11 +108,7 @@ pub async fn step(ctx: &Context, caller: &Caller, id: InterestId, input: &StepIn
     let party = party.ok_or(Error::Forbidden)?;
     let step = InterestStep::parse(input.step.trim()).map_err(|_| FieldError::unknown_value("step", "步骤"))?;
     let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
-    let (mine, other) = match party {
-        InterestParty::Owner => (i.owner_accepted, i.center_accepted),
-        InterestParty::Center => (i.center_accepted, i.owner_accepted),
-        InterestParty::Investor => (false, i.owner_accepted && i.center_accepted),
-    };
+    let (mine, other) = party.sides(i.owner_accepted, i.center_accepted);
     if step == InterestStep::Accept && mine && i.state == InterestState::Expressed {
         return Err(Error::Conflict { code: "already_accepted", message: "本方已同意对接，正等待另一方".into(), field: None });
     }
@@ -132,17 +128,13 @@ pub async fn step(ctx: &Context, caller: &Caller, id: InterestId, input: &StepIn
     } else {
         pocnet_domain::validation::text("note", "备注", &input.note, 0, 200)?
     };
-    let accepted = step == InterestStep::Accept;
+    let (owner_accepted, center_accepted) = party.acceptances_after(step, i.owner_accepted, i.center_accepted);
     let change = StepChange {
         step,
-        party: match party {
-            InterestParty::Investor => "investor",
-            InterestParty::Owner => "owner",
-            InterestParty::Center => "center",
-        },
+        party: party.code(),
         to,
-        owner_accepted: i.owner_accepted || (accepted && party == InterestParty::Owner),
-        center_accepted: i.center_accepted || (accepted && party == InterestParty::Center),
+        owner_accepted,
+        center_accepted,
         amount,
         note: &note,
     };
@@ -170,11 +162,7 @@ pub struct InterestView {
 /// The steps `party` may take on `i` now.
 fn available(i: &Interest, party: Option<InterestParty>) -> Vec<InterestStep> {
     let Some(party) = party else { return Vec::new() };
-    let (mine, other) = match party {
-        InterestParty::Owner => (i.owner_accepted, i.center_accepted),
-        InterestParty::Center => (i.center_accepted, i.owner_accepted),
-        InterestParty::Investor => (false, i.owner_accepted && i.center_accepted),
-    };
+    let (mine, other) = party.sides(i.owner_accepted, i.center_accepted);
     InterestStep::ALL
         .iter()
         .copied()
@@ -206,11 +194,7 @@ pub async fn view(ctx: &Context, caller: &Caller, id: InterestId) -> Result<Inte
     let (i, party) = readable(ctx, caller, id).await?;
     Ok(InterestView {
         steps: store::steps(ctx.store().pool(), id).await?,
-        party: party.map(|p| match p {
-            InterestParty::Investor => "investor".to_owned(),
-            InterestParty::Owner => "owner".to_owned(),
-            InterestParty::Center => "center".to_owned(),
-        }),
+        party: party.map(|p| p.code().to_owned()),
         may: available(&i, party),
         next: next_words(&i),
         interest: i,

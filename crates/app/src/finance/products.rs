@@ -167,12 +167,10 @@ pub async fn view(ctx: &Context, caller: &Caller, id: i64) -> Result<ProductView
     let p = store::get(ctx.store().pool(), id).await?;
     let may_manage = caller.user().is_some_and(|u| u.org_id == p.provider_org_id && u.role == Role::Investor);
     let bureau = caller.user().is_none_or(|u| u.role == Role::Bureau);
-    let filter = if may_manage || bureau {
-        ApplicationFilter { provider: Some(p.provider_org_id), ..ApplicationFilter::default() }
-    } else {
-        ApplicationFilter { org: caller.user().map(|u| u.org_id), ..ApplicationFilter::default() }
-    };
-    let applications: Vec<Application> = store::applications(ctx.store().pool(), &filter, Page::new(Some(1), Some(100))).await?.items.into_iter().filter(|a| a.product_id == id).collect();
+    // The provider and the bureau: every application to it; anyone else: its own unit's.
+    let org = if may_manage || bureau { None } else { caller.user().map(|u| u.org_id) };
+    let filter = ApplicationFilter { product: Some(id), org, ..ApplicationFilter::default() };
+    let applications: Vec<Application> = store::applications(ctx.store().pool(), &filter, Page::new(Some(1), Some(100))).await?.items;
     if !p.is_open() && !may_manage && !bureau && applications.is_empty() {
         return Err(Error::NotFound);
     }

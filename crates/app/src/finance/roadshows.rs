@@ -182,6 +182,25 @@ pub async fn view(ctx: &Context, caller: &Caller, id: RoadshowId) -> Result<Road
     })
 }
 
+/// The verified projects a roadshow's manager may still add, newest first (up to 200): a center's
+/// own; for the bureau's, those with the fund's priority — both in the roadshow's field, if it has
+/// one. None while the programme is closed or for a caller who does not manage it.
+pub async fn candidates(ctx: &Context, v: &RoadshowView) -> Result<Vec<pocnet_store::results::ResultSummary>> {
+    if !v.may_manage || v.programme_closed.is_some() {
+        return Ok(Vec::new());
+    }
+    let r = &v.roadshow;
+    let filter = pocnet_store::results::ResultFilter {
+        center_id: r.center_id,
+        fund_priority: r.center_id.is_none(),
+        field: (!r.field.is_empty()).then(|| r.field.clone()),
+        ..Default::default()
+    };
+    let page = Page::new(Some(1), Some(200));
+    let found = pocnet_store::results::list(ctx.store().pool(), pocnet_store::results::ResultScope::Verified, &filter, "submitted_on", pocnet_store::SortDir::Desc, page).await?;
+    Ok(found.items.into_iter().filter(|p| !v.projects.iter().any(|s| s.result_id == p.id)).collect())
+}
+
 /// A project to show (JSON or form).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ProjectInput {

@@ -31,6 +31,20 @@ string_enum! {
     }
 }
 
+impl InterestState {
+    /// Whether the interest is still going (neither invested nor declined nor withdrawn); one
+    /// unit has at most one such interest in a project.
+    pub fn is_open(self) -> bool {
+        !matches!(self, InterestState::Invested | InterestState::Declined | InterestState::Withdrawn)
+    }
+
+    /// Whether the investor signed the pledge and still follows the project or invested in it:
+    /// then it reads the project's trade secrets.
+    pub fn reads_secrets(self) -> bool {
+        matches!(self, InterestState::Pledged | InterestState::DueDiligence | InterestState::TermSheet | InterestState::Invested)
+    }
+}
+
 string_enum! {
     /// A change to an interest.
     pub enum InterestStep {
@@ -60,6 +74,33 @@ pub enum InterestParty {
     Owner,
     /// The project's center.
     Center,
+}
+
+impl InterestParty {
+    /// The code the steps record (`investor`, `owner`, `center`).
+    pub fn code(self) -> &'static str {
+        match self {
+            InterestParty::Investor => "investor",
+            InterestParty::Owner => "owner",
+            InterestParty::Center => "center",
+        }
+    }
+
+    /// This party's own acceptance and the one [`next_interest_state`] asks about: for the owner
+    /// and the center, each other's; for the investor, whether both accepted.
+    pub fn sides(self, owner_accepted: bool, center_accepted: bool) -> (bool, bool) {
+        match self {
+            InterestParty::Owner => (owner_accepted, center_accepted),
+            InterestParty::Center => (center_accepted, owner_accepted),
+            InterestParty::Investor => (false, owner_accepted && center_accepted),
+        }
+    }
+
+    /// The owner's and the center's acceptance after this party takes `step`.
+    pub fn acceptances_after(self, step: InterestStep, owner_accepted: bool, center_accepted: bool) -> (bool, bool) {
+        let accepts = step == InterestStep::Accept;
+        (owner_accepted || (accepts && self == InterestParty::Owner), center_accepted || (accepts && self == InterestParty::Center))
+    }
 }
 
 /// The state `step` by `party` leads to from `from`, given whether the other of owner and center
@@ -155,6 +196,15 @@ mod tests {
             assert_eq!(next_interest_state(from, step, party, other).map_err(|_| ()), want, "{from:?} {step:?} by {party:?}");
         }
         assert!(needs_amount(SignTermSheet) && needs_amount(Invest) && !needs_amount(Pledge));
+        // The open states are those of migration 0031's partial unique index (one open interest per unit and project).
+        let open: Vec<InterestState> = InterestState::ALL.iter().copied().filter(|s| s.is_open()).collect();
+        assert_eq!(open, [Expressed, Accepted, Pledged, DueDiligence, TermSheet]);
+        assert!(Invested.reads_secrets() && Pledged.reads_secrets() && !Accepted.reads_secrets() && !Withdrawn.reads_secrets());
+        assert_eq!(Owner.sides(true, false), (true, false));
+        assert_eq!(Center.sides(true, false), (false, true));
+        assert_eq!(Investor.sides(true, true), (false, true));
+        assert_eq!(Center.acceptances_after(Accept, true, false), (true, true));
+        assert_eq!(Owner.acceptances_after(Decline, false, true), (false, true));
     }
 
     /// 000 二(十一): verified by a municipal-or-higher center → the fund's priority.

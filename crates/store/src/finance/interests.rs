@@ -168,6 +168,12 @@ impl ListRow for Interest {
     }
 }
 
+/// `('a', 'b', …)`: the codes of the states that pass `keep`, for an `IN` condition.
+fn states_where(keep: fn(InterestState) -> bool) -> String {
+    let codes: Vec<String> = InterestState::ALL.iter().filter(|s| keep(**s)).map(|s| format!("'{}'", s.as_str())).collect();
+    format!("({})", codes.join(", "))
+}
+
 const SELECT: &str = "SELECT i.id, i.result_id, r.title AS result_title, i.center_id, c.name AS center_name, c.host_org_id AS center_host_org_id, \
     i.owner_org_id, o.name AS owner_name, i.investor_org_id, v.name AS investor_name, i.roadshow_id, i.message, i.state, i.owner_accepted, \
     i.center_accepted, i.pledged_at, i.term_sheet_yuan, i.invested_yuan, i.invested_on, i.reason, i.version, i.created_at, i.updated_at \
@@ -305,7 +311,8 @@ where
 /// A unit's open interest in a project, if any.
 pub async fn open_of(pool: &AnyPool, result: ResultId, investor: OrgId) -> StoreResult<Option<Interest>> {
     Ok(sqlx::query_as(&format!(
-        "{SELECT} WHERE {JOINED} AND i.result_id = $1 AND i.investor_org_id = $2 AND i.state IN ('expressed', 'accepted', 'pledged', 'due_diligence', 'term_sheet') LIMIT 1"
+        "{SELECT} WHERE {JOINED} AND i.result_id = $1 AND i.investor_org_id = $2 AND i.state IN {} LIMIT 1",
+        states_where(InterestState::is_open)
     ))
     .bind(result.get())
     .bind(investor.get())
@@ -315,9 +322,10 @@ pub async fn open_of(pool: &AnyPool, result: ResultId, investor: OrgId) -> Store
 
 /// Whether a unit signed the pledge on a project it still follows or invested in (then it reads the secrets).
 pub async fn has_pledged(pool: &AnyPool, result: ResultId, investor: OrgId) -> StoreResult<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM investor_interests WHERE result_id = $1 AND investor_org_id = $2 AND state IN ('pledged', 'due_diligence', 'term_sheet', 'invested')",
-    )
+    let n: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM investor_interests WHERE result_id = $1 AND investor_org_id = $2 AND state IN {}",
+        states_where(InterestState::reads_secrets)
+    ))
     .bind(result.get())
     .bind(investor.get())
     .fetch_one(pool)
@@ -417,13 +425,14 @@ pub struct CenterInvestment {
 
 /// A center's investment figures.
 pub async fn of_center(pool: &AnyPool, center: CenterId) -> StoreResult<CenterInvestment> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "SELECT COUNT(*) AS interests, \
-         COALESCE(SUM(CASE WHEN state IN ('expressed', 'accepted', 'pledged', 'due_diligence', 'term_sheet') THEN 1 ELSE 0 END), 0) AS open, \
+         COALESCE(SUM(CASE WHEN state IN {} THEN 1 ELSE 0 END), 0) AS open, \
          COALESCE(SUM(CASE WHEN term_sheet_yuan IS NOT NULL THEN 1 ELSE 0 END), 0) AS term_sheets, \
          COALESCE(SUM(CASE WHEN state = 'invested' THEN 1 ELSE 0 END), 0) AS deals, \
          CAST(COALESCE(SUM(invested_yuan), 0) AS BIGINT) AS invested_yuan FROM investor_interests WHERE center_id = $1",
-    )
+        states_where(InterestState::is_open)
+    ))
     .bind(center.get())
     .fetch_one(pool)
     .await?)

@@ -294,6 +294,8 @@ where
 /// Which applications a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct ApplicationFilter {
+    /// Those to one product.
+    pub product: Option<i64>,
     /// One enterprise's.
     pub org: Option<OrgId>,
     /// Those to one provider.
@@ -306,6 +308,9 @@ impl ApplicationFilter {
     fn condition(&self) -> Where {
         let mut w = Where::default();
         w.and_raw(APP_JOINED);
+        if let Some(p) = self.product {
+            w.and("a.product_id = ?", Arg::Int(p));
+        }
         if let Some(o) = self.org {
             w.and("a.org_id = ?", Arg::Int(o.get()));
         }

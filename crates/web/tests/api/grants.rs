@@ -91,7 +91,7 @@ async fn the_bureau_approves_a_proposed_subsidy_and_pays_it_never_past_the_appro
     let page = app.get(&crew.chief, &format!("/grants?year={year}")).await.text().await.unwrap();
     assert!(page.contains("propose-form") && page.contains("温州市资金测试概念验证中心") && page.contains("50万元"), "{page}");
     let page = app.get(&crew.operator, &format!("/grants/{id}")).await.text().await.unwrap();
-    assert!(page.contains("市级概念验证中心财政补助") && page.contains("财政拨款凭证2026-018") && !page.contains("登记拨付"), "{page}");
+    assert!(page.contains("市级概念验证中心财政补助") && page.contains("财政拨款凭证2026-018") && !page.contains("登记拨付") && page.contains("decided-by-bureau"), "{page}");
 }
 
 #[tokio::test]

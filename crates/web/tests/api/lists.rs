@@ -455,6 +455,8 @@ async fn no_list_reads_a_whole_big_table() {
         for filter in [
             ApplicationFilter::default(),
             ApplicationFilter { org: Some(1.into()), ..ApplicationFilter::default() },
+            ApplicationFilter { product: Some(1), ..ApplicationFilter::default() },
+            ApplicationFilter { product: Some(1), org: Some(1.into()), ..ApplicationFilter::default() },
             ApplicationFilter { provider: Some(1.into()), state: Some(ProductApplicationState::Applied), ..ApplicationFilter::default() },
         ] {
             for sql in applications_statements(&filter) {

@@ -136,20 +136,11 @@ async fn render_roadshow(state: &AppState, me: &CurrentUser, id: RoadshowId, err
     let pool = state.store().pool();
     let v = roadshows::view(ctx, &me.caller(), id).await?;
     let open = v.may_manage && v.programme_closed.is_none();
-    let candidates = if open {
-        let filter = pocnet_store::results::ResultFilter { center_id: v.roadshow.center_id, fund_priority: v.roadshow.center_id.is_none(), ..Default::default() };
-        let field = (!v.roadshow.field.is_empty()).then(|| v.roadshow.field.clone());
-        let filter = pocnet_store::results::ResultFilter { field, ..filter };
-        pocnet_store::results::list(pool, pocnet_store::results::ResultScope::Verified, &filter, "submitted_on", SortDir::Desc, Page::new(Some(1), Some(200)))
-            .await?
-            .items
-            .into_iter()
-            .filter(|r| !v.projects.iter().any(|p| p.result_id == r.id))
-            .map(|r| Choice::new(r.id.to_string(), format!("{}（{}）", r.title, r.owner_org_name)))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let candidates = roadshows::candidates(ctx, &v)
+        .await?
+        .into_iter()
+        .map(|r| Choice::new(r.id.to_string(), format!("{}（{}）", r.title, r.owner_org_name)))
+        .collect();
     let mut guests = Vec::new();
     if open {
         for kind in [OrgKind::InvestmentFund, OrgKind::Bank, OrgKind::Enterprise] {
