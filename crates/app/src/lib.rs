@@ -28,6 +28,7 @@ pub mod matching;
 pub mod orgs;
 pub mod panels;
 pub mod password;
+pub mod pilot;
 pub mod recognition;
 pub mod registry;
 pub mod search;

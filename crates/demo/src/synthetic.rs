@@ -685,6 +685,7 @@ async fn offers(
                 conditions: "提前5个工作日预约；须经培训".into(),
                 fee_terms: format!("{}元/{}", rng.range(2, 80) * 50, rng.pick(&["机时", "样品", "天"])),
                 qualifications,
+                capacity: 1,
             };
             pocnet_store::sharing::offers::create(tx, system, now, *id, &draft).await?;
             n += 1;

@@ -31,6 +31,7 @@ pub mod next_step;
 pub mod org;
 pub mod outcome;
 pub mod panel;
+pub mod pilot;
 pub mod policy;
 pub mod recognition;
 pub mod region;

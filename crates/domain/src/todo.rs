@@ -89,6 +89,16 @@ string_enum! {
         GrantsToDecide => ("grants_to_decide", "待核定的补助与奖励"),
         /// 市局：已核定、尚未拨付完毕的补助与奖励
         GrantsToPay => ("grants_to_pay", "已核定、待拨付的补助与奖励"),
+        /// 中试平台：企业或团队直接申请、待受理的中试项目 (001 中试 16)
+        PilotProjectsToAccept => ("pilot_projects_to_accept", "待受理的中试项目申请"),
+        /// 中试平台：已受理、待首席专家可行性论证的中试项目
+        PilotProjectsToReview => ("pilot_projects_to_review", "待可行性论证的中试项目"),
+        /// 中试平台：节点全部完成、待出具中试报告的项目
+        PilotReportsToIssue => ("pilot_reports_to_issue", "节点已全部完成、待出具中试报告的项目"),
+        /// 中心（移交方）：中试平台已编制方案、待本中心确认的中试项目
+        CenterPilotPlansToConfirm => ("center_pilot_plans_to_confirm", "中试平台已编制方案、待本中心确认的中试项目"),
+        /// 企业或团队：中试平台已编制方案、待本单位确认的中试项目
+        PilotPlansToConfirm => ("pilot_plans_to_confirm", "中试平台已编制方案、待本单位确认的中试项目"),
     }
 }
 
@@ -109,8 +119,9 @@ impl TodoKind {
                 Role::Expert
             }
             MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue | ReportsToFile | CenterMatchesToAnswer
-            | ResourceRequestsToAnswer | VoucherOrdersToAnswer | VoucherServicesToDeliver | CenterInterestsToAnswer => Role::Center,
-            MilestonesReturned | MilestonesToSubmit | MatchesToAnswer | VoucherUsesToRedeem | InterestsToAnswer => Role::Researcher,
+            | ResourceRequestsToAnswer | VoucherOrdersToAnswer | VoucherServicesToDeliver | CenterInterestsToAnswer | PilotProjectsToAccept
+            | PilotProjectsToReview | PilotReportsToIssue | CenterPilotPlansToConfirm => Role::Center,
+            MilestonesReturned | MilestonesToSubmit | MatchesToAnswer | VoucherUsesToRedeem | InterestsToAnswer | PilotPlansToConfirm => Role::Researcher,
             InterestsToPledge | FinanceApplicationsToAnswer => Role::Investor,
         }
     }
@@ -148,6 +159,10 @@ impl TodoKind {
             GrantsToDecide => "/grants?state=proposed",
             FinanceApplicationsToAnswer => "/finance-applications?state=applied",
             GrantsToPay => "/grants?state=approved",
+            PilotProjectsToAccept => "/pilot-projects?state=applied",
+            PilotProjectsToReview => "/pilot-projects?state=reviewing",
+            PilotReportsToIssue => "/pilot-projects?state=running",
+            CenterPilotPlansToConfirm | PilotPlansToConfirm => "/pilot-projects?state=planning",
         }
     }
 

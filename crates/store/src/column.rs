@@ -197,6 +197,11 @@ codes!(
     pocnet_domain::finance::grant::GrantState,
     pocnet_domain::finance::product::ProductKind,
     pocnet_domain::finance::product::ProductApplicationState,
+    pocnet_domain::pilot::PilotSource,
+    pocnet_domain::pilot::PilotState,
+    pocnet_domain::pilot::PilotStage,
+    pocnet_domain::pilot::MassProduction,
+    pocnet_domain::pilot::MarketFit,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

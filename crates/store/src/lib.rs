@@ -27,6 +27,7 @@ pub mod login_throttle;
 pub mod matching;
 pub mod orgs;
 pub mod panels;
+pub mod pilot;
 pub mod registry;
 mod paging;
 pub mod results;

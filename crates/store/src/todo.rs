@@ -88,7 +88,15 @@ const CENTER: &str = "SELECT 'milestones_to_accept', COUNT(*), MIN(m.due_on) FRO
     UNION ALL SELECT 'voucher_services_to_deliver', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
         JOIN voucher_uses u ON u.center_id = c.id WHERE c.host_org_id = $1 AND u.state = 'accepted' \
     UNION ALL SELECT 'center_interests_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
-        JOIN investor_interests i ON i.center_id = c.id WHERE c.host_org_id = $1 AND i.state = 'expressed' AND i.center_accepted = 0";
+        JOIN investor_interests i ON i.center_id = c.id WHERE c.host_org_id = $1 AND i.state = 'expressed' AND i.center_accepted = 0 \
+    UNION ALL SELECT 'pilot_projects_to_accept', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
+        JOIN pilot_projects p ON p.platform_center_id = c.id WHERE c.host_org_id = $1 AND p.state = 'applied' \
+    UNION ALL SELECT 'pilot_projects_to_review', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
+        JOIN pilot_projects p ON p.platform_center_id = c.id WHERE c.host_org_id = $1 AND p.state = 'reviewing' \
+    UNION ALL SELECT 'pilot_reports_to_issue', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
+        JOIN pilot_projects p ON p.platform_center_id = c.id WHERE c.host_org_id = $1 AND p.state = 'running' AND p.milestones_done = p.milestones_total \
+    UNION ALL SELECT 'center_pilot_plans_to_confirm', COUNT(*), CAST(NULL AS TEXT) FROM pilot_projects \
+        WHERE applicant_org_id = $1 AND state = 'planning' AND milestones_total > 0";
 
 const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) FROM research_results r \
         JOIN milestones m ON m.result_id = r.id WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' \
@@ -100,7 +108,9 @@ const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) 
         OR (demand_org_id = $1 AND demand_answer = 'pending')) \
     UNION ALL SELECT 'voucher_uses_to_redeem', COUNT(*), CAST(NULL AS TEXT) FROM voucher_uses WHERE org_id = $1 AND state = 'delivered' \
     UNION ALL SELECT 'interests_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM investor_interests \
-        WHERE owner_org_id = $1 AND state = 'expressed' AND owner_accepted = 0";
+        WHERE owner_org_id = $1 AND state = 'expressed' AND owner_accepted = 0 \
+    UNION ALL SELECT 'pilot_plans_to_confirm', COUNT(*), CAST(NULL AS TEXT) FROM pilot_projects \
+        WHERE applicant_org_id = $1 AND state = 'planning' AND milestones_total > 0";
 
 const INVESTOR: &str = "SELECT 'interests_to_pledge', COUNT(*), CAST(NULL AS TEXT) FROM investor_interests WHERE investor_org_id = $1 AND state = 'accepted' \
     UNION ALL SELECT 'finance_applications_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM finance_applications WHERE provider_org_id = $1 AND state = 'applied'";

@@ -103,6 +103,9 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
         items.push(nav("/resource-requests", "资源使用申请", "resource_requests"));
     }
     if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
+        items.push(nav("/pilot-projects", "中试项目", "pilot_projects"));
+    }
+    if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
         items.push(nav("/vouchers", "科技创新券", "vouchers"));
     }
     if !matches!(role, Role::Expert | Role::County) {

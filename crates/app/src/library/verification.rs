@@ -308,6 +308,8 @@ pub async fn respond_handoff(ctx: &Context, caller: &Caller, hid: HandoffId, inp
         let transition = p.state.step(ResultAction::HandOff, LibraryActor::PilotPlatform, &g)?;
         let step = Step { transition, version: p.version, comments: &after.platform_name };
         pipeline::take_step(&mut tx, &caller.actor(), ctx.now(), p.id, &step, &StepEffects::default()).await.map_err(stale)?;
+        // The accepted hand-off becomes the platform's pilot project; its feasibility review is next.
+        crate::pilot::projects::open_from_handoff(&mut tx, ctx, caller, &after, p.owner_org_id, &p.field).await?;
     }
     tx.commit().await?;
     Ok(after)

@@ -30,6 +30,9 @@ pub struct OfferInput {
     /// Qualifications: `cnas`, `cma`.
     #[serde(default)]
     pub qualifications: Vec<String>,
+    /// 容量: bookings it hosts on one day, 1–99 (1 when absent).
+    #[serde(default, deserialize_with = "crate::input::empty_as_none")]
+    pub capacity: Option<i64>,
     /// The offering center or platform, when publishing (ignored when editing).
     #[serde(default, deserialize_with = "crate::input::empty_as_none")]
     pub center_id: Option<i64>,
@@ -40,6 +43,7 @@ pub struct OfferInput {
 
 impl OfferInput {
     fn parse(&self, ctx: &Context) -> Result<OfferDraft> {
+        let capacity = self.capacity.map(|c| c.to_string()).unwrap_or_default();
         let raw = RawOffer {
             kind: &self.kind,
             name: &self.name,
@@ -48,6 +52,7 @@ impl OfferInput {
             conditions: &self.conditions,
             fee_terms: &self.fee_terms,
             qualifications: &self.qualifications,
+            capacity: &capacity,
         };
         OfferDraft::parse(&raw, |f| crate::experts::is_field_pair(ctx, f, "")).map_err(Error::from)
     }
@@ -106,6 +111,8 @@ pub async fn edit(ctx: &Context, caller: &Caller, id: OfferId, input: &OfferInpu
     let version = input.version.ok_or_else(|| pocnet_domain::FieldError::required("version", "版本号"))?;
     let mut tx = ctx.store().write().await?;
     offers::update(&mut tx, &caller.actor(), ctx.now(), id, version, &draft).await?;
+    // The update holds the offer's row lock: no booking lands between this check and the commit.
+    crate::pilot::bookings::check_capacity_holds(&mut tx, ctx.today(), id, draft.capacity).await?;
     let o = offers::get(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(o)

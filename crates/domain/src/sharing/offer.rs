@@ -35,6 +35,14 @@ string_enum! {
     }
 }
 
+impl OfferKind {
+    /// Whether it is booked on a calendar by days (a line, an instrument, an environment, a
+    /// scenario); a capability is a service, not a thing with days to book.
+    pub fn bookable(self) -> bool {
+        self != OfferKind::Capability
+    }
+}
+
 impl OfferState {
     /// Whether the public lists show it.
     pub fn listed(self) -> bool {
@@ -79,6 +87,8 @@ pub struct RawOffer<'a> {
     pub fee_terms: &'a str,
     /// Qualification codes.
     pub qualifications: &'a [String],
+    /// 容量: bookings it hosts on one day ("" = 1).
+    pub capacity: &'a str,
 }
 
 /// A validated offer.
@@ -98,6 +108,8 @@ pub struct OfferDraft {
     pub fee_terms: String,
     /// Qualifications, without repeats, in the enum's order.
     pub qualifications: Vec<Qualification>,
+    /// 容量 (1–99): how many bookings it hosts on one day — one line 1, a room of four chambers 4.
+    pub capacity: u32,
 }
 
 impl OfferDraft {
@@ -130,9 +142,20 @@ impl OfferDraft {
         }
         qualifications.sort();
         qualifications.dedup();
-        match (kind, name, description, conditions, fee_terms) {
-            (Some(kind), Some(name), Some(description), Some(conditions), Some(fee_terms)) if errors.is_empty() => {
-                Ok(Self { kind, name, field: field.to_owned(), description, conditions, fee_terms, qualifications })
+        let max = crate::pilot::booking::MAX_CAPACITY;
+        let capacity = match raw.capacity.trim() {
+            "" => Some(1),
+            c => match c.parse::<u32>() {
+                Ok(n) if (1..=max).contains(&n) => Some(n),
+                _ => {
+                    errors.push(FieldError::new("capacity", "out_of_range", format!("容量须为1至{max}之间的整数（每天可同时容纳的预约数）")));
+                    None
+                }
+            },
+        };
+        match (kind, name, description, conditions, fee_terms, capacity) {
+            (Some(kind), Some(name), Some(description), Some(conditions), Some(fee_terms), Some(capacity)) if errors.is_empty() => {
+                Ok(Self { kind, name, field: field.to_owned(), description, conditions, fee_terms, qualifications, capacity })
             }
             _ => Err(errors),
         }
@@ -167,6 +190,7 @@ mod tests {
             conditions: "须经培训上机；提前3个工作日预约；危险样品不受理。",
             fee_terms: "400元/机时，委托测试另计",
             qualifications: q,
+            capacity: "",
         }
     }
 
@@ -180,6 +204,8 @@ mod tests {
         let o = OfferDraft::parse(&good(&q), known).unwrap();
         assert_eq!((o.kind, o.qualifications.clone()), (OfferKind::Instrument, vec![Qualification::Cnas, Qualification::Cma]));
         assert_eq!(qualifications_code(&o.qualifications), "cnas,cma");
+        assert_eq!(o.capacity, 1, "one place a day unless said");
+        assert_eq!(OfferDraft::parse(&RawOffer { capacity: "4", ..good(&q) }, known).map(|o| o.capacity), Ok(4));
         assert_eq!(qualifications_of("cnas,cma,x"), vec![Qualification::Cnas, Qualification::Cma]);
     }
 
@@ -197,6 +223,9 @@ mod tests {
             (RawOffer { conditions: "", ..good(&q) }, "conditions", "required"),
             (RawOffer { fee_terms: "  ", ..good(&q) }, "fee_terms", "required"),
             (RawOffer { qualifications: &bad_q, ..good(&q) }, "qualifications", "unknown_value"),
+            (RawOffer { capacity: "0", ..good(&q) }, "capacity", "out_of_range"),
+            (RawOffer { capacity: "100", ..good(&q) }, "capacity", "out_of_range"),
+            (RawOffer { capacity: "一", ..good(&q) }, "capacity", "out_of_range"),
         ];
         for (raw, field, code) in cases {
             let errors = OfferDraft::parse(&raw, known).unwrap_err();

@@ -58,6 +58,8 @@ pub struct Offer {
     /// Whether it takes requests.
     #[sqlx(try_from = "Code<OfferState>")]
     pub state: OfferState,
+    /// 容量: bookings it hosts on one day (lines, equipment, environments, scenarios).
+    pub capacity: i32,
     /// Optimistic-lock version; send it back when changing it.
     pub version: i64,
     /// Published at (UTC).
@@ -111,7 +113,7 @@ impl Offer {
 }
 
 const SELECT: &str = "SELECT o.id, o.center_id, c.name AS center_name, c.kind AS center_kind, c.region, c.host_org_id, o.kind, o.name, o.field, \
-    o.description, o.conditions, o.fee_terms, o.qualifications, o.state, o.version, o.created_at, o.updated_at \
+    o.description, o.conditions, o.fee_terms, o.qualifications, o.state, o.capacity, o.version, o.created_at, o.updated_at \
     FROM service_offers o CROSS JOIN centers c";
 /// The offers first, then each one's center: `CROSS JOIN` keeps that order in SQLite (which would
 /// otherwise walk the few centers and sort all their offers for every page); PostgreSQL plans it as
@@ -248,6 +250,7 @@ fn snapshot(d: &OfferDraft) -> serde_json::Value {
     serde_json::json!({
         "kind": d.kind, "name": d.name, "field": d.field, "conditions": d.conditions, "fee_terms": d.fee_terms,
         "qualifications": qualifications_code(&d.qualifications),
+        "capacity": d.capacity,
     })
 }
 
@@ -255,8 +258,8 @@ fn snapshot(d: &OfferDraft) -> serde_json::Value {
 pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, center: CenterId, d: &OfferDraft) -> StoreResult<OfferId> {
     let ts = format_ts(now);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO service_offers (center_id, kind, name, field, description, conditions, fee_terms, qualifications, state, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        "INSERT INTO service_offers (center_id, kind, name, field, description, conditions, fee_terms, qualifications, state, created_at, updated_at, capacity) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
     )
     .bind(center.get())
     .bind(d.kind.as_str())
@@ -268,6 +271,7 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .bind(qualifications_code(&d.qualifications))
     .bind(OfferState::Open.as_str())
     .bind(&ts)
+    .bind(i32::try_from(d.capacity).unwrap_or(1))
     .fetch_one(&mut *conn)
     .await?;
     let change = Change { action: "offer.publish", entity_type: "offer", entity_id: id.to_string(), before: None, after: Some(snapshot(d)), reason: None };
@@ -279,7 +283,7 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
 pub async fn update(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: OfferId, version: i64, d: &OfferDraft) -> StoreResult<()> {
     let n = sqlx::query(
         "UPDATE service_offers SET kind = $1, name = $2, field = $3, description = $4, conditions = $5, fee_terms = $6, qualifications = $7, \
-         version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+         version = version + 1, updated_at = $8, capacity = $11 WHERE id = $9 AND version = $10",
     )
     .bind(d.kind.as_str())
     .bind(&d.name)
@@ -291,6 +295,7 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .bind(format_ts(now))
     .bind(id.get())
     .bind(version)
+    .bind(i32::try_from(d.capacity).unwrap_or(1))
     .execute(&mut *conn)
     .await?
     .rows_affected();

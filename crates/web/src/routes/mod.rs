@@ -13,6 +13,7 @@ pub mod experts;
 pub mod figures;
 pub mod health;
 pub mod orgs;
+pub mod pilot;
 pub mod recognition;
 pub mod registry;
 pub mod library;
@@ -65,6 +66,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(matching::router())
         .merge(service_map::router())
         .merge(sharing::router())
+        .merge(pilot::router())
         .merge(finance::vouchers_api::router())
         .merge(finance::returns::router())
         .merge(finance::investment_api::router())

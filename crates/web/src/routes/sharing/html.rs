@@ -141,6 +141,11 @@ fn parse_form(body: &[u8]) -> OfferInput {
         conditions: get("conditions"),
         fee_terms: get("fee_terms"),
         qualifications: pairs.iter().filter(|(n, _)| n == "qualifications").map(|(_, v)| v.clone()).collect(),
+        // Not a number (or out of i64): kept as 0 so the domain names the field, not dropped to the default.
+        capacity: match get("capacity").trim() {
+            "" => None,
+            c => Some(c.parse().unwrap_or(0)),
+        },
         center_id: get("center_id").trim().parse().ok(),
         version: get("version").trim().parse().ok(),
     }
@@ -217,6 +222,7 @@ async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
         conditions: o.conditions,
         fee_terms: o.fee_terms,
         qualifications: o.qualifications.iter().map(|q| q.as_str().to_owned()).collect(),
+        capacity: Some(i64::from(o.capacity)),
         center_id: Some(o.center_id.get()),
         version: Some(o.version),
     };
