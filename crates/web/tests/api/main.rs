@@ -25,6 +25,7 @@ mod metrics;
 mod openapi;
 mod pages;
 mod policies;
+mod pilot;
 mod products;
 mod recognition;
 mod returns;
