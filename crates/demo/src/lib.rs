@@ -17,6 +17,7 @@ mod demands;
 mod evaluation;
 mod evidence;
 mod grants;
+mod pilot;
 mod pipeline;
 mod records;
 mod returns;

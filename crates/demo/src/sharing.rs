@@ -91,7 +91,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network) -> StoreResult
             conditions: (*conditions).into(),
             fee_terms: (*fee).into(),
             qualifications,
-            capacity: if *kind == OfferKind::Environment { 4 } else { 1 },
+            capacity: if *name == "电池安全测试舱" { 2 } else { 1 },
         };
         let id = offers::create(conn, &actor, net.now, center.id, &draft).await?;
         if *state != OfferState::Open {

@@ -47,6 +47,8 @@ pub const DEMO_ACCOUNTS: &[(Role, &str, &str, &str)] = &[
     (Role::Investor, "investor", "fund_demo", "演示·投资经理"),
     // An enterprise's account (a researcher's role at an enterprise): innovation vouchers.
     (Role::Researcher, "enterprise", "ent_robot", "演示·企业科技专员"),
+    // A pilot platform's operator (鹿湾智能电气中试平台): pilot projects and bookings.
+    (Role::Center, "platform", "ent_electric", "演示·中试平台运营人员"),
 ];
 
 const LOADED_FLAG: &str = "demo_loaded_at";
@@ -329,6 +331,7 @@ pub async fn load_once(
     crate::demands::fill(&mut tx, &net).await?;
     let offers = crate::sharing::fill(&mut tx, &net).await?;
     crate::vouchers::fill(&mut tx, &net, &offers).await?;
+    crate::pilot::fill(&mut tx, &net, &offers).await?;
     crate::returns::fill(&mut tx, &net).await?;
     crate::roadshows::fill(&mut tx, &net).await?;
     crate::grants::fill(&mut tx, &net).await?;

@@ -33,7 +33,7 @@ async fn the_demo_loads_once_and_its_accounts_work_only_in_demo_mode() {
     let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
     let loaded = load(&app).await.expect("first load");
     assert!(loaded.centers >= 12 && loaded.experts >= 80 && loaded.results >= 150);
-    assert_eq!(loaded.accounts, 7);
+    assert_eq!(loaded.accounts, 8);
     assert!(load(&app).await.is_none(), "second load does nothing");
     assert_eq!(app.count("research_results").await, loaded.results as i64);
     // The pipeline behind each state: a report for every verified or handed-off
@@ -46,7 +46,7 @@ async fn the_demo_loads_once_and_its_accounts_work_only_in_demo_mode() {
     assert_eq!(app.count_where("milestones", "released_yuan > 0 AND status <> 'accepted'").await, 0, "money only for accepted milestones");
     assert!(app.count_where("panel_seats", "subject_kind = 'result' AND status = 'pending'").await > 0, "open screening tasks");
 
-    for (user, role) in [("bureau", "bureau"), ("county", "county"), ("center", "center"), ("expert", "expert"), ("researcher", "researcher"), ("investor", "investor"), ("enterprise", "researcher")] {
+    for (user, role) in [("bureau", "bureau"), ("county", "county"), ("center", "center"), ("expert", "expert"), ("researcher", "researcher"), ("investor", "investor"), ("enterprise", "researcher"), ("platform", "center")] {
         let resp = demo_login(&app, user).await;
         assert_eq!(resp.status(), StatusCode::OK, "{user}");
         let body: Value = resp.json().await.unwrap();
@@ -365,6 +365,27 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     assert_eq!(items(&app.get_ok(&enterprise, "/api/v1/finance-products").await).len(), 3);
     let mine = app.get_ok(&enterprise, "/api/v1/finance-applications").await;
     assert_eq!((items(&mine).len(), items(&mine)[0]["approved_yuan"].as_i64()), (1, Some(1_500_000)), "{mine}");
+
+    // Pilot projects (issue 18): every accepted hand-off is a pilot project; the `platform` login's
+    // platform reported one (fed back on its hand-off), runs one, has one to review and one to accept;
+    // the `enterprise` login has a plan to confirm.
+    assert_eq!(app.count("pilot_projects").await, app.count("handoffs").await + 2);
+    let platform = demo_token(&app, "platform").await;
+    let todo = app.get_ok(&platform, "/api/v1/me/todo").await;
+    assert_eq!((count(&todo, "pilot_projects_to_accept"), count(&todo, "pilot_projects_to_review")), (Some(1), Some(1)), "{todo}");
+    let mine = items(&app.get_ok(&platform, "/api/v1/pilot-projects").await);
+    let states: Vec<&str> = mine.iter().filter_map(|p| p["state"].as_str()).collect();
+    for s in ["reported", "running", "reviewing", "planning", "applied"] {
+        assert!(states.contains(&s), "{s} in {states:?}");
+    }
+    let reported = mine.iter().find(|p| p["state"] == "reported").unwrap();
+    let rid = reported["result_id"].as_i64().unwrap();
+    let fed = app.get_ok(&bureau, &format!("/api/v1/results/{rid}")).await;
+    assert!(fed["handoffs"][0]["feedback"].as_str().unwrap_or("").starts_with("【中试报告】"), "{fed}");
+    assert_eq!(count(&app.get_ok(&enterprise, "/api/v1/me/todo").await, "pilot_plans_to_confirm"), Some(1));
+    let running = mine.iter().find(|p| p["state"] == "running").unwrap();
+    let v = app.get_ok(&platform, &format!("/api/v1/pilot-projects/{}", running["id"])).await;
+    assert_eq!(v["bookings"].as_array().unwrap().len(), 3, "{v}");
 }
 
 #[tokio::test]

@@ -464,6 +464,27 @@ async fn no_list_reads_a_whole_big_table() {
             }
         }
     }
+    // Pilot projects and the booking calendars (issue 18).
+    {
+        use pocnet_domain::pilot::PilotState;
+        use pocnet_store::pilot::projects::{list_statements, ProjectFilter};
+        for filter in [
+            ProjectFilter::default(),
+            ProjectFilter { state: Some(PilotState::Running), ..ProjectFilter::default() },
+            ProjectFilter { platforms: Some(vec![1.into(), 2.into()]), ..ProjectFilter::default() },
+            ProjectFilter { platforms: Some(vec![1.into()]), state: Some(PilotState::Applied), ..ProjectFilter::default() },
+            ProjectFilter { platform: Some(1.into()), state: Some(PilotState::Planning), ..ProjectFilter::default() },
+            ProjectFilter { applicant: Some(1.into()), ..ProjectFilter::default() },
+            ProjectFilter { q: Some("电池".into()), ..ProjectFilter::default() },
+        ] {
+            for sql in list_statements(&filter) {
+                statements.push((format!("pilot projects {filter:?}"), sql));
+            }
+        }
+        for sql in pocnet_store::pilot::bookings::calendar_statements() {
+            statements.push(("booking calendar".into(), sql));
+        }
+    }
     // Accounts (a province has an account for each of its 2×10^4 experts) and units.
     {
         use pocnet_domain::credentials::Username;
