@@ -44,6 +44,35 @@ async fn book(conn: &mut AnyConnection, actor: &Actor, when: NaiveDate, offer: O
     Ok(())
 }
 
+/// Takes an older hand-off's project through review, a one-stage plan and its report.
+async fn finish(conn: &mut AnyConnection, platform: &Actor, applicant: &Actor, id: i64, opened: NaiveDate, h: &handoffs::Handoff) -> StoreResult<()> {
+    let feedback = h.feedback.as_str();
+    let d = opened + Duration::days(5);
+    review(conn, platform, id, d, "首席专家", "工艺路线可行，平台具备相应中试条件").await?;
+    let rows = plan(d, &[(PilotStage::SmallBatch, "小批量试制与工艺验证", 45, 150_000)]);
+    let v = version(conn, id).await?;
+    projects::plan(conn, platform, at(d, 120), id, v, &rows).await?;
+    let v = version(conn, id).await?;
+    projects::step(conn, applicant, at(d + Duration::days(2), 0), id, v, PilotState::Planning, PilotState::Running, "").await?;
+    let done = d + Duration::days(45);
+    let v = version(conn, id).await?;
+    projects::milestone_done(conn, platform, at(done, 200), id, v, 1, "试制完成", done).await?;
+    let summary = if feedback.chars().count() >= 20 { feedback.to_owned() } else { format!("小批量试制完成，工艺稳定。{feedback}") };
+    let r = ReportDraft { mass_production: MassProduction::Conditional, market_fit: MarketFit::Medium, summary, needs: h.needs.clone() };
+    let v = version(conn, id).await?;
+    let day = done + Duration::days(3);
+    projects::report(conn, platform, at(day, 0), id, v, &r, day).await?;
+    feed_back(conn, platform, h.id, &r, day).await
+}
+
+/// Writes the report back on the hand-off, as the workflow does (000 二(六) 闭环迭代).
+async fn feed_back(conn: &mut AnyConnection, platform: &Actor, hid: HandoffId, r: &ReportDraft, day: NaiveDate) -> StoreResult<()> {
+    let h = handoffs::get(&mut *conn, hid).await?;
+    let feedback = format!("【中试报告】{}；{}\n{}", r.mass_production.label_zh(), r.market_fit.label_zh(), r.summary);
+    handoffs::feedback(conn, platform, at(day, 1), h.id, h.version, &feedback, &r.needs, day).await?;
+    Ok(())
+}
+
 pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, offers: &[(&'static str, OfferId, CenterId)]) -> StoreResult<()> {
     let today = china_day(net.now);
     let platform = net.center(PLATFORM)?.id;
@@ -71,8 +100,11 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, offers: &[(&'s
         let draft = ApplicationDraft { title: h.title.chars().take(100).collect(), field, goal: h.note.clone() };
         let origin = Origin { source: PilotSource::Handoff, handoff_id: Some(hid), result_id: Some(h.result_id.get()), applicant, state: PilotState::Reviewing };
         let id = projects::open(conn, &actor, at(opened, 402), h.platform_center_id, &origin, &draft).await?;
-        if at_platform == platform.get() {
+        if at_platform == platform.get() && ours.len() < 3 && opened >= today - Duration::days(150) {
             ours.push((id, hid, opened, applicant));
+        } else if opened < today - Duration::days(90) {
+            // Older hand-offs ran their course: reviewed, one stage, reported (their feedback is already on the hand-off).
+            finish(conn, &actor, &net.acting_for(applicant)?, id, opened, &h).await?;
         }
     }
     let mut ours = ours.into_iter();
@@ -101,9 +133,7 @@ pub(crate) async fn fill(conn: &mut AnyConnection, net: &Network, offers: &[(&'s
         let day = d + Duration::days(45);
         let v = version(conn, id).await?;
         projects::report(conn, &me, at(day, 300), id, v, &r, day).await?;
-        let h = handoffs::get(&mut *conn, HandoffId::new(hid)).await?;
-        let feedback = format!("【中试报告】{}；{}\n{}", r.mass_production.label_zh(), r.market_fit.label_zh(), r.summary);
-        handoffs::feedback(conn, &me, at(day, 301), h.id, h.version, &feedback, &r.needs, day).await?;
+        feed_back(conn, &me, HandoffId::new(hid), &r, day).await?;
     }
     // The second runs: one of three milestones done, its line booked before and after today.
     if let Some((id, _, opened, applicant)) = ours.next() {

@@ -372,8 +372,9 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     assert_eq!(app.count("pilot_projects").await, app.count("handoffs").await + 2);
     let platform = demo_token(&app, "platform").await;
     let todo = app.get_ok(&platform, "/api/v1/me/todo").await;
-    assert_eq!((count(&todo, "pilot_projects_to_accept"), count(&todo, "pilot_projects_to_review")), (Some(1), Some(1)), "{todo}");
-    let mine = items(&app.get_ok(&platform, "/api/v1/pilot-projects").await);
+    assert_eq!(count(&todo, "pilot_projects_to_accept"), Some(1), "{todo}");
+    assert!(count(&todo, "pilot_projects_to_review").is_some_and(|n| (1..=5).contains(&n)), "a few reviews wait, not a backlog: {todo}");
+    let mine = items(&app.get_ok(&platform, "/api/v1/pilot-projects?per_page=100").await);
     let states: Vec<&str> = mine.iter().filter_map(|p| p["state"].as_str()).collect();
     for s in ["reported", "running", "reviewing", "planning", "applied"] {
         assert!(states.contains(&s), "{s} in {states:?}");
