@@ -90,6 +90,10 @@ pub struct Generated {
     pub outcomes: usize,
     /// Shared resources the centers offer (验证能力、仪器设备、中试线、试验环境、应用场景).
     pub offers: usize,
+    /// Pilot projects at the pilot platforms.
+    pub pilot_projects: usize,
+    /// Bookings of the platforms' lines, equipment and environments over a year around now.
+    pub bookings: usize,
 }
 
 impl Generated {
@@ -107,6 +111,8 @@ impl Generated {
             + self.results
             + self.outcomes
             + self.offers
+            + self.pilot_projects
+            + self.bookings
             + 1
     }
 }
@@ -621,7 +627,9 @@ pub async fn generate(
         })
         .collect::<StoreResult<Vec<_>>>()?;
     g.outcomes = verification::add_outcomes(&mut tx, &system, now, "合成数据", &outcomes).await?;
-    g.offers = offers(&mut tx, &system, now, spec.seed, &center_ids, &center_offers).await?;
+    let (n, bookable) = offers(&mut tx, &system, now, spec.seed, &center_ids, &center_offers).await?;
+    g.offers = n;
+    (g.pilot_projects, g.bookings) = pilot_work(&mut tx, &system, now, spec.seed, &bookable).await?;
 
     let change = Change {
         action: "synthetic.generate",
@@ -649,10 +657,11 @@ async fn offers(
     seed: u64,
     center_ids: &[CenterId],
     kinds: &[(CenterKind, Vec<&str>)],
-) -> StoreResult<usize> {
+) -> StoreResult<(usize, Vec<Bookable>)> {
     use pocnet_domain::sharing::{OfferDraft, OfferKind, Qualification};
     let mut rng = Rng(seed ^ 0x6F66_6665_7273); // "offers"
     let mut n = 0;
+    let mut bookable = Vec::new();
     for (id, (kind, fields)) in center_ids.iter().zip(kinds) {
         let choices: &[(u32, OfferKind)] = if *kind == CenterKind::PilotPlatform {
             &[(25, OfferKind::Capability), (30, OfferKind::Instrument), (25, OfferKind::Line), (15, OfferKind::Environment), (5, OfferKind::Scenario)]
@@ -685,13 +694,78 @@ async fn offers(
                 conditions: "提前5个工作日预约；须经培训".into(),
                 fee_terms: format!("{}元/{}", rng.range(2, 80) * 50, rng.pick(&["机时", "样品", "天"])),
                 qualifications,
-                capacity: 1,
+                capacity: if offer == OfferKind::Environment { 2 } else { 1 },
             };
-            pocnet_store::sharing::offers::create(tx, system, now, *id, &draft).await?;
+            let oid = pocnet_store::sharing::offers::create(tx, system, now, *id, &draft).await?;
+            if *kind == CenterKind::PilotPlatform && offer.bookable() {
+                bookable.push(Bookable { offer: oid, platform: *id, field: field.to_owned(), capacity: draft.capacity });
+            }
             n += 1;
         }
     }
-    Ok(n)
+    Ok((n, bookable))
+}
+
+/// A pilot platform's resource booked by days.
+struct Bookable {
+    offer: pocnet_domain::id::OfferId,
+    platform: CenterId,
+    field: String,
+    capacity: u32,
+}
+
+/// The pilot platforms at work: each runs a few pilot projects (applied for by the next
+/// platform's host unit, standing in for an enterprise) and books its lines, equipment and
+/// environments over the half-year before and after `now`, runs of 3–20 days with gaps, about
+/// two thirds of the days taken; a booking now and then is the platform's own maintenance.
+async fn pilot_work(tx: &mut sqlx::AnyConnection, system: &Actor, now: DateTime<Utc>, seed: u64, bookable: &[Bookable]) -> StoreResult<(usize, usize)> {
+    use pocnet_domain::pilot::project::{ApplicationDraft, MilestoneDraft};
+    use pocnet_domain::pilot::{BookingSpan, PilotSource, PilotStage, PilotState};
+    use pocnet_store::pilot::{bookings, projects};
+    let mut rng = Rng(seed ^ 0x7069_6C6F_74); // "pilot"
+    let today = (now + chrono::Duration::hours(8)).date_naive();
+    let mut platforms: Vec<CenterId> = bookable.iter().map(|b| b.platform).collect();
+    platforms.dedup();
+    let hosts: Vec<OrgId> = {
+        let mut v = Vec::with_capacity(platforms.len());
+        for p in &platforms {
+            v.push(pocnet_store::centers::get(&mut *tx, *p).await?.host_org_id);
+        }
+        v
+    };
+    let mut running: std::collections::HashMap<CenterId, Vec<i64>> = std::collections::HashMap::new();
+    let mut n_projects = 0;
+    for (i, p) in platforms.iter().enumerate() {
+        let field = bookable.iter().find(|b| b.platform == *p).map(|b| b.field.clone()).unwrap_or_default();
+        let applicant = hosts[(i + 1) % hosts.len()];
+        for k in 0..rng.range(2, 5) {
+            let draft = ApplicationDraft { title: format!("{}中试项目{}-{}", industry::label(&field), i + 1, k + 1), field: field.clone(), goal: "合成中试项目（负载测量用数据）".into() };
+            let origin = projects::Origin { source: PilotSource::Direct, handoff_id: None, result_id: None, applicant, state: PilotState::Planning };
+            let id = projects::open(tx, system, now, *p, &origin, &draft).await?;
+            let plan = [MilestoneDraft { stage: PilotStage::SmallBatch, title: "小批量试制".into(), due_on: today + chrono::Duration::days(rng.range(30, 180)), fee_yuan: rng.range(5, 80) * 10_000 }];
+            projects::plan(tx, system, now, id, 1, &plan).await?;
+            projects::step(tx, system, now, id, 2, PilotState::Planning, PilotState::Running, "").await?;
+            running.entry(*p).or_default().push(id);
+            n_projects += 1;
+        }
+    }
+    let mut n_bookings = 0;
+    for b in bookable {
+        let projects = running.get(&b.platform).cloned().unwrap_or_default();
+        let mut day = today - chrono::Duration::days(182 - rng.range(0, 6));
+        let end = today + chrono::Duration::days(182);
+        while day < end {
+            let len = rng.range(3, 20);
+            let span = BookingSpan { starts_on: day, ends_on: (day + chrono::Duration::days(len - 1)).min(end), units: b.capacity.min(if rng.chance(0.5) { 1 } else { 2 }) };
+            let maintenance = projects.is_empty() || rng.chance(0.1);
+            let project = if maintenance { None } else { Some(*rng.pick(&projects)) };
+            let note = if maintenance { "设备维护" } else { "" };
+            bookings::book(tx, system, now, &bookings::NewBooking { offer: b.offer, platform: b.platform, project, span, note }).await?;
+            n_bookings += 1;
+            day = span.ends_on + chrono::Duration::days(1 + rng.range(0, 8));
+        }
+    }
+    Ok((n_projects, n_bookings))
 }
 
 /// What [`experts`] generates.

@@ -200,6 +200,18 @@ pub const PATHS: &[(&str, Login)] = &[
     ("/grants", Some("bureau")),
     ("/finance-products", Some("enterprise")),
     ("/finance-applications", Some("bureau")),
+    // Issue 18: the pilot platforms' catalogue, pilot projects and booking calendars
+    // (`{line}`: a synthetic platform's line with a year of bookings; `{platform}`: its platform).
+    ("/resources?center_kind=pilot_platform&kind=line", None),
+    ("/api/v1/resources/export.xlsx?center_kind=pilot_platform&kind=line", None),
+    ("/resources/{line}/calendar", None),
+    ("/resources/{line}/calendar", Some("bureau")),
+    ("/api/v1/resources/{line}/calendar", None),
+    ("/centers/{platform}/pilot-calendar", None),
+    ("/centers/{platform}/pilot-calendar", Some("bureau")),
+    ("/pilot-projects", Some("bureau")),
+    ("/pilot-projects", Some("platform")),
+    ("/pilot-projects?page=20&after=@", Some("bureau")),
 ];
 
 impl PagesArgs {
@@ -380,8 +392,23 @@ async fn measure(store: &Store, args: &PagesArgs, paths: &[(&str, Login)]) -> an
     outcome
 }
 
+/// `path` with `{line}` and `{platform}` replaced by a line of a synthetic pilot platform (the
+/// tenth the catalogue lists, with a year of bookings) and its platform.
+async fn resolve_line(client: &reqwest::Client, base: &str, path: &str) -> anyhow::Result<String> {
+    if !path.contains("{line}") && !path.contains("{platform}") {
+        return Ok(path.to_owned());
+    }
+    let url = format!("{base}/api/v1/resources?center_kind=pilot_platform&kind=line&per_page=10");
+    let body: serde_json::Value = client.get(&url).send().await?.error_for_status()?.json().await?;
+    let items = body["items"].as_array().context("the catalogue's lines")?;
+    let line = items.last().context("no pilot line in the catalogue")?;
+    let (id, platform) = (line["id"].as_i64().context("line id")?, line["center_id"].as_i64().context("platform id")?);
+    Ok(path.replace("{line}", &id.to_string()).replace("{platform}", &platform.to_string()))
+}
+
 /// `path` with `after=@` replaced by the `next_after` of the page before it, read from the list's API.
 async fn resolve_cursor(client: &reqwest::Client, base: &str, path: &str, token: Option<&str>) -> anyhow::Result<String> {
+    let path = &resolve_line(client, base, path).await?;
     if !path.contains("after=@") {
         return Ok(path.to_owned());
     }
