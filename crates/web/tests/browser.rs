@@ -827,3 +827,44 @@ async fn an_investor_signs_the_pledge_and_the_center_accepts_an_interest() {
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='interest-state'][text()='已同意对接']")).await.unwrap();
     c.close().await.unwrap();
 }
+
+/// Issue 18: the platform accepts an application from its to-do list and records the chief
+/// expert's review; the enterprise confirms its plan from its own to-do list and follows a
+/// booking to the line's calendar.
+#[tokio::test]
+async fn a_pilot_platform_takes_an_application_and_the_enterprise_confirms_its_plan() {
+    let Some(driver_bin) = chromedriver() else { return };
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
+    demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    let wait = |css: &'static str| {
+        let c = c.clone();
+        async move { c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap() }
+    };
+    demo_sign_in(&c, &app, "platform").await;
+    c.goto(&app.url("/todo")).await.unwrap();
+    c.find(Locator::Css("[data-testid=todo-pilot_projects_to_accept] > a")).await.unwrap().click().await.unwrap();
+    wait("[data-testid=pilot-projects]").await.find(Locator::Css("tbody a")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//button[text()='受理，进入可行性论证']")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='pilot-state'][text()='可行性论证']")).await.unwrap();
+    let form = wait("[data-testid=review-form] form").await;
+    form.find(Locator::Css("#r-who")).await.unwrap().send_keys("首席专家 周总工").await.unwrap();
+    form.find(Locator::Css("#r-op")).await.unwrap().send_keys("执行器方案成熟，平台装配线可适配，建议开展中试").await.unwrap();
+    form.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='pilot-state'][text()='方案编制']")).await.unwrap();
+    wait("[data-testid=plan-form]").await;
+    sign_out(&c).await;
+
+    demo_sign_in(&c, &app, "enterprise").await;
+    c.goto(&app.url("/todo")).await.unwrap();
+    c.find(Locator::Css("[data-testid=todo-pilot_plans_to_confirm] > a")).await.unwrap().click().await.unwrap();
+    wait("[data-testid=pilot-projects]").await.find(Locator::Css("tbody a")).await.unwrap().click().await.unwrap();
+    wait("[data-testid=confirm-form] button").await.click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='pilot-state'][text()='中试实施']")).await.unwrap();
+    wait("[data-testid=pilot-bookings]").await.find(Locator::Css("tbody a")).await.unwrap().click().await.unwrap();
+    let cal = wait("[data-testid=calendar]").await;
+    assert!(cal.text().await.unwrap().contains("已满"), "the booked days are full");
+    c.close().await.unwrap();
+}

@@ -377,6 +377,8 @@ pub async fn report(ctx: &Context, caller: &Caller, id: i64, input: &PilotReport
     let version = version_of(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::report(&mut tx, &caller.actor(), ctx.now(), id, version, &r, ctx.today()).await?;
+    // The work is over: days still booked after today are free again.
+    booking_store::release_project(&mut tx, id, ctx.today(), ctx.now()).await?;
     if let Some(hid) = p.handoff_id {
         let h = pocnet_store::library::handoffs::get(&mut *tx, pocnet_domain::id::HandoffId::new(hid)).await?;
         let feedback = format!("【中试报告】{}；{}\n{}", r.mass_production.label_zh(), r.market_fit.label_zh(), r.summary);
@@ -414,13 +416,10 @@ pub async fn list(ctx: &Context, caller: &Caller, q: &PilotProjectQuery, page: P
             Role::Bureau => {}
             Role::Researcher => filter.applicant = Some(u.org_id),
             Role::Center => {
+                // Their platforms' projects and those their hand-offs opened (a unit may host both).
                 let hosted: Vec<CenterId> = pocnet_store::centers::hosted_by(ctx.store().pool(), u.org_id).await?.iter().filter(|c| c.kind == CenterKind::PilotPlatform).map(|c| c.id).collect();
-                if hosted.is_empty() {
-                    // A PoC center's operators: the projects their hand-offs opened.
-                    filter.applicant = Some(u.org_id);
-                } else {
-                    filter.platforms = Some(hosted);
-                }
+                filter.platforms = Some(hosted);
+                filter.or_applicant = Some(u.org_id);
             }
             Role::County | Role::Expert | Role::Investor => return Err(Error::Forbidden),
         }

@@ -358,6 +358,9 @@ where
 pub struct ProjectFilter {
     /// Those of these platforms (an operator's); `None`: no such condition.
     pub platforms: Option<Vec<CenterId>>,
+    /// With `platforms`: also those this unit applied for (an operator whose unit hosts a platform
+    /// and a PoC center that hands projects off).
+    pub or_applicant: Option<OrgId>,
     /// One platform's.
     pub platform: Option<CenterId>,
     /// One applicant unit's.
@@ -373,10 +376,20 @@ impl ProjectFilter {
         let mut w = Where::default();
         w.and_raw(JOINED);
         if let Some(ps) = &self.platforms {
-            if ps.is_empty() {
-                w.and_raw("1 = 0");
-            } else {
-                w.and_among("p.platform_center_id", ps.iter().map(|c| c.get()));
+            let list = ps.iter().map(|c| c.get().to_string()).collect::<Vec<_>>().join(",");
+            match (list.is_empty(), self.or_applicant) {
+                (true, None) => {
+                    w.and_raw("1 = 0");
+                }
+                (true, Some(o)) => {
+                    w.and("p.applicant_org_id = ?", Arg::Int(o.get()));
+                }
+                (false, None) => {
+                    w.and_raw(&format!("p.platform_center_id IN ({list})"));
+                }
+                (false, Some(o)) => {
+                    w.and(&format!("(p.platform_center_id IN ({list}) OR p.applicant_org_id = ?)"), Arg::Int(o.get()));
+                }
             }
         }
         if let Some(p) = self.platform {

@@ -473,6 +473,8 @@ async fn no_list_reads_a_whole_big_table() {
             ProjectFilter { state: Some(PilotState::Running), ..ProjectFilter::default() },
             ProjectFilter { platforms: Some(vec![1.into(), 2.into()]), ..ProjectFilter::default() },
             ProjectFilter { platforms: Some(vec![1.into()]), state: Some(PilotState::Applied), ..ProjectFilter::default() },
+            ProjectFilter { platforms: Some(vec![1.into()]), or_applicant: Some(1.into()), ..ProjectFilter::default() },
+            ProjectFilter { platforms: Some(vec![]), or_applicant: Some(1.into()), state: Some(PilotState::Planning), ..ProjectFilter::default() },
             ProjectFilter { platform: Some(1.into()), state: Some(PilotState::Planning), ..ProjectFilter::default() },
             ProjectFilter { applicant: Some(1.into()), ..ProjectFilter::default() },
             ProjectFilter { q: Some("电池".into()), ..ProjectFilter::default() },
