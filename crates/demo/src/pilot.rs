@@ -38,6 +38,7 @@ async fn review(conn: &mut AnyConnection, actor: &Actor, id: i64, day: NaiveDate
     projects::review(conn, actor, at(day, 60), id, v, &r, PilotState::Planning, day).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn book(conn: &mut AnyConnection, actor: &Actor, when: NaiveDate, offer: OfferId, platform: CenterId, project: Option<i64>, from: NaiveDate, to: NaiveDate, note: &str) -> StoreResult<()> {
     let span = BookingSpan { starts_on: from, ends_on: to, units: 1 };
     bookings::book(conn, actor, at(when, 90), &NewBooking { offer, platform, project, span, note }).await?;

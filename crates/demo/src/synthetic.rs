@@ -722,7 +722,7 @@ async fn pilot_work(tx: &mut sqlx::AnyConnection, system: &Actor, now: DateTime<
     use pocnet_domain::pilot::project::{ApplicationDraft, MilestoneDraft};
     use pocnet_domain::pilot::{BookingSpan, PilotSource, PilotStage, PilotState};
     use pocnet_store::pilot::{bookings, projects};
-    let mut rng = Rng(seed ^ 0x7069_6C6F_74); // "pilot"
+    let mut rng = Rng(seed ^ 0x0070_696C_6F74); // "pilot"
     let today = (now + chrono::Duration::hours(8)).date_naive();
     let mut platforms: Vec<CenterId> = bookable.iter().map(|b| b.platform).collect();
     platforms.dedup();

@@ -59,7 +59,7 @@ fn days_of(first: NaiveDate, last: NaiveDate, capacity: u32, spans: &[BookingSpa
         CalendarDay { day: d, used, free: capacity.saturating_sub(used) }
     }).collect();
     let room = u64::from(capacity) * u64::try_from(days.len()).unwrap_or(0);
-    let pct = if room == 0 { 0 } else { u32::try_from(occ.place_days() * 100 / room).unwrap_or(100) };
+    let pct = domain::percent(occ.place_days(), room);
     (days, pct)
 }
 
@@ -254,7 +254,7 @@ pub async fn platform_calendar(ctx: &Context, caller: Option<&Caller>, center: C
             name: o.name.clone(),
             kind: o.kind.label_zh().to_owned(),
             capacity,
-            utilisation_percent: if r == 0 { 0 } else { u32::try_from(occ.place_days() * 100 / r).unwrap_or(100) },
+            utilisation_percent: domain::percent(occ.place_days(), r),
             used: occ.used,
         });
     }
@@ -265,7 +265,7 @@ pub async fn platform_calendar(ctx: &Context, caller: Option<&Caller>, center: C
         month: month_code(first),
         days,
         rows,
-        utilisation_percent: if room == 0 { 0 } else { u32::try_from(taken * 100 / room).unwrap_or(100) },
+        utilisation_percent: domain::percent(taken, room),
         bookings: if manage { bookings } else { Vec::new() },
     })
 }

@@ -149,6 +149,11 @@ pub fn fits(capacity: u32, existing: &[BookingSpan], new: &BookingSpan) -> Resul
     Ok(())
 }
 
+/// `part` as a share of `whole`, in whole percent (0 when `whole` is 0): a utilisation.
+pub fn percent(part: u64, whole: u64) -> u32 {
+    part.saturating_mul(100).checked_div(whole).map_or(0, |p| u32::try_from(p).unwrap_or(u32::MAX))
+}
+
 /// The first and last day of the month `raw` names (`YYYY-MM`), or of `today`'s month when empty.
 pub fn month(raw: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), FieldError> {
     let raw = raw.trim();
@@ -202,7 +207,9 @@ mod tests {
     fn a_booking_fits_only_within_the_capacity_of_every_day() {
         let line = [span("2026-03-10", "2026-03-20", 1)];
         let rooms = [span("2026-03-10", "2026-03-12", 2), span("2026-03-12", "2026-03-14", 1)];
-        let cases: &[(u32, &[BookingSpan], BookingSpan, Result<(), (&str, u32)>)] = &[
+        /// (capacity, existing bookings, the new one, fits or the first full day and what it holds).
+        type Case<'a> = (u32, &'a [BookingSpan], BookingSpan, Result<(), (&'a str, u32)>);
+        let cases: &[Case<'_>] = &[
             (1, &[], span("2026-03-10", "2026-03-20", 1), Ok(())),
             (1, &line, span("2026-03-21", "2026-03-25", 1), Ok(())),
             (1, &line, span("2026-03-01", "2026-03-09", 1), Ok(())),
@@ -228,6 +235,13 @@ mod tests {
         assert_eq!((occ.on(day("2026-03-01")), occ.on(day("2026-03-02")), occ.on(day("2026-03-03")), occ.on(day("2026-03-04"))), (1, 3, 2, 0));
         assert_eq!((occ.peak(), occ.place_days()), (3, 6));
         assert_eq!(occ.on(day("2026-04-01")), 0, "outside the window");
+    }
+
+    #[test]
+    fn utilisation_is_a_whole_percent_and_zero_without_room() {
+        for (part, whole, want) in [(0, 0, 0), (5, 0, 0), (0, 31, 0), (31, 31, 100), (10, 31, 32), (62, 62, 100), (1, 3, 33)] {
+            assert_eq!(percent(part, whole), want, "{part}/{whole}");
+        }
     }
 
     #[test]

@@ -411,7 +411,9 @@ mod tests {
     /// 001 中试 8 (全流程管理): each step from each state, with the plan and milestone conditions.
     #[test]
     fn the_steps_of_a_pilot_project() {
-        let cases: &[(S, A, bool, usize, Result<S, &str>)] = &[
+        /// (state, action, planned, open milestones, where it leads or part of the refusal).
+        type Case = (S, A, bool, usize, Result<S, &'static str>);
+        let cases: &[Case] = &[
             (S::Applied, A::Accept, false, 0, Ok(S::Reviewing)),
             (S::Applied, A::Decline, false, 0, Ok(S::Declined)),
             (S::Applied, A::Feasible, false, 0, Err("待受理")),

@@ -373,7 +373,7 @@ async fn the_pilot_pages_take_each_step_through_their_forms() {
     let page = follow(op.clone(), resp).await;
     assert!(page.contains("plan-form") && page.contains("首席专家 赵总工"), "{page}");
     // The plan form: one row per milestone; blank rows are skipped, a bad row is named.
-    let (d1, d2) = (day(&app, 15), day(&app, 40));
+    let (d1, d2) = (day(app, 15), day(app, 40));
     let rows = form(&[("version", &ver(3)), ("stage", "engineering"), ("title", "电芯结构工程化"), ("due_on", &d1), ("fee_yuan", "120000"),
         ("stage", "testing"), ("title", "安全测试"), ("due_on", &d2), ("fee_yuan", "三万"), ("stage", ""), ("title", ""), ("due_on", ""), ("fee_yuan", "")]);
     let resp = op.post(app.url(&format!("/pilot-projects/{id}/plan"))).form(&rows).send().await.unwrap();
@@ -384,9 +384,9 @@ async fn the_pilot_pages_take_each_step_through_their_forms() {
     let page = follow(op.clone(), op.post(app.url(&format!("/pilot-projects/{id}/plan"))).form(&rows).send().await.unwrap()).await;
     assert!(page.contains("pilot-milestones") && page.contains("15万元") && page.contains("booking-form"), "{page}");
     // A booking from the project's page; the line's calendar shows it.
-    let resp = op.post(app.url(&format!("/pilot-projects/{id}/bookings"))).form(&form(&[("offer_id", &w.line.to_string()), ("starts_on", &day(&app, 5)), ("ends_on", &day(&app, 8)), ("units", "1")])).send().await.unwrap();
+    let resp = op.post(app.url(&format!("/pilot-projects/{id}/bookings"))).form(&form(&[("offer_id", &w.line.to_string()), ("starts_on", &day(app, 5)), ("ends_on", &day(app, 8)), ("units", "1")])).send().await.unwrap();
     assert!(follow(op.clone(), resp).await.contains("pilot-bookings"));
-    let month = &day(&app, 5)[..7];
+    let month = &day(app, 5)[..7];
     let cal = op.get(app.url(&format!("/resources/{}/calendar?month={month}", w.line))).send().await.unwrap().text().await.unwrap();
     assert!(cal.contains("固态电池中试") && cal.contains("已满") && cal.contains("book-form"), "{cal}");
     let cal = reqwest::get(app.url(&format!("/resources/{}/calendar?month={month}", w.line))).await.unwrap().text().await.unwrap();
@@ -399,7 +399,7 @@ async fn the_pilot_pages_take_each_step_through_their_forms() {
     assert!(page.contains("固态电池中试"), "{page}");
     let page = firm.get(app.url(&format!("/pilot-projects/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("confirm-form") && page.contains("合计15万元"), "{page}");
-    let v = project(&app, &app.token("firm").await, id).await;
+    let v = project(app, &app.token("firm").await, id).await;
     let resp = firm.post(app.url(&format!("/pilot-projects/{id}/confirm"))).form(&[("csrf_token", firm_csrf.as_str()), ("version", &version(&v).to_string())]).send().await.unwrap();
     assert!(follow(firm.clone(), resp).await.contains("中试实施中"));
 }

@@ -302,7 +302,7 @@ async fn render_calendar(state: &AppState, auth: &Auth, id: OfferId, month: &str
     let lead = c.days.first().map(|d| chrono::Datelike::weekday(&d.day).num_days_from_monday() as usize).unwrap_or(0);
     let mut cells: Vec<Option<pocnet_app::pilot::bookings::CalendarDay>> = (0..lead).map(|_| None).collect();
     cells.extend(c.days.iter().cloned().map(Some));
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(None);
     }
     for chunk in cells.chunks(7) {
