@@ -357,9 +357,13 @@ mod tests {
                     VoucherOrdersToAnswer,
                     VoucherServicesToDeliver,
                     CenterInterestsToAnswer,
+                    PilotProjectsToAccept,
+                    PilotProjectsToReview,
+                    PilotReportsToIssue,
+                    CenterPilotPlansToConfirm,
                 ],
             ),
-            (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer, VoucherUsesToRedeem, InterestsToAnswer]),
+            (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer, VoucherUsesToRedeem, InterestsToAnswer, PilotPlansToConfirm]),
             (Role::Investor, &[InterestsToPledge, FinanceApplicationsToAnswer]),
         ];
         for (role, kinds) in cases {

@@ -44,13 +44,20 @@ string_enum! {
         ReturnsYuan => ("returns_yuan", "中心实现收益（元）"),
         /// Investments investors made in the window in projects the center verified, yuan (路演对接, 000 二(十一)).
         InvestedYuan => ("invested_yuan", "对接投资额（元）"),
+        /// Pilot reports a pilot platform issued in the window (出具中试报告, 001 中试 16).
+        PilotReports => ("pilot_reports", "出具中试报告数"),
+        /// Fees of the pilot milestones a platform completed in the window, yuan (中试服务收入, 001 中试 8).
+        PilotFeesYuan => ("pilot_fees_yuan", "中试服务收入（元）"),
+        /// Places of a platform's lines, equipment and environments booked, day by day, within the
+        /// window (中试资源使用, in place-days: one line for one day is one).
+        PilotPlaceDays => ("pilot_place_days", "中试资源预约使用（个·天）"),
     }
 }
 
 impl Metric {
     /// Whether the figure is an amount of money in yuan.
     pub fn is_yuan(self) -> bool {
-        matches!(self, Metric::FinancingYuan | Metric::ServiceIncomeYuan | Metric::SpecialFundsYuan | Metric::EquipmentValueYuan | Metric::ReturnsYuan | Metric::InvestedYuan)
+        matches!(self, Metric::FinancingYuan | Metric::ServiceIncomeYuan | Metric::SpecialFundsYuan | Metric::EquipmentValueYuan | Metric::ReturnsYuan | Metric::InvestedYuan | Metric::PilotFeesYuan)
     }
 }
 

@@ -76,6 +76,15 @@ impl BookingSpan {
     pub fn days(&self) -> i64 {
         (self.ends_on - self.starts_on).num_days() + 1
     }
+
+    /// Places it takes over the days it shares with `[from, to]` (units × days).
+    pub fn place_days_within(&self, from: NaiveDate, to: NaiveDate) -> u64 {
+        let (s, e) = (self.starts_on.max(from), self.ends_on.min(to));
+        if e < s {
+            return 0;
+        }
+        u64::try_from((e - s).num_days() + 1).unwrap_or(0) * u64::from(self.units)
+    }
 }
 
 /// A day on which a booking would pass the capacity.
@@ -235,6 +244,15 @@ mod tests {
         assert_eq!((occ.on(day("2026-03-01")), occ.on(day("2026-03-02")), occ.on(day("2026-03-03")), occ.on(day("2026-03-04"))), (1, 3, 2, 0));
         assert_eq!((occ.peak(), occ.place_days()), (3, 6));
         assert_eq!(occ.on(day("2026-04-01")), 0, "outside the window");
+    }
+
+    #[test]
+    fn a_booking_counts_its_place_days_within_a_window() {
+        let (from, to) = (day("2026-01-01"), day("2026-12-31"));
+        let cases = [(span("2026-03-01", "2026-03-10", 1), 10), (span("2025-12-30", "2026-01-02", 2), 4), (span("2026-12-31", "2027-01-05", 3), 3), (span("2025-01-01", "2025-12-31", 1), 0)];
+        for (b, want) in cases {
+            assert_eq!(b.place_days_within(from, to), want, "{b:?}");
+        }
     }
 
     #[test]

@@ -179,5 +179,48 @@ pub async fn of_window_in(conn: &mut AnyConnection, window: Window, only: Option
         .await?,
         Metric::InvestedYuan,
     );
+    put(
+        &mut out,
+        in_window(
+            &mut *conn,
+            &from,
+            &to,
+            only,
+            "SELECT platform_center_id, COUNT(*) FROM pilot_projects WHERE state = 'reported' AND reported_on >= $1 AND reported_on <= $2 \
+             AND ($3 IS NULL OR platform_center_id = $3) GROUP BY platform_center_id",
+        )
+        .await?,
+        Metric::PilotReports,
+    );
+    put(
+        &mut out,
+        in_window(
+            &mut *conn,
+            &from,
+            &to,
+            only,
+            "SELECT p.platform_center_id, CAST(COALESCE(SUM(m.fee_yuan), 0) AS BIGINT) FROM pilot_milestones m JOIN pilot_projects p ON p.id = m.project_id \
+             WHERE m.done_on >= $1 AND m.done_on <= $2 AND ($3 IS NULL OR p.platform_center_id = $3) GROUP BY p.platform_center_id",
+        )
+        .await?,
+        Metric::PilotFeesYuan,
+    );
+    // Booked place-days within the window, each booking cut to the window's days.
+    let bookings: Vec<(i64, String, String, i32)> = sqlx::query_as(
+        "SELECT platform_center_id, starts_on, ends_on, units FROM pilot_bookings WHERE state = 'booked' AND ends_on >= $1 AND starts_on <= $2 \
+         AND ($3 IS NULL OR platform_center_id = $3)",
+    )
+    .bind(&from)
+    .bind(&to)
+    .bind(only)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut place_days: HashMap<i64, i64> = HashMap::new();
+    for (platform, s, e, units) in bookings {
+        let (Ok(starts_on), Ok(ends_on)) = (s.parse(), e.parse()) else { continue };
+        let span = pocnet_domain::pilot::BookingSpan { starts_on, ends_on, units: u32::try_from(units).unwrap_or(0) };
+        *place_days.entry(platform).or_default() += i64::try_from(span.place_days_within(window.from, window.to)).unwrap_or(i64::MAX);
+    }
+    put(&mut out, place_days.into_iter().collect(), Metric::PilotPlaceDays);
     Ok(out)
 }

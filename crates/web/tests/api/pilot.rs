@@ -170,6 +170,8 @@ async fn an_enterprise_takes_a_pilot_project_from_application_to_report() {
     let report = |v: i64| json!({"mass_production": "conditional", "market_fit": "high", "summary": "连续运行72小时，良率92%，幅宽300毫米，厚度偏差±2微米。", "needs": "需洁净车间扩产资金", "version": v});
     let e = expect_error(app.post(&w.platform_op, &format!("/api/v1/pilot-projects/{id}/report"), &report(version(&v))).await, StatusCode::CONFLICT, "illegal_transition").await;
     assert!(e["error"]["message"].as_str().unwrap().contains("还有1个"), "{e}");
+    // The second stage ends after the line's run (days 10–20).
+    app.set_today(&day(&app, 21));
     let v = app.post_expect(&w.platform_op, &format!("/api/v1/pilot-projects/{id}/milestones"), &done(2, version(&v)), StatusCode::OK).await;
     assert_eq!(todo(&app, &w.platform_op, "pilot_reports_to_issue").await, 1);
     let e = expect_error(app.post(&w.platform_op, &format!("/api/v1/pilot-projects/{id}/report"), &json!({"mass_production": "", "market_fit": "top", "summary": "良率92%", "version": version(&v)})).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
@@ -179,6 +181,16 @@ async fn an_enterprise_takes_a_pilot_project_from_application_to_report() {
     assert_eq!((v["project"]["state"].as_str(), v["project"]["mass_production"].as_str(), v["project"]["market_fit"].as_str()), (Some("reported"), Some("conditional"), Some("high")));
     assert_eq!(project(&app, &w.firm, id).await["project"]["needs"], "需洁净车间扩产资金");
     assert_eq!(todo(&app, &w.platform_op, "pilot_reports_to_issue").await, 0);
+
+    // The platform's evaluation figures (001 中试 五 评价): reports issued, fees of the stages done, place-days booked.
+    use pocnet_domain::evaluation::Metric;
+    let year = chrono::Datelike::year(&app.today());
+    let window = pocnet_domain::evaluation::Window { from: chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap(), to: chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap() };
+    for only in [Some(w.platform.into()), None] {
+        let figures = pocnet_store::evaluations::figures::of_window(app.store.pool(), window, only).await.unwrap();
+        let f = &figures[&w.platform.into()];
+        assert_eq!((f.get(Metric::PilotReports), f.get(Metric::PilotFeesYuan), f.get(Metric::PilotPlaceDays)), (1, 250_000, 11), "{f:?}");
+    }
 
     // The lists filter by state and words and export as Excel.
     let list = app.get_ok(&w.platform_op, "/api/v1/pilot-projects?state=reported&q=电解质").await;
