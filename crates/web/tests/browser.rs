@@ -850,7 +850,10 @@ async fn a_pilot_platform_takes_an_application_and_the_enterprise_confirms_its_p
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//button[text()='受理，进入可行性论证']")).await.unwrap().click().await.unwrap();
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='pilot-state'][text()='可行性论证']")).await.unwrap();
     let form = wait("[data-testid=review-form] form").await;
-    form.find(Locator::Css("#r-who")).await.unwrap().send_keys("首席专家 周总工").await.unwrap();
+    let who = form.find(Locator::Css("#r-who")).await.unwrap();
+    assert!(who.prop("value").await.unwrap().unwrap_or_default().starts_with("首席专家"), "the platform's chief expert is proposed");
+    who.clear().await.unwrap();
+    who.send_keys("首席专家 周总工").await.unwrap();
     form.find(Locator::Css("#r-op")).await.unwrap().send_keys("执行器方案成熟，平台装配线可适配，建议开展中试").await.unwrap();
     form.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='pilot-state'][text()='方案编制']")).await.unwrap();

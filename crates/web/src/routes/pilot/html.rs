@@ -137,6 +137,8 @@ struct ProjectPage {
     /// The platform's bookable resources (its operators, while the project books).
     resources: Vec<Choice>,
     today: String,
+    /// The platform's chief expert (its file's 首席专家/总工程师), the review form's default reviewer.
+    chief: String,
 }
 
 async fn render_project(state: &AppState, me: &CurrentUser, id: i64, error: Option<String>) -> AppResult<Response> {
@@ -171,6 +173,7 @@ async fn render_project(state: &AppState, me: &CurrentUser, id: i64, error: Opti
         fits: choices(MarketFit::ALL, MarketFit::as_str, MarketFit::label_zh),
         resources,
         today: state.context().today().to_string(),
+        chief: state.all_centers().await?.iter().find(|c| c.id == v.project.platform_center_id).map(|c| format!("首席专家 {}", c.tech_director)).unwrap_or_default(),
         v,
     }))
 }
