@@ -236,13 +236,12 @@ pub struct PlatformCalendar {
 pub async fn platform_calendar(ctx: &Context, caller: Option<&Caller>, center: CenterId, month: &str) -> Result<PlatformCalendar> {
     let (c, access) = crate::registry::load(ctx, caller, center, crate::registry::Access::Public).await?;
     let (first, last) = domain::month(month, ctx.today())?;
-    let filter = pocnet_store::sharing::offers::OfferFilter { scope: pocnet_store::centers::CenterScope::All, center_id: Some(center), ..pocnet_store::sharing::offers::OfferFilter::public() };
-    let offers = pocnet_store::sharing::offers::list(ctx.store().pool(), &filter, "name", pocnet_store::SortDir::Asc, pocnet_store::Page::new(Some(1), Some(100))).await?;
+    let offers = pocnet_store::sharing::offers::of_center(ctx.store().pool(), center).await?;
     let bookings = store::of_platform(ctx.store().pool(), center, first, last).await?;
     let days: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= last).collect();
     let mut rows = Vec::new();
     let (mut taken, mut room) = (0u64, 0u64);
-    for o in offers.items.iter().filter(|o| o.kind.bookable() && o.state.listed()) {
+    for o in offers.iter().filter(|o| o.kind.bookable() && o.state.listed()) {
         let spans: Vec<BookingSpan> = bookings.iter().filter(|b| b.offer_id == o.id.get()).map(Booking::span).collect();
         let occ = Occupancy::of(first, last, &spans);
         let capacity = capacity_of(o);

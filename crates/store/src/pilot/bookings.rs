@@ -195,9 +195,11 @@ pub async fn of_project(pool: &AnyPool, project: i64) -> StoreResult<Vec<Booking
     Ok(sqlx::query_as(&format!("{SELECT} WHERE b.project_id = $1 ORDER BY b.starts_on, b.id")).bind(project).fetch_all(pool).await?)
 }
 
-/// The statements of the calendars (the planner test): a resource's month, a platform's month.
+/// The statements of the calendars (the planner test): a resource's month, a platform's month and
+/// its offers.
 pub fn calendar_statements() -> Vec<String> {
     vec![
+        "SELECT o.id FROM service_offers o CROSS JOIN centers c WHERE c.id = o.center_id AND o.center_id = 1 ORDER BY o.name, o.id".to_owned(),
         format!("{SELECT} WHERE b.offer_id = 1 AND b.ends_on >= '2026-03-01' AND b.starts_on <= '2026-03-31' AND b.state = 'booked' ORDER BY b.starts_on, b.id"),
         format!("{SELECT} WHERE b.platform_center_id = 1 AND b.ends_on >= '2026-03-01' AND b.starts_on <= '2026-03-31' AND b.state = 'booked' ORDER BY b.offer_id, b.starts_on, b.id"),
     ]

@@ -223,6 +223,12 @@ where
     sqlx::query_as(&format!("{SELECT} WHERE {JOINED} AND o.id = $1")).bind(id.get()).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
 }
 
+/// Every offer of one center (withdrawn ones too), by name: a pilot platform's calendar and booking
+/// forms (one read over `service_offers_center`; a center has a few dozen offers at most).
+pub async fn of_center(pool: &AnyPool, center: CenterId) -> StoreResult<Vec<Offer>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE {JOINED} AND o.center_id = $1 ORDER BY o.name, o.id")).bind(center.get()).fetch_all(pool).await?)
+}
+
 /// The offers among `ids` (the search index).
 pub async fn many(pool: &AnyPool, ids: &[i64]) -> StoreResult<Vec<Offer>> {
     if ids.is_empty() {

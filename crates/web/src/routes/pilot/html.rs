@@ -151,10 +151,8 @@ async fn render_project(state: &AppState, me: &CurrentUser, id: i64, error: Opti
         }
     }
     let resources = if v.sides.platform && v.project.state.books() {
-        let filter = pocnet_store::sharing::offers::OfferFilter { scope: pocnet_store::centers::CenterScope::All, center_id: Some(v.project.platform_center_id), ..pocnet_store::sharing::offers::OfferFilter::public() };
-        pocnet_store::sharing::offers::list(state.store().pool(), &filter, "name", pocnet_store::SortDir::Asc, pocnet_store::Page::new(Some(1), Some(100)))
+        pocnet_store::sharing::offers::of_center(state.store().pool(), v.project.platform_center_id)
             .await?
-            .items
             .iter()
             .filter(|o| o.kind.bookable() && o.state.listed())
             .map(|o| Choice::new(o.id.to_string(), format!("{}（{}，每天{}个）", o.name, o.kind.label_zh(), o.capacity)))
