@@ -69,7 +69,7 @@ async fn finish(conn: &mut AnyConnection, platform: &Actor, applicant: &Actor, i
 /// Writes the report back on the hand-off, as the workflow does (000 二(六) 闭环迭代).
 async fn feed_back(conn: &mut AnyConnection, platform: &Actor, hid: HandoffId, r: &ReportDraft, day: NaiveDate) -> StoreResult<()> {
     let h = handoffs::get(&mut *conn, hid).await?;
-    let feedback = format!("【中试报告】{}；{}\n{}", r.mass_production.label_zh(), r.market_fit.label_zh(), r.summary);
+    let feedback = r.handoff_feedback();
     handoffs::feedback(conn, platform, at(day, 1), h.id, h.version, &feedback, &r.needs, day).await?;
     Ok(())
 }

@@ -381,7 +381,7 @@ pub async fn report(ctx: &Context, caller: &Caller, id: i64, input: &PilotReport
     booking_store::release_project(&mut tx, id, ctx.today(), ctx.now()).await?;
     if let Some(hid) = p.handoff_id {
         let h = pocnet_store::library::handoffs::get(&mut *tx, pocnet_domain::id::HandoffId::new(hid)).await?;
-        let feedback = format!("【中试报告】{}；{}\n{}", r.mass_production.label_zh(), r.market_fit.label_zh(), r.summary);
+        let feedback = r.handoff_feedback();
         pocnet_store::library::handoffs::feedback(&mut tx, &caller.actor(), ctx.now(), h.id, h.version, &feedback, &r.needs, ctx.today()).await?;
     }
     tx.commit().await?;

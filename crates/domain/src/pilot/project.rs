@@ -372,6 +372,12 @@ pub struct ReportDraft {
 }
 
 impl ReportDraft {
+    /// The report as the hand-off's feedback the PoC center reads (000 二(六) 闭环迭代): both findings,
+    /// then the summary.
+    pub fn handoff_feedback(&self) -> String {
+        format!("【中试报告】{}；{}\n{}", self.mass_production.label_zh(), self.market_fit.label_zh(), self.summary)
+    }
+
     /// Checks every field, naming each that fails.
     pub fn parse(raw: &RawReport<'_>) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();

@@ -311,16 +311,6 @@ where
     sqlx::query_as(&format!("{SELECT} WHERE {JOINED} AND p.id = $1")).bind(id).fetch_optional(executor).await?.ok_or(StoreError::NotFound)
 }
 
-/// The project a hand-off opened, if any.
-pub async fn of_handoff(pool: &AnyPool, handoff: i64) -> StoreResult<Option<PilotProject>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE {JOINED} AND p.handoff_id = $1")).bind(handoff).fetch_optional(pool).await?)
-}
-
-/// The pilot projects of a verified project (its hand-offs'), newest first.
-pub async fn of_result(pool: &AnyPool, result: i64) -> StoreResult<Vec<PilotProject>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE {JOINED} AND p.result_id = $1 ORDER BY p.id DESC")).bind(result).fetch_all(pool).await?)
-}
-
 /// A milestone of a plan.
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct PilotMilestone {
@@ -421,24 +411,3 @@ pub async fn list(pool: &AnyPool, filter: &ProjectFilter, page: Page) -> StoreRe
 pub fn list_statements(filter: &ProjectFilter) -> Vec<String> {
     listing::statements(SELECT, BASE, &filter.condition(), newest(), false)
 }
-
-/// How many of a platform's projects stand in each open state (its to-do lines and page).
-pub async fn open_counts(pool: &AnyPool, platforms: &[CenterId]) -> StoreResult<Vec<(PilotState, i64)>> {
-    if platforms.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = platforms.iter().map(|c| c.get().to_string()).collect::<Vec<_>>().join(",");
-    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT state, COUNT(*) FROM pilot_projects WHERE platform_center_id IN ({list}) AND state IN ('applied', 'reviewing', 'planning', 'running') GROUP BY state"
-    ))
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().filter_map(|(s, n)| PilotState::parse(&s).ok().map(|s| (s, n))).collect())
-}
-
-/// Takes the project's row lock until the transaction ends.
-pub async fn lock(conn: &mut AnyConnection, id: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE pilot_projects SET version = version WHERE id = $1").bind(id).execute(&mut *conn).await?;
-    Ok(())
-}
-
