@@ -32,6 +32,7 @@ pub mod pilot;
 pub mod recognition;
 pub mod registry;
 pub mod search;
+pub mod seeds;
 pub mod sharing;
 pub mod supervision;
 pub mod white_paper;

@@ -38,6 +38,7 @@ pub mod region;
 pub mod research_result;
 pub mod review;
 pub mod role;
+pub mod seeds;
 pub mod service_map;
 pub mod sharing;
 pub mod supervision;

@@ -99,6 +99,10 @@ string_enum! {
         CenterPilotPlansToConfirm => ("center_pilot_plans_to_confirm", "中试平台已编制方案、待本中心确认的中试项目"),
         /// 企业或团队：中试平台已编制方案、待本单位确认的中试项目
         PilotPlansToConfirm => ("pilot_plans_to_confirm", "中试平台已编制方案、待本单位确认的中试项目"),
+        /// 概念验证平台：早期成果池中待组织批量论证的概念 (004 三(二))
+        ConceptsToBatch => ("concepts_to_batch", "早期成果池中待批量论证的概念"),
+        /// 概念验证平台：论证中、待填写结果并发布种子清单的批次
+        SeedBatchesToPublish => ("seed_batches_to_publish", "论证中、待发布种子清单的批次"),
     }
 }
 
@@ -120,7 +124,7 @@ impl TodoKind {
             }
             MilestonesToAccept | ScreeningToStart | MilestonesOverdue | ReevaluationDue | ReportsToFile | CenterMatchesToAnswer
             | ResourceRequestsToAnswer | VoucherOrdersToAnswer | VoucherServicesToDeliver | CenterInterestsToAnswer | PilotProjectsToAccept
-            | PilotProjectsToReview | PilotReportsToIssue | CenterPilotPlansToConfirm => Role::Center,
+            | PilotProjectsToReview | PilotReportsToIssue | CenterPilotPlansToConfirm | ConceptsToBatch | SeedBatchesToPublish => Role::Center,
             MilestonesReturned | MilestonesToSubmit | MatchesToAnswer | VoucherUsesToRedeem | InterestsToAnswer | PilotPlansToConfirm => Role::Researcher,
             InterestsToPledge | FinanceApplicationsToAnswer => Role::Investor,
         }
@@ -163,6 +167,8 @@ impl TodoKind {
             PilotProjectsToReview => "/pilot-projects?state=reviewing",
             PilotReportsToIssue => "/pilot-projects?state=running",
             CenterPilotPlansToConfirm | PilotPlansToConfirm => "/pilot-projects?state=planning",
+            ConceptsToBatch => "/concepts?state=pooled",
+            SeedBatchesToPublish => "/seed-batches?state=reviewing",
         }
     }
 
@@ -178,6 +184,7 @@ impl TodoKind {
             }
             ReportsToFile => Some("最早报送截止"),
             ResourceRequestsToAnswer => Some("最早期望开始"),
+            SeedBatchesToPublish => Some("最早论证日期"),
             _ => None,
         }
     }
@@ -361,6 +368,8 @@ mod tests {
                     PilotProjectsToReview,
                     PilotReportsToIssue,
                     CenterPilotPlansToConfirm,
+                    ConceptsToBatch,
+                    SeedBatchesToPublish,
                 ],
             ),
             (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer, VoucherUsesToRedeem, InterestsToAnswer, PilotPlansToConfirm]),

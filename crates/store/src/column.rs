@@ -202,6 +202,9 @@ codes!(
     pocnet_domain::pilot::PilotStage,
     pocnet_domain::pilot::MassProduction,
     pocnet_domain::pilot::MarketFit,
+    pocnet_domain::seeds::ConceptState,
+    pocnet_domain::seeds::BatchState,
+    pocnet_domain::seeds::Verdict,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

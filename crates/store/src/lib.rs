@@ -34,6 +34,7 @@ pub mod results;
 pub mod sessions;
 pub mod scratch;
 pub mod search_faces;
+pub mod seeds;
 pub mod search_outbox;
 pub mod settings;
 pub mod sharing;

@@ -96,7 +96,11 @@ const CENTER: &str = "SELECT 'milestones_to_accept', COUNT(*), MIN(m.due_on) FRO
     UNION ALL SELECT 'pilot_reports_to_issue', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
         JOIN pilot_projects p ON p.platform_center_id = c.id WHERE c.host_org_id = $1 AND p.state = 'running' AND p.milestones_done = p.milestones_total \
     UNION ALL SELECT 'center_pilot_plans_to_confirm', COUNT(*), CAST(NULL AS TEXT) FROM pilot_projects \
-        WHERE applicant_org_id = $1 AND state = 'planning' AND milestones_total > 0";
+        WHERE applicant_org_id = $1 AND state = 'planning' AND milestones_total > 0 \
+    UNION ALL SELECT 'concepts_to_batch', COUNT(*), CAST(NULL AS TEXT) FROM centers c \
+        JOIN early_concepts k ON k.center_id = c.id WHERE c.host_org_id = $1 AND k.state = 'pooled' \
+    UNION ALL SELECT 'seed_batches_to_publish', COUNT(*), MIN(b.review_on) FROM centers c \
+        JOIN seed_batches b ON b.center_id = c.id WHERE c.host_org_id = $1 AND b.state = 'reviewing'";
 
 const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) FROM research_results r \
         JOIN milestones m ON m.result_id = r.id WHERE r.owner_org_id = $1 AND r.state = 'verifying' AND m.status = 'failed' \

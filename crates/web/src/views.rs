@@ -106,6 +106,10 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
         items.push(nav("/pilot-projects", "中试项目", "pilot_projects"));
     }
     if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
+        items.push(nav("/concepts", "早期成果池", "concepts"));
+    }
+    items.push(nav("/seeds", "种子清单", "seeds"));
+    if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
         items.push(nav("/vouchers", "科技创新券", "vouchers"));
     }
     if !matches!(role, Role::Expert | Role::County) {

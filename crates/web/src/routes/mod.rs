@@ -14,6 +14,7 @@ pub mod figures;
 pub mod health;
 pub mod orgs;
 pub mod pilot;
+pub mod seeds;
 pub mod recognition;
 pub mod registry;
 pub mod library;
@@ -67,6 +68,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(service_map::router())
         .merge(sharing::router())
         .merge(pilot::router())
+        .merge(seeds::router())
         .merge(finance::vouchers_api::router())
         .merge(finance::returns::router())
         .merge(finance::investment_api::router())
