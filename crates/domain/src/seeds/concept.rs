@@ -114,15 +114,14 @@ impl ConceptDraft {
             ..ResultInput::default()
         };
         let mut errors = Vec::new();
-        let result = input.parse_in(catalogue).map_err(|e| errors.extend(e)).ok();
-        if let Some(r) = &result {
-            if r.trl.level() > MAX_EARLY_TRL {
-                errors.push(FieldError::new(
-                    "trl",
-                    "not_early",
-                    format!("早期概念的技术就绪度为1至{MAX_EARLY_TRL}级；已有样品、样机的成果请直接提交成果入库申请"),
-                ));
-            }
+        // The library asks for evidence from level 4 on; a concept never gets there.
+        let result = input.parse_in(catalogue).map_err(|e| errors.extend(e.into_iter().filter(|e| e.field != "trl_evidence"))).ok();
+        if matches!(raw.trl.trim().parse::<i64>(), Ok(l) if l > i64::from(MAX_EARLY_TRL) && l <= 9) {
+            errors.push(FieldError::new(
+                "trl",
+                "not_early",
+                format!("早期概念的技术就绪度为1至{MAX_EARLY_TRL}级；已有样品、样机的成果请直接提交成果入库申请"),
+            ));
         }
         let demand = collect(&mut errors, multiline("demand", "潜在应用与产业需求", raw.demand, 0, 1000));
         match (result, demand) {
