@@ -141,11 +141,11 @@ pub struct SeedAssessmentInput {
     pub concept_id: Option<i64>,
     /// 技术可行性, 0–100.
     #[serde(default, deserialize_with = "pocnet_domain::library::intake::string_or_number")]
-    #[schema(value_type = String)]
+    #[schema(schema_with = pocnet_domain::library::intake::string_or_integer)]
     pub tech_score: String,
     /// 市场前景, 0–100.
     #[serde(default, deserialize_with = "pocnet_domain::library::intake::string_or_number")]
-    #[schema(value_type = String)]
+    #[schema(schema_with = pocnet_domain::library::intake::string_or_integer)]
     pub market_score: String,
     /// `seed` (入选) or `not_selected` (不入选).
     #[serde(default)]

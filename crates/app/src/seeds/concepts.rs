@@ -65,7 +65,7 @@ pub struct ConceptInput {
     pub team: String,
     /// Technology-readiness level, 1–3.
     #[serde(default, deserialize_with = "pocnet_domain::library::intake::string_or_number")]
-    #[schema(value_type = String)]
+    #[schema(schema_with = pocnet_domain::library::intake::string_or_integer)]
     pub trl: String,
     /// 潜在应用与产业需求, up to 1,000 characters.
     #[serde(default)]

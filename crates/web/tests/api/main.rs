@@ -36,6 +36,7 @@ mod storage;
 mod strict_input;
 mod supervision;
 mod search;
+mod seeds;
 mod sharing;
 mod todo;
 mod vouchers;
