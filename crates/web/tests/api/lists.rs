@@ -487,6 +487,40 @@ async fn no_list_reads_a_whole_big_table() {
             statements.push(("booking calendar".into(), sql));
         }
     }
+    // Early concepts, batch reviews and the public seed list (issue 18, 004 三(二)).
+    {
+        use pocnet_domain::seeds::{BatchState, ConceptState};
+        use pocnet_store::seeds::batches::{list_statements as batch_statements, BatchFilter};
+        use pocnet_store::seeds::concepts::{list_statements, seeds_statements, ConceptFilter, SeedFilter};
+        for filter in [
+            ConceptFilter::default(),
+            ConceptFilter { state: Some(ConceptState::Pooled), ..ConceptFilter::default() },
+            ConceptFilter { centers: Some(vec![1.into(), 2.into()]), ..ConceptFilter::default() },
+            ConceptFilter { centers: Some(vec![1.into()]), state: Some(ConceptState::Pooled), ..ConceptFilter::default() },
+            ConceptFilter { proposer: Some(1.into()), ..ConceptFilter::default() },
+            ConceptFilter { q: Some("光伏".into()), ..ConceptFilter::default() },
+        ] {
+            for sql in list_statements(&filter) {
+                statements.push((format!("concepts {filter:?}"), sql));
+            }
+        }
+        for filter in [
+            SeedFilter::default(),
+            SeedFilter { field: Some("new_energy".into()), ..SeedFilter::default() },
+            SeedFilter { center: Some(1.into()), ..SeedFilter::default() },
+            SeedFilter { batch: Some(1), ..SeedFilter::default() },
+            SeedFilter { q: Some("光伏".into()), ..SeedFilter::default() },
+        ] {
+            for sql in seeds_statements(&filter) {
+                statements.push((format!("seeds {filter:?}"), sql));
+            }
+        }
+        for filter in [BatchFilter::default(), BatchFilter { state: Some(BatchState::Reviewing), ..BatchFilter::default() }, BatchFilter { centers: Some(vec![1.into()]), ..BatchFilter::default() }] {
+            for sql in batch_statements(&filter) {
+                statements.push((format!("seed batches {filter:?}"), sql));
+            }
+        }
+    }
     // Accounts (a province has an account for each of its 2×10^4 experts) and units.
     {
         use pocnet_domain::credentials::Username;
