@@ -18,6 +18,7 @@ mod evaluation;
 mod evidence;
 mod grants;
 mod pilot;
+mod seeds;
 mod pipeline;
 mod records;
 mod returns;

@@ -332,6 +332,7 @@ pub async fn load_once(
     let offers = crate::sharing::fill(&mut tx, &net).await?;
     crate::vouchers::fill(&mut tx, &net, &offers).await?;
     crate::pilot::fill(&mut tx, &net, &offers).await?;
+    let seeds = crate::seeds::fill(&mut tx, &net).await?;
     crate::returns::fill(&mut tx, &net).await?;
     crate::roadshows::fill(&mut tx, &net).await?;
     crate::grants::fill(&mut tx, &net).await?;
@@ -354,7 +355,7 @@ pub async fn load_once(
         organisations: data.organisations.len(),
         centers: data.centers.len(),
         experts: data.experts.len(),
-        results: results.len(),
+        results: results.len() + seeds,
         accounts: DEMO_ACCOUNTS.len(),
         calls: told.calls,
         applications: told.applications,

@@ -10,11 +10,9 @@ use pocnet_domain::center::CenterKind;
 use pocnet_domain::id::CenterId;
 use pocnet_domain::role::Role;
 use pocnet_domain::seeds::batch::{parse_assessments, publishable};
-use pocnet_domain::seeds::concept::pool_source;
 use pocnet_domain::seeds::{BatchDraft, BatchState, RawAssessment, RawBatch};
 use pocnet_domain::supervision::CenterStatus;
 use pocnet_domain::FieldError;
-use pocnet_store::library::intake::{self as intake_store, NewResult};
 use pocnet_store::seeds::batches::{self as store, BatchFilter, SeedBatch};
 use pocnet_store::seeds::concepts::{self as concept_store, Concept};
 use pocnet_store::{Page, Paged, StoreError};
@@ -202,14 +200,6 @@ pub async fn publish(ctx: &Context, caller: &Caller, id: i64, input: &SeedPublis
     let today = ctx.today();
     let mut tx = ctx.store().write().await?;
     store::publish(&mut tx, &caller.actor(), ctx.now(), id, version, today).await?;
-    for seed in concept_store::seeds_for_library(&mut tx, id).await? {
-        let org = pocnet_store::orgs::get(&mut *tx, seed.org_id).await?;
-        let source = pool_source(org.kind).unwrap_or(pocnet_domain::research_result::ResultSource::University);
-        let draft = seed.draft.to_result(source, format!("SEED-{id}-{}", seed.id));
-        let new = NewResult { draft: &draft, owner_org_id: seed.org_id, center_id: Some(b.center_id), submitted_on: today, entered_by: seed.proposed_by };
-        let result = intake_store::create(&mut tx, &caller.actor(), ctx.now(), &new).await?;
-        concept_store::link_result(&mut tx, seed.id, result.get()).await?;
-    }
     tx.commit().await?;
     view(ctx, caller, id).await
 }

@@ -241,7 +241,7 @@ mod tests {
         let mut r = raw(&team);
         r.field = &field.code;
         r.sub_field = &sub;
-        let d = ConceptDraft::parse(&r, ResultSource::Hospital, catalogue).unwrap();
+        let Ok(d) = ConceptDraft::parse(&r, ResultSource::Hospital, catalogue) else { panic!("the concept is valid") };
         let result = d.to_result(ResultSource::Hospital, "SEED-3-17".into());
         assert_eq!(result.stage, ResultStage::Lab);
         assert_eq!(result.source, ResultSource::Hospital);

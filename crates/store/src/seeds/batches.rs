@@ -10,7 +10,10 @@ use crate::sql_where::{Arg, Where};
 use crate::{format_ts, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use pocnet_domain::id::{CenterId, OrgId};
+use super::concepts;
+use crate::library::intake::NewResult;
 use pocnet_domain::seeds::batch::MAX_BATCH;
+use pocnet_domain::seeds::concept::pool_source;
 use pocnet_domain::seeds::{Assessment, BatchDraft, BatchState};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -150,7 +153,8 @@ pub async fn assess(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
 }
 
 /// Publishes the seed list of a reviewing batch at `version` whose every concept is assessed: the
-/// seeds become `seeded`, the others `not_selected`. Answers the number of seeds.
+/// seeds become `seeded` and enter the platform's library, the others `not_selected`. Answers the
+/// number of seeds.
 pub async fn publish(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, version: i64, today: NaiveDate) -> StoreResult<i64> {
     let ts = format_ts(now);
     let day = today.to_string();
@@ -186,7 +190,24 @@ pub async fn publish(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>
     let seeds = i64::try_from(seeds).unwrap_or(i64::MAX);
     sqlx::query("UPDATE seed_batches SET seeds = $1 WHERE id = $2").bind(seeds).bind(id).execute(&mut *conn).await?;
     audit::record(conn, actor, now, change("seed_batch.publish", id, serde_json::json!({"state": BatchState::Published, "seeds": seeds}))).await?;
+    into_library(conn, actor, now, id, today).await?;
     Ok(seeds)
+}
+
+/// Puts each seed of a batch just published into its platform's project library: a result
+/// submitted for intake (成果入库申请) at the laboratory stage, owned by the seed's unit, entered by
+/// its proposer, its source the unit's kind, numbered `SEED-{batch}-{concept}`.
+async fn into_library(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, batch_id: i64, today: NaiveDate) -> StoreResult<()> {
+    let center: i64 = sqlx::query_scalar("SELECT center_id FROM seed_batches WHERE id = $1").bind(batch_id).fetch_one(&mut *conn).await?;
+    for seed in concepts::seeds_for_library(conn, batch_id).await? {
+        let kind = crate::orgs::get(&mut *conn, seed.org_id).await?.kind;
+        let source = pool_source(kind).ok_or_else(|| StoreError::Corrupt(format!("early concept {}: unit of kind {kind:?} keeps no pool", seed.id)))?;
+        let draft = seed.draft.to_result(source, format!("SEED-{batch_id}-{}", seed.id));
+        let new = NewResult { draft: &draft, owner_org_id: seed.org_id, center_id: Some(CenterId::new(center)), submitted_on: today, entered_by: seed.proposed_by };
+        let result = crate::library::intake::create(conn, actor, now, &new).await?;
+        concepts::link_result(conn, seed.id, result.get()).await?;
+    }
+    Ok(())
 }
 
 /// One batch.

@@ -387,6 +387,27 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     let running = mine.iter().find(|p| p["state"] == "running").unwrap();
     let v = app.get_ok(&platform, &format!("/api/v1/pilot-projects/{}", running["id"])).await;
     assert_eq!(v["bookings"].as_array().unwrap().len(), 3, "{v}");
+
+    // The early-result pool and seed lists (issue 18, 004 三(二)): the `center` login's platform
+    // published one batch (its seeds public and in the library), reviews another, and has
+    // concepts waiting; two of those are the `researcher` login's.
+    let seeds = items(&expect_status(app.get_anon("/api/v1/seeds").await, StatusCode::OK).await).to_vec();
+    assert_eq!(seeds.len(), 3, "{seeds:?}");
+    let center = demo_token(&app, "center").await;
+    let todo = app.get_ok(&center, "/api/v1/me/todo").await;
+    assert_eq!(count(&todo, "concepts_to_batch"), Some(3), "{todo}");
+    assert_eq!(count(&todo, "seed_batches_to_publish"), Some(1), "{todo}");
+    let batches = items(&app.get_ok(&center, "/api/v1/seed-batches").await).to_vec();
+    assert_eq!(batches.iter().map(|b| b["state"].as_str().unwrap()).collect::<Vec<_>>(), vec!["reviewing", "published"]);
+    let published = app.get_ok(&center, &format!("/api/v1/seed-batches/{}", batches[1]["id"])).await;
+    for k in published["concepts"].as_array().unwrap().iter().filter(|k| k["state"] == "seeded") {
+        let r = app.get_ok(&center, &format!("/api/v1/results/{}", k["result_id"])).await;
+        assert_eq!(r["project"]["title"], k["title"], "each seed is in the library");
+    }
+    let researcher = demo_token(&app, "researcher").await;
+    let mine = items(&app.get_ok(&researcher, "/api/v1/concepts").await).to_vec();
+    let states: Vec<&str> = mine.iter().filter_map(|k| k["state"].as_str()).collect();
+    assert!(states.contains(&"seeded") && states.contains(&"pooled"), "{states:?}");
 }
 
 #[tokio::test]
