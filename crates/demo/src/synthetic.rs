@@ -94,6 +94,10 @@ pub struct Generated {
     pub pilot_projects: usize,
     /// Bookings of the platforms' lines, equipment and environments over a year around now.
     pub bookings: usize,
+    /// Early concepts in the PoC centers' pools (004 三(二)).
+    pub concepts: usize,
+    /// Seeds of the published batches (each also a library entry).
+    pub seeds: usize,
 }
 
 impl Generated {
@@ -113,6 +117,8 @@ impl Generated {
             + self.offers
             + self.pilot_projects
             + self.bookings
+            + self.concepts
+            + self.seeds
             + 1
     }
 }
@@ -630,6 +636,8 @@ pub async fn generate(
     let (n, bookable) = offers(&mut tx, &system, now, spec.seed, &center_ids, &center_offers).await?;
     g.offers = n;
     (g.pilot_projects, g.bookings) = pilot_work(&mut tx, &system, now, spec.seed, &bookable).await?;
+    let pocs: Vec<CenterId> = center_ids.iter().zip(&center_offers).filter(|(_, (kind, _))| *kind == CenterKind::PocCenter).map(|(id, _)| *id).collect();
+    (g.concepts, g.seeds) = seed_work(&mut tx, &system, now, spec.seed, &pocs, &fields).await?;
 
     let change = Change {
         action: "synthetic.generate",
@@ -766,6 +774,75 @@ async fn pilot_work(tx: &mut sqlx::AnyConnection, system: &Actor, now: DateTime<
         }
     }
     Ok((n_projects, n_bookings))
+}
+
+/// The PoC centers' early-result pools (004 三(二)): each center reviewed one batch of 20
+/// concepts from universities', institutes' and hospitals' pools and published its seed list
+/// (about three in ten selected, each entering the library), reviews a second batch of 10 with
+/// half assessed, and has 10 concepts waiting.
+async fn seed_work(tx: &mut sqlx::AnyConnection, system: &Actor, now: DateTime<Utc>, seed: u64, pocs: &[CenterId], fields: &[&Field]) -> StoreResult<(usize, usize)> {
+    use pocnet_domain::seeds::{Assessment, BatchDraft, ConceptDraft, Verdict};
+    use pocnet_store::seeds::{batches, concepts};
+    let mut rng = Rng(seed ^ 0x7365_6564_73); // "seeds"
+    let today = (now + chrono::Duration::hours(8)).date_naive();
+    let units: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM organisations WHERE kind IN ('university', 'research_institute', 'hospital') ORDER BY id").fetch_all(&mut *tx).await?;
+    if units.is_empty() {
+        return Ok((0, 0));
+    }
+    let (mut n_concepts, mut n_seeds) = (0usize, 0usize);
+    for (c, center) in pocs.iter().enumerate() {
+        let pool = |rng: &mut Rng, n: usize| {
+            (0..n)
+                .map(|k| {
+                    let field = rng.pick(fields);
+                    let sub = rng.pick(field.sub_fields);
+                    let draft = ConceptDraft {
+                        title: format!("合成早期概念{}-{k}：{}", c + 1, sub.label),
+                        summary: format!("面向{}的早期概念，用于负载测量的合成数据。", field.label),
+                        secret_summary: "（合成数据，无保密内容）".into(),
+                        field: field.code.into(),
+                        sub_field: sub.code.into(),
+                        team: vec![person(rng)],
+                        trl: Trl::parse(rng.range(1, 3)).map_err(corrupt)?,
+                        demand: format!("{}领域企业", field.label),
+                    };
+                    Ok((OrgId::new(*rng.pick(&units)), draft))
+                })
+                .collect::<StoreResult<Vec<_>>>()
+        };
+        let first = pool(&mut rng, 20)?;
+        for (org, d) in &first {
+            concepts::create(tx, system, now, *org, *center, None, d).await?;
+        }
+        let batch = BatchDraft { title: "合成种子论证批次一".into(), review_on: today, panel: vec!["合成专家甲".into(), "合成专家乙".into()] };
+        let id = batches::open(tx, system, now, *center, &batch).await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM early_concepts WHERE batch_id = $1 ORDER BY id").bind(id).fetch_all(&mut *tx).await?;
+        let rows: Vec<Assessment> = ids
+            .iter()
+            .map(|k| {
+                let (tech, market) = (i32::try_from(rng.range(40, 95)).unwrap_or(60), i32::try_from(rng.range(40, 95)).unwrap_or(60));
+                let verdict = if Assessment::overall(tech, market) >= 75 { Verdict::Seed } else { Verdict::NotSelected };
+                Assessment { concept_id: *k, tech_score: tech, market_score: market, verdict, opinion: "合成论证意见".into() }
+            })
+            .collect();
+        batches::assess(tx, system, now, id, 1, &rows).await?;
+        n_seeds += usize::try_from(batches::publish(tx, system, now, id, 2, today).await?).unwrap_or(0);
+        let second = pool(&mut rng, 10)?;
+        for (org, d) in &second {
+            concepts::create(tx, system, now, *org, *center, None, d).await?;
+        }
+        let batch = BatchDraft { title: "合成种子论证批次二".into(), review_on: today, panel: vec!["合成专家甲".into()] };
+        let id = batches::open(tx, system, now, *center, &batch).await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM early_concepts WHERE batch_id = $1 ORDER BY id LIMIT 5").bind(id).fetch_all(&mut *tx).await?;
+        let rows: Vec<Assessment> = ids.iter().map(|k| Assessment { concept_id: *k, tech_score: 70, market_score: 70, verdict: Verdict::NotSelected, opinion: "合成论证意见".into() }).collect();
+        batches::assess(tx, system, now, id, 1, &rows).await?;
+        for (org, d) in &pool(&mut rng, 10)? {
+            concepts::create(tx, system, now, *org, *center, None, d).await?;
+        }
+        n_concepts += 40;
+    }
+    Ok((n_concepts, n_seeds))
 }
 
 /// What [`experts`] generates.

@@ -212,6 +212,16 @@ pub const PATHS: &[(&str, Login)] = &[
     ("/pilot-projects", Some("bureau")),
     ("/pilot-projects", Some("platform")),
     ("/pilot-projects?page=20&after=@", Some("bureau")),
+    // Issue 18 (004 三(二)): the early-result pools, the batch reviews and the public seed list.
+    ("/seeds", None),
+    ("/seeds?field=new_energy", None),
+    ("/seeds?q=人工智能", None),
+    ("/seeds?page=50&after=@", None),
+    ("/api/v1/seeds/export.xlsx?field=new_energy", None),
+    ("/concepts", Some("bureau")),
+    ("/concepts?state=pooled", Some("bureau")),
+    ("/concepts", Some("center")),
+    ("/seed-batches", Some("bureau")),
 ];
 
 impl PagesArgs {

@@ -228,12 +228,12 @@ async fn plan(store: &pocnet_store::Store, sql: &str) -> Vec<String> {
 /// Whether a plan reads a whole big table: a table scan, or a walk of a whole index followed by a sort of what it found.
 /// (A list ordered by id walks the table itself in order and stops after a page.)
 fn full_scan(store: &pocnet_store::Store, sql: &str, steps: &[String]) -> Option<String> {
-    const BIG: [&str; 6] = ["research_results", "experts", "centers", "audit_events", "users", "organisations"];
+    const BIG: [&str; 7] = ["research_results", "experts", "centers", "audit_events", "users", "organisations", "early_concepts"];
     if store.backend() == pocnet_store::Backend::Sqlite {
-        // Aliases as the list statements write them: r, e, c, a, u, o.
+        // Aliases as the list statements write them: r, e, c, a, u, o, k (early concepts).
         let in_id_order = |alias: &str| sql.contains(&format!("ORDER BY {alias}.id "));
         let table_scan = steps.iter().find(|s| {
-            ["r", "e", "c", "a", "u", "o"].iter().any(|a| s.as_str() == format!("SCAN {a}") && !in_id_order(a))
+            ["r", "e", "c", "a", "u", "o", "k"].iter().any(|a| s.as_str() == format!("SCAN {a}") && !in_id_order(a))
         });
         let walk_then_sort = steps.iter().any(|s| s.starts_with("SCAN ")) && steps.iter().any(|s| s.contains("TEMP B-TREE FOR ORDER BY"));
         table_scan.cloned().or_else(|| walk_then_sort.then(|| steps.join(" / ")))
