@@ -871,3 +871,41 @@ async fn a_pilot_platform_takes_an_application_and_the_enterprise_confirms_its_p
     assert!(cal.text().await.unwrap().contains("已满"), "the booked days are full");
     c.close().await.unwrap();
 }
+
+/// Issue 18 (004 三(二)): the PoC center follows its to-do line to the batch under review, records
+/// the two concepts not yet assessed, publishes the seed list, and anyone reads the new seeds.
+#[tokio::test]
+async fn a_center_finishes_its_batch_review_and_publishes_the_seed_list() {
+    let Some(driver_bin) = chromedriver() else { return };
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
+    demo::load_once(&app.store, chrono::Utc::now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    let wait = |css: &'static str| {
+        let c = c.clone();
+        async move { c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap() }
+    };
+    demo_sign_in(&c, &app, "center").await;
+    c.goto(&app.url("/todo")).await.unwrap();
+    c.find(Locator::Css("[data-testid=todo-seed_batches_to_publish] > a")).await.unwrap().click().await.unwrap();
+    wait("[data-testid=seed-batches]").await.find(Locator::Css("tbody a")).await.unwrap().click().await.unwrap();
+    assert!(wait("[data-testid=batch-next]").await.text().await.unwrap().contains("还有2个概念"));
+    for (row, tech, verdict) in [(3, "83", "seed"), (4, "61", "not_selected")] {
+        let tr = c.find(Locator::Css(&format!("[data-testid=batch-concepts] tbody tr:nth-child({row})"))).await.unwrap();
+        tr.find(Locator::Css("input[name=tech_score]")).await.unwrap().send_keys(tech).await.unwrap();
+        tr.find(Locator::Css("input[name=market_score]")).await.unwrap().send_keys("70").await.unwrap();
+        tr.find(Locator::Css("select[name=verdict]")).await.unwrap().select_by_value(verdict).await.unwrap();
+        tr.find(Locator::Css("input[name=opinion]")).await.unwrap().send_keys("论证组一致意见").await.unwrap();
+    }
+    c.find(Locator::Css("[data-testid=assess-form] button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait("[data-testid=publish-form] button").await.click().await.unwrap();
+    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//*[@data-testid='batch-state'][text()='已发布种子清单']")).await.unwrap();
+    sign_out(&c).await;
+
+    c.goto(&app.url("/seeds")).await.unwrap();
+    let list = wait("[data-testid=seeds]").await.text().await.unwrap();
+    assert!(list.contains("人形机器人灵巧手腱绳驱动概念") && list.contains("自修复聚氨酯电缆护套概念"), "the new seeds are public: {list}");
+    assert!(!list.contains("数控机床热误差"), "the concept not selected is not: {list}");
+    c.close().await.unwrap();
+}
