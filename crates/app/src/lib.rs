@@ -22,6 +22,7 @@ pub mod experts;
 pub mod finance;
 pub mod housekeeping;
 pub mod input;
+pub mod key_projects;
 pub mod library;
 pub mod login_blocks;
 pub mod matching;

@@ -17,6 +17,7 @@ mod demands;
 mod evaluation;
 mod evidence;
 mod grants;
+mod key_projects;
 mod pilot;
 mod seeds;
 mod pipeline;

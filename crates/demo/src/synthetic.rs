@@ -783,7 +783,7 @@ async fn pilot_work(tx: &mut sqlx::AnyConnection, system: &Actor, now: DateTime<
 async fn seed_work(tx: &mut sqlx::AnyConnection, system: &Actor, now: DateTime<Utc>, seed: u64, pocs: &[CenterId], fields: &[&Field]) -> StoreResult<(usize, usize)> {
     use pocnet_domain::seeds::{Assessment, BatchDraft, ConceptDraft, Verdict};
     use pocnet_store::seeds::{batches, concepts};
-    let mut rng = Rng(seed ^ 0x7365_6564_73); // "seeds"
+    let mut rng = Rng(seed ^ 0x0073_6565_6473); // "seeds"
     let today = (now + chrono::Duration::hours(8)).date_naive();
     let units: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM organisations WHERE kind IN ('university', 'research_institute', 'hospital') ORDER BY id").fetch_all(&mut *tx).await?;

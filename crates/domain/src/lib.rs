@@ -22,6 +22,7 @@ pub mod expert;
 pub mod expert_account;
 pub mod id;
 pub mod industry;
+pub mod key_projects;
 pub mod library;
 pub mod login_guard;
 pub mod matching;

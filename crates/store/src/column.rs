@@ -205,6 +205,8 @@ codes!(
     pocnet_domain::seeds::ConceptState,
     pocnet_domain::seeds::BatchState,
     pocnet_domain::seeds::Verdict,
+    pocnet_domain::key_projects::KeyCategory,
+    pocnet_domain::key_projects::KeyState,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

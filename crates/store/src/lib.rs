@@ -21,6 +21,7 @@ pub mod evaluations;
 pub mod evidence;
 pub mod experts;
 pub mod finance;
+pub mod key_projects;
 pub mod library;
 mod listing;
 pub mod login_throttle;

@@ -109,6 +109,9 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
         items.push(nav("/concepts", "早期成果池", "concepts"));
     }
     items.push(nav("/seeds", "种子清单", "seeds"));
+    if matches!(role, Role::Bureau | Role::County | Role::Center) {
+        items.push(nav("/key-projects", "重点推进项目清单", "key_projects"));
+    }
     if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
         items.push(nav("/vouchers", "科技创新券", "vouchers"));
     }

@@ -408,6 +408,15 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     let mine = items(&app.get_ok(&researcher, "/api/v1/concepts").await).to_vec();
     let states: Vec<&str> = mine.iter().filter_map(|k| k["state"].as_str()).collect();
     assert!(states.contains(&"seeded") && states.contains(&"pooled"), "{states:?}");
+
+    // The key projects' list (004 二(二)): one in each state; one ready to launch on the bureau's list.
+    let keys = items(&app.get_ok(&bureau, "/api/v1/key-projects").await);
+    for s in ["built", "launched", "reserve", "dropped"] {
+        assert!(keys.iter().any(|k| k["state"] == s), "{s} in {keys:?}");
+    }
+    let built = keys.iter().find(|k| k["state"] == "built").unwrap();
+    assert_eq!(built["center_name"], "温州市瓯江理工大学智能装备概念验证中心");
+    assert_eq!(count(&app.get_ok(&bureau, "/api/v1/me/todo").await, "key_projects_to_launch"), Some(1));
 }
 
 #[tokio::test]

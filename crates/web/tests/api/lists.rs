@@ -521,6 +521,21 @@ async fn no_list_reads_a_whole_big_table() {
             }
         }
     }
+    // The key projects' list (issue 18, 004 二(二)).
+    {
+        use pocnet_domain::key_projects::{KeyCategory, KeyState};
+        use pocnet_store::key_projects::{list_statements, KeyProjectFilter};
+        for filter in [
+            KeyProjectFilter::default(),
+            KeyProjectFilter { state: Some(KeyState::Reserve), ..KeyProjectFilter::default() },
+            KeyProjectFilter { category: Some(KeyCategory::Frontier), ..KeyProjectFilter::default() },
+            KeyProjectFilter { q: Some("脑机".into()), ..KeyProjectFilter::default() },
+        ] {
+            for sql in list_statements(&filter) {
+                statements.push((format!("key projects {filter:?}"), sql));
+            }
+        }
+    }
     // Accounts (a province has an account for each of its 2×10^4 experts) and units.
     {
         use pocnet_domain::credentials::Username;

@@ -17,6 +17,7 @@ mod grants;
 mod experts;
 mod finding;
 mod helpers;
+mod key_projects;
 mod lists;
 mod matching;
 mod library;
