@@ -13,6 +13,7 @@ pub mod assignment;
 pub mod calendar;
 pub mod caller;
 pub mod clock;
+pub mod competitions;
 pub mod context;
 pub mod error;
 pub mod evaluation;

@@ -13,6 +13,7 @@
 //!   written with the store's batch functions, and a synthetic expert library
 //!   (`pocnet bench pages` puts both on top of the demo).
 
+mod competitions;
 mod demands;
 mod evaluation;
 mod evidence;

@@ -334,6 +334,7 @@ pub async fn load_once(
     crate::pilot::fill(&mut tx, &net, &offers).await?;
     let seeds = crate::seeds::fill(&mut tx, &net).await?;
     crate::key_projects::fill(&mut tx, &net).await?;
+    crate::competitions::fill(&mut tx, &net).await?;
     crate::returns::fill(&mut tx, &net).await?;
     crate::roadshows::fill(&mut tx, &net).await?;
     crate::grants::fill(&mut tx, &net).await?;

@@ -11,6 +11,7 @@ mod string_enum;
 pub mod calendar;
 pub mod catalogue;
 pub mod center;
+pub mod competitions;
 pub mod credentials;
 pub mod data_rights;
 pub mod display;

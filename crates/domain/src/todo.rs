@@ -101,6 +101,8 @@ string_enum! {
         PilotPlansToConfirm => ("pilot_plans_to_confirm", "中试平台已编制方案、待本单位确认的中试项目"),
         /// 市局：建设主体已具备全部条件、待启动建设的重点推进项目 (004 二(二) “成熟一个、启动一个”)
         KeyProjectsToLaunch => ("key_projects_to_launch", "条件已成熟、待启动建设的重点推进项目"),
+        /// 市局：报名已截止或评审中、待评分和公布结果的概念验证竞赛 (004 四(四))
+        CompetitionsToJudge => ("competitions_to_judge", "报名已截止、待评审公布的概念验证竞赛"),
         /// 概念验证平台：早期成果池中待组织批量论证的概念 (004 三(二))
         ConceptsToBatch => ("concepts_to_batch", "早期成果池中待批量论证的概念"),
         /// 概念验证平台：论证中、待填写结果并发布种子清单的批次
@@ -120,7 +122,7 @@ impl TodoKind {
         match self {
             CountyReview => Role::County,
             ToPropose | ToPublish | NoticeEnding | OpenObjections | ChangeReports | OverdueReevaluations | ExpertRegistrations
-            | EvaluationsToGrade | ActionsToDecide | VoucherQuotasToDecide | VoucherRedemptionsToPay | GrantsToDecide | GrantsToPay | KeyProjectsToLaunch => Role::Bureau,
+            | EvaluationsToGrade | ActionsToDecide | VoucherQuotasToDecide | VoucherRedemptionsToPay | GrantsToDecide | GrantsToPay | KeyProjectsToLaunch | CompetitionsToJudge => Role::Bureau,
             ApplicationsToDeclare | ApplicationsToScore | ScreeningsToDeclare | ScreeningsToScore | EvaluationsToDeclare | EvaluationsToScore => {
                 Role::Expert
             }
@@ -170,6 +172,7 @@ impl TodoKind {
             PilotReportsToIssue => "/pilot-projects?state=running",
             CenterPilotPlansToConfirm | PilotPlansToConfirm => "/pilot-projects?state=planning",
             KeyProjectsToLaunch => "/key-projects?state=reserve",
+            CompetitionsToJudge => "/competitions",
             ConceptsToBatch => "/concepts?state=pooled",
             SeedBatchesToPublish => "/seed-batches?state=reviewing",
         }
@@ -188,6 +191,7 @@ impl TodoKind {
             ReportsToFile => Some("最早报送截止"),
             ResourceRequestsToAnswer => Some("最早期望开始"),
             SeedBatchesToPublish => Some("最早论证日期"),
+            CompetitionsToJudge => Some("最早报名截止"),
             _ => None,
         }
     }
@@ -352,6 +356,7 @@ mod tests {
                     GrantsToDecide,
                     GrantsToPay,
                     KeyProjectsToLaunch,
+                    CompetitionsToJudge,
                 ],
             ),
             (Role::Expert, &[ApplicationsToDeclare, ApplicationsToScore, ScreeningsToDeclare, ScreeningsToScore, EvaluationsToDeclare, EvaluationsToScore]),
@@ -417,7 +422,7 @@ mod tests {
         ];
         let list = TodoList::build(Role::Bureau, &tallies);
         assert_eq!(list.total, 3);
-        assert_eq!(list.items.len(), 14, "zero counts stay in the API's list");
+        assert_eq!(list.items.len(), 15, "zero counts stay in the API's list");
         let pending: Vec<(TodoKind, i64, Option<&str>)> = list.pending().map(|i| (i.kind, i.count, i.due.as_deref())).collect();
         assert_eq!(pending, vec![(NoticeEnding, 2, Some("2026-12-08")), (OpenObjections, 1, None)]);
         let notice = list.items.iter().find(|i| i.kind == NoticeEnding).expect("notice");

@@ -207,6 +207,9 @@ codes!(
     pocnet_domain::seeds::Verdict,
     pocnet_domain::key_projects::KeyCategory,
     pocnet_domain::key_projects::KeyState,
+    pocnet_domain::competitions::CompetitionState,
+    pocnet_domain::competitions::EntryState,
+    pocnet_domain::competitions::Prize,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

@@ -15,6 +15,7 @@ pub mod calendar;
 mod column;
 pub mod calls;
 pub mod centers;
+pub mod competitions;
 mod db;
 pub mod expert_accounts;
 pub mod evaluations;

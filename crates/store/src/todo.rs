@@ -44,7 +44,9 @@ const BUREAU: &str = "SELECT 'to_propose', COUNT(*), CAST(NULL AS TEXT) FROM app
     UNION ALL SELECT 'grants_to_decide', COUNT(*), CAST(NULL AS TEXT) FROM grants WHERE state = 'proposed' \
     UNION ALL SELECT 'grants_to_pay', COUNT(*), CAST(NULL AS TEXT) FROM grants WHERE state = 'approved' AND paid_yuan < approved_yuan \
     UNION ALL SELECT 'key_projects_to_launch', COUNT(*), CAST(NULL AS TEXT) FROM key_projects \
-        WHERE state = 'reserve' AND readiness_met = 5 AND lead_org_id IS NOT NULL";
+        WHERE state = 'reserve' AND readiness_met = 5 AND lead_org_id IS NOT NULL \
+    UNION ALL SELECT 'competitions_to_judge', COUNT(*), MIN(closes_on) FROM competitions \
+        WHERE state = 'judging' OR (state = 'open' AND closes_on < $1)";
 
 const COUNTY: &str = "SELECT 'county_review', COUNT(*), CAST(NULL AS TEXT) FROM applications WHERE state = 'submitted' AND region = $1";
 

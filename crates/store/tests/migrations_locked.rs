@@ -45,6 +45,7 @@ const LANDED: &[(&str, &str)] = &[
     ("postgres/0034_pilot_projects.sql", "8289fccb65d5095001609293141875dff441d87c8a4198278481756f4b719587"),
     ("postgres/0035_seed_lists.sql", "793fe7b4bc62ea6b465ca99bb2668643f57f937a4bccc35dd6ead1f24c1d2093"),
     ("postgres/0036_key_projects.sql", "7111ba626073380066a1a0dfc97e929c5c7754e3d59cb5a3e3b8d003eccb34e2"),
+    ("postgres/0037_competitions.sql", "0b069143779190b01243225fca30a1816eee1313c0ea59b25190ff4d42fa65c8"),
     ("sqlite/0001_foundation.sql", "a5e884f510d8e0df3db1aff50b27a0fa1e39f30bcd4257890fdc6de74fb840f3"),
     ("sqlite/0002_recognition.sql", "a3b319513aef84f7cd21d646bded84abfb78c04923186be4d83713848e040c1a"),
     ("sqlite/0003_expert_library.sql", "12ee2ae6a359f0ed0c2d66187b43b22b77e0b8a6fd08ff8e7d7da056f4766692"),
@@ -81,6 +82,7 @@ const LANDED: &[(&str, &str)] = &[
     ("sqlite/0034_pilot_projects.sql", "f44a08a4ea5e5d14acd801cdf76d1197d6f8626321e89840739141e996de5b8f"),
     ("sqlite/0035_seed_lists.sql", "26960875f51c0bfdb3839dadd31e9ad4fad2ce49abf5978a2e7f32ab112cee2e"),
     ("sqlite/0036_key_projects.sql", "3e6b703d7b39e09f46b893a3d6b2ac42f1bea8b76b74a6e28c15ab7de544ee2e"),
+    ("sqlite/0037_competitions.sql", "98329377c40f6d8d7f1a581d03d20272255a87a3b769342f6a30a04dba51e075"),
 ];
 
 #[test]

@@ -112,6 +112,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
     if matches!(role, Role::Bureau | Role::County | Role::Center) {
         items.push(nav("/key-projects", "重点推进项目清单", "key_projects"));
     }
+    items.push(nav("/competitions", "概念验证竞赛", "competitions"));
     if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
         items.push(nav("/vouchers", "科技创新券", "vouchers"));
     }

@@ -13,6 +13,7 @@ pub mod experts;
 pub mod figures;
 pub mod health;
 pub mod orgs;
+pub mod competitions;
 pub mod key_projects;
 pub mod pilot;
 pub mod seeds;
@@ -71,6 +72,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(pilot::router())
         .merge(seeds::router())
         .merge(key_projects::router())
+        .merge(competitions::router())
         .merge(finance::vouchers_api::router())
         .merge(finance::returns::router())
         .merge(finance::investment_api::router())

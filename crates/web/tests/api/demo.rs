@@ -417,6 +417,18 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     let built = keys.iter().find(|k| k["state"] == "built").unwrap();
     assert_eq!(built["center_name"], "温州市瓯江理工大学智能装备概念验证中心");
     assert_eq!(count(&app.get_ok(&bureau, "/api/v1/me/todo").await, "key_projects_to_launch"), Some(1));
+
+    // Competitions (004 四(四)): last autumn's prizes are public; this winter's takes entries.
+    let comps = items(&expect_status(app.get_anon("/api/v1/competitions").await, StatusCode::OK).await);
+    let announced = comps.iter().find(|c| c["state"] == "announced").expect("an announced competition");
+    let winners = expect_status(app.get_anon(&format!("/api/v1/competitions/{}", announced["id"])).await, StatusCode::OK).await;
+    assert_eq!(winners["entries"].as_array().unwrap().len(), 5, "one first, second and third prize and two merit prizes: {winners}");
+    assert_eq!(winners["entries"][0]["prize"], "first");
+    let open = comps.iter().find(|c| c["state"] == "open").expect("an open competition");
+    let enterprise_view = app.get_ok(&enterprise, &format!("/api/v1/competitions/{}", open["id"])).await;
+    assert_eq!(enterprise_view["may_enter"], true);
+    let mine = app.get_ok(&researcher, &format!("/api/v1/competitions/{}", open["id"])).await;
+    assert_eq!(mine["entries"].as_array().unwrap().len(), 1, "the researcher login's own entry: {mine}");
 }
 
 #[tokio::test]

@@ -536,6 +536,12 @@ async fn no_list_reads_a_whole_big_table() {
             }
         }
     }
+    // Concept-verification competitions (issue 18, 004 四(四)).
+    for state in [None, Some(pocnet_domain::competitions::CompetitionState::Open)] {
+        for sql in pocnet_store::competitions::list_statements(state) {
+            statements.push((format!("competitions {state:?}"), sql));
+        }
+    }
     // Accounts (a province has an account for each of its 2×10^4 experts) and units.
     {
         use pocnet_domain::credentials::Username;

@@ -8,6 +8,7 @@ mod assignment;
 mod audit;
 mod auth;
 mod bad_input;
+mod competitions;
 mod csrf;
 mod demo;
 mod evaluation;
