@@ -221,9 +221,22 @@ pub async fn step(ctx: &Context, caller: &Caller, id: i64, input: &PilotStepInpu
     store::step(&mut tx, &caller.actor(), ctx.now(), id, version, p.state, to, &reason).await?;
     if !to.is_open() {
         booking_store::release_project(&mut tx, id, ctx.today(), ctx.now()).await?;
+        ended_without_report(&mut tx, ctx, caller, &p, to, &reason).await?;
     }
     tx.commit().await?;
     view(ctx, caller, id).await
+}
+
+/// A hand-off's project that ends without a report (declined, found infeasible, withdrawn,
+/// terminated) says so on the hand-off, so the PoC center reads how it ended beside the hand-off
+/// itself (000 二(六) 闭环迭代), as a report would.
+async fn ended_without_report(tx: &mut pocnet_store::Write, ctx: &Context, caller: &Caller, p: &PilotProject, to: PilotState, reason: &str) -> Result<()> {
+    let Some(hid) = p.handoff_id else { return Ok(()) };
+    let h = pocnet_store::library::handoffs::get(&mut **tx, pocnet_domain::id::HandoffId::new(hid)).await?;
+    let why = if reason.is_empty() { "未说明原因" } else { reason };
+    let feedback = format!("【中试项目{}】{why}", to.label_zh());
+    pocnet_store::library::handoffs::feedback(tx, &caller.actor(), ctx.now(), h.id, h.version, &feedback, &h.needs, ctx.today()).await?;
+    Ok(())
 }
 
 /// The feasibility review as sent.
@@ -250,6 +263,9 @@ pub async fn review(ctx: &Context, caller: &Caller, id: i64, input: &PilotReview
     let to = may(&p, sides, r.conclusion)?;
     let mut tx = ctx.store().write().await?;
     store::review(&mut tx, &caller.actor(), ctx.now(), id, version, &r, to, ctx.today()).await?;
+    if to == PilotState::Infeasible {
+        ended_without_report(&mut tx, ctx, caller, &p, to, &r.opinion).await?;
+    }
     tx.commit().await?;
     view(ctx, caller, id).await
 }

@@ -415,3 +415,28 @@ async fn the_pilot_pages_take_each_step_through_their_forms() {
     let resp = firm.post(app.url(&format!("/pilot-projects/{id}/confirm"))).form(&[("csrf_token", firm_csrf.as_str()), ("version", &version(&v).to_string())]).send().await.unwrap();
     assert!(follow(firm.clone(), resp).await.contains("中试实施中"));
 }
+
+/// A hand-off's project that ends without a report tells the PoC center on its hand-off how it
+/// ended (000 二(六) 闭环迭代): here the chief expert finds it not feasible.
+#[tokio::test]
+async fn a_hand_off_project_found_infeasible_says_so_on_the_hand_off() {
+    let app = spawn_workflow_app().await;
+    let crew = crew(&app).await;
+    let w = world(&app).await;
+    let center = register_center(&app, &crew.operator, "瑞安智能装备概念验证中心", &["smart_equipment"], Some(300)).await;
+    let owner = app.add_org("温州测试理工大学", "university", "鹿城区").await;
+    app.add_user("prof", Role::Researcher, owner).await;
+    let prof = app.token("prof").await;
+    let rid = verify_project(&app, &crew, &prof, center, "协作机器人关节模组").await;
+    let h = app.post_expect(&crew.operator, &format!("/api/v1/results/{rid}/handoffs"), &json!({"platform_center_id": w.platform, "note": "请安排关节模组小批量试制"}), StatusCode::CREATED).await;
+    let hid = h["id"].as_i64().unwrap();
+    app.post_expect(&w.platform_op, &format!("/api/v1/handoffs/{hid}/response"), &json!({"decision": "accept", "version": 1}), StatusCode::OK).await;
+    let id = app.get_ok(&w.platform_op, "/api/v1/pilot-projects").await["items"][0]["id"].as_i64().unwrap();
+    let v = project(&app, &w.platform_op, id).await;
+    let review = json!({"conclusion": "infeasible", "reviewer": "首席专家 赵总工", "opinion": "减速器寿命数据不足，暂不具备放大条件", "version": version(&v)});
+    let v = app.post_expect(&w.platform_op, &format!("/api/v1/pilot-projects/{id}/review"), &review, StatusCode::OK).await;
+    assert_eq!(v["project"]["state"], "infeasible");
+    let seen = app.get_ok(&crew.operator, &format!("/api/v1/results/{rid}")).await;
+    let back = seen["handoffs"].as_array().unwrap().iter().find(|x| x["id"] == hid).unwrap();
+    assert_eq!(back["feedback"], "【中试项目论证未通过】减速器寿命数据不足，暂不具备放大条件", "{back}");
+}
