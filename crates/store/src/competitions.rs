@@ -81,13 +81,6 @@ fn change<'a>(action: &'a str, entity_type: &'a str, id: i64, after: serde_json:
     Change { action, entity_type, entity_id: id.to_string(), before: None, after: Some(after), reason: None }
 }
 
-fn checked(n: u64, version: i64) -> StoreResult<()> {
-    if n == 0 {
-        return Err(StoreError::VersionConflict { expected: version });
-    }
-    Ok(())
-}
-
 /// Announces a competition, open for entries within its window.
 pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, d: &CompetitionDraft) -> StoreResult<i64> {
     let id: i64 = sqlx::query_scalar(
@@ -120,7 +113,7 @@ pub async fn close(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, 
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    checked(n, version)?;
+    StoreError::unless_changed(n, version)?;
     audit::record(conn, actor, now, change("competition.close", "competition", id, serde_json::json!({"state": CompetitionState::Judging}))).await
 }
 
@@ -134,7 +127,7 @@ pub async fn score(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, 
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    checked(n, version)?;
+    StoreError::unless_changed(n, version)?;
     for (entry, score) in scores {
         sqlx::query("UPDATE competition_entries SET score = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND competition_id = $4 AND state = 'entered'")
             .bind(score)
@@ -167,7 +160,7 @@ pub async fn announce(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    checked(n, version)?;
+    StoreError::unless_changed(n, version)?;
     for (entry, prize) in prizes {
         let state = if prize.is_some() { EntryState::Awarded } else { EntryState::NotAwarded };
         sqlx::query("UPDATE competition_entries SET state = $1, prize = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND competition_id = $5 AND state = 'entered'")
@@ -301,7 +294,7 @@ pub async fn withdraw(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    checked(n, version)?;
+    StoreError::unless_changed(n, version)?;
     sqlx::query("UPDATE competitions SET entries = entries - 1, updated_at = $1 WHERE id = (SELECT competition_id FROM competition_entries WHERE id = $2)")
         .bind(&ts)
         .bind(id)

@@ -110,13 +110,6 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     Ok(id)
 }
 
-fn checked(n: u64, version: i64) -> StoreResult<()> {
-    if n == 0 {
-        return Err(StoreError::VersionConflict { expected: version });
-    }
-    Ok(())
-}
-
 /// Rewrites a project still in reserve or launched, at `version`.
 pub async fn edit(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, id: i64, version: i64, d: &KeyProjectDraft, lead: Option<OrgId>) -> StoreResult<()> {
     let n = sqlx::query(
@@ -136,7 +129,7 @@ pub async fn edit(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, i
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    checked(n, version)?;
+    StoreError::unless_changed(n, version)?;
     audit::record(conn, actor, now, change("key_project.edit", id, after(d, lead), None)).await
 }
 
@@ -152,7 +145,7 @@ pub async fn set_readiness(conn: &mut AnyConnection, actor: &Actor, now: DateTim
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    checked(n, version)?;
+    StoreError::unless_changed(n, version)?;
     audit::record(conn, actor, now, change("key_project.readiness", id, serde_json::json!({"readiness": codes}), None)).await
 }
 
@@ -169,7 +162,7 @@ pub async fn launch(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    checked(n, version)?;
+    StoreError::unless_changed(n, version)?;
     audit::record(conn, actor, now, change("key_project.launch", id, serde_json::json!({"state": KeyState::Launched, "launched_on": today}), None)).await
 }
 
@@ -186,7 +179,7 @@ pub async fn build(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, 
         .await
         .map_err(StoreError::on_unique("center_id"))?
         .rows_affected();
-    checked(n, version)?;
+    StoreError::unless_changed(n, version)?;
     audit::record(conn, actor, now, change("key_project.build", id, serde_json::json!({"state": KeyState::Built, "center_id": center}), None)).await
 }
 
@@ -200,7 +193,7 @@ pub async fn drop(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, i
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    checked(n, version)?;
+    StoreError::unless_changed(n, version)?;
     audit::record(conn, actor, now, change("key_project.drop", id, serde_json::json!({"state": KeyState::Dropped}), Some(reason))).await
 }
 

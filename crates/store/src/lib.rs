@@ -155,6 +155,15 @@ impl StoreError {
             _ => StoreError::Db(e),
         }
     }
+
+    /// A compare-and-set that changed `rows` rows: none means the record moved on from `version`
+    /// (or left the state the statement required) — [`StoreError::VersionConflict`].
+    pub(crate) fn unless_changed(rows: u64, version: i64) -> StoreResult<()> {
+        if rows == 0 {
+            return Err(StoreError::VersionConflict { expected: version });
+        }
+        Ok(())
+    }
 }
 
 /// Result of a store call.
