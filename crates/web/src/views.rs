@@ -190,6 +190,12 @@ impl Chrome {
     }
 }
 
+/// The values of a closed set (a `string_enum!`: its `ALL`, code and label) as a form's or a
+/// filter's choices.
+pub fn choices<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<Choice> {
+    all.iter().map(|t| Choice::new(code(*t), label(*t))).collect()
+}
+
 /// Every region as a form's or a filter's choices.
 pub fn region_choices() -> Vec<Choice> {
     pocnet_domain::region::Region::ALL.iter().map(|r| Choice::new(r.as_str(), r.label_zh())).collect()

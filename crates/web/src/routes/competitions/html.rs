@@ -6,7 +6,7 @@ use crate::auth::session::Auth;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ListParams, Path, QueryParams};
-use crate::views::{render, Chrome, Choice, Pager};
+use crate::views::{choices, render, Chrome, Choice, Pager};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -50,7 +50,7 @@ async fn render_list(state: &AppState, auth: &Auth, p: &ListParams, q: &Competit
         error,
         pager: Pager::new("/competitions", &page, &p.keep(&keep, "id")),
         competitions: page.items,
-        states: CompetitionState::ALL.iter().map(|s| Choice::new(s.as_str(), s.label_zh())).collect(),
+        states: choices(CompetitionState::ALL, CompetitionState::as_str, CompetitionState::label_zh),
         state: q.state.clone().unwrap_or_default(),
         may_create: auth.current.as_ref().is_some_and(|u| u.role() == Role::Bureau),
         fields: crate::routes::registry::field_choices(state),

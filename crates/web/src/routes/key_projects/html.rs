@@ -4,7 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ListParams, Path, QueryParams};
-use crate::views::{render, Chrome, Choice, Pager};
+use crate::views::{choices, render, Chrome, Choice, Pager};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -23,10 +23,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/key-projects/{id}", get(project_page).post(edit_form))
         .route("/key-projects/{id}/readiness", post(readiness_form))
         .route("/key-projects/{id}/step", post(step_form))
-}
-
-fn choices<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<Choice> {
-    all.iter().map(|t| Choice::new(code(*t), label(*t))).collect()
 }
 
 async fn org_choices(state: &AppState) -> AppResult<Vec<Choice>> {

@@ -6,7 +6,7 @@ use crate::auth::session::Auth;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ListParams, Path, QueryParams};
-use crate::views::{render, Chrome, Choice, Pager};
+use crate::views::{choices, render, Chrome, Choice, Pager};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -40,10 +40,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/resources/{id}/bookings", post(booking_form))
         .route("/bookings/{id}/cancel", post(cancel_form))
         .route("/centers/{id}/pilot-calendar", get(platform_page))
-}
-
-fn choices<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<Choice> {
-    all.iter().map(|t| Choice::new(code(*t), label(*t))).collect()
 }
 
 #[derive(Template)]

@@ -7,7 +7,7 @@ use crate::auth::session::Auth;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ListParams, Path, QueryParams};
-use crate::views::{render, Chrome, Choice, Pager};
+use crate::views::{choices, render, Chrome, Choice, Pager};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -34,10 +34,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/seed-batches/{id}/assessments", post(assess_form))
         .route("/seed-batches/{id}/publish", post(publish_form))
         .route("/seeds", get(seeds_page))
-}
-
-fn choices<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<Choice> {
-    all.iter().map(|t| Choice::new(code(*t), label(*t))).collect()
 }
 
 /// The pool form as the page sends it: `field_sub` is `field/sub_field`.
