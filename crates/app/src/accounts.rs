@@ -127,7 +127,7 @@ pub async fn update(ctx: &Context, caller: &Caller, id: UserId, input: &UserEdit
     if is_self && (!edit.is_active || edit.role != Role::Bureau) {
         return Err(FieldError::new("is_active", "self_lockout", "不能停用自己的账号或取消自己的管理角色").into());
     }
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     let user = users::update(&mut tx, &caller.actor(), ctx.now(), id, version, &edit).await.map_err(|e| match e {
         StoreError::NotFound => Error::from(FieldError::new("org_id", "unknown_value", "账号或所属单位不存在")),

@@ -131,10 +131,6 @@ pub struct CompetitionStepInput {
     pub version: Option<i64>,
 }
 
-fn version_of(v: Option<i64>) -> Result<i64> {
-    v.ok_or_else(|| FieldError::required("version", "版本号").into())
-}
-
 fn conflict(message: impl Into<String>) -> Error {
     Error::Conflict { code: "illegal_transition", message: message.into(), field: None }
 }
@@ -143,7 +139,7 @@ fn conflict(message: impl Into<String>) -> Error {
 pub async fn step(ctx: &Context, caller: &Caller, id: i64, input: &CompetitionStepInput) -> Result<CompetitionView> {
     caller.require(&[Role::Bureau])?;
     let c = store::get(ctx.store().pool(), id).await?;
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     match input.action.trim() {
         "close" if c.state == CompetitionState::Open => store::close(&mut tx, &caller.actor(), ctx.now(), id, version).await?,
@@ -214,7 +210,7 @@ pub async fn score(ctx: &Context, caller: &Caller, id: i64, input: &ScoresInput)
     if rows.is_empty() {
         return Err(FieldError::new("scores", "required", "请至少填写一个项目的评分").into());
     }
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::score(&mut tx, &caller.actor(), ctx.now(), id, version, &rows).await?;
     tx.commit().await?;
@@ -269,7 +265,7 @@ pub async fn withdraw(ctx: &Context, caller: &Caller, entry_id: i64, input: &Ent
     if e.org_id != me.org_id {
         return Err(Error::NotFound);
     }
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::withdraw(&mut tx, &caller.actor(), ctx.now(), entry_id, version).await.map_err(|err| match err {
         StoreError::VersionConflict { .. } if e.state != EntryState::Entered => conflict(format!("参赛项目{}，不能再撤回", e.state.label_zh())),

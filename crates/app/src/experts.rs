@@ -114,7 +114,7 @@ pub async fn update(ctx: &Context, caller: &Caller, id: ExpertId, input: &Expert
         draft.kind = current.kind;
         draft.org_id = current.org_id;
     }
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     let e = experts::update(&mut tx, &caller.actor(), ctx.now(), id, version, &draft).await.map_err(|e| match e {
         pocnet_store::StoreError::NotFound => Error::from(FieldError::unknown_value("org_id", "所在单位")),

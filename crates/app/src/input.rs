@@ -21,3 +21,9 @@ where
         Some(Raw::Text(s)) => s.trim().parse().map(Some).map_err(|_| serde::de::Error::custom(format!("`{s}` is not an id"))),
     }
 }
+
+/// The version a change was read at (the optimistic lock every compare-and-set sends back), or
+/// the error naming the missing field.
+pub fn version(v: Option<i64>) -> Result<i64, pocnet_domain::FieldError> {
+    v.ok_or_else(|| pocnet_domain::FieldError::required("version", "版本号"))
+}

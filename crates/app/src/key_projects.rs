@@ -116,10 +116,6 @@ pub async fn create(ctx: &Context, caller: &Caller, input: &KeyProjectInput) -> 
     view(ctx, caller, id).await
 }
 
-fn version_of(v: Option<i64>) -> Result<i64> {
-    v.ok_or_else(|| FieldError::required("version", "版本号").into())
-}
-
 fn settled(p: &KeyProject) -> Result<()> {
     if matches!(p.state, KeyState::Built | KeyState::Dropped) {
         return Err(Error::Conflict { code: "illegal_transition", message: format!("项目{}，不能再修改", p.state.label_zh()), field: None });
@@ -136,7 +132,7 @@ pub async fn edit(ctx: &Context, caller: &Caller, id: i64, input: &KeyProjectInp
     if p.state == KeyState::Launched && lead.is_none() {
         return Err(FieldError::required("lead_org_id", "建设主体").into());
     }
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::edit(&mut tx, &caller.actor(), ctx.now(), id, version, &draft, lead).await?;
     tx.commit().await?;
@@ -163,7 +159,7 @@ pub async fn readiness(ctx: &Context, caller: &Caller, id: i64, input: &Readines
         return Err(Error::Conflict { code: "illegal_transition", message: format!("项目{}，建设条件不再记录", p.state.label_zh()), field: None });
     }
     let met = domain::parse_readiness(&input.readiness)?;
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::set_readiness(&mut tx, &caller.actor(), ctx.now(), id, version, &met).await?;
     tx.commit().await?;
@@ -196,7 +192,7 @@ pub async fn step(ctx: &Context, caller: &Caller, id: i64, input: &KeyStepInput)
     let action = KeyAction::parse(input.action.trim()).map_err(|_| FieldError::unknown_value("action", "操作"))?;
     domain::next_state(p.state, action, p.lead_org_id.is_some(), usize::try_from(p.readiness_met).unwrap_or(0))
         .map_err(|message| Error::Conflict { code: "illegal_transition", message, field: None })?;
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let (now, today) = (ctx.now(), ctx.today());
     let mut tx = ctx.store().write().await?;
     match action {

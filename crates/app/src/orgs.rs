@@ -6,7 +6,6 @@ use crate::{Caller, Context, Result};
 use pocnet_domain::id::OrgId;
 use pocnet_domain::org::OrgDraft;
 use pocnet_domain::role::Role;
-use pocnet_domain::FieldError;
 use pocnet_store::orgs::{self, Organisation};
 use serde::Deserialize;
 
@@ -37,7 +36,7 @@ pub async fn create(ctx: &Context, caller: &Caller, input: &OrgInput) -> Result<
 pub async fn update(ctx: &Context, caller: &Caller, id: OrgId, input: &OrgInput) -> Result<Organisation> {
     caller.require(&[Role::Bureau])?;
     let draft = OrgDraft::parse(&input.name, &input.kind, &input.region)?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     let org = orgs::update(&mut tx, &caller.actor(), ctx.now(), id, version, &draft).await?;
     tx.commit().await?;

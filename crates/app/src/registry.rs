@@ -158,7 +158,7 @@ pub async fn create(ctx: &Context, caller: &Caller, input: &CenterInput) -> Resu
 pub async fn update(ctx: &Context, caller: &Caller, id: CenterId, input: &CenterInput) -> Result<Center> {
     let (c, _) = load(ctx, Some(caller), id, Access::Manage).await?;
     let draft = input.parse(ctx, c.profile_id.as_deref())?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     let c = centers::update(&mut tx, &caller.actor(), ctx.now(), id, version, &draft).await?;
     tx.commit().await?;

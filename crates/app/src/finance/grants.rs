@@ -79,7 +79,7 @@ pub struct DecisionInput {
 pub async fn decide(ctx: &Context, caller: &Caller, id: i64, input: &DecisionInput) -> Result<GrantView> {
     caller.require(&[Role::Bureau])?;
     let g = store::get(ctx.store().pool(), id).await?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     if g.state != GrantState::Proposed {
         return Err(Error::Conflict { code: "already_decided", message: format!("该项资金已{}", g.state.label_zh()), field: None });
     }

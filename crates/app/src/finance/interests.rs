@@ -107,7 +107,7 @@ pub async fn step(ctx: &Context, caller: &Caller, id: InterestId, input: &StepIn
     let (i, party) = readable(ctx, caller, id).await?;
     let party = party.ok_or(Error::Forbidden)?;
     let step = InterestStep::parse(input.step.trim()).map_err(|_| FieldError::unknown_value("step", "步骤"))?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let (mine, other) = party.sides(i.owner_accepted, i.center_accepted);
     if step == InterestStep::Accept && mine && i.state == InterestState::Expressed {
         return Err(Error::Conflict { code: "already_accepted", message: "本方已同意对接，正等待另一方".into(), field: None });

@@ -103,7 +103,7 @@ pub async fn withdraw(ctx: &Context, caller: &Caller, id: i64, input: &VersionIn
     if org.id != p.provider_org_id {
         return Err(Error::Forbidden);
     }
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::withdraw(&mut tx, &caller.actor(), ctx.now(), id, version).await?;
     tx.commit().await?;
@@ -253,7 +253,7 @@ pub async fn answer(ctx: &Context, caller: &Caller, id: i64, input: &AnswerInput
     if !provider && !applicant {
         return Err(if u.role == Role::Bureau { Error::Forbidden } else { Error::NotFound });
     }
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     if a.state != ProductApplicationState::Applied {
         return Err(Error::Conflict { code: "already_answered", message: format!("申请{}", a.state.label_zh()), field: None });
     }

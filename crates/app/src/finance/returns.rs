@@ -160,7 +160,7 @@ pub struct EndInput {
 pub async fn end(ctx: &Context, caller: &Caller, id: i64, input: &EndInput) -> Result<Agreement> {
     let a = managed(ctx, caller, id).await?;
     let reason = pocnet_domain::validation::text("reason", "终止原因", &input.reason, 2, 200)?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     if !a.is_active() {
         return Err(Error::Conflict { code: "agreement_ended", message: "协议已终止".into(), field: None });
     }

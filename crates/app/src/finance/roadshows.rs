@@ -296,7 +296,7 @@ pub struct AttendanceInput {
 /// Records who came, on or after the day (its managers); the roadshow is then held.
 pub async fn record_attendance(ctx: &Context, caller: &Caller, id: RoadshowId, input: &AttendanceInput) -> Result<RoadshowView> {
     let r = managed(ctx, caller, id).await?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     rules::may_record_attendance(r.state, r.held_on, ctx.today()).map_err(|m| Error::Rule { code: "attendance_not_open", message: m.into() })?;
     let guests = store::invitees(ctx.store().pool(), id).await?;
     let came: Vec<OrgId> = input.attended.iter().map(|o| OrgId::new(*o)).collect();
@@ -324,7 +324,7 @@ pub struct CancelInput {
 pub async fn cancel(ctx: &Context, caller: &Caller, id: RoadshowId, input: &CancelInput) -> Result<RoadshowView> {
     let r = managed(ctx, caller, id).await?;
     let reason = pocnet_domain::validation::text("reason", "取消原因", &input.reason, 2, 200)?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     rules::may_change_programme(r.state).map_err(|m| Error::Conflict { code: "roadshow_not_planned", message: m.into(), field: None })?;
     let mut tx = ctx.store().write().await?;
     store::cancel(&mut tx, &caller.actor(), ctx.now(), id, version, &reason).await?;

@@ -133,7 +133,7 @@ pub async fn update_scheme(ctx: &Context, caller: &Caller, id: VoucherSchemeId, 
     caller.require(&[Role::Bureau])?;
     let current = store::scheme(ctx.store().pool(), id).await?;
     let (_, rules) = rules_of(&SchemeInput { year: Some(i64::from(current.year)), ..input.clone() })?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::update_scheme(&mut tx, &caller.actor(), ctx.now(), id, version, input.title.trim(), &rules, input.open.unwrap_or(current.is_open())).await?;
     let s = store::scheme(&mut *tx, id).await?;
@@ -259,7 +259,7 @@ pub async fn decide(ctx: &Context, caller: &Caller, id: VoucherQuotaId, input: &
         None
     };
     let mut tx = ctx.store().write().await?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     store::decide(&mut tx, &caller.actor(), ctx.now(), id, version, granted, &reason).await?;
     let q = store::quota(&mut *tx, id).await?;
     tx.commit().await?;
@@ -418,7 +418,7 @@ pub async fn step_use(ctx: &Context, caller: &Caller, id: VoucherUseId, input: &
         UseStep::Decline | UseStep::Refuse => reason = multiline("reason", "理由", &input.reason, 2, 500)?,
         UseStep::Accept | UseStep::Cancel | UseStep::Pay => {}
     }
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::step_use(&mut tx, &caller.actor(), ctx.now(), &u, version, to, fee, covered, &invoice, &reason).await?;
     let u = store::get_use(&mut *tx, id).await?;

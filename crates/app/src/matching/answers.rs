@@ -256,7 +256,7 @@ pub async fn follow_up(ctx: &Context, caller: &Caller, id: MatchId, input: &Foll
     if !may_follow(caller, &m) {
         return Err(Error::Forbidden);
     }
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let to = MatchStage::parse(input.stage.trim()).map_err(|_| FieldError::unknown_value("stage", "跟进状态"))?;
     let reason = match input.reason.trim() {
         "" => None,

@@ -117,7 +117,7 @@ pub async fn edit(ctx: &Context, caller: &Caller, id: DemandId, input: &DemandIn
         return Err(Error::Conflict { code: "demand_closed", message: format!("需求{}，不能再修改", d.state.label_zh()), field: None });
     }
     let draft = input.parse(ctx)?;
-    let version = input.version.ok_or_else(|| pocnet_domain::FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     demands::update(&mut tx, &caller.actor(), ctx.now(), id, version, &draft).await?;
     let d = demands::get(&mut *tx, id).await?;
@@ -146,7 +146,7 @@ pub struct DemandStepInput {
 /// Lists, unlists, withdraws or closes a demand.
 pub async fn step(ctx: &Context, caller: &Caller, id: DemandId, input: &DemandStepInput) -> Result<Demand> {
     let (d, a) = load(ctx, caller, id).await?;
-    let version = input.version.ok_or_else(|| pocnet_domain::FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let reason = input.reason.trim();
     let this_year = i64::from(chrono::Datelike::year(&ctx.today()));
     let (to, year) = match input.action.as_str() {

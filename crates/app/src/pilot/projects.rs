@@ -188,10 +188,6 @@ pub struct PilotStepInput {
     pub version: Option<i64>,
 }
 
-fn version_of(v: Option<i64>) -> Result<i64> {
-    v.ok_or_else(|| FieldError::required("version", "版本号").into())
-}
-
 /// Checks that `sides` may take `action` on `p` now; returns the state it leads to.
 fn may(p: &PilotProject, sides: PilotSides, action: PilotAction) -> Result<PilotState> {
     if !sides.takes(action.party()) {
@@ -209,7 +205,7 @@ pub async fn step(ctx: &Context, caller: &Caller, id: i64, input: &PilotStepInpu
         Ok(a @ (PilotAction::Accept | PilotAction::Decline | PilotAction::Withdraw | PilotAction::Terminate)) => a,
         _ => return Err(FieldError::unknown_value("action", "操作").into()),
     };
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let to = may(&p, sides, action)?;
     let reason = match action {
         PilotAction::Decline => pocnet_domain::validation::multiline("reason", "不予受理的原因", &input.reason, 2, 500)?,
@@ -259,7 +255,7 @@ pub struct PilotReviewInput {
 pub async fn review(ctx: &Context, caller: &Caller, id: i64, input: &PilotReviewInput) -> Result<PilotProjectView> {
     let (p, sides) = load(ctx, caller, id).await?;
     let r = ReviewDraft::parse(&RawReview { conclusion: &input.conclusion, reviewer: &input.reviewer, opinion: &input.opinion }).map_err(Error::Invalid)?;
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let to = may(&p, sides, r.conclusion)?;
     let mut tx = ctx.store().write().await?;
     store::review(&mut tx, &caller.actor(), ctx.now(), id, version, &r, to, ctx.today()).await?;
@@ -306,7 +302,7 @@ pub async fn plan(ctx: &Context, caller: &Caller, id: i64, input: &PilotPlanInpu
         .map(|m| RawMilestone { stage: m.stage.clone(), title: m.title.clone(), due_on: m.due_on.clone(), fee_yuan: m.fee_yuan.map(|f| f.to_string()).unwrap_or_default() })
         .collect();
     let milestones = domain::parse_plan(&rows, ctx.today()).map_err(Error::Invalid)?;
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::plan(&mut tx, &caller.actor(), ctx.now(), id, version, &milestones).await?;
     tx.commit().await?;
@@ -327,7 +323,7 @@ pub struct ConfirmInput {
 pub async fn confirm(ctx: &Context, caller: &Caller, id: i64, input: &ConfirmInput) -> Result<PilotProjectView> {
     let (p, sides) = load(ctx, caller, id).await?;
     let to = may(&p, sides, PilotAction::Confirm)?;
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::step(&mut tx, &caller.actor(), ctx.now(), id, version, p.state, to, "").await?;
     tx.commit().await?;
@@ -355,7 +351,7 @@ pub async fn milestone_done(ctx: &Context, caller: &Caller, id: i64, input: &Pil
     may(&p, sides, PilotAction::Milestone)?;
     let seq = input.seq.and_then(|s| i32::try_from(s).ok()).filter(|s| *s >= 1 && *s <= p.milestones_total).ok_or_else(|| FieldError::unknown_value("seq", "中试节点"))?;
     let note = pocnet_domain::validation::multiline("note", "完成情况", &input.note, 2, 1000)?;
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::milestone_done(&mut tx, &caller.actor(), ctx.now(), id, version, seq, &note, ctx.today()).await.map_err(|e| match e {
         pocnet_store::StoreError::Refused { code, message } => Error::Conflict { code, message, field: Some("seq".into()) },
@@ -390,7 +386,7 @@ pub async fn report(ctx: &Context, caller: &Caller, id: i64, input: &PilotReport
     let r = ReportDraft::parse(&RawReport { mass_production: &input.mass_production, market_fit: &input.market_fit, summary: &input.summary, needs: &input.needs })
         .map_err(Error::Invalid)?;
     may(&p, sides, PilotAction::Report)?;
-    let version = version_of(input.version)?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::report(&mut tx, &caller.actor(), ctx.now(), id, version, &r, ctx.today()).await?;
     // The work is over: days still booked after today are free again.

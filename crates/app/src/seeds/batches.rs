@@ -171,7 +171,7 @@ pub async fn assess(ctx: &Context, caller: &Caller, id: i64, input: &SeedAssessm
         .map(|a| RawAssessment { concept_id: a.concept_id, tech_score: a.tech_score.clone(), market_score: a.market_score.clone(), verdict: a.verdict.clone(), opinion: a.opinion.clone() })
         .collect();
     let rows = parse_assessments(&rows, &in_batch).map_err(Error::Invalid)?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::assess(&mut tx, &caller.actor(), ctx.now(), id, version, &rows).await?;
     tx.commit().await?;
@@ -196,7 +196,7 @@ pub async fn publish(ctx: &Context, caller: &Caller, id: i64, input: &SeedPublis
         return Err(Error::Forbidden);
     }
     publishable(b.state, i64::from(b.concepts_total), i64::from(b.concepts_assessed)).map_err(|message| Error::Conflict { code: "not_publishable", message, field: None })?;
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let today = ctx.today();
     let mut tx = ctx.store().write().await?;
     store::publish(&mut tx, &caller.actor(), ctx.now(), id, version, today).await?;

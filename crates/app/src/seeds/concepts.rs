@@ -183,7 +183,7 @@ pub async fn withdraw(ctx: &Context, caller: &Caller, id: i64, input: &ConceptWi
     if !k.state.withdrawable() {
         return Err(Error::Conflict { code: "illegal_transition", message: format!("概念{}，不能再撤回", k.state.label_zh()), field: None });
     }
-    let version = input.version.ok_or_else(|| FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     store::withdraw(&mut tx, &caller.actor(), ctx.now(), id, version).await?;
     tx.commit().await?;

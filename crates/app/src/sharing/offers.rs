@@ -108,7 +108,7 @@ pub async fn edit(ctx: &Context, caller: &Caller, id: OfferId, input: &OfferInpu
         return Err(Error::Forbidden);
     }
     let draft = input.parse(ctx)?;
-    let version = input.version.ok_or_else(|| pocnet_domain::FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     offers::update(&mut tx, &caller.actor(), ctx.now(), id, version, &draft).await?;
     // The update holds the offer's row lock: no booking lands between this check and the commit.
@@ -139,7 +139,7 @@ pub async fn step(ctx: &Context, caller: &Caller, id: OfferId, input: &OfferStep
         return Err(Error::Forbidden);
     }
     let to = OfferState::parse(input.state.trim()).map_err(|_| pocnet_domain::FieldError::unknown_value("state", "状态"))?;
-    let version = input.version.ok_or_else(|| pocnet_domain::FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     if !o.state.may_become(to) {
         return Err(Error::Conflict { code: "illegal_transition", message: format!("资源{}，不能改为{}", o.state.label_zh(), to.label_zh()), field: None });
     }

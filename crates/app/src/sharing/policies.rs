@@ -81,7 +81,7 @@ pub async fn edit(ctx: &Context, caller: &Caller, id: PolicyItemId, input: &Poli
         "" => PolicyItemState::Active,
         s => PolicyItemState::parse(s).map_err(|_| pocnet_domain::FieldError::unknown_value("state", "状态"))?,
     };
-    let version = input.version.ok_or_else(|| pocnet_domain::FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let mut tx = ctx.store().write().await?;
     policies::update(&mut tx, &caller.actor(), ctx.now(), id, version, &draft, state).await?;
     let p = policies::get(&mut *tx, id).await?;

@@ -120,7 +120,7 @@ pub async fn step(ctx: &Context, caller: &Caller, id: ResourceRequestId, input: 
     let (r, a) = load(ctx, caller, id).await?;
     let RequestAccess::Party(party) = a else { return Err(Error::Forbidden) };
     let step = RequestStep::parse(input.action.trim()).map_err(|_| pocnet_domain::FieldError::unknown_value("action", "操作"))?;
-    let version = input.version.ok_or_else(|| pocnet_domain::FieldError::required("version", "版本号"))?;
+    let version = crate::input::version(input.version)?;
     let to = next_state(r.state, step, party).map_err(|why| {
         if matches!(r.state, RequestState::Requested | RequestState::Accepted) && next_state(r.state, step, other(party)).is_ok() {
             Error::Forbidden
