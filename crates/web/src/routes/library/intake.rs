@@ -69,6 +69,26 @@ impl BTreeValues {
     }
 }
 
+/// The `field/sub_field` choices of a form that sends a result or a concept to a PoC center,
+/// grouped by field: every PoC profile's catalogue (issue 10) — the receiving center's own is
+/// checked on submission. A field without sub-fields is one choice `field/`.
+pub(crate) fn field_sub_choices(state: &AppState) -> Vec<(String, Vec<Choice>)> {
+    state
+        .context()
+        .catalogue_for(CenterKind::PocCenter, None)
+        .fields()
+        .iter()
+        .map(|f| {
+            let choices = if f.sub_fields.is_empty() {
+                vec![Choice::new(format!("{}/", f.code), f.label.clone())]
+            } else {
+                f.sub_fields.iter().map(|(code, label)| Choice::new(format!("{}/{code}", f.code), format!("{} · {label}", f.label))).collect()
+            };
+            (f.label.clone(), choices)
+        })
+        .collect()
+}
+
 async fn render_form(state: &AppState, me: &CurrentUser, v: BTreeValues, error: Option<String>) -> AppResult<Response> {
     me.require(&[Role::Researcher, Role::Center])?;
     let pool = state.store().pool();
@@ -84,20 +104,7 @@ async fn render_form(state: &AppState, me: &CurrentUser, v: BTreeValues, error: 
     } else {
         Vec::new()
     };
-    // Every PoC profile's catalogue (issue 10): the receiving center's own is checked on submission.
-    let poc: Vec<&pocnet_domain::policy::Profile> = state.config().policies.iter().filter(|p| p.center_kind == CenterKind::PocCenter).collect();
-    let fields = pocnet_domain::catalogue::Catalogue::union(poc)
-        .fields()
-        .iter()
-        .map(|f| {
-            let choices = if f.sub_fields.is_empty() {
-                vec![Choice::new(format!("{}/", f.code), f.label.clone())]
-            } else {
-                f.sub_fields.iter().map(|(code, label)| Choice::new(format!("{}/{code}", f.code), format!("{} · {label}", f.label))).collect()
-            };
-            (f.label.clone(), choices)
-        })
-        .collect();
+    let fields = field_sub_choices(state);
     let page = NewPage {
         chrome: Chrome::signed_in(me, "登记科技成果", "results"),
         centers,

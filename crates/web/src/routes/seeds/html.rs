@@ -121,20 +121,8 @@ async fn render_concepts(state: &AppState, me: &CurrentUser, p: &ListParams, q: 
         .filter(|c| may_pool || (may_batch && c.host_org_id == me.user.org_id))
         .map(|c| Choice::new(c.id.to_string(), c.name.clone()))
         .collect();
-    let fields = state
-        .context()
-        .catalogue_for(CenterKind::PocCenter, None)
-        .fields()
-        .iter()
-        .map(|f| {
-            let choices = if f.sub_fields.is_empty() {
-                vec![Choice::new(format!("{}/", f.code), f.label.clone())]
-            } else {
-                f.sub_fields.iter().map(|(code, label)| Choice::new(format!("{}/{code}", f.code), format!("{} · {label}", f.label))).collect()
-            };
-            (f.label.clone(), choices)
-        })
-        .collect();
+    // Only the researcher's pool form picks a field.
+    let fields = if may_pool { crate::routes::library::intake::field_sub_choices(state) } else { Vec::new() };
     let keep = vec![("state", q.state.clone().unwrap_or_default()), ("q", q.q.clone().unwrap_or_default())];
     Ok(render(&ConceptsPage {
         chrome: Chrome::signed_in(me, "早期成果池", "concepts"),
