@@ -227,11 +227,17 @@ pub async fn step(ctx: &Context, caller: &Caller, id: i64, input: &PilotStepInpu
 /// terminated) says so on the hand-off, so the PoC center reads how it ended beside the hand-off
 /// itself (000 二(六) 闭环迭代), as a report would.
 async fn ended_without_report(tx: &mut pocnet_store::Write, ctx: &Context, caller: &Caller, p: &PilotProject, to: PilotState, reason: &str) -> Result<()> {
+    let why = if reason.is_empty() { "未说明原因" } else { reason };
+    write_back(tx, ctx, caller, p, &format!("【中试项目{}】{why}", to.label_zh()), None).await
+}
+
+/// Writes `feedback` (and `needs`, or the hand-off's own when `None`) on the hand-off a project
+/// came from, in the step's transaction; nothing for a direct application.
+async fn write_back(tx: &mut pocnet_store::Write, ctx: &Context, caller: &Caller, p: &PilotProject, feedback: &str, needs: Option<&str>) -> Result<()> {
     let Some(hid) = p.handoff_id else { return Ok(()) };
     let h = pocnet_store::library::handoffs::get(&mut **tx, pocnet_domain::id::HandoffId::new(hid)).await?;
-    let why = if reason.is_empty() { "未说明原因" } else { reason };
-    let feedback = format!("【中试项目{}】{why}", to.label_zh());
-    pocnet_store::library::handoffs::feedback(tx, &caller.actor(), ctx.now(), h.id, h.version, &feedback, &h.needs, ctx.today()).await?;
+    let needs = needs.unwrap_or(&h.needs);
+    pocnet_store::library::handoffs::feedback(tx, &caller.actor(), ctx.now(), h.id, h.version, feedback, needs, ctx.today()).await?;
     Ok(())
 }
 
@@ -391,11 +397,7 @@ pub async fn report(ctx: &Context, caller: &Caller, id: i64, input: &PilotReport
     store::report(&mut tx, &caller.actor(), ctx.now(), id, version, &r, ctx.today()).await?;
     // The work is over: days still booked after today are free again.
     booking_store::release_project(&mut tx, id, ctx.today(), ctx.now()).await?;
-    if let Some(hid) = p.handoff_id {
-        let h = pocnet_store::library::handoffs::get(&mut *tx, pocnet_domain::id::HandoffId::new(hid)).await?;
-        let feedback = r.handoff_feedback();
-        pocnet_store::library::handoffs::feedback(&mut tx, &caller.actor(), ctx.now(), h.id, h.version, &feedback, &r.needs, ctx.today()).await?;
-    }
+    write_back(&mut tx, ctx, caller, &p, &r.handoff_feedback(), Some(&r.needs)).await?;
     tx.commit().await?;
     view(ctx, caller, id).await
 }
