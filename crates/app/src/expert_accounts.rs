@@ -34,7 +34,7 @@ pub async fn may_manage(ctx: &Context, caller: &Caller, id: ExpertId) -> Result<
     Ok(match user.role {
         Role::Bureau => true,
         Role::Center => expert_accounts::advises_center_of(ctx.store().pool(), id, user.org_id).await?,
-        Role::County | Role::Expert | Role::Researcher | Role::Investor => false,
+        Role::County | Role::Expert | Role::Researcher | Role::Investor | Role::Manager => false,
     })
 }
 

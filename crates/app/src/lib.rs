@@ -26,6 +26,7 @@ pub mod input;
 pub mod key_projects;
 pub mod library;
 pub mod login_blocks;
+pub mod managers;
 pub mod matching;
 pub mod orgs;
 pub mod panels;

@@ -159,7 +159,7 @@ pub async fn standing(ctx: &Context, caller: &Caller, a: &Application) -> Result
                 .map(|s| Standing::PanelExpert { expert_id: e, status: s.conflict_status }),
             None => None,
         },
-        Role::Researcher | Role::Investor => None,
+        Role::Researcher | Role::Investor | Role::Manager => None,
     })
 }
 
@@ -174,7 +174,7 @@ pub async fn scope_for(ctx: &Context, caller: &Caller) -> Result<ApplicationScop
         Role::County => ApplicationScope::Region(user.org_region),
         Role::Center => ApplicationScope::Host(user.org_id),
         Role::Expert => ApplicationScope::Expert(crate::panels::expert_of(ctx, caller).await?.ok_or(Error::Forbidden)?),
-        Role::Researcher | Role::Investor => return Err(Error::Forbidden),
+        Role::Researcher | Role::Investor | Role::Manager => return Err(Error::Forbidden),
     })
 }
 

@@ -40,7 +40,7 @@ pub fn standing(caller: Option<&Caller>, c: &Center) -> Result<Access> {
         Role::Bureau => Ok(Access::Manage),
         Role::Center if user.org_id == c.host_org_id => Ok(Access::Manage),
         Role::County if user.org_region == c.region => Ok(Access::Read),
-        Role::Center | Role::County | Role::Expert | Role::Researcher | Role::Investor => public(),
+        Role::Center | Role::County | Role::Expert | Role::Researcher | Role::Investor | Role::Manager => public(),
     }
 }
 
@@ -58,7 +58,7 @@ pub fn scope_for(caller: Option<&Caller>) -> CenterScope {
         Role::Bureau => CenterScope::All,
         Role::County => CenterScope::PublicAndRegion(user.org_region),
         Role::Center => CenterScope::PublicAndHost(user.org_id),
-        Role::Expert | Role::Researcher | Role::Investor => CenterScope::Public,
+        Role::Expert | Role::Researcher | Role::Investor | Role::Manager => CenterScope::Public,
     }
 }
 

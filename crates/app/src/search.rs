@@ -62,6 +62,8 @@ pub fn scope_keys(scope: ResultScope) -> Vec<String> {
         ResultScope::OwnerOrg(o) => format!("owner:{o}"),
         ResultScope::Verified => "verified".to_owned(),
         ResultScope::Reviewer(e) => format!("reviewer:{e}"),
+        // No document carries it: a manager finds its projects in its portfolio (/managers), not the index.
+        ResultScope::Managed(m) => format!("managed:{m}"),
     }]
 }
 
@@ -81,7 +83,7 @@ pub async fn caller_keys(ctx: &Context, caller: &Caller) -> Result<Vec<String>> 
                 Role::Bureau => keys.push("bureau".to_owned()),
                 Role::County => keys.push(format!("region:{}", u.org_region.as_str())),
                 Role::Center => keys.push(format!("host:{}", u.org_id)),
-                Role::Expert | Role::Researcher | Role::Investor => {}
+                Role::Expert | Role::Researcher | Role::Investor | Role::Manager => {}
             }
             if crate::experts::BROWSERS.contains(&u.role) {
                 keys.push("experts".to_owned());

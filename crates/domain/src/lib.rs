@@ -26,6 +26,7 @@ pub mod industry;
 pub mod key_projects;
 pub mod library;
 pub mod login_guard;
+pub mod managers;
 pub mod matching;
 pub mod money;
 pub mod objection;

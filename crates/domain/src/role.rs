@@ -15,6 +15,8 @@ string_enum! {
         Researcher => ("researcher", "科研人员"),
         /// Fund, bank or investment institution (投资机构).
         Investor => ("investor", "投资机构"),
+        /// Project manager (项目经理人, 004 三(三)(五)): carries the projects a platform assigns it.
+        Manager => ("manager", "项目经理人"),
     }
 }
 
@@ -36,7 +38,7 @@ mod tests {
         }
         assert!(Role::parse("admin").is_err());
         assert!(Role::parse("Bureau").is_err(), "codes are case-sensitive");
-        assert_eq!(Role::ALL.len(), 6);
+        assert_eq!(Role::ALL.len(), 7);
     }
 
     #[test]

@@ -107,6 +107,8 @@ string_enum! {
         ConceptsToBatch => ("concepts_to_batch", "早期成果池中待批量论证的概念"),
         /// 概念验证平台：论证中、待填写结果并发布种子清单的批次
         SeedBatchesToPublish => ("seed_batches_to_publish", "论证中、待发布种子清单的批次"),
+        /// 项目经理人：跟进中、超过30天未记录进展的项目 (004 三(三) 进度控制)
+        ManagedProjectsToUpdate => ("managed_projects_to_update", "跟进中、超过30天未记录进展的项目"),
     }
 }
 
@@ -114,6 +116,8 @@ string_enum! {
 pub const MILESTONE_WINDOW_DAYS: u64 = 30;
 /// Days ahead a pilot platform's re-evaluation counts as near (复评准备).
 pub const REEVALUATION_WINDOW_DAYS: u64 = 90;
+/// Days after its last log entry a managed project waits for its manager's update (进度控制).
+pub const MANAGER_UPDATE_DAYS: u64 = 30;
 
 impl TodoKind {
     /// The role whose work this is.
@@ -131,6 +135,7 @@ impl TodoKind {
             | PilotProjectsToReview | PilotReportsToIssue | CenterPilotPlansToConfirm | ConceptsToBatch | SeedBatchesToPublish => Role::Center,
             MilestonesReturned | MilestonesToSubmit | MatchesToAnswer | VoucherUsesToRedeem | InterestsToAnswer | PilotPlansToConfirm => Role::Researcher,
             InterestsToPledge | FinanceApplicationsToAnswer => Role::Investor,
+            ManagedProjectsToUpdate => Role::Manager,
         }
     }
 
@@ -175,6 +180,7 @@ impl TodoKind {
             CompetitionsToJudge => "/competitions",
             ConceptsToBatch => "/concepts?state=pooled",
             SeedBatchesToPublish => "/seed-batches?state=reviewing",
+            ManagedProjectsToUpdate => "/todo#managed_projects_to_update",
         }
     }
 
@@ -192,6 +198,7 @@ impl TodoKind {
             ResourceRequestsToAnswer => Some("最早期望开始"),
             SeedBatchesToPublish => Some("最早论证日期"),
             CompetitionsToJudge => Some("最早报名截止"),
+            ManagedProjectsToUpdate => Some("最早上次记录"),
             _ => None,
         }
     }
@@ -211,6 +218,8 @@ pub struct Window {
     pub milestones_until: NaiveDate,
     /// Re-evaluations due on or before this day count as near.
     pub reevaluations_until: NaiveDate,
+    /// Managed projects last updated before this day wait for their manager.
+    pub updates_before: NaiveDate,
 }
 
 impl Window {
@@ -220,6 +229,7 @@ impl Window {
             today,
             milestones_until: today.checked_add_days(Days::new(MILESTONE_WINDOW_DAYS)).unwrap_or(NaiveDate::MAX),
             reevaluations_until: today.checked_add_days(Days::new(REEVALUATION_WINDOW_DAYS)).unwrap_or(NaiveDate::MAX),
+            updates_before: today.checked_sub_days(Days::new(MANAGER_UPDATE_DAYS)).unwrap_or(NaiveDate::MIN),
         }
     }
 }
@@ -383,6 +393,7 @@ mod tests {
             ),
             (Role::Researcher, &[MilestonesReturned, MilestonesToSubmit, MatchesToAnswer, VoucherUsesToRedeem, InterestsToAnswer, PilotPlansToConfirm]),
             (Role::Investor, &[InterestsToPledge, FinanceApplicationsToAnswer]),
+            (Role::Manager, &[ManagedProjectsToUpdate]),
         ];
         for (role, kinds) in cases {
             assert_eq!(kinds_for(*role), kinds.to_vec(), "{role}");
@@ -438,6 +449,7 @@ mod tests {
         let w = Window::of(today);
         assert_eq!(w.milestones_until.to_string(), "2026-12-31");
         assert_eq!(w.reevaluations_until.to_string(), "2027-03-01");
+        assert_eq!(w.updates_before.to_string(), "2026-11-01");
     }
 
     #[test]

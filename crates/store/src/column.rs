@@ -210,6 +210,11 @@ codes!(
     pocnet_domain::competitions::CompetitionState,
     pocnet_domain::competitions::EntryState,
     pocnet_domain::competitions::Prize,
+    pocnet_domain::managers::assignment::AssignmentState,
+    pocnet_domain::managers::assignment::EntryKind,
+    pocnet_domain::managers::assignment::Decision,
+    pocnet_domain::managers::assignment::ExitRoute,
+    pocnet_domain::managers::assessment::Grade,
 );
 
 impl<T> From<NullableId> for Option<Id<T>> {

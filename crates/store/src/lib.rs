@@ -26,6 +26,7 @@ pub mod key_projects;
 pub mod library;
 mod listing;
 pub mod login_throttle;
+pub mod managers;
 pub mod matching;
 pub mod orgs;
 pub mod panels;

@@ -6,7 +6,7 @@ use crate::listing::{self, ListRow, Order, Total};
 use crate::sql_where::{contains, Arg, Where};
 use crate::{parse_code, tallies, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::NaiveDate;
-use pocnet_domain::id::{CenterId, ExpertId, OrgId, ResultId};
+use pocnet_domain::id::{CenterId, ExpertId, OrgId, ResultId, UserId};
 use pocnet_domain::region::Region;
 use pocnet_domain::research_result::{ResultSource, ResultState};
 use serde::Serialize;
@@ -91,6 +91,8 @@ pub enum ResultScope {
     Verified,
     /// Those an expert is invited to screen.
     Reviewer(ExpertId),
+    /// Those a project manager carries now (项目经理人).
+    Managed(UserId),
 }
 
 impl ResultScope {
@@ -98,7 +100,7 @@ impl ResultScope {
     /// (one organisation's, one host's centers', one expert's tasks).
     fn is_narrow(self) -> bool {
         match self {
-            ResultScope::HostOrg(_) | ResultScope::OwnerOrg(_) | ResultScope::Reviewer(_) => true,
+            ResultScope::HostOrg(_) | ResultScope::OwnerOrg(_) | ResultScope::Reviewer(_) | ResultScope::Managed(_) => true,
             ResultScope::All | ResultScope::Region(_) | ResultScope::Verified => false,
         }
     }
@@ -123,6 +125,9 @@ impl ResultScope {
             }
             ResultScope::Reviewer(e) => {
                 w.and("r.id IN (SELECT s.subject_id FROM panel_seats s WHERE s.expert_id = ? AND s.subject_kind = 'result')", Arg::Int(e.get()));
+            }
+            ResultScope::Managed(m) => {
+                w.and("r.id IN (SELECT m.result_id FROM manager_assignments m WHERE m.manager_id = ? AND m.state = 'active')", Arg::Int(m.get()));
             }
         }
     }
@@ -290,7 +295,7 @@ pub async fn count_by_state(pool: &AnyPool, scope: ResultScope) -> StoreResult<V
                 .filter_map(|(k, n)| k.strip_prefix(&prefix).map(|s| (s.to_owned(), n)))
                 .collect()
         }
-        ResultScope::HostOrg(_) | ResultScope::OwnerOrg(_) | ResultScope::Reviewer(_) => {
+        ResultScope::HostOrg(_) | ResultScope::OwnerOrg(_) | ResultScope::Reviewer(_) | ResultScope::Managed(_) => {
             let mut w = Where::default();
             scope.restrict(&mut w);
             w.bind_as(sqlx::query_as(&format!("SELECT r.state, COUNT(*) {FROM} {} GROUP BY r.state", w.sql()))).fetch_all(pool).await?

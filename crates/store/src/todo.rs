@@ -5,7 +5,7 @@
 //! the records behind a count are read only for the to-do page, a few at a time.
 
 use crate::StoreResult;
-use pocnet_domain::id::{ExpertId, OrgId};
+use pocnet_domain::id::{ExpertId, OrgId, UserId};
 use pocnet_domain::todo::{Tally, TodoKind, Window};
 use sqlx::AnyPool;
 
@@ -24,6 +24,8 @@ pub enum TodoScope<'a> {
     OwnerOrg(OrgId),
     /// An investor: its unit's interests in projects.
     Investor(OrgId),
+    /// A project manager: the projects it carries.
+    Manager(UserId),
     /// Nobody's work (an expert account without a library profile).
     Nothing,
 }
@@ -123,6 +125,9 @@ const RESEARCHER: &str = "SELECT 'milestones_returned', COUNT(*), MIN(m.due_on) 
 const INVESTOR: &str = "SELECT 'interests_to_pledge', COUNT(*), CAST(NULL AS TEXT) FROM investor_interests WHERE investor_org_id = $1 AND state = 'accepted' \
     UNION ALL SELECT 'finance_applications_to_answer', COUNT(*), CAST(NULL AS TEXT) FROM finance_applications WHERE provider_org_id = $1 AND state = 'applied'";
 
+const MANAGER: &str = "SELECT 'managed_projects_to_update', COUNT(*), MIN(last_entry_on) FROM manager_assignments \
+    WHERE manager_id = $1 AND state = 'active' AND last_entry_on < $2";
+
 /// The statement that counts a scope's work, with its binds.
 fn statement<'a>(scope: TodoScope<'a>, w: &Window) -> Option<(&'static str, Vec<Bind<'a>>)> {
     let day = |d: chrono::NaiveDate| Bind::Text(d.to_string());
@@ -133,6 +138,7 @@ fn statement<'a>(scope: TodoScope<'a>, w: &Window) -> Option<(&'static str, Vec<
         TodoScope::HostOrg(o) => (CENTER, vec![Bind::Int(o.get()), day(w.today), day(w.reevaluations_until)]),
         TodoScope::OwnerOrg(o) => (RESEARCHER, vec![Bind::Int(o.get()), day(w.milestones_until)]),
         TodoScope::Investor(o) => (INVESTOR, vec![Bind::Int(o.get())]),
+        TodoScope::Manager(m) => (MANAGER, vec![Bind::Int(m.get()), day(w.updates_before)]),
         TodoScope::Nothing => return None,
     })
 }
@@ -274,6 +280,12 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
              OR (m.demand_org_id = $1 AND m.demand_answer = 'pending')) ORDER BY m.id LIMIT $2",
             vec![Bind::Int(o.get())],
         ),
+        (TodoKind::ManagedProjectsToUpdate, TodoScope::Manager(m)) => (
+            "SELECT r.title || '（' || c.name || '）', '', 'manager_assignment', a.id, a.last_entry_on FROM manager_assignments a \
+             JOIN research_results r ON r.id = a.result_id JOIN centers c ON c.id = a.center_id \
+             WHERE a.manager_id = $1 AND a.state = 'active' AND a.last_entry_on < $2 ORDER BY a.last_entry_on, a.id LIMIT $3",
+            vec![Bind::Int(m.get()), day(w.updates_before)],
+        ),
         _ => return Ok(Vec::new()),
     };
     binds.push(Bind::Int(limit));
@@ -297,6 +309,7 @@ pub async fn entries(pool: &AnyPool, scope: TodoScope<'_>, kind: TodoKind, w: &W
                 "evaluation" => format!("/evaluations/{id}"),
                 "demand" => format!("/demands/{id}"),
                 "resource_request" => format!("/resource-requests/{id}"),
+                "manager_assignment" => format!("/manager-assignments/{id}"),
                 _ => format!("/results/{id}"),
             },
             due: due.as_deref().map(|d| crate::read_day("to-do entry due", d)).transpose()?,

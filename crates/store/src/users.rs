@@ -162,6 +162,14 @@ where
         .try_into()
 }
 
+/// Reads an account by its login name.
+pub async fn by_username<'e, E>(executor: E, username: &str) -> StoreResult<Option<User>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.username = $1")).bind(username).fetch_optional(executor).await?.map(User::try_from).transpose()
+}
+
 /// Reads an account with its password hash, for login.
 pub async fn find_for_login(pool: &AnyPool, username: &Username) -> StoreResult<Option<(User, String)>> {
     #[derive(FromRow)]

@@ -46,6 +46,7 @@ const LANDED: &[(&str, &str)] = &[
     ("postgres/0035_seed_lists.sql", "793fe7b4bc62ea6b465ca99bb2668643f57f937a4bccc35dd6ead1f24c1d2093"),
     ("postgres/0036_key_projects.sql", "7111ba626073380066a1a0dfc97e929c5c7754e3d59cb5a3e3b8d003eccb34e2"),
     ("postgres/0037_competitions.sql", "0b069143779190b01243225fca30a1816eee1313c0ea59b25190ff4d42fa65c8"),
+    ("postgres/0038_project_managers.sql", "38c302228fa2f7584b27a5ad3ad0a7fa78fad4f308a7cc71deb2d5d1cfee1a47"),
     ("sqlite/0001_foundation.sql", "a5e884f510d8e0df3db1aff50b27a0fa1e39f30bcd4257890fdc6de74fb840f3"),
     ("sqlite/0002_recognition.sql", "a3b319513aef84f7cd21d646bded84abfb78c04923186be4d83713848e040c1a"),
     ("sqlite/0003_expert_library.sql", "12ee2ae6a359f0ed0c2d66187b43b22b77e0b8a6fd08ff8e7d7da056f4766692"),
@@ -83,6 +84,7 @@ const LANDED: &[(&str, &str)] = &[
     ("sqlite/0035_seed_lists.sql", "26960875f51c0bfdb3839dadd31e9ad4fad2ce49abf5978a2e7f32ab112cee2e"),
     ("sqlite/0036_key_projects.sql", "3e6b703d7b39e09f46b893a3d6b2ac42f1bea8b76b74a6e28c15ab7de544ee2e"),
     ("sqlite/0037_competitions.sql", "98329377c40f6d8d7f1a581d03d20272255a87a3b769342f6a30a04dba51e075"),
+    ("sqlite/0038_project_managers.sql", "4fb639af3ef8ba78c297fa1071f42c64f6d354e16e4779ad23e7344868d38084"),
 ];
 
 #[test]

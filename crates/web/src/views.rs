@@ -91,6 +91,16 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
             nav("/centers", "中心名录", "centers"),
             nav("/white-paper", "年度白皮书", "white_paper"),
         ]),
+        Role::Manager => items.extend([
+            nav("/managers", "我跟进的项目", "managers"),
+            nav("/manager-assessments", "我的年度考核", "manager_assessments"),
+            nav("/results", "跟进中项目库", "results"),
+            nav("/centers", "中心名录", "centers"),
+        ]),
+    }
+    if matches!(role, Role::Bureau | Role::Center) {
+        items.push(nav("/managers", "项目经理人", "managers"));
+        items.push(nav("/manager-assessments", "项目经理人考核", "manager_assessments"));
     }
     if !matches!(role, Role::Expert) {
         items.push(nav("/demands", "产业需求清单", "demands"));
@@ -116,7 +126,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
     if matches!(role, Role::Bureau | Role::Center | Role::Researcher) {
         items.push(nav("/vouchers", "科技创新券", "vouchers"));
     }
-    if !matches!(role, Role::Expert | Role::County) {
+    if !matches!(role, Role::Expert | Role::County | Role::Manager) {
         items.push(nav("/roadshows", "路演", "roadshows"));
         items.push(nav("/interests", "投资对接", "interests"));
     }
@@ -126,7 +136,7 @@ pub fn nav_for(role: Role) -> Vec<NavItem> {
     if matches!(role, Role::Bureau | Role::Center) {
         items.push(nav("/grants", "补助与奖励", "grants"));
     }
-    if !matches!(role, Role::Expert | Role::County) {
+    if !matches!(role, Role::Expert | Role::County | Role::Manager) {
         items.push(nav("/finance-products", "金融产品", "finance_products"));
     }
     items.push(nav("/service-map", "服务地图", "service_map"));

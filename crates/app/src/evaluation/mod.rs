@@ -387,7 +387,7 @@ pub async fn scope_for(ctx: &Context, caller: &Caller) -> Result<store::Evaluati
         Role::Bureau => store::EvaluationScope::All,
         Role::County => store::EvaluationScope::Region(user.org_region.to_string()),
         Role::Center => store::EvaluationScope::Centers(centers::hosted_by(ctx.store().pool(), user.org_id).await?.into_iter().map(|c| c.id).collect()),
-        Role::Expert | Role::Researcher | Role::Investor => return Err(Error::Forbidden),
+        Role::Expert | Role::Researcher | Role::Investor | Role::Manager => return Err(Error::Forbidden),
     })
 }
 

@@ -206,7 +206,7 @@ pub async fn list(ctx: &Context, caller: &Caller, q: &GrantQuery, page: Page) ->
                     return Ok(Paged::exact(Vec::new(), 0, page));
                 }
             }
-            Role::County | Role::Expert | Role::Researcher | Role::Investor => return Err(Error::Forbidden),
+            Role::County | Role::Expert | Role::Researcher | Role::Investor | Role::Manager => return Err(Error::Forbidden),
         }
     }
     Ok(store::list(ctx.store().pool(), &filter, page).await?)

@@ -232,7 +232,7 @@ pub async fn list(ctx: &Context, caller: &Caller, q: &ListQuery, page: Page) -> 
                     return Ok(Paged::exact(Vec::new(), 0, page));
                 }
             }
-            Role::County | Role::Expert => return Err(Error::Forbidden),
+            Role::County | Role::Expert | Role::Manager => return Err(Error::Forbidden),
         }
     }
     Ok(store::list(ctx.store().pool(), &filter, page).await?)

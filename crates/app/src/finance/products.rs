@@ -299,7 +299,7 @@ pub async fn applications(ctx: &Context, caller: &Caller, q: &ApplicationQuery, 
             Role::Bureau => {}
             Role::Researcher => filter.org = Some(u.org_id),
             Role::Investor => filter.provider = Some(u.org_id),
-            Role::County | Role::Expert | Role::Center => return Err(Error::Forbidden),
+            Role::County | Role::Expert | Role::Center | Role::Manager => return Err(Error::Forbidden),
         }
     }
     Ok(store::applications(ctx.store().pool(), &filter, page).await?)

@@ -248,7 +248,7 @@ pub async fn of_project(ctx: &Context, caller: &Caller, result: ResultId) -> Res
                 Some(c) => matches!(standing(ctx, caller, c).await, Ok((_, Standing::Manage))),
                 None => false,
             },
-            Role::County | Role::Expert | Role::Investor => false,
+            Role::County | Role::Expert | Role::Investor | Role::Manager => false,
         },
     };
     if !allowed {

@@ -57,7 +57,7 @@ async fn organiser(ctx: &Context, caller: &Caller, center: Option<i64>) -> Resul
                 None => Err(FieldError::new("center_id", "not_hosted", "所选中心不由本单位运营").into()),
             }
         }
-        Role::County | Role::Expert | Role::Researcher | Role::Investor => Err(Error::Forbidden),
+        Role::County | Role::Expert | Role::Researcher | Role::Investor | Role::Manager => Err(Error::Forbidden),
     }
 }
 

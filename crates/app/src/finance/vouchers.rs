@@ -272,7 +272,7 @@ pub async fn quotas(ctx: &Context, caller: &Caller, mut filter: QuotaFilter, pag
         match u.role {
             Role::Bureau => {}
             Role::Researcher => filter.org = Some(u.org_id),
-            Role::County | Role::Center | Role::Expert | Role::Investor => return Err(Error::Forbidden),
+            Role::County | Role::Center | Role::Expert | Role::Investor | Role::Manager => return Err(Error::Forbidden),
         }
     }
     Ok(store::quotas(ctx.store().pool(), &filter, page).await?)
@@ -441,7 +441,7 @@ pub async fn uses(ctx: &Context, caller: &Caller, mut filter: UseFilter, page: P
                 filter.centers = if mine.is_empty() { vec![CenterId::new(0)] } else { mine };
                 filter.org = None;
             }
-            Role::County | Role::Expert | Role::Investor => return Err(Error::Forbidden),
+            Role::County | Role::Expert | Role::Investor | Role::Manager => return Err(Error::Forbidden),
         }
     }
     Ok(store::uses(ctx.store().pool(), &filter, page).await?)

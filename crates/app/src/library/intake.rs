@@ -54,7 +54,7 @@ pub async fn create(ctx: &Context, caller: &Caller, input: &IntakeInput) -> Resu
                 }
                 named_owner(ctx, input).await?
             }
-            Role::Bureau | Role::County | Role::Expert | Role::Investor => return Err(Error::Forbidden),
+            Role::Bureau | Role::County | Role::Expert | Role::Investor | Role::Manager => return Err(Error::Forbidden),
         },
     };
     // Every profile has its own catalogue (issue 10): the receiving center's.

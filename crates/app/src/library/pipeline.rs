@@ -79,6 +79,8 @@ pub async fn standing(ctx: &Context, caller: &Caller, p: &Project) -> Result<Opt
         // 000 二(十一) 对接: the owner and the center accepted the investor's interest and it signed the pledge.
         Role::Investor if pocnet_store::finance::interests::has_pledged(pool, p.id, u.org_id).await? => Some(access(Standing::PledgedInvestor, None, false)),
         Role::Investor => Some(access(Standing::Public, None, false)),
+        // 004 三(三): the manager the owning center assigned, while it carries the project.
+        Role::Manager => pocnet_store::managers::assignments::carries(pool, p.id, u.id).await?.then(|| access(Standing::ProjectManager, None, true)),
     })
 }
 
@@ -86,7 +88,7 @@ pub async fn standing(ctx: &Context, caller: &Caller, p: &Project) -> Result<Opt
 /// bureau all; a county department its region's (owned there or handled by a
 /// center there); a center operator those its centers handle; a researcher
 /// its organisation's; an investor verified ones; an expert those it is
-/// invited to screen. Every list row is one [`standing`] admits (a center
+/// invited to screen; a project manager those it carries. Every list row is one [`standing`] admits (a center
 /// also opens reports and hand-offs of other centers one by one, which no
 /// list of its own shows). Every role is named.
 pub async fn scope_for(ctx: &Context, caller: &Caller) -> Result<ResultScope> {
@@ -101,6 +103,7 @@ pub async fn scope_for(ctx: &Context, caller: &Caller) -> Result<ResultScope> {
         Role::Researcher => ResultScope::OwnerOrg(u.org_id),
         Role::Investor => ResultScope::Verified,
         Role::Expert => ResultScope::Reviewer(crate::panels::expert_of(ctx, caller).await?.ok_or(Error::Forbidden)?),
+        Role::Manager => ResultScope::Managed(u.id),
     })
 }
 

@@ -214,7 +214,7 @@ fn may_follow(caller: &Caller, m: &MatchRecord) -> bool {
         Role::Bureau => true,
         Role::County | Role::Researcher => m.demand_org_id == user.org_id || (user.role == Role::Researcher && m.supply_org_id == org),
         Role::Center => m.supply_host_org_id == org || (m.subject_kind == "center" && m.supply_org_id == org),
-        Role::Expert | Role::Investor => false,
+        Role::Expert | Role::Investor | Role::Manager => false,
     }
 }
 
@@ -226,7 +226,7 @@ pub fn scope_for(caller: &Caller) -> Result<MatchScope> {
         Role::Bureau => MatchScope::All,
         Role::County => MatchScope::Region(user.org_region),
         Role::Researcher | Role::Center => MatchScope::Org(user.org_id),
-        Role::Expert | Role::Investor => return Err(Error::Forbidden),
+        Role::Expert | Role::Investor | Role::Manager => return Err(Error::Forbidden),
     })
 }
 

@@ -199,7 +199,7 @@ pub fn scoped_filter(caller: &Caller, mut filter: DemandFilter) -> Result<Demand
             Role::Bureau => {}
             Role::County => filter.region = Some(user.org_region),
             Role::Researcher => filter.org_id = Some(user.org_id),
-            Role::Center | Role::Expert | Role::Investor => return Err(Error::Forbidden),
+            Role::Center | Role::Expert | Role::Investor | Role::Manager => return Err(Error::Forbidden),
         }
     }
     Ok(filter)

@@ -27,7 +27,7 @@ pub async fn publisher_org(ctx: &Context, caller: &Caller) -> Result<pocnet_doma
                 Err(Error::Rule { code: "not_an_enterprise", message: "只有企业、县（市、区）科技部门和市科技局可以发布产业需求".into() })
             }
         }
-        Role::Center | Role::Expert | Role::Investor => Err(Error::Forbidden),
+        Role::Center | Role::Expert | Role::Investor | Role::Manager => Err(Error::Forbidden),
     }
 }
 

@@ -435,7 +435,7 @@ pub async fn list(ctx: &Context, caller: &Caller, q: &PilotProjectQuery, page: P
                 filter.platforms = Some(hosted);
                 filter.or_applicant = Some(u.org_id);
             }
-            Role::County | Role::Expert | Role::Investor => return Err(Error::Forbidden),
+            Role::County | Role::Expert | Role::Investor | Role::Manager => return Err(Error::Forbidden),
         }
     }
     Ok(store::list(ctx.store().pool(), &filter, page).await?)

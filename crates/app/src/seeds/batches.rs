@@ -227,7 +227,7 @@ pub async fn list(ctx: &Context, caller: &Caller, q: &SeedBatchQuery, page: Page
         match u.role {
             Role::Bureau => {}
             Role::Center => filter.centers = Some(hosted_poc_centers(ctx, u.org_id).await?),
-            Role::County | Role::Expert | Role::Researcher | Role::Investor => return Err(Error::Forbidden),
+            Role::County | Role::Expert | Role::Researcher | Role::Investor | Role::Manager => return Err(Error::Forbidden),
         }
     }
     Ok(store::list(ctx.store().pool(), &filter, page).await?)

@@ -218,7 +218,7 @@ pub async fn list(ctx: &Context, caller: &Caller, q: &ConceptQuery, page: Page) 
             Role::Bureau => {}
             Role::Researcher => filter.proposer = Some(u.id),
             Role::Center => filter.centers = Some(hosted_poc_centers(ctx, u.org_id).await?),
-            Role::County | Role::Expert | Role::Investor => return Err(Error::Forbidden),
+            Role::County | Role::Expert | Role::Investor | Role::Manager => return Err(Error::Forbidden),
         }
     }
     Ok(store::list(ctx.store().pool(), &filter, page).await?)

@@ -87,7 +87,7 @@ pub fn standing(caller: &Caller, r: &ResourceRequest) -> Result<RequestAccess> {
         Role::Center if user.org_id == r.host_org_id => Ok(RequestAccess::Party(Party::Provider)),
         Role::Center | Role::Researcher if user.org_id == r.requester_org_id => Ok(RequestAccess::Party(Party::Requester)),
         Role::Bureau => Ok(RequestAccess::Read),
-        Role::Center | Role::Researcher | Role::County | Role::Expert | Role::Investor => Err(Error::NotFound),
+        Role::Center | Role::Researcher | Role::County | Role::Expert | Role::Investor | Role::Manager => Err(Error::NotFound),
     }
 }
 
@@ -168,7 +168,7 @@ pub async fn scoped_filter(ctx: &Context, caller: &Caller, mut filter: RequestFi
             filter.centers.clear();
             filter.either_side = false;
         }
-        Role::County | Role::Expert | Role::Investor => return Err(Error::Forbidden),
+        Role::County | Role::Expert | Role::Investor | Role::Manager => return Err(Error::Forbidden),
     }
     Ok(filter)
 }

@@ -2,7 +2,8 @@
 //! project's researchers (its owner unit) and experts assigned to it after
 //! they accept the confidentiality pledge see them, and so does an investor
 //! whose interest the owner and the center accepted once it signs the pledge
-//! (000 二(十一) 对接; issue 17); everyone else — the bureau, county
+//! (000 二(十一) 对接; issue 17), and so does the project manager the owning center assigned
+//! while it carries the project (004 三(三)); everyone else — the bureau, county
 //! departments, other centers, pilot platforms, other investors and the
 //! public — sees the public summary only. Every view of a secret field
 //! is audited by the caller.
@@ -20,6 +21,8 @@ string_enum! {
         InvitedExpert => ("invited_expert", "尚未签署保密承诺的评审专家"),
         /// 对接获同意并已签署保密承诺的投资机构
         PledgedInvestor => ("pledged_investor", "已签署保密承诺的投资机构"),
+        /// 平台指派、跟进中的项目经理人 (004 三(三))
+        ProjectManager => ("project_manager", "项目经理人"),
         /// 科技主管部门（市局、县级）
         Authority => ("authority", "科技主管部门"),
         /// 其他中心、中试平台
@@ -32,7 +35,7 @@ string_enum! {
 impl Standing {
     /// Whether this viewer sees the trade-secret fields.
     pub fn sees_secrets(self) -> bool {
-        matches!(self, Standing::OwningCenter | Standing::Researcher | Standing::PledgedExpert | Standing::PledgedInvestor)
+        matches!(self, Standing::OwningCenter | Standing::Researcher | Standing::PledgedExpert | Standing::PledgedInvestor | Standing::ProjectManager)
     }
 }
 
@@ -48,6 +51,7 @@ mod tests {
             (Standing::PledgedExpert, true),
             (Standing::InvitedExpert, false),
             (Standing::PledgedInvestor, true),
+            (Standing::ProjectManager, true),
             (Standing::Authority, false),
             (Standing::OtherCenter, false),
             (Standing::Public, false),

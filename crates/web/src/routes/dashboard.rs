@@ -221,6 +221,15 @@ pub async fn build(state: &AppState, me: &CurrentUser) -> AppResult<Dashboard> {
                 bars: industry::WENZHOU.iter().map(|f| (f.label.to_owned(), count_of(&by_field, f.code))).collect(),
             });
         }
+        Role::Manager => {
+            d.heading = "项目经理人工作台".into();
+            let (active, exited, through) = pocnet_store::managers::assignments::tally_of_manager(pool, user.id).await?;
+            d.cards = vec![
+                card("跟进中项目", active, None, "贯穿项目决策、推进和退出全流程（004 三(三)）"),
+                card("已退出项目", exited, None, &format!("其中{through}项转入中试、转化落地或获得投资")),
+            ];
+            d.notes.push("在“我跟进的项目”中记录项目决策、任务分解、进度控制和资源协调；超过30天未记录的项目会列入待办。平台每年按“技术价值+商业价值”对您进行双重考核，结果见“我的年度考核”。".into());
+        }
     }
     Ok(d)
 }

@@ -15,6 +15,7 @@ pub mod health;
 pub mod orgs;
 pub mod competitions;
 pub mod key_projects;
+pub mod managers;
 pub mod pilot;
 pub mod seeds;
 pub mod recognition;
@@ -72,6 +73,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(pilot::router())
         .merge(seeds::router())
         .merge(key_projects::router())
+        .merge(managers::router())
         .merge(competitions::router())
         .merge(finance::vouchers_api::router())
         .merge(finance::returns::router())

@@ -317,7 +317,7 @@ async fn center_filter(state: &AppState, me: &CurrentUser, q: &ResultQuery) -> A
     let own_only = match me.user.role {
         Role::Bureau | Role::County => false,
         Role::Center => true,
-        Role::Expert | Role::Researcher | Role::Investor => return Ok(none),
+        Role::Expert | Role::Researcher | Role::Investor | Role::Manager => return Ok(none),
     };
     let scope = pocnet_app::registry::scope_for(Some(&me.caller()));
     let all = state.all_centers().await?;

@@ -45,7 +45,8 @@ const ENTRIES_PER_KIND: i64 = 10;
 
 /// Whose work the caller sees: the bureau all, a county its region, an
 /// operator its unit's centers, an expert its own seats, a researcher its
-/// unit's results, an investor its unit's interests.
+/// unit's results, an investor its unit's interests, a project manager the
+/// projects it carries.
 async fn scope_of<'a>(state: &AppState, me: &'a CurrentUser) -> AppResult<TodoScope<'a>> {
     let u = &me.user;
     Ok(match u.role {
@@ -58,6 +59,7 @@ async fn scope_of<'a>(state: &AppState, me: &'a CurrentUser) -> AppResult<TodoSc
             None => TodoScope::Nothing,
         },
         Role::Investor => TodoScope::Investor(u.org_id),
+        Role::Manager => TodoScope::Manager(u.id),
     })
 }
 
