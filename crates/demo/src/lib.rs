@@ -19,6 +19,7 @@ mod evaluation;
 mod evidence;
 mod grants;
 mod key_projects;
+mod managers;
 mod pilot;
 mod seeds;
 mod pipeline;

@@ -49,6 +49,8 @@ pub const DEMO_ACCOUNTS: &[(Role, &str, &str, &str)] = &[
     (Role::Researcher, "enterprise", "ent_robot", "演示·企业科技专员"),
     // A pilot platform's operator (鹿湾智能电气中试平台): pilot projects and bookings.
     (Role::Center, "platform", "ent_electric", "演示·中试平台运营人员"),
+    // A project manager (项目经理人) of the `center` login's center: its portfolio and yearly assessment.
+    (Role::Manager, "manager", "@center_demo", "演示·项目经理人"),
 ];
 
 const LOADED_FLAG: &str = "demo_loaded_at";
@@ -334,6 +336,7 @@ pub async fn load_once(
     crate::pilot::fill(&mut tx, &net, &offers).await?;
     let seeds = crate::seeds::fill(&mut tx, &net).await?;
     crate::key_projects::fill(&mut tx, &net).await?;
+    crate::managers::fill(&mut tx, &net).await?;
     crate::competitions::fill(&mut tx, &net).await?;
     crate::returns::fill(&mut tx, &net).await?;
     crate::roadshows::fill(&mut tx, &net).await?;

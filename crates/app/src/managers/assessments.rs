@@ -11,7 +11,7 @@ use pocnet_domain::managers::assessment::{self as domain, AssessmentDraft, Portf
 use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
 use pocnet_store::centers::Center;
-use pocnet_store::managers::assessments::{self as store, Assessment, AssessmentScope, NewAssessment};
+use pocnet_store::managers::assessments::{self as store, ManagerAssessment, AssessmentScope, NewAssessment};
 use pocnet_store::users::User;
 use pocnet_store::{Page, Paged, StoreError};
 use serde::{Deserialize, Serialize};
@@ -58,7 +58,7 @@ pub struct ManagerRecord {
     /// How the suggestion is computed and the grade set, in words.
     pub rule: &'static str,
     /// The assessment given, if any.
-    pub assessment: Option<Assessment>,
+    pub assessment: Option<ManagerAssessment>,
     /// Whether the caller may assess now (the platform's operators, not yet assessed, projects carried).
     pub may_assess: bool,
 }
@@ -211,7 +211,7 @@ pub struct AssessmentQuery {
 
 /// The assessments the caller may read, newest first: the bureau all, an operator its platforms',
 /// a manager its own.
-pub async fn list(ctx: &Context, caller: &Caller, q: &AssessmentQuery, page: Page) -> Result<Paged<Assessment>> {
+pub async fn list(ctx: &Context, caller: &Caller, q: &AssessmentQuery, page: Page) -> Result<Paged<ManagerAssessment>> {
     let scope = match caller.user() {
         None => AssessmentScope::All,
         Some(u) => match u.role {

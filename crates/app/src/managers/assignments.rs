@@ -13,7 +13,7 @@ use pocnet_domain::research_result::ResultState;
 use pocnet_domain::role::Role;
 use pocnet_domain::validation::multiline;
 use pocnet_domain::FieldError;
-use pocnet_store::managers::assignments::{self as store, Assignment, AssignmentFilter, AssignmentScope, Entry, NewAssignment};
+use pocnet_store::managers::assignments::{self as store, ManagerAssignment, AssignmentFilter, AssignmentScope, ManagerEntry, NewAssignment};
 use pocnet_store::users::User;
 use pocnet_store::{Page, Paged, StoreError};
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,7 @@ enum Side {
     Manager,
 }
 
-fn side(caller: &Caller, a: &Assignment) -> Option<Side> {
+fn side(caller: &Caller, a: &ManagerAssignment) -> Option<Side> {
     let Some(u) = caller.user() else { return Some(Side::Platform) };
     match u.role {
         Role::Bureau => Some(Side::Authority),
@@ -93,16 +93,16 @@ pub struct ExitInput {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AssignmentView {
     /// The assignment.
-    pub assignment: Assignment,
+    pub assignment: ManagerAssignment,
     /// Its log, oldest first.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<ManagerEntry>,
     /// Whether the caller may add to the log and exit now.
     pub may_work: bool,
     /// What happens next, or why nothing may be done, in words.
     pub next: String,
 }
 
-fn next_words(a: &Assignment, s: Side) -> String {
+fn next_words(a: &ManagerAssignment, s: Side) -> String {
     match (a.state, s) {
         (AssignmentState::Exited, _) => format!(
             "已于{}退出（{}）：{}",
@@ -118,7 +118,7 @@ fn next_words(a: &Assignment, s: Side) -> String {
     }
 }
 
-async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<(Assignment, Side)> {
+async fn load(ctx: &Context, caller: &Caller, id: i64) -> Result<(ManagerAssignment, Side)> {
     let a = store::get(ctx.store().pool(), id).await?;
     match side(caller, &a) {
         Some(s) => Ok((a, s)),
@@ -168,7 +168,7 @@ pub async fn assign(ctx: &Context, caller: &Caller, input: &AssignInput) -> Resu
     let (Some(manager), Some(brief)) = (manager, brief) else {
         return Err(errors.into());
     };
-    let new = NewAssignment { result: p.id, center, manager: manager.id, trl: p.trl, brief: &brief };
+    let new = NewAssignment { result: p.id, center, manager: manager.id, trl: p.trl_after.unwrap_or(p.trl), brief: &brief };
     let mut tx = ctx.store().write().await?;
     let id = store::assign(&mut tx, &caller.actor(), ctx.now(), ctx.today(), &new).await.map_err(|e| match e {
         StoreError::Duplicate { .. } => Error::Conflict { code: "duplicate", message: "该项目已有跟进中的项目经理人；原项目经理人退出（更换项目经理人）后才能重新指派".into(), field: Some("result_id".into()) },
@@ -178,7 +178,7 @@ pub async fn assign(ctx: &Context, caller: &Caller, input: &AssignInput) -> Resu
     view(ctx, caller, id).await
 }
 
-fn working(a: &Assignment, s: Side) -> Result<()> {
+fn working(a: &ManagerAssignment, s: Side) -> Result<()> {
     if s == Side::Authority {
         return Err(Error::Forbidden);
     }
@@ -240,7 +240,7 @@ fn scope_of(caller: &Caller) -> Result<AssignmentScope> {
 }
 
 /// The caller's list of assignments, newest first.
-pub async fn list(ctx: &Context, caller: &Caller, q: &AssignmentQuery, page: Page) -> Result<Paged<Assignment>> {
+pub async fn list(ctx: &Context, caller: &Caller, q: &AssignmentQuery, page: Page) -> Result<Paged<ManagerAssignment>> {
     let scope = scope_of(caller)?;
     let state = match q.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(AssignmentState::parse(s).map_err(|_| FieldError::unknown_value("state", "状态"))?),

@@ -21,7 +21,10 @@ const IN_YEAR: &str = "SELECT a.result_id, a.trl_at_start, a.exit_route, \
     FROM manager_assignments a WHERE a.manager_id = $1 AND a.center_id = $2 AND a.assigned_on <= $4 AND (a.exited_on IS NULL OR a.exited_on >= $3)";
 
 /// What `manager`'s projects at `center` achieved in `year` while it carried them.
-pub async fn facts(pool: &AnyPool, manager: UserId, center: CenterId, year: i32) -> StoreResult<PortfolioFacts> {
+pub async fn facts<'e, E>(executor: E, manager: UserId, center: CenterId, year: i32) -> StoreResult<PortfolioFacts>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let (first, last) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
     let sql = format!(
         "WITH y AS ({IN_YEAR}) SELECT \
@@ -34,14 +37,14 @@ pub async fn facts(pool: &AnyPool, manager: UserId, center: CenterId, year: i32)
          (SELECT COALESCE(SUM(o.amount_yuan), 0) FROM y JOIN result_outcomes o ON o.result_id = y.result_id WHERE o.achieved_on BETWEEN y.from_day AND y.to_day), \
          (SELECT COUNT(*) FROM y WHERE y.exited_on IS NOT NULL AND y.exited_on <= $4 AND y.exit_route IN ('pilot_handoff', 'transfer', 'financed'))"
     );
-    let row: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(&sql).bind(manager.get()).bind(center.get()).bind(first).bind(last).fetch_one(pool).await?;
+    let row: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(&sql).bind(manager.get()).bind(center.get()).bind(first).bind(last).fetch_one(executor).await?;
     let n = |v: i64| u32::try_from(v).unwrap_or(0);
     Ok(PortfolioFacts { managed: n(row.0), verified: n(row.1), trl_gain: n(row.2), handoffs: n(row.3), outcomes: n(row.4), amount_yuan: row.5, carried_through: n(row.6) })
 }
 
 /// An assessment given.
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
-pub struct Assessment {
+pub struct ManagerAssessment {
     /// Id.
     pub id: i64,
     /// The platform that assessed.
@@ -78,7 +81,7 @@ pub struct Assessment {
     pub created_at: DateTime<Utc>,
 }
 
-impl ListRow for Assessment {
+impl ListRow for ManagerAssessment {
     fn list_id(&self) -> i64 {
         self.id
     }
@@ -135,7 +138,7 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>,
 }
 
 /// The assessment of `manager` by `center` for `year`, if given.
-pub async fn find(pool: &AnyPool, center: CenterId, manager: UserId, year: i32) -> StoreResult<Option<Assessment>> {
+pub async fn find(pool: &AnyPool, center: CenterId, manager: UserId, year: i32) -> StoreResult<Option<ManagerAssessment>> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE s.center_id = $1 AND s.manager_id = $2 AND s.year = $3"))
         .bind(center.get())
         .bind(manager.get())
@@ -177,7 +180,7 @@ fn newest() -> Order {
 }
 
 /// A page of assessments, newest first.
-pub async fn list(pool: &AnyPool, scope: AssessmentScope, year: Option<i32>, page: Page) -> StoreResult<Paged<Assessment>> {
+pub async fn list(pool: &AnyPool, scope: AssessmentScope, year: Option<i32>, page: Page) -> StoreResult<Paged<ManagerAssessment>> {
     listing::page_of(pool, SELECT, BASE, &condition(scope, year), newest(), page, listing::Total::Unknown).await
 }
 

@@ -15,7 +15,7 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// An assignment with the names of its project, platform and manager.
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
-pub struct Assignment {
+pub struct ManagerAssignment {
     /// Id.
     pub id: i64,
     /// The library project.
@@ -71,7 +71,7 @@ pub struct Assignment {
     pub updated_at: DateTime<Utc>,
 }
 
-impl ListRow for Assignment {
+impl ListRow for ManagerAssignment {
     fn list_id(&self) -> i64 {
         self.id
     }
@@ -79,7 +79,7 @@ impl ListRow for Assignment {
 
 /// One entry of an assignment's log.
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
-pub struct Entry {
+pub struct ManagerEntry {
     /// Id.
     pub id: i64,
     /// What it records.
@@ -194,7 +194,7 @@ pub async fn exit(conn: &mut AnyConnection, actor: &Actor, now: DateTime<Utc>, t
 }
 
 /// One assignment.
-pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<Assignment>
+pub async fn get<'e, E>(executor: E, id: i64) -> StoreResult<ManagerAssignment>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
@@ -202,7 +202,7 @@ where
 }
 
 /// An assignment's log, oldest first.
-pub async fn entries(pool: &AnyPool, id: i64) -> StoreResult<Vec<Entry>> {
+pub async fn entries(pool: &AnyPool, id: i64) -> StoreResult<Vec<ManagerEntry>> {
     Ok(sqlx::query_as("SELECT id, kind, decision, body, recorded_on, recorded_by FROM manager_entries WHERE assignment_id = $1 ORDER BY id").bind(id).fetch_all(pool).await?)
 }
 
@@ -292,7 +292,7 @@ fn newest() -> Order {
 }
 
 /// A page of assignments, newest first.
-pub async fn list(pool: &AnyPool, filter: &AssignmentFilter<'_>, page: Page) -> StoreResult<Paged<Assignment>> {
+pub async fn list(pool: &AnyPool, filter: &AssignmentFilter<'_>, page: Page) -> StoreResult<Paged<ManagerAssignment>> {
     listing::page_of(pool, SELECT, BASE, &filter.condition(), newest(), page, listing::Total::Unknown).await
 }
 

@@ -33,7 +33,7 @@ async fn the_demo_loads_once_and_its_accounts_work_only_in_demo_mode() {
     let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
     let loaded = load(&app).await.expect("first load");
     assert!(loaded.centers >= 12 && loaded.experts >= 80 && loaded.results >= 150);
-    assert_eq!(loaded.accounts, 8);
+    assert_eq!(loaded.accounts, 9);
     assert!(load(&app).await.is_none(), "second load does nothing");
     assert_eq!(app.count("research_results").await, loaded.results as i64);
     // The pipeline behind each state: a report for every verified or handed-off
@@ -429,6 +429,24 @@ async fn the_demo_tells_the_whole_recognition_story_and_each_login_can_walk_it()
     assert_eq!(enterprise_view["may_enter"], true);
     let mine = app.get_ok(&researcher, &format!("/api/v1/competitions/{}", open["id"])).await;
     assert_eq!(mine["entries"].as_array().unwrap().len(), 1, "the researcher login's own entry: {mine}");
+
+    // Project managers (004 三(三)(五)): the `manager` login carries two projects (one waiting for an
+    // update on its to-do list), has left one handed on to pilot scale, and holds last year's
+    // assessment; the `center` login may still assess this year.
+    let manager = demo_token(&app, "manager").await;
+    let portfolio = items(&app.get_ok(&manager, "/api/v1/manager-assignments").await).to_vec();
+    let states: Vec<&str> = portfolio.iter().filter_map(|a| a["state"].as_str()).collect();
+    assert_eq!(states.iter().filter(|s| **s == "active").count(), 2, "{portfolio:?}");
+    assert!(portfolio.iter().any(|a| a["exit_route"] == "pilot_handoff"), "{portfolio:?}");
+    assert_eq!(count(&app.get_ok(&manager, "/api/v1/me/todo").await, "managed_projects_to_update"), Some(1));
+    let carried = portfolio.iter().find(|a| a["state"] == "active").unwrap();
+    let project = app.get_ok(&manager, &format!("/api/v1/results/{}", carried["result_id"])).await;
+    assert!(project["project"]["secret_summary"].is_string(), "the manager reads the project it carries whole: {project}");
+    let record = items(&app.get_ok(&manager, "/api/v1/manager-assessments").await).to_vec();
+    assert_eq!(record.len(), 1, "{record:?}");
+    let year = chrono::Datelike::year(&app.today());
+    let now = app.get_ok(&center, &format!("/api/v1/manager-record?manager=manager&year={year}")).await;
+    assert_eq!((now["facts"]["managed"].as_i64(), now["may_assess"].as_bool()), (Some(3), Some(true)), "{now}");
 }
 
 #[tokio::test]

@@ -694,33 +694,45 @@ pub async fn recognize_wenzhou(app: &TestApp, crew: &Crew, call_id: i64, center_
 /// panel and admits it, plans one milestone, the researcher submits the evidence, the operator
 /// accepts it and issues the report. Returns the verified project's id.
 pub async fn verify_project(app: &TestApp, crew: &Crew, researcher: &str, center: i64, title: &str) -> i64 {
+    let id = screen_project(app, crew, researcher, center, title).await;
+    finish_verification(app, crew, researcher, id).await;
+    id
+}
+
+/// A researcher's result taken in by `center` and put to screening (入库遴选中, TRL 5 with a trade secret).
+pub async fn screen_project(app: &TestApp, crew: &Crew, researcher: &str, center: i64, title: &str) -> i64 {
     let intake = json!({"center_id": center, "ref_no": format!("V-{title}"), "title": title, "summary": format!("{title}，已完成实验室验证。"),
         "secret_summary": "关键工艺参数：烧结温度1180℃", "field": "smart_equipment", "sub_field": "industrial_robots", "source": "高校",
         "team": ["张伟", "李娜"], "patents": [], "trl": 5, "trl_evidence": "实验室测试报告", "stage": "prototype", "secret_parts": ["team"]});
     let id = app.post_expect(researcher, "/api/v1/results", &intake, StatusCode::CREATED).await["id"].as_i64().expect("result id");
-    let step = |action: &'static str| async move {
-        let version = app.get_ok(&crew.operator, &format!("/api/v1/results/{id}")).await["project"]["version"].as_i64().expect("version");
-        app.post_expect(&crew.operator, &format!("/api/v1/results/{id}/steps"), &json!({"action": action, "comments": "", "version": version}), StatusCode::OK).await
-    };
-    step("start_screening").await;
+    project_step(app, crew, id, "start_screening").await;
+    id
+}
+
+async fn project_step(app: &TestApp, crew: &Crew, id: i64, action: &str) {
+    let version = app.get_ok(&crew.operator, &format!("/api/v1/results/{id}")).await["project"]["version"].as_i64().expect("version");
+    app.post_expect(&crew.operator, &format!("/api/v1/results/{id}/steps"), &json!({"action": action, "comments": "", "version": version}), StatusCode::OK).await;
+}
+
+/// Takes a project in screening through the panel, admission, one milestone and the report (TRL 6, 建议转入中试).
+pub async fn finish_verification(app: &TestApp, crew: &Crew, researcher: &str, id: i64) {
     for (token, expert) in &crew.panel {
         app.post_expect(&crew.operator, &format!("/api/v1/results/{id}/panel"), &json!({"expert_id": expert}), StatusCode::NO_CONTENT).await;
         app.post_expect(token, &format!("/api/v1/results/{id}/declaration"), &json!({"decision": "no_conflict", "pledge": "true"}), StatusCode::NO_CONTENT).await;
         let scores = json!({"scores": {"theoretical_innovation": 85, "technical_feasibility": 85, "market_potential": 80, "ip_completeness": 80}, "comments": "具备入库条件"});
         app.post_expect(token, &format!("/api/v1/results/{id}/scores"), &scores, StatusCode::OK).await;
     }
-    step("admit").await;
+    project_step(app, crew, id, "admit").await;
     let plan = json!({"goal": "验证样机在典型工况下的性能与成本", "trl_target": 6, "manager_name": "陈经理", "manager_phone": "13800000000",
         "starts_on": "2026-03-01", "ends_on": "2026-12-31"});
     expect_status(app.put(&crew.operator, &format!("/api/v1/results/{id}/plan"), &plan).await, StatusCode::OK).await;
     let m = json!({"kind": "technical", "title": "性能验证", "goal": "达到约定验收标准", "due_on": "2026-05-31", "budget_yuan": "100000"});
     let m = app.post_expect(&crew.operator, &format!("/api/v1/results/{id}/milestones"), &m, StatusCode::CREATED).await;
     let mid = m["id"].as_i64().expect("milestone id");
-    step("start_verification").await;
+    project_step(app, crew, id, "start_verification").await;
     let m = app.post_expect(researcher, &format!("/api/v1/milestones/{mid}/steps"), &json!({"action": "submit", "evidence": "第三方检测报告", "version": m["version"]}), StatusCode::OK).await;
     app.post_expect(&crew.operator, &format!("/api/v1/milestones/{mid}/steps"), &json!({"action": "accept", "note": "达标", "version": m["version"]}), StatusCode::OK).await;
     let report = json!({"summary": "样机性能达标，成本可控，具备转化条件", "trl_after": 6, "recommendation": "go_pilot",
         "findings": [{"milestone_id": mid, "finding": "性能达标"}]});
     app.post_expect(&crew.operator, &format!("/api/v1/results/{id}/report"), &report, StatusCode::CREATED).await;
-    id
 }

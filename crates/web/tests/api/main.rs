@@ -20,6 +20,7 @@ mod finding;
 mod helpers;
 mod key_projects;
 mod lists;
+mod managers;
 mod matching;
 mod library;
 mod matrix;

@@ -51,7 +51,7 @@ async fn world(app: &TestApp) -> World {
     assert_eq!(seen["project"]["secret_summary"], TRADE_SECRET, "the owner reads its secret: the marker is live");
 
     // Strangers to those records: another county, another center, another
-    // unit's researcher, an expert on no panel, an investor.
+    // unit's researcher, an expert on no panel, an investor, a project manager on no project.
     let yueqing = app.add_org("乐清市科学技术局（矩阵测试）", "county_department", "乐清市").await;
     app.add_user("yueqing", Role::County, yueqing).await;
     let other_host = app.add_org("乐清矩阵测试电气有限公司", "enterprise", "乐清市").await;
@@ -62,6 +62,8 @@ async fn world(app: &TestApp) -> World {
     app.add_user("stranger", Role::Researcher, stranger_org).await;
     let investor_org = app.add_org("温州矩阵测试创投有限公司", "investment_fund", "鹿城区").await;
     app.add_user("investor", Role::Investor, investor_org).await;
+    let agency = app.add_org("温州矩阵测试技术转移服务有限公司", "enterprise", "鹿城区").await;
+    app.add_user("manager", Role::Manager, agency).await;
     let operator_id = app.get_ok(&crew.operator, "/api/v1/me").await["id"].to_string();
 
     let ids = BTreeMap::from([
@@ -83,6 +85,7 @@ async fn world(app: &TestApp) -> World {
         ("another unit's researcher", Some(app.token("stranger").await), false),
         ("an expert on no panel", Some(crew.panel[0].0.clone()), false),
         ("investor", Some(app.token("investor").await), false),
+        ("a project manager on no project", Some(app.token("manager").await), false),
         ("anonymous", None, false),
     ];
     World { ids, callers }

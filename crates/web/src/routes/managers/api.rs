@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use pocnet_app::managers::assessments::{self as assessing, AssessInput, AssessmentQuery, ManagerRecord, RecordQuery};
 use pocnet_app::managers::assignments::{self as workflow, AssignInput, AssignmentQuery, AssignmentView, EntryInput, ExitInput};
-use pocnet_store::managers::assessments::Assessment;
-use pocnet_store::managers::assignments::Assignment;
+use pocnet_store::managers::assessments::ManagerAssessment;
+use pocnet_store::managers::assignments::ManagerAssignment;
 use pocnet_store::Paged;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -31,9 +31,9 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 /// Assignments the caller may read, newest first: the bureau every platform's, an operator its
 /// platforms', a project manager its own portfolio.
 #[utoipa::path(get, path = "/api/v1/manager-assignments", operation_id = "list_manager_assignments", tag = "managers", params(ListParams, AssignmentQuery),
-    responses((status = 200, body = Paged<Assignment>), (status = 403, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    responses((status = 200, body = Paged<ManagerAssignment>), (status = 403, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
-pub async fn api_list(State(state): State<AppState>, me: CurrentUser, QueryParams(p): QueryParams<ListParams>, QueryParams(q): QueryParams<AssignmentQuery>) -> AppResult<Json<Paged<Assignment>>> {
+pub async fn api_list(State(state): State<AppState>, me: CurrentUser, QueryParams(p): QueryParams<ListParams>, QueryParams(q): QueryParams<AssignmentQuery>) -> AppResult<Json<Paged<ManagerAssignment>>> {
     Ok(Json(workflow::list(state.context(), &me.caller(), &q, p.page()).await?))
 }
 
@@ -130,9 +130,9 @@ pub async fn api_manager_record(State(state): State<AppState>, me: CurrentUser, 
 /// Assessments the caller may read, newest first (the bureau all, an operator its platforms', a
 /// manager its own).
 #[utoipa::path(get, path = "/api/v1/manager-assessments", operation_id = "list_manager_assessments", tag = "managers", params(ListParams, AssessmentQuery),
-    responses((status = 200, body = Paged<Assessment>), (status = 403, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
+    responses((status = 200, body = Paged<ManagerAssessment>), (status = 403, body = crate::error::ErrorEnvelope), (status = 422, body = crate::error::ErrorEnvelope)),
     security(("bearer" = []), ("cookie" = [])))]
-pub async fn api_assessments(State(state): State<AppState>, me: CurrentUser, QueryParams(p): QueryParams<ListParams>, QueryParams(q): QueryParams<AssessmentQuery>) -> AppResult<Json<Paged<Assessment>>> {
+pub async fn api_assessments(State(state): State<AppState>, me: CurrentUser, QueryParams(p): QueryParams<ListParams>, QueryParams(q): QueryParams<AssessmentQuery>) -> AppResult<Json<Paged<ManagerAssessment>>> {
     Ok(Json(assessing::list(state.context(), &me.caller(), &q, p.page()).await?))
 }
 

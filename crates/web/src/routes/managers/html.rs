@@ -17,8 +17,8 @@ use pocnet_app::managers::assessments::{self as assessing, AssessInput, Assessme
 use pocnet_app::managers::assignments::{self as workflow, AssignInput, AssignmentQuery, AssignmentView, EntryInput, ExitInput};
 use pocnet_domain::managers::assignment::{AssignmentState, Decision, EntryKind, ExitRoute};
 use pocnet_domain::role::Role;
-use pocnet_store::managers::assessments::Assessment;
-use pocnet_store::managers::assignments::Assignment;
+use pocnet_store::managers::assessments::ManagerAssessment;
+use pocnet_store::managers::assignments::ManagerAssignment;
 use serde::Deserialize;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -42,7 +42,7 @@ struct Prefill {
 struct ListPage {
     chrome: Chrome,
     error: Option<String>,
-    rows: Vec<Assignment>,
+    rows: Vec<ManagerAssignment>,
     pager: Pager,
     states: Vec<Choice>,
     centers: Vec<Choice>,
@@ -175,7 +175,7 @@ async fn exit_form(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
 struct AssessmentsPage {
     chrome: Chrome,
     error: Option<String>,
-    rows: Vec<Assessment>,
+    rows: Vec<ManagerAssessment>,
     pager: Pager,
     year: String,
     /// The record asked for, when a manager was named.
