@@ -97,7 +97,7 @@ async fn each_demo_role_signs_in_and_sees_its_dashboard() {
     let count = c.find(Locator::Css("[data-testid=recognized-count]")).await.unwrap().text().await.unwrap();
     assert!(count.trim().parse::<i64>().unwrap() > 0, "recognized centers on the home page");
 
-    for role in ["bureau", "county", "center", "expert", "researcher", "investor"] {
+    for role in ["bureau", "county", "center", "expert", "researcher", "investor", "manager"] {
         c.goto(&app.url("/login")).await.unwrap();
         c.find(Locator::Id("username")).await.unwrap().send_keys(role).await.unwrap();
         c.find(Locator::Id("password")).await.unwrap().send_keys(demo::DEMO_PASSWORD).await.unwrap();
@@ -907,5 +907,45 @@ async fn a_center_finishes_its_batch_review_and_publishes_the_seed_list() {
     let list = wait("[data-testid=seeds]").await.text().await.unwrap();
     assert!(list.contains("人形机器人灵巧手腱绳驱动概念") && list.contains("自修复聚氨酯电缆护套概念"), "the new seeds are public: {list}");
     assert!(!list.contains("数控机床热误差"), "the concept not selected is not: {list}");
+    c.close().await.unwrap();
+}
+
+/// 004 三(三)(五): the project manager updates the project its to-do list names, and the platform
+/// assesses it from the record with the suggested scores filled in.
+#[tokio::test]
+async fn a_project_manager_updates_a_waiting_project_and_the_platform_assesses_it() {
+    let Some(driver_bin) = chromedriver() else { return };
+    let app = spawn_app_with(WebConfig { demo: true, ..WebConfig::default() }).await;
+    let hash = pocnet_web::auth::password::hash_blocking(demo::DEMO_PASSWORD).unwrap();
+    demo::load_once(&app.store, app.now(), &hash, &|_, _| {}).await.unwrap().expect("demo loaded");
+    let (_driver, port) = start_driver(&driver_bin).await;
+    let c = client(port).await;
+    let wait = |css: &'static str| {
+        let c = c.clone();
+        async move { c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap() }
+    };
+    demo_sign_in(&c, &app, "manager").await;
+    c.goto(&app.url("/todo")).await.unwrap();
+    c.find(Locator::Css("[data-testid=todo-managed_projects_to_update] ul a")).await.unwrap().click().await.unwrap();
+    wait("[data-testid=entry-form]").await;
+    c.find(Locator::Css("#e-kind")).await.unwrap().select_by_value("progress").await.unwrap();
+    c.find(Locator::Css("#e-body")).await.unwrap().send_keys("用户访谈结论已整理，需求验证通过").await.unwrap();
+    c.find(Locator::Css("[data-testid=entry-form] button[type=submit]")).await.unwrap().click().await.unwrap();
+    let log = wait("[data-testid=entries]").await.text().await.unwrap();
+    assert!(log.contains("需求验证通过") && log.contains("进度控制"), "{log}");
+    c.goto(&app.url("/todo")).await.unwrap();
+    wait("[data-testid=todo-empty]").await;
+    sign_out(&c).await;
+
+    demo_sign_in(&c, &app, "center").await;
+    let year = chrono::Datelike::year(&app.today());
+    c.goto(&app.url(&format!("/manager-assessments?manager=manager&record_year={year}"))).await.unwrap();
+    let form = wait("[data-testid=assess-form]").await;
+    let suggested = form.find(Locator::Css("#s-tech")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert!(suggested.parse::<u8>().is_ok(), "the suggestion fills the score: {suggested:?}");
+    form.find(Locator::Css("#s-opinion")).await.unwrap().send_keys("跟进及时，转化资源对接有力").await.unwrap();
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    let done = wait("[data-testid=assessed]").await.text().await.unwrap();
+    assert!(done.contains("跟进及时"), "{done}");
     c.close().await.unwrap();
 }

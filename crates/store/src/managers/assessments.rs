@@ -89,7 +89,7 @@ impl ListRow for ManagerAssessment {
 
 const SELECT: &str = "SELECT s.id, s.center_id, c.name AS center_name, s.manager_id, u.display_name AS manager_name, s.year, s.technical, s.commercial, \
     s.grade, s.suggested_technical, s.suggested_commercial, s.facts, s.opinion, s.assessed_by, s.created_at \
-    FROM manager_assessments s JOIN centers c ON c.id = s.center_id JOIN users u ON u.id = s.manager_id";
+    FROM manager_assessments s LEFT JOIN centers c ON c.id = s.center_id LEFT JOIN users u ON u.id = s.manager_id";
 const BASE: &str = "FROM manager_assessments s";
 
 /// An assessment to record, with what it started from.

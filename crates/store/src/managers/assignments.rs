@@ -101,8 +101,10 @@ pub struct ManagerEntry {
 const SELECT: &str = "SELECT a.id, a.result_id, r.title AS result_title, a.center_id, c.name AS center_name, c.host_org_id AS center_host_org_id, \
     a.manager_id, u.username AS manager_username, u.display_name AS manager_name, o.name AS manager_org_name, a.state, a.assigned_on, a.trl_at_start, a.brief, a.exited_on, \
     a.exit_route, a.exit_reason, a.last_entry_on, a.entry_count, a.version, a.updated_at \
-    FROM manager_assignments a JOIN research_results r ON r.id = a.result_id JOIN centers c ON c.id = a.center_id \
-    JOIN users u ON u.id = a.manager_id JOIN organisations o ON o.id = u.org_id";
+    FROM manager_assignments a LEFT JOIN research_results r ON r.id = a.result_id LEFT JOIN centers c ON c.id = a.center_id \
+    LEFT JOIN users u ON u.id = a.manager_id LEFT JOIN organisations o ON o.id = u.org_id";
+/// The joins are `LEFT` (each joined row always exists) so that the list is read in the order of
+/// its own index, whatever the planner thinks of the tables' sizes.
 const BASE: &str = "FROM manager_assignments a";
 
 fn change<'a>(action: &'a str, id: i64, after: serde_json::Value, reason: Option<&'a str>) -> Change<'a> {

@@ -260,7 +260,7 @@ async fn no_list_reads_a_whole_big_table() {
 
     let ruian = Region::parse("瑞安市").unwrap();
     let mut statements: Vec<(String, String)> = Vec::new();
-    let scopes = [ResultScope::All, ResultScope::Region(ruian), ResultScope::HostOrg(1.into()), ResultScope::OwnerOrg(1.into()), ResultScope::Verified, ResultScope::Reviewer(1.into())];
+    let scopes = [ResultScope::All, ResultScope::Region(ruian), ResultScope::HostOrg(1.into()), ResultScope::OwnerOrg(1.into()), ResultScope::Verified, ResultScope::Reviewer(1.into()), ResultScope::Managed(1.into())];
     let filters = [
         ResultFilter::default(),
         ResultFilter::in_state(Some(ResultState::Verifying)),
@@ -540,6 +540,30 @@ async fn no_list_reads_a_whole_big_table() {
     for state in [None, Some(pocnet_domain::competitions::CompetitionState::Open)] {
         for sql in pocnet_store::competitions::list_statements(state) {
             statements.push((format!("competitions {state:?}"), sql));
+        }
+    }
+    // Project managers' assignments and assessments (issue 18, 004 三(三)(五)): each scope and filter.
+    {
+        use pocnet_domain::managers::assignment::AssignmentState;
+        use pocnet_store::managers::assessments::{self, AssessmentScope};
+        use pocnet_store::managers::assignments::{self, AssignmentFilter, AssignmentScope};
+        for scope in [AssignmentScope::All, AssignmentScope::HostOrg(1.into()), AssignmentScope::Manager(1.into())] {
+            for filter in [
+                AssignmentFilter { scope, state: None, center: None, q: None },
+                AssignmentFilter { scope, state: Some(AssignmentState::Active), center: None, q: None },
+                AssignmentFilter { scope, state: None, center: Some(1.into()), q: None },
+            ] {
+                for sql in assignments::list_statements(&filter) {
+                    statements.push((format!("manager assignments {filter:?}"), sql));
+                }
+            }
+        }
+        for scope in [AssessmentScope::All, AssessmentScope::HostOrg(1.into()), AssessmentScope::Manager(1.into())] {
+            for year in [None, Some(2026)] {
+                for sql in assessments::list_statements(scope, year) {
+                    statements.push((format!("manager assessments {scope:?} {year:?}"), sql));
+                }
+            }
         }
     }
     // Accounts (a province has an account for each of its 2×10^4 experts) and units.

@@ -358,7 +358,7 @@ async fn every_todo_count_searches_an_index() {
     if app.store.backend() != pocnet_store::Backend::Sqlite {
         return;
     }
-    for scope in [TodoScope::Bureau, TodoScope::Region("瑞安市"), TodoScope::HostOrg(1.into()), TodoScope::Expert(1.into()), TodoScope::OwnerOrg(1.into()), TodoScope::Investor(1.into())] {
+    for scope in [TodoScope::Bureau, TodoScope::Region("瑞安市"), TodoScope::HostOrg(1.into()), TodoScope::Expert(1.into()), TodoScope::OwnerOrg(1.into()), TodoScope::Investor(1.into()), TodoScope::Manager(1.into())] {
         let sql = count_statement(scope).expect("a statement");
         let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")).fetch_all(app.store.pool()).await.unwrap();
         let steps: Vec<&str> = rows.iter().map(|r| r.3.as_str()).filter(|d| d.starts_with("SEARCH") || d.starts_with("SCAN")).collect();
