@@ -98,6 +98,10 @@ pub struct Generated {
     pub concepts: usize,
     /// Seeds of the published batches (each also a library entry).
     pub seeds: usize,
+    /// Project managers' accounts (two per PoC center, 004 三(三)).
+    pub managers: usize,
+    /// Their assignments to library projects (each with two log entries; a third left).
+    pub assignments: usize,
 }
 
 impl Generated {
@@ -119,6 +123,8 @@ impl Generated {
             + self.bookings
             + self.concepts
             + self.seeds
+            + self.managers
+            + self.assignments * 3
             + 1
     }
 }
@@ -638,6 +644,7 @@ pub async fn generate(
     (g.pilot_projects, g.bookings) = pilot_work(&mut tx, &system, now, spec.seed, &bookable).await?;
     let pocs: Vec<CenterId> = center_ids.iter().zip(&center_offers).filter(|(_, (kind, _))| *kind == CenterKind::PocCenter).map(|(id, _)| *id).collect();
     (g.concepts, g.seeds) = seed_work(&mut tx, &system, now, spec.seed, &pocs, &fields).await?;
+    (g.managers, g.assignments) = manager_work(&mut tx, &system, now, spec.seed, &pocs).await?;
 
     let change = Change {
         action: "synthetic.generate",
@@ -843,6 +850,57 @@ async fn seed_work(tx: &mut sqlx::AnyConnection, system: &Actor, now: DateTime<U
         n_concepts += 40;
     }
     Ok((n_concepts, n_seeds))
+}
+
+/// Two project managers per PoC center (accounts of its host unit that cannot sign in: the hash is
+/// no password's), each carrying up to eight of the center's library projects with a decision and a
+/// progress entry; every third assignment has left (004 三(三)).
+async fn manager_work(tx: &mut sqlx::AnyConnection, system: &Actor, now: DateTime<Utc>, seed: u64, pocs: &[CenterId]) -> StoreResult<(usize, usize)> {
+    use pocnet_domain::credentials::Username;
+    use pocnet_domain::managers::assignment::{Decision, EntryDraft, EntryKind, ExitDraft, ExitRoute};
+    use pocnet_domain::role::Role;
+    use pocnet_store::managers::assignments::{self, NewAssignment};
+    use pocnet_store::users::{self, NewUser};
+    let mut rng = Rng(seed ^ 0x006d_616e_6167); // "manag"
+    let today = (now + chrono::Duration::hours(8)).date_naive();
+    let (mut n_managers, mut n_assignments) = (0usize, 0usize);
+    for center in pocs {
+        let host: i64 = sqlx::query_scalar("SELECT host_org_id FROM centers WHERE id = $1").bind(center.get()).fetch_one(&mut *tx).await?;
+        let mut managers = Vec::new();
+        for k in ["a", "b"] {
+            let new = NewUser {
+                username: Username::parse(&format!("syn.pm{center}{k}")).map_err(corrupt)?,
+                display_name: format!("合成项目经理{center}{k}"),
+                role: Role::Manager,
+                org_id: OrgId::new(host),
+                password_hash: "!synthetic-no-password".into(),
+                is_demo: false,
+            };
+            managers.push(users::create(tx, system, now, &new).await?.id);
+            n_managers += 1;
+        }
+        let projects: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, COALESCE(trl_after, trl) FROM research_results WHERE center_id = $1 AND state IN ('screening', 'admitted', 'verifying', 'verified') ORDER BY id LIMIT 16",
+        )
+        .bind(center.get())
+        .fetch_all(&mut *tx)
+        .await?;
+        for (k, (rid, trl)) in projects.iter().enumerate() {
+            let assigned = today - chrono::Duration::days(rng.range(40, 400));
+            let new = NewAssignment { result: pocnet_domain::id::ResultId::new(*rid), center: *center, manager: managers[k % 2], trl: *trl, brief: "合成数据：负责验证推进" };
+            let id = assignments::assign(tx, system, now, assigned, &new).await?;
+            let decision = EntryDraft { kind: EntryKind::Decision, decision: Some(Decision::Advance), body: "合成数据：立项推进".into() };
+            assignments::record(tx, system, now, assigned + chrono::Duration::days(3), id, &decision).await?;
+            let progress = EntryDraft { kind: EntryKind::Progress, decision: None, body: "合成数据：里程碑进展".into() };
+            assignments::record(tx, system, now, assigned + chrono::Duration::days(30), id, &progress).await?;
+            if k % 3 == 2 {
+                let exit = ExitDraft { route: ExitRoute::ALL[k % ExitRoute::ALL.len()], reason: "合成数据：退出".into() };
+                assignments::exit(tx, system, now, today, id, 3, &exit).await?;
+            }
+            n_assignments += 1;
+        }
+    }
+    Ok((n_managers, n_assignments))
 }
 
 /// What [`experts`] generates.

@@ -222,6 +222,16 @@ pub const PATHS: &[(&str, Login)] = &[
     ("/concepts?state=pooled", Some("bureau")),
     ("/concepts", Some("center")),
     ("/seed-batches", Some("bureau")),
+    // Issue 18 (004 三(三)(五)): project managers' assignments and assessments.
+    ("/managers", Some("bureau")),
+    ("/managers?state=active", Some("bureau")),
+    ("/managers?page=50", Some("bureau")),
+    ("/api/v1/manager-assignments?page=50&after=@", Some("bureau")),
+    ("/managers", Some("center")),
+    ("/managers", Some("manager")),
+    ("/manager-assessments", Some("bureau")),
+    ("/api/v1/manager-assignments?q=合成", Some("bureau")),
+    ("/dashboard", Some("manager")),
 ];
 
 impl PagesArgs {
