@@ -154,7 +154,8 @@ mod tests {
     /// resource coordination.
     #[test]
     fn entry_rules() {
-        let cases: &[(&str, &str, &str, Result<(EntryKind, Option<Decision>), (&str, &str)>)] = &[
+        type Want = Result<(EntryKind, Option<Decision>), (&'static str, &'static str)>;
+        let cases: &[(&str, &str, &str, Want)] = &[
             ("decision", "adjust", "改走低温工艺路线", Ok((EntryKind::Decision, Some(Decision::Adjust)))),
             ("progress", "", "样机第二轮测试完成", Ok((EntryKind::Progress, None))),
             ("resource", " ", "对接中试平台一条产线", Ok((EntryKind::Resource, None))),
