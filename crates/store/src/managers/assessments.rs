@@ -20,7 +20,8 @@ const IN_YEAR: &str = "SELECT a.result_id, a.trl_at_start, a.exit_route, \
     CASE WHEN a.exited_on IS NOT NULL AND a.exited_on < $4 THEN a.exited_on ELSE $4 END AS to_day, a.exited_on \
     FROM manager_assignments a WHERE a.manager_id = $1 AND a.center_id = $2 AND a.assigned_on <= $4 AND (a.exited_on IS NULL OR a.exited_on >= $3)";
 
-/// What `manager`'s projects at `center` achieved in `year` while it carried them.
+/// What `manager`'s projects at `center` achieved in `year` while it carried them (the sums are cast:
+/// PostgreSQL sums integers as `numeric`, which the Any driver does not read).
 pub async fn facts<'e, E>(executor: E, manager: UserId, center: CenterId, year: i32) -> StoreResult<PortfolioFacts>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
@@ -30,11 +31,11 @@ where
         "WITH y AS ({IN_YEAR}) SELECT \
          (SELECT COUNT(*) FROM y), \
          (SELECT COUNT(*) FROM y JOIN verification_reports v ON v.result_id = y.result_id WHERE v.issued_on BETWEEN y.from_day AND y.to_day), \
-         (SELECT COALESCE(SUM(CASE WHEN v.trl_after > y.trl_at_start THEN v.trl_after - y.trl_at_start ELSE 0 END), 0) FROM y \
+         (SELECT CAST(COALESCE(SUM(CASE WHEN v.trl_after > y.trl_at_start THEN v.trl_after - y.trl_at_start ELSE 0 END), 0) AS BIGINT) FROM y \
             JOIN verification_reports v ON v.result_id = y.result_id WHERE v.issued_on BETWEEN y.from_day AND y.to_day), \
          (SELECT COUNT(*) FROM y JOIN handoffs h ON h.result_id = y.result_id WHERE h.sent_on BETWEEN y.from_day AND y.to_day), \
          (SELECT COUNT(*) FROM y JOIN result_outcomes o ON o.result_id = y.result_id WHERE o.achieved_on BETWEEN y.from_day AND y.to_day), \
-         (SELECT COALESCE(SUM(o.amount_yuan), 0) FROM y JOIN result_outcomes o ON o.result_id = y.result_id WHERE o.achieved_on BETWEEN y.from_day AND y.to_day), \
+         (SELECT CAST(COALESCE(SUM(o.amount_yuan), 0) AS BIGINT) FROM y JOIN result_outcomes o ON o.result_id = y.result_id WHERE o.achieved_on BETWEEN y.from_day AND y.to_day), \
          (SELECT COUNT(*) FROM y WHERE y.exited_on IS NOT NULL AND y.exited_on <= $4 AND y.exit_route IN ('pilot_handoff', 'transfer', 'financed'))"
     );
     let row: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(&sql).bind(manager.get()).bind(center.get()).bind(first).bind(last).fetch_one(executor).await?;
