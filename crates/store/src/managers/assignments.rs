@@ -283,7 +283,9 @@ impl AssignmentFilter<'_> {
             w.and("a.center_id = ?", Arg::Int(c.get()));
         }
         if let Some(q) = self.q.map(str::trim).filter(|q| !q.is_empty()) {
-            w.and("a.result_id IN (SELECT id FROM research_results WHERE title LIKE ? ESCAPE '\\')", Arg::Text(contains(q)));
+            // Read in the list's order, keeping the rows whose title holds the words, until a page is
+            // full: a subquery over every result's title would read the whole library each time.
+            w.and("r.title LIKE ? ESCAPE '\\'", Arg::Text(contains(q)));
         }
         w
     }
@@ -293,12 +295,17 @@ fn newest() -> Order {
     Order { table: "manager_assignments", alias: "a", column: "id", int: true, dir: SortDir::Desc }
 }
 
+/// The join a title filter needs when a page is positioned by number.
+const JOINS: [(&str, &str); 1] = [("r", "LEFT JOIN research_results r ON r.id = a.result_id")];
+
 /// A page of assignments, newest first.
 pub async fn list(pool: &AnyPool, filter: &AssignmentFilter<'_>, page: Page) -> StoreResult<Paged<ManagerAssignment>> {
-    listing::page_of(pool, SELECT, BASE, &filter.condition(), newest(), page, listing::Total::Unknown).await
+    let w = filter.condition();
+    listing::page_of(pool, SELECT, &listing::from_for(BASE, &JOINS, &w), &w, newest(), page, listing::Total::Unknown).await
 }
 
 /// The statements [`list`] runs (the planner test).
 pub fn list_statements(filter: &AssignmentFilter<'_>) -> Vec<String> {
-    listing::statements(SELECT, BASE, &filter.condition(), newest(), false)
+    let w = filter.condition();
+    listing::statements(SELECT, &listing::from_for(BASE, &JOINS, &w), &w, newest(), false)
 }

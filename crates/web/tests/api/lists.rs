@@ -552,6 +552,7 @@ async fn no_list_reads_a_whole_big_table() {
                 AssignmentFilter { scope, state: None, center: None, q: None },
                 AssignmentFilter { scope, state: Some(AssignmentState::Active), center: None, q: None },
                 AssignmentFilter { scope, state: None, center: Some(1.into()), q: None },
+                AssignmentFilter { scope, state: None, center: None, q: Some("电池") },
             ] {
                 for sql in assignments::list_statements(&filter) {
                     statements.push((format!("manager assignments {filter:?}"), sql));

@@ -85,6 +85,11 @@ async fn a_platform_assigns_a_manager_who_carries_the_project_to_its_exit_and_is
         assert_eq!(app.get_ok(token, "/api/v1/manager-assignments").await["items"].as_array().unwrap().len(), n);
     }
 
+    for (q, n) in [("关节", 1), ("电池", 0)] {
+        assert_eq!(app.get_ok(op, &format!("/api/v1/manager-assignments?q={q}")).await["items"].as_array().unwrap().len(), n, "{q}");
+    }
+    assert_eq!(app.get_ok(op, "/api/v1/manager-assignments?q=关节&page=2").await["items"].as_array().unwrap().len(), 0);
+
     // The log: a decision names its conclusion; the bureau reads but does not write.
     let e = expect_error(app.post(&w.pm, &format!("/api/v1/manager-assignments/{aid}/entries"), &json!({"kind": "decision", "body": "继续推进样机验证"})).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
     assert_eq!(e["error"]["field"], "decision");
