@@ -273,7 +273,7 @@ async fn page(
 
 /// Longest registry the filter offers as a choice list; beyond it the filter
 /// is a name to type (a province has 500 centers).
-const CENTER_CHOICES_MAX: usize = 60;
+pub(crate) const CENTER_CHOICES_MAX: usize = 60;
 
 /// The id of the one center the caller may list whose name contains `text`
 /// (an exact name wins); a clear error naming `center_name` otherwise.

@@ -58,10 +58,13 @@ struct ListPage {
     brief: String,
 }
 
-/// The platforms a caller may filter by or act for: an operator's own, every platform for the bureau.
+/// The platforms a caller may filter by or act for: an operator's own, every platform for the bureau
+/// — as a list only while it is short (a province's 500 platforms would be rendered on every page;
+/// the list names each row's platform, and the API filters by `center_id`).
 async fn center_choices(state: &AppState, me: &CurrentUser) -> AppResult<Vec<Choice>> {
     let all = state.all_centers().await?;
     Ok(match me.role() {
+        Role::Bureau if all.len() > crate::routes::results::CENTER_CHOICES_MAX => Vec::new(),
         Role::Bureau => all.iter().map(|c| Choice::new(c.id.to_string(), c.name.clone())).collect(),
         Role::Center => all.iter().filter(|c| c.host_org_id == me.user.org_id).map(|c| Choice::new(c.id.to_string(), c.name.clone())).collect(),
         Role::County | Role::Expert | Role::Researcher | Role::Investor | Role::Manager => Vec::new(),
