@@ -11,7 +11,7 @@ use pocnet_domain::managers::assessment::{self as domain, AssessmentDraft, Portf
 use pocnet_domain::role::Role;
 use pocnet_domain::FieldError;
 use pocnet_store::centers::Center;
-use pocnet_store::managers::assessments::{self as store, ManagerAssessment, AssessmentScope, NewAssessment};
+use pocnet_store::managers::assessments::{self as store, ManagerAssessment, NewAssessment};
 use pocnet_store::users::User;
 use pocnet_store::{Page, Paged, StoreError};
 use serde::{Deserialize, Serialize};
@@ -212,15 +212,7 @@ pub struct AssessmentQuery {
 /// The assessments the caller may read, newest first: the bureau all, an operator its platforms',
 /// a manager its own.
 pub async fn list(ctx: &Context, caller: &Caller, q: &AssessmentQuery, page: Page) -> Result<Paged<ManagerAssessment>> {
-    let scope = match caller.user() {
-        None => AssessmentScope::All,
-        Some(u) => match u.role {
-            Role::Bureau => AssessmentScope::All,
-            Role::Center => AssessmentScope::HostOrg(u.org_id),
-            Role::Manager => AssessmentScope::Manager(u.id),
-            Role::County | Role::Expert | Role::Researcher | Role::Investor => return Err(Error::Forbidden),
-        },
-    };
+    let scope = super::assignments::scope_of(caller)?;
     let year = q.year.and_then(|y| i32::try_from(y).ok());
     Ok(store::list(ctx.store().pool(), scope, year, page).await?)
 }

@@ -8,12 +8,13 @@
 use crate::{Caller, Context, Error, Result};
 use pocnet_domain::id::{CenterId, ResultId};
 use pocnet_domain::library::secrecy::Standing;
-use pocnet_domain::managers::assignment::{AssignmentState, Decision, EntryDraft, EntryKind, ExitDraft, ExitRoute, RawEntry};
+use pocnet_domain::managers::assignment::{AssignmentState, EntryDraft, ExitDraft, ExitRoute, RawEntry};
 use pocnet_domain::research_result::ResultState;
 use pocnet_domain::role::Role;
 use pocnet_domain::validation::multiline;
 use pocnet_domain::FieldError;
-use pocnet_store::managers::assignments::{self as store, ManagerAssignment, AssignmentFilter, AssignmentScope, ManagerEntry, NewAssignment};
+use pocnet_store::managers::assignments::{self as store, ManagerAssignment, AssignmentFilter, ManagerEntry, NewAssignment};
+use pocnet_store::managers::ManagerScope;
 use pocnet_store::users::User;
 use pocnet_store::{Page, Paged, StoreError};
 use serde::{Deserialize, Serialize};
@@ -227,14 +228,14 @@ pub struct AssignmentQuery {
     pub q: Option<String>,
 }
 
-/// Whose assignments the caller lists: the bureau every platform's, an operator its platforms', a
-/// manager its own portfolio; other roles none.
-fn scope_of(caller: &Caller) -> Result<AssignmentScope> {
-    let Some(u) = caller.user() else { return Ok(AssignmentScope::All) };
+/// Whose assignments and assessments the caller lists: the bureau every platform's, an operator its
+/// platforms', a manager its own; other roles none.
+pub(crate) fn scope_of(caller: &Caller) -> Result<ManagerScope> {
+    let Some(u) = caller.user() else { return Ok(ManagerScope::All) };
     match u.role {
-        Role::Bureau => Ok(AssignmentScope::All),
-        Role::Center => Ok(AssignmentScope::HostOrg(u.org_id)),
-        Role::Manager => Ok(AssignmentScope::Manager(u.id)),
+        Role::Bureau => Ok(ManagerScope::All),
+        Role::Center => Ok(ManagerScope::HostOrg(u.org_id)),
+        Role::Manager => Ok(ManagerScope::Manager(u.id)),
         Role::County | Role::Expert | Role::Researcher | Role::Investor => Err(Error::Forbidden),
     }
 }
@@ -248,14 +249,4 @@ pub async fn list(ctx: &Context, caller: &Caller, q: &AssignmentQuery, page: Pag
     };
     let filter = AssignmentFilter { scope, state, center: q.center_id.map(CenterId::new), q: q.q.as_deref() };
     Ok(store::list(ctx.store().pool(), &filter, page).await?)
-}
-
-/// The closed sets of the log and exit forms, for the pages.
-pub fn entry_kinds() -> &'static [EntryKind] {
-    EntryKind::ALL
-}
-
-/// The decisions a decision entry may record.
-pub fn decisions() -> &'static [Decision] {
-    Decision::ALL
 }

@@ -6,9 +6,10 @@ use crate::audit::{self, Change};
 use crate::column::{Code, Instant};
 use crate::listing::{self, ListRow, Order};
 use crate::sql_where::{Arg, Where};
+use super::ManagerScope;
 use crate::{format_ts, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use pocnet_domain::id::{CenterId, OrgId, UserId};
+use pocnet_domain::id::{CenterId, UserId};
 use pocnet_domain::managers::assessment::{AssessmentDraft, Grade, PortfolioFacts, Suggestion};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -148,28 +149,9 @@ pub async fn find(pool: &AnyPool, center: CenterId, manager: UserId, year: i32) 
         .await?)
 }
 
-/// Whose assessments a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AssessmentScope {
-    /// Every platform's (the bureau).
-    All,
-    /// Those given by the platforms a unit hosts.
-    HostOrg(OrgId),
-    /// One manager's own record.
-    Manager(UserId),
-}
-
-fn condition(scope: AssessmentScope, year: Option<i32>) -> Where {
+fn condition(scope: ManagerScope, year: Option<i32>) -> Where {
     let mut w = Where::default();
-    match scope {
-        AssessmentScope::All => {}
-        AssessmentScope::HostOrg(o) => {
-            w.and("s.center_id IN (SELECT id FROM centers WHERE host_org_id = ?)", Arg::Int(o.get()));
-        }
-        AssessmentScope::Manager(m) => {
-            w.and("s.manager_id = ?", Arg::Int(m.get()));
-        }
-    }
+    scope.restrict("s", &mut w);
     if let Some(y) = year {
         w.and("s.year = ?", Arg::Int(i64::from(y)));
     }
@@ -181,11 +163,11 @@ fn newest() -> Order {
 }
 
 /// A page of assessments, newest first.
-pub async fn list(pool: &AnyPool, scope: AssessmentScope, year: Option<i32>, page: Page) -> StoreResult<Paged<ManagerAssessment>> {
+pub async fn list(pool: &AnyPool, scope: ManagerScope, year: Option<i32>, page: Page) -> StoreResult<Paged<ManagerAssessment>> {
     listing::page_of(pool, SELECT, BASE, &condition(scope, year), newest(), page, listing::Total::Unknown).await
 }
 
 /// The statements [`list`] runs (the planner test).
-pub fn list_statements(scope: AssessmentScope, year: Option<i32>) -> Vec<String> {
+pub fn list_statements(scope: ManagerScope, year: Option<i32>) -> Vec<String> {
     listing::statements(SELECT, BASE, &condition(scope, year), newest(), false)
 }

@@ -8,7 +8,7 @@ use crate::listing::{self, ListRow, Order};
 use crate::sql_where::{contains, Arg, Where};
 use crate::{format_ts, Actor, Page, Paged, SortDir, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use pocnet_domain::id::{CenterId, OrgId, ResultId, UserId};
+use pocnet_domain::id::{CenterId, ResultId, UserId};
 use pocnet_domain::managers::assignment::{AssignmentState, Decision, EntryDraft, EntryKind, ExitDraft, ExitRoute};
 use serde::Serialize;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -240,22 +240,11 @@ pub async fn tally_of_manager(pool: &AnyPool, manager: UserId) -> StoreResult<(i
     Ok(out)
 }
 
-/// The assignments a list may show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AssignmentScope {
-    /// Every platform's (the bureau).
-    All,
-    /// Those of the platforms a unit hosts (its operators).
-    HostOrg(OrgId),
-    /// One manager's own (its portfolio).
-    Manager(UserId),
-}
-
 /// Which assignments a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssignmentFilter<'a> {
     /// Whose.
-    pub scope: AssignmentScope,
+    pub scope: super::ManagerScope,
     /// One state.
     pub state: Option<AssignmentState>,
     /// One platform's.
@@ -267,15 +256,7 @@ pub struct AssignmentFilter<'a> {
 impl AssignmentFilter<'_> {
     fn condition(&self) -> Where {
         let mut w = Where::default();
-        match self.scope {
-            AssignmentScope::All => {}
-            AssignmentScope::HostOrg(o) => {
-                w.and("a.center_id IN (SELECT id FROM centers WHERE host_org_id = ?)", Arg::Int(o.get()));
-            }
-            AssignmentScope::Manager(m) => {
-                w.and("a.manager_id = ?", Arg::Int(m.get()));
-            }
-        }
+        self.scope.restrict("a", &mut w);
         if let Some(s) = self.state {
             w.and("a.state = ?", Arg::Text(s.as_str().into()));
         }

@@ -545,9 +545,10 @@ async fn no_list_reads_a_whole_big_table() {
     // Project managers' assignments and assessments (issue 18, 004 三(三)(五)): each scope and filter.
     {
         use pocnet_domain::managers::assignment::AssignmentState;
-        use pocnet_store::managers::assessments::{self, AssessmentScope};
-        use pocnet_store::managers::assignments::{self, AssignmentFilter, AssignmentScope};
-        for scope in [AssignmentScope::All, AssignmentScope::HostOrg(1.into()), AssignmentScope::Manager(1.into())] {
+        use pocnet_store::managers::assignments::{self, AssignmentFilter};
+        use pocnet_store::managers::{assessments, ManagerScope};
+        let scopes = [ManagerScope::All, ManagerScope::HostOrg(1.into()), ManagerScope::Manager(1.into())];
+        for scope in scopes {
             for filter in [
                 AssignmentFilter { scope, state: None, center: None, q: None },
                 AssignmentFilter { scope, state: Some(AssignmentState::Active), center: None, q: None },
@@ -559,7 +560,7 @@ async fn no_list_reads_a_whole_big_table() {
                 }
             }
         }
-        for scope in [AssessmentScope::All, AssessmentScope::HostOrg(1.into()), AssessmentScope::Manager(1.into())] {
+        for scope in scopes {
             for year in [None, Some(2026)] {
                 for sql in assessments::list_statements(scope, year) {
                     statements.push((format!("manager assessments {scope:?} {year:?}"), sql));
